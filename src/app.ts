@@ -1,0 +1,54 @@
+// buildApp(deps): the HTTP application — routes and ONE error handler. It never listens (server.ts does),
+// so tests build the very same app and drive it with inject() or a real socket.
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Deps } from './deps.ts';
+import { AppError } from './errors.ts';
+import { CALLBACK_BODY_LIMIT, wecomCallbackRoutes } from './platforms/wecom/callback.ts';
+import { localChatRoutes } from './platforms/local/routes.ts';
+import { withTimeout } from './redis.ts';
+
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  // Fastify's own logger type is narrower than pino's; they are the same object at run time.
+  const app = Fastify({
+    loggerInstance: deps.log,
+    // Per-request logs would dominate a busy webhook; refusals and failures are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: CALLBACK_BODY_LIMIT,
+    // A slow client must not hold a connection past WeCom's own 5 s retry window for long.
+    requestTimeout: 10_000,
+    connectionTimeout: 15_000,
+    return503OnClosing: true,
+  });
+
+  // WeCom posts XML; keep it a raw string (the parser is ours, hardened). Other types get 415 from fastify.
+  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error, req, reply) => {
+    const status = err instanceof AppError ? err.httpStatus : ((err as { statusCode?: number }).statusCode ?? 500);
+    if (status >= 500) {
+      req.log.error({ err: { message: err.message, code: (err as { code?: string }).code } }, 'request failed');
+      return reply.code(status === 503 ? 503 : 500).send({ error: status === 503 ? 'unavailable' : 'internal error' });
+    }
+    // Clients see a message only for 4xx.
+    req.log.warn({ code: (err as { code?: string }).code, status }, 'request refused');
+    return reply.code(status).send({ error: err.message });
+  });
+
+  // Adapters first, then routes: the order here is the architecture.
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const [dbOk, redisOk] = await Promise.all([
+      withTimeout(sql`select 1`.execute(deps.db.db), 2_000, 'db timeout').then(() => true, () => false),
+      withTimeout(deps.redis.ping(), 2_000, 'redis timeout').then(() => true, () => false),
+    ]);
+    return reply.code(dbOk && redisOk ? 200 : 503).send({ database: dbOk ? 'ok' : 'unreachable', redis: redisOk ? 'ok' : 'unreachable' });
+  });
+
+  if (deps.platform.wecom) {
+    await app.register(async (scope) => wecomCallbackRoutes(scope, deps));
+  } else {
+    await app.register(async (scope) => localChatRoutes(scope, deps));
+  }
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,112 @@
+// One CLI: `npm run cli -- <command>`. Results go to standard output, logs to standard error, and a failure
+// exits non-zero, so scripts can rely on it. Later features add their commands to COMMANDS.
+import { randomUUID } from 'node:crypto';
+import { boot, BootError } from './boot.ts';
+import { loadConfig } from './config.ts';
+import { connectDatabase } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
+import { PlatformSendError } from './errors.ts';
+import { buildWecomMenu } from './platforms/wecom/menu.ts';
+
+export class UsageError extends Error {}
+
+interface Command {
+  usage: string;
+  run(args: string[], out: (line: string) => void): Promise<void>;
+}
+
+async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
+  const deps = await boot();
+  try {
+    return await fn(deps);
+  } finally {
+    await deps.close();
+  }
+}
+
+export const COMMANDS: Record<string, Command> = {
+  migrate: {
+    usage: 'migrate                       apply database migrations',
+    async run(_args, out) {
+      const config = loadConfig();
+      const db = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const result = await migrateToLatest(db.db);
+        const applied = (result.results ?? []).map((r) => r.migrationName);
+        out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  'menu-sync': {
+    usage: 'menu-sync                     create the WeCom app menu (menu/create)',
+    async run(_args, out) {
+      const menu = buildWecomMenu();
+      const config = loadConfig();
+      if (!config.wecom) {
+        out(JSON.stringify(menu, null, 2));
+        out('local mode (no WECOM_* set): nothing sent; the web chat shows this menu.');
+        return;
+      }
+      await withDeps(async (deps) => {
+        await deps.platform.wecom!.client.createMenu(menu as unknown as { button: Array<Record<string, unknown>> });
+        out(`menu created for agent ${config.wecom!.agentId}: ${menu.button.map((b) => b.name).join(' | ')}`);
+      });
+    },
+  },
+  'send-test': {
+    usage: 'send-test <userid> <text>     send a text message now and report the outcome',
+    async run(args, out) {
+      const [userId, ...words] = args;
+      const text = words.join(' ');
+      if (!userId || !text) throw new UsageError('send-test needs <userid> and <text>');
+      await withDeps(async (deps) => {
+        const [id] = await deps.outbox.record([{ idempotencyKey: `send-test-${randomUUID()}`, platform: deps.platform.name, recipient: userId, message: { type: 'text', content: text } }]);
+        const row = await deps.repos.deliveries.claim(id!);
+        try {
+          const result = await deps.platform.sender.send(userId, { type: 'text', content: text });
+          await deps.repos.deliveries.markSent(id!, result);
+          out(`sent to ${userId} via ${deps.platform.name}${result.platformMsgId ? ` (msgid ${result.platformMsgId})` : ''}; delivery ${row?.id}`);
+        } catch (err) {
+          const e = err as PlatformSendError;
+          await deps.repos.deliveries.markFailed(id!, { code: String(e.platformCode ?? e.kind ?? 'error'), message: e.message });
+          throw new Error(`send failed (${e.kind ?? 'error'}${e.platformCode !== undefined ? `, errcode ${e.platformCode}` : ''}): ${e.message}`);
+        }
+      });
+    },
+  },
+};
+
+export function usage(): string {
+  return ['usage: npm run cli -- <command> [args]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+export async function runCli(argv: string[], out = (l: string) => process.stdout.write(`${l}\n`)): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help') {
+    out(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`unknown command "${name}"\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    await command.run(args, out);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n${usage()}\n`);
+      return 2;
+    }
+    process.stderr.write(`partycare ${name}: ${err instanceof BootError ? err.message : (err as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,24 @@
+// Menu button keys: the same keys on every platform (WeCom menu, local web chat), handled by one router.
+export const MENU = {
+  todo: 'todo',
+  logCare: 'log_care',
+  birthdays: 'birthdays',
+  progress: 'progress',
+  help: 'help',
+} as const;
+
+export type MenuKey = (typeof MENU)[keyof typeof MENU];
+
+/** The app menu as users see it; platform adapters turn it into their wire format. */
+export const APP_MENU: Array<{ name: string; key?: MenuKey; sub?: Array<{ name: string; key: MenuKey }> }> = [
+  { name: '我的待办', key: MENU.todo },
+  {
+    name: '记录',
+    sub: [
+      { name: '记录谈心走访', key: MENU.logCare },
+      { name: '本月政治生日', key: MENU.birthdays },
+      { name: '谈心进度', key: MENU.progress },
+    ],
+  },
+  { name: '帮助', key: MENU.help },
+];

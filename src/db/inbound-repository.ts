@@ -1,0 +1,108 @@
+// Inbound events: the durable record of every callback we acknowledged (RELIABILITY.md "Nothing a user sent is lost").
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, InboundEventRow } from './schema.ts';
+
+export interface NewInboundEvent {
+  platform: string;
+  dedupeKey: string;
+  userId: string;
+  kind: string;
+  payload: unknown;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export class InboundRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Inserts many events in one statement. A UNIQUE dedupe key makes a duplicate insert nothing, even when
+   * two deliveries of one MsgId race (no read-then-write). Returns the ids of the rows actually inserted.
+   */
+  async insertMany(events: NewInboundEvent[]): Promise<Map<string, string>> {
+    if (events.length === 0) return new Map();
+    const rows = await this.db
+      .insertInto('inbound_events')
+      .values(
+        events.map((e) => ({
+          platform: e.platform,
+          dedupe_key: e.dedupeKey,
+          user_id: e.userId,
+          kind: e.kind,
+          payload: JSON.stringify(e.payload),
+          locked_until: null,
+          last_error: null,
+          processed_at: null,
+        })),
+      )
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning(['id', 'dedupe_key'])
+      .execute();
+    return new Map(rows.map((r) => [r.dedupe_key, r.id]));
+  }
+
+  /** Takes the event for processing with a lease; undefined if it is done, failed, or leased by another worker. */
+  async claim(id: string, leaseSeconds = 120): Promise<InboundEventRow | undefined> {
+    return this.db
+      .updateTable('inbound_events')
+      .set({
+        status: 'processing',
+        attempts: sql`attempts + 1`,
+        locked_until: sql`now() + make_interval(secs => ${leaseSeconds})`,
+      })
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'processing'), eb('locked_until', '<', sql<Date>`now()`)])]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async markDone(id: string, db: Db = this.db): Promise<void> {
+    await db
+      .updateTable('inbound_events')
+      .set({ status: 'done', locked_until: null, processed_at: sql`now()`, last_error: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Gives the event back for a later attempt. */
+  async release(id: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('inbound_events')
+      .set({ status: 'pending', locked_until: null, last_error: error.slice(0, 1000) })
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .execute();
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('inbound_events')
+      .set({ status: 'failed', locked_until: null, last_error: error.slice(0, 1000), processed_at: sql`now()` })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'processing'])
+      .execute();
+  }
+
+  /** Events stored but not finished: pending for longer than `graceSeconds`, or leased by a worker that died. */
+  async findUnfinished(limit: number, graceSeconds: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('inbound_events')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('received_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)]),
+          eb.and([eb('status', '=', 'processing'), eb('locked_until', '<', sql<Date>`now()`)]),
+        ]),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async get(id: string): Promise<InboundEventRow | undefined> {
+    return this.db.selectFrom('inbound_events').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+}

@@ -1,0 +1,105 @@
+// Composition root: builds every dependency once, from the config. Entry points (server, worker, CLI) and
+// tests call buildDeps and say what to override; nothing else creates connections.
+import { Queue } from 'bullmq';
+import type { Config } from './config.ts';
+import { connectDatabase, type DbHandle } from './db/connect.ts';
+import { DeliveryRepository } from './db/delivery-repository.ts';
+import { InboundRepository } from './db/inbound-repository.ts';
+import { InboundIngest } from './ingest/inbound-ingest.ts';
+import { QUEUE, type InboundJob, type OutboundJob } from './jobs/queues.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createRedis, type Redis } from './redis.ts';
+import { Outbox } from './services/outbox.ts';
+import type { MessageSender, PlatformName } from './platforms/types.ts';
+import { LocalSender } from './platforms/local/sender.ts';
+import { WecomCrypto } from './platforms/wecom/crypto.ts';
+import { WecomTokenCache } from './platforms/wecom/token-cache.ts';
+import { WecomClient } from './platforms/wecom/client.ts';
+import { RecipientRateLimiter } from './platforms/wecom/rate-limit.ts';
+
+export interface WecomDeps {
+  crypto: WecomCrypto;
+  client: WecomClient;
+  tokens: WecomTokenCache;
+}
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  clock: () => Date;
+  db: DbHandle;
+  repos: { inbound: InboundRepository; deliveries: DeliveryRepository };
+  redis: Redis;
+  queuePrefix: string;
+  queues: { inbound: Queue<InboundJob>; outbound: Queue<OutboundJob> };
+  /** A fresh connection for a BullMQ Worker (workers block on Redis and need their own). */
+  workerConnection(): Redis;
+  platform: { name: PlatformName; sender: MessageSender; appKey: string; wecom?: WecomDeps };
+  rateLimiter: RecipientRateLimiter | undefined;
+  ingest: InboundIngest;
+  outbox: Outbox;
+  close(): Promise<void>;
+}
+
+export interface DepsOverrides {
+  log?: Logger;
+  clock?: () => Date;
+  db?: DbHandle;
+  queuePrefix?: string;
+  sender?: MessageSender;
+}
+
+export async function buildDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const db = overrides.db ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const redis = createRedis(config.redisUrl, 'producer');
+  const workerConnections: Redis[] = [];
+  const queuePrefix = overrides.queuePrefix ?? 'partycare';
+  const queues = {
+    inbound: new Queue<InboundJob>(QUEUE.inbound, { connection: redis, prefix: queuePrefix }),
+    outbound: new Queue<OutboundJob>(QUEUE.outbound, { connection: redis, prefix: queuePrefix }),
+  };
+  // A Queue on a fail-fast connection emits errors while Redis is down; the callers handle the failures.
+  queues.inbound.on('error', () => {});
+  queues.outbound.on('error', () => {});
+
+  let platform: Deps['platform'];
+  let rateLimiter: RecipientRateLimiter | undefined;
+  if (config.wecom) {
+    const w = config.wecom;
+    const tokens = new WecomTokenCache({ redis, corpId: w.corpId, agentId: w.agentId, secret: w.secret, apiBase: w.apiBase, keyPrefix: `${queuePrefix}:` });
+    const client = new WecomClient({ tokens, apiBase: w.apiBase, agentId: w.agentId });
+    rateLimiter = new RecipientRateLimiter(redis, { keyPrefix: `${queuePrefix}:rl:` });
+    platform = { name: 'wecom', sender: overrides.sender ?? client, appKey: `${w.corpId}-${w.agentId}`, wecom: { crypto: new WecomCrypto(w.encodingAESKey), client, tokens } };
+  } else {
+    platform = { name: 'local', sender: overrides.sender ?? new LocalSender(), appKey: 'local' };
+  }
+
+  const repos = { inbound: new InboundRepository(db.db), deliveries: new DeliveryRepository(db.db) };
+  const deps: Deps = {
+    config,
+    log,
+    clock: overrides.clock ?? (() => new Date()),
+    db,
+    repos,
+    redis,
+    queuePrefix,
+    queues,
+    workerConnection() {
+      const c = createRedis(config.redisUrl, 'worker');
+      workerConnections.push(c);
+      return c;
+    },
+    platform,
+    rateLimiter,
+    ingest: new InboundIngest(repos.inbound, queues.inbound, log),
+    outbox: new Outbox(repos.deliveries, queues.outbound, log),
+    async close() {
+      await Promise.allSettled([queues.inbound.close(), queues.outbound.close()]);
+      for (const c of workerConnections) c.disconnect();
+      redis.disconnect();
+      if (!overrides.db) await db.close();
+    },
+  };
+  return deps;
+}

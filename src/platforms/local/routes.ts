@@ -1,0 +1,71 @@
+// Local mode (no WeCom configured): a small web chat at / where you pick a user and talk to the bot as
+// WeCom would. Messages go through the same durable path (inbound_events → queue → router → deliveries),
+// and every delivery to the local platform — replies and scheduled pushes — shows in the chat.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Deps } from '../../deps.ts';
+import { BadRequestError } from '../../errors.ts';
+import type { InboundEvent } from '../types.ts';
+import { APP_MENU } from '../../conversation/menu-keys.ts';
+
+const PAGE = readFileSync(new URL('./chat.html', import.meta.url), 'utf8');
+const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+interface PostBody {
+  userId?: unknown;
+  text?: unknown;
+  eventKey?: unknown;
+  event?: unknown;
+}
+
+export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+
+  app.get('/local/menu', async () => APP_MENU);
+
+  // Known users: everyone who has talked to the bot or been sent something (the roster adds members later).
+  app.get('/local/users', async () => {
+    const rows = await sql<{ user_id: string }>`
+      select user_id from inbound_events where platform = 'local'
+      union select recipient from deliveries where platform = 'local'
+      order by 1 limit 500`.execute(deps.db.db);
+    return rows.rows.map((r) => r.user_id);
+  });
+
+  app.post('/local/messages', async (req, reply) => {
+    const body = (req.body ?? {}) as PostBody;
+    if (typeof body.userId !== 'string' || !USER_ID.test(body.userId)) throw new BadRequestError('bad_user', '账号格式不正确（字母、数字、_.@-，最长64位）');
+    const userId = body.userId;
+    const createTime = Math.floor(deps.clock().getTime() / 1000);
+    let event: InboundEvent;
+    if (typeof body.text === 'string' && body.text.trim() !== '') {
+      if (body.text.length > 2048) throw new BadRequestError('too_long', '消息过长');
+      event = { kind: 'text', userId, text: body.text, msgId: randomUUID(), createTime };
+    } else if (typeof body.eventKey === 'string' && body.eventKey !== '') {
+      event = { kind: 'click', userId, eventKey: body.eventKey.slice(0, 128), createTime };
+    } else if (body.event === 'enter_agent') {
+      event = { kind: 'enter_agent', userId, createTime };
+    } else {
+      throw new BadRequestError('empty', '请输入消息内容');
+    }
+    const outcome = await deps.ingest.record({ platform: 'local', dedupeKey: `local-${randomUUID()}`, userId, kind: event.kind, payload: event });
+    return reply.code(202).send({ accepted: outcome.status === 'new' });
+  });
+
+  // The conversation of one user: what they sent and what the bot delivered to them, in order.
+  app.get('/local/messages', async (req) => {
+    const q = req.query as { userId?: unknown };
+    if (typeof q.userId !== 'string' || !USER_ID.test(q.userId)) throw new BadRequestError('bad_user', '账号格式不正确');
+    const rows = await sql<{ dir: 'in' | 'out'; at: Date; body: unknown; status: string }>`
+      select * from (
+        select 'in' as dir, received_at as at, payload as body, status from inbound_events
+         where platform = 'local' and user_id = ${q.userId}
+        union all
+        select 'out' as dir, coalesce(sent_at, created_at) as at, message as body, status from deliveries
+         where platform = 'local' and recipient = ${q.userId}
+      ) t order by at desc limit 200`.execute(deps.db.db);
+    return rows.rows.reverse();
+  });
+}

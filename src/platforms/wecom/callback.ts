@@ -1,0 +1,79 @@
+// GET/POST /wecom/callback (wecom-protocol.md §1, §2). Cheap checks first: query shape, timestamp window,
+// signature (constant time) — all before decryption; the inner XML is parsed only after it decrypts to our
+// CorpID. Processing never happens here: the event is stored, enqueued and acknowledged with an empty 200.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.ts';
+import { AppError, BadRequestError } from '../../errors.ts';
+import { checkTimestamp, verifySignature } from './signature.ts';
+import { parseEnvelope, parseMessage } from './xml.ts';
+import { toInboundEvent } from './inbound.ts';
+
+export const CALLBACK_BODY_LIMIT = 64 * 1024;
+
+interface CallbackQuery {
+  msg_signature?: unknown;
+  timestamp?: unknown;
+  nonce?: unknown;
+  echostr?: unknown;
+}
+
+function single(v: unknown, name: string): string {
+  // A repeated parameter arrives as an array: malformed, not a crash.
+  if (typeof v !== 'string' || v.length === 0 || v.length > 4096) throw new BadRequestError('bad_query', `query parameter ${name} missing or malformed`);
+  return v;
+}
+
+export async function wecomCallbackRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const wecom = deps.platform.wecom;
+  const cfg = deps.config.wecom;
+  if (!wecom || !cfg) throw new Error('wecomCallbackRoutes registered without WeCom configuration');
+
+  const refuse = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
+    if (err instanceof AppError && err.httpStatus < 500) {
+      // Log the reason only: never the signature, the ciphertext or the message.
+      req.log.warn({ code: err.code, status: err.httpStatus }, 'wecom callback refused');
+      return reply.code(err.httpStatus).type('text/plain').send(err.httpStatus === 401 ? 'unauthorized' : 'bad request');
+    }
+    throw err;
+  };
+
+  const authenticate = (q: CallbackQuery, encrypt: string) => {
+    const timestamp = single(q.timestamp, 'timestamp');
+    const nonce = single(q.nonce, 'nonce');
+    if (!checkTimestamp(timestamp, deps.clock().getTime())) throw new AppError('stale_timestamp', 'timestamp outside the allowed window', 401);
+    if (!verifySignature(cfg.token, timestamp, nonce, encrypt, q.msg_signature)) throw new AppError('bad_signature', 'signature mismatch', 401);
+  };
+
+  // URL verification when the admin saves the callback settings (§1): answer the plaintext echo within 1 s.
+  app.get('/wecom/callback', async (req, reply) => {
+    try {
+      const q = req.query as CallbackQuery;
+      const echostr = single(q.echostr, 'echostr');
+      authenticate(q, echostr);
+      const plain = wecom.crypto.decryptFor(echostr, cfg.corpId);
+      return reply.type('text/plain').send(plain);
+    } catch (err) {
+      return refuse(req, reply, err);
+    }
+  });
+
+  app.post('/wecom/callback', { bodyLimit: CALLBACK_BODY_LIMIT }, async (req, reply) => {
+    try {
+      const body = req.body;
+      if (typeof body !== 'string' || body.length === 0) throw new BadRequestError('empty_body', 'empty body');
+      const q = req.query as CallbackQuery;
+      single(q.msg_signature, 'msg_signature');
+      const envelope = parseEnvelope(body);
+      authenticate(q, envelope.encrypt);
+      const plaintext = wecom.crypto.decryptFor(envelope.encrypt, cfg.corpId);
+      const fields = parseMessage(plaintext);
+      const { event, dedupeKey } = toInboundEvent(fields, plaintext);
+      const outcome = await deps.ingest.record({ platform: 'wecom', dedupeKey, userId: event.userId, kind: event.kind, payload: event });
+      if (outcome.status === 'duplicate') req.log.debug({ dedupeKey }, 'duplicate callback dropped');
+      // Empty body + 200: "received, no passive reply" (§2.5).
+      return reply.code(200).type('text/plain').send('');
+    } catch (err) {
+      return refuse(req, reply, err);
+    }
+  });
+}

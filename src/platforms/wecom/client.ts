@@ -1,0 +1,235 @@
+// Outbound WeCom API: app messages, card updates, menu, callback IPs (wecom-protocol.md §3).
+// Every failure becomes a PlatformSendError whose kind tells the outbound worker what to do
+// (RELIABILITY.md "Outbound API"). The access token travels in the query string, so neither URLs
+// nor raw transport errors ever reach a message: only the API path does.
+
+import { ConfigError, PlatformSendError, type SendFailureKind } from '../../errors.ts';
+import type { MessageSender, OutboundMessage, SendResult } from '../types.ts';
+import { classifyWecomError, describeWecomErrcode, rateLimitDelayMs } from './errors.ts';
+import type { WecomTokenCache } from './token-cache.ts';
+
+export interface WecomClientOptions {
+  tokens: WecomTokenCache;
+  /** e.g. https://qyapi.weixin.qq.com */
+  apiBase: string;
+  /** The app's AgentId; sent as a JSON number (§3.2). */
+  agentId: string;
+  /** Timeout of one HTTP request, body included. Default 10000 ms. */
+  fetchTimeoutMs?: number;
+}
+
+/** §3.4: either grey out the clicked button with a new label, or replace the whole card. */
+export interface UpdateTemplateCardRequest {
+  userIds: string[];
+  responseCode: string;
+  replaceName?: string;
+  card?: Record<string, unknown>;
+}
+
+/** §3.5 menu/create body. */
+export interface WecomMenu {
+  button: Array<Record<string, unknown>>;
+}
+
+interface CallOptions {
+  method: 'GET' | 'POST';
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+export class WecomClient implements MessageSender {
+  readonly platform = 'wecom' as const;
+  private readonly tokens: WecomTokenCache;
+  private readonly apiBase: string;
+  private readonly agentId: number;
+  private readonly fetchTimeoutMs: number;
+
+  constructor(opts: WecomClientOptions) {
+    this.tokens = opts.tokens;
+    this.apiBase = opts.apiBase.replace(/\/+$/, '');
+    // Newer agent ids can have 13 digits (§3.2): still a safe integer, but check rather than trust.
+    const agentId = Number(opts.agentId);
+    if (!/^\d+$/.test(opts.agentId) || !Number.isSafeInteger(agentId)) {
+      throw new ConfigError(`WeCom agentId must be a decimal integer, got ${JSON.stringify(opts.agentId)}`);
+    }
+    this.agentId = agentId;
+    this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 10_000;
+  }
+
+  /** message/send to one member (§3.2, §3.3). */
+  async send(userId: string, message: OutboundMessage): Promise<SendResult> {
+    const reply = await this.call('message/send', {
+      method: 'POST',
+      body: { touser: userId, agentid: this.agentId, ...messageBody(message) },
+    });
+    // Partial failure is still errcode 0 (§3.2); we only ever send to one user, so any invalid
+    // user means this message reached nobody.
+    if (typeof reply.invaliduser === 'string' && reply.invaliduser !== '') {
+      throw new PlatformSendError('fatal', 'message/send: invalid user (not a member or outside the app visibility)', 'invaliduser');
+    }
+    return {
+      platformMsgId: typeof reply.msgid === 'string' && reply.msgid !== '' ? reply.msgid : undefined,
+      responseCode: typeof reply.response_code === 'string' && reply.response_code !== '' ? reply.response_code : undefined,
+    };
+  }
+
+  /** message/update_template_card (§3.4). The response_code is single use. */
+  async updateTemplateCard(req: UpdateTemplateCardRequest): Promise<void> {
+    if ((req.replaceName === undefined) === (req.card === undefined)) {
+      throw new TypeError('updateTemplateCard: give exactly one of replaceName or card');
+    }
+    await this.call('message/update_template_card', {
+      method: 'POST',
+      body: {
+        userids: req.userIds,
+        agentid: this.agentId,
+        response_code: req.responseCode,
+        ...(req.card !== undefined ? { template_card: req.card } : { button: { replace_name: req.replaceName } }),
+      },
+    });
+  }
+
+  /** menu/create: the agent id goes in the query, not the body (§3.5). */
+  async createMenu(menu: WecomMenu): Promise<void> {
+    await this.call('menu/create', { method: 'POST', query: { agentid: String(this.agentId) }, body: menu });
+  }
+
+  /** getcallbackip: the source IPs WeCom calls us from, for firewalls (§3.7). */
+  async getCallbackIps(): Promise<string[]> {
+    const reply = await this.call('getcallbackip', { method: 'GET' });
+    const list = reply.ip_list;
+    return Array.isArray(list) ? list.filter((ip): ip is string => typeof ip === 'string') : [];
+  }
+
+  /**
+   * One API call with the token protocol of §3.1: on 40014/42001 drop exactly the token that was
+   * rejected, fetch a fresh one and retry once. A second rejection is reported as 'retry' so the
+   * worker backs off instead of hammering gettoken.
+   */
+  private async call(path: string, opts: CallOptions): Promise<Record<string, unknown>> {
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.tokens.get();
+      const url = new URL(`${this.apiBase}/cgi-bin/${path}`);
+      for (const [name, value] of Object.entries(opts.query ?? {})) url.searchParams.set(name, value);
+      url.searchParams.set('access_token', token);
+      try {
+        const reply = await requestWecom(url, { method: opts.method, body: opts.body }, this.fetchTimeoutMs, path, token);
+        return assertWecomOk(reply, path, classifyWecomError, token);
+      } catch (err) {
+        if (!(err instanceof PlatformSendError) || err.kind !== 'token_invalid') throw err;
+        if (attempt >= 2) {
+          throw new PlatformSendError('retry', `${path}: access token rejected again after a refresh (errcode ${err.platformCode})`, err.platformCode);
+        }
+        await this.tokens.invalidate(token);
+      }
+    }
+  }
+}
+
+function messageBody(message: OutboundMessage): Record<string, unknown> {
+  switch (message.type) {
+    case 'text':
+      return { msgtype: 'text', text: { content: message.content } };
+    case 'markdown':
+      return { msgtype: 'markdown', markdown: { content: message.content } };
+    case 'textcard': {
+      const { title, description, url, btntxt } = message;
+      return { msgtype: 'textcard', textcard: { title, description, url, ...(btntxt !== undefined ? { btntxt } : {}) } };
+    }
+    case 'template_card':
+      // The caller owns task_id (it must be unique per app and is echoed in the click callback, §3.3).
+      return { msgtype: 'template_card', template_card: message.card };
+  }
+}
+
+// ---- HTTP plumbing shared with token-cache.ts -------------------------------------------------
+
+export interface WecomHttpReply {
+  httpStatus: number;
+  /** The parsed body when it is a JSON object; undefined for HTML error pages, truncated bodies… */
+  body: Record<string, unknown> | undefined;
+}
+
+/**
+ * One HTTP request with a hard timeout covering headers and body. Transport failures (reset,
+ * refused, timeout) become PlatformSendError('retry'). `label` (the API path) is the only thing
+ * about the request that can appear in a message; `secret` (token or corpsecret) is redacted from
+ * anything quoted from the error.
+ */
+export async function requestWecom(
+  url: URL,
+  init: { method: 'GET' | 'POST'; body?: unknown },
+  timeoutMs: number,
+  label: string,
+  secret: string,
+): Promise<WecomHttpReply> {
+  let httpStatus: number;
+  let text: string;
+  try {
+    const res = await fetch(url, {
+      method: init.method,
+      headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    httpStatus = res.status;
+    text = await res.text();
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+      throw new PlatformSendError('retry', `${label}: no response within ${timeoutMs} ms`, 'timeout');
+    }
+    // undici wraps the socket error in `cause`; its code (ECONNRESET, UND_ERR_SOCKET…) is safe to show.
+    const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+    const code = typeof cause?.code === 'string' ? cause.code : err instanceof Error ? err.name : 'unknown';
+    throw new PlatformSendError('retry', `${label}: network error (${redact(code, secret)})`, 'network');
+  }
+  return { httpStatus, body: parseJsonObject(text) };
+}
+
+/**
+ * Turns a reply into its body when errcode is 0, else throws the classified PlatformSendError.
+ * A 200 with a non-JSON body is a failure too (RELIABILITY.md "Outbound API").
+ */
+export function assertWecomOk(
+  reply: WecomHttpReply,
+  label: string,
+  classify: (errcode: number, httpStatus?: number) => SendFailureKind,
+  secret: string,
+): Record<string, unknown> {
+  const { httpStatus, body } = reply;
+  if (httpStatus !== 200) {
+    const kind = classify(0, httpStatus);
+    throw new PlatformSendError(kind, `${label}: HTTP ${httpStatus}`, `http_${httpStatus}`, kind === 'rate_limited' ? 60_000 : undefined);
+  }
+  if (body === undefined) {
+    throw new PlatformSendError('retry', `${label}: HTTP 200 with a body that is not a JSON object`, 'non_json');
+  }
+  const errcode = body.errcode;
+  if (typeof errcode !== 'number') {
+    throw new PlatformSendError('retry', `${label}: reply has no numeric errcode`, 'no_errcode');
+  }
+  if (errcode === 0) return body;
+
+  const kind = classify(errcode);
+  const errmsg = typeof body.errmsg === 'string' ? ` - ${redact(body.errmsg, secret).slice(0, 200)}` : '';
+  throw new PlatformSendError(
+    kind,
+    // errmsg is kept: for 60020 it names the egress IP the operator must allow-list.
+    `${label}: errcode ${errcode} (${describeWecomErrcode(errcode)})${errmsg}`,
+    errcode,
+    kind === 'rate_limited' ? rateLimitDelayMs(errcode) : undefined,
+  );
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function redact(text: string, secret: string): string {
+  return (secret === '' ? text : text.split(secret).join('[redacted]')).replace(/(access_token|corpsecret)=[^&\s"]*/g, '$1=[redacted]');
+}

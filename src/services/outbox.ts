@@ -1,0 +1,54 @@
+// The one way anything is sent: insert deliveries (UNIQUE idempotency key) — in the caller's transaction when
+// it has one — then enqueue the new ones. If Redis is down they stay pending and the relay enqueues them.
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Kysely, Transaction } from 'kysely';
+import type { DeliveryRepository, NewDeliveryInput } from '../db/delivery-repository.ts';
+import type { Database } from '../db/schema.ts';
+import { jobId, JOB_ATTEMPTS, JOB_BACKOFF, REMOVE_ON_COMPLETE, REMOVE_ON_FAIL, type OutboundJob } from '../jobs/queues.ts';
+import { withTimeout } from '../redis.ts';
+
+export class Outbox {
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly queue: Queue<OutboundJob>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Records deliveries; returns the ids that are new. Call `enqueue` with them after the transaction commits. */
+  async record(items: NewDeliveryInput[], db?: Kysely<Database> | Transaction<Database>): Promise<string[]> {
+    return this.deliveries.insertNew(items, db);
+  }
+
+  /** Hands deliveries to the outbound queue. Never throws: a failure leaves them to the relay. */
+  async enqueue(deliveryIds: string[]): Promise<boolean> {
+    if (deliveryIds.length === 0) return true;
+    try {
+      for (let i = 0; i < deliveryIds.length; i += 1_000) {
+        const chunk = deliveryIds.slice(i, i + 1_000);
+        await withTimeout(
+          this.queue.addBulk(
+            chunk.map((id) => ({
+              name: 'outbound',
+              data: { deliveryId: id },
+              opts: { jobId: jobId.outbound(id), attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL },
+            })),
+          ),
+          5_000,
+          'enqueue timed out',
+        );
+      }
+      return true;
+    } catch (err) {
+      this.log.warn({ err: { message: (err as Error).message }, count: deliveryIds.length }, 'redis unavailable: deliveries stored, left for the relay');
+      return false;
+    }
+  }
+
+  /** Record and enqueue in one go, outside any transaction. */
+  async send(items: NewDeliveryInput[]): Promise<string[]> {
+    const ids = await this.record(items);
+    await this.enqueue(ids);
+    return ids;
+  }
+}

@@ -1,0 +1,54 @@
+// The inbound queue: one job per stored event. Claims the event, decides the replies (conversation router),
+// records them as deliveries and marks the event done in one transaction, then enqueues the deliveries.
+import { Worker, type Job } from 'bullmq';
+import type { Deps } from '../src/deps.ts';
+import { QUEUE, type InboundJob } from '../src/jobs/queues.ts';
+import { routeInbound } from '../src/conversation/router.ts';
+import { localDateKey } from '../src/domain/local-time.ts';
+import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
+
+export function createInboundProcessor(deps: Deps) {
+  const { repos, outbox, log } = deps;
+  return async function processInbound(job: Job<InboundJob>): Promise<string> {
+    const { eventId } = job.data;
+    const row = await repos.inbound.claim(eventId);
+    if (!row) return 'skipped'; // done already, or another worker holds it
+    try {
+      const event = row.payload as InboundEvent;
+      const replies = routeInbound(event, { localDate: localDateKey(deps.clock(), deps.config.timezone) });
+      const platform = row.platform as PlatformName;
+      const ids = await deps.db.db.transaction().execute(async (trx) => {
+        const inserted = await outbox.record(
+          replies.map((r, i) => ({
+            idempotencyKey: r.onceKey ? `${platform}-${r.onceKey}` : `reply-${eventId}-${i}`,
+            platform,
+            recipient: event.userId,
+            message: r.message,
+          })),
+          trx,
+        );
+        await repos.inbound.markDone(eventId, trx);
+        return inserted;
+      });
+      await outbox.enqueue(ids);
+      return `replied ${ids.length}`;
+    } catch (err) {
+      const message = (err as Error).message;
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) await repos.inbound.markFailed(eventId, message).catch(() => {});
+      else await repos.inbound.release(eventId, message).catch(() => {});
+      log.error({ eventId, attempt: job.attemptsMade + 1, final, err: { message } }, 'inbound event processing failed');
+      throw err;
+    }
+  };
+}
+
+export function startInboundWorker(deps: Deps, concurrency = 8): Worker<InboundJob> {
+  const worker = new Worker<InboundJob>(QUEUE.inbound, createInboundProcessor(deps), {
+    connection: deps.workerConnection(),
+    prefix: deps.queuePrefix,
+    concurrency,
+  });
+  worker.on('error', (err) => deps.log.warn({ err: { message: err.message } }, 'inbound worker error'));
+  return worker;
+}

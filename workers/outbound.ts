@@ -1,0 +1,62 @@
+// The outbound queue: one job per delivery. Exactly-once is the deliveries row's job: a job claims the row,
+// and a row already sent (or being sent by another worker) is skipped, however often the job runs.
+import { DelayedError, Worker, type Job } from 'bullmq';
+import type { Deps } from '../src/deps.ts';
+import { PlatformSendError } from '../src/errors.ts';
+import { QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
+import type { OutboundMessage } from '../src/platforms/types.ts';
+
+export function createOutboundProcessor(deps: Deps) {
+  const { repos, log } = deps;
+  const sender = deps.platform.sender;
+
+  return async function processOutbound(job: Job<OutboundJob>, token?: string): Promise<string> {
+    const { deliveryId } = job.data;
+    const row = await repos.deliveries.claim(deliveryId);
+    if (!row) return 'skipped';
+
+    const waitWithoutAttempt = async (ms: number, reason: string): Promise<never> => {
+      await repos.deliveries.release(deliveryId, { code: 'rate_limited', message: reason }, true);
+      // Moving to delayed and throwing DelayedError does not count as a failed attempt (BullMQ).
+      await job.moveToDelayed(Date.now() + ms, token);
+      throw new DelayedError();
+    };
+
+    if (deps.rateLimiter && row.platform === sender.platform) {
+      const slot = await deps.rateLimiter.acquire(deps.platform.appKey, row.recipient);
+      if (!slot.ok) return waitWithoutAttempt(slot.retryInMs, 'per-recipient frequency limit');
+    }
+
+    try {
+      const result = await sender.send(row.recipient, row.message as OutboundMessage);
+      await repos.deliveries.markSent(deliveryId, result);
+      return 'sent';
+    } catch (err) {
+      if (err instanceof DelayedError) throw err;
+      const e = err instanceof PlatformSendError ? err : new PlatformSendError('retry', (err as Error).message);
+      const code = e.platformCode === undefined ? e.kind : String(e.platformCode);
+      if (e.kind === 'rate_limited') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      const final = e.kind === 'fatal' || e.kind === 'token_invalid' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) {
+        await repos.deliveries.markFailed(deliveryId, { code, message: e.message });
+        // 60020: the server's egress IP is not in the app's trusted IPs — nothing will send until an admin fixes it.
+        const level = e.platformCode === 60020 ? 'error' : 'warn';
+        log[level]({ deliveryId, recipient: row.recipient, code, kind: e.kind }, e.platformCode === 60020 ? 'WeCom refuses this server IP (60020): add it to the app trusted IPs' : 'delivery failed');
+        return 'failed';
+      }
+      await repos.deliveries.release(deliveryId, { code, message: e.message });
+      log.warn({ deliveryId, code, attempt: job.attemptsMade + 1 }, 'delivery attempt failed, will retry');
+      throw e;
+    }
+  };
+}
+
+export function startOutboundWorker(deps: Deps, concurrency = 16): Worker<OutboundJob> {
+  const worker = new Worker<OutboundJob>(QUEUE.outbound, createOutboundProcessor(deps), {
+    connection: deps.workerConnection(),
+    prefix: deps.queuePrefix,
+    concurrency,
+  });
+  worker.on('error', (err) => deps.log.warn({ err: { message: err.message } }, 'outbound worker error'));
+  return worker;
+}

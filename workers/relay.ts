@@ -1,0 +1,54 @@
+// The relay: PostgreSQL is the record, Redis the transport. Every few seconds, whatever is stored but not
+// finished — never enqueued because Redis was down, lost in a Redis restart, or held by a worker that died —
+// is enqueued again. Deterministic job ids make a re-add of a job still in Redis a no-op.
+import type { Deps } from '../src/deps.ts';
+import { jobId, JOB_ATTEMPTS, JOB_BACKOFF, REMOVE_ON_COMPLETE, REMOVE_ON_FAIL } from '../src/jobs/queues.ts';
+
+export interface RelayOptions {
+  intervalMs?: number;
+  /** How long a fresh row is left to the path that stored it before the relay steps in. */
+  graceSeconds?: number;
+  batch?: number;
+}
+
+export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ inbound: number; outbound: number }> {
+  const grace = opts.graceSeconds ?? 10;
+  const batch = opts.batch ?? 1_000;
+  const jobOpts = { attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL };
+  const inboundIds = await deps.repos.inbound.findUnfinished(batch, grace);
+  if (inboundIds.length > 0) {
+    await deps.queues.inbound.addBulk(inboundIds.map((id) => ({ name: 'inbound', data: { eventId: id }, opts: { ...jobOpts, jobId: jobId.inbound(id) } })));
+  }
+  const outboundIds = await deps.repos.deliveries.findUnfinished(batch, grace);
+  if (outboundIds.length > 0) {
+    await deps.queues.outbound.addBulk(outboundIds.map((id) => ({ name: 'outbound', data: { deliveryId: id }, opts: { ...jobOpts, jobId: jobId.outbound(id) } })));
+  }
+  return { inbound: inboundIds.length, outbound: outboundIds.length };
+}
+
+export function startRelay(deps: Deps, opts: RelayOptions = {}): { stop(): Promise<void> } {
+  const interval = opts.intervalMs ?? 5_000;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = relayOnce(deps, opts)
+      .then((n) => {
+        if (n.inbound + n.outbound > 0) deps.log.info(n, 'relay re-enqueued unfinished work');
+      })
+      .catch((err) => deps.log.warn({ err: { message: (err as Error).message } }, 'relay pass failed; will try again'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = setInterval(tick, interval);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
