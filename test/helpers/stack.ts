@@ -1,0 +1,125 @@
+// A whole PartyCare stack for a test: fresh database (PostgreSQL or PGlite), a unique BullMQ prefix on the
+// real Redis, the real app on a real socket, workers, and (optionally) a fake WeCom API on 127.0.0.1.
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { buildDeps, type Deps, type DepsOverrides } from '../../src/deps.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startWorkers, type RunningWorkers } from '../../workers/index.ts';
+import { createTestDatabase, type DbKind, type TestDb } from './db.ts';
+import { TEST_REDIS_URL } from './env.ts';
+import { startFakeWecom, type FakeWecom } from './fake-wecom.ts';
+
+export const WECOM = {
+  corpId: 'wwtestcorp000001',
+  agentId: '1000002',
+  secret: 'test-secret-do-not-log-0123456789',
+  token: 'testTokenForSignatures',
+  encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
+
+export interface Stack {
+  deps: Deps;
+  app: FastifyInstance;
+  baseUrl: string;
+  db: TestDb;
+  fake: FakeWecom | undefined;
+  workers: RunningWorkers | undefined;
+  logs: string[];
+  startWorkers(): RunningWorkers;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  dbKind?: DbKind;
+  wecom?: boolean;
+  workers?: boolean;
+  env?: Record<string, string>;
+  overrides?: DepsOverrides;
+}
+
+/** Collects log lines in memory so tests can assert what was (and was not) logged. */
+export function memoryLogger(level = 'debug') {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { log: createLogger(level, stream), lines };
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const db = await createTestDatabase(opts.dbKind ?? 'postgres');
+  const fake = opts.wecom ? await startFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId }) : undefined;
+  const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', ...(opts.env ?? {}) };
+  if (fake) {
+    Object.assign(env, {
+      WECOM_CORP_ID: WECOM.corpId,
+      WECOM_AGENT_ID: WECOM.agentId,
+      WECOM_SECRET: WECOM.secret,
+      WECOM_TOKEN: WECOM.token,
+      WECOM_ENCODING_AES_KEY: WECOM.encodingAESKey,
+      WECOM_API_BASE: fake.baseUrl,
+    });
+  }
+  const config: Config = { ...loadConfig(env), host: '127.0.0.1', port: 0 };
+  const { log, lines } = memoryLogger();
+  const queuePrefix = `pct${randomBytes(5).toString('hex')}`;
+  const deps = await buildDeps(config, { log, db, queuePrefix, ...(opts.overrides ?? {}) });
+  const app = await buildApp(deps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const stack: Stack = {
+    deps,
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    db,
+    fake,
+    workers: undefined,
+    logs: lines,
+    startWorkers() {
+      stack.workers = startWorkers(deps, { relay: { intervalMs: 200, graceSeconds: 1 } });
+      return stack.workers;
+    },
+    async close() {
+      await app.close().catch(() => {});
+      await stack.workers?.close(5_000).catch(() => {});
+      await cleanRedisPrefix(queuePrefix);
+      await deps.close().catch(() => {});
+      await fake?.close().catch(() => {});
+      await db.drop().catch(() => {});
+    },
+  };
+  if (opts.workers) stack.startWorkers();
+  return stack;
+}
+
+export async function cleanRedisPrefix(prefix: string): Promise<void> {
+  const r = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v as T;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
