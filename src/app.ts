@@ -21,9 +21,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
-  // WeCom posts XML; keep it a raw string (the parser is ours, hardened). Other types get 415 from fastify.
-  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-
   app.setErrorHandler((err: Error, req, reply) => {
     const status = err instanceof AppError ? err.httpStatus : ((err as { statusCode?: number }).statusCode ?? 500);
     if (status >= 500) {

@@ -1,5 +1,6 @@
 // Composition root: builds every dependency once, from the config. Entry points (server, worker, CLI) and
 // tests call buildDeps and say what to override; nothing else creates connections.
+import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Config } from './config.ts';
 import { connectDatabase, type DbHandle } from './db/connect.ts';
@@ -31,11 +32,15 @@ export interface Deps {
   repos: { inbound: InboundRepository; deliveries: DeliveryRepository };
   redis: Redis;
   queuePrefix: string;
+  /** This database's identity, part of every job id (see jobId). */
+  instanceId: string;
   queues: { inbound: Queue<InboundJob>; outbound: Queue<OutboundJob> };
   /** A fresh connection for a BullMQ Worker (workers block on Redis and need their own). */
   workerConnection(): Redis;
   platform: { name: PlatformName; sender: MessageSender; appKey: string; wecom?: WecomDeps };
   rateLimiter: RecipientRateLimiter | undefined;
+  /** Caps how long a platform rate-limit answer (45009, HTTP 429) parks a delivery; tests shorten it. */
+  maxRateLimitWaitMs: number;
   ingest: InboundIngest;
   outbox: Outbox;
   close(): Promise<void>;
@@ -47,6 +52,7 @@ export interface DepsOverrides {
   db?: DbHandle;
   queuePrefix?: string;
   sender?: MessageSender;
+  maxRateLimitWaitMs?: number;
 }
 
 export async function buildDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -75,6 +81,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     platform = { name: 'local', sender: overrides.sender ?? new LocalSender(), appKey: 'local' };
   }
 
+  const instanceId = await loadInstanceId(db);
   const repos = { inbound: new InboundRepository(db.db), deliveries: new DeliveryRepository(db.db) };
   const deps: Deps = {
     config,
@@ -84,6 +91,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     repos,
     redis,
     queuePrefix,
+    instanceId,
     queues,
     workerConnection() {
       const c = createRedis(config.redisUrl, 'worker');
@@ -92,8 +100,9 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     },
     platform,
     rateLimiter,
-    ingest: new InboundIngest(repos.inbound, queues.inbound, log),
-    outbox: new Outbox(repos.deliveries, queues.outbound, log),
+    maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? 60 * 60_000,
+    ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId),
+    outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId),
     async close() {
       await Promise.allSettled([queues.inbound.close(), queues.outbound.close()]);
       for (const c of workerConnections) c.disconnect();
@@ -102,4 +111,12 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     },
   };
   return deps;
+}
+
+/** A random id created once per database (settings.instance_id); every process on that database agrees on it. */
+async function loadInstanceId(db: DbHandle): Promise<string> {
+  const fresh = randomBytes(4).toString('hex');
+  await db.db.insertInto('settings').values({ key: 'instance_id', value: JSON.stringify(fresh) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  const row = await db.db.selectFrom('settings').select('value').where('key', '=', 'instance_id').executeTakeFirstOrThrow();
+  return row.value as string;
 }

@@ -18,7 +18,7 @@ export function createOutboundProcessor(deps: Deps) {
     const waitWithoutAttempt = async (ms: number, reason: string): Promise<never> => {
       await repos.deliveries.release(deliveryId, { code: 'rate_limited', message: reason }, true);
       // Moving to delayed and throwing DelayedError does not count as a failed attempt (BullMQ).
-      await job.moveToDelayed(Date.now() + ms, token);
+      await job.moveToDelayed(Date.now() + Math.min(ms, deps.maxRateLimitWaitMs), token);
       throw new DelayedError();
     };
 

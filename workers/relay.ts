@@ -2,7 +2,7 @@
 // finished — never enqueued because Redis was down, lost in a Redis restart, or held by a worker that died —
 // is enqueued again. Deterministic job ids make a re-add of a job still in Redis a no-op.
 import type { Deps } from '../src/deps.ts';
-import { jobId, JOB_ATTEMPTS, JOB_BACKOFF, REMOVE_ON_COMPLETE, REMOVE_ON_FAIL } from '../src/jobs/queues.ts';
+import { inboundJobs, outboundJobs } from '../src/jobs/queues.ts';
 
 export interface RelayOptions {
   intervalMs?: number;
@@ -14,14 +14,13 @@ export interface RelayOptions {
 export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ inbound: number; outbound: number }> {
   const grace = opts.graceSeconds ?? 10;
   const batch = opts.batch ?? 1_000;
-  const jobOpts = { attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL };
   const inboundIds = await deps.repos.inbound.findUnfinished(batch, grace);
   if (inboundIds.length > 0) {
-    await deps.queues.inbound.addBulk(inboundIds.map((id) => ({ name: 'inbound', data: { eventId: id }, opts: { ...jobOpts, jobId: jobId.inbound(id) } })));
+    await deps.queues.inbound.addBulk(inboundJobs(deps.instanceId, inboundIds));
   }
   const outboundIds = await deps.repos.deliveries.findUnfinished(batch, grace);
   if (outboundIds.length > 0) {
-    await deps.queues.outbound.addBulk(outboundIds.map((id) => ({ name: 'outbound', data: { deliveryId: id }, opts: { ...jobOpts, jobId: jobId.outbound(id) } })));
+    await deps.queues.outbound.addBulk(outboundJobs(deps.instanceId, outboundIds));
   }
   return { inbound: inboundIds.length, outbound: outboundIds.length };
 }

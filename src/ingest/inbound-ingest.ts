@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { InboundRepository, NewInboundEvent } from '../db/inbound-repository.ts';
 import { AppError } from '../errors.ts';
-import { jobId, JOB_ATTEMPTS, JOB_BACKOFF, REMOVE_ON_COMPLETE, REMOVE_ON_FAIL, type InboundJob } from '../jobs/queues.ts';
+import { inboundJobs, type InboundJob } from '../jobs/queues.ts';
 import { withTimeout } from '../redis.ts';
 import { Batcher } from './batcher.ts';
 
@@ -26,6 +26,7 @@ export class InboundIngest {
     private readonly repo: InboundRepository,
     private readonly queue: Queue<InboundJob>,
     private readonly log: Logger,
+    private readonly instanceId: string,
     private readonly enqueueTimeoutMs = 1_000,
   ) {
     this.inserts = new Batcher((items) => this.insertBatch(items));
@@ -58,13 +59,7 @@ export class InboundIngest {
   private async enqueueBatch(ids: string[]): Promise<boolean[]> {
     try {
       await withTimeout(
-        this.queue.addBulk(
-          ids.map((id) => ({
-            name: 'inbound',
-            data: { eventId: id },
-            opts: { jobId: jobId.inbound(id), attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL },
-          })),
-        ),
+        this.queue.addBulk(inboundJobs(this.instanceId, ids)),
         this.enqueueTimeoutMs,
         'enqueue timed out',
       );

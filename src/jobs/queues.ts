@@ -16,9 +16,14 @@ export interface OutboundJob {
   deliveryId: string;
 }
 
+/**
+ * Job ids carry the database's instance id: row ids restart from 1 in a fresh database, and BullMQ keeps
+ * finished jobs for a while, so a new database sharing a Redis (a reset dev database, a test) must not
+ * collide with the jobs of another.
+ */
 export const jobId = {
-  inbound: (eventId: string) => `in-${eventId}`,
-  outbound: (deliveryId: string) => `out-${deliveryId}`,
+  inbound: (instance: string, eventId: string) => `in-${instance}-${eventId}`,
+  outbound: (instance: string, deliveryId: string) => `out-${instance}-${deliveryId}`,
 };
 
 /** Retry policy for both queues: exponential backoff from 2 s; rate-limit waits do not burn attempts. */
@@ -27,3 +32,15 @@ export const JOB_BACKOFF = { type: 'exponential', delay: 2_000 } as const;
 // Finished jobs are kept briefly for inspection, then removed (BullMQ keeps them forever otherwise).
 export const REMOVE_ON_COMPLETE = { age: 3_600, count: 10_000 } as const;
 export const REMOVE_ON_FAIL = { age: 7 * 24 * 3_600 } as const;
+
+const JOB_OPTS = { attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL };
+
+/** The addBulk entries for stored inbound events. */
+export function inboundJobs(instance: string, eventIds: string[]) {
+  return eventIds.map((id) => ({ name: QUEUE.inbound, data: { eventId: id } as InboundJob, opts: { ...JOB_OPTS, jobId: jobId.inbound(instance, id) } }));
+}
+
+/** The addBulk entries for recorded deliveries. */
+export function outboundJobs(instance: string, deliveryIds: string[]) {
+  return deliveryIds.map((id) => ({ name: QUEUE.outbound, data: { deliveryId: id } as OutboundJob, opts: { ...JOB_OPTS, jobId: jobId.outbound(instance, id) } }));
+}

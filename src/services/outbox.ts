@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Kysely, Transaction } from 'kysely';
 import type { DeliveryRepository, NewDeliveryInput } from '../db/delivery-repository.ts';
 import type { Database } from '../db/schema.ts';
-import { jobId, JOB_ATTEMPTS, JOB_BACKOFF, REMOVE_ON_COMPLETE, REMOVE_ON_FAIL, type OutboundJob } from '../jobs/queues.ts';
+import { outboundJobs, type OutboundJob } from '../jobs/queues.ts';
 import { withTimeout } from '../redis.ts';
 
 export class Outbox {
@@ -13,6 +13,7 @@ export class Outbox {
     private readonly deliveries: DeliveryRepository,
     private readonly queue: Queue<OutboundJob>,
     private readonly log: Logger,
+    private readonly instanceId: string,
   ) {}
 
   /** Records deliveries; returns the ids that are new. Call `enqueue` with them after the transaction commits. */
@@ -27,13 +28,7 @@ export class Outbox {
       for (let i = 0; i < deliveryIds.length; i += 1_000) {
         const chunk = deliveryIds.slice(i, i + 1_000);
         await withTimeout(
-          this.queue.addBulk(
-            chunk.map((id) => ({
-              name: 'outbound',
-              data: { deliveryId: id },
-              opts: { jobId: jobId.outbound(id), attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL },
-            })),
-          ),
+          this.queue.addBulk(outboundJobs(this.instanceId, chunk)),
           5_000,
           'enqueue timed out',
         );

@@ -24,7 +24,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean } = {}): Promise<TestDb> {
+export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean; poolSize?: number } = {}): Promise<TestDb> {
   if (kind === 'pglite') {
     const h = await connectDatabase({ dataDir: 'memory://' });
     if (opts.migrate !== false) await migrateToLatest(h.db);
@@ -34,7 +34,7 @@ export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean
   await admin((c) => c.query(`create database ${name}`));
   const url = new URL(TEST_PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  const h = await connectDatabase({ databaseUrl: url.toString(), poolSize: 10 });
+  const h = await connectDatabase({ databaseUrl: url.toString(), poolSize: opts.poolSize ?? 10 });
   if (opts.migrate !== false) await migrateToLatest(h.db);
   let dropped = false;
   return {

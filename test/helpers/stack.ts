@@ -38,6 +38,7 @@ export interface StackOptions {
   wecom?: boolean;
   workers?: boolean;
   env?: Record<string, string>;
+  poolSize?: number;
   overrides?: DepsOverrides;
 }
 
@@ -54,7 +55,7 @@ export function memoryLogger(level = 'debug') {
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const db = await createTestDatabase(opts.dbKind ?? 'postgres');
+  const db = await createTestDatabase(opts.dbKind ?? 'postgres', { poolSize: opts.poolSize });
   const fake = opts.wecom ? await startFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId }) : undefined;
   const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', ...(opts.env ?? {}) };
   if (fake) {

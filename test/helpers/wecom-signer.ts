@@ -79,11 +79,12 @@ export function signWecom(token: string, timestamp: string, nonce: string, encry
   return createHash('sha1').update([token, timestamp, nonce, encrypt].sort().join('')).digest('hex');
 }
 
-export interface CallbackQuery {
+// A type alias (not an interface) so it is assignable to Record<string, string>.
+export type CallbackQuery = {
   msg_signature: string;
   timestamp: string;
   nonce: string;
-}
+};
 
 export interface CallbackInput {
   token: string;

@@ -28,6 +28,11 @@ export async function wecomCallbackRoutes(app: FastifyInstance, deps: Deps): Pro
   const cfg = deps.config.wecom;
   if (!wecom || !cfg) throw new Error('wecomCallbackRoutes registered without WeCom configuration');
 
+  // WeCom posts XML: keep it a raw string (the parser is ours, hardened). In this scope no other content
+  // type is parsed, so JSON, forms and the rest get 415 before any work.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
   const refuse = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
     if (err instanceof AppError && err.httpStatus < 500) {
       // Log the reason only: never the signature, the ciphertext or the message.

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/errors.ts';
+
+const WECOM_ENV = {
+  WECOM_CORP_ID: 'ww1',
+  WECOM_AGENT_ID: '1000002',
+  WECOM_SECRET: 's',
+  WECOM_TOKEN: 't',
+  WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
+
+describe('config', () => {
+  it('defaults: embedded database, local Redis, local mode', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ databaseUrl: undefined, redisUrl: 'redis://127.0.0.1:6379', host: '0.0.0.0', port: 3000, timezone: 'Asia/Shanghai', logLevel: 'info', wecom: undefined, adminToken: undefined });
+  });
+
+  it('WeCom configured in full, API base defaulting to qyapi', () => {
+    expect(loadConfig(WECOM_ENV).wecom).toMatchObject({ corpId: 'ww1', agentId: '1000002', apiBase: 'https://qyapi.weixin.qq.com' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ APP_TIMEZONE: 'Mars/Olympus' }, 'APP_TIMEZONE'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ ...WECOM_ENV, WECOM_ENCODING_AES_KEY: 'a'.repeat(42) }, 'WECOM_ENCODING_AES_KEY'],
+    [{ ...WECOM_ENV, WECOM_ENCODING_AES_KEY: 'a'.repeat(44) }, 'WECOM_ENCODING_AES_KEY'],
+    [{ ...WECOM_ENV, WECOM_AGENT_ID: 'abc' }, 'WECOM_AGENT_ID'],
+    [{ WECOM_CORP_ID: 'ww1' }, 'missing: WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN, WECOM_ENCODING_AES_KEY'],
+  ])('refuses %o naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('names every bad variable in one message', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT[\s\S]*LOG_LEVEL/);
+  });
+});

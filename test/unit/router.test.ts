@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { routeInbound, isHelpRequest } from '../../src/conversation/router.ts';
+import { T } from '../../src/conversation/templates.ts';
+import { MENU } from '../../src/conversation/menu-keys.ts';
+import { buildWecomMenu } from '../../src/platforms/wecom/menu.ts';
+import { jobId } from '../../src/jobs/queues.ts';
+import { localDateKey } from '../../src/domain/local-time.ts';
+
+const ctx = { localDate: '20261126' };
+
+describe('conversation router (foundation)', () => {
+  it.each(['帮助', 'help', 'HELP', '？', ' 帮助。'])('%s asks for help', (t) => expect(isHelpRequest(t)).toBe(true));
+  it.each(['帮我', '你好', '今天和张三谈心了'])('%s is not a help request', (t) => expect(isHelpRequest(t)).toBe(false));
+
+  it('answers help, and a hint to anything else', () => {
+    expect(routeInbound({ kind: 'text', userId: 'u', text: '帮助', msgId: '1', createTime: 0 }, ctx)).toEqual([{ message: { type: 'text', content: T.help } }]);
+    expect(routeInbound({ kind: 'text', userId: 'u', text: '随便说说', msgId: '1', createTime: 0 }, ctx)).toEqual([{ message: { type: 'text', content: T.hint } }]);
+  });
+
+  it('menu buttons whose feature has not landed say so honestly', () => {
+    const [r] = routeInbound({ kind: 'click', userId: 'u', eventKey: MENU.todo, createTime: 0 }, ctx);
+    expect(r!.message).toEqual({ type: 'text', content: T.comingSoon('我的待办') });
+    expect(routeInbound({ kind: 'click', userId: 'u', eventKey: MENU.help, createTime: 0 }, ctx)[0]!.message).toEqual({ type: 'text', content: T.help });
+    expect(routeInbound({ kind: 'click', userId: 'u', eventKey: 'nope', createTime: 0 }, ctx)[0]!.message).toEqual({ type: 'text', content: T.unknownMenu });
+  });
+
+  it('the welcome is keyed per user per local day', () => {
+    const [r] = routeInbound({ kind: 'enter_agent', userId: 'lisi', createTime: 0 }, ctx);
+    expect(r).toEqual({ message: { type: 'text', content: T.welcome }, onceKey: 'welcome-lisi-20261126' });
+  });
+
+  it('media get a hint, silent events get nothing', () => {
+    expect(routeInbound({ kind: 'other', userId: 'u', msgType: 'image', createTime: 0 }, ctx)).toHaveLength(1);
+    expect(routeInbound({ kind: 'other', userId: 'u', msgType: 'event', event: 'location', createTime: 0 }, ctx)).toHaveLength(0);
+  });
+});
+
+describe('menu', () => {
+  it('fits WeCom limits and uses the router keys', () => {
+    const m = buildWecomMenu();
+    expect(m.button.length).toBeLessThanOrEqual(3);
+    const keys = m.button.flatMap((b) => (b.sub_button ? b.sub_button.map((s) => s.key) : [b.key]));
+    expect(keys.sort()).toEqual(Object.values(MENU).sort());
+  });
+  it('refuses a top-level name over 16 bytes', () => {
+    expect(() => buildWecomMenu([{ name: '本月政治生日提醒', key: MENU.help }])).toThrow('16 bytes');
+  });
+});
+
+describe('ids and dates', () => {
+  it('job ids have no colon and are never all digits', () => {
+    for (const id of [jobId.inbound('0a1b2c3d', '123'), jobId.outbound('12345678', '9007199254740993')]) {
+      expect(id).not.toContain(':');
+      expect(/^\d+$/.test(id)).toBe(false);
+    }
+  });
+  it('dedupe keys use the local date, not UTC', () => {
+    // 2026-11-26 17:30 UTC is already 27 November in Shanghai.
+    expect(localDateKey(new Date('2026-11-26T17:30:00Z'), 'Asia/Shanghai')).toBe('20261127');
+    expect(localDateKey(new Date('2026-11-26T17:30:00Z'), 'UTC')).toBe('20261126');
+  });
+});
