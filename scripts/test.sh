@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against the real local PostgreSQL and Redis (started, or installed, if needed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/services.sh
+ensure_node_modules
+ensure_postgres
+ensure_redis
+exec npx vitest run "$@"

@@ -1,0 +1,83 @@
+// The CLI as a process against the fake WeCom API: results on stdout, logs on stderr, exit codes.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDb } from '../helpers/db.ts';
+import { TEST_REDIS_URL } from '../helpers/env.ts';
+import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
+import { WECOM } from '../helpers/stack.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TSX, 'src/cli.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let fake: FakeWecom;
+let db: TestDb;
+let env: Record<string, string>;
+beforeAll(async () => {
+  fake = await startFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId });
+  db = await createTestDatabase('postgres');
+  env = {
+    DATABASE_URL: db.url!,
+    REDIS_URL: TEST_REDIS_URL,
+    WECOM_CORP_ID: WECOM.corpId,
+    WECOM_AGENT_ID: WECOM.agentId,
+    WECOM_SECRET: WECOM.secret,
+    WECOM_TOKEN: WECOM.token,
+    WECOM_ENCODING_AES_KEY: WECOM.encodingAESKey,
+    WECOM_API_BASE: fake.baseUrl,
+  };
+});
+afterAll(async () => {
+  await fake.close();
+  await db.drop();
+});
+
+describe('cli', () => {
+  it('menu-sync creates the menu through menu/create', async () => {
+    const r = await cli(['menu-sync'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('menu created for agent 1000002');
+    expect(fake.menus).toHaveLength(1);
+    expect(JSON.stringify(fake.menus[0])).toContain('我的待办');
+  });
+
+  it('send-test delivers one message and records it', async () => {
+    const r = await cli(['send-test', 'zhangwei', '你好', '世界'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sent to zhangwei via wecom/);
+    const sent = fake.sent.filter((m) => m.touser === 'zhangwei');
+    expect(sent.map((m) => m.body.text.content)).toEqual(['你好 世界']);
+    const row = await db.db.selectFrom('deliveries').selectAll().where('recipient', '=', 'zhangwei').executeTakeFirstOrThrow();
+    expect(row.status).toBe('sent');
+  });
+
+  it('send-test reports a WeCom error and exits non-zero', async () => {
+    fake.inject('message/send', { errcode: 60020, times: 1 });
+    const r = await cli(['send-test', 'lisi', 'x'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('60020');
+    expect(r.stderr).not.toContain(WECOM.secret);
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await cli(['send-test'], env)).code).toBe(2);
+    expect((await cli(['no-such-command'], env)).code).toBe(2);
+  });
+
+  it('menu-sync in local mode prints the menu without calling anything', async () => {
+    const r = await cli(['menu-sync'], { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: db.url! });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('local mode');
+  });
+});
