@@ -15,9 +15,13 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // Per-request logs would dominate a busy webhook; refusals and failures are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: CALLBACK_BODY_LIMIT,
-    // A slow client must not hold a connection past WeCom's own 5 s retry window for long.
-    requestTimeout: 10_000,
-    connectionTimeout: 15_000,
+    // A slow client must not hold a connection long past WeCom's own 5 s retry window.
+    requestTimeout: deps.config.requestTimeoutMs,
+    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default), and with its
+    // default 60 s headersTimeout above requestTimeout the latter never fires: set both. The idle-socket
+    // timeout must not fire first.
+    http: { connectionsCheckingInterval: Math.min(1_000, deps.config.requestTimeoutMs), headersTimeout: deps.config.requestTimeoutMs },
+    connectionTimeout: deps.config.requestTimeoutMs + 5_000,
     return503OnClosing: true,
   });
 

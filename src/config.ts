@@ -23,6 +23,8 @@ export interface Config {
   adminToken: string | undefined;
   /** Public base URL of this server, used in links inside cards (optional). */
   publicUrl: string | undefined;
+  /** A request whose body has not arrived by then is answered 408 (slow clients hold no connection). */
+  requestTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,6 +93,10 @@ export function loadConfig(env: Env = process.env): Config {
   const publicUrl = get('PUBLIC_URL')?.replace(/\/+$/, '');
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push('PUBLIC_URL must be an http(s) URL');
 
+  const timeoutText = get('HTTP_REQUEST_TIMEOUT_MS') ?? '10000';
+  const requestTimeoutMs = Number(timeoutText);
+  if (!/^\d+$/.test(timeoutText) || requestTimeoutMs < 100) problems.push(`HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds ≥ 100 (got "${timeoutText}")`);
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -105,5 +111,6 @@ export function loadConfig(env: Env = process.env): Config {
     wecom,
     adminToken: get('ADMIN_TOKEN'),
     publicUrl,
+    requestTimeoutMs,
   };
 }

@@ -172,3 +172,26 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     });
   });
 });
+
+describe('slow client', () => {
+  it('a request whose body never completes is cut off at the request timeout, nothing stored', async () => {
+    const { connect } = await import('node:net');
+    const stack = await startStack({ wecom: true, env: { HTTP_REQUEST_TIMEOUT_MS: '500' } });
+    try {
+      const cb = textCallback('slow');
+      const port = Number(new URL(stack.baseUrl).port);
+      const answer = await new Promise<string>((resolve) => {
+        const sock = connect(port, '127.0.0.1', () => {
+          sock.write(`POST /wecom/callback?${toQueryString(cb.query)} HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${cb.body.length}\r\n\r\n${cb.body.slice(0, 20)}`);
+        });
+        let data = '';
+        sock.on('data', (d) => (data += d));
+        sock.on('close', () => resolve(data));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(await counts(stack)).toEqual({ events: 0, deliveries: 0 });
+    } finally {
+      await stack.close();
+    }
+  });
+});
