@@ -41,6 +41,8 @@ export interface Deps {
   rateLimiter: RecipientRateLimiter | undefined;
   /** Caps how long a platform rate-limit answer (45009, HTTP 429) parks a delivery; tests shorten it. */
   maxRateLimitWaitMs: number;
+  /** How long a worker holds an event or delivery it is working on; after that another may take it. */
+  leaseSeconds: number;
   ingest: InboundIngest;
   outbox: Outbox;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export interface DepsOverrides {
   queuePrefix?: string;
   sender?: MessageSender;
   maxRateLimitWaitMs?: number;
+  leaseSeconds?: number;
 }
 
 export async function buildDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -101,6 +104,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     platform,
     rateLimiter,
     maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? 60 * 60_000,
+    leaseSeconds: overrides.leaseSeconds ?? 120,
     ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId),
     outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId),
     async close() {

@@ -1,18 +1,19 @@
 // The inbound queue: one job per stored event. Claims the event, decides the replies (conversation router),
 // records them as deliveries and marks the event done in one transaction, then enqueues the deliveries.
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
 import { QUEUE, type InboundJob } from '../src/jobs/queues.ts';
 import { routeInbound } from '../src/conversation/router.ts';
 import { localDateKey } from '../src/domain/local-time.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
+import { skipOrWaitForLease } from './lease.ts';
 
 export function createInboundProcessor(deps: Deps) {
   const { repos, outbox, log } = deps;
-  return async function processInbound(job: Job<InboundJob>): Promise<string> {
+  return async function processInbound(job: Job<InboundJob>, token?: string): Promise<string> {
     const { eventId } = job.data;
-    const row = await repos.inbound.claim(eventId);
-    if (!row) return 'skipped'; // done already, or another worker holds it
+    const row = await repos.inbound.claim(eventId, deps.leaseSeconds);
+    if (!row) return skipOrWaitForLease(job, token, await repos.inbound.heldUntil(eventId));
     try {
       const event = row.payload as InboundEvent;
       const replies = routeInbound(event, { localDate: localDateKey(deps.clock(), deps.config.timezone) });
@@ -33,6 +34,7 @@ export function createInboundProcessor(deps: Deps) {
       await outbox.enqueue(ids);
       return `replied ${ids.length}`;
     } catch (err) {
+      if (err instanceof DelayedError) throw err;
       const message = (err as Error).message;
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final) await repos.inbound.markFailed(eventId, message).catch(() => {});

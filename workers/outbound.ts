@@ -5,6 +5,7 @@ import type { Deps } from '../src/deps.ts';
 import { PlatformSendError } from '../src/errors.ts';
 import { QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
 import type { OutboundMessage } from '../src/platforms/types.ts';
+import { skipOrWaitForLease } from './lease.ts';
 
 export function createOutboundProcessor(deps: Deps) {
   const { repos, log } = deps;
@@ -12,8 +13,8 @@ export function createOutboundProcessor(deps: Deps) {
 
   return async function processOutbound(job: Job<OutboundJob>, token?: string): Promise<string> {
     const { deliveryId } = job.data;
-    const row = await repos.deliveries.claim(deliveryId);
-    if (!row) return 'skipped';
+    const row = await repos.deliveries.claim(deliveryId, deps.leaseSeconds);
+    if (!row) return skipOrWaitForLease(job, token, await repos.deliveries.heldUntil(deliveryId));
 
     const waitWithoutAttempt = async (ms: number, reason: string): Promise<never> => {
       await repos.deliveries.release(deliveryId, { code: 'rate_limited', message: reason }, true);

@@ -117,4 +117,15 @@ export class DeliveryRepository {
   async get(id: string): Promise<DeliveryRow | undefined> {
     return this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }
+
+  /** When another worker holds the row: the end of its lease (undefined when the row is finished or free). */
+  async heldUntil(id: string): Promise<Date | undefined> {
+    const row = await this.db
+      .selectFrom('deliveries')
+      .select('locked_until')
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return row?.locked_until ?? undefined;
+  }
 }

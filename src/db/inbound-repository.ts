@@ -105,4 +105,15 @@ export class InboundRepository {
   async get(id: string): Promise<InboundEventRow | undefined> {
     return this.db.selectFrom('inbound_events').selectAll().where('id', '=', id).executeTakeFirst();
   }
+
+  /** When another worker holds the row: the end of its lease (undefined when the row is finished or free). */
+  async heldUntil(id: string): Promise<Date | undefined> {
+    const row = await this.db
+      .selectFrom('inbound_events')
+      .select('locked_until')
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    return row?.locked_until ?? undefined;
+  }
 }

@@ -29,8 +29,9 @@ export const jobId = {
 /** Retry policy for both queues: exponential backoff from 2 s; rate-limit waits do not burn attempts. */
 export const JOB_ATTEMPTS = 6;
 export const JOB_BACKOFF = { type: 'exponential', delay: 2_000 } as const;
-// Finished jobs are kept briefly for inspection, then removed (BullMQ keeps them forever otherwise).
-export const REMOVE_ON_COMPLETE = { age: 3_600, count: 10_000 } as const;
+// Completed jobs are removed at once: PostgreSQL keeps the record, and a kept job would turn the relay's
+// re-add of the same id into a no-op. Failed jobs stay a week for inspection (BullMQ keeps them forever otherwise).
+export const REMOVE_ON_COMPLETE = true;
 export const REMOVE_ON_FAIL = { age: 7 * 24 * 3_600 } as const;
 
 const JOB_OPTS = { attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL };
