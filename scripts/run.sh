@@ -6,4 +6,9 @@ cd "$(dirname "$0")/.."
 . scripts/services.sh
 ensure_node_modules
 ensure_redis
+# Local mode on a new embedded database: a fictional organisation to talk as (npm run cli -- seed-demo).
+if [ -z "${DATABASE_URL:-}" ] && [ -z "${WECOM_CORP_ID:-}" ] && [ ! -d "${DATA_DIR:-./data}/pglite" ]; then
+  echo "first local run: creating demo members (seed-demo)" >&2
+  npx tsx src/cli.ts seed-demo >&2
+fi
 exec npx tsx src/main.ts "$@"

@@ -6,6 +6,7 @@ import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import { CALLBACK_BODY_LIMIT, wecomCallbackRoutes } from './platforms/wecom/callback.ts';
 import { localChatRoutes } from './platforms/local/routes.ts';
+import { adminRoutes } from './admin/routes.ts';
 import { withTimeout } from './redis.ts';
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
@@ -46,6 +47,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     return reply.code(dbOk && redisOk ? 200 : 503).send({ database: dbOk ? 'ok' : 'unreachable', redis: redisOk ? 'ok' : 'unreachable' });
   });
 
+  // Admin endpoints (roster import/export): bearer ADMIN_TOKEN; absent without a token. Own scope: its file
+  // parsers and larger body limit apply to it alone.
+  await app.register(async (scope) => adminRoutes(scope, deps));
   if (deps.platform.wecom) {
     await app.register(async (scope) => wecomCallbackRoutes(scope, deps));
   } else {

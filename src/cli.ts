@@ -6,10 +6,11 @@ import { loadConfig } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
-import { PlatformSendError } from './errors.ts';
+import { PlatformSendError, UsageError } from './errors.ts';
 import { buildWecomMenu } from './platforms/wecom/menu.ts';
+import { ROSTER_COMMANDS } from './cli/roster-commands.ts';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 interface Command {
   usage: string;
@@ -77,6 +78,7 @@ export const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  ...ROSTER_COMMANDS,
 };
 
 export function usage(): string {

@@ -43,3 +43,11 @@ export class PlatformSendError extends AppError {
     super(`send_${kind}`, message, 502);
   }
 }
+
+/** A command line that does not fit the command's usage: the CLI prints the usage and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

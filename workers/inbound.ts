@@ -7,6 +7,7 @@ import { routeInbound } from '../src/conversation/router.ts';
 import { localDateKey } from '../src/domain/local-time.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
+import { findMemberByUserid } from '../src/roster/responsibility.ts';
 
 export function createInboundProcessor(deps: Deps) {
   const { repos, outbox, log } = deps;
@@ -16,7 +17,9 @@ export function createInboundProcessor(deps: Deps) {
     if (!row) return skipOrWaitForLease(job, token, await repos.inbound.heldUntil(eventId));
     try {
       const event = row.payload as InboundEvent;
-      const replies = routeInbound(event, { localDate: localDateKey(deps.clock(), deps.config.timezone) });
+      const identity = await findMemberByUserid(deps.db.db, event.userId);
+      const sender = identity && identity.status === 'active' ? { name: identity.name, roleCodes: identity.roleCodes } : undefined;
+      const replies = routeInbound(event, { localDate: localDateKey(deps.clock(), deps.config.timezone), sender });
       const platform = row.platform as PlatformName;
       const ids = await deps.db.db.transaction().execute(async (trx) => {
         const inserted = await outbox.record(

@@ -1,7 +1,9 @@
-// Decides the bot's answer to one inbound event. Pure: no I/O, the caller persists and sends the replies.
+// Decides the bot's answer to one inbound event. Pure: no I/O, the caller looks up who is writing,
+// persists and sends the replies.
+import type { RoleCode } from '../domain/roster.ts';
 import type { InboundEvent, OutboundMessage } from '../platforms/types.ts';
 import { MENU } from './menu-keys.ts';
-import { T } from './templates.ts';
+import { helpFor, T } from './templates.ts';
 
 export interface Reply {
   message: OutboundMessage;
@@ -12,9 +14,16 @@ export interface Reply {
   onceKey?: string;
 }
 
+/** The writer as the roster knows them; undefined when the account is not an active member. */
+export interface Sender {
+  name: string;
+  roleCodes: readonly RoleCode[];
+}
+
 export interface RouteContext {
   /** The organisation's local date, YYYYMMDD (dedupe keys use the local date, not UTC). */
   localDate: string;
+  sender: Sender | undefined;
 }
 
 const HELP_WORDS = new Set(['帮助', 'help', '?', '？', '菜单', '功能', '怎么用', '使用说明']);
@@ -32,21 +41,34 @@ export function isHelpRequest(text: string): boolean {
 
 const text = (content: string): OutboundMessage => ({ type: 'text', content });
 
+/** Events that say something to the bot; the rest (subscribe, location reports, view clicks) need no answer. */
+function expectsAnswer(event: InboundEvent): boolean {
+  if (event.kind !== 'other') return true;
+  return ['image', 'voice', 'video', 'file', 'location', 'link'].includes(event.msgType);
+}
+
 export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
+  if (!expectsAnswer(event)) return [];
+  const sender = ctx.sender;
+  if (!sender) {
+    // Not in the roster: a polite answer and nothing else; at most once a day for entering the app.
+    const onceKey = event.kind === 'enter_agent' ? `unknown-${event.userId}-${ctx.localDate}` : undefined;
+    return [{ message: text(T.unknownUser(event.userId)), ...(onceKey ? { onceKey } : {}) }];
+  }
+  const help = () => text(helpFor(sender.name, sender.roleCodes));
   switch (event.kind) {
     case 'text':
-      return [{ message: text(isHelpRequest(event.text) ? T.help : T.hint) }];
+      return [{ message: isHelpRequest(event.text) ? help() : text(T.hint) }];
     case 'click': {
-      if (event.eventKey === MENU.help) return [{ message: text(T.help) }];
+      if (event.eventKey === MENU.help) return [{ message: help() }];
       const feature = COMING_SOON[event.eventKey];
       return [{ message: text(feature ? T.comingSoon(feature) : T.unknownMenu) }];
     }
     case 'enter_agent':
-      return [{ message: text(T.welcome), onceKey: `welcome-${event.userId}-${ctx.localDate}` }];
+      return [{ message: text(T.welcome(sender.name)), onceKey: `welcome-${event.userId}-${ctx.localDate}` }];
     case 'card_click':
       return [{ message: text(T.cardComingSoon) }];
     case 'other':
-      // Media messages get a hint; other events (subscribe, location reports, view clicks) need no answer.
-      return ['image', 'voice', 'video', 'file', 'location', 'link'].includes(event.msgType) ? [{ message: text(T.nonText) }] : [];
+      return [{ message: text(T.nonText) }];
   }
 }

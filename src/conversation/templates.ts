@@ -1,17 +1,45 @@
 // User-facing Chinese text for the conversation, kept in one place (not scattered in code).
+import { ROLE_LABELS, type RoleCode } from '../domain/roster.ts';
+
+/** One line of the help text: what a person can do, and who may do it. */
+interface Capability {
+  line: string;
+  /** Roles that get this line; undefined = everyone in the roster. */
+  roles?: RoleCode[];
+  /** Not landed yet: said honestly in the help text. */
+  comingSoon?: boolean;
+}
+
+const LEADERS: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staff', 'gb_secretary', 'gb_member', 'branch_secretary'];
+
+const CAPABILITIES: Capability[] = [
+  { line: '发送「帮助」：查看本说明' },
+  { line: '菜单「我的待办」：查看需要您完成的谈心、走访和报送', comingSoon: true },
+  { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心', comingSoon: true },
+  { line: '发送“报告：张三住院了”：报告本支部党员的情况，系统生成走访或谈心任务', roles: ['branch_secretary', 'gb_secretary', 'gb_member', 'od_staff'], comingSoon: true },
+  { line: '一句话记录谈心或走访，例如“今天和张三谈心了，岗位变动，情绪稳定”', roles: LEADERS, comingSoon: true },
+  { line: '菜单「记录」→「谈心进度」：查看年度谈心完成情况', roles: LEADERS, comingSoon: true },
+  { line: '菜单「记录」→「本月政治生日」：本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'od_staff'], comingSoon: true },
+];
+
+export function helpFor(name: string, roles: readonly RoleCode[]): string {
+  const held = roles.filter((r) => r !== 'member').map((r) => ROLE_LABELS[r]);
+  const lines = CAPABILITIES.filter((c) => !c.roles || c.roles.some((r) => roles.includes(r))).map(
+    (c) => `· ${c.line}${c.comingSoon ? '（即将上线）' : ''}`,
+  );
+  return [
+    `【党员关怀助手】${name}同志您好${held.length ? `（${held.join('、')}）` : ''}，我能帮您：`,
+    ...lines,
+    '我还会在您的政治生日送上祝福，并按时提醒谈心、走访和各类报送。',
+  ].join('\n');
+}
 
 export const T = {
-  help: [
-    '【党员关怀助手】我能帮您：',
-    '· 发送「帮助」：查看本说明',
-    '· 菜单「我的待办」：查看需要您完成的谈心、走访和报送（即将上线）',
-    '· 菜单「记录」→「记录谈心走访」：一句话记录谈心或走访，例如“今天和张三谈心了，岗位变动，情绪稳定”（即将上线）',
-    '· 菜单「记录」→「本月政治生日」：本支部本月过政治生日的党员（即将上线）',
-    '我还会在党员政治生日当天送上祝福，并按时提醒谈心、走访和各类报送。',
-  ].join('\n'),
   hint: '抱歉，我暂时没有理解这句话。发送「帮助」可以查看我能做什么。',
   nonText: '目前我只能理解文字消息，请用文字告诉我。发送「帮助」查看我能做什么。',
-  welcome: '您好，欢迎使用党员关怀助手！发送「帮助」或点击下方菜单，查看我能为您做什么。',
+  welcome: (name: string) => `${name}同志，您好！欢迎使用党员关怀助手。发送「帮助」或点击下方菜单，查看我能为您做什么。`,
+  unknownUser: (userId: string) =>
+    `您好，您的账号（${userId}）还不在党员名册中，暂时无法使用党员关怀助手。请联系所在党支部书记或党委组织部，将您的账号登记到名册后再试。`,
   comingSoon: (feature: string) => `「${feature}」功能正在开发中，即将上线，敬请期待。`,
   unknownMenu: '这个菜单项暂不可用，请发送「帮助」查看可用功能。',
   cardComingSoon: '卡片按钮功能即将上线，敬请期待。',

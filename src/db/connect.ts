@@ -8,8 +8,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import type { Database } from './schema.ts';
 
-// int8 (bigint identity ids, counts) as strings: ids may exceed 2^53 in principle and must stay exact.
-pg.types.setTypeParser(20, (v) => v);
+// The same values from both drivers: int8 (bigint ids, counts) as strings — exact beyond 2^53 — and SQL
+// `date` as 'YYYY-MM-DD' text, never a JS Date at some time zone's midnight.
+const INT8 = 20;
+const DATE = 1082;
+pg.types.setTypeParser(INT8, (v) => v);
+pg.types.setTypeParser(DATE, (v) => v);
+const PGLITE_PARSERS = { [INT8]: (v: string) => v, [DATE]: (v: string) => v };
 
 export interface DbHandle {
   db: Kysely<Database>;
@@ -51,11 +56,11 @@ export async function connectDatabase(opts: ConnectOptions): Promise<DbHandle> {
   const dir = opts.dataDir ?? './data';
   let client: PGlite;
   if (dir === 'memory://') {
-    client = new PGlite();
+    client = new PGlite({ parsers: PGLITE_PARSERS });
   } else {
     const full = path.resolve(dir, 'pglite');
     mkdirSync(full, { recursive: true });
-    client = new PGlite(full);
+    client = new PGlite(full, { parsers: PGLITE_PARSERS });
   }
   await client.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });

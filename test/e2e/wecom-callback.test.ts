@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { DB_KINDS } from '../helpers/db.ts';
 import { startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
 import { eventXml, makeCallback, makeEchoQuery, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
-import { T } from '../../src/conversation/templates.ts';
+import { helpFor, T } from '../../src/conversation/templates.ts';
 
 const now = () => Math.floor(Date.now() / 1000);
 let msgSeq = 4561255354251345000n;
@@ -29,7 +29,7 @@ async function counts(stack: Stack) {
 describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ dbKind, wecom: true, workers: true, overrides: { maxRateLimitWaitMs: 1_000 } });
+    stack = await startStack({ dbKind, wecom: true, workers: true, overrides: { maxRateLimitWaitMs: 1_000 }, members: ['helpuser', 'dupuser', 'raceuser', 'idkeeper', 'tokenuser', 'limituser', 'clicker'] });
   });
   afterAll(async () => {
     await stack.close();
@@ -61,7 +61,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     const sent = await stack.fake!.waitForSent(before + 1);
     const reply = sent.find((m) => m.touser === 'helpuser')!;
     expect(reply.msgtype).toBe('text');
-    expect(reply.body.text.content).toBe(T.help);
+    expect(reply.body.text.content).toBe(helpFor('测试0号', ['member']));
   });
 
   it('a callback delivered three times yields one row, one job and one reply', async () => {
@@ -121,10 +121,18 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     await waitFor(() => stack.fake!.sent.filter((m) => m.touser === 'clicker').length >= 2, 10_000, 'click and welcome');
     await new Promise((r) => setTimeout(r, 700));
     const texts = stack.fake!.sent.filter((m) => m.touser === 'clicker').map((m) => m.body.text.content as string);
-    expect(texts.filter((t) => t === T.welcome)).toHaveLength(1);
+    expect(texts.filter((t) => t === T.welcome('测试6号'))).toHaveLength(1);
     expect(texts).toContain(T.comingSoon('我的待办'));
     const events = await stack.deps.db.db.selectFrom('inbound_events').select('status').where('user_id', '=', 'clicker').execute();
     expect(events.map((e) => e.status)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('an account not in the roster gets a polite answer naming whom to ask, and nothing else', async () => {
+    await post(stack, textCallback('今天和张三谈心了', { from: 'stranger' }));
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'stranger'), 10_000, 'answer to stranger');
+    const [answer] = stack.fake!.sent.filter((m) => m.touser === 'stranger');
+    expect(answer!.body.text.content).toBe(T.unknownUser('stranger'));
+    expect(answer!.body.text.content).toContain('党委组织部');
   });
 
   describe('refusals: status, and nothing stored', () => {

@@ -10,6 +10,8 @@ import { buildDeps, type Deps, type DepsOverrides } from '../../src/deps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/index.ts';
 import { createTestDatabase, type DbKind, type TestDb } from './db.ts';
+import { importRosterFile } from '../../src/roster/import.ts';
+import type { DbHandle } from '../../src/db/connect.ts';
 import { TEST_REDIS_URL } from './env.ts';
 import { startFakeWecom, type FakeWecom } from './fake-wecom.ts';
 
@@ -40,6 +42,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   poolSize?: number;
   overrides?: DepsOverrides;
+  /** Chat accounts to put in the roster as plain members, so the bot knows them (the rest are unknown). */
+  members?: string[];
 }
 
 /** Collects log lines in memory so tests can assert what was (and was not) logged. */
@@ -72,6 +76,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const { log, lines } = memoryLogger();
   const queuePrefix = `pct${randomBytes(5).toString('hex')}`;
   const deps = await buildDeps(config, { log, db, queuePrefix, ...(opts.overrides ?? {}) });
+  if (opts.members?.length) await addMembers(db, opts.members);
   const app = await buildApp(deps);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -123,4 +128,12 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Puts chat accounts in the roster as members of one branch, through the real import. */
+export async function addMembers(db: DbHandle, userids: string[]): Promise<void> {
+  const header = '姓名,账号,入党日期,转正日期,党总支,党支部,职务';
+  const rows = userids.map((u, i) => `测试${i}号,${u},2010-07-01,2011-07-01,测试党总支,测试党支部,`);
+  const out = await importRosterFile(db.db, Buffer.from([header, ...rows].join('\n'), 'utf8'), { today: '2026-11-26' });
+  if (!out.ok) throw new Error(`test roster refused: ${JSON.stringify(out.errors)}`);
 }

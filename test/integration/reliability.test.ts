@@ -33,7 +33,7 @@ afterEach(async () => {
 describe('Redis is the transport, PostgreSQL the record', () => {
   it('with Redis down a callback is stored and acknowledged, and processed once Redis returns', async () => {
     redis = await startOwnRedis();
-    stack = await startStack({ wecom: true, env: { REDIS_URL: redis.url } });
+    stack = await startStack({ wecom: true, env: { REDIS_URL: redis.url }, members: ['offline', 'lostjob'] });
     await redis.stop();
     const res = await post(stack, callback('offline'));
     expect(res.status).toBe(200);
@@ -52,7 +52,7 @@ describe('Redis is the transport, PostgreSQL the record', () => {
 
   it('jobs lost in a Redis restart are re-enqueued from PostgreSQL and delivered once', async () => {
     redis = await startOwnRedis();
-    stack = await startStack({ wecom: true, env: { REDIS_URL: redis.url } });
+    stack = await startStack({ wecom: true, env: { REDIS_URL: redis.url }, members: ['offline', 'lostjob'] });
     expect((await post(stack, callback('lostjob'))).status).toBe(200);
     // The job is in Redis; Redis dies before any worker ran it, and restarts with nothing.
     await redis.stop();

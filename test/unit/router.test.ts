@@ -1,32 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { routeInbound, isHelpRequest } from '../../src/conversation/router.ts';
-import { T } from '../../src/conversation/templates.ts';
+import { helpFor, T } from '../../src/conversation/templates.ts';
 import { MENU } from '../../src/conversation/menu-keys.ts';
 import { buildWecomMenu } from '../../src/platforms/wecom/menu.ts';
 import { jobId } from '../../src/jobs/queues.ts';
 import { localDateKey } from '../../src/domain/local-time.ts';
 
-const ctx = { localDate: '20261126' };
+const member = { name: '吴党员', roleCodes: ['member'] as const };
+const ctx = { localDate: '20261126', sender: member };
 
 describe('conversation router (foundation)', () => {
   it.each(['帮助', 'help', 'HELP', '？', ' 帮助。'])('%s asks for help', (t) => expect(isHelpRequest(t)).toBe(true));
   it.each(['帮我', '你好', '今天和张三谈心了'])('%s is not a help request', (t) => expect(isHelpRequest(t)).toBe(false));
 
   it('answers help, and a hint to anything else', () => {
-    expect(routeInbound({ kind: 'text', userId: 'u', text: '帮助', msgId: '1', createTime: 0 }, ctx)).toEqual([{ message: { type: 'text', content: T.help } }]);
+    expect(routeInbound({ kind: 'text', userId: 'u', text: '帮助', msgId: '1', createTime: 0 }, ctx)).toEqual([{ message: { type: 'text', content: helpFor('吴党员', ['member']) } }]);
     expect(routeInbound({ kind: 'text', userId: 'u', text: '随便说说', msgId: '1', createTime: 0 }, ctx)).toEqual([{ message: { type: 'text', content: T.hint } }]);
   });
 
   it('menu buttons whose feature has not landed say so honestly', () => {
     const [r] = routeInbound({ kind: 'click', userId: 'u', eventKey: MENU.todo, createTime: 0 }, ctx);
     expect(r!.message).toEqual({ type: 'text', content: T.comingSoon('我的待办') });
-    expect(routeInbound({ kind: 'click', userId: 'u', eventKey: MENU.help, createTime: 0 }, ctx)[0]!.message).toEqual({ type: 'text', content: T.help });
+    expect(routeInbound({ kind: 'click', userId: 'u', eventKey: MENU.help, createTime: 0 }, ctx)[0]!.message).toEqual({ type: 'text', content: helpFor('吴党员', ['member']) });
     expect(routeInbound({ kind: 'click', userId: 'u', eventKey: 'nope', createTime: 0 }, ctx)[0]!.message).toEqual({ type: 'text', content: T.unknownMenu });
   });
 
   it('the welcome is keyed per user per local day', () => {
     const [r] = routeInbound({ kind: 'enter_agent', userId: 'lisi', createTime: 0 }, ctx);
-    expect(r).toEqual({ message: { type: 'text', content: T.welcome }, onceKey: 'welcome-lisi-20261126' });
+    expect(r).toEqual({ message: { type: 'text', content: T.welcome('吴党员') }, onceKey: 'welcome-lisi-20261126' });
+  });
+
+  it('an account not in the roster gets the polite answer whatever it sends; entering the app, once a day', () => {
+    const stranger = { ...ctx, sender: undefined };
+    expect(routeInbound({ kind: 'text', userId: 'x1', text: '帮助', msgId: '1', createTime: 0 }, stranger)).toEqual([{ message: { type: 'text', content: T.unknownUser('x1') } }]);
+    expect(routeInbound({ kind: 'click', userId: 'x1', eventKey: MENU.todo, createTime: 0 }, stranger)[0]!.message).toEqual({ type: 'text', content: T.unknownUser('x1') });
+    expect(routeInbound({ kind: 'enter_agent', userId: 'x1', createTime: 0 }, stranger)[0]!.onceKey).toBe('unknown-x1-20261126');
+    expect(routeInbound({ kind: 'other', userId: 'x1', msgType: 'event', event: 'subscribe', createTime: 0 }, stranger)).toEqual([]);
+  });
+
+  it('help lists only what the person can do', () => {
+    const plain = helpFor('吴党员', ['member']);
+    const secretary = helpFor('周委员', ['gb_member', 'branch_secretary', 'member']);
+    expect(plain).not.toContain('记录谈心');
+    expect(plain).not.toContain('本月政治生日');
+    expect(secretary).toContain('谈心');
+    expect(secretary).toContain('本月政治生日');
+    expect(secretary).toContain('（党总支委员、支部书记）');
   });
 
   it('media get a hint, silent events get nothing', () => {

@@ -9,6 +9,7 @@ import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
 import type { InboundEvent } from '../types.ts';
 import { APP_MENU } from '../../conversation/menu-keys.ts';
+import { ROLE_LABELS, type RoleCode } from '../../domain/roster.ts';
 
 const PAGE = readFileSync(new URL('./chat.html', import.meta.url), 'utf8');
 const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -25,13 +26,19 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
 
   app.get('/local/menu', async () => APP_MENU);
 
-  // Known users: everyone who has talked to the bot or been sent something (the roster adds members later).
+  // People to talk as: active roster members with a chat account, those holding roles first.
   app.get('/local/users', async () => {
-    const rows = await sql<{ user_id: string }>`
-      select user_id from inbound_events where platform = 'local'
-      union select recipient from deliveries where platform = 'local'
-      order by 1 limit 500`.execute(deps.db.db);
-    return rows.rows.map((r) => r.user_id);
+    const rows = await sql<{ userid: string; name: string; roles: string | null; branch: string }>`
+      select m.userid, m.name, o.name as branch,
+             (select string_agg(r.role, ',' order by r.role) from member_roles r where r.member_id = m.id) as roles
+        from members m join organisations o on o.id = m.branch_id
+       where m.status = 'active' and m.userid is not null
+       order by (select count(*) from member_roles r where r.member_id = m.id) desc, m.id
+       limit 500`.execute(deps.db.db);
+    return rows.rows.map((r) => ({
+      userId: r.userid,
+      label: `${r.name} · ${r.branch}${r.roles ? ` · ${r.roles.split(',').map((c) => ROLE_LABELS[c as RoleCode] ?? c).join('、')}` : ''}`,
+    }));
   });
 
   app.post('/local/messages', async (req, reply) => {

@@ -1,0 +1,192 @@
+// Values derived from a member's record, never stored twice (issue 3 "Derived"), and the Party role codes
+// with their Chinese labels (MECHANISM.md "Canonical codes"). Pure: dates are 'YYYY-MM-DD' strings and the
+// day of reference is always passed in.
+
+export type RoleCode =
+  | 'committee_secretary'
+  | 'committee_member'
+  | 'od_staff'
+  | 'gb_secretary'
+  | 'gb_member'
+  | 'branch_secretary'
+  | 'member';
+
+/** Roles kept in member_roles; 'member' is implicit for everyone in the roster. */
+export type StoredRole = Exclude<RoleCode, 'member'>;
+
+/** Canonical order: used wherever roles are listed (exports, menus), so output is stable. */
+export const STORED_ROLES: readonly StoredRole[] = [
+  'committee_secretary',
+  'committee_member',
+  'od_staff',
+  'gb_secretary',
+  'gb_member',
+  'branch_secretary',
+];
+
+export const ROLE_LABELS: Readonly<Record<RoleCode, string>> = {
+  committee_secretary: '党委书记',
+  committee_member: '党委委员',
+  od_staff: '组织部',
+  gb_secretary: '党总支书记',
+  gb_member: '党总支委员',
+  branch_secretary: '支部书记',
+  member: '党员',
+};
+
+/** What the 职务 column may say, and what it means. Variants secretaries commonly write are accepted. */
+const ROLE_BY_LABEL: ReadonlyMap<string, StoredRole> = new Map<string, StoredRole>([
+  ['党委书记', 'committee_secretary'],
+  ['党委委员', 'committee_member'],
+  ['组织部', 'od_staff'],
+  ['党委组织部', 'od_staff'],
+  ['组织部工作人员', 'od_staff'],
+  ['党总支书记', 'gb_secretary'],
+  ['总支书记', 'gb_secretary'],
+  ['党总支负责人', 'gb_secretary'],
+  ['党总支委员', 'gb_member'],
+  ['总支委员', 'gb_member'],
+  ['支部书记', 'branch_secretary'],
+  ['党支部书记', 'branch_secretary'],
+]);
+
+export function roleFromLabel(label: string): StoredRole | undefined {
+  const key = label.trim();
+  // The codes themselves are accepted too, for files written by scripts with English headers.
+  return ROLE_BY_LABEL.get(key) ?? ((STORED_ROLES as readonly string[]).includes(key) ? (key as StoredRole) : undefined);
+}
+
+/** Where a stored role applies: the committee, the member's general branch, or the member's branch. */
+export const ROLE_SCOPE: Readonly<Record<StoredRole, 'committee' | 'general_branch' | 'branch'>> = {
+  committee_secretary: 'committee',
+  committee_member: 'committee',
+  od_staff: 'committee',
+  gb_secretary: 'general_branch',
+  gb_member: 'general_branch',
+  branch_secretary: 'branch',
+};
+
+/** Sorts and de-duplicates roles in canonical order. */
+export function sortRoles(roles: Iterable<StoredRole>): StoredRole[] {
+  const set = new Set(roles);
+  return STORED_ROLES.filter((r) => set.has(r));
+}
+
+// ---- dates ----
+
+function parts(date: string): [number, number, number] {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/**
+ * Whole years from `from` to `onDate` (an anniversary counts on its day). Someone counted from 29 February
+ * completes a year on 1 March in common years, as the day 28 February has not yet reached "02-29".
+ */
+export function completedYears(from: string, onDate: string): number {
+  const [y1, m1, d1] = parts(from);
+  const [y2, m2, d2] = parts(onDate);
+  let years = y2 - y1;
+  if (m2 < m1 || (m2 === m1 && d2 < d1)) years -= 1;
+  return Math.max(0, years);
+}
+
+/** Party age (党龄) counts from the full-membership date; a probationary member has none yet (null). */
+export function partyAge(fullMemberDate: string | null, onDate: string): number | null {
+  return fullMemberDate ? completedYears(fullMemberDate, onDate) : null;
+}
+
+/** Years since joining (the political birthday greeting names this). */
+export function yearsSinceJoining(joinDate: string, onDate: string): number {
+  return completedYears(joinDate, onDate);
+}
+
+export function age(birthDate: string | null, onDate: string): number | null {
+  return birthDate ? completedYears(birthDate, onDate) : null;
+}
+
+// ---- cadre levels ----
+
+/** The administrative ranks from the lowest; a leading cadre (领导干部) is 副科 or above. */
+export const CADRE_SCALE = ['办事员', '科员', '副科', '正科', '副处', '正处', '副厅', '正厅', '副部', '正部'] as const;
+export type CadreRank = (typeof CADRE_SCALE)[number];
+const LEADING_FROM = CADRE_SCALE.indexOf('副科');
+
+// Bare rank words mean the principal post (科级 = 正科级); older names of the same ranks map to them.
+const CADRE_SYNONYMS: ReadonlyMap<string, CadreRank> = new Map<string, CadreRank>([
+  ['科', '正科'],
+  ['乡科', '正科'],
+  ['正乡科', '正科'],
+  ['副乡科', '副科'],
+  ['处', '正处'],
+  ['县处', '正处'],
+  ['正县处', '正处'],
+  ['副县处', '副处'],
+  ['正县', '正处'],
+  ['副县', '副处'],
+  ['厅', '正厅'],
+  ['局', '正厅'],
+  ['厅局', '正厅'],
+  ['司局', '正厅'],
+  ['地厅', '正厅'],
+  ['正局', '正厅'],
+  ['副局', '副厅'],
+  ['副司局', '副厅'],
+  ['正司局', '正厅'],
+  ['副厅局', '副厅'],
+  ['正厅局', '正厅'],
+  ['部', '正部'],
+  ['省部', '正部'],
+  ['正省部', '正部'],
+  ['副省部', '副部'],
+  ['正省', '正部'],
+  ['副省', '副部'],
+]);
+
+/** Reads a cadre level as written (正处级, 副处级干部, 处级, 副科 …); undefined when it names no rank. */
+export function cadreRank(cadreLevel: string | null | undefined): CadreRank | undefined {
+  if (!cadreLevel) return undefined;
+  const core = cadreLevel
+    .replace(/\s+/g, '')
+    .replace(/(领导)?(干部|职务|待遇)$/, '')
+    .replace(/级/g, '');
+  if ((CADRE_SCALE as readonly string[]).includes(core)) return core as CadreRank;
+  return CADRE_SYNONYMS.get(core);
+}
+
+/** 副科级及以上党员领导干部 (MECHANISM.md "Who is who"). */
+export function isLeadingCadre(cadreLevel: string | null | undefined): boolean {
+  const rank = cadreRank(cadreLevel);
+  return rank !== undefined && CADRE_SCALE.indexOf(rank) >= LEADING_FROM;
+}
+
+// ---- old members ----
+
+export interface OldMemberThresholds {
+  partyAge: number;
+  age: number;
+}
+
+export const DEFAULT_OLD_MEMBER_THRESHOLDS: Readonly<OldMemberThresholds> = { partyAge: 50, age: 80 };
+
+/**
+ * Old member (老党员): Party age or age at or above the thresholds (settings row 'old_member_thresholds').
+ * Status is the caller's concern: this is about dates only.
+ */
+export function isOldMember(
+  member: { birthDate: string | null; fullMemberDate: string | null },
+  onDate: string,
+  thresholds: OldMemberThresholds = DEFAULT_OLD_MEMBER_THRESHOLDS,
+): boolean {
+  const pa = partyAge(member.fullMemberDate, onDate);
+  const a = age(member.birthDate, onDate);
+  return (pa !== null && pa >= thresholds.partyAge) || (a !== null && a >= thresholds.age);
+}
+
+/** Reads the settings value, falling back to the defaults for a missing or malformed field. */
+export function oldMemberThresholdsFrom(value: unknown): OldMemberThresholds {
+  const v = (value ?? {}) as Partial<Record<keyof OldMemberThresholds, unknown>>;
+  const num = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : d);
+  return { partyAge: num(v.partyAge, DEFAULT_OLD_MEMBER_THRESHOLDS.partyAge), age: num(v.age, DEFAULT_OLD_MEMBER_THRESHOLDS.age) };
+}

@@ -1,0 +1,194 @@
+// import-roster: read the file, check every row, plan, and apply the plan in ONE transaction — all or
+// nothing (issue 3). A dry run stops after the plan: the report is the same, nothing is written.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { BadRequestError } from '../errors.ts';
+import type { RosterField } from './columns.ts';
+import { readRosterBytes } from './files.ts';
+import { parseRoster, type RosterEntry, type RowError, type SheetRow } from './parse.ts';
+import { gbScope, OrgIndex, planImport, type ImportPlan, type MissingMember, type ScopeKey } from './plan.ts';
+import { RosterRepository, type LinkRow, type MemberRow, type RoleRow } from './repository.ts';
+
+export const DEFAULT_COMMITTEE_NAME = '党委';
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Mark active members absent from the file as transferred out (as of `today`). */
+  retireMissing?: boolean;
+  /** The organisation's local date: the day status changes are recorded on. */
+  today: string;
+  /** Name of the Party committee created when the database has none yet. */
+  committeeName?: string;
+}
+
+export interface MemberChange {
+  row: number;
+  name: string;
+  action: 'create' | 'update';
+  /** For updates: the columns that change. */
+  fields: string[];
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  rows: number;
+  members: { created: number; updated: number; unchanged: number; retired: number };
+  organisations: { created: string[] };
+  /** Active members in the database but not in the file (retired when retireMissing). */
+  missing: { count: number; sample: MissingMember[] };
+  changes: { count: number; sample: MemberChange[] };
+  ignoredColumns: string[];
+  warnings: string[];
+}
+
+export type ImportOutcome = { ok: true; report: ImportReport } | { ok: false; errors: RowError[] };
+
+const SAMPLE = 200;
+
+export class RosterFileError extends BadRequestError {
+  constructor(message: string) {
+    super('roster_unreadable', message, 400);
+  }
+}
+
+export async function importRosterFile(db: Kysely<Database>, bytes: Uint8Array, opts: ImportOptions): Promise<ImportOutcome> {
+  let rows: SheetRow[];
+  try {
+    rows = await readRosterBytes(bytes);
+  } catch (err) {
+    throw new RosterFileError(`无法读取名册文件（请上传 CSV 或 XLSX）：${(err as Error).message}`);
+  }
+  return importRosterRows(db, rows, opts);
+}
+
+export async function importRosterRows(db: Kysely<Database>, rows: SheetRow[], opts: ImportOptions): Promise<ImportOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const repo = new RosterRepository(trx);
+    await repo.lock();
+    const knownGeneralBranches = [...new OrgIndex(await repo.loadOrganisations()).gbIdByName.keys()];
+    const parsed = parseRoster(rows, { knownGeneralBranches });
+    if (!parsed.ok) return parsed;
+    return importEntriesLocked(repo, parsed.entries, parsed.fields, opts, parsed.ignoredColumns);
+  });
+}
+
+/** For callers that build entries themselves (seed-demo): same plan, same writes. */
+export async function importRosterEntries(
+  db: Kysely<Database>,
+  entries: RosterEntry[],
+  fields: readonly RosterField[],
+  opts: ImportOptions,
+): Promise<ImportOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const repo = new RosterRepository(trx);
+    await repo.lock();
+    return importEntriesLocked(repo, entries, fields, opts, []);
+  });
+}
+
+async function importEntriesLocked(
+  repo: RosterRepository,
+  entries: RosterEntry[],
+  fields: readonly RosterField[],
+  opts: ImportOptions,
+  ignoredColumns: string[],
+): Promise<ImportOutcome> {
+  const state = await repo.loadState();
+  const planned = planImport(entries, fields, state, opts.today);
+  if (!planned.ok) return planned;
+  const plan = planned.plan;
+  if (!opts.dryRun) await applyPlan(repo, plan, opts);
+  return { ok: true, report: reportOf(plan, entries.length, opts, ignoredColumns) };
+}
+
+function reportOf(plan: ImportPlan, rows: number, opts: ImportOptions, ignoredColumns: string[]): ImportReport {
+  let created = 0;
+  let updated = 0;
+  let unchanged = 0;
+  const changes: MemberChange[] = [];
+  for (const p of plan.members) {
+    if (!p.existing) {
+      created += 1;
+      changes.push({ row: p.entry.row, name: p.entry.name, action: 'create', fields: [] });
+    } else if (p.changedFields.length > 0) {
+      updated += 1;
+      changes.push({ row: p.entry.row, name: p.entry.name, action: 'update', fields: p.changedFields });
+    } else {
+      unchanged += 1;
+    }
+  }
+  const orgNames = [
+    ...(plan.needsCommittee ? [opts.committeeName ?? DEFAULT_COMMITTEE_NAME] : []),
+    ...plan.newGeneralBranches,
+    ...plan.newBranches.map((b) => `${b.generalBranch} / ${b.branch}`),
+  ];
+  return {
+    dryRun: opts.dryRun === true,
+    rows,
+    members: { created, updated, unchanged, retired: opts.retireMissing ? plan.missing.length : 0 },
+    organisations: { created: orgNames },
+    missing: { count: plan.missing.length, sample: plan.missing.slice(0, SAMPLE) },
+    changes: { count: changes.length, sample: changes.slice(0, SAMPLE) },
+    ignoredColumns,
+    warnings: plan.warnings,
+  };
+}
+
+async function applyPlan(repo: RosterRepository, plan: ImportPlan, opts: ImportOptions): Promise<void> {
+  // Organisations first, top down, so members and roles can point at them.
+  const idOf = new Map<ScopeKey, string>();
+  let orgs = new OrgIndex(await repo.loadOrganisations());
+  if (plan.needsCommittee) await repo.insertOrganisations('committee', [{ name: opts.committeeName ?? DEFAULT_COMMITTEE_NAME, parentId: null }]);
+  orgs = new OrgIndex(await repo.loadOrganisations());
+  await repo.insertOrganisations('general_branch', plan.newGeneralBranches.map((name) => ({ name, parentId: orgs.rootId })));
+  orgs = new OrgIndex(await repo.loadOrganisations());
+  await repo.insertOrganisations(
+    'branch',
+    plan.newBranches.map((b) => ({ name: b.branch, parentId: orgs.gbIdByName.get(b.generalBranch)! })),
+  );
+  orgs = new OrgIndex(await repo.loadOrganisations());
+  for (const [id, key] of orgs.scopeById) idOf.set(key, id);
+  const org = (key: ScopeKey): string => {
+    const id = idOf.get(key);
+    if (id === undefined) throw new Error(`organisation ${key.replaceAll('\u0000', '/')} missing after creation`);
+    return id;
+  };
+
+  const toRow = (p: ImportPlan['members'][number], id: string): MemberRow => ({
+    id,
+    name: p.desired.name,
+    userid: p.desired.userid,
+    gender: p.desired.gender,
+    birthDate: p.desired.birthDate,
+    joinDate: p.desired.joinDate,
+    fullMemberDate: p.desired.fullMemberDate,
+    branchId: org(p.desired.branchKey),
+    cadreLevel: p.desired.cadreLevel,
+    phone: p.desired.phone,
+    status: p.desired.status,
+    statusChangedOn: p.desired.statusChangedOn,
+  });
+  // Updates before inserts: an account released by one member (set to empty) may be taken by a new one.
+  await repo.updateMembers(plan.members.filter((p) => p.existing && p.memberFieldsChange).map((p) => toRow(p, p.existing!.id)));
+  const creates = plan.members.filter((p) => !p.existing);
+  const newIds = await repo.insertMembers(creates.map((p) => toRow(p, '')));
+  const memberId = new Map<ImportPlan['members'][number], string>(creates.map((p, i) => [p, newIds[i]!]));
+  for (const p of plan.members) if (p.existing) memberId.set(p, p.existing.id);
+
+  const rolesRemove: RoleRow[] = [];
+  const rolesAdd: RoleRow[] = [];
+  const linksRemove: LinkRow[] = [];
+  const linksAdd: LinkRow[] = [];
+  for (const p of plan.members) {
+    const id = memberId.get(p)!;
+    for (const r of p.rolesRemove) rolesRemove.push({ memberId: id, role: r.role, organisationId: org(r.scope) });
+    for (const r of p.rolesAdd) rolesAdd.push({ memberId: id, role: r.role, organisationId: org(r.scope) });
+    for (const g of p.linksRemove) linksRemove.push({ memberId: id, generalBranchId: org(gbScope(g)) });
+    for (const g of p.linksAdd) linksAdd.push({ memberId: id, generalBranchId: org(gbScope(g)) });
+  }
+  await repo.deleteRoles(rolesRemove);
+  await repo.insertRoles(rolesAdd);
+  await repo.deleteLinks(linksRemove);
+  await repo.insertLinks(linksAdd);
+  if (opts.retireMissing) await repo.retireMembers(plan.missing.map((m) => m.id), opts.today);
+}

@@ -1,0 +1,244 @@
+// Turns the rows of a roster sheet into a normalised roster, or into the list of every bad row with its row
+// number as the spreadsheet shows it and the reason in Chinese (issue 3 "All or nothing"). Pure.
+import { isBlank, parseRosterDate } from '../domain/roster-dates.ts';
+import { roleFromLabel, sortRoles, type StoredRole } from '../domain/roster.ts';
+import type { Gender } from '../db/schema.ts';
+import { columnOf, fieldForHeader, REQUIRED_FIELDS, ROSTER_COLUMNS, type RosterField } from './columns.ts';
+
+export type Cell = string | number | boolean | Date | null | undefined;
+
+export interface SheetRow {
+  /** 1-based, as the spreadsheet shows it. */
+  rowNumber: number;
+  cells: Cell[];
+}
+
+/** One member as the file describes them; roles and links are sorted so comparisons are stable. */
+export interface RosterEntry {
+  row: number;
+  name: string;
+  userid: string | null;
+  gender: Gender | null;
+  birthDate: string | null;
+  joinDate: string;
+  fullMemberDate: string | null;
+  generalBranch: string;
+  branch: string;
+  roles: StoredRole[];
+  cadreLevel: string | null;
+  linkedGeneralBranches: string[];
+  phone: string | null;
+}
+
+export interface RowError {
+  row: number;
+  column?: string;
+  reason: string;
+}
+
+export type ParseResult =
+  | {
+      ok: true;
+      entries: RosterEntry[];
+      /** Columns the file has: an absent column leaves what the database knows untouched. */
+      fields: RosterField[];
+      ignoredColumns: string[];
+    }
+  | { ok: false; errors: RowError[] };
+
+export interface ParseContext {
+  /** General branches already in the database: a 挂联 may name one that this file does not list. */
+  knownGeneralBranches?: Iterable<string>;
+}
+
+// WeCom userid: 1–64 bytes of letters, digits and _ . @ - (WeCom API "读取成员").
+const USERID = /^[A-Za-z0-9_.@-]{1,64}$/;
+const LIST_SEPARATORS = /[;；、,，]+/;
+const HAN_AND_SPACES = /^[\p{Script=Han}\s\u3000]+$/u;
+// How far down a header row may be: sheets often start with a title row or two (花名册 title, date).
+const HEADER_SEARCH_ROWS = 10;
+
+export function cellText(cell: Cell): string {
+  if (cell === null || cell === undefined) return '';
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
+  if (typeof cell === 'number') return Number.isInteger(cell) ? cell.toFixed(0) : String(cell);
+  return String(cell).replace(/\u3000/g, ' ').trim();
+}
+
+/** "王 芳" → "王芳": sheets pad two-character names to align them; other names keep their spaces. */
+export function normaliseName(text: string): string {
+  const t = text.trim();
+  return HAN_AND_SPACES.test(t) ? t.replace(/[\s\u3000]+/g, '') : t.replace(/\s+/g, ' ');
+}
+
+function parseGender(text: string): Gender | null | undefined {
+  if (text === '') return null;
+  if (['男', '男性', 'm', 'male'].includes(text.toLowerCase())) return 'male';
+  if (['女', '女性', 'f', 'female'].includes(text.toLowerCase())) return 'female';
+  return undefined;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(LIST_SEPARATORS)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+interface HeaderMap {
+  headerRow: number;
+  index: Map<RosterField, number>;
+  ignored: string[];
+}
+
+function mapHeader(rows: SheetRow[]): HeaderMap | RowError[] {
+  const candidates = rows.slice(0, HEADER_SEARCH_ROWS);
+  const header = candidates.find((r) => r.cells.some((c) => fieldForHeader(cellText(c)) === 'name'));
+  if (!header) {
+    return [{ row: rows[0]?.rowNumber ?? 1, reason: `找不到表头：第一行应为 ${ROSTER_COLUMNS.map((c) => c.header).join('、')}` }];
+  }
+  const errors: RowError[] = [];
+  const index = new Map<RosterField, number>();
+  const ignored: string[] = [];
+  header.cells.forEach((cell, i) => {
+    const text = cellText(cell);
+    if (text === '') return;
+    const field = fieldForHeader(text);
+    if (!field) return void ignored.push(text);
+    if (index.has(field)) {
+      errors.push({ row: header.rowNumber, column: text, reason: `“${columnOf(field).header}”列出现了两次` });
+    } else {
+      index.set(field, i);
+    }
+  });
+  for (const field of REQUIRED_FIELDS) {
+    if (!index.has(field)) errors.push({ row: header.rowNumber, reason: `缺少“${columnOf(field).header}”列` });
+  }
+  return errors.length > 0 ? errors : { headerRow: header.rowNumber, index, ignored };
+}
+
+export function parseRoster(rows: SheetRow[], ctx: ParseContext = {}): ParseResult {
+  const header = mapHeader(rows);
+  if (Array.isArray(header)) return { ok: false, errors: header };
+  const dataRows = rows.filter((r) => r.rowNumber > header.headerRow && !r.cells.every(isBlank));
+  const get = (r: SheetRow, f: RosterField): Cell => {
+    const i = header.index.get(f);
+    return i === undefined ? null : r.cells[i];
+  };
+
+  // General branches a 挂联 may name: those of this file and those already known.
+  const generalBranches = new Set<string>(ctx.knownGeneralBranches ?? []);
+  for (const r of dataRows) {
+    const gb = cellText(get(r, 'general_branch'));
+    if (gb) generalBranches.add(gb);
+  }
+
+  const errors: RowError[] = [];
+  const entries: RosterEntry[] = [];
+  const firstRowOfUserid = new Map<string, number>();
+  const firstRowOfUnnamed = new Map<string, number>();
+  let committeeSecretaryRow: number | undefined;
+
+  for (const r of dataRows) {
+    const before = errors.length;
+    const fail = (field: RosterField | undefined, reason: string) =>
+      errors.push(field ? { row: r.rowNumber, column: columnOf(field).header, reason } : { row: r.rowNumber, reason });
+    const text = (f: RosterField) => cellText(get(r, f));
+
+    const name = normaliseName(text('name'));
+    if (name === '') fail('name', '缺少姓名');
+
+    const useridText = text('userid');
+    const userid = useridText === '' ? null : useridText;
+    if (userid !== null && !USERID.test(userid)) {
+      fail('userid', `账号「${userid}」格式不正确：只能包含字母、数字和 _ . @ -，最长64位`);
+    } else if (userid !== null) {
+      // WeCom userids are case-insensitive: Zhangwei01 and zhangwei01 are one account.
+      const key = userid.toLowerCase();
+      const first = firstRowOfUserid.get(key);
+      if (first !== undefined) fail('userid', `账号「${userid}」与第 ${first} 行重复`);
+      else firstRowOfUserid.set(key, r.rowNumber);
+    }
+
+    const gender = parseGender(text('gender'));
+    if (gender === undefined) fail('gender', `性别「${text('gender')}」应填“男”或“女”`);
+
+    const date = (f: RosterField, required: boolean): string | null => {
+      const cell = get(r, f);
+      if (isBlank(cell)) {
+        if (required) fail(f, `缺少${columnOf(f).header}`);
+        return null;
+      }
+      const parsed = parseRosterDate(cell);
+      if (!parsed.ok) {
+        fail(f, `${columnOf(f).header}${parsed.reason}`);
+        return null;
+      }
+      return parsed.date;
+    };
+    const birthDate = date('birth_date', false);
+    const joinDate = date('join_date', true);
+    const fullMemberDate = date('full_member_date', false);
+    if (joinDate && fullMemberDate && fullMemberDate < joinDate) {
+      fail('full_member_date', `转正日期 ${fullMemberDate} 早于入党日期 ${joinDate}`);
+    }
+    if (joinDate && birthDate && joinDate < birthDate) fail('join_date', `入党日期 ${joinDate} 早于出生日期 ${birthDate}`);
+
+    const generalBranch = text('general_branch');
+    const branch = text('branch');
+    if (generalBranch === '') fail('general_branch', '缺少党总支');
+    if (branch === '') fail('branch', '缺少党支部');
+
+    const roles: StoredRole[] = [];
+    for (const label of splitList(text('role'))) {
+      const role = roleFromLabel(label);
+      if (role) roles.push(role);
+      else fail('role', `职务「${label}」无法识别，可填：党委书记、党委委员、组织部、党总支书记、党总支委员、支部书记，多个用“;”或“、”分隔`);
+    }
+    if (roles.includes('committee_secretary')) {
+      if (committeeSecretaryRow !== undefined) fail('role', `党委书记只能有一位，第 ${committeeSecretaryRow} 行已是党委书记`);
+      else committeeSecretaryRow = r.rowNumber;
+    }
+
+    const linked = [...new Set(splitList(text('linked_general_branches')))];
+    for (const gb of linked) {
+      if (!generalBranches.has(gb)) fail('linked_general_branches', `挂联党总支「${gb}」不是已知的党总支`);
+    }
+    if (linked.length > 0 && !roles.some((x) => x === 'committee_member' || x === 'committee_secretary')) {
+      fail('linked_general_branches', '只有党委书记、党委委员可以挂联党总支，请在职务中填写');
+    }
+
+    if (userid === null && name !== '' && generalBranch !== '' && branch !== '') {
+      // Without an account, name + branch is the only way to recognise the member next time.
+      const key = `${generalBranch}\u0000${branch}\u0000${name}`;
+      const first = firstRowOfUnnamed.get(key);
+      if (first !== undefined) fail('userid', `与第 ${first} 行同一党支部、同名且都没有账号，无法区分，请填写账号`);
+      else firstRowOfUnnamed.set(key, r.rowNumber);
+    }
+
+    if (errors.length === before) {
+      const cadre = text('cadre_level');
+      const phone = text('phone');
+      entries.push({
+        row: r.rowNumber,
+        name,
+        userid,
+        gender: gender ?? null,
+        birthDate,
+        joinDate: joinDate!,
+        fullMemberDate,
+        generalBranch,
+        branch,
+        roles: sortRoles(roles),
+        cadreLevel: cadre === '' ? null : cadre,
+        linkedGeneralBranches: linked.sort(),
+        phone: phone === '' ? null : phone,
+      });
+    }
+  }
+  if (errors.length === 0 && entries.length === 0) {
+    // An empty roster would report everyone missing, and --retire-missing would retire the whole Party.
+    errors.push({ row: header.headerRow + 1, reason: '名册中没有党员' });
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, entries, fields: [...header.index.keys()], ignoredColumns: header.ignored };
+}

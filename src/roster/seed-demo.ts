@@ -1,0 +1,381 @@
+// seed-demo: a realistic fictional university Party organisation, so the local mode has people to talk as
+// and the benchmarks have 100,000 or 1,000,000 members. Deterministic for a given seed, member count and
+// day (the political birthdays "today" depend on the day). generateDemoRoster is pure, so the import
+// benchmark can write the same roster to a file without a database.
+import type { Kysely } from 'kysely';
+import type { Database, Gender } from '../db/schema.ts';
+import { isValidDate } from '../domain/roster-dates.ts';
+import { sortRoles, type StoredRole } from '../domain/roster.ts';
+import { ROSTER_COLUMNS } from './columns.ts';
+import {
+  chineseNumber,
+  COMMITTEE_NAME,
+  FEMALE_CHARS,
+  HARD_NAMES,
+  MALE_CHARS,
+  OFFICE_BRANCHES,
+  SURNAMES,
+  UNITS,
+  type NamePart,
+  type UnitKind,
+} from './demo-names.ts';
+import { importRosterEntries } from './import.ts';
+import type { RosterEntry } from './parse.ts';
+import { RosterRepository } from './repository.ts';
+
+export const MIN_DEMO_MEMBERS = 100;
+
+export interface DemoOptions {
+  members: number;
+  seed: string | number;
+  /** The organisation's local date, 'YYYY-MM-DD'. */
+  today: string;
+}
+
+export interface DemoRoster {
+  committeeName: string;
+  entries: RosterEntry[];
+  outstandingContributors: string[];
+  deceased: { userid: string; on: string }[];
+  transferredOut: { userid: string; on: string }[];
+}
+
+/** mulberry32: small, fast, good enough for fictional data, and the same on every machine. */
+function rng(seed: string | number): () => number {
+  let h = 2166136261;
+  for (const ch of String(seed)) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619);
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---- day arithmetic on 'YYYY-MM-DD' with integer day numbers (no Date objects: a million members need
+// tens of millions of these). Strings in this form compare like the dates they name. ----
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function dayNumber(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+function fromDayNumber(z0: number): string {
+  const z = z0 + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return `${yoe + era * 400 + (m <= 2 ? 1 : 0)}-${pad2(m)}-${pad2(d)}`;
+}
+const ymd = (d: string) => [Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))] as const;
+const addDays = (d: string, n: number) => fromDayNumber(dayNumber(...ymd(d)) + n);
+const isLeap = (y: number) => isValidDate(y, 2, 29);
+/** Same month and day n years later; 29 February lands on 1 March in a common year. */
+function addYears(d: string, n: number): string {
+  const [y, m, day] = ymd(d);
+  const year = y + n;
+  return isValidDate(year, m, day) ? `${year}${d.slice(4)}` : `${year}-03-01`;
+}
+
+type Category = 'staff' | 'graduate' | 'undergraduate' | 'retired';
+
+interface DemoBranch {
+  generalBranch: string;
+  name: string;
+  category: Category;
+  members: number[];
+}
+
+const AGE: Record<Category, [number, number]> = { staff: [24, 62], graduate: [22, 30], undergraduate: [18, 23], retired: [60, 96] };
+const JOIN_AGE: Record<Category, [number, number]> = { staff: [19, 35], graduate: [18, 24], undergraduate: [18, 21], retired: [18, 35] };
+const GB_WEIGHT: Record<UnitKind, number> = { offices: 1.2, college: 1, service: 0.4, retired: 1.6 };
+const MEMBERS_PER_BRANCH = 25;
+
+function buildBranches(members: number, random: () => number): { units: (readonly [string, UnitKind])[]; branches: DemoBranch[]; branchOf: number[] } {
+  const gbCount = Math.min(UNITS.length, Math.max(8, Math.round(members / 30)));
+  const units = UNITS.slice(0, gbCount);
+  const totalWeight = units.reduce((s, [, k]) => s + GB_WEIGHT[k], 0);
+  const perGb = units.map(([, k]) => Math.floor((members * GB_WEIGHT[k]) / totalWeight));
+  perGb[0]! += members - perGb.reduce((s, n) => s + n, 0);
+
+  const branches: DemoBranch[] = [];
+  const branchOf: number[] = new Array<number>(members);
+  let next = 0;
+  units.forEach(([gb, kind], g) => {
+    const count = Math.max(2, Math.round(perGb[g]! / MEMBERS_PER_BRANCH));
+    const first = branches.length;
+    const numbered = new Map<string, number>();
+    for (let b = 0; b < count; b += 1) {
+      let name: string;
+      let category: Category = 'staff';
+      if (kind === 'offices') {
+        name = OFFICE_BRANCHES[b] ?? `机关第${chineseNumber(b - OFFICE_BRANCHES.length + 1)}党支部`;
+      } else if (kind === 'retired') {
+        name = `离退休第${chineseNumber(b + 1)}党支部`;
+        category = 'retired';
+      } else if (kind === 'service') {
+        name = `第${chineseNumber(b + 1)}党支部`;
+      } else {
+        const type = (['教工', '研究生', '本科生'] as const)[b % 3]!;
+        const n = (numbered.get(type) ?? 0) + 1;
+        numbered.set(type, n);
+        name = `${type}第${chineseNumber(n)}党支部`;
+        category = type === '教工' ? 'staff' : type === '研究生' ? 'graduate' : 'undergraduate';
+      }
+      branches.push({ generalBranch: gb, name, category, members: [] });
+    }
+    // Every branch gets a member (its secretary), the rest fall at random.
+    for (let i = 0; i < perGb[g]!; i += 1) {
+      const b = i < count ? first + i : first + Math.floor(random() * count);
+      branchOf[next] = b;
+      branches[b]!.members.push(next);
+      next += 1;
+    }
+  });
+  return { units, branches, branchOf };
+}
+
+function pick<T>(items: readonly T[], random: () => number): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
+function surnamePicker(random: () => number): () => NamePart {
+  const total = SURNAMES.reduce((s, x) => s + x[2], 0);
+  return () => {
+    let r = random() * total;
+    for (const [han, pinyin, w] of SURNAMES) {
+      r -= w;
+      if (r < 0) return { han, pinyin };
+    }
+    return { han: '王', pinyin: 'wang' };
+  };
+}
+
+function cadreLevel(category: Category, random: () => number): string | null {
+  if (category === 'graduate' || category === 'undergraduate') return null;
+  const r = random();
+  // Spellings vary as they do in real sheets; src/domain/roster.ts reads them all.
+  const leading: [number, string][] = [
+    [0.03, '副科级'],
+    [0.045, '副科'],
+    [0.065, '正科级'],
+    [0.075, '科级'],
+    [0.09, '副处级'],
+    [0.095, '副处级干部'],
+    [0.105, '正处级'],
+    [0.11, '处级'],
+    [0.113, '副厅级'],
+  ];
+  for (const [p, level] of leading) if (r < p) return level;
+  return r < 0.4 ? '科员' : null;
+}
+
+export function generateDemoRoster(opts: DemoOptions): DemoRoster {
+  const n = Math.floor(opts.members);
+  if (!(n >= MIN_DEMO_MEMBERS)) throw new RangeError(`seed-demo needs at least ${MIN_DEMO_MEMBERS} members (got ${opts.members})`);
+  const random = rng(opts.seed);
+  const today = opts.today;
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  const { units, branches, branchOf } = buildBranches(n, random);
+  const surname = surnamePicker(random);
+  const useridCount = new Map<string, number>();
+  const unaccounted = new Set<string>(); // branch + name of members without an account: must stay unique
+
+  // Hard names go to a random member of a different general branch each.
+  const hardNameOf = new Map<number, (typeof HARD_NAMES)[number]>();
+  HARD_NAMES.forEach((h, j) => {
+    const gb = units[j % units.length]![0];
+    const pool = branches.filter((b) => b.generalBranch === gb).flatMap((b) => b.members);
+    for (let tries = 0; tries < 20; tries += 1) {
+      const i = pick(pool, random);
+      if (!hardNameOf.has(i)) {
+        hardNameOf.set(i, h);
+        break;
+      }
+    }
+  });
+  // A few members whose political birthday is today, and a few who joined on 29 February.
+  const birthdayToday = new Set([Math.floor(n / 5), Math.floor(n / 2), Math.floor((4 * n) / 5)]);
+  const leapJoin = new Set([Math.floor(n / 3), Math.floor((2 * n) / 3) + 1]);
+
+  const entries: RosterEntry[] = [];
+  const outstandingContributors: string[] = [];
+  const deceased: DemoRoster['deceased'] = [];
+  const transferredOut: DemoRoster['transferredOut'] = [];
+  for (let i = 0; i < n; i += 1) {
+    const branch = branches[branchOf[i]!]!;
+    const category = branch.category;
+    const hard = hardNameOf.get(i);
+    const gender: Gender = hard ? hard[2] : random() < (category === 'staff' || category === 'retired' ? 0.55 : 0.5) ? 'male' : 'female';
+    let name: string;
+    let base: string;
+    if (hard) {
+      [name, base] = hard;
+    } else {
+      const s = surname();
+      const chars = gender === 'male' ? MALE_CHARS : FEMALE_CHARS;
+      const given = random() < 0.3 ? [pick(chars, random)] : [pick(chars, random), pick(chars, random)];
+      name = s.han + given.map((c) => c.han).join('');
+      base = s.pinyin + given.map((c) => c.pinyin).join('');
+    }
+
+    const [minAge, maxAge] = AGE[category];
+    const ageYears = minAge + Math.floor(random() * (maxAge - minAge + 1));
+    const birthDate = addDays(addYears(today, -ageYears), -Math.floor(random() * 365));
+    const [minJoin, maxJoin] = JOIN_AGE[category];
+    let joinDate = addDays(addYears(birthDate, minJoin + Math.floor(random() * (maxJoin - minJoin + 1))), Math.floor(random() * 365));
+    // Students join late in their studies; some are still probationary (no 转正日期).
+    if (joinDate > today) joinDate = addDays(today, -(10 + Math.floor(random() * 1400)));
+    else if (category !== 'retired' && random() < 0.02) joinDate = addDays(today, -(10 + Math.floor(random() * 330)));
+    const joinYear = Number(joinDate.slice(0, 4));
+    if (leapJoin.has(i) || random() < 1 / 400) {
+      let y = joinYear;
+      while (!isLeap(y) || y >= ty) y -= 1;
+      if (`${y}-02-29` > addYears(birthDate, 16)) joinDate = `${y}-02-29`;
+    }
+    if (birthdayToday.has(i) || random() < 1 / 300) {
+      let y = Math.min(joinYear, ty - 1);
+      while (!isValidDate(y, tm, td)) y -= 1;
+      const candidate = `${y}-${today.slice(5)}`;
+      if (candidate > addYears(birthDate, 16)) joinDate = candidate;
+    }
+    const full = addYears(joinDate, 1);
+    const fullMemberDate = full <= today ? full : null;
+
+    let userid: string | null = null;
+    const key = `${branch.generalBranch}\u0000${branch.name}\u0000${name}`;
+    const withoutAccount = random() < (category === 'retired' ? 0.08 : 0.01);
+    if (!withoutAccount || unaccounted.has(key)) {
+      const c = (useridCount.get(base) ?? 0) + 1;
+      useridCount.set(base, c);
+      userid = `${base}${String(c).padStart(2, '0')}`;
+    } else {
+      unaccounted.add(key);
+    }
+    const phone = random() < 0.85 ? `1${pick(['3', '5', '8', '9'], random)}${String(Math.floor(random() * 1e9)).padStart(9, '0')}` : null;
+
+    entries.push({
+      row: i + 2,
+      name,
+      userid,
+      gender,
+      birthDate,
+      joinDate,
+      fullMemberDate,
+      generalBranch: branch.generalBranch,
+      branch: branch.name,
+      roles: [],
+      cadreLevel: cadreLevel(category, random),
+      linkedGeneralBranches: [],
+      phone,
+    });
+    if (userid && category === 'retired' && random() < 0.02) outstandingContributors.push(userid);
+  }
+
+  assignRoles(entries, units, branches, random);
+
+  // A few who died or moved away: never role holders (they would leave gaps in who answers for whom), nor
+  // the hard names, which demo users will want to talk as.
+  for (const [i, e] of entries.entries()) {
+    if (!e.userid || e.roles.length > 0 || hardNameOf.has(i)) continue;
+    const r = random();
+    if (r < 0.003) deceased.push({ userid: e.userid, on: addDays(today, -Math.floor(random() * 700)) });
+    else if (r < 0.006) transferredOut.push({ userid: e.userid, on: addDays(today, -Math.floor(random() * 700)) });
+  }
+  return { committeeName: COMMITTEE_NAME, entries, outstandingContributors, deceased, transferredOut };
+}
+
+function assignRoles(entries: RosterEntry[], units: readonly (readonly [string, UnitKind])[], branches: DemoBranch[], random: () => number): void {
+  const give = (i: number, role: StoredRole) => {
+    entries[i]!.roles = sortRoles([...entries[i]!.roles, role]);
+  };
+  const fullMembers = (b: DemoBranch) => {
+    const ok = b.members.filter((i) => entries[i]!.fullMemberDate !== null);
+    return ok.length > 0 ? ok : b.members;
+  };
+  for (const b of branches) give(pick(fullMembers(b), random), 'branch_secretary');
+
+  for (const [gb] of units) {
+    const pool = branches.filter((b) => b.generalBranch === gb).flatMap(fullMembers);
+    const chosen = new Set<number>();
+    while (chosen.size < Math.min(3, pool.length)) chosen.add(pick(pool, random));
+    const [secretary, ...others] = [...chosen];
+    give(secretary!, 'gb_secretary');
+    for (const i of others) give(i, 'gb_member');
+  }
+
+  // The committee sits in the offices: its first branch (组织人事) holds the OD.
+  const offices = branches.filter((b) => b.generalBranch === units[0]![0]);
+  const officeStaff = offices.flatMap(fullMembers);
+  const odPool = fullMembers(offices[0]!);
+  const taken = new Set<number>();
+  const takeFrom = (pool: number[]): number => {
+    const free = pool.filter((i) => !taken.has(i));
+    const i = pick(free.length > 0 ? free : pool, random);
+    taken.add(i);
+    return i;
+  };
+  const secretary = takeFrom(officeStaff);
+  give(secretary, 'committee_secretary');
+  entries[secretary]!.cadreLevel = '正厅级';
+  for (let k = 0; k < 3; k += 1) give(takeFrom(odPool), 'od_staff');
+
+  const collegeStaff = branches.filter((b) => b.category === 'staff').flatMap(fullMembers);
+  const committeeCount = Math.min(7, Math.max(3, Math.floor(units.length / 2)));
+  const committee: number[] = [];
+  for (let k = 0; k < committeeCount; k += 1) {
+    const i = takeFrom(k < 2 ? officeStaff : collegeStaff);
+    give(i, 'committee_member');
+    entries[i]!.cadreLevel = k % 2 === 0 ? '副厅级' : '正处级';
+    committee.push(i);
+  }
+  // 挂联: every general branch has one linked committee member; some members follow two or three.
+  units.forEach(([gb], g) => {
+    const e = entries[committee[g % committee.length]!]!;
+    e.linkedGeneralBranches = [...new Set([...e.linkedGeneralBranches, gb])].sort();
+  });
+}
+
+export interface SeedReport {
+  members: number;
+  generalBranches: number;
+  branches: number;
+  politicalBirthdaysToday: number;
+  probationary: number;
+  seconds: number;
+}
+
+/** Writes a demo roster into an empty database (refuses one that already has members: never mix in fake people). */
+export async function seedDemo(db: Kysely<Database>, opts: DemoOptions): Promise<SeedReport> {
+  const started = performance.now();
+  const repo = new RosterRepository(db);
+  if ((await repo.countMembers()) > 0) throw new Error('seed-demo needs an empty roster: this database already has members');
+  const demo = generateDemoRoster(opts);
+  const outcome = await importRosterEntries(
+    db,
+    demo.entries,
+    ROSTER_COLUMNS.map((c) => c.field),
+    { today: opts.today, committeeName: demo.committeeName },
+  );
+  if (!outcome.ok) throw new Error(`demo roster rejected: ${outcome.errors.slice(0, 3).map((e) => `row ${e.row}: ${e.reason}`).join('; ')}`);
+  await repo.markOutstandingContributors(demo.outstandingContributors);
+  await repo.setStatus(demo.deceased, 'deceased');
+  await repo.setStatus(demo.transferredOut, 'transferred_out');
+  const monthDay = opts.today.slice(5);
+  return {
+    members: demo.entries.length,
+    generalBranches: new Set(demo.entries.map((e) => e.generalBranch)).size,
+    branches: new Set(demo.entries.map((e) => `${e.generalBranch}/${e.branch}`)).size,
+    politicalBirthdaysToday: demo.entries.filter((e) => e.joinDate.slice(5) === monthDay).length,
+    probationary: demo.entries.filter((e) => e.fullMemberDate === null).length,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,133 @@
+// The roster commands as scripts use them: results on stdout, logs on stderr, exit codes. A real process for
+// the contract itself (on PostgreSQL), in-process runCli for the rest on both databases (a process costs ~2 s).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli.ts';
+import { createTestDatabase, DB_KINDS, type DbKind, type TestDb } from '../helpers/db.ts';
+import { csv, FIXTURE_ROWS } from '../helpers/roster-fixture.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BAD_ROW = '坏,,男,,2020-01-01,2019-01-01,G,B,,,,';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function setup(kind: DbKind) {
+  const ctx = { t: undefined as TestDb | undefined, dir: mkdtempSync(path.join(tmpdir(), 'pc-roster-cli-')) };
+  const env = (): NodeJS.ProcessEnv => {
+    const e: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
+    delete e.DATABASE_URL;
+    if (kind === 'postgres') e.DATABASE_URL = ctx.t!.url;
+    else e.DATA_DIR = path.join(ctx.dir, 'data');
+    return e;
+  };
+  const file = (name: string, bytes: Buffer) => {
+    const p = path.join(ctx.dir, name);
+    writeFileSync(p, bytes);
+    return p;
+  };
+  beforeAll(async () => {
+    if (kind === 'postgres') ctx.t = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await ctx.t?.drop();
+    rmSync(ctx.dir, { recursive: true, force: true });
+  });
+  return { ctx, env, file };
+}
+
+describe('roster CLI as a process (postgres)', () => {
+  const { env, file } = setup('postgres');
+  const spawnCli = (...args: string[]): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: env(), maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+
+  it('exits 1 on a bad file with the bad rows on stdout, 0 on a good one, and exports CSV on stdout', async () => {
+    const bad = await spawnCli('import-roster', file('bad.csv', csv([...FIXTURE_ROWS, BAD_ROW])));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('第 11 行（转正日期）：转正日期 2019-01-01 早于入党日期 2020-01-01');
+    expect(bad.stderr).toContain('nothing was written');
+    expect(bad.stderr).not.toContain('第 11 行');
+
+    const good = await spawnCli('import-roster', file('good.csv', csv()));
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('导入完成：共 9 行；新增 9 人');
+
+    const exported = await spawnCli('export-roster');
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.startsWith('\uFEFF姓名,账号,性别')).toBe(true);
+    expect(exported.stdout.trim().split('\r\n')).toHaveLength(10);
+    expect(exported.stderr).toContain('9 members');
+  });
+});
+
+describe.each(DB_KINDS)('roster CLI commands on %s', (kind) => {
+  const { ctx, env, file } = setup(kind);
+  const saved = { ...process.env };
+  const cli = async (...args: string[]): Promise<Run> => {
+    const lines: string[] = [];
+    const errs: string[] = [];
+    // Captures writes; a write callback (export-roster waits for it) is called as a stream would.
+    const capture = (into: string[]) => (chunk: string | Uint8Array, ...rest: unknown[]) => {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const cb = rest.find((r) => typeof r === 'function') as ((err?: Error) => void) | undefined;
+      cb?.();
+      return true;
+    };
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture(errs) as typeof process.stderr.write);
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture(lines) as typeof process.stdout.write);
+    process.env = env();
+    try {
+      const code = await runCli(args, (l) => lines.push(`${l}\n`) > 0);
+      return { code, stdout: lines.join(''), stderr: errs.join('') };
+    } finally {
+      process.env = saved;
+      stderr.mockRestore();
+      stdout.mockRestore();
+    }
+  };
+
+  it('import-roster writes nothing from a bad file, then imports a good one; --json gives the report', async () => {
+    const bad = await cli('import-roster', file('bad.csv', csv([...FIXTURE_ROWS, BAD_ROW])));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('第 11 行（转正日期）');
+    expect((await cli('export-roster')).stdout.replace(/^\uFEFF/, '').trim().split('\r\n')).toHaveLength(1);
+
+    const good = file('good.csv', csv());
+    expect((await cli('import-roster', good)).code).toBe(0);
+    const again = await cli('import-roster', good, '--dry-run', '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, report: { dryRun: true, members: { created: 0, unchanged: 9 } } });
+  });
+
+  it('export-roster writes xlsx to --out', async () => {
+    const out = path.join(ctx.dir, 'roster.xlsx');
+    const x = await cli('export-roster', '--format', 'xlsx', '--out', out);
+    expect(x.code).toBe(0);
+    expect(x.stdout).toContain('已导出 9 名党员');
+    expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('fails non-zero on usage errors (2), unreadable files and a non-empty seed target (1)', async () => {
+    expect((await cli('import-roster')).code).toBe(2);
+    expect((await cli('import-roster', 'a.csv', '--force')).code).toBe(2);
+    expect((await cli('export-roster', '--format', 'pdf')).code).toBe(2);
+    expect((await cli('seed-demo', '--members', 'ten')).code).toBe(2);
+    const missing = await cli('import-roster', path.join(ctx.dir, 'nope.csv'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read');
+    const seed = await cli('seed-demo', '--members', '100');
+    expect(seed.code).toBe(1);
+    expect(seed.stderr).toContain('empty roster');
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { isLeadingCadre } from '../../src/domain/roster.ts';
+import { entriesToCsv } from '../../src/roster/export.ts';
+import { decodeText, parseCsv } from '../../src/roster/files.ts';
+import { parseRoster } from '../../src/roster/parse.ts';
+import { chineseNumber } from '../../src/roster/demo-names.ts';
+import { generateDemoRoster } from '../../src/roster/seed-demo.ts';
+
+const TODAY = '2026-11-26';
+const demo = generateDemoRoster({ members: 400, seed: 7, today: TODAY });
+const e = demo.entries;
+
+describe('generateDemoRoster', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    expect(generateDemoRoster({ members: 400, seed: 7, today: TODAY })).toEqual(demo);
+    expect(generateDemoRoster({ members: 400, seed: 8, today: TODAY }).entries).not.toEqual(e);
+  });
+
+  it('refuses a roster too small to staff every branch', () => {
+    expect(() => generateDemoRoster({ members: 20, seed: 1, today: TODAY })).toThrow(RangeError);
+  });
+
+  it('builds a committee of 8 to 20 general branches, each with branches and secretaries', () => {
+    const gbs = new Set(e.map((x) => x.generalBranch));
+    expect(gbs.size).toBeGreaterThanOrEqual(8);
+    expect(gbs.size).toBeLessThanOrEqual(20);
+    expect([...gbs].every((g) => g.endsWith('党总支'))).toBe(true);
+    const branches = new Set(e.map((x) => `${x.generalBranch}/${x.branch}`));
+    for (const b of branches) {
+      expect(e.some((x) => `${x.generalBranch}/${x.branch}` === b && x.roles.includes('branch_secretary')), b).toBe(true);
+    }
+    for (const g of gbs) {
+      expect(e.filter((x) => x.generalBranch === g && x.roles.includes('gb_secretary')), g).toHaveLength(1);
+      expect(e.some((x) => x.linkedGeneralBranches.includes(g)), `${g} linked`).toBe(true);
+    }
+    expect(e.filter((x) => x.roles.includes('committee_secretary'))).toHaveLength(1);
+    expect(e.filter((x) => x.roles.includes('od_staff')).length).toBeGreaterThanOrEqual(1);
+    expect(e.filter((x) => x.roles.includes('committee_member')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('has the names that make matching hard', () => {
+    const names = e.map((x) => x.name);
+    for (const n of ['王芳', '王芳芳', '高兴', '李娜', '李娜娜']) expect(names, n).toContain(n);
+    const zhangweiGbs = new Set(e.filter((x) => x.name === '张伟').map((x) => x.generalBranch));
+    expect(zhangweiGbs.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('spreads dates over decades, with 29 February, probationers and political birthdays today', () => {
+    const joinYears = e.map((x) => Number(x.joinDate.slice(0, 4)));
+    expect(Math.min(...joinYears)).toBeLessThan(1990);
+    expect(Math.max(...joinYears)).toBeGreaterThanOrEqual(2025);
+    expect(e.some((x) => x.joinDate.endsWith('-02-29'))).toBe(true);
+    expect(e.filter((x) => x.joinDate.slice(5) === TODAY.slice(5)).length).toBeGreaterThanOrEqual(3);
+    expect(e.some((x) => x.fullMemberDate === null)).toBe(true);
+    expect(e.some((x) => isLeadingCadre(x.cadreLevel))).toBe(true);
+    for (const x of e) {
+      expect(x.joinDate <= TODAY && (x.birthDate ?? '') < x.joinDate, x.name).toBe(true);
+      if (x.fullMemberDate) expect(x.fullMemberDate > x.joinDate).toBe(true);
+    }
+  });
+
+  it('puts political birthdays on a leap day when today is 29 February', () => {
+    const leap = generateDemoRoster({ members: 200, seed: 3, today: '2028-02-29' });
+    const today = leap.entries.filter((x) => x.joinDate.endsWith('-02-29'));
+    expect(today.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('gives ascii demo accounts, unique, like zhangwei01', () => {
+    const ids = e.flatMap((x) => (x.userid ? [x.userid] : []));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z]+\d{2,}$/);
+    expect(ids).toContain('wangfang01');
+  });
+
+  it('writes a CSV the import accepts as is', () => {
+    const r = parseRoster(parseCsv(decodeText(entriesToCsv(e))));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 5)));
+    expect(r.entries.map(({ row: _row, ...rest }) => rest)).toEqual(e.map(({ row: _row, ...rest }) => rest));
+  });
+});
+
+describe('chineseNumber', () => {
+  it.each([
+    [1, '一'],
+    [10, '十'],
+    [11, '十一'],
+    [20, '二十'],
+    [21, '二十一'],
+    [100, '一百'],
+    [105, '一百零五'],
+    [110, '一百一十'],
+    [1000, '1000'],
+  ])('%i → %s', (n, s) => expect(chineseNumber(n)).toBe(s));
+});
