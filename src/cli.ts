@@ -9,6 +9,7 @@ import type { Deps } from './deps.ts';
 import { PlatformSendError, UsageError } from './errors.ts';
 import { buildWecomMenu } from './platforms/wecom/menu.ts';
 import { ROSTER_COMMANDS } from './cli/roster-commands.ts';
+import { CARE_COMMANDS } from './cli/care-commands.ts';
 
 export { UsageError };
 
@@ -79,6 +80,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   ...ROSTER_COMMANDS,
+  ...CARE_COMMANDS,
 };
 
 export function usage(): string {

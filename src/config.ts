@@ -1,5 +1,6 @@
 // One schema for the environment, parsed once at boot. Every bad or missing value is named in one message.
 import { ConfigError } from './errors.ts';
+import { parseQuietHours, type QuietHours } from './domain/quiet-hours.ts';
 
 export interface WecomConfig {
   corpId: string;
@@ -25,6 +26,10 @@ export interface Config {
   publicUrl: string | undefined;
   /** A request whose body has not arrived by then is answered 408 (slow clients hold no connection). */
   requestTimeoutMs: number;
+  /** Automatic pushes wait outside this local window; null = no quiet hours. */
+  quietHours: QuietHours | null;
+  /** How long a worker holds an event or delivery before another may take it over (a worker that died). */
+  leaseSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -97,6 +102,18 @@ export function loadConfig(env: Env = process.env): Config {
   const requestTimeoutMs = Number(timeoutText);
   if (!/^\d+$/.test(timeoutText) || requestTimeoutMs < 100) problems.push(`HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds ≥ 100 (got "${timeoutText}")`);
 
+  const leaseText = get('JOB_LEASE_SECONDS') ?? '120';
+  const leaseSeconds = Number(leaseText);
+  if (!/^\d+$/.test(leaseText) || leaseSeconds < 1 || leaseSeconds > 3_600) problems.push(`JOB_LEASE_SECONDS must be whole seconds from 1 to 3600 (got "${leaseText}")`);
+
+  let quietHours: QuietHours | null = null;
+  const quietText = env['QUIET_HOURS'] === undefined ? '21:00-08:00' : env['QUIET_HOURS'].trim();
+  try {
+    quietHours = parseQuietHours(quietText);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -112,5 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: get('ADMIN_TOKEN'),
     publicUrl,
     requestTimeoutMs,
+    quietHours,
+    leaseSeconds,
   };
 }

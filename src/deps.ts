@@ -34,7 +34,7 @@ export interface Deps {
   queuePrefix: string;
   /** This database's identity, part of every job id (see jobId). */
   instanceId: string;
-  queues: { inbound: Queue<InboundJob>; outbound: Queue<OutboundJob> };
+  queues: { inbound: Queue<InboundJob>; outbound: Queue<OutboundJob>; sweep: Queue };
   /** A fresh connection for a BullMQ Worker (workers block on Redis and need their own). */
   workerConnection(): Redis;
   platform: { name: PlatformName; sender: MessageSender; appKey: string; wecom?: WecomDeps };
@@ -67,10 +67,12 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
   const queues = {
     inbound: new Queue<InboundJob>(QUEUE.inbound, { connection: redis, prefix: queuePrefix }),
     outbound: new Queue<OutboundJob>(QUEUE.outbound, { connection: redis, prefix: queuePrefix }),
+    sweep: new Queue(QUEUE.sweep, { connection: redis, prefix: queuePrefix }),
   };
   // A Queue on a fail-fast connection emits errors while Redis is down; the callers handle the failures.
   queues.inbound.on('error', () => {});
   queues.outbound.on('error', () => {});
+  queues.sweep.on('error', () => {});
 
   let platform: Deps['platform'];
   let rateLimiter: RecipientRateLimiter | undefined;
@@ -104,11 +106,11 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     platform,
     rateLimiter,
     maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? 60 * 60_000,
-    leaseSeconds: overrides.leaseSeconds ?? 120,
+    leaseSeconds: overrides.leaseSeconds ?? config.leaseSeconds,
     ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId),
     outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId),
     async close() {
-      await Promise.allSettled([queues.inbound.close(), queues.outbound.close()]);
+      await Promise.allSettled([queues.inbound.close(), queues.outbound.close(), queues.sweep.close()]);
       for (const c of workerConnections) c.disconnect();
       redis.disconnect();
       if (!overrides.db) await db.close();

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     throw new BootError('Running server and worker as separate processes needs a shared PostgreSQL: set DATABASE_URL (the embedded database belongs to one process).');
   }
   const app = mode === 'worker' ? undefined : await startServer(deps);
-  const workers = mode === 'server' ? undefined : startWorkers(deps);
+  const workers = mode === 'server' ? undefined : await startWorkers(deps);
   if (!app) deps.log.info('worker running');
   if (!deps.config.wecom && app) deps.log.info({ url: `http://127.0.0.1:${deps.config.port}/` }, 'local mode: open the web chat');
 

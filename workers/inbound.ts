@@ -53,6 +53,9 @@ export function startInboundWorker(deps: Deps, concurrency = 8): Worker<InboundJ
     connection: deps.workerConnection(),
     prefix: deps.queuePrefix,
     concurrency,
+    // A job whose worker died is handed out again after its lock lapses; no later than the row's lease.
+    lockDuration: Math.min(30_000, deps.leaseSeconds * 1_000),
+    stalledInterval: Math.min(30_000, deps.leaseSeconds * 1_000),
   });
   worker.on('error', (err) => deps.log.warn({ err: { message: err.message } }, 'inbound worker error'));
   return worker;

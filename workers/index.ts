@@ -3,21 +3,23 @@ import type { Deps } from '../src/deps.ts';
 import { startInboundWorker } from './inbound.ts';
 import { startOutboundWorker } from './outbound.ts';
 import { startRelay, type RelayOptions } from './relay.ts';
+import { startSweepWorker } from './sweep.ts';
 
 export interface RunningWorkers {
   close(deadlineMs?: number): Promise<void>;
 }
 
-export function startWorkers(deps: Deps, opts: { relay?: RelayOptions } = {}): RunningWorkers {
+export async function startWorkers(deps: Deps, opts: { relay?: RelayOptions; sweep?: boolean } = {}): Promise<RunningWorkers> {
   const inbound = startInboundWorker(deps);
   const outbound = startOutboundWorker(deps);
   const relay = startRelay(deps, opts.relay);
+  const sweep = opts.sweep === false ? undefined : await startSweepWorker(deps);
   return {
     async close(deadlineMs = 20_000) {
       await relay.stop();
       // worker.close() waits for active jobs but has no deadline of its own (RELIABILITY.md): give it one,
       // then force — an unfinished job's row stays leased and the relay hands it out again later.
-      const graceful = Promise.all([inbound.close(), outbound.close()]);
+      const graceful = Promise.all([inbound.close(), outbound.close(), sweep?.close()]);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
         graceful.then(() => false),
@@ -28,7 +30,7 @@ export function startWorkers(deps: Deps, opts: { relay?: RelayOptions } = {}): R
       clearTimeout(timer);
       if (timedOut) {
         deps.log.warn({ deadlineMs }, 'workers did not finish in time; forcing close');
-        await Promise.all([inbound.close(true), outbound.close(true)]);
+        await Promise.all([inbound.close(true), outbound.close(true), sweep?.close(true)]);
       }
     },
   };

@@ -6,6 +6,7 @@ import { PlatformSendError } from '../src/errors.ts';
 import { QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
 import type { OutboundMessage } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
+import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
 
 export function createOutboundProcessor(deps: Deps) {
   const { repos, log } = deps;
@@ -16,12 +17,21 @@ export function createOutboundProcessor(deps: Deps) {
     const row = await repos.deliveries.claim(deliveryId, deps.leaseSeconds);
     if (!row) return skipOrWaitForLease(job, token, await repos.deliveries.heldUntil(deliveryId));
 
-    const waitWithoutAttempt = async (ms: number, reason: string): Promise<never> => {
-      await repos.deliveries.release(deliveryId, { code: 'rate_limited', message: reason }, true);
+    const waitWithoutAttempt = async (ms: number, reason: string, scheduled = false): Promise<never> => {
+      await repos.deliveries.release(deliveryId, scheduled ? undefined : { code: 'rate_limited', message: reason }, true);
       // Moving to delayed and throwing DelayedError does not count as a failed attempt (BullMQ).
-      await job.moveToDelayed(Date.now() + Math.min(ms, deps.maxRateLimitWaitMs), token);
+      await job.moveToDelayed(Date.now() + (scheduled ? ms : Math.min(ms, deps.maxRateLimitWaitMs)), token);
       throw new DelayedError();
     };
+
+    // Automatic pushes keep their hour: not before their planned time, never in quiet hours (21:00–08:00).
+    const nowDate = deps.clock();
+    let waitUntil = row.not_before && row.not_before > nowDate ? row.not_before : undefined;
+    if (row.push) {
+      const allowed = nextAllowedInstant(waitUntil ?? nowDate, deps.config.timezone, deps.config.quietHours);
+      if (allowed > (waitUntil ?? nowDate)) waitUntil = allowed;
+    }
+    if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
 
     if (deps.rateLimiter && row.platform === sender.platform) {
       const slot = await deps.rateLimiter.acquire(deps.platform.appKey, row.recipient);
@@ -57,6 +67,9 @@ export function startOutboundWorker(deps: Deps, concurrency = 16): Worker<Outbou
     connection: deps.workerConnection(),
     prefix: deps.queuePrefix,
     concurrency,
+    // A job whose worker died is handed out again after its lock lapses; no later than the row's lease.
+    lockDuration: Math.min(30_000, deps.leaseSeconds * 1_000),
+    stalledInterval: Math.min(30_000, deps.leaseSeconds * 1_000),
   });
   worker.on('error', (err) => deps.log.warn({ err: { message: err.message } }, 'outbound worker error'));
   return worker;

@@ -36,6 +36,10 @@ export interface DeliveriesTable {
   error: string | null;
   created_at: Generated<Date>;
   sent_at: Date | null;
+  /** Automatic pushes wait for this instant (09:00 spread, quiet hours); null = at once. */
+  not_before: Generated<Date | null>;
+  /** An automatic push (notice) rather than a reply: subject to quiet hours. */
+  push: Generated<boolean>;
 }
 
 export interface SettingsTable {
@@ -52,6 +56,14 @@ export interface Database {
   members: MembersTable;
   member_roles: MemberRolesTable;
   committee_links: CommitteeLinksTable;
+  care_records: CareRecordsTable;
+  care_obligations: CareObligationsTable;
+  care_events: CareEventsTable;
+  hardship_registry: HardshipRegistryTable;
+  hardship_reviews: HardshipReviewsTable;
+  birthday_activities: BirthdayActivitiesTable;
+  notices: NoticesTable;
+  sweep_days: SweepDaysTable;
 }
 
 export type InboundEventRow = Selectable<InboundEventsTable>;
@@ -108,4 +120,96 @@ export interface CommitteeLinksTable {
   member_id: string;
   general_branch_id: string;
   general_branch_kind: Generated<'general_branch'>;
+}
+
+// Care (migrations/2026112603_care.ts).
+export type CareKind = 'talk' | 'visit';
+export type ObligationStatus = 'open' | 'done' | 'cancelled';
+
+export interface CareRecordsTable {
+  id: Generated<string>;
+  kind: CareKind;
+  leader_member_id: string;
+  member_id: string;
+  happened_on: SqlDate;
+  reason: string;
+  note: Generated<string>;
+  obligation_id: string | null;
+  recorded_by_member_id: string;
+  recorded_at: Generated<Date>;
+  undone_at: Date | null;
+}
+
+export interface CareObligationsTable {
+  id: Generated<string>;
+  kind: CareKind;
+  member_id: string;
+  owner_member_id: string | null;
+  owner_organisation_id: string | null;
+  owner_role: string | null;
+  reason: string;
+  source: 'trigger' | 'quota' | 'holiday';
+  event_id: string | null;
+  period: string | null;
+  due_on: SqlDate;
+  status: Generated<ObligationStatus>;
+  record_id: string | null;
+  created_at: Generated<Date>;
+  closed_at: Date | null;
+}
+
+export interface CareEventsTable {
+  id: Generated<string>;
+  member_id: string;
+  reason: string;
+  occurred_on: SqlDate;
+  note: Generated<string>;
+  reported_by_member_id: string;
+  reported_at: Generated<Date>;
+}
+
+export interface HardshipRegistryTable {
+  id: Generated<string>;
+  member_id: string;
+  causes: string[];
+  status: Generated<'applied' | 'approved' | 'rejected' | 'archived'>;
+  source: 'self' | 'branch';
+  consent_recorded: Generated<boolean>;
+  note: Generated<string>;
+  created_at: Generated<Date>;
+  decided_at: Date | null;
+}
+
+export interface HardshipReviewsTable {
+  general_branch_id: string;
+  period: string;
+  submitted_by_member_id: string | null;
+  submitted_at: Generated<Date>;
+  note: Generated<string>;
+}
+
+export interface BirthdayActivitiesTable {
+  branch_id: string;
+  period: string;
+  logged_by_member_id: string | null;
+  logged_at: Generated<Date>;
+  note: Generated<string>;
+}
+
+export interface NoticesTable {
+  id: Generated<string>;
+  kind: string;
+  recipient_member_id: string;
+  subject: string;
+  period: string;
+  due_on: SqlDate;
+  late: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface SweepDaysTable {
+  on_date: SqlDate;
+  notices: number;
+  late: boolean;
+  finished_at: Generated<Date>;
 }

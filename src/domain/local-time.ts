@@ -1,4 +1,12 @@
 // Dates in the organisation's time zone. Pure: takes the instant and the zone, never reads a clock.
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
+import customParseFormat from 'dayjs/plugin/customParseFormat.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.extend(customParseFormat);
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -19,4 +27,19 @@ export function localDate(instant: Date, timeZone: string): string {
 /** The local calendar date of an instant as YYYYMMDD, for idempotency keys (dedupe keys use the local date). */
 export function localDateKey(instant: Date, timeZone: string): string {
   return localDate(instant, timeZone).replaceAll('-', '');
+}
+
+/** The instant of a local wall-clock time on a local date in a zone (e.g. 09:00 on 2026-11-26 in Shanghai). */
+export function localInstant(date: string, time: string, timeZone: string): Date {
+  return dayjs.tz(`${date} ${time}`, 'YYYY-MM-DD HH:mm', timeZone).toDate();
+}
+
+/** The local wall-clock time of an instant as HH:mm. */
+export function localTime(instant: Date, timeZone: string): string {
+  return dayjs(instant).tz(timeZone).format('HH:mm');
+}
+
+/** The local date `days` after a local date (YYYY-MM-DD arithmetic, no zone involved). */
+export function addLocalDays(date: string, days: number): string {
+  return dayjs.utc(date).add(days, 'day').format('YYYY-MM-DD');
 }

@@ -4,7 +4,11 @@
 export const QUEUE = {
   inbound: 'inbound',
   outbound: 'outbound',
+  sweep: 'sweep',
 } as const;
+
+/** The daily sweep's job scheduler id: upserted by id, so restarts and many workers never make a second one. */
+export const DAILY_SWEEP_SCHEDULER = 'daily-sweep';
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -41,7 +45,11 @@ export function inboundJobs(instance: string, eventIds: string[]) {
   return eventIds.map((id) => ({ name: QUEUE.inbound, data: { eventId: id } as InboundJob, opts: { ...JOB_OPTS, jobId: jobId.inbound(instance, id) } }));
 }
 
-/** The addBulk entries for recorded deliveries. */
-export function outboundJobs(instance: string, deliveryIds: string[]) {
-  return deliveryIds.map((id) => ({ name: QUEUE.outbound, data: { deliveryId: id } as OutboundJob, opts: { ...JOB_OPTS, jobId: jobId.outbound(instance, id) } }));
+/** The addBulk entries for recorded deliveries; a delivery with a not-before time waits as a delayed job. */
+export function outboundJobs(instance: string, deliveryIds: string[], notBefore?: ReadonlyMap<string, Date>, nowMs = Date.now()) {
+  return deliveryIds.map((id) => {
+    const at = notBefore?.get(id);
+    const delay = at ? Math.max(0, at.getTime() - nowMs) : 0;
+    return { name: QUEUE.outbound, data: { deliveryId: id } as OutboundJob, opts: { ...JOB_OPTS, jobId: jobId.outbound(instance, id), ...(delay > 0 ? { delay } : {}) } };
+  });
 }

@@ -22,13 +22,13 @@ export class Outbox {
   }
 
   /** Hands deliveries to the outbound queue. Never throws: a failure leaves them to the relay. */
-  async enqueue(deliveryIds: string[]): Promise<boolean> {
+  async enqueue(deliveryIds: string[], notBefore?: ReadonlyMap<string, Date>): Promise<boolean> {
     if (deliveryIds.length === 0) return true;
     try {
       for (let i = 0; i < deliveryIds.length; i += 1_000) {
         const chunk = deliveryIds.slice(i, i + 1_000);
         await withTimeout(
-          this.queue.addBulk(outboundJobs(this.instanceId, chunk)),
+          this.queue.addBulk(outboundJobs(this.instanceId, chunk, notBefore)),
           5_000,
           'enqueue timed out',
         );

@@ -31,7 +31,7 @@ export interface Stack {
   fake: FakeWecom | undefined;
   workers: RunningWorkers | undefined;
   logs: string[];
-  startWorkers(): RunningWorkers;
+  startWorkers(opts?: { sweep?: boolean }): Promise<RunningWorkers>;
   close(): Promise<void>;
 }
 
@@ -61,7 +61,8 @@ export function memoryLogger(level = 'debug') {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase(opts.dbKind ?? 'postgres', { poolSize: opts.poolSize });
   const fake = opts.wecom ? await startFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId }) : undefined;
-  const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', ...(opts.env ?? {}) };
+  // No quiet hours by default: CI may run at any hour; tests of quiet hours set QUIET_HOURS themselves.
+  const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', QUIET_HOURS: '', ...(opts.env ?? {}) };
   if (fake) {
     Object.assign(env, {
       WECOM_CORP_ID: WECOM.corpId,
@@ -89,8 +90,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     fake,
     workers: undefined,
     logs: lines,
-    startWorkers() {
-      stack.workers = startWorkers(deps, { relay: { intervalMs: 200, graceSeconds: 1 } });
+    async startWorkers(o = {}) {
+      stack.workers = await startWorkers(deps, { relay: { intervalMs: 200, graceSeconds: 1 }, sweep: false, ...o });
       return stack.workers;
     },
     async close() {
@@ -102,7 +103,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await db.drop().catch(() => {});
     },
   };
-  if (opts.workers) stack.startWorkers();
+  if (opts.workers) await stack.startWorkers();
   return stack;
 }
 

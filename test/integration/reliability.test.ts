@@ -45,7 +45,7 @@ describe('Redis is the transport, PostgreSQL the record', () => {
 
     // Redis comes back empty (it kept nothing): the relay enqueues what PostgreSQL holds.
     await redis.start();
-    stack.startWorkers();
+    await stack.startWorkers();
     await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'offline'), 15_000, 'reply after Redis returned');
     expect(stack.fake!.sent.filter((m) => m.touser === 'offline')).toHaveLength(1);
   });
@@ -57,7 +57,7 @@ describe('Redis is the transport, PostgreSQL the record', () => {
     // The job is in Redis; Redis dies before any worker ran it, and restarts with nothing.
     await redis.stop();
     await redis.start();
-    stack.startWorkers();
+    await stack.startWorkers();
     await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'lostjob'), 15_000, 'reply after restart');
     await new Promise((r) => setTimeout(r, 600));
     expect(stack.fake!.sent.filter((m) => m.touser === 'lostjob')).toHaveLength(1);
@@ -131,7 +131,7 @@ describe('exactly once on the way out', () => {
     await stack.deps.db.db.updateTable('deliveries').set({ locked_until: new Date(Date.now() - 1_000) }).where('id', '=', id!).execute();
     const n = await relayOnce(stack.deps, { graceSeconds: 0 });
     expect(n.outbound).toBe(1);
-    stack.startWorkers();
+    await stack.startWorkers();
     await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'orphan'), 10_000, 'redelivery');
     expect(stack.fake!.sent.filter((m) => m.touser === 'orphan')).toHaveLength(1);
   });

@@ -99,19 +99,13 @@ export class WecomCrypto {
   }
 }
 
+// One character class then the padding: linear, and V8's compiled regex scans it several times faster
+// than a charCodeAt loop (this runs on every callback, over the whole ciphertext).
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** Standard alphabet, length a multiple of 4, at most two '=' at the very end; no whitespace, no URL-safe chars. */
 function isBase64(s: unknown): s is string {
-  if (typeof s !== 'string' || s.length === 0 || s.length % 4 !== 0) return false;
-  let n = s.length;
-  if (s.charCodeAt(n - 1) === 61) n--; // '='
-  if (s.charCodeAt(n - 1) === 61) n--;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    const ok =
-      (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
-    if (!ok) return false;
-  }
-  return true;
+  return typeof s === 'string' && s.length !== 0 && s.length % 4 === 0 && BASE64.test(s);
 }
 
 function randomAlnum(length: number): Buffer {

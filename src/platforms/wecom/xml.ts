@@ -90,6 +90,13 @@ function parseDocument(input: string): Record<string, unknown> {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   // Only one: XMLValidator silently skips a BOM of its own, which would let a second one through.
   if (text.charCodeAt(0) === 0xfeff) throw malformed('more than one BOM');
+  const flat = parseFlatDocument(text);
+  if (flat !== undefined) return flat;
+  return parseDocumentFully(text);
+}
+
+/** Steps 1–4 of the header comment, on a document whose BOM is already handled. */
+export function parseDocumentFully(text: string): Record<string, unknown> {
   const prepared = scan(text);
   if (XMLValidator.validate(text) !== true) throw malformed('not well-formed XML');
 
@@ -106,6 +113,63 @@ function parseDocument(input: string): Record<string, unknown> {
     throw malformed('<xml> must contain elements');
   }
   return toRecord(root as Record<string, unknown>, prepared !== text);
+}
+
+// Fast path (performance): every document WeCom sends except template_card_event is flat — `<xml>`, then
+// `<Name>text</Name>` or `<Name><![CDATA[text]]></Name>` children separated by whitespace. Such documents are
+// well-formed by construction, so they skip the validator and the general parser (about half the CPU of a
+// callback). The grammar is deliberately narrow: anything outside it — a declaration, comment, attribute,
+// nesting, repeated or prototype-related name, entity, CR, control character, text needing trimming, empty
+// value — returns undefined and goes through the full pipeline, so every refusal stays where it was. For
+// what it accepts it must return exactly what parseDocumentFully returns (bench/lib/xml-fastpath-check.ts).
+const FLAT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+// \r (CRLF handling), other C0 controls but \t \n, and the non-characters U+FFFE/U+FFFF.
+const FLAT_UNUSUAL = /[\x00-\x08\x0B-\x1F\uFFFE\uFFFF]/;
+const MAX_FLAT_FIELDS = 64;
+
+export function parseFlatDocument(s: string): Record<string, unknown> | undefined {
+  if (!s.startsWith('<xml>') || FLAT_UNUSUAL.test(s)) return undefined;
+  const out = Object.create(null) as Record<string, unknown>;
+  let fields = 0;
+  let i = skipSpace(s, 5);
+  while (!s.startsWith('</xml>', i)) {
+    if (s.charCodeAt(i) !== 0x3c /* < */ || ++fields > MAX_FLAT_FIELDS) return undefined;
+    const gt = s.indexOf('>', i + 1);
+    if (gt === -1) return undefined;
+    const name = s.slice(i + 1, gt);
+    // `name in Object.prototype`: fast-xml-parser renames those (toString → __toString); leave it to it.
+    if (!FLAT_NAME.test(name) || name in Object.prototype || out[name] !== undefined) return undefined;
+    let j = gt + 1;
+    let value: string;
+    if (s.startsWith('<![CDATA[', j)) {
+      const end = s.indexOf(']]>', j + 9);
+      if (end <= j + 9) return undefined; // unterminated or empty
+      value = s.slice(j + 9, end);
+      j = end + 3;
+    } else {
+      const lt = s.indexOf('<', j);
+      if (lt <= j) return undefined; // no end, or an empty element
+      value = s.slice(j, lt);
+      if (value.includes('&') || value.includes('>') || value.trim() !== value) return undefined;
+      j = lt;
+    }
+    // The end tag must follow at once: `</Name>` exactly.
+    if (s.charCodeAt(j) !== 0x3c || s.charCodeAt(j + 1) !== 0x2f || !s.startsWith(name, j + 2) || s.charCodeAt(j + 2 + name.length) !== 0x3e) {
+      return undefined;
+    }
+    out[name] = value;
+    i = skipSpace(s, j + name.length + 3);
+  }
+  if (fields === 0 || skipSpace(s, i + 6) !== s.length) return undefined;
+  return out;
+}
+
+function skipSpace(s: string, i: number): number {
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09) return i;
+    i++;
+  }
 }
 
 /**

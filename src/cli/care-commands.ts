@@ -1,0 +1,133 @@
+// Care-calendar commands: run the sweep for a day, and record what secretaries report (the collective
+// political-birthday activity, the May/November hardship verification) until chat commands take over.
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { boot } from '../boot.ts';
+import { loadConfig } from '../config.ts';
+import { connectDatabase } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { parseIsoDate } from '../domain/calendar.ts';
+import { UsageError } from '../errors.ts';
+import { decideNotices, runSweep } from '../notices/sweep.ts';
+import { sweepDeps } from '../../workers/sweep.ts';
+
+interface Command {
+  usage: string;
+  run(args: string[], out: (line: string) => void): Promise<void>;
+}
+
+function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T, command: string) {
+  try {
+    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+  } catch (err) {
+    throw new UsageError(`${command}: ${(err as Error).message}`);
+  }
+}
+
+function isoDate(value: string | undefined, name: string, command: string): string {
+  if (!value) throw new UsageError(`${command} needs --${name} YYYY-MM-DD`);
+  try {
+    parseIsoDate(value);
+  } catch {
+    throw new UsageError(`${command}: --${name} must be a real date as YYYY-MM-DD (got "${value}")`);
+  }
+  return value;
+}
+
+function period(value: string | undefined, name: string, command: string): string {
+  if (!value || !/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new UsageError(`${command} needs --${name} YYYY-MM`);
+  return value;
+}
+
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof connectDatabase>>['db']) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const h = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(h.db);
+    return await fn(h.db);
+  } finally {
+    await h.close();
+  }
+}
+
+/** An organisation of the given kind by its exact name; refuses an unknown or ambiguous name with the reason. */
+async function organisationByName(db: Awaited<ReturnType<typeof connectDatabase>>['db'], kind: 'branch' | 'general_branch', name: string): Promise<string> {
+  const rows = await db.selectFrom('organisations').select('id').where('kind', '=', kind).where('name', '=', name).execute();
+  const label = kind === 'branch' ? '党支部' : '党总支';
+  if (rows.length === 0) throw new Error(`没有名为“${name}”的${label}`);
+  if (rows.length > 1) throw new Error(`有 ${rows.length} 个名为“${name}”的${label}，请在名册中区分`);
+  return rows[0]!.id;
+}
+
+export const CARE_COMMANDS: Record<string, Command> = {
+  sweep: {
+    usage: 'sweep --date YYYY-MM-DD [--dry-run]   decide (and send) the notices due that day',
+    async run(args, out) {
+      const o = options(args, { date: { type: 'string' }, 'dry-run': { type: 'boolean' } }, 'sweep');
+      const date = isoDate(o.date, 'date', 'sweep');
+      if (o['dry-run']) {
+        await withDb(async (db) => {
+          for (const n of await decideNotices({ db }, date, false)) {
+            out(JSON.stringify({ kind: n.kind, recipient: n.recipientUserid, subject: n.subject, period: n.period, message: n.message }));
+          }
+        });
+        return;
+      }
+      const deps = await boot();
+      try {
+        const r = await runSweep(sweepDeps(deps), date);
+        out(JSON.stringify({ date: r.date, late: r.late, decided: r.decided, recorded: r.recorded, enqueued: r.enqueued }));
+      } finally {
+        await deps.close();
+      }
+    },
+  },
+  'log-birthday-activity': {
+    usage: 'log-birthday-activity --branch NAME --month YYYY-MM [--note TEXT]   record a branch\'s collective political birthday',
+    async run(args, out) {
+      const o = options(args, { branch: { type: 'string' }, month: { type: 'string' }, note: { type: 'string' } }, 'log-birthday-activity');
+      if (!o.branch) throw new UsageError('log-birthday-activity needs --branch NAME');
+      const p = period(o.month, 'month', 'log-birthday-activity');
+      await withDb(async (db) => {
+        const branchId = await organisationByName(db, 'branch', o.branch!);
+        const r = await db
+          .insertInto('birthday_activities')
+          .values({ branch_id: branchId, period: p, logged_by_member_id: null, note: o.note ?? '' })
+          .onConflict((oc) => oc.columns(['branch_id', 'period']).doNothing())
+          .returning('period')
+          .execute();
+        out(r.length ? `已登记：${o.branch} ${p} 集体过政治生日活动` : `${o.branch} ${p} 的活动此前已登记`);
+      });
+    },
+  },
+  'hardship-reviewed': {
+    usage: 'hardship-reviewed --general-branch NAME --period YYYY-MM [--note TEXT]   record a GB\'s May/November verification',
+    async run(args, out) {
+      const o = options(args, { 'general-branch': { type: 'string' }, period: { type: 'string' }, note: { type: 'string' } }, 'hardship-reviewed');
+      const name = o['general-branch'];
+      if (!name) throw new UsageError('hardship-reviewed needs --general-branch NAME');
+      const p = period(o.period, 'period', 'hardship-reviewed');
+      if (!['05', '11'].includes(p.slice(5))) throw new UsageError('hardship-reviewed: the verification is in May or November (--period YYYY-05 or YYYY-11)');
+      await withDb(async (db) => {
+        const gbId = await organisationByName(db, 'general_branch', name);
+        const r = await db
+          .insertInto('hardship_reviews')
+          .values({ general_branch_id: gbId, period: p, submitted_by_member_id: null, note: o.note ?? '' })
+          .onConflict((oc) => oc.columns(['general_branch_id', 'period']).doNothing())
+          .returning('period')
+          .execute();
+        out(r.length ? `已登记：${name} ${p} 困难党员核实已上报` : `${name} ${p} 此前已登记`);
+      });
+    },
+  },
+  'sweep-status': {
+    usage: 'sweep-status                  the days swept lately and their notice counts',
+    async run(_args, out) {
+      await withDb(async (db) => {
+        const rows = await sql<{ d: string; notices: number; late: boolean }>`select to_char(on_date, 'YYYY-MM-DD') as d, notices, late from sweep_days order by on_date desc limit 14`.execute(db);
+        for (const r of rows.rows) out(`${r.d}\t${r.notices}${r.late ? '\t(late)' : ''}`);
+        if (rows.rows.length === 0) out('no day swept yet');
+      });
+    },
+  },
+};

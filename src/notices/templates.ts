@@ -1,0 +1,151 @@
+// The Chinese text of every calendar notice (MECHANISM 1.1, 2.1–2.3, 3.3), kept here and nowhere else.
+// Each renderer takes typed values only; `assertRendered` refuses a message with anything left unfilled,
+// since a greeting with a placeholder in it is a bug (MECHANISM 2.3).
+import type { OutboundMessage } from '../platforms/types.ts';
+
+/** WeCom truncates markdown beyond 2048 bytes (wecom-protocol.md §3.2); keep a margin. */
+const MAX_BYTES = 1_900;
+
+export interface PersonLine {
+  name: string;
+  detail?: string;
+}
+
+const cn = (iso: string) => {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
+
+/** Lists as many lines as fit, then says how many more there are. */
+function fitList(header: string, lines: string[], footer: string): string {
+  const out = [header];
+  let bytes = Buffer.byteLength(header + footer) + 40;
+  let shown = 0;
+  for (const line of lines) {
+    const b = Buffer.byteLength(line) + 1;
+    if (bytes + b > MAX_BYTES) break;
+    out.push(line);
+    bytes += b;
+    shown++;
+  }
+  if (shown < lines.length) out.push(`……另有 ${lines.length - shown} 人，完整名单可向党委组织部导出`);
+  if (footer) out.push(footer);
+  return out.join('\n');
+}
+
+const md = (content: string): OutboundMessage => ({ type: 'markdown', content });
+const people = (list: PersonLine[]) => list.map((p) => `- ${p.name}${p.detail ? `（${p.detail}）` : ''}`);
+const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '');
+
+export const NOTICE_TEMPLATES = {
+  birthdayGreeting(p: { name: string; years: number; joinDate: string; branch: string; late: boolean }): OutboundMessage {
+    const title = p.late ? '迟到的政治生日祝福' : '政治生日快乐';
+    return md(
+      [
+        `**${title}**`,
+        `${p.name}同志：`,
+        `${p.late ? '前几日' : '今天'}是您入党${p.years}周年的政治生日（${cn(p.joinDate)}入党）。${p.branch}全体同志向您致以诚挚的祝福！`,
+        '愿您不忘入党初心，牢记党员身份，在岗位上继续发挥先锋模范作用。',
+      ].join('\n') + belatedNote(p.late),
+    );
+  },
+
+  birthdayMonthList(p: { branch: string; year: number; month: number; members: PersonLine[]; late: boolean }): OutboundMessage {
+    return md(
+      fitList(
+        `**${p.month}月政治生日名单**\n${p.branch}本月有 ${p.members.length} 名党员过政治生日，请安排集体过政治生日、重温入党誓词或寄送入党纪念贺信：`,
+        people(p.members),
+        `活动开展后，请回复“已开展${p.month}月集体政治生日活动”登记。${belatedNote(p.late)}`,
+      ),
+    );
+  },
+
+  birthdayActivityReminder(p: { branch: string; month: number; count: number; late: boolean }): OutboundMessage {
+    return md(
+      `**提醒：${p.month}月集体政治生日活动尚未登记**\n${p.branch}本月有 ${p.count} 名党员过政治生日，尚未登记集体活动。开展后请回复“已开展${p.month}月集体政治生日活动”。${belatedNote(p.late)}`,
+    );
+  },
+
+  partyAgeHonourList(p: { year: number; partyAge: number; members: PersonLine[]; late: boolean }): OutboundMessage {
+    return md(
+      fitList(
+        `**${p.year}年“光荣在党${p.partyAge}年”名单**\n今年党龄达到${p.partyAge}年的党员共 ${p.members.length} 名，请安排颁发纪念证书：`,
+        people(p.members),
+        `颁发后请逐一登记。${belatedNote(p.late)}`,
+      ),
+    );
+  },
+
+  talkQuotaProgress(p: { year: number; done: number; total: number; remaining: PersonLine[]; late: boolean }): OutboundMessage {
+    const header =
+      p.remaining.length === 0
+        ? `**${p.year}年谈心进度：已全部完成**\n您今年应谈心 ${p.total} 人，已完成 ${p.done} 人。感谢您的辛勤工作！`
+        : `**${p.year}年谈心进度：已完成 ${p.done}/${p.total}**\n以下同志今年尚未谈心：`;
+    return md(fitList(header, people(p.remaining), p.remaining.length ? `谈心后发一句话即可登记，如“今天和××谈心了”。${belatedNote(p.late)}` : belatedNote(p.late)));
+  },
+
+  talkQuotaRemaining(p: { year: number; owners: PersonLine[]; late: boolean }): OutboundMessage {
+    return md(fitList(`**${p.year}年度谈心未完成情况**\n截至今日，以下同志仍有年度谈心任务未完成：`, people(p.owners), belatedNote(p.late)));
+  },
+
+  hardshipReviewNudge(p: { generalBranch: string; year: number; month: number; late: boolean }): OutboundMessage {
+    return md(
+      `**${p.month}月生活困难党员信息核实**\n请${p.generalBranch}于本月内核实、更新本单位生活困难党员名单，并报党委组织部。完成后请回复“困难党员已核实上报”。${belatedNote(p.late)}`,
+    );
+  },
+
+  hardshipReviewReminder(p: { generalBranch: string; month: number; late: boolean }): OutboundMessage {
+    return md(
+      `**提醒：${p.month}月困难党员核实尚未上报**\n${p.generalBranch}尚未上报本月生活困难党员核实情况，请尽快完成并回复“困难党员已核实上报”。${belatedNote(p.late)}`,
+    );
+  },
+
+  hardshipReviewEscalation(p: { year: number; month: number; generalBranches: PersonLine[]; late: boolean }): OutboundMessage {
+    return md(
+      fitList(`**${p.year}年${p.month}月困难党员核实：未上报单位**\n以下党总支尚未上报核实情况：`, people(p.generalBranches), belatedNote(p.late)),
+    );
+  },
+
+  selfEvalNudge(p: { name: string; year: number; quarter: number; windowEnd: string; reminder: boolean; late: boolean }): OutboundMessage {
+    return md(
+      `**${p.reminder ? '提醒：' : ''}${p.year}年第${p.quarter}季度党员自评**\n${p.name}同志，请于${cn(p.windowEnd)}前完成本季度自评，对照“个人亮岗履职”目标总结本季度思想、工作和作风情况。${belatedNote(p.late)}`,
+    );
+  },
+
+  evaluationNudge(p: { branch: string; title: string; deadline: string; late: boolean }): OutboundMessage {
+    return md(`**${p.title}**\n请${p.branch}按要求组织开展${p.title}，${p.deadline}。${belatedNote(p.late)}`);
+  },
+
+  holidayVisitList(p: { branch: string; holiday: string; date: string; members: PersonLine[]; reminder: boolean; late: boolean }): OutboundMessage {
+    const header = p.reminder
+      ? `**提醒：${p.holiday}走访慰问尚未完成**\n${p.holiday}（${cn(p.date)}）将至，${p.branch}以下 ${p.members.length} 名同志尚未走访：`
+      : `**${p.holiday}走访慰问名单**\n${p.holiday}（${cn(p.date)}）前，请${p.branch}走访慰问以下 ${p.members.length} 名生活困难党员和老党员：`;
+    return md(fitList(header, people(p.members), `走访后发一句话即可登记，如“今天走访了××，送慰问金500元”。${belatedNote(p.late)}`));
+  },
+
+  holidayVisitSummary(p: { holiday: string; date: string; rows: PersonLine[]; visited: number; total: number; late: boolean }): OutboundMessage {
+    return md(
+      fitList(
+        `**${p.holiday}走访慰问情况汇总**\n${cn(p.date)}${p.holiday}应走访 ${p.total} 人，已走访 ${p.visited} 人。各党总支：`,
+        people(p.rows),
+        belatedNote(p.late),
+      ),
+    );
+  },
+
+  holidayDataMissing(p: { year: number }): OutboundMessage {
+    return md(
+      `**提醒：${p.year}年法定节假日数据尚未更新**\n系统暂按周末安排工作日提醒，调休日可能不准确。请系统管理员在国务院办公厅公布${p.year}年节假日安排后更新节假日数据（见部署说明）。`,
+    );
+  },
+};
+
+const LEFTOVER = /\{\{|\}\}|\$\{|undefined|NaN|\bnull\b|\[object Object\]/;
+
+/** Throws when a rendered message has anything left unfilled. */
+export function assertRendered(message: OutboundMessage): OutboundMessage {
+  const text = JSON.stringify(message);
+  const m = LEFTOVER.exec(text);
+  if (m) throw new Error(`notice rendered incompletely (found "${m[0]}")`);
+  return message;
+}

@@ -1,0 +1,149 @@
+// The daily sweep against a real database (PostgreSQL and PGlite): what it decides for a day, that a second
+// run records nothing, the catch-up after downtime, and the dry run.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
+import { importCareRoster } from '../helpers/care-roster.ts';
+import { daysToSweep, decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
+import { quotaPairs } from '../../src/notices/plan.ts';
+import { memoryLogger } from '../helpers/stack.ts';
+import type { Outbox } from '../../src/services/outbox.ts';
+
+const TZ = 'Asia/Shanghai';
+
+describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
+  let db: TestDb;
+  let enqueued: string[][];
+  let now: Date;
+  const deps = (): SweepDeps => ({
+    db: db.db,
+    outbox: { enqueue: async (ids: string[]) => (enqueued.push(ids), true) } as unknown as Outbox,
+    log: memoryLogger('silent').log,
+    timezone: TZ,
+    platform: 'wecom',
+    clock: () => now,
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    await importCareRoster(db.db);
+  });
+  afterAll(() => db.drop());
+  beforeEach(() => {
+    enqueued = [];
+    now = new Date('2026-11-26T00:50:00Z'); // 08:50 in Shanghai
+  });
+
+  it('greets exactly the members whose political birthday is today, once', async () => {
+    const planned = await decideNotices({ db: db.db }, '2026-11-26', false);
+    const greetings = planned.filter((n) => n.kind === 'birthday_greeting');
+    // Not: one who joined this year (no anniversary yet), one without a chat account.
+    expect(greetings.map((g) => g.recipientUserid).sort()).toEqual(['chenbiezhi', 'wushengri', 'zhenglao']);
+    const wu = greetings.find((g) => g.recipientUserid === 'wushengri')!;
+    expect(wu.message.type).toBe('markdown');
+    expect(JSON.stringify(wu.message)).toContain('入党14周年');
+    expect(JSON.stringify(wu.message)).toContain('教工第一党支部');
+    expect(JSON.stringify(greetings.find((g) => g.recipientUserid === 'zhenglao')!.message)).toContain('入党60周年');
+
+    const first = await runSweep(deps(), '2026-11-26');
+    expect(first.recorded).toBe(first.decided);
+    const rows = await db.db.selectFrom('deliveries').select(['recipient', 'push', 'not_before']).where('push', '=', true).execute();
+    expect(rows.map((r) => r.recipient).sort()).toEqual(['chenbiezhi', 'wushengri', 'zhenglao']);
+    // Deliveries start at 09:00 local and spread out, never all on the mark.
+    const times = rows.map((r) => r.not_before!.getTime()).sort();
+    expect(times[0]).toBe(Date.parse('2026-11-26T01:00:00Z'));
+    expect(new Set(times).size).toBe(times.length);
+
+    const second = await runSweep(deps(), '2026-11-26');
+    expect(second.decided).toBe(first.decided);
+    expect(second.recorded).toBe(0);
+    expect(enqueued.flat()).toHaveLength(first.recorded);
+  });
+
+  it('29 February joiners are greeted on 28 February in common years', async () => {
+    const planned = await decideNotices({ db: db.db }, '2027-02-28', false);
+    expect(planned.filter((n) => n.kind === 'birthday_greeting').map((n) => n.recipientUserid)).toEqual(['sunzongzhi']);
+    expect((await decideNotices({ db: db.db }, '2028-02-28', false)).filter((n) => n.kind === 'birthday_greeting')).toEqual([]);
+    expect((await decideNotices({ db: db.db }, '2028-02-29', false)).filter((n) => n.kind === 'birthday_greeting').map((n) => n.recipientUserid)).toEqual(['sunzongzhi']);
+  });
+
+  it('on 1 December: monthly birthday lists to branch secretaries, quota progress to owners, the remaining list to the OD', async () => {
+    const planned = await decideNotices({ db: db.db }, '2026-12-01', false);
+    const kinds = (k: string) => planned.filter((n) => n.kind === k);
+    // December has no political birthdays in this roster: no lists.
+    expect(kinds('birthday_month_list')).toEqual([]);
+    const progress = kinds('talk_quota_progress');
+    expect(progress.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'lishuji', 'qianweiyuan', 'zhouzhishu']);
+    const li = progress.find((n) => n.recipientUserid === 'lishuji')!;
+    expect(JSON.stringify(li.message)).toContain('已完成 0/2'); // ↔ the two GB secretaries… of CS and maths
+    expect(kinds('talk_quota_remaining').map((n) => n.recipientUserid)).toEqual(['zhaozuzhi']);
+    expect(kinds('year_end_eval_nudge').map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhouzhishu']);
+  });
+
+  it('a recorded talk counts for the quota, whoever recorded it', async () => {
+    const id = async (u: string) => (await db.db.selectFrom('members').select('id').where('userid', '=', u).executeTakeFirstOrThrow()).id;
+    const [li, sun] = [await id('lishuji'), await id('sunzongzhi')];
+    await db.db.insertInto('care_records').values({ kind: 'talk', leader_member_id: sun, member_id: li, happened_on: '2026-03-01', reason: 'routine', recorded_by_member_id: sun, obligation_id: null, undone_at: null }).execute();
+    const pairs = (await quotaPairs(db.db, 2026)).filter((p) => p.owner_id === li);
+    expect(pairs.map((p) => [p.member_name, p.done])).toEqual([
+      ['孙总支', true],
+      ['褚支书', false],
+    ]);
+    expect((await quotaPairs(db.db, 2027)).filter((p) => p.owner_id === li).every((p) => !p.done)).toBe(true);
+  });
+
+  it('May hardship verification: nudge to every GB secretary, escalation lists only those that did not report', async () => {
+    const nudge = (await decideNotices({ db: db.db }, '2026-05-06', false)).filter((n) => n.kind === 'hardship_review_nudge');
+    expect(nudge.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'sunzongzhi']);
+    const cs = await db.db.selectFrom('organisations').select('id').where('name', '=', '计算机学院党总支').executeTakeFirstOrThrow();
+    await db.db.insertInto('hardship_reviews').values({ general_branch_id: cs.id, period: '2026-05', submitted_by_member_id: null }).execute();
+    const escalation = (await decideNotices({ db: db.db }, '2026-05-29', false)).filter((n) => n.kind === 'hardship_review_escalation');
+    expect(escalation.map((n) => n.recipientUserid)).toEqual(['zhaozuzhi']);
+    const text = JSON.stringify(escalation[0]!.message);
+    expect(text).toContain('数学学院党总支');
+    expect(text).toContain('机关党总支');
+    expect(text).not.toContain('计算机学院党总支');
+  });
+
+  it('the Spring Festival visit list names old members and members in hardship, to their own branch secretary only', async () => {
+    const wu = await db.db.selectFrom('members').select('id').where('userid', '=', 'wushengri').executeTakeFirstOrThrow();
+    await db.db.insertInto('hardship_registry').values({ member_id: wu.id, causes: ['illness'], status: 'approved', source: 'self', decided_at: null }).execute();
+    // Spring Festival 2027 is 6 February; 14 days before is Saturday 23 January, moved earlier to Friday 22 January.
+    const list = (await decideNotices({ db: db.db }, '2027-01-22', false)).filter((n) => n.kind === 'holiday_visit_list');
+    expect(list.map((n) => n.recipientUserid)).toEqual(['zhouzhishu']);
+    const text = JSON.stringify(list[0]!.message);
+    expect(text).toContain('郑老党员（老党员）');
+    expect(text).toContain('吴生日（生活困难）');
+    // The cause (illness) is not in the message.
+    expect(text).not.toMatch(/illness|患病|疾病/);
+  });
+
+  it('every rendered notice is complete', async () => {
+    for (const day of ['2026-01-05', '2026-03-17', '2026-04-01', '2026-05-06', '2026-07-01', '2026-11-02', '2026-12-01', '2027-01-22', '2027-02-18']) {
+      for (const n of await decideNotices({ db: db.db }, day, true)) expect(JSON.stringify(n.message)).not.toMatch(/undefined|NaN|null|\$\{/);
+    }
+  });
+});
+
+describe('catch-up after downtime', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+  });
+  afterAll(() => db.drop());
+
+  it('a never-swept database starts today, after 08:50 only', async () => {
+    expect(await daysToSweep(db.db, new Date('2026-11-26T00:40:00Z'), TZ, 7)).toEqual([]);
+    expect(await daysToSweep(db.db, new Date('2026-11-26T00:50:00Z'), TZ, 7)).toEqual(['2026-11-26']);
+  });
+
+  it('sweeps the missed days, at most the configured number back, in order', async () => {
+    await sql`insert into sweep_days (on_date, notices, late) values ('2026-11-22', 0, false)`.execute(db.db);
+    expect(await daysToSweep(db.db, new Date('2026-11-26T03:00:00Z'), TZ, 7)).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26']);
+    expect(await daysToSweep(db.db, new Date('2026-11-26T00:10:00Z'), TZ, 7)).toEqual(['2026-11-23', '2026-11-24', '2026-11-25']);
+    expect(await daysToSweep(db.db, new Date('2026-11-26T03:00:00Z'), TZ, 2)).toEqual(['2026-11-25', '2026-11-26']);
+    // Local date, not UTC: 16:30 UTC on the 26th is already the 27th in Shanghai.
+    expect((await daysToSweep(db.db, new Date('2026-11-26T16:30:00Z'), TZ, 7)).at(-1)).toBe('2026-11-26');
+    expect((await daysToSweep(db.db, new Date('2026-11-27T01:00:00Z'), TZ, 7)).at(-1)).toBe('2026-11-27');
+  });
+});

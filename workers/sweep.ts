@@ -1,0 +1,37 @@
+// The sweep queue: a BullMQ job scheduler fires the daily sweep at 08:50 in APP_TIMEZONE; every worker start
+// also queues a catch-up, so days missed while the service was down are swept when it comes back.
+import { Worker, type Queue } from 'bullmq';
+import type { Deps } from '../src/deps.ts';
+import { DAILY_SWEEP_SCHEDULER, QUEUE } from '../src/jobs/queues.ts';
+import { runDueSweeps, SWEEP_AT, type SweepDeps } from '../src/notices/sweep.ts';
+
+export function sweepDeps(deps: Deps): SweepDeps {
+  return { db: deps.db.db, outbox: deps.outbox, log: deps.log, timezone: deps.config.timezone, platform: deps.platform.name, clock: deps.clock };
+}
+
+/** Upserted by id: three processes booting together still leave one scheduler (RELIABILITY.md). */
+export async function upsertDailySweep(queue: Queue, timezone: string): Promise<void> {
+  const [hh, mm] = SWEEP_AT.split(':').map(Number);
+  await queue.upsertJobScheduler(
+    DAILY_SWEEP_SCHEDULER,
+    { pattern: `${mm} ${hh} * * *`, tz: timezone },
+    { name: 'daily-sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: { age: 30 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 30_000 } } },
+  );
+}
+
+export async function startSweepWorker(deps: Deps): Promise<Worker> {
+  await upsertDailySweep(deps.queues.sweep, deps.config.timezone);
+  // The same id while one is waiting: several workers booting at once queue one catch-up.
+  await deps.queues.sweep.add('catch-up', {}, { jobId: 'catch-up', removeOnComplete: true, removeOnFail: true });
+  const worker = new Worker(
+    QUEUE.sweep,
+    async () => {
+      const results = await runDueSweeps(sweepDeps(deps));
+      return results.map((r) => `${r.date}${r.late ? ' (late)' : ''}: ${r.recorded}`).join(', ') || 'nothing due';
+    },
+    { connection: deps.workerConnection(), prefix: deps.queuePrefix, concurrency: 1, lockDuration: 120_000 },
+  );
+  worker.on('error', (err) => deps.log.warn({ err: { message: err.message } }, 'sweep worker error'));
+  worker.on('failed', (_job, err) => deps.log.error({ err: { message: err.message } }, 'sweep failed; it will be retried'));
+  return worker;
+}
