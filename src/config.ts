@@ -30,6 +30,8 @@ export interface Config {
   quietHours: QuietHours | null;
   /** How long a worker holds an event or delivery before another may take it over (a worker that died). */
   leaseSeconds: number;
+  /** Prefix of every Redis key (queues, token cache, rate limits): deployments sharing a Redis use different ones. */
+  queuePrefix: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -106,6 +108,9 @@ export function loadConfig(env: Env = process.env): Config {
   const leaseSeconds = Number(leaseText);
   if (!/^\d+$/.test(leaseText) || leaseSeconds < 1 || leaseSeconds > 3_600) problems.push(`JOB_LEASE_SECONDS must be whole seconds from 1 to 3600 (got "${leaseText}")`);
 
+  const queuePrefix = get('QUEUE_PREFIX') ?? 'partycare';
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(queuePrefix)) problems.push('QUEUE_PREFIX must be 1–32 letters, digits, _ or -');
+
   let quietHours: QuietHours | null = null;
   const quietText = env['QUIET_HOURS'] === undefined ? '21:00-08:00' : env['QUIET_HOURS'].trim();
   try {
@@ -131,5 +136,6 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs,
     quietHours,
     leaseSeconds,
+    queuePrefix,
   };
 }

@@ -63,7 +63,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
   const db = overrides.db ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const redis = createRedis(config.redisUrl, 'producer');
   const workerConnections: Redis[] = [];
-  const queuePrefix = overrides.queuePrefix ?? 'partycare';
+  const queuePrefix = overrides.queuePrefix ?? config.queuePrefix;
   const queues = {
     inbound: new Queue<InboundJob>(QUEUE.inbound, { connection: redis, prefix: queuePrefix }),
     outbound: new Queue<OutboundJob>(QUEUE.outbound, { connection: redis, prefix: queuePrefix }),
@@ -87,11 +87,12 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
   }
 
   const instanceId = await loadInstanceId(db);
+  const clock = overrides.clock ?? (() => new Date());
   const repos = { inbound: new InboundRepository(db.db), deliveries: new DeliveryRepository(db.db) };
   const deps: Deps = {
     config,
     log,
-    clock: overrides.clock ?? (() => new Date()),
+    clock,
     db,
     repos,
     redis,
@@ -108,7 +109,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? 60 * 60_000,
     leaseSeconds: overrides.leaseSeconds ?? config.leaseSeconds,
     ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId),
-    outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId),
+    outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId, clock),
     async close() {
       await Promise.allSettled([queues.inbound.close(), queues.outbound.close(), queues.sweep.close()]);
       for (const c of workerConnections) c.disconnect();

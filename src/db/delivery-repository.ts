@@ -11,6 +11,9 @@ export interface NewDeliveryInput {
   platform: PlatformName;
   recipient: string;
   message: OutboundMessage;
+  /** An automatic push (held in quiet hours) rather than a reply. */
+  push?: boolean;
+  notBefore?: Date;
 }
 
 export class DeliveryRepository {
@@ -27,6 +30,8 @@ export class DeliveryRepository {
           platform: d.platform,
           recipient: d.recipient,
           message: JSON.stringify(d.message),
+          push: d.push ?? false,
+          not_before: d.notBefore ?? null,
           locked_until: null,
           platform_msgid: null,
           response_code: null,

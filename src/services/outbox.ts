@@ -14,6 +14,7 @@ export class Outbox {
     private readonly queue: Queue<OutboundJob>,
     private readonly log: Logger,
     private readonly instanceId: string,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Records deliveries; returns the ids that are new. Call `enqueue` with them after the transaction commits. */
@@ -28,7 +29,7 @@ export class Outbox {
       for (let i = 0; i < deliveryIds.length; i += 1_000) {
         const chunk = deliveryIds.slice(i, i + 1_000);
         await withTimeout(
-          this.queue.addBulk(outboundJobs(this.instanceId, chunk, notBefore)),
+          this.queue.addBulk(outboundJobs(this.instanceId, chunk, notBefore, this.clock().getTime())),
           5_000,
           'enqueue timed out',
         );

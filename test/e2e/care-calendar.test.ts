@@ -1,0 +1,131 @@
+// End to end for the care calendar: roster in, sweep for a day, and a fake WeCom API receives exactly the
+// greetings due — once, when the sweep runs twice, and when the worker is killed in the middle of a delivery.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { importCareRoster, CARE_ROWS } from '../helpers/care-roster.ts';
+import { runSweep } from '../../src/notices/sweep.ts';
+import { sweepDeps } from '../../workers/sweep.ts';
+import { createTestDatabase, type TestDb } from '../helpers/db.ts';
+import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
+import { TEST_REDIS_URL } from '../helpers/env.ts';
+import { cleanRedisPrefix } from '../helpers/stack.ts';
+import { localDate } from '../../src/domain/local-time.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+
+describe('greetings in process', () => {
+  let stack: Stack;
+  afterEach(() => stack?.close());
+
+  it('a sweep run twice delivers each due greeting exactly once, after 09:00', async () => {
+    // 09:05 in Shanghai, and running: a fixed clock would never reach the later spread slots.
+    const t0 = Date.now();
+    const clock = () => new Date(Date.parse('2026-11-26T01:05:00Z') + (Date.now() - t0));
+    stack = await startStack({ wecom: true, workers: true, overrides: { clock } });
+    await importCareRoster(stack.deps.db.db);
+    await runSweep(sweepDeps(stack.deps), '2026-11-26');
+    await runSweep(sweepDeps(stack.deps), '2026-11-26');
+    await waitFor(() => stack.fake!.sent.length >= 3, 15_000, 'greetings');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(stack.fake!.sent.map((m) => m.touser).sort()).toEqual(['chenbiezhi', 'wushengri', 'zhenglao']);
+    expect(stack.fake!.sent.every((m) => m.msgtype === 'markdown' && String(m.body.markdown.content).includes('政治生日快乐'))).toBe(true);
+  });
+
+  it('quiet hours hold pushes until 08:00 but not replies', async () => {
+    const now = new Date('2026-11-26T14:00:00Z'); // 22:00 in Shanghai
+    stack = await startStack({ wecom: true, workers: true, env: { QUIET_HOURS: '21:00-08:00' }, overrides: { clock: () => now }, members: ['night'] });
+    await stack.deps.outbox.send([{ idempotencyKey: 'push-at-night', platform: 'wecom', recipient: 'night', message: { type: 'text', content: '提醒' }, push: true }]);
+    const [reply] = await stack.deps.outbox.send([{ idempotencyKey: 'reply-at-night', platform: 'wecom', recipient: 'night', message: { type: 'text', content: '回复' } }]);
+    await waitFor(() => stack.fake!.sent.some((m) => m.body.text?.content === '回复'), 10_000, 'the reply');
+    expect(reply).toBeDefined();
+    const push = await waitFor(async () => {
+      const r = await stack.deps.db.db.selectFrom('deliveries').selectAll().where('idempotency_key', '=', 'push-at-night').executeTakeFirst();
+      return r && r.attempts === 0 && r.status === 'pending' ? r : undefined;
+    }, 10_000, 'push parked');
+    expect(push.status).toBe('pending');
+    expect(stack.fake!.sent.some((m) => m.body.text?.content === '提醒')).toBe(false);
+  });
+});
+
+/** An IANA zone in which it is now around midday, so a real-clock process is past 09:00 and outside quiet hours. */
+function middayZone(): string {
+  const h = 12 - new Date().getUTCHours();
+  return h === 0 ? 'Etc/GMT' : `Etc/GMT${h > 0 ? '-' : '+'}${Math.abs(h)}`;
+}
+
+describe('a worker killed in the middle of a delivery', () => {
+  let fake: FakeWecom;
+  let db: TestDb;
+  const children: ChildProcess[] = [];
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await fake?.close();
+    await db?.drop();
+  });
+
+  it('the delivery is taken over after its lease and arrives exactly once', async () => {
+    const tz = middayZone();
+    const today = localDate(new Date(), tz);
+    fake = await startFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId });
+    db = await createTestDatabase('postgres');
+    // One member whose political birthday is today in that zone, and a secretary (needed by the roster shape).
+    const md = today.slice(5);
+    await importCareRoster(db.db, [CARE_ROWS[0]!, CARE_ROWS[1]!, `今日生,jinrisheng,男,1980-01-01,2010-${md},2011-${md},计算机学院党总支,教工第一党支部,,,`]);
+    const prefix = `pce${Date.now().toString(36)}`;
+    const env = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: db.url!,
+      REDIS_URL: TEST_REDIS_URL,
+      APP_TIMEZONE: tz,
+      QUIET_HOURS: '',
+      JOB_LEASE_SECONDS: '3',
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      WECOM_CORP_ID: WECOM.corpId,
+      WECOM_AGENT_ID: WECOM.agentId,
+      WECOM_SECRET: WECOM.secret,
+      WECOM_TOKEN: WECOM.token,
+      WECOM_ENCODING_AES_KEY: WECOM.encodingAESKey,
+      WECOM_API_BASE: fake.baseUrl,
+    };
+    const start = (args: string[]) => {
+      const c = spawn(process.execPath, [TSX, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(c);
+      let out = '';
+      c.stdout!.on('data', (d) => (out += d));
+      c.stderr!.on('data', (d) => (out += d));
+      return { c, out: () => out, exited: new Promise<number | null>((r) => c.on('exit', r)) };
+    };
+    try {
+      // The first send hangs; the worker is killed while it waits.
+      fake.inject('message/send', { hangMs: 60_000, times: 1 });
+      const worker1 = start(['src/main.ts', 'worker']);
+      const sweep = start(['src/cli.ts', 'sweep', '--date', today]);
+      expect(await sweep.exited).toBe(0);
+      await waitFor(async () => {
+        const r = await db.db.selectFrom('deliveries').select('status').where('recipient', '=', 'jinrisheng').executeTakeFirst();
+        return r?.status === 'sending';
+      }, 30_000, 'the first attempt to be in flight');
+      worker1.c.kill('SIGKILL');
+      await worker1.exited;
+
+      const worker2 = start(['src/main.ts', 'worker']);
+      await waitFor(() => fake.sent.some((m) => m.touser === 'jinrisheng'), 60_000, 'the greeting after the takeover');
+      // A second sweep of the day adds nothing.
+      const again = start(['src/cli.ts', 'sweep', '--date', today]);
+      expect(await again.exited).toBe(0);
+      expect(again.out()).toContain('"recorded":0');
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(fake.sent.filter((m) => m.touser === 'jinrisheng')).toHaveLength(1);
+      const row = await db.db.selectFrom('deliveries').selectAll().where('recipient', '=', 'jinrisheng').executeTakeFirstOrThrow();
+      expect(row.status).toBe('sent');
+      worker2.c.kill('SIGTERM');
+      expect(await worker2.exited).toBe(0);
+    } finally {
+      await cleanRedisPrefix(prefix);
+    }
+  }, 120_000);
+});
