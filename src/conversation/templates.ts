@@ -20,6 +20,8 @@ const CAPABILITIES: Capability[] = [
   { line: '一句话记录谈心或走访，例如“今天和张三谈心了，岗位变动，情绪稳定”', roles: LEADERS, comingSoon: true },
   { line: '菜单「记录」→「谈心进度」：查看年度谈心完成情况', roles: LEADERS, comingSoon: true },
   { line: '菜单「记录」→「本月政治生日」：本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'od_staff'], comingSoon: true },
+  { line: '发送“已开展11月集体政治生日活动”：登记本支部集体过政治生日', roles: ['branch_secretary'] },
+  { line: '发送“困难党员已核实上报”：登记本党总支5月/11月困难党员核实', roles: ['gb_secretary'] },
 ];
 
 export function helpFor(name: string, roles: readonly RoleCode[]): string {

@@ -1,0 +1,99 @@
+// npm run bench:sweep -- --members 1000000 [--date YYYY-MM-DD] [--keep]
+// Seeds a demo organisation of that size in a fresh PostgreSQL database (or DATABASE_URL), then times one
+// day's sweep — decide + write notices and deliveries + enqueue to BullMQ — against, in the same run, a plain
+// indexed scan of the members table. Prints both, the ratio, and the process memory. Targets (issue 4): the
+// sweep within 5x the scan and under 3 s, memory under 300 MB.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import { connectDatabase } from '../src/db/connect.ts';
+import { DeliveryRepository } from '../src/db/delivery-repository.ts';
+import { localDate } from '../src/domain/local-time.ts';
+import { QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
+import { createLogger } from '../src/logger.ts';
+import { runSweep } from '../src/notices/sweep.ts';
+import { chineseWorkingDayCalendar } from '../src/domain/calendar.ts';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Outbox } from '../src/services/outbox.ts';
+import { cleanRedisPrefix, prepareDatabase } from './lib/infra.ts';
+
+const { values } = parseArgs({ options: { members: { type: 'string', default: '1000000' }, date: { type: 'string' }, keep: { type: 'boolean' } } });
+const members = Number(values.members);
+const TZ = process.env.APP_TIMEZONE ?? 'Asia/Shanghai';
+const date = values.date ?? localDate(new Date(), TZ);
+const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const ms = (t: number) => `${t.toFixed(0)} ms`;
+
+const bench = await prepareDatabase(process.env.DATABASE_URL, ADMIN);
+const handle = await connectDatabase({ databaseUrl: bench.url, poolSize: 4 });
+const prefix = `pcbs${randomBytes(4).toString('hex')}`;
+const redis = new Redis(REDIS, { maxRetriesPerRequest: null });
+const queue = new Queue<OutboundJob>(QUEUE.outbound, { connection: redis, prefix });
+try {
+  const existing = await handle.db.selectFrom('members').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  if (Number(existing.n) === 0) {
+    // Seeded by the CLI in its own process, so this process's memory is the sweep's alone.
+    process.stderr.write(`seeding ${members} members in ${bench.describe} …\n`);
+    const seed = spawnSync(process.execPath, [TSX, 'src/cli.ts', 'seed-demo', '--members', String(members), '--seed', 'bench'], {
+      env: { ...process.env, DATABASE_URL: bench.url, APP_TIMEZONE: TZ },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (seed.status !== 0) throw new Error('seed-demo failed');
+  }
+  await sql`vacuum analyze`.execute(handle.db);
+  const count = Number((await handle.db.selectFrom('members').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+
+  // Baseline: a plain indexed scan of the members table (index-only scan of the primary key), best of 3.
+  let scan = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    await handle.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      await sql`select count(*) from members where id > 0`.execute(trx);
+    });
+    scan = Math.min(scan, performance.now() - t);
+  }
+
+  // What a running worker already has: the holiday calendar loaded, the queue connected with its scripts.
+  chineseWorkingDayCalendar();
+  await queue.waitUntilReady();
+  await queue.getJobCounts();
+
+  // The sweep, as the worker runs it; the notices of this run are removed afterwards so --keep can repeat it.
+  const log = createLogger('warn');
+  const outbox = new Outbox(new DeliveryRepository(handle.db), queue, log, 'bench');
+  const rssBefore = process.memoryUsage().rss;
+  const t = performance.now();
+  const result = await runSweep({ db: handle.db, outbox, log, timezone: TZ, platform: 'wecom', clock: () => new Date() }, date);
+  const sweepMs = performance.now() - t;
+  const jobs = await queue.count();
+
+  console.log(`bench:sweep  ${count} members, date ${date}, PostgreSQL ${bench.describe}`);
+  console.log(`  baseline  indexed scan of members         ${ms(scan)}`);
+  console.log(`  sweep     decide+write+enqueue            ${ms(sweepMs)}   (${result.decided} notices, ${result.recorded} deliveries, ${jobs} jobs queued)`);
+  console.log(`            decide ${result.timings?.decideMs} ms, write ${result.timings?.writeMs} ms, enqueue ${result.timings?.enqueueMs} ms`);
+  console.log(`  ratio     sweep / scan                    ${(sweepMs / scan).toFixed(2)}x   (target ≤ 5x, and under 3000 ms)`);
+  console.log(`  memory    peak RSS ${mb(peakRss)} (before sweep ${mb(rssBefore)})   (target < 300 MB)`);
+  console.log(`  verdict   ${sweepMs / scan <= 5 && sweepMs < 3000 && peakRss < 300 * 1024 * 1024 ? 'PASS' : 'MISS'}`);
+
+  await sql`delete from deliveries where idempotency_key like 'notice-%'`.execute(handle.db);
+  await sql`delete from notices`.execute(handle.db);
+  await sql`delete from sweep_days`.execute(handle.db);
+} finally {
+  clearInterval(sampler);
+  await queue.close();
+  redis.disconnect();
+  await cleanRedisPrefix(REDIS, prefix);
+  await handle.close();
+  if (!values.keep) await bench.drop();
+  else process.stderr.write(`kept ${bench.describe} (reuse with DATABASE_URL=${bench.url})\n`);
+}
