@@ -10,6 +10,7 @@ import { PlatformSendError, UsageError } from './errors.ts';
 import { buildWecomMenu } from './platforms/wecom/menu.ts';
 import { ROSTER_COMMANDS } from './cli/roster-commands.ts';
 import { CARE_COMMANDS } from './cli/care-commands.ts';
+import { EXPORT_COMMANDS } from './cli/export-commands.ts';
 
 export { UsageError };
 
@@ -81,6 +82,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   ...ROSTER_COMMANDS,
   ...CARE_COMMANDS,
+  ...EXPORT_COMMANDS,
 };
 
 export function usage(): string {

@@ -9,6 +9,7 @@ import type { Deps } from '../deps.ts';
 import { localDate } from '../domain/local-time.ts';
 import { exportRoster } from '../roster/export.ts';
 import { importRosterFile, RosterFileError } from '../roster/import.ts';
+import { careExportRoutes } from './care-routes.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A 100,000-member xlsx is about 6 MB, the CSV about 12 MB; 50 MB leaves room without inviting abuse. */
@@ -62,6 +63,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
       throw err;
     }
   });
+
+  await careExportRoutes(app, deps);
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

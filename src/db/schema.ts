@@ -64,6 +64,7 @@ export interface Database {
   birthday_activities: BirthdayActivitiesTable;
   notices: NoticesTable;
   sweep_days: SweepDaysTable;
+  conversation_memory: ConversationMemoryTable;
 }
 
 export type InboundEventRow = Selectable<InboundEventsTable>;
@@ -212,4 +213,12 @@ export interface SweepDaysTable {
   notices: number;
   late: boolean;
   finished_at: Generated<Date>;
+}
+
+/** What the bot last asked a person about (a reminder naming an obligation), so a short reply can refer to it. */
+export interface ConversationMemoryTable {
+  member_id: string;
+  topic: string;
+  ref: string;
+  at: Generated<Date>;
 }

@@ -17,6 +17,8 @@ export interface PlannedNotice {
   subject: string;
   period: string;
   message: OutboundMessage;
+  /** Remember that this person was asked about this (a reply like “已谈” refers to it). */
+  remember?: { topic: string; ref: string };
 }
 
 export interface PlanContext {
@@ -272,16 +274,17 @@ export interface QuotaPair {
 }
 
 /**
- * The yearly talk quotas (MECHANISM 2.2) as (owner, member) pairs with whether a talk between the two has been
- * recorded this year (either may have recorded it): committee secretary ↔ every GB secretary; committee member
- * ↔ the GB committee (secretary and members) of each GB linked to them; branch secretary ↔ every branch member.
+ * The yearly talk quotas (MECHANISM 2.2) as (owner_id, member_id, done) rows: committee secretary ↔ every GB
+ * secretary; committee member ↔ the GB committee (secretary and members) of each GB linked to them; branch
+ * secretary ↔ every branch member. `done`: a talk between the two is recorded this year (either may have
+ * recorded it). The one definition of the quotas; the obligations are opened from it.
  */
-export async function quotaPairs(db: Db, year: number): Promise<QuotaPair[]> {
+export function quotaPairsQuery(year: number): RawBuilder<{ owner_id: string; member_id: string; done: boolean }> {
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
-  const r = await sql<QuotaPair>`
+  return sql<{ owner_id: string; member_id: string; done: boolean }>`
     with owners as (
-      select r.role, r.organisation_id, s.id, s.userid, s.name
+      select r.role, r.organisation_id, s.id
         from member_roles r join members s on s.id = r.member_id
        where s.status = 'active' and r.role in ('committee_secretary', 'committee_member', 'branch_secretary')
     ), pairs as (
@@ -303,14 +306,22 @@ export async function quotaPairs(db: Db, year: number): Promise<QuotaPair[]> {
         from care_records
        where kind = 'talk' and undone_at is null and happened_on between ${from}::date and ${to}::date
     )
-    select p.owner_id::text as owner_id, s.userid as owner_userid, s.name as owner_name,
-           p.member_id::text as member_id, m.name as member_name,
-           (t.a is not null) as done
+    select p.owner_id, p.member_id, (t.a is not null) as done
       from pairs p
-      join members s on s.id = p.owner_id
-      join members m on m.id = p.member_id
-      left join talked t on t.a = least(p.owner_id, p.member_id) and t.b = greatest(p.owner_id, p.member_id)
-     order by p.owner_id, p.member_id`.execute(db);
+      left join talked t on t.a = least(p.owner_id, p.member_id) and t.b = greatest(p.owner_id, p.member_id)`;
+}
+
+/** The year's quota obligations with names, for progress nudges (opened from quotaPairsQuery). */
+export async function quotaPairs(db: Db, year: number): Promise<QuotaPair[]> {
+  const r = await sql<QuotaPair>`
+    select o.owner_member_id::text as owner_id, s.userid as owner_userid, s.name as owner_name,
+           o.member_id::text as member_id, m.name as member_name, (o.status = 'done') as done
+      from care_obligations o
+      join members s on s.id = o.owner_member_id
+      join members m on m.id = o.member_id
+     where o.source = 'quota' and o.period = ${String(year)} and o.status <> 'cancelled'
+       and s.status = 'active' and m.status = 'active'
+     order by o.owner_member_id, o.member_id`.execute(db);
   return r.rows;
 }
 

@@ -11,6 +11,8 @@ import { noticesDueOn } from '../domain/schedule.ts';
 import type { PlatformName } from '../platforms/types.ts';
 import type { Outbox } from '../services/outbox.ts';
 import { planNotice, type PlannedNotice } from './plan.ts';
+import { planObligationReminders } from './obligation-reminders.ts';
+import { openQuotaObligations } from '../care/obligations.ts';
 import { loadCalendarSettings } from './settings.ts';
 
 /** Notices start at 09:00 and spread over the following minutes, not all on the :00 mark (wecom-protocol §3.2). */
@@ -50,6 +52,7 @@ export async function decideNotices(deps: Pick<SweepDeps, 'db' | 'calendar'>, da
   for (const notice of due) {
     planned.push(...(await planNotice(deps.db, notice, { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore })));
   }
+  planned.push(...(await planObligationReminders(deps.db, date, calendar, late)));
   return planned;
 }
 
@@ -57,6 +60,8 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
   const now = deps.clock();
   const late = opts.late ?? date < localDate(now, deps.timezone);
   const t0 = performance.now();
+  // The year's talk quotas are obligations: opened by the first sweep of the year (imports add to them).
+  if (!opts.dryRun) await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)));
   const planned = await decideNotices(deps, date, late);
   const t1 = performance.now();
   if (opts.dryRun) return { date, late, decided: planned.length, recorded: 0, enqueued: false, notices: planned };
@@ -96,6 +101,13 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
           sent_at: null,
         };
       });
+      const remembered = inserted.flatMap((r) => {
+        const hit = byKey.get(`${r.kind}|${r.recipient_member_id}|${r.subject}|${r.period}`)!;
+        return hit.n.remember ? [{ member_id: r.recipient_member_id, topic: hit.n.remember.topic, ref: hit.n.remember.ref }] : [];
+      });
+      if (remembered.length > 0) {
+        await trx.insertInto('conversation_memory').values(remembered).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
+      }
       const d = await trx.insertInto('deliveries').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'not_before']).execute();
       ids.push(...d.map((x) => ({ id: x.id, notBefore: x.not_before ?? new Date(start) })));
     }
@@ -139,4 +151,10 @@ export async function runDueSweeps(deps: SweepDeps): Promise<SweepResult[]> {
   const results: SweepResult[] = [];
   for (const day of days) results.push(await runSweep(deps, day));
   return results;
+}
+
+/** Opens the year's quota obligations once (the check is one indexed probe). */
+export async function ensureQuotaObligations(db: Kysely<Database>, year: number): Promise<void> {
+  const any = await db.selectFrom('care_obligations').select('id').where('source', '=', 'quota').where('period', '=', String(year)).limit(1).executeTakeFirst();
+  if (!any) await openQuotaObligations(db, year);
 }

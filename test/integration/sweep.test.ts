@@ -6,6 +6,7 @@ import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
 import { daysToSweep, decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { quotaPairs } from '../../src/notices/plan.ts';
+import { closeFulfilled, openQuotaObligations } from '../../src/care/obligations.ts';
 import { memoryLogger } from '../helpers/stack.ts';
 import type { Outbox } from '../../src/services/outbox.ts';
 
@@ -80,16 +81,29 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
     expect(kinds('year_end_eval_nudge').map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhouzhishu']);
   });
 
-  it('a recorded talk counts for the quota, whoever recorded it', async () => {
+  it('a recorded talk closes the quota obligation, whoever recorded it; quotas opened later see earlier talks', async () => {
     const id = async (u: string) => (await db.db.selectFrom('members').select('id').where('userid', '=', u).executeTakeFirstOrThrow()).id;
     const [li, sun] = [await id('lishuji'), await id('sunzongzhi')];
-    await db.db.insertInto('care_records').values({ kind: 'talk', leader_member_id: sun, member_id: li, happened_on: '2026-03-01', reason: 'routine', recorded_by_member_id: sun, obligation_id: null, undone_at: null }).execute();
+    const record = await db.db
+      .insertInto('care_records')
+      .values({ kind: 'talk', leader_member_id: sun, member_id: li, happened_on: '2026-03-01', reason: 'routine', recorded_by_member_id: sun, obligation_id: null, undone_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const closed = await db.db.transaction().execute((trx) => closeFulfilled(trx, { id: record.id, kind: 'talk', leaderMemberId: sun, memberId: li, happenedOn: '2026-03-01' }));
+    expect(closed).toHaveLength(1);
     const pairs = (await quotaPairs(db.db, 2026)).filter((p) => p.owner_id === li);
     expect(pairs.map((p) => [p.member_name, p.done])).toEqual([
       ['孙总支', true],
       ['褚支书', false],
     ]);
-    expect((await quotaPairs(db.db, 2027)).filter((p) => p.owner_id === li).every((p) => !p.done)).toBe(true);
+    // Opening 2026 again adds nothing; 2027 starts with nothing done.
+    expect(await openQuotaObligations(db.db, 2026)).toBe(0);
+    expect(await openQuotaObligations(db.db, 2027)).toBeGreaterThan(0);
+    expect((await quotaPairs(db.db, 2027)).filter((p) => p.owner_id === li).map((p) => p.done)).toEqual([false, false]);
+    // A quota opened after the talk (a roster import mid-year) starts done.
+    await db.db.deleteFrom('care_obligations').where('period', '=', '2026').where('source', '=', 'quota').execute();
+    await openQuotaObligations(db.db, 2026);
+    expect((await quotaPairs(db.db, 2026)).filter((p) => p.owner_id === li).map((p) => p.done)).toEqual([true, false]);
   });
 
   it('May hardship verification: nudge to every GB secretary, escalation lists only those that did not report', async () => {

@@ -19,8 +19,8 @@ export type DateProblem = 'date_in_future' | 'invalid_date';
 export interface DateScan {
   /** The first concrete date mentioned, 'YYYY-MM-DD', or null when none (or it was impossible). */
   date: string | null;
-  /** A vague time reference (上周, 最近 …) was written and no concrete date. */
-  vague: boolean;
+  /** Vague time references (上周, 最近 …) as [start, end), when no concrete date was written; else empty. */
+  vague: Array<[number, number]>;
   problems: DateProblem[];
   /** Every date, time and vague expression found, as [start, end) offsets: removed from the note. */
   spans: Array<[number, number]>;
@@ -80,7 +80,7 @@ export function smallNumber(s: string): number | null {
 const N = '(?:\\d{1,2}|[一二三四五六七八九十]{1,3})';
 const WEEKDAY: Record<string, number> = { 一: 0, 二: 1, 三: 2, 四: 3, 五: 4, 六: 5, 日: 6, 天: 6, 七: 6, '1': 0, '2': 1, '3': 2, '4': 3, '5': 4, '6': 5, '7': 6 };
 // Characters after which "周一/周天" is a person being named, not a weekday (和周一谈心).
-const NAME_INTRODUCERS = /(?:和|与|跟|同|对|给|找|约|陪|向|看望|走访|慰问|探望|谈心|谈话)$/u;
+const NAME_INTRODUCERS = /(?:和|与|跟|同|对|给|找|约|陪|向|看望|走访|慰问|探望|谈心|谈话|党员)\s*$/u;
 
 const DATE_RE = new RegExp(
   [
@@ -97,7 +97,7 @@ const DATE_RE = new RegExp(
     `(?<rel>大前天|前天|前日|昨天|昨日|昨晚|昨儿|今天|今日|今早|今晚|今儿|当天|当日|大后天|明天|明日|明早|明晚|后天)`,
     `(?<wp>上上|上|本|这|下)?个?(?:周|星期|礼拜)(?<wd>[一二三四五六日天1-7])`,
     `(?<vague>上周末|上周|上个?星期|上个?礼拜|上个?月|前几天|前些天|前段时间|前一阵子?|近日|最近|日前|近期|这几天|这两天|本周|这周|本月|这个?月|月初)`,
-    `(?<time>刚才|刚刚|上午|下午|中午|晚上|早上|早晨|傍晚|凌晨|夜里|晚间|\\d{1,2}[:]\\d{2}|\\d{1,2}点(?:半|钟|\\d{1,2}分)?)`,
+    `(?<time>刚才|刚刚|白天|上午|下午|中午|晚上|早上|早晨|傍晚|凌晨|夜里|晚间|\\d{1,2}[:]\\d{2}|\\d{1,2}点(?:半|钟|\\d{1,2}分)?)`,
   ].join('|'),
   'gu',
 );
@@ -121,7 +121,7 @@ export function scanDates(text: string, today: string): DateScan {
   const monday = todayN - weekdayOf(todayN);
   const spans: Array<[number, number]> = [];
   let first: Found | undefined;
-  let vague = false;
+  const vagueSpans: Array<[number, number]> = [];
 
   const inYear = (y: number, m: number, d: number): number | null => (isValid(y, m, d) ? dayNumber(y, m, d) : null);
   /** Month and day, no year: this year, or last year when that would be more than 31 days ahead. */
@@ -168,13 +168,15 @@ export function scanDates(text: string, today: string): DateScan {
       found = { day: todayN + REL_OFFSET[g.rel]!, explicitYear: false };
     } else if (g.wd !== undefined) {
       const wd = WEEKDAY[g.wd]!;
-      if (g.wp === undefined && NAME_INTRODUCERS.test(text.slice(Math.max(0, start - 2), start))) continue; // 和周一谈心: a person
+      if (g.wp === undefined && NAME_INTRODUCERS.test(text.slice(Math.max(0, start - 3), start))) continue; // 和周一谈心: a person
       const base = g.wp === '上上' ? monday - 14 : g.wp === '上' ? monday - 7 : g.wp === '下' ? monday + 7 : monday;
       let day = base + wd;
       if (g.wp === undefined && day > todayN) day -= 7; // bare 周五: the most recent one
       found = { day, explicitYear: false };
     } else if (g.vague !== undefined) {
-      vague = true;
+      vagueSpans.push([start, end]);
+    } else if (g.time === '白天' && NAME_INTRODUCERS.test(text.slice(Math.max(0, start - 3), start))) {
+      continue; // 和白天谈心: a person
     }
     // time-of-day words only leave the note
     spans.push([start, end]);
@@ -190,5 +192,5 @@ export function scanDates(text: string, today: string): DateScan {
       if (first.day > todayN) problems.push('date_in_future');
     }
   }
-  return { date, vague: vague && !first, problems, spans };
+  return { date, vague: first ? [] : vagueSpans, problems, spans };
 }

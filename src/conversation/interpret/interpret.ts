@@ -13,7 +13,7 @@
 //      - right after 和/与/跟/同/对/给/找/约/陪/向/把/为/帮/替/及 (spaces allowed in between), or
 //      - right after a command word (走访, 看望, 谈心, 报告 …) or another name, possibly across a list
 //        separator (space, 、, comma, colon, semicolon), or
-//      - followed by a title (同志, 老师, 书记 …), by a family word (的母亲, 父亲 …), or — when it opens a
+//      - followed by a title (同志, 老师, 书记 …), by 家/家中/家里, by a family word (的母亲, 父亲 …), or — when it opens a
 //        clause — by a trigger (住院, 去世 …).
 //    So 今天很高兴 names nobody, and 走访高兴 / 和高兴谈心 / 谈心 张伟 高兴 / 高兴同志住院了 name 高兴.
 //    A title after a name (同志, 老师, 书记, 主任 …), 本人, and 家/家中/家里 are stripped with it.
@@ -202,10 +202,10 @@ export function normalizeMessage(text: string): string {
 
 const asciiLower = (s: string) => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
 
-/** Clause boundaries: commas, full stops, semicolons, colons, ! and ?; a dot only when not inside a number. */
+/** Clause boundaries: commas, full stops, semicolons, colons, ! ? … and |; a dot only when not inside a number. */
 function isBreak(t: string, i: number): boolean {
   const c = t[i]!;
-  if (c === ',' || c === '。' || c === ';' || c === ':' || c === '!' || c === '?' || c === '…') return true;
+  if (c === ',' || c === '。' || c === ';' || c === ':' || c === '!' || c === '?' || c === '…' || c === '|') return true;
   if (c === '.') return !(/\d/.test(t[i - 1] ?? '') && /\d/.test(t[i + 1] ?? ''));
   return false;
 }
@@ -263,7 +263,7 @@ class Scanner {
     // Spaces and masked dates are transparent: 今天和高兴谈心, 11.18 高兴住院了.
     let k = start - 1;
     while (k >= 0 && (t[k] === ' ' || t[k] === '\0')) k -= 1;
-    if (k >= 0 && INTRODUCERS.has(t[k]!)) return true;
+    if (k >= 0 && (INTRODUCERS.has(t[k]!) || (t[k] === '员' && t[k - 1] === '党'))) return true; // 和高兴, 老党员高兴
     const clauseStart = k < 0 || isBreak(t, k);
     if (k >= 0 && LIST_SEPARATORS.has(t[k]!)) {
       k -= 1;
@@ -275,7 +275,7 @@ class Scanner {
       if (kind === undefined || kind === 'talk' || kind === 'visit' || kind === 'report') return true;
     }
     // right
-    if (TITLES.some((title) => t.startsWith(title, end))) return true;
+    if (TITLES.some((title) => t.startsWith(title, end)) || PLACE_SUFFIXES.some((p) => t.startsWith(p, end))) return true;
     const after = lexAt(lower, t[end] === '的' ? end + 1 : end);
     if (after?.lex.kind === 'family') return true;
     if (clauseStart) {
@@ -405,9 +405,6 @@ function choose<T extends string>(finds: readonly ReasonFind[], key: 'visit' | '
 
 // ---- note ----
 
-/** Characters that may stand right before a reason word that still leaves the note (他岗位变动, 的母亲去世, 因病住院). */
-const REASON_LEFT_OK = new Set([...'他她其了的和与跟同对给因被是在有很也都又还已就并及后前出遇到生患做动经突再近去往进入住']);
-
 const PUNCT = `\\s、,:;.。!?"'“”‘’()\\[\\]【】<>《》~～·…\\-—_|/\\\\*#@&+=`;
 const LEAD = new RegExp(
   `^(?:[${PUNCT}]|和(?![谐睦好])|与(?!会)|跟|同(?![事学志意时样])|对(?![象待于方话])|给(?!予)|向(?![往导])|为(?![了何什])|把(?!握)|替|陪(?!伴)|` +
@@ -423,7 +420,7 @@ const TRAIL = new RegExp(
 const FILLER_ONLY = new RegExp(
   '^(?:在|去|到|是|时|家中|家里|家|里|中|前往|专程|一起|一同|同志|老师|情况|相关|有关|一事|事宜|方面|此事|事|等|我们|同事|自己|今年|上|下|' +
     '左右|期间|前|后|之前|之后|当时|这|那|其|该|同|因|因为|由于|一下|进行|开展|一次|了|的|地|出|出了|出现|发生|发生了|遇到|遭遇|遭受|有|' +
-    '已经|已|工作|工作上|工作中|需要|需|请|安排|准备|打算|计划|尽快|拟|将|要)+$',
+    '已经|已|于|找|约|受到|特此|前夕|工作|工作上|工作中|需要|需|请|安排|准备|打算|计划|尽快|拟|将|要)+$',
   'u',
 );
 function trimFragment(f: string): string {
@@ -436,25 +433,45 @@ function trimFragment(f: string): string {
   return FILLER_ONLY.test(s) ? '' : s;
 }
 
-function buildNote(t: string, removed: Uint8Array): string {
-  const clauses: string[] = [];
-  let frags: string[] = [];
+/** The text of [from, to) without the masked characters: fragments trimmed, then joined. */
+function segmentText(t: string, mask: Uint8Array, from: number, to: number): string {
+  const frags: string[] = [];
   let frag = '';
-  const endClause = () => {
-    if (frag) frags.push(frag);
-    frag = '';
-    const clause = trimFragment(frags.map(trimFragment).join('').replace(/ {2,}/g, ' '));
-    if (clause) clauses.push(clause);
-    frags = [];
-  };
-  for (let i = 0; i < t.length; i += 1) {
-    if (removed[i]) {
+  for (let i = from; i < to; i += 1) {
+    if (mask[i]) {
       if (frag) frags.push(frag);
       frag = '';
-    } else if (isBreak(t, i)) endClause();
-    else frag += t[i];
+    } else frag += t[i];
   }
-  endClause();
+  if (frag) frags.push(frag);
+  return trimFragment(frags.map(trimFragment).join(''));
+}
+
+/**
+ * The note: the message split into segments at clause punctuation and spaces; each segment without dates,
+ * names, command words (`removed`) and trimmed of connectives. The chosen reason's words (`withoutReason` masks
+ * them too) are dropped only when they are all their segment says (他岗位变动, 患病住院): otherwise the segment
+ * keeps them (做了阑尾炎手术, 两人因工作分工闹矛盾), so no detail is cut in half. Segments of one clause are joined
+ * by a space, clauses by '，'.
+ */
+function buildNote(t: string, removed: Uint8Array, withoutReason: Uint8Array): string {
+  const clauses: string[] = [];
+  let parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i <= t.length; i += 1) {
+    const end = i === t.length;
+    const clauseBreak = !end && isBreak(t, i);
+    if (!end && !clauseBreak && t[i] !== ' ') continue;
+    if (segmentText(t, withoutReason, from, i) !== '') {
+      const text = segmentText(t, removed, from, i);
+      if (text) parts.push(text);
+    }
+    from = i + 1;
+    if (end || clauseBreak) {
+      if (parts.length > 0) clauses.push(parts.join(' '));
+      parts = [];
+    }
+  }
   return clauses.join('，');
 }
 
@@ -574,14 +591,10 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
       reason = chosen?.talk ?? null;
     }
   }
-  if (chosen) {
-    for (const tok of chosen.tokens) {
-      // 阑尾炎手术: a reason word that ends a longer phrase stays in the note with it.
-      const before = t[tok.start - 1];
-      if (before !== undefined && !removed[tok.start - 1] && /\p{Script=Han}/u.test(before) && !REASON_LEFT_OK.has(before)) continue;
-      remove(tok.start, tok.end);
-    }
-  }
+  // The chosen reason's words leave the note only where they are all their segment says (see buildNote).
+  const withoutReason = removed.slice();
+  if (chosen) for (const tok of chosen.tokens) withoutReason.fill(1, tok.start, tok.end);
+
   // A reply to a reminder takes its reason from the obligation the reminder named.
   if ((intent === 'log_visit' || intent === 'report_event') && reason === null && !reply) problems.push('no_reason');
 
@@ -591,12 +604,13 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
     if (dates.date !== null || dates.problems.length > 0) {
       date = dates.date;
       problems.push(...dates.problems);
-    } else if (dates.vague && isLog) problems.push('date_unclear');
-    else date = today;
+    } else if (isLog && verb && dates.vague.some(([a, b]) => !hasBreak(t, Math.min(a, verb!.start), Math.max(b, verb!.end)))) {
+      problems.push('date_unclear'); // 上周和刘洋谈了: which day? (最近 in another clause is about the situation)
+    } else date = today;
   }
 
   // Chat commands carry no note; records and unknown messages keep what is left.
-  const note = isRecord || intent === 'unknown' ? buildNote(t, removed) : '';
+  const note = isRecord || intent === 'unknown' ? buildNote(t, removed, withoutReason) : '';
   return {
     result: { intent, members, ambiguous, date, reason, note },
     memberIds,

@@ -1,0 +1,57 @@
+// GET /admin/export/:what?format=csv|json&from=YYYY-MM-DD&to=YYYY-MM-DD[&today=YYYY-MM-DD] — talks, visits or
+// obligations (src/care/export.ts), streamed as the body: CSV with a BOM, or JSON lines. Registered from
+// adminRoutes, inside its scope, so the same bearer check (and the 404 when ADMIN_TOKEN is unset) applies.
+// This is the Organisation Department's API: it exports with the OD's visibility, i.e. full detail
+// (src/care/visibility.ts); the holder of ADMIN_TOKEN is the OD.
+import type { FastifyInstance } from 'fastify';
+import { localDate } from '../domain/local-time.ts';
+import {
+  CARE_EXPORT_CONTENT_TYPE,
+  careExportFileName,
+  careExportStream,
+  checkExportRequest,
+  type CareExportFormat,
+  type CareExportKind,
+} from '../care/export.ts';
+import { OD_VIEWER } from '../care/visibility.ts';
+import type { AdminDeps } from './routes.ts';
+
+/** A query value: absent and empty mean "not given"; a repeated parameter is refused. */
+function single(q: Record<string, unknown>, name: string): string | undefined | { repeated: true } {
+  const v = q[name];
+  if (Array.isArray(v)) return { repeated: true };
+  if (v === undefined || v === null || v === '') return undefined;
+  return String(v);
+}
+
+export async function careExportRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  app.get('/admin/export/:what', async (req, reply) => {
+    const what = (req.params as { what: string }).what;
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const values: Record<string, string | undefined> = {};
+    for (const name of ['format', 'from', 'to', 'today']) {
+      const v = single(q, name);
+      if (typeof v === 'object') return reply.code(400).send({ error: `${name} given more than once` });
+      values[name] = v;
+    }
+    const format = values.format ?? 'csv';
+    const problem = checkExportRequest({ what, format, from: values.from, to: values.to, today: values.today });
+    if (problem) return reply.code(400).send({ error: problem });
+    const today = values.today ?? localDate(deps.clock(), deps.config.timezone);
+    const kind = what as CareExportKind;
+    const fmt = format as CareExportFormat;
+    // The OD's API: full detail (see the header comment).
+    const body = careExportStream(deps.db.db, kind, fmt, {
+      from: values.from,
+      to: values.to,
+      today,
+      timeZone: deps.config.timezone,
+      viewer: OD_VIEWER,
+    });
+    return reply
+      .header('content-type', CARE_EXPORT_CONTENT_TYPE[fmt])
+      .header('content-disposition', `attachment; filename="${careExportFileName(kind, fmt, today)}"`)
+      .header('cache-control', 'no-store')
+      .send(body);
+  });
+}

@@ -1,0 +1,440 @@
+// Export of talks, visits and obligations (issue 5 "Records and export"), for the CLI, the admin API and —
+// later — a secretary asking in chat. People appear by chat account (userid) AND name, reasons and states by
+// their canonical codes (MECHANISM.md "Canonical codes"), never by Chinese labels. Rows are read in chunks by
+// keyset pagination on id, so a large export never holds more than one chunk in memory.
+//
+// Sensitive detail follows src/care/visibility.ts: without a viewer (the OD's own tools) rows are complete;
+// with a viewer, rows about members they may not see sensitively get a sensitive reason replaced by
+// 'restricted' and the note emptied.
+import { Readable } from 'node:stream';
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
+import { sql, type Kysely } from 'kysely';
+import type { CareKind, Database, StoredRoleCode } from '../db/schema.ts';
+import { localDate } from '../domain/local-time.ts';
+import { writeCsv } from '../roster/files.ts';
+import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+export type CareExportKind = 'talks' | 'visits' | 'obligations';
+export const CARE_EXPORT_KINDS: readonly CareExportKind[] = ['talks', 'visits', 'obligations'];
+export type CareExportFormat = 'csv' | 'json';
+export const CARE_EXPORT_FORMATS: readonly CareExportFormat[] = ['csv', 'json'];
+
+/** The canonical obligation states; 'overdue' is computed at export time (open and due before today). */
+export type ObligationState = 'open' | 'done' | 'cancelled' | 'overdue';
+
+export const DEFAULT_CHUNK_SIZE = 5_000;
+
+export interface CareExportOptions {
+  /** Inclusive; talks and visits by happened_on, obligations by due_on. */
+  from?: string | undefined;
+  /** Inclusive. */
+  to?: string | undefined;
+  /** Who is looking; default the OD (full detail). */
+  viewer?: Viewer | undefined;
+  /** The viewer's today in the organisation's time zone: an open obligation due before it is 'overdue'. */
+  today?: string | undefined;
+  /** The organisation's time zone, for `today`'s default and the offset of timestamps. Default Asia/Shanghai. */
+  timeZone?: string | undefined;
+  /** Rows per read (keyset page). */
+  chunkSize?: number | undefined;
+}
+
+/** A talk or a visit. Empty values are null; ids are strings (bigint, exact). */
+export interface CareRecordExportRow {
+  id: string;
+  happened_on: string;
+  leader_userid: string | null;
+  leader_name: string;
+  member_userid: string | null;
+  member_name: string;
+  member_branch: string;
+  member_general_branch: string;
+  reason: string;
+  note: string;
+  obligation_id: string | null;
+  recorded_by_userid: string | null;
+  recorded_by_name: string;
+  /** ISO 8601 with the organisation's offset, e.g. 2026-11-20T10:15:00+08:00. */
+  recorded_at: string;
+  undone: boolean;
+  undone_at: string | null;
+}
+
+export interface ObligationExportRow {
+  id: string;
+  kind: CareKind;
+  member_userid: string | null;
+  member_name: string;
+  member_branch: string;
+  member_general_branch: string;
+  /** The person who owes it, when a person does. */
+  owner_userid: string | null;
+  owner_name: string | null;
+  /** The office that owes it, when an organisation does (the branch, the general branch, the committee for the OD). */
+  owner_organisation: string | null;
+  /** Party role code of the owner (e.g. branch_secretary, gb_secretary, od_staff), as stored. */
+  owner_role: string | null;
+  reason: string;
+  source: 'trigger' | 'quota' | 'holiday';
+  period: string | null;
+  due_on: string;
+  state: ObligationState;
+  closed_at: string | null;
+  record_id: string | null;
+}
+
+export type CareExportRow = CareRecordExportRow | ObligationExportRow;
+
+export const RECORD_COLUMNS: readonly (keyof CareRecordExportRow)[] = [
+  'id',
+  'happened_on',
+  'leader_userid',
+  'leader_name',
+  'member_userid',
+  'member_name',
+  'member_branch',
+  'member_general_branch',
+  'reason',
+  'note',
+  'obligation_id',
+  'recorded_by_userid',
+  'recorded_by_name',
+  'recorded_at',
+  'undone',
+  'undone_at',
+];
+
+export const OBLIGATION_COLUMNS: readonly (keyof ObligationExportRow)[] = [
+  'id',
+  'kind',
+  'member_userid',
+  'member_name',
+  'member_branch',
+  'member_general_branch',
+  'owner_userid',
+  'owner_name',
+  'owner_organisation',
+  'owner_role',
+  'reason',
+  'source',
+  'period',
+  'due_on',
+  'state',
+  'closed_at',
+  'record_id',
+];
+
+export function columnsOf(what: CareExportKind): readonly string[] {
+  return what === 'obligations' ? OBLIGATION_COLUMNS : RECORD_COLUMNS;
+}
+
+export class CareExportError extends Error {}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** The reason a kind/format/range is refused, or null. Shared by the CLI and the admin API. */
+export function checkExportRequest(r: { what?: unknown; format?: unknown; from?: unknown; to?: unknown; today?: unknown }): string | null {
+  if (r.what !== undefined && !(CARE_EXPORT_KINDS as readonly unknown[]).includes(r.what)) {
+    return `unknown export "${String(r.what)}": choose ${CARE_EXPORT_KINDS.join(', ')}`;
+  }
+  if (r.format !== undefined && !(CARE_EXPORT_FORMATS as readonly unknown[]).includes(r.format)) {
+    return `format must be ${CARE_EXPORT_FORMATS.join(' or ')} (got "${String(r.format)}")`;
+  }
+  for (const name of ['from', 'to', 'today'] as const) {
+    const v = r[name];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || !isIsoDate(v)) return `${name} must be a real date as YYYY-MM-DD (got "${String(v)}")`;
+  }
+  if (typeof r.from === 'string' && typeof r.to === 'string' && r.from > r.to) return `from (${r.from}) is after to (${r.to})`;
+  return null;
+}
+
+/** ISO 8601 at the organisation's offset. */
+function isoAt(v: Date | string | null, timeZone: string): string | null {
+  if (v === null) return null;
+  return dayjs(v).tz(timeZone).format('YYYY-MM-DDTHH:mm:ssZ');
+}
+
+interface PlaceColumns {
+  member_place_id: string;
+  branch_id: string;
+  general_branch_id: string;
+  committee_id: string;
+}
+
+const placeOf = (r: PlaceColumns): MemberPlace => ({
+  memberId: r.member_place_id,
+  branchId: r.branch_id,
+  generalBranchId: r.general_branch_id,
+  committeeId: r.committee_id,
+});
+
+function normalise(what: CareExportKind, opts: CareExportOptions) {
+  const problem = checkExportRequest({ what, from: opts.from, to: opts.to, today: opts.today });
+  if (problem) throw new CareExportError(problem);
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new CareExportError(`chunkSize must be a positive integer (got ${chunkSize})`);
+  const timeZone = opts.timeZone ?? 'Asia/Shanghai';
+  return { viewer: opts.viewer ?? OD_VIEWER, timeZone, today: opts.today ?? localDate(new Date(), timeZone), chunkSize };
+}
+
+async function* records(db: Kysely<Database>, kind: CareKind, opts: CareExportOptions): AsyncGenerator<CareRecordExportRow[]> {
+  const { viewer, timeZone, chunkSize } = normalise(kind === 'talk' ? 'talks' : 'visits', opts);
+  let after = '0';
+  for (;;) {
+    let q = db
+      .selectFrom('care_records as r')
+      .innerJoin('members as l', 'l.id', 'r.leader_member_id')
+      .innerJoin('members as m', 'm.id', 'r.member_id')
+      .innerJoin('organisations as b', 'b.id', 'm.branch_id')
+      .innerJoin('organisations as gb', 'gb.id', 'b.parent_id')
+      .innerJoin('members as rb', 'rb.id', 'r.recorded_by_member_id')
+      .select([
+        sql<string>`r.id::text`.as('id'),
+        sql<string>`to_char(r.happened_on, 'YYYY-MM-DD')`.as('happened_on'),
+        'l.userid as leader_userid',
+        'l.name as leader_name',
+        'm.userid as member_userid',
+        'm.name as member_name',
+        'b.name as member_branch',
+        'gb.name as member_general_branch',
+        'r.reason',
+        'r.note',
+        sql<string | null>`r.obligation_id::text`.as('obligation_id'),
+        'rb.userid as recorded_by_userid',
+        'rb.name as recorded_by_name',
+        'r.recorded_at',
+        'r.undone_at',
+        sql<string>`m.id::text`.as('member_place_id'),
+        sql<string>`b.id::text`.as('branch_id'),
+        sql<string>`gb.id::text`.as('general_branch_id'),
+        sql<string>`gb.parent_id::text`.as('committee_id'),
+      ])
+      .where('r.kind', '=', kind)
+      .where(sql<boolean>`r.id > ${after}::bigint`);
+    if (opts.from) q = q.where(sql<boolean>`r.happened_on >= ${opts.from}::date`);
+    if (opts.to) q = q.where(sql<boolean>`r.happened_on <= ${opts.to}::date`);
+    const rows = await q.orderBy('r.id').limit(chunkSize).execute();
+    if (rows.length === 0) return;
+    yield rows.map((r) => {
+      const { reason, note } = redactFor(viewer, placeOf(r), r.reason, r.note);
+      return {
+        id: r.id,
+        happened_on: r.happened_on,
+        leader_userid: r.leader_userid,
+        leader_name: r.leader_name,
+        member_userid: r.member_userid,
+        member_name: r.member_name,
+        member_branch: r.member_branch,
+        member_general_branch: r.member_general_branch,
+        reason,
+        note,
+        obligation_id: r.obligation_id,
+        recorded_by_userid: r.recorded_by_userid,
+        recorded_by_name: r.recorded_by_name,
+        recorded_at: isoAt(r.recorded_at, timeZone)!,
+        undone: r.undone_at !== null,
+        undone_at: isoAt(r.undone_at, timeZone),
+      };
+    });
+    if (rows.length < chunkSize) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+async function* obligations(db: Kysely<Database>, opts: CareExportOptions): AsyncGenerator<ObligationExportRow[]> {
+  const { viewer, timeZone, today, chunkSize } = normalise('obligations', opts);
+  let after = '0';
+  for (;;) {
+    let q = db
+      .selectFrom('care_obligations as o')
+      .innerJoin('members as m', 'm.id', 'o.member_id')
+      .innerJoin('organisations as b', 'b.id', 'm.branch_id')
+      .innerJoin('organisations as gb', 'gb.id', 'b.parent_id')
+      .leftJoin('members as ow', 'ow.id', 'o.owner_member_id')
+      .leftJoin('organisations as oo', 'oo.id', 'o.owner_organisation_id')
+      .select([
+        sql<string>`o.id::text`.as('id'),
+        'o.kind',
+        'm.userid as member_userid',
+        'm.name as member_name',
+        'b.name as member_branch',
+        'gb.name as member_general_branch',
+        'ow.userid as owner_userid',
+        'ow.name as owner_name',
+        'oo.name as owner_organisation',
+        'o.owner_role',
+        'o.reason',
+        'o.source',
+        'o.period',
+        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+        'o.status',
+        'o.closed_at',
+        sql<string | null>`o.record_id::text`.as('record_id'),
+        sql<string>`m.id::text`.as('member_place_id'),
+        sql<string>`b.id::text`.as('branch_id'),
+        sql<string>`gb.id::text`.as('general_branch_id'),
+        sql<string>`gb.parent_id::text`.as('committee_id'),
+      ])
+      .where(sql<boolean>`o.id > ${after}::bigint`);
+    if (opts.from) q = q.where(sql<boolean>`o.due_on >= ${opts.from}::date`);
+    if (opts.to) q = q.where(sql<boolean>`o.due_on <= ${opts.to}::date`);
+    const rows = await q.orderBy('o.id').limit(chunkSize).execute();
+    if (rows.length === 0) return;
+    yield rows.map((r) => {
+      const { reason } = redactFor(viewer, placeOf(r), r.reason, '');
+      return {
+        id: r.id,
+        kind: r.kind,
+        member_userid: r.member_userid,
+        member_name: r.member_name,
+        member_branch: r.member_branch,
+        member_general_branch: r.member_general_branch,
+        owner_userid: r.owner_userid,
+        owner_name: r.owner_name,
+        owner_organisation: r.owner_organisation,
+        owner_role: r.owner_role,
+        reason,
+        source: r.source,
+        period: r.period,
+        due_on: r.due_on,
+        state: obligationState(r.status, r.due_on, today),
+        closed_at: isoAt(r.closed_at, timeZone),
+        record_id: r.record_id,
+      };
+    });
+    if (rows.length < chunkSize) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** Stored status → canonical state: an open obligation due before `today` is overdue (due today is not). */
+export function obligationState(status: 'open' | 'done' | 'cancelled', dueOn: string, today: string): ObligationState {
+  return status === 'open' && dueOn < today ? 'overdue' : status;
+}
+
+/**
+ * The rows of an export, one chunk (keyset page of `chunkSize` rows, in id order) at a time. Validates the
+ * options first and throws CareExportError on a bad kind or date range.
+ */
+export function exportCareChunks(db: Kysely<Database>, what: 'talks' | 'visits', opts?: CareExportOptions): AsyncGenerator<CareRecordExportRow[]>;
+export function exportCareChunks(db: Kysely<Database>, what: 'obligations', opts?: CareExportOptions): AsyncGenerator<ObligationExportRow[]>;
+export function exportCareChunks(db: Kysely<Database>, what: CareExportKind, opts?: CareExportOptions): AsyncGenerator<CareExportRow[]>;
+export function exportCareChunks(db: Kysely<Database>, what: CareExportKind, opts: CareExportOptions = {}): AsyncGenerator<CareExportRow[]> {
+  // Validate eagerly (a generator body would only run on the first read).
+  normalise(what, opts);
+  if (what === 'obligations') return obligations(db, opts);
+  return records(db, what === 'talks' ? 'talk' : 'visit', opts);
+}
+
+/** The rows of an export, streamed one by one (read in chunks underneath). */
+export function exportCare(db: Kysely<Database>, what: 'talks' | 'visits', opts?: CareExportOptions): AsyncGenerator<CareRecordExportRow>;
+export function exportCare(db: Kysely<Database>, what: 'obligations', opts?: CareExportOptions): AsyncGenerator<ObligationExportRow>;
+export function exportCare(db: Kysely<Database>, what: CareExportKind, opts?: CareExportOptions): AsyncGenerator<CareExportRow>;
+export function exportCare(db: Kysely<Database>, what: CareExportKind, opts: CareExportOptions = {}): AsyncGenerator<CareExportRow> {
+  const chunks = exportCareChunks(db, what, opts);
+  return (async function* () {
+    for await (const chunk of chunks) yield* chunk;
+  })();
+}
+
+/** Every row in memory: for small exports and tests. */
+export async function collectCare(db: Kysely<Database>, what: CareExportKind, opts: CareExportOptions = {}): Promise<CareExportRow[]> {
+  const out: CareExportRow[] = [];
+  for await (const chunk of exportCareChunks(db, what, opts)) out.push(...chunk);
+  return out;
+}
+
+// ---- writers ----
+
+// A cell Excel would run as a formula (=, +, -, @, and tab/CR which some versions strip first) gets a leading
+// apostrophe: notes are free text written in chat and must not become formulas in the OD's spreadsheet. Only
+// the CSV gets this; JSON lines carry the text exactly as written.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'string' ? v : String(v);
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+
+/**
+ * CSV as Excel opens it: UTF-8 with a BOM (otherwise Excel reads Chinese as GBK), CRLF, RFC 4180 quoting; a
+ * header row of the column codes, then one row per record. Empty values are empty cells; undone is true/false.
+ */
+export async function* csvChunks(what: CareExportKind, chunks: AsyncIterable<readonly CareExportRow[]>): AsyncGenerator<Buffer> {
+  const columns = columnsOf(what);
+  // The first read happens before the header goes out, so a database that is down fails the whole export
+  // (an HTTP error status, a CLI exit code) instead of leaving a file with a header and nothing else.
+  const it = chunks[Symbol.asyncIterator]();
+  try {
+    let next = await it.next();
+    yield writeCsv([columns]);
+    for (; !next.done; next = await it.next()) {
+      const chunk = next.value;
+      if (chunk.length === 0) continue;
+      const rows = chunk.map((r) => columns.map((c) => csvCell((r as unknown as Record<string, unknown>)[c])));
+      // writeCsv starts every buffer with the BOM: only the first one (the header's) keeps it.
+      yield writeCsv(rows).subarray(3);
+    }
+  } finally {
+    // A consumer that stops early (a client gone) closes the reader too.
+    await it.return?.();
+  }
+}
+
+/** JSON lines: one JSON object per line (keys = the column codes, null for empty), LF-terminated, no BOM. */
+export async function* jsonLineChunks(chunks: AsyncIterable<readonly CareExportRow[]>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    yield Buffer.from(chunk.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
+  }
+}
+
+/** The bytes of an export in a format, as chunks to write or stream. Validates (CareExportError) before reading. */
+export function careExportBytes(db: Kysely<Database>, what: CareExportKind, format: CareExportFormat, opts: CareExportOptions = {}): AsyncGenerator<Buffer> {
+  if (!(CARE_EXPORT_FORMATS as readonly string[]).includes(format)) throw new CareExportError(`format must be csv or json (got "${format}")`);
+  const chunks = exportCareChunks(db, what, opts);
+  return format === 'csv' ? csvChunks(what, chunks) : jsonLineChunks(chunks);
+}
+
+/** The same as a Node stream (the admin API sends it as the response body). */
+export function careExportStream(db: Kysely<Database>, what: CareExportKind, format: CareExportFormat, opts: CareExportOptions = {}): Readable {
+  return Readable.from(careExportBytes(db, what, format, opts), { objectMode: false });
+}
+
+export const CARE_EXPORT_CONTENT_TYPE: Readonly<Record<CareExportFormat, string>> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/x-ndjson; charset=utf-8',
+};
+
+export const careExportFileName = (what: CareExportKind, format: CareExportFormat, today: string) =>
+  `care-${what}-${today}.${format === 'csv' ? 'csv' : 'jsonl'}`;
+
+// ---- viewers from the database ----
+
+/** The viewer for a member (by id): the roles they hold, for canSeeSensitive. undefined if no such member. */
+export async function viewerForMember(db: Kysely<Database>, memberId: string): Promise<Viewer | undefined> {
+  if (!/^\d{1,19}$/.test(memberId)) return undefined;
+  const m = await db.selectFrom('members').select(sql<string>`id::text`.as('id')).where(sql<boolean>`id = ${memberId}::bigint`).executeTakeFirst();
+  if (!m) return undefined;
+  const roles = await db
+    .selectFrom('member_roles')
+    .select(['role', sql<string>`organisation_id::text`.as('organisation_id')])
+    .where(sql<boolean>`member_id = ${memberId}::bigint`)
+    .execute();
+  return { kind: 'member', memberId: m.id, roles: roles.map((r) => ({ role: r.role as StoredRoleCode, organisationId: r.organisation_id })) };
+}

@@ -1,0 +1,158 @@
+// Obligations in the database: opened by reported triggers and by the yearly quotas, closed by the talk or
+// visit that fulfils them. Rules (who owes what by when) are in domain/obligations.ts; this is the I/O.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { IsoDate } from '../domain/calendar.ts';
+import { DEFAULT_OBLIGATION_SETTINGS, obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
+import { quotaPairsQuery } from '../notices/plan.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface Holder {
+  memberId: string;
+  userid: string;
+  name: string;
+}
+
+/** The member's place: branch, general branch and committee ids (for owner offices). */
+async function placeOf(db: Db, memberId: string): Promise<{ branchId: string; gbId: string; committeeId: string } | undefined> {
+  const r = await sql<{ branch_id: string; gb_id: string; committee_id: string }>`
+    select b.id::text as branch_id, g.id::text as gb_id, g.parent_id::text as committee_id
+      from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
+     where m.id = ${memberId}::bigint`.execute(db);
+  const row = r.rows[0];
+  return row ? { branchId: row.branch_id, gbId: row.gb_id, committeeId: row.committee_id } : undefined;
+}
+
+/** Active holders of a role in an organisation who can receive messages. */
+export async function holdersOf(db: Db, role: string, organisationId: string): Promise<Holder[]> {
+  const r = await sql<Holder>`
+    select s.id::text as "memberId", s.userid, s.name
+      from member_roles r join members s on s.id = r.member_id
+     where r.role = ${role} and r.organisation_id = ${organisationId}::bigint and s.status = 'active' and s.userid is not null
+     order by s.id`.execute(db);
+  return r.rows;
+}
+
+export async function loadObligationSettings(db: Db): Promise<ObligationSettings> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', 'obligation_due_days').executeTakeFirst();
+  const v = { ...DEFAULT_OBLIGATION_SETTINGS, ...((row?.value as Partial<ObligationSettings> | undefined) ?? {}) };
+  for (const [k, n] of Object.entries(v)) if (!Number.isInteger(n) || n < 0 || n > 90) throw new Error(`settings "obligation_due_days".${k} must be 0–90 days`);
+  return v;
+}
+
+export interface OpenedObligation {
+  id: string;
+  kind: 'talk' | 'visit';
+  dueOn: IsoDate;
+  owner: OwnerOffice;
+  ownerOrganisationId: string;
+}
+
+/** Records a reported trigger and opens the obligations it creates; returns them with their owning offices. */
+export async function reportTrigger(
+  trx: Transaction<Database>,
+  input: { memberId: string; reason: Trigger; occurredOn: IsoDate; note: string; reportedBy: string; today: IsoDate },
+): Promise<{ eventId: string; obligations: OpenedObligation[] }> {
+  const place = await placeOf(trx, input.memberId);
+  if (!place) throw new Error(`member ${input.memberId} not found`);
+  const member = await trx.selectFrom('members').select(['outstanding_contributor']).where('id', '=', input.memberId).executeTakeFirstOrThrow();
+  const event = await trx
+    .insertInto('care_events')
+    .values({ member_id: input.memberId, reason: input.reason, occurred_on: input.occurredOn, note: input.note, reported_by_member_id: input.reportedBy })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const plans = obligationsForTrigger(input.reason, input.today, { outstandingContributor: member.outstanding_contributor, settings: await loadObligationSettings(trx) });
+  const opened: OpenedObligation[] = [];
+  for (const p of plans) {
+    const orgId = p.owner.scope === 'branch' ? place.branchId : p.owner.scope === 'general_branch' ? place.gbId : place.committeeId;
+    const row = await trx
+      .insertInto('care_obligations')
+      .values({
+        kind: p.kind,
+        member_id: input.memberId,
+        owner_member_id: null,
+        owner_organisation_id: orgId,
+        owner_role: p.owner.role,
+        reason: p.reason,
+        source: 'trigger',
+        event_id: event.id,
+        period: null,
+        due_on: p.dueOn,
+        record_id: null,
+        closed_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    opened.push({ id: row.id, kind: p.kind, dueOn: p.dueOn, owner: p.owner, ownerOrganisationId: orgId });
+  }
+  return { eventId: event.id, obligations: opened };
+}
+
+/**
+ * The people an office-owned obligation's notices go to. An office with nobody in it (a branch without a
+ * secretary) passes its notices one level up, so nothing owed is ever addressed to nobody.
+ */
+export async function officeHolders(db: Db, role: string, organisationId: string): Promise<Holder[]> {
+  const direct = await holdersOf(db, role, organisationId);
+  if (direct.length > 0 || role === 'od_staff') return direct;
+  const parent = await db.selectFrom('organisations').select(['parent_id']).where('id', '=', organisationId).executeTakeFirst();
+  if (!parent?.parent_id) return [];
+  return officeHolders(db, role === 'branch_secretary' ? 'gb_secretary' : 'od_staff', parent.parent_id);
+}
+
+/**
+ * Closes what a recorded talk or visit fulfils: the member's open trigger obligations of that kind, and for a
+ * talk the year's quota obligation between the two people (whichever of them owns it).
+ */
+export async function closeFulfilled(
+  trx: Transaction<Database>,
+  record: { id: string; kind: 'talk' | 'visit'; leaderMemberId: string; memberId: string; happenedOn: IsoDate; obligationId?: string },
+): Promise<string[]> {
+  const year = record.happenedOn.slice(0, 4);
+  const closed = await trx
+    .updateTable('care_obligations')
+    .set({ status: 'done', record_id: record.id, closed_at: sql`now()` })
+    .where('status', '=', 'open')
+    .where('kind', '=', record.kind)
+    .where((eb) =>
+      eb.or([
+        ...(record.obligationId ? [eb('id', '=', record.obligationId)] : []),
+        eb.and([eb('source', '=', 'trigger'), eb('member_id', '=', record.memberId)]),
+        eb.and([
+          eb('source', '=', 'quota'),
+          eb('period', '=', year),
+          eb.or([
+            eb.and([eb('owner_member_id', '=', record.leaderMemberId), eb('member_id', '=', record.memberId)]),
+            eb.and([eb('owner_member_id', '=', record.memberId), eb('member_id', '=', record.leaderMemberId)]),
+          ]),
+        ]),
+      ]),
+    )
+    .returning('id')
+    .execute();
+  return closed.map((r) => r.id);
+}
+
+/** Reopens what an undone record had closed. */
+export async function reopenFor(trx: Transaction<Database>, recordId: string): Promise<string[]> {
+  const r = await trx.updateTable('care_obligations').set({ status: 'open', record_id: null, closed_at: null }).where('record_id', '=', recordId).where('status', '=', 'done').returning('id').execute();
+  return r.map((x) => x.id);
+}
+
+/**
+ * Opens the year's quota obligations (set-based; pairs already open are left alone), marking done those whose
+ * talk is already recorded. Run for the new year and after a roster import that may have added people.
+ */
+export async function openQuotaObligations(db: Db, year: number): Promise<number> {
+  const r = await sql<{ n: string }>`
+    with ins as (
+      insert into care_obligations (kind, member_id, owner_member_id, reason, source, period, due_on, status, closed_at)
+      select 'talk', p.member_id, p.owner_id, 'routine', 'quota', ${String(year)}, ${`${year}-12-31`}::date,
+             case when p.done then 'done' else 'open' end, case when p.done then now() end
+        from (${quotaPairsQuery(year)}) p
+      on conflict (kind, owner_member_id, member_id, period) where source = 'quota' do nothing
+      returning 1
+    ) select count(*)::text as n from ins`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}

@@ -1,0 +1,105 @@
+// `export <talks|visits|obligations>`: the care records and obligations as CSV or JSON lines, on standard output
+// (or --out FILE), logs on standard error. This is the Organisation Department's tool: it exports with the OD's
+// visibility, i.e. full detail, sensitive reasons and notes included (src/care/visibility.ts). Whoever runs it
+// has the database credentials anyway; a secretary's restricted export goes through the chat, which passes
+// its own viewer to exportCare.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { connectDatabase } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { localDate } from '../domain/local-time.ts';
+import { UsageError } from '../errors.ts';
+import { checkExportRequest, csvChunks, exportCareChunks, jsonLineChunks, type CareExportFormat, type CareExportKind } from '../care/export.ts';
+import { OD_VIEWER } from '../care/visibility.ts';
+
+interface Command {
+  usage: string;
+  run(args: string[], out: (line: string) => void): Promise<void>;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Writes with backpressure: waits for 'drain' when the stream's buffer is full. */
+async function writeAll(stream: Writable, chunks: AsyncIterable<Buffer>): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    bytes += chunk.length;
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  }
+  return bytes;
+}
+
+/** Counts rows as their chunks pass on to the writer. */
+async function* counting<T>(chunks: AsyncIterable<readonly T[]>, count: { rows: number }): AsyncGenerator<readonly T[]> {
+  for await (const chunk of chunks) {
+    count.rows += chunk.length;
+    yield chunk;
+  }
+}
+
+export const EXPORT_COMMANDS: Record<string, Command> = {
+  export: {
+    usage:
+      'export <talks|visits|obligations> [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--today YYYY-MM-DD] [--out FILE]   care records/obligations (CSV with BOM, or JSON lines) to stdout; full detail (OD)',
+    async run(args, out) {
+      let parsed;
+      try {
+        parsed = parseArgs({
+          args,
+          allowPositionals: true,
+          strict: true,
+          options: {
+            format: { type: 'string', default: 'csv' },
+            from: { type: 'string' },
+            to: { type: 'string' },
+            today: { type: 'string' },
+            out: { type: 'string' },
+          },
+        });
+      } catch (err) {
+        throw new UsageError(`export: ${(err as Error).message}`);
+      }
+      const { values, positionals } = parsed;
+      if (positionals.length !== 1) throw new UsageError('export needs exactly one of: talks, visits, obligations');
+      const what = positionals[0] as CareExportKind;
+      const problem = checkExportRequest({ what, format: values.format, from: values.from, to: values.to, today: values.today });
+      if (problem) throw new UsageError(`export: ${problem}`);
+      const format = values.format as CareExportFormat;
+
+      const config = loadConfig();
+      const h = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        await migrateToLatest(h.db);
+        log(`database: ${h.describe}`);
+        const today = values.today ?? localDate(new Date(), config.timezone);
+        // The OD's tool: full detail (see the header comment).
+        const count = { rows: 0 };
+        const rows = counting(exportCareChunks(h.db, what, { from: values.from, to: values.to, today, timeZone: config.timezone, viewer: OD_VIEWER }), count);
+        const bytes = format === 'csv' ? csvChunks(what, rows) : jsonLineChunks(rows);
+        if (values.out) {
+          const file = createWriteStream(values.out);
+          // An unwritable path fails here, before any row is read.
+          await once(file, 'open').catch((err: Error) => {
+            throw new Error(`cannot write ${values.out}: ${err.message}`);
+          });
+          try {
+            await writeAll(file, bytes);
+          } finally {
+            await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+          }
+          out(`exported ${count.rows} ${what} to ${values.out}`);
+        } else {
+          await writeAll(process.stdout, bytes);
+          // The file itself is the result on stdout; the count goes to stderr.
+          await new Promise<void>((resolve, reject) => process.stdout.write('', (err) => (err ? reject(err) : resolve())));
+        }
+        log(`export ${what}: ${count.rows} rows (${format}${values.from ? ` from ${values.from}` : ''}${values.to ? ` to ${values.to}` : ''}, today ${today})`);
+      } finally {
+        await h.close();
+      }
+    },
+  },
+};

@@ -1,0 +1,101 @@
+// Who owes what by when (MECHANISM 2.1, 2.2, "Rules for every reminder"). Pure: dates are 'YYYY-MM-DD' and
+// today is always passed in.
+import { addDays, type IsoDate, type WorkingDayCalendar } from './calendar.ts';
+
+export const VISIT_TRIGGERS = ['hospitalised', 'disaster', 'hardship', 'bereavement', 'death'] as const;
+export const TALK_TRIGGERS = ['setback', 'job_change', 'mistake', 'dispute', 'complaint'] as const;
+export type VisitTrigger = (typeof VISIT_TRIGGERS)[number];
+export type TalkTrigger = (typeof TALK_TRIGGERS)[number];
+export type Trigger = VisitTrigger | TalkTrigger;
+/** Reasons without a trigger: holiday visits, routine (yearly quota, everyday) talks. */
+export type CareReason = Trigger | 'holiday' | 'routine';
+
+export const isVisitTrigger = (r: string): r is VisitTrigger => (VISIT_TRIGGERS as readonly string[]).includes(r);
+export const isTalkTrigger = (r: string): r is TalkTrigger => (TALK_TRIGGERS as readonly string[]).includes(r);
+
+/** Settings, not code: "timely" (及时) turned into days an administrator can change. */
+export interface ObligationSettings {
+  visitDueDays: number;
+  deathVisitDueDays: number;
+  talkDueDays: number;
+}
+export const DEFAULT_OBLIGATION_SETTINGS: ObligationSettings = { visitDueDays: 7, deathVisitDueDays: 3, talkDueDays: 7 };
+
+/** An office that owes: the holders of `role` in the member's branch, general branch, or the committee. */
+export type OwnerOffice = { role: 'branch_secretary'; scope: 'branch' } | { role: 'gb_secretary'; scope: 'general_branch' } | { role: 'od_staff'; scope: 'committee' };
+
+export interface ObligationPlan {
+  kind: 'talk' | 'visit';
+  reason: Trigger;
+  owner: OwnerOffice;
+  dueOn: IsoDate;
+}
+
+/**
+ * The obligations a reported trigger creates. A visit is owed by the branch (its escalation reaches the GB);
+ * for an outstanding contributor the OD owes a visit as well. A talk is owed by the GB leader.
+ */
+export function obligationsForTrigger(reason: Trigger, reportedOn: IsoDate, opts: { outstandingContributor: boolean; settings?: ObligationSettings }): ObligationPlan[] {
+  const s = opts.settings ?? DEFAULT_OBLIGATION_SETTINGS;
+  if (isVisitTrigger(reason)) {
+    const dueOn = addDays(reportedOn, reason === 'death' ? s.deathVisitDueDays : s.visitDueDays);
+    const plans: ObligationPlan[] = [{ kind: 'visit', reason, owner: { role: 'branch_secretary', scope: 'branch' }, dueOn }];
+    if (opts.outstandingContributor) plans.push({ kind: 'visit', reason, owner: { role: 'od_staff', scope: 'committee' }, dueOn });
+    return plans;
+  }
+  return [{ kind: 'talk', reason, owner: { role: 'gb_secretary', scope: 'general_branch' }, dueOn: addDays(reportedOn, s.talkDueDays) }];
+}
+
+/** The reminder steps of an open obligation; each is delivered once. */
+export type ReminderStep = 'due_soon' | 'due_today' | 'overdue_3' | 'overdue_7';
+
+/** When each step nominally falls, relative to the due date. */
+const STEP_OFFSET: Record<ReminderStep, number> = { due_soon: -2, due_today: 0, overdue_3: 3, overdue_7: 7 };
+
+/** Who a step goes to: the owner, one level up, or the OD. */
+export const STEP_AUDIENCE: Record<ReminderStep, 'owner' | 'one_up' | 'od'> = { due_soon: 'owner', due_today: 'owner', overdue_3: 'one_up', overdue_7: 'od' };
+
+/**
+ * The steps of an obligation due on `today`. Reminders are nudges, so a step whose day is not a working day
+ * goes on the next working day. A step that nominally fell before the obligation existed is skipped (an
+ * obligation reported with 1 day to go gets no "2 days before").
+ */
+export function reminderStepsOn(ob: { dueOn: IsoDate; createdOn: IsoDate }, today: IsoDate, calendar: WorkingDayCalendar): ReminderStep[] {
+  const steps: ReminderStep[] = [];
+  for (const step of Object.keys(STEP_OFFSET) as ReminderStep[]) {
+    const nominal = addDays(ob.dueOn, STEP_OFFSET[step]);
+    if (nominal <= ob.createdOn && step === 'due_soon') continue;
+    if (calendar.nextWorkingDay(nominal) === today) steps.push(step);
+  }
+  return steps;
+}
+
+/** One level up from an owning office (branch → GB → OD; the OD's own is the committee secretary). */
+export function oneLevelUp(owner: OwnerOffice['role']): { role: 'gb_secretary' | 'od_staff' | 'committee_secretary'; scope: 'general_branch' | 'committee' } {
+  if (owner === 'branch_secretary') return { role: 'gb_secretary', scope: 'general_branch' };
+  if (owner === 'gb_secretary') return { role: 'od_staff', scope: 'committee' };
+  return { role: 'committee_secretary', scope: 'committee' };
+}
+
+export type ObligationState = 'open' | 'done' | 'cancelled' | 'overdue';
+
+/** The canonical state: 'overdue' is an open obligation past its due date (never stored, always derived). */
+export function obligationState(status: 'open' | 'done' | 'cancelled', dueOn: IsoDate, today: IsoDate): ObligationState {
+  return status === 'open' && dueOn < today ? 'overdue' : status;
+}
+
+/** Chinese labels of the canonical reason codes (MECHANISM.md "Canonical codes"), for display only. */
+export const REASON_LABELS: Record<CareReason, string> = {
+  hospitalised: '患病住院',
+  disaster: '遭受灾害',
+  hardship: '生活遇到特殊困难',
+  bereavement: '家庭成员去世',
+  death: '党员本人亡故',
+  holiday: '节日慰问',
+  setback: '遇到困难挫折',
+  job_change: '岗位变动',
+  mistake: '工作失误',
+  dispute: '矛盾纠纷',
+  complaint: '群众有不良反映',
+  routine: '年度谈心',
+};

@@ -1,0 +1,117 @@
+// Reminders and escalations of open obligations (MECHANISM "Rules for every reminder"): to the owner 2 days
+// before and on the due day, one level up when 3 days overdue, the OD when 7 — each exactly once per
+// (obligation, step), through the sweep's UNIQUE notices. Quota obligations are reminded only by the
+// calendar's progress nudges, never one message per member.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { addDays, type IsoDate, type WorkingDayCalendar } from '../domain/calendar.ts';
+import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type CareReason, type ReminderStep } from '../domain/obligations.ts';
+import { officeHolders, type Holder } from '../care/obligations.ts';
+import { buttonCard, cardKey, CARD_ACTION } from './cards.ts';
+import type { PlannedNotice } from './plan.ts';
+import { assertRendered } from './templates.ts';
+
+interface OpenObligation {
+  id: string;
+  kind: 'talk' | 'visit';
+  reason: CareReason;
+  due_on: string;
+  created_on: string;
+  owner_role: string;
+  owner_org: string;
+  member_name: string;
+  member_userid: string | null;
+  branch: string;
+  branch_id: string;
+  gb_id: string;
+  committee_id: string;
+}
+
+const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
+const KIND = { talk: '谈心', visit: '走访' } as const;
+
+const STEP_TITLE: Record<ReminderStep, string> = {
+  due_soon: '两天后到期',
+  due_today: '今天到期',
+  overdue_3: '已逾期3天',
+  overdue_7: '已逾期7天',
+};
+
+export async function planObligationReminders(db: Kysely<Database>, date: IsoDate, calendar: WorkingDayCalendar, late: boolean): Promise<PlannedNotice[]> {
+  // Every open office-owned obligation whose steps can fall today: due within the next days or overdue by up
+  // to a week, with room for steps moved past holidays to the next working day.
+  const rows = await sql<OpenObligation>`
+    select o.id::text as id, o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
+           to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD') as created_on,
+           o.owner_role, o.owner_organisation_id::text as owner_org,
+           m.name as member_name, m.userid as member_userid, b.name as branch, b.id::text as branch_id,
+           g.id::text as gb_id, g.parent_id::text as committee_id
+      from care_obligations o
+      join members m on m.id = o.member_id
+      join organisations b on b.id = m.branch_id
+      join organisations g on g.id = b.parent_id
+     where o.status = 'open' and o.source <> 'quota' and o.owner_role is not null
+       and o.due_on between ${addDays(date, -20)}::date and ${addDays(date, 12)}::date
+     order by o.id`.execute(db);
+
+  const out: PlannedNotice[] = [];
+  const cache = new Map<string, Holder[]>();
+  const holders = async (role: string, org: string) => {
+    const k = `${role}|${org}`;
+    if (!cache.has(k)) cache.set(k, await officeHolders(db, role, org));
+    return cache.get(k)!;
+  };
+  for (const ob of rows.rows) {
+    for (const step of reminderStepsOn({ dueOn: ob.due_on, createdOn: ob.created_on }, date, calendar)) {
+      const audience = STEP_AUDIENCE[step];
+      let recipients: Holder[];
+      if (audience === 'owner') recipients = await holders(ob.owner_role, ob.owner_org);
+      else if (audience === 'od') recipients = await holders('od_staff', ob.committee_id);
+      else {
+        const up = oneLevelUp(ob.owner_role as 'branch_secretary' | 'gb_secretary' | 'od_staff');
+        recipients = await holders(up.role, up.scope === 'general_branch' ? ob.gb_id : ob.committee_id);
+      }
+      for (const r of recipients) {
+        // Sensitive reasons (health, family, disputes) only to the member's branch, GB leaders and the OD.
+        const reason = mayKnowReason(audience, ob.owner_role) ? REASON_LABELS[ob.reason] ?? ob.reason : '关怀事项';
+        const title = `${KIND[ob.kind]}${STEP_TITLE[step]}：${ob.member_name}`;
+        const message =
+          audience === 'owner'
+            ? buttonCard({
+                taskId: `ob-${ob.id}-${step}-${r.memberId}`,
+                title,
+                desc: `${reason} · 截止${cn(ob.due_on)}${late ? ' · 延迟送达' : ''}`,
+                fields: [
+                  ['对象', `${ob.member_name}（${ob.branch}）`],
+                  ['事由', reason],
+                  ['截止', cn(ob.due_on)],
+                ],
+                note: `完成后点“已完成”，或直接回复“已${KIND[ob.kind] === '谈心' ? '谈' : '走访'}，情况……”登记。`,
+                buttons: [
+                  { text: '已完成', key: cardKey(CARD_ACTION.obligationDone, ob.id), style: 1 },
+                  { text: '延期', key: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 2 },
+                ],
+              })
+            : {
+                type: 'markdown' as const,
+                content: `**督办：${title}**\n${ob.branch} ${ob.member_name}（${reason}）的${KIND[ob.kind]}应于${cn(ob.due_on)}前完成，目前尚未登记，请督促落实。${late ? '\n> 系统维护期间延迟送达。' : ''}`,
+              };
+        out.push({
+          kind: `obligation_${step}`,
+          recipientMemberId: r.memberId,
+          recipientUserid: r.userid,
+          subject: `obligation-${ob.id}`,
+          period: step,
+          message: assertRendered(message),
+          ...(audience === 'owner' ? { remember: { topic: 'obligation', ref: ob.id } } : {}),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Escalations of an OD-owned obligation reach the committee secretary, who is not among those who may see details. */
+function mayKnowReason(audience: 'owner' | 'one_up' | 'od', ownerRole: string): boolean {
+  return !(audience === 'one_up' && ownerRole === 'od_staff');
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
+import { obligationsForTrigger, obligationState, oneLevelUp, reminderStepsOn } from '../../src/domain/obligations.ts';
+
+const cal = chineseWorkingDayCalendar();
+
+describe('obligations from triggers', () => {
+  it('a visit trigger: the branch owes a visit in 7 days; 3 for a death; the OD too for an outstanding contributor', () => {
+    expect(obligationsForTrigger('hospitalised', '2026-11-26', { outstandingContributor: false })).toEqual([
+      { kind: 'visit', reason: 'hospitalised', owner: { role: 'branch_secretary', scope: 'branch' }, dueOn: '2026-12-03' },
+    ]);
+    expect(obligationsForTrigger('death', '2026-11-26', { outstandingContributor: false })[0]!.dueOn).toBe('2026-11-29');
+    expect(obligationsForTrigger('disaster', '2026-11-26', { outstandingContributor: true }).map((o) => o.owner.role)).toEqual(['branch_secretary', 'od_staff']);
+  });
+
+  it('a talk trigger: the GB leader owes a talk in 7 days; settings change the days', () => {
+    expect(obligationsForTrigger('job_change', '2026-11-26', { outstandingContributor: true })).toEqual([
+      { kind: 'talk', reason: 'job_change', owner: { role: 'gb_secretary', scope: 'general_branch' }, dueOn: '2026-12-03' },
+    ]);
+    expect(obligationsForTrigger('dispute', '2026-11-26', { outstandingContributor: false, settings: { visitDueDays: 7, deathVisitDueDays: 3, talkDueDays: 10 } })[0]!.dueOn).toBe('2026-12-06');
+  });
+});
+
+describe('reminder steps', () => {
+  const ob = { dueOn: '2026-12-03', createdOn: '2026-11-26' }; // due Thursday
+  it.each([
+    ['2026-12-01', ['due_soon']],
+    ['2026-12-03', ['due_today']],
+    ['2026-12-07', ['overdue_3']], // 6 Dec is a Sunday: moved to Monday
+    ['2026-12-10', ['overdue_7']],
+    ['2026-12-02', []],
+    ['2026-12-06', []],
+  ])('on %s: %j', (day, steps) => expect(reminderStepsOn(ob, day, cal)).toEqual(steps));
+
+  it('no "2 days before" for an obligation reported with less time left', () => {
+    // Due Tuesday 1 Dec, reported Monday 30 Nov: "2 days before" (Sunday, moved to Monday) predates the report.
+    expect(reminderStepsOn({ dueOn: '2026-12-01', createdOn: '2026-11-30' }, '2026-11-30', cal)).toEqual([]);
+  });
+
+  it('steps falling on the National Day holiday go on the next working day', () => {
+    // Due 2025-10-03 (holiday): the due-today reminder goes on Thursday 9 October, the first working day after.
+    expect(reminderStepsOn({ dueOn: '2025-10-03', createdOn: '2025-09-20' }, '2025-10-09', cal)).toEqual(['due_soon', 'due_today', 'overdue_3']);
+  });
+
+  it('escalation one level up: branch → GB → OD → committee secretary', () => {
+    expect(oneLevelUp('branch_secretary').role).toBe('gb_secretary');
+    expect(oneLevelUp('gb_secretary').role).toBe('od_staff');
+    expect(oneLevelUp('od_staff').role).toBe('committee_secretary');
+  });
+
+  it('overdue is derived, never stored', () => {
+    expect(obligationState('open', '2026-11-25', '2026-11-26')).toBe('overdue');
+    expect(obligationState('open', '2026-11-26', '2026-11-26')).toBe('open');
+    expect(obligationState('done', '2026-11-01', '2026-11-26')).toBe('done');
+  });
+});
