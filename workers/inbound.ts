@@ -3,11 +3,25 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
 import { QUEUE, type InboundJob } from '../src/jobs/queues.ts';
-import { routeInbound } from '../src/conversation/router.ts';
-import { localDateKey } from '../src/domain/local-time.ts';
+import { routeInbound, type Reply } from '../src/conversation/router.ts';
+import type { ConversationContext, ConversationHandler } from '../src/conversation/context.ts';
+import { secretaryCommands } from '../src/conversation/secretary-commands.ts';
+import { localDate, localDateKey } from '../src/domain/local-time.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { findMemberByUserid } from '../src/roster/responsibility.ts';
+
+/** Handlers that act (write records) come first; the pure router answers everything else. */
+const HANDLERS: ConversationHandler[] = [secretaryCommands];
+
+async function answer(ctx: ConversationContext): Promise<Reply[]> {
+  for (const handle of HANDLERS) {
+    const replies = await handle(ctx);
+    if (replies) return replies;
+  }
+  const sender = ctx.identity ? { name: ctx.identity.name, roleCodes: ctx.identity.roleCodes } : undefined;
+  return routeInbound(ctx.event, { localDate: localDateKey(ctx.now, ctx.timeZone), sender });
+}
 
 export function createInboundProcessor(deps: Deps) {
   const { repos, outbox, log } = deps;
@@ -17,11 +31,13 @@ export function createInboundProcessor(deps: Deps) {
     if (!row) return skipOrWaitForLease(job, token, await repos.inbound.heldUntil(eventId));
     try {
       const event = row.payload as InboundEvent;
-      const identity = await findMemberByUserid(deps.db.db, event.userId);
-      const sender = identity && identity.status === 'active' ? { name: identity.name, roleCodes: identity.roleCodes } : undefined;
-      const replies = routeInbound(event, { localDate: localDateKey(deps.clock(), deps.config.timezone), sender });
+      const found = await findMemberByUserid(deps.db.db, event.userId);
+      const identity = found && found.status === 'active' ? found : undefined;
+      const now = deps.clock();
       const platform = row.platform as PlatformName;
       const ids = await deps.db.db.transaction().execute(async (trx) => {
+        const ctx: ConversationContext = { trx, eventId, event, identity, now, today: localDate(now, deps.config.timezone), timeZone: deps.config.timezone };
+        const replies = await answer(ctx);
         const inserted = await outbox.record(
           replies.map((r, i) => ({
             idempotencyKey: r.onceKey ? `${platform}-${r.onceKey}` : `reply-${eventId}-${i}`,
