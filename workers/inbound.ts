@@ -6,13 +6,14 @@ import { QUEUE, type InboundJob } from '../src/jobs/queues.ts';
 import { routeInbound, type Reply } from '../src/conversation/router.ts';
 import type { ConversationContext, ConversationHandler } from '../src/conversation/context.ts';
 import { secretaryCommands } from '../src/conversation/secretary-commands.ts';
+import { cardActions } from '../src/conversation/card-actions.ts';
 import { localDate, localDateKey } from '../src/domain/local-time.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { findMemberByUserid } from '../src/roster/responsibility.ts';
 
 /** Handlers that act (write records) come first; the pure router answers everything else. */
-const HANDLERS: ConversationHandler[] = [secretaryCommands];
+const HANDLERS: ConversationHandler[] = [cardActions, secretaryCommands];
 
 async function answer(ctx: ConversationContext): Promise<Reply[]> {
   for (const handle of HANDLERS) {

@@ -101,7 +101,8 @@ export async function planObligationReminders(db: Kysely<Database>, date: IsoDat
           recipientMemberId: r.memberId,
           recipientUserid: r.userid,
           subject: `obligation-${ob.id}`,
-          period: step,
+          // The due date is part of the period: an obligation deferred to a new date is reminded afresh.
+          period: `${step}@${ob.due_on}`,
           message: assertRendered(message),
           ...(audience === 'owner' ? { remember: { topic: 'obligation', ref: ob.id } } : {}),
         });

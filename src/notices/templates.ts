@@ -142,10 +142,19 @@ export const NOTICE_TEMPLATES = {
 
 const LEFTOVER = /\{\{|\}\}|\$\{|undefined|NaN|\bnull\b|\[object Object\]/;
 
-/** Throws when a rendered message has anything left unfilled. */
+function strings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => strings(x, out));
+  else if (v && typeof v === 'object') Object.values(v).forEach((x) => strings(x, out));
+  else if (typeof v === 'number' && !Number.isFinite(v)) out.push('NaN');
+  return out;
+}
+
+/** Throws when any text of a rendered message has anything left unfilled. */
 export function assertRendered(message: OutboundMessage): OutboundMessage {
-  const text = JSON.stringify(message);
-  const m = LEFTOVER.exec(text);
-  if (m) throw new Error(`notice rendered incompletely (found "${m[0]}")`);
+  for (const text of strings(message)) {
+    const m = LEFTOVER.exec(text);
+    if (m) throw new Error(`notice rendered incompletely (found "${m[0]}")`);
+  }
   return message;
 }

@@ -26,7 +26,9 @@ export type OutboundMessage =
   | { type: 'markdown'; content: string }
   | { type: 'textcard'; title: string; description: string; url: string; btntxt?: string }
   /** A WeCom template_card body (card_type, main_title, button_list, task_id…), per wecom-protocol.md §3.3. */
-  | { type: 'template_card'; card: Record<string, unknown> };
+  | { type: 'template_card'; card: Record<string, unknown> }
+  /** Greys out the clicked card's buttons with new text, for the user who clicked (response codes are single use). */
+  | { type: 'card_update'; responseCode: string; replaceName: string };
 
 export interface SendResult {
   /** The platform's own message id, when it gives one (for recall). */

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
 import { importCareRoster, CARE_ROWS } from '../helpers/care-roster.ts';
 import { runSweep } from '../../src/notices/sweep.ts';
 import { sweepDeps } from '../../workers/sweep.ts';
@@ -22,9 +22,7 @@ describe('greetings in process', () => {
 
   it('a sweep run twice delivers each due greeting exactly once, after 09:00', async () => {
     // 09:05 in Shanghai, and running: a fixed clock would never reach the later spread slots.
-    const t0 = Date.now();
-    const clock = () => new Date(Date.parse('2026-11-26T01:05:00Z') + (Date.now() - t0));
-    stack = await startStack({ wecom: true, workers: true, overrides: { clock } });
+    stack = await startStack({ wecom: true, workers: true, overrides: { clock: runningClock('2026-11-26T01:05:00Z').clock } });
     await importCareRoster(stack.deps.db.db);
     await runSweep(sweepDeps(stack.deps), '2026-11-26');
     await runSweep(sweepDeps(stack.deps), '2026-11-26');

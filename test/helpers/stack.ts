@@ -138,3 +138,16 @@ export async function addMembers(db: DbHandle, userids: string[]): Promise<void>
   const out = await importRosterFile(db.db, Buffer.from([header, ...rows].join('\n'), 'utf8'), { today: '2026-11-26' });
   if (!out.ok) throw new Error(`test roster refused: ${JSON.stringify(out.errors)}`);
 }
+
+/** A clock that runs from a set instant (a fixed clock would never reach later delivery slots); `set` jumps. */
+export function runningClock(startIso: string): { clock: () => Date; set(iso: string): void } {
+  let base = Date.parse(startIso);
+  let t0 = Date.now();
+  return {
+    clock: () => new Date(base + (Date.now() - t0)),
+    set(iso: string) {
+      base = Date.parse(iso);
+      t0 = Date.now();
+    },
+  };
+}

@@ -84,8 +84,9 @@ const NAME_INTRODUCERS = /(?:和|与|跟|同|对|给|找|约|陪|向|看望|走�
 
 const DATE_RE = new RegExp(
   [
-    // 2026-11-23, 2026/11/23, 2026.11.23, 2026年11月23日
+    // 2026-11-23, 2026/11/23, 2026.11.23, 2026年11月23日, 20261123
     `(?<!\\d)(?<iy>\\d{4})\\s*[-/.年]\\s*(?<im>\\d{1,2})\\s*[-/.月]\\s*(?<id>\\d{1,2})(?!\\d)\\s*[日号]?`,
+    `(?<!\\d)(?<cy>20\\d{2})(?<cm>[01]\\d)(?<cd>[0-3]\\d)(?!\\d)`,
     // 上月28号, 上个月28日, 本月20日, 这个月3号
     `(?<rm>上个?月|本月|这个?月)(?<rmd>${N})\\s*[日号]`,
     // 11月20日, 十一月二十日, 去年12月30号, 11月20
@@ -96,7 +97,7 @@ const DATE_RE = new RegExp(
     `(?<![\\d月./第近共约满续连达计每])(?<od>\\d{1,2})\\s*[日号](?![\\d楼线床栋室])`,
     `(?<rel>大前天|前天|前日|昨天|昨日|昨晚|昨儿|今天|今日|今早|今晚|今儿|当天|当日|大后天|明天|明日|明早|明晚|后天)`,
     `(?<wp>上上|上|本|这|下)?个?(?:周|星期|礼拜)(?<wd>[一二三四五六日天1-7])`,
-    `(?<vague>上周末|上周|上个?星期|上个?礼拜|上个?月|前几天|前些天|前段时间|前一阵子?|近日|最近|日前|近期|这几天|这两天|本周|这周|本月|这个?月|月初)`,
+    `(?<vague>上周末|上周|上个?星期|上个?礼拜|上个?月|前几天|前些天|前段时间|前一阵子?|近日|最近|日前|近期|这几天|这两天|本周|这周|本月底|本月|这个?月底|这个?月|月初|月底|年底)`,
     `(?<time>刚才|刚刚|白天|上午|下午|中午|晚上|早上|早晨|傍晚|凌晨|夜里|晚间|\\d{1,2}[:]\\d{2}|\\d{1,2}点(?:半|钟|\\d{1,2}分)?)`,
   ].join('|'),
   'gu',
@@ -112,8 +113,11 @@ interface Found {
   explicitYear: boolean;
 }
 
-/** Finds the dates in `text` (already NFKC-normalised) relative to `today` ('YYYY-MM-DD'). */
-export function scanDates(text: string, today: string): DateScan {
+/**
+ * Finds the dates in `text` (already NFKC-normalised) relative to `today` ('YYYY-MM-DD'). `isName(start, end)`
+ * lets the caller claim a bare weekday (周一) as a person's name.
+ */
+export function scanDates(text: string, today: string, isName?: (start: number, end: number) => boolean): DateScan {
   const ty = Number(today.slice(0, 4));
   const tm = Number(today.slice(5, 7));
   const td = Number(today.slice(8, 10));
@@ -140,6 +144,10 @@ export function scanDates(text: string, today: string): DateScan {
     let found: Found | undefined;
     if (g.iy !== undefined) {
       found = { day: inYear(Number(g.iy), Number(g.im), Number(g.id)), explicitYear: true };
+    } else if (g.cy !== undefined) {
+      const day = inYear(Number(g.cy), Number(g.cm), Number(g.cd));
+      if (day === null) continue; // 8 digits that are no date: a number
+      found = { day, explicitYear: true };
     } else if (g.rm !== undefined) {
       const d = smallNumber(g.rmd!);
       if (d === null) continue;
@@ -168,7 +176,8 @@ export function scanDates(text: string, today: string): DateScan {
       found = { day: todayN + REL_OFFSET[g.rel]!, explicitYear: false };
     } else if (g.wd !== undefined) {
       const wd = WEEKDAY[g.wd]!;
-      if (g.wp === undefined && NAME_INTRODUCERS.test(text.slice(Math.max(0, start - 3), start))) continue; // 和周一谈心: a person
+      // 和周一谈心, 周一住院了: a person of that name
+      if (g.wp === undefined && (NAME_INTRODUCERS.test(text.slice(Math.max(0, start - 3), start)) || isName?.(start, end))) continue;
       const base = g.wp === '上上' ? monday - 14 : g.wp === '上' ? monday - 7 : g.wp === '下' ? monday + 7 : monday;
       let day = base + wd;
       if (g.wp === undefined && day > todayN) day -= 7; // bare 周五: the most recent one

@@ -111,7 +111,9 @@ export type Problem =
   | 'date_in_future'
   | 'invalid_date'
   /** 上周, 最近 … for a talk or visit: which day? */
-  | 'date_unclear';
+  | 'date_unclear'
+  /** a talk and a visit in different clauses of one message: one record at a time */
+  | 'mixed_records';
 
 export interface MentionResolution {
   /** The name as written (normalised), without its title; '我'/'本人' for the writer. */
@@ -202,11 +204,12 @@ export function normalizeMessage(text: string): string {
 
 const asciiLower = (s: string) => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
 
-/** Clause boundaries: commas, full stops, semicolons, colons, ! ? … and |; a dot only when not inside a number. */
+/** Clause boundaries: commas, full stops, semicolons, colons, ! ? … |, and . - / — ~ when not inside a number. */
 function isBreak(t: string, i: number): boolean {
   const c = t[i]!;
   if (c === ',' || c === '。' || c === ';' || c === ':' || c === '!' || c === '?' || c === '…' || c === '|') return true;
-  if (c === '.') return !(/\d/.test(t[i - 1] ?? '') && /\d/.test(t[i + 1] ?? ''));
+  // 11.18, 3-5人, 1/2: inside a number these are no separators (dates are cut out before anyway)
+  if (c === '.' || c === '-' || c === '/' || c === '—' || c === '~') return !(/\d/.test(t[i - 1] ?? '') && /\d/.test(t[i + 1] ?? ''));
   return false;
 }
 
@@ -309,12 +312,15 @@ class Scanner {
       }
       if (entry) {
         const end = i + entry.word.length;
-        if (entry.lex.kind === 'self' && entry.word === '我' && SELF_NOT_BEFORE.has(t[end] ?? '')) {
-          i = end; // 我们, 我支部: not the writer
+        if (entry.lex.kind === 'self' && entry.word === '我' && (SELF_NOT_BEFORE.has(t[end] ?? '') || t[i - 1] === '自')) {
+          i = end; // 我们, 我支部, 自我批评: not the writer
           continue;
         }
-        this.tokens.push({ start: i, end, removeEnd: end, entry, members: undefined, emphasised: false });
-        i = end;
+        // 看了马力, 谈过: the aspect particle goes with the verb (a name may follow it).
+        const kind = entry.lex.kind;
+        const removeEnd = (kind === 'talk' || kind === 'visit') && (t[end] === '了' || t[end] === '过') ? end + 1 : end;
+        this.tokens.push({ start: i, end, removeEnd, entry, members: undefined, emphasised: false });
+        i = removeEnd;
         continue;
       }
       i += 1;
@@ -339,11 +345,27 @@ class Scanner {
   }
 }
 
+/**
+ * For dates.ts: is the bare weekday at [a, b) (周一) rather a member of that name? Only when it is a roster
+ * name followed by what follows names: a title, 的+family word, a family word, or a trigger (周一住院了).
+ */
+function wordNameAhead(t: string, a: number, b: number, index: RosterIndex): boolean {
+  if (!index.byName.has(t.slice(a, b))) return false;
+  if (TITLES.some((x) => t.startsWith(x, b))) return true;
+  const next = lexAt(asciiLower(t), t[b] === '的' ? b + 1 : b);
+  return next !== undefined && (next.lex.kind === 'family' || next.lex.kind === 'death' || (next.lex.kind === 'reason' && next.lex.visit !== 'holiday'));
+}
+
 // ---- intent ----
 
 const UNDO_PHRASE = /^请?(?:删除|删掉|取消|作废)(?:上一条|上条|刚才|刚刚|最后一条|那条|这条|上一次|记录)/u;
 
-const INTENTION = /(?:需要|需|要|准备|打算|计划|拟|将|请|安排|尽快|应该|应|建议|待|等)(?:去|前往|找|抽空|及时|尽快)?\s*$/u;
+/** An intention earlier in the verb's clause (需要谈心, 请于月底前完成谈心, 准备明天去看望): not done yet. */
+const INTENTION = /(?:需要|需|(?<![主重只])要|准备|打算|计划|拟|将(?!近)|请(?![假问])|安排|尽快|应该|应当|建议|待(?!遇))[^,。;:!?…|]*$/u;
+/** How do I …: help, whatever verb follows. */
+const HOW_TO = /(?:怎么|怎样|如何)(?:记录|登记|录入|用|使用|操作|填|报|撤销)/u;
+/** Asking what is left (还有几个人没谈): progress. */
+const WHAT_IS_LEFT = /还有.{0,6}(?:没|未)(?:谈|访|走访|看望|完成)|(?:没|未)谈的|还差(?:几|多少)/u;
 
 function commandIntent(tokens: readonly Tok[], text: string, compact: string, hasContent: boolean): Intent | undefined {
   const has = (intent: CommandIntent) => tokens.some((x) => x.entry?.lex.kind === 'command' && x.entry.lex.intent === intent);
@@ -354,7 +376,8 @@ function commandIntent(tokens: readonly Tok[], text: string, compact: string, ha
   if (has('progress')) return 'progress';
   if (has('todo')) return 'todo';
   if (has('birthdays')) return 'birthdays';
-  if (HELP_MESSAGES.has(compact) || (compact === '' && /\?/.test(text))) return 'help';
+  if (HELP_MESSAGES.has(compact) || (compact === '' && /\?/.test(text)) || HOW_TO.test(text)) return 'help';
+  if (WHAT_IS_LEFT.test(text)) return 'progress';
   if (has('help') && !hasContent) return 'help';
   return undefined;
 }
@@ -420,7 +443,7 @@ const TRAIL = new RegExp(
 const FILLER_ONLY = new RegExp(
   '^(?:在|去|到|是|时|家中|家里|家|里|中|前往|专程|一起|一同|同志|老师|情况|相关|有关|一事|事宜|方面|此事|事|等|我们|同事|自己|今年|上|下|' +
     '左右|期间|前|后|之前|之后|当时|这|那|其|该|同|因|因为|由于|一下|进行|开展|一次|了|的|地|出|出了|出现|发生|发生了|遇到|遭遇|遭受|有|' +
-    '已经|已|于|找|约|受到|特此|前夕|工作|工作上|工作中|需要|需|请|安排|准备|打算|计划|尽快|拟|将|要)+$',
+    '已经|已|于|找|约|至|完成|已完成|完毕|对象|时间|事由|原因|情况|地点|内容|备注|说明|结果|受到|特此|前夕|支部|本支部|书记|领导|组织|各位|大家|工作|工作上|工作中|需要|需|请|安排|准备|打算|计划|尽快|拟|将|要)+$',
   'u',
 );
 function trimFragment(f: string): string {
@@ -452,11 +475,12 @@ function segmentText(t: string, mask: Uint8Array, from: number, to: number): str
  * names, command words (`removed`) and trimmed of connectives. The chosen reason's words (`withoutReason` masks
  * them too) are dropped only when they are all their segment says (他岗位变动, 患病住院): otherwise the segment
  * keeps them (做了阑尾炎手术, 两人因工作分工闹矛盾), so no detail is cut in half. Segments of one clause are joined
- * by a space, clauses by '，'.
+ * by a space, clauses by '，' (a clause ending in a colon by '：' to its value).
  */
 function buildNote(t: string, removed: Uint8Array, withoutReason: Uint8Array): string {
   const clauses: string[] = [];
   let parts: string[] = [];
+  let label: string | undefined;
   let from = 0;
   for (let i = 0; i <= t.length; i += 1) {
     const end = i === t.length;
@@ -468,10 +492,17 @@ function buildNote(t: string, removed: Uint8Array, withoutReason: Uint8Array): s
     }
     from = i + 1;
     if (end || clauseBreak) {
-      if (parts.length > 0) clauses.push(parts.join(' '));
+      const clause = parts.join(' ');
       parts = [];
+      if (label !== undefined) {
+        // 慰问金：500元 — a label that survived keeps its value
+        clauses.push(clause ? `${label}：${clause}` : label);
+        label = undefined;
+      } else if (clause && !end && t[i] === ':') label = clause;
+      else if (clause) clauses.push(clause);
     }
   }
+  if (label !== undefined) clauses.push(label);
   return clauses.join('，');
 }
 
@@ -482,7 +513,7 @@ const RECORD_INTENTS: ReadonlySet<Intent> = new Set(['log_talk', 'log_visit', 'r
 export function interpretDetailed(text: string, ctx: InterpretContext): InterpretationDetail {
   const t = normalizeMessage(text);
   const today = localDate(ctx.now, ctx.timeZone);
-  const dates = scanDates(t, today);
+  const dates = scanDates(t, today, (a, b) => wordNameAhead(t, a, b, ctx.index));
   let masked = t;
   if (dates.spans.length > 0) {
     const chars = [...t.split('')];
@@ -504,8 +535,8 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
     commandIntent(tokens, t, compact, names.length > 0 || verbs.length > 0 || finds.length > 0) ?? 'unknown';
   let verb: Tok | undefined;
   if (intent === 'unknown') {
-    const meant = verbs.filter((v) => !INTENTION.test(t.slice(Math.max(0, v.start - 6), v.start)));
-    const effective = meant.length > 0 || trigger ? meant : verbs;
+    const meant = verbs.filter((v) => !INTENTION.test(t.slice(Math.max(0, v.start - 16), v.start)));
+    const effective = meant;
     const report = tokens.find((x) => kindOf(x) === 'report');
     verb = effective[0];
     if (report && (!verb || report.start < verb.start)) intent = 'report_event';
@@ -514,6 +545,9 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
     else if (tokens.some((x) => x.entry?.lex.kind === 'keep' && x.entry.lex.visit)) intent = 'log_visit';
   }
   const isLog = intent === 'log_talk' || intent === 'log_visit';
+  // 昨天和张伟谈心，今天走访了王芳: two records in one message; the bot asks for one at a time.
+  const mixed =
+    isLog && verb !== undefined && verbs.some((v) => kindOf(v) !== kindOf(verb!) && hasBreak(t, Math.min(v.start, verb!.start), Math.max(v.start, verb!.start)));
   const isRecord = RECORD_INTENTS.has(intent);
   const problems: Problem[] = [];
   const removed = new Uint8Array(t.length);
@@ -544,8 +578,8 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
         ambiguous.push({ mention, candidates: r.candidates.map((c) => c.userid) });
       }
     } else if (kind === 'self') {
-      remove(tok.start, tok.end);
       if (intent === 'report_event') {
+        remove(tok.start, tok.end);
         mentions.push({
           mention: tok.entry!.word,
           start: tok.start,
@@ -557,7 +591,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
         addMember(ctx.writer.memberId, ctx.writer.userid);
       }
     } else if (kind === 'talk' || kind === 'visit' || kind === 'report' || kind === 'command' || kind === 'routine') {
-      remove(tok.start, tok.end);
+      remove(tok.start, tok.removeEnd);
     }
   }
   const named = names.length > 0;
@@ -572,6 +606,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
     if (ambiguous.length > 0) problems.push('ambiguous_member');
     if (mentions.some((m) => m.status === 'out_of_scope')) problems.push('not_allowed_scope');
     if (isLog && !hasLeadingRole(ctx.writer.roleCodes)) problems.push('not_allowed_role');
+    if (mixed) problems.push('mixed_records');
   }
 
   // ---- reason ----

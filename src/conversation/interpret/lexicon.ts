@@ -35,7 +35,7 @@ const add = (list: string, lex: Lex) => {
 
 // ---- what happened ----
 add('谈心 谈话 谈心谈话 交心 交谈 聊天 聊聊 谈谈 谈一谈 约谈 个别谈话 面谈 深谈 沟通 交流 找他谈 找她谈 ', { kind: 'talk', completed: false });
-add('谈了 谈过 谈完 已谈 聊了 聊过 聊了聊 谈了谈 谈了心 谈了一次心 谈过心', { kind: 'talk', completed: true });
+add('谈了 谈过 谈完 已谈 已谈心 已谈话 已经谈心 已经谈过 聊了 聊过 聊了聊 谈了谈 谈了心 谈了一次心 谈过心', { kind: 'talk', completed: true });
 add('走访 看望 探望 慰问 家访 拜访 上门 探视 探访 登门 入户 走访慰问 看望慰问 上门慰问 上门看望 去看 去看望 前往看望 专程看望', {
   kind: 'visit',
   completed: false,
@@ -77,7 +77,7 @@ add(
   { kind: 'reason', visit: null, talk: 'setback' },
 );
 add(
-  '岗位变动 岗位调整 岗位变化 调岗 换岗 转岗 调动 工作调动 职务调整 职务变动 职务变化 轮岗 新岗位 调整岗位 调整工作 调任 调入 调出 提拔 晋升 ' +
+  '岗位变动 岗位调整 岗位变化 调岗 换岗 转岗 调动 工作调动 职务调整 职务变动 职务变化 轮岗 新岗位 调整岗位 调整工作 调任 调入 调出 调到 调至 调往 调离 转岗至 提拔 晋升 ' +
     '履新 交流任职 挂职 任职调整 调整分工 分工调整 工作变动 工作调整',
   { kind: 'reason', visit: null, talk: 'job_change' },
 );

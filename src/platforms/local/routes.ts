@@ -19,6 +19,8 @@ interface PostBody {
   text?: unknown;
   eventKey?: unknown;
   event?: unknown;
+  cardKey?: unknown;
+  taskId?: unknown;
 }
 
 export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -52,6 +54,9 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
       event = { kind: 'text', userId, text: body.text, msgId: randomUUID(), createTime };
     } else if (typeof body.eventKey === 'string' && body.eventKey !== '') {
       event = { kind: 'click', userId, eventKey: body.eventKey.slice(0, 128), createTime };
+    } else if (typeof body.cardKey === 'string' && body.cardKey !== '' && typeof body.taskId === 'string') {
+      // A card button, as WeCom's template_card_event reports it; the local chat has no response codes.
+      event = { kind: 'card_click', userId, eventKey: body.cardKey.slice(0, 1024), taskId: body.taskId.slice(0, 128), responseCode: '', selected: {}, createTime };
     } else if (body.event === 'enter_agent') {
       event = { kind: 'enter_agent', userId, createTime };
     } else {

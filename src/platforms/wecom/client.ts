@@ -58,6 +58,10 @@ export class WecomClient implements MessageSender {
 
   /** message/send to one member (§3.2, §3.3). */
   async send(userId: string, message: OutboundMessage): Promise<SendResult> {
+    if (message.type === 'card_update') {
+      await this.updateTemplateCard({ userIds: [userId], responseCode: message.responseCode, replaceName: message.replaceName });
+      return {};
+    }
     const reply = await this.call('message/send', {
       method: 'POST',
       body: { touser: userId, agentid: this.agentId, ...messageBody(message) },
@@ -126,7 +130,7 @@ export class WecomClient implements MessageSender {
   }
 }
 
-function messageBody(message: OutboundMessage): Record<string, unknown> {
+function messageBody(message: Exclude<OutboundMessage, { type: 'card_update' }>): Record<string, unknown> {
   switch (message.type) {
     case 'text':
       return { msgtype: 'text', text: { content: message.content } };

@@ -1,0 +1,103 @@
+// Buttons on reminder cards (template_card_event): 已完成 records the talk or visit and closes the obligation;
+// 延期 moves its due date. The clicked card is updated for the clicker (a single-use response code).
+import { sql } from 'kysely';
+import { addDays } from '../domain/calendar.ts';
+import { REASON_LABELS, type CareReason } from '../domain/obligations.ts';
+import { closeFulfilled } from '../care/obligations.ts';
+import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';
+import type { OutboundMessage } from '../platforms/types.ts';
+import type { ConversationContext, ConversationHandler } from './context.ts';
+import type { Reply } from './router.ts';
+
+/** How far 延期 moves a due date. */
+export const DEFER_DAYS = 3;
+const KIND = { talk: '谈心', visit: '走访' } as const;
+const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
+
+function replies(ctx: ConversationContext, content: string, replaceName?: string): Reply[] {
+  const out: Reply[] = [{ message: { type: 'text', content } }];
+  if (replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
+    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
+    out.push({ message: update });
+  }
+  return out;
+}
+
+interface ObligationRow {
+  id: string;
+  kind: 'talk' | 'visit';
+  reason: CareReason;
+  status: string;
+  due_on: string;
+  member_id: string;
+  member_name: string;
+  owner_member_id: string | null;
+  owner_organisation_id: string | null;
+  owner_role: string | null;
+  branch_id: string;
+  gb_id: string;
+}
+
+async function loadObligation(ctx: ConversationContext, id: string): Promise<ObligationRow | undefined> {
+  if (!/^\d{1,18}$/.test(id)) return undefined;
+  const r = await sql<ObligationRow>`
+    select o.id::text as id, o.kind, o.reason, o.status, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
+           o.member_id::text as member_id, m.name as member_name, o.owner_member_id::text as owner_member_id,
+           o.owner_organisation_id::text as owner_organisation_id, o.owner_role,
+           b.id::text as branch_id, b.parent_id::text as gb_id
+      from care_obligations o join members m on m.id = o.member_id join organisations b on b.id = m.branch_id
+     where o.id = ${id}::bigint
+     for update of o`.execute(ctx.trx);
+  return r.rows[0];
+}
+
+/** The owner, the office's holders, the member's GB secretary and the OD may act on an obligation. */
+export function mayActOn(ctx: ConversationContext, ob: ObligationRow): boolean {
+  const me = ctx.identity!;
+  if (ob.owner_member_id === me.memberId) return true;
+  return me.roles.some(
+    (r) =>
+      r.role === 'od_staff' ||
+      (r.role === ob.owner_role && r.organisation.id === ob.owner_organisation_id) ||
+      (r.role === 'gb_secretary' && r.organisation.id === ob.gb_id),
+  );
+}
+
+export const cardActions: ConversationHandler = async (ctx) => {
+  if (ctx.event.kind !== 'card_click' || !ctx.identity) return undefined;
+  const { action, ids } = parseCardKey(ctx.event.eventKey);
+  if (action !== CARD_ACTION.obligationDone && action !== CARD_ACTION.obligationDefer) return undefined;
+  const ob = await loadObligation(ctx, ids[0] ?? '');
+  if (!ob) return replies(ctx, '没有找到这个事项，可能已被撤销。', '已失效');
+  if (!mayActOn(ctx, ob)) return replies(ctx, '这个事项不由您负责，无法操作。');
+  if (ob.status !== 'open') return replies(ctx, `与${ob.member_name}的${KIND[ob.kind]}事项已${ob.status === 'done' ? '完成' : '取消'}，无需再操作。`, '已处理');
+
+  if (action === CARD_ACTION.obligationDefer) {
+    const due = addDays(ob.due_on < ctx.today ? ctx.today : ob.due_on, DEFER_DAYS);
+    await ctx.trx.updateTable('care_obligations').set({ due_on: due }).where('id', '=', ob.id).execute();
+    return replies(ctx, `已将与${ob.member_name}的${KIND[ob.kind]}延期至${cn(due)}。届时我会再提醒您。`, '已延期');
+  }
+
+  const record = await ctx.trx
+    .insertInto('care_records')
+    .values({
+      kind: ob.kind,
+      leader_member_id: ctx.identity.memberId,
+      member_id: ob.member_id,
+      happened_on: ctx.today,
+      reason: ob.reason,
+      note: '',
+      obligation_id: ob.id,
+      recorded_by_member_id: ctx.identity.memberId,
+      undone_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await closeFulfilled(ctx.trx, { id: record.id, kind: ob.kind, leaderMemberId: ctx.identity.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id });
+  await ctx.trx.insertInto('conversation_memory').values({ member_id: ctx.identity.memberId, topic: 'record', ref: record.id }).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
+  return replies(
+    ctx,
+    `已登记：今天与${ob.member_name}${KIND[ob.kind]}（${REASON_LABELS[ob.reason] ?? ob.reason}），事项已完成。如需补充情况，可直接回复；如登记有误，24小时内发送「撤销」。`,
+    '已完成',
+  );
+};

@@ -1,0 +1,83 @@
+// Report → obligation → reminder card in the sweep → a click on 已完成 through an encrypted WeCom callback →
+// the visit is recorded, the obligation done, and the clicked card updated; 延期 moves the due date.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { importCareRoster } from '../helpers/care-roster.ts';
+import { eventXml, makeCallback, toQueryString } from '../helpers/wecom-signer.ts';
+import { reportTrigger } from '../../src/care/obligations.ts';
+import { runSweep } from '../../src/notices/sweep.ts';
+import { sweepDeps } from '../../workers/sweep.ts';
+
+describe('reminder cards', () => {
+  let stack: Stack;
+  const time = runningClock('2026-11-24T01:30:00Z');
+  beforeAll(async () => {
+    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    await importCareRoster(stack.deps.db.db);
+  });
+  afterAll(() => stack.close());
+
+  const memberId = async (u: string) => (await stack.deps.db.db.selectFrom('members').select('id').where('userid', '=', u).executeTakeFirstOrThrow()).id;
+
+  async function click(from: string, card: { task_id: string; button_list: Array<{ key: string }> }, button: number, createTime: number) {
+    // WeCom's callback carries a response code for the card; the fake issued it when the card was sent.
+    const sent = await stack.deps.db.db.selectFrom('deliveries').select(['response_code', 'message']).where('platform_msgid', 'is not', null).execute();
+    const responseCode = sent.find((d) => (d.message as { card?: { task_id?: string } }).card?.task_id === card.task_id)?.response_code ?? 'none';
+    const xml = eventXml({ from, event: 'template_card_event', eventKey: card.button_list[button]!.key, createTime, corpId: WECOM.corpId, TaskId: card.task_id, CardType: 'button_interaction', ResponseCode: responseCode });
+    // Signed at the stack's (test) time: the server checks the timestamp against its own clock.
+    const cb = makeCallback({ ...WECOM, plaintextXml: xml, timestamp: String(Math.floor(time.clock().getTime() / 1000)) });
+    const res = await fetch(`${stack.baseUrl}/wecom/callback?${toQueryString(cb.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cb.body });
+    expect(res.status).toBe(200);
+  }
+
+  it('已完成 on the reminder records the visit and closes the obligation', async () => {
+    const wu = await memberId('wushengri');
+    const zheng = await memberId('zhenglao');
+    const [hosp, job] = await stack.deps.db.db.transaction().execute(async (trx) => [
+      await reportTrigger(trx, { memberId: wu, reason: 'hospitalised', occurredOn: '2026-11-24', note: '', reportedBy: wu, today: '2026-11-24' }),
+      await reportTrigger(trx, { memberId: zheng, reason: 'job_change', occurredOn: '2026-11-24', note: '', reportedBy: zheng, today: '2026-11-24' }),
+    ]);
+    expect(hosp!.obligations.map((o) => [o.kind, o.dueOn, o.owner.role])).toEqual([['visit', '2026-12-01', 'branch_secretary']]);
+    expect(job!.obligations.map((o) => [o.kind, o.dueOn, o.owner.role])).toEqual([['talk', '2026-12-01', 'gb_secretary']]);
+
+    // Two days before the due date: the owners get cards.
+    time.set('2026-11-29T01:30:00Z');
+    await runSweep(sweepDeps(stack.deps), '2026-11-29'); // Sunday: nothing yet (moved to Monday)
+    time.set('2026-11-30T01:30:00Z');
+    await runSweep(sweepDeps(stack.deps), '2026-11-30');
+    const cards = await waitFor(() => {
+      const c = stack.fake!.sent.filter((m) => m.msgtype === 'template_card');
+      return c.length >= 2 ? c : undefined;
+    }, 15_000, 'reminder cards');
+    expect(cards.map((c) => c.touser).sort()).toEqual(['sunzongzhi', 'zhouzhishu']);
+    const visitCard = cards.find((c) => c.touser === 'zhouzhishu')!.body.template_card;
+    expect(visitCard.main_title.title).toBe('走访两天后到期：吴生日');
+    expect(visitCard.button_list.map((b: { text: string }) => b.text)).toEqual(['已完成', '延期']);
+
+    await click('zhouzhishu', visitCard, 0, 1_795_000_001);
+    await waitFor(() => stack.fake!.updatedCards.length >= 1, 10_000, 'card update');
+    expect(stack.fake!.updatedCards[0]).toMatchObject({ userids: ['zhouzhishu'], button: { replace_name: '已完成' } });
+    const ob = await stack.deps.db.db.selectFrom('care_obligations').selectAll().where('id', '=', hosp!.obligations[0]!.id).executeTakeFirstOrThrow();
+    expect(ob.status).toBe('done');
+    const rec = await stack.deps.db.db.selectFrom('care_records').selectAll().where('id', '=', ob.record_id!).executeTakeFirstOrThrow();
+    expect(rec).toMatchObject({ kind: 'visit', reason: 'hospitalised', member_id: wu, obligation_id: ob.id });
+
+    // 延期 on the talk card moves its due date by 3 days; a member who is not the owner cannot.
+    const talkCard = cards.find((c) => c.touser === 'sunzongzhi')!.body.template_card;
+    await click('wushengri', talkCard, 1, 1_795_000_002);
+    await click('sunzongzhi', talkCard, 1, 1_795_000_003);
+    await waitFor(async () => {
+      const t = await stack.deps.db.db.selectFrom('care_obligations').select('due_on').where('id', '=', job!.obligations[0]!.id).executeTakeFirstOrThrow();
+      return t.due_on === '2026-12-04';
+    }, 10_000, 'deferred');
+    const toWu = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'wushengri' && m.msgtype === 'text'), 10_000, 'refusal');
+    expect(toWu.body.text.content).toContain('不由您负责');
+
+    // The due-today reminder for the deferred talk follows the new date; the done visit is not reminded.
+    time.set('2026-12-01T01:30:00Z');
+    const r = await runSweep(sweepDeps(stack.deps), '2026-12-01');
+    const due = await stack.deps.db.db.selectFrom('notices').select(['kind', 'subject']).where('due_on', '=', '2026-12-01').where('kind', 'like', 'obligation_%').execute();
+    expect(due).toEqual([]);
+    expect(r.decided).toBeGreaterThan(0);
+  });
+});
