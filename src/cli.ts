@@ -9,6 +9,7 @@ import type { Deps } from './deps.ts';
 import { PlatformSendError, UsageError } from './errors.ts';
 import { buildWecomMenu } from './platforms/wecom/menu.ts';
 import { ROSTER_COMMANDS } from './cli/roster-commands.ts';
+import { INTERPRET_COMMANDS } from './cli/interpret-command.ts';
 import { CARE_COMMANDS } from './cli/care-commands.ts';
 import { EXPORT_COMMANDS } from './cli/export-commands.ts';
 
@@ -81,6 +82,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   ...ROSTER_COMMANDS,
+  ...INTERPRET_COMMANDS,
   ...CARE_COMMANDS,
   ...EXPORT_COMMANDS,
 };

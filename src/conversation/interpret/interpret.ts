@@ -10,12 +10,13 @@
 // 3. One left-to-right scan finds roster names (longest name at each position: 王芳芳 is never read as 王芳)
 //    and lexicon words (lexicon.ts), longest first. A name that is also a common word (高兴, 安全, 周一 …: see
 //    COMMON_WORD_NAMES) counts only in a name position, the small explicit rule being:
-//      - right after 和/与/跟/同/对/给/找/约/陪/向/把/为/帮/替/及 (spaces allowed in between), or
+//      - right after 和/与/跟/同/对/给/找/约/陪/向/把/为/帮/替/及 or 党员 (spaces allowed in between), or
 //      - right after a command word (走访, 看望, 谈心, 报告 …) or another name, possibly across a list
 //        separator (space, 、, comma, colon, semicolon), or
-//      - followed by a title (同志, 老师, 书记 …), by 家/家中/家里, by a family word (的母亲, 父亲 …), or — when it opens a
-//        clause — by a trigger (住院, 去世 …).
-//    So 今天很高兴 names nobody, and 走访高兴 / 和高兴谈心 / 谈心 张伟 高兴 / 高兴同志住院了 name 高兴.
+//      - followed by a title (同志, 老师, 书记 …), by 家/家中/家里, by a family word (的母亲, 父亲 …), or — when it
+//        opens a clause — by a trigger (住院, 去世 …).
+//    So 今天很高兴 names nobody, and 走访高兴 / 和高兴谈心 / 谈心 张伟 高兴 / 高兴同志住院了 name 高兴. A bare 周一
+//    is a weekday unless in such a position (和周一谈心, 周一住院了).
 //    A title after a name (同志, 老师, 书记, 主任 …), 本人, and 家/家中/家里 are stripped with it.
 // 4. Each name is resolved in the writer's scope: the candidates the writer may see (committee secretary,
 //    committee members and OD staff: everyone; GB secretary and GB members: their general branch; a branch
@@ -23,22 +24,26 @@
 //    their own general branch, else all they may see. One candidate in the first non-empty tier: resolved;
 //    several: `ambiguous` with every candidate of that tier (sorted by userid) — never a guess. A name borne
 //    only by people the writer may not see is reported in `problems` as 'not_allowed_scope'.
-// 5. Intent: 撤销 (at the start) → undo; 进度 → progress; 待办 → todo; 政治生日 → birthdays; a help phrase → help;
-//    otherwise 报告/上报 before any verb → report_event; else the first talk or visit verb (谈心, 走访 …), unless
-//    preceded by an intention (需要/准备/请/安排 … 看望: not done yet, so a report when a trigger is named); else a
-//    trigger wording alone (张伟住院了, 王芳的母亲去世了) → report_event; else 慰问金/慰问品 → log_visit; else unknown.
+// 5. Intent: 撤销/撤回 at the start (or 删除上一条 …) → undo; 进度/完成情况 → progress; 待办 → todo; 政治生日 →
+//    birthdays; a help phrase (帮助, help, ?, 怎么记录 …) → help; 还有几个人没谈 → progress. Otherwise 报告/上报
+//    before any verb → report_event; else the first talk or visit verb (谈心, 走访 …) not preceded in its clause
+//    by an intention (需要/准备/请/安排 …: not done yet); else a trigger wording (张伟住院了, 王芳的母亲去世了,
+//    张伟住院了，需要看望) → report_event; else 慰问金/慰问品 → log_visit; else unknown (请于月底前完成谈心).
+//    A talk and a visit in different clauses of one message add 'mixed_records' (the bot asks for one at a time).
 // 6. Reason by intent, fixed priorities when several are written:
 //      talk:   job_change > mistake > dispute > complaint > setback; none → routine.
 //      visit:  death > bereavement > hospitalised > disaster > holiday > hardship; none → null + 'no_reason'
-//              (a visit must have a reason: the bot asks).
+//              (a visit must have a reason: the bot asks — except a reply to a reminder, whose obligation has one).
 //      report: death > bereavement > hospitalised > disaster > hardship, then the talk triggers; none → null +
 //              'no_reason'. A death word with a family word before it in the same clause (王芳的母亲去世了) is a
 //              bereavement, otherwise (张伟去世了, 本人去世) the member's death.
-//    Only the words of the chosen reason leave the note; other reason words stay as detail.
 // 7. Date (records only): the first concrete date, default today; a future one is kept and flagged; a vague
-//    one (上周, 最近 …) in a talk or visit gives null + 'date_unclear' (a report is dated today).
-// 8. Note: what is left once dates, names (with titles), command words, the chosen reason's words and 我/本人
-//    are cut out, each clause trimmed of connectives (和, 了, 的, 他 …) and punctuation, clauses joined by '，'.
+//    one (上周, 最近 …) in the verb's clause of a talk or visit gives null + 'date_unclear' (最近 elsewhere
+//    describes the situation; a report is dated today).
+// 8. Note: the message cut into segments at clause punctuation and spaces; each segment without its dates, names
+//    (with titles), command words and 我/本人 (in a report), trimmed of connectives (和, 了, 的, 他 …) and
+//    punctuation. The chosen reason's words go too when they are all their segment says (他岗位变动, 患病住院);
+//    otherwise the segment keeps them (做了阑尾炎手术, 两人因工作分工闹矛盾). Chat commands carry no note.
 // 9. 我/本人 in a report is the writer. In a talk or visit the writer never counts as the other party.
 //    A talk or visit with no name at all whose verb says it is done (已谈, 已走访, 谈了, 走访了 …) is a reply to a
 //    reminder (`reply: true`): members empty, and no 'no_member' problem (the conversation knows whom).
@@ -223,12 +228,10 @@ function hasBreak(t: string, from: number, to: number): boolean {
 interface Tok {
   start: number;
   end: number;
-  /** end of what leaves the note (a name's title, 本人, 家中 …) */
+  /** end of what leaves the note (a name's title, 本人, 家中 …; a verb's 了/过) */
   removeEnd: number;
   entry: LexEntry | undefined;
   members: readonly IndexedMember[] | undefined;
-  /** 张伟本人: the member themself, emphasised */
-  emphasised: boolean;
 }
 
 const INTRODUCERS = new Set(['和', '与', '跟', '同', '对', '给', '找', '约', '陪', '向', '把', '为', '帮', '替', '及']);
@@ -319,7 +322,7 @@ class Scanner {
         // 看了马力, 谈过: the aspect particle goes with the verb (a name may follow it).
         const kind = entry.lex.kind;
         const removeEnd = (kind === 'talk' || kind === 'visit') && (t[end] === '了' || t[end] === '过') ? end + 1 : end;
-        this.tokens.push({ start: i, end, removeEnd, entry, members: undefined, emphasised: false });
+        this.tokens.push({ start: i, end, removeEnd, entry, members: undefined });
         i = removeEnd;
         continue;
       }
@@ -332,16 +335,12 @@ class Scanner {
     let removeEnd = end;
     const title = TITLES.find((x) => t.startsWith(x, removeEnd));
     if (title) removeEnd += title.length;
-    let emphasised = false;
-    if (t.startsWith('本人', removeEnd)) {
-      emphasised = true;
-      removeEnd += 2;
-    }
+    if (t.startsWith('本人', removeEnd)) removeEnd += 2; // 张伟本人去世: the member themself
     if (!lexAt(lower, removeEnd)) {
       const place = PLACE_SUFFIXES.find((x) => t.startsWith(x, removeEnd));
       if (place && !PLACE_NOT_BEFORE.has(t[removeEnd + place.length] ?? '')) removeEnd += place.length;
     }
-    this.tokens.push({ start, end, removeEnd, entry: undefined, members, emphasised });
+    this.tokens.push({ start, end, removeEnd, entry: undefined, members });
   }
 }
 
@@ -536,9 +535,8 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   let verb: Tok | undefined;
   if (intent === 'unknown') {
     const meant = verbs.filter((v) => !INTENTION.test(t.slice(Math.max(0, v.start - 16), v.start)));
-    const effective = meant;
     const report = tokens.find((x) => kindOf(x) === 'report');
-    verb = effective[0];
+    verb = meant[0];
     if (report && (!verb || report.start < verb.start)) intent = 'report_event';
     else if (verb) intent = kindOf(verb) === 'talk' ? 'log_talk' : 'log_visit';
     else if (trigger) intent = 'report_event';
