@@ -7,17 +7,11 @@
 // with a viewer, rows about members they may not see sensitively get a sensitive reason replaced by
 // 'restricted' and the note emptied.
 import { Readable } from 'node:stream';
-import dayjs from 'dayjs';
-import utc from 'dayjs/plugin/utc.js';
-import timezone from 'dayjs/plugin/timezone.js';
 import { sql, type Kysely } from 'kysely';
 import type { CareKind, Database, StoredRoleCode } from '../db/schema.ts';
 import { localDate } from '../domain/local-time.ts';
 import { writeCsv } from '../roster/files.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 export type CareExportKind = 'talks' | 'visits' | 'obligations';
 export const CARE_EXPORT_KINDS: readonly CareExportKind[] = ['talks', 'visits', 'obligations'];
@@ -162,10 +156,45 @@ export function checkExportRequest(r: { what?: unknown; format?: unknown; from?:
   return null;
 }
 
-/** ISO 8601 at the organisation's offset. */
-function isoAt(v: Date | string | null, timeZone: string): string | null {
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+function wallClock(timeZone: string): Intl.DateTimeFormat {
+  let f = wallClocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    wallClocks.set(timeZone, f);
+  }
+  return f;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * ISO 8601 at the organisation's offset, to the second: 2026-11-20T10:15:00+08:00. One cached Intl formatter
+ * per zone (dayjs's tz plugin costs ~200 µs a call, which is 40 s on a 200,000-row export).
+ */
+export function isoAt(v: Date | string | null, timeZone: string): string | null {
   if (v === null) return null;
-  return dayjs(v).tz(timeZone).format('YYYY-MM-DDTHH:mm:ssZ');
+  const instant = v instanceof Date ? v : new Date(v);
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${String(v)}`);
+  const p: Record<string, number> = {};
+  for (const part of wallClock(timeZone).formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const seconds = Math.floor(ms / 1000) * 1000;
+  const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const offsetMinutes = Math.round((local - seconds) / 60_000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${pad(p.year!, 4)}-${pad(p.month!)}-${pad(p.day!)}T${pad(p.hour!)}:${pad(p.minute!)}:${pad(p.second!)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 interface PlaceColumns {
