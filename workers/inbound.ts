@@ -7,16 +7,15 @@ import { routeInbound, type Reply } from '../src/conversation/router.ts';
 import type { ConversationContext, ConversationHandler } from '../src/conversation/context.ts';
 import { secretaryCommands } from '../src/conversation/secretary-commands.ts';
 import { cardActions } from '../src/conversation/card-actions.ts';
+import { careConversation } from '../src/conversation/care-conversation.ts';
+import { RosterIndexCache } from '../src/conversation/roster-cache.ts';
 import { localDate, localDateKey } from '../src/domain/local-time.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { findMemberByUserid } from '../src/roster/responsibility.ts';
 
-/** Handlers that act (write records) come first; the pure router answers everything else. */
-const HANDLERS: ConversationHandler[] = [cardActions, secretaryCommands];
-
-async function answer(ctx: ConversationContext): Promise<Reply[]> {
-  for (const handle of HANDLERS) {
+async function answer(handlers: ConversationHandler[], ctx: ConversationContext): Promise<Reply[]> {
+  for (const handle of handlers) {
     const replies = await handle(ctx);
     if (replies) return replies;
   }
@@ -26,6 +25,8 @@ async function answer(ctx: ConversationContext): Promise<Reply[]> {
 
 export function createInboundProcessor(deps: Deps) {
   const { repos, outbox, log } = deps;
+  // Handlers that act (write records) come first; the pure router answers everything else.
+  const handlers: ConversationHandler[] = [cardActions, secretaryCommands, careConversation(new RosterIndexCache())];
   return async function processInbound(job: Job<InboundJob>, token?: string): Promise<string> {
     const { eventId } = job.data;
     const row = await repos.inbound.claim(eventId, deps.leaseSeconds);
@@ -38,12 +39,12 @@ export function createInboundProcessor(deps: Deps) {
       const platform = row.platform as PlatformName;
       const ids = await deps.db.db.transaction().execute(async (trx) => {
         const ctx: ConversationContext = { trx, eventId, event, identity, now, today: localDate(now, deps.config.timezone), timeZone: deps.config.timezone };
-        const replies = await answer(ctx);
+        const replies = await answer(handlers, ctx);
         const inserted = await outbox.record(
           replies.map((r, i) => ({
             idempotencyKey: r.onceKey ? `${platform}-${r.onceKey}` : `reply-${eventId}-${i}`,
             platform,
-            recipient: event.userId,
+            recipient: r.recipient ?? event.userId,
             message: r.message,
           })),
           trx,

@@ -12,6 +12,8 @@ export interface Reply {
    * period (the daily welcome) names its own key, so a second event in the period sends nothing.
    */
   onceKey?: string;
+  /** Someone other than the writer (the owners a report notifies); default: the writer. */
+  recipient?: string;
 }
 
 /** The writer as the roster knows them; undefined when the account is not an active member. */
@@ -27,13 +29,6 @@ export interface RouteContext {
 }
 
 const HELP_WORDS = new Set(['帮助', 'help', '?', '？', '菜单', '功能', '怎么用', '使用说明']);
-
-const COMING_SOON: Record<string, string> = {
-  [MENU.todo]: '我的待办',
-  [MENU.logCare]: '记录谈心走访',
-  [MENU.birthdays]: '本月政治生日',
-  [MENU.progress]: '谈心进度',
-};
 
 export function isHelpRequest(text: string): boolean {
   return HELP_WORDS.has(text.trim().toLowerCase().replace(/[。.!！\s]+$/u, ''));
@@ -59,15 +54,13 @@ export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
   switch (event.kind) {
     case 'text':
       return [{ message: isHelpRequest(event.text) ? help() : text(T.hint) }];
-    case 'click': {
-      if (event.eventKey === MENU.help) return [{ message: help() }];
-      const feature = COMING_SOON[event.eventKey];
-      return [{ message: text(feature ? T.comingSoon(feature) : T.unknownMenu) }];
-    }
+    case 'click':
+      // The care menu buttons are answered by the care conversation; what reaches here is help or unknown.
+      return [{ message: event.eventKey === MENU.help ? help() : text(T.unknownMenu) }];
     case 'enter_agent':
       return [{ message: text(T.welcome(sender.name)), onceKey: `welcome-${event.userId}-${ctx.localDate}` }];
     case 'card_click':
-      return [{ message: text(T.cardComingSoon) }];
+      return [{ message: text(T.staleCard) }];
     case 'other':
       return [{ message: text(T.nonText) }];
   }

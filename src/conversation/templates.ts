@@ -14,12 +14,14 @@ const LEADERS: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staf
 
 const CAPABILITIES: Capability[] = [
   { line: '发送「帮助」：查看本说明' },
-  { line: '菜单「我的待办」：查看需要您完成的谈心、走访和报送', comingSoon: true },
-  { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心', comingSoon: true },
-  { line: '发送“报告：张三住院了”：报告本支部党员的情况，系统生成走访或谈心任务', roles: ['branch_secretary', 'gb_secretary', 'gb_member', 'od_staff'], comingSoon: true },
-  { line: '一句话记录谈心或走访，例如“今天和张三谈心了，岗位变动，情绪稳定”', roles: LEADERS, comingSoon: true },
-  { line: '菜单「记录」→「谈心进度」：查看年度谈心完成情况', roles: LEADERS, comingSoon: true },
-  { line: '菜单「记录」→「本月政治生日」：本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'od_staff'], comingSoon: true },
+  { line: '发送「我的待办」或点菜单：查看需要您完成的谈心、走访', roles: LEADERS },
+  { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心' },
+  { line: '发送“报告：张三住院了”：报告所负责党员的情况，系统通知负责同志走访或谈心', roles: LEADERS },
+  { line: '一句话登记谈心或走访，例如“今天和张三谈心了，岗位变动，情绪稳定”“11月20日走访李四，患病住院，送慰问金500元”', roles: LEADERS },
+  { line: '收到提醒后直接回复“已谈，情绪稳定”或“已走访，送慰问金300元”即可登记', roles: LEADERS },
+  { line: '发送「撤销」：撤销24小时内的上一条登记', roles: LEADERS },
+  { line: '发送「谈心进度」：查看年度谈心完成情况', roles: ['committee_secretary', 'committee_member', 'branch_secretary'] },
+  { line: '发送「本月政治生日」：本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'gb_member'] },
   { line: '发送“已开展11月集体政治生日活动”：登记本支部集体过政治生日', roles: ['branch_secretary'] },
   { line: '发送“困难党员已核实上报”：登记本党总支5月/11月困难党员核实', roles: ['gb_secretary'] },
 ];
@@ -44,5 +46,5 @@ export const T = {
     `您好，您的账号（${userId}）还不在党员名册中，暂时无法使用党员关怀助手。请联系所在党支部书记或党委组织部，将您的账号登记到名册后再试。`,
   comingSoon: (feature: string) => `「${feature}」功能正在开发中，即将上线，敬请期待。`,
   unknownMenu: '这个菜单项暂不可用，请发送「帮助」查看可用功能。',
-  cardComingSoon: '卡片按钮功能即将上线，敬请期待。',
+  staleCard: '这个按钮已失效，请重新发送您的消息或发送「帮助」。',
 };

@@ -32,6 +32,7 @@ export const CARD_ACTION = {
   obligationDone: 'obdone',
   obligationDefer: 'obdefer',
   pickMember: 'pick',
+  pickObligation: 'pickob',
   confirmRecord: 'confirm',
   undoRecord: 'undo',
 } as const;

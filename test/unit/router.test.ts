@@ -18,11 +18,10 @@ describe('conversation router (foundation)', () => {
     expect(routeInbound({ kind: 'text', userId: 'u', text: '随便说说', msgId: '1', createTime: 0 }, ctx)).toEqual([{ message: { type: 'text', content: T.hint } }]);
   });
 
-  it('menu buttons whose feature has not landed say so honestly', () => {
-    const [r] = routeInbound({ kind: 'click', userId: 'u', eventKey: MENU.todo, createTime: 0 }, ctx);
-    expect(r!.message).toEqual({ type: 'text', content: T.comingSoon('我的待办') });
+  it('the router answers help and unknown menu keys (the care conversation answers the care buttons)', () => {
     expect(routeInbound({ kind: 'click', userId: 'u', eventKey: MENU.help, createTime: 0 }, ctx)[0]!.message).toEqual({ type: 'text', content: helpFor('吴党员', ['member']) });
     expect(routeInbound({ kind: 'click', userId: 'u', eventKey: 'nope', createTime: 0 }, ctx)[0]!.message).toEqual({ type: 'text', content: T.unknownMenu });
+    expect(routeInbound({ kind: 'card_click', userId: 'u', eventKey: 'x-1', taskId: 't', responseCode: '', selected: {}, createTime: 0 }, ctx)[0]!.message).toEqual({ type: 'text', content: T.staleCard });
   });
 
   it('the welcome is keyed per user per local day', () => {

@@ -1,0 +1,306 @@
+// One message does it (issue 5): a leader records a talk or visit, anyone reports a trigger, and the bot
+// closes or opens the obligations, answers in one reply, and asks back — with buttons — when a name is
+// ambiguous or a detail is missing. Never a guess. Everything runs in the inbound event's transaction.
+import { sql } from 'kysely';
+import { closeFulfilled, officeHolders, reportTrigger } from '../care/obligations.ts';
+import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason, type Trigger } from '../domain/obligations.ts';
+import { buttonCard, cardKey, CARD_ACTION, parseCardKey, type CardButton } from '../notices/cards.ts';
+import type { OutboundMessage } from '../platforms/types.ts';
+import type { ConversationContext, ConversationHandler } from './context.ts';
+import { hasLeadingRole, interpretDetailed, type InterpretationDetail, type InterpretWriter } from './interpret/interpret.ts';
+import type { RosterIndex } from './interpret/roster-index.ts';
+import { birthdaysAnswer, progressAnswer, todoAnswer, undoAnswer, undoRecord } from './care-queries.ts';
+import { MENU } from './menu-keys.ts';
+import type { Reply } from './router.ts';
+import type { RosterIndexCache } from './roster-cache.ts';
+
+const KIND = { talk: '谈心', visit: '走访' } as const;
+const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
+const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
+/** An answer to a question asked with buttons is only taken within a day. */
+const PENDING_HOURS = 24;
+
+function writerOf(ctx: ConversationContext): InterpretWriter {
+  const me = ctx.identity!;
+  return { memberId: me.memberId, userid: me.userid, branchId: me.branch.id, generalBranchId: me.generalBranch.id, roleCodes: me.roleCodes };
+}
+
+interface LogRequest {
+  kind: 'talk' | 'visit';
+  memberIds: string[];
+  date: string;
+  reason: CareReason | null;
+  note: string;
+  obligationId?: string;
+}
+
+export function careConversation(cache: RosterIndexCache): ConversationHandler {
+  return async (ctx) => {
+    if (!ctx.identity) return undefined;
+    const ev = ctx.event;
+    if (ev.kind === 'click') return menuClick(ctx, ev.eventKey);
+    if (ev.kind === 'card_click') return cardClick(ctx, await cache.get(ctx.trx), ev.eventKey);
+    if (ev.kind !== 'text') return undefined;
+    const d = interpretDetailed(ev.text, { writer: writerOf(ctx), now: ctx.now, timeZone: ctx.timeZone, index: await cache.get(ctx.trx) });
+    return answerText(ctx, d);
+  };
+}
+
+async function menuClick(ctx: ConversationContext, key: string): Promise<Reply[] | undefined> {
+  switch (key) {
+    case MENU.todo:
+      return todoAnswer(ctx);
+    case MENU.birthdays:
+      return birthdaysAnswer(ctx);
+    case MENU.progress:
+      return progressAnswer(ctx);
+    case MENU.logCare:
+      return say(
+        hasLeadingRole(ctx.identity!.roleCodes)
+          ? '请直接发一句话登记，例如：\n· 今天和张伟谈心了，岗位变动，情绪稳定\n· 11月20日走访欧阳明，患病住院，送慰问金500元\n· 报告：王芳的母亲去世了\n登记有误可在24小时内发送「撤销」。'
+          : '如您或身边的党员遇到困难、住院、家庭变故等情况，请发送“报告：……”，例如“报告：本人住院了”，组织会及时安排走访或谈心。',
+      );
+    default:
+      return undefined;
+  }
+}
+
+async function answerText(ctx: ConversationContext, d: InterpretationDetail): Promise<Reply[] | undefined> {
+  switch (d.result.intent) {
+    case 'todo':
+      return todoAnswer(ctx);
+    case 'birthdays':
+      return birthdaysAnswer(ctx);
+    case 'progress':
+      return progressAnswer(ctx);
+    case 'undo':
+      return undoAnswer(ctx);
+    case 'log_talk':
+    case 'log_visit':
+      return logFromMessage(ctx, d, []);
+    case 'report_event':
+      return reportFromMessage(ctx, d, []);
+    default:
+      return undefined; // help and anything not understood: the router answers
+  }
+}
+
+/** Problems that need the writer to say more, in the order they are asked about. */
+async function askBack(ctx: ConversationContext, d: InterpretationDetail, chosen: string[], what: 'log' | 'report'): Promise<Reply[] | undefined> {
+  const p = new Set(d.problems);
+  if (p.has('mixed_records')) return say('一条消息请只登记一类事项（谈心或走访），请分开发送。');
+  const outside = d.mentions.filter((m) => m.status === 'out_of_scope').map((m) => `“${m.mention}”`);
+  if (outside.length > 0) return say(`${outside.join('、')}不在您的工作范围内，无法${what === 'log' ? '登记' : '报告'}。如有误，请联系党委组织部核对名册。`);
+  const pending = d.result.ambiguous[chosen.length];
+  if (pending) return [{ message: await whichOne(ctx, pending.mention, d, chosen) }];
+  if (p.has('invalid_date')) return say('日期有误（例如2月30日），请重新发送，例如“11月20日走访……”。');
+  if (p.has('date_in_future')) return say(`日期是${d.result.date ? cn(d.result.date) : '将来'}，还没到呢。请登记已经完成的${what === 'log' ? '谈心走访' : '事项'}；如是计划，完成后再登记。`);
+  if (p.has('date_unclear')) return say('请说明具体日期，例如“今天”“昨天”“11月20日”。');
+  return undefined;
+}
+
+/** A question with one button per candidate; the key carries the original event and the choices so far. */
+async function whichOne(ctx: ConversationContext, mention: string, d: InterpretationDetail, chosen: string[]): Promise<OutboundMessage> {
+  const amb = d.mentions.find((m) => m.status === 'ambiguous' && m.mention === mention);
+  const candidates = amb?.candidates ?? [];
+  if (candidates.length > 6) {
+    return { type: 'text', content: `名为“${mention}”的同志有 ${candidates.length} 位，请在名字前加上所在支部重新发送，例如“和数学学院教工党支部的${mention}谈心”。` };
+  }
+  // Told apart by their branch, as people know them (the general branch too when branch names repeat).
+  const places = await sql<{ id: string; branch: string; gb: string }>`
+    select m.id::text as id, b.name as branch, g.name as gb
+      from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
+     where m.id = any(${candidates.map((c) => c.memberId)}::bigint[])`.execute(ctx.trx);
+  const placeOf = new Map(places.rows.map((p) => [p.id, p]));
+  const repeated = places.rows.length !== new Set(places.rows.map((p) => p.branch)).size;
+  const buttons: CardButton[] = candidates.map((c) => {
+    const p = placeOf.get(c.memberId);
+    return { text: p ? (repeated ? `${p.gb.replace(/党总支$/, '')}${p.branch}` : p.branch) : mention, key: cardKey(CARD_ACTION.pickMember, ctx.eventId, ...chosen, c.memberId) };
+  });
+  return buttonCard({
+    taskId: `ask-${ctx.eventId}-${chosen.length}`,
+    title: `您说的“${mention}”是哪一位？`,
+    note: `有 ${candidates.length} 位同名同志，请按所在支部点选。`,
+    buttons,
+  });
+}
+
+async function logFromMessage(ctx: ConversationContext, d: InterpretationDetail, chosen: string[]): Promise<Reply[]> {
+  const me = ctx.identity!;
+  const kind = d.result.intent === 'log_visit' ? 'visit' : 'talk';
+  if (!hasLeadingRole(me.roleCodes)) {
+    return say('谈心、走访由党组织负责同志登记。如您或身边的党员遇到困难、住院、家庭变故等情况，可以发送“报告：……”告诉组织。');
+  }
+  const asked = await askBack(ctx, d, chosen, 'log');
+  if (asked) return asked;
+  const memberIds = [...d.memberIds, ...chosen];
+  const date = d.result.date ?? ctx.today;
+  const reason = d.result.reason as CareReason | null;
+
+  if (memberIds.length === 0) {
+    if (d.reply) return logAgainstReminder(ctx, kind, date, reason, d.result.note);
+    return say(`请告诉我和谁${kind === 'talk' ? '谈心' : '走访'}了，例如“今天和张伟谈心了，情绪稳定”。`);
+  }
+  if (kind === 'visit' && !reason) return say('请说明走访事由，例如：住院、受灾、生活困难、家属去世、本人亡故或节日慰问。');
+  return performLog(ctx, { kind, memberIds, date, reason, note: d.result.note });
+}
+
+/** “已谈，情绪稳定”: the obligation the bot last asked this person about, or a question when there are several. */
+async function logAgainstReminder(ctx: ConversationContext, kind: 'talk' | 'visit', date: string, reason: CareReason | null, note: string): Promise<Reply[]> {
+  const open = await sql<{ id: string; member_id: string; name: string; reason: CareReason }>`
+    select o.id::text as id, o.member_id::text as member_id, m.name, o.reason
+      from conversation_memory c
+      join care_obligations o on o.id = c.ref::bigint
+      join members m on m.id = o.member_id
+     where c.member_id = ${ctx.identity!.memberId}::bigint and c.topic = 'obligation'
+       and c.at > now() - interval '7 days' and o.status = 'open' and o.kind = ${kind}
+     order by c.at desc, o.id`.execute(ctx.trx);
+  if (open.rows.length === 0) return say(`请告诉我和谁${KIND[kind]}了，例如“今天和张伟${kind === 'talk' ? '谈心了' : '走访了'}”。`);
+  if (open.rows.length === 1) {
+    const ob = open.rows[0]!;
+    return performLog(ctx, { kind, memberIds: [ob.member_id], date, reason: reason ?? ob.reason, note, obligationId: ob.id });
+  }
+  return [
+    {
+      message: buttonCard({
+        taskId: `askob-${ctx.eventId}`,
+        title: `这次${KIND[kind]}是哪一项？`,
+        note: `您有 ${open.rows.length} 项${KIND[kind]}待办，请点选。`,
+        buttons: open.rows.slice(0, 6).map((o) => ({ text: `${o.name}·${REASON_LABELS[o.reason] ?? o.reason}`.slice(0, 10), key: cardKey(CARD_ACTION.pickObligation, ctx.eventId, o.id) })),
+      }),
+    },
+  ];
+}
+
+export async function performLog(ctx: ConversationContext, req: LogRequest): Promise<Reply[]> {
+  const me = ctx.identity!;
+  const out: Reply[] = [];
+  for (const memberId of req.memberIds) {
+    const reason: CareReason = req.reason ?? 'routine';
+    const record = await ctx.trx
+      .insertInto('care_records')
+      .values({
+        kind: req.kind,
+        leader_member_id: me.memberId,
+        member_id: memberId,
+        happened_on: req.date,
+        reason,
+        note: req.note,
+        obligation_id: req.obligationId ?? null,
+        recorded_by_member_id: me.memberId,
+        undone_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const closed = await closeFulfilled(ctx.trx, { id: record.id, kind: req.kind, leaderMemberId: me.memberId, memberId, happenedOn: req.date, ...(req.obligationId ? { obligationId: req.obligationId } : {}) });
+    if (closed.length > 0 && !req.obligationId) {
+      await ctx.trx.updateTable('care_records').set({ obligation_id: closed[0]! }).where('id', '=', record.id).execute();
+    }
+    await ctx.trx
+      .insertInto('conversation_memory')
+      .values({ member_id: me.memberId, topic: 'record', ref: record.id })
+      .onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` }))
+      .execute();
+    const person = await ctx.trx.selectFrom('members').select('name').where('id', '=', memberId).executeTakeFirstOrThrow();
+    out.push({
+      message: buttonCard({
+        taskId: `rec-${record.id}`,
+        title: `已登记${KIND[req.kind]}：${person.name}`,
+        desc: `${cn(req.date)} · ${REASON_LABELS[reason] ?? reason}`,
+        fields: [
+          ['日期', cn(req.date)],
+          ['事由', REASON_LABELS[reason] ?? reason],
+          ...(req.note ? ([['情况', req.note]] as Array<[string, string]>) : []),
+        ],
+        note: closed.length > 0 ? `已完成相应待办 ${closed.length} 项。登记有误可点“撤销”（24小时内）。` : '登记有误可点“撤销”（24小时内）。',
+        buttons: [{ text: '撤销', key: cardKey(CARD_ACTION.undoRecord, record.id), style: 2 }],
+      }),
+    });
+  }
+  return out;
+}
+
+async function reportFromMessage(ctx: ConversationContext, d: InterpretationDetail, chosen: string[]): Promise<Reply[]> {
+  const asked = await askBack(ctx, d, chosen, 'report');
+  if (asked) return asked;
+  const memberIds = [...d.memberIds, ...chosen];
+  if (memberIds.length === 0) return say('请说明是哪位党员，例如“报告：张伟住院了”；如是您本人，请说“报告：本人住院了”。');
+  const reason = d.result.reason;
+  if (!reason || !(isVisitTrigger(reason) || isTalkTrigger(reason))) {
+    return say('请说明具体情况，例如：住院、受灾、生活困难、家属去世、本人亡故，或岗位变动、工作失误、矛盾纠纷、遇到挫折、群众反映。');
+  }
+  const me = ctx.identity!;
+  const lines: string[] = [];
+  const out: Reply[] = [];
+  for (const memberId of memberIds) {
+    const opened = await reportTrigger(ctx.trx, { memberId, reason: reason as Trigger, occurredOn: d.result.date ?? ctx.today, note: d.result.note, reportedBy: me.memberId, today: ctx.today });
+    const person = await ctx.trx.selectFrom('members').select('name').where('id', '=', memberId).executeTakeFirstOrThrow();
+    for (const ob of opened.obligations) {
+      const holders = await officeHolders(ctx.trx, ob.owner.role, ob.ownerOrganisationId);
+      lines.push(`${person.name}：请${holders.map((h) => h.name).join('、') || '上级组织'}在${cn(ob.dueOn)}前${KIND[ob.kind]}`);
+      for (const h of holders) {
+        // The owners hear at once (the 'created' step); the reminders follow from the daily sweep.
+        out.push({
+          recipient: h.userid,
+          onceKey: `obligation-${ob.id}-created-${h.memberId}`,
+          message: buttonCard({
+            taskId: `ob-${ob.id}-created-${h.memberId}`,
+            title: `新的${KIND[ob.kind]}任务：${person.name}`,
+            desc: `${REASON_LABELS[reason as CareReason]} · ${cn(ob.dueOn)}前`,
+            fields: [
+              ['对象', person.name],
+              ['事由', REASON_LABELS[reason as CareReason]],
+              ['截止', cn(ob.dueOn)],
+              ['报告人', me.name],
+            ],
+            note: d.result.note ? `情况：${d.result.note}` : `完成后点“已完成”，或回复“已${ob.kind === 'talk' ? '谈' : '走访'}，情况……”。`,
+            buttons: [
+              { text: '已完成', key: cardKey(CARD_ACTION.obligationDone, ob.id), style: 1 },
+              { text: '延期', key: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 2 },
+            ],
+          }),
+        });
+        await ctx.trx
+          .insertInto('conversation_memory')
+          .values({ member_id: h.memberId, topic: 'obligation', ref: ob.id })
+          .onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` }))
+          .execute();
+      }
+    }
+  }
+  return [{ message: { type: 'text', content: `已收到报告（${REASON_LABELS[reason as CareReason]}），组织会及时关怀：\n${lines.join('\n')}` } }, ...out];
+}
+
+/** Buttons of the questions asked above, and 撤销 on a record card. */
+async function cardClick(ctx: ConversationContext, index: RosterIndex, key: string): Promise<Reply[] | undefined> {
+  const { action, ids } = parseCardKey(key);
+  if (action === CARD_ACTION.undoRecord) return undoRecord(ctx, ids[0] ?? '');
+  if (action !== CARD_ACTION.pickMember && action !== CARD_ACTION.pickObligation) return undefined;
+  const [eventId, ...rest] = ids;
+  const original = await sql<{ payload: { kind: string; text?: string } }>`
+    select payload from inbound_events
+     where id = ${eventId ?? '0'}::bigint and user_id = ${ctx.event.userId}
+       and received_at > now() - make_interval(hours => ${PENDING_HOURS})`.execute(ctx.trx);
+  const text = original.rows[0]?.payload.text;
+  if (!text) return say('这个问题已过期，请重新发送您的消息。');
+  if (ctx.event.kind === 'card_click' && (await alreadyAnswered(ctx, ctx.event.taskId))) return say('这个问题已经回答过了。');
+  const d = interpretDetailed(text, { writer: writerOf(ctx), now: ctx.now, timeZone: ctx.timeZone, index });
+  if (action === CARD_ACTION.pickObligation) {
+    const ob = await ctx.trx.selectFrom('care_obligations').select(['id', 'member_id', 'kind', 'reason', 'status']).where('id', '=', rest[0] ?? '0').executeTakeFirst();
+    if (!ob || ob.status !== 'open') return say('这个事项已处理，无需再登记。');
+    return performLog(ctx, { kind: ob.kind, memberIds: [ob.member_id], date: d.result.date ?? ctx.today, reason: (d.result.reason as CareReason | null) ?? (ob.reason as CareReason), note: d.result.note, obligationId: ob.id });
+  }
+  // Only members who were offered may be chosen.
+  const offered = new Set(d.mentions.filter((m) => m.status === 'ambiguous').flatMap((m) => m.candidates.map((c) => c.memberId)));
+  if (!rest.every((id) => offered.has(id))) return say('这个选择已失效，请重新发送您的消息。');
+  return d.result.intent === 'report_event' ? reportFromMessage(ctx, d, rest) : logFromMessage(ctx, d, rest);
+}
+
+/** A question's buttons answer once: the second click on the same card finds the first one's event. */
+async function alreadyAnswered(ctx: ConversationContext, taskId: string): Promise<boolean> {
+  const r = await sql<{ n: string }>`
+    select count(*)::text as n from inbound_events
+     where user_id = ${ctx.event.userId} and kind = 'card_click' and id <> ${ctx.eventId}::bigint
+       and payload->>'taskId' = ${taskId} and status = 'done'`.execute(ctx.trx);
+  return Number(r.rows[0]?.n ?? 0) > 0;
+}

@@ -1,0 +1,131 @@
+// Issue 5 end to end through encrypted callbacks and the fake WeCom API: a report opens an obligation and
+// notifies its owner; the owner's one-line reply logs the visit and closes it; 撤销 reopens it; an
+// ambiguous name is asked back with buttons and a click resolves it; a plain member cannot log talks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
+import { eventXml, makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
+import type { SentMessage } from '../helpers/fake-wecom.ts';
+import { openQuotaObligations } from '../../src/care/obligations.ts';
+
+const EXTRA = [
+  '张伟,zhangwei01,男,1990-01-01,2015-03-01,2016-03-01,计算机学院党总支,本科生第一党支部,,,',
+  '张伟,zhangwei02,男,1992-02-02,2016-04-01,2017-04-01,计算机学院党总支,研究生党支部,,,',
+  '高兴,gaoxing01,女,1988-08-08,2012-06-01,2013-06-01,计算机学院党总支,教工第一党支部,,,',
+];
+
+describe('one message does it', () => {
+  let stack: Stack;
+  const time = runningClock('2026-11-26T02:00:00Z'); // 10:00 Thursday in Shanghai
+  let msgId = 7_000_000_000n;
+  let seen = 0;
+
+  beforeAll(async () => {
+    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    await importCareRoster(stack.deps.db.db, [...CARE_ROWS, ...EXTRA]);
+    await openQuotaObligations(stack.deps.db.db, 2026);
+  });
+  afterAll(() => stack.close());
+
+  const ts = () => String(Math.floor(time.clock().getTime() / 1000));
+  async function post(xml: string) {
+    const cb = makeCallback({ ...WECOM, plaintextXml: xml, timestamp: ts() });
+    const res = await fetch(`${stack.baseUrl}/wecom/callback?${toQueryString(cb.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cb.body });
+    expect(res.status).toBe(200);
+  }
+  /** Sends a text as `from` and returns every message the fake WeCom received because of it. */
+  async function say(from: string, content: string, expect = 1): Promise<SentMessage[]> {
+    const start = seen;
+    await post(textMessageXml({ from, content, msgId: String(++msgId), createTime: Number(ts()), corpId: WECOM.corpId, agentId: WECOM.agentId }));
+    const got = await waitFor(() => (stack.fake!.sent.length >= start + expect ? stack.fake!.sent.slice(start) : undefined), 15_000, `answer to ${content}`);
+    await new Promise((r) => setTimeout(r, 300));
+    seen = stack.fake!.sent.length;
+    return stack.fake!.sent.slice(start).length >= got.length ? stack.fake!.sent.slice(start) : got;
+  }
+  async function click(from: string, card: { task_id: string; button_list: Array<{ key: string; text: string }> }, text: string, expect = 1) {
+    const start = seen;
+    const key = card.button_list.find((b) => b.text === text)!.key;
+    await post(eventXml({ from, event: 'template_card_event', eventKey: key, createTime: Number(ts()), corpId: WECOM.corpId, TaskId: card.task_id, CardType: 'button_interaction', ResponseCode: 'none' }));
+    await waitFor(() => stack.fake!.sent.length >= start + expect, 15_000, `answer to click ${text}`);
+    await new Promise((r) => setTimeout(r, 300));
+    seen = stack.fake!.sent.length;
+    return stack.fake!.sent.slice(start);
+  }
+  const textOf = (m: SentMessage) => (m.msgtype === 'text' ? m.body.text.content : m.msgtype === 'markdown' ? m.body.markdown.content : JSON.stringify(m.body.template_card));
+  const db = () => stack.deps.db.db;
+
+  it('report → obligation and owner notified → one-line reply logs it and closes it → 撤销 reopens it', async () => {
+    const out = await say('wushengri', '报告：本人住院了，阑尾炎手术', 2);
+    const ack = out.find((m) => m.touser === 'wushengri')!;
+    expect(textOf(ack)).toContain('已收到报告（患病住院）');
+    expect(textOf(ack)).toContain('周支书');
+    const task = out.find((m) => m.touser === 'zhouzhishu')!;
+    expect(task.msgtype).toBe('template_card');
+    expect(task.body.template_card.main_title.title).toBe('新的走访任务：吴生日');
+    const ob = await db().selectFrom('care_obligations').selectAll().where('source', '=', 'trigger').executeTakeFirstOrThrow();
+    expect(ob).toMatchObject({ kind: 'visit', reason: 'hospitalised', status: 'open', due_on: '2026-12-03', owner_role: 'branch_secretary' });
+
+    const logged = await say('zhouzhishu', '已走访，送慰问金300元');
+    expect(logged[0]!.body.template_card.main_title.title).toBe('已登记走访：吴生日');
+    const after = await db().selectFrom('care_obligations').selectAll().where('id', '=', ob.id).executeTakeFirstOrThrow();
+    expect(after.status).toBe('done');
+    const rec = await db().selectFrom('care_records').selectAll().where('id', '=', after.record_id!).executeTakeFirstOrThrow();
+    expect(rec).toMatchObject({ kind: 'visit', reason: 'hospitalised', note: '送慰问金300元', happened_on: '2026-11-26', obligation_id: ob.id });
+
+    const undone = await say('zhouzhishu', '撤销');
+    expect(textOf(undone[0]!)).toContain('已撤销');
+    expect((await db().selectFrom('care_obligations').select('status').where('id', '=', ob.id).executeTakeFirstOrThrow()).status).toBe('open');
+    expect((await db().selectFrom('care_records').select('undone_at').where('id', '=', rec.id).executeTakeFirstOrThrow()).undone_at).not.toBeNull();
+  });
+
+  it('a talk with a full message: recorded with its reason and note, the quota obligation closed', async () => {
+    const out = await say('zhouzhishu', '今天和高兴谈心了，他岗位变动，情绪稳定');
+    expect(out[0]!.body.template_card.main_title.title).toBe('已登记谈心：高兴');
+    const rec = await db().selectFrom('care_records').selectAll().where('undone_at', 'is', null).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(rec).toMatchObject({ kind: 'talk', reason: 'job_change', note: '情绪稳定' });
+    const gao = await db().selectFrom('members').select('id').where('userid', '=', 'gaoxing01').executeTakeFirstOrThrow();
+    const zhou = await db().selectFrom('members').select('id').where('userid', '=', 'zhouzhishu').executeTakeFirstOrThrow();
+    const quota = await db().selectFrom('care_obligations').selectAll().where('source', '=', 'quota').where('member_id', '=', gao.id).where('owner_member_id', '=', zhou.id).executeTakeFirstOrThrow();
+    expect(quota.status).toBe('done');
+  });
+
+  it('an ambiguous name is asked back with a button per person, never guessed', async () => {
+    const [q] = await say('sunzongzhi', '昨天和张伟谈心了，工作失误，已认识到问题');
+    expect(q!.msgtype).toBe('template_card');
+    const card = q!.body.template_card;
+    expect(card.main_title.title).toBe('您说的“张伟”是哪一位？');
+    expect(card.button_list.map((b: { text: string }) => b.text)).toEqual(['本科生第一党支部', '研究生党支部']);
+    const before = await db().selectFrom('care_records').select('id').execute();
+    const [done] = await click('sunzongzhi', card, '研究生党支部');
+    expect(done!.body.template_card.main_title.title).toBe('已登记谈心：张伟');
+    const rec = await db().selectFrom('care_records').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const zw2 = await db().selectFrom('members').select('id').where('userid', '=', 'zhangwei02').executeTakeFirstOrThrow();
+    expect(rec).toMatchObject({ member_id: zw2.id, reason: 'mistake', happened_on: '2026-11-25', note: '已认识到问题' });
+    // A second click on the same question does nothing more.
+    const [again] = await click('sunzongzhi', card, '本科生第一党支部');
+    expect(textOf(again!)).toContain('已经回答过');
+    expect(await db().selectFrom('care_records').select('id').execute()).toHaveLength(before.length + 1);
+  });
+
+  it('a plain member cannot log a talk, and is told what they can do', async () => {
+    const [a] = await say('wushengri', '今天和高兴谈心了');
+    expect(textOf(a!)).toContain('由党组织负责同志登记');
+  });
+
+  it('待办 lists what the writer owes; 谈心进度 counts the year', async () => {
+    const [todo] = await say('zhouzhishu', '我的待办');
+    expect(textOf(todo!)).toContain('走访 吴生日');
+    const [progress] = await say('zhouzhishu', '谈心进度');
+    // 周支书 owes the year's talk to every other member of 教工第一党支部; 高兴's is done.
+    expect(textOf(progress!)).toMatch(/已完成 1\/\d+/);
+    expect(textOf(progress!)).toContain('吴生日');
+    expect(textOf(progress!)).not.toMatch(/尚未谈心：.*高兴/);
+  });
+
+  it('a future date is refused, a visit without a reason is asked about', async () => {
+    const [future] = await say('zhouzhishu', '12月20日走访吴生日，送慰问品');
+    expect(textOf(future!)).toContain('还没到');
+    const [noReason] = await say('zhouzhishu', '今天走访了吴生日');
+    expect(textOf(noReason!)).toContain('请说明走访事由');
+  });
+});
