@@ -63,7 +63,11 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
   const db = overrides.db ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const redis = createRedis(config.redisUrl, 'producer');
   const workerConnections: Redis[] = [];
-  const queuePrefix = overrides.queuePrefix ?? config.queuePrefix;
+  const instanceId = await loadInstanceId(db);
+  // Queues belong to one database: two deployments (or a reset dev database) sharing a Redis must never
+  // take each other's jobs. The WeCom token and rate limits are per app, so they stay shared.
+  const sharedPrefix = overrides.queuePrefix ?? config.queuePrefix;
+  const queuePrefix = overrides.queuePrefix ?? `${config.queuePrefix}-${instanceId}`;
   const queues = {
     inbound: new Queue<InboundJob>(QUEUE.inbound, { connection: redis, prefix: queuePrefix }),
     outbound: new Queue<OutboundJob>(QUEUE.outbound, { connection: redis, prefix: queuePrefix }),
@@ -78,15 +82,14 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
   let rateLimiter: RecipientRateLimiter | undefined;
   if (config.wecom) {
     const w = config.wecom;
-    const tokens = new WecomTokenCache({ redis, corpId: w.corpId, agentId: w.agentId, secret: w.secret, apiBase: w.apiBase, keyPrefix: `${queuePrefix}:` });
+    const tokens = new WecomTokenCache({ redis, corpId: w.corpId, agentId: w.agentId, secret: w.secret, apiBase: w.apiBase, keyPrefix: `${sharedPrefix}:` });
     const client = new WecomClient({ tokens, apiBase: w.apiBase, agentId: w.agentId });
-    rateLimiter = new RecipientRateLimiter(redis, { keyPrefix: `${queuePrefix}:rl:` });
+    rateLimiter = new RecipientRateLimiter(redis, { keyPrefix: `${sharedPrefix}:rl:` });
     platform = { name: 'wecom', sender: overrides.sender ?? client, appKey: `${w.corpId}-${w.agentId}`, wecom: { crypto: new WecomCrypto(w.encodingAESKey), client, tokens } };
   } else {
     platform = { name: 'local', sender: overrides.sender ?? new LocalSender(), appKey: 'local' };
   }
 
-  const instanceId = await loadInstanceId(db);
   const clock = overrides.clock ?? (() => new Date());
   const repos = { inbound: new InboundRepository(db.db), deliveries: new DeliveryRepository(db.db) };
   const deps: Deps = {

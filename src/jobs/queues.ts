@@ -21,9 +21,8 @@ export interface OutboundJob {
 }
 
 /**
- * Job ids carry the database's instance id: row ids restart from 1 in a fresh database, and BullMQ keeps
- * finished jobs for a while, so a new database sharing a Redis (a reset dev database, a test) must not
- * collide with the jobs of another.
+ * Job ids carry the database's instance id (so do the queue names' prefix, see deps.ts): row ids restart
+ * from 1 in a fresh database, and a new database sharing a Redis must not collide with another's jobs.
  */
 export const jobId = {
   inbound: (instance: string, eventId: string) => `in-${instance}-${eventId}`,
