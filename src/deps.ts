@@ -9,7 +9,7 @@ import { InboundRepository } from './db/inbound-repository.ts';
 import { InboundIngest } from './ingest/inbound-ingest.ts';
 import { QUEUE, type InboundJob, type OutboundJob } from './jobs/queues.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createRedis, type Redis } from './redis.ts';
+import { createRedis, waitUntilReady, type Redis } from './redis.ts';
 import { Outbox } from './services/outbox.ts';
 import type { MessageSender, PlatformName } from './platforms/types.ts';
 import { LocalSender } from './platforms/local/sender.ts';
@@ -62,6 +62,9 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
   const log = overrides.log ?? createLogger(config.logLevel);
   const db = overrides.db ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const redis = createRedis(config.redisUrl, 'producer');
+  // The producer connection fails fast instead of queueing commands: let it connect before first use (a
+  // CLI command uses it at once). If Redis is down, callers see the failure and fall back as designed.
+  await waitUntilReady(redis, 3_000).catch((err: Error) => log.warn({ err: { message: err.message } }, 'redis not ready yet'));
   const workerConnections: Redis[] = [];
   const instanceId = await loadInstanceId(db);
   // Queues belong to one database: two deployments (or a reset dev database) sharing a Redis must never

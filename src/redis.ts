@@ -66,3 +66,19 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Prom
     }),
   ]).finally(() => clearTimeout(timer));
 }
+
+/** Resolves once the connection is ready; rejects after `ms`. */
+export function waitUntilReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`redis not ready within ${ms} ms`));
+    }, ms);
+    redis.once('ready', onReady);
+  });
+}

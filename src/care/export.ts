@@ -12,6 +12,7 @@ import type { CareKind, Database, StoredRoleCode } from '../db/schema.ts';
 import { localDate } from '../domain/local-time.ts';
 import { writeCsv } from '../roster/files.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
+import { wallClockFormatter } from '../domain/local-time.ts';
 
 export type CareExportKind = 'talks' | 'visits' | 'obligations';
 export const CARE_EXPORT_KINDS: readonly CareExportKind[] = ['talks', 'visits', 'obligations'];
@@ -156,25 +157,6 @@ export function checkExportRequest(r: { what?: unknown; format?: unknown; from?:
   return null;
 }
 
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-
-function wallClock(timeZone: string): Intl.DateTimeFormat {
-  let f = wallClocks.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClocks.set(timeZone, f);
-  }
-  return f;
-}
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -188,7 +170,7 @@ export function isoAt(v: Date | string | null, timeZone: string): string | null 
   const ms = instant.getTime();
   if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${String(v)}`);
   const p: Record<string, number> = {};
-  for (const part of wallClock(timeZone).formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of wallClockFormatter(timeZone).formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
   const seconds = Math.floor(ms / 1000) * 1000;
   const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
   const offsetMinutes = Math.round((local - seconds) / 60_000);

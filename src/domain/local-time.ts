@@ -43,3 +43,15 @@ export function localTime(instant: Date, timeZone: string): string {
 export function addLocalDays(date: string, days: number): string {
   return dayjs.utc(date).add(days, 'day').format('YYYY-MM-DD');
 }
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** A cached formatter giving an instant's local wall clock (year … second, 24 h) in a zone; throws RangeError for an unknown zone. */
+export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = wallClocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    wallClocks.set(timeZone, f);
+  }
+  return f;
+}

@@ -4,6 +4,7 @@
 
 import { ConfigError } from '../errors.ts';
 import { type IsoDate, addDays, parseIsoDate } from './calendar.ts';
+import { wallClockFormatter } from './local-time.ts';
 
 /** A daily window [start, end) in local seconds of the day; start > end crosses midnight ('21:00-08:00'). */
 export interface QuietHours {
@@ -37,31 +38,11 @@ export function parseQuietHours(spec: string): QuietHours | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Local wall clock through Intl.
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    // Throws RangeError for an unknown zone, which is what we want.
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
 
 /** The local wall-clock time of an instant, as milliseconds since 1970-01-01T00:00 "local" (whole seconds). */
 function wallMs(instantMs: number, timeZone: string): number {
   const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(instantMs))) {
+  for (const part of wallClockFormatter(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
   return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);

@@ -49,7 +49,7 @@ afterAll(async () => {
 describe('cli', () => {
   it('menu-sync creates the menu through menu/create', async () => {
     const r = await cli(['menu-sync'], env);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('menu created for agent 1000002');
     expect(fake.menus).toHaveLength(1);
     expect(JSON.stringify(fake.menus[0])).toContain('我的待办');
@@ -57,7 +57,7 @@ describe('cli', () => {
 
   it('send-test delivers one message and records it', async () => {
     const r = await cli(['send-test', 'zhangwei', '你好', '世界'], env);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/sent to zhangwei via wecom/);
     const sent = fake.sent.filter((m) => m.touser === 'zhangwei');
     expect(sent.map((m) => m.body.text.content)).toEqual(['你好 世界']);

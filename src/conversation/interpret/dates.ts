@@ -14,6 +14,10 @@
 //   interpret.ts), and they are removed from the note like every date and time-of-day word (上午, 下午3点 …).
 // - The first concrete date in the message wins; an impossible one (2月30日) gives 'invalid_date'.
 
+import { dayNumber, fromDayNumber } from '../../domain/day-numbers.ts';
+
+export { dayNumber, fromDayNumber };
+
 export type DateProblem = 'date_in_future' | 'invalid_date';
 
 export interface DateScan {
@@ -28,28 +32,6 @@ export interface DateScan {
 
 // ---- integer day arithmetic (days since 1970-01-01, proleptic Gregorian) ----
 
-export function dayNumber(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
-
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-
-export function fromDayNumber(z0: number): string {
-  const z = z0 + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${y}-${pad2(m)}-${pad2(d)}`;
-}
 
 function daysInMonth(y: number, m: number): number {
   return m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
