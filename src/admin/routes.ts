@@ -9,6 +9,7 @@ import type { Deps } from '../deps.ts';
 import { localDate } from '../domain/local-time.ts';
 import { exportRoster } from '../roster/export.ts';
 import { importRosterFile, RosterFileError } from '../roster/import.ts';
+import { refreshQuotaObligationsAfterImport } from '../care/obligations.ts';
 import { careExportRoutes } from './care-routes.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -57,6 +58,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
         today: localDate(deps.clock(), deps.config.timezone),
       });
       if (!outcome.ok) return reply.code(400).send({ error: '名册有误，未写入任何数据', errors: outcome.errors });
+      if (!outcome.report.dryRun) await refreshQuotaObligationsAfterImport(deps.db.db, localDate(deps.clock(), deps.config.timezone));
       return reply.send(outcome.report);
     } catch (err) {
       if (err instanceof RosterFileError) return reply.code(400).send({ error: err.message });

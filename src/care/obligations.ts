@@ -156,3 +156,22 @@ export async function openQuotaObligations(db: Db, year: number): Promise<number
     ) select count(*)::text as n from ins`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
+
+/**
+ * After a roster import: people added mid-year get their quota obligations (and those who left have theirs
+ * cancelled). Only when the year's quotas are already open; otherwise the year's first sweep opens them.
+ */
+export async function refreshQuotaObligationsAfterImport(db: Db, today: IsoDate): Promise<{ opened: number; cancelled: number }> {
+  const year = Number(today.slice(0, 4));
+  const any = await db.selectFrom('care_obligations').select('id').where('source', '=', 'quota').where('period', '=', String(year)).limit(1).executeTakeFirst();
+  if (!any) return { opened: 0, cancelled: 0 };
+  const opened = await openQuotaObligations(db, year);
+  const cancelled = await sql<{ n: string }>`
+    with c as (
+      update care_obligations o set status = 'cancelled', closed_at = now()
+       where o.source = 'quota' and o.period = ${String(year)} and o.status = 'open'
+         and exists (select 1 from members m where (m.id = o.member_id or m.id = o.owner_member_id) and m.status <> 'active')
+      returning 1
+    ) select count(*)::text as n from c`.execute(db);
+  return { opened, cancelled: Number(cancelled.rows[0]?.n ?? 0) };
+}

@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
+import { refreshQuotaObligationsAfterImport } from '../care/obligations.ts';
 import { UsageError } from '../errors.ts';
 import { connectDatabase, type DbHandle } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -106,6 +107,10 @@ export const ROSTER_COMMANDS: Record<string, RosterCommand> = {
           throw new Error(`${new Set(outcome.errors.map((e) => e.row)).size} invalid row(s) in ${file}; nothing was written`);
         }
         out(values.json ? JSON.stringify({ ok: true, report: outcome.report }, null, 2) : formatReport(outcome.report).join('\n'));
+        if (!outcome.report.dryRun) {
+          const q = await refreshQuotaObligationsAfterImport(db.db, today(config));
+          if (q.opened + q.cancelled > 0) log(`import-roster: yearly talk quotas: ${q.opened} opened, ${q.cancelled} cancelled`);
+        }
         log(`import-roster: ${outcome.report.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       });
     },

@@ -3,10 +3,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
-import { importCareRoster } from '../helpers/care-roster.ts';
+import { CARE_HEADER, CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { daysToSweep, decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { quotaPairs } from '../../src/notices/plan.ts';
-import { closeFulfilled, openQuotaObligations } from '../../src/care/obligations.ts';
+import { closeFulfilled, openQuotaObligations, refreshQuotaObligationsAfterImport } from '../../src/care/obligations.ts';
+import { importRosterFile } from '../../src/roster/import.ts';
 import { memoryLogger } from '../helpers/stack.ts';
 import type { Outbox } from '../../src/services/outbox.ts';
 
@@ -135,6 +136,28 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
   it('every rendered notice is complete', async () => {
     for (const day of ['2026-01-05', '2026-03-17', '2026-04-01', '2026-05-06', '2026-07-01', '2026-11-02', '2026-12-01', '2027-01-22', '2027-02-18']) {
       for (const n of await decideNotices({ db: db.db }, day, true)) expect(JSON.stringify(n.message)).not.toMatch(/undefined|NaN|null|\$\{/);
+    }
+  });
+});
+
+describe('quotas follow the roster', () => {
+  it('a member added mid-year gets quota obligations; one who left has theirs cancelled', async () => {
+    const db = await createTestDatabase('postgres');
+    try {
+      await importCareRoster(db.db);
+      await openQuotaObligations(db.db, 2026);
+      const owed = async (u: string) =>
+        (await sql<{ status: string }>`select o.status from care_obligations o join members m on m.id = o.member_id where m.userid = ${u} and o.source = 'quota'`.execute(db.db)).rows.map((r) => r.status);
+      expect(await owed('newcomer')).toEqual([]);
+      // The same file plus a newcomer, without 吴生日 (retired by the import).
+      const rows = [...CARE_ROWS.filter((r) => !r.startsWith('吴生日')), '新来的,newcomer,男,1995-05-05,2020-05-05,2021-05-05,计算机学院党总支,教工第一党支部,,,'];
+      const out = await importRosterFile(db.db, Buffer.from([CARE_HEADER, ...rows].join('\n')), { today: '2026-11-26', retireMissing: true });
+      expect(out.ok).toBe(true);
+      expect(await refreshQuotaObligationsAfterImport(db.db, '2026-11-26')).toEqual({ opened: 1, cancelled: 1 });
+      expect(await owed('newcomer')).toEqual(['open']);
+      expect(await owed('wushengri')).toEqual(['cancelled']);
+    } finally {
+      await db.drop();
     }
   });
 });
