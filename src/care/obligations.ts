@@ -142,19 +142,29 @@ export async function reopenFor(trx: Transaction<Database>, recordId: string): P
 
 /**
  * Opens the year's quota obligations (set-based; pairs already open are left alone), marking done those whose
- * talk is already recorded. Run for the new year and after a roster import that may have added people.
+ * talk is already recorded. Run for the new year and after a roster import that may have added people. Done
+ * in slices of owners so no statement runs long (a million members make about a million pairs).
  */
-export async function openQuotaObligations(db: Db, year: number): Promise<number> {
-  const r = await sql<{ n: string }>`
-    with ins as (
-      insert into care_obligations (kind, member_id, owner_member_id, reason, source, period, due_on, status, closed_at)
-      select 'talk', p.member_id, p.owner_id, 'routine', 'quota', ${String(year)}, ${`${year}-12-31`}::date,
-             case when p.done then 'done' else 'open' end, case when p.done then now() end
-        from (${quotaPairsQuery(year)}) p
-      on conflict (kind, owner_member_id, member_id, period) where source = 'quota' do nothing
-      returning 1
-    ) select count(*)::text as n from ins`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
+export async function openQuotaObligations(db: Db, year: number, ownersPerSlice = 2_000): Promise<number> {
+  const owners = await sql<{ id: string }>`
+    select distinct r.member_id::text as id from member_roles r join members s on s.id = r.member_id
+     where s.status = 'active' and r.role in ('committee_secretary', 'committee_member', 'branch_secretary')
+     order by 1`.execute(db);
+  let opened = 0;
+  for (let i = 0; i < owners.rows.length; i += ownersPerSlice) {
+    const slice = owners.rows.slice(i, i + ownersPerSlice).map((o) => o.id);
+    const r = await sql<{ n: string }>`
+      with ins as (
+        insert into care_obligations (kind, member_id, owner_member_id, reason, source, period, due_on, status, closed_at)
+        select 'talk', p.member_id, p.owner_id, 'routine', 'quota', ${String(year)}, ${`${year}-12-31`}::date,
+               case when p.done then 'done' else 'open' end, case when p.done then now() end
+          from (${quotaPairsQuery(year, slice)}) p
+        on conflict (kind, owner_member_id, member_id, period) where source = 'quota' do nothing
+        returning 1
+      ) select count(*)::text as n from ins`.execute(db);
+    opened += Number(r.rows[0]?.n ?? 0);
+  }
+  return opened;
 }
 
 /**

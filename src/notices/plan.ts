@@ -279,7 +279,7 @@ export interface QuotaPair {
  * secretary ↔ every branch member. `done`: a talk between the two is recorded this year (either may have
  * recorded it). The one definition of the quotas; the obligations are opened from it.
  */
-export function quotaPairsQuery(year: number): RawBuilder<{ owner_id: string; member_id: string; done: boolean }> {
+export function quotaPairsQuery(year: number, ownerIds?: readonly string[]): RawBuilder<{ owner_id: string; member_id: string; done: boolean }> {
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   return sql<{ owner_id: string; member_id: string; done: boolean }>`
@@ -287,6 +287,7 @@ export function quotaPairsQuery(year: number): RawBuilder<{ owner_id: string; me
       select r.role, r.organisation_id, s.id
         from member_roles r join members s on s.id = r.member_id
        where s.status = 'active' and r.role in ('committee_secretary', 'committee_member', 'branch_secretary')
+         ${ownerIds ? sql`and s.id = any(${ownerIds}::bigint[])` : sql``}
     ), pairs as (
       select o.id as owner_id, g.id as member_id
         from owners o join member_roles rg on rg.role = 'gb_secretary' join members g on g.id = rg.member_id
