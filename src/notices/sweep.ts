@@ -20,6 +20,7 @@ export const SEND_FROM = '09:00';
 /** The daily sweep decides at 08:50 so deliveries can start at 09:00. */
 export const SWEEP_AT = '08:50';
 const MAX_SPREAD_MS = 20 * 60_000;
+const WRITE_CHUNK = 4_000;
 const STEP_MS = 250;
 
 export interface SweepDeps {
@@ -74,8 +75,9 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
     // Two sweeps of one day (two workers at boot, a catch-up meeting the scheduler) take turns.
     await sql`select pg_advisory_xact_lock(hashtext('partycare-sweep'))`.execute(trx);
     const ids: Array<{ id: string; notBefore: Date }> = [];
-    for (let i = 0; i < planned.length; i += 1_000) {
-      const chunk = planned.slice(i, i + 1_000);
+    // Chunks stay under PostgreSQL's 65,535 bind parameters (deliveries take 12 a row).
+    for (let i = 0; i < planned.length; i += WRITE_CHUNK) {
+      const chunk = planned.slice(i, i + WRITE_CHUNK);
       const inserted = await trx
         .insertInto('notices')
         .values(chunk.map((n) => ({ kind: n.kind, recipient_member_id: n.recipientMemberId, subject: n.subject, period: n.period, due_on: date, late })))
