@@ -16,11 +16,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { collectGarbage } from './lib/gc.ts';
 import { cpuShare, processesCpu, SERVICES, systemCpu, waitForQuiet, type CpuShare } from './lib/cpu.ts';
 import { cleanRedisPrefix, countInboundRows, countWaitingJobs, prepareDatabase, safeUrl, type BenchDatabase } from './lib/infra.ts';
 import { summarise } from './lib/profile-summary.ts';
@@ -135,7 +136,11 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+// A reader that goes away (`| head`) must not kill the bench before it has cleaned up.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => {
     console.error(`\nbench: ${sig}, cleaning up`);
     void cleanup().finally(() => process.exit(130));
@@ -295,6 +300,9 @@ async function runTarget(target: Target, round: number): Promise<TargetRun> {
     const { pool, ms } = makePool(target, server.port, durationSec, rate);
     process.stderr.write(`  ${label}: measuring ${durationSec} s at ${connections} connections (${pool.count} messages generated in ${ms} ms)… `);
     const source = poolSource(pool, onEmpty, make);
+    // The pool's generation left garbage in this process: collect it now, not as a pause mid-measurement
+    // that would show up as server latency.
+    collectGarbage();
     const before = { server: await server.stats(true), self: process.cpuUsage(), sys: systemCpu(), services: processesCpu(SERVICES), t: nowSec() };
     const genLoop = monitorEventLoopDelay({ resolution: 1 });
     genLoop.enable();
@@ -372,16 +380,24 @@ function median(xs: number[]): number {
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
-function medians(runs: TargetRun[]): Partial<Record<Target, Median>> {
-  const out: Partial<Record<Target, Median>> = {};
+/** A run during which unrelated processes used more than this many cores is left out of the medians. */
+const NOISY_OTHER = 0.25;
+const reliable = (r: TargetRun) => r.cpu.other === undefined || r.cpu.other < NOISY_OTHER;
+
+/** Medians over the reliable runs of each target (over all of them when none was reliable). */
+function medians(runs: TargetRun[]): Partial<Record<Target, Median & { excluded: number }>> {
+  const out: Partial<Record<Target, Median & { excluded: number }>> = {};
   for (const t of TARGETS) {
-    const rs = runs.filter((r) => r.target === t);
-    if (rs.length === 0) continue;
+    const all = runs.filter((r) => r.target === t);
+    if (all.length === 0) continue;
+    const quiet = all.filter(reliable);
+    const rs = quiet.length > 0 ? quiet : all;
     out[t] = {
       reqPerSec: median(rs.map((r) => r.result.requests.average)),
       p50: median(rs.map((r) => r.result.latency.p50)),
       p99: median(rs.map((r) => r.result.latency.p99)),
       runs: rs.length,
+      excluded: all.length - rs.length,
     };
   }
   return out;
@@ -416,14 +432,17 @@ function report(runs: TargetRun[]): void {
     console.log('');
     for (const t of TARGETS) {
       const m = med[t];
-      if (m) console.log(`${pad(`${t} median`, 15, true)} ${pad(Math.round(m.reqPerSec), 7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  (${m.runs} runs)`);
+      if (m) {
+        const left = m.excluded ? `; ${m.excluded} left out: other processes used ≥ ${NOISY_OTHER} core` : '';
+        console.log(`${pad(`${t} median`, 15, true)} ${pad(Math.round(m.reqPerSec), 7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  (${m.runs} runs${left})`);
+      }
     }
   }
   console.log('');
   console.log("µs CPU/req: the server process's own CPU time per request. loop p99: event-loop delay of the server and of");
   console.log('the load generator (the latter adds to every latency measured). CPU in cores over the measured window: pg and');
-  console.log('redis are every process of those names on the machine; "other" is everything else — well above 0.1 means');
-  console.log('something unrelated competed for the CPU and that run is not reliable.');
+  console.log(`redis are every process of those names on the machine; "other" is everything else — from ${NOISY_OTHER} up,`);
+  console.log('something unrelated competed for the CPU and the run is not reliable (with --rounds, left out of the medians).');
   console.log('');
 
   const ratio = (a: Target, z: Target) => (med[a] && med[z] ? med[a].reqPerSec / med[z].reqPerSec : undefined);
@@ -431,12 +450,13 @@ function report(runs: TargetRun[]): void {
   const db = ratio('durable', 'bare');
   const mb = ratio('minimal', 'bare');
   const of = rounds > 1 ? ' (medians)' : '';
-  if (dm !== undefined) console.log(`durable / minimal = ${dm.toFixed(2)}${of}`);
-  if (db !== undefined) console.log(`durable / bare    = ${db.toFixed(2)}${of}`);
-  if (mb !== undefined) console.log(`minimal / bare    = ${mb.toFixed(2)}${of}`);
+  if (dm !== undefined) console.log(`durable / minimal = ${dm.toFixed(3)}${of}`);
+  if (db !== undefined) console.log(`durable / bare    = ${db.toFixed(3)}${of}`);
+  if (mb !== undefined) console.log(`minimal / bare    = ${mb.toFixed(3)}${of}`);
 
   for (const r of runs) {
     const name = rounds > 1 ? `${r.target} #${r.round}` : r.target;
+    if (!reliable(r)) console.log(`note: ${name}: not reliable — unrelated processes used ${r.cpu.other!.toFixed(2)} core during the measurement`);
     if (r.madeOnTheFly > 0) console.log(`note: ${name}: the pool ran out; ${r.madeOnTheFly} messages were made during the run (load generator busier than planned)`);
     const bad = Object.entries(r.server.replies).filter(([code]) => !code.startsWith('2'));
     if (bad.length) console.log(`note: ${name}: server replied ${bad.map(([c, n]) => `${n}× ${c}`).join(', ')}`);
@@ -467,7 +487,7 @@ function report(runs: TargetRun[]): void {
   const checks: Array<[string, boolean | undefined]> = [];
   const d = med.durable;
   if (d) {
-    checks.push([`durable ≥ ${GOAL.ratio} × minimal req/s${dm !== undefined ? ` (${dm.toFixed(2)})` : ''}`, dm === undefined ? undefined : dm >= GOAL.ratio]);
+    checks.push([`durable ≥ ${GOAL.ratio} × minimal req/s${dm !== undefined ? ` (${dm.toFixed(3)})` : ''}`, dm === undefined ? undefined : dm >= GOAL.ratio]);
     checks.push([`durable p99 < ${GOAL.p99Ms} ms (${rounds > 1 ? 'median ' : ''}${d.p99} ms)`, d.p99 < GOAL.p99Ms]);
     const errs = sum((r) => errorsOf(r.result) + (r.warmup ? errorsOf(r.warmup) : 0));
     checks.push([`durable: zero errors, timeouts and non-2xx (${errs})`, errs === 0]);
@@ -495,13 +515,6 @@ function nodeCores(): number {
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_GEN_NICE) {
-    try {
-      setPriority(0, Number(process.env.BENCH_GEN_NICE));
-    } catch (err) {
-      console.error(`bench: could not change the load generator's priority: ${(err as Error).message}`);
-    }
-  }
   const [l1] = loadavg();
   console.error(`bench: load average ${l1!.toFixed(2)} on ${availableParallelism()} cores before start${l1! > 0.5 ? ' — something else is running; figures will be noisy' : ''}`);
   console.error(`bench: targets ${targets.join(', ')}; Redis ${safeUrl(redisUrl)} (prefix pcbench${runId}*)`);

@@ -20,7 +20,7 @@ function rng(seed: number): () => number {
 }
 
 const NAMES = ['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'AgentID', 'Encrypt', 'A', 'b_1', 'xml', 'toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'a:b', '1a', '_x', 'Ab-c', 'X'.repeat(70), 'é'];
-const CHARS = ['a', 'Z', '0', '9', ' ', '\t', '\n', '\r', '<', '>', '&', '&amp;', ';', ']', ']]', ']]>', '[', '!', '/', '"', "'", '=', '?', '-', '\u3000', '\u00a0', '\ufeff', '\u0001', '\u000b', '\u001f', '\uffff', '\ufffe', '😀', '中文', 'é', '\ud800', '<![CDATA[', '<!--', '-->'];
+const CHARS = ['\u2028', '\u0085', '\u200b', '\u0000', 'a', 'Z', '0', '9', ' ', '\t', '\n', '\r', '<', '>', '&', '&amp;', ';', ']', ']]', ']]>', '[', '!', '/', '"', "'", '=', '?', '-', '\u3000', '\u00a0', '\ufeff', '\u0001', '\u000b', '\u001f', '\uffff', '\ufffe', '😀', '中文', 'é', '\ud800', '<![CDATA[', '<!--', '-->'];
 const SPACE = ['', '', '', ' ', '\n', '\t', '\r\n', '\u3000', '\u00a0'];
 
 export function checkFastPath(iterations = 200_000, seed = 20261126): { accepted: number; total: number } {
