@@ -10,7 +10,7 @@ import { sweepDeps } from '../../workers/sweep.ts';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
-import { cleanRedisPrefix } from '../helpers/stack.ts';
+import { cleanRedisPrefix, wecomEnv } from '../helpers/stack.ts';
 import { localDate } from '../../src/domain/local-time.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -82,12 +82,7 @@ describe('a worker killed in the middle of a delivery', () => {
       JOB_LEASE_SECONDS: '3',
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'warn',
-      WECOM_CORP_ID: WECOM.corpId,
-      WECOM_AGENT_ID: WECOM.agentId,
-      WECOM_SECRET: WECOM.secret,
-      WECOM_TOKEN: WECOM.token,
-      WECOM_ENCODING_AES_KEY: WECOM.encodingAESKey,
-      WECOM_API_BASE: fake.baseUrl,
+      ...wecomEnv(fake.baseUrl),
     };
     const start = (args: string[]) => {
       const c = spawn(process.execPath, [TSX, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

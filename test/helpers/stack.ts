@@ -23,6 +23,18 @@ export const WECOM = {
   encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
 };
 
+/** The WECOM_* variables of the test app, pointed at a fake WeCom API. */
+export function wecomEnv(apiBase: string): Record<string, string> {
+  return {
+    WECOM_CORP_ID: WECOM.corpId,
+    WECOM_AGENT_ID: WECOM.agentId,
+    WECOM_SECRET: WECOM.secret,
+    WECOM_TOKEN: WECOM.token,
+    WECOM_ENCODING_AES_KEY: WECOM.encodingAESKey,
+    WECOM_API_BASE: apiBase,
+  };
+}
+
 export interface Stack {
   deps: Deps;
   app: FastifyInstance;
@@ -63,16 +75,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const fake = opts.wecom ? await startFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId }) : undefined;
   // No quiet hours by default: CI may run at any hour; tests of quiet hours set QUIET_HOURS themselves.
   const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', QUIET_HOURS: '', ...(opts.env ?? {}) };
-  if (fake) {
-    Object.assign(env, {
-      WECOM_CORP_ID: WECOM.corpId,
-      WECOM_AGENT_ID: WECOM.agentId,
-      WECOM_SECRET: WECOM.secret,
-      WECOM_TOKEN: WECOM.token,
-      WECOM_ENCODING_AES_KEY: WECOM.encodingAESKey,
-      WECOM_API_BASE: fake.baseUrl,
-    });
-  }
+  if (fake) Object.assign(env, wecomEnv(fake.baseUrl));
   const config: Config = { ...loadConfig(env), host: '127.0.0.1', port: 0 };
   const { log, lines } = memoryLogger();
   const queuePrefix = `pct${randomBytes(5).toString('hex')}`;

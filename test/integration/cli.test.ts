@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
 import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
-import { cleanRedisPrefix, WECOM } from '../helpers/stack.ts';
+import { cleanRedisPrefix, WECOM, wecomEnv } from '../helpers/stack.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
@@ -30,12 +30,7 @@ beforeAll(async () => {
   env = {
     DATABASE_URL: db.url!,
     REDIS_URL: TEST_REDIS_URL,
-    WECOM_CORP_ID: WECOM.corpId,
-    WECOM_AGENT_ID: WECOM.agentId,
-    WECOM_SECRET: WECOM.secret,
-    WECOM_TOKEN: WECOM.token,
-    WECOM_ENCODING_AES_KEY: WECOM.encodingAESKey,
-    WECOM_API_BASE: fake.baseUrl,
+    ...wecomEnv(fake.baseUrl),
     // Its own Redis keys: the token cache is shared by prefix, and other test files run fakes of the same app.
     QUEUE_PREFIX: `pccli${process.pid}`,
   };
