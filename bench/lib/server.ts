@@ -6,8 +6,9 @@
 //              enqueue (batched), exactly as production runs it.
 // No workers run in any target: the jobs stay queued. Logging is at 'warn' so it cannot dominate.
 //
-// Protocol (process.send): child → {type:'ready', port} | {type:'stats', stats}; parent → {type:'stats'} |
-// {type:'stop'}. The child also exits by itself if the parent goes away or after BENCH_MAX_LIFETIME_MS.
+// Protocol (process.send): child → {type:'ready', port} | {type:'stats', stats}; parent → {type:'stats', mark?}
+// (mark: restart the event-loop delay histogram) | {type:'stop'}. The child also exits by itself if the
+// parent goes away, or after BENCH_MAX_LIFETIME_MS.
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -236,13 +237,14 @@ async function main(): Promise<void> {
     process.exit(code);
   };
 
-  process.on('message', (msg: { type?: string }) => {
+  process.on('message', (msg: { type?: string; mark?: boolean }) => {
     if (msg?.type === 'stats') {
       const loopDelay = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
       process.send?.({ type: 'stats', stats: structuredClone({ ...stats, loopDelay, cpu: process.cpuUsage() }) });
-      if ((msg as { mark?: boolean }).mark) loop.reset();
+      if (msg.mark) loop.reset();
+    } else if (msg?.type === 'stop') {
+      void stop(0);
     }
-    else if (msg?.type === 'stop') void stop(0);
   });
   // The parent died or closed the channel: never linger.
   process.on('disconnect', () => void stop(0));
