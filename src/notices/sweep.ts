@@ -20,7 +20,7 @@ export const SEND_FROM = '09:00';
 /** The daily sweep decides at 08:50 so deliveries can start at 09:00. */
 export const SWEEP_AT = '08:50';
 const MAX_SPREAD_MS = 20 * 60_000;
-const WRITE_CHUNK = 4_000;
+const WRITE_CHUNK = 10_000;
 const STEP_MS = 250;
 
 export interface SweepDeps {
@@ -75,43 +75,34 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
     // Two sweeps of one day (two workers at boot, a catch-up meeting the scheduler) take turns.
     await sql`select pg_advisory_xact_lock(hashtext('partycare-sweep'))`.execute(trx);
     const ids: Array<{ id: string; notBefore: Date }> = [];
-    // Chunks stay under PostgreSQL's 65,535 bind parameters (deliveries take 12 a row).
     for (let i = 0; i < planned.length; i += WRITE_CHUNK) {
       const chunk = planned.slice(i, i + WRITE_CHUNK);
-      const inserted = await trx
-        .insertInto('notices')
-        .values(chunk.map((n) => ({ kind: n.kind, recipient_member_id: n.recipientMemberId, subject: n.subject, period: n.period, due_on: date, late })))
-        .onConflict((oc) => oc.constraint('notices_once').doNothing())
-        .returning(['id', 'kind', 'recipient_member_id', 'subject', 'period'])
-        .execute();
-      if (inserted.length === 0) continue;
-      const byKey = new Map(chunk.map((n, j) => [`${n.kind}|${n.recipientMemberId}|${n.subject}|${n.period}`, { n, j: i + j }]));
-      const rows = inserted.map((r) => {
-        const hit = byKey.get(`${r.kind}|${r.recipient_member_id}|${r.subject}|${r.period}`)!;
-        return {
-          idempotency_key: `notice-${r.id}`,
-          platform: deps.platform,
-          recipient: hit.n.recipientUserid,
-          message: JSON.stringify(hit.n.message),
-          push: true,
-          not_before: new Date(start + Math.round(hit.j * step)),
-          locked_until: null,
-          platform_msgid: null,
-          response_code: null,
-          error_code: null,
-          error: null,
-          sent_at: null,
-        };
-      });
-      const remembered = inserted.flatMap((r) => {
-        const hit = byKey.get(`${r.kind}|${r.recipient_member_id}|${r.subject}|${r.period}`)!;
-        return hit.n.remember ? [{ member_id: r.recipient_member_id, topic: hit.n.remember.topic, ref: hit.n.remember.ref }] : [];
-      });
+      // One statement a chunk, its rows passed as arrays (seven parameters whatever the size): the notices
+      // that are new, and a delivery for each of them.
+      const col = <T>(f: (n: PlannedNotice, j: number) => T) => chunk.map((n, j) => f(n, i + j));
+      const r = await sql<{ id: string; not_before: Date }>`
+        with v as (
+          select * from unnest(${col((n) => n.kind)}::text[], ${col((n) => n.recipientMemberId)}::bigint[], ${col((n) => n.subject)}::text[],
+                               ${col((n) => n.period)}::text[], ${col((n) => n.recipientUserid)}::text[], ${col((n) => JSON.stringify(n.message))}::jsonb[],
+                               ${col((_n, j) => new Date(start + Math.round(j * step)).toISOString())}::timestamptz[])
+            as v(kind, member_id, subject, period, recipient, message, not_before)
+        ), n as (
+          insert into notices (kind, recipient_member_id, subject, period, due_on, late)
+          select kind, member_id, subject, period, ${date}::date, ${late} from v
+          on conflict on constraint notices_once do nothing
+          returning id, kind, recipient_member_id, subject, period
+        )
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before)
+        select 'notice-' || n.id, ${deps.platform}, v.recipient, v.message, true, v.not_before
+          from n join v on v.kind = n.kind and v.member_id = n.recipient_member_id and v.subject = n.subject and v.period = n.period
+        on conflict (idempotency_key) do nothing
+        returning id::text as id, not_before`.execute(trx);
+      ids.push(...r.rows.map((x) => ({ id: x.id, notBefore: new Date(x.not_before) })));
+      // What the bot asked each owner about (a reminder), so that a short reply can refer to it.
+      const remembered = chunk.flatMap((n) => (n.remember ? [{ member_id: n.recipientMemberId, topic: n.remember.topic, ref: n.remember.ref }] : []));
       if (remembered.length > 0) {
         await trx.insertInto('conversation_memory').values(remembered).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
       }
-      const d = await trx.insertInto('deliveries').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'not_before']).execute();
-      ids.push(...d.map((x) => ({ id: x.id, notBefore: x.not_before ?? new Date(start) })));
     }
     await trx
       .insertInto('sweep_days')
