@@ -1,6 +1,6 @@
 // The relay: PostgreSQL is the record, Redis the transport. Every few seconds, whatever is stored but not
 // finished — never enqueued because Redis was down, lost in a Redis restart, or held by a worker that died —
-// is enqueued again. Deterministic job ids make a re-add of a job still in Redis a no-op.
+// is enqueued again; and scheduled pushes (the sweep's notices) are enqueued as their hour comes. Deterministic job ids make a re-add of a job still in Redis a no-op.
 import type { Deps } from '../src/deps.ts';
 import { inboundJobs, outboundJobs } from '../src/jobs/queues.ts';
 
@@ -18,11 +18,16 @@ export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ 
   if (inboundIds.length > 0) {
     await deps.queues.inbound.addBulk(inboundJobs(deps.instanceId, inboundIds));
   }
-  const outboundIds = await deps.repos.deliveries.findUnfinished(batch, grace);
-  if (outboundIds.length > 0) {
+  // Scheduled pushes come due in bulk (a morning's greetings): drain a few batches per pass.
+  let outbound = 0;
+  for (let round = 0; round < 5; round++) {
+    const outboundIds = await deps.repos.deliveries.findUnfinished(batch, grace, deps.clock());
+    if (outboundIds.length === 0) break;
     await deps.queues.outbound.addBulk(outboundJobs(deps.instanceId, outboundIds));
+    outbound += outboundIds.length;
+    if (outboundIds.length < batch) break;
   }
-  return { inbound: inboundIds.length, outbound: outboundIds.length };
+  return { inbound: inboundIds.length, outbound };
 }
 
 export function startRelay(deps: Deps, opts: RelayOptions = {}): { stop(): Promise<void> } {

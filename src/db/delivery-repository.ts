@@ -103,13 +103,21 @@ export class DeliveryRepository {
       .execute();
   }
 
-  async findUnfinished(limit: number, graceSeconds: number): Promise<string[]> {
+  /**
+   * Deliveries to (re-)enqueue: pending for longer than the grace and due (a scheduled push whose hour has
+   * not come stays in the table until it does), or leased by a worker that died.
+   */
+  async findUnfinished(limit: number, graceSeconds: number, now: Date = new Date()): Promise<string[]> {
     const rows = await this.db
       .selectFrom('deliveries')
       .select('id')
       .where((eb) =>
         eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)]),
+          eb.and([
+            eb('status', '=', 'pending'),
+            eb('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`),
+            eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
+          ]),
           eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', sql<Date>`now()`)]),
         ]),
       )

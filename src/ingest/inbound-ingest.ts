@@ -19,10 +19,9 @@ export class DatabaseUnavailableError extends AppError {
 export type IngestOutcome = { status: 'new'; eventId: string; enqueued: boolean } | { status: 'duplicate' };
 
 export class InboundIngest {
-  // One batch goes through both steps: its INSERT, then — as soon as PostgreSQL answers, in the same
-  // callback — one addBulk of the rows it created. (A second batcher for the enqueue cost a promise and a
-  // queue slot per event, and its flush waited for the end of the event-loop turn, behind every HTTP
-  // request read in that turn: measurable in the p99 of bench/webhook.ts.)
+  // One batch goes through both steps: its INSERT, then — in the callback where PostgreSQL answers — one
+  // addBulk of the rows it created. (A separate batcher for the enqueue cost a second promise per event and
+  // flushed only at the end of the event-loop turn, after every HTTP request read in that turn.)
   private readonly batches: Batcher<NewInboundEvent, IngestOutcome>;
 
   constructor(

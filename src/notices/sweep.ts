@@ -21,6 +21,8 @@ export const SEND_FROM = '09:00';
 export const SWEEP_AT = '08:50';
 const MAX_SPREAD_MS = 20 * 60_000;
 const WRITE_CHUNK = 10_000;
+/** Deliveries due within this long are enqueued by the sweep itself (as delayed jobs); later ones by the relay. */
+const ENQUEUE_AHEAD_MS = 60_000;
 const STEP_MS = 250;
 
 export interface SweepDeps {
@@ -112,9 +114,13 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
     return ids;
   });
   const t2 = performance.now();
+  // What is due now goes to the queue now; the rest stays in the table and the relay enqueues it as its
+  // time comes — no thousands of delayed jobs parked in Redis, and the sending spreads by itself.
+  const dueBy = deps.clock().getTime() + ENQUEUE_AHEAD_MS;
+  const dueNow = deliveryIds.filter((d) => d.notBefore.getTime() <= dueBy);
   const enqueued = await deps.outbox.enqueue(
-    deliveryIds.map((d) => d.id),
-    new Map(deliveryIds.map((d) => [d.id, d.notBefore])),
+    dueNow.map((d) => d.id),
+    new Map(dueNow.map((d) => [d.id, d.notBefore])),
   );
   const timings = { decideMs: Math.round(t1 - t0), writeMs: Math.round(t2 - t1), enqueueMs: Math.round(performance.now() - t2) };
   deps.log.info({ date, late, decided: planned.length, recorded: deliveryIds.length, ...timings }, 'sweep done');

@@ -9,6 +9,7 @@ import { quotaPairs } from '../../src/notices/plan.ts';
 import { closeFulfilled, openQuotaObligations, refreshQuotaObligationsAfterImport } from '../../src/care/obligations.ts';
 import { importRosterFile } from '../../src/roster/import.ts';
 import { memoryLogger } from '../helpers/stack.ts';
+import { DeliveryRepository } from '../../src/db/delivery-repository.ts';
 import type { Outbox } from '../../src/services/outbox.ts';
 
 const TZ = 'Asia/Shanghai';
@@ -59,7 +60,12 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
     const second = await runSweep(deps(), '2026-11-26');
     expect(second.decided).toBe(first.decided);
     expect(second.recorded).toBe(0);
-    expect(enqueued.flat()).toHaveLength(first.recorded);
+    // Decided at 08:50 for 09:00: nothing is queued yet; the relay enqueues each delivery as its time comes.
+    expect(enqueued.flat()).toHaveLength(0);
+    const deliveries = new DeliveryRepository(db.db);
+    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T00:59:00Z'))).toEqual([]);
+    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:00:00.100Z'))).toHaveLength(1);
+    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:30:00Z'))).toHaveLength(3);
   });
 
   it('29 February joiners are greeted on 28 February in common years', async () => {

@@ -99,8 +99,8 @@ export class WecomCrypto {
   }
 }
 
-// One character class then the padding: linear, and V8's compiled regex scans it several times faster
-// than a charCodeAt loop (this runs on every callback, over the whole ciphertext).
+// One character class then the padding: linear, and about a third faster than the charCodeAt loop it
+// replaced (this runs on every callback, over the whole ciphertext).
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Standard alphabet, length a multiple of 4, at most two '=' at the very end; no whitespace, no URL-safe chars. */
