@@ -3,13 +3,12 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { boot } from '../boot.ts';
-import { loadConfig } from '../config.ts';
-import { connectDatabase } from '../db/connect.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import { parseIsoDate } from '../domain/calendar.ts';
 import { UsageError } from '../errors.ts';
 import { decideNotices, runSweep } from '../notices/sweep.ts';
 import { sweepDeps } from '../../workers/sweep.ts';
+import { withDatabase } from './database.ts';
+import type { DbHandle } from '../db/connect.ts';
 
 interface Command {
   usage: string;
@@ -39,19 +38,8 @@ function period(value: string | undefined, name: string, command: string): strin
   return value;
 }
 
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof connectDatabase>>['db']) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const h = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await migrateToLatest(h.db);
-    return await fn(h.db);
-  } finally {
-    await h.close();
-  }
-}
-
 /** An organisation of the given kind by its exact name; refuses an unknown or ambiguous name with the reason. */
-async function organisationByName(db: Awaited<ReturnType<typeof connectDatabase>>['db'], kind: 'branch' | 'general_branch', name: string): Promise<string> {
+async function organisationByName(db: DbHandle['db'], kind: 'branch' | 'general_branch', name: string): Promise<string> {
   const rows = await db.selectFrom('organisations').select('id').where('kind', '=', kind).where('name', '=', name).execute();
   const label = kind === 'branch' ? '党支部' : '党总支';
   if (rows.length === 0) throw new Error(`没有名为“${name}”的${label}`);
@@ -66,7 +54,7 @@ export const CARE_COMMANDS: Record<string, Command> = {
       const o = options(args, { date: { type: 'string' }, 'dry-run': { type: 'boolean' } }, 'sweep');
       const date = isoDate(o.date, 'date', 'sweep');
       if (o['dry-run']) {
-        await withDb(async (db) => {
+        await withDatabase(async ({ db }) => {
           for (const n of await decideNotices({ db }, date, false)) {
             out(JSON.stringify({ kind: n.kind, recipient: n.recipientUserid, subject: n.subject, period: n.period, message: n.message }));
           }
@@ -88,7 +76,7 @@ export const CARE_COMMANDS: Record<string, Command> = {
       const o = options(args, { branch: { type: 'string' }, month: { type: 'string' }, note: { type: 'string' } }, 'log-birthday-activity');
       if (!o.branch) throw new UsageError('log-birthday-activity needs --branch NAME');
       const p = period(o.month, 'month', 'log-birthday-activity');
-      await withDb(async (db) => {
+      await withDatabase(async ({ db }) => {
         const branchId = await organisationByName(db, 'branch', o.branch!);
         const r = await db
           .insertInto('birthday_activities')
@@ -108,7 +96,7 @@ export const CARE_COMMANDS: Record<string, Command> = {
       if (!name) throw new UsageError('hardship-reviewed needs --general-branch NAME');
       const p = period(o.period, 'period', 'hardship-reviewed');
       if (!['05', '11'].includes(p.slice(5))) throw new UsageError('hardship-reviewed: the verification is in May or November (--period YYYY-05 or YYYY-11)');
-      await withDb(async (db) => {
+      await withDatabase(async ({ db }) => {
         const gbId = await organisationByName(db, 'general_branch', name);
         const r = await db
           .insertInto('hardship_reviews')
@@ -123,7 +111,7 @@ export const CARE_COMMANDS: Record<string, Command> = {
   'sweep-status': {
     usage: 'sweep-status                  the days swept lately and their notice counts',
     async run(_args, out) {
-      await withDb(async (db) => {
+      await withDatabase(async ({ db }) => {
         const rows = await sql<{ d: string; notices: number; late: boolean }>`select to_char(on_date, 'YYYY-MM-DD') as d, notices, late from sweep_days order by on_date desc limit 14`.execute(db);
         for (const r of rows.rows) out(`${r.d}\t${r.notices}${r.late ? '\t(late)' : ''}`);
         if (rows.rows.length === 0) out('no day swept yet');

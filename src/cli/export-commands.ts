@@ -7,13 +7,11 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { connectDatabase } from '../db/connect.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import { localDate } from '../domain/local-time.ts';
 import { UsageError } from '../errors.ts';
 import { checkExportRequest, csvChunks, exportCareChunks, jsonLineChunks, type CareExportFormat, type CareExportKind } from '../care/export.ts';
 import { OD_VIEWER } from '../care/visibility.ts';
+import { withDatabase } from './database.ts';
 
 interface Command {
   usage: string;
@@ -69,11 +67,7 @@ export const EXPORT_COMMANDS: Record<string, Command> = {
       if (problem) throw new UsageError(`export: ${problem}`);
       const format = values.format as CareExportFormat;
 
-      const config = loadConfig();
-      const h = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      try {
-        await migrateToLatest(h.db);
-        log(`database: ${h.describe}`);
+      await withDatabase(async (h, config) => {
         const today = values.today ?? localDate(new Date(), config.timezone);
         // The OD's tool: full detail (see the header comment).
         const count = { rows: 0 };
@@ -97,9 +91,7 @@ export const EXPORT_COMMANDS: Record<string, Command> = {
           await new Promise<void>((resolve, reject) => process.stdout.write('', (err) => (err ? reject(err) : resolve())));
         }
         log(`export ${what}: ${count.rows} rows (${format}${values.from ? ` from ${values.from}` : ''}${values.to ? ` to ${values.to}` : ''}, today ${today})`);
-      } finally {
-        await h.close();
-      }
+      });
     },
   },
 };

@@ -7,14 +7,12 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
-import { loadConfig } from '../config.ts';
 import { interpret, type Interpretation, type InterpretWriter } from '../conversation/interpret/interpret.ts';
 import { buildRosterIndex, type RosterIndex, type RosterIndexInput } from '../conversation/interpret/roster-index.ts';
-import { connectDatabase } from '../db/connect.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import type { Database } from '../db/schema.ts';
 import { UsageError } from '../errors.ts';
 import { findMemberByUserid } from '../roster/responsibility.ts';
+import { withDatabase } from './database.ts';
 
 interface InterpretCommand {
   usage: string;
@@ -102,10 +100,7 @@ export const INTERPRET_COMMANDS: Record<string, InterpretCommand> = {
       if (!batch && (!values.as || text.trim() === '')) throw new UsageError('interpret needs --as <userid> and "<text>" (or --batch)');
       const now = batch ? undefined : parseNow(values.now);
 
-      const config = loadConfig();
-      const db = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      try {
-        await migrateToLatest(db.db);
+      await withDatabase(async (db, config) => {
         const index = await loadRosterIndex(db.db);
         log(`interpret: ${db.describe}, ${index.size} members with a chat account, time zone ${config.timezone}`);
         const run = createMessageInterpreter(db.db, index, config.timezone);
@@ -127,9 +122,7 @@ export const INTERPRET_COMMANDS: Record<string, InterpretCommand> = {
           }
         }
         if (failed > 0) throw new Error(`${failed} line(s) could not be interpreted`);
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
 };

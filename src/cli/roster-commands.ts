@@ -3,16 +3,15 @@
 // the database only: the same config loading and migration as `migrate`, no Redis.
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, type Config } from '../config.ts';
+import type { Config } from '../config.ts';
 import { refreshQuotaObligationsAfterImport } from '../care/obligations.ts';
 import { UsageError } from '../errors.ts';
-import { connectDatabase, type DbHandle } from '../db/connect.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import { localDate } from '../domain/local-time.ts';
 import { exportRoster } from '../roster/export.ts';
 import { importRosterFile, type ImportReport } from '../roster/import.ts';
 import type { RowError } from '../roster/parse.ts';
 import { MIN_DEMO_MEMBERS, seedDemo } from '../roster/seed-demo.ts';
+import { withDatabase } from './database.ts';
 
 interface RosterCommand {
   usage: string;
@@ -30,18 +29,6 @@ async function parse<T extends ParseArgsConfig>(config: T, command: string): Pro
     return parseArgs(config);
   } catch (err) {
     throw await usageError(`${command}: ${(err as Error).message}`);
-  }
-}
-
-async function withDatabase<T>(fn: (db: DbHandle, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const db = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await migrateToLatest(db.db);
-    log(`database: ${db.describe}`);
-    return await fn(db, config);
-  } finally {
-    await db.close();
   }
 }
 
