@@ -79,6 +79,7 @@ export async function reportTrigger(
         event_id: event.id,
         period: null,
         due_on: p.dueOn,
+        opened_on: input.today,
         record_id: null,
         closed_at: null,
       })

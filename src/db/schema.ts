@@ -156,6 +156,8 @@ export interface CareObligationsTable {
   status: Generated<ObligationStatus>;
   record_id: string | null;
   created_at: Generated<Date>;
+  /** The local day it was opened (from the clock); reminders count from it. */
+  opened_on: ColumnType<string, string | undefined, string>;
   closed_at: Date | null;
 }
 

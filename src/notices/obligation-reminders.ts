@@ -42,7 +42,7 @@ export async function planObligationReminders(db: Kysely<Database>, date: IsoDat
   // to a week, with room for steps moved past holidays to the next working day.
   const rows = await sql<OpenObligation>`
     select o.id::text as id, o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
-           to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD') as created_on,
+           to_char(o.opened_on, 'YYYY-MM-DD') as created_on,
            o.owner_role, o.owner_organisation_id::text as owner_org,
            m.name as member_name, m.userid as member_userid, b.name as branch, b.id::text as branch_id,
            g.id::text as gb_id, g.parent_id::text as committee_id
