@@ -9,6 +9,13 @@ import { localChatRoutes } from './platforms/local/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { withTimeout } from './redis.ts';
 
+/** A delivery due this long and not sent counts as overdue. */
+const OVERDUE_SECONDS = 300;
+
+async function deliveryBacklog(deps: Deps) {
+  return withTimeout(deps.repos.deliveries.backlog(deps.clock(), OVERDUE_SECONDS), 2_000, 'db timeout').catch(() => undefined);
+}
+
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // Fastify's own logger type is narrower than pino's; they are the same object at run time.
   const app = Fastify({
@@ -39,12 +46,34 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // Adapters first, then routes: the order here is the architecture.
   app.get('/healthz', async () => ({ ok: true }));
+  // Ready = this process can do its work. The delivery backlog is shown beside it: deliveries for a platform
+  // no running process serves stay pending and show here as overdue (they do not make this process unready).
   app.get('/readyz', async (_req, reply) => {
-    const [dbOk, redisOk] = await Promise.all([
+    const [dbOk, redisOk, backlog] = await Promise.all([
       withTimeout(sql`select 1`.execute(deps.db.db), 2_000, 'db timeout').then(() => true, () => false),
       withTimeout(deps.redis.ping(), 2_000, 'redis timeout').then(() => true, () => false),
+      deliveryBacklog(deps),
     ]);
-    return reply.code(dbOk && redisOk ? 200 : 503).send({ database: dbOk ? 'ok' : 'unreachable', redis: redisOk ? 'ok' : 'unreachable' });
+    return reply.code(dbOk && redisOk ? 200 : 503).send({
+      database: dbOk ? 'ok' : 'unreachable',
+      redis: redisOk ? 'ok' : 'unreachable',
+      platform: deps.platform.name,
+      ...(backlog ? { deliveries: Object.fromEntries(backlog.map((b) => [b.platform, { unfinished: b.unfinished, overdue: b.overdue }])) } : {}),
+      ...(backlog ? { overduePlatforms: backlog.filter((b) => b.overdue > 0).map((b) => b.platform) } : {}),
+    });
+  });
+  // Prometheus text format: counts only, no member data.
+  app.get('/metrics', async (_req, reply) => {
+    const backlog = (await deliveryBacklog(deps)) ?? [];
+    const lines = [
+      '# HELP partycare_deliveries_unfinished Deliveries pending or being sent, by platform.',
+      '# TYPE partycare_deliveries_unfinished gauge',
+      ...backlog.map((b) => `partycare_deliveries_unfinished{platform="${b.platform}"} ${b.unfinished}`),
+      `# HELP partycare_deliveries_overdue Deliveries due for over ${OVERDUE_SECONDS} s and not sent (e.g. no process serves the platform).`,
+      '# TYPE partycare_deliveries_overdue gauge',
+      ...backlog.map((b) => `partycare_deliveries_overdue{platform="${b.platform}"} ${b.overdue}`),
+    ];
+    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });
 
   // Admin endpoints (roster import/export): bearer ADMIN_TOKEN; absent without a token. Own scope: its file

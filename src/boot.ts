@@ -1,6 +1,6 @@
 // What every process does before it serves: validate config, reach Redis and PostgreSQL (clear error and a
 // non-zero exit if not), migrate under the migrator's lock, then build the dependencies.
-import { loadConfig, type Config } from './config.ts';
+import { loadConfig, platformRefusal, type Config } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { buildDeps, type Deps } from './deps.ts';
@@ -16,6 +16,8 @@ export async function boot(opts: { needRedis?: boolean; migrate?: boolean; confi
   } catch (err) {
     throw new BootError((err as Error).message);
   }
+  const refusal = platformRefusal(config);
+  if (refusal) throw new BootError(refusal);
   const log = createLogger(config.logLevel);
   if (opts.needRedis !== false) {
     try {
@@ -43,6 +45,6 @@ export async function boot(opts: { needRedis?: boolean; migrate?: boolean; confi
       throw new BootError((err as Error).message);
     }
   }
-  log.info({ database: db.describe, redis: describeRedisUrl(config.redisUrl), platform: config.wecom ? 'wecom' : 'local' }, 'dependencies ready');
+  log.info({ database: db.describe, redis: describeRedisUrl(config.redisUrl), platform: config.platform }, 'dependencies ready');
   return buildDeps(config, { log, db });
 }

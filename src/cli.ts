@@ -68,7 +68,7 @@ export const COMMANDS: Record<string, Command> = {
       if (!userId || !text) throw new UsageError('send-test needs <userid> and <text>');
       await withDeps(async (deps) => {
         const [id] = await deps.outbox.record([{ idempotencyKey: `send-test-${randomUUID()}`, platform: deps.platform.name, recipient: userId, message: { type: 'text', content: text } }]);
-        const row = await deps.repos.deliveries.claim(id!);
+        const row = await deps.repos.deliveries.claim(id!, deps.leaseSeconds, [deps.platform.name]);
         try {
           const result = await deps.platform.sender.send(userId, { type: 'text', content: text });
           await deps.repos.deliveries.markSent(id!, result);

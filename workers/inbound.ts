@@ -12,6 +12,7 @@ import { RosterIndexCache } from '../src/conversation/roster-cache.ts';
 import { localDate, localDateKey } from '../src/domain/local-time.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
+import { LeaseHeartbeat } from '../src/db/lease.ts';
 import { findMemberByUserid } from '../src/roster/responsibility.ts';
 
 async function answer(handlers: ConversationHandler[], ctx: ConversationContext): Promise<Reply[]> {
@@ -31,6 +32,12 @@ export function createInboundProcessor(deps: Deps) {
     const { eventId } = job.data;
     const row = await repos.inbound.claim(eventId, deps.leaseSeconds);
     if (!row) return skipOrWaitForLease(job, token, await repos.inbound.heldUntil(eventId));
+    const heartbeat = new LeaseHeartbeat(
+      () => repos.inbound.renew(eventId, row.lease_token, deps.leaseSeconds),
+      deps.leaseSeconds,
+      () => log.warn({ eventId }, 'inbound lease lost to another worker while processing'),
+      (err) => log.warn({ eventId, err: { message: err.message } }, 'inbound lease renewal failed'),
+    );
     try {
       const event = row.payload as InboundEvent;
       const found = await findMemberByUserid(deps.db.db, event.userId);
@@ -49,22 +56,31 @@ export function createInboundProcessor(deps: Deps) {
           })),
           trx,
         );
-        await repos.inbound.markDone(eventId, trx);
+        // Another worker took the event over (this one stalled past its lease): its work stands, ours is undone.
+        if (!(await repos.inbound.markDone(eventId, row.lease_token, trx))) throw new LeaseLostError();
         return inserted;
       });
       await outbox.enqueue(ids);
       return `replied ${ids.length}`;
     } catch (err) {
       if (err instanceof DelayedError) throw err;
+      if (err instanceof LeaseLostError) {
+        log.warn({ eventId }, 'inbound event taken over by another worker; this attempt rolled back');
+        return 'taken over';
+      }
       const message = (err as Error).message;
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final) await repos.inbound.markFailed(eventId, message).catch(() => {});
       else await repos.inbound.release(eventId, message).catch(() => {});
       log.error({ eventId, attempt: job.attemptsMade + 1, final, err: { message } }, 'inbound event processing failed');
       throw err;
+    } finally {
+      heartbeat.stop();
     }
   };
 }
+
+class LeaseLostError extends Error {}
 
 export function startInboundWorker(deps: Deps, concurrency = 8): Worker<InboundJob> {
   const worker = new Worker<InboundJob>(QUEUE.inbound, createInboundProcessor(deps), {

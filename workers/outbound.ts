@@ -1,21 +1,46 @@
 // The outbound queue: one job per delivery. Exactly-once is the deliveries row's job: a job claims the row,
-// and a row already sent (or being sent by another worker) is skipped, however often the job runs.
+// and a row already sent (or being sent by another worker) is skipped, however often the job runs. The gap
+// between sending and recording the send (a crash there) is closed by the platform's own duplicate check:
+// WeCom drops an identical request within the interval, and the request of a delivery is the same bytes on
+// every attempt. A process claims only deliveries of the platforms it can send.
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
 import { PlatformSendError } from '../src/errors.ts';
 import { QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
 import type { OutboundMessage } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
+import { LeaseHeartbeat } from '../src/db/lease.ts';
+import type { DeliveryRow } from '../src/db/schema.ts';
 import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
+
+/** WeCom's default interval; far longer than a lease plus every retry backoff, so a re-send falls inside it. */
+export const DUPLICATE_CHECK_SECONDS = 1_800;
 
 export function createOutboundProcessor(deps: Deps) {
   const { repos, log } = deps;
   const sender = deps.platform.sender;
+  const served = [sender.platform];
 
-  return async function processOutbound(job: Job<OutboundJob>, token?: string): Promise<string> {
+  async function processOutbound(job: Job<OutboundJob>, token?: string): Promise<string> {
     const { deliveryId } = job.data;
-    const row = await repos.deliveries.claim(deliveryId, deps.leaseSeconds);
+    const row = await repos.deliveries.claim(deliveryId, deps.leaseSeconds, served);
+    // Not ours to send (another platform: the relay of a process that serves it enqueues it), finished, or
+    // held by another worker.
     if (!row) return skipOrWaitForLease(job, token, await repos.deliveries.heldUntil(deliveryId));
+    const heartbeat = new LeaseHeartbeat(
+      () => repos.deliveries.renew(deliveryId, row.lease_token, deps.leaseSeconds),
+      deps.leaseSeconds,
+      () => log.warn({ deliveryId }, 'delivery lease lost to another worker while sending'),
+      (err) => log.warn({ deliveryId, err: { message: err.message } }, 'delivery lease renewal failed'),
+    );
+    try {
+      return await sendClaimed(job, token, row, deliveryId);
+    } finally {
+      heartbeat.stop();
+    }
+  }
+
+  async function sendClaimed(job: Job<OutboundJob>, token: string | undefined, row: DeliveryRow, deliveryId: string): Promise<string> {
 
     const waitWithoutAttempt = async (ms: number, reason: string, scheduled = false): Promise<never> => {
       await repos.deliveries.release(deliveryId, scheduled ? undefined : { code: 'rate_limited', message: reason }, true);
@@ -39,7 +64,10 @@ export function createOutboundProcessor(deps: Deps) {
     }
 
     try {
-      const result = await sender.send(row.recipient, row.message as OutboundMessage);
+      // A twin (the same message to the same person moments ago, a legitimate second reply) would make the
+      // platform drop this one as a duplicate: send it without the check.
+      const twin = await repos.deliveries.hasTwinSince(row, new Date(deps.clock().getTime() - DUPLICATE_CHECK_SECONDS * 1_000));
+      const result = await sender.send(row.recipient, row.message as OutboundMessage, twin ? {} : { duplicateCheckSeconds: DUPLICATE_CHECK_SECONDS });
       await repos.deliveries.markSent(deliveryId, result);
       return 'sent';
     } catch (err) {
@@ -59,7 +87,9 @@ export function createOutboundProcessor(deps: Deps) {
       log.warn({ deliveryId, code, attempt: job.attemptsMade + 1 }, 'delivery attempt failed, will retry');
       throw e;
     }
-  };
+  }
+
+  return processOutbound;
 }
 
 export function startOutboundWorker(deps: Deps, concurrency = 16): Worker<OutboundJob> {

@@ -3,6 +3,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
 import type { Database, DeliveryRow } from './schema.ts';
+import { claimLease, DELIVERY_LEASE, leaseHeldUntil, renewLease } from './lease.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -46,20 +47,33 @@ export class DeliveryRepository {
     return rows.map((r) => r.id);
   }
 
-  async claim(id: string, leaseSeconds = 120): Promise<DeliveryRow | undefined> {
-    return this.db
-      .updateTable('deliveries')
-      .set({
-        status: 'sending',
-        attempts: sql`attempts + 1`,
-        locked_until: sql`now() + make_interval(secs => ${leaseSeconds})`,
-      })
-      .where('id', '=', id)
-      .where((eb) =>
-        eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', sql<Date>`now()`)])]),
-      )
-      .returningAll()
+  /** Takes the delivery for sending, if it is for one of `platforms` (a process sends only what it can). */
+  async claim(id: string, leaseSeconds: number, platforms: readonly PlatformName[]): Promise<(DeliveryRow & { lease_token: string }) | undefined> {
+    return claimLease<DeliveryRow>(this.db, DELIVERY_LEASE, id, leaseSeconds, sql`platform = any(${[...platforms]}::text[])`);
+  }
+
+  /** Extends the sender's lease while a send is in flight. */
+  async renew(id: string, token: string, leaseSeconds: number): Promise<boolean> {
+    return renewLease(this.db, DELIVERY_LEASE, id, token, leaseSeconds);
+  }
+
+  /**
+   * Another delivery with the very same message to the same person, sent or being sent since `since`. WeCom's
+   * duplicate check would drop this one as a re-send of that one, so it must go without the check.
+   */
+  async hasTwinSince(row: Pick<DeliveryRow, 'id' | 'platform' | 'recipient' | 'message'>, since: Date): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('recipient', '=', row.recipient)
+      .where('platform', '=', row.platform)
+      .where('id', '<>', row.id)
+      .where('status', 'in', ['sent', 'sending'])
+      .where(sql<boolean>`coalesce(sent_at, created_at) >= ${since}`)
+      .where(sql<boolean>`message = ${JSON.stringify(row.message)}::jsonb`)
+      .limit(1)
       .executeTakeFirst();
+    return r !== undefined;
   }
 
   async markSent(id: string, result: { platformMsgId?: string | undefined; responseCode?: string | undefined }): Promise<void> {
@@ -68,6 +82,7 @@ export class DeliveryRepository {
       .set({
         status: 'sent',
         locked_until: null,
+        lease_token: null,
         sent_at: sql`now()`,
         platform_msgid: result.platformMsgId ?? null,
         response_code: result.responseCode ?? null,
@@ -85,6 +100,7 @@ export class DeliveryRepository {
       .set({
         status: 'pending',
         locked_until: null,
+        lease_token: null,
         attempts: refundAttempt ? sql`greatest(attempts - 1, 0)` : sql`attempts`,
         error_code: error?.code ?? null,
         error: error?.message.slice(0, 1000) ?? null,
@@ -97,7 +113,7 @@ export class DeliveryRepository {
   async markFailed(id: string, error: { code?: string; message: string }): Promise<void> {
     await this.db
       .updateTable('deliveries')
-      .set({ status: 'failed', locked_until: null, error_code: error.code ?? null, error: error.message.slice(0, 1000) })
+      .set({ status: 'failed', locked_until: null, lease_token: null, error_code: error.code ?? null, error: error.message.slice(0, 1000) })
       .where('id', '=', id)
       .where('status', 'in', ['pending', 'sending'])
       .execute();
@@ -107,10 +123,11 @@ export class DeliveryRepository {
    * Deliveries to (re-)enqueue: pending for longer than the grace and due (a scheduled push whose hour has
    * not come stays in the table until it does), or leased by a worker that died.
    */
-  async findUnfinished(limit: number, graceSeconds: number, now: Date = new Date()): Promise<string[]> {
+  async findUnfinished(limit: number, graceSeconds: number, now: Date, platforms: readonly PlatformName[]): Promise<string[]> {
     const rows = await this.db
       .selectFrom('deliveries')
       .select('id')
+      .where('platform', 'in', [...platforms])
       .where((eb) =>
         eb.or([
           eb.and([
@@ -127,18 +144,26 @@ export class DeliveryRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Unfinished deliveries per platform: how many, and how many are overdue — due for `overdueSeconds` and
+   * still not sent, as when no running process serves their platform.
+   */
+  async backlog(now: Date, overdueSeconds: number): Promise<Array<{ platform: string; unfinished: number; overdue: number }>> {
+    const r = await sql<{ platform: string; unfinished: string; overdue: string }>`
+      select platform, count(*)::text as unfinished,
+             count(*) filter (where coalesce(not_before, created_at) < ${now}::timestamptz - make_interval(secs => ${overdueSeconds})
+                                and created_at < now() - make_interval(secs => ${overdueSeconds}))::text as overdue
+        from deliveries where status in ('pending', 'sending')
+       group by platform order by platform`.execute(this.db);
+    return r.rows.map((x) => ({ platform: x.platform, unfinished: Number(x.unfinished), overdue: Number(x.overdue) }));
+  }
+
   async get(id: string): Promise<DeliveryRow | undefined> {
     return this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   /** When another worker holds the row: the end of its lease (undefined when the row is finished or free). */
   async heldUntil(id: string): Promise<Date | undefined> {
-    const row = await this.db
-      .selectFrom('deliveries')
-      .select('locked_until')
-      .where('id', '=', id)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    return row?.locked_until ?? undefined;
+    return leaseHeldUntil(this.db, DELIVERY_LEASE, id);
   }
 }

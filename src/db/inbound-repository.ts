@@ -1,6 +1,7 @@
 // Inbound events: the durable record of every callback we acknowledged (RELIABILITY.md "Nothing a user sent is lost").
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, InboundEventRow } from './schema.ts';
+import { claimLease, INBOUND_LEASE, leaseHeldUntil, renewLease } from './lease.ts';
 
 export interface NewInboundEvent {
   platform: string;
@@ -42,35 +43,34 @@ export class InboundRepository {
   }
 
   /** Takes the event for processing with a lease; undefined if it is done, failed, or leased by another worker. */
-  async claim(id: string, leaseSeconds = 120): Promise<InboundEventRow | undefined> {
-    return this.db
-      .updateTable('inbound_events')
-      .set({
-        status: 'processing',
-        attempts: sql`attempts + 1`,
-        locked_until: sql`now() + make_interval(secs => ${leaseSeconds})`,
-      })
-      .where('id', '=', id)
-      .where((eb) =>
-        eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'processing'), eb('locked_until', '<', sql<Date>`now()`)])]),
-      )
-      .returningAll()
-      .executeTakeFirst();
+  async claim(id: string, leaseSeconds: number): Promise<(InboundEventRow & { lease_token: string }) | undefined> {
+    return claimLease<InboundEventRow>(this.db, INBOUND_LEASE, id, leaseSeconds);
   }
 
-  async markDone(id: string, db: Db = this.db): Promise<void> {
-    await db
+  async renew(id: string, token: string, leaseSeconds: number): Promise<boolean> {
+    return renewLease(this.db, INBOUND_LEASE, id, token, leaseSeconds);
+  }
+
+  /**
+   * Marks the event done in the transaction that recorded its effects — only while this worker still holds
+   * it: false when the lease was lost to another worker, and the caller rolls its work back.
+   */
+  async markDone(id: string, token: string, db: Db = this.db): Promise<boolean> {
+    const r = await db
       .updateTable('inbound_events')
-      .set({ status: 'done', locked_until: null, processed_at: sql`now()`, last_error: null })
+      .set({ status: 'done', locked_until: null, lease_token: null, processed_at: sql`now()`, last_error: null })
       .where('id', '=', id)
-      .execute();
+      .where('status', '=', 'processing')
+      .where('lease_token', '=', token)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Gives the event back for a later attempt. */
   async release(id: string, error: string): Promise<void> {
     await this.db
       .updateTable('inbound_events')
-      .set({ status: 'pending', locked_until: null, last_error: error.slice(0, 1000) })
+      .set({ status: 'pending', locked_until: null, lease_token: null, last_error: error.slice(0, 1000) })
       .where('id', '=', id)
       .where('status', '=', 'processing')
       .execute();
@@ -79,7 +79,7 @@ export class InboundRepository {
   async markFailed(id: string, error: string): Promise<void> {
     await this.db
       .updateTable('inbound_events')
-      .set({ status: 'failed', locked_until: null, last_error: error.slice(0, 1000), processed_at: sql`now()` })
+      .set({ status: 'failed', locked_until: null, lease_token: null, last_error: error.slice(0, 1000), processed_at: sql`now()` })
       .where('id', '=', id)
       .where('status', 'in', ['pending', 'processing'])
       .execute();
@@ -108,12 +108,6 @@ export class InboundRepository {
 
   /** When another worker holds the row: the end of its lease (undefined when the row is finished or free). */
   async heldUntil(id: string): Promise<Date | undefined> {
-    const row = await this.db
-      .selectFrom('inbound_events')
-      .select('locked_until')
-      .where('id', '=', id)
-      .where('status', '=', 'processing')
-      .executeTakeFirst();
-    return row?.locked_until ?? undefined;
+    return leaseHeldUntil(this.db, INBOUND_LEASE, id);
   }
 }

@@ -19,6 +19,8 @@ export interface InboundEventsTable {
   last_error: string | null;
   received_at: Generated<Date>;
   processed_at: Date | null;
+  /** Who holds the lease (a random token per claim); null when nobody does. */
+  lease_token: Generated<string | null>;
 }
 
 export interface DeliveriesTable {
@@ -40,6 +42,8 @@ export interface DeliveriesTable {
   not_before: Generated<Date | null>;
   /** An automatic push (notice) rather than a reply: subject to quiet hours. */
   push: Generated<boolean>;
+  /** Who holds the lease (a random token per claim); null when nobody does. */
+  lease_token: Generated<string | null>;
 }
 
 export interface SettingsTable {

@@ -37,8 +37,17 @@ export interface SendResult {
   responseCode?: string;
 }
 
+export interface SendOptions {
+  /**
+   * Ask the platform to drop an identical request within this many seconds (WeCom's enable_duplicate_check):
+   * a re-send after a crash between sending and recording is then not delivered twice. Platforms without
+   * such a check ignore it.
+   */
+  duplicateCheckSeconds?: number;
+}
+
 /** Sends one message to one user. Throws a PlatformSendError (see errors.ts) on failure. */
 export interface MessageSender {
   readonly platform: PlatformName;
-  send(userId: string, message: OutboundMessage): Promise<SendResult>;
+  send(userId: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
 }

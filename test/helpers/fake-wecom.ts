@@ -20,6 +20,10 @@ export interface FakeWecomFault {
   nonJson?: boolean;
   /** Destroy the connection without a response. */
   reset?: boolean;
+  /** Handle the call (a message is delivered), then destroy the connection before answering: the caller cannot know. */
+  handleThenReset?: boolean;
+  /** Handle the call (a message is delivered), then answer only after this long: a caller killed meanwhile never knows. */
+  handleThenHangMs?: number;
   /** Reply HTTP 200 with exactly this JSON (e.g. a partial success carrying `invaliduser`). */
   respond?: Record<string, unknown>;
   /** How many upcoming calls of the path get this fault. Default 1. */
@@ -51,6 +55,8 @@ export interface FakeWecom {
   readonly tokenCalls: number;
   readonly menus: any[];
   readonly updatedCards: any[];
+  /** message/send requests dropped by the duplicate check (§3.2): accepted, not delivered. */
+  readonly duplicatesDropped: any[];
   inject(path: FakeWecomPath, fault: FakeWecomFault): void;
   /** Every token issued so far now answers 42001, as when WeCom expires a token early. */
   expireTokens(): void;
@@ -81,6 +87,7 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
   const sent: SentMessage[] = [];
   const menus: any[] = [];
   const updatedCards: any[] = [];
+  const duplicatesDropped: any[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const sentWaiters = new Set<() => void>();
@@ -106,7 +113,10 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
 
   const agentMatches = (agentid: unknown): boolean => typeof agentid === 'number' && String(agentid) === opts.agentId;
 
-  const handlers: Record<FakeWecomPath, (url: URL, body: Json | undefined, method: string) => Json> = {
+  // §3.2 enable_duplicate_check: an identical request JSON within the interval is accepted but not delivered.
+  const recentRequests = new Map<string, number>(); // raw body → when it was delivered (ms)
+
+  const handlers: Record<FakeWecomPath, (url: URL, body: Json | undefined, method: string, raw: string) => Json> = {
     gettoken(url) {
       if (url.searchParams.get('corpid') !== opts.corpId) return fail(40013, 'invalid corpid');
       if (url.searchParams.get('corpsecret') !== opts.secret) return fail(40001, 'invalid secret');
@@ -115,7 +125,7 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
       return ok({ access_token: token, expires_in: tokenTtlMs / 1000 });
     },
 
-    'message/send'(url, body, method) {
+    'message/send'(url, body, method, raw) {
       const tokenError = checkToken(url);
       if (tokenError) return tokenError;
       if (method !== 'POST' || body === undefined) return fail(40058, 'invalid parameter (POST a JSON body)');
@@ -134,6 +144,15 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
         invaliduser = invalid.map((u) => u.toLowerCase()).join('|');
       }
 
+      if (body.enable_duplicate_check === 1) {
+        const interval = (typeof body.duplicate_check_interval === 'number' ? body.duplicate_check_interval : 1800) * 1000;
+        const at = recentRequests.get(raw);
+        if (at !== undefined && Date.now() - at < interval) {
+          duplicatesDropped.push(body);
+          return ok({ invaliduser: '' });
+        }
+        recentRequests.set(raw, Date.now());
+      }
       const extra: Json = { invaliduser, msgid: `fake-msg-${++msgSeq}-${randomBytes(6).toString('hex')}` };
       if (body.msgtype === 'template_card' && INTERACTIVE_CARDS.has(body.template_card.card_type)) {
         const responseCode = randomBytes(24).toString('base64url');
@@ -223,7 +242,22 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
         return respond(res, 200, fail(40058, 'invalid parameter (body is not JSON)'));
       }
     }
-    respond(res, 200, handler(url, body, req.method ?? 'GET'));
+    const answer = handler(url, body, req.method ?? 'GET', raw);
+    if (fault?.handleThenReset) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.handleThenHangMs) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, fault.handleThenHangMs);
+        timers.add(timer);
+      });
+      if (res.destroyed) return;
+    }
+    respond(res, 200, answer);
   };
 
   const server = createServer((req, res) => {
@@ -243,6 +277,7 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     sent,
     menus,
     updatedCards,
+    duplicatesDropped,
     get tokenCalls() {
       return tokenCalls;
     },

@@ -37,7 +37,7 @@ describe('process boot and shutdown', () => {
   });
 
   it('PostgreSQL down at boot: clear error, exit non-zero, no password in the message', async () => {
-    const p = run([], { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: `postgres://u:hunter2@127.0.0.1:${await freePort()}/x` });
+    const p = run([], { REDIS_URL: TEST_REDIS_URL, PLATFORM: 'local', DATABASE_URL: `postgres://u:hunter2@127.0.0.1:${await freePort()}/x` });
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/PostgreSQL at postgres:\/\/127\.0\.0\.1:\d+\/x is unreachable/);
     expect(p.output()).not.toContain('hunter2');

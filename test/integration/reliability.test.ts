@@ -41,7 +41,7 @@ describe('Redis is the transport, PostgreSQL the record', () => {
     expect(row.status).toBe('pending');
     const ready = await fetch(`${stack.baseUrl}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ database: 'ok', redis: 'unreachable' });
+    expect(await ready.json()).toMatchObject({ database: 'ok', redis: 'unreachable' });
 
     // Redis comes back empty (it kept nothing): the relay enqueues what PostgreSQL holds.
     await redis.start();
@@ -127,7 +127,7 @@ describe('exactly once on the way out', () => {
   it('a delivery held by a worker that died is handed out again when its lease expires', async () => {
     stack = await startStack({ wecom: true });
     const [id] = await stack.deps.outbox.record([{ idempotencyKey: 'died-1', platform: 'wecom', recipient: 'orphan', message: { type: 'text', content: '提醒' } }]);
-    await stack.deps.repos.deliveries.claim(id!);
+    await stack.deps.repos.deliveries.claim(id!, 120, ['wecom']);
     await stack.deps.db.db.updateTable('deliveries').set({ locked_until: new Date(Date.now() - 1_000) }).where('id', '=', id!).execute();
     const n = await relayOnce(stack.deps, { graceSeconds: 0 });
     expect(n.outbound).toBe(1);

@@ -63,9 +63,9 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
     // Decided at 08:50 for 09:00: nothing is queued yet; the relay enqueues each delivery as its time comes.
     expect(enqueued.flat()).toHaveLength(0);
     const deliveries = new DeliveryRepository(db.db);
-    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T00:59:00Z'))).toEqual([]);
-    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:00:00.100Z'))).toHaveLength(1);
-    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:30:00Z'))).toHaveLength(3);
+    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T00:59:00Z'), ['wecom'])).toEqual([]);
+    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:00:00.100Z'), ['wecom'])).toHaveLength(1);
+    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:30:00Z'), ['wecom'])).toHaveLength(3);
   });
 
   it('29 February joiners are greeted on 28 February in common years', async () => {

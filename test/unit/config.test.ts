@@ -13,7 +13,7 @@ const WECOM_ENV = {
 describe('config', () => {
   it('defaults: embedded database, local Redis, local mode', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ databaseUrl: undefined, redisUrl: 'redis://127.0.0.1:6379', host: '0.0.0.0', port: 3000, timezone: 'Asia/Shanghai', logLevel: 'info', wecom: undefined, adminToken: undefined });
+    expect(c).toMatchObject({ databaseUrl: undefined, redisUrl: 'redis://127.0.0.1:6379', host: '127.0.0.1', port: 3000, timezone: 'Asia/Shanghai', logLevel: 'info', wecom: undefined, adminToken: undefined });
   });
 
   it('WeCom configured in full, API base defaulting to qyapi', () => {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
+import { isLoopbackHost } from '../../config.ts';
 import type { InboundEvent } from '../types.ts';
 import { APP_MENU } from '../../conversation/menu-keys.ts';
 import { ROLE_LABELS, type RoleCode } from '../../domain/roster.ts';
@@ -23,7 +24,28 @@ interface PostBody {
   taskId?: unknown;
 }
 
+/** The host name of a Host header or an Origin URL, without port or brackets; undefined if unparseable. */
+function hostnameOf(value: string, isUrl: boolean): string | undefined {
+  try {
+    return new URL(isUrl ? value : `http://${value}`).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  // Whoever reaches the web chat can act as any member. It listens on loopback by default; a Host (or an
+  // Origin) naming some other site is a DNS-rebinding page or a stray proxy, and is refused.
+  const allowed = (name: string | undefined) => name !== undefined && (isLoopbackHost(name) || deps.config.localAllowedHosts.includes(name));
+  app.addHook('onRequest', async (req) => {
+    const host = req.headers.host;
+    const origin = req.headers.origin;
+    if (typeof host !== 'string' || !allowed(hostnameOf(host, false)) || (typeof origin === 'string' && !allowed(hostnameOf(origin, true)))) {
+      req.log.warn({ host: typeof host === 'string' ? host.slice(0, 100) : undefined }, 'local web chat: foreign Host or Origin refused');
+      throw new BadRequestError('foreign_host', '本地网页聊天只接受本机访问（Host 不在允许范围内）', 403);
+    }
+  });
+
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
 
   app.get('/local/menu', async () => APP_MENU);

@@ -4,7 +4,7 @@
 // nor raw transport errors ever reach a message: only the API path does.
 
 import { ConfigError, PlatformSendError, type SendFailureKind } from '../../errors.ts';
-import type { MessageSender, OutboundMessage, SendResult } from '../types.ts';
+import type { MessageSender, OutboundMessage, SendOptions, SendResult } from '../types.ts';
 import { classifyWecomError, describeWecomErrcode, rateLimitDelayMs } from './errors.ts';
 import type { WecomTokenCache } from './token-cache.ts';
 
@@ -30,6 +30,8 @@ export interface UpdateTemplateCardRequest {
 export interface WecomMenu {
   button: Array<Record<string, unknown>>;
 }
+
+export const MAX_DUPLICATE_CHECK_SECONDS = 4 * 3_600;
 
 interface CallOptions {
   method: 'GET' | 'POST';
@@ -57,14 +59,23 @@ export class WecomClient implements MessageSender {
   }
 
   /** message/send to one member (§3.2, §3.3). */
-  async send(userId: string, message: OutboundMessage): Promise<SendResult> {
+  async send(userId: string, message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
     if (message.type === 'card_update') {
       await this.updateTemplateCard({ userIds: [userId], responseCode: message.responseCode, replaceName: message.replaceName });
       return {};
     }
     const reply = await this.call('message/send', {
       method: 'POST',
-      body: { touser: userId, agentid: this.agentId, ...messageBody(message) },
+      // The same delivery always yields the same bytes (key order included), so WeCom's duplicate check
+      // recognises a re-send after a crash; it covers 4 hours at most (§3.2).
+      body: {
+        touser: userId,
+        agentid: this.agentId,
+        ...messageBody(message),
+        ...(options.duplicateCheckSeconds
+          ? { enable_duplicate_check: 1, duplicate_check_interval: Math.min(MAX_DUPLICATE_CHECK_SECONDS, Math.ceil(options.duplicateCheckSeconds)) }
+          : {}),
+      },
     });
     // Partial failure is still errcode 0 (§3.2); we only ever send to one user, so any invalid
     // user means this message reached nobody.

@@ -1,0 +1,82 @@
+// The one lease protocol of the durable tables (inbound_events, deliveries). A worker claims a row for a
+// while and renews the claim while it works; a row whose lease lapsed belongs to whoever claims it next, so a
+// dead worker's rows are taken over within one lease. Times are the database's: every process on the
+// database agrees on one clock, whatever the hosts' clocks say.
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from './schema.ts';
+
+export interface LeasedTable {
+  table: 'inbound_events' | 'deliveries';
+  /** The status of a row being worked on. */
+  working: 'processing' | 'sending';
+}
+
+export const INBOUND_LEASE: LeasedTable = { table: 'inbound_events', working: 'processing' };
+export const DELIVERY_LEASE: LeasedTable = { table: 'deliveries', working: 'sending' };
+
+/** Takes a pending row, or one whose lease lapsed, for `leaseSeconds`; undefined when it is not free. */
+export async function claimLease<Row>(
+  db: Kysely<Database>,
+  t: LeasedTable,
+  id: string,
+  leaseSeconds: number,
+  alsoWhere: RawBuilder<unknown> = sql`true`,
+): Promise<(Row & { lease_token: string }) | undefined> {
+  const token = randomUUID();
+  const r = await sql<Row & { lease_token: string }>`
+    update ${sql.table(t.table)}
+       set status = ${t.working}, attempts = attempts + 1, lease_token = ${token},
+           locked_until = now() + make_interval(secs => ${leaseSeconds})
+     where id = ${id}::bigint
+       and (status = 'pending' or (status = ${t.working} and locked_until < now()))
+       and ${alsoWhere}
+     returning *`.execute(db);
+  return r.rows[0];
+}
+
+/** Extends the holder's lease; false when the row is no longer theirs (finished, or taken over). */
+export async function renewLease(db: Kysely<Database>, t: LeasedTable, id: string, token: string, leaseSeconds: number): Promise<boolean> {
+  const r = await sql`
+    update ${sql.table(t.table)} set locked_until = now() + make_interval(secs => ${leaseSeconds})
+     where id = ${id}::bigint and status = ${t.working} and lease_token = ${token}`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}
+
+/** When another worker holds the row: the end of its lease (undefined when the row is finished or free). */
+export async function leaseHeldUntil(db: Kysely<Database>, t: LeasedTable, id: string): Promise<Date | undefined> {
+  const r = await sql<{ locked_until: Date | null }>`
+    select locked_until from ${sql.table(t.table)} where id = ${id}::bigint and status = ${t.working}`.execute(db);
+  return r.rows[0]?.locked_until ?? undefined;
+}
+
+/**
+ * Renews a lease every third of its length while work goes on. A renewal that fails (database away) is
+ * retried at the next beat; one that finds the row taken over reports it once.
+ */
+export class LeaseHeartbeat {
+  private readonly timer: NodeJS.Timeout;
+  private beating: Promise<unknown> | undefined;
+
+  constructor(renew: () => Promise<boolean>, leaseSeconds: number, onLost: () => void, onError: (err: Error) => void) {
+    let lost = false;
+    this.timer = setInterval(() => {
+      if (this.beating || lost) return;
+      this.beating = renew()
+        .then((held) => {
+          if (!held) {
+            lost = true;
+            onLost();
+          }
+        }, onError)
+        .finally(() => {
+          this.beating = undefined;
+        });
+    }, Math.max(200, (leaseSeconds * 1_000) / 3));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
