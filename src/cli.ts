@@ -12,6 +12,7 @@ import { ROSTER_COMMANDS } from './cli/roster-commands.ts';
 import { INTERPRET_COMMANDS } from './cli/interpret-command.ts';
 import { CARE_COMMANDS } from './cli/care-commands.ts';
 import { EXPORT_COMMANDS } from './cli/export-commands.ts';
+import { INBOUND_COMMANDS } from './cli/inbound-commands.ts';
 
 export { UsageError };
 
@@ -85,6 +86,7 @@ export const COMMANDS: Record<string, Command> = {
   ...INTERPRET_COMMANDS,
   ...CARE_COMMANDS,
   ...EXPORT_COMMANDS,
+  ...INBOUND_COMMANDS,
 };
 
 export function usage(): string {

@@ -1,9 +1,11 @@
 // The sweep queue: a BullMQ job scheduler fires the daily sweep at 08:50 in APP_TIMEZONE; every worker start
-// also queues a catch-up, so days missed while the service was down are swept when it comes back.
+// also queues a catch-up, so days missed while the service was down are swept when it comes back. The same
+// job then purges inbound text past its retention.
 import { Worker, type Queue } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
 import { DAILY_SWEEP_SCHEDULER, QUEUE } from '../src/jobs/queues.ts';
 import { runDueSweeps, SWEEP_AT, type SweepDeps } from '../src/notices/sweep.ts';
+import { purgeInboundText } from '../src/ingest/retention.ts';
 
 export function sweepDeps(deps: Deps): SweepDeps {
   return { db: deps.db.db, outbox: deps.outbox, log: deps.log, timezone: deps.config.timezone, platform: deps.platform.name, clock: deps.clock };
@@ -19,16 +21,29 @@ export async function upsertDailySweep(queue: Queue, timezone: string): Promise<
   );
 }
 
+/** The daily job: the due sweeps, then the inbound-text purge. Returns a one-line summary for the job's result. */
+export async function runDailyJob(deps: Deps): Promise<string> {
+  const results = await runDueSweeps(sweepDeps(deps));
+  const swept = results.map((r) => `${r.date}${r.late ? ' (late)' : ''}: ${r.recorded}`).join(', ') || 'nothing due';
+  try {
+    const purge = await purgeInboundText({ db: deps.db.db, inbound: deps.repos.inbound, clock: deps.clock });
+    deps.log.info({ purged: purge.purged, retentionDays: purge.retentionDays, before: purge.before.toISOString() }, 'inbound text purged past retention');
+    return `${swept}; inbound text purged: ${purge.purged}`;
+  } catch (err) {
+    // The notices are out: a purge that failed (a bad setting, the database away) is retried tomorrow,
+    // never a reason to run the sweep job again.
+    deps.log.error({ err: { message: (err as Error).message } }, 'inbound text purge failed');
+    return `${swept}; inbound text purge failed`;
+  }
+}
+
 export async function startSweepWorker(deps: Deps): Promise<Worker> {
   await upsertDailySweep(deps.queues.sweep, deps.config.timezone);
   // The same id while one is waiting: several workers booting at once queue one catch-up.
   await deps.queues.sweep.add('catch-up', {}, { jobId: 'catch-up', removeOnComplete: true, removeOnFail: true });
   const worker = new Worker(
     QUEUE.sweep,
-    async () => {
-      const results = await runDueSweeps(sweepDeps(deps));
-      return results.map((r) => `${r.date}${r.late ? ' (late)' : ''}: ${r.recorded}`).join(', ') || 'nothing due';
-    },
+    async () => runDailyJob(deps),
     { connection: deps.workerConnection(), prefix: deps.queuePrefix, concurrency: 1, lockDuration: 120_000 },
   );
   worker.on('error', (err) => deps.log.warn({ err: { message: err.message } }, 'sweep worker error'));

@@ -102,6 +102,35 @@ export class InboundRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Blanks the raw text of up to `limit` finished events received before `before` (the retention purge):
+   * the row stays — dedupe key, kind, user, status — only what the member typed goes. One statement, its
+   * own short transaction; rows a worker holds are skipped (they are not finished anyway). Returns how many.
+   */
+  async purgeText(before: Date, limit: number): Promise<number> {
+    // The predicate repeats the partial index inbound_events_text_kept's, so the index serves it.
+    const r = await sql<{ id: string }>`
+      with doomed as (
+        select id from inbound_events
+         where payload->>'text' <> '' and received_at < ${before} and status in ('done', 'failed')
+         order by received_at, id
+         limit ${limit}
+         for update skip locked
+      )
+      update inbound_events e set payload = jsonb_set(e.payload, '{text}', '""')
+        from doomed where e.id = doomed.id
+      returning e.id`.execute(this.db);
+    return r.rows.length;
+  }
+
+  /** How many finished events received before `before` still keep their text (what a purge would blank). */
+  async countTextKept(before: Date): Promise<number> {
+    const r = await sql<{ n: string }>`
+      select count(*)::text as n from inbound_events
+       where payload->>'text' <> '' and received_at < ${before} and status in ('done', 'failed')`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
   async get(id: string): Promise<InboundEventRow | undefined> {
     return this.db.selectFrom('inbound_events').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toInboundEvent } from '../../src/platforms/wecom/inbound.ts';
+import { FieldTooLongError, toInboundEvent } from '../../src/platforms/wecom/inbound.ts';
 import { parseMessage } from '../../src/platforms/wecom/xml.ts';
 import { eventXml, textMessageXml } from '../helpers/wecom-signer.ts';
 
@@ -37,5 +37,30 @@ describe('WeCom message → InboundEvent', () => {
     expect(map('<xml><FromUserName>u</FromUserName><MsgType>hologram</MsgType><MsgId>1</MsgId></xml>').event).toEqual({ kind: 'other', userId: 'u', msgType: 'hologram', createTime: 0 });
     expect(() => map('<xml><FromUserName>u</FromUserName></xml>')).toThrow('MsgType');
     expect(() => map('<xml><MsgType>text</MsgType></xml>')).toThrow();
+  });
+
+  it('refuses a field longer than WeCom ever sends, naming it (issue 8 point 5)', () => {
+    const text = (o: { from?: string; msgId?: string; content?: string }) =>
+      textMessageXml({ from: o.from ?? 'u', content: o.content ?? 'x', msgId: o.msgId ?? '1', createTime: 1, corpId: 'ww', agentId: '1' });
+    const fieldOf = (xml: string) => {
+      try {
+        map(xml);
+        return undefined;
+      } catch (err) {
+        expect(err).toBeInstanceOf(FieldTooLongError);
+        return (err as FieldTooLongError).field;
+      }
+    };
+    expect(fieldOf(text({ msgId: '9'.repeat(3000) }))).toBe('MsgId');
+    expect(fieldOf(text({ from: 'u'.repeat(65) }))).toBe('FromUserName');
+    expect(fieldOf(text({ from: 'u'.repeat(64), msgId: 'CAIQg/PKxgYY2sC9tpuAgAMg9/zKaw==' }))).toBeUndefined();
+    // Content is counted in UTF-8 bytes: 2,730 CJK characters (8,190 bytes) pass, 2,731 do not.
+    expect(fieldOf(text({ content: '党'.repeat(2730) }))).toBeUndefined();
+    expect(fieldOf(text({ content: '党'.repeat(2731) }))).toBe('Content');
+    expect(fieldOf(eventXml({ from: 'u', event: 'click', eventKey: 'k'.repeat(1025), createTime: 1 }))).toBe('EventKey');
+    expect(fieldOf(eventXml({ from: 'u', event: 'template_card_event', eventKey: 'done', createTime: 1, TaskId: 't'.repeat(129) }))).toBe('TaskId');
+    expect(
+      fieldOf(eventXml({ from: 'u', event: 'template_card_event', eventKey: 'done', createTime: 1, TaskId: 't', SelectedItems: { SelectedItem: [{ QuestionKey: 'q', OptionIds: { OptionId: 'o'.repeat(129) } }] } })),
+    ).toBe('OptionId');
   });
 });

@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.ts';
 import { AppError, BadRequestError } from '../../errors.ts';
 import { checkTimestamp, verifySignature } from './signature.ts';
 import { parseEnvelope, parseMessage } from './xml.ts';
-import { toInboundEvent } from './inbound.ts';
+import { FieldTooLongError, toInboundEvent } from './inbound.ts';
 
 export const CALLBACK_BODY_LIMIT = 64 * 1024;
 
@@ -36,7 +36,8 @@ export async function wecomCallbackRoutes(app: FastifyInstance, deps: Deps): Pro
   const refuse = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
     if (err instanceof AppError && err.httpStatus < 500) {
       // Log the reason only: never the signature, the ciphertext or the message.
-      req.log.warn({ code: err.code, status: err.httpStatus }, 'wecom callback refused');
+      // A field too long is named (which one), never shown.
+      req.log.warn({ code: err.code, status: err.httpStatus, ...(err instanceof FieldTooLongError ? { field: err.field } : {}) }, 'wecom callback refused');
       return reply.code(err.httpStatus).type('text/plain').send(err.httpStatus === 401 ? 'unauthorized' : 'bad request');
     }
     throw err;

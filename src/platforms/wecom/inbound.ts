@@ -7,6 +7,39 @@ type Fields = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/**
+ * The most a field we keep may hold, in UTF-8 bytes. WeCom's own limits where documented (userid 1–64 bytes;
+ * task_id ≤ 128 bytes, §3.3; a view button's URL ≤ 1024 bytes, menu §3.5); MsgId is a 19-digit number or a
+ * ~32-character base64 string (§2.4); a typed message is ≤ 2,048 bytes when WeCom sends it, and a member's
+ * may be longer, so Content gets four times that. Beyond these a value is not a message but an attack: 400,
+ * before it costs a row (a 3,000-byte key does not even fit PostgreSQL's index).
+ */
+export const FIELD_LIMITS: Readonly<Record<string, number>> = {
+  FromUserName: 64,
+  MsgId: 64,
+  MsgType: 32,
+  Event: 64,
+  CreateTime: 20,
+  EventKey: 1024,
+  TaskId: 128,
+  ResponseCode: 512,
+  Content: 8192,
+};
+/** A QuestionKey or OptionId of a card's SelectedItems. */
+const SELECTED_ITEM_LIMIT = 128;
+
+/** A field longer than WeCom ever sends: refused with 400, the field named in the log, never its content. */
+export class FieldTooLongError extends BadRequestError {
+  constructor(readonly field: string) {
+    super('field_too_long', `${field} too long`);
+  }
+}
+
+function checkLength(field: string, value: string, limit: number): void {
+  // value.length ≤ limit/3 is certainly short enough: skip counting bytes for the usual short field.
+  if (value.length * 3 > limit && Buffer.byteLength(value, 'utf8') > limit) throw new FieldTooLongError(field);
+}
+
 function selectedItems(v: unknown): Record<string, string[]> {
   // <SelectedItems><SelectedItem><QuestionKey/><OptionIds><OptionId/>…</OptionIds></SelectedItem>…</SelectedItems>
   const out: Record<string, string[]> = {};
@@ -15,9 +48,11 @@ function selectedItems(v: unknown): Record<string, string[]> {
   for (const item of items) {
     if (!item || typeof item !== 'object') continue;
     const key = str((item as Fields)['QuestionKey']);
+    checkLength('QuestionKey', key, SELECTED_ITEM_LIMIT);
     const ids = (item as Fields)['OptionIds'];
     const raw = ids && typeof ids === 'object' ? (ids as Fields)['OptionId'] : undefined;
     const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(str).filter(Boolean);
+    for (const id of list) checkLength('OptionId', id, SELECTED_ITEM_LIMIT);
     if (key) out[key] = list;
   }
   return out;
@@ -29,6 +64,7 @@ export interface MappedInbound {
 }
 
 export function toInboundEvent(fields: Fields, plaintext: string): MappedInbound {
+  for (const [field, limit] of Object.entries(FIELD_LIMITS)) checkLength(field, str(fields[field]), limit);
   const userId = str(fields['FromUserName']);
   const msgType = str(fields['MsgType']).toLowerCase();
   if (!userId || !msgType) throw new BadRequestError('xml_missing_field', 'FromUserName or MsgType missing');
