@@ -4,7 +4,7 @@
 import { Worker, type Queue } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
 import { DAILY_SWEEP_SCHEDULER, QUEUE } from '../src/jobs/queues.ts';
-import { runDueSweeps, SWEEP_AT, type SweepDeps } from '../src/notices/sweep.ts';
+import { runDueSweeps, SweepIncompleteError, SWEEP_AT, type SweepDeps } from '../src/notices/sweep.ts';
 import { purgeInboundText } from '../src/ingest/retention.ts';
 
 export function sweepDeps(deps: Deps): SweepDeps {
@@ -25,16 +25,21 @@ export async function upsertDailySweep(queue: Queue, timezone: string): Promise<
 export async function runDailyJob(deps: Deps): Promise<string> {
   const results = await runDueSweeps(sweepDeps(deps));
   const swept = results.map((r) => `${r.date}${r.late ? ' (late)' : ''}: ${r.recorded}`).join(', ') || 'nothing due';
+  let summary: string;
   try {
     const purge = await purgeInboundText({ db: deps.db.db, inbound: deps.repos.inbound, clock: deps.clock });
     deps.log.info({ purged: purge.purged, retentionDays: purge.retentionDays, before: purge.before.toISOString() }, 'inbound text purged past retention');
-    return `${swept}; inbound text purged: ${purge.purged}`;
+    summary = `${swept}; inbound text purged: ${purge.purged}`;
   } catch (err) {
     // The notices are out: a purge that failed (a bad setting, the database away) is retried tomorrow,
     // never a reason to run the sweep job again.
     deps.log.error({ err: { message: (err as Error).message } }, 'inbound text purge failed');
-    return `${swept}; inbound text purge failed`;
+    summary = `${swept}; inbound text purge failed`;
   }
+  // A family that failed: the job fails too, and BullMQ runs it again after its backoff (a re-run sends
+  // nothing twice). Failing for good, the day is still retried by every later sweep within the catch-up window.
+  if (results.some((r) => r.failed.length > 0)) throw new SweepIncompleteError(results);
+  return summary;
 }
 
 export async function startSweepWorker(deps: Deps): Promise<Worker> {

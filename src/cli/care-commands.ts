@@ -64,7 +64,8 @@ export const CARE_COMMANDS: Record<string, Command> = {
       const deps = await boot();
       try {
         const r = await runSweep(sweepDeps(deps), date);
-        out(JSON.stringify({ date: r.date, late: r.late, decided: r.decided, recorded: r.recorded, enqueued: r.enqueued }));
+        out(JSON.stringify({ date: r.date, late: r.late, decided: r.decided, recorded: r.recorded, enqueued: r.enqueued, failed: r.failed }));
+        if (r.failed.length > 0) throw new Error(`sweep of ${r.date} incomplete: ${r.failed.join(', ')} failed (see the log); run it again`);
       } finally {
         await deps.close();
       }

@@ -219,6 +219,8 @@ export interface SweepDaysTable {
   notices: number;
   late: boolean;
   finished_at: Generated<Date>;
+  /** Notice families whose planning or writing failed that day (empty: the day is done). */
+  failed_families: Generated<string[]>;
 }
 
 /** What the bot last asked a person about (a reminder naming an obligation), so a short reply can refer to it. */

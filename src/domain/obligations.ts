@@ -56,18 +56,26 @@ const STEP_OFFSET: Record<ReminderStep, number> = { due_soon: -2, due_today: 0, 
 export const STEP_AUDIENCE: Record<ReminderStep, 'owner' | 'one_up' | 'od'> = { due_soon: 'owner', due_today: 'owner', overdue_3: 'one_up', overdue_7: 'od' };
 
 /**
- * The steps of an obligation due on `today`. Reminders are nudges, so a step whose day is not a working day
- * goes on the next working day. A step that nominally fell before the obligation existed is skipped (an
- * obligation reported with 1 day to go gets no "2 days before").
+ * The day each reminder step of an obligation falls on. Reminders before the due date move *back* to the
+ * last working day (a nudge that comes after the deadline is no nudge), escalations forward to the next one.
+ * Every step has its own day: a "2 days before" that a weekend would push onto the due day's own reminder
+ * is dropped, and so is one that fell before the obligation existed (reported with 1 day to go).
  */
+export function reminderDays(ob: { dueOn: IsoDate; createdOn: IsoDate }, calendar: WorkingDayCalendar): Partial<Record<ReminderStep, IsoDate>> {
+  const dueToday = calendar.previousWorkingDay(ob.dueOn);
+  const days: Partial<Record<ReminderStep, IsoDate>> = {};
+  const dueSoon = calendar.previousWorkingDay(addDays(ob.dueOn, STEP_OFFSET.due_soon));
+  if (addDays(ob.dueOn, STEP_OFFSET.due_soon) > ob.createdOn && dueSoon < dueToday && dueSoon >= ob.createdOn) days.due_soon = dueSoon;
+  days.due_today = dueToday < ob.createdOn ? ob.createdOn : dueToday;
+  days.overdue_3 = calendar.nextWorkingDay(addDays(ob.dueOn, STEP_OFFSET.overdue_3));
+  days.overdue_7 = calendar.nextWorkingDay(addDays(ob.dueOn, STEP_OFFSET.overdue_7));
+  return days;
+}
+
+/** The steps of an obligation that fall on `today`; never two steps of one obligation on one day. */
 export function reminderStepsOn(ob: { dueOn: IsoDate; createdOn: IsoDate }, today: IsoDate, calendar: WorkingDayCalendar): ReminderStep[] {
-  const steps: ReminderStep[] = [];
-  for (const step of Object.keys(STEP_OFFSET) as ReminderStep[]) {
-    const nominal = addDays(ob.dueOn, STEP_OFFSET[step]);
-    if (nominal <= ob.createdOn && step === 'due_soon') continue;
-    if (calendar.nextWorkingDay(nominal) === today) steps.push(step);
-  }
-  return steps;
+  const days = reminderDays(ob, calendar);
+  return (Object.keys(STEP_OFFSET) as ReminderStep[]).filter((step) => days[step] === today);
 }
 
 /** One level up from an owning office (branch → GB → OD; the OD's own is the committee secretary). */

@@ -74,7 +74,7 @@ export async function planObligationReminders(db: Kysely<Database>, date: IsoDat
       for (const r of recipients) {
         // Sensitive reasons (health, family, disputes) only to the member's branch, GB leaders and the OD.
         const reason = mayKnowReason(audience, ob.owner_role) ? REASON_LABELS[ob.reason] ?? ob.reason : '关怀事项';
-        const title = `${KIND[ob.kind]}${STEP_TITLE[step]}：${ob.member_name}`;
+        const title = `${KIND[ob.kind]}${stepTitle(step, ob.due_on, date)}：${ob.member_name}`;
         const message =
           audience === 'owner'
             ? buttonCard({
@@ -110,6 +110,13 @@ export async function planObligationReminders(db: Kysely<Database>, date: IsoDat
     }
   }
   return out;
+}
+
+/** A reminder moved back before a weekend or holiday names the due date rather than "in two days"/"today". */
+function stepTitle(step: ReminderStep, dueOn: IsoDate, today: IsoDate): string {
+  if (step === 'due_soon' && addDays(dueOn, -2) !== today) return `将于${cn(dueOn)}到期`;
+  if (step === 'due_today' && dueOn !== today) return `将于${cn(dueOn)}到期`;
+  return STEP_TITLE[step];
 }
 
 /** Escalations of an OD-owned obligation reach the committee secretary, who is not among those who may see details. */

@@ -41,22 +41,65 @@ export interface SweepResult {
   decided: number;
   recorded: number;
   enqueued: boolean;
+  /** Notice families that could not be planned or written: the day is swept again until none fails. */
+  failed: string[];
   notices?: PlannedNotice[];
   /** Where the time went, for operators and the benchmark. */
   timings?: { decideMs: number; writeMs: number; enqueueMs: number };
 }
 
-/** Decides the day's notices without writing anything. */
-export async function decideNotices(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate, late: boolean): Promise<PlannedNotice[]> {
+/** One family of the day's notices (a kind of notice, or the obligation reminders): planned and written alone. */
+interface NoticeFamily {
+  name: string;
+  plan(): Promise<PlannedNotice[]>;
+}
+
+interface PlannedFamilies {
+  families: Array<{ name: string; notices: PlannedNotice[] }>;
+  failures: Array<{ name: string; error: Error }>;
+}
+
+async function familiesDue(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate, late: boolean): Promise<NoticeFamily[]> {
   const settings = await loadCalendarSettings(deps.db);
   const calendar = deps.calendar ?? chineseWorkingDayCalendar();
-  const due = noticesDueOn(date, { calendar, settings: settings.schedule });
-  const planned: PlannedNotice[] = [];
-  for (const notice of due) {
-    planned.push(...(await planNotice(deps.db, notice, { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore })));
+  const ctx = { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore };
+  return [
+    ...noticesDueOn(date, { calendar, settings: settings.schedule }).map((notice) => ({ name: notice.kind, plan: () => planNotice(deps.db, notice, ctx) })),
+    { name: 'obligation_reminders', plan: () => planObligationReminders(deps.db, date, calendar, late) },
+  ];
+}
+
+/**
+ * Plans every family; one that throws is reported, not fatal. A notice planned twice (the same kind, person,
+ * subject and period) is kept once: the UNIQUE key would refuse the second anyway, and one statement must
+ * never carry both.
+ */
+async function planFamilies(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate, late: boolean): Promise<PlannedFamilies> {
+  const out: PlannedFamilies = { families: [], failures: [] };
+  const seen = new Set<string>();
+  for (const family of await familiesDue(deps, date, late)) {
+    try {
+      const notices = (await family.plan()).filter((n) => {
+        const key = `${n.kind}|${n.recipientMemberId}|${n.subject}|${n.period}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      const same = out.families.find((f) => f.name === family.name);
+      if (same) same.notices.push(...notices);
+      else out.families.push({ name: family.name, notices });
+    } catch (err) {
+      out.failures.push({ name: family.name, error: err as Error });
+    }
   }
-  planned.push(...(await planObligationReminders(deps.db, date, calendar, late)));
-  return planned;
+  return out;
+}
+
+/** Decides the day's notices without writing anything; throws if a family cannot be planned. */
+export async function decideNotices(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate, late: boolean): Promise<PlannedNotice[]> {
+  const { families, failures } = await planFamilies(deps, date, late);
+  if (failures.length > 0) throw new Error(`notices of ${failures.map((f) => f.name).join(', ')} could not be planned: ${failures[0]!.error.message}`);
+  return families.flatMap((f) => f.notices);
 }
 
 export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: boolean; late?: boolean } = {}): Promise<SweepResult> {
@@ -65,28 +108,70 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
   const t0 = performance.now();
   // The year's talk quotas are obligations: opened by the first sweep of the year (imports add to them).
   if (!opts.dryRun) await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)));
-  const planned = await decideNotices(deps, date, late);
+  const { families, failures } = await planFamilies(deps, date, late);
+  const planned = families.flatMap((f) => f.notices);
   const t1 = performance.now();
-  if (opts.dryRun) return { date, late, decided: planned.length, recorded: 0, enqueued: false, notices: planned };
+  if (opts.dryRun) return { date, late, decided: planned.length, recorded: 0, enqueued: false, failed: failures.map((f) => f.name), notices: planned };
 
   // Deliveries start at 09:00 local on the day (now, for a late or a re-run sweep) and spread out from there.
   const start = Math.max(localInstant(date, SEND_FROM, deps.timezone).getTime(), now.getTime());
   const step = planned.length > 0 ? Math.min(STEP_MS, MAX_SPREAD_MS / planned.length) : 0;
 
-  const deliveryIds = await deps.db.transaction().execute(async (trx) => {
+  // Each family in its own transaction: one that fails (a bug, a bad row) leaves the others written.
+  const deliveryIds: Array<{ id: string; notBefore: Date }> = [];
+  let offset = 0;
+  for (const family of families) {
+    const first = offset;
+    offset += family.notices.length;
+    try {
+      deliveryIds.push(...(await writeNotices(deps, date, late, family.notices, (j) => new Date(start + Math.round((first + j) * step)))));
+    } catch (err) {
+      failures.push({ name: family.name, error: err as Error });
+    }
+  }
+  const failed = [...new Set(failures.map((f) => f.name))];
+  for (const f of failures) deps.log.error({ date, family: f.name, err: { message: f.error.message } }, 'sweep: a notice family failed; the day will be swept again');
+  if (failed.length > 0) {
+    // The OD hears of it once per family and day; the day is retried (the job, and every catch-up).
+    deliveryIds.push(...(await writeNotices(deps, date, late, await sweepFailureNotices(deps.db, date, failed), () => now).catch(() => [])));
+  }
+  await deps.db
+    .insertInto('sweep_days')
+    .values({ on_date: date, notices: planned.length, late, failed_families: failed })
+    .onConflict((oc) => oc.column('on_date').doUpdateSet({ notices: planned.length, finished_at: sql`now()`, failed_families: failed }))
+    .execute();
+  const t2 = performance.now();
+  // What is due now goes to the queue now; the rest stays in the table and the relay enqueues it as its
+  // time comes — no thousands of delayed jobs parked in Redis, and the sending spreads by itself.
+  const dueBy = deps.clock().getTime() + ENQUEUE_AHEAD_MS;
+  const dueNow = deliveryIds.filter((d) => d.notBefore.getTime() <= dueBy);
+  const enqueued = await deps.outbox.enqueue(
+    dueNow.map((d) => d.id),
+    new Map(dueNow.map((d) => [d.id, d.notBefore])),
+  );
+  const timings = { decideMs: Math.round(t1 - t0), writeMs: Math.round(t2 - t1), enqueueMs: Math.round(performance.now() - t2) };
+  deps.log.info({ date, late, decided: planned.length, recorded: deliveryIds.length, failed, ...timings }, 'sweep done');
+  return { date, late, decided: planned.length, recorded: deliveryIds.length, enqueued, failed, timings };
+}
+
+/**
+ * Records notices (UNIQUE: new ones only) with a delivery each, in one transaction; returns the new deliveries.
+ * One statement a chunk, its rows passed as arrays (seven parameters whatever the size).
+ */
+async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notices: PlannedNotice[], notBefore: (j: number) => Date): Promise<Array<{ id: string; notBefore: Date }>> {
+  if (notices.length === 0) return [];
+  return deps.db.transaction().execute(async (trx) => {
     // Two sweeps of one day (two workers at boot, a catch-up meeting the scheduler) take turns.
     await sql`select pg_advisory_xact_lock(hashtext('partycare-sweep'))`.execute(trx);
     const ids: Array<{ id: string; notBefore: Date }> = [];
-    for (let i = 0; i < planned.length; i += WRITE_CHUNK) {
-      const chunk = planned.slice(i, i + WRITE_CHUNK);
-      // One statement a chunk, its rows passed as arrays (seven parameters whatever the size): the notices
-      // that are new, and a delivery for each of them.
+    for (let i = 0; i < notices.length; i += WRITE_CHUNK) {
+      const chunk = notices.slice(i, i + WRITE_CHUNK);
       const col = <T>(f: (n: PlannedNotice, j: number) => T) => chunk.map((n, j) => f(n, i + j));
       const r = await sql<{ id: string; not_before: Date }>`
         with v as (
           select * from unnest(${col((n) => n.kind)}::text[], ${col((n) => n.recipientMemberId)}::bigint[], ${col((n) => n.subject)}::text[],
                                ${col((n) => n.period)}::text[], ${col((n) => n.recipientUserid)}::text[], ${col((n) => JSON.stringify(n.message))}::jsonb[],
-                               ${col((_n, j) => new Date(start + Math.round(j * step)).toISOString())}::timestamptz[])
+                               ${col((_n, j) => notBefore(j).toISOString())}::timestamptz[])
             as v(kind, member_id, subject, period, recipient, message, not_before)
         ), n as (
           insert into notices (kind, recipient_member_id, subject, period, due_on, late)
@@ -100,31 +185,60 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
         on conflict (idempotency_key) do nothing
         returning id::text as id, not_before`.execute(trx);
       ids.push(...r.rows.map((x) => ({ id: x.id, notBefore: new Date(x.not_before) })));
-      // What the bot asked each owner about (a reminder), so that a short reply can refer to it.
-      const remembered = chunk.flatMap((n) => (n.remember ? [{ member_id: n.recipientMemberId, topic: n.remember.topic, ref: n.remember.ref }] : []));
-      if (remembered.length > 0) {
-        await trx.insertInto('conversation_memory').values(remembered).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
+      // What the bot asked each owner about (a reminder), so that a short reply can refer to it. Once per
+      // (person, topic, ref): an upsert may not touch one row twice in one statement.
+      const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();
+      for (const n of chunk) if (n.remember) remembered.set(`${n.recipientMemberId}|${n.remember.topic}|${n.remember.ref}`, { member_id: n.recipientMemberId, topic: n.remember.topic, ref: n.remember.ref });
+      if (remembered.size > 0) {
+        await trx.insertInto('conversation_memory').values([...remembered.values()]).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
       }
     }
-    await trx
-      .insertInto('sweep_days')
-      .values({ on_date: date, notices: planned.length, late })
-      .onConflict((oc) => oc.column('on_date').doUpdateSet({ notices: planned.length, finished_at: sql`now()` }))
-      .execute();
     return ids;
   });
-  const t2 = performance.now();
-  // What is due now goes to the queue now; the rest stays in the table and the relay enqueues it as its
-  // time comes — no thousands of delayed jobs parked in Redis, and the sending spreads by itself.
-  const dueBy = deps.clock().getTime() + ENQUEUE_AHEAD_MS;
-  const dueNow = deliveryIds.filter((d) => d.notBefore.getTime() <= dueBy);
-  const enqueued = await deps.outbox.enqueue(
-    dueNow.map((d) => d.id),
-    new Map(dueNow.map((d) => [d.id, d.notBefore])),
+}
+
+/** Chinese names of the notice families, for the OD's message when one fails. */
+const FAMILY_LABELS: Record<string, string> = {
+  birthday_greeting: '政治生日祝福',
+  birthday_month_list: '本月政治生日名单',
+  birthday_activity_reminder: '集体过政治生日提醒',
+  party_age_honour_list: '“光荣在党50年”名单',
+  talk_quota_progress: '年度谈心进度提醒',
+  talk_quota_remaining: '年度谈心未完成名单',
+  holiday_visit_list: '节日走访名单',
+  holiday_visit_reminder: '节日走访提醒',
+  holiday_visit_summary: '节日走访汇总',
+  holiday_data_missing: '节假日数据缺失提示',
+  hardship_review_nudge: '困难党员核实提醒',
+  hardship_review_reminder: '困难党员核实催报',
+  hardship_review_escalation: '困难党员核实督办',
+  self_eval_nudge: '党员自评提醒',
+  self_eval_reminder: '党员自评催办',
+  half_year_eval_nudge: '半年评议提醒',
+  year_end_eval_nudge: '年终评议提醒',
+  year_end_eval_reminder: '年终评议催办',
+  obligation_reminders: '谈心走访待办提醒与督办',
+};
+
+async function sweepFailureNotices(db: Kysely<Database>, date: IsoDate, failed: string[]): Promise<PlannedNotice[]> {
+  const od = await sql<{ member_id: string; userid: string }>`
+    select distinct s.id::text as member_id, s.userid
+      from member_roles r join members s on s.id = r.member_id
+     where r.role = 'od_staff' and s.status = 'active' and s.userid is not null order by 1`.execute(db);
+  const day = `${Number(date.slice(5, 7))}月${Number(date.slice(8))}日`;
+  return od.rows.flatMap((o) =>
+    failed.map((name) => ({
+      kind: 'sweep_incomplete',
+      recipientMemberId: o.member_id,
+      recipientUserid: o.userid,
+      subject: `family-${name}`,
+      period: date,
+      message: {
+        type: 'markdown' as const,
+        content: `**系统提示：${day}的“${FAMILY_LABELS[name] ?? name}”未能生成**\n其余提醒已照常发出，系统将自动重试。如持续出现此提示，请联系系统管理员。`,
+      },
+    })),
   );
-  const timings = { decideMs: Math.round(t1 - t0), writeMs: Math.round(t2 - t1), enqueueMs: Math.round(performance.now() - t2) };
-  deps.log.info({ date, late, decided: planned.length, recorded: deliveryIds.length, ...timings }, 'sweep done');
-  return { date, late, decided: planned.length, recorded: deliveryIds.length, enqueued, timings };
 }
 
 /**
@@ -138,9 +252,16 @@ export async function daysToSweep(db: Kysely<Database>, now: Date, timezone: str
   const last = row?.last ?? null;
   if (last === null) return lastDue === today ? [today] : [];
   const earliest = addLocalDays(lastDue, -(catchUpDays - 1));
-  const days: IsoDate[] = [];
-  for (let d = addLocalDays(last, 1); d <= lastDue; d = addLocalDays(d, 1)) if (d >= earliest) days.push(d);
-  return days;
+  // Days swept with a family that failed are swept again (nothing is sent twice: notices are UNIQUE).
+  const incomplete = await db
+    .selectFrom('sweep_days')
+    .select(sql<string>`to_char(on_date, 'YYYY-MM-DD')`.as('d'))
+    .where('on_date', '>=', earliest)
+    .where(sql<boolean>`cardinality(failed_families) > 0`)
+    .execute();
+  const days = new Set<IsoDate>(incomplete.map((r) => r.d));
+  for (let d = addLocalDays(last, 1); d <= lastDue; d = addLocalDays(d, 1)) if (d >= earliest) days.add(d);
+  return [...days].sort();
 }
 
 /** Sweeps every due day in order; days before today are marked late (greetings say they are belated). */
@@ -150,6 +271,13 @@ export async function runDueSweeps(deps: SweepDeps): Promise<SweepResult[]> {
   const results: SweepResult[] = [];
   for (const day of days) results.push(await runSweep(deps, day));
   return results;
+}
+
+/** A day left incomplete: the sweep job fails so that BullMQ tries again after its backoff. */
+export class SweepIncompleteError extends Error {
+  constructor(readonly results: SweepResult[]) {
+    super(`sweep incomplete: ${results.filter((r) => r.failed.length > 0).map((r) => `${r.date} (${r.failed.join(', ')})`).join('; ')}`);
+  }
 }
 
 /** Opens the year's quota obligations once (the check is one indexed probe). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
-import { obligationsForTrigger, obligationState, oneLevelUp, reminderStepsOn } from '../../src/domain/obligations.ts';
+import { addDays, chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
+import { obligationsForTrigger, obligationState, oneLevelUp, reminderDays, reminderStepsOn } from '../../src/domain/obligations.ts';
 
 const cal = chineseWorkingDayCalendar();
 
@@ -37,9 +37,21 @@ describe('reminder steps', () => {
     expect(reminderStepsOn({ dueOn: '2026-12-01', createdOn: '2026-11-30' }, '2026-11-30', cal)).toEqual([]);
   });
 
-  it('steps falling on the National Day holiday go on the next working day', () => {
-    // Due 2025-10-03 (holiday): the due-today reminder goes on Thursday 9 October, the first working day after.
-    expect(reminderStepsOn({ dueOn: '2025-10-03', createdOn: '2025-09-20' }, '2025-10-09', cal)).toEqual(['due_soon', 'due_today', 'overdue_3']);
+  it('reminders before a holiday move back to the last working day, escalations forward; never two steps on one day', () => {
+    // Due 2025-10-03, inside the National Day holiday (1–8 October): the owner is reminded on Tuesday 30
+    // September, the last working day before — once, the "2 days before" (1 October) falling on the same day.
+    const ob = { dueOn: '2025-10-03', createdOn: '2025-09-20' };
+    expect(reminderDays(ob, cal)).toEqual({ due_today: '2025-09-30', overdue_3: '2025-10-09', overdue_7: '2025-10-10' });
+    expect(reminderStepsOn(ob, '2025-09-30', cal)).toEqual(['due_today']);
+    expect(reminderStepsOn(ob, '2025-10-09', cal)).toEqual(['overdue_3']);
+  });
+
+  it('a "2 days before" on a weekend goes on the Friday, not onto the due day (reported Mon 30 Nov, due Mon 7 Dec)', () => {
+    const ob = { dueOn: '2026-12-07', createdOn: '2026-11-30' };
+    expect(reminderDays(ob, cal)).toMatchObject({ due_soon: '2026-12-04', due_today: '2026-12-07' });
+    expect(reminderStepsOn(ob, '2026-12-07', cal)).toEqual(['due_today']);
+    // Every day of its life: at most one step a day.
+    for (let d = '2026-11-30'; d <= '2026-12-31'; d = addDays(d, 1)) expect(reminderStepsOn(ob, d, cal).length).toBeLessThanOrEqual(1);
   });
 
   it('escalation one level up: branch → GB → OD → committee secretary', () => {
