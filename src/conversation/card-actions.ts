@@ -23,7 +23,7 @@ function replies(ctx: ConversationContext, content: string, replaceName?: string
   return out;
 }
 
-interface ObligationRow {
+export interface ObligationRow {
   id: string;
   kind: 'talk' | 'visit';
   reason: CareReason;
@@ -38,7 +38,7 @@ interface ObligationRow {
   gb_id: string;
 }
 
-async function loadObligation(ctx: ConversationContext, id: string): Promise<ObligationRow | undefined> {
+export async function loadObligation(ctx: ConversationContext, id: string): Promise<ObligationRow | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined;
   const r = await sql<ObligationRow>`
     select o.id::text as id, o.kind, o.reason, o.status, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
