@@ -8,7 +8,8 @@ import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason, type Tri
 import { buttonCard, cardKey, CARD_ACTION, parseCardKey, type CardButton } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
-import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames, withinLimit } from '../notices/message-limit.ts';
+import { guarded } from './reply-guard.ts';
+import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames } from '../notices/message-limit.ts';
 import { loadObligation, mayActOn } from './card-actions.ts';
 import { hasLeadingRole, interpretDetailed, visibilityOf, type InterpretationDetail, type InterpretWriter } from './interpret/interpret.ts';
 import type { RosterIndex } from './interpret/roster-index.ts';
@@ -40,11 +41,8 @@ interface LogRequest {
 }
 
 export function careConversation(cache: RosterIndexCache): ConversationHandler {
-  return async (ctx) => {
-    const replies = await answer(ctx, cache);
-    // Whatever a list grew to, no message goes out longer than the platform keeps (2,048 bytes).
-    return replies?.flatMap((r) => withinLimit(r.message).map((message) => ({ ...r, message })));
-  };
+  // Whatever a list grew to, no message goes out longer than the platform keeps (2,048 bytes).
+  return guarded((ctx) => answer(ctx, cache));
 }
 
 async function answer(ctx: ConversationContext, cache: RosterIndexCache): Promise<Reply[] | undefined> {

@@ -30,3 +30,12 @@ export function escapeMarkdown(value: string): string {
     // A bare URL is linked by some clients even without brackets.
     .replace(/:\/\//g, '：//');
 }
+
+/**
+ * A text message as the platform will show it. WeCom renders `<a href="…">` tags inside plain text messages
+ * (its own example of text.content has one), so a name or a note written as a tag would be a live link there
+ * too. The bot writes no tags of its own: every angle bracket in a text message is shown as a character.
+ */
+export function escapeTextTags(content: string): string {
+  return content.replace(/[<>]/g, (c) => (c === '<' ? '＜' : '＞'));
+}

@@ -11,12 +11,15 @@ import type { SentMessage } from '../helpers/fake-wecom.ts';
 import { reportTrigger } from '../../src/care/obligations.ts';
 
 const EVIL = '[点此领取慰问金](http://evil.example/x)';
+/** WeCom renders <a> tags inside plain text messages. */
+const EVIL_TAG = '<a href=http://evil.example/y>点此领取补助</a>';
 const SURNAMES = [...'钟谭陆汪范金石廖贾夏'];
 const GIVEN = ['晓岚', '立军', '春华', '海燕', '振宇', '建平', '秀英', '志明'];
 /** 80 members of one branch, with their secretary. */
 const EIGHTY = SURNAMES.flatMap((s) => GIVEN.map((g) => `${s}${g}`));
 const EXTRA = [
   `${EVIL},evil01,男,1990-01-01,2015-03-01,2016-03-01,计算机学院党总支,教工第一党支部,,,`,
+  `${EVIL_TAG},evil02,男,1990-01-01,2015-03-01,2016-03-01,计算机学院党总支,教工第一党支部,,,`,
   '甘书记,ganshuji,女,1980-01-01,2005-03-01,2006-03-01,计算机学院党总支,大数据党支部,支部书记,,',
   ...EIGHTY.map((n, i) => `${n},bd${String(i).padStart(3, '0')},男,1995-01-01,2018-03-01,2019-03-01,计算机学院党总支,大数据党支部,,,`),
 ];
@@ -185,6 +188,16 @@ describe('care conversation hardening (issue 8)', () => {
     expect(content).toContain('［点此领取慰问金］（http：//evil.example/x）');
     expect(content).not.toContain('](');
     expect(content).not.toContain('http://');
+  });
+
+  it('a name written as an <a> tag shows as text in a text reply', async () => {
+    const [opened] = await db().transaction().execute(async (trx) => [
+      await reportTrigger(trx, { memberId: await memberId('evil02'), reason: 'hospitalised', occurredOn: '2026-11-26', note: '', reportedBy: await memberId('zhouzhishu'), today: '2026-11-26' }),
+    ]);
+    const out = await clickKey('zhouzhishu', `obdefer-${opened!.obligations[0]!.id}`, 'ob-evil-defer');
+    const reply = textOf(out.find((m) => m.msgtype === 'text')!);
+    expect(reply).toContain('已将与＜a href=http://evil.example/y＞点此领取补助＜/a＞的走访延期至');
+    expect(reply).not.toContain('<a');
   });
 
   it('a report and a talk naming 80 members: every confirmation within 2,048 bytes, nobody left out', { timeout: 90_000 }, async () => {

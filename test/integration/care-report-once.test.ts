@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
-import { reportTrigger, reportsSince } from '../../src/care/obligations.ts';
+import { lockReporter, reportTrigger, reportsSince } from '../../src/care/obligations.ts';
 import { waitFor } from '../helpers/stack.ts';
 
 for (const kind of DB_KINDS) {
@@ -55,6 +55,11 @@ for (const kind of DB_KINDS) {
       });
       expect((await reportsSince(db.db, zheng, at('2026-11-26T01:55:00Z'))).map((d) => d.toISOString())).toEqual(['2026-11-26T02:00:00.000Z', '2026-11-26T02:05:00.000Z']);
       expect(await reportsSince(db.db, zheng, at('2026-11-26T02:01:00Z'))).toHaveLength(1);
+      // The per-writer lock the conversation takes before counting runs on both databases.
+      await db.db.transaction().execute(async (trx) => {
+        await lockReporter(trx, zheng);
+        expect(await reportsSince(trx, zheng, at('2026-11-26T01:55:00Z'))).toHaveLength(2);
+      });
     });
 
     it.runIf(kind === 'postgres')('two reports in flight at once: the second waits for the first and opens nothing', async () => {

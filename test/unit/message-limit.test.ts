@@ -2,7 +2,8 @@
 // markdown cannot become links or markup.
 import { describe, expect, it } from 'vitest';
 import { cutToBytes, fitList, linesAsMessages, splitLines, summariseNames, withinLimit } from '../../src/notices/message-limit.ts';
-import { escapeMarkdown } from '../../src/notices/markdown.ts';
+import { escapeMarkdown, escapeTextTags } from '../../src/notices/markdown.ts';
+import { guardReplies } from '../../src/conversation/reply-guard.ts';
 import { NOTICE_TEMPLATES } from '../../src/notices/templates.ts';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -85,5 +86,22 @@ describe('markdown escaping', () => {
       expect(content).not.toContain('http://');
       expect(content).toContain('［点此领取慰问金］');
     }
+  });
+});
+
+describe('the reply guard', () => {
+  it('shows angle brackets in text as characters, and splits long replies keeping recipient and distinct once-keys', () => {
+    expect(escapeTextTags('<a href="http://evil.example/x">点此</a> 血压>140')).toBe('＜a href="http://evil.example/x"＞点此＜/a＞ 血压＞140');
+    const long = NAMES.map((n) => `${n}：${'情况说明'.repeat(5)}`).join('\n');
+    const out = guardReplies([
+      { message: { type: 'text', content: long }, recipient: 'zhouzhishu', onceKey: 'report-1-2' },
+      { message: { type: 'markdown', content: '**<b>**' } },
+    ]);
+    const texts = out.filter((r) => r.recipient === 'zhouzhishu');
+    expect(texts.length).toBeGreaterThan(1);
+    expect(new Set(texts.map((r) => r.onceKey)).size).toBe(texts.length);
+    expect(texts.every((r) => r.message.type === 'text' && Buffer.byteLength(r.message.content) <= 2048)).toBe(true);
+    // Markdown content is built with escapeMarkdown where it is assembled, not here.
+    expect(out.at(-1)!.message).toEqual({ type: 'markdown', content: '**<b>**' });
   });
 });
