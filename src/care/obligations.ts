@@ -95,6 +95,8 @@ export async function reportTrigger(
         due_on: p.dueOn,
         record_id: null,
         closed_at: null,
+        // The injected clock, not the database's: the first reminder step depends on when it was opened.
+        ...(input.reportedAt ? { created_at: input.reportedAt } : {}),
       })
       .onConflict((oc) => oc.columns(['member_id', 'kind', 'reason', 'owner_role']).where('source', '=', 'trigger').where('status', '=', 'open').doNothing())
       .returning('id')
