@@ -49,21 +49,35 @@ export interface OpenedObligation {
   ownerOrganisationId: string;
 }
 
-/** Records a reported trigger and opens the obligations it creates; returns them with their owning offices. */
+/**
+ * Records a reported trigger and opens the obligations it creates; returns them with their owning offices.
+ * A trigger reported again while its obligation is still open opens nothing: the report is recorded (who said
+ * it, the note) and the open obligation is returned under `alreadyOpen`, so nobody is told twice. The partial
+ * UNIQUE index care_obligations_trigger_open_once makes this hold for two reports processed at once.
+ */
 export async function reportTrigger(
   trx: Transaction<Database>,
-  input: { memberId: string; reason: Trigger; occurredOn: IsoDate; note: string; reportedBy: string; today: IsoDate },
-): Promise<{ eventId: string; obligations: OpenedObligation[] }> {
+  input: { memberId: string; reason: Trigger; occurredOn: IsoDate; note: string; reportedBy: string; today: IsoDate; reportedAt?: Date; inboundEventId?: string },
+): Promise<{ eventId: string; obligations: OpenedObligation[]; alreadyOpen: OpenedObligation[] }> {
   const place = await placeOf(trx, input.memberId);
   if (!place) throw new Error(`member ${input.memberId} not found`);
   const member = await trx.selectFrom('members').select(['outstanding_contributor']).where('id', '=', input.memberId).executeTakeFirstOrThrow();
   const event = await trx
     .insertInto('care_events')
-    .values({ member_id: input.memberId, reason: input.reason, occurred_on: input.occurredOn, note: input.note, reported_by_member_id: input.reportedBy })
+    .values({
+      member_id: input.memberId,
+      reason: input.reason,
+      occurred_on: input.occurredOn,
+      note: input.note,
+      reported_by_member_id: input.reportedBy,
+      inbound_event_id: input.inboundEventId ?? null,
+      ...(input.reportedAt ? { reported_at: input.reportedAt } : {}),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const plans = obligationsForTrigger(input.reason, input.today, { outstandingContributor: member.outstanding_contributor, settings: await loadObligationSettings(trx) });
   const opened: OpenedObligation[] = [];
+  const alreadyOpen: OpenedObligation[] = [];
   for (const p of plans) {
     const orgId = p.owner.scope === 'branch' ? place.branchId : p.owner.scope === 'general_branch' ? place.gbId : place.committeeId;
     const row = await trx
@@ -82,12 +96,47 @@ export async function reportTrigger(
         opened_on: input.today,
         record_id: null,
         closed_at: null,
+        // The injected clock, not the database's: the first reminder step depends on when it was opened.
+        ...(input.reportedAt ? { created_at: input.reportedAt } : {}),
       })
+      .onConflict((oc) => oc.columns(['member_id', 'kind', 'reason', 'owner_role']).where('source', '=', 'trigger').where('status', '=', 'open').doNothing())
       .returning('id')
+      .executeTakeFirst();
+    if (row) {
+      opened.push({ id: row.id, kind: p.kind, dueOn: p.dueOn, owner: p.owner, ownerOrganisationId: orgId });
+      continue;
+    }
+    const open = await trx
+      .selectFrom('care_obligations')
+      .select(['id', sql<string>`to_char(due_on, 'YYYY-MM-DD')`.as('due_on'), 'owner_organisation_id'])
+      .where('source', '=', 'trigger')
+      .where('status', '=', 'open')
+      .where('member_id', '=', input.memberId)
+      .where('kind', '=', p.kind)
+      .where('reason', '=', p.reason)
+      .where('owner_role', '=', p.owner.role)
       .executeTakeFirstOrThrow();
-    opened.push({ id: row.id, kind: p.kind, dueOn: p.dueOn, owner: p.owner, ownerOrganisationId: orgId });
+    alreadyOpen.push({ id: open.id, kind: p.kind, dueOn: open.due_on, owner: p.owner, ownerOrganisationId: open.owner_organisation_id ?? orgId });
   }
-  return { eventId: event.id, obligations: opened };
+  return { eventId: event.id, obligations: opened, alreadyOpen };
+}
+
+/** Reports a writer made since `since` (one chat message naming several members is one report). */
+export async function reportsSince(db: Db, reporterMemberId: string, since: Date): Promise<Date[]> {
+  const r = await sql<{ at: Date }>`
+    select min(reported_at) as at from care_events
+     where reported_by_member_id = ${reporterMemberId}::bigint and reported_at > ${since}
+     group by coalesce(inbound_event_id::text, 'care-event-' || id::text)
+     order by 1`.execute(db);
+  return r.rows.map((x) => new Date(x.at));
+}
+
+/**
+ * Reports by one writer are taken one at a time (a transaction-level advisory lock, released at commit), so
+ * the count the per-writer limit reads cannot be raced past by two messages processed at once.
+ */
+export async function lockReporter(trx: Transaction<Database>, reporterMemberId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`care-report-${reporterMemberId}`}, 0))`.execute(trx);
 }
 
 /**

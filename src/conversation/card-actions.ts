@@ -7,6 +7,7 @@ import { closeFulfilled } from '../care/obligations.ts';
 import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
+import { guarded } from './reply-guard.ts';
 import type { Reply } from './router.ts';
 
 /** How far 延期 moves a due date. */
@@ -23,7 +24,7 @@ function replies(ctx: ConversationContext, content: string, replaceName?: string
   return out;
 }
 
-interface ObligationRow {
+export interface ObligationRow {
   id: string;
   kind: 'talk' | 'visit';
   reason: CareReason;
@@ -38,7 +39,7 @@ interface ObligationRow {
   gb_id: string;
 }
 
-async function loadObligation(ctx: ConversationContext, id: string): Promise<ObligationRow | undefined> {
+export async function loadObligation(ctx: ConversationContext, id: string): Promise<ObligationRow | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined;
   const r = await sql<ObligationRow>`
     select o.id::text as id, o.kind, o.reason, o.status, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
@@ -63,7 +64,7 @@ export function mayActOn(ctx: ConversationContext, ob: ObligationRow): boolean {
   );
 }
 
-export const cardActions: ConversationHandler = async (ctx) => {
+export const cardActions: ConversationHandler = guarded(async (ctx) => {
   if (ctx.event.kind !== 'card_click' || !ctx.identity) return undefined;
   const { action, ids } = parseCardKey(ctx.event.eventKey);
   if (action !== CARD_ACTION.obligationDone && action !== CARD_ACTION.obligationDefer) return undefined;
@@ -100,4 +101,4 @@ export const cardActions: ConversationHandler = async (ctx) => {
     `已登记：今天与${ob.member_name}${KIND[ob.kind]}（${REASON_LABELS[ob.reason] ?? ob.reason}），事项已完成。如需补充情况，可直接回复；如登记有误，24小时内发送「撤销」。`,
     '已完成',
   );
-};
+});

@@ -2,12 +2,16 @@
 // closes or opens the obligations, answers in one reply, and asks back — with buttons — when a name is
 // ambiguous or a detail is missing. Never a guess. Everything runs in the inbound event's transaction.
 import { sql } from 'kysely';
-import { closeFulfilled, officeHolders, reportTrigger } from '../care/obligations.ts';
+import { closeFulfilled, lockReporter, officeHolders, reportsSince, reportTrigger, type Holder, type OpenedObligation } from '../care/obligations.ts';
+import { DEFAULT_REPORT_LIMIT, reportAllowance } from '../care/report-limit.ts';
 import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason, type Trigger } from '../domain/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION, parseCardKey, type CardButton } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
-import { hasLeadingRole, interpretDetailed, type InterpretationDetail, type InterpretWriter } from './interpret/interpret.ts';
+import { guarded } from './reply-guard.ts';
+import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames } from '../notices/message-limit.ts';
+import { loadObligation, mayActOn } from './card-actions.ts';
+import { hasLeadingRole, interpretDetailed, visibilityOf, type InterpretationDetail, type InterpretWriter } from './interpret/interpret.ts';
 import type { RosterIndex } from './interpret/roster-index.ts';
 import { birthdaysAnswer, progressAnswer, todoAnswer, undoAnswer, undoRecord } from './care-queries.ts';
 import { MENU } from './menu-keys.ts';
@@ -19,6 +23,8 @@ const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))
 const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
 /** An answer to a question asked with buttons is only taken within a day. */
 const PENDING_HOURS = 24;
+/** More people than this in one talk or visit are confirmed in one list, not a card each. */
+const CARDS_PER_LOG = 3;
 
 function writerOf(ctx: ConversationContext): InterpretWriter {
   const me = ctx.identity!;
@@ -35,15 +41,28 @@ interface LogRequest {
 }
 
 export function careConversation(cache: RosterIndexCache): ConversationHandler {
-  return async (ctx) => {
-    if (!ctx.identity) return undefined;
-    const ev = ctx.event;
-    if (ev.kind === 'click') return menuClick(ctx, ev.eventKey);
-    if (ev.kind === 'card_click') return cardClick(ctx, await cache.get(ctx.trx), ev.eventKey);
-    if (ev.kind !== 'text') return undefined;
-    const d = interpretDetailed(ev.text, { writer: writerOf(ctx), now: ctx.now, timeZone: ctx.timeZone, index: await cache.get(ctx.trx) });
-    return answerText(ctx, d);
-  };
+  // Whatever a list grew to, no message goes out longer than the platform keeps (2,048 bytes).
+  return guarded((ctx) => answer(ctx, cache));
+}
+
+async function answer(ctx: ConversationContext, cache: RosterIndexCache): Promise<Reply[] | undefined> {
+  if (!ctx.identity) return undefined;
+  const ev = ctx.event;
+  if (ev.kind === 'click') return menuClick(ctx, ev.eventKey);
+  if (ev.kind === 'card_click') return cardClick(ctx, await cache.get(ctx.trx), ev.eventKey);
+  if (ev.kind !== 'text') return undefined;
+  return answerText(ctx, interpretFor(ctx, ev.text, await cache.get(ctx.trx)));
+}
+
+/**
+ * The message as the writer may have meant it. A plain member may name only themself, so a name of someone
+ * else is treated exactly like a word that is no name at all: whether it is in the roster must not show in
+ * the answer (a refusal naming "不在您的工作范围内" would confirm that the person exists).
+ */
+function interpretFor(ctx: ConversationContext, text: string, index: RosterIndex): InterpretationDetail {
+  const d = interpretDetailed(text, { writer: writerOf(ctx), now: ctx.now, timeZone: ctx.timeZone, index });
+  if (visibilityOf(ctx.identity!.roleCodes) !== 'self') return d;
+  return { ...d, mentions: d.mentions.filter((m) => m.status !== 'out_of_scope'), problems: d.problems.filter((p) => p !== 'not_allowed_scope') };
 }
 
 async function menuClick(ctx: ConversationContext, key: string): Promise<Reply[] | undefined> {
@@ -90,7 +109,7 @@ async function askBack(ctx: ConversationContext, d: InterpretationDetail, chosen
   const p = new Set(d.problems);
   if (p.has('mixed_records')) return say('一条消息请只登记一类事项（谈心或走访），请分开发送。');
   const outside = d.mentions.filter((m) => m.status === 'out_of_scope').map((m) => `“${m.mention}”`);
-  if (outside.length > 0) return say(`${outside.join('、')}不在您的工作范围内，无法${what === 'log' ? '登记' : '报告'}。如有误，请联系党委组织部核对名册。`);
+  if (outside.length > 0) return say(`${summariseNames(outside, 1_200)}不在您的工作范围内，无法${what === 'log' ? '登记' : '报告'}。如有误，请联系党委组织部核对名册。`);
   const pending = d.result.ambiguous[chosen.length];
   if (pending) return [{ message: await whichOne(ctx, pending.mention, d, chosen) }];
   if (p.has('invalid_date')) return say('日期有误（例如2月30日），请重新发送，例如“11月20日走访……”。');
@@ -175,6 +194,8 @@ async function logAgainstReminder(ctx: ConversationContext, kind: 'talk' | 'visi
 export async function performLog(ctx: ConversationContext, req: LogRequest): Promise<Reply[]> {
   const me = ctx.identity!;
   const out: Reply[] = [];
+  // A talk with a whole branch is one confirmation listing everyone, not a card per person.
+  const summarised: Array<{ name: string; closed: number }> = [];
   for (const memberId of req.memberIds) {
     const reason: CareReason = req.reason ?? 'routine';
     const record = await ctx.trx
@@ -202,6 +223,10 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
       .onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` }))
       .execute();
     const person = await ctx.trx.selectFrom('members').select('name').where('id', '=', memberId).executeTakeFirstOrThrow();
+    if (req.memberIds.length > CARDS_PER_LOG) {
+      summarised.push({ name: person.name, closed: closed.length });
+      continue;
+    }
     out.push({
       message: buttonCard({
         taskId: `rec-${record.id}`,
@@ -217,58 +242,133 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
       }),
     });
   }
+  if (summarised.length > 0) {
+    const reason: CareReason = req.reason ?? 'routine';
+    const closed = summarised.reduce((n, p) => n + p.closed, 0);
+    return linesAsMessages('text', rowsOf(summarised.map((p) => p.name)), {
+      header: `已登记${KIND[req.kind]} ${summarised.length} 人（${cn(req.date)} · ${REASON_LABELS[reason] ?? reason}${req.note ? ` · ${req.note}` : ''}）：`,
+      footer: `${closed > 0 ? `已完成相应待办 ${closed} 项。` : ''}登记有误可在24小时内发送「撤销」，每次撤销最近的一条。`,
+    }).map((message) => ({ message }));
+  }
   return out;
+}
+
+/** Names in rows of eight, so a long list reads well and splits between rows. */
+function rowsOf(names: string[], perRow = 8): string[] {
+  const rows: string[] = [];
+  for (let i = 0; i < names.length; i += perRow) rows.push(names.slice(i, i + perRow).join('、'));
+  return rows;
 }
 
 async function reportFromMessage(ctx: ConversationContext, d: InterpretationDetail, chosen: string[]): Promise<Reply[]> {
   const asked = await askBack(ctx, d, chosen, 'report');
   if (asked) return asked;
+  const me = ctx.identity!;
   const memberIds = [...d.memberIds, ...chosen];
-  if (memberIds.length === 0) return say('请说明是哪位党员，例如“报告：张伟住院了”；如是您本人，请说“报告：本人住院了”。');
+  if (memberIds.length === 0) {
+    return say(
+      visibilityOf(me.roleCodes) === 'self'
+        ? '您可以报告本人的情况，例如“报告：本人住院了”“报告：我的母亲去世了”。身边其他党员遇到困难或变故，请告知其所在党支部书记。'
+        : '请说明是哪位党员，例如“报告：张伟住院了”；如是您本人，请说“报告：本人住院了”。',
+    );
+  }
   const reason = d.result.reason;
   if (!reason || !(isVisitTrigger(reason) || isTalkTrigger(reason))) {
     return say('请说明具体情况，例如：住院、受灾、生活困难、家属去世、本人亡故，或岗位变动、工作失误、矛盾纠纷、遇到挫折、群众反映。');
   }
-  const me = ctx.identity!;
+  // Nobody reports their own death; most likely a family member died and the message lost the relation.
+  if (reason === 'death' && memberIds.includes(me.memberId)) {
+    return say('您好，党员本人亡故需由家属或所在党支部报告，无法由本人报告。如是您的家庭成员去世，请节哀，并写明亲属关系发送，例如“报告：我的父亲去世了”，组织会及时安排走访慰问。');
+  }
+  // Per-writer limit, counted from the reports in the database at the clock's instant; one writer's reports
+  // are taken one at a time so two messages at once cannot both slip under it.
+  await lockReporter(ctx.trx, me.memberId);
+  const limit = DEFAULT_REPORT_LIMIT;
+  const allowance = reportAllowance(await reportsSince(ctx.trx, me.memberId, new Date(ctx.now.getTime() - limit.windowMs)), ctx.now, limit);
+  if (!allowance.allowed) {
+    const minutes = Math.ceil(allowance.waitMs / 60_000);
+    return say(`您在${limit.windowMs / 60_000}分钟内已报告${limit.max}次，本次报告未登记。请${minutes}分钟后再发送；如情况紧急，请直接联系所在党支部书记。`);
+  }
+  const label = REASON_LABELS[reason as CareReason];
   const lines: string[] = [];
-  const out: Reply[] = [];
+  const repeated: string[] = [];
+  // What each owner is newly asked to do, so that one owner gets one list rather than a card per person.
+  const tasks = new Map<string, { holder: Holder; items: Array<{ ob: OpenedObligation; name: string }> }>();
   for (const memberId of memberIds) {
-    const opened = await reportTrigger(ctx.trx, { memberId, reason: reason as Trigger, occurredOn: d.result.date ?? ctx.today, note: d.result.note, reportedBy: me.memberId, today: ctx.today });
+    const report = await reportTrigger(ctx.trx, {
+      memberId,
+      reason: reason as Trigger,
+      occurredOn: d.result.date ?? ctx.today,
+      note: d.result.note,
+      reportedBy: me.memberId,
+      today: ctx.today,
+      reportedAt: ctx.now,
+      inboundEventId: ctx.eventId,
+    });
     const person = await ctx.trx.selectFrom('members').select('name').where('id', '=', memberId).executeTakeFirstOrThrow();
-    for (const ob of opened.obligations) {
+    if (report.obligations.length === 0 && report.alreadyOpen.length > 0) repeated.push(person.name);
+    for (const ob of report.obligations) {
       const holders = await officeHolders(ctx.trx, ob.owner.role, ob.ownerOrganisationId);
       lines.push(`${person.name}：请${holders.map((h) => h.name).join('、') || '上级组织'}在${cn(ob.dueOn)}前${KIND[ob.kind]}`);
       for (const h of holders) {
-        // The owners hear at once (the 'created' step); the reminders follow from the daily sweep.
-        out.push({
-          recipient: h.userid,
-          onceKey: `obligation-${ob.id}-created-${h.memberId}`,
-          message: buttonCard({
-            taskId: `ob-${ob.id}-created-${h.memberId}`,
-            title: `新的${KIND[ob.kind]}任务：${person.name}`,
-            desc: `${REASON_LABELS[reason as CareReason]} · ${cn(ob.dueOn)}前`,
-            fields: [
-              ['对象', person.name],
-              ['事由', REASON_LABELS[reason as CareReason]],
-              ['截止', cn(ob.dueOn)],
-              ['报告人', me.name],
-            ],
-            note: d.result.note ? `情况：${d.result.note}` : `完成后点“已完成”，或回复“已${ob.kind === 'talk' ? '谈' : '走访'}，情况……”。`,
-            buttons: [
-              { text: '已完成', key: cardKey(CARD_ACTION.obligationDone, ob.id), style: 1 },
-              { text: '延期', key: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 2 },
-            ],
-          }),
-        });
-        await ctx.trx
-          .insertInto('conversation_memory')
-          .values({ member_id: h.memberId, topic: 'obligation', ref: ob.id })
-          .onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` }))
-          .execute();
+        const t = tasks.get(h.memberId) ?? { holder: h, items: [] };
+        t.items.push({ ob, name: person.name });
+        tasks.set(h.memberId, t);
       }
     }
   }
-  return [{ message: { type: 'text', content: `已收到报告（${REASON_LABELS[reason as CareReason]}），组织会及时关怀：\n${lines.join('\n')}` } }, ...out];
+  const out: Reply[] = [];
+  for (const { holder, items } of tasks.values()) {
+    if (items.length <= CARDS_PER_LOG) {
+      for (const { ob, name } of items) out.push(await taskCard(ctx, ob, holder, name, label, d.result.note));
+      continue;
+    }
+    for (const { ob } of items) await remember(ctx, holder.memberId, ob.id);
+    const lists = linesAsMessages('text', items.map(({ ob, name }) => `· ${name}：${cn(ob.dueOn)}前${KIND[ob.kind]}`), {
+      header: `新的关怀任务 ${items.length} 项（${label}，报告人：${me.name}）：`,
+      footer: `${d.result.note ? `情况：${d.result.note}\n` : ''}完成后直接回复登记，例如“今天走访了${items[0]!.name}”；发送「我的待办」可随时查看。`,
+    });
+    lists.forEach((message, i) => out.push({ recipient: holder.userid, onceKey: `report-${ctx.eventId}-${holder.memberId}-${i}`, message }));
+  }
+  // The same trigger reported again while its task is open: recorded, nobody is told twice.
+  if (lines.length === 0) return say(`已记录，相关任务已在办理中（${summariseNames(repeated, 600)}，${label}），无需重复报告。`);
+  if (repeated.length > 0) lines.push(`${summariseNames(repeated, 600)}：已记录，相关任务已在办理中`);
+  const ack = linesAsMessages('text', lines, { header: `已收到报告（${label}），组织会及时关怀：`, maxBytes: MESSAGE_MAX_BYTES });
+  return [...ack.map((message) => ({ message })), ...out];
+}
+
+/** What the bot told an owner about, so that a short reply (已走访，……) can refer to it. */
+async function remember(ctx: ConversationContext, memberId: string, obligationId: string): Promise<void> {
+  await ctx.trx
+    .insertInto('conversation_memory')
+    .values({ member_id: memberId, topic: 'obligation', ref: obligationId })
+    .onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` }))
+    .execute();
+}
+
+/** The owner's card for a newly opened obligation: they hear at once (the 'created' step); reminders follow from the sweep. */
+async function taskCard(ctx: ConversationContext, ob: OpenedObligation, h: Holder, name: string, label: string, note: string): Promise<Reply> {
+  await remember(ctx, h.memberId, ob.id);
+  return {
+    recipient: h.userid,
+    onceKey: `obligation-${ob.id}-created-${h.memberId}`,
+    message: buttonCard({
+      taskId: `ob-${ob.id}-created-${h.memberId}`,
+      title: `新的${KIND[ob.kind]}任务：${name}`,
+      desc: `${label} · ${cn(ob.dueOn)}前`,
+      fields: [
+        ['对象', name],
+        ['事由', label],
+        ['截止', cn(ob.dueOn)],
+        ['报告人', ctx.identity!.name],
+      ],
+      note: note ? `情况：${note}` : `完成后点“已完成”，或回复“已${ob.kind === 'talk' ? '谈' : '走访'}，情况……”。`,
+      buttons: [
+        { text: '已完成', key: cardKey(CARD_ACTION.obligationDone, ob.id), style: 1 },
+        { text: '延期', key: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 2 },
+      ],
+    }),
+  };
 }
 
 /** Buttons of the questions asked above, and 撤销 on a record card. */
@@ -284,10 +384,13 @@ async function cardClick(ctx: ConversationContext, index: RosterIndex, key: stri
   const text = original.rows[0]?.payload.text;
   if (!text) return say('这个问题已过期，请重新发送您的消息。');
   if (ctx.event.kind === 'card_click' && (await alreadyAnswered(ctx, ctx.event.taskId))) return say('这个问题已经回答过了。');
-  const d = interpretDetailed(text, { writer: writerOf(ctx), now: ctx.now, timeZone: ctx.timeZone, index });
+  const d = interpretFor(ctx, text, index);
   if (action === CARD_ACTION.pickObligation) {
-    const ob = await ctx.trx.selectFrom('care_obligations').select(['id', 'member_id', 'kind', 'reason', 'status']).where('id', '=', rest[0] ?? '0').executeTakeFirst();
-    if (!ob || ob.status !== 'open') return say('这个事项已处理，无需再登记。');
+    // The key names the obligation, and a key can be forged: the same access rule as 已完成 on a task card.
+    const ob = await loadObligation(ctx, rest[0] ?? '');
+    if (!ob) return say('没有找到这个事项，可能已被撤销。');
+    if (!mayActOn(ctx, ob)) return say('这个事项不由您负责，无法操作。');
+    if (ob.status !== 'open') return say('这个事项已处理，无需再登记。');
     return performLog(ctx, { kind: ob.kind, memberIds: [ob.member_id], date: d.result.date ?? ctx.today, reason: (d.result.reason as CareReason | null) ?? (ob.reason as CareReason), note: d.result.note, obligationId: ob.id });
   }
   // Only members who were offered may be chosen.

@@ -2,6 +2,8 @@
 import { sql } from 'kysely';
 import { reopenFor } from '../care/obligations.ts';
 import { obligationState, REASON_LABELS, type CareReason } from '../domain/obligations.ts';
+import { escapeMarkdown as esc } from '../notices/markdown.ts';
+import { fitList, summariseNames } from '../notices/message-limit.ts';
 import { loadCalendarSettings } from '../notices/settings.ts';
 import type { ConversationContext } from './context.ts';
 import type { Reply } from './router.ts';
@@ -10,13 +12,8 @@ const KIND = { talk: '谈心', visit: '走访' } as const;
 const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
 const md = (content: string): Reply[] => [{ message: { type: 'markdown', content } }];
 const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
-/** Lists are cut to stay inside WeCom's 2,048-byte message limit. */
-const MAX_LINES = 25;
-
-function list(lines: string[]): string {
-  const shown = lines.slice(0, MAX_LINES);
-  return shown.join('\n') + (lines.length > shown.length ? `\n……另有 ${lines.length - shown.length} 项` : '');
-}
+/** Lists show what fits in one message (WeCom keeps 2,048 bytes), then say how many more there are. */
+const more = (n: number) => `……另有 ${n} 项`;
 
 /** Open obligations the writer answers for: owned by them, or by an office they hold. */
 export async function todoAnswer(ctx: ConversationContext): Promise<Reply[]> {
@@ -39,9 +36,9 @@ export async function todoAnswer(ctx: ConversationContext): Promise<Reply[]> {
   if (rows.rows.length === 0) return say(`您目前没有待办的谈心、走访事项。${quotaLine}`);
   const lines = rows.rows.map((r) => {
     const overdue = obligationState('open', r.due_on, ctx.today) === 'overdue';
-    return `- ${KIND[r.kind]} ${r.name}（${r.branch}，${REASON_LABELS[r.reason] ?? r.reason}）${cn(r.due_on)}前${overdue ? ' **已逾期**' : ''}`;
+    return `- ${KIND[r.kind]} ${esc(r.name)}（${esc(r.branch)}，${REASON_LABELS[r.reason] ?? r.reason}）${cn(r.due_on)}前${overdue ? ' **已逾期**' : ''}`;
   });
-  return md(`**我的待办（${rows.rows.length}项）**\n${list(lines)}${quotaLine}\n完成后发一句话登记，如“今天和××谈心了”。`);
+  return md(fitList(`**我的待办（${rows.rows.length}项）**`, lines, `${quotaLine.slice(1)}${quotaLine ? '\n' : ''}完成后发一句话登记，如“今天和××谈心了”。`, more));
 }
 
 /** This month's political birthdays: a branch secretary's branches, a GB secretary's GB, the OD's count. */
@@ -65,8 +62,8 @@ export async function birthdaysAnswer(ctx: ConversationContext): Promise<Reply[]
        and (m.branch_id = any(${branches}::bigint[]) or b.parent_id = any(${gbs}::bigint[]))
      order by extract(day from ${col}), m.id`.execute(ctx.trx);
   if (rows.rows.length === 0) return say(`${month}月您负责的支部没有党员过政治生日。`);
-  const lines = rows.rows.map((r) => `- ${r.name}（${r.branch}）${cn(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年`);
-  return md(`**${month}月政治生日（${rows.rows.length}人）**\n${list(lines)}\n开展集体过政治生日活动后，请发送“已开展${month}月集体政治生日活动”登记。`);
+  const lines = rows.rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${cn(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年`);
+  return md(fitList(`**${month}月政治生日（${rows.rows.length}人）**`, lines, `开展集体过政治生日活动后，请发送“已开展${month}月集体政治生日活动”登记。`, more));
 }
 
 /** The writer's yearly talk quota: done x of y, and who remains. */
@@ -82,7 +79,7 @@ export async function progressAnswer(ctx: ConversationContext): Promise<Reply[]>
   const remaining = rows.rows.filter((r) => !r.done).map((r) => r.name);
   const done = rows.rows.length - remaining.length;
   if (remaining.length === 0) return say(`${year}年谈心任务已全部完成（${done}/${rows.rows.length}），辛苦了！`);
-  return md(`**${year}年谈心进度：已完成 ${done}/${rows.rows.length}**\n尚未谈心：${remaining.slice(0, 60).join('、')}${remaining.length > 60 ? ` 等${remaining.length}人` : ''}`);
+  return md(`**${year}年谈心进度：已完成 ${done}/${rows.rows.length}**\n尚未谈心：${summariseNames(remaining.map(esc), 1_800)}`);
 }
 
 /** 撤销: the writer's last record of the past 24 hours. */

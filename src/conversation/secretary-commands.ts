@@ -2,6 +2,7 @@
 // activity for the month, and a general branch's May/November hardship verification.
 import { BIRTHDAY_ACTIVITY, HARDSHIP_REVIEWED } from './secretary-phrases.ts';
 import type { ConversationHandler } from './context.ts';
+import { guarded } from './reply-guard.ts';
 
 const text = (content: string) => [{ message: { type: 'text' as const, content } }];
 
@@ -19,7 +20,7 @@ export function matchSecretaryCommand(message: string): SecretaryCommand | undef
   return undefined;
 }
 
-export const secretaryCommands: ConversationHandler = async (ctx) => {
+export const secretaryCommands: ConversationHandler = guarded(async (ctx) => {
   if (ctx.event.kind !== 'text' || !ctx.identity) return undefined;
   const cmd = matchSecretaryCommand(ctx.event.text);
   if (!cmd) return undefined;
@@ -55,4 +56,4 @@ export const secretaryCommands: ConversationHandler = async (ctx) => {
       .execute();
   }
   return text(`已登记：${gbs.map((g) => g.organisation.name).join('、')}${thisMonth}月生活困难党员核实已上报。`);
-};
+});

@@ -173,6 +173,8 @@ export interface CareEventsTable {
   note: Generated<string>;
   reported_by_member_id: string;
   reported_at: Generated<Date>;
+  /** The chat message the report came in (null: reported otherwise, or before this was kept). */
+  inbound_event_id: string | null;
 }
 
 export interface HardshipRegistryTable {

@@ -8,6 +8,7 @@ import { addDays, type IsoDate, type WorkingDayCalendar } from '../domain/calend
 import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type CareReason, type ReminderStep } from '../domain/obligations.ts';
 import { officeHolders, type Holder } from '../care/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION } from './cards.ts';
+import { escapeMarkdown as esc } from './markdown.ts';
 import type { PlannedNotice } from './plan.ts';
 import { assertRendered } from './templates.ts';
 
@@ -94,7 +95,7 @@ export async function planObligationReminders(db: Kysely<Database>, date: IsoDat
               })
             : {
                 type: 'markdown' as const,
-                content: `**督办：${title}**\n${ob.branch} ${ob.member_name}（${reason}）的${KIND[ob.kind]}应于${cn(ob.due_on)}前完成，目前尚未登记，请督促落实。${late ? '\n> 系统维护期间延迟送达。' : ''}`,
+                content: `**督办：${KIND[ob.kind]}${STEP_TITLE[step]}：${esc(ob.member_name)}**\n${esc(ob.branch)} ${esc(ob.member_name)}（${reason}）的${KIND[ob.kind]}应于${cn(ob.due_on)}前完成，目前尚未登记，请督促落实。${late ? '\n> 系统维护期间延迟送达。' : ''}`,
               };
         out.push({
           kind: `obligation_${step}`,

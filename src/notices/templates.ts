@@ -2,6 +2,7 @@
 // Each renderer takes typed values only; `assertRendered` refuses a message with anything left unfilled,
 // since a greeting with a placeholder in it is a bug (MECHANISM 2.3).
 import type { OutboundMessage } from '../platforms/types.ts';
+import { escapeMarkdown as esc } from './markdown.ts';
 
 /** WeCom truncates markdown beyond 2048 bytes (wecom-protocol.md §3.2); keep a margin. */
 const MAX_BYTES = 1_900;
@@ -34,7 +35,8 @@ function fitList(header: string, lines: string[], footer: string): string {
 }
 
 const md = (content: string): OutboundMessage => ({ type: 'markdown', content });
-const people = (list: PersonLine[]) => list.map((p) => `- ${p.name}${p.detail ? `（${p.detail}）` : ''}`);
+// Names, branches and details come from the roster: escaped, so none of them can become a link or markup.
+const people = (list: PersonLine[]) => list.map((p) => `- ${esc(p.name)}${p.detail ? `（${esc(p.detail)}）` : ''}`);
 const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '');
 
 export const NOTICE_TEMPLATES = {
@@ -43,8 +45,8 @@ export const NOTICE_TEMPLATES = {
     return md(
       [
         `**${title}**`,
-        `${p.name}同志：`,
-        `${p.late ? '前几日' : '今天'}是您入党${p.years}周年的政治生日（${cn(p.joinDate)}入党）。${p.branch}全体同志向您致以诚挚的祝福！`,
+        `${esc(p.name)}同志：`,
+        `${p.late ? '前几日' : '今天'}是您入党${p.years}周年的政治生日（${cn(p.joinDate)}入党）。${esc(p.branch)}全体同志向您致以诚挚的祝福！`,
         '愿您不忘入党初心，牢记党员身份，在岗位上继续发挥先锋模范作用。',
       ].join('\n') + belatedNote(p.late),
     );
@@ -53,7 +55,7 @@ export const NOTICE_TEMPLATES = {
   birthdayMonthList(p: { branch: string; year: number; month: number; members: PersonLine[]; late: boolean }): OutboundMessage {
     return md(
       fitList(
-        `**${p.month}月政治生日名单**\n${p.branch}本月有 ${p.members.length} 名党员过政治生日，请安排集体过政治生日、重温入党誓词或寄送入党纪念贺信：`,
+        `**${p.month}月政治生日名单**\n${esc(p.branch)}本月有 ${p.members.length} 名党员过政治生日，请安排集体过政治生日、重温入党誓词或寄送入党纪念贺信：`,
         people(p.members),
         `活动开展后，请回复“已开展${p.month}月集体政治生日活动”登记。${belatedNote(p.late)}`,
       ),
@@ -62,7 +64,7 @@ export const NOTICE_TEMPLATES = {
 
   birthdayActivityReminder(p: { branch: string; month: number; count: number; late: boolean }): OutboundMessage {
     return md(
-      `**提醒：${p.month}月集体政治生日活动尚未登记**\n${p.branch}本月有 ${p.count} 名党员过政治生日，尚未登记集体活动。开展后请回复“已开展${p.month}月集体政治生日活动”。${belatedNote(p.late)}`,
+      `**提醒：${p.month}月集体政治生日活动尚未登记**\n${esc(p.branch)}本月有 ${p.count} 名党员过政治生日，尚未登记集体活动。开展后请回复“已开展${p.month}月集体政治生日活动”。${belatedNote(p.late)}`,
     );
   },
 
@@ -90,13 +92,13 @@ export const NOTICE_TEMPLATES = {
 
   hardshipReviewNudge(p: { generalBranch: string; year: number; month: number; late: boolean }): OutboundMessage {
     return md(
-      `**${p.month}月生活困难党员信息核实**\n请${p.generalBranch}于本月内核实、更新本单位生活困难党员名单，并报党委组织部。完成后请回复“困难党员已核实上报”。${belatedNote(p.late)}`,
+      `**${p.month}月生活困难党员信息核实**\n请${esc(p.generalBranch)}于本月内核实、更新本单位生活困难党员名单，并报党委组织部。完成后请回复“困难党员已核实上报”。${belatedNote(p.late)}`,
     );
   },
 
   hardshipReviewReminder(p: { generalBranch: string; month: number; late: boolean }): OutboundMessage {
     return md(
-      `**提醒：${p.month}月困难党员核实尚未上报**\n${p.generalBranch}尚未上报本月生活困难党员核实情况，请尽快完成并回复“困难党员已核实上报”。${belatedNote(p.late)}`,
+      `**提醒：${p.month}月困难党员核实尚未上报**\n${esc(p.generalBranch)}尚未上报本月生活困难党员核实情况，请尽快完成并回复“困难党员已核实上报”。${belatedNote(p.late)}`,
     );
   },
 
@@ -108,18 +110,18 @@ export const NOTICE_TEMPLATES = {
 
   selfEvalNudge(p: { name: string; year: number; quarter: number; windowEnd: string; reminder: boolean; late: boolean }): OutboundMessage {
     return md(
-      `**${p.reminder ? '提醒：' : ''}${p.year}年第${p.quarter}季度党员自评**\n${p.name}同志，请于${cn(p.windowEnd)}前完成本季度自评，对照“个人亮岗履职”目标总结本季度思想、工作和作风情况。${belatedNote(p.late)}`,
+      `**${p.reminder ? '提醒：' : ''}${p.year}年第${p.quarter}季度党员自评**\n${esc(p.name)}同志，请于${cn(p.windowEnd)}前完成本季度自评，对照“个人亮岗履职”目标总结本季度思想、工作和作风情况。${belatedNote(p.late)}`,
     );
   },
 
   evaluationNudge(p: { branch: string; title: string; deadline: string; late: boolean }): OutboundMessage {
-    return md(`**${p.title}**\n请${p.branch}按要求组织开展${p.title}，${p.deadline}。${belatedNote(p.late)}`);
+    return md(`**${p.title}**\n请${esc(p.branch)}按要求组织开展${p.title}，${p.deadline}。${belatedNote(p.late)}`);
   },
 
   holidayVisitList(p: { branch: string; holiday: string; date: string; members: PersonLine[]; reminder: boolean; late: boolean }): OutboundMessage {
     const header = p.reminder
-      ? `**提醒：${p.holiday}走访慰问尚未完成**\n${p.holiday}（${cn(p.date)}）将至，${p.branch}以下 ${p.members.length} 名同志尚未走访：`
-      : `**${p.holiday}走访慰问名单**\n${p.holiday}（${cn(p.date)}）前，请${p.branch}走访慰问以下 ${p.members.length} 名生活困难党员和老党员：`;
+      ? `**提醒：${p.holiday}走访慰问尚未完成**\n${p.holiday}（${cn(p.date)}）将至，${esc(p.branch)}以下 ${p.members.length} 名同志尚未走访：`
+      : `**${p.holiday}走访慰问名单**\n${p.holiday}（${cn(p.date)}）前，请${esc(p.branch)}走访慰问以下 ${p.members.length} 名生活困难党员和老党员：`;
     return md(fitList(header, people(p.members), `走访后发一句话即可登记，如“今天走访了××，送慰问金500元”。${belatedNote(p.late)}`));
   },
 

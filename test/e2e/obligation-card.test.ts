@@ -34,8 +34,8 @@ describe('reminder cards', () => {
     const wu = await memberId('wushengri');
     const zheng = await memberId('zhenglao');
     const [hosp, job] = await stack.deps.db.db.transaction().execute(async (trx) => [
-      await reportTrigger(trx, { memberId: wu, reason: 'hospitalised', occurredOn: '2026-11-25', note: '', reportedBy: wu, today: '2026-11-25' }),
-      await reportTrigger(trx, { memberId: zheng, reason: 'job_change', occurredOn: '2026-11-25', note: '', reportedBy: zheng, today: '2026-11-25' }),
+      await reportTrigger(trx, { memberId: wu, reason: 'hospitalised', occurredOn: '2026-11-25', note: '', reportedBy: wu, today: '2026-11-25', reportedAt: time.clock() }),
+      await reportTrigger(trx, { memberId: zheng, reason: 'job_change', occurredOn: '2026-11-25', note: '', reportedBy: zheng, today: '2026-11-25', reportedAt: time.clock() }),
     ]);
     expect(hosp!.obligations.map((o) => [o.kind, o.dueOn, o.owner.role])).toEqual([['visit', '2026-12-02', 'branch_secretary']]);
     expect(job!.obligations.map((o) => [o.kind, o.dueOn, o.owner.role])).toEqual([['talk', '2026-12-02', 'gb_secretary']]);
