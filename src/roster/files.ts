@@ -1,6 +1,6 @@
 // Reading and writing roster files: CSV as Excel and WPS save it (UTF-8 with or without BOM, GB18030 from a
 // Chinese Windows "CSV (逗号分隔)", UTF-16 "Unicode 文本"; quotes, CRLF), and XLSX through exceljs, whose
-// date cells arrive as JS Dates. Output is what Excel opens correctly: CSV with a BOM and CRLF.
+// date cells arrive as JS Dates. CSV output is the shared writer's (src/export/csv.ts).
 import ExcelJS from 'exceljs';
 import type { Cell, SheetRow } from './parse.ts';
 
@@ -85,16 +85,6 @@ export function parseCsv(input: string, delimiter = detectDelimiter(input)): She
   }
   if (field !== '' || cells.length > 0) endRecord();
   return rows;
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-/** CSV for Excel: UTF-8 with BOM (otherwise Excel reads Chinese as GBK) and CRLF. */
-export function writeCsv(rows: readonly (readonly string[])[]): Buffer {
-  const body = rows.map((r) => r.map(csvField).join(',')).join('\r\n');
-  return Buffer.from(`\uFEFF${body}\r\n`, 'utf8');
 }
 
 // ---- XLSX ----

@@ -3,6 +3,7 @@
 import { isBlank, parseRosterDate } from '../domain/roster-dates.ts';
 import { roleFromLabel, sortRoles, type StoredRole } from '../domain/roster.ts';
 import type { Gender } from '../db/schema.ts';
+import { unneutraliseCell } from '../export/csv.ts';
 import { columnOf, fieldForHeader, REQUIRED_FIELDS, ROSTER_COLUMNS, type RosterField } from './columns.ts';
 
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -62,7 +63,8 @@ export function cellText(cell: Cell): string {
   if (cell === null || cell === undefined) return '';
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
   if (typeof cell === 'number') return Number.isInteger(cell) ? cell.toFixed(0) : String(cell);
-  return String(cell).replace(/\u3000/g, ' ').trim();
+  // The exporter put an apostrophe before = + - @ (formula neutralisation): it is not part of the value.
+  return unneutraliseCell(String(cell)).replace(/\u3000/g, ' ').trim();
 }
 
 /** "王 芳" → "王芳": sheets pad two-character names to align them; other names keep their spaces. */

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { decodeText, detectFormat, parseCsv, readRosterBytes, readXlsx, writeCsv, writeXlsx } from '../../src/roster/files.ts';
+import { writeCsv } from '../../src/export/csv.ts';
+import { decodeText, detectFormat, parseCsv, readRosterBytes, readXlsx, writeXlsx } from '../../src/roster/files.ts';
 import { parseRoster } from '../../src/roster/parse.ts';
 
 const texts = (rows: { cells: unknown[] }[]) => rows.map((r) => r.cells);
