@@ -8,17 +8,19 @@
 
 export const CSV_BOM = '\uFEFF';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+// A value that already looks neutralised ('=x) gets one more apostrophe, so the importer's stripping of one
+// is exact for every value.
+const NEEDS_APOSTROPHE = /^'*[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 /** The cell as text Excel will not evaluate. */
 export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_APOSTROPHE.test(value) ? `'${value}` : value;
 }
 
 /** The inverse, for the importer: an apostrophe in front of a formula start is the writer's, not the data's. */
 export function unneutraliseCell(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return value.startsWith("'") && NEEDS_APOSTROPHE.test(value.slice(1)) ? value.slice(1) : value;
 }
 
 export type CsvValue = string | number | boolean | null | undefined;

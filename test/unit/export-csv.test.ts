@@ -6,10 +6,11 @@ describe('the shared CSV writer (issue 8 point 7)', () => {
   it('prefixes an apostrophe to cells starting with = + - @ TAB or CR, and nothing else', () => {
     for (const v of ['=1+1', '+8613800000000', '-2', '@SUM(A1)', '\tx', '\rx']) expect(neutraliseCell(v)).toBe(`'${v}`);
     for (const v of ['王芳', "'quoted", '1=1', 'a+b', '', ' =x']) expect(neutraliseCell(v)).toBe(v);
+    expect(neutraliseCell("'=x")).toBe("''=x");
   });
 
   it('unneutralise undoes exactly what neutralise did', () => {
-    for (const v of ['=1+1', '+86', '-', '@x', '\tx', '王芳', "'=already", "'plain", '']) expect(unneutraliseCell(neutraliseCell(v))).toBe(v);
+    for (const v of ['=1+1', '+86', '-', '@x', '\tx', '王芳', "'=already", "''+x", "'plain", '']) expect(unneutraliseCell(neutraliseCell(v))).toBe(v);
   });
 
   it('quotes after neutralising, writes a BOM once and CRLF, and reads back', () => {
