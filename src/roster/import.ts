@@ -66,7 +66,7 @@ export async function importRosterRows(db: Kysely<Database>, rows: SheetRow[], o
     const repo = new RosterRepository(trx);
     await repo.lock();
     const knownGeneralBranches = [...new OrgIndex(await repo.loadOrganisations()).gbIdByName.keys()];
-    const parsed = parseRoster(rows, { knownGeneralBranches });
+    const parsed = parseRoster(rows, { knownGeneralBranches, today: opts.today });
     if (!parsed.ok) return parsed;
     return importEntriesLocked(repo, parsed.entries, parsed.fields, opts, parsed.ignoredColumns);
   });
