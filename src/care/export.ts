@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import type { CareKind, Database, StoredRoleCode } from '../db/schema.ts';
 import { localDate } from '../domain/local-time.ts';
-import { writeCsv } from '../roster/files.ts';
+import { csvLines, writeCsv } from '../export/csv.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
 import { wallClockFormatter } from '../domain/local-time.ts';
 
@@ -371,16 +371,9 @@ export async function collectCare(db: Kysely<Database>, what: CareExportKind, op
 
 // ---- writers ----
 
-// A cell Excel would run as a formula (=, +, -, @, and tab/CR which some versions strip first) gets a leading
-// apostrophe: notes are free text written in chat and must not become formulas in the OD's spreadsheet. Only
-// the CSV gets this; JSON lines carry the text exactly as written.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : String(v);
-  return FORMULA_START.test(s) ? `'${s}` : s;
-}
+// Notes are free text written in chat: the shared CSV writer neutralises formulas (=, +, -, @, TAB, CR) so
+// none runs in the OD's spreadsheet. JSON lines carry the text exactly as written.
+const csvValue = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
 
 /**
  * CSV as Excel opens it: UTF-8 with a BOM (otherwise Excel reads Chinese as GBK), CRLF, RFC 4180 quoting; a
@@ -397,9 +390,8 @@ export async function* csvChunks(what: CareExportKind, chunks: AsyncIterable<rea
     for (; !next.done; next = await it.next()) {
       const chunk = next.value;
       if (chunk.length === 0) continue;
-      const rows = chunk.map((r) => columns.map((c) => csvCell((r as unknown as Record<string, unknown>)[c])));
-      // writeCsv starts every buffer with the BOM: only the first one (the header's) keeps it.
-      yield writeCsv(rows).subarray(3);
+      // Only the first buffer (the header's) carries the BOM.
+      yield csvLines(chunk.map((r) => columns.map((c) => csvValue((r as unknown as Record<string, unknown>)[c]))));
     }
   } finally {
     // A consumer that stops early (a client gone) closes the reader too.

@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Gender } from '../db/schema.ts';
 import { ROLE_LABELS, sortRoles, type StoredRole } from '../domain/roster.ts';
 import { ROSTER_COLUMNS } from './columns.ts';
-import { writeCsv, writeXlsx, type RosterFormat } from './files.ts';
+import { writeCsv } from '../export/csv.ts';
+import { writeXlsx, type RosterFormat } from './files.ts';
 import type { RosterEntry } from './parse.ts';
 
 const GENDER_LABEL: Record<Gender, string> = { male: '男', female: '女' };
@@ -66,7 +67,7 @@ export async function exportRoster(db: Kysely<Database>, format: RosterFormat): 
   const rows = (await loadRows(db)).map(cells);
   if (format === 'csv') {
     const header = ROSTER_COLUMNS.map((c) => c.header);
-    return { bytes: writeCsv([header, ...rows.map((r) => r.map((v) => v ?? ''))]), members: rows.length };
+    return { bytes: writeCsv([header, ...rows]), members: rows.length };
   }
   const columns = ROSTER_COLUMNS.map((c) => ({
     header: c.header,

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { BadRequestError } from '../errors.ts';
 import type { RosterField } from './columns.ts';
-import { readRosterBytes } from './files.ts';
+import { readRosterBytes, RosterLimitError } from './files.ts';
 import { parseRoster, type RosterEntry, type RowError, type SheetRow } from './parse.ts';
 import { gbScope, OrgIndex, planImport, type ImportPlan, type MissingMember, type ScopeKey } from './plan.ts';
 import { RosterRepository, type LinkRow, type MemberRow, type RoleRow } from './repository.ts';
@@ -56,6 +56,8 @@ export async function importRosterFile(db: Kysely<Database>, bytes: Uint8Array, 
   try {
     rows = await readRosterBytes(bytes);
   } catch (err) {
+    // A file beyond the limits gets its own message; anything else is a file we cannot read.
+    if (err instanceof RosterLimitError) throw new RosterFileError(err.message);
     throw new RosterFileError(`无法读取名册文件（请上传 CSV 或 XLSX）：${(err as Error).message}`);
   }
   return importRosterRows(db, rows, opts);
@@ -66,7 +68,7 @@ export async function importRosterRows(db: Kysely<Database>, rows: SheetRow[], o
     const repo = new RosterRepository(trx);
     await repo.lock();
     const knownGeneralBranches = [...new OrgIndex(await repo.loadOrganisations()).gbIdByName.keys()];
-    const parsed = parseRoster(rows, { knownGeneralBranches });
+    const parsed = parseRoster(rows, { knownGeneralBranches, today: opts.today });
     if (!parsed.ok) return parsed;
     return importEntriesLocked(repo, parsed.entries, parsed.fields, opts, parsed.ignoredColumns);
   });

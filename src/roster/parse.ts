@@ -3,6 +3,7 @@
 import { isBlank, parseRosterDate } from '../domain/roster-dates.ts';
 import { roleFromLabel, sortRoles, type StoredRole } from '../domain/roster.ts';
 import type { Gender } from '../db/schema.ts';
+import { unneutraliseCell } from '../export/csv.ts';
 import { columnOf, fieldForHeader, REQUIRED_FIELDS, ROSTER_COLUMNS, type RosterField } from './columns.ts';
 
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -49,6 +50,8 @@ export type ParseResult =
 export interface ParseContext {
   /** General branches already in the database: a 挂联 may name one that this file does not list. */
   knownGeneralBranches?: Iterable<string>;
+  /** The organisation's local date (YYYY-MM-DD): birth and join dates after it are refused. */
+  today?: string;
 }
 
 // WeCom userid: 1–64 bytes of letters, digits and _ . @ - (WeCom API "读取成员").
@@ -58,11 +61,24 @@ const HAN_AND_SPACES = /^[\p{Script=Han}\s\u3000]+$/u;
 // How far down a header row may be: sheets often start with a title row or two (花名册 title, date).
 const HEADER_SEARCH_ROWS = 10;
 
+/**
+ * Why PostgreSQL could not store a text, or why it is not what the secretary wrote; undefined when it is fine.
+ * NUL is refused by PostgreSQL text; a lone surrogate cannot be encoded as UTF-8; U+FFFD is what decoding
+ * leaves of bytes that are not valid in the file's encoding (an invalid GB18030 sequence).
+ */
+export function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return '含有空字符（NUL），无法保存，请删除后重新导入';
+  if (/\p{Cs}/u.test(text)) return '含有无效的字符编码（孤立代理项），请检查后重新导入';
+  if (text.includes('\uFFFD')) return '含有无法识别的字符（文件编码有误，应为 UTF-8 或 GB18030），请检查后重新导入';
+  return undefined;
+}
+
 export function cellText(cell: Cell): string {
   if (cell === null || cell === undefined) return '';
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
   if (typeof cell === 'number') return Number.isInteger(cell) ? cell.toFixed(0) : String(cell);
-  return String(cell).replace(/\u3000/g, ' ').trim();
+  // The exporter put an apostrophe before = + - @ (formula neutralisation): it is not part of the value.
+  return unneutraliseCell(String(cell)).replace(/\u3000/g, ' ').trim();
 }
 
 /** "王 芳" → "王芳": sheets pad two-character names to align them; other names keep their spaces. */
@@ -144,6 +160,11 @@ export function parseRoster(rows: SheetRow[], ctx: ParseContext = {}): ParseResu
     const fail = (field: RosterField | undefined, reason: string) =>
       errors.push(field ? { row: r.rowNumber, column: columnOf(field).header, reason } : { row: r.rowNumber, reason });
     const text = (f: RosterField) => cellText(get(r, f));
+    // Every column of the file, checked first: one unstorable value fails its row, never the whole import.
+    for (const f of header.index.keys()) {
+      const problem = unstorableText(text(f));
+      if (problem) fail(f, `${columnOf(f).header}${problem}`);
+    }
 
     const name = normaliseName(text('name'));
     if (name === '') fail('name', '缺少姓名');
@@ -172,6 +193,10 @@ export function parseRoster(rows: SheetRow[], ctx: ParseContext = {}): ParseResu
       const parsed = parseRosterDate(cell);
       if (!parsed.ok) {
         fail(f, `${columnOf(f).header}${parsed.reason}`);
+        return null;
+      }
+      if (ctx.today !== undefined && parsed.date > ctx.today) {
+        fail(f, `${columnOf(f).header} ${parsed.date} 晚于今天（${ctx.today}），请核对`);
         return null;
       }
       return parsed.date;

@@ -108,9 +108,13 @@ export interface RosterIdentity {
   linkedGeneralBranches: { id: string; name: string }[];
 }
 
-/** Who is writing: the roster entry of a chat account, with roles; undefined for an unknown account. */
+/**
+ * Who is writing: the roster entry of a chat account, with roles; undefined for an unknown account. Accounts
+ * compare case-insensitively, as WeCom treats them and as the roster import matches them (plan.ts); the
+ * unique index on lower(userid) makes this an index lookup and keeps it unambiguous.
+ */
 export async function findMemberByUserid(db: Kysely<Database>, userid: string): Promise<RosterIdentity | undefined> {
-  const m = await placeOf(db, sql`m.userid = ${userid}`);
+  const m = await placeOf(db, sql`lower(m.userid) = lower(${userid})`);
   if (!m) return undefined;
   const roles = await sql<{ role: StoredRole; id: string; name: string; kind: OrganisationKind }>`
     select r.role, o.id::text as id, o.name, o.kind from member_roles r join organisations o on o.id = r.organisation_id

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { createTestDatabase, DB_KINDS, type DbKind, type TestDb } from '../helpers/db.ts';
+import { farRightCellXlsx, zipBombXlsx } from '../helpers/hostile-xlsx.ts';
 import { csv, FIXTURE_ROWS } from '../helpers/roster-fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,12 +46,26 @@ function setup(kind: DbKind) {
 
 describe('roster CLI as a process (postgres)', () => {
   const { env, file } = setup('postgres');
-  const spawnCli = (...args: string[]): Promise<Run> =>
+  const spawnCli = (...args: string[]): Promise<Run> => spawnWith([], ...args);
+  const spawnWith = (nodeOptions: string[], ...args: string[]): Promise<Run & { signal: string | null }> =>
     new Promise((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: env(), maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      execFile(process.execPath, [...nodeOptions, '--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: env(), maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+        const e = err as { code?: number; signal?: string } | null;
+        resolve({ code: e ? (e.code ?? 1) : 0, signal: e?.signal ?? null, stdout, stderr });
       });
     });
+
+  // Issue 8 point 8, in a process with a 256 MB heap: the far-right sheet is read, the zip bomb refused with
+  // a clear error — both exit cleanly instead of being killed by the heap limit.
+  it('import-roster reads a sheet with a cell in column XFD on 30,000 rows and refuses a zip bomb, under a 256 MB heap', async () => {
+    const heap = ['--max-old-space-size=256'];
+    const far = await spawnWith(heap, 'import-roster', '--dry-run', file('far.xlsx', await farRightCellXlsx(30_000)));
+    expect(far).toMatchObject({ code: 0, signal: null });
+    expect(far.stdout).toContain('试运行（未写入任何数据）：共 30000 行；新增 30000 人');
+    const bomb = await spawnWith(heap, 'import-roster', file('bomb.xlsx', await zipBombXlsx(300, true)));
+    expect(bomb).toMatchObject({ code: 1, signal: null });
+    expect(bomb.stderr).toContain('XLSX 文件解压后超过 256 MB 的上限（可能是异常文件），请另存为 CSV 或拆分后导入');
+  }, 180_000);
 
   it('exits 1 on a bad file with the bad rows on stdout, 0 on a good one, and exports CSV on stdout', async () => {
     const bad = await spawnCli('import-roster', file('bad.csv', csv([...FIXTURE_ROWS, BAD_ROW])));

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRoster } from '../../src/roster/export.ts';
@@ -46,5 +47,43 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
     const viaXlsx = await importRosterFile(b.db, firstXlsx.bytes, { today: TODAY });
     expect(viaXlsx.ok).toBe(true);
     expect((await exportRoster(b.db, 'csv')).bytes.equals(first.bytes)).toBe(true);
+  });
+
+  // Issue 8 point 7: names, branches, accounts and phones that Excel would run as formulas or turn into numbers.
+  it('neutralises formula starts in CSV (a leading apostrophe), writes them as text cells in XLSX, and re-imports them unchanged', async () => {
+    const hostile = [
+      '"=HYPERLINK(""http://evil.example/x"",""点此"")",@evil,男,1990-01-01,2012-05-20,,+机关党总支,-党政办公室党支部,,,,+8613800000000',
+      '@王芳,-wang,女,1990-01-01,2012-05-20,,+机关党总支,-党政办公室党支部,,,,=1+1',
+    ];
+    await Promise.all([sql`truncate members, organisations cascade`.execute(a.db), sql`truncate members, organisations cascade`.execute(b.db)]);
+    const o = await importRosterFile(a.db, csv(hostile), { today: TODAY });
+    if (!o.ok) throw new Error(JSON.stringify(o.errors));
+    const first = await exportRoster(a.db, 'csv');
+    const lines = first.bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines).toContain(`"'=HYPERLINK(""http://evil.example/x"",""点此"")",'@evil,男,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613800000000`);
+    expect(lines).toContain(`'@王芳,'-wang,女,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'=1+1`);
+    // No line of the export holds a cell that starts a formula.
+    for (const line of lines) for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+\-@]/);
+
+    // The importer strips the apostrophe it finds in front of a formula start: the round trip is lossless.
+    const again = await importRosterFile(b.db, first.bytes, { today: TODAY });
+    if (!again.ok) throw new Error(JSON.stringify(again.errors));
+    const names = await sql<{ name: string; userid: string; phone: string }>`select name, userid, phone from members order by userid`.execute(b.db);
+    expect(names.rows).toEqual([
+      { name: '@王芳', userid: '-wang', phone: '=1+1' },
+      { name: '=HYPERLINK("http://evil.example/x","点此")', userid: '@evil', phone: '+8613800000000' },
+    ]);
+    expect((await exportRoster(b.db, 'csv')).bytes.equals(first.bytes)).toBe(true);
+
+    // XLSX: the same values as plain text cells (shared strings, text format), never formulas.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await exportRoster(a.db, 'xlsx')).bytes as unknown as ExcelJS.Buffer);
+    const ws = wb.worksheets[0]!;
+    for (const address of ['A2', 'B2', 'G2', 'H2', 'L2', 'A3', 'L3']) {
+      const cell = ws.getCell(address);
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+      expect(cell.numFmt).toBe('@');
+    }
+    expect(ws.getCell('L3').value).toBe('=1+1');
   });
 });

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importRosterFile, type ImportOutcome, type ImportReport } from '../../src/roster/import.ts';
+import { findMemberByUserid } from '../../src/roster/responsibility.ts';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { csv, FIXTURE_ROWS, HEADER, TODAY } from '../helpers/roster-fixture.ts';
 
@@ -178,5 +179,49 @@ describe.each(DB_KINDS)('import-roster on %s', (kind) => {
     const [a, b] = await Promise.all([run(csv()), run(csv())]);
     expect(report(a).members.created + report(b).members.created).toBe(9);
     expect(await count('members')).toBe(9);
+  });
+
+  // Issue 8 point 10: values PostgreSQL cannot store, bytes that are not GB18030, dates in the future.
+  it('refuses a NUL, a lone surrogate, invalid GB18030 bytes and future dates as row errors with the row number, and writes nothing', async () => {
+    const nul = await run(csv([...FIXTURE_ROWS, '坏\u0000人,,男,,2020-01-01,,G,B,,,,']));
+    expect(nul).toEqual({ ok: false, errors: [{ row: 11, column: '姓名', reason: '姓名含有空字符（NUL），无法保存，请删除后重新导入' }] });
+    const surrogate = await run(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\r\n王\ud800芳,,男,,2020-01-01,,G,B,,,,\r\n`, 'utf16le')]));
+    expect(surrogate).toMatchObject({ ok: false, errors: [{ row: 2, column: '姓名' }] });
+
+    // "王芳,…" in GBK, then a row whose branch holds 0x81 0x20 (a lead byte without a valid trail byte).
+    const gbk = (text: string) => Buffer.from(new TextEncoder().encode(text)); // ASCII parts only
+    const wangfang = Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]);
+    const bytes = Buffer.concat([
+      gbk('name,join_date,general_branch,branch\r\n'),
+      wangfang, gbk(',2020-01-01,G,B\r\n'),
+      gbk('li,2020-01-01,G,B'), Buffer.from([0x81, 0x20]), gbk('x\r\n'),
+    ]);
+    expect(await run(bytes)).toEqual({
+      ok: false,
+      errors: [{ row: 3, column: '党支部', reason: '党支部含有无法识别的字符（文件编码有误，应为 UTF-8 或 GB18030），请检查后重新导入' }],
+    });
+
+    const future = await run(csv([...FIXTURE_ROWS, '未来,,男,,2026-11-27,,G,B,,,,', '转正未来,,男,,2026-01-01,2027-01-01,G,B,,,,']));
+    expect(future).toEqual({
+      ok: false,
+      errors: [
+        { row: 11, column: '入党日期', reason: `入党日期 2026-11-27 晚于今天（${TODAY}），请核对` },
+        { row: 12, column: '转正日期', reason: `转正日期 2027-01-01 晚于今天（${TODAY}），请核对` },
+      ],
+    });
+    expect(await count('members')).toBe(0);
+    // Today itself is fine.
+    expect(report(await run(csv([...FIXTURE_ROWS, '今天,,男,,2026-11-26,,G,B,,,,']))).members.created).toBe(10);
+  });
+
+  it('matches accounts case-insensitively in the import and in "who is writing", and refuses two accounts that differ by case', async () => {
+    report(await run(csv(FIXTURE_ROWS.map((r) => r.replace('wangfang01', 'WangFang01')))));
+    const who = await findMemberByUserid(t.db, 'wangfang01');
+    expect(who).toMatchObject({ name: '王芳', userid: 'WangFang01' });
+    expect(await findMemberByUserid(t.db, 'WANGFANG01')).toMatchObject({ name: '王芳' });
+    // The same account in another case in the next file is the same member: updated, not a second one.
+    const r = report(await run(csv(FIXTURE_ROWS)));
+    expect(r.members).toMatchObject({ created: 0, updated: 1 });
+    await expect(sql`insert into members (name, userid, join_date, branch_id) select 'x', 'WANGFANG01', '2020-01-01', branch_id from members limit 1`.execute(t.db)).rejects.toThrow();
   });
 });

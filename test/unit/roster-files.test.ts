@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { decodeText, detectFormat, parseCsv, readRosterBytes, readXlsx, writeCsv, writeXlsx } from '../../src/roster/files.ts';
+import { writeCsv } from '../../src/export/csv.ts';
+import { decodeText, detectFormat, parseCsv, readRosterBytes, readXlsx, ROSTER_LIMITS, RosterLimitError, writeXlsx } from '../../src/roster/files.ts';
+import { farRightCellXlsx, zipBombXlsx } from '../helpers/hostile-xlsx.ts';
 import { parseRoster } from '../../src/roster/parse.ts';
 
 const texts = (rows: { cells: unknown[] }[]) => rows.map((r) => r.cells);
@@ -81,5 +83,48 @@ describe('XLSX', () => {
 
   it('rejects a corrupt workbook with an error rather than an empty roster', async () => {
     await expect(readRosterBytes(Buffer.from('PK\u0003\u0004garbage'))).rejects.toThrow();
+  });
+});
+
+// Issue 8 point 8: a 525 KB sheet with a cell in column XFD on 30,000 rows grew the server to 4.3 GB; an
+// 871 KB zip bomb took 1.2 GB. Memory is sampled while each file is read.
+describe('hostile XLSX', () => {
+  async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; growthMb: number }> {
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const [result] = await Promise.allSettled([work()]);
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result: result!, growthMb: (peak - before) / 1024 / 1024 };
+  }
+
+  it('reads a sheet with a cell in column XFD on every row sparsely, in bounded memory', async () => {
+    const bytes = await farRightCellXlsx(30_000);
+    const { result, growthMb } = await peakRssGrowth(() => readRosterBytes(bytes));
+    if (result.status === 'rejected') throw result.reason;
+    expect(result.value).toHaveLength(30_001);
+    expect(result.value.every((r) => r.cells.length <= 8)).toBe(true);
+    expect(parseRoster(result.value).ok).toBe(true);
+    expect(growthMb).toBeLessThan(300);
+  }, 120_000);
+
+  it.each([['honest', false], ['lying about its sizes', true]])('refuses a zip bomb (%s) with a clear error, in bounded memory', async (_label, lying) => {
+    const bytes = await zipBombXlsx(300, lying);
+    expect(bytes.length).toBeLessThan(1024 * 1024);
+    const { result, growthMb } = await peakRssGrowth(() => readRosterBytes(bytes));
+    expect(result.status).toBe('rejected');
+    const err = (result as PromiseRejectedResult).reason as Error;
+    expect(err).toBeInstanceOf(RosterLimitError);
+    expect(err.message).toBe('XLSX 文件解压后超过 256 MB 的上限（可能是异常文件），请另存为 CSV 或拆分后导入');
+    expect(growthMb).toBeLessThan(300);
+  }, 120_000);
+
+  it('caps the rows of CSV and XLSX alike', async () => {
+    const limits = { ...ROSTER_LIMITS, maxRows: 100 };
+    const csvBytes = Buffer.from(['姓名,入党日期,党总支,党支部', ...Array.from({ length: 100 }, (_, i) => `p${i},2010-07-01,G,B`)].join('\r\n'));
+    await expect(readRosterBytes(csvBytes, limits)).rejects.toThrow('名册超过 100 行的上限，请拆分后分批导入');
+    await expect(readRosterBytes(await farRightCellXlsx(100), limits)).rejects.toThrow('名册超过 100 行的上限，请拆分后分批导入');
+    expect(await readRosterBytes(await farRightCellXlsx(99), limits)).toHaveLength(100);
   });
 });
