@@ -6,6 +6,7 @@ import { PlatformSendError } from '../src/errors.ts';
 import { QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
 import type { OutboundMessage } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
+import { recordThroughOutage, waitOutDatabaseOutage } from './database-outage.ts';
 import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
 
 export function createOutboundProcessor(deps: Deps) {
@@ -40,7 +41,7 @@ export function createOutboundProcessor(deps: Deps) {
 
     try {
       const result = await sender.send(row.recipient, row.message as OutboundMessage);
-      await repos.deliveries.markSent(deliveryId, result);
+      await recordThroughOutage(() => repos.deliveries.markSent(deliveryId, result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
       return 'sent';
     } catch (err) {
       if (err instanceof DelayedError) throw err;
@@ -63,7 +64,7 @@ export function createOutboundProcessor(deps: Deps) {
 }
 
 export function startOutboundWorker(deps: Deps, concurrency = 16): Worker<OutboundJob> {
-  const worker = new Worker<OutboundJob>(QUEUE.outbound, createOutboundProcessor(deps), {
+  const worker = new Worker<OutboundJob>(QUEUE.outbound, waitOutDatabaseOutage(deps.log, QUEUE.outbound, createOutboundProcessor(deps)), {
     connection: deps.workerConnection(),
     prefix: deps.queuePrefix,
     concurrency,

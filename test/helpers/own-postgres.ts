@@ -49,9 +49,10 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
 
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  // The socket lives in our directory (not /var/run/postgresql, which the shared server uses); fsync off:
-  // these tests crash the server on purpose, durability across a power cut is not what they check.
-  const options = [`-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'].join(' ');
+  // The socket lives in our directory (not /var/run/postgresql, which the shared server uses). fsync off:
+  // the tests crash the server process, not the machine, so the OS still holds every write — but commits
+  // stay synchronous, or an immediate stop would lose transactions it had acknowledged.
+  const options = [`-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off'].join(' ');
   const ctl = (args: string[]) => exec('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), ...args]);
   let destroyed = false;
 
