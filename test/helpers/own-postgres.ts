@@ -35,6 +35,17 @@ export function postgresBinDir(): string {
 }
 
 export async function startOwnPostgres(): Promise<OwnPostgres> {
+  // The free port is free when we look; another process may take it before the postmaster binds it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCluster();
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startCluster(): Promise<OwnPostgres> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'pc-pg-'));
@@ -112,8 +123,10 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     await exec('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
     await self.start();
   } catch (err) {
+    const logFile = path.join(dir, 'server.log');
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2_000) : '';
     await self.destroy();
-    throw err;
+    throw new Error(`own PostgreSQL did not start: ${(err as Error).message}\n${log}`);
   }
   return self;
 }

@@ -56,7 +56,7 @@ beforeAll(async () => {
   app.stdout!.on('data', (d) => (output += d));
   app.stderr!.on('data', (d) => (output += d));
   app.on('exit', (code, signal) => exits.push(`code ${code} signal ${signal}`));
-  await waitFor(() => fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false), 60_000, 'the app to be ready');
+  await waitWhileAlive(() => fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false), 60_000, 'the app to be ready');
   db = await connectDatabase({ databaseUrl: pg.url, poolSize: 2 });
 }, 120_000);
 
