@@ -36,7 +36,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setErrorHandler((err: Error, req, reply) => {
     const status = err instanceof AppError ? err.httpStatus : ((err as { statusCode?: number }).statusCode ?? 500);
     if (status >= 500) {
-      req.log.error({ err: { message: err.message, code: (err as { code?: string }).code } }, 'request failed');
+      // 503 is the database away (a restart): expected, and retried by the platform — a warning, not an error.
+      req.log[status === 503 ? 'warn' : 'error']({ err: { message: err.message, code: (err as { code?: string }).code } }, 'request failed');
       return reply.code(status === 503 ? 503 : 500).send({ error: status === 503 ? 'unavailable' : 'internal error' });
     }
     // Clients see a message only for 4xx.

@@ -31,7 +31,12 @@ export async function boot(opts: { needRedis?: boolean; migrate?: boolean; confi
   }
   let db;
   try {
-    db = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    db = await connectDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      // A restart of PostgreSQL under load: the process lives, the affected work is retried (issue 8.3).
+      onConnectionError: (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost'),
+    });
   } catch (err) {
     throw new BootError(`${(err as Error).message}. Start PostgreSQL or fix DATABASE_URL${config.databaseUrl ? '' : ' (unset: embedded PGlite under DATA_DIR)'}.`);
   }

@@ -13,6 +13,8 @@ import { localDate, localDateKey } from '../src/domain/local-time.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
+import { waitOutDatabaseOutage } from './database-outage.ts';
+import { isDatabaseUnavailable } from '../src/db/unavailable.ts';
 import { findMemberByUserid } from '../src/roster/responsibility.ts';
 
 async function answer(handlers: ConversationHandler[], ctx: ConversationContext): Promise<Reply[]> {
@@ -69,10 +71,13 @@ export function createInboundProcessor(deps: Deps) {
         return 'taken over';
       }
       const message = (err as Error).message;
-      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      // The database away is no reason to give up the event: the job runs again when PostgreSQL returns
+      // (waitOutDatabaseOutage logs it). The release then likely fails too: the row is free when its lease ends.
+      const unavailable = isDatabaseUnavailable(err);
+      const final = !unavailable && job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final) await repos.inbound.markFailed(eventId, message).catch(() => {});
       else await repos.inbound.release(eventId, message).catch(() => {});
-      log.error({ eventId, attempt: job.attemptsMade + 1, final, err: { message } }, 'inbound event processing failed');
+      if (!unavailable) log.error({ eventId, attempt: job.attemptsMade + 1, final, err: { message } }, 'inbound event processing failed');
       throw err;
     } finally {
       heartbeat.stop();
@@ -83,7 +88,7 @@ export function createInboundProcessor(deps: Deps) {
 class LeaseLostError extends Error {}
 
 export function startInboundWorker(deps: Deps, concurrency = 8): Worker<InboundJob> {
-  const worker = new Worker<InboundJob>(QUEUE.inbound, createInboundProcessor(deps), {
+  const worker = new Worker<InboundJob>(QUEUE.inbound, waitOutDatabaseOutage(deps.log, QUEUE.inbound, createInboundProcessor(deps)), {
     connection: deps.workerConnection(),
     prefix: deps.queuePrefix,
     concurrency,

@@ -11,6 +11,7 @@ import type { OutboundMessage } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
 import type { DeliveryRow } from '../src/db/schema.ts';
+import { recordThroughOutage, waitOutDatabaseOutage } from './database-outage.ts';
 import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
 
 /** WeCom's default interval; far longer than a lease plus every retry backoff, so a re-send falls inside it. */
@@ -68,7 +69,7 @@ export function createOutboundProcessor(deps: Deps) {
       // platform drop this one as a duplicate: send it without the check.
       const twin = await repos.deliveries.hasTwinSince(row, new Date(deps.clock().getTime() - DUPLICATE_CHECK_SECONDS * 1_000));
       const result = await sender.send(row.recipient, row.message as OutboundMessage, twin ? {} : { duplicateCheckSeconds: DUPLICATE_CHECK_SECONDS });
-      await repos.deliveries.markSent(deliveryId, result);
+      await recordThroughOutage(() => repos.deliveries.markSent(deliveryId, result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
       return 'sent';
     } catch (err) {
       if (err instanceof DelayedError) throw err;
@@ -93,7 +94,7 @@ export function createOutboundProcessor(deps: Deps) {
 }
 
 export function startOutboundWorker(deps: Deps, concurrency = 16): Worker<OutboundJob> {
-  const worker = new Worker<OutboundJob>(QUEUE.outbound, createOutboundProcessor(deps), {
+  const worker = new Worker<OutboundJob>(QUEUE.outbound, waitOutDatabaseOutage(deps.log, QUEUE.outbound, createOutboundProcessor(deps)), {
     connection: deps.workerConnection(),
     prefix: deps.queuePrefix,
     concurrency,

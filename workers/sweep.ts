@@ -6,6 +6,7 @@ import type { Deps } from '../src/deps.ts';
 import { DAILY_SWEEP_SCHEDULER, QUEUE } from '../src/jobs/queues.ts';
 import { runDueSweeps, SweepIncompleteError, SWEEP_AT, type SweepDeps } from '../src/notices/sweep.ts';
 import { purgeInboundText } from '../src/ingest/retention.ts';
+import { waitOutDatabaseOutage } from './database-outage.ts';
 
 export function sweepDeps(deps: Deps): SweepDeps {
   return { db: deps.db.db, outbox: deps.outbox, log: deps.log, timezone: deps.config.timezone, platform: deps.platform.name, clock: deps.clock };
@@ -48,7 +49,7 @@ export async function startSweepWorker(deps: Deps): Promise<Worker> {
   await deps.queues.sweep.add('catch-up', {}, { jobId: 'catch-up', removeOnComplete: true, removeOnFail: true });
   const worker = new Worker(
     QUEUE.sweep,
-    async () => runDailyJob(deps),
+    waitOutDatabaseOutage(deps.log, QUEUE.sweep, async () => runDailyJob(deps)),
     { connection: deps.workerConnection(), prefix: deps.queuePrefix, concurrency: 1, lockDuration: 120_000 },
   );
   worker.on('error', (err) => deps.log.warn({ err: { message: err.message } }, 'sweep worker error'));

@@ -29,6 +29,11 @@ export interface ConnectOptions {
   /** For PGlite: a directory, or 'memory://' for a throwaway in-memory database (tests). */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Told when a pooled connection loses its server (a PostgreSQL restart, a network cut). Informational:
+   * the query or transaction that was using it fails and the pool opens a fresh connection next time.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 export async function connectDatabase(opts: ConnectOptions): Promise<DbHandle> {
@@ -40,8 +45,14 @@ export async function connectDatabase(opts: ConnectOptions): Promise<DbHandle> {
       // Fail a stuck query rather than hang a webhook past WeCom's 5 s deadline.
       query_timeout: 10_000,
     });
-    // An idle client losing its server must not crash the process; the next query reports it.
-    pool.on('error', () => {});
+    // A connection losing its server must never crash the process (an 'error' event without a listener
+    // throws). The pool listens only while a client is idle; a client checked out by Kysely — inside a
+    // transaction, between two queries — emits 'error' with nobody listening (node-postgres #2439, #3202).
+    // So every client gets a listener of its own for life. The failure still reaches the caller: the running
+    // query rejects, and a later one on that client rejects as "not queryable"; the pool then discards it.
+    const onConnectionError = opts.onConnectionError ?? (() => {});
+    pool.on('connect', (client) => client.on('error', onConnectionError));
+    pool.on('error', () => {}); // the same error, reported by the pool for an idle client: already handled
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
     const describe = `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`;
