@@ -103,7 +103,7 @@ export class InboundIngest {
       inserted = await this.repo.insertMany(items);
     } catch (err) {
       if (!isRowsFault(err)) {
-        this.log.error({ ...reasonOf(err), count: items.length }, 'inbound batch not stored: database unavailable');
+        this.log.warn({ ...reasonOf(err), count: items.length }, 'inbound batch not stored: database unavailable');
         throw err;
       }
       if (items.length > 1) this.log.warn({ ...reasonOf(err), count: items.length }, 'inbound batch refused by the database; storing its events one by one');
@@ -134,7 +134,7 @@ export class InboundIngest {
           this.log.warn({ ...reason, platform: e.platform, kind: e.kind }, 'inbound event refused by the database');
           out.push({ status: 'rejected', reason: new UnstorableEventError(reason.sqlstate!, err) });
         } else {
-          this.log.error({ ...reason, platform: e.platform, kind: e.kind }, 'inbound event not stored: database unavailable');
+          this.log.warn({ ...reason, platform: e.platform, kind: e.kind }, 'inbound event not stored: database unavailable');
           out.push({ status: 'rejected', reason: new DatabaseUnavailableError(err) });
         }
       }

@@ -196,7 +196,7 @@ describe('PostgreSQL restarted under a callback load (issue 8.3)', () => {
       await waitWhileAlive(() => load.acknowledged.length >= 100, 60_000, '100 callbacks stored before the crash');
       await pg!.stop('immediate');
       await waitWhileAlive(() => load.refused.length >= 20, 60_000, 'callbacks refused with 503 while the database is away');
-      expect(await readiness()).toEqual({ status: 503, body: { database: 'unreachable', redis: 'ok' } });
+      expect(await readiness()).toMatchObject({ status: 503, body: { database: 'unreachable', redis: 'ok' } });
       expect(alive()).toBe(true);
       const acknowledgedBeforeReturn = load.acknowledged.length;
       await pg!.start();
@@ -214,7 +214,7 @@ describe('PostgreSQL restarted under a callback load (issue 8.3)', () => {
     expect(output).not.toMatch(/uncaught|unhandled/i);
     // The lost connections were noticed and logged as warnings; nothing was logged as an error.
     expect(output).toContain('database connection lost');
-    expect(output).not.toContain('"level":50');
+    expect(output.split('\n').filter((l) => l.includes('"level":50'))).toEqual([]);
   }, 300_000);
 
   it('a fast restart (sessions terminated, 57P01): the process lives, no 500, everything answered once', async () => {
