@@ -38,7 +38,9 @@ export async function boot(opts: { needRedis?: boolean; migrate?: boolean; confi
       onConnectionError: (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost'),
     });
   } catch (err) {
-    throw new BootError(`${(err as Error).message}. Start PostgreSQL or fix DATABASE_URL${config.databaseUrl ? '' : ' (unset: embedded PGlite under DATA_DIR)'}.`);
+    // PGlite's own failures (a busy or damaged directory) say so themselves; only PostgreSQL is to be started.
+    if (!config.databaseUrl) throw new BootError((err as Error).message);
+    throw new BootError(`${(err as Error).message}. Start PostgreSQL or fix DATABASE_URL.`);
   }
   if (opts.migrate !== false) {
     try {

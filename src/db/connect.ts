@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import type { Database } from './schema.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 // The same values from both drivers: int8 (bigint ids, counts) as strings — exact beyond 2^53 — and SQL
 // `date` as 'YYYY-MM-DD' text, never a JS Date at some time zone's midnight.
@@ -66,16 +67,46 @@ export async function connectDatabase(opts: ConnectOptions): Promise<DbHandle> {
   }
   const dir = opts.dataDir ?? './data';
   let client: PGlite;
+  let lock: DataDirLock | undefined;
   if (dir === 'memory://') {
     client = new PGlite({ parsers: PGLITE_PARSERS });
   } else {
     const full = path.resolve(dir, 'pglite');
     mkdirSync(full, { recursive: true });
-    client = new PGlite(full, { parsers: PGLITE_PARSERS });
+    // One process per directory: the lock comes before PGlite touches a file.
+    lock = lockDataDir(path.resolve(dir));
+    try {
+      client = new PGlite(full, { parsers: PGLITE_PARSERS });
+      await client.waitReady;
+    } catch (err) {
+      lock.release();
+      throw new EmbeddedDatabaseError(path.resolve(dir), err);
+    }
   }
   await client.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
-  return { db, kind: 'pglite', describe: dir === 'memory://' ? 'pglite (memory)' : `pglite ${path.resolve(dir, 'pglite')}`, close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    describe: dir === 'memory://' ? 'pglite (memory)' : `pglite ${path.resolve(dir, 'pglite')}`,
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/** The embedded database could not be opened: said as such, never as "start PostgreSQL". */
+export class EmbeddedDatabaseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    cause: unknown,
+  ) {
+    super(`the embedded database in ${dataDir} could not be opened (${(cause as Error)?.message ?? String(cause)}); if it was damaged, restore it from a backup or move it away to start afresh`);
+  }
 }
 
 export async function isDatabaseReachable(db: Kysely<Database>): Promise<boolean> {
