@@ -1,4 +1,4 @@
-// One CLI: `npm run cli -- <command>`. Results go to standard output, logs to standard error, and a failure
+// One CLI: `npm run -s cli -- <command>`. Results go to standard output, logs to standard error, and a failure
 // exits non-zero, so scripts can rely on it. Later features add their commands to COMMANDS.
 import { randomUUID } from 'node:crypto';
 import { boot, BootError } from './boot.ts';
@@ -90,7 +90,7 @@ export const COMMANDS: Record<string, Command> = {
 };
 
 export function usage(): string {
-  return ['usage: npm run cli -- <command> [args]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+  return ['usage: npm run -s cli -- <command> [args]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
 }
 
 export async function runCli(argv: string[], out = (l: string) => process.stdout.write(`${l}\n`)): Promise<number> {

@@ -2,8 +2,8 @@
 // (issue 5). Prints the JSON of the issue, one object per message, and changes nothing: it reads the roster once
 // (same config, connection and migration as the roster commands) and runs the pure interpreter on it.
 //
-//   npm run cli -- interpret --as <userid> [--now <ISO time>] "<text>"
-//   npm run cli -- interpret --batch < lines.jsonl     (each line {"as", "text", "now"?}; one result line each)
+//   npm run -s cli -- interpret --as <userid> [--now <ISO time>] "<text>"
+//   npm run -s cli -- interpret --batch < lines.jsonl     (each line {"as", "text", "now"?}; one result line each)
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
