@@ -4,12 +4,18 @@ import { startInboundWorker } from './inbound.ts';
 import { startOutboundWorker } from './outbound.ts';
 import { startRelay, type RelayOptions } from './relay.ts';
 import { startSweepWorker } from './sweep.ts';
+import { ensureQuotaObligations } from '../src/notices/sweep.ts';
+import { localDate } from '../src/domain/local-time.ts';
 
 export interface RunningWorkers {
   close(deadlineMs?: number): Promise<void>;
 }
 
 export async function startWorkers(deps: Deps, opts: { relay?: RelayOptions; sweep?: boolean } = {}): Promise<RunningWorkers> {
+  // The year's talk quotas exist from the first start, not only after the first 08:50 sweep.
+  await ensureQuotaObligations(deps.db.db, Number(localDate(deps.clock(), deps.config.timezone).slice(0, 4))).catch((err: Error) =>
+    deps.log.warn({ err: { message: err.message } }, 'could not open the year\'s quota obligations at start; the sweep will'),
+  );
   const inbound = startInboundWorker(deps);
   const outbound = startOutboundWorker(deps);
   const relay = startRelay(deps, opts.relay);

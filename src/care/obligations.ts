@@ -218,13 +218,12 @@ export async function openQuotaObligations(db: Db, year: number, ownersPerSlice 
 }
 
 /**
- * After a roster import: people added mid-year get their quota obligations (and those who left have theirs
- * cancelled). Only when the year's quotas are already open; otherwise the year's first sweep opens them.
+ * After a roster import: the year's quota obligations are opened for everyone who owes (people added mid-year
+ * included; on a fresh install, all of them), and those of people who left are cancelled.
  */
 export async function refreshQuotaObligationsAfterImport(db: Db, today: IsoDate): Promise<{ opened: number; cancelled: number }> {
   const year = Number(today.slice(0, 4));
-  const any = await db.selectFrom('care_obligations').select('id').where('source', '=', 'quota').where('period', '=', String(year)).limit(1).executeTakeFirst();
-  if (!any) return { opened: 0, cancelled: 0 };
+  // Opened here too when no sweep has run yet: a fresh install's first import sets the year's quotas.
   const opened = await openQuotaObligations(db, year);
   const cancelled = await sql<{ n: string }>`
     with c as (

@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Config } from '../config.ts';
 import { refreshQuotaObligationsAfterImport } from '../care/obligations.ts';
+import { ensureQuotaObligations, whenTodaysPushesGo } from '../notices/sweep.ts';
 import { UsageError } from '../errors.ts';
 import { localDate } from '../domain/local-time.ts';
 import { exportRoster } from '../roster/export.ts';
@@ -139,9 +140,11 @@ export const ROSTER_COMMANDS: Record<string, RosterCommand> = {
       await withDatabase(async (db, config) => {
         log(`seed-demo: generating ${members} members (seed ${values.seed})`);
         const r = await seedDemo(db.db, { members, seed: values.seed!, today: today(config) });
+        // The year's talk quotas exist from the start: 谈心进度 must not say "no quota" before the first sweep.
+        await ensureQuotaObligations(db.db, Number(today(config).slice(0, 4)));
         out(
           `已创建演示数据：${r.members} 名党员，${r.generalBranches} 个党总支，${r.branches} 个党支部；` +
-            `今天过政治生日 ${r.politicalBirthdaysToday} 人，预备党员 ${r.probationary} 人（${r.seconds.toFixed(1)} 秒）`,
+            `今天过政治生日 ${r.politicalBirthdaysToday} 人（祝福${whenTodaysPushesGo(new Date(), config.timezone, config.quietHours)}），预备党员 ${r.probationary} 人（${r.seconds.toFixed(1)} 秒）`,
         );
       });
     },

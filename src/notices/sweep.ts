@@ -14,6 +14,7 @@ import { planNotice, type PlannedNotice } from './plan.ts';
 import { planObligationReminders } from './obligation-reminders.ts';
 import { openQuotaObligations } from '../care/obligations.ts';
 import { loadCalendarSettings } from './settings.ts';
+import { nextAllowedInstant, type QuietHours } from '../domain/quiet-hours.ts';
 
 /** Notices start at 09:00 and spread over the following minutes, not all on the :00 mark (wecom-protocol §3.2). */
 export const SEND_FROM = '09:00';
@@ -278,6 +279,19 @@ export class SweepIncompleteError extends Error {
   constructor(readonly results: SweepResult[]) {
     super(`sweep incomplete: ${results.filter((r) => r.failed.length > 0).map((r) => `${r.date} (${r.failed.join(', ')})`).join('; ')}`);
   }
+}
+
+/**
+ * When today's greetings reach people, in words (for the demo's welcome and operators): from 09:00, or now if
+ * later — never in quiet hours, which move them to the next morning. The bot must be running by then.
+ */
+export function whenTodaysPushesGo(now: Date, timezone: string, quietHours: QuietHours | null): string {
+  const today = localDate(now, timezone);
+  const from = new Date(Math.max(localInstant(today, SEND_FROM, timezone).getTime(), now.getTime()));
+  const at = nextAllowedInstant(from, timezone, quietHours);
+  const day = localDate(at, timezone) === today ? '今天' : '明天';
+  const held = at.getTime() > from.getTime() ? '（夜间免打扰时段不推送）' : '';
+  return `${day}${localTime(at, timezone)}起推送${held}`;
 }
 
 /** Opens the year's quota obligations once (the check is one indexed probe). */
