@@ -19,7 +19,7 @@ export const ROSTER_BODY_LIMIT = 50 * 1024 * 1024;
 export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'>;
 
 /**
- * Uploads larger than this (about 13,000 CSV rows, or 15,000 in XLSX) are imported as a job: 202 and a job id
+ * Uploads larger than this (roughly 10,000 roster rows) are imported as a job: 202 and a job id
  * at once. Smaller ones finish well within the request timeout and are answered with the report, as before.
  */
 export const ASYNC_IMPORT_BYTES = 1024 * 1024;
