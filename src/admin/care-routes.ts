@@ -3,18 +3,34 @@
 // adminRoutes, inside its scope, so the same bearer check (and the 404 when ADMIN_TOKEN is unset) applies.
 // This is the Organisation Department's API: it exports with the OD's visibility, i.e. full detail
 // (src/care/visibility.ts); the holder of ADMIN_TOKEN is the OD.
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { localDate } from '../domain/local-time.ts';
 import {
   CARE_EXPORT_CONTENT_TYPE,
   careExportFileName,
-  careExportStream,
   checkExportRequest,
+  csvChunks,
+  exportCareChunks,
+  jsonLineChunks,
   type CareExportFormat,
   type CareExportKind,
+  type CareExportRow,
 } from '../care/export.ts';
 import { OD_VIEWER } from '../care/visibility.ts';
+import { auditRows } from './audit.ts';
 import type { AdminDeps } from './routes.ts';
+
+/** Passes the chunks through, telling `counted` the running total: the audit records how many rows went out. */
+async function* counting<T>(chunks: AsyncIterable<readonly T[]>, counted: (rows: number) => void): AsyncGenerator<readonly T[]> {
+  let rows = 0;
+  counted(0);
+  for await (const chunk of chunks) {
+    rows += chunk.length;
+    counted(rows);
+    yield chunk;
+  }
+}
 
 /** A query value: absent and empty mean "not given"; a repeated parameter is refused. */
 function single(q: Record<string, unknown>, name: string): string | undefined | { repeated: true } {
@@ -41,13 +57,16 @@ export async function careExportRoutes(app: FastifyInstance, deps: AdminDeps): P
     const kind = what as CareExportKind;
     const fmt = format as CareExportFormat;
     // The OD's API: full detail (see the header comment).
-    const body = careExportStream(deps.db.db, kind, fmt, {
+    const chunks = exportCareChunks(deps.db.db, kind, {
       from: values.from,
       to: values.to,
       today,
       timeZone: deps.config.timezone,
       viewer: OD_VIEWER,
     });
+    // The audit's count is of rows sent: a client that leaves early is recorded with what it got.
+    const counted = counting<CareExportRow>(chunks, (rows) => auditRows(req, rows));
+    const body = Readable.from(fmt === 'csv' ? csvChunks(kind, counted) : jsonLineChunks(counted), { objectMode: false });
     return reply
       .header('content-type', CARE_EXPORT_CONTENT_TYPE[fmt])
       .header('content-disposition', `attachment; filename="${careExportFileName(kind, fmt, today)}"`)

@@ -1,22 +1,34 @@
 // Admin HTTP endpoints (issue 3): the roster import and export, for the OD's scripts and tools. Every route
 // needs `Authorization: Bearer <ADMIN_TOKEN>`; without ADMIN_TOKEN configured the routes do not exist (404),
 // so a deployment that never set a token exposes nothing. Register with
-// `app.register(async (scope) => adminRoutes(scope, deps))`: the file parsers and the 50 MB body limit stay
-// inside this plugin's scope.
+// `app.register(async (scope) => adminRoutes(scope, deps))`: the file parsers, the 50 MB body limit, the
+// audit and the wrong-token throttle stay inside this plugin's scope (issue 8, points 9 and 10).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { localDate } from '../domain/local-time.ts';
 import { exportRoster } from '../roster/export.ts';
-import { importRosterFile, RosterFileError } from '../roster/import.ts';
-import { refreshQuotaObligationsAfterImport } from '../care/obligations.ts';
+import { ADMIN_ACTOR, auditActor, auditJob, auditLogOnly, auditRows, registerAdminAudit } from './audit.ts';
+import { AdminAuthThrottle, type AdminAuthThrottleOptions } from './auth-throttle.ts';
 import { careExportRoutes } from './care-routes.ts';
+import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A 100,000-member xlsx is about 6 MB, the CSV about 12 MB; 50 MB leaves room without inviting abuse. */
 export const ROSTER_BODY_LIMIT = 50 * 1024 * 1024;
 
-export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock'>;
+export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'>;
+
+/**
+ * Uploads larger than this (roughly 10,000 roster rows) are imported as a job: 202 and a job id
+ * at once. Smaller ones finish well within the request timeout and are answered with the report, as before.
+ */
+export const ASYNC_IMPORT_BYTES = 1024 * 1024;
+
+/** For tests: shorter timings, their own throttle settings. */
+export interface AdminRouteOptions {
+  importJobs?: ImportJobTimings;
+  throttle?: Omit<AdminAuthThrottleOptions, 'keyPrefix'>;
+}
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -28,8 +40,10 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 }
 
 const flag = (v: unknown) => v === '1' || v === 'true' || v === 'yes';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const jobLocation = (id: string) => `/admin/roster/import/${id}`;
 
-export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, deps: AdminDeps, opts: AdminRouteOptions = {}): Promise<void> {
   // Roster files arrive raw: CSV as text/csv (or text/plain), XLSX as its own type or octet-stream.
   app.addContentTypeParser(
     ['text/csv', 'text/plain', 'application/octet-stream', XLSX_MIME],
@@ -37,12 +51,32 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     (_req, body, done) => done(null, body),
   );
 
+  const throttle = new AdminAuthThrottle(deps.redis, deps.clock, deps.log, { ...opts.throttle, keyPrefix: `${deps.queuePrefix}:admin-auth:` });
+  const jobs = new RosterImportJobs(deps, opts.importJobs);
+  // A closing server lets its imports finish (each is one transaction) rather than cut them.
+  app.addHook('onClose', async () => jobs.close());
+  registerAdminAudit(app, deps);
+
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const token = deps.config.adminToken;
-    if (token === undefined) return reply.code(404).send({ error: 'admin endpoints disabled' });
+    if (token === undefined) {
+      auditLogOnly(req);
+      return reply.code(404).send({ error: 'admin endpoints disabled' });
+    }
+    // Checked before the token: a blocked address is refused even with the right one.
+    const blockedMs = await throttle.blockedFor(req.ip);
+    if (blockedMs > 0) {
+      auditLogOnly(req);
+      return reply
+        .code(429)
+        .header('retry-after', String(Math.ceil(blockedMs / 1000)))
+        .send({ error: 'too many invalid admin tokens from this address; try again later' });
+    }
     if (!bearerMatches(req.headers.authorization, token)) {
+      await throttle.recordFailure(req.ip);
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'invalid or missing admin token' });
     }
+    auditActor(req, ADMIN_ACTOR);
   });
 
   app.post('/admin/roster/import', { bodyLimit: ROSTER_BODY_LIMIT }, async (req, reply) => {
@@ -51,19 +85,33 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
       return reply.code(400).send({ error: '请上传名册文件（CSV 用 text/csv，XLSX 用 application/octet-stream）' });
     }
     const q = req.query as Record<string, unknown>;
-    try {
-      const outcome = await importRosterFile(deps.db.db, body, {
-        dryRun: flag(q.dryRun),
-        retireMissing: flag(q.retireMissing),
-        today: localDate(deps.clock(), deps.config.timezone),
-      });
-      if (!outcome.ok) return reply.code(400).send({ error: '名册有误，未写入任何数据', errors: outcome.errors });
-      if (!outcome.report.dryRun) await refreshQuotaObligationsAfterImport(deps.db.db, localDate(deps.clock(), deps.config.timezone));
-      return reply.send(outcome.report);
-    } catch (err) {
-      if (err instanceof RosterFileError) return reply.code(400).send({ error: err.message });
-      throw err;
+    const asJob = flag(q.async) || body.length > ASYNC_IMPORT_BYTES;
+    const started = await jobs.start(body, { dryRun: flag(q.dryRun), retireMissing: flag(q.retireMissing) }, `${ADMIN_ACTOR} from ${req.ip}`);
+    if (!started.started) {
+      return reply
+        .code(409)
+        .send({ error: '已有一次名册导入正在进行，请等它完成后再上传', jobId: started.activeId, location: jobLocation(started.activeId) });
     }
+    auditJob(req, started.id);
+    if (asJob) {
+      return reply.code(202).header('location', jobLocation(started.id)).send({ id: started.id, status: started.view.status, location: jobLocation(started.id) });
+    }
+    // Small enough to answer in the request: the same job, awaited.
+    const job = await started.finished;
+    if (job.status === 'done') {
+      auditRows(req, job.report!.rows);
+      return reply.send(job.report);
+    }
+    if (job.errors) return reply.code(400).send({ error: job.error, errors: job.errors });
+    return reply.code(job.error === INTERNAL_FAILURE_MESSAGE ? 500 : 400).send({ error: job.error });
+  });
+
+  app.get('/admin/roster/import/:id', async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    const job = UUID.test(id) ? await jobs.view(id) : undefined;
+    if (!job) return reply.code(404).send({ error: '没有这个导入任务' });
+    auditJob(req, job.id);
+    return reply.header('cache-control', 'no-store').send(job);
   });
 
   await careExportRoutes(app, deps);
@@ -71,7 +119,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';
     if (format !== 'csv' && format !== 'xlsx') return reply.code(400).send({ error: 'format must be csv or xlsx' });
-    const { bytes } = await exportRoster(deps.db.db, format);
+    const { bytes, members } = await exportRoster(deps.db.db, format);
+    auditRows(req, members);
     return reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME)
       .header('content-disposition', `attachment; filename="roster.${format}"`)

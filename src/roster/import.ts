@@ -1,12 +1,15 @@
 // import-roster: read the file, check every row, plan, and apply the plan in ONE transaction — all or
-// nothing (issue 3). A dry run stops after the plan: the report is the same, nothing is written.
+// nothing (issue 3). A dry run stops after the plan: the report is the same, nothing is written. Every step
+// yields the event loop every few thousand rows (reading, parse, plan; the writes await the database per
+// chunk), so a server stays responsive during a 200,000-row import (issue 8, point 9).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { BadRequestError } from '../errors.ts';
 import type { RosterField } from './columns.ts';
 import { readRosterBytes, RosterLimitError } from './files.ts';
-import { parseRoster, type RosterEntry, type RowError, type SheetRow } from './parse.ts';
-import { gbScope, OrgIndex, planImport, type ImportPlan, type MissingMember, type ScopeKey } from './plan.ts';
+import { parseRosterSteps, type RosterEntry, type RowError, type SheetRow } from './parse.ts';
+import { gbScope, OrgIndex, planImportSteps, type ImportPlan, type MissingMember, type ScopeKey } from './plan.ts';
+import { runStepsYielding } from './steps.ts';
 import { RosterRepository, type LinkRow, type MemberRow, type RoleRow } from './repository.ts';
 
 export const DEFAULT_COMMITTEE_NAME = '党委';
@@ -68,7 +71,7 @@ export async function importRosterRows(db: Kysely<Database>, rows: SheetRow[], o
     const repo = new RosterRepository(trx);
     await repo.lock();
     const knownGeneralBranches = [...new OrgIndex(await repo.loadOrganisations()).gbIdByName.keys()];
-    const parsed = parseRoster(rows, { knownGeneralBranches, today: opts.today });
+    const parsed = await runStepsYielding(parseRosterSteps(rows, { knownGeneralBranches, today: opts.today }));
     if (!parsed.ok) return parsed;
     return importEntriesLocked(repo, parsed.entries, parsed.fields, opts, parsed.ignoredColumns);
   });
@@ -96,7 +99,7 @@ async function importEntriesLocked(
   ignoredColumns: string[],
 ): Promise<ImportOutcome> {
   const state = await repo.loadState();
-  const planned = planImport(entries, fields, state, opts.today);
+  const planned = await runStepsYielding(planImportSteps(entries, fields, state, opts.today));
   if (!planned.ok) return planned;
   const plan = planned.plan;
   if (!opts.dryRun) await applyPlan(repo, plan, opts);

@@ -5,6 +5,7 @@ import { roleFromLabel, sortRoles, type StoredRole } from '../domain/roster.ts';
 import type { Gender } from '../db/schema.ts';
 import { unneutraliseCell } from '../export/csv.ts';
 import { columnOf, fieldForHeader, REQUIRED_FIELDS, ROSTER_COLUMNS, type RosterField } from './columns.ts';
+import { runSteps, STEP_ROWS, type Steps } from './steps.ts';
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -134,6 +135,11 @@ function mapHeader(rows: SheetRow[]): HeaderMap | RowError[] {
 }
 
 export function parseRoster(rows: SheetRow[], ctx: ParseContext = {}): ParseResult {
+  return runSteps(parseRosterSteps(rows, ctx));
+}
+
+/** parseRoster, pausing every STEP_ROWS rows so a server can yield the event loop (see steps.ts). */
+export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Steps<ParseResult> {
   const header = mapHeader(rows);
   if (Array.isArray(header)) return { ok: false, errors: header };
   const dataRows = rows.filter((r) => r.rowNumber > header.headerRow && !r.cells.every(isBlank));
@@ -155,7 +161,9 @@ export function parseRoster(rows: SheetRow[], ctx: ParseContext = {}): ParseResu
   const firstRowOfUnnamed = new Map<string, number>();
   let committeeSecretaryRow: number | undefined;
 
+  let seen = 0;
   for (const r of dataRows) {
+    if (++seen % STEP_ROWS === 0) yield;
     const before = errors.length;
     const fail = (field: RosterField | undefined, reason: string) =>
       errors.push(field ? { row: r.rowNumber, column: columnOf(field).header, reason } : { row: r.rowNumber, reason });

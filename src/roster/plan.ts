@@ -7,6 +7,7 @@ import { ROLE_SCOPE, type StoredRole } from '../domain/roster.ts';
 import { columnOf, type RosterField } from './columns.ts';
 import type { RosterEntry, RowError } from './parse.ts';
 import type { MemberRow, OrganisationRow, RosterState } from './repository.ts';
+import { runSteps, STEP_ROWS, type Steps } from './steps.ts';
 
 /** 'C' the committee, 'G\0gb' a general branch, 'B\0gb\0branch' a branch. */
 export type ScopeKey = string;
@@ -106,6 +107,11 @@ export type PlanResult = { ok: true; plan: ImportPlan } | { ok: false; errors: R
 const FIELD_LABEL = (f: RosterField) => columnOf(f).header;
 
 export function planImport(entries: readonly RosterEntry[], fields: readonly RosterField[], state: RosterState, today: string): PlanResult {
+  return runSteps(planImportSteps(entries, fields, state, today));
+}
+
+/** planImport, pausing every STEP_ROWS rows so a server can yield the event loop (see steps.ts). */
+export function* planImportSteps(entries: readonly RosterEntry[], fields: readonly RosterField[], state: RosterState, today: string): Steps<PlanResult> {
   const orgs = new OrgIndex(state.organisations);
   const has = new Set(fields);
 
@@ -119,7 +125,10 @@ export function planImport(entries: readonly RosterEntry[], fields: readonly Ros
   });
   const byUserid = new Map<string, MemberRow>();
   const byNameBranch = new Map<string, MemberRow[]>();
+  let seen = 0;
+  const pause = () => ++seen % STEP_ROWS === 0;
   for (const m of members) {
+    if (pause()) yield;
     if (m.userid) byUserid.set(m.userid.toLowerCase(), m);
     const key = `${branchKeyOf.get(m.id)}\u0000${m.name}`;
     const list = byNameBranch.get(key);
@@ -150,6 +159,7 @@ export function planImport(entries: readonly RosterEntry[], fields: readonly Ros
   const matchOf = new Map<RosterEntry, MemberRow>();
   if (has.has('userid')) {
     for (const e of entries) {
+      if (pause()) yield;
       const m = e.userid ? byUserid.get(e.userid.toLowerCase()) : undefined;
       if (m) {
         matchOf.set(e, m);
@@ -158,6 +168,7 @@ export function planImport(entries: readonly RosterEntry[], fields: readonly Ros
     }
   }
   for (const e of entries) {
+    if (pause()) yield;
     if (matchOf.has(e)) continue;
     const key = `${branchScope(e.generalBranch, e.branch)}\u0000${e.name}`;
     // A row with an account only adopts a member who has none yet; otherwise it is someone else.
@@ -179,6 +190,7 @@ export function planImport(entries: readonly RosterEntry[], fields: readonly Ros
   const planned: PlannedMember[] = [];
   const warnings: string[] = [];
   for (const e of entries) {
+    if (pause()) yield;
     const m = matchOf.get(e);
     const keep = <T>(field: RosterField, fromFile: T, current: T | undefined, fallback: T): T =>
       has.has(field) ? fromFile : m ? (current as T) : fallback;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   careExportBytes,
@@ -27,7 +27,7 @@ import type { Database } from '../../src/db/schema.ts';
 import { parseCsv } from '../../src/roster/files.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
 import { createTestDatabase, DB_KINDS, type DbKind, type TestDb } from '../helpers/db.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { startStack, waitFor, type Stack } from '../helpers/stack.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TODAY = '2026-11-26';
@@ -496,6 +496,26 @@ describe.each(DB_KINDS)('GET /admin/export/:what on %s', (kind) => {
     const talks = await get('/admin/export/talks');
     expect(talks.status).toBe(200);
     expect(parseCsv(await talks.text())).toHaveLength(4);
+  });
+
+  it('audits each export: the route, the options and how many rows went out (issue 8.10)', async () => {
+    const res = await get(`/admin/export/obligations?format=json&from=2026-11-25&to=2026-11-26&today=${TODAY}`);
+    const sent = (await res.text()).trim().split('\n').length;
+    const row = await waitFor(async () => {
+      const r = await sql<{ actor: string; route: string; path: string; query: Record<string, string>; status: number; rows: number }>`
+        select actor, route, path, query, status, rows from admin_audit where path = '/admin/export/obligations' and query->>'format' = 'json' order by id desc limit 1`.execute(stack.db.db);
+      return r.rows[0];
+    }, 10_000, 'the audit row');
+    expect(row).toEqual({
+      actor: 'admin token',
+      route: '/admin/export/:what',
+      path: '/admin/export/obligations',
+      query: { format: 'json', from: '2026-11-25', to: '2026-11-26', today: TODAY },
+      status: 200,
+      rows: sent,
+    });
+    expect(sent).toBe(3);
+    expect(stack.logs.join('')).not.toContain(TOKEN);
   });
 
   it('answers 400 with the reason for bad parameters', async () => {

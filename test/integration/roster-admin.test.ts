@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { Redis } from 'ioredis';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,14 +8,25 @@ import { adminRoutes, bearerMatches, XLSX_MIME, type AdminDeps } from '../../src
 import type { Config } from '../../src/config.ts';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { csv, FIXTURE_ROWS, HEADER } from '../helpers/roster-fixture.ts';
+import { TEST_REDIS_URL } from '../helpers/env.ts';
+import { cleanRedisPrefix, memoryLogger } from '../helpers/stack.ts';
 
-const TOKEN = 'test-admin-token-0123456789';
+// ADMIN_TOKEN must be at least 32 characters (src/config.ts).
+const TOKEN = 'test-admin-token-0123456789abcdefghij';
 // 2026-11-26 08:00 in Shanghai, 00:00 UTC: the import's "today" must be the organisation's date.
 const CLOCK = new Date('2026-11-26T00:00:00Z');
 
+const redis = new Redis(TEST_REDIS_URL);
+const queuePrefix = `pctadmin${randomBytes(5).toString('hex')}`;
+afterAll(async () => {
+  await cleanRedisPrefix(queuePrefix);
+  redis.disconnect();
+});
+
 async function buildApp(db: TestDb, adminToken: string | undefined): Promise<FastifyInstance> {
   const app = Fastify();
-  const deps: AdminDeps = { config: { adminToken, timezone: 'Asia/Shanghai' } as Config, db, clock: () => CLOCK };
+  const { log } = memoryLogger();
+  const deps: AdminDeps = { config: { adminToken, timezone: 'Asia/Shanghai' } as Config, db, clock: () => CLOCK, log, redis, queuePrefix };
   await app.register(async (scope) => adminRoutes(scope, deps));
   await app.ready();
   return app;
