@@ -33,6 +33,8 @@ export interface ImportJobView {
 export interface ImportJobOptions {
   dryRun: boolean;
   retireMissing: boolean;
+  /** See ImportOptions.allowNewOrganisations. */
+  allowNewOrganisations?: boolean;
 }
 
 export const ROW_ERRORS_MESSAGE = '名册有误，未写入任何数据';
@@ -63,7 +65,7 @@ export class ImportJobRepository {
   /** Inserts a queued job; false when another job is queued or running (the partial unique index). */
   async insert(id: string, opts: ImportJobOptions & { bytes: number }, startedBy: string, now: Date): Promise<boolean> {
     const r = await sql<{ id: string }>`insert into roster_import_jobs (id, status, dry_run, options, started_by, created_at, heartbeat)
-      values (${id}::uuid, 'queued', ${opts.dryRun}, ${JSON.stringify({ retireMissing: opts.retireMissing, bytes: opts.bytes })}::jsonb,
+      values (${id}::uuid, 'queued', ${opts.dryRun}, ${JSON.stringify({ retireMissing: opts.retireMissing, allowNewOrganisations: opts.allowNewOrganisations === true, bytes: opts.bytes })}::jsonb,
               ${startedBy}, ${now}, ${now})
       on conflict do nothing returning id::text as id`.execute(this.db);
     return r.rows.length === 1;
@@ -212,7 +214,7 @@ export class RosterImportJobs {
       view.startedAt = started.toISOString();
       await this.repo.markRunning(view.id, started);
       const today = localDate(clock(), config.timezone);
-      const outcome = await importRosterFile(db.db, bytes, { dryRun: opts.dryRun, retireMissing: opts.retireMissing, today });
+      const outcome = await importRosterFile(db.db, bytes, { dryRun: opts.dryRun, retireMissing: opts.retireMissing, allowNewOrganisations: opts.allowNewOrganisations, today });
       if (!outcome.ok) {
         result = { error: ROW_ERRORS_MESSAGE, errors: outcome.errors };
       } else {

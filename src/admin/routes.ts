@@ -86,7 +86,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps, opts: A
     }
     const q = req.query as Record<string, unknown>;
     const asJob = flag(q.async) || body.length > ASYNC_IMPORT_BYTES;
-    const started = await jobs.start(body, { dryRun: flag(q.dryRun), retireMissing: flag(q.retireMissing) }, `${ADMIN_ACTOR} from ${req.ip}`);
+    const started = await jobs.start(body, { dryRun: flag(q.dryRun), retireMissing: flag(q.retireMissing), allowNewOrganisations: flag(q.allowNewOrganisations) }, `${ADMIN_ACTOR} from ${req.ip}`);
     if (!started.started) {
       return reply
         .code(409)

@@ -44,7 +44,10 @@ export function formatReport(r: ImportReport): string[] {
   const lines = [
     `${r.dryRun ? '试运行（未写入任何数据）' : '导入完成'}：共 ${r.rows} 行；新增 ${m.created} 人，更新 ${m.updated} 人，未变 ${m.unchanged} 人${m.retired ? `，标记转出 ${m.retired} 人` : ''}`,
   ];
-  if (r.organisations.created.length > 0) lines.push(`新建组织 ${r.organisations.created.length} 个：${r.organisations.created.join('；')}`);
+  // New organisations come right after the totals, each on its own line: a misspelt name shows at once.
+  if (r.organisations.created.length > 0) {
+    lines.push(`【新建组织 ${r.organisations.created.length} 个，请核对名称】`, ...r.organisations.created.map((o) => `  + ${o}`));
+  }
   if (r.missing.count > 0) {
     lines.push(
       `数据库中在册但名册中没有的党员 ${r.missing.count} 人${m.retired ? '（已标记为转出）' : '（未删除；加 --retire-missing 可标记为转出）'}：`,
@@ -66,14 +69,14 @@ export function formatReport(r: ImportReport): string[] {
 
 export const ROSTER_COMMANDS: Record<string, RosterCommand> = {
   'import-roster': {
-    usage: 'import-roster <file.csv|file.xlsx> [--dry-run] [--retire-missing] [--json]   import the roster (all or nothing)',
+    usage: 'import-roster <file.csv|file.xlsx> [--dry-run] [--retire-missing] [--allow-new-organisations] [--json]   import the roster (all or nothing)',
     async run(args, out) {
       const { values, positionals } = await parse(
         {
           args,
           allowPositionals: true,
           strict: true,
-          options: { 'dry-run': { type: 'boolean' }, 'retire-missing': { type: 'boolean' }, json: { type: 'boolean' } },
+          options: { 'dry-run': { type: 'boolean' }, 'retire-missing': { type: 'boolean' }, 'allow-new-organisations': { type: 'boolean' }, json: { type: 'boolean' } },
         },
         'import-roster',
       );
@@ -87,6 +90,7 @@ export const ROSTER_COMMANDS: Record<string, RosterCommand> = {
         const outcome = await importRosterFile(db.db, bytes, {
           dryRun: values['dry-run'] === true,
           retireMissing: values['retire-missing'] === true,
+          allowNewOrganisations: values['allow-new-organisations'] === true,
           today: today(config),
         });
         if (!outcome.ok) {

@@ -106,6 +106,34 @@ export function age(birthDate: string | null, onDate: string): number | null {
   return birthDate ? completedYears(birthDate, onDate) : null;
 }
 
+// ---- organisation names ----
+
+const NUMERALS = new Set([...'〇零一二三四五六七八九十0123456789０１２３４５６７８９']);
+
+/**
+ * An existing name this one is probably a typo of: one character added, dropped or changed (编辑距离 1) —
+ * except where the change is a numeral for a numeral (教工第一党支部 / 教工第二党支部 are siblings, not typos).
+ */
+export function nearDuplicateOf(name: string, existing: Iterable<string>): string | undefined {
+  const a = [...name];
+  const names = [...existing];
+  if (names.includes(name)) return undefined;
+  for (const other of names) {
+    const b = [...other];
+    if (Math.abs(a.length - b.length) > 1) continue;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    let j = 0;
+    while (j < a.length - i && j < b.length - i && a[a.length - 1 - j] === b[b.length - 1 - j]) j++;
+    const restA = a.slice(i, a.length - j);
+    const restB = b.slice(i, b.length - j);
+    if (restA.length > 1 || restB.length > 1) continue;
+    if (restA.length === 1 && restB.length === 1 && NUMERALS.has(restA[0]!) && NUMERALS.has(restB[0]!)) continue;
+    return other;
+  }
+  return undefined;
+}
+
 // ---- cadre levels ----
 
 /** The administrative ranks from the lowest; a leading cadre (领导干部) is 副科 or above. */
@@ -154,6 +182,9 @@ export function cadreRank(cadreLevel: string | null | undefined): CadreRank | un
   if ((CADRE_SCALE as readonly string[]).includes(core)) return core as CadreRank;
   return CADRE_SYNONYMS.get(core);
 }
+
+/** Values that mean "no cadre level" in the 干部级别 column. */
+export const NO_CADRE_LEVEL = new Set(['无', '否', '/', '-', '—', '／', '－', '非干部', '不适用']);
 
 /** 副科级及以上党员领导干部 (MECHANISM.md "Who is who"). */
 export function isLeadingCadre(cadreLevel: string | null | undefined): boolean {

@@ -22,6 +22,8 @@ export interface ImportOptions {
   today: string;
   /** Name of the Party committee created when the database has none yet. */
   committeeName?: string;
+  /** Create organisations whose names are one character off existing ones (refused as typos otherwise). */
+  allowNewOrganisations?: boolean;
 }
 
 export interface MemberChange {
@@ -99,7 +101,7 @@ async function importEntriesLocked(
   ignoredColumns: string[],
 ): Promise<ImportOutcome> {
   const state = await repo.loadState();
-  const planned = await runStepsYielding(planImportSteps(entries, fields, state, opts.today));
+  const planned = await runStepsYielding(planImportSteps(entries, fields, state, opts.today, { allowNewOrganisations: opts.allowNewOrganisations }));
   if (!planned.ok) return planned;
   const plan = planned.plan;
   if (!opts.dryRun) await applyPlan(repo, plan, opts);

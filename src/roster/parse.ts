@@ -1,7 +1,7 @@
 // Turns the rows of a roster sheet into a normalised roster, or into the list of every bad row with its row
 // number as the spreadsheet shows it and the reason in Chinese (issue 3 "All or nothing"). Pure.
 import { isBlank, parseRosterDate } from '../domain/roster-dates.ts';
-import { roleFromLabel, sortRoles, type StoredRole } from '../domain/roster.ts';
+import { cadreRank, NO_CADRE_LEVEL, roleFromLabel, sortRoles, type StoredRole } from '../domain/roster.ts';
 import type { Gender } from '../db/schema.ts';
 import { unneutraliseCell } from '../export/csv.ts';
 import { columnOf, fieldForHeader, REQUIRED_FIELDS, ROSTER_COLUMNS, type RosterField } from './columns.ts';
@@ -106,6 +106,17 @@ interface HeaderMap {
   headerRow: number;
   index: Map<RosterField, number>;
   ignored: string[];
+}
+
+/** A mobile (13800000000, +86 138 0000 0000) or a landline (010-12345678, 0571-8888888转123, 62751234). */
+function isPhoneNumber(text: string): boolean {
+  const compact = text.replace(/[\s()（）-]/g, '');
+  return (
+    /^(\+?86)?1[3-9]\d{9}$/.test(compact) ||
+    /^(\+?86)?0\d{9,11}((转|ext\.?|#)\d{1,6})?$/i.test(compact) ||
+    // A local number without its area code (62751234), as campus rosters often write it.
+    /^\d{7,8}((转|ext\.?|#)\d{1,6})?$/i.test(compact)
+  );
 }
 
 function mapHeader(rows: SheetRow[]): HeaderMap | RowError[] {
@@ -249,9 +260,15 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
       else firstRowOfUnnamed.set(key, r.rowNumber);
     }
 
+    const cadreText = text('cadre_level');
+    const cadre = NO_CADRE_LEVEL.has(cadreText) ? '' : cadreText;
+    if (cadre !== '' && cadreRank(cadre) === undefined) {
+      fail('cadre_level', `干部级别「${cadreText}」无法识别，可填：科员、副科级、正科级、副处级、正处级、副厅级、正厅级等，非干部留空`);
+    }
+    const phone = text('phone');
+    if (phone !== '' && !isPhoneNumber(phone)) fail('phone', `手机「${phone}」不是电话号码，请填写11位手机号或带区号的固定电话`);
+
     if (errors.length === before) {
-      const cadre = text('cadre_level');
-      const phone = text('phone');
       entries.push({
         row: r.rowNumber,
         name,

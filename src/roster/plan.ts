@@ -3,7 +3,7 @@
 // be matched. Organisations are named by keys (general branch name, branch name) because new ones have no
 // id until the plan is applied.
 import type { MemberStatus } from '../db/schema.ts';
-import { ROLE_SCOPE, type StoredRole } from '../domain/roster.ts';
+import { nearDuplicateOf, ROLE_SCOPE, type StoredRole } from '../domain/roster.ts';
 import { columnOf, type RosterField } from './columns.ts';
 import type { RosterEntry, RowError } from './parse.ts';
 import type { MemberRow, OrganisationRow, RosterState } from './repository.ts';
@@ -106,12 +106,23 @@ export type PlanResult = { ok: true; plan: ImportPlan } | { ok: false; errors: R
 
 const FIELD_LABEL = (f: RosterField) => columnOf(f).header;
 
-export function planImport(entries: readonly RosterEntry[], fields: readonly RosterField[], state: RosterState, today: string): PlanResult {
-  return runSteps(planImportSteps(entries, fields, state, today));
+export interface PlanOptions {
+  /** Create organisations whose names are one character off existing ones (refused as typos otherwise). */
+  allowNewOrganisations?: boolean;
+}
+
+export function planImport(entries: readonly RosterEntry[], fields: readonly RosterField[], state: RosterState, today: string, opts: PlanOptions = {}): PlanResult {
+  return runSteps(planImportSteps(entries, fields, state, today, opts));
 }
 
 /** planImport, pausing every STEP_ROWS rows so a server can yield the event loop (see steps.ts). */
-export function* planImportSteps(entries: readonly RosterEntry[], fields: readonly RosterField[], state: RosterState, today: string): Steps<PlanResult> {
+export function* planImportSteps(
+  entries: readonly RosterEntry[],
+  fields: readonly RosterField[],
+  state: RosterState,
+  today: string,
+  opts: PlanOptions = {},
+): Steps<PlanResult> {
   const orgs = new OrgIndex(state.organisations);
   const has = new Set(fields);
 
@@ -278,6 +289,26 @@ export function* planImportSteps(entries: readonly RosterEntry[], fields: readon
     if (orgs.branchIdByKey.has(key) || seenBranches.has(key)) continue;
     seenBranches.add(key);
     newBranches.push({ generalBranch: e.generalBranch, branch: e.branch });
+  }
+  // A new organisation one character off an existing one is a typo until said otherwise: it would quietly
+  // split a branch in two.
+  if (!opts.allowNewOrganisations) {
+    const errors: RowError[] = [];
+    const firstRow = (match: (e: RosterEntry) => boolean) => entries.find(match)?.row ?? 0;
+    for (const gb of newGeneralBranches) {
+      const like = nearDuplicateOf(gb, orgs.gbIdByName.keys());
+      if (like) errors.push({ row: firstRow((e) => e.generalBranch === gb), column: FIELD_LABEL('general_branch'), reason: `党总支「${gb}」与已有的「${like}」只差一个字，疑为笔误；如确为新组织，请加 --allow-new-organisations（管理接口加 allowNewOrganisations=1）重新导入` });
+    }
+    for (const b of newBranches) {
+      if (!orgs.gbIdByName.has(b.generalBranch)) continue;
+      const siblings = [...orgs.branchIdByKey.keys()].flatMap((k) => {
+        const [, gb, name] = k.split('\u0000');
+        return gb === b.generalBranch && name !== undefined ? [name] : [];
+      });
+      const like = nearDuplicateOf(b.branch, siblings);
+      if (like) errors.push({ row: firstRow((e) => e.generalBranch === b.generalBranch && e.branch === b.branch), column: FIELD_LABEL('branch'), reason: `党支部「${b.branch}」与${b.generalBranch}已有的「${like}」只差一个字，疑为笔误；如确为新组织，请加 --allow-new-organisations（管理接口加 allowNewOrganisations=1）重新导入` });
+    }
+    if (errors.length > 0) return { ok: false, errors: errors.sort((x, y) => x.row - y.row) };
   }
   return {
     ok: true,

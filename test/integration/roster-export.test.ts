@@ -53,7 +53,7 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
   it('neutralises formula starts in CSV (a leading apostrophe), writes them as text cells in XLSX, and re-imports them unchanged', async () => {
     const hostile = [
       '"=HYPERLINK(""http://evil.example/x"",""点此"")",@evil,男,1990-01-01,2012-05-20,,+机关党总支,-党政办公室党支部,,,,+8613800000000',
-      '@王芳,-wang,女,1990-01-01,2012-05-20,,+机关党总支,-党政办公室党支部,,,,=1+1',
+      '@王芳,-wang,女,1990-01-01,2012-05-20,,+机关党总支,-党政办公室党支部,,,,+8613900000000',
     ];
     await Promise.all([sql`truncate members, organisations cascade`.execute(a.db), sql`truncate members, organisations cascade`.execute(b.db)]);
     const o = await importRosterFile(a.db, csv(hostile), { today: TODAY });
@@ -61,7 +61,7 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
     const first = await exportRoster(a.db, 'csv');
     const lines = first.bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
     expect(lines).toContain(`"'=HYPERLINK(""http://evil.example/x"",""点此"")",'@evil,男,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613800000000`);
-    expect(lines).toContain(`'@王芳,'-wang,女,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'=1+1`);
+    expect(lines).toContain(`'@王芳,'-wang,女,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613900000000`);
     // No line of the export holds a cell that starts a formula.
     for (const line of lines) for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+\-@]/);
 
@@ -70,7 +70,7 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
     if (!again.ok) throw new Error(JSON.stringify(again.errors));
     const names = await sql<{ name: string; userid: string; phone: string }>`select name, userid, phone from members order by userid`.execute(b.db);
     expect(names.rows).toEqual([
-      { name: '@王芳', userid: '-wang', phone: '=1+1' },
+      { name: '@王芳', userid: '-wang', phone: '+8613900000000' },
       { name: '=HYPERLINK("http://evil.example/x","点此")', userid: '@evil', phone: '+8613800000000' },
     ]);
     expect((await exportRoster(b.db, 'csv')).bytes.equals(first.bytes)).toBe(true);
@@ -84,6 +84,6 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
       expect(cell.type).toBe(ExcelJS.ValueType.String);
       expect(cell.numFmt).toBe('@');
     }
-    expect(ws.getCell('L3').value).toBe('=1+1');
+    expect(ws.getCell('L3').value).toBe('+8613900000000');
   });
 });
