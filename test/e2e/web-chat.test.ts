@@ -208,6 +208,8 @@ describe('the local web chat in a browser (issue 9.17)', () => {
           expect(b.left, b.text!).toBeGreaterThanOrEqual(layout.card.left);
           expect(b.right, b.text!).toBeLessThanOrEqual(layout.card.right);
         }
+        // What was sent is followed to its answer even after the reader scrolled up to the hostile message.
+        expect(await page.$eval('#log', (e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(2);
         await page.screenshot({ path: join(shots, `${vp.name}-card.png`) });
 
         // The click shows as the button's text, and the bot answers it.
