@@ -1,5 +1,6 @@
 # Shared by scripts/run.sh, scripts/test.sh and .ci/run: make sure the local services are up.
-# Starts (and on a fresh Debian machine installs) Redis and PostgreSQL only when they are local and down.
+# Starts (and on a fresh Debian machine installs) Redis and PostgreSQL only when they are local and down, and
+# installs the Chromium the browser test needs when there is none.
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
@@ -49,4 +50,12 @@ ensure_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund
   fi
+}
+
+# The web chat's browser test (test/e2e/web-chat.test.ts) drives a real headless Chromium; the CJK font makes
+# its screenshots readable (without one every character is a box).
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "${CHROMIUM_PATH}" ]; then return 0; fi
+  have chromium || apt_install chromium
+  if have fc-list && [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then apt_install fonts-wqy-zenhei || true; fi
 }

@@ -11,9 +11,55 @@ import { isLoopbackHost } from '../../config.ts';
 import type { InboundEvent } from '../types.ts';
 import { APP_MENU } from '../../conversation/menu-keys.ts';
 import { ROLE_LABELS, type RoleCode } from '../../domain/roster.ts';
+import { MESSAGE_MAX_BYTES } from '../../notices/message-limit.ts';
 
 const PAGE = readFileSync(new URL('./chat.html', import.meta.url), 'utf8');
+const MARKDOWN_VIEW = readFileSync(new URL('./markdown-view.js', import.meta.url), 'utf8');
 const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+/** The picker searches the roster server-side: a real roster has thousands of people, the page gets a few. */
+const USERS_DEFAULT_LIMIT = 20;
+const USERS_MAX_LIMIT = 50;
+const QUERY_MAX_CHARS = 32;
+
+/** Menu key → the name on the button, so a menu click shows as the user saw it (菜单：我的待办). */
+const MENU_NAMES: ReadonlyMap<string, string> = new Map(
+  APP_MENU.flatMap((m) => [...(m.key ? [[m.key, m.name] as const] : []), ...(m.sub ?? []).map((s) => [s.key, s.name] as const)]),
+);
+
+interface UserRow {
+  userid: string;
+  name: string;
+  branch: string;
+  gb: string;
+  roles: string | null;
+}
+
+interface MessageRow {
+  dir: 'in' | 'out';
+  at: Date;
+  body: Record<string, unknown> | null;
+  status: string;
+  /** For a card click: the text of the button clicked, from the card the bot delivered. */
+  button: string | null;
+}
+
+/** What a member did, as the chat shows it: typed text as is, clicks by the text of what was clicked. */
+export function inboundLabel(body: Record<string, unknown> | null, button: string | null): string {
+  const b = body ?? {};
+  switch (b.kind) {
+    case 'text':
+      return String(b.text ?? '');
+    case 'click':
+      return `菜单：${MENU_NAMES.get(String(b.eventKey)) ?? String(b.eventKey ?? '')}`;
+    case 'card_click':
+      return `点击：${button ?? '卡片按钮'}`;
+    case 'enter_agent':
+      return '进入应用';
+    default:
+      return `其他消息（${String(b.msgType ?? b.kind ?? '未知')}）`;
+  }
+}
 
 interface PostBody {
   userId?: unknown;
@@ -47,22 +93,39 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
   });
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/local/markdown-view.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(MARKDOWN_VIEW));
 
   app.get('/local/menu', async () => APP_MENU);
 
-  // People to talk as: active roster members with a chat account, those holding roles first.
-  app.get('/local/users', async () => {
-    const rows = await sql<{ userid: string; name: string; roles: string | null; branch: string }>`
-      select m.userid, m.name, o.name as branch,
+  // People to talk as, found by name or account (`q`, case-insensitive, anywhere in the name): exact matches
+  // first, then names that start with it, then those holding roles. `more` says the list was cut at `limit`.
+  app.get('/local/users', async (req) => {
+    const query = req.query as { q?: unknown; limit?: unknown };
+    if (query.q !== undefined && typeof query.q !== 'string') throw new BadRequestError('bad_query', '搜索词格式不正确');
+    const q = (query.q ?? '').trim().toLowerCase();
+    if (q.length > QUERY_MAX_CHARS) throw new BadRequestError('bad_query', `搜索词过长（最多${QUERY_MAX_CHARS}个字）`);
+    const limit = query.limit === undefined ? USERS_DEFAULT_LIMIT : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > USERS_MAX_LIMIT) throw new BadRequestError('bad_limit', `limit 应为 1 到 ${USERS_MAX_LIMIT} 的整数`);
+    const rows = await sql<UserRow>`
+      select m.userid, m.name, b.name as branch, g.name as gb,
              (select string_agg(r.role, ',' order by r.role) from member_roles r where r.member_id = m.id) as roles
-        from members m join organisations o on o.id = m.branch_id
+        from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
        where m.status = 'active' and m.userid is not null
-       order by (select count(*) from member_roles r where r.member_id = m.id) desc, m.id
-       limit 500`.execute(deps.db.db);
-    return rows.rows.map((r) => ({
-      userId: r.userid,
-      label: `${r.name} · ${r.branch}${r.roles ? ` · ${r.roles.split(',').map((c) => ROLE_LABELS[c as RoleCode] ?? c).join('、')}` : ''}`,
-    }));
+         and (${q} = '' or strpos(lower(m.name), ${q}) > 0 or strpos(lower(m.userid), ${q}) > 0)
+       order by (lower(m.name) = ${q} or lower(m.userid) = ${q}) desc,
+                (strpos(lower(m.name), ${q}) = 1) desc,
+                (select count(*) from member_roles r where r.member_id = m.id) desc, m.id
+       limit ${limit + 1}`.execute(deps.db.db);
+    return {
+      users: rows.rows.slice(0, limit).map((r) => ({
+        userId: r.userid,
+        name: r.name,
+        generalBranch: r.gb,
+        branch: r.branch,
+        roles: r.roles ? r.roles.split(',').map((c) => ROLE_LABELS[c as RoleCode] ?? c) : [],
+      })),
+      more: rows.rows.length > limit,
+    };
   });
 
   app.post('/local/messages', async (req, reply) => {
@@ -72,7 +135,11 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
     const createTime = Math.floor(deps.clock().getTime() / 1000);
     let event: InboundEvent;
     if (typeof body.text === 'string' && body.text.trim() !== '') {
-      if (body.text.length > 2048) throw new BadRequestError('too_long', '消息过长');
+      // WeCom delivers at most 2,048 bytes of a typed message; the web chat holds its users to the same.
+      const size = Buffer.byteLength(body.text, 'utf8');
+      if (size > MESSAGE_MAX_BYTES) {
+        throw new BadRequestError('too_long', `消息过长：共 ${size} 字节，超过 ${MESSAGE_MAX_BYTES} 字节的上限（约 680 个汉字），请删减后再发送。`);
+      }
       event = { kind: 'text', userId, text: body.text, msgId: randomUUID(), createTime };
     } else if (typeof body.eventKey === 'string' && body.eventKey !== '') {
       event = { kind: 'click', userId, eventKey: body.eventKey.slice(0, 128), createTime };
@@ -92,14 +159,28 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
   app.get('/local/messages', async (req) => {
     const q = req.query as { userId?: unknown };
     if (typeof q.userId !== 'string' || !USER_ID.test(q.userId)) throw new BadRequestError('bad_user', '账号格式不正确');
-    const rows = await sql<{ dir: 'in' | 'out'; at: Date; body: unknown; status: string }>`
-      select * from (
-        select 'in' as dir, received_at as at, payload as body, status from inbound_events
-         where platform = 'local' and user_id = ${q.userId}
-        union all
-        select 'out' as dir, coalesce(sent_at, created_at) as at, message as body, status from deliveries
-         where platform = 'local' and recipient = ${q.userId}
-      ) t order by at desc limit 200`.execute(deps.db.db);
-    return rows.rows.reverse();
+    // The last 200 of both sides; a card click names its button by key, so its text is looked up (for those
+    // 200 only) in the card delivered to the same person.
+    const rows = await sql<MessageRow>`
+      select t.dir, t.at, t.body, t.status,
+             case when t.dir = 'in' and t.body->>'kind' = 'card_click' then (
+               select btn->>'text'
+                 from deliveries d
+                 cross join lateral jsonb_array_elements(
+                   case when jsonb_typeof(d.message->'card'->'button_list') = 'array' then d.message->'card'->'button_list' else '[]'::jsonb end) btn
+                where d.recipient = ${q.userId} and d.platform = 'local' and d.message->>'type' = 'template_card'
+                  and d.message->'card'->>'task_id' = t.body->>'taskId' and btn->>'key' = t.body->>'eventKey'
+                limit 1)
+             end as button
+        from (
+          select 'in' as dir, received_at as at, payload as body, status from inbound_events
+           where platform = 'local' and user_id = ${q.userId}
+          union all
+          select 'out' as dir, coalesce(sent_at, created_at) as at, message as body, status from deliveries
+           where platform = 'local' and recipient = ${q.userId}
+          order by at desc limit 200
+        ) t
+       order by t.at desc`.execute(deps.db.db);
+    return rows.rows.reverse().map(({ button, ...r }) => (r.dir === 'in' ? { ...r, label: inboundLabel(r.body, button) } : r));
   });
 }
