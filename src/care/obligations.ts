@@ -152,8 +152,9 @@ export async function officeHolders(db: Db, role: string, organisationId: string
 }
 
 /**
- * Closes what a recorded talk or visit fulfils: the member's open trigger obligations of that kind, and for a
- * talk the year's quota obligation between the two people (whichever of them owns it).
+ * Closes what a recorded talk or visit fulfils: the obligation it was made against, or else the member's open
+ * trigger obligations of that kind; and for a talk the year's quota obligation between the two people
+ * (whichever of them owns it).
  */
 export async function closeFulfilled(
   trx: Transaction<Database>,
@@ -167,8 +168,9 @@ export async function closeFulfilled(
     .where('kind', '=', record.kind)
     .where((eb) =>
       eb.or([
-        ...(record.obligationId ? [eb('id', '=', record.obligationId)] : []),
-        eb.and([eb('source', '=', 'trigger'), eb('member_id', '=', record.memberId)]),
+        // A record made against one obligation (a reply to its reminder, a choice among several) closes that
+        // one only: the member's other open tasks (a bereavement beside a hospital stay) stay open.
+        record.obligationId ? eb('id', '=', record.obligationId) : eb.and([eb('source', '=', 'trigger'), eb('member_id', '=', record.memberId)]),
         eb.and([
           eb('source', '=', 'quota'),
           eb('period', '=', year),

@@ -38,13 +38,32 @@ function period(value: string | undefined, name: string, command: string): strin
   return value;
 }
 
-/** An organisation of the given kind by its exact name; refuses an unknown or ambiguous name with the reason. */
-async function organisationByName(db: DbHandle['db'], kind: 'branch' | 'general_branch', name: string): Promise<string> {
-  const rows = await db.selectFrom('organisations').select('id').where('kind', '=', kind).where('name', '=', name).execute();
+/**
+ * An organisation of the given kind by its exact name, narrowed by its parent's name when given (`--general-branch`
+ * for a branch) or written as a path ("计算机学院党总支/教工第一党支部"). Refuses an unknown or ambiguous name,
+ * listing the candidates' paths so the caller can name one.
+ */
+export async function organisationByName(db: DbHandle['db'], kind: 'branch' | 'general_branch', written: string, parentName?: string): Promise<{ id: string; path: string }> {
+  const parts = written.split('/').map((x) => x.trim());
+  const name = parts.pop()!;
+  const parent = parentName ?? (parts.length > 0 ? parts.join('/') : undefined);
+  const rows = await sql<{ id: string; name: string; parent: string | null }>`
+    select o.id::text as id, o.name, p.name as parent
+      from organisations o left join organisations p on p.id = o.parent_id
+     where o.kind = ${kind} and o.name = ${name}
+     order by p.name, o.id`.execute(db);
+  const pathOf = (r: { name: string; parent: string | null }) => (r.parent ? `${r.parent}/${r.name}` : r.name);
   const label = kind === 'branch' ? '党支部' : '党总支';
-  if (rows.length === 0) throw new Error(`没有名为“${name}”的${label}`);
-  if (rows.length > 1) throw new Error(`有 ${rows.length} 个名为“${name}”的${label}，请在名册中区分`);
-  return rows[0]!.id;
+  const matching = parent === undefined ? rows.rows : rows.rows.filter((r) => r.parent === parent);
+  if (matching.length === 0) {
+    if (rows.rows.length > 0) throw new Error(`“${parent}”下没有名为“${name}”的${label}；同名的有：${rows.rows.map(pathOf).join('、')}`);
+    throw new Error(`没有名为“${name}”的${label}`);
+  }
+  if (matching.length > 1) {
+    const hint = kind === 'branch' ? '请用 --general-branch 指明所属党总支，或写成“党总支/党支部”' : '请写成“党委/党总支”';
+    throw new Error(`有 ${matching.length} 个名为“${name}”的${label}：${matching.map(pathOf).join('、')}。${hint}`);
+  }
+  return { id: matching[0]!.id, path: pathOf(matching[0]!) };
 }
 
 export const CARE_COMMANDS: Record<string, Command> = {
@@ -72,25 +91,25 @@ export const CARE_COMMANDS: Record<string, Command> = {
     },
   },
   'log-birthday-activity': {
-    usage: 'log-birthday-activity --branch NAME --month YYYY-MM [--note TEXT]   record a branch\'s collective political birthday',
+    usage: 'log-birthday-activity --branch NAME|GB/NAME [--general-branch GB] --month YYYY-MM [--note TEXT]   record a branch\'s collective political birthday',
     async run(args, out) {
-      const o = options(args, { branch: { type: 'string' }, month: { type: 'string' }, note: { type: 'string' } }, 'log-birthday-activity');
+      const o = options(args, { branch: { type: 'string' }, 'general-branch': { type: 'string' }, month: { type: 'string' }, note: { type: 'string' } }, 'log-birthday-activity');
       if (!o.branch) throw new UsageError('log-birthday-activity needs --branch NAME');
       const p = period(o.month, 'month', 'log-birthday-activity');
       await withDatabase(async ({ db }) => {
-        const branchId = await organisationByName(db, 'branch', o.branch!);
+        const branch = await organisationByName(db, 'branch', o.branch!, o['general-branch']);
         const r = await db
           .insertInto('birthday_activities')
-          .values({ branch_id: branchId, period: p, logged_by_member_id: null, note: o.note ?? '' })
+          .values({ branch_id: branch.id, period: p, logged_by_member_id: null, note: o.note ?? '' })
           .onConflict((oc) => oc.columns(['branch_id', 'period']).doNothing())
           .returning('period')
           .execute();
-        out(r.length ? `已登记：${o.branch} ${p} 集体过政治生日活动` : `${o.branch} ${p} 的活动此前已登记`);
+        out(r.length ? `已登记：${branch.path} ${p} 集体过政治生日活动` : `${branch.path} ${p} 的活动此前已登记`);
       });
     },
   },
   'hardship-reviewed': {
-    usage: 'hardship-reviewed --general-branch NAME --period YYYY-MM [--note TEXT]   record a GB\'s May/November verification',
+    usage: 'hardship-reviewed --general-branch NAME|COMMITTEE/NAME --period YYYY-MM [--note TEXT]   record a GB\'s May/November verification',
     async run(args, out) {
       const o = options(args, { 'general-branch': { type: 'string' }, period: { type: 'string' }, note: { type: 'string' } }, 'hardship-reviewed');
       const name = o['general-branch'];
@@ -98,14 +117,14 @@ export const CARE_COMMANDS: Record<string, Command> = {
       const p = period(o.period, 'period', 'hardship-reviewed');
       if (!['05', '11'].includes(p.slice(5))) throw new UsageError('hardship-reviewed: the verification is in May or November (--period YYYY-05 or YYYY-11)');
       await withDatabase(async ({ db }) => {
-        const gbId = await organisationByName(db, 'general_branch', name);
+        const gb = await organisationByName(db, 'general_branch', name);
         const r = await db
           .insertInto('hardship_reviews')
-          .values({ general_branch_id: gbId, period: p, submitted_by_member_id: null, note: o.note ?? '' })
+          .values({ general_branch_id: gb.id, period: p, submitted_by_member_id: null, note: o.note ?? '' })
           .onConflict((oc) => oc.columns(['general_branch_id', 'period']).doNothing())
           .returning('period')
           .execute();
-        out(r.length ? `已登记：${name} ${p} 困难党员核实已上报` : `${name} ${p} 此前已登记`);
+        out(r.length ? `已登记：${gb.path} ${p} 困难党员核实已上报` : `${gb.path} ${p} 此前已登记`);
       });
     },
   },

@@ -2,6 +2,7 @@
 // 延期 moves its due date. The clicked card is updated for the clicker (a single-use response code).
 import { sql } from 'kysely';
 import { addDays } from '../domain/calendar.ts';
+import { chineseDate } from '../domain/date-words.ts';
 import { REASON_LABELS, type CareReason } from '../domain/obligations.ts';
 import { closeFulfilled } from '../care/obligations.ts';
 import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';
@@ -13,7 +14,6 @@ import type { Reply } from './router.ts';
 /** How far 延期 moves a due date. */
 export const DEFER_DAYS = 3;
 const KIND = { talk: '谈心', visit: '走访' } as const;
-const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
 
 function replies(ctx: ConversationContext, content: string, replaceName?: string): Reply[] {
   const out: Reply[] = [{ message: { type: 'text', content } }];
@@ -76,29 +76,37 @@ export const cardActions: ConversationHandler = guarded(async (ctx) => {
   if (action === CARD_ACTION.obligationDefer) {
     const due = addDays(ob.due_on < ctx.today ? ctx.today : ob.due_on, DEFER_DAYS);
     await ctx.trx.updateTable('care_obligations').set({ due_on: due }).where('id', '=', ob.id).execute();
-    return replies(ctx, `已将与${ob.member_name}的${KIND[ob.kind]}延期至${cn(due)}。届时我会再提醒您。`, '已延期');
+    return replies(ctx, `已将与${ob.member_name}的${KIND[ob.kind]}延期至${chineseDate(due, ctx.today)}。届时我会再提醒您。`, '已延期');
   }
 
+  return replies(ctx, await completeObligation(ctx, ob), '已完成');
+});
+
+/**
+ * 已完成 on an obligation (the button, or the words typed as a reply to its reminder): a talk or visit today
+ * with the obligation's reason, closing that obligation only. Returns the confirmation.
+ */
+export async function completeObligation(ctx: ConversationContext, ob: ObligationRow): Promise<string> {
+  const me = ctx.identity!;
   const record = await ctx.trx
     .insertInto('care_records')
     .values({
       kind: ob.kind,
-      leader_member_id: ctx.identity.memberId,
+      leader_member_id: me.memberId,
       member_id: ob.member_id,
       happened_on: ctx.today,
       reason: ob.reason,
       note: '',
       obligation_id: ob.id,
-      recorded_by_member_id: ctx.identity.memberId,
+      recorded_by_member_id: me.memberId,
       undone_at: null,
+      // The injected clock: how long a record may be undone or added to is measured on it.
+      recorded_at: ctx.now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await closeFulfilled(ctx.trx, { id: record.id, kind: ob.kind, leaderMemberId: ctx.identity.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id });
-  await ctx.trx.insertInto('conversation_memory').values({ member_id: ctx.identity.memberId, topic: 'record', ref: record.id }).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
-  return replies(
-    ctx,
-    `已登记：今天与${ob.member_name}${KIND[ob.kind]}（${REASON_LABELS[ob.reason] ?? ob.reason}），事项已完成。如需补充情况，可直接回复；如登记有误，24小时内发送「撤销」。`,
-    '已完成',
-  );
-});
+  await closeFulfilled(ctx.trx, { id: record.id, kind: ob.kind, leaderMemberId: me.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id });
+  await ctx.trx.insertInto('conversation_memory').values({ member_id: me.memberId, topic: 'record', ref: record.id }).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
+  return `已登记：今天与${ob.member_name}${KIND[ob.kind]}（${REASON_LABELS[ob.reason] ?? ob.reason}），事项已完成。如需补充情况，可在10分钟内直接回复；如登记有误，24小时内发送「撤销」。`;
+}
+

@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import { closeFulfilled, lockReporter, officeHolders, reportsSince, reportTrigger, type Holder, type OpenedObligation } from '../care/obligations.ts';
 import { DEFAULT_REPORT_LIMIT, reportAllowance } from '../care/report-limit.ts';
+import { chineseDate } from '../domain/date-words.ts';
 import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason, type Trigger } from '../domain/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION, parseCardKey, type CardButton } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
@@ -11,20 +12,29 @@ import type { ConversationContext, ConversationHandler } from './context.ts';
 import { guarded } from './reply-guard.ts';
 import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames } from '../notices/message-limit.ts';
 import { loadObligation, mayActOn } from './card-actions.ts';
-import { hasLeadingRole, interpretDetailed, visibilityOf, type InterpretationDetail, type InterpretWriter } from './interpret/interpret.ts';
-import type { RosterIndex } from './interpret/roster-index.ts';
+import { canSee, hasLeadingRole, interpretDetailed, normalizeMessage, visibilityOf, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
+import { closeMatches, writtenNames } from './interpret/resolve-unknown.ts';
+import { completeObligation } from './card-actions.ts';
+import type { IndexedMember, RosterIndex } from './interpret/roster-index.ts';
 import { birthdaysAnswer, progressAnswer, todoAnswer, undoAnswer, undoRecord } from './care-queries.ts';
 import { MENU } from './menu-keys.ts';
 import type { Reply } from './router.ts';
 import type { RosterIndexCache } from './roster-cache.ts';
 
 const KIND = { talk: '谈心', visit: '走访' } as const;
-const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
 const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
 /** An answer to a question asked with buttons is only taken within a day. */
 const PENDING_HOURS = 24;
 /** More people than this in one talk or visit are confirmed in one list, not a card each. */
 const CARDS_PER_LOG = 3;
+/** A message this soon after a record, understood as nothing else, adds to that record's note. */
+const FOLLOW_UP_MINUTES = 10;
+/** 已完成 typed as text: the button of the reminder it answers. */
+const DONE_TEXT = /^(?:已经?|都)?(?:完成|办完|办结|做完)了?[。.!！]*$/u;
+/** Courtesies are no detail of a talk: 谢谢 after a record is not appended to its note. */
+const COURTESY = /^(?:谢谢|感谢|多谢|好的?|收到|嗯+|哦+|ok|okay|你好|您好|再见|辛苦了?|明白|知道了)[了啦呀啊。.!！~～]*$/iu;
+/** A button offering a close match to a name the roster does not know. */
+const PICK_NEAR = 'near';
 
 function writerOf(ctx: ConversationContext): InterpretWriter {
   const me = ctx.identity!;
@@ -38,6 +48,14 @@ interface LogRequest {
   reason: CareReason | null;
   note: string;
   obligationId?: string;
+  /** Why a name borne by several was taken as this member (their open task, their yearly talk list). */
+  preferred?: ReadonlyMap<string, string>;
+}
+
+/** A message as understood, and which same-name choices were settled by the writer's own lists. */
+interface Understood {
+  d: InterpretationDetail;
+  preferred: Map<string, string>;
 }
 
 export function careConversation(cache: RosterIndexCache): ConversationHandler {
@@ -51,18 +69,99 @@ async function answer(ctx: ConversationContext, cache: RosterIndexCache): Promis
   if (ev.kind === 'click') return menuClick(ctx, ev.eventKey);
   if (ev.kind === 'card_click') return cardClick(ctx, await cache.get(ctx.trx), ev.eventKey);
   if (ev.kind !== 'text') return undefined;
-  return answerText(ctx, interpretFor(ctx, ev.text, await cache.get(ctx.trx)));
+  if (DONE_TEXT.test(normalizeMessage(ev.text))) return doneByText(ctx);
+  const u = await understand(ctx, ev.text, await cache.get(ctx.trx));
+  if (u.d.result.intent === 'unknown') return followUp(ctx, ev.text);
+  return answerText(ctx, u, await cache.get(ctx.trx));
 }
 
 /**
- * The message as the writer may have meant it. A plain member may name only themself, so a name of someone
- * else is treated exactly like a word that is no name at all: whether it is in the roster must not show in
- * the answer (a refusal naming "不在您的工作范围内" would confirm that the person exists).
+ * The message as the writer may have meant it. A plain member may name only themself — and, in a report, the
+ * members of their own branch — so a name of someone else is treated exactly like a word that is no name at
+ * all: whether it is in the roster must not show in the answer (a refusal naming "不在您的工作范围内" would
+ * confirm that the person exists). For a leader, a name borne by several people they may see is asked about
+ * even when one of them is in their own branch; when exactly one of them is on the writer's own open tasks or
+ * yearly talk list, that one is taken, and the confirmation says why.
  */
-function interpretFor(ctx: ConversationContext, text: string, index: RosterIndex): InterpretationDetail {
-  const d = interpretDetailed(text, { writer: writerOf(ctx), now: ctx.now, timeZone: ctx.timeZone, index });
-  if (visibilityOf(ctx.identity!.roleCodes) !== 'self') return d;
-  return { ...d, mentions: d.mentions.filter((m) => m.status !== 'out_of_scope'), problems: d.problems.filter((p) => p !== 'not_allowed_scope') };
+async function understand(ctx: ConversationContext, text: string, index: RosterIndex): Promise<Understood> {
+  const writer = writerOf(ctx);
+  const base = { writer, now: ctx.now, timeZone: ctx.timeZone, index };
+  let d = interpretDetailed(text, base);
+  if (visibilityOf(writer.roleCodes) === 'self') {
+    if (d.result.intent === 'report_event') d = interpretDetailed(text, { ...base, reach: 'branch' });
+    d = { ...d, mentions: d.mentions.filter((m) => m.status !== 'out_of_scope'), problems: d.problems.filter((p) => p !== 'not_allowed_scope') };
+    return { d, preferred: new Map() };
+  }
+  d = askAboutNamesakes(d, index, writer);
+  const preferred = d.result.intent === 'log_talk' || d.result.intent === 'log_visit' ? await preferOwed(ctx, d) : { d, preferred: new Map<string, string>() };
+  return preferred;
+}
+
+/** Everyone the writer may see who bears the name: a namesake outside the writer's own branch counts too. */
+function askAboutNamesakes(d: InterpretationDetail, index: RosterIndex, writer: InterpretWriter): InterpretationDetail {
+  const visibility = visibilityOf(writer.roleCodes);
+  const widened = new Map<MentionResolution, IndexedMember[]>();
+  for (const m of d.mentions) {
+    if (m.status !== 'resolved' || (m.tier !== 'branch' && m.tier !== 'general_branch')) continue;
+    const bearers = (index.byName.get(m.mention) ?? []).filter((b) => canSee(writer, visibility, b));
+    if (bearers.length > 1) widened.set(m, bearers);
+  }
+  if (widened.size === 0) return d;
+  const mentions = d.mentions.map((m) => {
+    const bearers = widened.get(m);
+    return bearers ? { ...m, status: 'ambiguous' as const, tier: 'visible' as const, candidates: bearers.map((b) => ({ memberId: b.memberId, userid: b.userid })) } : m;
+  });
+  return rebuild(d, mentions);
+}
+
+/** members, memberIds and ambiguous again from the mentions, in order of mention. */
+function rebuild(d: InterpretationDetail, mentions: MentionResolution[]): InterpretationDetail {
+  const members: string[] = [];
+  const memberIds: string[] = [];
+  const ambiguous: InterpretationDetail['result']['ambiguous'] = [];
+  for (const m of mentions) {
+    if (m.status === 'resolved') {
+      const c = m.candidates[0]!;
+      if (!members.includes(c.userid)) {
+        members.push(c.userid);
+        memberIds.push(c.memberId);
+      }
+    } else if (m.status === 'ambiguous' && !ambiguous.some((a) => a.mention === m.mention)) {
+      ambiguous.push({ mention: m.mention, candidates: m.candidates.map((c) => c.userid) });
+    }
+  }
+  const problems: Problem[] = d.problems.filter((p) => p !== 'ambiguous_member');
+  if (ambiguous.length > 0) problems.push('ambiguous_member');
+  return { ...d, mentions, memberIds, problems, result: { ...d.result, members, ambiguous } };
+}
+
+/** Of several namesakes, the one the writer owes this talk or visit to, when exactly one is on their lists. */
+async function preferOwed(ctx: ConversationContext, d: InterpretationDetail): Promise<Understood> {
+  const preferred = new Map<string, string>();
+  if (d.result.ambiguous.length === 0) return { d, preferred };
+  const me = ctx.identity!;
+  const kind = d.result.intent === 'log_visit' ? 'visit' : 'talk';
+  const offices = me.roles.map((r) => `${r.role}|${r.organisation.id}`);
+  const year = (d.result.date ?? ctx.today).slice(0, 4);
+  let mentions = d.mentions;
+  for (const m of d.mentions) {
+    if (m.status !== 'ambiguous') continue;
+    const ids = m.candidates.map((c) => c.memberId);
+    const owed = await sql<{ id: string; source: string }>`
+      select distinct case when o.member_id = ${me.memberId}::bigint then o.owner_member_id else o.member_id end::text as id, o.source
+        from care_obligations o
+       where o.status = 'open' and o.kind = ${kind} and (o.source <> 'quota' or o.period = ${year})
+         and ((o.member_id = any(${ids}::bigint[])
+               and (o.owner_member_id = ${me.memberId}::bigint or (o.owner_role || '|' || o.owner_organisation_id::text) = any(${offices}::text[])))
+           or (o.source = 'quota' and o.member_id = ${me.memberId}::bigint and o.owner_member_id = any(${ids}::bigint[])))`.execute(ctx.trx);
+    const people = new Set(owed.rows.map((r) => r.id));
+    if (people.size !== 1) continue;
+    const [id] = people;
+    const chosen = m.candidates.find((c) => c.memberId === id)!;
+    preferred.set(chosen.memberId, owed.rows.some((r) => r.id === id && r.source !== 'quota') ? '待办' : '年度谈心名单');
+    mentions = mentions.map((x) => (x === m ? { ...x, status: 'resolved' as const, candidates: [chosen] } : x));
+  }
+  return { d: preferred.size > 0 ? rebuild(d, mentions) : d, preferred };
 }
 
 async function menuClick(ctx: ConversationContext, key: string): Promise<Reply[] | undefined> {
@@ -84,8 +183,8 @@ async function menuClick(ctx: ConversationContext, key: string): Promise<Reply[]
   }
 }
 
-async function answerText(ctx: ConversationContext, d: InterpretationDetail): Promise<Reply[] | undefined> {
-  switch (d.result.intent) {
+async function answerText(ctx: ConversationContext, u: Understood, index: RosterIndex): Promise<Reply[] | undefined> {
+  switch (u.d.result.intent) {
     case 'todo':
       return todoAnswer(ctx);
     case 'birthdays':
@@ -96,9 +195,9 @@ async function answerText(ctx: ConversationContext, d: InterpretationDetail): Pr
       return undoAnswer(ctx);
     case 'log_talk':
     case 'log_visit':
-      return logFromMessage(ctx, d, []);
+      return logFromMessage(ctx, u, [], index);
     case 'report_event':
-      return reportFromMessage(ctx, d, []);
+      return reportFromMessage(ctx, u.d, [], index);
     default:
       return undefined; // help and anything not understood: the router answers
   }
@@ -113,7 +212,7 @@ async function askBack(ctx: ConversationContext, d: InterpretationDetail, chosen
   const pending = d.result.ambiguous[chosen.length];
   if (pending) return [{ message: await whichOne(ctx, pending.mention, d, chosen) }];
   if (p.has('invalid_date')) return say('日期有误（例如2月30日），请重新发送，例如“11月20日走访……”。');
-  if (p.has('date_in_future')) return say(`日期是${d.result.date ? cn(d.result.date) : '将来'}，还没到呢。请登记已经完成的${what === 'log' ? '谈心走访' : '事项'}；如是计划，完成后再登记。`);
+  if (p.has('date_in_future')) return say(`日期是${d.result.date ? chineseDate(d.result.date, ctx.today) : '将来'}，还没到呢。请登记已经完成的${what === 'log' ? '谈心走访' : '事项'}；如是计划，完成后再登记。`);
   if (p.has('date_unclear')) return say('请说明具体日期，例如“今天”“昨天”“11月20日”。');
   return undefined;
 }
@@ -144,8 +243,9 @@ async function whichOne(ctx: ConversationContext, mention: string, d: Interpreta
   });
 }
 
-async function logFromMessage(ctx: ConversationContext, d: InterpretationDetail, chosen: string[]): Promise<Reply[]> {
+async function logFromMessage(ctx: ConversationContext, u: Understood, chosen: string[], index: RosterIndex): Promise<Reply[]> {
   const me = ctx.identity!;
+  const d = u.d;
   const kind = d.result.intent === 'log_visit' ? 'visit' : 'talk';
   if (!hasLeadingRole(me.roleCodes)) {
     return say('谈心、走访由党组织负责同志登记。如您或身边的党员遇到困难、住院、家庭变故等情况，可以发送“报告：……”告诉组织。');
@@ -157,11 +257,14 @@ async function logFromMessage(ctx: ConversationContext, d: InterpretationDetail,
   const reason = d.result.reason as CareReason | null;
 
   if (memberIds.length === 0) {
-    if (d.reply) return logAgainstReminder(ctx, kind, date, reason, d.result.note);
+    const unknown = unknownName(ctx, d, index);
+    if (unknown) return unknown;
+    // A talk's reason defaults to routine; a reply to a reminder takes the reminder's unless one is written.
+    if (d.reply) return logAgainstReminder(ctx, kind, date, kind === 'talk' && reason === 'routine' ? null : reason, d.result.note);
     return say(`请告诉我和谁${kind === 'talk' ? '谈心' : '走访'}了，例如“今天和张伟谈心了，情绪稳定”。`);
   }
   if (kind === 'visit' && !reason) return say('请说明走访事由，例如：住院、受灾、生活困难、家属去世、本人亡故或节日慰问。');
-  return performLog(ctx, { kind, memberIds, date, reason, note: d.result.note });
+  return performLog(ctx, { kind, memberIds, date, reason, note: d.result.note, preferred: u.preferred });
 }
 
 /** “已谈，情绪稳定”: the obligation the bot last asked this person about, or a question when there are several. */
@@ -195,7 +298,7 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
   const me = ctx.identity!;
   const out: Reply[] = [];
   // A talk with a whole branch is one confirmation listing everyone, not a card per person.
-  const summarised: Array<{ name: string; closed: number }> = [];
+  const summarised: Array<{ name: string; place: string; closed: number }> = [];
   for (const memberId of req.memberIds) {
     const reason: CareReason = req.reason ?? 'routine';
     const record = await ctx.trx
@@ -210,6 +313,7 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
         obligation_id: req.obligationId ?? null,
         recorded_by_member_id: me.memberId,
         undone_at: null,
+        recorded_at: ctx.now,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -222,22 +326,27 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
       .values({ member_id: me.memberId, topic: 'record', ref: record.id })
       .onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` }))
       .execute();
-    const person = await ctx.trx.selectFrom('members').select('name').where('id', '=', memberId).executeTakeFirstOrThrow();
+    const person = await placeOfMember(ctx, memberId);
     if (req.memberIds.length > CARDS_PER_LOG) {
-      summarised.push({ name: person.name, closed: closed.length });
+      summarised.push({ name: person.name, place: person.place, closed: closed.length });
       continue;
     }
+    const why = req.preferred?.get(memberId);
     out.push({
       message: buttonCard({
         taskId: `rec-${record.id}`,
         title: `已登记${KIND[req.kind]}：${person.name}`,
-        desc: `${cn(req.date)} · ${REASON_LABELS[reason] ?? reason}`,
+        desc: `${chineseDate(req.date, ctx.today)} · ${REASON_LABELS[reason] ?? reason}`,
         fields: [
-          ['日期', cn(req.date)],
+          ['日期', chineseDate(req.date, ctx.today)],
+          ['所在支部', person.place],
           ['事由', REASON_LABELS[reason] ?? reason],
           ...(req.note ? ([['情况', req.note]] as Array<[string, string]>) : []),
         ],
-        note: closed.length > 0 ? `已完成相应待办 ${closed.length} 项。登记有误可点“撤销”（24小时内）。` : '登记有误可点“撤销”（24小时内）。',
+        note:
+          (why ? `按您的${why}，记为：${person.name}（${person.place}）。` : '') +
+          (closed.length > 0 ? `已完成相应待办 ${closed.length} 项。` : '') +
+          `如需补充情况，${FOLLOW_UP_MINUTES}分钟内直接回复即可；登记有误可点“撤销”（24小时内）。`,
         buttons: [{ text: '撤销', key: cardKey(CARD_ACTION.undoRecord, record.id), style: 2 }],
       }),
     });
@@ -245,12 +354,28 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
   if (summarised.length > 0) {
     const reason: CareReason = req.reason ?? 'routine';
     const closed = summarised.reduce((n, p) => n + p.closed, 0);
-    return linesAsMessages('text', rowsOf(summarised.map((p) => p.name)), {
-      header: `已登记${KIND[req.kind]} ${summarised.length} 人（${cn(req.date)} · ${REASON_LABELS[reason] ?? reason}${req.note ? ` · ${req.note}` : ''}）：`,
+    // Named with their branch when they are of several branches; else the branch is said once.
+    const places = new Set(summarised.map((p) => p.place));
+    const names = places.size === 1 ? summarised.map((p) => p.name) : summarised.map((p) => `${p.name}（${p.place}）`);
+    return linesAsMessages('text', places.size === 1 ? [`${[...places][0]}：`, ...rowsOf(names)] : rowsOf(names, 4), {
+      header: `已登记${KIND[req.kind]} ${summarised.length} 人（${chineseDate(req.date, ctx.today)} · ${REASON_LABELS[reason] ?? reason}${req.note ? ` · ${req.note}` : ''}）：`,
       footer: `${closed > 0 ? `已完成相应待办 ${closed} 项。` : ''}登记有误可在24小时内发送「撤销」，每次撤销最近的一条。`,
     }).map((message) => ({ message }));
   }
   return out;
+}
+
+/**
+ * A member's name and where they are, as the confirmation names them: the branch, and the general branch too
+ * when the writer's reach spans general branches (two 教工第一党支部 are told apart).
+ */
+async function placeOfMember(ctx: ConversationContext, memberId: string): Promise<{ name: string; place: string }> {
+  const r = await sql<{ name: string; branch: string; gb: string }>`
+    select m.name, b.name as branch, g.name as gb
+      from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
+     where m.id = ${memberId}::bigint`.execute(ctx.trx);
+  const row = r.rows[0]!;
+  return { name: row.name, place: visibilityOf(ctx.identity!.roleCodes) === 'everyone' ? `${row.gb}${row.branch}` : row.branch };
 }
 
 /** Names in rows of eight, so a long list reads well and splits between rows. */
@@ -260,15 +385,17 @@ function rowsOf(names: string[], perRow = 8): string[] {
   return rows;
 }
 
-async function reportFromMessage(ctx: ConversationContext, d: InterpretationDetail, chosen: string[]): Promise<Reply[]> {
+async function reportFromMessage(ctx: ConversationContext, d: InterpretationDetail, chosen: string[], index: RosterIndex): Promise<Reply[]> {
   const asked = await askBack(ctx, d, chosen, 'report');
   if (asked) return asked;
   const me = ctx.identity!;
   const memberIds = [...d.memberIds, ...chosen];
   if (memberIds.length === 0) {
+    const unknown = unknownName(ctx, d, index);
+    if (unknown) return unknown;
     return say(
       visibilityOf(me.roleCodes) === 'self'
-        ? '您可以报告本人的情况，例如“报告：本人住院了”“报告：我的母亲去世了”。身边其他党员遇到困难或变故，请告知其所在党支部书记。'
+        ? '请说明是谁遇到的情况，例如“报告：本人住院了”“报告：我的母亲去世了”；本支部其他党员的情况，请写明姓名，例如“报告：张伟住院了”。'
         : '请说明是哪位党员，例如“报告：张伟住院了”；如是您本人，请说“报告：本人住院了”。',
     );
   }
@@ -309,7 +436,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
     if (report.obligations.length === 0 && report.alreadyOpen.length > 0) repeated.push(person.name);
     for (const ob of report.obligations) {
       const holders = await officeHolders(ctx.trx, ob.owner.role, ob.ownerOrganisationId);
-      lines.push(`${person.name}：请${holders.map((h) => h.name).join('、') || '上级组织'}在${cn(ob.dueOn)}前${KIND[ob.kind]}`);
+      lines.push(`${person.name}：请${holders.map((h) => h.name).join('、') || '上级组织'}在${chineseDate(ob.dueOn, ctx.today)}前${KIND[ob.kind]}`);
       for (const h of holders) {
         const t = tasks.get(h.memberId) ?? { holder: h, items: [] };
         t.items.push({ ob, name: person.name });
@@ -318,18 +445,22 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
     }
   }
   const out: Reply[] = [];
+  // A plain member reporting a fellow member of their branch hears that the secretary was told, and nothing
+  // more: not who owes what by when, not whether someone reported it before.
+  const aboutOthers = visibilityOf(me.roleCodes) === 'self' && memberIds.some((id) => id !== me.memberId);
   for (const { holder, items } of tasks.values()) {
     if (items.length <= CARDS_PER_LOG) {
       for (const { ob, name } of items) out.push(await taskCard(ctx, ob, holder, name, label, d.result.note));
       continue;
     }
     for (const { ob } of items) await remember(ctx, holder.memberId, ob.id);
-    const lists = linesAsMessages('text', items.map(({ ob, name }) => `· ${name}：${cn(ob.dueOn)}前${KIND[ob.kind]}`), {
+    const lists = linesAsMessages('text', items.map(({ ob, name }) => `· ${name}：${chineseDate(ob.dueOn, ctx.today)}前${KIND[ob.kind]}`), {
       header: `新的关怀任务 ${items.length} 项（${label}，报告人：${me.name}）：`,
       footer: `${d.result.note ? `情况：${d.result.note}\n` : ''}完成后直接回复登记，例如“今天走访了${items[0]!.name}”；发送「我的待办」可随时查看。`,
     });
     lists.forEach((message, i) => out.push({ recipient: holder.userid, onceKey: `report-${ctx.eventId}-${holder.memberId}-${i}`, message }));
   }
+  if (aboutOthers) return [{ message: { type: 'text', content: '已收到您的报告，已转告所在党支部书记，组织会及时关心。感谢您对身边同志的关心！' } }, ...out];
   // The same trigger reported again while its task is open: recorded, nobody is told twice.
   if (lines.length === 0) return say(`已记录，相关任务已在办理中（${summariseNames(repeated, 600)}，${label}），无需重复报告。`);
   if (repeated.length > 0) lines.push(`${summariseNames(repeated, 600)}：已记录，相关任务已在办理中`);
@@ -355,11 +486,11 @@ async function taskCard(ctx: ConversationContext, ob: OpenedObligation, h: Holde
     message: buttonCard({
       taskId: `ob-${ob.id}-created-${h.memberId}`,
       title: `新的${KIND[ob.kind]}任务：${name}`,
-      desc: `${label} · ${cn(ob.dueOn)}前`,
+      desc: `${label} · ${chineseDate(ob.dueOn, ctx.today)}前`,
       fields: [
         ['对象', name],
         ['事由', label],
-        ['截止', cn(ob.dueOn)],
+        ['截止', chineseDate(ob.dueOn, ctx.today)],
         ['报告人', ctx.identity!.name],
       ],
       note: note ? `情况：${note}` : `完成后点“已完成”，或回复“已${ob.kind === 'talk' ? '谈' : '走访'}，情况……”。`,
@@ -375,7 +506,7 @@ async function taskCard(ctx: ConversationContext, ob: OpenedObligation, h: Holde
 async function cardClick(ctx: ConversationContext, index: RosterIndex, key: string): Promise<Reply[] | undefined> {
   const { action, ids } = parseCardKey(key);
   if (action === CARD_ACTION.undoRecord) return undoRecord(ctx, ids[0] ?? '');
-  if (action !== CARD_ACTION.pickMember && action !== CARD_ACTION.pickObligation) return undefined;
+  if (action !== CARD_ACTION.pickMember && action !== CARD_ACTION.pickObligation && action !== PICK_NEAR) return undefined;
   const [eventId, ...rest] = ids;
   const original = await sql<{ payload: { kind: string; text?: string } }>`
     select payload from inbound_events
@@ -384,19 +515,31 @@ async function cardClick(ctx: ConversationContext, index: RosterIndex, key: stri
   const text = original.rows[0]?.payload.text;
   if (!text) return say('这个问题已过期，请重新发送您的消息。');
   if (ctx.event.kind === 'card_click' && (await alreadyAnswered(ctx, ctx.event.taskId))) return say('这个问题已经回答过了。');
-  const d = interpretFor(ctx, text, index);
+  const u = await understand(ctx, text, index);
+  const d = u.d;
   if (action === CARD_ACTION.pickObligation) {
     // The key names the obligation, and a key can be forged: the same access rule as 已完成 on a task card.
     const ob = await loadObligation(ctx, rest[0] ?? '');
     if (!ob) return say('没有找到这个事项，可能已被撤销。');
     if (!mayActOn(ctx, ob)) return say('这个事项不由您负责，无法操作。');
     if (ob.status !== 'open') return say('这个事项已处理，无需再登记。');
-    return performLog(ctx, { kind: ob.kind, memberIds: [ob.member_id], date: d.result.date ?? ctx.today, reason: (d.result.reason as CareReason | null) ?? (ob.reason as CareReason), note: d.result.note, obligationId: ob.id });
+    const written = d.result.reason as CareReason | null;
+    const reason = written === null || (ob.kind === 'talk' && written === 'routine') ? ob.reason : written;
+    return performLog(ctx, { kind: ob.kind, memberIds: [ob.member_id], date: d.result.date ?? ctx.today, reason, note: d.result.note, obligationId: ob.id });
+  }
+  if (action === PICK_NEAR) {
+    // Only a close match that was offered for a name the roster does not know.
+    const near = nearMatches(ctx, d, index);
+    const picked = near?.matches.find((m) => m.memberId === rest[0]);
+    if (!near || !picked) return say('这个选择已失效，请重新发送您的消息。');
+    const mention: MentionResolution = { mention: picked.name, start: 0, end: 0, status: 'resolved', tier: 'visible', candidates: [{ memberId: picked.memberId, userid: picked.userid }] };
+    const withPick = rebuild({ ...d, problems: d.problems.filter((p) => p !== 'no_member') }, [...d.mentions, mention]);
+    return withPick.result.intent === 'report_event' ? reportFromMessage(ctx, withPick, [], index) : logFromMessage(ctx, { d: withPick, preferred: u.preferred }, [], index);
   }
   // Only members who were offered may be chosen.
   const offered = new Set(d.mentions.filter((m) => m.status === 'ambiguous').flatMap((m) => m.candidates.map((c) => c.memberId)));
   if (!rest.every((id) => offered.has(id))) return say('这个选择已失效，请重新发送您的消息。');
-  return d.result.intent === 'report_event' ? reportFromMessage(ctx, d, rest) : logFromMessage(ctx, d, rest);
+  return d.result.intent === 'report_event' ? reportFromMessage(ctx, d, rest, index) : logFromMessage(ctx, u, rest, index);
 }
 
 /** A question's buttons answer once: the second click on the same card finds the first one's event. */
@@ -406,4 +549,122 @@ async function alreadyAnswered(ctx: ConversationContext, taskId: string): Promis
      where user_id = ${ctx.event.userId} and kind = 'card_click' and id <> ${ctx.eventId}::bigint
        and payload->>'taskId' = ${taskId} and status = 'done'`.execute(ctx.trx);
   return Number(r.rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * A name the roster does not know, where a name goes (和李白谈心, 报告：张为住院了): said so, with the close
+ * matches in the writer's reach as buttons. For a plain member the reach is their branch, and a name borne
+ * only by someone outside it gets the very same answer as a name nobody bears.
+ */
+function nearMatches(ctx: ConversationContext, d: InterpretationDetail, index: RosterIndex): { name: string; matches: IndexedMember[] } | undefined {
+  const writer = writerOf(ctx);
+  const plain = visibilityOf(writer.roleCodes) === 'self';
+  const reach = plain ? 'branch' : visibilityOf(writer.roleCodes);
+  const inReach = (m: IndexedMember) => canSee(writer, reach, m);
+  // A leader's name of someone outside their reach was answered before (不在您的工作范围内); here, names nobody
+  // bears — or, for a plain member, nobody in their branch.
+  const name = writtenNames(d.normalizedText).find((n) => !(index.byName.get(n) ?? []).some((m) => (plain ? inReach(m) : true)));
+  if (!name) return undefined;
+  return { name, matches: closeMatches(name, index, inReach) };
+}
+
+function unknownName(ctx: ConversationContext, d: InterpretationDetail, index: RosterIndex): Reply[] | undefined {
+  const near = nearMatches(ctx, d, index);
+  if (!near) return undefined;
+  // A plain member is not even told the name back: the answer reads the same for any name outside the branch.
+  const missing = visibilityOf(ctx.identity!.roleCodes) === 'self' ? '本支部名册中没有您说的这位党员' : `名册中没有叫“${near.name}”的党员`;
+  if (near.matches.length === 0) return say(`${missing}，请核对姓名后重新发送。`);
+  const names = near.matches.map((m) => m.name);
+  return [
+    {
+      message: buttonCard({
+        taskId: `near-${ctx.eventId}`,
+        title: missing,
+        note: `您说的是不是下面${near.matches.length > 1 ? '其中一位' : '这位'}？请点选；都不是请核对姓名后重新发送。`,
+        buttons: near.matches.map((m) => ({
+          text: names.filter((n) => n === m.name).length > 1 ? `${m.name}·${m.userid}` : m.name,
+          key: cardKey(PICK_NEAR, ctx.eventId, m.memberId),
+        })),
+      }),
+    },
+  ];
+}
+
+/** Open obligations the bot lately told this person about (task cards, reminders), most recent first. */
+async function remindedObligations(ctx: ConversationContext): Promise<Array<{ id: string; name: string; reason: CareReason }>> {
+  const r = await sql<{ id: string; name: string; reason: CareReason }>`
+    select o.id::text as id, m.name, o.reason
+      from conversation_memory c
+      join care_obligations o on o.id = c.ref::bigint
+      join members m on m.id = o.member_id
+     where c.member_id = ${ctx.identity!.memberId}::bigint and c.topic = 'obligation'
+       and c.at > now() - interval '7 days' and o.status = 'open'
+     order by c.at desc, o.id`.execute(ctx.trx);
+  return r.rows;
+}
+
+/** 已完成 typed as text: the 已完成 button of the one open reminder, or the question which, with those buttons. */
+async function doneByText(ctx: ConversationContext): Promise<Reply[]> {
+  const open = await remindedObligations(ctx);
+  if (open.length === 0) return say('没有找到需要您确认完成的提醒。发送「我的待办」可查看待办事项；完成谈心走访后可直接发一句话登记，如“今天和张伟谈心了”。');
+  if (open.length === 1) {
+    // The button's own rule: who may act on it, and whether it is still open (loaded under lock).
+    const ob = await loadObligation(ctx, open[0]!.id);
+    if (!ob || ob.status !== 'open') return say('这个事项已处理，无需再登记。');
+    if (!mayActOn(ctx, ob)) return say('这个事项不由您负责，无法操作。');
+    return say(await completeObligation(ctx, ob));
+  }
+  return [
+    {
+      message: buttonCard({
+        taskId: `done-${ctx.eventId}`,
+        title: '完成的是哪一项？',
+        note: `您有 ${open.length} 项提醒中的待办，请点选已完成的一项${open.length > 6 ? '（仅列出最近6项，其余请发送「我的待办」查看）' : ''}。`,
+        buttons: open.slice(0, 6).map((o) => ({ text: `${o.name}·${REASON_LABELS[o.reason] ?? o.reason}`.slice(0, 10), key: cardKey(CARD_ACTION.obligationDone, o.id) })),
+      }),
+    },
+  ];
+}
+
+/**
+ * A few minutes after a record, a message that is nothing else (家属在陪护，情况稳定) adds to the note of the
+ * record(s) just made — the card promised 如需补充情况，可直接回复. Measured on the injected clock.
+ */
+async function followUp(ctx: ConversationContext, text: string): Promise<Reply[] | undefined> {
+  const added = text.replace(/\s+/gu, ' ').replace(/^[,，。;；\s]+|[,，;；\s]+$/gu, '');
+  if (!added || COURTESY.test(added) || !/\p{Script=Han}{2}/u.test(added)) return undefined;
+  const since = new Date(ctx.now.getTime() - FOLLOW_UP_MINUTES * 60_000);
+  const last = await ctx.trx
+    .selectFrom('care_records')
+    .select(['recorded_at'])
+    .where('recorded_by_member_id', '=', ctx.identity!.memberId)
+    .where('undone_at', 'is', null)
+    .where('recorded_at', '>', since)
+    .where('recorded_at', '<=', ctx.now)
+    .orderBy('recorded_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last) return undefined;
+  // One message may have made several records (a talk with three people): they share the instant.
+  const records = await sql<{ id: string; kind: 'talk' | 'visit'; name: string; note: string; happened_on: string }>`
+    update care_records c set note = case when c.note = '' then ${added} else c.note || '；' || ${added} end
+      from members m
+     where m.id = c.member_id and c.recorded_by_member_id = ${ctx.identity!.memberId}::bigint
+       and c.undone_at is null and c.recorded_at = ${last.recorded_at}
+    returning c.id::text as id, c.kind, m.name, c.note, to_char(c.happened_on, 'YYYY-MM-DD') as happened_on`.execute(ctx.trx);
+  const first = records.rows[0];
+  if (!first) return undefined;
+  const who = summariseNames(records.rows.map((r) => r.name), 200);
+  return [
+    {
+      message: buttonCard({
+        taskId: `more-${ctx.eventId}`,
+        title: `已补充${KIND[first.kind]}情况：${who}`,
+        desc: `${chineseDate(first.happened_on, ctx.today)}的登记`,
+        fields: [['情况', first.note]],
+        note: `已补充到刚才的登记中。${records.rows.length > 1 ? `共 ${records.rows.length} 条登记。` : ''}如有误，可点“撤销”撤销该条登记（24小时内）。`,
+        buttons: [{ text: '撤销', key: cardKey(CARD_ACTION.undoRecord, first.id), style: 2 }],
+      }),
+    },
+  ];
 }

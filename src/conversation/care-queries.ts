@@ -1,6 +1,7 @@
 // Answers that read: 我的待办, 本月政治生日, 谈心进度 — and 撤销, which takes back the writer's last record.
 import { sql } from 'kysely';
 import { reopenFor } from '../care/obligations.ts';
+import { chineseDate } from '../domain/date-words.ts';
 import { obligationState, REASON_LABELS, type CareReason } from '../domain/obligations.ts';
 import { escapeMarkdown as esc } from '../notices/markdown.ts';
 import { fitList, summariseNames } from '../notices/message-limit.ts';
@@ -36,7 +37,7 @@ export async function todoAnswer(ctx: ConversationContext): Promise<Reply[]> {
   if (rows.rows.length === 0) return say(`您目前没有待办的谈心、走访事项。${quotaLine}`);
   const lines = rows.rows.map((r) => {
     const overdue = obligationState('open', r.due_on, ctx.today) === 'overdue';
-    return `- ${KIND[r.kind]} ${esc(r.name)}（${esc(r.branch)}，${REASON_LABELS[r.reason] ?? r.reason}）${cn(r.due_on)}前${overdue ? ' **已逾期**' : ''}`;
+    return `- ${KIND[r.kind]} ${esc(r.name)}（${esc(r.branch)}，${REASON_LABELS[r.reason] ?? r.reason}）${chineseDate(r.due_on, ctx.today)}前${overdue ? ' **已逾期**' : ''}`;
   });
   return md(fitList(`**我的待办（${rows.rows.length}项）**`, lines, `${quotaLine.slice(1)}${quotaLine ? '\n' : ''}完成后发一句话登记，如“今天和××谈心了”。`, more));
 }
@@ -63,7 +64,11 @@ export async function birthdaysAnswer(ctx: ConversationContext): Promise<Reply[]
      order by extract(day from ${col}), m.id`.execute(ctx.trx);
   if (rows.rows.length === 0) return say(`${month}月您负责的支部没有党员过政治生日。`);
   const lines = rows.rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${cn(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年`);
-  return md(fitList(`**${month}月政治生日（${rows.rows.length}人）**`, lines, `开展集体过政治生日活动后，请发送“已开展${month}月集体政治生日活动”登记。`, more));
+  // A GB secretary logs for a branch of the GB, so the example names one.
+  const howToLog = me.roles.some((r) => r.role === 'gb_secretary')
+    ? `各支部开展集体过政治生日活动后，请发送“支部名称+已开展${month}月集体政治生日活动”登记，例如“${esc(rows.rows[0]!.branch)}已开展${month}月集体政治生日活动”。`
+    : `开展集体过政治生日活动后，请发送“已开展${month}月集体政治生日活动”登记。`;
+  return md(fitList(`**${month}月政治生日（${rows.rows.length}人）**`, lines, howToLog, more));
 }
 
 /** The writer's yearly talk quota: done x of y, and who remains. */
@@ -82,6 +87,9 @@ export async function progressAnswer(ctx: ConversationContext): Promise<Reply[]>
   return md(`**${year}年谈心进度：已完成 ${done}/${rows.rows.length}**\n尚未谈心：${summariseNames(remaining.map(esc), 1_800)}`);
 }
 
+/** How long a record may be undone, on the injected clock (records carry its instant). */
+const UNDO_HOURS = 24;
+
 /** 撤销: the writer's last record of the past 24 hours. */
 export async function undoAnswer(ctx: ConversationContext): Promise<Reply[]> {
   const last = await ctx.trx
@@ -89,7 +97,7 @@ export async function undoAnswer(ctx: ConversationContext): Promise<Reply[]> {
     .select('id')
     .where('recorded_by_member_id', '=', ctx.identity!.memberId)
     .where('undone_at', 'is', null)
-    .where('recorded_at', '>', sql<Date>`now() - interval '24 hours'`)
+    .where('recorded_at', '>', new Date(ctx.now.getTime() - UNDO_HOURS * 3_600_000))
     .orderBy('recorded_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)
@@ -102,7 +110,7 @@ export async function undoRecord(ctx: ConversationContext, recordId: string): Pr
   if (!/^\d{1,18}$/.test(recordId)) return say('没有找到这条登记。');
   const r = await sql<{ id: string; kind: 'talk' | 'visit'; name: string; happened_on: string; fresh: boolean; undone: boolean; mine: boolean }>`
     select c.id::text as id, c.kind, m.name, to_char(c.happened_on, 'YYYY-MM-DD') as happened_on,
-           c.recorded_at > now() - interval '24 hours' as fresh, c.undone_at is not null as undone,
+           c.recorded_at > ${new Date(ctx.now.getTime() - UNDO_HOURS * 3_600_000)} as fresh, c.undone_at is not null as undone,
            c.recorded_by_member_id = ${ctx.identity!.memberId}::bigint as mine
       from care_records c join members m on m.id = c.member_id
      where c.id = ${recordId}::bigint for update of c`.execute(ctx.trx);
@@ -112,5 +120,5 @@ export async function undoRecord(ctx: ConversationContext, recordId: string): Pr
   if (!rec.fresh) return say('登记超过24小时，不能撤销。如需更正，请联系党委组织部。');
   await ctx.trx.updateTable('care_records').set({ undone_at: sql`now()` }).where('id', '=', rec.id).execute();
   const reopened = await reopenFor(ctx.trx, rec.id);
-  return say(`已撤销：${cn(rec.happened_on)}与${rec.name}的${KIND[rec.kind]}登记。${reopened.length > 0 ? `相应的 ${reopened.length} 项待办已恢复。` : ''}`);
+  return say(`已撤销：${chineseDate(rec.happened_on, ctx.today)}与${rec.name}的${KIND[rec.kind]}登记。${reopened.length > 0 ? `相应的 ${reopened.length} 项待办已恢复。` : ''}`);
 }

@@ -1,20 +1,26 @@
 // Reports secretaries make in one message (MECHANISM 1.1, 2.3): a branch's collective political-birthday
 // activity for the month, and a general branch's May/November hardship verification.
+import { sql } from 'kysely';
 import { BIRTHDAY_ACTIVITY, HARDSHIP_REVIEWED } from './secretary-phrases.ts';
 import type { ConversationHandler } from './context.ts';
 import { guarded } from './reply-guard.ts';
 
 const text = (content: string) => [{ message: { type: 'text' as const, content } }];
 
-export type SecretaryCommand = { kind: 'birthday_activity'; month: number | undefined } | { kind: 'hardship_reviewed' };
+export type SecretaryCommand = { kind: 'birthday_activity'; month: number | undefined; branch?: string } | { kind: 'hardship_reviewed' };
+
+/** "研究生第一党支部已开展11月集体政治生日活动": a GB secretary names the branch (its GB's name may lead it). */
+const NAMED_BRANCH = /^(?<branch>.{2,60}?党支部)(?<rest>(?:已|我们|本支部).*)$/u;
 
 /** Pure: which report, if any, a message makes. */
 export function matchSecretaryCommand(message: string): SecretaryCommand | undefined {
   const t = message.replace(/\s+/g, '');
-  const b = BIRTHDAY_ACTIVITY.exec(t);
+  const named = NAMED_BRANCH.exec(t);
+  const b = BIRTHDAY_ACTIVITY.exec(t) ?? (named ? BIRTHDAY_ACTIVITY.exec(named.groups!['rest']!) : null);
   if (b) {
     const month = b.groups?.['month'] ? Number(b.groups['month']) : undefined;
-    return { kind: 'birthday_activity', month: month && month >= 1 && month <= 12 ? month : undefined };
+    const branch = b.input === t ? undefined : named!.groups!['branch']!;
+    return { kind: 'birthday_activity', month: month && month >= 1 && month <= 12 ? month : undefined, ...(branch ? { branch } : {}) };
   }
   if (HARDSHIP_REVIEWED.test(t)) return { kind: 'hardship_reviewed' };
   return undefined;
@@ -27,8 +33,23 @@ export const secretaryCommands: ConversationHandler = guarded(async (ctx) => {
   const [year, thisMonth] = ctx.today.split('-').map(Number) as [number, number];
 
   if (cmd.kind === 'birthday_activity') {
-    const branches = ctx.identity.roles.filter((r) => r.role === 'branch_secretary');
-    if (branches.length === 0) return text('集体过政治生日活动由支部书记登记。如已开展，请告知本支部书记。');
+    // A branch secretary logs their own branch; a GB secretary any branch of their GB, named in the message.
+    const own = ctx.identity.roles.filter((r) => r.role === 'branch_secretary').map((r) => ({ id: r.organisation.id, name: r.organisation.name, gb: '' }));
+    const gbIds = ctx.identity.roles.filter((r) => r.role === 'gb_secretary').map((r) => r.organisation.id);
+    const ofGbs = gbIds.length === 0 ? [] : (await sql<{ id: string; name: string; gb: string }>`
+      select b.id::text as id, b.name, g.name as gb from organisations b join organisations g on g.id = b.parent_id
+       where b.kind = 'branch' and b.parent_id = any(${gbIds}::bigint[]) order by b.name, b.id`.execute(ctx.trx)).rows;
+    if (own.length === 0 && ofGbs.length === 0) return text('集体过政治生日活动由支部书记登记。如已开展，请告知本支部书记。');
+    let branches = own;
+    if (cmd.branch) {
+      const all = [...own, ...ofGbs.filter((b) => !own.some((o) => o.id === b.id))];
+      branches = all.filter((b) => b.name === cmd.branch || `${b.gb}${b.name}` === cmd.branch);
+      if (branches.length === 0) return text(`“${cmd.branch}”不是您负责的党支部，无法登记。您可以登记：${all.map((b) => b.name).join('、')}。`);
+      if (branches.length > 1) return text(`有 ${branches.length} 个名为“${cmd.branch}”的党支部，请在支部名前加上党总支名称，例如“${branches[0]!.gb}${branches[0]!.name}已开展……”。`);
+    } else if (own.length === 0) {
+      const example = ofGbs[0]!.name;
+      return text(`请写明是哪个党支部开展的，例如“${example}已开展${cmd.month ?? thisMonth}月集体政治生日活动”。`);
+    }
     const month = cmd.month ?? thisMonth;
     // "11月" written in January means last November.
     const period = `${month > thisMonth ? year - 1 : year}-${String(month).padStart(2, '0')}`;
@@ -36,10 +57,10 @@ export const secretaryCommands: ConversationHandler = guarded(async (ctx) => {
     for (const b of branches) {
       await ctx.trx
         .insertInto('birthday_activities')
-        .values({ branch_id: b.organisation.id, period, logged_by_member_id: ctx.identity.memberId })
+        .values({ branch_id: b.id, period, logged_by_member_id: ctx.identity.memberId })
         .onConflict((oc) => oc.columns(['branch_id', 'period']).doNothing())
         .execute();
-      names.push(b.organisation.name);
+      names.push(b.name);
     }
     return text(`已登记：${names.join('、')}${month}月集体过政治生日活动。感谢组织！`);
   }

@@ -262,16 +262,49 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
   }
 
   assignRoles(entries, units, branches, random);
+  const readmePeople = placeReadmePeople(entries, branches, useridCount);
 
   // A few who died or moved away: never role holders (they would leave gaps in who answers for whom), nor
   // the hard names, which demo users will want to talk as.
   for (const [i, e] of entries.entries()) {
-    if (!e.userid || e.roles.length > 0 || hardNameOf.has(i)) continue;
+    if (!e.userid || e.roles.length > 0 || hardNameOf.has(i) || readmePeople.has(i)) continue;
     const r = random();
     if (r < 0.003) deceased.push({ userid: e.userid, on: addDays(today, -Math.floor(random() * 700)) });
     else if (r < 0.006) transferredOut.push({ userid: e.userid, on: addDays(today, -Math.floor(random() * 700)) });
   }
   return { committeeName: COMMITTEE_NAME, entries, outstandingContributors, deceased, transferredOut };
+}
+
+/** The people the README's chat examples name, and the branch they are in: its secretary can try every example. */
+export const README_BRANCH = { generalBranch: '计算机科学与技术学院党总支', branch: '教工第一党支部' } as const;
+export const README_PEOPLE: readonly (readonly [string, string, Gender])[] = [
+  ['张伟', 'zhangwei', 'male'],
+  ['王芳', 'wangfang', 'female'],
+  ['欧阳明', 'ouyangming', 'male'],
+  ['刘洋', 'liuyang', 'male'],
+];
+
+/**
+ * Gives the README's names to members of README_BRANCH without a role (so none of them is the secretary who
+ * writes about them); anyone else there who drew one of these names gets a middle character, so each name is
+ * one person in that branch. Returns the members renamed.
+ */
+function placeReadmePeople(entries: RosterEntry[], branches: DemoBranch[], useridCount: Map<string, number>): Set<number> {
+  const placed = new Set<number>();
+  const b = branches.find((x) => x.generalBranch === README_BRANCH.generalBranch && x.name === README_BRANCH.branch);
+  if (!b) return placed;
+  const free = b.members.filter((i) => entries[i]!.roles.length === 0 && entries[i]!.userid !== null);
+  README_PEOPLE.forEach(([name, base, gender], k) => {
+    const i = free[k];
+    if (i === undefined) return;
+    const c = (useridCount.get(base) ?? 0) + 1;
+    useridCount.set(base, c);
+    Object.assign(entries[i]!, { name, gender, userid: `${base}${String(c).padStart(2, '0')}` });
+    placed.add(i);
+  });
+  const names = new Set(README_PEOPLE.map(([name]) => name));
+  for (const i of b.members) if (!placed.has(i) && names.has(entries[i]!.name)) entries[i]!.name = `${entries[i]!.name[0]}小${entries[i]!.name.slice(1)}`;
+  return placed;
 }
 
 function assignRoles(entries: RosterEntry[], units: readonly (readonly [string, UnitKind])[], branches: DemoBranch[], random: () => number): void {

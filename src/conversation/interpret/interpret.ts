@@ -94,6 +94,8 @@ export interface InterpretContext {
   now: Date;
   timeZone: string;
   index: RosterIndex;
+  /** Whom names are looked for among, when not what the writer's roles give (a plain member's report: their branch). */
+  reach?: Visibility;
 }
 
 /** Whom a writer may name: derived from their roles. */
@@ -157,7 +159,7 @@ export function hasLeadingRole(roleCodes: readonly RoleCode[]): boolean {
   return roleCodes.some((r) => r !== 'member');
 }
 
-function canSee(w: InterpretWriter, v: Visibility, m: IndexedMember): boolean {
+export function canSee(w: InterpretWriter, v: Visibility, m: IndexedMember): boolean {
   switch (v) {
     case 'everyone':
       return true;
@@ -553,7 +555,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   for (const [a, b] of dates.spans) remove(a, b);
 
   // ---- members ----
-  const visibility = visibilityOf(ctx.writer.roleCodes);
+  const visibility = ctx.reach ?? visibilityOf(ctx.writer.roleCodes);
   const mentions: MentionResolution[] = [];
   const members: string[] = [];
   const memberIds: string[] = [];
