@@ -35,7 +35,7 @@ const add = (list: string, lex: Lex) => {
 
 // ---- what happened ----
 add('谈心 谈话 谈心谈话 交心 交谈 聊天 聊聊 谈谈 谈一谈 约谈 个别谈话 面谈 深谈 沟通 交流 找他谈 找她谈 ', { kind: 'talk', completed: false });
-add('谈了 谈过 谈完 已谈 已谈心 已谈话 已经谈心 已经谈过 聊了 聊过 聊了聊 谈了谈 谈了心 谈了一次心 谈过心', { kind: 'talk', completed: true });
+add('谈了 谈过 谈完 已谈 已谈心 已谈话 已经谈心 已经谈过 聊了 聊过 聊了聊 谈了谈 谈了心 谈了一次心 谈过心 谈了话 谈过话 谈了次话 谈了一次话 谈了谈心 谈了会儿 聊了会儿 聊了一会儿 聊了一下', { kind: 'talk', completed: true });
 add('走访 看望 探望 慰问 家访 拜访 上门 探视 探访 登门 入户 走访慰问 看望慰问 上门慰问 上门看望 去看 去看望 前往看望 专程看望', {
   kind: 'visit',
   completed: false,
