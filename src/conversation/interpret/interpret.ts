@@ -52,8 +52,8 @@ import type { RoleCode } from '../../domain/roster.ts';
 import { localDate } from '../../domain/local-time.ts';
 import { scanDates } from './dates.ts';
 import { buildNote, isBreak } from './note.ts';
+import { joinShortCommand, smallTalkOf, toSimplified } from './small-talk.ts';
 import {
-  HELP_MESSAGES,
   lexAt,
   PLACE_SUFFIXES,
   TITLES,
@@ -199,14 +199,30 @@ export function resolveName(
 // Pictographs, skin tones, joiners, variation selectors, keycaps; WeCom's text emoji codes such as [微笑] [强].
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}\u200d\ufe0f\u20e3]|\[[\p{Script=Han}A-Za-z]{1,4}\]/gu;
 
+/** The message as read: normalised (see writtenMessage), the traditional characters of the command and care words simplified. */
 export function normalizeMessage(text: string): string {
-  return text
+  return toSimplified(writtenMessage(text));
+}
+
+/**
+ * The message as written, normalised: NFKC, emojis dropped, line breaks as commas, spaces collapsed, a short
+ * command's inner spaces joined. normalizeMessage of it has the same length: toSimplified maps character for
+ * character, so offsets found in one hold in the other.
+ */
+export function writtenMessage(text: string): string {
+  const t = text
     .normalize('NFKC')
     .replace(EMOJI, ' ')
     .replace(/[\u3002\uff61]/gu, '。')
     .replace(/\s*[\r\n]+\s*/gu, ',')
     .replace(/[\s\u3000]+/gu, ' ')
     .trim();
+  return joinShortCommand(t);
+}
+
+/** The message as compared with whole-message phrases: no spaces, punctuation or symbols; ASCII lower case. */
+export function compactMessage(normalized: string): string {
+  return asciiLower(normalized).replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
 const asciiLower = (s: string) => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
@@ -365,8 +381,6 @@ const UNDO_PHRASE = /^请?(?:删除|删掉|取消|作废)(?:上一条|上条|刚
 
 /** An intention earlier in the verb's clause (需要谈心, 请于月底前完成谈心, 准备明天去看望): not done yet. */
 const INTENTION = /(?:需要|需|(?<![主重只])要|准备|打算|计划|拟|将(?!近)|请(?![假问])|安排|尽快|应该|应当|建议|待(?!遇))[^,。;:!?…|]*$/u;
-/** How do I …: help, whatever verb follows. */
-const HOW_TO = /(?:怎么|怎样|如何)(?:记录|登记|录入|用|使用|操作|填|报|撤销)/u;
 /** Asking what is left (还有几个人没谈): progress. */
 const WHAT_IS_LEFT = /还有.{0,6}(?:没|未)(?:谈|访|走访|看望|完成)|(?:没|未)谈的|还差(?:几|多少)/u;
 
@@ -379,7 +393,7 @@ function commandIntent(tokens: readonly Tok[], text: string, compact: string, ha
   if (has('progress')) return 'progress';
   if (has('todo')) return 'todo';
   if (has('birthdays')) return 'birthdays';
-  if (HELP_MESSAGES.has(compact) || (compact === '' && /\?/.test(text)) || HOW_TO.test(text)) return 'help';
+  if (smallTalkOf(compact, text) === 'help') return 'help';
   if (WHAT_IS_LEFT.test(text)) return 'progress';
   if (has('help') && !hasContent) return 'help';
   return undefined;
@@ -434,7 +448,8 @@ function choose<T extends string>(finds: readonly ReasonFind[], key: 'visit' | '
 const RECORD_INTENTS: ReadonlySet<Intent> = new Set(['log_talk', 'log_visit', 'report_event']);
 
 export function interpretDetailed(text: string, ctx: InterpretContext): InterpretationDetail {
-  const t = normalizeMessage(text);
+  const written = writtenMessage(text);
+  const t = toSimplified(written);
   const today = localDate(ctx.now, ctx.timeZone);
   const dates = scanDates(t, today, (a, b) => wordNameAhead(t, a, b, ctx.index));
   let masked = t;
@@ -453,7 +468,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   const verbs = tokens.filter((x) => kindOf(x) === 'talk' || kindOf(x) === 'visit');
   const finds = findReasons(t, tokens);
   const trigger = finds.some((f) => (f.visit !== null && f.visit !== 'holiday') || f.talk !== null);
-  const compact = asciiLower(t).replace(/[\s\p{P}\p{S}]/gu, '');
+  const compact = compactMessage(t);
   let intent: Intent =
     commandIntent(tokens, t, compact, names.length > 0 || verbs.length > 0 || finds.length > 0) ?? 'unknown';
   let verb: Tok | undefined;
@@ -581,7 +596,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   }
 
   // Chat commands carry no note; records and unknown messages keep what is left.
-  const note = isRecord || intent === 'unknown' ? buildNote(t, removed, withoutReason) : '';
+  const note = isRecord || intent === 'unknown' ? buildNote(t, written, removed, withoutReason) : '';
   return {
     result: { intent, members, ambiguous, date, reason, note },
     memberIds,

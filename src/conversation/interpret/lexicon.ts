@@ -103,11 +103,6 @@ add('进度 完成情况 完成进度 完成了多少 完成多少', { kind: 'co
 add('撤销 撤回 撤消 undo', { kind: 'command', intent: 'undo' });
 add('帮助 help 使用说明 怎么用', { kind: 'command', intent: 'help' });
 
-/** Whole messages that ask for help (compared without spaces and punctuation, lower case). */
-export const HELP_MESSAGES: ReadonlySet<string> = new Set(
-  words('帮助 help ? 菜单 功能 怎么用 使用说明 说明 用法 指令 命令 如何使用 怎么使用 怎么记录 能做什么 你能做什么 帮助一下 求助 帮助信息'),
-);
-
 // ---- around names ----
 
 /** Titles written after a name; stripped with it (张伟同志). Longest first. */

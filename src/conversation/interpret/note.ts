@@ -88,6 +88,12 @@ function wordBefore(s: string, end: number, list: readonly Word[]): number {
 
 /** Takes punctuation and the listed words off the start (`lead`) and the end (`trail`) of s. */
 function strip(s: string, lead: readonly Word[] | null, trail: readonly Word[] | null): string {
+  const [a, b] = stripRange(s, lead, trail);
+  return s.slice(a, b);
+}
+
+/** strip, as the offsets of what remains. */
+function stripRange(s: string, lead: readonly Word[] | null, trail: readonly Word[] | null): [number, number] {
   let a = 0;
   let b = s.length;
   for (let moved = true; moved && a < b; ) {
@@ -107,7 +113,7 @@ function strip(s: string, lead: readonly Word[] | null, trail: readonly Word[] |
       }
     }
   }
-  return s.slice(a, b);
+  return [a, b];
 }
 
 /** Whether s is nothing but filler words (a word break by dynamic programming: linear, no backtracking). */
@@ -129,8 +135,15 @@ function content(fragment: string): string {
 }
 
 /** The unmasked runs of [from, to), each with whether a cut lies just before and just after it. */
-function pieces(t: string, mask: Uint8Array, from: number, to: number): Array<{ text: string; cutBefore: boolean; cutAfter: boolean }> {
-  const out: Array<{ text: string; cutBefore: boolean; cutAfter: boolean }> = [];
+interface Piece {
+  text: string;
+  start: number;
+  cutBefore: boolean;
+  cutAfter: boolean;
+}
+
+function pieces(t: string, mask: Uint8Array, from: number, to: number): Piece[] {
+  const out: Piece[] = [];
   let i = from;
   while (i < to) {
     if (mask[i]) {
@@ -139,7 +152,7 @@ function pieces(t: string, mask: Uint8Array, from: number, to: number): Array<{ 
     }
     const a = i;
     while (i < to && !mask[i]) i += 1;
-    out.push({ text: t.slice(a, i), cutBefore: a > from, cutAfter: i < to });
+    out.push({ text: t.slice(a, i), start: a, cutBefore: a > from, cutAfter: i < to });
   }
   return out;
 }
@@ -162,24 +175,28 @@ function balanced(s: string): string {
   return out;
 }
 
-/** Question 2: the words of [from, to) without what `removed` masks, loose ends at each cut taken off. */
-function segmentWords(t: string, removed: Uint8Array, from: number, to: number): string {
+/**
+ * Question 2: the words of [from, to) without what `removed` masks, loose ends at each cut taken off — read in
+ * `t`, copied from `written` (the same text, character for character, as the writer wrote it: 情緒穩定 stays).
+ */
+function segmentWords(t: string, written: string, removed: Uint8Array, from: number, to: number): string {
   let out = '';
   let cut = false;
   for (const p of pieces(t, removed, from, to)) {
     cut ||= p.cutBefore || p.cutAfter;
     if (content(p.text) === '') continue; // 找, 和, 了一下: only what hung on the cut
-    out += strip(p.text, p.cutBefore ? DANGLING_AFTER : null, p.cutAfter ? DANGLING_BEFORE : null);
+    const [a, b] = stripRange(p.text, p.cutBefore ? DANGLING_AFTER : null, p.cutAfter ? DANGLING_BEFORE : null);
+    out += written.slice(p.start + a, p.start + b);
   }
   // Only a cut can orphan a bracket; one closing a quotation begun in an earlier clause stays.
   return cut ? balanced(out) : out;
 }
 
 /**
- * The note of `t`: `removed` masks dates, names and verbs; `withoutReason` masks those and the chosen reason's
- * words (see the top of this file).
+ * The note of `t` (the message as read), in the characters of `written` (as written, same length): `removed`
+ * masks dates, names and verbs; `withoutReason` masks those and the chosen reason's words (see the top).
  */
-export function buildNote(t: string, removed: Uint8Array, withoutReason: Uint8Array): string {
+export function buildNote(t: string, written: string, removed: Uint8Array, withoutReason: Uint8Array): string {
   const clauses: string[] = [];
   let parts: string[] = [];
   let label: string | undefined;
@@ -189,7 +206,7 @@ export function buildNote(t: string, removed: Uint8Array, withoutReason: Uint8Ar
     const clauseBreak = !end && isBreak(t, i);
     if (!end && !clauseBreak && t[i] !== ' ') continue;
     if (saysMore(t, withoutReason, from, i)) {
-      const words = segmentWords(t, removed, from, i);
+      const words = segmentWords(t, written, removed, from, i);
       if (words) parts.push(words);
     }
     from = i + 1;
