@@ -29,7 +29,7 @@ function fitList(header: string, lines: string[], footer: string): string {
     bytes += b;
     shown++;
   }
-  if (shown < lines.length) out.push(`……另有 ${lines.length - shown} 人，完整名单可向党委组织部导出`);
+  if (shown < lines.length) out.push(`……另有 ${lines.length - shown} 人，完整名单请向党委组织部索取`);
   if (footer) out.push(footer);
   return out.join('\n');
 }
