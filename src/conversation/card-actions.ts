@@ -71,12 +71,12 @@ export const cardActions: ConversationHandler = guarded(async (ctx) => {
   const ob = await loadObligation(ctx, ids[0] ?? '');
   if (!ob) return replies(ctx, '没有找到这个事项，可能已被撤销。', '已失效');
   if (!mayActOn(ctx, ob)) return replies(ctx, '这个事项不由您负责，无法操作。');
-  if (ob.status !== 'open') return replies(ctx, `与${ob.member_name}的${KIND[ob.kind]}事项已${ob.status === 'done' ? '完成' : '取消'}，无需再操作。`, '已处理');
+  if (ob.status !== 'open') return replies(ctx, `${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项已${ob.status === 'done' ? '完成' : '取消'}，无需再操作。`, '已处理');
 
   if (action === CARD_ACTION.obligationDefer) {
     const due = addDays(ob.due_on < ctx.today ? ctx.today : ob.due_on, DEFER_DAYS);
     await ctx.trx.updateTable('care_obligations').set({ due_on: due }).where('id', '=', ob.id).execute();
-    return replies(ctx, `已将与${ob.member_name}的${KIND[ob.kind]}延期至${chineseDate(due, ctx.today)}。届时我会再提醒您。`, '已延期');
+    return replies(ctx, `已将${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项延期至${chineseDate(due, ctx.today)}，届时将再次提醒您。`, '已延期');
   }
 
   return replies(ctx, await completeObligation(ctx, ob), '已完成');
@@ -107,6 +107,6 @@ export async function completeObligation(ctx: ConversationContext, ob: Obligatio
     .executeTakeFirstOrThrow();
   await closeFulfilled(ctx.trx, { id: record.id, kind: ob.kind, leaderMemberId: me.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id });
   await ctx.trx.insertInto('conversation_memory').values({ member_id: me.memberId, topic: 'record', ref: record.id }).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
-  return `已登记：今天与${ob.member_name}${KIND[ob.kind]}（${REASON_LABELS[ob.reason] ?? ob.reason}），事项已完成。如需补充情况，可在10分钟内直接回复；如登记有误，24小时内发送「撤销」。`;
+  return `已登记：今天${ob.kind === 'visit' ? `${KIND.visit}了${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}（${REASON_LABELS[ob.reason] ?? ob.reason}），该事项已完成。如需补充情况，可在10分钟内直接回复；如登记有误，请在24小时内发送「撤销」。`;
 }
 

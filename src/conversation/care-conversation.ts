@@ -212,7 +212,7 @@ async function askBack(ctx: ConversationContext, d: InterpretationDetail, chosen
   const pending = d.result.ambiguous[chosen.length];
   if (pending) return [{ message: await whichOne(ctx, pending.mention, d, chosen) }];
   if (p.has('invalid_date')) return say('日期有误（例如2月30日），请重新发送，例如“11月20日走访……”。');
-  if (p.has('date_in_future')) return say(`日期是${d.result.date ? chineseDate(d.result.date, ctx.today) : '将来'}，还没到呢。请登记已经完成的${what === 'log' ? '谈心走访' : '事项'}；如是计划，完成后再登记。`);
+  if (p.has('date_in_future')) return say(`所写日期（${d.result.date ? chineseDate(d.result.date, ctx.today) : '将来'}）尚未到来。请登记已经完成的${what === 'log' ? '谈心、走访' : '事项'}；如为计划安排，请完成后再登记。`);
   if (p.has('date_unclear')) return say('请说明具体日期，例如“今天”“昨天”“11月20日”。');
   return undefined;
 }

@@ -11,6 +11,8 @@ import type { Reply } from './router.ts';
 
 const KIND = { talk: '谈心', visit: '走访' } as const;
 const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
+/** 与刘洋谈心 / 走访刘洋: how the record is named in a sentence (not 与刘洋的走访). */
+const careWith = (kind: 'talk' | 'visit', name: string) => (kind === 'visit' ? `${KIND.visit}${name}` : `与${name}${KIND.talk}`);
 const md = (content: string): Reply[] => [{ message: { type: 'markdown', content } }];
 const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
 /** Lists show what fits in one message (WeCom keeps 2,048 bytes), then say how many more there are. */
@@ -80,7 +82,7 @@ export async function progressAnswer(ctx: ConversationContext): Promise<Reply[]>
       from care_obligations o join members m on m.id = o.member_id
      where o.source = 'quota' and o.period = ${year} and o.owner_member_id = ${me.memberId}::bigint and o.status <> 'cancelled'
      order by o.status desc, m.id`.execute(ctx.trx);
-  if (rows.rows.length === 0) return say(`您今年没有年度谈心任务。（党委书记、党委委员和支部书记有年度谈心任务）`);
+  if (rows.rows.length === 0) return say('您今年没有年度谈心任务（年度谈心任务由党委书记、党委委员和党支部书记承担）。');
   const remaining = rows.rows.filter((r) => !r.done).map((r) => r.name);
   const done = rows.rows.length - remaining.length;
   if (remaining.length === 0) return say(`${year}年谈心任务已全部完成（${done}/${rows.rows.length}），辛苦了！`);
@@ -116,9 +118,9 @@ export async function undoRecord(ctx: ConversationContext, recordId: string): Pr
      where c.id = ${recordId}::bigint for update of c`.execute(ctx.trx);
   const rec = r.rows[0];
   if (!rec || !rec.mine) return say('没有找到您的这条登记。');
-  if (rec.undone) return say(`与${rec.name}的${KIND[rec.kind]}登记已经撤销过了。`);
-  if (!rec.fresh) return say('登记超过24小时，不能撤销。如需更正，请联系党委组织部。');
+  if (rec.undone) return say(`${careWith(rec.kind, rec.name)}的登记已经撤销过了。`);
+  if (!rec.fresh) return say('该登记已超过24小时，无法撤销。如需更正，请联系党委组织部。');
   await ctx.trx.updateTable('care_records').set({ undone_at: sql`now()` }).where('id', '=', rec.id).execute();
   const reopened = await reopenFor(ctx.trx, rec.id);
-  return say(`已撤销：${chineseDate(rec.happened_on, ctx.today)}与${rec.name}的${KIND[rec.kind]}登记。${reopened.length > 0 ? `相应的 ${reopened.length} 项待办已恢复。` : ''}`);
+  return say(`已撤销：${chineseDate(rec.happened_on, ctx.today)}${careWith(rec.kind, rec.name)}的登记。${reopened.length > 0 ? `相应的 ${reopened.length} 项待办已恢复。` : ''}`);
 }

@@ -3,6 +3,8 @@
 import type { RoleCode } from '../domain/roster.ts';
 import type { InboundEvent, OutboundMessage } from '../platforms/types.ts';
 import { MENU } from './menu-keys.ts';
+import { compactMessage, normalizeMessage } from './interpret/interpret.ts';
+import { smallTalkOf, type SmallTalk } from './interpret/small-talk.ts';
 import { helpFor, T } from './templates.ts';
 
 export interface Reply {
@@ -28,10 +30,17 @@ export interface RouteContext {
   sender: Sender | undefined;
 }
 
-const HELP_WORDS = new Set(['帮助', 'help', '?', '？', '菜单', '功能', '怎么用', '使用说明']);
+/**
+ * Whether a message only greets, thanks, acknowledges or asks for help — read as the interpreter reads it
+ * (traditional characters simplified, full-width made half-width, spaces inside a short command joined).
+ */
+export function smallTalk(text: string): SmallTalk | undefined {
+  const normalized = normalizeMessage(text);
+  return smallTalkOf(compactMessage(normalized), normalized);
+}
 
 export function isHelpRequest(text: string): boolean {
-  return HELP_WORDS.has(text.trim().toLowerCase().replace(/[。.!！\s]+$/u, ''));
+  return smallTalk(text) === 'help';
 }
 
 const text = (content: string): OutboundMessage => ({ type: 'text', content });
@@ -52,8 +61,15 @@ export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
   }
   const help = () => text(helpFor(sender.name, sender.roleCodes));
   switch (event.kind) {
-    case 'text':
-      return [{ message: isHelpRequest(event.text) ? help() : text(T.hint) }];
+    case 'text': {
+      // What the care conversation left: help, small talk, or something not understood.
+      const talk = smallTalk(event.text);
+      if (talk === 'help') return [{ message: help() }];
+      if (talk === 'greeting') return [{ message: text(T.greeting(sender.name)) }];
+      if (talk === 'thanks') return [{ message: text(T.thanks) }];
+      if (talk === 'acknowledgement') return [{ message: text(T.acknowledgement) }];
+      return [{ message: text(T.hint) }];
+    }
     case 'click':
       // The care menu buttons are answered by the care conversation; what reaches here is help or unknown.
       return [{ message: event.eventKey === MENU.help ? help() : text(T.unknownMenu) }];

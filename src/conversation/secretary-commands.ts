@@ -62,7 +62,7 @@ export const secretaryCommands: ConversationHandler = guarded(async (ctx) => {
         .execute();
       names.push(b.name);
     }
-    return text(`已登记：${names.join('、')}${month}月集体过政治生日活动。感谢组织！`);
+    return text(`已登记：${names.join('、')}${month}月集体过政治生日活动。`);
   }
 
   const gbs = ctx.identity.roles.filter((r) => r.role === 'gb_secretary');

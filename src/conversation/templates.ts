@@ -16,13 +16,13 @@ const CAPABILITIES: Capability[] = [
   { line: '发送「帮助」：查看本说明' },
   { line: '发送「我的待办」或点菜单：查看需要您完成的谈心、走访', roles: LEADERS },
   { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心' },
-  { line: '发送“报告：张三住院了”：报告所负责党员的情况，系统通知负责同志走访或谈心', roles: LEADERS },
+  { line: '发送“报告：张三住院了”：报告所负责党员的情况，系统将通知负责同志走访或谈心', roles: LEADERS },
   { line: '一句话登记谈心或走访，例如“今天和张三谈心了，岗位变动，情绪稳定”“11月20日走访李四，患病住院，送慰问金500元”', roles: LEADERS },
   { line: '收到提醒后直接回复“已谈，情绪稳定”或“已走访，送慰问金300元”即可登记', roles: LEADERS },
   { line: '发送「撤销」：撤销24小时内的上一条登记', roles: LEADERS },
   { line: '发送「谈心进度」：查看年度谈心完成情况', roles: ['committee_secretary', 'committee_member', 'branch_secretary'] },
-  { line: '发送「本月政治生日」：本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'gb_member'] },
-  { line: '发送“已开展11月集体政治生日活动”：登记本支部集体过政治生日', roles: ['branch_secretary'] },
+  { line: '发送「本月政治生日」：查看本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'gb_member'] },
+  { line: '发送“已开展11月集体政治生日活动”：登记本支部集体过政治生日活动', roles: ['branch_secretary'] },
   { line: '发送“困难党员已核实上报”：登记本党总支5月/11月困难党员核实', roles: ['gb_secretary'] },
 ];
 
@@ -32,7 +32,7 @@ export function helpFor(name: string, roles: readonly RoleCode[]): string {
     (c) => `· ${c.line}${c.comingSoon ? '（即将上线）' : ''}`,
   );
   return [
-    `【党员关怀助手】${name}同志您好${held.length ? `（${held.join('、')}）` : ''}，我能帮您：`,
+    `【党员关怀助手】${name}同志${held.length ? `（${held.join('、')}）` : ''}，您好！我可以为您办理：`,
     ...lines,
     '我还会在您的政治生日送上祝福，并按时提醒谈心、走访和各类报送。',
   ].join('\n');
@@ -40,6 +40,9 @@ export function helpFor(name: string, roles: readonly RoleCode[]): string {
 
 export const T = {
   hint: '抱歉，我暂时没有理解这句话。发送「帮助」可以查看我能做什么。',
+  greeting: (name: string) => `${name}同志，您好！我是党员关怀助手。发送「帮助」可以查看我能做什么。`,
+  thanks: '不客气。如需帮助，请随时发送「帮助」。',
+  acknowledgement: '好的。如需帮助，请随时发送「帮助」。',
   nonText: '目前我只能理解文字消息，请用文字告诉我。发送「帮助」查看我能做什么。',
   welcome: (name: string) => `${name}同志，您好！欢迎使用党员关怀助手。发送「帮助」或点击下方菜单，查看我能为您做什么。`,
   unknownUser: (userId: string) =>

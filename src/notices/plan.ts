@@ -4,6 +4,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { yearsSinceJoining, type MonthDay } from '../domain/anniversaries.ts';
+import { isRetired } from '../domain/retirement.ts';
 import type { Notice } from '../domain/schedule.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import type { BirthdayBasis } from './settings.ts';
@@ -79,9 +80,10 @@ export async function planNotice(db: Db, notice: Notice, ctx: PlanContext): Prom
   switch (notice.kind) {
     case 'birthday_greeting': {
       const col = basisColumn(ctx.birthdayBasis);
-      const rows = await sql<{ member_id: string; userid: string; name: string; anniv: string; branch: string }>`
-        select m.id::text as member_id, m.userid, m.name, to_char(${col}, 'YYYY-MM-DD') as anniv, b.name as branch
-          from members m join organisations b on b.id = m.branch_id
+      const rows = await sql<{ member_id: string; userid: string; name: string; anniv: string; branch: string; general_branch: string | null; birth_date: string | null; join_date: string }>`
+        select m.id::text as member_id, m.userid, m.name, to_char(${col}, 'YYYY-MM-DD') as anniv, b.name as branch, g.name as general_branch,
+               to_char(m.birth_date, 'YYYY-MM-DD') as birth_date, to_char(m.join_date, 'YYYY-MM-DD') as join_date
+          from members m join organisations b on b.id = m.branch_id left join organisations g on g.id = b.parent_id
          where ${monthDayMatch(col, notice.params.monthDays)}
            and extract(year from ${col}) < ${notice.params.year}
            and m.status = 'active' and m.userid is not null`.execute(db);
@@ -91,7 +93,14 @@ export async function planNotice(db: Db, notice: Notice, ctx: PlanContext): Prom
         rows.rows.map((r) => ({
           to: r,
           subject: `member-${r.member_id}`,
-          message: T.birthdayGreeting({ name: r.name, years: yearsSinceJoining(r.anniv, notice.params.date, notice.params.leapDayRule), joinDate: r.anniv, branch: r.branch, late }),
+          message: T.birthdayGreeting({
+            name: r.name,
+            years: yearsSinceJoining(r.anniv, notice.params.date, notice.params.leapDayRule),
+            joinDate: r.anniv,
+            branch: r.branch,
+            retired: isRetired({ organisationNames: [r.branch, r.general_branch ?? ''], birthDate: r.birth_date, joinDate: r.join_date, onDate: notice.params.date }),
+            late,
+          }),
         })),
       );
     }

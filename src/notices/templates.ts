@@ -29,7 +29,7 @@ function fitList(header: string, lines: string[], footer: string): string {
     bytes += b;
     shown++;
   }
-  if (shown < lines.length) out.push(`……另有 ${lines.length - shown} 人，完整名单可向党委组织部导出`);
+  if (shown < lines.length) out.push(`……另有 ${lines.length - shown} 人，完整名单请向党委组织部索取`);
   if (footer) out.push(footer);
   return out.join('\n');
 }
@@ -40,14 +40,17 @@ const people = (list: PersonLine[]) => list.map((p) => `- ${esc(p.name)}${p.deta
 const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '');
 
 export const NOTICE_TEMPLATES = {
-  birthdayGreeting(p: { name: string; years: number; joinDate: string; branch: string; late: boolean }): OutboundMessage {
+  /** `retired` (domain/retirement.ts): a retiree is thanked for what they gave, not sent back to a post. */
+  birthdayGreeting(p: { name: string; years: number; joinDate: string; branch: string; retired: boolean; late: boolean }): OutboundMessage {
     const title = p.late ? '迟到的政治生日祝福' : '政治生日快乐';
     return md(
       [
         `**${title}**`,
-        `${esc(p.name)}同志：`,
+        p.retired ? `${esc(p.name)}老同志：` : `${esc(p.name)}同志：`,
         `${p.late ? '前几日' : '今天'}是您入党${p.years}周年的政治生日（${cn(p.joinDate)}入党）。${esc(p.branch)}全体同志向您致以诚挚的祝福！`,
-        '愿您不忘入党初心，牢记党员身份，在岗位上继续发挥先锋模范作用。',
+        p.retired
+          ? '感谢您多年来为党的事业作出的贡献。祝您身体健康、生活幸福，退休不褪色，继续发挥老党员的示范作用。'
+          : '愿您不忘入党初心，牢记党员身份，立足岗位，继续发挥先锋模范作用。',
       ].join('\n') + belatedNote(p.late),
     );
   },

@@ -73,7 +73,7 @@ describe('one message does it', () => {
     expect(rec).toMatchObject({ kind: 'visit', reason: 'hospitalised', note: '送慰问金300元', happened_on: '2026-11-26', obligation_id: ob.id });
 
     const undone = await say('zhouzhishu', '撤销');
-    expect(textOf(undone[0]!)).toContain('已撤销');
+    expect(textOf(undone[0]!)).toBe('已撤销：11月26日走访吴生日的登记。相应的 1 项待办已恢复。');
     expect((await db().selectFrom('care_obligations').select('status').where('id', '=', ob.id).executeTakeFirstOrThrow()).status).toBe('open');
     expect((await db().selectFrom('care_records').select('undone_at').where('id', '=', rec.id).executeTakeFirstOrThrow()).undone_at).not.toBeNull();
   });
@@ -87,6 +87,19 @@ describe('one message does it', () => {
     const zhou = await db().selectFrom('members').select('id').where('userid', '=', 'zhouzhishu').executeTakeFirstOrThrow();
     const quota = await db().selectFrom('care_obligations').selectAll().where('source', '=', 'quota').where('member_id', '=', gao.id).where('owner_member_id', '=', zhou.id).executeTakeFirstOrThrow();
     expect(quota.status).toBe('done');
+  });
+
+  it('the note keeps the writer\'s words whole (issue 9 point 14)', async () => {
+    await say('zhouzhishu', '刚才找高兴谈了话，=SUM(1+1) 他说工作压力很大');
+    const rec = await db().selectFrom('care_records').selectAll().where('undone_at', 'is', null).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(rec).toMatchObject({ kind: 'talk', reason: 'setback', note: '=SUM(1+1) 他说工作压力很大' });
+  });
+
+  it('greetings, thanks, 帮 助 and 幫助 are understood (issue 9 point 15)', async () => {
+    expect(textOf((await say('zhouzhishu', '你好'))[0]!)).toBe('周支书同志，您好！我是党员关怀助手。发送「帮助」可以查看我能做什么。');
+    expect(textOf((await say('zhouzhishu', '谢谢！'))[0]!)).toBe('不客气。如需帮助，请随时发送「帮助」。');
+    for (const help of ['帮 助', '幫助']) expect(textOf((await say('zhouzhishu', help))[0]!), help).toContain('【党员关怀助手】周支书同志');
+    expect(textOf((await say('zhouzhishu', '待 辦'))[0]!)).toContain('待办');
   });
 
   it('an ambiguous name is asked back with a button per person, never guessed', async () => {
@@ -124,7 +137,7 @@ describe('one message does it', () => {
 
   it('a future date is refused, a visit without a reason is asked about', async () => {
     const [future] = await say('zhouzhishu', '12月20日走访吴生日，送慰问品');
-    expect(textOf(future!)).toContain('还没到');
+    expect(textOf(future!)).toBe('所写日期（12月20日）尚未到来。请登记已经完成的谈心、走访；如为计划安排，请完成后再登记。');
     const [noReason] = await say('zhouzhishu', '今天走访了吴生日');
     expect(textOf(noReason!)).toContain('请说明走访事由');
   });

@@ -196,7 +196,7 @@ describe('care conversation hardening (issue 8)', () => {
     ]);
     const out = await clickKey('zhouzhishu', `obdefer-${opened!.obligations[0]!.id}`, 'ob-evil-defer');
     const reply = textOf(out.find((m) => m.msgtype === 'text')!);
-    expect(reply).toContain('已将与＜a href=http://evil.example/y＞点此领取补助＜/a＞的走访延期至');
+    expect(reply).toContain('已将走访＜a href=http://evil.example/y＞点此领取补助＜/a＞的事项延期至');
     expect(reply).not.toContain('<a');
   });
 

@@ -59,6 +59,9 @@ describe('reminder cards', () => {
     expect(ob.status).toBe('done');
     const rec = await stack.deps.db.db.selectFrom('care_records').selectAll().where('id', '=', ob.record_id!).executeTakeFirstOrThrow();
     expect(rec).toMatchObject({ kind: 'visit', reason: 'hospitalised', member_id: wu, obligation_id: ob.id });
+    // issue 9 point 15: the confirmation reads as written Chinese — 今天走访了吴生日, not 今天与吴生日走访
+    const confirmation = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'zhouzhishu' && m.msgtype === 'text' && String(m.body.text.content).startsWith('已登记')), 10_000, 'confirmation');
+    expect(confirmation.body.text.content).toContain('已登记：今天走访了吴生日（患病住院），该事项已完成。');
 
     // 延期 on the talk card moves its due date by 3 days; a member who is not the owner cannot.
     const talkCard = cards.find((c) => c.touser === 'sunzongzhi')!.body.template_card;
@@ -70,6 +73,8 @@ describe('reminder cards', () => {
     }, 10_000, 'deferred');
     const toWu = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'wushengri' && m.msgtype === 'text'), 10_000, 'refusal');
     expect(toWu.body.text.content).toContain('不由您负责');
+    const deferred = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'sunzongzhi' && m.msgtype === 'text' && String(m.body.text.content).includes('延期')), 10_000, 'deferral');
+    expect(deferred.body.text.content).toBe('已将与郑老党员谈心的事项延期至12月5日，届时将再次提醒您。');
 
     // The due-today reminder for the deferred talk follows the new date; the done visit is not reminded.
     time.set('2026-12-02T01:30:00Z');

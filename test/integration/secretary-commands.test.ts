@@ -28,7 +28,7 @@ describe('secretary reports through the chat', () => {
   it('logs the birthday activity for the secretary\'s branch and stops the 20th reminder', async () => {
     const before = (await decideNotices({ db: stack.deps.db.db }, '2026-11-20', false)).filter((n) => n.kind === 'birthday_activity_reminder');
     expect(before.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhouzhishu']);
-    expect(await say('zhouzhishu', '已开展11月集体政治生日活动')).toBe('已登记：教工第一党支部11月集体过政治生日活动。感谢组织！');
+    expect(await say('zhouzhishu', '已开展11月集体政治生日活动')).toBe('已登记：教工第一党支部11月集体过政治生日活动。');
     const after = (await decideNotices({ db: stack.deps.db.db }, '2026-11-20', false)).filter((n) => n.kind === 'birthday_activity_reminder');
     expect(after.map((n) => n.recipientUserid)).toEqual(['chuzhishu']);
   });

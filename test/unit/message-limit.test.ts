@@ -73,7 +73,7 @@ describe('markdown escaping', () => {
   it('every calendar template escapes the names and places it lists', () => {
     const evil = '[点此领取慰问金](http://evil.example/x)';
     const messages = [
-      NOTICE_TEMPLATES.birthdayGreeting({ name: evil, years: 10, joinDate: '2016-11-26', branch: evil, late: false }),
+      NOTICE_TEMPLATES.birthdayGreeting({ name: evil, years: 10, joinDate: '2016-11-26', branch: evil, retired: false, late: false }),
       NOTICE_TEMPLATES.birthdayMonthList({ branch: evil, year: 2026, month: 11, members: [{ name: evil, detail: evil }], late: false }),
       NOTICE_TEMPLATES.holidayVisitList({ branch: evil, holiday: '春节', date: '2027-02-06', members: [{ name: evil }], reminder: false, late: false }),
       NOTICE_TEMPLATES.hardshipReviewNudge({ generalBranch: evil, year: 2026, month: 11, late: false }),

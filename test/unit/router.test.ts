@@ -13,6 +13,19 @@ describe('conversation router (foundation)', () => {
   it.each(['帮助', 'help', 'HELP', '？', ' 帮助。'])('%s asks for help', (t) => expect(isHelpRequest(t)).toBe(true));
   it.each(['帮我', '你好', '今天和张三谈心了'])('%s is not a help request', (t) => expect(isHelpRequest(t)).toBe(false));
 
+  // issue 9 point 15: a space inside a short command, traditional characters, and how-to questions
+  it.each(['帮 助', '幫助', '幫 助', '幫助！', '怎么记录谈心？', '谈心怎么记录', '使用 说明'])('%s asks for help too', (t) => expect(isHelpRequest(t)).toBe(true));
+
+  it('greetings, thanks and acknowledgements get a short polite answer pointing to 帮助, not "not understood"', () => {
+    const say = (t: string) => routeInbound({ kind: 'text', userId: 'u', text: t, msgId: '1', createTime: 0 }, ctx)[0]!.message;
+    for (const t of ['你好', '您好！', '你好呀', '在吗？', '早上好', 'Hello', '妳好'.replace('妳', '你')]) expect(say(t), t).toEqual({ type: 'text', content: T.greeting('吴党员') });
+    for (const t of ['谢谢', '謝謝', '谢谢！', '好的，谢谢', '辛苦了', '感谢']) expect(say(t), t).toEqual({ type: 'text', content: T.thanks });
+    for (const t of ['收到', '好的', 'OK', '知道了。']) expect(say(t), t).toEqual({ type: 'text', content: T.acknowledgement });
+    expect(T.greeting('吴党员')).toBe('吴党员同志，您好！我是党员关怀助手。发送「帮助」可以查看我能做什么。');
+    expect(T.thanks).toContain('「帮助」');
+    expect(say('你好，我想问一下食堂几点开门')).toEqual({ type: 'text', content: T.hint });
+  });
+
   it('answers help, and a hint to anything else', () => {
     expect(routeInbound({ kind: 'text', userId: 'u', text: '帮助', msgId: '1', createTime: 0 }, ctx)).toEqual([{ message: { type: 'text', content: helpFor('吴党员', ['member']) } }]);
     expect(routeInbound({ kind: 'text', userId: 'u', text: '随便说说', msgId: '1', createTime: 0 }, ctx)).toEqual([{ message: { type: 'text', content: T.hint } }]);

@@ -11,7 +11,8 @@
 //   by more than 31 days it means last year (12月28日 written on 3 January), otherwise the date is kept and
 //   flagged 'date_in_future' (the bot refuses it). 20日/20号 alone is in the current month (flagged when ahead).
 // - Vague expressions (上周, 上个月, 前几天, 最近, 近日, 本周 …) give no date: the caller decides (see
-//   interpret.ts), and they are removed from the note like every date and time-of-day word (上午, 下午3点 …).
+//   interpret.ts); dates and time-of-day words (上午, 下午3点 …) are removed from the note, vague ones only
+//   where they are the time of what is recorded (interpret.ts).
 // - The first concrete date in the message wins; an impossible one (2月30日) gives 'invalid_date'.
 
 import { dayNumber, fromDayNumber } from '../../domain/day-numbers.ts';
@@ -25,6 +26,8 @@ export interface DateScan {
   date: string | null;
   /** Vague time references (上周, 最近 …) as [start, end), when no concrete date was written; else empty. */
   vague: Array<[number, number]>;
+  /** Every vague time reference, whether or not a concrete date was written (the note keeps some: see interpret.ts). */
+  vagueWords: Array<[number, number]>;
   problems: DateProblem[];
   /** Every date, time and vague expression found, as [start, end) offsets: removed from the note. */
   spans: Array<[number, number]>;
@@ -183,5 +186,5 @@ export function scanDates(text: string, today: string, isName?: (start: number, 
       if (first.day > todayN) problems.push('date_in_future');
     }
   }
-  return { date, vague: first ? [] : vagueSpans, problems, spans };
+  return { date, vague: first ? [] : vagueSpans, vagueWords: vagueSpans, problems, spans };
 }

@@ -40,18 +40,20 @@
 // 7. Date (records only): the first concrete date, default today; a future one is kept and flagged; a vague
 //    one (上周, 最近 …) in the verb's clause of a talk or visit gives null + 'date_unclear' (最近 elsewhere
 //    describes the situation; a report is dated today).
-// 8. Note: the message cut into segments at clause punctuation and spaces; each segment without its dates, names
-//    (with titles), command words and 我/本人 (in a report), trimmed of connectives (和, 了, 的, 他 …) and
-//    punctuation. The chosen reason's words go too when they are all their segment says (他岗位变动, 患病住院);
-//    otherwise the segment keeps them (做了阑尾炎手术, 两人因工作分工闹矛盾). Chat commands carry no note.
+// 8. Note (note.ts): the writer's own words minus what was understood — dates, names (with titles), the
+//    record's verb, 我/本人 in a report, and the chosen reason's words where they are all their clause says
+//    (他岗位变动) — with only the connectives and punctuation left dangling at a cut taken off; the rest is kept
+//    verbatim (他说工作压力很大, =SUM(1+1)). A vague time word (最近) or another verb in a clause without a name
+//    or the record's verb describes the situation and stays (他最近压力大, 主要聊了考核的事). Chat commands carry no note.
 // 9. 我/本人 in a report is the writer. In a talk or visit the writer never counts as the other party.
 //    A talk or visit with no name at all whose verb says it is done (已谈, 已走访, 谈了, 走访了 …) is a reply to a
 //    reminder (`reply: true`): members empty, and no 'no_member' problem (the conversation knows whom).
 import type { RoleCode } from '../../domain/roster.ts';
 import { localDate } from '../../domain/local-time.ts';
 import { scanDates } from './dates.ts';
+import { buildNote, isBreak } from './note.ts';
+import { joinShortCommand, smallTalkOf, toSimplified } from './small-talk.ts';
 import {
-  HELP_MESSAGES,
   lexAt,
   PLACE_SUFFIXES,
   TITLES,
@@ -199,25 +201,43 @@ export function resolveName(
 // Pictographs, skin tones, joiners, variation selectors, keycaps; WeCom's text emoji codes such as [微笑] [强].
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}\u200d\ufe0f\u20e3]|\[[\p{Script=Han}A-Za-z]{1,4}\]/gu;
 
+/** The message as read: normalised (see writtenMessage), the traditional characters of the command and care words simplified. */
 export function normalizeMessage(text: string): string {
-  return text
+  return toSimplified(writtenMessage(text));
+}
+
+/**
+ * The message as written, normalised: NFKC, emojis dropped, line breaks as commas, spaces collapsed, a short
+ * command's inner spaces joined. normalizeMessage of it has the same length: toSimplified maps character for
+ * character, so offsets found in one hold in the other.
+ */
+export function writtenMessage(text: string): string {
+  const t = text
     .normalize('NFKC')
     .replace(EMOJI, ' ')
     .replace(/[\u3002\uff61]/gu, '。')
     .replace(/\s*[\r\n]+\s*/gu, ',')
     .replace(/[\s\u3000]+/gu, ' ')
     .trim();
+  return joinShortCommand(t);
+}
+
+/** The message as compared with whole-message phrases: no spaces, punctuation or symbols; ASCII lower case. */
+export function compactMessage(normalized: string): string {
+  return asciiLower(normalized).replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
 const asciiLower = (s: string) => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
 
-/** Clause boundaries: commas, full stops, semicolons, colons, ! ? … |, and . - / — ~ when not inside a number. */
-function isBreak(t: string, i: number): boolean {
-  const c = t[i]!;
-  if (c === ',' || c === '。' || c === ';' || c === ':' || c === '!' || c === '?' || c === '…' || c === '|') return true;
-  // 11.18, 3-5人, 1/2: inside a number these are no separators (dates are cut out before anyway)
-  if (c === '.' || c === '-' || c === '/' || c === '—' || c === '~') return !(/\d/.test(t[i - 1] ?? '') && /\d/.test(t[i + 1] ?? ''));
-  return false;
+/** The clause number of every position of t (a break character ends its clause). */
+function clauseNumbers(t: string): Int32Array {
+  const out = new Int32Array(t.length);
+  let n = 0;
+  for (let i = 0; i < t.length; i += 1) {
+    out[i] = n;
+    if (isBreak(t, i)) n += 1;
+  }
+  return out;
 }
 
 function hasBreak(t: string, from: number, to: number): boolean {
@@ -363,8 +383,6 @@ const UNDO_PHRASE = /^请?(?:删除|删掉|取消|作废)(?:上一条|上条|刚
 
 /** An intention earlier in the verb's clause (需要谈心, 请于月底前完成谈心, 准备明天去看望): not done yet. */
 const INTENTION = /(?:需要|需|(?<![主重只])要|准备|打算|计划|拟|将(?!近)|请(?![假问])|安排|尽快|应该|应当|建议|待(?!遇))[^,。;:!?…|]*$/u;
-/** How do I …: help, whatever verb follows. */
-const HOW_TO = /(?:怎么|怎样|如何)(?:记录|登记|录入|用|使用|操作|填|报|撤销)/u;
 /** Asking what is left (还有几个人没谈): progress. */
 const WHAT_IS_LEFT = /还有.{0,6}(?:没|未)(?:谈|访|走访|看望|完成)|(?:没|未)谈的|还差(?:几|多少)/u;
 
@@ -377,7 +395,7 @@ function commandIntent(tokens: readonly Tok[], text: string, compact: string, ha
   if (has('progress')) return 'progress';
   if (has('todo')) return 'todo';
   if (has('birthdays')) return 'birthdays';
-  if (HELP_MESSAGES.has(compact) || (compact === '' && /\?/.test(text)) || HOW_TO.test(text)) return 'help';
+  if (smallTalkOf(compact, text) === 'help') return 'help';
   if (WHAT_IS_LEFT.test(text)) return 'progress';
   if (has('help') && !hasContent) return 'help';
   return undefined;
@@ -427,92 +445,13 @@ function choose<T extends string>(finds: readonly ReasonFind[], key: 'visit' | '
   return undefined;
 }
 
-// ---- note ----
-
-const PUNCT = `\\s、,:;.。!?"'“”‘’()\\[\\]【】<>《》~～·…\\-—_|/\\\\*#@&+=`;
-const LEAD = new RegExp(
-  `^(?:[${PUNCT}]|和(?![谐睦好])|与(?!会)|跟|同(?![事学志意时样])|对(?![象待于方话])|给(?!予)|向(?![往导])|为(?![了何什])|把(?!握)|替|陪(?!伴)|` +
-    `帮(?![助扶忙])|并且|并(?![非不])|及(?![时早])|以及|而且|又|还|也|就|都|因为|由于|因(?![素此])|了(?!解)|的(?!确)|地(?![方址点区])|得(?![到知])|` +
-    `其(?![他实它中])|该(?!单)|我们|我|他们|她们|他|她|刚刚|刚|进行了|进行|开展了|开展|一次|一起|后(?![续期来面])|之后|以后|的时候|` +
-    `于(?!是)|当面|专门|特地|一同|一道)+`,
-  'u',
-);
-const TRAIL = new RegExp(
-  `(?:[${PUNCT}]|和|与|跟|同|对|给|向|为|把|并|及|以及|了|的|地|进行了|进行|开展了|开展|一次|一下|了一次|啦|呀|啊|哈|吧|呢|嘛|哦|喔|噢|嗯|哟|咯)+$`,
-  'u',
-);
-const FILLER_ONLY = new RegExp(
-  '^(?:在|去|到|是|时|家中|家里|家|里|中|前往|专程|一起|一同|同志|老师|情况|相关|有关|一事|事宜|方面|此事|事|等|我们|同事|自己|今年|上|下|' +
-    '左右|期间|前|后|之前|之后|当时|这|那|其|该|同|因|因为|由于|一下|进行|开展|一次|了|的|地|出|出了|出现|发生|发生了|遇到|遭遇|遭受|有|' +
-    '已经|已|于|找|约|至|完成|已完成|完毕|对象|时间|事由|原因|情况|地点|内容|备注|说明|结果|受到|特此|前夕|支部|本支部|书记|领导|组织|各位|大家|工作|工作上|工作中|需要|需|请|安排|准备|打算|计划|尽快|拟|将|要)+$',
-  'u',
-);
-function trimFragment(f: string): string {
-  let s = f;
-  for (let k = 0; k < 3; k += 1) {
-    const next = s.replace(LEAD, '').replace(TRAIL, '');
-    if (next === s) break;
-    s = next;
-  }
-  return FILLER_ONLY.test(s) ? '' : s;
-}
-
-/** The text of [from, to) without the masked characters: fragments trimmed, then joined. */
-function segmentText(t: string, mask: Uint8Array, from: number, to: number): string {
-  const frags: string[] = [];
-  let frag = '';
-  for (let i = from; i < to; i += 1) {
-    if (mask[i]) {
-      if (frag) frags.push(frag);
-      frag = '';
-    } else frag += t[i];
-  }
-  if (frag) frags.push(frag);
-  return trimFragment(frags.map(trimFragment).join(''));
-}
-
-/**
- * The note: the message split into segments at clause punctuation and spaces; each segment without dates,
- * names, command words (`removed`) and trimmed of connectives. The chosen reason's words (`withoutReason` masks
- * them too) are dropped only when they are all their segment says (他岗位变动, 患病住院): otherwise the segment
- * keeps them (做了阑尾炎手术, 两人因工作分工闹矛盾), so no detail is cut in half. Segments of one clause are joined
- * by a space, clauses by '，' (a clause ending in a colon by '：' to its value).
- */
-function buildNote(t: string, removed: Uint8Array, withoutReason: Uint8Array): string {
-  const clauses: string[] = [];
-  let parts: string[] = [];
-  let label: string | undefined;
-  let from = 0;
-  for (let i = 0; i <= t.length; i += 1) {
-    const end = i === t.length;
-    const clauseBreak = !end && isBreak(t, i);
-    if (!end && !clauseBreak && t[i] !== ' ') continue;
-    if (segmentText(t, withoutReason, from, i) !== '') {
-      const text = segmentText(t, removed, from, i);
-      if (text) parts.push(text);
-    }
-    from = i + 1;
-    if (end || clauseBreak) {
-      const clause = parts.join(' ');
-      parts = [];
-      if (label !== undefined) {
-        // 慰问金：500元 — a label that survived keeps its value
-        clauses.push(clause ? `${label}：${clause}` : label);
-        label = undefined;
-      } else if (clause && !end && t[i] === ':') label = clause;
-      else if (clause) clauses.push(clause);
-    }
-  }
-  if (label !== undefined) clauses.push(label);
-  return clauses.join('，');
-}
-
 // ---- the interpreter ----
 
 const RECORD_INTENTS: ReadonlySet<Intent> = new Set(['log_talk', 'log_visit', 'report_event']);
 
 export function interpretDetailed(text: string, ctx: InterpretContext): InterpretationDetail {
-  const t = normalizeMessage(text);
+  const written = writtenMessage(text);
+  const t = toSimplified(written);
   const today = localDate(ctx.now, ctx.timeZone);
   const dates = scanDates(t, today, (a, b) => wordNameAhead(t, a, b, ctx.index));
   let masked = t;
@@ -531,7 +470,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   const verbs = tokens.filter((x) => kindOf(x) === 'talk' || kindOf(x) === 'visit');
   const finds = findReasons(t, tokens);
   const trigger = finds.some((f) => (f.visit !== null && f.visit !== 'holiday') || f.talk !== null);
-  const compact = asciiLower(t).replace(/[\s\p{P}\p{S}]/gu, '');
+  const compact = compactMessage(t);
   let intent: Intent =
     commandIntent(tokens, t, compact, names.length > 0 || verbs.length > 0 || finds.length > 0) ?? 'unknown';
   let verb: Tok | undefined;
@@ -552,7 +491,15 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   const problems: Problem[] = [];
   const removed = new Uint8Array(t.length);
   const remove = (a: number, b: number) => removed.fill(1, a, b);
-  for (const [a, b] of dates.spans) remove(a, b);
+  // Dates and times are understood and leave the note. A vague word (最近, 近期) is the record's time only in a
+  // clause with a name or a verb; in a clause of its own it describes the situation (他最近压力大) and stays.
+  const clause = clauseNumbers(t);
+  const recordClauses = new Set(tokens.filter((x) => x.members !== undefined || x === verb || kindOf(x) === 'report').map((x) => clause[x.start]));
+  const vagueStarts = new Set(dates.vagueWords.map(([a]) => a));
+  for (const [a, b] of dates.spans) {
+    if (vagueStarts.has(a) && !recordClauses.has(clause[a])) continue;
+    remove(a, b);
+  }
 
   // ---- members ----
   const visibility = ctx.reach ?? visibilityOf(ctx.writer.roleCodes);
@@ -565,6 +512,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
     members.push(userid);
     memberIds.push(memberId);
   };
+  const softVerbs: Tok[] = [];
   for (const tok of tokens) {
     const kind = kindOf(tok);
     if (kind === 'name') {
@@ -590,6 +538,10 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
         });
         addMember(ctx.writer.memberId, ctx.writer.userid);
       }
+    } else if ((kind === 'talk' || kind === 'visit') && tok !== verb && !recordClauses.has(clause[tok.start])) {
+      // 主要聊了年底考核的事: a verb in a clause of its own is part of what the writer says, unless the clause
+      // says nothing else (谈心时间, 需要谈心) — see softVerbs below.
+      softVerbs.push(tok);
     } else if (kind === 'talk' || kind === 'visit' || kind === 'report' || kind === 'command' || kind === 'routine') {
       remove(tok.start, tok.removeEnd);
     }
@@ -629,6 +581,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   // The chosen reason's words leave the note only where they are all their segment says (see buildNote).
   const withoutReason = removed.slice();
   if (chosen) for (const tok of chosen.tokens) withoutReason.fill(1, tok.start, tok.end);
+  for (const tok of softVerbs) withoutReason.fill(1, tok.start, tok.removeEnd);
 
   // A reply to a reminder takes its reason from the obligation the reminder named.
   if ((intent === 'log_visit' || intent === 'report_event') && reason === null && !reply) problems.push('no_reason');
@@ -645,7 +598,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   }
 
   // Chat commands carry no note; records and unknown messages keep what is left.
-  const note = isRecord || intent === 'unknown' ? buildNote(t, removed, withoutReason) : '';
+  const note = isRecord || intent === 'unknown' ? buildNote(t, written, removed, withoutReason) : '';
   return {
     result: { intent, members, ambiguous, date, reason, note },
     memberIds,

@@ -35,7 +35,7 @@ const add = (list: string, lex: Lex) => {
 
 // ---- what happened ----
 add('谈心 谈话 谈心谈话 交心 交谈 聊天 聊聊 谈谈 谈一谈 约谈 个别谈话 面谈 深谈 沟通 交流 找他谈 找她谈 ', { kind: 'talk', completed: false });
-add('谈了 谈过 谈完 已谈 已谈心 已谈话 已经谈心 已经谈过 聊了 聊过 聊了聊 谈了谈 谈了心 谈了一次心 谈过心', { kind: 'talk', completed: true });
+add('谈了 谈过 谈完 已谈 已谈心 已谈话 已经谈心 已经谈过 聊了 聊过 聊了聊 谈了谈 谈了心 谈了一次心 谈过心 谈了话 谈过话 谈了次话 谈了一次话 谈了谈心 谈了会儿 聊了会儿 聊了一会儿 聊了一下', { kind: 'talk', completed: true });
 add('走访 看望 探望 慰问 家访 拜访 上门 探视 探访 登门 入户 走访慰问 看望慰问 上门慰问 上门看望 去看 去看望 前往看望 专程看望', {
   kind: 'visit',
   completed: false,
@@ -102,11 +102,6 @@ add('政治生日 入党纪念日 入党周年', { kind: 'command', intent: 'bir
 add('进度 完成情况 完成进度 完成了多少 完成多少', { kind: 'command', intent: 'progress' });
 add('撤销 撤回 撤消 undo', { kind: 'command', intent: 'undo' });
 add('帮助 help 使用说明 怎么用', { kind: 'command', intent: 'help' });
-
-/** Whole messages that ask for help (compared without spaces and punctuation, lower case). */
-export const HELP_MESSAGES: ReadonlySet<string> = new Set(
-  words('帮助 help ? 菜单 功能 怎么用 使用说明 说明 用法 指令 命令 如何使用 怎么使用 怎么记录 能做什么 你能做什么 帮助一下 求助 帮助信息'),
-);
 
 // ---- around names ----
 
