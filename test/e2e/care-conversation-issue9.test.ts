@@ -178,7 +178,7 @@ describe('issue 9: the conversation flows', () => {
   it('point 13: 已完成 typed as text completes the one open reminder, or asks which', async () => {
     await say('chuzhishu', '报告：陈别支住院了', 2);
     const [done] = await say('chuzhishu', '已完成');
-    expect(textOf(done!)).toContain('已登记：今天与陈别支走访（患病住院），事项已完成');
+    expect(textOf(done!)).toContain('已登记：今天走访了陈别支（患病住院），该事项已完成');
     expect((await openVisits('chenbiezhi')).map((o) => o.status)).toEqual(['done']);
     await say('chuzhishu', '报告：陈别支受灾了', 2);
     await say('chuzhishu', '报告：陈别支的父亲去世了', 2);
