@@ -69,7 +69,7 @@ const HEADER_SEARCH_ROWS = 10;
  */
 export function unstorableText(text: string): string | undefined {
   if (text.includes('\u0000')) return '含有空字符（NUL），无法保存，请删除后重新导入';
-  if (/\p{Cs}/u.test(text)) return '含有无效的字符编码（孤立代理项），请检查后重新导入';
+  if (/\p{Cs}/u.test(text)) return '含有无法识别的乱码字符，请检查后重新导入';
   if (text.includes('\uFFFD')) return '含有无法识别的字符（文件编码有误，应为 UTF-8 或 GB18030），请检查后重新导入';
   return undefined;
 }
