@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { IsoDate } from '../domain/calendar.ts';
 import { DEFAULT_OBLIGATION_SETTINGS, obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
-import { quotaPairsQuery } from '../notices/plan.ts';
+import { quotaPairsQuery } from './quota-pairs.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -128,6 +128,31 @@ export type Notice =
 
 export type NoticeKind = Notice['kind'];
 
+// A record rather than a list, so that the compiler insists on every kind, and on nothing else.
+const KINDS: Record<NoticeKind, true> = {
+  birthday_greeting: true,
+  birthday_month_list: true,
+  birthday_activity_reminder: true,
+  party_age_honour_list: true,
+  talk_quota_progress: true,
+  talk_quota_remaining: true,
+  hardship_review_nudge: true,
+  hardship_review_reminder: true,
+  hardship_review_escalation: true,
+  self_eval_nudge: true,
+  self_eval_reminder: true,
+  half_year_eval_nudge: true,
+  year_end_eval_nudge: true,
+  year_end_eval_reminder: true,
+  holiday_visit_list: true,
+  holiday_visit_reminder: true,
+  holiday_visit_summary: true,
+  holiday_data_missing: true,
+};
+
+/** Every kind of notice the calendar can describe (each needs a planner: notices/planners/index.ts). */
+export const NOTICE_KINDS = Object.keys(KINDS) as NoticeKind[];
+
 const mm = (month: number) => String(month).padStart(2, '0');
 
 // ---------------------------------------------------------------------------------------------------------------

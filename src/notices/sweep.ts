@@ -10,8 +10,8 @@ import { addLocalDays, localDate, localInstant, localTime } from '../domain/loca
 import { noticesDueOn } from '../domain/schedule.ts';
 import type { PlatformName } from '../platforms/types.ts';
 import type { Outbox } from '../services/outbox.ts';
-import { planNotice, type PlannedNotice } from './plan.ts';
-import { planObligationReminders } from './obligation-reminders.ts';
+import type { PlanContext, PlannedNotice } from './planner.ts';
+import { dailyPlanners, familyLabel, plannerFor } from './planners/index.ts';
 import { openQuotaObligations } from '../care/obligations.ts';
 import { loadCalendarSettings } from './settings.ts';
 import { nextAllowedInstant, type QuietHours } from '../domain/quiet-hours.ts';
@@ -49,7 +49,7 @@ export interface SweepResult {
   timings?: { decideMs: number; writeMs: number; enqueueMs: number };
 }
 
-/** One family of the day's notices (a kind of notice, or the obligation reminders): planned and written alone. */
+/** One family of the day's notices (a calendar kind, or a daily planner's): planned and written alone. */
 interface NoticeFamily {
   name: string;
   plan(): Promise<PlannedNotice[]>;
@@ -63,10 +63,11 @@ interface PlannedFamilies {
 async function familiesDue(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate, late: boolean): Promise<NoticeFamily[]> {
   const settings = await loadCalendarSettings(deps.db);
   const calendar = deps.calendar ?? chineseWorkingDayCalendar();
-  const ctx = { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore };
+  const ctx: PlanContext = { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore, calendar };
   return [
-    ...noticesDueOn(date, { calendar, settings: settings.schedule }).map((notice) => ({ name: notice.kind, plan: () => planNotice(deps.db, notice, ctx) })),
-    { name: 'obligation_reminders', plan: () => planObligationReminders(deps.db, date, calendar, late) },
+    // A kind without a planner throws inside plan(): that family fails and is reported, the others go out.
+    ...noticesDueOn(date, { calendar, settings: settings.schedule }).map((notice) => ({ name: notice.kind, plan: () => plannerFor(notice.kind).plan(deps.db, notice, ctx) })),
+    ...dailyPlanners().map((planner) => ({ name: planner.family, plan: () => planner.plan(deps.db, ctx) })),
   ];
 }
 
@@ -198,29 +199,6 @@ async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notic
   });
 }
 
-/** Chinese names of the notice families, for the OD's message when one fails. */
-const FAMILY_LABELS: Record<string, string> = {
-  birthday_greeting: '政治生日祝福',
-  birthday_month_list: '本月政治生日名单',
-  birthday_activity_reminder: '集体过政治生日提醒',
-  party_age_honour_list: '“光荣在党50年”名单',
-  talk_quota_progress: '年度谈心进度提醒',
-  talk_quota_remaining: '年度谈心未完成名单',
-  holiday_visit_list: '节日走访名单',
-  holiday_visit_reminder: '节日走访提醒',
-  holiday_visit_summary: '节日走访汇总',
-  holiday_data_missing: '节假日数据缺失提示',
-  hardship_review_nudge: '困难党员核实提醒',
-  hardship_review_reminder: '困难党员核实催报',
-  hardship_review_escalation: '困难党员核实督办',
-  self_eval_nudge: '党员自评提醒',
-  self_eval_reminder: '党员自评催办',
-  half_year_eval_nudge: '半年评议提醒',
-  year_end_eval_nudge: '年终评议提醒',
-  year_end_eval_reminder: '年终评议催办',
-  obligation_reminders: '谈心走访待办提醒与督办',
-};
-
 async function sweepFailureNotices(db: Kysely<Database>, date: IsoDate, failed: string[]): Promise<PlannedNotice[]> {
   const od = await sql<{ member_id: string; userid: string }>`
     select distinct s.id::text as member_id, s.userid
@@ -236,7 +214,7 @@ async function sweepFailureNotices(db: Kysely<Database>, date: IsoDate, failed: 
       period: date,
       message: {
         type: 'markdown' as const,
-        content: `**系统提示：${day}的“${FAMILY_LABELS[name] ?? name}”未能生成**\n其余提醒已照常发出，系统将自动重试。如持续出现此提示，请联系系统管理员。`,
+        content: `**系统提示：${day}的“${familyLabel(name)}”未能生成**\n其余提醒已照常发出，系统将自动重试。如持续出现此提示，请联系系统管理员。`,
       },
     })),
   );

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { CARE_HEADER, CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { daysToSweep, decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
-import { quotaPairs } from '../../src/notices/plan.ts';
+import { NoticePlanRepository } from '../../src/notices/plan-repository.ts';
 import { closeFulfilled, openQuotaObligations, refreshQuotaObligationsAfterImport } from '../../src/care/obligations.ts';
 import { importRosterFile } from '../../src/roster/import.ts';
 import { memoryLogger } from '../helpers/stack.ts';
@@ -98,7 +98,7 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
       .executeTakeFirstOrThrow();
     const closed = await db.db.transaction().execute((trx) => closeFulfilled(trx, { id: record.id, kind: 'talk', leaderMemberId: sun, memberId: li, happenedOn: '2026-03-01' }));
     expect(closed).toHaveLength(1);
-    const pairs = (await quotaPairs(db.db, 2026)).filter((p) => p.owner_id === li);
+    const pairs = (await new NoticePlanRepository(db.db).quotaPairs(2026)).filter((p) => p.owner_id === li);
     expect(pairs.map((p) => [p.member_name, p.done])).toEqual([
       ['孙总支', true],
       ['褚支书', false],
@@ -106,11 +106,11 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
     // Opening 2026 again adds nothing; 2027 starts with nothing done.
     expect(await openQuotaObligations(db.db, 2026)).toBe(0);
     expect(await openQuotaObligations(db.db, 2027)).toBeGreaterThan(0);
-    expect((await quotaPairs(db.db, 2027)).filter((p) => p.owner_id === li).map((p) => p.done)).toEqual([false, false]);
+    expect((await new NoticePlanRepository(db.db).quotaPairs(2027)).filter((p) => p.owner_id === li).map((p) => p.done)).toEqual([false, false]);
     // A quota opened after the talk (a roster import mid-year) starts done.
     await db.db.deleteFrom('care_obligations').where('period', '=', '2026').where('source', '=', 'quota').execute();
     await openQuotaObligations(db.db, 2026);
-    expect((await quotaPairs(db.db, 2026)).filter((p) => p.owner_id === li).map((p) => p.done)).toEqual([true, false]);
+    expect((await new NoticePlanRepository(db.db).quotaPairs(2026)).filter((p) => p.owner_id === li).map((p) => p.done)).toEqual([true, false]);
   });
 
   it('May hardship verification: nudge to every GB secretary, escalation lists only those that did not report', async () => {

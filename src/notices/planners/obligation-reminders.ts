@@ -2,31 +2,14 @@
 // before and on the due day, one level up when 3 days overdue, the OD when 7 — each exactly once per
 // (obligation, step), through the sweep's UNIQUE notices. Quota obligations are reminded only by the
 // calendar's progress nudges, never one message per member.
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { addDays, type IsoDate, type WorkingDayCalendar } from '../domain/calendar.ts';
-import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type CareReason, type ReminderStep } from '../domain/obligations.ts';
-import { officeHolders, type Holder } from '../care/obligations.ts';
-import { buttonCard, cardKey, CARD_ACTION } from './cards.ts';
-import { escapeMarkdown as esc } from './markdown.ts';
-import type { PlannedNotice } from './plan.ts';
-import { assertRendered } from './templates.ts';
-
-interface OpenObligation {
-  id: string;
-  kind: 'talk' | 'visit';
-  reason: CareReason;
-  due_on: string;
-  created_on: string;
-  owner_role: string;
-  owner_org: string;
-  member_name: string;
-  member_userid: string | null;
-  branch: string;
-  branch_id: string;
-  gb_id: string;
-  committee_id: string;
-}
+import { addDays, type IsoDate } from '../../domain/calendar.ts';
+import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
+import { officeHolders, type Holder } from '../../care/obligations.ts';
+import { buttonCard, cardKey, CARD_ACTION } from '../cards.ts';
+import { escapeMarkdown as esc } from '../markdown.ts';
+import { NoticePlanRepository } from '../plan-repository.ts';
+import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
+import { assertRendered } from '../templates.ts';
 
 const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
 const KIND = { talk: '谈心', visit: '走访' } as const;
@@ -38,23 +21,16 @@ const STEP_TITLE: Record<ReminderStep, string> = {
   overdue_7: '已逾期7天',
 };
 
-export async function planObligationReminders(db: Kysely<Database>, date: IsoDate, calendar: WorkingDayCalendar, late: boolean): Promise<PlannedNotice[]> {
+export const obligationReminders: DailyPlanner = {
+  family: 'obligation_reminders',
+  label: '谈心走访待办提醒与督办',
+  plan: planObligationReminders,
+};
+
+async function planObligationReminders(db: PlanDb, { date, calendar, late }: PlanContext): Promise<PlannedNotice[]> {
   // Every open office-owned obligation whose steps can fall today: due within the next days or overdue by up
   // to a week, with room for steps moved past holidays to the next working day.
-  const rows = await sql<OpenObligation>`
-    select o.id::text as id, o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
-           to_char(o.opened_on, 'YYYY-MM-DD') as created_on,
-           o.owner_role, o.owner_organisation_id::text as owner_org,
-           m.name as member_name, m.userid as member_userid, b.name as branch, b.id::text as branch_id,
-           g.id::text as gb_id, g.parent_id::text as committee_id
-      from care_obligations o
-      join members m on m.id = o.member_id
-      join organisations b on b.id = m.branch_id
-      join organisations g on g.id = b.parent_id
-     where o.status = 'open' and o.source <> 'quota' and o.owner_role is not null
-       and o.due_on between ${addDays(date, -20)}::date and ${addDays(date, 12)}::date
-     order by o.id`.execute(db);
-
+  const rows = await new NoticePlanRepository(db).openObligationsDueBetween(addDays(date, -20), addDays(date, 12));
   const out: PlannedNotice[] = [];
   const cache = new Map<string, Holder[]>();
   const holders = async (role: string, org: string) => {
@@ -62,7 +38,7 @@ export async function planObligationReminders(db: Kysely<Database>, date: IsoDat
     if (!cache.has(k)) cache.set(k, await officeHolders(db, role, org));
     return cache.get(k)!;
   };
-  for (const ob of rows.rows) {
+  for (const ob of rows) {
     for (const step of reminderStepsOn({ dueOn: ob.due_on, createdOn: ob.created_on }, date, calendar)) {
       const audience = STEP_AUDIENCE[step];
       let recipients: Holder[];

@@ -1,0 +1,75 @@
+// What a notice planner is. The calendar (domain/schedule.ts, pure) says which notices are due on a day; a
+// planner turns one of them into notices to people — whom, about what, in which words — reading the database
+// through NoticePlanRepository. Planners live one family a file in notices/planners/, listed in its index.ts.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { IsoDate, WorkingDayCalendar } from '../domain/calendar.ts';
+import type { Notice, NoticeKind } from '../domain/schedule.ts';
+import type { OutboundMessage } from '../platforms/types.ts';
+import type { BirthdayBasis } from './settings.ts';
+import { assertRendered } from './templates.ts';
+
+export type PlanDb = Kysely<Database> | Transaction<Database>;
+
+export interface PlannedNotice {
+  kind: string;
+  recipientMemberId: string;
+  recipientUserid: string;
+  /** What the notice is about (a member, a branch, the committee…): part of the UNIQUE key. */
+  subject: string;
+  period: string;
+  message: OutboundMessage;
+  /** Remember that this person was asked about this (a reply like “已谈” refers to it). */
+  remember?: { topic: string; ref: string };
+}
+
+export interface PlanContext {
+  date: IsoDate;
+  late: boolean;
+  birthdayBasis: BirthdayBasis;
+  /** Days before a holiday the visit list goes out: bounds the window in which a visit counts for it. */
+  holidayListDaysBefore: number;
+  calendar: WorkingDayCalendar;
+}
+
+export type NoticeOf<K extends NoticeKind> = Extract<Notice, { kind: K }>;
+
+/** Plans the calendar's notices of some kinds; each kind is a family of its own (planned and written alone). */
+export interface CalendarPlanner<K extends NoticeKind = NoticeKind> {
+  /** The kinds it plans, each with its family's Chinese name (the OD reads it if the family fails). */
+  readonly kinds: { readonly [P in K]: string };
+  plan(db: PlanDb, notice: NoticeOf<K>, ctx: PlanContext): Promise<PlannedNotice[]>;
+}
+
+/** Plans notices the calendar does not describe (obligation reminders): every day, as one family. */
+export interface DailyPlanner {
+  readonly family: string;
+  /** The family's Chinese name (the OD reads it if the family fails). */
+  readonly label: string;
+  plan(db: PlanDb, ctx: PlanContext): Promise<PlannedNotice[]>;
+}
+
+export type NoticePlanner = CalendarPlanner | DailyPlanner;
+
+/**
+ * Declares a calendar planner. Its plan sees only the notices of the kinds it names: the sweep hands each notice
+ * to the planner registered for its kind, which is why the narrower plan may stand for the general one.
+ */
+export function calendarPlanner<K extends NoticeKind>(planner: CalendarPlanner<K>): CalendarPlanner {
+  return planner as unknown as CalendarPlanner;
+}
+
+export function byKey<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+export function toNotices(kind: string, period: string, list: Array<{ to: { member_id: string; userid: string }; subject: string; message: OutboundMessage }>): PlannedNotice[] {
+  return list.map((n) => ({ kind, period, recipientMemberId: n.to.member_id, recipientUserid: n.to.userid, subject: n.subject, message: assertRendered(n.message) }));
+}

@@ -1,0 +1,82 @@
+// Political birthdays (MECHANISM 2.3): the member's greeting, the branch secretary's month list and activity
+// reminder, and the OD's yearly “光荣在党50年” list.
+import { yearsSinceJoining } from '../../domain/anniversaries.ts';
+import { isRetired } from '../../domain/retirement.ts';
+import { NoticePlanRepository } from '../plan-repository.ts';
+import { byKey, calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
+import { NOTICE_TEMPLATES as T, type PersonLine } from '../templates.ts';
+
+export const birthdays = calendarPlanner({
+  kinds: {
+    birthday_greeting: '政治生日祝福',
+    birthday_month_list: '本月政治生日名单',
+    birthday_activity_reminder: '集体过政治生日提醒',
+    party_age_honour_list: '“光荣在党50年”名单',
+  },
+  plan(db, notice, ctx) {
+    const repo = new NoticePlanRepository(db);
+    switch (notice.kind) {
+      case 'birthday_greeting':
+        return greetings(repo, notice, ctx);
+      case 'birthday_month_list':
+      case 'birthday_activity_reminder':
+        return monthLists(repo, notice, ctx);
+      case 'party_age_honour_list':
+        return honourList(repo, notice, ctx);
+    }
+  },
+});
+
+async function greetings(repo: NoticePlanRepository, notice: NoticeOf<'birthday_greeting'>, ctx: PlanContext): Promise<PlannedNotice[]> {
+  const rows = await repo.birthdayGreetees(ctx.birthdayBasis, notice.params.monthDays, notice.params.year);
+  return toNotices(
+    notice.kind,
+    notice.period,
+    rows.map((r) => ({
+      to: r,
+      subject: `member-${r.member_id}`,
+      message: T.birthdayGreeting({
+        name: r.name,
+        years: yearsSinceJoining(r.anniv, notice.params.date, notice.params.leapDayRule),
+        joinDate: r.anniv,
+        branch: r.branch,
+        retired: isRetired({ organisationNames: [r.branch, r.general_branch ?? ''], birthDate: r.birth_date, joinDate: r.join_date, onDate: notice.params.date }),
+        late: ctx.late,
+      }),
+    })),
+  );
+}
+
+async function monthLists(repo: NoticePlanRepository, notice: NoticeOf<'birthday_month_list' | 'birthday_activity_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {
+  const { year, month } = notice.params;
+  const late = ctx.late;
+  const list = notice.kind === 'birthday_month_list';
+  const keys = list ? notice.params.keys : { month, exclude: [], extra: [] };
+  const rows = await repo.birthdayMonthMembers(ctx.birthdayBasis, year, keys, list ? undefined : notice.period);
+  const byBranch = byKey(rows, (r) => r.branch_id);
+  const out: PlannedNotice[] = [];
+  for (const s of await repo.holders('branch_secretary')) {
+    const members = byBranch.get(s.org_id);
+    if (!members?.length) continue;
+    const branch = members[0]!.branch;
+    const message = list
+      ? T.birthdayMonthList({
+          branch,
+          year,
+          month,
+          members: members.map((m) => ({ name: m.name, detail: `${Number(m.anniv.slice(5, 7))}月${Number(m.anniv.slice(8))}日，入党${year - Number(m.anniv.slice(0, 4))}周年` })),
+          late,
+        })
+      : T.birthdayActivityReminder({ branch, month, count: members.length, late });
+    out.push(...toNotices(notice.kind, notice.period, [{ to: s, subject: `branch-${s.org_id}`, message }]));
+  }
+  return out;
+}
+
+async function honourList(repo: NoticePlanRepository, notice: NoticeOf<'party_age_honour_list'>, ctx: PlanContext): Promise<PlannedNotice[]> {
+  const rows = await repo.fullMembersOfYear(notice.params.fullMemberYear);
+  if (rows.length === 0) return [];
+  const members: PersonLine[] = rows.map((r) => ({ name: r.name, detail: `${r.branch}，${r.fmd.slice(0, 4)}年转正` }));
+  const od = await repo.holders('od_staff');
+  return toNotices(notice.kind, notice.period, od.map((o) => ({ to: o, subject: 'committee', message: T.partyAgeHonourList({ year: notice.params.year, partyAge: notice.params.partyAge, members, late: ctx.late }) })));
+}

@@ -1,0 +1,48 @@
+// Evaluations (MECHANISM 3.3): every member's quarterly self-evaluation nudge and reminder, and the branch
+// secretaries' half-year and year-end evaluation nudges.
+import { NoticePlanRepository } from '../plan-repository.ts';
+import { calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
+import { NOTICE_TEMPLATES as T } from '../templates.ts';
+
+export const evaluations = calendarPlanner({
+  kinds: {
+    self_eval_nudge: '党员自评提醒',
+    self_eval_reminder: '党员自评催办',
+    half_year_eval_nudge: '半年评议提醒',
+    year_end_eval_nudge: '年终评议提醒',
+    year_end_eval_reminder: '年终评议催办',
+  },
+  plan(db, notice, ctx) {
+    const repo = new NoticePlanRepository(db);
+    switch (notice.kind) {
+      case 'self_eval_nudge':
+      case 'self_eval_reminder':
+        return selfEvaluation(repo, notice, ctx);
+      case 'half_year_eval_nudge':
+      case 'year_end_eval_nudge':
+      case 'year_end_eval_reminder':
+        return branchEvaluation(repo, notice, ctx);
+    }
+  },
+});
+
+async function selfEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'self_eval_nudge' | 'self_eval_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {
+  // Every active member is nudged; self-evaluations are not recorded in the bot yet, so the reminder goes to all.
+  const rows = await repo.reachableMembers();
+  const p = notice.params;
+  return toNotices(
+    notice.kind,
+    notice.period,
+    rows.map((r) => ({ to: r, subject: `member-${r.member_id}`, message: T.selfEvalNudge({ name: r.name, year: p.year, quarter: p.quarter, windowEnd: p.windowEnd, reminder: notice.kind === 'self_eval_reminder', late: ctx.late }) })),
+  );
+}
+
+async function branchEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'half_year_eval_nudge' | 'year_end_eval_nudge' | 'year_end_eval_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {
+  const names = new Map((await repo.branches()).map((b) => [b.id, b.name]));
+  const title =
+    notice.kind === 'half_year_eval_nudge'
+      ? { title: `${notice.params.year}年上半年党员考评`, deadline: '7月底前完成' }
+      : { title: `${notice.params.evaluatedYear}年度党员总评`, deadline: notice.kind === 'year_end_eval_nudge' ? '年底前完成，并按不超过15%的比例推荐优秀党员' : '1月底前完成，请尚未完成的支部抓紧' };
+  const secretaries = (await repo.holders('branch_secretary')).filter((s) => names.has(s.org_id));
+  return toNotices(notice.kind, notice.period, secretaries.map((s) => ({ to: s, subject: `branch-${s.org_id}`, message: T.evaluationNudge({ branch: names.get(s.org_id)!, ...title, late: ctx.late }) })));
+}

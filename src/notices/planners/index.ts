@@ -1,0 +1,43 @@
+// Every notice the daily sweep sends, one planner per family. A new notice is a file in this folder and one
+// line in PLANNERS; each calendar kind (domain/schedule.ts) must have exactly one planner
+// (test/unit/notice-planners.test.ts).
+import type { NoticeKind } from '../../domain/schedule.ts';
+import type { CalendarPlanner, DailyPlanner, NoticePlanner } from '../planner.ts';
+import { birthdays } from './birthdays.ts';
+import { evaluations } from './evaluations.ts';
+import { hardshipVerification } from './hardship-verification.ts';
+import { holidayVisits } from './holiday-visits.ts';
+import { obligationReminders } from './obligation-reminders.ts';
+import { talkQuotas } from './talk-quotas.ts';
+
+export const PLANNERS: readonly NoticePlanner[] = [
+  birthdays,
+  holidayVisits,
+  hardshipVerification,
+  evaluations,
+  talkQuotas,
+  obligationReminders,
+];
+
+const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
+
+/** The planner of a calendar notice kind; throws if none is registered (the sweep reports that family failed). */
+export function plannerFor(kind: NoticeKind): CalendarPlanner {
+  const planner = PLANNERS.filter(isCalendar).find((p) => Object.hasOwn(p.kinds, kind));
+  if (!planner) throw new Error(`no planner for notice kind ${kind}`);
+  return planner;
+}
+
+/** The planners that run every day whatever the calendar says, in the order they are listed. */
+export function dailyPlanners(): DailyPlanner[] {
+  return PLANNERS.filter((p): p is DailyPlanner => !isCalendar(p));
+}
+
+/** A family's Chinese name, for the OD's message when it fails; the family's own name if it has none. */
+export function familyLabel(family: string): string {
+  for (const p of PLANNERS) {
+    if (isCalendar(p) && Object.hasOwn(p.kinds, family)) return p.kinds[family as NoticeKind];
+    if (!isCalendar(p) && p.family === family) return p.label;
+  }
+  return family;
+}
