@@ -1,0 +1,21 @@
+// The platform registry: name → adapter factory. Configuration names the platform (config.ts); deps.ts builds
+// it from here and app.ts registers its routes. Adding a platform = its folder plus one line below.
+import type { Platform, PlatformAdapter, PlatformContext } from './platform.ts';
+import type { PlatformName } from './types.ts';
+import { localPlatform } from './local/index.ts';
+import { wecomPlatform } from './wecom/index.ts';
+
+export const PLATFORMS: Readonly<Partial<Record<PlatformName, PlatformAdapter>>> = {
+  wecom: wecomPlatform,
+  local: localPlatform,
+};
+
+export function platformAdapter(name: PlatformName): PlatformAdapter {
+  const adapter = PLATFORMS[name];
+  if (!adapter) throw new Error(`no adapter for platform "${name}" (known: ${Object.keys(PLATFORMS).join(', ')})`);
+  return adapter;
+}
+
+export function createPlatform(name: PlatformName, ctx: PlatformContext): Platform {
+  return platformAdapter(name).create(ctx);
+}
