@@ -1,5 +1,6 @@
-// The platform registry: name → adapter factory. Configuration names the platform (config.ts); deps.ts builds
-// it from here and app.ts registers its routes. Adding a platform = its folder plus one line below.
+// The platform registry: name → adapter. config.ts asks each adapter to read its variables and picks the
+// platform; deps.ts builds it from here and app.ts registers its routes. Adding a platform = its folder plus
+// one line below.
 import type { Platform, PlatformAdapter, PlatformContext } from './platform.ts';
 import type { PlatformName } from './types.ts';
 import { localPlatform } from './local/index.ts';
@@ -9,6 +10,9 @@ export const PLATFORMS: Readonly<Partial<Record<PlatformName, PlatformAdapter>>>
   wecom: wecomPlatform,
   local: localPlatform,
 };
+
+/** Served when no platform is configured: the local web chat (on loopback, see config.ts). */
+export const DEFAULT_PLATFORM: PlatformName = 'local';
 
 export function platformAdapter(name: PlatformName): PlatformAdapter {
   const adapter = PLATFORMS[name];

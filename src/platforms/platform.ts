@@ -30,6 +30,8 @@ export interface Platform {
   menu: PlatformMenu;
   /** Installs the app menu on the platform (menu-sync) and says what it did; absent where the menu shows without it. */
   installMenu?(): Promise<string>;
+  /** Said once the server listens, where the platform has something to say about it (the local web chat). */
+  announce?(deps: Deps): void;
   /** How the platform names a user: the id it gives, which members.userid holds. */
   identity: {
     /** A user id as the platform gives it; anything else is refused where it comes in. */
@@ -53,8 +55,18 @@ export interface PlatformContext {
   sharedKeyPrefix: string;
 }
 
-/** One line of the registry (platforms/index.ts): the adapter's factory and its menu. */
+/** An environment variable, trimmed; undefined when unset or blank. */
+export type EnvReader = (name: string) => string | undefined;
+
+/** One line of the registry (platforms/index.ts): how the adapter is configured and built. */
 export interface PlatformAdapter {
+  /**
+   * The adapter's settings from the environment: undefined when its variables are not set, and then the
+   * platform is not chosen unless PLATFORM names it. Bad values go to problems. Absent: needs no settings.
+   */
+  readConfig?(get: EnvReader, problems: string[]): object | undefined;
+  /** What to set to use this platform, for messages ("WECOM_CORP_ID, … to serve WeCom"). */
+  setup?: { variables: readonly string[]; label: string; serves: string };
   create(ctx: PlatformContext): Platform;
   menu: PlatformMenu;
 }

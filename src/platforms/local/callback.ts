@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
-import { isLoopbackHost } from '../../config.ts';
+import { isLoopbackHost } from './config.ts';
 import type { Card, InboundEvent } from '../types.ts';
 import { clickedButtonText } from './cards.ts';
 import { APP_MENU } from '../../conversation/menu-keys.ts';

@@ -3,7 +3,7 @@
 // CorpID. Processing never happens here: the event is stored, enqueued and acknowledged with an empty 200.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import type { WecomConfig } from '../../config.ts';
+import type { WecomConfig } from './config.ts';
 import type { WecomCrypto } from './crypto.ts';
 import { AppError, BadRequestError } from '../../errors.ts';
 import { checkTimestamp, verifySignature } from './signature.ts';
