@@ -14,7 +14,7 @@ const TASK_ID = /^[0-9A-Za-z_\-@]{1,128}$/;
  * shows the card the same way.
  */
 export function buttonCard(p: { taskId: string; title: string; desc?: string; fields?: Array<[string, string]>; note?: string; buttons: CardButton[] }): OutboundMessage {
-  if (!TASK_ID.test(p.taskId)) throw new Error(`invalid task_id ${p.taskId}`);
+  if (!TASK_ID.test(p.taskId)) throw new Error(`invalid card taskId ${p.taskId}`);
   if (p.buttons.length < 1 || p.buttons.length > 6) throw new Error('a button card has 1 to 6 buttons');
   return {
     type: 'card',
