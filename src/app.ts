@@ -4,10 +4,11 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
-import { CALLBACK_BODY_LIMIT, wecomCallbackRoutes } from './platforms/wecom/callback.ts';
-import { localChatRoutes } from './platforms/local/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { withTimeout } from './redis.ts';
+
+/** The largest request body outside routes that set their own (the admin file uploads). */
+const BODY_LIMIT = 64 * 1024;
 
 /** A delivery due this long and not sent counts as overdue. */
 const OVERDUE_SECONDS = 300;
@@ -22,7 +23,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     loggerInstance: deps.log,
     // Per-request logs would dominate a busy webhook; refusals and failures are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: CALLBACK_BODY_LIMIT,
+    bodyLimit: BODY_LIMIT,
     // A slow client must not hold a connection long past WeCom's own 5 s retry window.
     requestTimeout: deps.config.requestTimeoutMs,
     // Node checks request timeouts only every connectionsCheckingInterval (30 s by default), and with its
@@ -80,10 +81,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // Admin endpoints (roster import/export): bearer ADMIN_TOKEN; absent without a token. Own scope: its file
   // parsers and larger body limit apply to it alone.
   await app.register(async (scope) => adminRoutes(scope, deps));
-  if (deps.platform.wecom) {
-    await app.register(async (scope) => wecomCallbackRoutes(scope, deps));
-  } else {
-    await app.register(async (scope) => localChatRoutes(scope, deps));
-  }
+  // The platform's receive routes (platforms/<name>/callback.ts), in a scope of their own.
+  await app.register(async (scope) => deps.platform.routes(scope, deps));
   return app as unknown as FastifyInstance;
 }

@@ -7,7 +7,7 @@ import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { PlatformSendError, UsageError } from './errors.ts';
-import { buildWecomMenu } from './platforms/wecom/menu.ts';
+import { platformAdapter } from './platforms/index.ts';
 import { ROSTER_COMMANDS } from './cli/roster-commands.ts';
 import { INTERPRET_COMMANDS } from './cli/interpret-command.ts';
 import { CARE_COMMANDS } from './cli/care-commands.ts';
@@ -46,18 +46,17 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'menu-sync': {
-    usage: 'menu-sync                     create the WeCom app menu (menu/create)',
+    usage: 'menu-sync                     create the app menu on the chat platform (WeCom: menu/create)',
     async run(_args, out) {
-      const menu = buildWecomMenu();
       const config = loadConfig();
-      if (!config.wecom) {
-        out(JSON.stringify(menu, null, 2));
-        out('local mode (no WECOM_* set): nothing sent; the web chat shows this menu.');
+      const { menu } = platformAdapter(config.platform);
+      if (menu.withoutInstall !== undefined) {
+        out(JSON.stringify(menu.render(), null, 2));
+        out(menu.withoutInstall);
         return;
       }
       await withDeps(async (deps) => {
-        await deps.platform.wecom!.client.createMenu(menu as unknown as { button: Array<Record<string, unknown>> });
-        out(`menu created for agent ${config.wecom!.agentId}: ${menu.button.map((b) => b.name).join(' | ')}`);
+        out((await deps.platform.installMenu?.()) ?? `${deps.platform.name}: no menu to install`);
       });
     },
   },

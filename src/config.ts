@@ -1,21 +1,22 @@
 // One schema for the environment, parsed once at boot. Every bad or missing value is named in one message.
 import { ConfigError } from './errors.ts';
 import { parseQuietHours, type QuietHours } from './domain/quiet-hours.ts';
+import { PLATFORMS, DEFAULT_PLATFORM } from './platforms/index.ts';
+import type { PlatformName } from './platforms/types.ts';
+import type { WecomConfig } from './platforms/wecom/config.ts';
+import { isLoopbackHost } from './platforms/local/config.ts';
 
-export interface WecomConfig {
-  corpId: string;
-  agentId: string;
-  secret: string;
-  token: string;
-  encodingAESKey: string;
-  apiBase: string;
-}
-
-export type PlatformChoice = 'wecom' | 'local';
+export type { WecomConfig } from './platforms/wecom/config.ts';
+export { isLoopbackHost } from './platforms/local/config.ts';
 
 export interface Config {
-  /** The chat platform this process serves: WeCom when its variables are set, else the local web chat. */
-  platform: PlatformChoice;
+  /**
+   * The chat platform this process serves (a name in the registry, platforms/index.ts): PLATFORM, else the
+   * one whose variables are set (WeCom), else the local web chat.
+   */
+  platform: PlatformName;
+  /** Each configured platform's settings, as its adapter read them (readConfig). */
+  platformSettings: Partial<Record<PlatformName, object>>;
   /** PLATFORM was set: local mode on a production database is then deliberate (see platformRefusal). */
   platformExplicit: boolean;
   /** NODE_ENV=production. */
@@ -34,6 +35,7 @@ export interface Config {
   port: number;
   timezone: string;
   logLevel: string;
+  /** platformSettings.wecom, typed. */
   wecom: WecomConfig | undefined;
   adminToken: string | undefined;
   /** Public base URL of this server, used in links inside cards (optional). */
@@ -52,7 +54,6 @@ type Env = Record<string, string | undefined>;
 
 const ADMIN_TOKEN_MIN = 32;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
 
 export function isValidTimeZone(tz: string): boolean {
   try {
@@ -77,9 +78,10 @@ export function loadConfig(env: Env = process.env): Config {
   const redisUrl = get('REDIS_URL') ?? 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
 
+  const platformNames = Object.keys(PLATFORMS) as PlatformName[];
   const platformText = get('PLATFORM');
-  if (platformText !== undefined && platformText !== 'wecom' && platformText !== 'local') {
-    problems.push(`PLATFORM must be wecom or local (got "${platformText}")`);
+  if (platformText !== undefined && !(platformNames as string[]).includes(platformText)) {
+    problems.push(`PLATFORM must be ${platformNames.join(' or ')} (got "${platformText}")`);
   }
   const portText = get('PORT') ?? '3000';
   const port = Number(portText);
@@ -91,37 +93,25 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
-  let wecom: WecomConfig | undefined;
-  const present = WECOM_VARS.filter((n) => get(n) !== undefined);
-  if (present.length > 0 && present.length < WECOM_VARS.length) {
-    const missing = WECOM_VARS.filter((n) => get(n) === undefined);
-    problems.push(`WeCom is half configured: set all of ${WECOM_VARS.join(', ')} or none (missing: ${missing.join(', ')})`);
-  } else if (present.length === WECOM_VARS.length) {
-    const key = get('WECOM_ENCODING_AES_KEY')!;
-    if (!/^[A-Za-z0-9]{43}$/.test(key)) {
-      problems.push(`WECOM_ENCODING_AES_KEY must be exactly 43 letters or digits (got ${key.length} characters)`);
-    }
-    const agentId = get('WECOM_AGENT_ID')!;
-    if (!/^\d{1,16}$/.test(agentId)) problems.push('WECOM_AGENT_ID must be the numeric AgentId of the app');
-    const apiBase = (get('WECOM_API_BASE') ?? 'https://qyapi.weixin.qq.com').replace(/\/+$/, '');
-    if (!/^https?:\/\//.test(apiBase)) problems.push('WECOM_API_BASE must be an http(s) URL');
-    wecom = {
-      corpId: get('WECOM_CORP_ID')!,
-      agentId,
-      secret: get('WECOM_SECRET')!,
-      token: get('WECOM_TOKEN')!,
-      encodingAESKey: key,
-      apiBase,
-    };
+  // Every adapter reads its own variables; a platform whose variables are set is configured.
+  const platformSettings: Partial<Record<PlatformName, object>> = {};
+  const problemsBefore = problems.length;
+  for (const name of platformNames) {
+    const settings = PLATFORMS[name]!.readConfig?.(get, problems);
+    if (settings !== undefined) platformSettings[name] = settings;
   }
-
-  if (platformText === 'wecom' && wecom === undefined && present.length === 0) {
-    problems.push(`PLATFORM=wecom needs ${WECOM_VARS.join(', ')}`);
+  const configured = platformNames.filter((n) => platformSettings[n] !== undefined);
+  const chosen = (platformNames as string[]).includes(platformText ?? '') ? (platformText as PlatformName) : undefined;
+  const setup = chosen ? PLATFORMS[chosen]?.setup : undefined;
+  if (chosen && setup && platformSettings[chosen] === undefined && problems.length === problemsBefore) {
+    problems.push(`PLATFORM=${chosen} needs ${setup.variables.join(', ')}`);
   }
-  if (platformText === 'local' && wecom !== undefined) {
-    problems.push('PLATFORM=local but the WECOM_* variables are set: unset them or PLATFORM');
+  for (const other of configured.filter((n) => chosen && n !== chosen)) {
+    problems.push(`PLATFORM=${chosen} but the ${PLATFORMS[other]!.setup?.label ?? other} variables are set: unset them or PLATFORM`);
   }
-  const platform: PlatformChoice = wecom ? 'wecom' : 'local';
+  if (!chosen && configured.length > 1) problems.push(`${configured.join(' and ')} are both configured: set PLATFORM to choose one`);
+  const platform: PlatformName = chosen ?? configured[0] ?? DEFAULT_PLATFORM;
+  const wecom = platformSettings.wecom as WecomConfig | undefined;
 
   // The local web chat lets whoever reaches it act as anyone: loopback only, unless deliberately exposed.
   const localHost = get('LOCAL_MODE_HOST');
@@ -164,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     platform,
+    platformSettings,
     platformExplicit: platformText !== undefined,
     production: get('NODE_ENV') === 'production',
     localModeExposed: platform === 'local' && localHost !== undefined && !isLoopbackHost(localHost),
@@ -186,18 +177,14 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
 /**
  * Why this process must not start, or undefined. A production box that merely lacks its WeCom variables
  * would otherwise come up as the local web chat on the real database; that must be a deliberate choice.
  */
 export function platformRefusal(config: Config): string | undefined {
-  if (config.platform !== 'local' || config.platformExplicit) return undefined;
+  if (config.platform !== DEFAULT_PLATFORM || config.platformExplicit) return undefined;
   if (!config.production && !config.databaseUrl) return undefined;
   const why = config.production ? 'NODE_ENV=production' : 'DATABASE_URL is set';
-  return `No chat platform is configured but ${why}: set ${WECOM_VARS.join(', ')} to serve WeCom, or PLATFORM=local to run the local web chat on this database deliberately.`;
+  const ways = Object.values(PLATFORMS).flatMap((a) => (a.setup ? [`set ${a.setup.variables.join(', ')} to serve ${a.setup.serves}`] : []));
+  return `No chat platform is configured but ${why}: ${ways.join(', or ')}, or PLATFORM=local to run the local web chat on this database deliberately.`;
 }

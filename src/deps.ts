@@ -11,18 +11,9 @@ import { QUEUE, type InboundJob, type OutboundJob } from './jobs/queues.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createRedis, waitUntilReady, type Redis } from './redis.ts';
 import { Outbox } from './services/outbox.ts';
-import type { MessageSender, PlatformName } from './platforms/types.ts';
-import { LocalSender } from './platforms/local/sender.ts';
-import { WecomCrypto } from './platforms/wecom/crypto.ts';
-import { WecomTokenCache } from './platforms/wecom/token-cache.ts';
-import { WecomClient } from './platforms/wecom/client.ts';
-import { RecipientRateLimiter } from './platforms/wecom/rate-limit.ts';
-
-export interface WecomDeps {
-  crypto: WecomCrypto;
-  client: WecomClient;
-  tokens: WecomTokenCache;
-}
+import type { MessageSender } from './platforms/types.ts';
+import type { Platform, RecipientLimiter } from './platforms/platform.ts';
+import { createPlatform } from './platforms/index.ts';
 
 export interface Deps {
   config: Config;
@@ -37,8 +28,9 @@ export interface Deps {
   queues: { inbound: Queue<InboundJob>; outbound: Queue<OutboundJob>; sweep: Queue };
   /** A fresh connection for a BullMQ Worker (workers block on Redis and need their own). */
   workerConnection(): Redis;
-  platform: { name: PlatformName; sender: MessageSender; appKey: string; wecom?: WecomDeps };
-  rateLimiter: RecipientRateLimiter | undefined;
+  /** The chat platform this process serves (config.platform), from the registry in platforms/index.ts. */
+  platform: Platform;
+  rateLimiter: RecipientLimiter | undefined;
   /** Caps how long a platform rate-limit answer (45009, HTTP 429) parks a delivery; tests shorten it. */
   maxRateLimitWaitMs: number;
   /** How long a worker holds an event or delivery it is working on; after that another may take it. */
@@ -81,17 +73,9 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
   queues.outbound.on('error', () => {});
   queues.sweep.on('error', () => {});
 
-  let platform: Deps['platform'];
-  let rateLimiter: RecipientRateLimiter | undefined;
-  if (config.wecom) {
-    const w = config.wecom;
-    const tokens = new WecomTokenCache({ redis, corpId: w.corpId, agentId: w.agentId, secret: w.secret, apiBase: w.apiBase, keyPrefix: `${sharedPrefix}:` });
-    const client = new WecomClient({ tokens, apiBase: w.apiBase, agentId: w.agentId });
-    rateLimiter = new RecipientRateLimiter(redis, { keyPrefix: `${sharedPrefix}:rl:` });
-    platform = { name: 'wecom', sender: overrides.sender ?? client, appKey: `${w.corpId}-${w.agentId}`, wecom: { crypto: new WecomCrypto(w.encodingAESKey), client, tokens } };
-  } else {
-    platform = { name: 'local', sender: overrides.sender ?? new LocalSender(), appKey: 'local' };
-  }
+  const adapter = createPlatform(config.platform, { config, redis, sharedKeyPrefix: sharedPrefix });
+  const platform: Platform = overrides.sender ? { ...adapter, sender: overrides.sender } : adapter;
+  const rateLimiter = platform.rateLimiter;
 
   const clock = overrides.clock ?? (() => new Date());
   const repos = { inbound: new InboundRepository(db.db), deliveries: new DeliveryRepository(db.db) };

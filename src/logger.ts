@@ -22,6 +22,7 @@ const REDACT = [
   '*.msg_signature',
   '*.echostr',
   'config.wecom',
+  'config.platformSettings',
   'config.adminToken',
 ];
 

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const app = mode === 'worker' ? undefined : await startServer(deps);
   const workers = mode === 'server' ? undefined : await startWorkers(deps);
   if (!app) deps.log.info('worker running');
-  if (deps.config.platform === 'local' && app) announceLocalMode(deps);
+  // Where the platform can be reached, when it has something to say (the local web chat: its address).
+  if (app) deps.platform.announce?.(deps);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -36,21 +37,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-/** Local mode lets whoever reaches the web chat act as any member: say where it listens, loudly when exposed. */
-function announceLocalMode(deps: Awaited<ReturnType<typeof boot>>): void {
-  const { host, port } = deps.config;
-  if (deps.config.localModeExposed) {
-    const warning = `WARNING: local mode listens on ${host}:${port} (LOCAL_MODE_HOST): anyone who can reach it can read every member's messages and write as anyone. Use it only on a trusted network.`;
-    deps.log.warn({ host, port }, warning);
-    process.stderr.write(`partycare: ${warning}\n`);
-  } else {
-    deps.log.warn({ url: `http://127.0.0.1:${port}/` }, 'local mode (no chat platform configured): web chat on loopback only');
-  }
-  if (deps.config.ignoredHost) {
-    deps.log.warn({ host: deps.config.ignoredHost }, 'HOST is ignored in local mode (LOCAL_MODE_HOST listens beyond loopback)');
-  }
 }
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-// Buttons on reminder cards (template_card_event): 已完成 records the talk or visit and closes the obligation;
+// Buttons on reminder cards (card clicks): 已完成 records the talk or visit and closes the obligation;
 // 延期 moves its due date. The clicked card is updated for the clicker (a single-use response code).
 import { sql } from 'kysely';
 import { addDays } from '../domain/calendar.ts';

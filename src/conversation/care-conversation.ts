@@ -233,7 +233,7 @@ async function whichOne(ctx: ConversationContext, mention: string, d: Interpreta
   const repeated = places.rows.length !== new Set(places.rows.map((p) => p.branch)).size;
   const buttons: CardButton[] = candidates.map((c) => {
     const p = placeOf.get(c.memberId);
-    return { text: p ? (repeated ? `${p.gb.replace(/党总支$/, '')}${p.branch}` : p.branch) : mention, key: cardKey(CARD_ACTION.pickMember, ctx.eventId, ...chosen, c.memberId) };
+    return { text: p ? (repeated ? `${p.gb.replace(/党总支$/, '')}${p.branch}` : p.branch) : mention, actionKey: cardKey(CARD_ACTION.pickMember, ctx.eventId, ...chosen, c.memberId) };
   });
   return buttonCard({
     taskId: `ask-${ctx.eventId}-${chosen.length}`,
@@ -288,7 +288,7 @@ async function logAgainstReminder(ctx: ConversationContext, kind: 'talk' | 'visi
         taskId: `askob-${ctx.eventId}`,
         title: `这次${KIND[kind]}是哪一项？`,
         note: `您有 ${open.rows.length} 项${KIND[kind]}待办，请点选。`,
-        buttons: open.rows.slice(0, 6).map((o) => ({ text: `${o.name}·${REASON_LABELS[o.reason] ?? o.reason}`.slice(0, 10), key: cardKey(CARD_ACTION.pickObligation, ctx.eventId, o.id) })),
+        buttons: open.rows.slice(0, 6).map((o) => ({ text: `${o.name}·${REASON_LABELS[o.reason] ?? o.reason}`.slice(0, 10), actionKey: cardKey(CARD_ACTION.pickObligation, ctx.eventId, o.id) })),
       }),
     },
   ];
@@ -347,7 +347,7 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
           (why ? `按您的${why}，记为：${person.name}（${person.place}）。` : '') +
           (closed.length > 0 ? `已完成相应待办 ${closed.length} 项。` : '') +
           `如需补充情况，${FOLLOW_UP_MINUTES}分钟内直接回复即可；登记有误可点“撤销”（24小时内）。`,
-        buttons: [{ text: '撤销', key: cardKey(CARD_ACTION.undoRecord, record.id), style: 2 }],
+        buttons: [{ text: '撤销', actionKey: cardKey(CARD_ACTION.undoRecord, record.id), style: 'secondary' }],
       }),
     });
   }
@@ -495,8 +495,8 @@ async function taskCard(ctx: ConversationContext, ob: OpenedObligation, h: Holde
       ],
       note: note ? `情况：${note}` : `完成后点“已完成”，或回复“已${ob.kind === 'talk' ? '谈' : '走访'}，情况……”。`,
       buttons: [
-        { text: '已完成', key: cardKey(CARD_ACTION.obligationDone, ob.id), style: 1 },
-        { text: '延期', key: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 2 },
+        { text: '已完成', actionKey: cardKey(CARD_ACTION.obligationDone, ob.id), style: 'primary' },
+        { text: '延期', actionKey: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 'secondary' },
       ],
     }),
   };
@@ -583,7 +583,7 @@ function unknownName(ctx: ConversationContext, d: InterpretationDetail, index: R
         note: `您说的是不是下面${near.matches.length > 1 ? '其中一位' : '这位'}？请点选；都不是请核对姓名后重新发送。`,
         buttons: near.matches.map((m) => ({
           text: names.filter((n) => n === m.name).length > 1 ? `${m.name}·${m.userid}` : m.name,
-          key: cardKey(PICK_NEAR, ctx.eventId, m.memberId),
+          actionKey: cardKey(PICK_NEAR, ctx.eventId, m.memberId),
         })),
       }),
     },
@@ -620,7 +620,7 @@ async function doneByText(ctx: ConversationContext): Promise<Reply[]> {
         taskId: `done-${ctx.eventId}`,
         title: '完成的是哪一项？',
         note: `您有 ${open.length} 项提醒中的待办，请点选已完成的一项${open.length > 6 ? '（仅列出最近6项，其余请发送「我的待办」查看）' : ''}。`,
-        buttons: open.slice(0, 6).map((o) => ({ text: `${o.name}·${REASON_LABELS[o.reason] ?? o.reason}`.slice(0, 10), key: cardKey(CARD_ACTION.obligationDone, o.id) })),
+        buttons: open.slice(0, 6).map((o) => ({ text: `${o.name}·${REASON_LABELS[o.reason] ?? o.reason}`.slice(0, 10), actionKey: cardKey(CARD_ACTION.obligationDone, o.id) })),
       }),
     },
   ];
@@ -663,7 +663,7 @@ async function followUp(ctx: ConversationContext, text: string): Promise<Reply[]
         desc: `${chineseDate(first.happened_on, ctx.today)}的登记`,
         fields: [['情况', first.note]],
         note: `已补充到刚才的登记中。${records.rows.length > 1 ? `共 ${records.rows.length} 条登记。` : ''}如有误，可点“撤销”撤销该条登记（24小时内）。`,
-        buttons: [{ text: '撤销', key: cardKey(CARD_ACTION.undoRecord, first.id), style: 2 }],
+        buttons: [{ text: '撤销', actionKey: cardKey(CARD_ACTION.undoRecord, first.id), style: 'secondary' }],
       }),
     },
   ];

@@ -1,28 +1,30 @@
-// WeCom template cards (wecom-protocol.md §3.3) the bot sends: reminders with 已完成 / 延期 buttons, and
+// Cards the bot sends, in the neutral model (platforms/types.ts): reminders with 已完成 / 延期 buttons, and
 // questions whose buttons answer them. Button keys carry what they act on; task ids are unique per app.
-import type { OutboundMessage } from '../platforms/types.ts';
+// Each platform adapter renders the card in its own wire format (platforms/<name>/cards.ts).
+import type { CardButton as PlacedButton, OutboundMessage } from '../platforms/types.ts';
 
-export interface CardButton {
-  text: string;
-  key: string;
-  style?: 1 | 2 | 3 | 4;
-}
+/** A button as a card's maker gives it: style defaults to primary. */
+export type CardButton = Omit<PlacedButton, 'style'> & { style?: PlacedButton['style'] };
 
 const TASK_ID = /^[0-9A-Za-z_\-@]{1,128}$/;
 
+/**
+ * A card with 1–6 buttons. Texts are clipped to the smallest limits any platform has (title 26, description
+ * 30, note 110, field label 5 and value 26, button 10 characters; at most six fields), so every adapter
+ * shows the card the same way.
+ */
 export function buttonCard(p: { taskId: string; title: string; desc?: string; fields?: Array<[string, string]>; note?: string; buttons: CardButton[] }): OutboundMessage {
-  if (!TASK_ID.test(p.taskId)) throw new Error(`invalid task_id ${p.taskId}`);
+  if (!TASK_ID.test(p.taskId)) throw new Error(`invalid card taskId ${p.taskId}`);
   if (p.buttons.length < 1 || p.buttons.length > 6) throw new Error('a button card has 1 to 6 buttons');
   return {
-    type: 'template_card',
+    type: 'card',
     card: {
-      card_type: 'button_interaction',
-      source: { desc: '党员关怀助手' },
-      main_title: { title: p.title.slice(0, 26), ...(p.desc ? { desc: p.desc.slice(0, 30) } : {}) },
-      ...(p.note ? { sub_title_text: p.note.slice(0, 110) } : {}),
-      ...(p.fields?.length ? { horizontal_content_list: p.fields.slice(0, 6).map(([keyname, value]) => ({ keyname: keyname.slice(0, 5), value: value.slice(0, 26) })) } : {}),
-      task_id: p.taskId,
-      button_list: p.buttons.map((b) => ({ text: b.text.slice(0, 10), style: b.style ?? 1, key: b.key })),
+      taskId: p.taskId,
+      title: p.title.slice(0, 26),
+      ...(p.desc ? { description: p.desc.slice(0, 30) } : {}),
+      ...(p.fields?.length ? { fields: p.fields.slice(0, 6).map(([label, value]): [string, string] => [label.slice(0, 5), value.slice(0, 26)]) } : {}),
+      ...(p.note ? { note: p.note.slice(0, 110) } : {}),
+      buttons: p.buttons.map((b) => ({ text: b.text.slice(0, 10), actionKey: b.actionKey, style: b.style ?? 'primary' })),
     },
   };
 }

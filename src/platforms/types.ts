@@ -20,20 +20,52 @@ export type InboundEvent =
   /** Anything else we received (image, location, subscribe…): recorded, answered with a hint or ignored. */
   | { kind: 'other'; userId: string; msgType: string; event?: string; createTime: number };
 
-/** What the bot sends. The platform adapter maps each to its own wire format. */
+/** How a button looks: the one that does what the card asks, or a quieter alternative. */
+export type CardButtonStyle = 'primary' | 'secondary';
+
+/** A button on a card: clicking it comes back as a card_click whose eventKey is actionKey. */
+export interface CardButton {
+  text: string;
+  actionKey: string;
+  style: CardButtonStyle;
+}
+
+/**
+ * A card with buttons, in no platform's words. Limits are the smallest any adapter accepts (WeCom's
+ * template card, wecom-protocol.md §3.3), so every adapter can show a card whole: see card() in
+ * notices/cards.ts, which builds and clips it.
+ */
+export interface Card {
+  /** Unique per card sent; comes back with a click, so a click names the card it came from. */
+  taskId: string;
+  title: string;
+  description?: string;
+  /** [label, value] lines, at most six. */
+  fields?: Array<[string, string]>;
+  /** A longer line under the title: what to do, or why the card asks. */
+  note?: string;
+  /** One to six. */
+  buttons: CardButton[];
+}
+
+/**
+ * What the bot sends, in no platform's words: conversation and notices produce these, deliveries.message
+ * stores them, and each adapter renders them to its wire format inside its own folder.
+ */
 export type OutboundMessage =
   | { type: 'text'; content: string }
   | { type: 'markdown'; content: string }
-  | { type: 'textcard'; title: string; description: string; url: string; btntxt?: string }
-  /** A WeCom template_card body (card_type, main_title, button_list, task_id…), per wecom-protocol.md §3.3. */
-  | { type: 'template_card'; card: Record<string, unknown> }
-  /** Greys out the clicked card's buttons with new text, for the user who clicked (response codes are single use). */
+  | { type: 'card'; card: Card }
+  /**
+   * Greys out the clicked card's buttons with new text, for the user who clicked. responseCode is the
+   * platform's handle on the clicked card (from the card_click); single use.
+   */
   | { type: 'card_update'; responseCode: string; replaceName: string };
 
 export interface SendResult {
   /** The platform's own message id, when it gives one (for recall). */
   platformMsgId?: string;
-  /** For interactive template cards: the single-use code for update_template_card. */
+  /** For cards with buttons: the platform's single-use handle to update the card after a click. */
   responseCode?: string;
 }
 

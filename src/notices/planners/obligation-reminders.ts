@@ -65,8 +65,8 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
                 ],
                 note: `完成后点“已完成”，或直接回复“已${KIND[ob.kind] === '谈心' ? '谈' : '走访'}，情况……”登记。`,
                 buttons: [
-                  { text: '已完成', key: cardKey(CARD_ACTION.obligationDone, ob.id), style: 1 },
-                  { text: '延期', key: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 2 },
+                  { text: '已完成', actionKey: cardKey(CARD_ACTION.obligationDone, ob.id), style: 'primary' },
+                  { text: '延期', actionKey: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 'secondary' },
                 ],
               })
             : {

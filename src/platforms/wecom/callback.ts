@@ -3,6 +3,8 @@
 // CorpID. Processing never happens here: the event is stored, enqueued and acknowledged with an empty 200.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
+import type { WecomConfig } from './config.ts';
+import type { WecomCrypto } from './crypto.ts';
 import { AppError, BadRequestError } from '../../errors.ts';
 import { checkTimestamp, verifySignature } from './signature.ts';
 import { parseEnvelope, parseMessage } from './xml.ts';
@@ -23,10 +25,8 @@ function single(v: unknown, name: string): string {
   return v;
 }
 
-export async function wecomCallbackRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
-  const wecom = deps.platform.wecom;
-  const cfg = deps.config.wecom;
-  if (!wecom || !cfg) throw new Error('wecomCallbackRoutes registered without WeCom configuration');
+export async function wecomCallbackRoutes(app: FastifyInstance, deps: Deps, wecom: { crypto: WecomCrypto; config: WecomConfig }): Promise<void> {
+  const cfg = wecom.config;
 
   // WeCom posts XML: keep it a raw string (the parser is ours, hardened). In this scope no other content
   // type is parsed, so JSON, forms and the rest get 415 before any work.

@@ -5,6 +5,7 @@
 
 import { ConfigError, PlatformSendError, type SendFailureKind } from '../../errors.ts';
 import type { MessageSender, OutboundMessage, SendOptions, SendResult } from '../types.ts';
+import { templateCard } from './cards.ts';
 import { classifyWecomError, describeWecomErrcode, rateLimitDelayMs } from './errors.ts';
 import type { WecomTokenCache } from './token-cache.ts';
 
@@ -30,6 +31,15 @@ export interface UpdateTemplateCardRequest {
 export interface WecomMenu {
   button: Array<Record<string, unknown>>;
 }
+
+/**
+ * Messages in WeCom's own words, which only WeCom tooling sends (nothing upstream produces them): a text card
+ * with a link, and a template card body given whole.
+ */
+export type WecomNativeMessage =
+  | { type: 'textcard'; title: string; description: string; url: string; btntxt?: string }
+  /** A template_card body (card_type, main_title, button_list, task_id…), per wecom-protocol.md §3.3. */
+  | { type: 'template_card'; card: Record<string, unknown> };
 
 export const MAX_DUPLICATE_CHECK_SECONDS = 4 * 3_600;
 
@@ -59,7 +69,7 @@ export class WecomClient implements MessageSender {
   }
 
   /** message/send to one member (§3.2, §3.3). */
-  async send(userId: string, message: OutboundMessage, options: SendOptions = {}): Promise<SendResult> {
+  async send(userId: string, message: OutboundMessage | WecomNativeMessage, options: SendOptions = {}): Promise<SendResult> {
     if (message.type === 'card_update') {
       await this.updateTemplateCard({ userIds: [userId], responseCode: message.responseCode, replaceName: message.replaceName });
       return {};
@@ -141,7 +151,7 @@ export class WecomClient implements MessageSender {
   }
 }
 
-function messageBody(message: Exclude<OutboundMessage, { type: 'card_update' }>): Record<string, unknown> {
+function messageBody(message: Exclude<OutboundMessage | WecomNativeMessage, { type: 'card_update' }>): Record<string, unknown> {
   switch (message.type) {
     case 'text':
       return { msgtype: 'text', text: { content: message.content } };
@@ -151,6 +161,8 @@ function messageBody(message: Exclude<OutboundMessage, { type: 'card_update' }>)
       const { title, description, url, btntxt } = message;
       return { msgtype: 'textcard', textcard: { title, description, url, ...(btntxt !== undefined ? { btntxt } : {}) } };
     }
+    case 'card':
+      return { msgtype: 'template_card', template_card: templateCard(message.card) };
     case 'template_card':
       // The caller owns task_id (it must be unique per app and is echoed in the click callback, §3.3).
       return { msgtype: 'template_card', template_card: message.card };

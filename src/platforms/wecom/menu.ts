@@ -1,6 +1,7 @@
 // The app menu in WeCom's menu/create format (wecom-protocol.md §3.5), validated against its limits so a
 // bad menu fails here with a clear message rather than as errcode 40016–40027 from WeCom.
 import { APP_MENU } from '../../conversation/menu-keys.ts';
+import type { PlatformMenu } from '../platform.ts';
 
 export interface WecomMenuButton {
   type?: 'click';
@@ -33,3 +34,5 @@ export function buildWecomMenu(menu = APP_MENU): { button: WecomMenuButton[] } {
   if (problems.length > 0) throw new Error(`invalid menu: ${problems.join('; ')}`);
   return { button };
 }
+
+export const wecomMenu: PlatformMenu = { render: () => buildWecomMenu() };

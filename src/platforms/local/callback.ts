@@ -7,15 +7,17 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
-import { isLoopbackHost } from '../../config.ts';
-import type { InboundEvent } from '../types.ts';
+import { isLoopbackHost } from './config.ts';
+import type { Card, InboundEvent } from '../types.ts';
+import { clickedButtonText } from './cards.ts';
 import { APP_MENU } from '../../conversation/menu-keys.ts';
 import { ROLE_LABELS, type RoleCode } from '../../domain/roster.ts';
 import { MESSAGE_MAX_BYTES } from '../../notices/message-limit.ts';
 
 const PAGE = readFileSync(new URL('./chat.html', import.meta.url), 'utf8');
 const MARKDOWN_VIEW = readFileSync(new URL('./markdown-view.js', import.meta.url), 'utf8');
-const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
+/** A user id as the web chat accepts it: letters, digits and _.@-, as the roster holds them (1–64). */
+export const LOCAL_USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
 
 /** The picker searches the roster server-side: a real roster has thousands of people, the page gets a few. */
 const USERS_DEFAULT_LIMIT = 20;
@@ -40,8 +42,6 @@ interface MessageRow {
   at: Date;
   body: Record<string, unknown> | null;
   status: string;
-  /** For a card click: the text of the button clicked, from the card the bot delivered. */
-  button: string | null;
 }
 
 /** What a member did, as the chat shows it: typed text as is, clicks by the text of what was clicked. */
@@ -130,7 +130,7 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
 
   app.post('/local/messages', async (req, reply) => {
     const body = (req.body ?? {}) as PostBody;
-    if (typeof body.userId !== 'string' || !USER_ID.test(body.userId)) throw new BadRequestError('bad_user', '账号格式不正确（字母、数字、_.@-，最长64位）');
+    if (typeof body.userId !== 'string' || !LOCAL_USER_ID.test(body.userId)) throw new BadRequestError('bad_user', '账号格式不正确（字母、数字、_.@-，最长64位）');
     const userId = body.userId;
     const createTime = Math.floor(deps.clock().getTime() / 1000);
     let event: InboundEvent;
@@ -144,7 +144,7 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
     } else if (typeof body.eventKey === 'string' && body.eventKey !== '') {
       event = { kind: 'click', userId, eventKey: body.eventKey.slice(0, 128), createTime };
     } else if (typeof body.cardKey === 'string' && body.cardKey !== '' && typeof body.taskId === 'string') {
-      // A card button, as WeCom's template_card_event reports it; the local chat has no response codes.
+      // A card button: the card's taskId and the button's actionKey; the local chat has no response codes.
       event = { kind: 'card_click', userId, eventKey: body.cardKey.slice(0, 1024), taskId: body.taskId.slice(0, 128), responseCode: '', selected: {}, createTime };
     } else if (body.event === 'enter_agent') {
       event = { kind: 'enter_agent', userId, createTime };
@@ -158,20 +158,11 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
   // The conversation of one user: what they sent and what the bot delivered to them, in order.
   app.get('/local/messages', async (req) => {
     const q = req.query as { userId?: unknown };
-    if (typeof q.userId !== 'string' || !USER_ID.test(q.userId)) throw new BadRequestError('bad_user', '账号格式不正确');
+    if (typeof q.userId !== 'string' || !LOCAL_USER_ID.test(q.userId)) throw new BadRequestError('bad_user', '账号格式不正确');
     // The last 200 of both sides; a card click names its button by key, so its text is looked up (for those
     // 200 only) in the card delivered to the same person.
     const rows = await sql<MessageRow>`
-      select t.dir, t.at, t.body, t.status,
-             case when t.dir = 'in' and t.body->>'kind' = 'card_click' then (
-               select btn->>'text'
-                 from deliveries d
-                 cross join lateral jsonb_array_elements(
-                   case when jsonb_typeof(d.message->'card'->'button_list') = 'array' then d.message->'card'->'button_list' else '[]'::jsonb end) btn
-                where d.recipient = ${q.userId} and d.platform = 'local' and d.message->>'type' = 'template_card'
-                  and d.message->'card'->>'task_id' = t.body->>'taskId' and btn->>'key' = t.body->>'eventKey'
-                limit 1)
-             end as button
+      select t.dir, t.at, t.body, t.status
         from (
           select 'in' as dir, received_at as at, payload as body, status from inbound_events
            where platform = 'local' and user_id = ${q.userId}
@@ -181,6 +172,16 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
           order by at desc limit 200
         ) t
        order by t.at desc`.execute(deps.db.db);
-    return rows.rows.reverse().map(({ button, ...r }) => (r.dir === 'in' ? { ...r, label: inboundLabel(r.body, button) } : r));
+    const clicked = rows.rows.filter((r) => r.dir === 'in' && r.body?.kind === 'card_click').map((r) => String(r.body?.taskId ?? ''));
+    const cards = new Map<string, Card>();
+    if (clicked.length > 0) {
+      const found = await sql<{ card: Card }>`
+        select message->'card' as card from deliveries
+         where recipient = ${q.userId} and platform = 'local' and message->>'type' = 'card'
+           and message->'card'->>'taskId' = any(${clicked}::text[])`.execute(deps.db.db);
+      for (const f of found.rows) if (!cards.has(f.card.taskId)) cards.set(f.card.taskId, f.card);
+    }
+    const buttonOf = (body: Record<string, unknown> | null) => clickedButtonText(cards.get(String(body?.taskId ?? '')), String(body?.eventKey ?? '')) ?? null;
+    return rows.rows.reverse().map((r) => (r.dir === 'in' ? { ...r, label: inboundLabel(r.body, buttonOf(r.body)) } : r));
   });
 }

@@ -1,0 +1,72 @@
+// The port every chat platform adapter implements (WeCom, the local web chat, DingTalk next). An adapter is
+// one folder under src/platforms/ with the same role-named files, as Kysely's dialects have:
+//   callback.ts  receive routes: what the platform posts to us, stored as InboundEvents
+//   client.ts    the sender: renders neutral messages (types.ts) to the wire format and sends them
+//   cards.ts     the neutral card in the platform's card format
+//   menu.ts      the app menu (conversation/menu-keys.ts) in the platform's format
+//   crypto.ts, signature.ts, errors.ts  where the platform has them
+//   index.ts     the factory: builds the Platform below from the configuration
+// and one line in the registry (index.ts). Nothing outside src/platforms/<name>/ knows a wire format.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Deps } from '../deps.ts';
+import type { Redis } from '../redis.ts';
+import type { MessageSender, PlatformName } from './types.ts';
+
+/** A per-recipient send limit the platform enforces silently; the outbound worker waits for a slot. */
+export interface RecipientLimiter {
+  acquire(appKey: string, userId: string): Promise<{ ok: true } | { ok: false; retryInMs: number }>;
+}
+
+export interface Platform {
+  readonly name: PlatformName;
+  /** The app as the platform knows it (rate limits are per app and recipient). */
+  readonly appKey: string;
+  /** Renders neutral messages to the wire format and sends them. */
+  readonly sender: MessageSender;
+  readonly rateLimiter?: RecipientLimiter;
+  /** Receive routes, registered by app.ts in a scope of their own (their content-type parsers stay there). */
+  routes(app: FastifyInstance, deps: Deps): Promise<void>;
+  menu: PlatformMenu;
+  /** Installs the app menu on the platform (menu-sync) and says what it did; absent where the menu shows without it. */
+  installMenu?(): Promise<string>;
+  /** Said once the server listens, where the platform has something to say about it (the local web chat). */
+  announce?(deps: Deps): void;
+  /** How the platform names a user: the id it gives, which members.userid holds. */
+  identity: {
+    /** A user id as the platform gives it; anything else is refused where it comes in. */
+    userIdPattern: RegExp;
+  };
+}
+
+/** The app menu (conversation/menu-keys.ts) in the platform's format: needs no connection, so the CLI shows it. */
+export interface PlatformMenu {
+  /** Validated against the platform's limits: a bad menu fails here, not on the platform. */
+  render(): unknown;
+  /** Said after showing the menu where installMenu is absent: how users get it. */
+  withoutInstall?: string;
+}
+
+/** What a factory builds an adapter from. */
+export interface PlatformContext {
+  config: Config;
+  redis: Redis;
+  /** Prefix of keys shared by every database on this Redis (tokens and rate limits are per app). */
+  sharedKeyPrefix: string;
+}
+
+/** An environment variable, trimmed; undefined when unset or blank. */
+export type EnvReader = (name: string) => string | undefined;
+
+/** One line of the registry (platforms/index.ts): how the adapter is configured and built. */
+export interface PlatformAdapter {
+  /**
+   * The adapter's settings from the environment: undefined when its variables are not set, and then the
+   * platform is not chosen unless PLATFORM names it. Bad values go to problems. Absent: needs no settings.
+   */
+  readConfig?(get: EnvReader, problems: string[]): object | undefined;
+  /** What to set to use this platform, for messages ("WECOM_CORP_ID, … to serve WeCom"). */
+  setup?: { variables: readonly string[]; label: string; serves: string };
+  create(ctx: PlatformContext): Platform;
+  menu: PlatformMenu;
+}
