@@ -202,7 +202,8 @@ export interface OldMemberThresholds {
 export const DEFAULT_OLD_MEMBER_THRESHOLDS: Readonly<OldMemberThresholds> = { partyAge: 50, age: 80 };
 
 /**
- * Old member (老党员): Party age or age at or above the thresholds (settings row 'old_member_thresholds').
+ * Old member (老党员): Party age or age at or above the thresholds (the holiday lists take theirs from the
+ * `schedule` setting, oldMemberPartyAge / oldMemberAge).
  * Status is the caller's concern: this is about dates only.
  */
 export function isOldMember(
@@ -213,11 +214,4 @@ export function isOldMember(
   const pa = partyAge(member.fullMemberDate, onDate);
   const a = age(member.birthDate, onDate);
   return (pa !== null && pa >= thresholds.partyAge) || (a !== null && a >= thresholds.age);
-}
-
-/** Reads the settings value, falling back to the defaults for a missing or malformed field. */
-export function oldMemberThresholdsFrom(value: unknown): OldMemberThresholds {
-  const v = (value ?? {}) as Partial<Record<keyof OldMemberThresholds, unknown>>;
-  const num = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : d);
-  return { partyAge: num(v.partyAge, DEFAULT_OLD_MEMBER_THRESHOLDS.partyAge), age: num(v.age, DEFAULT_OLD_MEMBER_THRESHOLDS.age) };
 }

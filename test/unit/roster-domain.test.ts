@@ -5,7 +5,6 @@ import {
   cadreRank,
   isLeadingCadre,
   isOldMember,
-  oldMemberThresholdsFrom,
   partyAge,
   ROLE_LABELS,
   roleFromLabel,
@@ -73,12 +72,6 @@ describe('old member', () => {
     expect(isOldMember(m, '2026-11-26', { partyAge: 30, age: 100 })).toBe(true);
     expect(isOldMember(m, '2026-11-26', { partyAge: 40, age: 77 })).toBe(false);
     expect(isOldMember({ birthDate: null, fullMemberDate: null }, '2026-11-26', t)).toBe(false);
-  });
-
-  it('reads thresholds from the settings value, defaulting bad fields', () => {
-    expect(oldMemberThresholdsFrom({ partyAge: 40, age: 75 })).toEqual({ partyAge: 40, age: 75 });
-    expect(oldMemberThresholdsFrom({ partyAge: 'x' })).toEqual({ partyAge: 50, age: 80 });
-    expect(oldMemberThresholdsFrom(null)).toEqual({ partyAge: 50, age: 80 });
   });
 });
 
