@@ -5,7 +5,7 @@ import type { Deps } from '../src/deps.ts';
 import { QUEUE, type InboundJob } from '../src/jobs/queues.ts';
 import type { ConversationContext } from '../src/conversation/context.ts';
 import { answer, conversationHandlers } from '../src/conversation/handle-event.ts';
-import { localDate } from '../src/domain/local-time.ts';
+import { localDate } from '../src/domain/dates.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';

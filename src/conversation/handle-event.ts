@@ -7,7 +7,7 @@ import { careConversation } from './care-conversation.ts';
 import { RosterIndexCache } from './roster-cache.ts';
 import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
-import { localDateKey } from '../domain/local-time.ts';
+import { localDateKey } from '../domain/dates.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {

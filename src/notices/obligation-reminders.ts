@@ -4,7 +4,9 @@
 // calendar's progress nudges, never one message per member.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { addDays, type IsoDate, type WorkingDayCalendar } from '../domain/calendar.ts';
+import type { WorkingDayCalendar } from '../domain/calendar.ts';
+import { addDays, type IsoDate } from '../domain/dates.ts';
+import { chineseMonthDay as cn } from '../domain/format.ts';
 import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type CareReason, type ReminderStep } from '../domain/obligations.ts';
 import { officeHolders, type Holder } from '../care/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION } from './cards.ts';
@@ -28,7 +30,6 @@ interface OpenObligation {
   committee_id: string;
 }
 
-const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
 const KIND = { talk: '谈心', visit: '走访' } as const;
 
 const STEP_TITLE: Record<ReminderStep, string> = {

@@ -2,7 +2,7 @@
 // from the database with set-based SQL over indexed columns — one query per descriptor, never one per member.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { IsoDate } from '../domain/calendar.ts';
+import type { IsoDate } from '../domain/dates.ts';
 import { yearsSinceJoining, type MonthDay } from '../domain/anniversaries.ts';
 import { isRetired } from '../domain/retirement.ts';
 import type { Notice } from '../domain/schedule.ts';

@@ -5,8 +5,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema.ts';
-import { chineseWorkingDayCalendar, type IsoDate, type WorkingDayCalendar } from '../domain/calendar.ts';
-import { addLocalDays, localDate, localInstant, localTime } from '../domain/local-time.ts';
+import { chineseWorkingDayCalendar, type WorkingDayCalendar } from '../domain/calendar.ts';
+import { addDays as addLocalDays, type IsoDate, localDate, localInstant, localTime } from '../domain/dates.ts';
 import { noticesDueOn } from '../domain/schedule.ts';
 import type { PlatformName } from '../platforms/types.ts';
 import type { Outbox } from '../services/outbox.ts';

@@ -51,7 +51,7 @@
 //
 // The stages live in files of their own, in reading order: normalise.ts (1), dates.ts (2), scan.ts (3),
 // resolve.ts (4), intent.ts (5), reason.ts (6), note.ts (8); types.ts holds what they share. This file runs them.
-import { localDate } from '../../domain/local-time.ts';
+import { localDate } from '../../domain/dates.ts';
 import { scanDates } from './dates.ts';
 import { readIntent } from './intent.ts';
 import { asciiLower, clauseNumbers, compactMessage, hasBreak, writtenMessage } from './normalise.ts';
