@@ -1,15 +1,11 @@
-// The inbound queue: one job per stored event. Claims the event, decides the replies (conversation router),
-// records them as deliveries and marks the event done in one transaction, then enqueues the deliveries.
+// The inbound queue: one job per stored event. Claims the event, has the conversation answer it (handle-event.ts),
+// records the replies as deliveries and marks the event done in one transaction, then enqueues the deliveries.
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
 import { QUEUE, type InboundJob } from '../src/jobs/queues.ts';
-import { routeInbound, type Reply } from '../src/conversation/router.ts';
-import type { ConversationContext, ConversationHandler } from '../src/conversation/context.ts';
-import { secretaryCommands } from '../src/conversation/secretary-commands.ts';
-import { cardActions } from '../src/conversation/card-actions.ts';
-import { careConversation } from '../src/conversation/care-conversation.ts';
-import { RosterIndexCache } from '../src/conversation/roster-cache.ts';
-import { localDate, localDateKey } from '../src/domain/local-time.ts';
+import type { ConversationContext } from '../src/conversation/context.ts';
+import { answer, conversationHandlers } from '../src/conversation/handle-event.ts';
+import { localDate } from '../src/domain/dates.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
@@ -17,19 +13,9 @@ import { waitOutDatabaseOutage } from './database-outage.ts';
 import { isDatabaseUnavailable } from '../src/db/unavailable.ts';
 import { findMemberByUserid } from '../src/roster/responsibility.ts';
 
-async function answer(handlers: ConversationHandler[], ctx: ConversationContext): Promise<Reply[]> {
-  for (const handle of handlers) {
-    const replies = await handle(ctx);
-    if (replies) return replies;
-  }
-  const sender = ctx.identity ? { name: ctx.identity.name, roleCodes: ctx.identity.roleCodes } : undefined;
-  return routeInbound(ctx.event, { localDate: localDateKey(ctx.now, ctx.timeZone), sender });
-}
-
 export function createInboundProcessor(deps: Deps) {
   const { repos, outbox, log } = deps;
-  // Handlers that act (write records) come first; the pure router answers everything else.
-  const handlers: ConversationHandler[] = [cardActions, secretaryCommands, careConversation(new RosterIndexCache())];
+  const handlers = conversationHandlers();
   return async function processInbound(job: Job<InboundJob>, token?: string): Promise<string> {
     const { eventId } = job.data;
     const row = await repos.inbound.claim(eventId, deps.leaseSeconds);

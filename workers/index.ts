@@ -5,7 +5,7 @@ import { startOutboundWorker } from './outbound.ts';
 import { startRelay, type RelayOptions } from './relay.ts';
 import { startSweepWorker } from './sweep.ts';
 import { ensureQuotaObligations } from '../src/notices/sweep.ts';
-import { localDate } from '../src/domain/local-time.ts';
+import { localDate } from '../src/domain/dates.ts';
 
 export interface RunningWorkers {
   close(deadlineMs?: number): Promise<void>;

@@ -5,7 +5,7 @@
 // (src/care/visibility.ts); the holder of ADMIN_TOKEN is the OD.
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { localDate } from '../domain/local-time.ts';
+import { localDate } from '../domain/dates.ts';
 import {
   CARE_EXPORT_CONTENT_TYPE,
   careExportFileName,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Deps } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
-import { localDate } from '../domain/local-time.ts';
+import { localDate } from '../domain/dates.ts';
 import { refreshQuotaObligationsAfterImport } from '../care/obligations.ts';
 import { importRosterFile, RosterFileError, type ImportReport } from '../roster/import.ts';
 import type { RowError } from '../roster/parse.ts';

@@ -9,10 +9,9 @@
 import { Readable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import type { CareKind, Database, StoredRoleCode } from '../db/schema.ts';
-import { localDate } from '../domain/local-time.ts';
+import { isIsoDate, localDate, wallClockFormatter } from '../domain/dates.ts';
 import { csvLines, writeCsv } from '../export/csv.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
-import { wallClockFormatter } from '../domain/local-time.ts';
 
 export type CareExportKind = 'talks' | 'visits' | 'obligations';
 export const CARE_EXPORT_KINDS: readonly CareExportKind[] = ['talks', 'visits', 'obligations'];
@@ -129,16 +128,6 @@ export function columnsOf(what: CareExportKind): readonly string[] {
 }
 
 export class CareExportError extends Error {}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar date written YYYY-MM-DD (2026-02-30 is not). */
-export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
 
 /** The reason a kind/format/range is refused, or null. Shared by the CLI and the admin API. */
 export function checkExportRequest(r: { what?: unknown; format?: unknown; from?: unknown; to?: unknown; today?: unknown }): string | null {

@@ -2,7 +2,7 @@
 // visit that fulfils them. Rules (who owes what by when) are in domain/obligations.ts; this is the I/O.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { IsoDate } from '../domain/calendar.ts';
+import type { IsoDate } from '../domain/dates.ts';
 import { DEFAULT_OBLIGATION_SETTINGS, obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
 import { quotaPairsQuery } from './quota-pairs.ts';
 

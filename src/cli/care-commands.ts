@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { boot } from '../boot.ts';
-import { parseIsoDate } from '../domain/calendar.ts';
+import { parseIsoDate } from '../domain/dates.ts';
 import { UsageError } from '../errors.ts';
 import { decideNotices, runSweep } from '../notices/sweep.ts';
 import { sweepDeps } from '../../workers/sweep.ts';

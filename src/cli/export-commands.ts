@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { localDate } from '../domain/local-time.ts';
+import { localDate } from '../domain/dates.ts';
 import { UsageError } from '../errors.ts';
 import { checkExportRequest, csvChunks, exportCareChunks, jsonLineChunks, type CareExportFormat, type CareExportKind } from '../care/export.ts';
 import { OD_VIEWER } from '../care/visibility.ts';

@@ -6,9 +6,10 @@
 //   npm run -s cli -- interpret --batch < lines.jsonl     (each line {"as", "text", "now"?}; one result line each)
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { interpret, type Interpretation, type InterpretWriter } from '../conversation/interpret/interpret.ts';
-import { buildRosterIndex, type RosterIndex, type RosterIndexInput } from '../conversation/interpret/roster-index.ts';
+import type { RosterIndex } from '../conversation/interpret/roster-index.ts';
+import { loadRosterIndex } from '../conversation/roster-cache.ts';
 import type { Database } from '../db/schema.ts';
 import { UsageError } from '../errors.ts';
 import { findMemberByUserid } from '../roster/responsibility.ts';
@@ -20,15 +21,6 @@ interface InterpretCommand {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** Active members with a chat account, with their branch and general branch: what the interpreter matches. */
-export async function loadRosterIndex(db: Kysely<Database>): Promise<RosterIndex> {
-  const r = await sql<RosterIndexInput>`
-    select m.id::text as "memberId", m.userid, m.name, m.branch_id::text as "branchId", b.parent_id::text as "generalBranchId", m.status
-    from members m join organisations b on b.id = m.branch_id
-    where m.status = 'active' and m.userid is not null`.execute(db);
-  return buildRosterIndex(r.rows);
-}
 
 /** Interprets messages against one database's roster; writers are looked up once each. */
 export function createMessageInterpreter(db: Kysely<Database>, index: RosterIndex, timeZone: string) {

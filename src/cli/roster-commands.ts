@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { refreshQuotaObligationsAfterImport } from '../care/obligations.ts';
 import { ensureQuotaObligations, whenTodaysPushesGo } from '../notices/sweep.ts';
 import { UsageError } from '../errors.ts';
-import { localDate } from '../domain/local-time.ts';
+import { localDate } from '../domain/dates.ts';
 import { exportRoster } from '../roster/export.ts';
 import { importRosterFile, type ImportReport } from '../roster/import.ts';
 import type { RowError } from '../roster/parse.ts';

@@ -1,8 +1,8 @@
 // Buttons on reminder cards (card clicks): 已完成 records the talk or visit and closes the obligation;
 // 延期 moves its due date. The clicked card is updated for the clicker (a single-use response code).
 import { sql } from 'kysely';
-import { addDays } from '../domain/calendar.ts';
-import { chineseDate } from '../domain/date-words.ts';
+import { addDays } from '../domain/dates.ts';
+import { chineseDate } from '../domain/format.ts';
 import { REASON_LABELS, type CareReason } from '../domain/obligations.ts';
 import { closeFulfilled } from '../care/obligations.ts';
 import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';

@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { closeFulfilled, lockReporter, officeHolders, reportsSince, reportTrigger, type Holder, type OpenedObligation } from '../care/obligations.ts';
 import { DEFAULT_REPORT_LIMIT, reportAllowance } from '../care/report-limit.ts';
-import { chineseDate } from '../domain/date-words.ts';
+import { chineseDate } from '../domain/format.ts';
 import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason, type Trigger } from '../domain/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION, parseCardKey, type CardButton } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';

@@ -1,7 +1,7 @@
 // Answers that read: 我的待办, 本月政治生日, 谈心进度 — and 撤销, which takes back the writer's last record.
 import { sql } from 'kysely';
 import { reopenFor } from '../care/obligations.ts';
-import { chineseDate } from '../domain/date-words.ts';
+import { chineseDate, chineseMonthDay } from '../domain/format.ts';
 import { obligationState, REASON_LABELS, type CareReason } from '../domain/obligations.ts';
 import { escapeMarkdown as esc } from '../notices/markdown.ts';
 import { fitList, summariseNames } from '../notices/message-limit.ts';
@@ -10,7 +10,6 @@ import type { ConversationContext } from './context.ts';
 import type { Reply } from './router.ts';
 
 const KIND = { talk: '谈心', visit: '走访' } as const;
-const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
 /** 与刘洋谈心 / 走访刘洋: how the record is named in a sentence (not 与刘洋的走访). */
 const careWith = (kind: 'talk' | 'visit', name: string) => (kind === 'visit' ? `${KIND.visit}${name}` : `与${name}${KIND.talk}`);
 const md = (content: string): Reply[] => [{ message: { type: 'markdown', content } }];
@@ -56,7 +55,7 @@ export async function birthdaysAnswer(ctx: ConversationContext): Promise<Reply[]
   if (branches.length === 0 && gbs.length === 0) {
     const mine = await sql<{ d: string | null }>`select to_char(${col}, 'YYYY-MM-DD') as d from members m where m.id = ${me.memberId}::bigint`.execute(ctx.trx);
     const d = mine.rows[0]?.d;
-    return say(d ? `您的政治生日是每年${cn(d)}（${d.slice(0, 4)}年入党）。本月过政治生日的名单由支部书记掌握。` : '名册中还没有您的入党日期，请联系支部书记补充。');
+    return say(d ? `您的政治生日是每年${chineseMonthDay(d)}（${d.slice(0, 4)}年入党）。本月过政治生日的名单由支部书记掌握。` : '名册中还没有您的入党日期，请联系支部书记补充。');
   }
   const rows = await sql<{ name: string; d: string; branch: string }>`
     select m.name, to_char(${col}, 'YYYY-MM-DD') as d, b.name as branch
@@ -65,7 +64,7 @@ export async function birthdaysAnswer(ctx: ConversationContext): Promise<Reply[]
        and (m.branch_id = any(${branches}::bigint[]) or b.parent_id = any(${gbs}::bigint[]))
      order by extract(day from ${col}), m.id`.execute(ctx.trx);
   if (rows.rows.length === 0) return say(`${month}月您负责的支部没有党员过政治生日。`);
-  const lines = rows.rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${cn(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年`);
+  const lines = rows.rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${chineseMonthDay(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年`);
   // A GB secretary logs for a branch of the GB, so the example names one.
   const howToLog = me.roles.some((r) => r.role === 'gb_secretary')
     ? `各支部开展集体过政治生日活动后，请发送“支部名称+已开展${month}月集体政治生日活动”登记，例如“${esc(rows.rows[0]!.branch)}已开展${month}月集体政治生日活动”。`

@@ -3,7 +3,7 @@
 // so a retried event repeats nothing.
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { IsoDate } from '../domain/calendar.ts';
+import type { IsoDate } from '../domain/dates.ts';
 import type { InboundEvent } from '../platforms/types.ts';
 import type { RosterIdentity } from '../roster/responsibility.ts';
 import type { Reply } from './router.ts';

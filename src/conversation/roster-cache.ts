@@ -1,11 +1,20 @@
 // The roster's name index in memory, rebuilt when the roster changes: the version is (max(updated_at),
-// max(id)) of members — two index lookups per message — plus a periodic rebuild as a safety net.
+// max(id)) of members — two index lookups per message — plus a periodic rebuild as a safety net. The `interpret`
+// command loads the index the same way (loadRosterIndex).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { loadRosterIndex } from '../cli/interpret-command.ts';
-import type { RosterIndex } from './interpret/roster-index.ts';
+import { buildRosterIndex, type RosterIndex, type RosterIndexInput } from './interpret/roster-index.ts';
 
 const MAX_AGE_MS = 5 * 60_000;
+
+/** Active members with a chat account, with their branch and general branch: what the interpreter matches. */
+export async function loadRosterIndex(db: Kysely<Database>): Promise<RosterIndex> {
+  const r = await sql<RosterIndexInput>`
+    select m.id::text as "memberId", m.userid, m.name, m.branch_id::text as "branchId", b.parent_id::text as "generalBranchId", m.status
+    from members m join organisations b on b.id = m.branch_id
+    where m.status = 'active' and m.userid is not null`.execute(db);
+  return buildRosterIndex(r.rows);
+}
 
 export class RosterIndexCache {
   private index: RosterIndex | undefined;

@@ -6,8 +6,6 @@ interface Capability {
   line: string;
   /** Roles that get this line; undefined = everyone in the roster. */
   roles?: RoleCode[];
-  /** Not landed yet: said honestly in the help text. */
-  comingSoon?: boolean;
 }
 
 const LEADERS: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staff', 'gb_secretary', 'gb_member', 'branch_secretary'];
@@ -28,9 +26,7 @@ const CAPABILITIES: Capability[] = [
 
 export function helpFor(name: string, roles: readonly RoleCode[]): string {
   const held = roles.filter((r) => r !== 'member').map((r) => ROLE_LABELS[r]);
-  const lines = CAPABILITIES.filter((c) => !c.roles || c.roles.some((r) => roles.includes(r))).map(
-    (c) => `· ${c.line}${c.comingSoon ? '（即将上线）' : ''}`,
-  );
+  const lines = CAPABILITIES.filter((c) => !c.roles || c.roles.some((r) => roles.includes(r))).map((c) => `· ${c.line}`);
   return [
     `【党员关怀助手】${name}同志${held.length ? `（${held.join('、')}）` : ''}，您好！我可以为您办理：`,
     ...lines,
@@ -47,7 +43,6 @@ export const T = {
   welcome: (name: string) => `${name}同志，您好！欢迎使用党员关怀助手。发送「帮助」或点击下方菜单，查看我能为您做什么。`,
   unknownUser: (userId: string) =>
     `您好，您的账号（${userId}）还不在党员名册中，暂时无法使用党员关怀助手。请联系所在党支部书记或党委组织部，将您的账号登记到名册后再试。`,
-  comingSoon: (feature: string) => `「${feature}」功能正在开发中，即将上线，敬请期待。`,
   unknownMenu: '这个菜单项暂不可用，请发送「帮助」查看可用功能。',
   staleCard: '这个按钮已失效，请重新发送您的消息或发送「帮助」。',
 };

@@ -108,12 +108,3 @@ export class EmbeddedDatabaseError extends Error {
     super(`the embedded database in ${dataDir} could not be opened (${(cause as Error)?.message ?? String(cause)}); if it was damaged, restore it from a backup or move it away to start afresh`);
   }
 }
-
-export async function isDatabaseReachable(db: Kysely<Database>): Promise<boolean> {
-  try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
-}

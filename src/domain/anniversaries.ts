@@ -5,7 +5,7 @@
 // A 29 February anniversary is observed on 28 February in common years by default; the setting 'mar1' moves it to
 // 1 March (MECHANISM 2.3).
 
-import { type IsoDate, isLeapYear, isoDate, parseIsoDate } from './calendar.ts';
+import { isLeapYear, isoDate, type IsoDate, parseIsoDate } from './dates.ts';
 
 export type LeapDayRule = 'feb28' | 'mar1';
 

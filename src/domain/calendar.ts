@@ -1,4 +1,5 @@
 // Working days in mainland China and the lunar new year. Pure: no clock, no I/O; every function takes its dates.
+// Plain date arithmetic is in dates.ts.
 //
 // Data: the `chinese-days` package (State Council holiday notices 2004 onward, including 调休 adjusted working
 // days, kept current by the maintainers; a new year's notice arrives with `npm update chinese-days`).
@@ -13,73 +14,7 @@
 import chineseDays from 'chinese-days';
 import officialJson from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import libraryPackage from 'chinese-days/package.json' with { type: 'json' };
-
-/** A local calendar date, 'YYYY-MM-DD'. */
-export type IsoDate = string;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Plain date arithmetic on 'YYYY-MM-DD' strings, through days since 1970-01-01 (UTC, so no DST or zone).
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 86_400_000;
-
-export function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-export function daysInMonth(year: number, month: number): number {
-  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-}
-
-export interface DateParts {
-  year: number;
-  month: number;
-  day: number;
-}
-
-/** Splits a strict 'YYYY-MM-DD'; throws RangeError for anything else (2025-02-29, 2025-2-1, ''). */
-export function parseIsoDate(date: IsoDate): DateParts {
-  const m = ISO_DATE.exec(date);
-  if (m) {
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    if (month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) return { year, month, day };
-  }
-  throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
-}
-
-/** Builds 'YYYY-MM-DD'; throws RangeError when the day does not exist. */
-export function isoDate(year: number, month: number, day: number): IsoDate {
-  if (!Number.isInteger(year) || year < 1 || year > 9999) throw new RangeError(`year out of range: ${year}`);
-  const s = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  parseIsoDate(s);
-  return s;
-}
-
-/** Days since 1970-01-01. */
-export function toDayNumber(date: IsoDate): number {
-  const { year, month, day } = parseIsoDate(date);
-  return Date.UTC(year, month - 1, day) / DAY_MS;
-}
-
-export function fromDayNumber(n: number): IsoDate {
-  const d = new Date(n * DAY_MS);
-  return isoDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
-}
-
-export function addDays(date: IsoDate, days: number): IsoDate {
-  return fromDayNumber(toDayNumber(date) + days);
-}
-
-/** 0 = Sunday … 6 = Saturday. */
-export function dayOfWeek(date: IsoDate): number {
-  return new Date(toDayNumber(date) * DAY_MS).getUTCDay();
-}
-
-export function yearOf(date: IsoDate): number {
-  return parseIsoDate(date).year;
-}
+import { addDays, dayOfWeek, daysInMonth, fromDayNumber, isoDate, parseIsoDate, toDayNumber, type IsoDate } from './dates.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Lunar calendar (农历), from the library's table of lunar years 1900–2100.

@@ -1,6 +1,7 @@
 // Who owes what by when (MECHANISM 2.1, 2.2, "Rules for every reminder"). Pure: dates are 'YYYY-MM-DD' and
 // today is always passed in.
-import { addDays, type IsoDate, type WorkingDayCalendar } from './calendar.ts';
+import type { WorkingDayCalendar } from './calendar.ts';
+import { addDays, type IsoDate } from './dates.ts';
 
 export const VISIT_TRIGGERS = ['hospitalised', 'disaster', 'hardship', 'bereavement', 'death'] as const;
 export const TALK_TRIGGERS = ['setback', 'job_change', 'mistake', 'dispute', 'complaint'] as const;

@@ -3,8 +3,7 @@
 // a window ending at 08:00 ends at 08:00 local whatever the offset that day.
 
 import { ConfigError } from '../errors.ts';
-import { type IsoDate, addDays, parseIsoDate } from './calendar.ts';
-import { wallClockFormatter } from './local-time.ts';
+import { addDays, type IsoDate, parseIsoDate, wallClockFormatter } from './dates.ts';
 
 /** A daily window [start, end) in local seconds of the day; start > end crosses midnight ('21:00-08:00'). */
 export interface QuietHours {

@@ -9,7 +9,7 @@
 //   assumed retired: a working 58-year-old professor must not be told she has retired.
 // - without a birth date: 47 years or more since joining the Party also means 65 or more (one joins at 18 at the
 //   earliest).
-import { completedYears } from './roster.ts';
+import { completedYears } from './dates.ts';
 
 export const RETIREMENT_AGE_CERTAIN = 65;
 const EARLIEST_JOINING_AGE = 18;

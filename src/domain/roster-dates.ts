@@ -1,6 +1,8 @@
 // Dates as secretaries write them in their spreadsheets: 2024-05-01, 2024/5/1, 2024.5.1, 2024年5月1日,
 // an Excel date cell (a JS Date from the xlsx reader) or a bare Excel serial number. Pure.
 
+import { isValidDate } from './dates.ts';
+
 export type DateParse = { ok: true; date: string } | { ok: false; reason: string };
 
 // Plausible years for anything in a roster (births, joins); outside this it is a typing error.
@@ -8,14 +10,6 @@ const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-export function isValidDate(y: number, m: number, d: number): boolean {
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return false;
-  if (m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
-  return d <= days;
-}
 
 function fromParts(y: number, m: number, d: number, shown: string): DateParse {
   if (y < MIN_YEAR || y > MAX_YEAR) return { ok: false, reason: `「${shown}」的年份不合理` };

@@ -1,6 +1,7 @@
 // Values derived from a member's record, never stored twice (issue 3 "Derived"), and the Party role codes
 // with their Chinese labels (MECHANISM.md "Canonical codes"). Pure: dates are 'YYYY-MM-DD' strings and the
 // day of reference is always passed in.
+import { completedYears } from './dates.ts';
 
 export type RoleCode =
   | 'committee_secretary'
@@ -74,33 +75,13 @@ export function sortRoles(roles: Iterable<StoredRole>): StoredRole[] {
 
 // ---- dates ----
 
-function parts(date: string): [number, number, number] {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
-}
-
-/**
- * Whole years from `from` to `onDate` (an anniversary counts on its day). Someone counted from 29 February
- * completes a year on 1 March in common years, as the day 28 February has not yet reached "02-29".
- */
-export function completedYears(from: string, onDate: string): number {
-  const [y1, m1, d1] = parts(from);
-  const [y2, m2, d2] = parts(onDate);
-  let years = y2 - y1;
-  if (m2 < m1 || (m2 === m1 && d2 < d1)) years -= 1;
-  return Math.max(0, years);
-}
-
 /** Party age (党龄) counts from the full-membership date; a probationary member has none yet (null). */
 export function partyAge(fullMemberDate: string | null, onDate: string): number | null {
   return fullMemberDate ? completedYears(fullMemberDate, onDate) : null;
 }
 
-/** Years since joining (the political birthday greeting names this). */
-export function yearsSinceJoining(joinDate: string, onDate: string): number {
-  return completedYears(joinDate, onDate);
-}
+/** Years since joining, the N of 入党N周年: one rule, the greeting's (anniversaries.ts). */
+export { yearsSinceJoining } from './anniversaries.ts';
 
 export function age(birthDate: string | null, onDate: string): number | null {
   return birthDate ? completedYears(birthDate, onDate) : null;
@@ -202,7 +183,8 @@ export interface OldMemberThresholds {
 export const DEFAULT_OLD_MEMBER_THRESHOLDS: Readonly<OldMemberThresholds> = { partyAge: 50, age: 80 };
 
 /**
- * Old member (老党员): Party age or age at or above the thresholds (settings row 'old_member_thresholds').
+ * Old member (老党员): Party age or age at or above the thresholds (the holiday lists take theirs from the
+ * `schedule` setting, oldMemberPartyAge / oldMemberAge).
  * Status is the caller's concern: this is about dates only.
  */
 export function isOldMember(
@@ -213,11 +195,4 @@ export function isOldMember(
   const pa = partyAge(member.fullMemberDate, onDate);
   const a = age(member.birthDate, onDate);
   return (pa !== null && pa >= thresholds.partyAge) || (a !== null && a >= thresholds.age);
-}
-
-/** Reads the settings value, falling back to the defaults for a missing or malformed field. */
-export function oldMemberThresholdsFrom(value: unknown): OldMemberThresholds {
-  const v = (value ?? {}) as Partial<Record<keyof OldMemberThresholds, unknown>>;
-  const num = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : d);
-  return { partyAge: num(v.partyAge, DEFAULT_OLD_MEMBER_THRESHOLDS.partyAge), age: num(v.age, DEFAULT_OLD_MEMBER_THRESHOLDS.age) };
 }

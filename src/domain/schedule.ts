@@ -31,16 +31,8 @@ import {
   fullMemberYearForPartyAge,
   monthDayKeysFor,
 } from './anniversaries.ts';
-import {
-  type IsoDate,
-  type WorkingDayCalendar,
-  addDays,
-  daysInMonth,
-  isoDate,
-  lunarMonthLength,
-  lunarToSolar,
-  parseIsoDate,
-} from './calendar.ts';
+import { lunarMonthLength, lunarToSolar, type WorkingDayCalendar } from './calendar.ts';
+import { addDays, daysInMonth, isoDate, type IsoDate, parseIsoDate } from './dates.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings.

@@ -35,7 +35,6 @@ export const CARD_ACTION = {
   obligationDefer: 'obdefer',
   pickMember: 'pick',
   pickObligation: 'pickob',
-  confirmRecord: 'confirm',
   undoRecord: 'undo',
 } as const;
 

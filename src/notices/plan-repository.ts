@@ -2,7 +2,7 @@
 // The planners (notices/planners/) decide who gets what from these rows; nothing here knows a template.
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { IsoDate } from '../domain/calendar.ts';
+import type { IsoDate } from '../domain/dates.ts';
 import type { BirthdayMonthKeys, MonthDay } from '../domain/anniversaries.ts';
 import type { CareReason } from '../domain/obligations.ts';
 import type { HolidayVisitParams } from '../domain/schedule.ts';

@@ -3,7 +3,8 @@
 // through NoticePlanRepository. Planners live one family a file in notices/planners/, listed in its index.ts.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { IsoDate, WorkingDayCalendar } from '../domain/calendar.ts';
+import type { WorkingDayCalendar } from '../domain/calendar.ts';
+import type { IsoDate } from '../domain/dates.ts';
 import type { Notice, NoticeKind } from '../domain/schedule.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import type { BirthdayBasis } from './settings.ts';

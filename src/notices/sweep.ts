@@ -5,8 +5,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema.ts';
-import { chineseWorkingDayCalendar, type IsoDate, type WorkingDayCalendar } from '../domain/calendar.ts';
-import { addLocalDays, localDate, localInstant, localTime } from '../domain/local-time.ts';
+import { chineseWorkingDayCalendar, type WorkingDayCalendar } from '../domain/calendar.ts';
+import { addDays as addLocalDays, type IsoDate, localDate, localInstant, localTime } from '../domain/dates.ts';
+import { chineseMonthDay } from '../domain/format.ts';
 import { noticesDueOn } from '../domain/schedule.ts';
 import type { PlatformName } from '../platforms/types.ts';
 import type { Outbox } from '../services/outbox.ts';
@@ -204,7 +205,7 @@ async function sweepFailureNotices(db: Kysely<Database>, date: IsoDate, failed: 
     select distinct s.id::text as member_id, s.userid
       from member_roles r join members s on s.id = r.member_id
      where r.role = 'od_staff' and s.status = 'active' and s.userid is not null order by 1`.execute(db);
-  const day = `${Number(date.slice(5, 7))}月${Number(date.slice(8))}日`;
+  const day = chineseMonthDay(date);
   return od.rows.flatMap((o) =>
     failed.map((name) => ({
       kind: 'sweep_incomplete',

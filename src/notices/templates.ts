@@ -2,6 +2,7 @@
 // Each renderer takes typed values only; `assertRendered` refuses a message with anything left unfilled,
 // since a greeting with a placeholder in it is a bug (MECHANISM 2.3).
 import type { OutboundMessage } from '../platforms/types.ts';
+import { chineseFullDate as cn } from '../domain/format.ts';
 import { escapeMarkdown as esc } from './markdown.ts';
 
 /** WeCom truncates markdown beyond 2048 bytes (wecom-protocol.md §3.2); keep a margin. */
@@ -12,10 +13,6 @@ export interface PersonLine {
   detail?: string;
 }
 
-const cn = (iso: string) => {
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-};
 
 /** Lists as many lines as fit, then says how many more there are. */
 function fitList(header: string, lines: string[], footer: string): string {

@@ -3,7 +3,7 @@
 // text both ways (to_char on read), whatever date parser the driver has.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Gender, MemberStatus, OrganisationKind } from '../db/schema.ts';
-import { oldMemberThresholdsFrom, type OldMemberThresholds, type StoredRole } from '../domain/roster.ts';
+import type { StoredRole } from '../domain/roster.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -218,10 +218,5 @@ export class RosterRepository {
         from unnest(${part.map((c) => c.userid)}::text[], ${part.map((c) => c.on)}::date[]) as v(userid, changed_on)
         where m.userid = v.userid`.execute(this.db);
     }
-  }
-
-  async loadOldMemberThresholds(): Promise<OldMemberThresholds> {
-    const row = await this.db.selectFrom('settings').select('value').where('key', '=', 'old_member_thresholds').executeTakeFirst();
-    return oldMemberThresholdsFrom(row?.value);
   }
 }

@@ -4,7 +4,7 @@
 // benchmark can write the same roster to a file without a database.
 import type { Kysely } from 'kysely';
 import type { Database, Gender } from '../db/schema.ts';
-import { isValidDate } from '../domain/roster-dates.ts';
+import { dayNumber, isoOfDayNumber, isValidDate } from '../domain/dates.ts';
 import { sortRoles, type StoredRole } from '../domain/roster.ts';
 import { ROSTER_COLUMNS } from './columns.ts';
 import {
@@ -22,7 +22,6 @@ import {
 import { importRosterEntries } from './import.ts';
 import type { RosterEntry } from './parse.ts';
 import { RosterRepository } from './repository.ts';
-import { dayNumber, fromDayNumber } from '../domain/day-numbers.ts';
 
 export const MIN_DEMO_MEMBERS = 100;
 
@@ -57,7 +56,7 @@ function rng(seed: string | number): () => number {
 // ---- day arithmetic on 'YYYY-MM-DD' with integer day numbers (no Date objects: a million members need
 // tens of millions of these). Strings in this form compare like the dates they name. ----
 const ymd = (d: string) => [Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))] as const;
-const addDays = (d: string, n: number) => fromDayNumber(dayNumber(...ymd(d)) + n);
+const addDays = (d: string, n: number) => isoOfDayNumber(dayNumber(...ymd(d)) + n);
 const isLeap = (y: number) => isValidDate(y, 2, 29);
 /** Same month and day n years later; 29 February lands on 1 March in a common year. */
 function addYears(d: string, n: number): string {

@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
 import { cleanRedisPrefix, wecomEnv } from '../helpers/stack.ts';
-import { localDate } from '../../src/domain/local-time.ts';
+import { localDate } from '../../src/domain/dates.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RosterRepository } from '../../src/roster/repository.ts';
+import { loadCalendarSettings } from '../../src/notices/settings.ts';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 
 describe.each(DB_KINDS)('roster schema on %s', (kind) => {
@@ -42,9 +42,11 @@ describe.each(DB_KINDS)('roster schema on %s', (kind) => {
     expect(defs).toMatch(/members_political_birthday.*EXTRACT\(month FROM join_date\).*EXTRACT\(day FROM join_date\)/);
   });
 
-  it('stores the old-member thresholds as a setting', async () => {
-    expect(await new RosterRepository(t.db).loadOldMemberThresholds()).toEqual({ partyAge: 50, age: 80 });
-    await q(`update settings set value = '{"partyAge": 40, "age": 75}' where key = 'old_member_thresholds'`);
-    expect(await new RosterRepository(t.db).loadOldMemberThresholds()).toEqual({ partyAge: 40, age: 75 });
+  it('keeps the old-member thresholds in one place, the schedule setting (issue 10.5)', async () => {
+    // The row the roster migration seeded was never read; a later migration removes it.
+    const rows = await sql<{ key: string }>`select key from settings where key = 'old_member_thresholds'`.execute(t.db);
+    expect(rows.rows).toEqual([]);
+    const { schedule } = await loadCalendarSettings(t.db);
+    expect({ partyAge: schedule.oldMemberPartyAge, age: schedule.oldMemberAge }).toEqual({ partyAge: 50, age: 80 });
   });
 });

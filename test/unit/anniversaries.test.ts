@@ -12,7 +12,7 @@ import {
   yearPartyAgeReaches,
   yearsSinceJoining,
 } from '../../src/domain/anniversaries.ts';
-import { addDays, parseIsoDate } from '../../src/domain/calendar.ts';
+import { addDays, parseIsoDate } from '../../src/domain/dates.ts';
 
 const RULES: LeapDayRule[] = ['feb28', 'mar1'];
 

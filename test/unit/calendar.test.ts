@@ -1,16 +1,7 @@
 import chineseDays from 'chinese-days';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  addDays,
-  chineseWorkingDayCalendar,
-  createWorkingDayCalendar,
-  dayOfWeek,
-  isoDate,
-  lunarMonthLength,
-  lunarToSolar,
-  parseIsoDate,
-  springFestival,
-} from '../../src/domain/calendar.ts';
+import { chineseWorkingDayCalendar, createWorkingDayCalendar, lunarMonthLength, lunarToSolar, springFestival } from '../../src/domain/calendar.ts';
+import { addDays, dayOfWeek, isoDate, parseIsoDate } from '../../src/domain/dates.ts';
 
 const cal = chineseWorkingDayCalendar();
 // chinese-days builds its own day maps with local-time Dates when it is loaded, so they are a day off if this

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
+import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
+import { addDays } from '../../src/domain/dates.ts';
 import { obligationsForTrigger, obligationState, oneLevelUp, reminderDays, reminderStepsOn } from '../../src/domain/obligations.ts';
 
 const cal = chineseWorkingDayCalendar();

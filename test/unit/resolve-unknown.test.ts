@@ -1,7 +1,7 @@
 // Issue 9 points 7 and 10, the pure rules: dates of other years carry the year; a name the roster does not know
 // is found where a name goes, and its close matches (one edit, or the same pinyin) in the writer's reach.
 import { describe, expect, it } from 'vitest';
-import { chineseDate } from '../../src/domain/date-words.ts';
+import { chineseDate } from '../../src/domain/format.ts';
 import { closeMatches, withinOneEdit, writtenNames } from '../../src/conversation/interpret/resolve-unknown.ts';
 import { buildRosterIndex } from '../../src/conversation/interpret/roster-index.ts';
 

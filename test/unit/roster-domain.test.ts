@@ -5,7 +5,6 @@ import {
   cadreRank,
   isLeadingCadre,
   isOldMember,
-  oldMemberThresholdsFrom,
   partyAge,
   ROLE_LABELS,
   roleFromLabel,
@@ -13,6 +12,7 @@ import {
   STORED_ROLES,
   yearsSinceJoining,
 } from '../../src/domain/roster.ts';
+import { completedYears } from '../../src/domain/dates.ts';
 
 describe('partyAge, yearsSinceJoining, age', () => {
   it('counts Party age from the full-membership date, in completed years', () => {
@@ -25,9 +25,17 @@ describe('partyAge, yearsSinceJoining, age', () => {
     expect(partyAge(null, '2026-11-26')).toBeNull();
   });
 
-  it('counts a 29 February anniversary on 1 March in common years', () => {
-    expect(yearsSinceJoining('2000-02-29', '2001-02-28')).toBe(0);
-    expect(yearsSinceJoining('2000-02-29', '2001-03-01')).toBe(1);
+  it('completes a year from 29 February on 1 March in common years (ages, thresholds)', () => {
+    expect(completedYears('2000-02-29', '2001-02-28')).toBe(0);
+    expect(completedYears('2000-02-29', '2001-03-01')).toBe(1);
+    expect(completedYears('2000-02-29', '2004-02-29')).toBe(4);
+  });
+
+  it('counts the years of a 29 February joiner as the greeting does: on 28 February by default (issue 10.5)', () => {
+    // One rule for 入党N周年 (MECHANISM 2.3): the N of the greeting sent on 28 February is the new one.
+    expect(yearsSinceJoining('2000-02-29', '2001-02-28')).toBe(1);
+    expect(yearsSinceJoining('2000-02-29', '2001-02-28', 'mar1')).toBe(0);
+    expect(yearsSinceJoining('2000-02-29', '2001-03-01', 'mar1')).toBe(1);
     expect(yearsSinceJoining('2000-02-29', '2004-02-29')).toBe(4);
   });
 
@@ -73,12 +81,6 @@ describe('old member', () => {
     expect(isOldMember(m, '2026-11-26', { partyAge: 30, age: 100 })).toBe(true);
     expect(isOldMember(m, '2026-11-26', { partyAge: 40, age: 77 })).toBe(false);
     expect(isOldMember({ birthDate: null, fullMemberDate: null }, '2026-11-26', t)).toBe(false);
-  });
-
-  it('reads thresholds from the settings value, defaulting bad fields', () => {
-    expect(oldMemberThresholdsFrom({ partyAge: 40, age: 75 })).toEqual({ partyAge: 40, age: 75 });
-    expect(oldMemberThresholdsFrom({ partyAge: 'x' })).toEqual({ partyAge: 50, age: 80 });
-    expect(oldMemberThresholdsFrom(null)).toEqual({ partyAge: 50, age: 80 });
   });
 });
 

@@ -4,7 +4,7 @@ import { helpFor, T } from '../../src/conversation/templates.ts';
 import { MENU } from '../../src/conversation/menu-keys.ts';
 import { buildWecomMenu } from '../../src/platforms/wecom/menu.ts';
 import { jobId } from '../../src/jobs/queues.ts';
-import { localDateKey } from '../../src/domain/local-time.ts';
+import { localDateKey } from '../../src/domain/dates.ts';
 
 const member = { name: '吴党员', roleCodes: ['member'] as const };
 const ctx = { localDate: '20261126', sender: member };

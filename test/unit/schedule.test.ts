@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, chineseWorkingDayCalendar, createWorkingDayCalendar } from '../../src/domain/calendar.ts';
+import { chineseWorkingDayCalendar, createWorkingDayCalendar } from '../../src/domain/calendar.ts';
+import { addDays } from '../../src/domain/dates.ts';
 import {
   DEFAULT_SCHEDULE_SETTINGS,
   type HolidaySetting,

@@ -15,9 +15,9 @@
 //   where they are the time of what is recorded (interpret.ts).
 // - The first concrete date in the message wins; an impossible one (2月30日) gives 'invalid_date'.
 
-import { dayNumber, fromDayNumber } from '../../domain/day-numbers.ts';
+import { dayNumber, isoOfDayNumber, isValidDate } from '../../domain/dates.ts';
 
-export { dayNumber, fromDayNumber };
+export { dayNumber };
 
 export type DateProblem = 'date_in_future' | 'invalid_date';
 
@@ -33,14 +33,7 @@ export interface DateScan {
   spans: Array<[number, number]>;
 }
 
-// ---- integer day arithmetic (days since 1970-01-01, proleptic Gregorian) ----
-
-
-function daysInMonth(y: number, m: number): number {
-  return m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
-}
-
-const isValid = (y: number, m: number, d: number) => m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+// ---- integer day arithmetic (days since 1970-01-01: dayNumber in domain/dates.ts) ----
 
 /** Monday = 0 … Sunday = 6. Day 0 (1970-01-01) was a Thursday. */
 export const weekdayOf = (day: number) => (((day + 3) % 7) + 7) % 7;
@@ -112,7 +105,7 @@ export function scanDates(text: string, today: string, isName?: (start: number, 
   let first: Found | undefined;
   const vagueSpans: Array<[number, number]> = [];
 
-  const inYear = (y: number, m: number, d: number): number | null => (isValid(y, m, d) ? dayNumber(y, m, d) : null);
+  const inYear = (y: number, m: number, d: number): number | null => (isValidDate(y, m, d) ? dayNumber(y, m, d) : null);
   /** Month and day, no year: this year, or last year when that would be more than 31 days ahead. */
   const monthDay = (m: number, d: number): number | null => {
     if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31)) return null;
@@ -182,7 +175,7 @@ export function scanDates(text: string, today: string, isName?: (start: number, 
   if (first) {
     if (first.day === null) problems.push('invalid_date');
     else {
-      date = fromDayNumber(first.day);
+      date = isoOfDayNumber(first.day);
       if (first.day > todayN) problems.push('date_in_future');
     }
   }

@@ -37,7 +37,7 @@ export interface RosterIndex {
   readonly longestFrom: ReadonlyMap<string, number>;
   /**
    * Names that are also ordinary words (高兴 "glad", 安全 "safety", 周一 "Monday" …): they count as a mention
-   * only in a name position (see interpret.ts). Only those present in the roster matter.
+   * only in a name position (see scan.ts). Only those present in the roster matter.
    */
   readonly wordNames: ReadonlySet<string>;
 }

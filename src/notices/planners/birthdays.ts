@@ -2,6 +2,7 @@
 // reminder, and the OD's yearly “光荣在党50年” list.
 import { yearsSinceJoining } from '../../domain/anniversaries.ts';
 import { isRetired } from '../../domain/retirement.ts';
+import { chineseMonthDay } from '../../domain/format.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
 import { byKey, calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
 import { NOTICE_TEMPLATES as T, type PersonLine } from '../templates.ts';
@@ -64,7 +65,7 @@ async function monthLists(repo: NoticePlanRepository, notice: NoticeOf<'birthday
           branch,
           year,
           month,
-          members: members.map((m) => ({ name: m.name, detail: `${Number(m.anniv.slice(5, 7))}月${Number(m.anniv.slice(8))}日，入党${year - Number(m.anniv.slice(0, 4))}周年` })),
+          members: members.map((m) => ({ name: m.name, detail: `${chineseMonthDay(m.anniv)}，入党${year - Number(m.anniv.slice(0, 4))}周年` })),
           late,
         })
       : T.birthdayActivityReminder({ branch, month, count: members.length, late });

@@ -2,7 +2,8 @@
 // before and on the due day, one level up when 3 days overdue, the OD when 7 — each exactly once per
 // (obligation, step), through the sweep's UNIQUE notices. Quota obligations are reminded only by the
 // calendar's progress nudges, never one message per member.
-import { addDays, type IsoDate } from '../../domain/calendar.ts';
+import { addDays, type IsoDate } from '../../domain/dates.ts';
+import { chineseMonthDay as cn } from '../../domain/format.ts';
 import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
 import { officeHolders, type Holder } from '../../care/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION } from '../cards.ts';
@@ -11,7 +12,6 @@ import { NoticePlanRepository } from '../plan-repository.ts';
 import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
 import { assertRendered } from '../templates.ts';
 
-const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8))}日`;
 const KIND = { talk: '谈心', visit: '走访' } as const;
 
 const STEP_TITLE: Record<ReminderStep, string> = {

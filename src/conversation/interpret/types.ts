@@ -1,0 +1,83 @@
+// The interpreter's vocabulary: what a message is read as (the `interpret` command's JSON), who writes it, and
+// what the bot needs beyond the JSON (mentions, problems). Types only.
+import type { RoleCode } from '../../domain/roster.ts';
+import type { ReasonCode } from './lexicon.ts';
+import type { RosterIndex } from './roster-index.ts';
+
+export type Intent = 'log_talk' | 'log_visit' | 'report_event' | 'todo' | 'birthdays' | 'progress' | 'undo' | 'help' | 'unknown';
+
+/** Exactly the JSON of the `interpret` command (issue 5), keys in this order. */
+export interface Interpretation {
+  intent: Intent;
+  /** userids, in order of mention */
+  members: string[];
+  ambiguous: Array<{ mention: string; candidates: string[] }>;
+  /** 'YYYY-MM-DD' */
+  date: string | null;
+  reason: ReasonCode | null;
+  note: string;
+}
+
+export interface InterpretWriter {
+  memberId: string;
+  userid: string;
+  branchId: string;
+  generalBranchId: string;
+  roleCodes: readonly RoleCode[];
+}
+
+export interface InterpretContext {
+  writer: InterpretWriter;
+  now: Date;
+  timeZone: string;
+  index: RosterIndex;
+  /** Whom names are looked for among, when not what the writer's roles give (a plain member's report: their branch). */
+  reach?: Visibility;
+}
+
+/** Whom a writer may name: derived from their roles. */
+export type Visibility = 'everyone' | 'general_branch' | 'branch' | 'self';
+
+/** Where a mention was resolved: the writer themself (我/本人), their branch, their general branch, or the rest they may see. */
+export type Tier = 'self' | 'branch' | 'general_branch' | 'visible';
+
+export type Problem =
+  /** a talk, visit or report that names nobody (and is not a reply to a reminder) */
+  | 'no_member'
+  /** a name matches several people in the writer's scope: see `ambiguous` */
+  | 'ambiguous_member'
+  /** a name matches only people outside what the writer may see */
+  | 'not_allowed_scope'
+  /** a talk or visit logged by someone without a leading role */
+  | 'not_allowed_role'
+  /** a visit or a report without a recognisable reason */
+  | 'no_reason'
+  | 'date_in_future'
+  | 'invalid_date'
+  /** 上周, 最近 … for a talk or visit: which day? */
+  | 'date_unclear'
+  /** a talk and a visit in different clauses of one message: one record at a time */
+  | 'mixed_records';
+
+export interface MentionResolution {
+  /** The name as written (normalised), without its title; '我'/'本人' for the writer. */
+  mention: string;
+  /** Offsets in `normalizedText`. */
+  start: number;
+  end: number;
+  status: 'resolved' | 'ambiguous' | 'out_of_scope';
+  tier: Tier | null;
+  /** resolved: the member; ambiguous: every candidate of the narrowest tier; out_of_scope: empty. */
+  candidates: Array<{ memberId: string; userid: string }>;
+}
+
+export interface InterpretationDetail {
+  result: Interpretation;
+  /** memberIds parallel to result.members. */
+  memberIds: string[];
+  mentions: MentionResolution[];
+  problems: Problem[];
+  /** A talk or visit with no name, worded as done: the caller fills the member from the conversation. */
+  reply: boolean;
+  normalizedText: string;
+}
