@@ -8,7 +8,8 @@ import tseslint from 'typescript-eslint';
 const NODE_GLOBALS = { process: 'readonly', console: 'readonly', URL: 'readonly', module: 'writable', require: 'readonly' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'docs/', 'scripts/'] },
+  // What git ignores (installed packages, the embedded database, coverage) and the shell scripts.
+  { ignores: ['node_modules/', 'data/', 'coverage/', 'docs/', 'scripts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
