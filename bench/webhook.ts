@@ -190,7 +190,7 @@ async function startServer(target: Target, env: Record<string, string>): Promise
   child.stdout!.on('data', forward);
   child.stderr!.on('data', forward);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => {
+  void exited.then(() => {
     children.delete(child);
     if (hidden > 0) console.error(`  [${target}] … ${hidden} more log lines not shown`);
   });

@@ -117,5 +117,6 @@ export async function runCli(argv: string[], out = (l: string) => process.stdout
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  // runCli answers every failure with an exit code; anything else is a crash Node reports as such.
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -20,7 +20,7 @@ export function storable<T>(value: T): T {
 function clean(v: unknown): unknown {
   if (typeof v === 'string') return storableText(v);
   if (Array.isArray(v)) return v.map(clean);
-  if (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
+  if (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null)) {
     const out: Record<string, unknown> = {};
     // defineProperty: a key named __proto__ (an XML tag can be) stays data, not the copy's prototype.
     for (const [k, x] of Object.entries(v)) Object.defineProperty(out, storableText(k), { value: clean(x), enumerable: true, writable: true, configurable: true });

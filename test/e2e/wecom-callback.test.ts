@@ -193,7 +193,7 @@ describe('slow client', () => {
           sock.write(`POST /wecom/callback?${toQueryString(cb.query)} HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${cb.body.length}\r\n\r\n${cb.body.slice(0, 20)}`);
         });
         let data = '';
-        sock.on('data', (d) => (data += d));
+        sock.on('data', (d: Buffer) => (data += d.toString()));
         sock.on('close', () => resolve(data));
       });
       expect(answer).toMatch(/^HTTP\/1\.1 408/);

@@ -99,17 +99,27 @@ function stripRange(s: string, lead: readonly Word[] | null, trail: readonly Wor
   for (let moved = true; moved && a < b; ) {
     moved = false;
     if (lead) {
-      if (PUNCT.has(s[a]!)) (a += 1), (moved = true);
-      else {
+      if (PUNCT.has(s[a]!)) {
+        a += 1;
+        moved = true;
+      } else {
         const n = wordAt(s, a, lead, b);
-        if (n > 0) (a += n), (moved = true);
+        if (n > 0) {
+          a += n;
+          moved = true;
+        }
       }
     }
     if (trail && a < b) {
-      if (PUNCT.has(s[b - 1]!)) (b -= 1), (moved = true);
-      else {
+      if (PUNCT.has(s[b - 1]!)) {
+        b -= 1;
+        moved = true;
+      } else {
         const n = wordBefore(s, b, trail);
-        if (n > 0 && b - n >= a) (b -= n), (moved = true);
+        if (n > 0 && b - n >= a) {
+          b -= n;
+          moved = true;
+        }
       }
     }
   }

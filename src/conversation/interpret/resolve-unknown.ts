@@ -68,7 +68,7 @@ export function withinOneEdit(a: string, b: string): boolean {
 const soundCache = new WeakMap<RosterIndex, Map<string, string>>();
 function soundOf(index: RosterIndex, name: string): string {
   let cache = soundCache.get(index);
-  if (!cache) soundCache.set(index, (cache = new Map()));
+  if (!cache) soundCache.set(index, (cache = new Map<string, string>()));
   let s = cache.get(name);
   if (s === undefined) cache.set(name, (s = pinyin(name, { toneType: 'none', type: 'array' }).join(' ')));
   return s;
