@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { connectDatabase, type DbHandle } from './db/connect.ts';
 import { DeliveryRepository } from './db/delivery-repository.ts';
 import { InboundRepository } from './db/inbound-repository.ts';
+import { SettingsRepository } from './db/settings-repository.ts';
 import { InboundIngest } from './ingest/inbound-ingest.ts';
 import { QUEUE, type InboundJob, type OutboundJob } from './jobs/queues.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -112,8 +113,5 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
 
 /** A random id created once per database (settings.instance_id); every process on that database agrees on it. */
 async function loadInstanceId(db: DbHandle): Promise<string> {
-  const fresh = randomBytes(4).toString('hex');
-  await db.db.insertInto('settings').values({ key: 'instance_id', value: JSON.stringify(fresh) }).onConflict((oc) => oc.column('key').doNothing()).execute();
-  const row = await db.db.selectFrom('settings').select('value').where('key', '=', 'instance_id').executeTakeFirstOrThrow();
-  return row.value as string;
+  return (await new SettingsRepository(db.db).valueOrInsert('instance_id', randomBytes(4).toString('hex'))) as string;
 }

@@ -3,9 +3,8 @@
 // the Organisation Department can see who exported what and how many rows. Never the token, never row
 // contents: the route, the request's options, the status and a count.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql, type Kysely } from 'kysely';
 import type { Deps } from '../deps.ts';
-import type { Database } from '../db/schema.ts';
+import { AdminAuditRepository, type AdminAuditEntry } from './audit-repository.ts';
 import { stripQuery } from '../logger.ts';
 
 /** The only actor the admin API knows: whoever holds ADMIN_TOKEN (the OD). Refused requests have none. */
@@ -16,28 +15,7 @@ export const NO_ACTOR = 'none (refused)';
 const AUDITED_QUERY = ['format', 'from', 'to', 'today', 'dryRun', 'retireMissing', 'async'] as const;
 const MAX_QUERY_VALUE = 64;
 
-export interface AdminAuditEntry {
-  at: Date;
-  actor: string;
-  ip: string;
-  method: string;
-  route: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  rows: number | null;
-  jobId: string | null;
-}
-
-export class AdminAuditRepository {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  async insert(e: AdminAuditEntry): Promise<void> {
-    await sql`insert into admin_audit (at, actor, ip, method, route, path, query, status, rows, job_id)
-      values (${e.at}, ${e.actor}, ${e.ip}, ${e.method}, ${e.route}, ${e.path}, ${JSON.stringify(e.query)}::jsonb,
-              ${e.status}, ${e.rows}, ${e.jobId}::uuid)`.execute(this.db);
-  }
-}
+export type { AdminAuditEntry };
 
 interface AuditNote {
   actor?: string;

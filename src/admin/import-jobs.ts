@@ -5,15 +5,14 @@
 // server died (heartbeat lapsed) left nothing half-written, and is reported failed with a clear reason.
 // One import at a time: a partial UNIQUE index admits one queued or running job across every server.
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
 import type { Deps } from '../deps.ts';
-import type { Database } from '../db/schema.ts';
+import { ImportJobRepository, type ImportJobRow, type ImportJobStatus } from './import-job-repository.ts';
 import { localDate } from '../domain/dates.ts';
 import { refreshQuotaObligationsAfterImport } from '../care/obligations.ts';
 import { importRosterFile, RosterFileError, type ImportReport } from '../roster/import.ts';
 import type { RowError } from '../roster/parse.ts';
 
-export type ImportJobStatus = 'queued' | 'running' | 'done' | 'failed';
+export type { ImportJobStatus };
 
 /** What GET /admin/roster/import/:id answers. */
 export interface ImportJobView {
@@ -41,73 +40,7 @@ export const ROW_ERRORS_MESSAGE = '名册有误，未写入任何数据';
 export const SERVER_DIED_MESSAGE = '服务重启，导入未完成，请重新上传';
 export const INTERNAL_FAILURE_MESSAGE = '导入失败（服务器内部错误），未写入任何数据，请稍后重试';
 
-type Db = Kysely<Database>;
-
-interface JobRow {
-  id: string;
-  status: ImportJobStatus;
-  dry_run: boolean;
-  report: ImportReport | null;
-  error: string | null;
-  errors: RowError[] | null;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-  heartbeat: Date;
-}
-
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-
-/** roster_import_jobs. Raw SQL: the table is this module's alone. */
-export class ImportJobRepository {
-  constructor(private readonly db: Db) {}
-
-  /** Inserts a queued job; false when another job is queued or running (the partial unique index). */
-  async insert(id: string, opts: ImportJobOptions & { bytes: number }, startedBy: string, now: Date): Promise<boolean> {
-    const r = await sql<{ id: string }>`insert into roster_import_jobs (id, status, dry_run, options, started_by, created_at, heartbeat)
-      values (${id}::uuid, 'queued', ${opts.dryRun}, ${JSON.stringify({ retireMissing: opts.retireMissing, allowNewOrganisations: opts.allowNewOrganisations === true, bytes: opts.bytes })}::jsonb,
-              ${startedBy}, ${now}, ${now})
-      on conflict do nothing returning id::text as id`.execute(this.db);
-    return r.rows.length === 1;
-  }
-
-  async active(): Promise<JobRow | undefined> {
-    const r = await sql<JobRow>`select * from roster_import_jobs where status in ('queued', 'running') limit 1`.execute(this.db);
-    return r.rows[0];
-  }
-
-  async get(id: string): Promise<JobRow | undefined> {
-    const r = await sql<JobRow>`select * from roster_import_jobs where id = ${id}::uuid`.execute(this.db);
-    return r.rows[0];
-  }
-
-  async markRunning(id: string, now: Date): Promise<void> {
-    await sql`update roster_import_jobs set status = 'running', started_at = ${now}, heartbeat = ${now} where id = ${id}::uuid`.execute(this.db);
-  }
-
-  async heartbeat(id: string, now: Date): Promise<void> {
-    await sql`update roster_import_jobs set heartbeat = ${now} where id = ${id}::uuid and status in ('queued', 'running')`.execute(this.db);
-  }
-
-  async finish(id: string, now: Date, result: { report: ImportReport } | { error: string; errors?: RowError[] }): Promise<void> {
-    const done = 'report' in result;
-    await sql`update roster_import_jobs
-      set status = ${done ? 'done' : 'failed'}, finished_at = ${now}, heartbeat = ${now},
-          report = ${done ? JSON.stringify(result.report) : null}::jsonb,
-          error = ${done ? null : result.error},
-          errors = ${!done && result.errors ? JSON.stringify(result.errors) : null}::jsonb
-      where id = ${id}::uuid`.execute(this.db);
-  }
-
-  /** Marks a queued or running job whose heartbeat is older than `cutoff` failed; true if it did. */
-  async failIfStale(id: string, cutoff: Date, now: Date): Promise<boolean> {
-    const r = await sql<{ id: string }>`update roster_import_jobs
-      set status = 'failed', error = ${SERVER_DIED_MESSAGE}, finished_at = ${now}
-      where id = ${id}::uuid and status in ('queued', 'running') and heartbeat < ${cutoff}
-      returning id::text as id`.execute(this.db);
-    return r.rows.length === 1;
-  }
-}
 
 export type ImportJobDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log'>;
 
@@ -153,7 +86,7 @@ export class RosterImportJobs {
     if (!inserted) {
       const active = await this.repo.active();
       // The running job's server died: its import rolled back; it no longer holds the slot.
-      if (active && (await this.repo.failIfStale(active.id, this.staleCutoff(), now))) {
+      if (active && (await this.repo.failIfStale(active.id, this.staleCutoff(), now, SERVER_DIED_MESSAGE))) {
         inserted = await this.repo.insert(id, { ...opts, bytes: bytes.length }, startedBy, now);
       }
       if (!inserted) {
@@ -177,7 +110,7 @@ export class RosterImportJobs {
     const row = await this.repo.get(id);
     if (!row) return undefined;
     if ((row.status === 'queued' || row.status === 'running') && new Date(row.heartbeat) < this.staleCutoff()) {
-      if (await this.repo.failIfStale(id, this.staleCutoff(), this.deps.clock())) {
+      if (await this.repo.failIfStale(id, this.staleCutoff(), this.deps.clock(), SERVER_DIED_MESSAGE)) {
         this.deps.log.warn({ importJob: id }, 'roster import job abandoned: its server stopped before it finished; reported failed');
       }
       return this.view(id);
@@ -247,7 +180,7 @@ export class RosterImportJobs {
   }
 }
 
-function viewOf(row: JobRow): ImportJobView {
+function viewOf(row: ImportJobRow): ImportJobView {
   return {
     id: row.id,
     status: row.status,

@@ -1,7 +1,6 @@
 // Care-calendar commands: run the sweep for a day, and record what secretaries report (the collective
 // political-birthday activity, the May/November hardship verification) until chat commands take over.
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { boot } from '../boot.ts';
 import { parseIsoDate } from '../domain/dates.ts';
 import { UsageError } from '../errors.ts';
@@ -9,6 +8,9 @@ import { decideNotices, runSweep } from '../notices/sweep.ts';
 import { sweepDeps } from '../../workers/sweep.ts';
 import { withDatabase } from './database.ts';
 import type { DbHandle } from '../db/connect.ts';
+import { BranchReportRepository } from '../db/branch-report-repository.ts';
+import { OrganisationRepository } from '../db/organisation-repository.ts';
+import { SweepRepository } from '../notices/sweep-repository.ts';
 
 interface Command {
   usage: string;
@@ -47,16 +49,12 @@ export async function organisationByName(db: DbHandle['db'], kind: 'branch' | 'g
   const parts = written.split('/').map((x) => x.trim());
   const name = parts.pop()!;
   const parent = parentName ?? (parts.length > 0 ? parts.join('/') : undefined);
-  const rows = await sql<{ id: string; name: string; parent: string | null }>`
-    select o.id::text as id, o.name, p.name as parent
-      from organisations o left join organisations p on p.id = o.parent_id
-     where o.kind = ${kind} and o.name = ${name}
-     order by p.name, o.id`.execute(db);
+  const named = await new OrganisationRepository(db).byKindAndName(kind, name);
   const pathOf = (r: { name: string; parent: string | null }) => (r.parent ? `${r.parent}/${r.name}` : r.name);
   const label = kind === 'branch' ? '党支部' : '党总支';
-  const matching = parent === undefined ? rows.rows : rows.rows.filter((r) => r.parent === parent);
+  const matching = parent === undefined ? named : named.filter((r) => r.parent === parent);
   if (matching.length === 0) {
-    if (rows.rows.length > 0) throw new Error(`“${parent}”下没有名为“${name}”的${label}；同名的有：${rows.rows.map(pathOf).join('、')}`);
+    if (named.length > 0) throw new Error(`“${parent}”下没有名为“${name}”的${label}；同名的有：${named.map(pathOf).join('、')}`);
     throw new Error(`没有名为“${name}”的${label}`);
   }
   if (matching.length > 1) {
@@ -98,13 +96,8 @@ export const CARE_COMMANDS: Record<string, Command> = {
       const p = period(o.month, 'month', 'log-birthday-activity');
       await withDatabase(async ({ db }) => {
         const branch = await organisationByName(db, 'branch', o.branch!, o['general-branch']);
-        const r = await db
-          .insertInto('birthday_activities')
-          .values({ branch_id: branch.id, period: p, logged_by_member_id: null, note: o.note ?? '' })
-          .onConflict((oc) => oc.columns(['branch_id', 'period']).doNothing())
-          .returning('period')
-          .execute();
-        out(r.length ? `已登记：${branch.path} ${p} 集体过政治生日活动` : `${branch.path} ${p} 的活动此前已登记`);
+        const logged = await new BranchReportRepository(db).logBirthdayActivity({ organisationId: branch.id, period: p, byMemberId: null, note: o.note ?? '' });
+        out(logged ? `已登记：${branch.path} ${p} 集体过政治生日活动` : `${branch.path} ${p} 的活动此前已登记`);
       });
     },
   },
@@ -118,13 +111,8 @@ export const CARE_COMMANDS: Record<string, Command> = {
       if (!['05', '11'].includes(p.slice(5))) throw new UsageError('hardship-reviewed: the verification is in May or November (--period YYYY-05 or YYYY-11)');
       await withDatabase(async ({ db }) => {
         const gb = await organisationByName(db, 'general_branch', name);
-        const r = await db
-          .insertInto('hardship_reviews')
-          .values({ general_branch_id: gb.id, period: p, submitted_by_member_id: null, note: o.note ?? '' })
-          .onConflict((oc) => oc.columns(['general_branch_id', 'period']).doNothing())
-          .returning('period')
-          .execute();
-        out(r.length ? `已登记：${gb.path} ${p} 困难党员核实已上报` : `${gb.path} ${p} 此前已登记`);
+        const recorded = await new BranchReportRepository(db).recordHardshipReview({ organisationId: gb.id, period: p, byMemberId: null, note: o.note ?? '' });
+        out(recorded ? `已登记：${gb.path} ${p} 困难党员核实已上报` : `${gb.path} ${p} 此前已登记`);
       });
     },
   },
@@ -132,9 +120,9 @@ export const CARE_COMMANDS: Record<string, Command> = {
     usage: 'sweep-status                  the days swept lately and their notice counts',
     async run(_args, out) {
       await withDatabase(async ({ db }) => {
-        const rows = await sql<{ d: string; notices: number; late: boolean }>`select to_char(on_date, 'YYYY-MM-DD') as d, notices, late from sweep_days order by on_date desc limit 14`.execute(db);
-        for (const r of rows.rows) out(`${r.d}\t${r.notices}${r.late ? '\t(late)' : ''}`);
-        if (rows.rows.length === 0) out('no day swept yet');
+        const days = await new SweepRepository(db).recentDays(14);
+        for (const r of days) out(`${r.date}\t${r.notices}${r.late ? '\t(late)' : ''}`);
+        if (days.length === 0) out('no day swept yet');
       });
     },
   },

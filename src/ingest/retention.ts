@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { InboundRepository } from '../db/inbound-repository.ts';
 import type { Database } from '../db/schema.ts';
+import { SettingsRepository } from '../db/settings-repository.ts';
 
 export const INBOUND_RETENTION_SETTING = 'inbound_retention_days';
 export const DEFAULT_INBOUND_RETENTION_DAYS = 180;
@@ -15,9 +16,9 @@ const PURGE_CHUNK = 1_000;
 
 /** The retention in days; a bad stored value fails loudly, naming the setting, rather than purging by a guess. */
 export async function loadInboundRetentionDays(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', INBOUND_RETENTION_SETTING).executeTakeFirst();
-  if (row === undefined) return DEFAULT_INBOUND_RETENTION_DAYS;
-  const days = typeof row.value === 'number' || typeof row.value === 'string' ? Number(row.value) : NaN;
+  const value = await new SettingsRepository(db).value(INBOUND_RETENTION_SETTING);
+  if (value === undefined) return DEFAULT_INBOUND_RETENTION_DAYS;
+  const days = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
   if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
     throw new Error(`settings "${INBOUND_RETENTION_SETTING}" must be a whole number of days, 1–${MAX_RETENTION_DAYS}`);
   }

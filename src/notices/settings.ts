@@ -1,6 +1,7 @@
 // The calendar's administrator-changeable settings (MECHANISM: defaults stored in the database, not in code).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { SettingsRepository } from '../db/settings-repository.ts';
 import { checkScheduleSettings, DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from '../domain/schedule.ts';
 
 export type BirthdayBasis = 'join_date' | 'full_member_date';
@@ -21,8 +22,8 @@ export const DEFAULT_CALENDAR_SETTINGS: CalendarSettings = {
 
 /** Reads the settings rows; a bad stored value fails loudly with the key named rather than being ignored. */
 export async function loadCalendarSettings(db: Kysely<Database>): Promise<CalendarSettings> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', ['schedule', 'political_birthday_basis', 'catch_up_days']).execute();
-  const get = (k: string) => rows.find((r) => r.key === k)?.value;
+  const stored = await new SettingsRepository(db).values(['schedule', 'political_birthday_basis', 'catch_up_days']);
+  const get = (k: string) => stored.get(k);
   const schedule = { ...DEFAULT_SCHEDULE_SETTINGS, ...((get('schedule') as Partial<ScheduleSettings> | undefined) ?? {}) };
   try {
     checkScheduleSettings(schedule);

@@ -2,7 +2,7 @@
 // its UNIQUE (kind, recipient, subject, period) together with its delivery in one transaction, then enqueues
 // the new deliveries. Running it twice for a day records nothing new; a crash between commit and enqueue loses
 // nothing (the relay enqueues pending deliveries).
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema.ts';
 import { chineseWorkingDayCalendar, type WorkingDayCalendar } from '../domain/calendar.ts';
@@ -16,6 +16,8 @@ import { dailyPlanners, familyLabel, plannerFor } from './planners/index.ts';
 import { openQuotaObligations } from '../care/obligations.ts';
 import { loadCalendarSettings } from './settings.ts';
 import { nextAllowedInstant, type QuietHours } from '../domain/quiet-hours.ts';
+import { ObligationRepository } from '../db/obligation-repository.ts';
+import { SweepRepository } from './sweep-repository.ts';
 
 /** Notices start at 09:00 and spread over the following minutes, not all on the :00 mark (wecom-protocol §3.2). */
 export const SEND_FROM = '09:00';
@@ -138,11 +140,7 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
     // The OD hears of it once per family and day; the day is retried (the job, and every catch-up).
     deliveryIds.push(...(await writeNotices(deps, date, late, await sweepFailureNotices(deps.db, date, failed), () => now).catch(() => [])));
   }
-  await deps.db
-    .insertInto('sweep_days')
-    .values({ on_date: date, notices: planned.length, late, failed_families: failed })
-    .onConflict((oc) => oc.column('on_date').doUpdateSet({ notices: planned.length, finished_at: sql`now()`, failed_families: failed }))
-    .execute();
+  await new SweepRepository(deps.db).recordDay({ date, notices: planned.length, late, failedFamilies: failed, at: deps.clock() });
   const t2 = performance.now();
   // What is due now goes to the queue now; the rest stays in the table and the relay enqueues it as its
   // time comes — no thousands of delayed jobs parked in Redis, and the sending spreads by itself.
@@ -163,50 +161,26 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
  */
 async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notices: PlannedNotice[], notBefore: (j: number) => Date): Promise<Array<{ id: string; notBefore: Date }>> {
   if (notices.length === 0) return [];
-  return deps.db.transaction().execute(async (trx) => {
-    // Two sweeps of one day (two workers at boot, a catch-up meeting the scheduler) take turns.
-    await sql`select pg_advisory_xact_lock(hashtext('partycare-sweep'))`.execute(trx);
+  // Two sweeps of one day (two workers at boot, a catch-up meeting the scheduler) take turns.
+  return new SweepRepository(deps.db).inSweepLock(async (repo) => {
     const ids: Array<{ id: string; notBefore: Date }> = [];
     for (let i = 0; i < notices.length; i += WRITE_CHUNK) {
       const chunk = notices.slice(i, i + WRITE_CHUNK);
-      const col = <T>(f: (n: PlannedNotice, j: number) => T) => chunk.map((n, j) => f(n, i + j));
-      const r = await sql<{ id: string; not_before: Date }>`
-        with v as (
-          select * from unnest(${col((n) => n.kind)}::text[], ${col((n) => n.recipientMemberId)}::bigint[], ${col((n) => n.subject)}::text[],
-                               ${col((n) => n.period)}::text[], ${col((n) => n.recipientUserid)}::text[], ${col((n) => JSON.stringify(n.message))}::jsonb[],
-                               ${col((_n, j) => notBefore(j).toISOString())}::timestamptz[])
-            as v(kind, member_id, subject, period, recipient, message, not_before)
-        ), n as (
-          insert into notices (kind, recipient_member_id, subject, period, due_on, late)
-          select kind, member_id, subject, period, ${date}::date, ${late} from v
-          on conflict on constraint notices_once do nothing
-          returning id, kind, recipient_member_id, subject, period
-        )
-        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before)
-        select 'notice-' || n.id, ${deps.platform}, v.recipient, v.message, true, v.not_before
-          from n join v on v.kind = n.kind and v.member_id = n.recipient_member_id and v.subject = n.subject and v.period = n.period
-        on conflict (idempotency_key) do nothing
-        returning id::text as id, not_before`.execute(trx);
-      ids.push(...r.rows.map((x) => ({ id: x.id, notBefore: new Date(x.not_before) })));
+      ids.push(...(await repo.insertNotices(chunk, chunk.map((_n, j) => notBefore(i + j)), { date, late, platform: deps.platform })));
       // What the bot asked each owner about (a reminder), so that a short reply can refer to it. Once per
       // (person, topic, ref): an upsert may not touch one row twice in one statement.
       const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();
       for (const n of chunk) if (n.remember) remembered.set(`${n.recipientMemberId}|${n.remember.topic}|${n.remember.ref}`, { member_id: n.recipientMemberId, topic: n.remember.topic, ref: n.remember.ref });
-      if (remembered.size > 0) {
-        await trx.insertInto('conversation_memory').values([...remembered.values()]).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
-      }
+      await repo.remember([...remembered.values()]);
     }
     return ids;
   });
 }
 
 async function sweepFailureNotices(db: Kysely<Database>, date: IsoDate, failed: string[]): Promise<PlannedNotice[]> {
-  const od = await sql<{ member_id: string; userid: string }>`
-    select distinct s.id::text as member_id, s.userid
-      from member_roles r join members s on s.id = r.member_id
-     where r.role = 'od_staff' and s.status = 'active' and s.userid is not null order by 1`.execute(db);
+  const od = await new SweepRepository(db).odStaffRecipients();
   const day = chineseMonthDay(date);
-  return od.rows.flatMap((o) =>
+  return od.flatMap((o) =>
     failed.map((name) => ({
       kind: 'sweep_incomplete',
       recipientMemberId: o.member_id,
@@ -228,18 +202,12 @@ async function sweepFailureNotices(db: Kysely<Database>, date: IsoDate, failed: 
 export async function daysToSweep(db: Kysely<Database>, now: Date, timezone: string, catchUpDays: number): Promise<IsoDate[]> {
   const today = localDate(now, timezone);
   const lastDue = localTime(now, timezone) >= SWEEP_AT ? today : addLocalDays(today, -1);
-  const row = await db.selectFrom('sweep_days').select(sql<string | null>`to_char(max(on_date), 'YYYY-MM-DD')`.as('last')).executeTakeFirst();
-  const last = row?.last ?? null;
+  const repo = new SweepRepository(db);
+  const last = await repo.lastSweptDay();
   if (last === null) return lastDue === today ? [today] : [];
   const earliest = addLocalDays(lastDue, -(catchUpDays - 1));
   // Days swept with a family that failed are swept again (nothing is sent twice: notices are UNIQUE).
-  const incomplete = await db
-    .selectFrom('sweep_days')
-    .select(sql<string>`to_char(on_date, 'YYYY-MM-DD')`.as('d'))
-    .where('on_date', '>=', earliest)
-    .where(sql<boolean>`cardinality(failed_families) > 0`)
-    .execute();
-  const days = new Set<IsoDate>(incomplete.map((r) => r.d));
+  const days = new Set<IsoDate>(await repo.incompleteDaysSince(earliest));
   for (let d = addLocalDays(last, 1); d <= lastDue; d = addLocalDays(d, 1)) if (d >= earliest) days.add(d);
   return [...days].sort();
 }
@@ -275,6 +243,5 @@ export function whenTodaysPushesGo(now: Date, timezone: string, quietHours: Quie
 
 /** Opens the year's quota obligations once (the check is one indexed probe). */
 export async function ensureQuotaObligations(db: Kysely<Database>, year: number): Promise<void> {
-  const any = await db.selectFrom('care_obligations').select('id').where('source', '=', 'quota').where('period', '=', String(year)).limit(1).executeTakeFirst();
-  if (!any) await openQuotaObligations(db, year);
+  if (!(await new ObligationRepository(db).quotaOpenedFor(year))) await openQuotaObligations(db, year);
 }

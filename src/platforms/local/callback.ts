@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
 import { isLoopbackHost } from './config.ts';
 import type { Card, InboundEvent } from '../types.ts';
 import { clickedButtonText } from './cards.ts';
+import { LocalChatRepository } from './chat-repository.ts';
 import { APP_MENU } from '../../conversation/menu-keys.ts';
 import { ROLE_LABELS, type RoleCode } from '../../domain/roster.ts';
 import { MESSAGE_MAX_BYTES } from '../../notices/message-limit.ts';
@@ -28,21 +28,6 @@ const QUERY_MAX_CHARS = 32;
 const MENU_NAMES: ReadonlyMap<string, string> = new Map(
   APP_MENU.flatMap((m) => [...(m.key ? [[m.key, m.name] as const] : []), ...(m.sub ?? []).map((s) => [s.key, s.name] as const)]),
 );
-
-interface UserRow {
-  userid: string;
-  name: string;
-  branch: string;
-  gb: string;
-  roles: string | null;
-}
-
-interface MessageRow {
-  dir: 'in' | 'out';
-  at: Date;
-  body: Record<string, unknown> | null;
-  status: string;
-}
 
 /** What a member did, as the chat shows it: typed text as is, clicks by the text of what was clicked. */
 export function inboundLabel(body: Record<string, unknown> | null, button: string | null): string {
@@ -92,6 +77,8 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
     }
   });
 
+  const chat = new LocalChatRepository(deps.db.db);
+
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
   app.get('/local/markdown-view.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(MARKDOWN_VIEW));
 
@@ -106,25 +93,16 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
     if (q.length > QUERY_MAX_CHARS) throw new BadRequestError('bad_query', `搜索词过长（最多${QUERY_MAX_CHARS}个字）`);
     const limit = query.limit === undefined ? USERS_DEFAULT_LIMIT : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > USERS_MAX_LIMIT) throw new BadRequestError('bad_limit', `limit 应为 1 到 ${USERS_MAX_LIMIT} 的整数`);
-    const rows = await sql<UserRow>`
-      select m.userid, m.name, b.name as branch, g.name as gb,
-             (select string_agg(r.role, ',' order by r.role) from member_roles r where r.member_id = m.id) as roles
-        from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
-       where m.status = 'active' and m.userid is not null
-         and (${q} = '' or strpos(lower(m.name), ${q}) > 0 or strpos(lower(m.userid), ${q}) > 0)
-       order by (lower(m.name) = ${q} or lower(m.userid) = ${q}) desc,
-                (strpos(lower(m.name), ${q}) = 1) desc,
-                (select count(*) from member_roles r where r.member_id = m.id) desc, m.id
-       limit ${limit + 1}`.execute(deps.db.db);
+    const users = await chat.users(q, limit + 1);
     return {
-      users: rows.rows.slice(0, limit).map((r) => ({
+      users: users.slice(0, limit).map((r) => ({
         userId: r.userid,
         name: r.name,
         generalBranch: r.gb,
         branch: r.branch,
         roles: r.roles ? r.roles.split(',').map((c) => ROLE_LABELS[c as RoleCode] ?? c) : [],
       })),
-      more: rows.rows.length > limit,
+      more: users.length > limit,
     };
   });
 
@@ -161,27 +139,14 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
     if (typeof q.userId !== 'string' || !LOCAL_USER_ID.test(q.userId)) throw new BadRequestError('bad_user', '账号格式不正确');
     // The last 200 of both sides; a card click names its button by key, so its text is looked up (for those
     // 200 only) in the card delivered to the same person.
-    const rows = await sql<MessageRow>`
-      select t.dir, t.at, t.body, t.status
-        from (
-          select 'in' as dir, received_at as at, payload as body, status from inbound_events
-           where platform = 'local' and user_id = ${q.userId}
-          union all
-          select 'out' as dir, coalesce(sent_at, created_at) as at, message as body, status from deliveries
-           where platform = 'local' and recipient = ${q.userId}
-          order by at desc limit 200
-        ) t
-       order by t.at desc`.execute(deps.db.db);
-    const clicked = rows.rows.filter((r) => r.dir === 'in' && r.body?.kind === 'card_click').map((r) => String(r.body?.taskId ?? ''));
+    const rows = await chat.conversation(q.userId);
+    const clicked = rows.filter((r) => r.dir === 'in' && r.body?.kind === 'card_click').map((r) => String(r.body?.taskId ?? ''));
     const cards = new Map<string, Card>();
     if (clicked.length > 0) {
-      const found = await sql<{ card: Card }>`
-        select message->'card' as card from deliveries
-         where recipient = ${q.userId} and platform = 'local' and message->>'type' = 'card'
-           and message->'card'->>'taskId' = any(${clicked}::text[])`.execute(deps.db.db);
-      for (const f of found.rows) if (!cards.has(f.card.taskId)) cards.set(f.card.taskId, f.card);
+      const found = await chat.cardsClicked(q.userId, clicked);
+      for (const card of found) if (!cards.has(card.taskId)) cards.set(card.taskId, card);
     }
     const buttonOf = (body: Record<string, unknown> | null) => clickedButtonText(cards.get(String(body?.taskId ?? '')), String(body?.eventKey ?? '')) ?? null;
-    return rows.rows.reverse().map((r) => (r.dir === 'in' ? { ...r, label: inboundLabel(r.body, buttonOf(r.body)) } : r));
+    return rows.reverse().map((r) => (r.dir === 'in' ? { ...r, label: inboundLabel(r.body, buttonOf(r.body)) } : r));
   });
 }

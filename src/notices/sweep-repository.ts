@@ -1,0 +1,113 @@
+// The sweep's writes and its record of days: notices with their deliveries (set-based, one statement a chunk),
+// what the bot asked each owner about, the OD staff who hear of a failed family, and sweep_days.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import type { PlatformName } from '../platforms/types.ts';
+import type { PlannedNotice } from './planner.ts';
+
+export interface NoticeDay {
+  date: IsoDate;
+  late: boolean;
+  platform: PlatformName;
+}
+
+export interface SweptDay {
+  date: IsoDate;
+  notices: number;
+  late: boolean;
+}
+
+export class SweepRepository {
+  /** `db` is the executor the statements run on: the database, or the sweep's transaction. */
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Runs `fn` in one transaction holding the sweep's lock: two sweeps of one day (two workers at boot, a
+   * catch-up meeting the scheduler) take turns.
+   */
+  async inSweepLock<T>(fn: (repo: SweepRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('partycare-sweep'))`.execute(trx);
+      return fn(new SweepRepository(trx));
+    });
+  }
+
+  /**
+   * Records the notices that are new (UNIQUE (kind, recipient, subject, period)) with a delivery each, in one
+   * statement whose rows travel as arrays (seven parameters whatever the size); returns the new deliveries.
+   * `notBefore[j]` is when the j-th notice's delivery may go.
+   */
+  async insertNotices(chunk: readonly PlannedNotice[], notBefore: readonly Date[], day: NoticeDay): Promise<Array<{ id: string; notBefore: Date }>> {
+    const col = <T>(f: (n: PlannedNotice, j: number) => T) => chunk.map((n, j) => f(n, j));
+    const r = await sql<{ id: string; not_before: Date }>`
+        with v as (
+          select * from unnest(${col((n) => n.kind)}::text[], ${col((n) => n.recipientMemberId)}::bigint[], ${col((n) => n.subject)}::text[],
+                               ${col((n) => n.period)}::text[], ${col((n) => n.recipientUserid)}::text[], ${col((n) => JSON.stringify(n.message))}::jsonb[],
+                               ${col((_n, j) => notBefore[j]!.toISOString())}::timestamptz[])
+            as v(kind, member_id, subject, period, recipient, message, not_before)
+        ), n as (
+          insert into notices (kind, recipient_member_id, subject, period, due_on, late)
+          select kind, member_id, subject, period, ${day.date}::date, ${day.late} from v
+          on conflict on constraint notices_once do nothing
+          returning id, kind, recipient_member_id, subject, period
+        )
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before)
+        select 'notice-' || n.id, ${day.platform}, v.recipient, v.message, true, v.not_before
+          from n join v on v.kind = n.kind and v.member_id = n.recipient_member_id and v.subject = n.subject and v.period = n.period
+        on conflict (idempotency_key) do nothing
+        returning id::text as id, not_before`.execute(this.db);
+    return r.rows.map((x) => ({ id: x.id, notBefore: new Date(x.not_before) }));
+  }
+
+  /**
+   * Remembers what the bot asked each owner about, so that a short reply can refer to it; each (person, topic,
+   * ref) once — an upsert may not touch one row twice in one statement. The time is the database's: the
+   * conversation reads these rows against the database's now() (conversation/), and the two move together.
+   */
+  async remember(rows: ReadonlyArray<{ member_id: string; topic: string; ref: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.insertInto('conversation_memory').values([...rows]).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
+  }
+
+  /** The active OD staff with a chat account: who hears that a notice family failed. */
+  async odStaffRecipients(): Promise<Array<{ member_id: string; userid: string }>> {
+    const od = await sql<{ member_id: string; userid: string }>`
+    select distinct s.id::text as member_id, s.userid
+      from member_roles r join members s on s.id = r.member_id
+     where r.role = 'od_staff' and s.status = 'active' and s.userid is not null order by 1`.execute(this.db);
+    return od.rows;
+  }
+
+  /** Records (or re-records) that `date` was swept, finished at `at` (the injected clock's time). */
+  async recordDay(day: SweptDay & { failedFamilies: string[]; at: Date }): Promise<void> {
+    await this.db
+      .insertInto('sweep_days')
+      .values({ on_date: day.date, notices: day.notices, late: day.late, failed_families: day.failedFamilies, finished_at: day.at })
+      .onConflict((oc) => oc.column('on_date').doUpdateSet({ notices: day.notices, finished_at: day.at, failed_families: day.failedFamilies }))
+      .execute();
+  }
+
+  /** The last day ever swept; null on a database never swept. */
+  async lastSweptDay(): Promise<IsoDate | null> {
+    const row = await this.db.selectFrom('sweep_days').select(sql<string | null>`to_char(max(on_date), 'YYYY-MM-DD')`.as('last')).executeTakeFirst();
+    return row?.last ?? null;
+  }
+
+  /** Days from `earliest` on that were swept with a family that failed. */
+  async incompleteDaysSince(earliest: IsoDate): Promise<IsoDate[]> {
+    const rows = await this.db
+      .selectFrom('sweep_days')
+      .select(sql<string>`to_char(on_date, 'YYYY-MM-DD')`.as('d'))
+      .where('on_date', '>=', earliest)
+      .where(sql<boolean>`cardinality(failed_families) > 0`)
+      .execute();
+    return rows.map((r) => r.d);
+  }
+
+  /** The `limit` days swept last, the latest first. */
+  async recentDays(limit: number): Promise<SweptDay[]> {
+    const rows = await sql<{ d: string; notices: number; late: boolean }>`select to_char(on_date, 'YYYY-MM-DD') as d, notices, late from sweep_days order by on_date desc limit ${limit}`.execute(this.db);
+    return rows.rows.map((r) => ({ date: r.d, notices: r.notices, late: r.late }));
+  }
+}
