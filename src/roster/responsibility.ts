@@ -7,7 +7,7 @@
 // member of their branch) and callers that need "someone else" filter on memberId.
 import { sql, type Kysely } from 'kysely';
 import type { Database, MemberStatus, OrganisationKind } from '../db/schema.ts';
-import type { AccessPerson, MemberPlace } from '../domain/access.ts';
+import type { AccessPerson, MemberPlace, OrganisationPlace } from '../domain/access.ts';
 import { STORED_ROLES, type RoleCode, type StoredRole } from '../domain/roster.ts';
 
 export interface Person {
@@ -176,4 +176,18 @@ export async function loadMemberPlace(db: Kysely<Database>, memberId: string): P
   if (!/^\d{1,19}$/.test(memberId)) return undefined;
   const m = await placeOf(db, sql`m.id = ${memberId}::bigint`);
   return m ? { memberId: m.id, branchId: m.branchId, generalBranchId: m.gbId, committeeId: m.committeeId } : undefined;
+}
+
+/** Where an organisation sits, for the access rule's lists and figures; undefined when there is none. */
+export async function loadOrganisationPlace(db: Kysely<Database>, organisationId: string): Promise<OrganisationPlace | undefined> {
+  if (!/^\d{1,19}$/.test(organisationId)) return undefined;
+  const r = await sql<{ id: string; kind: OrganisationKind; parent: string | null; grandparent: string | null }>`
+    select o.id::text as id, o.kind, p.id::text as parent, p.parent_id::text as grandparent
+    from organisations o left join organisations p on p.id = o.parent_id
+    where o.id = ${organisationId}::bigint`.execute(db);
+  const o = r.rows[0];
+  if (!o) return undefined;
+  if (o.kind === 'committee') return { id: o.id, kind: 'committee', generalBranchId: null, committeeId: o.id };
+  if (o.kind === 'general_branch') return { id: o.id, kind: 'general_branch', generalBranchId: o.id, committeeId: o.parent! };
+  return { id: o.id, kind: 'branch', generalBranchId: o.parent!, committeeId: o.grandparent! };
 }
