@@ -1,8 +1,8 @@
 // GET /admin/export/:what?format=csv|json&from=YYYY-MM-DD&to=YYYY-MM-DD[&today=YYYY-MM-DD] — talks, visits or
 // obligations (src/care/export.ts), streamed as the body: CSV with a BOM, or JSON lines. Registered from
 // adminRoutes, inside its scope, so the same bearer check (and the 404 when ADMIN_TOKEN is unset) applies.
-// This is the Organisation Department's API: it exports with the OD's visibility, i.e. full detail
-// (src/care/visibility.ts); the holder of ADMIN_TOKEN is the OD.
+// This is the Organisation Department's API: it exports with the OD's viewer, i.e. full detail (the access
+// rule, src/domain/access.ts); the holder of ADMIN_TOKEN is the OD.
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { localDate } from '../domain/dates.ts';
@@ -17,7 +17,7 @@ import {
   type CareExportKind,
   type CareExportRow,
 } from '../care/export.ts';
-import { OD_VIEWER } from '../care/visibility.ts';
+import { OD_VIEWER } from '../domain/access.ts';
 import { auditRows } from './audit.ts';
 import type { AdminDeps } from './routes.ts';
 

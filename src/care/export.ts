@@ -3,14 +3,17 @@
 // their canonical codes (MECHANISM.md "Canonical codes"), never by Chinese labels. Rows are read in chunks by
 // keyset pagination on id, so a large export never holds more than one chunk in memory.
 //
-// Sensitive detail follows src/care/visibility.ts: without a viewer (the OD's own tools) rows are complete;
+// Sensitive detail follows the access rule (src/domain/access.ts canSeeSensitive, applied by
+// src/care/visibility.ts redactFor): without a viewer (the OD's own tools) rows are complete;
 // with a viewer, rows about members they may not see sensitively get a sensitive reason replaced by
 // 'restricted' and the note emptied.
 import { Readable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
-import type { CareKind, Database, StoredRoleCode } from '../db/schema.ts';
+import type { CareKind, Database } from '../db/schema.ts';
 import { isIsoDate, localDate, wallClockFormatter } from '../domain/dates.ts';
 import { csvLines, writeCsv } from '../export/csv.ts';
+import { viewerOf } from '../domain/access.ts';
+import { loadAccessPerson } from '../roster/responsibility.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
 
 export type CareExportKind = 'talks' | 'visits' | 'obligations';
@@ -418,15 +421,8 @@ export const careExportFileName = (what: CareExportKind, format: CareExportForma
 
 // ---- viewers from the database ----
 
-/** The viewer for a member (by id): the roles they hold, for canSeeSensitive. undefined if no such member. */
+/** The viewer for a member (by id): the roles they hold, for the access rule. undefined if no such member. */
 export async function viewerForMember(db: Kysely<Database>, memberId: string): Promise<Viewer | undefined> {
-  if (!/^\d{1,19}$/.test(memberId)) return undefined;
-  const m = await db.selectFrom('members').select(sql<string>`id::text`.as('id')).where(sql<boolean>`id = ${memberId}::bigint`).executeTakeFirst();
-  if (!m) return undefined;
-  const roles = await db
-    .selectFrom('member_roles')
-    .select(['role', sql<string>`organisation_id::text`.as('organisation_id')])
-    .where(sql<boolean>`member_id = ${memberId}::bigint`)
-    .execute();
-  return { kind: 'member', memberId: m.id, roles: roles.map((r) => ({ role: r.role as StoredRoleCode, organisationId: r.organisation_id })) };
+  const person = await loadAccessPerson(db, memberId);
+  return person ? viewerOf(person) : undefined;
 }

@@ -1,7 +1,5 @@
-// Who may see sensitive care data (MECHANISM.md "Rules for every reminder"; docs/RELIABILITY.md "Sensitive
-// care data"): health, family events, hardship, subsidies and disputes are visible only to the member, their
-// branch secretary, their general branch's leaders and the Organisation Department (OD). Pure: the caller
-// loads the viewer's roles and the member's place in the tree; nothing here touches the database.
+// Sensitive care data (MECHANISM.md "Rules for every reminder"; docs/RELIABILITY.md "Sensitive care data"):
+// health, family events, hardship, subsidies and disputes. Pure: nothing here touches the database.
 //
 // Decision on reasons. A reason code is sensitive when it says something about health, family, hardship,
 // money, conflict or conduct:
@@ -14,10 +12,13 @@
 // Anything not on the non-sensitive list — including a code this file does not know yet — is treated as
 // sensitive: the list of what may be shown is the one that is closed (fail closed).
 //
-// Decision on who. "Their GB's leaders" are the general branch's secretary (gb_secretary) and its committee
-// members (gb_member). Committee members linked (挂联) to the general branch and the committee secretary are
-// not on MECHANISM's list and do not see sensitive detail unless they also hold one of the roles above.
-import type { StoredRoleCode } from '../db/schema.ts';
+// Who may see sensitive detail is the access rule's (src/domain/access.ts canSeeSensitive); this file decides
+// what of a row is sensitive and what a viewer who may not see it gets instead.
+import { canSeeSensitive, type HeldOffice, type MemberPlace, type Viewer } from '../domain/access.ts';
+
+export { canSeeSensitive, OD_VIEWER, type MemberPlace, type Viewer } from '../domain/access.ts';
+/** A role as held, as a viewer carries it. */
+export type ViewerRole = HeldOffice;
 
 /** Codes shown to anyone allowed to see the row at all. */
 export const NON_SENSITIVE_REASONS: readonly string[] = ['routine', 'job_change', 'holiday'];
@@ -49,49 +50,6 @@ export const RESTRICTED_REASON = 'restricted';
 
 export function isSensitiveReason(code: string): boolean {
   return !NON_SENSITIVE_REASONS.includes(code);
-}
-
-export interface ViewerRole {
-  role: StoredRoleCode;
-  /** The organisation the role is held in (committee, general branch or branch: see ROLE_SCOPE). */
-  organisationId: string;
-}
-
-/**
- * Who is looking. `organisation_department` is the OD's own tools (the CLI and the admin API): full detail.
- * A `member` viewer is a person in the roster with the roles they hold (member_roles rows).
- */
-export type Viewer =
-  | { kind: 'organisation_department' }
-  | { kind: 'member'; memberId: string; roles: readonly ViewerRole[] };
-
-export const OD_VIEWER: Viewer = { kind: 'organisation_department' };
-
-/** Where the member a row is about sits in the tree. */
-export interface MemberPlace {
-  memberId: string;
-  branchId: string;
-  generalBranchId: string;
-  /** The committee (root) above the general branch. */
-  committeeId: string;
-}
-
-export function canSeeSensitive(viewer: Viewer, member: MemberPlace): boolean {
-  if (viewer.kind === 'organisation_department') return true;
-  if (viewer.memberId === member.memberId) return true;
-  return viewer.roles.some((r) => {
-    switch (r.role) {
-      case 'od_staff':
-        return r.organisationId === member.committeeId;
-      case 'branch_secretary':
-        return r.organisationId === member.branchId;
-      case 'gb_secretary':
-      case 'gb_member':
-        return r.organisationId === member.generalBranchId;
-      default:
-        return false;
-    }
-  });
 }
 
 /**

@@ -1,6 +1,6 @@
 // `export <talks|visits|obligations>`: the care records and obligations as CSV or JSON lines, on standard output
 // (or --out FILE), logs on standard error. This is the Organisation Department's tool: it exports with the OD's
-// visibility, i.e. full detail, sensitive reasons and notes included (src/care/visibility.ts). Whoever runs it
+// viewer, i.e. full detail, sensitive reasons and notes included (the access rule, src/domain/access.ts). Whoever runs it
 // has the database credentials anyway; a secretary's restricted export goes through the chat, which passes
 // its own viewer to exportCare.
 import { createWriteStream } from 'node:fs';
@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { localDate } from '../domain/dates.ts';
 import { UsageError } from '../errors.ts';
 import { checkExportRequest, csvChunks, exportCareChunks, jsonLineChunks, type CareExportFormat, type CareExportKind } from '../care/export.ts';
-import { OD_VIEWER } from '../care/visibility.ts';
+import { OD_VIEWER } from '../domain/access.ts';
 import { withDatabase } from './database.ts';
 
 interface Command {

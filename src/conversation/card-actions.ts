@@ -1,10 +1,12 @@
 // Buttons on reminder cards (card clicks): 已完成 records the talk or visit and closes the obligation;
 // 延期 moves its due date. The clicked card is updated for the clicker (a single-use response code).
 import { sql } from 'kysely';
+import { mayActOnObligation } from '../domain/access.ts';
 import { addDays } from '../domain/dates.ts';
 import { chineseDate } from '../domain/format.ts';
 import { REASON_LABELS, type CareReason } from '../domain/obligations.ts';
 import { closeFulfilled } from '../care/obligations.ts';
+import { accessPersonOf } from '../roster/responsibility.ts';
 import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
@@ -37,6 +39,7 @@ export interface ObligationRow {
   owner_role: string | null;
   branch_id: string;
   gb_id: string;
+  committee_id: string;
 }
 
 export async function loadObligation(ctx: ConversationContext, id: string): Promise<ObligationRow | undefined> {
@@ -45,23 +48,22 @@ export async function loadObligation(ctx: ConversationContext, id: string): Prom
     select o.id::text as id, o.kind, o.reason, o.status, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
            o.member_id::text as member_id, m.name as member_name, o.owner_member_id::text as owner_member_id,
            o.owner_organisation_id::text as owner_organisation_id, o.owner_role,
-           b.id::text as branch_id, b.parent_id::text as gb_id
+           b.id::text as branch_id, b.parent_id::text as gb_id, g.parent_id::text as committee_id
       from care_obligations o join members m on m.id = o.member_id join organisations b on b.id = m.branch_id
+      join organisations g on g.id = b.parent_id
      where o.id = ${id}::bigint
      for update of o`.execute(ctx.trx);
   return r.rows[0];
 }
 
-/** The owner, the office's holders, the member's GB secretary and the OD may act on an obligation. */
+/** Whether the writer may act on an obligation: the access rule's answer (mayActOnObligation). */
 export function mayActOn(ctx: ConversationContext, ob: ObligationRow): boolean {
-  const me = ctx.identity!;
-  if (ob.owner_member_id === me.memberId) return true;
-  return me.roles.some(
-    (r) =>
-      r.role === 'od_staff' ||
-      (r.role === ob.owner_role && r.organisation.id === ob.owner_organisation_id) ||
-      (r.role === 'gb_secretary' && r.organisation.id === ob.gb_id),
-  );
+  return mayActOnObligation(accessPersonOf(ctx.identity!), {
+    ownerMemberId: ob.owner_member_id,
+    ownerRole: ob.owner_role,
+    ownerOrganisationId: ob.owner_organisation_id,
+    member: { memberId: ob.member_id, branchId: ob.branch_id, generalBranchId: ob.gb_id, committeeId: ob.committee_id },
+  });
 }
 
 export const cardActions: ConversationHandler = guarded(async (ctx) => {

@@ -12,7 +12,8 @@ import type { ConversationContext, ConversationHandler } from './context.ts';
 import { guarded } from './reply-guard.ts';
 import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames } from '../notices/message-limit.ts';
 import { loadObligation, mayActOn } from './card-actions.ts';
-import { canSee, hasLeadingRole, interpretDetailed, normalizeMessage, visibilityOf, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
+import { hasLeadingRole, recordReachOf, reportReachOf, withinReach } from '../domain/access.ts';
+import { interpretDetailed, normalizeMessage, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
 import { closeMatches, writtenNames } from './interpret/resolve-unknown.ts';
 import { completeObligation } from './card-actions.ts';
 import type { IndexedMember, RosterIndex } from './interpret/roster-index.ts';
@@ -87,8 +88,8 @@ async function understand(ctx: ConversationContext, text: string, index: RosterI
   const writer = writerOf(ctx);
   const base = { writer, now: ctx.now, timeZone: ctx.timeZone, index };
   let d = interpretDetailed(text, base);
-  if (visibilityOf(writer.roleCodes) === 'self') {
-    if (d.result.intent === 'report_event') d = interpretDetailed(text, { ...base, reach: 'branch' });
+  if (recordReachOf(writer.roleCodes) === 'self') {
+    if (d.result.intent === 'report_event') d = interpretDetailed(text, { ...base, reach: reportReachOf(writer.roleCodes) });
     d = { ...d, mentions: d.mentions.filter((m) => m.status !== 'out_of_scope'), problems: d.problems.filter((p) => p !== 'not_allowed_scope') };
     return { d, preferred: new Map() };
   }
@@ -99,11 +100,11 @@ async function understand(ctx: ConversationContext, text: string, index: RosterI
 
 /** Everyone the writer may see who bears the name: a namesake outside the writer's own branch counts too. */
 function askAboutNamesakes(d: InterpretationDetail, index: RosterIndex, writer: InterpretWriter): InterpretationDetail {
-  const visibility = visibilityOf(writer.roleCodes);
+  const visibility = recordReachOf(writer.roleCodes);
   const widened = new Map<MentionResolution, IndexedMember[]>();
   for (const m of d.mentions) {
     if (m.status !== 'resolved' || (m.tier !== 'branch' && m.tier !== 'general_branch')) continue;
-    const bearers = (index.byName.get(m.mention) ?? []).filter((b) => canSee(writer, visibility, b));
+    const bearers = (index.byName.get(m.mention) ?? []).filter((b) => withinReach(writer, visibility, b));
     if (bearers.length > 1) widened.set(m, bearers);
   }
   if (widened.size === 0) return d;
@@ -375,7 +376,7 @@ async function placeOfMember(ctx: ConversationContext, memberId: string): Promis
       from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
      where m.id = ${memberId}::bigint`.execute(ctx.trx);
   const row = r.rows[0]!;
-  return { name: row.name, place: visibilityOf(ctx.identity!.roleCodes) === 'everyone' ? `${row.gb}${row.branch}` : row.branch };
+  return { name: row.name, place: recordReachOf(ctx.identity!.roleCodes) === 'everyone' ? `${row.gb}${row.branch}` : row.branch };
 }
 
 /** Names in rows of eight, so a long list reads well and splits between rows. */
@@ -394,7 +395,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
     const unknown = unknownName(ctx, d, index);
     if (unknown) return unknown;
     return say(
-      visibilityOf(me.roleCodes) === 'self'
+      recordReachOf(me.roleCodes) === 'self'
         ? '请说明是谁遇到的情况，例如“报告：本人住院了”“报告：我的母亲去世了”；本支部其他党员的情况，请写明姓名，例如“报告：张伟住院了”。'
         : '请说明是哪位党员，例如“报告：张伟住院了”；如是您本人，请说“报告：本人住院了”。',
     );
@@ -447,7 +448,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
   const out: Reply[] = [];
   // A plain member reporting a fellow member of their branch hears that the secretary was told, and nothing
   // more: not who owes what by when, not whether someone reported it before.
-  const aboutOthers = visibilityOf(me.roleCodes) === 'self' && memberIds.some((id) => id !== me.memberId);
+  const aboutOthers = recordReachOf(me.roleCodes) === 'self' && memberIds.some((id) => id !== me.memberId);
   for (const { holder, items } of tasks.values()) {
     if (items.length <= CARDS_PER_LOG) {
       for (const { ob, name } of items) out.push(await taskCard(ctx, ob, holder, name, label, d.result.note));
@@ -558,9 +559,9 @@ async function alreadyAnswered(ctx: ConversationContext, taskId: string): Promis
  */
 function nearMatches(ctx: ConversationContext, d: InterpretationDetail, index: RosterIndex): { name: string; matches: IndexedMember[] } | undefined {
   const writer = writerOf(ctx);
-  const plain = visibilityOf(writer.roleCodes) === 'self';
-  const reach = plain ? 'branch' : visibilityOf(writer.roleCodes);
-  const inReach = (m: IndexedMember) => canSee(writer, reach, m);
+  const plain = recordReachOf(writer.roleCodes) === 'self';
+  const reach = reportReachOf(writer.roleCodes);
+  const inReach = (m: IndexedMember) => withinReach(writer, reach, m);
   // A leader's name of someone outside their reach was answered before (不在您的工作范围内); here, names nobody
   // bears — or, for a plain member, nobody in their branch.
   const name = writtenNames(d.normalizedText).find((n) => !(index.byName.get(n) ?? []).some((m) => (plain ? inReach(m) : true)));
@@ -572,7 +573,7 @@ function unknownName(ctx: ConversationContext, d: InterpretationDetail, index: R
   const near = nearMatches(ctx, d, index);
   if (!near) return undefined;
   // A plain member is not even told the name back: the answer reads the same for any name outside the branch.
-  const missing = visibilityOf(ctx.identity!.roleCodes) === 'self' ? '本支部名册中没有您说的这位党员' : `名册中没有叫“${near.name}”的党员`;
+  const missing = recordReachOf(ctx.identity!.roleCodes) === 'self' ? '本支部名册中没有您说的这位党员' : `名册中没有叫“${near.name}”的党员`;
   if (near.matches.length === 0) return say(`${missing}，请核对姓名后重新发送。`);
   const names = near.matches.map((m) => m.name);
   return [

@@ -1,11 +1,13 @@
 // Answers that read: 我的待办, 本月政治生日, 谈心进度 — and 撤销, which takes back the writer's last record.
 import { sql } from 'kysely';
 import { reopenFor } from '../care/obligations.ts';
+import { officeLists } from '../domain/access.ts';
 import { chineseDate, chineseMonthDay } from '../domain/format.ts';
 import { obligationState, REASON_LABELS, type CareReason } from '../domain/obligations.ts';
 import { escapeMarkdown as esc } from '../notices/markdown.ts';
 import { fitList, summariseNames } from '../notices/message-limit.ts';
 import { loadCalendarSettings } from '../notices/settings.ts';
+import { accessPersonOf } from '../roster/responsibility.ts';
 import type { ConversationContext } from './context.ts';
 import type { Reply } from './router.ts';
 
@@ -50,8 +52,8 @@ export async function birthdaysAnswer(ctx: ConversationContext): Promise<Reply[]
   const col = sql.ref(`m.${settings.birthdayBasis}`);
   const month = Number(ctx.today.slice(5, 7));
   const year = Number(ctx.today.slice(0, 4));
-  const branches = me.roles.filter((r) => r.role === 'branch_secretary').map((r) => r.organisation.id);
-  const gbs = me.roles.filter((r) => r.role === 'gb_secretary' || r.role === 'gb_member').map((r) => r.organisation.id);
+  // The lists that are the writer's to work with, as the access rule gives them.
+  const { branchIds: branches, generalBranchIds: gbs } = officeLists(accessPersonOf(me));
   if (branches.length === 0 && gbs.length === 0) {
     const mine = await sql<{ d: string | null }>`select to_char(${col}, 'YYYY-MM-DD') as d from members m where m.id = ${me.memberId}::bigint`.execute(ctx.trx);
     const d = mine.rows[0]?.d;

@@ -1,10 +1,13 @@
 // Who answers for whom (issue 3, MECHANISM.md "Who is who"): for a member, the branch secretary, the
 // general branch's secretary and committee members, the committee members linked (挂联) to that general
-// branch, and the Organisation Department. Every later reminder and permission check starts here.
+// branch, and the Organisation Department — the people reminders and escalations go to. What anyone may see or
+// do is the access rule's (src/domain/access.ts); this file loads the roster facts it answers from
+// (accessPersonOf, loadAccessPerson, loadMemberPlace).
 // Only active members answer for anyone; a holder may be the member themself (a branch secretary is also a
 // member of their branch) and callers that need "someone else" filter on memberId.
 import { sql, type Kysely } from 'kysely';
 import type { Database, MemberStatus, OrganisationKind } from '../db/schema.ts';
+import type { AccessPerson, MemberPlace, OrganisationPlace } from '../domain/access.ts';
 import { STORED_ROLES, type RoleCode, type StoredRole } from '../domain/roster.ts';
 
 export interface Person {
@@ -115,7 +118,17 @@ export interface RosterIdentity {
  */
 export async function findMemberByUserid(db: Kysely<Database>, userid: string): Promise<RosterIdentity | undefined> {
   const m = await placeOf(db, sql`lower(m.userid) = lower(${userid})`);
-  if (!m) return undefined;
+  return m ? identityOf(db, m, userid) : undefined;
+}
+
+/** The roster entry of a member by id, whatever their status or account; undefined when there is none. */
+export async function findMemberById(db: Kysely<Database>, memberId: string): Promise<RosterIdentity | undefined> {
+  if (!/^\d{1,19}$/.test(memberId)) return undefined;
+  const m = await placeOf(db, sql`m.id = ${memberId}::bigint`);
+  return m ? identityOf(db, m, '') : undefined;
+}
+
+async function identityOf(db: Kysely<Database>, m: PlaceRow, userid: string): Promise<RosterIdentity> {
   const roles = await sql<{ role: StoredRole; id: string; name: string; kind: OrganisationKind }>`
     select r.role, o.id::text as id, o.name, o.kind from member_roles r join organisations o on o.id = r.organisation_id
     where r.member_id = ${m.id}::bigint order by o.id`.execute(db);
@@ -138,4 +151,43 @@ export async function findMemberByUserid(db: Kysely<Database>, userid: string): 
     roleCodes: [...STORED_ROLES.filter((r) => held.has(r)), 'member'],
     linkedGeneralBranches: links.rows,
   };
+}
+
+/** The facts the access rule answers from, for a person the roster knows. */
+export function accessPersonOf(who: RosterIdentity): AccessPerson {
+  return {
+    memberId: who.memberId,
+    branchId: who.branch.id,
+    generalBranchId: who.generalBranch.id,
+    committeeId: who.committeeId,
+    roles: who.roles.map((r) => ({ role: r.role, organisationId: r.organisation.id })),
+    linkedGeneralBranchIds: who.linkedGeneralBranches.map((g) => g.id),
+  };
+}
+
+/** The access facts of a member by id (an export's viewer, a test's person); undefined when there is no such member. */
+export async function loadAccessPerson(db: Kysely<Database>, memberId: string): Promise<AccessPerson | undefined> {
+  const who = await findMemberById(db, memberId);
+  return who ? accessPersonOf(who) : undefined;
+}
+
+/** Where a member sits, for the access rule; undefined when there is no such member. */
+export async function loadMemberPlace(db: Kysely<Database>, memberId: string): Promise<MemberPlace | undefined> {
+  if (!/^\d{1,19}$/.test(memberId)) return undefined;
+  const m = await placeOf(db, sql`m.id = ${memberId}::bigint`);
+  return m ? { memberId: m.id, branchId: m.branchId, generalBranchId: m.gbId, committeeId: m.committeeId } : undefined;
+}
+
+/** Where an organisation sits, for the access rule's lists and figures; undefined when there is none. */
+export async function loadOrganisationPlace(db: Kysely<Database>, organisationId: string): Promise<OrganisationPlace | undefined> {
+  if (!/^\d{1,19}$/.test(organisationId)) return undefined;
+  const r = await sql<{ id: string; kind: OrganisationKind; parent: string | null; grandparent: string | null }>`
+    select o.id::text as id, o.kind, p.id::text as parent, p.parent_id::text as grandparent
+    from organisations o left join organisations p on p.id = o.parent_id
+    where o.id = ${organisationId}::bigint`.execute(db);
+  const o = r.rows[0];
+  if (!o) return undefined;
+  if (o.kind === 'committee') return { id: o.id, kind: 'committee', generalBranchId: null, committeeId: o.id };
+  if (o.kind === 'general_branch') return { id: o.id, kind: 'general_branch', generalBranchId: o.id, committeeId: o.parent! };
+  return { id: o.id, kind: 'branch', generalBranchId: o.parent!, committeeId: o.grandparent! };
 }

@@ -1,33 +1,18 @@
-// Names resolved in the writer's scope (stage 4 of interpret.ts): whom the writer may name, and which bearer of a
-// name they mean — their own branch first, then their general branch, then everyone they may see. Pure.
+// Names resolved in the writer's scope (stage 4 of interpret.ts): whom the writer may name (the access rule,
+// src/domain/access.ts, decides), and which bearer of a name they mean — their own branch first, then their
+// general branch, then everyone they may see. Pure.
+import { hasLeadingRole, recordReachOf, withinReach } from '../../domain/access.ts';
 import type { RoleCode } from '../../domain/roster.ts';
 import type { IndexedMember } from './roster-index.ts';
 import type { InterpretWriter, MentionResolution, Tier, Visibility } from './types.ts';
 
-export function visibilityOf(roleCodes: readonly RoleCode[]): Visibility {
-  if (roleCodes.some((r) => r === 'committee_secretary' || r === 'committee_member' || r === 'od_staff')) return 'everyone';
-  if (roleCodes.some((r) => r === 'gb_secretary' || r === 'gb_member')) return 'general_branch';
-  if (roleCodes.includes('branch_secretary')) return 'branch';
-  return 'self';
-}
+/** Whom a writer may name (and record a talk or visit about): the access rule's record reach. */
+export const visibilityOf = (roleCodes: readonly RoleCode[]): Visibility => recordReachOf(roleCodes);
 
-/** Any role beyond the implicit 'member': may record talks and visits. */
-export function hasLeadingRole(roleCodes: readonly RoleCode[]): boolean {
-  return roleCodes.some((r) => r !== 'member');
-}
+export { hasLeadingRole };
 
-export function canSee(w: InterpretWriter, v: Visibility, m: IndexedMember): boolean {
-  switch (v) {
-    case 'everyone':
-      return true;
-    case 'general_branch':
-      return m.generalBranchId === w.generalBranchId;
-    case 'branch':
-      return m.branchId === w.branchId;
-    case 'self':
-      return m.memberId === w.memberId;
-  }
-}
+/** Whether the writer may name `m` within `v` (the access rule's withinReach). */
+export const canSee = (w: InterpretWriter, v: Visibility, m: IndexedMember): boolean => withinReach(w, v, m);
 
 const ids = (ms: readonly IndexedMember[]) => ms.map((m) => ({ memberId: m.memberId, userid: m.userid }));
 

@@ -1,5 +1,6 @@
 // The interpreter's vocabulary: what a message is read as (the `interpret` command's JSON), who writes it, and
 // what the bot needs beyond the JSON (mentions, problems). Types only.
+import type { Reach } from '../../domain/access.ts';
 import type { RoleCode } from '../../domain/roster.ts';
 import type { ReasonCode } from './lexicon.ts';
 import type { RosterIndex } from './roster-index.ts';
@@ -35,8 +36,8 @@ export interface InterpretContext {
   reach?: Visibility;
 }
 
-/** Whom a writer may name: derived from their roles. */
-export type Visibility = 'everyone' | 'general_branch' | 'branch' | 'self';
+/** Whom a writer may name: derived from their roles by the access rule (src/domain/access.ts). */
+export type Visibility = Reach;
 
 /** Where a mention was resolved: the writer themself (我/本人), their branch, their general branch, or the rest they may see. */
 export type Tier = 'self' | 'branch' | 'general_branch' | 'visible';

@@ -1,0 +1,234 @@
+// The access rule (issue 10 point 2; MECHANISM.md "Who is who" and "Rules for every reminder", last bullet):
+// who may record a talk or visit about whom, report about whom, see whose sensitive data, see which
+// organisation's lists and figures, act on which obligation and approve which request. One rule: the chat
+// (names, cards, lists), the exports (CLI and admin API) and, later, the dashboard all ask it. Pure: the
+// caller loads the roster facts (src/roster/responsibility.ts) and passes them in.
+//
+// Roles sit where ROLE_SCOPE (domain/roster.ts) puts them — a general-branch role in the holder's own general
+// branch, a branch role in their own branch; the roster import enforces it — so the reach of chat names can be
+// read from the role codes and the person's own place, which is all the interpreter's hot path carries.
+//
+// Decisions where the copies this replaces disagreed about committee members (MECHANISM.md decides):
+// - Record and report: a committee member, like the committee secretary and the OD, may record a talk or a
+//   visit about anyone (everyday talks, 经常性的党内谈心, are not limited to the linked general branches).
+// - Sensitive data: not a committee member, linked or not, nor the committee secretary — they are not on
+//   MECHANISM's list — unless they also hold a role that is.
+// - Lists and figures: a committee member sees those of the general branches linked to them (挂联) and their
+//   branches; the committee secretary and the OD those of the whole committee.
+// - Acting on an obligation: the owner, the holders of the owning office, the member's general-branch
+//   secretary and the OD; a committee member only where one of those applies.
+import type { RoleCode, StoredRole } from './roster.ts';
+
+/** A role as held: the organisation it is held in (committee, general branch or branch: see ROLE_SCOPE). */
+export interface HeldOffice {
+  role: StoredRole;
+  organisationId: string;
+}
+
+/** Where a member sits. `committeeId` is absent where the caller's data holds one committee only (the chat's name index). */
+export interface MemberPlace {
+  memberId: string;
+  branchId: string;
+  generalBranchId: string;
+  committeeId?: string;
+}
+
+/** The person asking, as the roster knows them: their place, their roles and the general branches linked to them. */
+export interface AccessPerson {
+  memberId: string;
+  branchId: string;
+  generalBranchId: string;
+  committeeId: string;
+  roles: readonly HeldOffice[];
+  /** General branches linked (挂联) to a committee member; empty for everyone else. */
+  linkedGeneralBranchIds: readonly string[];
+}
+
+/**
+ * Who is looking at records. `organisation_department` is the OD's own tools (the CLI and the admin API, whose
+ * caller holds ADMIN_TOKEN): full detail. A `member` viewer is a person in the roster with the roles they hold.
+ */
+export type Viewer = { kind: 'organisation_department' } | { kind: 'member'; memberId: string; roles: readonly HeldOffice[] };
+
+export const OD_VIEWER: Viewer = { kind: 'organisation_department' };
+
+export const viewerOf = (person: Pick<AccessPerson, 'memberId' | 'roles'>): Viewer => ({ kind: 'member', memberId: person.memberId, roles: person.roles });
+
+/** The person's role codes, 'member' included, as the interpreter carries them. */
+export function roleCodesOf(person: Pick<AccessPerson, 'roles'>): RoleCode[] {
+  return [...new Set<RoleCode>([...person.roles.map((r) => r.role), 'member'])];
+}
+
+// ---- record and report: whom a person may name ----
+
+/** How far a person's names reach: everyone in the committee, their general branch, their branch, or themself. */
+export type Reach = 'everyone' | 'general_branch' | 'branch' | 'self';
+
+/** Whom a person may record a talk or visit about (and name in one): from their roles. */
+export function recordReachOf(roleCodes: readonly RoleCode[]): Reach {
+  if (roleCodes.some((r) => r === 'committee_secretary' || r === 'committee_member' || r === 'od_staff')) return 'everyone';
+  if (roleCodes.some((r) => r === 'gb_secretary' || r === 'gb_member')) return 'general_branch';
+  if (roleCodes.includes('branch_secretary')) return 'branch';
+  return 'self';
+}
+
+/** Whom a person may report a trigger about: a plain member, themself and the members of their own branch. */
+export function reportReachOf(roleCodes: readonly RoleCode[]): Reach {
+  const reach = recordReachOf(roleCodes);
+  return reach === 'self' ? 'branch' : reach;
+}
+
+/** Any role beyond the implicit 'member': may record talks and visits at all. */
+export function hasLeadingRole(roleCodes: readonly RoleCode[]): boolean {
+  return roleCodes.some((r) => r !== 'member');
+}
+
+type Place = Pick<MemberPlace, 'memberId' | 'branchId' | 'generalBranchId'> & { committeeId?: string | undefined };
+
+/** Whether `member` is within `reach` of `person` (both places; a committee is compared where both know it). */
+export function withinReach(person: Place, reach: Reach, member: Place): boolean {
+  switch (reach) {
+    case 'everyone':
+      return person.committeeId === undefined || member.committeeId === undefined || member.committeeId === person.committeeId;
+    case 'general_branch':
+      return member.generalBranchId === person.generalBranchId;
+    case 'branch':
+      return member.branchId === person.branchId;
+    case 'self':
+      return member.memberId === person.memberId;
+  }
+}
+
+/** May this person record a talk or a visit about that member? */
+export function mayRecordCare(person: AccessPerson, member: MemberPlace): boolean {
+  const codes = roleCodesOf(person);
+  return hasLeadingRole(codes) && withinReach(person, recordReachOf(codes), member);
+}
+
+/** May this person report a trigger (住院, 去世 …) about that member? */
+export function mayReportAbout(person: AccessPerson, member: MemberPlace): boolean {
+  return withinReach(person, reportReachOf(roleCodesOf(person)), member);
+}
+
+// ---- sensitive data ----
+
+/**
+ * Sensitive data (hardship causes, health, family events, subsidies and aid, suggestions, evaluation answers):
+ * the member, their branch secretary, their general branch's leaders — its secretary and its committee members
+ * (gb_member; the unit's main Party leader is not a roster role yet) — and the OD. Helpers paired with the member
+ * will see hardship (not amounts) once pairing exists.
+ */
+export function canSeeSensitive(viewer: Viewer, member: MemberPlace): boolean {
+  if (viewer.kind === 'organisation_department') return true;
+  if (viewer.memberId === member.memberId) return true;
+  return viewer.roles.some((r) => {
+    switch (r.role) {
+      case 'od_staff':
+        return r.organisationId === member.committeeId;
+      case 'branch_secretary':
+        return r.organisationId === member.branchId;
+      case 'gb_secretary':
+      case 'gb_member':
+        return r.organisationId === member.generalBranchId;
+      default:
+        return false;
+    }
+  });
+}
+
+// ---- lists and figures of an organisation ----
+
+export interface OrganisationPlace {
+  id: string;
+  kind: 'committee' | 'general_branch' | 'branch';
+  /** The general branch itself, or the branch's; null for the committee. */
+  generalBranchId: string | null;
+  committeeId: string;
+}
+
+/**
+ * May this person see a list or a figure (names without sensitive detail, counts, totals) of this organisation?
+ * The OD and the committee secretary: the whole committee. A committee member: the general branches linked to
+ * them and their branches. General-branch secretary and committee members: their general branch and its
+ * branches. A branch secretary: their branch. A plain member: none.
+ */
+export function maySeeOrganisation(person: AccessPerson, org: OrganisationPlace): boolean {
+  return person.roles.some((r) => {
+    switch (r.role) {
+      case 'od_staff':
+      case 'committee_secretary':
+        return r.organisationId === org.committeeId;
+      case 'committee_member':
+        return r.organisationId === org.committeeId && org.generalBranchId !== null && person.linkedGeneralBranchIds.includes(org.generalBranchId);
+      case 'gb_secretary':
+      case 'gb_member':
+        return org.generalBranchId !== null && r.organisationId === org.generalBranchId;
+      case 'branch_secretary':
+        return org.kind === 'branch' && r.organisationId === org.id;
+    }
+  });
+}
+
+/**
+ * The organisations whose member lists are this person's to work with (the month's political birthdays, 2.3):
+ * the branches they are secretary of and the general branches they lead. Every one passes maySeeOrganisation.
+ */
+export function officeLists(person: Pick<AccessPerson, 'roles'>): { branchIds: string[]; generalBranchIds: string[] } {
+  return {
+    branchIds: person.roles.filter((r) => r.role === 'branch_secretary').map((r) => r.organisationId),
+    generalBranchIds: person.roles.filter((r) => r.role === 'gb_secretary' || r.role === 'gb_member').map((r) => r.organisationId),
+  };
+}
+
+// ---- obligations and requests ----
+
+/** An obligation as far as acting on it goes: its owner (a person or an office) and the member it is about. */
+export interface ObligationFacts {
+  ownerMemberId: string | null;
+  ownerRole: string | null;
+  ownerOrganisationId: string | null;
+  member: MemberPlace;
+}
+
+/**
+ * May this person act on an obligation (已完成, 延期, pick it for a record)? The owner, whoever holds the owning
+ * office, the member's general-branch secretary (MECHANISM 2.1: told at once and may make the visit instead) and
+ * the OD (it acts for the committee).
+ */
+export function mayActOnObligation(person: AccessPerson, ob: ObligationFacts): boolean {
+  if (ob.ownerMemberId === person.memberId) return true;
+  return person.roles.some(
+    (r) =>
+      (r.role === 'od_staff' && r.organisationId === ob.member.committeeId) ||
+      (r.role === ob.ownerRole && r.organisationId === ob.ownerOrganisationId) ||
+      (r.role === 'gb_secretary' && r.organisationId === ob.member.generalBranchId),
+  );
+}
+
+/**
+ * Requests someone decides (MECHANISM.md 1 and "Who is who"): a hardship application (the GB reviews,
+ * 党总支审核确定), the GB's opinion and the OD's decision on emergency aid, a fixed monthly subsidy (the OD),
+ * a pairing (the OD or the member's GB secretary), and confirming a reported death (branch secretary, GB
+ * secretary or OD).
+ */
+export type Approval = 'hardship_review' | 'aid_opinion' | 'aid_decision' | 'subsidy' | 'pairing' | 'death_confirmation';
+
+/** Who decides each kind of request about a member, besides the OD (which acts for the committee, and for a vacant office). */
+const DECIDED_BY: Readonly<Record<Approval, readonly ('gb_secretary' | 'branch_secretary')[]>> = {
+  hardship_review: ['gb_secretary'],
+  aid_opinion: ['gb_secretary'],
+  aid_decision: [],
+  subsidy: [],
+  pairing: ['gb_secretary'],
+  death_confirmation: ['branch_secretary', 'gb_secretary'],
+};
+
+/** May this person approve (or decide) this kind of request about that member? Nobody decides about themself. */
+export function mayApprove(person: AccessPerson, what: Approval, member: MemberPlace): boolean {
+  if (member.memberId === person.memberId) return false;
+  return person.roles.some((r) => {
+    if (r.role === 'od_staff') return r.organisationId === member.committeeId;
+    if (!(DECIDED_BY[what] as readonly string[]).includes(r.role)) return false;
+    return r.role === 'gb_secretary' ? r.organisationId === member.generalBranchId : r.organisationId === member.branchId;
+  });
+}
