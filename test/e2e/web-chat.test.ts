@@ -12,6 +12,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
+import { recordProcess } from '../helpers/processes.ts';
 
 // Browser globals, for the functions run inside the page (this project type-checks against Node only).
 declare const document: any;
@@ -69,6 +70,9 @@ describe('the local web chat in a browser (issue 9.17)', () => {
       headless: true, // adds --headless=new
       args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
     });
+    // Puppeteer starts Chromium in a process group of its own: the global teardown checks it is gone.
+    const chromium = browser.process();
+    if (chromium?.pid !== undefined) recordProcess(chromium.pid, chromium.spawnargs.join(' '), true);
   }, 120_000);
 
   afterAll(async () => {

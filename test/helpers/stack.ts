@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -132,6 +133,19 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Waits until nothing more will be sent: every delivery finished and the outbound queue holding no job
+ * (none waiting, running, delayed or stalled). Proves "nothing else arrives" without a sleep.
+ */
+export async function waitForDeliveriesSettled(db: DbHandle, outbound: Queue, timeoutMs = 60_000): Promise<void> {
+  await waitFor(async () => {
+    const open = await db.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'sending']).executeTakeFirst();
+    if (open) return false;
+    const counts = await outbound.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+    return Object.values(counts).every((n) => n === 0);
+  }, timeoutMs, 'every delivery to be finished and the outbound queue empty');
 }
 
 /** Puts chat accounts in the roster as members of one branch, through the real import. */
