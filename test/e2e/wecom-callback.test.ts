@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DB_KINDS } from '../helpers/db.ts';
-import { startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { startStack, waitFor, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
 import { eventXml, makeCallback, makeEchoQuery, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
 import { helpFor, T } from '../../src/conversation/templates.ts';
 
@@ -70,7 +70,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     for (let i = 0; i < 3; i++) statuses.push((await post(stack, cb)).status);
     expect(statuses).toEqual([200, 200, 200]);
     await stack.fake!.waitForSent(stack.fake!.sent.filter((m) => m.touser !== 'dupuser').length + 1);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'dupuser')).toHaveLength(1);
     const rows = await stack.deps.db.db.selectFrom('inbound_events').select('id').where('user_id', '=', 'dupuser').execute();
     expect(rows).toHaveLength(1);
@@ -81,7 +81,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     const res = await Promise.all([post(stack, cb), post(stack, cb), post(stack, cb), post(stack, cb)]);
     expect(res.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'raceuser'), 10_000, 'reply');
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'raceuser')).toHaveLength(1);
   });
 
@@ -102,7 +102,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     // The stack caps the 45009 back-off at 1 s (production: the 60 s the error carries).
     await post(stack, textCallback('帮助', { from: 'limituser' }));
     await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'limituser'), 15_000, 'reply after 45009');
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'tokenuser')).toHaveLength(1);
     expect(stack.fake!.sent.filter((m) => m.touser === 'limituser')).toHaveLength(1);
     const d = await stack.deps.db.db.selectFrom('deliveries').selectAll().where('recipient', '=', 'limituser').executeTakeFirstOrThrow();
@@ -119,7 +119,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     await post(stack, enter1);
     await post(stack, enter2);
     await waitFor(() => stack.fake!.sent.filter((m) => m.touser === 'clicker').length >= 2, 10_000, 'click and welcome');
-    await new Promise((r) => setTimeout(r, 700));
+    await waitForQuiet(stack);
     const texts = stack.fake!.sent.filter((m) => m.touser === 'clicker').map((m) => m.body.text.content as string);
     expect(texts.filter((t) => t === T.welcome('测试6号'))).toHaveLength(1);
     expect(texts.some((t) => t.startsWith('您目前没有待办'))).toBe(true);

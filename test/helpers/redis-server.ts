@@ -30,7 +30,7 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
     child = runProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {}, { stdio: 'ignore' });
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {});
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 30_000; // generous: a loaded machine starts processes slowly
     for (;;) {
       try {
         await probe.connect();

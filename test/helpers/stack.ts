@@ -140,12 +140,34 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
  * (none waiting, running, delayed or stalled). Proves "nothing else arrives" without a sleep.
  */
 export async function waitForDeliveriesSettled(db: DbHandle, outbound: Queue, timeoutMs = 60_000): Promise<void> {
-  await waitFor(async () => {
-    const open = await db.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'sending']).executeTakeFirst();
-    if (open) return false;
-    const counts = await outbound.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-    return Object.values(counts).every((n) => n === 0);
-  }, timeoutMs, 'every delivery to be finished and the outbound queue empty');
+  await waitFor(() => isSettled(db, [outbound]), timeoutMs, 'every delivery to be finished and the outbound queue empty');
+}
+
+/**
+ * Waits until the stack has done all it was asked so far: every inbound event handled, every delivery that is
+ * due sent (or failed), and no job waiting or running. Pushes planned for later may stay pending. What a
+ * handled message caused has all arrived then — the positive marker for "and nothing else".
+ */
+export async function waitForQuiet(stack: Stack, timeoutMs = 60_000): Promise<void> {
+  const { db, queues, clock } = stack.deps;
+  await waitFor(() => isSettled(db, [queues.inbound, queues.outbound], clock), timeoutMs, 'the stack to finish what it was asked');
+}
+
+/** Without `now`, every delivery must be finished and no job delayed; with it, only those due by `now`. */
+async function isSettled(db: DbHandle, queues: Queue[], now?: () => Date): Promise<boolean> {
+  const busyEvent = await db.db.selectFrom('inbound_events').select('id').where('status', 'in', ['pending', 'processing']).executeTakeFirst();
+  if (busyEvent) return false;
+  let open = db.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'sending']);
+  if (now) {
+    const at = now();
+    open = open.where((eb) => eb.or([eb('status', '=', 'sending'), eb('not_before', 'is', null), eb('not_before', '<=', at)]));
+  }
+  if (await open.executeTakeFirst()) return false;
+  for (const q of queues) {
+    const counts = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', ...(now ? [] : (['delayed'] as const)));
+    if (Object.values(counts).some((n) => n > 0)) return false;
+  }
+  return true;
 }
 
 /** Puts chat accounts in the roster as members of one branch, through the real import. */

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { startStack, waitFor, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
 import { relayOnce } from '../../workers/relay.ts';
@@ -59,7 +59,7 @@ describe('Redis is the transport, PostgreSQL the record', () => {
     await redis.start();
     await stack.startWorkers();
     await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'lostjob'), 15_000, 'reply after restart');
-    await new Promise((r) => setTimeout(r, 600));
+    await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'lostjob')).toHaveLength(1);
   });
 
