@@ -121,7 +121,7 @@ describe('a worker killed in the middle of a delivery', () => {
       await waitFor(async () => {
         const r = await db.db.selectFrom('deliveries').select('status').where('recipient', '=', 'jinrisheng').executeTakeFirst();
         return r?.status === 'sending';
-      }, 30_000, 'the first attempt to be in flight');
+      }, 60_000, 'the first attempt to be in flight');
       worker1.kill('SIGKILL');
       expect(await worker1.exited).toBe(-1);
       expect(worker1.signal()).toBe('SIGKILL');

@@ -37,7 +37,7 @@ describe('one message does it', () => {
   async function say(from: string, content: string, expect = 1): Promise<SentMessage[]> {
     const start = seen;
     await post(textMessageXml({ from, content, msgId: String(++msgId), createTime: Number(ts()), corpId: WECOM.corpId, agentId: WECOM.agentId }));
-    const got = await waitFor(() => (stack.fake!.sent.length >= start + expect ? stack.fake!.sent.slice(start) : undefined), 15_000, `answer to ${content}`);
+    const got = await waitFor(() => (stack.fake!.sent.length >= start + expect ? stack.fake!.sent.slice(start) : undefined), 60_000, `answer to ${content}`);
     await waitForQuiet(stack);
     seen = stack.fake!.sent.length;
     return stack.fake!.sent.slice(start).length >= got.length ? stack.fake!.sent.slice(start) : got;
@@ -46,7 +46,7 @@ describe('one message does it', () => {
     const start = seen;
     const key = card.button_list.find((b) => b.text === text)!.key;
     await post(eventXml({ from, event: 'template_card_event', eventKey: key, createTime: Number(ts()), corpId: WECOM.corpId, TaskId: card.task_id, CardType: 'button_interaction', ResponseCode: 'none' }));
-    await waitFor(() => stack.fake!.sent.length >= start + expect, 15_000, `answer to click ${text}`);
+    await waitFor(() => stack.fake!.sent.length >= start + expect, 60_000, `answer to click ${text}`);
     await waitForQuiet(stack);
     seen = stack.fake!.sent.length;
     return stack.fake!.sent.slice(start);

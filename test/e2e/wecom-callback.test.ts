@@ -80,7 +80,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     const cb = textCallback('并发', { from: 'raceuser' });
     const res = await Promise.all([post(stack, cb), post(stack, cb), post(stack, cb), post(stack, cb)]);
     expect(res.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'raceuser'), 10_000, 'reply');
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'raceuser'), 60_000, 'reply');
     await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'raceuser')).toHaveLength(1);
   });
@@ -96,12 +96,12 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
   it('an injected 42001 and a 45009 still yield exactly one delivery each', async () => {
     stack.fake!.inject('message/send', { errcode: 42001, times: 1 });
     await post(stack, textCallback('帮助', { from: 'tokenuser' }));
-    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'tokenuser'), 10_000, 'reply after 42001');
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'tokenuser'), 60_000, 'reply after 42001');
 
     stack.fake!.inject('message/send', { errcode: 45009, times: 1 });
     // The stack caps the 45009 back-off at 1 s (production: the 60 s the error carries).
     await post(stack, textCallback('帮助', { from: 'limituser' }));
-    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'limituser'), 15_000, 'reply after 45009');
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'limituser'), 60_000, 'reply after 45009');
     await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'tokenuser')).toHaveLength(1);
     expect(stack.fake!.sent.filter((m) => m.touser === 'limituser')).toHaveLength(1);
@@ -129,7 +129,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
 
   it('an account not in the roster gets a polite answer naming whom to ask, and nothing else', async () => {
     await post(stack, textCallback('今天和张三谈心了', { from: 'stranger' }));
-    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'stranger'), 10_000, 'answer to stranger');
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'stranger'), 60_000, 'answer to stranger');
     const [answer] = stack.fake!.sent.filter((m) => m.touser === 'stranger');
     expect(answer!.body.text.content).toBe(T.unknownUser('stranger'));
     expect(answer!.body.text.content).toContain('党委组织部');

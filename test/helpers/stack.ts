@@ -125,7 +125,7 @@ export async function cleanRedisPrefix(prefix: string): Promise<void> {
   }
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, what = 'condition'): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await fn();

@@ -500,7 +500,7 @@ describe.each(DB_KINDS)('GET /admin/export/:what on %s', (kind) => {
       const r = await sql<{ actor: string; route: string; path: string; query: Record<string, string>; status: number; rows: number }>`
         select actor, route, path, query, status, rows from admin_audit where path = '/admin/export/obligations' and query->>'format' = 'json' order by id desc limit 1`.execute(stack.db.db);
       return r.rows[0];
-    }, 10_000, 'the audit row');
+    }, 60_000, 'the audit row');
     expect(row).toEqual({
       actor: 'admin token',
       route: '/admin/export/:what',

@@ -51,14 +51,14 @@ describe('process boot and shutdown', () => {
     const port = await freePort();
     const p = run([], { REDIS_URL: TEST_REDIS_URL, DATA_DIR: dataDir(), PORT: String(port), HOST: '127.0.0.1' });
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 30_000, 'server up');
+    await waitFor(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 60_000, 'server up');
     expect((await fetch(`${base}/`)).headers.get('content-type')).toContain('text/html');
     const posted = await fetch(`${base}/local/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'wangfang', text: '帮助' }) });
     expect(posted.status).toBe(202);
     const conv = await waitFor(async () => {
       const list = (await (await fetch(`${base}/local/messages?userId=wangfang`)).json()) as Array<{ dir: string; body: { content?: string } }>;
       return list.find((m) => m.dir === 'out') ? list : undefined;
-    }, 15_000, 'reply in the local chat');
+    }, 60_000, 'reply in the local chat');
     expect(conv.find((m) => m.dir === 'out')!.body.content).toContain('党员关怀助手');
     const bad = await fetch(`${base}/local/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'bad user!', text: 'x' }) });
     expect(bad.status).toBe(400);

@@ -39,7 +39,7 @@ describe('the check for processes that outlived the tests', () => {
     wrapper.stdout.on('data', (d) => (said += d));
     // 'exit', not 'close': the grandchild holds the pipe open.
     await new Promise((r) => wrapper.on('exit', r));
-    const grandchild = Number(await waitFor(() => said.includes('\n') && said.trim(), 30_000, 'the grandchild pid'));
+    const grandchild = Number(await waitFor(() => said.includes('\n') && said.trim(), 60_000, 'the grandchild pid'));
     wrapper.stdout.destroy();
     strays.push(grandchild);
     const single = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -54,7 +54,7 @@ describe('the check for processes that outlived the tests', () => {
     expect(found).toHaveLength(2);
     expect(found.find((l) => l.startsWith(`pid ${grandchild} `))).toContain('started as: sh -c sleep 300 &');
     expect(found.find((l) => l.startsWith(`pid ${single.pid} `))).toContain('started as: node -e setInterval');
-    await waitFor(() => !alive(grandchild) && !alive(single.pid!), 30_000, 'the survivors to be killed');
+    await waitFor(() => !alive(grandchild) && !alive(single.pid!), 60_000, 'the survivors to be killed');
     expect(survivingProcesses(dir)).toEqual([]);
   });
 });
