@@ -146,5 +146,5 @@ describe('a worker killed in the middle of a delivery', () => {
       redis.disconnect();
       await cleanRedisPrefix(prefix);
     }
-  }, 120_000);
+  }, 300_000);
 });

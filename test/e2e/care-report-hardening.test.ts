@@ -200,7 +200,7 @@ describe('care conversation hardening (issue 8)', () => {
     expect(reply).not.toContain('<a');
   });
 
-  it('a report and a talk naming 80 members: every confirmation within 2,048 bytes, nobody left out', { timeout: 90_000 }, async () => {
+  it('a report and a talk naming 80 members: every confirmation within 2,048 bytes, nobody left out', { timeout: 180_000 }, async () => {
     const names = EIGHTY.join('、');
     const everyone = (sent: SentMessage[], line: (n: string) => string) => EIGHTY.every((n) => sent.some((m) => textOf(m).includes(line(n))));
     const report = await sayUntil('ganshuji', `报告：${names}遭受灾害`, (sent) => everyone(sent, (n) => `${n}：请甘书记`) && everyone(sent, (n) => `· ${n}：`));

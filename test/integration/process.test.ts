@@ -64,5 +64,5 @@ describe('process boot and shutdown', () => {
     expect(bad.status).toBe(400);
     p.kill('SIGTERM');
     expect(await p.exited).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
