@@ -37,18 +37,17 @@ export interface Finished {
 
 const started: RunningEntry[] = [];
 const running = new Set<RunningEntry>();
-let hooked = false;
+
+// Registered when a test file imports this module (while vitest collects the file): a hook registered from
+// inside a running test would be lost, and the processes of a failed test left running.
+afterAll(async () => {
+  // Every group, finished leaders included: a grandchild a leader left behind is still in its group.
+  for (const r of started) r.kill('SIGKILL');
+  await Promise.all([...running].map((r) => r.exited));
+});
 
 /** Starts `command` in its own process group with only `env` (and PATH); killed when the test file ends. */
 export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, opts: { stdio?: 'pipe' | 'ignore' } = {}): RunningEntry {
-  if (!hooked) {
-    hooked = true;
-    afterAll(async () => {
-      // Every group, finished leaders included: a grandchild a leader left behind is still in its group.
-      for (const r of started) r.kill('SIGKILL');
-      await Promise.all([...running].map((r) => r.exited));
-    });
-  }
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },

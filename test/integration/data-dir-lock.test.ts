@@ -56,7 +56,7 @@ describe('the data directory lock', () => {
     expect(existsSync(out)).toBe(false);
 
     // The bot is unharmed: a chat message still gets its answer.
-    const users = (await (await fetch(`${base}/local/users`)).json()) as Array<{ userId: string }>;
+    const { users } = (await (await fetch(`${base}/local/users`)).json()) as { users: Array<{ userId: string }> };
     const me = users[0]!.userId;
     expect((await fetch(`${base}/local/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: me, text: '帮助' }) })).status).toBe(202);
     await waitFor(async () => {
