@@ -1,8 +1,10 @@
-// npm run bench:sweep -- --members 1000000 [--date YYYY-MM-DD] [--keep]
+// npm run bench:sweep -- --members 1000000 [--date YYYY-MM-DD | --date heaviest] [--keep]
 // Seeds a demo organisation of that size in a fresh PostgreSQL database (or DATABASE_URL), then times one
-// day's sweep — decide + write notices and deliveries + enqueue to BullMQ — against, in the same run, a plain
-// indexed scan of the members table. Prints both, the ratio, and the process memory. Targets (issue 4): the
-// sweep within 5x the scan and under 3 s, memory under 300 MB.
+// day's sweep — decide + write notices and deliveries + enqueue to BullMQ — against, in the same run, an
+// index-only count of the members table (the baseline of record) and a scan that reads every row. Prints
+// them, the ratios, and the process memory. Targets (issue 4): the sweep within 5x the baseline and under
+// 3 s, memory under 300 MB. `--date heaviest` sweeps the heaviest day of the year: the next quarterly
+// self-evaluation nudge, which goes to every member.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
@@ -15,6 +17,8 @@ import { localDate } from '../src/domain/dates.ts';
 import { outboundJobs, QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
 import { createLogger } from '../src/logger.ts';
 import { ensureQuotaObligations, runSweep } from '../src/notices/sweep.ts';
+import { addDays } from '../src/domain/dates.ts';
+import { DEFAULT_SCHEDULE_SETTINGS, noticesDueOn } from '../src/domain/schedule.ts';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Outbox } from '../src/services/outbox.ts';
@@ -23,7 +27,8 @@ import { cleanRedisPrefix, prepareDatabase } from './lib/infra.ts';
 const { values } = parseArgs({ options: { members: { type: 'string', default: '1000000' }, date: { type: 'string' }, keep: { type: 'boolean' } } });
 const members = Number(values.members);
 const TZ = process.env.APP_TIMEZONE ?? 'Asia/Shanghai';
-const date = values.date ?? localDate(new Date(), TZ);
+const today = localDate(new Date(), TZ);
+const date = values.date === 'heaviest' ? heaviestDay(today) : (values.date ?? today);
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
 const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -32,6 +37,15 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const ms = (t: number) => `${t.toFixed(0)} ms`;
+
+/** The next day (from `from`) on which the schedule nudges every member to their quarterly self-evaluation. */
+function heaviestDay(from: string): string {
+  const ctx = { calendar: chineseWorkingDayCalendar(), settings: DEFAULT_SCHEDULE_SETTINGS };
+  for (let d = from, i = 0; i < 366; d = addDays(d, 1), i++) {
+    if (noticesDueOn(d, ctx).some((n) => n.kind === 'self_eval_nudge')) return d;
+  }
+  throw new Error(`no self-evaluation nudge within a year of ${from}`);
+}
 
 const bench = await prepareDatabase(process.env.DATABASE_URL, ADMIN);
 const handle = await connectDatabase({ databaseUrl: bench.url, poolSize: 4 });
@@ -52,8 +66,8 @@ try {
   await sql`vacuum analyze`.execute(handle.db);
   const count = Number((await handle.db.selectFrom('members').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
 
-  // Baselines, best of 3: a plain indexed scan of the members table (an index scan that reads every row —
-  // the baseline of the target), and for reference an index-only count, which never touches the rows.
+  // Baselines, best of 3: an index-only count of the members table (the baseline of record: the least any
+  // pass over every member costs), and beside it an index scan that reads every row (index-only scans off).
   const best = async (query: ReturnType<typeof sql>, indexOnly: boolean) => {
     let t = Infinity;
     for (let i = 0; i < 3; i++) {
@@ -95,14 +109,16 @@ try {
   const relayMs = performance.now() - tr;
 
   console.log(`bench:sweep  ${count} members, date ${date}, PostgreSQL ${bench.describe}`);
-  console.log(`  baseline  indexed scan of members         ${ms(scan)}   (index-only count, for reference: ${ms(countOnly)})`);
+  console.log(`  baseline  index-only count of members     ${ms(countOnly)}   (baseline of record)`);
+  console.log(`            index scan reading every row    ${ms(scan)}`);
   console.log(`  sweep     decide+write+enqueue            ${ms(sweepMs)}   (${result.decided} notices, ${result.recorded} deliveries, ${jobs} due now queued)`);
   console.log(`  relay     the other ${restIds.length} deliveries, enqueued as they come due over the next minutes: ${ms(relayMs)} of addBulk in all (not in the sweep figure)`);
   console.log(`            decide ${result.timings?.decideMs} ms, write ${result.timings?.writeMs} ms, enqueue ${result.timings?.enqueueMs} ms`);
-  console.log(`  ratio     sweep / scan                    ${(sweepMs / scan).toFixed(2)}x   (target ≤ 5x, and under 3000 ms)`);
+  console.log(`  ratio     sweep / index-only count        ${(sweepMs / countOnly).toFixed(2)}x   (target ≤ 5x, and under 3000 ms)`);
+  console.log(`            sweep / row-reading scan        ${(sweepMs / scan).toFixed(2)}x`);
   console.log(`  yearly    opening the year's quota obligations (once a year, not in the daily figure): ${ms(quotaMs)}`);
   console.log(`  memory    peak RSS ${mb(peakRss)} (before sweep ${mb(rssBefore)})   (target < 300 MB)`);
-  console.log(`  verdict   ${sweepMs / scan <= 5 && sweepMs < 3000 && peakRss < 300 * 1024 * 1024 ? 'PASS' : 'MISS'}`);
+  console.log(`  verdict   ${sweepMs / countOnly <= 5 && sweepMs < 3000 && peakRss < 300 * 1024 * 1024 ? 'PASS' : 'MISS'}`);
 
   await sql`delete from deliveries where idempotency_key like 'notice-%'`.execute(handle.db);
   await sql`delete from notices`.execute(handle.db);

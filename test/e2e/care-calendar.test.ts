@@ -1,9 +1,9 @@
 // End to end for the care calendar: roster in, sweep for a day, and a fake WeCom API receives exactly the
 // greetings due — once, when the sweep runs twice, and when the worker is killed in the middle of a delivery.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { runningClock, startStack, waitFor, waitForDeliveriesSettled, WECOM, type Stack } from '../helpers/stack.ts';
 import { importCareRoster, CARE_ROWS } from '../helpers/care-roster.ts';
 import { runSweep } from '../../src/notices/sweep.ts';
 import { sweepDeps } from '../../workers/sweep.ts';
@@ -12,9 +12,8 @@ import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
 import { cleanRedisPrefix, wecomEnv } from '../helpers/stack.ts';
 import { localDate } from '../../src/domain/dates.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+import { jobId, QUEUE } from '../../src/jobs/queues.ts';
+import { runEntry } from '../helpers/processes.ts';
 
 describe('greetings in process', () => {
   let stack: Stack;
@@ -26,25 +25,51 @@ describe('greetings in process', () => {
     await importCareRoster(stack.deps.db.db);
     await runSweep(sweepDeps(stack.deps), '2026-11-26');
     await runSweep(sweepDeps(stack.deps), '2026-11-26');
-    await waitFor(() => stack.fake!.sent.length >= 3, 15_000, 'greetings');
-    await new Promise((r) => setTimeout(r, 800));
+    await waitFor(() => stack.fake!.sent.length >= 3, 60_000, 'greetings');
+    await waitForDeliveriesSettled(stack.deps.db, stack.deps.queues.outbound);
     expect(stack.fake!.sent.map((m) => m.touser).sort()).toEqual(['chenbiezhi', 'wushengri', 'zhenglao']);
     expect(stack.fake!.sent.every((m) => m.msgtype === 'markdown' && String(m.body.markdown.content).includes('政治生日快乐'))).toBe(true);
   });
 
   it('quiet hours hold pushes until 08:00 but not replies', async () => {
-    const now = new Date('2026-11-26T14:00:00Z'); // 22:00 in Shanghai
+    let now = new Date('2026-11-26T14:00:00Z'); // 22:00 in Shanghai
     stack = await startStack({ wecom: true, workers: true, env: { QUIET_HOURS: '21:00-08:00' }, overrides: { clock: () => now }, members: ['night'] });
-    await stack.deps.outbox.send([{ idempotencyKey: 'push-at-night', platform: 'wecom', recipient: 'night', message: { type: 'text', content: '提醒' }, push: true }]);
+    const [pushId] = await stack.deps.outbox.send([{ idempotencyKey: 'push-at-night', platform: 'wecom', recipient: 'night', message: { type: 'text', content: '提醒' }, push: true }]);
     const [reply] = await stack.deps.outbox.send([{ idempotencyKey: 'reply-at-night', platform: 'wecom', recipient: 'night', message: { type: 'text', content: '回复' } }]);
-    await waitFor(() => stack.fake!.sent.some((m) => m.body.text?.content === '回复'), 10_000, 'the reply');
+    await waitFor(() => stack.fake!.sent.some((m) => m.body.text?.content === '回复'), 60_000, 'the reply');
     expect(reply).toBeDefined();
-    const push = await waitFor(async () => {
-      const r = await stack.deps.db.db.selectFrom('deliveries').selectAll().where('idempotency_key', '=', 'push-at-night').executeTakeFirst();
-      return r && r.attempts === 0 && r.status === 'pending' ? r : undefined;
-    }, 10_000, 'push parked');
-    expect(push.status).toBe('pending');
-    expect(stack.fake!.sent.some((m) => m.body.text?.content === '提醒')).toBe(false);
+    const pushed = () => stack.fake!.sent.filter((m) => m.body.text?.content === '提醒');
+    // The worker took the push and put it back to wait for 08:00 — ten hours from 22:00 — without an attempt.
+    // (The job starts out waiting: delayed means a worker has seen it.)
+    const job = () => stack.deps.queues.outbound.getJob(jobId.outbound(stack.deps.instanceId, pushId!));
+    const delayedFor = async () => {
+      const j = await job();
+      return j && (await j.getState()) === 'delayed' ? j.delay : undefined;
+    };
+    const row = () => stack.deps.db.db.selectFrom('deliveries').selectAll().where('id', '=', pushId!).executeTakeFirstOrThrow();
+    const tenHours = 10 * 3_600_000;
+    const held = await waitFor(delayedFor, 60_000, 'the worker to hold the push');
+    expect(held).toBeGreaterThan(tenHours - 60_000);
+    expect(held).toBeLessThanOrEqual(tenHours);
+    expect(await row()).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(pushed()).toEqual([]);
+
+    // At 07:59 its time has not come: taken again (as the delay running out would), it waits the last minute.
+    now = new Date('2026-11-26T23:59:00Z');
+    await (await job())!.promote();
+    const again = await waitFor(delayedFor, 60_000, 'the worker to hold the push again at 07:59');
+    expect(again).toBeGreaterThan(0);
+    expect(again).toBeLessThanOrEqual(60_000);
+    expect(await row()).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(pushed()).toEqual([]);
+
+    // At 08:00 it goes, once.
+    now = new Date('2026-11-27T00:00:30Z');
+    await (await job())!.promote();
+    await waitFor(() => pushed().length > 0, 60_000, 'the push after 08:00');
+    await waitForDeliveriesSettled(stack.deps.db, stack.deps.queues.outbound);
+    expect(pushed()).toHaveLength(1);
+    expect(await row()).toMatchObject({ status: 'sent', attempts: 1 });
   });
 });
 
@@ -57,9 +82,7 @@ function middayZone(): string {
 describe('a worker killed in the middle of a delivery', () => {
   let fake: FakeWecom;
   let db: TestDb;
-  const children: ChildProcess[] = [];
   afterAll(async () => {
-    for (const c of children) c.kill('SIGKILL');
     await fake?.close();
     await db?.drop();
   });
@@ -84,14 +107,11 @@ describe('a worker killed in the middle of a delivery', () => {
       LOG_LEVEL: 'warn',
       ...wecomEnv(fake.baseUrl),
     };
-    const start = (args: string[]) => {
-      const c = spawn(process.execPath, [TSX, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      children.push(c);
-      let out = '';
-      c.stdout!.on('data', (d) => (out += d));
-      c.stderr!.on('data', (d) => (out += d));
-      return { c, out: () => out, exited: new Promise<number | null>((r) => c.on('exit', r)) };
-    };
+    // One node process each, in its own group: the SIGKILL below hits the worker itself.
+    const start = (args: string[]) => runEntry(args, env);
+    const redis = new Redis(TEST_REDIS_URL);
+    const instance = async () => (await db.db.selectFrom('settings').select('value').where('key', '=', 'instance_id').executeTakeFirstOrThrow()).value as string;
+    let outbound: Queue | undefined;
     try {
       // The first send hangs; the worker is killed while it waits.
       fake.inject('message/send', { hangMs: 60_000, times: 1 });
@@ -101,24 +121,30 @@ describe('a worker killed in the middle of a delivery', () => {
       await waitFor(async () => {
         const r = await db.db.selectFrom('deliveries').select('status').where('recipient', '=', 'jinrisheng').executeTakeFirst();
         return r?.status === 'sending';
-      }, 30_000, 'the first attempt to be in flight');
-      worker1.c.kill('SIGKILL');
-      await worker1.exited;
+      }, 60_000, 'the first attempt to be in flight');
+      worker1.kill('SIGKILL');
+      expect(await worker1.exited).toBe(-1);
+      expect(worker1.signal()).toBe('SIGKILL');
 
       const worker2 = start(['src/main.ts', 'worker']);
       await waitFor(() => fake.sent.some((m) => m.touser === 'jinrisheng'), 60_000, 'the greeting after the takeover');
       // A second sweep of the day adds nothing.
       const again = start(['src/cli.ts', 'sweep', '--date', today]);
       expect(await again.exited).toBe(0);
-      expect(again.out()).toContain('"recorded":0');
-      await new Promise((r) => setTimeout(r, 1_500));
+      expect(again.output()).toContain('"recorded":0');
+      // Nothing else will come: the row is finished and the worker's queue empty (the killed worker's job,
+      // stalled, was handed to the second worker, which found the row sent).
+      outbound = new Queue(QUEUE.outbound, { connection: redis, prefix: `${prefix}-${await instance()}` });
+      await waitForDeliveriesSettled(db, outbound);
       expect(fake.sent.filter((m) => m.touser === 'jinrisheng')).toHaveLength(1);
       const row = await db.db.selectFrom('deliveries').selectAll().where('recipient', '=', 'jinrisheng').executeTakeFirstOrThrow();
       expect(row.status).toBe('sent');
-      worker2.c.kill('SIGTERM');
+      worker2.kill('SIGTERM');
       expect(await worker2.exited).toBe(0);
     } finally {
+      await outbound?.close();
+      redis.disconnect();
       await cleanRedisPrefix(prefix);
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -2,7 +2,7 @@
 // notifies its owner; the owner's one-line reply logs the visit and closes it; 撤销 reopens it; an
 // ambiguous name is asked back with buttons and a click resolves it; a plain member cannot log talks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { runningClock, startStack, waitFor, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { eventXml, makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
 import type { SentMessage } from '../helpers/fake-wecom.ts';
@@ -37,8 +37,8 @@ describe('one message does it', () => {
   async function say(from: string, content: string, expect = 1): Promise<SentMessage[]> {
     const start = seen;
     await post(textMessageXml({ from, content, msgId: String(++msgId), createTime: Number(ts()), corpId: WECOM.corpId, agentId: WECOM.agentId }));
-    const got = await waitFor(() => (stack.fake!.sent.length >= start + expect ? stack.fake!.sent.slice(start) : undefined), 15_000, `answer to ${content}`);
-    await new Promise((r) => setTimeout(r, 300));
+    const got = await waitFor(() => (stack.fake!.sent.length >= start + expect ? stack.fake!.sent.slice(start) : undefined), 60_000, `answer to ${content}`);
+    await waitForQuiet(stack);
     seen = stack.fake!.sent.length;
     return stack.fake!.sent.slice(start).length >= got.length ? stack.fake!.sent.slice(start) : got;
   }
@@ -46,8 +46,8 @@ describe('one message does it', () => {
     const start = seen;
     const key = card.button_list.find((b) => b.text === text)!.key;
     await post(eventXml({ from, event: 'template_card_event', eventKey: key, createTime: Number(ts()), corpId: WECOM.corpId, TaskId: card.task_id, CardType: 'button_interaction', ResponseCode: 'none' }));
-    await waitFor(() => stack.fake!.sent.length >= start + expect, 15_000, `answer to click ${text}`);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => stack.fake!.sent.length >= start + expect, 60_000, `answer to click ${text}`);
+    await waitForQuiet(stack);
     seen = stack.fake!.sent.length;
     return stack.fake!.sent.slice(start);
   }

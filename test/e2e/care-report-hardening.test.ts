@@ -4,7 +4,7 @@
 // links; a plain member cannot tell from a refusal whether a name is on the roster; and confirmations naming
 // 80 members stay within WeCom's 2,048-byte limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { runningClock, startStack, waitFor, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { eventXml, makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
 import type { SentMessage } from '../helpers/fake-wecom.ts';
@@ -47,11 +47,11 @@ describe('care conversation hardening (issue 8)', () => {
     const res = await fetch(`${stack.baseUrl}/wecom/callback?${toQueryString(cb.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cb.body });
     expect(res.status).toBe(200);
   }
-  /** Waits for at least `expect` messages caused by the event, then a moment for any more. */
+  /** Waits for at least `expect` messages caused by the event, then until the stack is done with it (any more). */
   async function collect(expect: number, what: string): Promise<SentMessage[]> {
     const start = seen;
     await waitFor(() => stack.fake!.sent.length >= start + expect, 30_000, what);
-    await new Promise((r) => setTimeout(r, 400));
+    await waitForQuiet(stack);
     seen = stack.fake!.sent.length;
     return stack.fake!.sent.slice(start);
   }
@@ -64,7 +64,7 @@ describe('care conversation hardening (issue 8)', () => {
     const start = seen;
     await post(textMessageXml({ from, content, msgId: String(++msgId), createTime: Number(ts()), corpId: WECOM.corpId, agentId: WECOM.agentId }));
     await waitFor(() => done(stack.fake!.sent.slice(start)), 60_000, `answer to ${content.slice(0, 20)}`);
-    await new Promise((r) => setTimeout(r, 400));
+    await waitForQuiet(stack);
     seen = stack.fake!.sent.length;
     return stack.fake!.sent.slice(start);
   }
@@ -200,7 +200,7 @@ describe('care conversation hardening (issue 8)', () => {
     expect(reply).not.toContain('<a');
   });
 
-  it('a report and a talk naming 80 members: every confirmation within 2,048 bytes, nobody left out', { timeout: 90_000 }, async () => {
+  it('a report and a talk naming 80 members: every confirmation within 2,048 bytes, nobody left out', { timeout: 180_000 }, async () => {
     const names = EIGHTY.join('、');
     const everyone = (sent: SentMessage[], line: (n: string) => string) => EIGHTY.every((n) => sent.some((m) => textOf(m).includes(line(n))));
     const report = await sayUntil('ganshuji', `报告：${names}遭受灾害`, (sent) => everyone(sent, (n) => `${n}：请甘书记`) && everyone(sent, (n) => `· ${n}：`));

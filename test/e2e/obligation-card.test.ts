@@ -46,7 +46,7 @@ describe('reminder cards', () => {
     const cards = await waitFor(() => {
       const c = stack.fake!.sent.filter((m) => m.msgtype === 'template_card');
       return c.length >= 2 ? c : undefined;
-    }, 15_000, 'reminder cards');
+    }, 60_000, 'reminder cards');
     expect(cards.map((c) => c.touser).sort()).toEqual(['sunzongzhi', 'zhouzhishu']);
     const visitCard = cards.find((c) => c.touser === 'zhouzhishu')!.body.template_card;
     expect(visitCard.main_title.title).toBe('走访两天后到期：吴生日');
@@ -70,8 +70,8 @@ describe('reminder cards', () => {
     await waitFor(async () => {
       const t = await stack.deps.db.db.selectFrom('care_obligations').select('due_on').where('id', '=', job!.obligations[0]!.id).executeTakeFirstOrThrow();
       return t.due_on === '2026-12-05';
-    }, 10_000, 'deferred');
-    const toWu = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'wushengri' && m.msgtype === 'text'), 10_000, 'refusal');
+    }, 60_000, 'deferred');
+    const toWu = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'wushengri' && m.msgtype === 'text'), 60_000, 'refusal');
     expect(toWu.body.text.content).toContain('不由您负责');
     const deferred = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'sunzongzhi' && m.msgtype === 'text' && String(m.body.text.content).includes('延期')), 10_000, 'deferral');
     expect(deferred.body.text.content).toBe('已将与郑老党员谈心的事项延期至12月5日，届时将再次提醒您。');

@@ -12,6 +12,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
+import { recordProcess } from '../helpers/processes.ts';
 
 // Browser globals, for the functions run inside the page (this project type-checks against Node only).
 declare const document: any;
@@ -69,6 +70,9 @@ describe('the local web chat in a browser (issue 9.17)', () => {
       headless: true, // adds --headless=new
       args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
     });
+    // Puppeteer starts Chromium in a process group of its own: the global teardown checks it is gone.
+    const chromium = browser.process();
+    if (chromium?.pid !== undefined) recordProcess(chromium.pid, chromium.spawnargs.join(' '), true);
   }, 120_000);
 
   afterAll(async () => {
@@ -84,7 +88,7 @@ describe('the local web chat in a browser (issue 9.17)', () => {
   const countOf = (page: Page, selector: string) => page.$$eval(selector, (els) => els.length);
   async function waitForCount(page: Page, selector: string, atLeast: number, what: string) {
     await page
-      .waitForFunction((s, n) => document.querySelectorAll(s).length >= n, { timeout: 30_000, polling: 100 }, selector, atLeast)
+      .waitForFunction((s, n) => document.querySelectorAll(s).length >= n, { timeout: 60_000, polling: 100 }, selector, atLeast)
       .catch(() => {
         throw new Error(`timed out waiting for ${what} (${selector} ≥ ${atLeast})`);
       });
@@ -93,7 +97,7 @@ describe('the local web chat in a browser (issue 9.17)', () => {
   async function searchFor(page: Page, q: string) {
     await page.$eval('#search', (e) => ((e as HTMLInputElement).value = ''));
     await page.type('#search', q);
-    await page.waitForFunction((t) => document.getElementById('people').dataset.query === t, { timeout: 10_000 }, q);
+    await page.waitForFunction((t) => document.getElementById('people').dataset.query === t, { timeout: 60_000 }, q);
     return page.$$eval('#people button', (bs) => bs.map((b) => ({ userId: b.getAttribute('data-user'), text: b.textContent })));
   }
   async function send(page: Page, text: string) {
@@ -146,7 +150,7 @@ describe('the local web chat in a browser (issue 9.17)', () => {
         await page.click('#menu button.top:not([data-key])');
         await page.click('#menu .sub.open button[data-key="birthdays"]');
         await waitForCount(page, '#log .msg.out', outs + 1, 'the answer to 本月政治生日');
-        await page.waitForFunction(() => [...document.querySelectorAll('#log .msg.in.action')].some((e) => e.textContent === '「菜单：本月政治生日」'), { timeout: 30_000 });
+        await page.waitForFunction(() => [...document.querySelectorAll('#log .msg.in.action')].some((e) => e.textContent === '「菜单：本月政治生日」'), { timeout: 60_000 });
         const strongs = await page.$$eval('#log .msg.out.markdown strong', (els) => els.map((e) => e.textContent));
         expect(strongs.some((s) => /^11月政治生日（\d+人）$/.test(s ?? ''))).toBe(true);
         expect(strongs).toContain('检查渲染');
@@ -173,7 +177,7 @@ describe('the local web chat in a browser (issue 9.17)', () => {
         expect(getComputedStyleColor(await page.$eval('#counter', (e) => getComputedStyle(e).color))).toBe('red');
         expect(await page.$eval('#limit', (e) => e.textContent)).toContain('每条消息不超过 2,048 字节');
         await page.click('#send');
-        await page.waitForFunction(() => document.getElementById('notice')!.textContent !== '', { timeout: 10_000 });
+        await page.waitForFunction(() => document.getElementById('notice')!.textContent !== '', { timeout: 60_000 });
         expect(await page.$eval('#notice', (e) => e.textContent)).toBe('消息过长：共 2100 字节，超过 2048 字节的上限（约 680 个汉字），请删减 52 字节后再发送。');
         expect(await page.$eval('#text', (e) => (e as HTMLTextAreaElement).value)).toBe(long);
         const inboundAfter = await stack.deps.db.db.selectFrom('inbound_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
@@ -217,7 +221,7 @@ describe('the local web chat in a browser (issue 9.17)', () => {
         const [button] = await page.$$(`${card} button[data-card]`);
         const buttonText = await button!.evaluate((b) => b.textContent);
         await button!.click();
-        await page.waitForFunction((t) => [...document.querySelectorAll('#log .msg.in.action')].some((e) => e.textContent === `「点击：${t}」`), { timeout: 30_000 }, buttonText);
+        await page.waitForFunction((t) => [...document.querySelectorAll('#log .msg.in.action')].some((e) => e.textContent === `「点击：${t}」`), { timeout: 60_000 }, buttonText);
         await waitForCount(page, '#log .msg.out', outs + 1, 'the answer to the click');
 
         // The layout: the page itself never scrolls, the messages do, and the text box is in the window.

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DB_KINDS } from '../helpers/db.ts';
-import { startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { startStack, waitFor, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
 import { eventXml, makeCallback, makeEchoQuery, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
 import { helpFor, T } from '../../src/conversation/templates.ts';
 
@@ -70,7 +70,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     for (let i = 0; i < 3; i++) statuses.push((await post(stack, cb)).status);
     expect(statuses).toEqual([200, 200, 200]);
     await stack.fake!.waitForSent(stack.fake!.sent.filter((m) => m.touser !== 'dupuser').length + 1);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'dupuser')).toHaveLength(1);
     const rows = await stack.deps.db.db.selectFrom('inbound_events').select('id').where('user_id', '=', 'dupuser').execute();
     expect(rows).toHaveLength(1);
@@ -80,8 +80,8 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     const cb = textCallback('并发', { from: 'raceuser' });
     const res = await Promise.all([post(stack, cb), post(stack, cb), post(stack, cb), post(stack, cb)]);
     expect(res.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'raceuser'), 10_000, 'reply');
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'raceuser'), 60_000, 'reply');
+    await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'raceuser')).toHaveLength(1);
   });
 
@@ -96,13 +96,13 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
   it('an injected 42001 and a 45009 still yield exactly one delivery each', async () => {
     stack.fake!.inject('message/send', { errcode: 42001, times: 1 });
     await post(stack, textCallback('帮助', { from: 'tokenuser' }));
-    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'tokenuser'), 10_000, 'reply after 42001');
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'tokenuser'), 60_000, 'reply after 42001');
 
     stack.fake!.inject('message/send', { errcode: 45009, times: 1 });
     // The stack caps the 45009 back-off at 1 s (production: the 60 s the error carries).
     await post(stack, textCallback('帮助', { from: 'limituser' }));
-    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'limituser'), 15_000, 'reply after 45009');
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'limituser'), 60_000, 'reply after 45009');
+    await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'tokenuser')).toHaveLength(1);
     expect(stack.fake!.sent.filter((m) => m.touser === 'limituser')).toHaveLength(1);
     const d = await stack.deps.db.db.selectFrom('deliveries').selectAll().where('recipient', '=', 'limituser').executeTakeFirstOrThrow();
@@ -119,7 +119,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
     await post(stack, enter1);
     await post(stack, enter2);
     await waitFor(() => stack.fake!.sent.filter((m) => m.touser === 'clicker').length >= 2, 10_000, 'click and welcome');
-    await new Promise((r) => setTimeout(r, 700));
+    await waitForQuiet(stack);
     const texts = stack.fake!.sent.filter((m) => m.touser === 'clicker').map((m) => m.body.text.content as string);
     expect(texts.filter((t) => t === T.welcome('测试6号'))).toHaveLength(1);
     expect(texts.some((t) => t.startsWith('您目前没有待办'))).toBe(true);
@@ -129,7 +129,7 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
 
   it('an account not in the roster gets a polite answer naming whom to ask, and nothing else', async () => {
     await post(stack, textCallback('今天和张三谈心了', { from: 'stranger' }));
-    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'stranger'), 10_000, 'answer to stranger');
+    await waitFor(() => stack.fake!.sent.some((m) => m.touser === 'stranger'), 60_000, 'answer to stranger');
     const [answer] = stack.fake!.sent.filter((m) => m.touser === 'stranger');
     expect(answer!.body.text.content).toBe(T.unknownUser('stranger'));
     expect(answer!.body.text.content).toContain('党委组织部');

@@ -45,7 +45,7 @@ describe.each(DB_KINDS)('hostile callbacks among good ones on %s', (dbKind) => {
 
     // Everyone but the refused sender gets the help text, the NUL sender too: what they meant was 帮助.
     const expected = [...GOOD, 'nulsender'];
-    await waitFor(() => expected.every((u) => stack.fake!.sent.some((m) => m.touser === u)), 30_000, 'replies to every good callback');
+    await waitFor(() => expected.every((u) => stack.fake!.sent.some((m) => m.touser === u)), 60_000, 'replies to every good callback');
     for (const u of expected) expect(stack.fake!.sent.find((m) => m.touser === u)!.body.text.content).toBe(helpFor(nameOf(u), ['member']));
 
     const nul = await stack.deps.db.db.selectFrom('inbound_events').select(['payload', 'status']).where('user_id', '=', 'nulsender').executeTakeFirstOrThrow();

@@ -289,7 +289,7 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     expireTokens() {
       for (const token of tokens.keys()) tokens.set(token, 0);
     },
-    waitForSent(n, timeoutMs = 5_000) {
+    waitForSent(n, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
           if (sent.length < n) return;

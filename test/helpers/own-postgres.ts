@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './redis-server.ts';
+import { procStat, recordProcess } from './process-records.ts';
 
 const run = promisify(execFile);
 
@@ -85,11 +86,19 @@ async function startCluster(): Promise<OwnPostgres> {
     }
   };
 
+  // pg_ctl starts the postmaster in a session of its own: the teardown checks that group is gone.
+  const recordPostmaster = () => {
+    const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const leads = procStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))[2] === String(pid);
+    recordProcess(pid, `postgres -D ${data} ${options}`, leads);
+  };
+
   const self: OwnPostgres = {
     url,
     port,
     async start() {
       await ctl(['-o', options, '-w', '-t', '60', 'start']);
+      recordPostmaster();
       await waitAccepting();
     },
     async stop(mode = 'fast') {
@@ -97,6 +106,7 @@ async function startCluster(): Promise<OwnPostgres> {
     },
     async restart(mode = 'fast') {
       await ctl(['-o', options, '-m', mode, '-w', '-t', '60', 'restart']);
+      recordPostmaster();
       await waitAccepting();
     },
     async destroy() {

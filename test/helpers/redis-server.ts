@@ -1,8 +1,8 @@
 // A throwaway redis-server of our own on a free 127.0.0.1 port, so a test can stop and restart Redis
 // without touching the shared one.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { runProcess, type RunningEntry } from './processes.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,13 +24,13 @@ export interface OwnRedis {
 
 export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
-  let child: ChildProcess | undefined;
+  let child: RunningEntry | undefined;
   const url = `redis://127.0.0.1:${port}`;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
+    child = runProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {}, { stdio: 'ignore' });
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {});
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 30_000; // generous: a loaded machine starts processes slowly
     for (;;) {
       try {
         await probe.connect();
@@ -47,10 +47,8 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
     if (!child) return;
     const c = child;
     child = undefined;
-    await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve());
-      c.kill('SIGKILL');
-    });
+    c.kill('SIGKILL');
+    await c.exited;
   };
   await start();
   return { url, port, start, stop };

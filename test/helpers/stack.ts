@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -124,7 +125,7 @@ export async function cleanRedisPrefix(prefix: string): Promise<void> {
   }
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, what = 'condition'): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await fn();
@@ -132,6 +133,41 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Waits until nothing more will be sent: every delivery finished and the outbound queue holding no job
+ * (none waiting, running, delayed or stalled). Proves "nothing else arrives" without a sleep.
+ */
+export async function waitForDeliveriesSettled(db: DbHandle, outbound: Queue, timeoutMs = 60_000): Promise<void> {
+  await waitFor(() => isSettled(db, [outbound]), timeoutMs, 'every delivery to be finished and the outbound queue empty');
+}
+
+/**
+ * Waits until the stack has done all it was asked so far: every inbound event handled, every delivery that is
+ * due sent (or failed), and no job waiting or running. Pushes planned for later may stay pending. What a
+ * handled message caused has all arrived then — the positive marker for "and nothing else".
+ */
+export async function waitForQuiet(stack: Stack, timeoutMs = 60_000): Promise<void> {
+  const { db, queues, clock } = stack.deps;
+  await waitFor(() => isSettled(db, [queues.inbound, queues.outbound], clock), timeoutMs, 'the stack to finish what it was asked');
+}
+
+/** Without `now`, every delivery must be finished and no job delayed; with it, only those due by `now`. */
+async function isSettled(db: DbHandle, queues: Queue[], now?: () => Date): Promise<boolean> {
+  const busyEvent = await db.db.selectFrom('inbound_events').select('id').where('status', 'in', ['pending', 'processing']).executeTakeFirst();
+  if (busyEvent) return false;
+  let open = db.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'sending']);
+  if (now) {
+    const at = now();
+    open = open.where((eb) => eb.or([eb('status', '=', 'sending'), eb('not_before', 'is', null), eb('not_before', '<=', at)]));
+  }
+  if (await open.executeTakeFirst()) return false;
+  for (const q of queues) {
+    const counts = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', ...(now ? [] : (['delayed'] as const)));
+    if (Object.values(counts).some((n) => n > 0)) return false;
+  }
+  return true;
 }
 
 /** Puts chat accounts in the roster as members of one branch, through the real import. */

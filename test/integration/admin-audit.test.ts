@@ -69,7 +69,7 @@ describe.each(DB_KINDS)('admin audit on %s', (kind) => {
       const r = await sql<Record<string, unknown>>`select to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as at, actor, ip, method, route, path, query, status, rows, job_id is not null as job
         from admin_audit order by id`.execute(t.db);
       return r.rows.length === 3 ? r.rows : undefined;
-    }, 10_000, 'three audit rows');
+    }, 60_000, 'three audit rows');
     expect(rows).toEqual([
       { at: '2026-11-26T00:00:00', actor: 'admin token', ip: '127.0.0.1', method: 'POST', route: '/admin/roster/import', path: '/admin/roster/import', query: { dryRun: '0' }, status: 200, rows: 9, job: true },
       { at: '2026-11-26T00:00:00', actor: 'admin token', ip: '127.0.0.1', method: 'GET', route: '/admin/roster/export', path: '/admin/roster/export', query: { format: 'csv' }, status: 200, rows: 9, job: false },

@@ -1,11 +1,9 @@
 // Export of talks, visits and obligations (issue 5 "Records and export"): columns, canonical codes, overdue
 // computed at export time, date filters, keyset chunks, CSV quoting and JSON lines, the sensitive-data rule,
 // the CLI as a real process (exit codes, stdout/stderr) and the admin route behind its bearer token.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -28,8 +26,8 @@ import { parseCsv } from '../../src/roster/files.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
 import { createTestDatabase, DB_KINDS, type DbKind, type TestDb } from '../helpers/db.ts';
 import { startStack, waitFor, type Stack } from '../helpers/stack.ts';
+import { runEntryToExit } from '../helpers/processes.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TODAY = '2026-11-26';
 const TRICKY_NOTE = '情绪稳定, 说"谢谢组织"\n下次再谈，继续关注';
 const FORMULA_NOTE = '=HYPERLINK("http://x","点我")';
@@ -338,12 +336,9 @@ interface Run {
   stderr: string;
 }
 
-function spawnCli(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', ...args], { cwd: ROOT, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+async function spawnCli(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
+  const r = await runEntryToExit(['src/cli.ts', ...args], env);
+  return { code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 function cliEnv(kind: DbKind, url: string | undefined, dataDir: string): NodeJS.ProcessEnv {
@@ -505,7 +500,7 @@ describe.each(DB_KINDS)('GET /admin/export/:what on %s', (kind) => {
       const r = await sql<{ actor: string; route: string; path: string; query: Record<string, string>; status: number; rows: number }>`
         select actor, route, path, query, status, rows from admin_audit where path = '/admin/export/obligations' and query->>'format' = 'json' order by id desc limit 1`.execute(stack.db.db);
       return r.rows[0];
-    }, 10_000, 'the audit row');
+    }, 60_000, 'the audit row');
     expect(row).toEqual({
       actor: 'admin token',
       route: '/admin/export/:what',

@@ -80,7 +80,7 @@ for (const kind of DB_KINDS) {
       await waitFor(async () => {
         const r = await sql<{ n: string }>`select count(*)::text as n from pg_locks where not granted and locktype = 'transactionid'`.execute(db.db);
         return Number(r.rows[0]!.n) > 0;
-      }, 10_000, 'the second report to wait on the first');
+      }, 60_000, 'the second report to wait on the first');
       releaseFirst();
       const [a, b] = await Promise.all([first, second]);
       expect(a.obligations).toHaveLength(1);

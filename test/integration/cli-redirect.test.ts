@@ -1,24 +1,17 @@
 // Issue 9.8: the README's documented form, `npm run -s cli -- export-roster > r.csv`, gives a clean file: the
 // CSV's BOM first, no npm banner (which `npm run cli` without -s prints on standard output).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/processes.ts';
+import { finished, runProcess } from '../helpers/processes.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pc-npm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function npmCli(args: string[]): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', 'cli', '--', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, DATA_DIR: dir, LOG_LEVEL: 'silent' } });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err }));
-  });
+async function npmCli(args: string[]): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const r = await finished(runProcess('npm', ['run', '-s', 'cli', '--', ...args], { HOME: process.env.HOME ?? dir, DATA_DIR: dir, LOG_LEVEL: 'silent' }));
+  return { code: r.code, stdout: r.stdoutBytes, stderr: r.stderr };
 }
 
 describe('the documented CLI form', () => {

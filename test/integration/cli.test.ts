@@ -1,25 +1,12 @@
 // The CLI as a process against the fake WeCom API: results on stdout, logs on stderr, exit codes.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDb } from '../helpers/db.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
 import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
 import { cleanRedisPrefix, WECOM, wecomEnv } from '../helpers/stack.ts';
+import { runEntryToExit } from '../helpers/processes.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, 'src/cli.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string>) => runEntryToExit(['src/cli.ts', ...args], env);
 
 let fake: FakeWecom;
 let db: TestDb;

@@ -62,7 +62,7 @@ describe('the data directory lock', () => {
     await waitFor(async () => {
       const list = (await (await fetch(`${base}/local/messages?userId=${me}`)).json()) as Array<{ dir: string }>;
       return list.some((m) => m.dir === 'out');
-    }, 30_000, 'the reply');
+    }, 60_000, 'the reply');
 
     // A second bot on the same directory is refused the same way.
     const twin = runEntry(['src/main.ts'], { ...env, PORT: String(await freePort()) });

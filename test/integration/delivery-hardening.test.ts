@@ -62,7 +62,7 @@ describe('exactly once across a lost outcome', () => {
     const row = await waitFor(async () => {
       const r = await stack!.deps.db.db.selectFrom('deliveries').selectAll().where('idempotency_key', '=', 'lost-answer').executeTakeFirst();
       return r?.status === 'sent' ? r : undefined;
-    }, 20_000, 'the delivery to be recorded as sent');
+    }, 60_000, 'the delivery to be recorded as sent');
     expect(row.attempts).toBe(2);
     expect(stack.fake!.sent.filter((m) => m.touser === 'lisi')).toHaveLength(1);
     expect(stack.fake!.duplicatesDropped).toHaveLength(1);
@@ -74,9 +74,9 @@ describe('exactly once across a lost outcome', () => {
   it('two deliveries of the same text to the same person both arrive (the second goes without the check)', async () => {
     stack = await startStack({ wecom: true, workers: true });
     await stack.deps.outbox.send([{ idempotencyKey: 'twin-1', platform: 'wecom', recipient: 'wangwu', message: { type: 'text', content: '收到' } }]);
-    await stack.fake!.waitForSent(1, 10_000);
+    await stack.fake!.waitForSent(1, 60_000);
     await stack.deps.outbox.send([{ idempotencyKey: 'twin-2', platform: 'wecom', recipient: 'wangwu', message: { type: 'text', content: '收到' } }]);
-    await stack.fake!.waitForSent(2, 10_000);
+    await stack.fake!.waitForSent(2, 60_000);
     expect(stack.fake!.duplicatesDropped).toHaveLength(0);
     expect(stack.fake!.sent[1]!.body.enable_duplicate_check).toBeUndefined();
   });
@@ -90,12 +90,12 @@ describe('leases are renewed while working', () => {
     const first = await waitFor(async () => {
       const r = await stack!.deps.repos.deliveries.get(id!);
       return r?.status === 'sending' ? r.locked_until : undefined;
-    }, 10_000, 'the send to be in flight');
+    }, 60_000, 'the send to be in flight');
     // The lease (1 s) is renewed: later it ends later than it first did, and nobody else can claim the row.
     const renewed = await waitFor(async () => {
       const r = await stack!.deps.repos.deliveries.get(id!);
       return r?.status === 'sending' && r.locked_until! > new Date(first!.getTime() + 500) ? r.locked_until : undefined;
-    }, 10_000, 'the lease to be renewed');
+    }, 60_000, 'the lease to be renewed');
     expect(renewed).toBeTruthy();
     expect(await stack.deps.repos.deliveries.claim(id!, 1, ['wecom'])).toBeUndefined();
     await waitFor(async () => (await stack!.deps.repos.deliveries.get(id!))?.status === 'sent', 20_000, 'sent');

@@ -52,7 +52,7 @@ describe('a fresh start', () => {
     const reply = await waitFor(async () => {
       const list = (await (await fetch(`${stack!.baseUrl}/local/messages?userId=zhouzhishu`)).json()) as Array<{ dir: string; body: { content?: string } }>;
       return list.find((m) => m.dir === 'out')?.body.content;
-    }, 30_000, 'the reply');
+    }, 60_000, 'the reply');
     expect(reply).not.toContain('没有年度谈心任务');
     expect(reply).toMatch(/谈心/);
   });

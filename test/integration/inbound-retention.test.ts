@@ -1,12 +1,11 @@
 // Issue 8 point 10: raw inbound message text is purged after `inbound_retention_days` (default 180) — by the
 // daily job, in chunks, by the injected clock — while the rows and the records of talks and visits stay.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DB_KINDS } from '../helpers/db.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
+import { runEntryToExit } from '../helpers/processes.ts';
 import { purgeInboundText } from '../../src/ingest/retention.ts';
 import { runDailyJob } from '../../workers/sweep.ts';
 
@@ -104,14 +103,7 @@ describe.each(DB_KINDS)('inbound text retention on %s', (dbKind) => {
 });
 
 describe('purge-inbound on the command line', () => {
-  const ROOT = path.resolve(import.meta.dirname, '../..');
-  const cli = (args: string[], env: Record<string, string>) =>
-    new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/cli.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
-      let stdout = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.on('exit', (code) => resolve({ code, stdout }));
-    });
+  const cli = (args: string[], env: Record<string, string>) => runEntryToExit(['src/cli.ts', ...args], env);
 
   let stack: Stack;
   beforeAll(async () => {

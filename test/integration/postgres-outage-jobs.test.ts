@@ -25,7 +25,7 @@ beforeAll(async () => {
   db = await connectDatabase({ databaseUrl: pg.url, poolSize: 4 });
   await migrateToLatest(db.db);
   deps = await buildDeps(loadConfig({ REDIS_URL: TEST_REDIS_URL, DATABASE_URL: pg.url, QUIET_HOURS: '' }), { log, db, queuePrefix });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await worker?.close(true).catch(() => {});
@@ -54,5 +54,5 @@ describe('a job while PostgreSQL is away', () => {
     const deliveries = await db!.db.selectFrom('deliveries').select('recipient').execute();
     expect(deliveries).toEqual([{ recipient: 'waiter' }]);
     expect(await deps!.queues.inbound.getFailedCount()).toBe(0);
-  }, 90_000);
+  }, 180_000);
 });

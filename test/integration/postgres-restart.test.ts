@@ -3,9 +3,7 @@
 // private PostgreSQL: it must live through both, answer 503 while the database is away (never 500, never a
 // hang), and once PostgreSQL is back answer every callback that got a 200 — and every 503 that WeCom
 // retried — exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type DbHandle } from '../../src/db/connect.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
@@ -14,18 +12,18 @@ import { startOwnPostgres, type OwnPostgres } from '../helpers/own-postgres.ts';
 import { freePort } from '../helpers/redis-server.ts';
 import { cleanRedisPrefix, waitFor, WECOM, wecomEnv } from '../helpers/stack.ts';
 import { makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
+import { runEntry, type RunningEntry } from '../helpers/processes.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const REQUEST_TIMEOUT_MS = 10_000;
 const CONNECTIONS = 20;
 
 let pg: OwnPostgres | undefined;
 let fake: FakeWecom | undefined;
-let app: ChildProcess | undefined;
+let app: RunningEntry | undefined;
 let db: DbHandle | undefined;
 let baseUrl = '';
-let output = '';
 const exits: string[] = [];
+const output = () => app?.output() ?? '';
 const queuePrefix = `pcpgr${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
@@ -34,40 +32,28 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   // Its own process group: afterAll kills the whole group, whatever the test did.
-  app = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: pg.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: queuePrefix,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      QUIET_HOURS: '',
-      HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      // A row a worker held when the database vanished is taken again when its lease ends.
-      JOB_LEASE_SECONDS: '5',
-      ...wecomEnv(fake.baseUrl),
-    },
+  app = runEntry(['src/main.ts'], {
+    DATABASE_URL: pg.url,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    QUIET_HOURS: '',
+    HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    // A row a worker held when the database vanished is taken again when its lease ends.
+    JOB_LEASE_SECONDS: '5',
+    ...wecomEnv(fake.baseUrl),
   });
-  app.stdout!.on('data', (d) => (output += d));
-  app.stderr!.on('data', (d) => (output += d));
-  app.on('exit', (code, signal) => exits.push(`code ${code} signal ${signal}`));
+  const started = app;
+  void started.exited.then((code) => exits.push(`code ${code} signal ${started.signal()}`));
   await waitWhileAlive(() => fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false), 60_000, 'the app to be ready');
   db = await connectDatabase({ databaseUrl: pg.url, poolSize: 2 });
 }, 120_000);
 
 afterAll(async () => {
-  if (app?.pid && app.exitCode === null && app.signalCode === null) {
-    try {
-      process.kill(-app.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+  app?.kill('SIGKILL');
+  await app?.exited;
   await db?.close().catch(() => {});
   await pg?.destroy();
   await fake?.close().catch(() => {});
@@ -125,13 +111,13 @@ function startLoad(tag: string) {
 }
 
 function alive(): boolean {
-  return app !== undefined && app.exitCode === null && app.signalCode === null && exits.length === 0;
+  return app !== undefined && app.child.exitCode === null && app.child.signalCode === null && exits.length === 0;
 }
 
 /** waitFor that gives up at once, with the app's last words, when the app has died. */
 function waitWhileAlive<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
   return waitFor(async () => {
-    if (!alive()) throw new Error(`the app died (${exits.join(', ')}) waiting for ${what}:\n${output.slice(-4_000)}`);
+    if (!alive()) throw new Error(`the app died (${exits.join(', ')}) waiting for ${what}:\n${output().slice(-4_000)}`);
     return fn();
   }, timeoutMs, what);
 }
@@ -211,10 +197,10 @@ describe('PostgreSQL restarted under a callback load (issue 8.3)', () => {
     const users = [...load.acknowledged, ...load.refused].map((cb) => cb.user);
     await expectEachRepliedOnce(users, 0);
     expect(alive()).toBe(true);
-    expect(output).not.toMatch(/uncaught|unhandled/i);
+    expect(output()).not.toMatch(/uncaught|unhandled/i);
     // The lost connections were noticed and logged as warnings; nothing was logged as an error.
-    expect(output).toContain('database connection lost');
-    expect(output.split('\n').filter((l) => l.includes('"level":50'))).toEqual([]);
+    expect(output()).toContain('database connection lost');
+    expect(output().split('\n').filter((l) => l.includes('"level":50'))).toEqual([]);
   }, 300_000);
 
   it('a fast restart (sessions terminated, 57P01): the process lives, no 500, everything answered once', async () => {
@@ -234,6 +220,6 @@ describe('PostgreSQL restarted under a callback load (issue 8.3)', () => {
     const users = [...load.acknowledged, ...load.refused].map((cb) => cb.user);
     await expectEachRepliedOnce(users, sentBefore);
     expect(alive()).toBe(true);
-    expect(output).not.toMatch(/uncaught|unhandled/i);
+    expect(output()).not.toMatch(/uncaught|unhandled/i);
   }, 300_000);
 });

@@ -1,6 +1,5 @@
 // The real entry point as a process: clear errors and a non-zero exit when Redis or PostgreSQL is down at
 // boot or the config is bad; a clean exit 0 on SIGTERM; local mode answering through the web chat API.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,20 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/redis-server.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
 import { waitFor } from '../helpers/stack.ts';
+import { runEntry } from '../helpers/processes.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [TSX, 'src/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => out };
-}
+const run = (args: string[], env: Record<string, string>) => runEntry(['src/main.ts', ...args], env);
 
 function dataDir(): string {
   const d = mkdtempSync(path.join(tmpdir(), 'pc-proc-'));
@@ -60,18 +51,18 @@ describe('process boot and shutdown', () => {
     const port = await freePort();
     const p = run([], { REDIS_URL: TEST_REDIS_URL, DATA_DIR: dataDir(), PORT: String(port), HOST: '127.0.0.1' });
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 30_000, 'server up');
+    await waitFor(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 60_000, 'server up');
     expect((await fetch(`${base}/`)).headers.get('content-type')).toContain('text/html');
     const posted = await fetch(`${base}/local/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'wangfang', text: '帮助' }) });
     expect(posted.status).toBe(202);
     const conv = await waitFor(async () => {
       const list = (await (await fetch(`${base}/local/messages?userId=wangfang`)).json()) as Array<{ dir: string; body: { content?: string } }>;
       return list.find((m) => m.dir === 'out') ? list : undefined;
-    }, 15_000, 'reply in the local chat');
+    }, 60_000, 'reply in the local chat');
     expect(conv.find((m) => m.dir === 'out')!.body.content).toContain('党员关怀助手');
     const bad = await fetch(`${base}/local/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'bad user!', text: 'x' }) });
     expect(bad.status).toBe(400);
-    p.child.kill('SIGTERM');
+    p.kill('SIGTERM');
     expect(await p.exited).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });

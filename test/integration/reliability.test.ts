@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { startStack, waitFor, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
 import { relayOnce } from '../../workers/relay.ts';
@@ -46,7 +46,7 @@ describe('Redis is the transport, PostgreSQL the record', () => {
     // Redis comes back empty (it kept nothing): the relay enqueues what PostgreSQL holds.
     await redis.start();
     await stack.startWorkers();
-    await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'offline'), 15_000, 'reply after Redis returned');
+    await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'offline'), 60_000, 'reply after Redis returned');
     expect(stack.fake!.sent.filter((m) => m.touser === 'offline')).toHaveLength(1);
   });
 
@@ -58,8 +58,8 @@ describe('Redis is the transport, PostgreSQL the record', () => {
     await redis.stop();
     await redis.start();
     await stack.startWorkers();
-    await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'lostjob'), 15_000, 'reply after restart');
-    await new Promise((r) => setTimeout(r, 600));
+    await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'lostjob'), 60_000, 'reply after restart');
+    await waitForQuiet(stack);
     expect(stack.fake!.sent.filter((m) => m.touser === 'lostjob')).toHaveLength(1);
   });
 
@@ -132,7 +132,7 @@ describe('exactly once on the way out', () => {
     const n = await relayOnce(stack.deps, { graceSeconds: 0 });
     expect(n.outbound).toBe(1);
     await stack.startWorkers();
-    await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'orphan'), 10_000, 'redelivery');
+    await waitFor(() => stack!.fake!.sent.some((m) => m.touser === 'orphan'), 60_000, 'redelivery');
     expect(stack.fake!.sent.filter((m) => m.touser === 'orphan')).toHaveLength(1);
   });
 

@@ -1,17 +1,15 @@
 // The roster commands as scripts use them: results on stdout, logs on stderr, exit codes. A real process for
 // the contract itself (on PostgreSQL), in-process runCli for the rest on both databases (a process costs ~2 s).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { createTestDatabase, DB_KINDS, type DbKind, type TestDb } from '../helpers/db.ts';
 import { farRightCellXlsx, zipBombXlsx } from '../helpers/hostile-xlsx.ts';
 import { csv, FIXTURE_ROWS } from '../helpers/roster-fixture.ts';
+import { runEntryToExit } from '../helpers/processes.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BAD_ROW = '坏,,男,,2020-01-01,2019-01-01,G,B,,,,';
 
 interface Run {
@@ -47,13 +45,10 @@ function setup(kind: DbKind) {
 describe('roster CLI as a process (postgres)', () => {
   const { env, file } = setup('postgres');
   const spawnCli = (...args: string[]): Promise<Run> => spawnWith([], ...args);
-  const spawnWith = (nodeOptions: string[], ...args: string[]): Promise<Run & { signal: string | null }> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [...nodeOptions, '--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: env(), maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-        const e = err as { code?: number; signal?: string } | null;
-        resolve({ code: e ? (e.code ?? 1) : 0, signal: e?.signal ?? null, stdout, stderr });
-      });
-    });
+  const spawnWith = async (nodeOptions: string[], ...args: string[]): Promise<Run & { signal: string | null }> => {
+    const r = await runEntryToExit(['src/cli.ts', ...args], env(), { nodeOptions });
+    return { code: r.code ?? 1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  };
 
   // Issue 8 point 8, in a process with a 256 MB heap: the far-right sheet is read, the zip bomb refused with
   // a clear error — both exit cleanly instead of being killed by the heap limit.

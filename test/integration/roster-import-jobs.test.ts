@@ -37,7 +37,7 @@ describe.each(DB_KINDS)('roster import jobs on %s', (kind) => {
 
   beforeAll(async () => {
     stack = await startStack({ dbKind: kind, env: { ADMIN_TOKEN: TOKEN } });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.close();
   });

@@ -21,7 +21,7 @@ describe('secretary reports through the chat', () => {
     const row = await waitFor(async () => {
       const rows = await stack.deps.db.db.selectFrom('deliveries').select(['message']).where('recipient', '=', userId).orderBy('id').execute();
       return rows.length > before.length ? rows.at(-1) : undefined;
-    }, 10_000, `answer to ${userId}`);
+    }, 60_000, `answer to ${userId}`);
     return (row.message as { content: string }).content;
   }
 

@@ -10,6 +10,7 @@ import { classifyWecomError, isUntrustedIp } from '../../src/platforms/wecom/err
 import { RecipientRateLimiter } from '../../src/platforms/wecom/rate-limit.ts';
 import { WecomTokenCache } from '../../src/platforms/wecom/token-cache.ts';
 import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
+import { waitFor } from '../helpers/stack.ts';
 
 const CORP_ID = 'ww0000000000fake';
 const SECRET = 'S3cret-do-not-log-0123456789abcdefghijklmnop';
@@ -90,12 +91,16 @@ describe('WecomTokenCache', () => {
   });
 
   it('a process waiting on the lock picks up the token the holder stored', async () => {
-    fake.inject('gettoken', { hangMs: 300 });
-    const a = tokenCache(redisA);
-    const b = tokenCache(redisB);
-    const first = a.get();
-    await new Promise((r) => setTimeout(r, 50)); // a holds the lock and is waiting on gettoken
-    const [ta, tb] = await Promise.all([first, b.get()]);
+    fake.inject('gettoken', { hangMs: 5_000 });
+    const a = tokenCache(redisA, { fetchTimeoutMs: 20_000 });
+    const b = tokenCache(redisB, { fetchTimeoutMs: 20_000 });
+    let aDone = false;
+    const first = a.get().finally(() => (aDone = true));
+    // a holds the lock (it calls gettoken only once it has it) and is waiting on the answer.
+    await waitFor(() => fake.tokenCalls === 1, 30_000, 'a to call gettoken');
+    const second = b.get();
+    expect(aDone).toBe(false);
+    const [ta, tb] = await Promise.all([first, second]);
     expect(tb).toBe(ta);
     expect(fake.tokenCalls).toBe(1);
   });
@@ -224,7 +229,7 @@ describe('WecomClient', () => {
     ['errcode -1', { errcode: -1 }],
     ['non-JSON 200', { nonJson: true }],
     ['connection reset', { reset: true }],
-    ['hang past the timeout', { hangMs: 3_000 }],
+    ['hang past the timeout', { hangMs: 120_000 }],
   ])('%s → retry, token not in the message', async (_name, fault) => {
     const tokens = tokenCache(redisA);
     const token = await tokens.get();
@@ -234,7 +239,8 @@ describe('WecomClient', () => {
     expect(err.kind).toBe('retry');
     expect(err.message).not.toContain(token);
     expect(err.message).not.toContain('access_token');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Given up at the client's own timeout (300 ms), long before a hanging server would answer.
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(fake.sent).toHaveLength(0);
   });
 

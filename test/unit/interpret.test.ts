@@ -196,7 +196,8 @@ describe('roster index', () => {
     }));
     const t0 = performance.now();
     const big = buildRosterIndex(many);
-    expect(performance.now() - t0).toBeLessThan(2_000);
+    // A ceiling against runaway (quadratic) building, generous for a loaded machine; speed is bench:interpret's.
+    expect(performance.now() - t0).toBeLessThan(10_000);
     expect(big.size).toBe(100_000);
   });
 });
@@ -540,7 +541,8 @@ describe('robustness', () => {
     const long = '今天和张伟谈心了，他岗位变动，情绪稳定。'.repeat(100); // 2,000 characters
     const t0 = performance.now();
     const r = run('songjia', long).result;
-    expect(performance.now() - t0).toBeLessThan(200);
+    // A ceiling against runaway (backtracking) scans, generous for a loaded machine; speed is bench:interpret's.
+    expect(performance.now() - t0).toBeLessThan(2_000);
     expect(r).toMatchObject({ intent: 'log_talk', members: ['zhangwei01'], reason: 'job_change' });
   });
 });
