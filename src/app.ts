@@ -1,9 +1,9 @@
 // buildApp(deps): the HTTP application — routes and ONE error handler. It never listens (server.ts does),
 // so tests build the very same app and drive it with inject() or a real socket.
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
+import { HealthRepository } from './db/health-repository.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { withTimeout } from './redis.ts';
 
@@ -52,7 +52,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // no running process serves stay pending and show here as overdue (they do not make this process unready).
   app.get('/readyz', async (_req, reply) => {
     const [dbOk, redisOk, backlog] = await Promise.all([
-      withTimeout(sql`select 1`.execute(deps.db.db), 2_000, 'db timeout').then(() => true, () => false),
+      withTimeout(new HealthRepository(deps.db.db).ping(), 2_000, 'db timeout').then(() => true, () => false),
       withTimeout(deps.redis.ping(), 2_000, 'redis timeout').then(() => true, () => false),
       deliveryBacklog(deps),
     ]);

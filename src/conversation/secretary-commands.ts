@@ -1,6 +1,7 @@
 // Reports secretaries make in one message (MECHANISM 1.1, 2.3): a branch's collective political-birthday
 // activity for the month, and a general branch's May/November hardship verification.
-import { sql } from 'kysely';
+import { BranchReportRepository } from '../db/branch-report-repository.ts';
+import { OrganisationRepository } from '../db/organisation-repository.ts';
 import { BIRTHDAY_ACTIVITY, HARDSHIP_REVIEWED } from './secretary-phrases.ts';
 import type { ConversationHandler } from './context.ts';
 import { guarded } from './reply-guard.ts';
@@ -30,15 +31,14 @@ export const secretaryCommands: ConversationHandler = guarded(async (ctx) => {
   if (ctx.event.kind !== 'text' || !ctx.identity) return undefined;
   const cmd = matchSecretaryCommand(ctx.event.text);
   if (!cmd) return undefined;
+  const reports = new BranchReportRepository(ctx.trx);
   const [year, thisMonth] = ctx.today.split('-').map(Number) as [number, number];
 
   if (cmd.kind === 'birthday_activity') {
     // A branch secretary logs their own branch; a GB secretary any branch of their GB, named in the message.
     const own = ctx.identity.roles.filter((r) => r.role === 'branch_secretary').map((r) => ({ id: r.organisation.id, name: r.organisation.name, gb: '' }));
     const gbIds = ctx.identity.roles.filter((r) => r.role === 'gb_secretary').map((r) => r.organisation.id);
-    const ofGbs = gbIds.length === 0 ? [] : (await sql<{ id: string; name: string; gb: string }>`
-      select b.id::text as id, b.name, g.name as gb from organisations b join organisations g on g.id = b.parent_id
-       where b.kind = 'branch' and b.parent_id = any(${gbIds}::bigint[]) order by b.name, b.id`.execute(ctx.trx)).rows;
+    const ofGbs = await new OrganisationRepository(ctx.trx).branchesOf(gbIds);
     if (own.length === 0 && ofGbs.length === 0) return text('集体过政治生日活动由支部书记登记。如已开展，请告知本支部书记。');
     let branches = own;
     if (cmd.branch) {
@@ -55,11 +55,7 @@ export const secretaryCommands: ConversationHandler = guarded(async (ctx) => {
     const period = `${month > thisMonth ? year - 1 : year}-${String(month).padStart(2, '0')}`;
     const names: string[] = [];
     for (const b of branches) {
-      await ctx.trx
-        .insertInto('birthday_activities')
-        .values({ branch_id: b.id, period, logged_by_member_id: ctx.identity.memberId })
-        .onConflict((oc) => oc.columns(['branch_id', 'period']).doNothing())
-        .execute();
+      await reports.logBirthdayActivity({ organisationId: b.id, period, byMemberId: ctx.identity.memberId, note: '' });
       names.push(b.name);
     }
     return text(`已登记：${names.join('、')}${month}月集体过政治生日活动。`);
@@ -70,11 +66,7 @@ export const secretaryCommands: ConversationHandler = guarded(async (ctx) => {
   if (thisMonth !== 5 && thisMonth !== 11) return text('生活困难党员核实在每年5月和11月进行，届时我会提醒您上报。');
   const period = `${year}-${String(thisMonth).padStart(2, '0')}`;
   for (const g of gbs) {
-    await ctx.trx
-      .insertInto('hardship_reviews')
-      .values({ general_branch_id: g.organisation.id, period, submitted_by_member_id: ctx.identity.memberId })
-      .onConflict((oc) => oc.columns(['general_branch_id', 'period']).doNothing())
-      .execute();
+    await reports.recordHardshipReview({ organisationId: g.organisation.id, period, byMemberId: ctx.identity.memberId, note: '' });
   }
   return text(`已登记：${gbs.map((g) => g.organisation.name).join('、')}${thisMonth}月生活困难党员核实已上报。`);
 });

@@ -21,4 +21,13 @@ export class OrganisationRepository {
      order by p.name, o.id`.execute(this.db);
     return rows.rows;
   }
+
+  /** The branches of these general branches, each with its general branch's name, by name then id. */
+  async branchesOf(generalBranchIds: readonly string[]): Promise<{ id: string; name: string; gb: string }[]> {
+    if (generalBranchIds.length === 0) return [];
+    const rows = await sql<{ id: string; name: string; gb: string }>`
+      select b.id::text as id, b.name, g.name as gb from organisations b join organisations g on g.id = b.parent_id
+       where b.kind = 'branch' and b.parent_id = any(${generalBranchIds}::bigint[]) order by b.name, b.id`.execute(this.db);
+    return rows.rows;
+  }
 }
