@@ -1,11 +1,13 @@
 // Buttons on reminder cards (card clicks): 已完成 records the talk or visit and closes the obligation;
 // 延期 moves its due date. The clicked card is updated for the clicker (a single-use response code).
-import { sql } from 'kysely';
 import { mayActOnObligation } from '../domain/access.ts';
 import { addDays } from '../domain/dates.ts';
 import { chineseDate } from '../domain/format.ts';
-import { REASON_LABELS, type CareReason } from '../domain/obligations.ts';
+import { REASON_LABELS } from '../domain/obligations.ts';
 import { closeFulfilled } from '../care/obligations.ts';
+import { CareRecordRepository } from '../db/care-record-repository.ts';
+import { ConversationMemoryRepository } from '../db/conversation-memory-repository.ts';
+import { ObligationRepository, type ObligationRow } from '../db/obligation-repository.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
@@ -26,34 +28,11 @@ function replies(ctx: ConversationContext, content: string, replaceName?: string
   return out;
 }
 
-export interface ObligationRow {
-  id: string;
-  kind: 'talk' | 'visit';
-  reason: CareReason;
-  status: string;
-  due_on: string;
-  member_id: string;
-  member_name: string;
-  owner_member_id: string | null;
-  owner_organisation_id: string | null;
-  owner_role: string | null;
-  branch_id: string;
-  gb_id: string;
-  committee_id: string;
-}
+export type { ObligationRow };
 
 export async function loadObligation(ctx: ConversationContext, id: string): Promise<ObligationRow | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined;
-  const r = await sql<ObligationRow>`
-    select o.id::text as id, o.kind, o.reason, o.status, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
-           o.member_id::text as member_id, m.name as member_name, o.owner_member_id::text as owner_member_id,
-           o.owner_organisation_id::text as owner_organisation_id, o.owner_role,
-           b.id::text as branch_id, b.parent_id::text as gb_id, g.parent_id::text as committee_id
-      from care_obligations o join members m on m.id = o.member_id join organisations b on b.id = m.branch_id
-      join organisations g on g.id = b.parent_id
-     where o.id = ${id}::bigint
-     for update of o`.execute(ctx.trx);
-  return r.rows[0];
+  return new ObligationRepository(ctx.trx).lockForAction(id);
 }
 
 /** Whether the writer may act on an obligation: the access rule's answer (mayActOnObligation). */
@@ -77,7 +56,7 @@ export const cardActions: ConversationHandler = guarded(async (ctx) => {
 
   if (action === CARD_ACTION.obligationDefer) {
     const due = addDays(ob.due_on < ctx.today ? ctx.today : ob.due_on, DEFER_DAYS);
-    await ctx.trx.updateTable('care_obligations').set({ due_on: due }).where('id', '=', ob.id).execute();
+    await new ObligationRepository(ctx.trx).defer(ob.id, due);
     return replies(ctx, `已将${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项延期至${chineseDate(due, ctx.today)}，届时将再次提醒您。`, '已延期');
   }
 
@@ -90,25 +69,20 @@ export const cardActions: ConversationHandler = guarded(async (ctx) => {
  */
 export async function completeObligation(ctx: ConversationContext, ob: ObligationRow): Promise<string> {
   const me = ctx.identity!;
-  const record = await ctx.trx
-    .insertInto('care_records')
-    .values({
-      kind: ob.kind,
-      leader_member_id: me.memberId,
-      member_id: ob.member_id,
-      happened_on: ctx.today,
-      reason: ob.reason,
-      note: '',
-      obligation_id: ob.id,
-      recorded_by_member_id: me.memberId,
-      undone_at: null,
-      // The injected clock: how long a record may be undone or added to is measured on it.
-      recorded_at: ctx.now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await closeFulfilled(ctx.trx, { id: record.id, kind: ob.kind, leaderMemberId: me.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id });
-  await ctx.trx.insertInto('conversation_memory').values({ member_id: me.memberId, topic: 'record', ref: record.id }).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
+  const recordId = await new CareRecordRepository(ctx.trx).insert({
+    kind: ob.kind,
+    leaderMemberId: me.memberId,
+    memberId: ob.member_id,
+    happenedOn: ctx.today,
+    reason: ob.reason,
+    note: '',
+    obligationId: ob.id,
+    recordedByMemberId: me.memberId,
+    // The injected clock: how long a record may be undone or added to is measured on it.
+    recordedAt: ctx.now,
+  });
+  await closeFulfilled(ctx.trx, { id: recordId, kind: ob.kind, leaderMemberId: me.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id });
+  await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, 'record', recordId);
   return `已登记：今天${ob.kind === 'visit' ? `${KIND.visit}了${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}（${REASON_LABELS[ob.reason] ?? ob.reason}），该事项已完成。如需补充情况，可在10分钟内直接回复；如登记有误，请在24小时内发送「撤销」。`;
 }
 

@@ -1,9 +1,11 @@
 // Answers that read: 我的待办, 本月政治生日, 谈心进度 — and 撤销, which takes back the writer's last record.
-import { sql } from 'kysely';
 import { reopenFor } from '../care/obligations.ts';
+import { CareRecordRepository } from '../db/care-record-repository.ts';
+import { ObligationRepository } from '../db/obligation-repository.ts';
+import { PoliticalBirthdayRepository } from '../db/political-birthday-repository.ts';
 import { officeLists } from '../domain/access.ts';
 import { chineseDate, chineseMonthDay } from '../domain/format.ts';
-import { obligationState, REASON_LABELS, type CareReason } from '../domain/obligations.ts';
+import { obligationState, REASON_LABELS } from '../domain/obligations.ts';
 import { escapeMarkdown as esc } from '../notices/markdown.ts';
 import { fitList, summariseNames } from '../notices/message-limit.ts';
 import { loadCalendarSettings } from '../notices/settings.ts';
@@ -23,71 +25,52 @@ const more = (n: number) => `……另有 ${n} 项`;
 export async function todoAnswer(ctx: ConversationContext): Promise<Reply[]> {
   const me = ctx.identity!;
   const offices = me.roles.map((r) => `${r.role}|${r.organisation.id}`);
-  const rows = await sql<{ kind: 'talk' | 'visit'; reason: CareReason; due_on: string; name: string; branch: string }>`
-    select o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as due_on, m.name, b.name as branch
-      from care_obligations o join members m on m.id = o.member_id join organisations b on b.id = m.branch_id
-     where o.status = 'open' and o.source <> 'quota'
-       and (o.owner_member_id = ${me.memberId}::bigint
-            or (o.owner_role || '|' || o.owner_organisation_id::text) = any(${offices}::text[]))
-     order by o.due_on, o.id`.execute(ctx.trx);
+  const obligations = new ObligationRepository(ctx.trx);
+  const todo = await obligations.openFor(me.memberId, offices);
   const year = ctx.today.slice(0, 4);
-  const quota = await sql<{ total: string; done: string }>`
-    select count(*)::text as total, count(*) filter (where status = 'done')::text as done
-      from care_obligations where source = 'quota' and period = ${year} and owner_member_id = ${me.memberId}::bigint and status <> 'cancelled'`.execute(ctx.trx);
-  const total = Number(quota.rows[0]?.total ?? 0);
-  const done = Number(quota.rows[0]?.done ?? 0);
+  const { total, done } = await obligations.quotaCount(me.memberId, year);
   const quotaLine = total > 0 ? `\n年度谈心：已完成 ${done}/${total}${total > done ? '，发送「谈心进度」查看名单' : ''}` : '';
-  if (rows.rows.length === 0) return say(`您目前没有待办的谈心、走访事项。${quotaLine}`);
-  const lines = rows.rows.map((r) => {
+  if (todo.length === 0) return say(`您目前没有待办的谈心、走访事项。${quotaLine}`);
+  const lines = todo.map((r) => {
     const overdue = obligationState('open', r.due_on, ctx.today) === 'overdue';
     return `- ${KIND[r.kind]} ${esc(r.name)}（${esc(r.branch)}，${REASON_LABELS[r.reason] ?? r.reason}）${chineseDate(r.due_on, ctx.today)}前${overdue ? ' **已逾期**' : ''}`;
   });
-  return md(fitList(`**我的待办（${rows.rows.length}项）**`, lines, `${quotaLine.slice(1)}${quotaLine ? '\n' : ''}完成后发一句话登记，如“今天和××谈心了”。`, more));
+  return md(fitList(`**我的待办（${todo.length}项）**`, lines, `${quotaLine.slice(1)}${quotaLine ? '\n' : ''}完成后发一句话登记，如“今天和××谈心了”。`, more));
 }
 
 /** This month's political birthdays: a branch secretary's branches, a GB secretary's GB, the OD's count. */
 export async function birthdaysAnswer(ctx: ConversationContext): Promise<Reply[]> {
   const me = ctx.identity!;
   const settings = await loadCalendarSettings(ctx.trx);
-  const col = sql.ref(`m.${settings.birthdayBasis}`);
+  const birthdays = new PoliticalBirthdayRepository(ctx.trx);
   const month = Number(ctx.today.slice(5, 7));
   const year = Number(ctx.today.slice(0, 4));
   // The lists that are the writer's to work with, as the access rule gives them.
   const { branchIds: branches, generalBranchIds: gbs } = officeLists(accessPersonOf(me));
   if (branches.length === 0 && gbs.length === 0) {
-    const mine = await sql<{ d: string | null }>`select to_char(${col}, 'YYYY-MM-DD') as d from members m where m.id = ${me.memberId}::bigint`.execute(ctx.trx);
-    const d = mine.rows[0]?.d;
+    const d = await birthdays.ofMember(me.memberId, settings.birthdayBasis);
     return say(d ? `您的政治生日是每年${chineseMonthDay(d)}（${d.slice(0, 4)}年入党）。本月过政治生日的名单由支部书记掌握。` : '名册中还没有您的入党日期，请联系支部书记补充。');
   }
-  const rows = await sql<{ name: string; d: string; branch: string }>`
-    select m.name, to_char(${col}, 'YYYY-MM-DD') as d, b.name as branch
-      from members m join organisations b on b.id = m.branch_id
-     where m.status = 'active' and extract(month from ${col}) = ${month} and extract(year from ${col}) < ${year}
-       and (m.branch_id = any(${branches}::bigint[]) or b.parent_id = any(${gbs}::bigint[]))
-     order by extract(day from ${col}), m.id`.execute(ctx.trx);
-  if (rows.rows.length === 0) return say(`${month}月您负责的支部没有党员过政治生日。`);
-  const lines = rows.rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${chineseMonthDay(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年`);
+  const rows = await birthdays.inMonth(settings.birthdayBasis, month, year, branches, gbs);
+  if (rows.length === 0) return say(`${month}月您负责的支部没有党员过政治生日。`);
+  const lines = rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${chineseMonthDay(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年`);
   // A GB secretary logs for a branch of the GB, so the example names one.
   const howToLog = me.roles.some((r) => r.role === 'gb_secretary')
-    ? `各支部开展集体过政治生日活动后，请发送“支部名称+已开展${month}月集体政治生日活动”登记，例如“${esc(rows.rows[0]!.branch)}已开展${month}月集体政治生日活动”。`
+    ? `各支部开展集体过政治生日活动后，请发送“支部名称+已开展${month}月集体政治生日活动”登记，例如“${esc(rows[0]!.branch)}已开展${month}月集体政治生日活动”。`
     : `开展集体过政治生日活动后，请发送“已开展${month}月集体政治生日活动”登记。`;
-  return md(fitList(`**${month}月政治生日（${rows.rows.length}人）**`, lines, howToLog, more));
+  return md(fitList(`**${month}月政治生日（${rows.length}人）**`, lines, howToLog, more));
 }
 
 /** The writer's yearly talk quota: done x of y, and who remains. */
 export async function progressAnswer(ctx: ConversationContext): Promise<Reply[]> {
   const me = ctx.identity!;
   const year = ctx.today.slice(0, 4);
-  const rows = await sql<{ name: string; done: boolean }>`
-    select m.name, (o.status = 'done') as done
-      from care_obligations o join members m on m.id = o.member_id
-     where o.source = 'quota' and o.period = ${year} and o.owner_member_id = ${me.memberId}::bigint and o.status <> 'cancelled'
-     order by o.status desc, m.id`.execute(ctx.trx);
-  if (rows.rows.length === 0) return say('您今年没有年度谈心任务（年度谈心任务由党委书记、党委委员和党支部书记承担）。');
-  const remaining = rows.rows.filter((r) => !r.done).map((r) => r.name);
-  const done = rows.rows.length - remaining.length;
-  if (remaining.length === 0) return say(`${year}年谈心任务已全部完成（${done}/${rows.rows.length}），辛苦了！`);
-  return md(`**${year}年谈心进度：已完成 ${done}/${rows.rows.length}**\n尚未谈心：${summariseNames(remaining.map(esc), 1_800)}`);
+  const rows = await new ObligationRepository(ctx.trx).quotaProgress(me.memberId, year);
+  if (rows.length === 0) return say('您今年没有年度谈心任务（年度谈心任务由党委书记、党委委员和党支部书记承担）。');
+  const remaining = rows.filter((r) => !r.done).map((r) => r.name);
+  const done = rows.length - remaining.length;
+  if (remaining.length === 0) return say(`${year}年谈心任务已全部完成（${done}/${rows.length}），辛苦了！`);
+  return md(`**${year}年谈心进度：已完成 ${done}/${rows.length}**\n尚未谈心：${summariseNames(remaining.map(esc), 1_800)}`);
 }
 
 /** How long a record may be undone, on the injected clock (records carry its instant). */
@@ -95,33 +78,19 @@ const UNDO_HOURS = 24;
 
 /** 撤销: the writer's last record of the past 24 hours. */
 export async function undoAnswer(ctx: ConversationContext): Promise<Reply[]> {
-  const last = await ctx.trx
-    .selectFrom('care_records')
-    .select('id')
-    .where('recorded_by_member_id', '=', ctx.identity!.memberId)
-    .where('undone_at', 'is', null)
-    .where('recorded_at', '>', new Date(ctx.now.getTime() - UNDO_HOURS * 3_600_000))
-    .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = await new CareRecordRepository(ctx.trx).lastUndoable(ctx.identity!.memberId, new Date(ctx.now.getTime() - UNDO_HOURS * 3_600_000));
   if (!last) return say('您在24小时内没有可以撤销的登记。');
-  return undoRecord(ctx, last.id);
+  return undoRecord(ctx, last);
 }
 
 export async function undoRecord(ctx: ConversationContext, recordId: string): Promise<Reply[]> {
   if (!/^\d{1,18}$/.test(recordId)) return say('没有找到这条登记。');
-  const r = await sql<{ id: string; kind: 'talk' | 'visit'; name: string; happened_on: string; fresh: boolean; undone: boolean; mine: boolean }>`
-    select c.id::text as id, c.kind, m.name, to_char(c.happened_on, 'YYYY-MM-DD') as happened_on,
-           c.recorded_at > ${new Date(ctx.now.getTime() - UNDO_HOURS * 3_600_000)} as fresh, c.undone_at is not null as undone,
-           c.recorded_by_member_id = ${ctx.identity!.memberId}::bigint as mine
-      from care_records c join members m on m.id = c.member_id
-     where c.id = ${recordId}::bigint for update of c`.execute(ctx.trx);
-  const rec = r.rows[0];
+  const records = new CareRecordRepository(ctx.trx);
+  const rec = await records.lockForUndo(recordId, ctx.identity!.memberId, new Date(ctx.now.getTime() - UNDO_HOURS * 3_600_000));
   if (!rec || !rec.mine) return say('没有找到您的这条登记。');
   if (rec.undone) return say(`${careWith(rec.kind, rec.name)}的登记已经撤销过了。`);
   if (!rec.fresh) return say('该登记已超过24小时，无法撤销。如需更正，请联系党委组织部。');
-  await ctx.trx.updateTable('care_records').set({ undone_at: sql`now()` }).where('id', '=', rec.id).execute();
+  await records.markUndone(rec.id, ctx.now);
   const reopened = await reopenFor(ctx.trx, rec.id);
   return say(`已撤销：${chineseDate(rec.happened_on, ctx.today)}${careWith(rec.kind, rec.name)}的登记。${reopened.length > 0 ? `相应的 ${reopened.length} 项待办已恢复。` : ''}`);
 }

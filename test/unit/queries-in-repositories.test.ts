@@ -36,6 +36,8 @@ const CLEANED = [
   'src/ingest/retention.ts',
   'src/conversation/secretary-commands.ts',
   'src/app.ts',
+  'src/conversation/care-queries.ts',
+  'src/conversation/card-actions.ts',
 ];
 
 /**
@@ -46,9 +48,7 @@ const REMAINING: Record<string, string> = {
   'src/care/export.ts': 'care exports',
   'src/care/obligations.ts': 'care obligations (and the obligation_due_days setting)',
   'src/care/quota-pairs.ts': 'talk quota pairs',
-  'src/conversation/card-actions.ts': 'card actions (care records, conversation memory)',
   'src/conversation/care-conversation.ts': 'care records, conversation memory',
-  'src/conversation/care-queries.ts': 'care queries',
   'src/conversation/roster-cache.ts': 'the roster index',
   'src/roster/export.ts': 'roster export',
   'src/roster/responsibility.ts': 'roles and committee links',
