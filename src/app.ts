@@ -2,8 +2,8 @@
 // so tests build the very same app and drive it with inject() or a real socket.
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
-import { AppError } from './errors.ts';
 import { HealthRepository } from './db/health-repository.ts';
+import { answerError } from './error-handler.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { withTimeout } from './redis.ts';
 
@@ -34,17 +34,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
-  app.setErrorHandler((err: Error, req, reply) => {
-    const status = err instanceof AppError ? err.httpStatus : ((err as { statusCode?: number }).statusCode ?? 500);
-    if (status >= 500) {
-      // 503 is the database away (a restart): expected, and retried by the platform — a warning, not an error.
-      req.log[status === 503 ? 'warn' : 'error']({ err: { message: err.message, code: (err as { code?: string }).code } }, 'request failed');
-      return reply.code(status === 503 ? 503 : 500).send({ error: status === 503 ? 'unavailable' : 'internal error' });
-    }
-    // Clients see a message only for 4xx.
-    req.log.warn({ code: (err as { code?: string }).code, status }, 'request refused');
-    return reply.code(status).send({ error: err.message });
-  });
+  app.setErrorHandler(answerError);
 
   // Adapters first, then routes: the order here is the architecture.
   app.get('/healthz', async () => ({ ok: true }));
@@ -80,8 +70,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // Admin endpoints (roster import/export): bearer ADMIN_TOKEN; absent without a token. Own scope: its file
   // parsers and larger body limit apply to it alone.
-  await app.register(async (scope) => adminRoutes(scope, deps));
+  await app.register(adminRoutes, { deps });
   // The platform's receive routes (platforms/<name>/callback.ts), in a scope of their own.
-  await app.register(async (scope) => deps.platform.routes(scope, deps));
+  await app.register(deps.platform.routes, { deps });
   return app as unknown as FastifyInstance;
 }

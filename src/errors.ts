@@ -9,12 +9,106 @@ export class AppError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /** Headers the answer carries (www-authenticate, retry-after…). */
+  get headers(): Readonly<Record<string, string>> {
+    return {};
+  }
+
+  /** Fields beside `error` in the JSON body (a job id, a location, row errors). */
+  get fields(): Readonly<Record<string, unknown>> {
+    return {};
+  }
+
+  /** Fields for the log line of a refusal: names, never content. */
+  get logFields(): Readonly<Record<string, unknown>> {
+    return {};
+  }
+
+  /** A 5xx whose message is for the client (already logged where it happened); other 5xx say only "internal error". */
+  get exposed(): boolean {
+    return this.httpStatus < 500;
+  }
 }
 
 /** Bad input from a client: refused with a 4xx, logged without content. */
 export class BadRequestError extends AppError {
   constructor(code: string, message: string, httpStatus = 400) {
     super(code, message, httpStatus);
+  }
+}
+
+/** No credentials or the wrong ones: 401, with the scheme to use. */
+export class UnauthorizedError extends AppError {
+  constructor(
+    message: string,
+    readonly scheme = 'Bearer',
+  ) {
+    super('unauthorized', message, 401);
+  }
+
+  override get headers() {
+    return { 'www-authenticate': this.scheme };
+  }
+}
+
+/** Too many attempts: 429, with Retry-After in whole seconds. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super('too_many_requests', message, 429);
+  }
+
+  override get headers() {
+    return { 'retry-after': String(Math.ceil(this.retryAfterMs / 1000)) };
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super('not_found', message, 404);
+  }
+}
+
+/** The request clashes with work in progress: 409, with what the client needs to find that work. */
+export class ConflictError extends AppError {
+  constructor(
+    message: string,
+    private readonly extra: Readonly<Record<string, unknown>> = {},
+  ) {
+    super('conflict', message, 409);
+  }
+
+  override get fields() {
+    return this.extra;
+  }
+}
+
+/** Bad input with details beside the message (the rows of a file that failed). */
+export class InvalidInputError extends BadRequestError {
+  constructor(
+    code: string,
+    message: string,
+    private readonly extra: Readonly<Record<string, unknown>>,
+  ) {
+    super(code, message);
+  }
+
+  override get fields() {
+    return this.extra;
+  }
+}
+
+/** A failure the server logged where it happened, whose message is written for the client. */
+export class ReportedFailure extends AppError {
+  constructor(code: string, message: string) {
+    super(code, message, 500);
+  }
+
+  override get exposed() {
+    return true;
   }
 }
 

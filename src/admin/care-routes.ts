@@ -1,10 +1,12 @@
 // GET /admin/export/:what?format=csv|json&from=YYYY-MM-DD&to=YYYY-MM-DD[&today=YYYY-MM-DD] — talks, visits or
-// obligations (src/care/export.ts), streamed as the body: CSV with a BOM, or JSON lines. Registered from
-// adminRoutes, inside its scope, so the same bearer check (and the 404 when ADMIN_TOKEN is unset) applies.
+// obligations (src/care/export.ts), streamed as the body: CSV with a BOM, or JSON lines. A fastify plugin
+// registered from adminRoutes, inside its scope, so the same bearer check (and the 404 when ADMIN_TOKEN is
+// unset) applies; bad requests are thrown and answered by the app's one error handler.
 // This is the Organisation Department's API: it exports with the OD's viewer, i.e. full detail (the access
 // rule, src/domain/access.ts); the holder of ADMIN_TOKEN is the OD.
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { BadRequestError } from '../errors.ts';
 import { localDate } from '../domain/dates.ts';
 import {
   CARE_EXPORT_CONTENT_TYPE,
@@ -40,19 +42,19 @@ function single(q: Record<string, unknown>, name: string): string | undefined | 
   return String(v);
 }
 
-export async function careExportRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export const careExportRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
   app.get('/admin/export/:what', async (req, reply) => {
     const what = (req.params as { what: string }).what;
     const q = (req.query ?? {}) as Record<string, unknown>;
     const values: Record<string, string | undefined> = {};
     for (const name of ['format', 'from', 'to', 'today']) {
       const v = single(q, name);
-      if (typeof v === 'object') return reply.code(400).send({ error: `${name} given more than once` });
+      if (typeof v === 'object') throw new BadRequestError('repeated_parameter', `${name} given more than once`);
       values[name] = v;
     }
     const format = values.format ?? 'csv';
     const problem = checkExportRequest({ what, format, from: values.from, to: values.to, today: values.today });
-    if (problem) return reply.code(400).send({ error: problem });
+    if (problem) throw new BadRequestError('bad_export_request', problem);
     const today = values.today ?? localDate(deps.clock(), deps.config.timezone);
     const kind = what as CareExportKind;
     const fmt = format as CareExportFormat;
@@ -73,4 +75,4 @@ export async function careExportRoutes(app: FastifyInstance, deps: AdminDeps): P
       .header('cache-control', 'no-store')
       .send(body);
   });
-}
+};

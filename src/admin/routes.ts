@@ -1,11 +1,12 @@
 // Admin HTTP endpoints (issue 3): the roster import and export, for the OD's scripts and tools. Every route
 // needs `Authorization: Bearer <ADMIN_TOKEN>`; without ADMIN_TOKEN configured the routes do not exist (404),
-// so a deployment that never set a token exposes nothing. Register with
-// `app.register(async (scope) => adminRoutes(scope, deps))`: the file parsers, the 50 MB body limit, the
-// audit and the wrong-token throttle stay inside this plugin's scope (issue 8, points 9 and 10).
+// so a deployment that never set a token exposes nothing. A fastify plugin: `app.register(adminRoutes, { deps })`;
+// the file parsers, the 50 MB body limit, the audit and the wrong-token throttle stay inside its scope (issue 8,
+// points 9 and 10). Refusals are thrown (errors.ts) and answered by the app's one error handler (error-handler.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
+import { BadRequestError, ConflictError, InvalidInputError, NotFoundError, ReportedFailure, TooManyRequestsError, UnauthorizedError } from '../errors.ts';
 import { exportRoster } from '../roster/export.ts';
 import { ADMIN_ACTOR, auditActor, auditJob, auditLogOnly, auditRows, registerAdminAudit } from './audit.ts';
 import { AdminAuthThrottle, type AdminAuthThrottleOptions } from './auth-throttle.ts';
@@ -43,7 +44,7 @@ const flag = (v: unknown) => v === '1' || v === 'true' || v === 'yes';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const jobLocation = (id: string) => `/admin/roster/import/${id}`;
 
-export async function adminRoutes(app: FastifyInstance, deps: AdminDeps, opts: AdminRouteOptions = {}): Promise<void> {
+export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDeps }> = async (app, { deps, ...opts }) => {
   // Roster files arrive raw: CSV as text/csv (or text/plain), XLSX as its own type or octet-stream.
   app.addContentTypeParser(
     ['text/csv', 'text/plain', 'application/octet-stream', XLSX_MIME],
@@ -57,24 +58,21 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps, opts: A
   app.addHook('onClose', async () => jobs.close());
   registerAdminAudit(app, deps);
 
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', async (req: FastifyRequest) => {
     const token = deps.config.adminToken;
     if (token === undefined) {
       auditLogOnly(req);
-      return reply.code(404).send({ error: 'admin endpoints disabled' });
+      throw new NotFoundError('admin endpoints disabled');
     }
     // Checked before the token: a blocked address is refused even with the right one.
     const blockedMs = await throttle.blockedFor(req.ip);
     if (blockedMs > 0) {
       auditLogOnly(req);
-      return reply
-        .code(429)
-        .header('retry-after', String(Math.ceil(blockedMs / 1000)))
-        .send({ error: 'too many invalid admin tokens from this address; try again later' });
+      throw new TooManyRequestsError('too many invalid admin tokens from this address; try again later', blockedMs);
     }
     if (!bearerMatches(req.headers.authorization, token)) {
       await throttle.recordFailure(req.ip);
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'invalid or missing admin token' });
+      throw new UnauthorizedError('invalid or missing admin token');
     }
     auditActor(req, ADMIN_ACTOR);
   });
@@ -82,15 +80,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps, opts: A
   app.post('/admin/roster/import', { bodyLimit: ROSTER_BODY_LIMIT }, async (req, reply) => {
     const body = req.body;
     if (!Buffer.isBuffer(body) || body.length === 0) {
-      return reply.code(400).send({ error: '请上传名册文件（CSV 用 text/csv，XLSX 用 application/octet-stream）' });
+      throw new BadRequestError('no_file', '请上传名册文件（CSV 用 text/csv，XLSX 用 application/octet-stream）');
     }
     const q = req.query as Record<string, unknown>;
     const asJob = flag(q.async) || body.length > ASYNC_IMPORT_BYTES;
     const started = await jobs.start(body, { dryRun: flag(q.dryRun), retireMissing: flag(q.retireMissing), allowNewOrganisations: flag(q.allowNewOrganisations) }, `${ADMIN_ACTOR} from ${req.ip}`);
     if (!started.started) {
-      return reply
-        .code(409)
-        .send({ error: '已有一次名册导入正在进行，请等它完成后再上传', jobId: started.activeId, location: jobLocation(started.activeId) });
+      throw new ConflictError('已有一次名册导入正在进行，请等它完成后再上传', { jobId: started.activeId, location: jobLocation(started.activeId) });
     }
     auditJob(req, started.id);
     if (asJob) {
@@ -102,23 +98,26 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps, opts: A
       auditRows(req, job.report!.rows);
       return reply.send(job.report);
     }
-    if (job.errors) return reply.code(400).send({ error: job.error, errors: job.errors });
-    return reply.code(job.error === INTERNAL_FAILURE_MESSAGE ? 500 : 400).send({ error: job.error });
+    const message = job.error ?? INTERNAL_FAILURE_MESSAGE;
+    if (job.errors) throw new InvalidInputError('roster_rows', message, { errors: job.errors });
+    // The job logged its own failure; the client gets the message written for it.
+    if (message === INTERNAL_FAILURE_MESSAGE) throw new ReportedFailure('import_failed', message);
+    throw new BadRequestError('roster_file', message);
   });
 
   app.get('/admin/roster/import/:id', async (req, reply) => {
     const id = (req.params as { id: string }).id;
     const job = UUID.test(id) ? await jobs.view(id) : undefined;
-    if (!job) return reply.code(404).send({ error: '没有这个导入任务' });
+    if (!job) throw new NotFoundError('没有这个导入任务');
     auditJob(req, job.id);
     return reply.header('cache-control', 'no-store').send(job);
   });
 
-  await careExportRoutes(app, deps);
+  await app.register(careExportRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';
-    if (format !== 'csv' && format !== 'xlsx') return reply.code(400).send({ error: 'format must be csv or xlsx' });
+    if (format !== 'csv' && format !== 'xlsx') throw new BadRequestError('bad_format', 'format must be csv or xlsx');
     const { bytes, members } = await exportRoster(deps.db.db, format);
     auditRows(req, members);
     return reply
@@ -126,4 +125,4 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps, opts: A
       .header('content-disposition', `attachment; filename="roster.${format}"`)
       .send(bytes);
   });
-}
+};

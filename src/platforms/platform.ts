@@ -7,7 +7,7 @@
 //   crypto.ts, signature.ts, errors.ts  where the platform has them
 //   index.ts     the factory: builds the Platform below from the configuration
 // and one line in the registry (index.ts). Nothing outside src/platforms/<name>/ knows a wire format.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import type { Redis } from '../redis.ts';
@@ -25,8 +25,11 @@ export interface Platform {
   /** Renders neutral messages to the wire format and sends them. */
   readonly sender: MessageSender;
   readonly rateLimiter?: RecipientLimiter;
-  /** Receive routes, registered by app.ts in a scope of their own (their content-type parsers stay there). */
-  routes(app: FastifyInstance, deps: Deps): Promise<void>;
+  /**
+   * Receive routes as a fastify plugin, registered by app.ts in a scope of their own (their content-type
+   * parsers stay there). Refusals are thrown as AppErrors and answered by app.ts's one error handler.
+   */
+  routes: FastifyPluginAsync<{ deps: Deps }>;
   menu: PlatformMenu;
   /** Installs the app menu on the platform (menu-sync) and says what it did; absent where the menu shows without it. */
   installMenu?(): Promise<string>;

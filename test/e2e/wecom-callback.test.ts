@@ -157,6 +157,13 @@ describe.each(DB_KINDS)('WeCom callback end to end on %s', (dbKind) => {
       const qs = Object.entries(c.query).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
       const res = await fetch(`${stack.baseUrl}/wecom/callback?${qs}`, { method: 'POST', headers: { 'content-type': c.contentType ?? 'text/xml' }, body: c.body });
       expect(res.status).toBe(status);
+      // WeCom reads no JSON: its refusals are a plain word; fastify's own (415, 413) stay JSON.
+      if (status === 400 || status === 401) {
+        expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+        expect(await res.text()).toBe(status === 401 ? 'unauthorized' : 'bad request');
+      } else {
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      }
       expect(await counts(stack)).toEqual(before);
     });
 

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminRoutes, type AdminDeps, type AdminRouteOptions } from '../../src/admin/routes.ts';
 import type { Config } from '../../src/config.ts';
+import { answerError } from '../../src/error-handler.ts';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
 import { freePort } from '../helpers/redis-server.ts';
@@ -29,7 +30,8 @@ async function build(db: TestDb, redis: Redis, queuePrefix: string, opts: AdminR
   const { log, lines } = memoryLogger('info');
   const clock = { now: new Date(CLOCK_ISO) };
   const deps: AdminDeps = { config: { adminToken: TOKEN, timezone: 'Asia/Shanghai' } as Config, db, clock: () => clock.now, log, redis, queuePrefix };
-  await app.register(async (scope) => adminRoutes(scope, deps, opts));
+  app.setErrorHandler(answerError);
+  await app.register(adminRoutes, { deps, ...opts });
   await app.ready();
   return { app, lines, clock };
 }

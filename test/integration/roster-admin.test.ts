@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminRoutes, bearerMatches, XLSX_MIME, type AdminDeps } from '../../src/admin/routes.ts';
 import type { Config } from '../../src/config.ts';
+import { answerError } from '../../src/error-handler.ts';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { csv, FIXTURE_ROWS, HEADER } from '../helpers/roster-fixture.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
@@ -27,7 +28,8 @@ async function buildApp(db: TestDb, adminToken: string | undefined): Promise<Fas
   const app = Fastify();
   const { log } = memoryLogger();
   const deps: AdminDeps = { config: { adminToken, timezone: 'Asia/Shanghai' } as Config, db, clock: () => CLOCK, log, redis, queuePrefix };
-  await app.register(async (scope) => adminRoutes(scope, deps));
+  app.setErrorHandler(answerError);
+  await app.register(adminRoutes, { deps });
   await app.ready();
   return app;
 }

@@ -3,7 +3,7 @@
 // and every delivery to the local platform — replies and scheduled pushes — shows in the chat.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
 import { isLoopbackHost } from './config.ts';
@@ -64,7 +64,7 @@ function hostnameOf(value: string, isUrl: boolean): string | undefined {
   }
 }
 
-export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export const localChatRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
   // Whoever reaches the web chat can act as any member. It listens on loopback by default; a Host (or an
   // Origin) naming some other site is a DNS-rebinding page or a stray proxy, and is refused.
   const allowed = (name: string | undefined) => name !== undefined && (isLoopbackHost(name) || deps.config.localAllowedHosts.includes(name));
@@ -149,4 +149,4 @@ export async function localChatRoutes(app: FastifyInstance, deps: Deps): Promise
     const buttonOf = (body: Record<string, unknown> | null) => clickedButtonText(cards.get(String(body?.taskId ?? '')), String(body?.eventKey ?? '')) ?? null;
     return rows.reverse().map((r) => (r.dir === 'in' ? { ...r, label: inboundLabel(r.body, buttonOf(r.body)) } : r));
   });
-}
+};

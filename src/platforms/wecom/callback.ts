@@ -1,14 +1,14 @@
 // GET/POST /wecom/callback (wecom-protocol.md §1, §2). Cheap checks first: query shape, timestamp window,
 // signature (constant time) — all before decryption; the inner XML is parsed only after it decrypts to our
 // CorpID. Processing never happens here: the event is stored, enqueued and acknowledged with an empty 200.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import type { WecomConfig } from './config.ts';
 import type { WecomCrypto } from './crypto.ts';
 import { AppError, BadRequestError } from '../../errors.ts';
 import { checkTimestamp, verifySignature } from './signature.ts';
 import { parseEnvelope, parseMessage } from './xml.ts';
-import { FieldTooLongError, toInboundEvent } from './inbound.ts';
+import { toInboundEvent } from './inbound.ts';
 
 export const CALLBACK_BODY_LIMIT = 64 * 1024;
 
@@ -25,23 +25,17 @@ function single(v: unknown, name: string): string {
   return v;
 }
 
-export async function wecomCallbackRoutes(app: FastifyInstance, deps: Deps, wecom: { crypto: WecomCrypto; config: WecomConfig }): Promise<void> {
+/**
+ * The callback routes as a fastify plugin. Refusals are thrown (AppErrors) and answered by the app's one
+ * error handler; WeCom reads no JSON, so these routes ask it for plain text (config.refusalsAsText).
+ */
+export const wecomCallbackRoutes = (wecom: { crypto: WecomCrypto; config: WecomConfig }): FastifyPluginAsync<{ deps: Deps }> => async (app, { deps }) => {
   const cfg = wecom.config;
 
   // WeCom posts XML: keep it a raw string (the parser is ours, hardened). In this scope no other content
   // type is parsed, so JSON, forms and the rest get 415 before any work.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-
-  const refuse = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
-    if (err instanceof AppError && err.httpStatus < 500) {
-      // Log the reason only: never the signature, the ciphertext or the message.
-      // A field too long is named (which one), never shown.
-      req.log.warn({ code: err.code, status: err.httpStatus, ...(err instanceof FieldTooLongError ? { field: err.field } : {}) }, 'wecom callback refused');
-      return reply.code(err.httpStatus).type('text/plain').send(err.httpStatus === 401 ? 'unauthorized' : 'bad request');
-    }
-    throw err;
-  };
 
   const authenticate = (q: CallbackQuery, encrypt: string) => {
     const timestamp = single(q.timestamp, 'timestamp');
@@ -51,35 +45,27 @@ export async function wecomCallbackRoutes(app: FastifyInstance, deps: Deps, weco
   };
 
   // URL verification when the admin saves the callback settings (§1): answer the plaintext echo within 1 s.
-  app.get('/wecom/callback', async (req, reply) => {
-    try {
-      const q = req.query as CallbackQuery;
-      const echostr = single(q.echostr, 'echostr');
-      authenticate(q, echostr);
-      const plain = wecom.crypto.decryptFor(echostr, cfg.corpId);
-      return reply.type('text/plain').send(plain);
-    } catch (err) {
-      return refuse(req, reply, err);
-    }
+  app.get('/wecom/callback', { config: { refusalsAsText: true } }, async (req, reply) => {
+    const q = req.query as CallbackQuery;
+    const echostr = single(q.echostr, 'echostr');
+    authenticate(q, echostr);
+    const plain = wecom.crypto.decryptFor(echostr, cfg.corpId);
+    return reply.type('text/plain').send(plain);
   });
 
-  app.post('/wecom/callback', { bodyLimit: CALLBACK_BODY_LIMIT }, async (req, reply) => {
-    try {
-      const body = req.body;
-      if (typeof body !== 'string' || body.length === 0) throw new BadRequestError('empty_body', 'empty body');
-      const q = req.query as CallbackQuery;
-      single(q.msg_signature, 'msg_signature');
-      const envelope = parseEnvelope(body);
-      authenticate(q, envelope.encrypt);
-      const plaintext = wecom.crypto.decryptFor(envelope.encrypt, cfg.corpId);
-      const fields = parseMessage(plaintext);
-      const { event, dedupeKey } = toInboundEvent(fields, plaintext);
-      const outcome = await deps.ingest.record({ platform: 'wecom', dedupeKey, userId: event.userId, kind: event.kind, payload: event });
-      if (outcome.status === 'duplicate') req.log.debug({ dedupeKey }, 'duplicate callback dropped');
-      // Empty body + 200: "received, no passive reply" (§2.5).
-      return reply.code(200).type('text/plain').send('');
-    } catch (err) {
-      return refuse(req, reply, err);
-    }
+  app.post('/wecom/callback', { bodyLimit: CALLBACK_BODY_LIMIT, config: { refusalsAsText: true } }, async (req, reply) => {
+    const body = req.body;
+    if (typeof body !== 'string' || body.length === 0) throw new BadRequestError('empty_body', 'empty body');
+    const q = req.query as CallbackQuery;
+    single(q.msg_signature, 'msg_signature');
+    const envelope = parseEnvelope(body);
+    authenticate(q, envelope.encrypt);
+    const plaintext = wecom.crypto.decryptFor(envelope.encrypt, cfg.corpId);
+    const fields = parseMessage(plaintext);
+    const { event, dedupeKey } = toInboundEvent(fields, plaintext);
+    const outcome = await deps.ingest.record({ platform: 'wecom', dedupeKey, userId: event.userId, kind: event.kind, payload: event });
+    if (outcome.status === 'duplicate') req.log.debug({ dedupeKey }, 'duplicate callback dropped');
+    // Empty body + 200: "received, no passive reply" (§2.5).
+    return reply.code(200).type('text/plain').send('');
   });
-}
+};

@@ -33,6 +33,10 @@ export class FieldTooLongError extends BadRequestError {
   constructor(readonly field: string) {
     super('field_too_long', `${field} too long`);
   }
+
+  override get logFields() {
+    return { field: this.field };
+  }
 }
 
 function checkLength(field: string, value: string, limit: number): void {

@@ -28,7 +28,7 @@ export const wecomPlatform: PlatformAdapter = {
       appKey: `${w.corpId}-${w.agentId}`,
       sender: client,
       rateLimiter: new RecipientRateLimiter(redis, { keyPrefix: `${sharedKeyPrefix}:rl:` }),
-      routes: (app, deps) => wecomCallbackRoutes(app, deps, { crypto, config: w }),
+      routes: wecomCallbackRoutes({ crypto, config: w }),
       menu: wecomMenu,
       async installMenu() {
         const menu = buildWecomMenu();
