@@ -4,10 +4,9 @@
 // reports a fellow member; a GB secretary logs a branch's birthday activity; follow-ups add to the note and
 // 已完成 typed as text acts like the button.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
+import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
+import { textOf, wecomChat } from '../helpers/wecom-chat.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
-import { eventXml, makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
-import type { SentMessage } from '../helpers/fake-wecom.ts';
 import { openQuotaObligations } from '../../src/care/obligations.ts';
 import { organisationByName } from '../../src/cli/care-commands.ts';
 
@@ -21,8 +20,6 @@ const EXTRA = [
 describe('issue 9: the conversation flows', () => {
   let stack: Stack;
   const time = runningClock('2026-11-26T02:00:00Z'); // 10:00 Thursday in Shanghai
-  let msgId = 9_000_000_000n;
-  let seen = 0;
 
   beforeAll(async () => {
     stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
@@ -31,30 +28,7 @@ describe('issue 9: the conversation flows', () => {
   });
   afterAll(() => stack.close());
 
-  const ts = () => String(Math.floor(time.clock().getTime() / 1000));
-  async function post(xml: string) {
-    const cb = makeCallback({ ...WECOM, plaintextXml: xml, timestamp: ts() });
-    const res = await fetch(`${stack.baseUrl}/wecom/callback?${toQueryString(cb.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cb.body });
-    expect(res.status).toBe(200);
-  }
-  async function settle(start: number, expect: number, what: string): Promise<SentMessage[]> {
-    await waitFor(() => stack.fake!.sent.length >= start + expect, 15_000, what);
-    await new Promise((r) => setTimeout(r, 300));
-    seen = stack.fake!.sent.length;
-    return stack.fake!.sent.slice(start);
-  }
-  async function say(from: string, content: string, expect = 1): Promise<SentMessage[]> {
-    const start = seen;
-    await post(textMessageXml({ from, content, msgId: String(++msgId), createTime: Number(ts()), corpId: WECOM.corpId, agentId: WECOM.agentId }));
-    return settle(start, expect, `answer to ${content}`);
-  }
-  async function click(from: string, card: { task_id: string; button_list: Array<{ key: string; text: string }> }, text: string, expect = 1) {
-    const start = seen;
-    const key = card.button_list.find((b) => b.text === text)!.key;
-    await post(eventXml({ from, event: 'template_card_event', eventKey: key, createTime: Number(ts()), corpId: WECOM.corpId, TaskId: card.task_id, CardType: 'button_interaction', ResponseCode: 'none' }));
-    return settle(start, expect, `answer to click ${text}`);
-  }
-  const textOf = (m: SentMessage) => (m.msgtype === 'text' ? m.body.text.content : m.msgtype === 'markdown' ? m.body.markdown.content : JSON.stringify(m.body.template_card));
+  const { say, click } = wecomChat(() => stack, time.clock, 9_000_000_000n);
   const db = () => stack.deps.db.db;
   const memberId = async (userid: string) => (await db().selectFrom('members').select('id').where('userid', '=', userid).executeTakeFirstOrThrow()).id;
   const lastRecord = () => db().selectFrom('care_records').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();

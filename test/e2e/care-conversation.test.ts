@@ -2,10 +2,9 @@
 // notifies its owner; the owner's one-line reply logs the visit and closes it; 撤销 reopens it; an
 // ambiguous name is asked back with buttons and a click resolves it; a plain member cannot log talks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningClock, startStack, waitFor, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
+import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
+import { textOf, wecomChat } from '../helpers/wecom-chat.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
-import { eventXml, makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
-import type { SentMessage } from '../helpers/fake-wecom.ts';
 import { openQuotaObligations } from '../../src/care/obligations.ts';
 
 const EXTRA = [
@@ -17,8 +16,6 @@ const EXTRA = [
 describe('one message does it', () => {
   let stack: Stack;
   const time = runningClock('2026-11-26T02:00:00Z'); // 10:00 Thursday in Shanghai
-  let msgId = 7_000_000_000n;
-  let seen = 0;
 
   beforeAll(async () => {
     stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
@@ -27,31 +24,7 @@ describe('one message does it', () => {
   });
   afterAll(() => stack.close());
 
-  const ts = () => String(Math.floor(time.clock().getTime() / 1000));
-  async function post(xml: string) {
-    const cb = makeCallback({ ...WECOM, plaintextXml: xml, timestamp: ts() });
-    const res = await fetch(`${stack.baseUrl}/wecom/callback?${toQueryString(cb.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cb.body });
-    expect(res.status).toBe(200);
-  }
-  /** Sends a text as `from` and returns every message the fake WeCom received because of it. */
-  async function say(from: string, content: string, expect = 1): Promise<SentMessage[]> {
-    const start = seen;
-    await post(textMessageXml({ from, content, msgId: String(++msgId), createTime: Number(ts()), corpId: WECOM.corpId, agentId: WECOM.agentId }));
-    const got = await waitFor(() => (stack.fake!.sent.length >= start + expect ? stack.fake!.sent.slice(start) : undefined), 60_000, `answer to ${content}`);
-    await waitForQuiet(stack);
-    seen = stack.fake!.sent.length;
-    return stack.fake!.sent.slice(start).length >= got.length ? stack.fake!.sent.slice(start) : got;
-  }
-  async function click(from: string, card: { task_id: string; button_list: Array<{ key: string; text: string }> }, text: string, expect = 1) {
-    const start = seen;
-    const key = card.button_list.find((b) => b.text === text)!.key;
-    await post(eventXml({ from, event: 'template_card_event', eventKey: key, createTime: Number(ts()), corpId: WECOM.corpId, TaskId: card.task_id, CardType: 'button_interaction', ResponseCode: 'none' }));
-    await waitFor(() => stack.fake!.sent.length >= start + expect, 60_000, `answer to click ${text}`);
-    await waitForQuiet(stack);
-    seen = stack.fake!.sent.length;
-    return stack.fake!.sent.slice(start);
-  }
-  const textOf = (m: SentMessage) => (m.msgtype === 'text' ? m.body.text.content : m.msgtype === 'markdown' ? m.body.markdown.content : JSON.stringify(m.body.template_card));
+  const { say, click } = wecomChat(() => stack, time.clock, 7_000_000_000n);
   const db = () => stack.deps.db.db;
 
   it('report → obligation and owner notified → one-line reply logs it and closes it → 撤销 reopens it', async () => {

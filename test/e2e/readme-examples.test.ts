@@ -2,8 +2,8 @@
 // (seed-demo, default seed), written by the secretary of the branch the README's people are in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
-import { makeCallback, textMessageXml, toQueryString } from '../helpers/wecom-signer.ts';
+import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
+import { textOf, wecomChat } from '../helpers/wecom-chat.ts';
 import type { SentMessage } from '../helpers/fake-wecom.ts';
 import { README_BRANCH, seedDemo } from '../../src/roster/seed-demo.ts';
 import { T } from '../../src/conversation/templates.ts';
@@ -11,8 +11,6 @@ import { T } from '../../src/conversation/templates.ts';
 describe('the README\'s chat examples on the demo roster', () => {
   let stack: Stack;
   const time = runningClock('2026-11-26T02:00:00Z'); // 10:00 Thursday in Shanghai
-  let msgId = 9_500_000_000n;
-  let seen = 0;
   let secretary = '';
   let gbSecretary = '';
 
@@ -31,18 +29,7 @@ describe('the README\'s chat examples on the demo roster', () => {
   });
   afterAll(() => stack.close());
 
-  const ts = () => String(Math.floor(time.clock().getTime() / 1000));
-  async function say(from: string, content: string, count = 1): Promise<SentMessage[]> {
-    const start = seen;
-    const cb = makeCallback({ ...WECOM, plaintextXml: textMessageXml({ from, content, msgId: String(++msgId), createTime: Number(ts()), corpId: WECOM.corpId, agentId: WECOM.agentId }), timestamp: ts() });
-    const res = await fetch(`${stack.baseUrl}/wecom/callback?${toQueryString(cb.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cb.body });
-    expect(res.status).toBe(200);
-    await waitFor(() => stack.fake!.sent.length >= start + count, 15_000, `answer to ${content}`);
-    await new Promise((r) => setTimeout(r, 300));
-    seen = stack.fake!.sent.length;
-    return stack.fake!.sent.slice(start);
-  }
-  const textOf = (m: SentMessage) => (m.msgtype === 'text' ? m.body.text.content : m.msgtype === 'markdown' ? m.body.markdown.content : JSON.stringify(m.body.template_card));
+  const { say } = wecomChat(() => stack, time.clock, 9_500_000_000n);
   const title = (m: SentMessage | undefined) => m?.body.template_card?.main_title.title;
   const ack = (ms: SentMessage[]) => textOf(ms.find((m) => m.msgtype === 'text')!);
 
