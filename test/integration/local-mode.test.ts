@@ -5,18 +5,12 @@ import { loadConfig, platformRefusal } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
 import { runEntry } from '../helpers/processes.ts';
-import { TEST_REDIS_URL } from '../helpers/env.ts';
+import { SAMPLE_WECOM_ENV, TEST_REDIS_URL } from '../helpers/env.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import { buildDeps } from '../../src/deps.ts';
 import { memoryLogger } from '../helpers/stack.ts';
 
-const WECOM_ENV = {
-  WECOM_CORP_ID: 'ww1',
-  WECOM_AGENT_ID: '1000002',
-  WECOM_SECRET: 's',
-  WECOM_TOKEN: 't',
-  WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-};
+const WECOM_ENV = SAMPLE_WECOM_ENV;
 
 describe('configuration', () => {
   it('local mode listens on loopback unless LOCAL_MODE_HOST says otherwise; WeCom keeps HOST', () => {

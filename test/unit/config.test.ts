@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { SAMPLE_WECOM_ENV } from '../helpers/env.ts';
 
-const WECOM_ENV = {
-  WECOM_CORP_ID: 'ww1',
-  WECOM_AGENT_ID: '1000002',
-  WECOM_SECRET: 's',
-  WECOM_TOKEN: 't',
-  WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-};
+const WECOM_ENV = SAMPLE_WECOM_ENV;
 
 describe('config', () => {
   it('defaults: embedded database, local Redis, local mode', () => {
