@@ -8,13 +8,14 @@
 // with a viewer, rows about members they may not see sensitively get a sensitive reason replaced by
 // 'restricted' and the note emptied.
 import { Readable } from 'node:stream';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CareKind, Database } from '../db/schema.ts';
 import { isIsoDate, localDate, wallClockFormatter } from '../domain/dates.ts';
 import { csvLines, writeCsv } from '../export/csv.ts';
 import { viewerOf } from '../domain/access.ts';
 import { loadAccessPerson } from '../roster/responsibility.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
+import { CareExportRepository, type PlaceColumns } from './export-repository.ts';
 
 export type CareExportKind = 'talks' | 'visits' | 'obligations';
 export const CARE_EXPORT_KINDS: readonly CareExportKind[] = ['talks', 'visits', 'obligations'];
@@ -171,13 +172,6 @@ export function isoAt(v: Date | string | null, timeZone: string): string | null 
   return `${pad(p.year!, 4)}-${pad(p.month!)}-${pad(p.day!)}T${pad(p.hour!)}:${pad(p.minute!)}:${pad(p.second!)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
-interface PlaceColumns {
-  member_place_id: string;
-  branch_id: string;
-  general_branch_id: string;
-  committee_id: string;
-}
-
 const placeOf = (r: PlaceColumns): MemberPlace => ({
   memberId: r.member_place_id,
   branchId: r.branch_id,
@@ -196,41 +190,10 @@ function normalise(what: CareExportKind, opts: CareExportOptions) {
 
 async function* records(db: Kysely<Database>, kind: CareKind, opts: CareExportOptions): AsyncGenerator<CareRecordExportRow[]> {
   const { viewer, timeZone, chunkSize } = normalise(kind === 'talk' ? 'talks' : 'visits', opts);
+  const repo = new CareExportRepository(db);
   let after = '0';
   for (;;) {
-    let q = db
-      .selectFrom('care_records as r')
-      .innerJoin('members as l', 'l.id', 'r.leader_member_id')
-      .innerJoin('members as m', 'm.id', 'r.member_id')
-      .innerJoin('organisations as b', 'b.id', 'm.branch_id')
-      .innerJoin('organisations as gb', 'gb.id', 'b.parent_id')
-      .innerJoin('members as rb', 'rb.id', 'r.recorded_by_member_id')
-      .select([
-        sql<string>`r.id::text`.as('id'),
-        sql<string>`to_char(r.happened_on, 'YYYY-MM-DD')`.as('happened_on'),
-        'l.userid as leader_userid',
-        'l.name as leader_name',
-        'm.userid as member_userid',
-        'm.name as member_name',
-        'b.name as member_branch',
-        'gb.name as member_general_branch',
-        'r.reason',
-        'r.note',
-        sql<string | null>`r.obligation_id::text`.as('obligation_id'),
-        'rb.userid as recorded_by_userid',
-        'rb.name as recorded_by_name',
-        'r.recorded_at',
-        'r.undone_at',
-        sql<string>`m.id::text`.as('member_place_id'),
-        sql<string>`b.id::text`.as('branch_id'),
-        sql<string>`gb.id::text`.as('general_branch_id'),
-        sql<string>`gb.parent_id::text`.as('committee_id'),
-      ])
-      .where('r.kind', '=', kind)
-      .where(sql<boolean>`r.id > ${after}::bigint`);
-    if (opts.from) q = q.where(sql<boolean>`r.happened_on >= ${opts.from}::date`);
-    if (opts.to) q = q.where(sql<boolean>`r.happened_on <= ${opts.to}::date`);
-    const rows = await q.orderBy('r.id').limit(chunkSize).execute();
+    const rows = await repo.recordPage(kind, opts, after, chunkSize);
     if (rows.length === 0) return;
     yield rows.map((r) => {
       const { reason, note } = redactFor(viewer, placeOf(r), r.reason, r.note);
@@ -260,42 +223,10 @@ async function* records(db: Kysely<Database>, kind: CareKind, opts: CareExportOp
 
 async function* obligations(db: Kysely<Database>, opts: CareExportOptions): AsyncGenerator<ObligationExportRow[]> {
   const { viewer, timeZone, today, chunkSize } = normalise('obligations', opts);
+  const repo = new CareExportRepository(db);
   let after = '0';
   for (;;) {
-    let q = db
-      .selectFrom('care_obligations as o')
-      .innerJoin('members as m', 'm.id', 'o.member_id')
-      .innerJoin('organisations as b', 'b.id', 'm.branch_id')
-      .innerJoin('organisations as gb', 'gb.id', 'b.parent_id')
-      .leftJoin('members as ow', 'ow.id', 'o.owner_member_id')
-      .leftJoin('organisations as oo', 'oo.id', 'o.owner_organisation_id')
-      .select([
-        sql<string>`o.id::text`.as('id'),
-        'o.kind',
-        'm.userid as member_userid',
-        'm.name as member_name',
-        'b.name as member_branch',
-        'gb.name as member_general_branch',
-        'ow.userid as owner_userid',
-        'ow.name as owner_name',
-        'oo.name as owner_organisation',
-        'o.owner_role',
-        'o.reason',
-        'o.source',
-        'o.period',
-        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
-        'o.status',
-        'o.closed_at',
-        sql<string | null>`o.record_id::text`.as('record_id'),
-        sql<string>`m.id::text`.as('member_place_id'),
-        sql<string>`b.id::text`.as('branch_id'),
-        sql<string>`gb.id::text`.as('general_branch_id'),
-        sql<string>`gb.parent_id::text`.as('committee_id'),
-      ])
-      .where(sql<boolean>`o.id > ${after}::bigint`);
-    if (opts.from) q = q.where(sql<boolean>`o.due_on >= ${opts.from}::date`);
-    if (opts.to) q = q.where(sql<boolean>`o.due_on <= ${opts.to}::date`);
-    const rows = await q.orderBy('o.id').limit(chunkSize).execute();
+    const rows = await repo.obligationPage(opts, after, chunkSize);
     if (rows.length === 0) return;
     yield rows.map((r) => {
       const { reason } = redactFor(viewer, placeOf(r), r.reason, '');
