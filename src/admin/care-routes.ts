@@ -21,7 +21,7 @@ import {
 } from '../care/export.ts';
 import { OD_VIEWER } from '../domain/access.ts';
 import { auditRows } from './audit.ts';
-import type { AdminDeps } from './routes.ts';
+import type { AdminDeps } from './deps.ts';
 
 /** Passes the chunks through, telling `counted` the running total: the audit records how many rows went out. */
 async function* counting<T>(chunks: AsyncIterable<readonly T[]>, counted: (rows: number) => void): AsyncGenerator<readonly T[]> {

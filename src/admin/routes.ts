@@ -5,7 +5,7 @@
 // points 9 and 10). Refusals are thrown (errors.ts) and answered by the app's one error handler (error-handler.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { Deps } from '../deps.ts';
+import type { AdminDeps } from './deps.ts';
 import { BadRequestError, ConflictError, InvalidInputError, NotFoundError, ReportedFailure, TooManyRequestsError, UnauthorizedError } from '../errors.ts';
 import { exportRoster } from '../roster/export.ts';
 import { ADMIN_ACTOR, auditActor, auditJob, auditLogOnly, auditRows, registerAdminAudit } from './audit.ts';
@@ -17,7 +17,7 @@ export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsh
 /** A 100,000-member xlsx is about 6 MB, the CSV about 12 MB; 50 MB leaves room without inviting abuse. */
 export const ROSTER_BODY_LIMIT = 50 * 1024 * 1024;
 
-export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'>;
+export type { AdminDeps } from './deps.ts';
 
 /**
  * Uploads larger than this (roughly 10,000 roster rows) are imported as a job: 202 and a job id

@@ -7,11 +7,40 @@
 //   crypto.ts, signature.ts, errors.ts  where the platform has them
 //   index.ts     the factory: builds the Platform below from the configuration
 // and one line in the registry (index.ts). Nothing outside src/platforms/<name>/ knows a wire format.
+// Adapters see the app only through the narrow types below (PlatformSettings, PlatformDeps), never the
+// composition root's Config and Deps: config.ts and deps.ts pick and build the adapters, so adapters importing
+// them back would tie the two together in a cycle.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from '../config.ts';
-import type { Deps } from '../deps.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { InboundIngest } from '../ingest/inbound-ingest.ts';
+import type { Logger } from '../logger.ts';
 import type { Redis } from '../redis.ts';
 import type { MessageSender, PlatformName } from './types.ts';
+
+/** The settings an adapter reads: a part of config.ts's Config, which satisfies it. */
+export interface PlatformSettings {
+  host: string;
+  port: number;
+  /** Each configured platform's settings, as its adapter read them (PlatformAdapter.readConfig). */
+  platformSettings: Partial<Record<PlatformName, object>>;
+  /** The local web chat listens beyond loopback on purpose (LOCAL_MODE_HOST). */
+  localModeExposed: boolean;
+  /** Host header names the local web chat accepts besides the loopback names. */
+  localAllowedHosts: readonly string[];
+  /** HOST as given in local mode, where it does not apply. */
+  ignoredHost: string | undefined;
+}
+
+/** What an adapter's receive routes and announcement use of the running app: a part of deps.ts's Deps, which satisfies it. */
+export interface PlatformDeps {
+  config: PlatformSettings;
+  log: Logger;
+  clock: () => Date;
+  db: { db: Kysely<Database> };
+  /** Stores what arrives as inbound events and queues them. */
+  ingest: Pick<InboundIngest, 'record'>;
+}
 
 /** A per-recipient send limit the platform enforces silently; the outbound worker waits for a slot. */
 export interface RecipientLimiter {
@@ -29,12 +58,12 @@ export interface Platform {
    * Receive routes as a fastify plugin, registered by app.ts in a scope of their own (their content-type
    * parsers stay there). Refusals are thrown as AppErrors and answered by app.ts's one error handler.
    */
-  routes: FastifyPluginAsync<{ deps: Deps }>;
+  routes: FastifyPluginAsync<{ deps: PlatformDeps }>;
   menu: PlatformMenu;
   /** Installs the app menu on the platform (menu-sync) and says what it did; absent where the menu shows without it. */
   installMenu?(): Promise<string>;
   /** Said once the server listens, where the platform has something to say about it (the local web chat). */
-  announce?(deps: Deps): void;
+  announce?(deps: PlatformDeps): void;
   /** How the platform names a user: the id it gives, which members.userid holds. */
   identity: {
     /** A user id as the platform gives it; anything else is refused where it comes in. */
@@ -52,7 +81,7 @@ export interface PlatformMenu {
 
 /** What a factory builds an adapter from. */
 export interface PlatformContext {
-  config: Config;
+  config: PlatformSettings;
   redis: Redis;
   /** Prefix of keys shared by every database on this Redis (tokens and rate limits are per app). */
   sharedKeyPrefix: string;

@@ -6,6 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { crc32, createDeflateRaw, createInflateRaw, deflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Cell, SheetRow } from './parse.ts';
+import { yieldToEventLoop } from './steps.ts';
 
 export type RosterFormat = 'csv' | 'xlsx';
 
@@ -47,7 +48,6 @@ export class RosterLimitError extends Error {
 
 const tooManyRows = (max: number) => `名册超过 ${max} 行的上限，请拆分后分批导入`;
 const YIELD_EVERY_ROWS = 2_000;
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The xlsx as exceljs may safely read it, or a RosterLimitError. Every part is really inflated and counted,

@@ -32,6 +32,19 @@ describe('platform port', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('adapters import neither the composition root nor its Config/Deps types (they are built by it)', () => {
+    // config.ts and deps.ts pick and build the adapters; an adapter importing them back, even for a type,
+    // is an import cycle. Adapters see the app through platform.ts's PlatformSettings and PlatformDeps.
+    const offenders = filesUnder(path.join(SRC, 'platforms'))
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => {
+        const imports = [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)\b[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+        const root = imports.filter((i) => /^(\.\.\/)+(config|deps)\.ts$/.test(i) && path.resolve(path.dirname(f), i).startsWith(SRC));
+        return root.map((i) => `${path.relative(SRC, f)} imports ${i}`);
+      });
+    expect(offenders).toEqual([]);
+  });
+
   it('the platform is chosen through the registry', () => {
     expect(loadConfig({}).platform).toBe('local');
     const wecom = { WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) };

@@ -4,10 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Deps } from '../../deps.ts';
 import { BadRequestError } from '../../errors.ts';
 import { isLoopbackHost } from './config.ts';
 import type { Card, InboundEvent } from '../types.ts';
+import type { PlatformDeps } from '../platform.ts';
 import { clickedButtonText } from './cards.ts';
 import { LocalChatRepository } from './chat-repository.ts';
 import { APP_MENU } from '../../conversation/menu-keys.ts';
@@ -64,7 +64,7 @@ function hostnameOf(value: string, isUrl: boolean): string | undefined {
   }
 }
 
-export const localChatRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
+export const localChatRoutes: FastifyPluginAsync<{ deps: PlatformDeps }> = async (app, { deps }) => {
   // Whoever reaches the web chat can act as any member. It listens on loopback by default; a Host (or an
   // Origin) naming some other site is a DNS-rebinding page or a stray proxy, and is refused.
   const allowed = (name: string | undefined) => name !== undefined && (isLoopbackHost(name) || deps.config.localAllowedHosts.includes(name));

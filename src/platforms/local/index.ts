@@ -1,6 +1,5 @@
 // The local web chat as a platform adapter: no external service, the chat page reads deliveries itself.
-import type { Deps } from '../../deps.ts';
-import type { PlatformAdapter } from '../platform.ts';
+import type { PlatformAdapter, PlatformDeps } from '../platform.ts';
 import { localChatRoutes, LOCAL_USER_ID } from './callback.ts';
 import { LocalSender } from './client.ts';
 import { localMenu } from './menu.ts';
@@ -19,7 +18,7 @@ export const localPlatform: PlatformAdapter = {
 };
 
 /** Local mode lets whoever reaches the web chat act as any member: say where it listens, loudly when exposed. */
-function announceLocalMode(deps: Deps): void {
+function announceLocalMode(deps: PlatformDeps): void {
   const { host, port } = deps.config;
   if (deps.config.localModeExposed) {
     const warning = `WARNING: local mode listens on ${host}:${port} (LOCAL_MODE_HOST): anyone who can reach it can read every member's messages and write as anyone. Use it only on a trusted network.`;

@@ -2,7 +2,7 @@
 // signature (constant time) — all before decryption; the inner XML is parsed only after it decrypts to our
 // CorpID. Processing never happens here: the event is stored, enqueued and acknowledged with an empty 200.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Deps } from '../../deps.ts';
+import type { PlatformDeps } from '../platform.ts';
 import type { WecomConfig } from './config.ts';
 import type { WecomCrypto } from './crypto.ts';
 import { AppError, BadRequestError } from '../../errors.ts';
@@ -29,7 +29,7 @@ function single(v: unknown, name: string): string {
  * The callback routes as a fastify plugin. Refusals are thrown (AppErrors) and answered by the app's one
  * error handler; WeCom reads no JSON, so these routes ask it for plain text (config.refusalsAsText).
  */
-export const wecomCallbackRoutes = (wecom: { crypto: WecomCrypto; config: WecomConfig }): FastifyPluginAsync<{ deps: Deps }> => async (app, { deps }) => {
+export const wecomCallbackRoutes = (wecom: { crypto: WecomCrypto; config: WecomConfig }): FastifyPluginAsync<{ deps: PlatformDeps }> => async (app, { deps }) => {
   const cfg = wecom.config;
 
   // WeCom posts XML: keep it a raw string (the parser is ours, hardened). In this scope no other content

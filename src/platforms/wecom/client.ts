@@ -7,10 +7,16 @@ import { ConfigError, PlatformSendError, type SendFailureKind } from '../../erro
 import type { MessageSender, OutboundMessage, SendOptions, SendResult } from '../types.ts';
 import { templateCard } from './cards.ts';
 import { classifyWecomError, describeWecomErrcode, rateLimitDelayMs } from './errors.ts';
-import type { WecomTokenCache } from './token-cache.ts';
+
+/** Where the client gets its access token (token-cache.ts's WecomTokenCache, shared through Redis). */
+export interface AccessTokenSource {
+  get(): Promise<string>;
+  /** Drops a token WeCom refused, so the next get() fetches a new one. */
+  invalidate(badToken: string): Promise<void>;
+}
 
 export interface WecomClientOptions {
-  tokens: WecomTokenCache;
+  tokens: AccessTokenSource;
   /** e.g. https://qyapi.weixin.qq.com */
   apiBase: string;
   /** The app's AgentId; sent as a JSON number (§3.2). */
@@ -51,7 +57,7 @@ interface CallOptions {
 
 export class WecomClient implements MessageSender {
   readonly platform = 'wecom' as const;
-  private readonly tokens: WecomTokenCache;
+  private readonly tokens: AccessTokenSource;
   private readonly apiBase: string;
   private readonly agentId: number;
   private readonly fetchTimeoutMs: number;

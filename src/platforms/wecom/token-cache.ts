@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { PlatformSendError } from '../../errors.ts';
-import { assertWecomOk, requestWecom } from './client.ts';
+import { assertWecomOk, requestWecom, type AccessTokenSource } from './client.ts';
 import { classifyGettokenError, isBadCredentials } from './errors.ts';
 
 export interface WecomTokenCacheOptions {
@@ -35,7 +35,7 @@ return 0`;
 /** After gettoken says the corpid/secret is wrong, every process stops calling it for a while (§3.1: IP block). */
 const BAD_CREDENTIALS_HOLD_OFF_MS = 60_000;
 
-export class WecomTokenCache {
+export class WecomTokenCache implements AccessTokenSource {
   private readonly redis: Redis;
   private readonly tokenKey: string;
   private readonly lockKey: string;
