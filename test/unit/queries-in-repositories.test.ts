@@ -38,6 +38,8 @@ const CLEANED = [
   'src/app.ts',
   'src/conversation/care-queries.ts',
   'src/conversation/card-actions.ts',
+  'src/care/obligations.ts',
+  'src/conversation/care-conversation.ts',
 ];
 
 /**
@@ -46,9 +48,6 @@ const CLEANED = [
  */
 const REMAINING: Record<string, string> = {
   'src/care/export.ts': 'care exports',
-  'src/care/obligations.ts': 'care obligations (and the obligation_due_days setting)',
-  'src/care/quota-pairs.ts': 'talk quota pairs',
-  'src/conversation/care-conversation.ts': 'care records, conversation memory',
   'src/conversation/roster-cache.ts': 'the roster index',
   'src/roster/export.ts': 'roster export',
   'src/roster/responsibility.ts': 'roles and committee links',
