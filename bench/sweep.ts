@@ -88,7 +88,7 @@ try {
   // and the year's quota obligations (opened once a year, by the year's first sweep — timed separately).
   chineseWorkingDayCalendar();
   const tq = performance.now();
-  await ensureQuotaObligations(handle.db, Number(date.slice(0, 4)));
+  await ensureQuotaObligations(handle.db, Number(date.slice(0, 4)), new Date());
   const quotaMs = performance.now() - tq;
   await queue.waitUntilReady();
   await queue.getJobCounts();

@@ -99,7 +99,7 @@ export async function buildDeps(config: Config, overrides: DepsOverrides = {}): 
     rateLimiter,
     maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? 60 * 60_000,
     leaseSeconds: overrides.leaseSeconds ?? config.leaseSeconds,
-    ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId),
+    ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId, clock),
     outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId, clock),
     async close() {
       await Promise.allSettled([queues.inbound.close(), queues.outbound.close(), queues.sweep.close()]);

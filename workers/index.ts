@@ -13,7 +13,7 @@ export interface RunningWorkers {
 
 export async function startWorkers(deps: Deps, opts: { relay?: RelayOptions; sweep?: boolean } = {}): Promise<RunningWorkers> {
   // The year's talk quotas exist from the first start, not only after the first 08:50 sweep.
-  await ensureQuotaObligations(deps.db.db, Number(localDate(deps.clock(), deps.config.timezone).slice(0, 4))).catch((err: Error) =>
+  await ensureQuotaObligations(deps.db.db, Number(localDate(deps.clock(), deps.config.timezone).slice(0, 4)), deps.clock()).catch((err: Error) =>
     deps.log.warn({ err: { message: err.message } }, 'could not open the year\'s quota obligations at start; the sweep will'),
   );
   const inbound = startInboundWorker(deps);

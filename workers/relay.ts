@@ -14,7 +14,7 @@ export interface RelayOptions {
 export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ inbound: number; outbound: number }> {
   const grace = opts.graceSeconds ?? 10;
   const batch = opts.batch ?? 1_000;
-  const inboundIds = await deps.repos.inbound.findUnfinished(batch, grace);
+  const inboundIds = await deps.repos.inbound.findUnfinished(batch, grace, deps.clock());
   if (inboundIds.length > 0) {
     await deps.queues.inbound.addBulk(inboundJobs(deps.instanceId, inboundIds));
   }

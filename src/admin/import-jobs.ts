@@ -151,7 +151,7 @@ export class RosterImportJobs {
       if (!outcome.ok) {
         result = { error: ROW_ERRORS_MESSAGE, errors: outcome.errors };
       } else {
-        if (!opts.dryRun) await refreshQuotaObligationsAfterImport(db.db, localDate(clock(), config.timezone));
+        if (!opts.dryRun) await refreshQuotaObligationsAfterImport(db.db, localDate(clock(), config.timezone), clock());
         result = { report: outcome.report };
       }
     } catch (err) {

@@ -100,7 +100,7 @@ export const ROSTER_COMMANDS: Record<string, RosterCommand> = {
         }
         out(values.json ? JSON.stringify({ ok: true, report: outcome.report }, null, 2) : formatReport(outcome.report).join('\n'));
         if (!outcome.report.dryRun) {
-          const q = await refreshQuotaObligationsAfterImport(db.db, today(config));
+          const q = await refreshQuotaObligationsAfterImport(db.db, today(config), new Date());
           if (q.opened + q.cancelled > 0) log(`import-roster: yearly talk quotas: ${q.opened} opened, ${q.cancelled} cancelled`);
         }
         log(`import-roster: ${outcome.report.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -145,7 +145,7 @@ export const ROSTER_COMMANDS: Record<string, RosterCommand> = {
         log(`seed-demo: generating ${members} members (seed ${values.seed})`);
         const r = await seedDemo(db.db, { members, seed: values.seed!, today: today(config) });
         // The year's talk quotas exist from the start: 谈心进度 must not say "no quota" before the first sweep.
-        await ensureQuotaObligations(db.db, Number(today(config).slice(0, 4)));
+        await ensureQuotaObligations(db.db, Number(today(config).slice(0, 4)), new Date());
         out(
           `已创建演示数据：${r.members} 名党员，${r.generalBranches} 个党总支，${r.branches} 个党支部；` +
             `今天过政治生日 ${r.politicalBirthdaysToday} 人（祝福${whenTodaysPushesGo(new Date(), config.timezone, config.quietHours)}），预备党员 ${r.probationary} 人（${r.seconds.toFixed(1)} 秒）`,

@@ -81,8 +81,8 @@ export async function completeObligation(ctx: ConversationContext, ob: Obligatio
     // The injected clock: how long a record may be undone or added to is measured on it.
     recordedAt: ctx.now,
   });
-  await closeFulfilled(ctx.trx, { id: recordId, kind: ob.kind, leaderMemberId: me.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id });
-  await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, 'record', recordId);
+  await closeFulfilled(ctx.trx, { id: recordId, kind: ob.kind, leaderMemberId: me.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id }, ctx.now);
+  await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, 'record', recordId, ctx.now);
   return `已登记：今天${ob.kind === 'visit' ? `${KIND.visit}了${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}（${REASON_LABELS[ob.reason] ?? ob.reason}），该事项已完成。如需补充情况，可在10分钟内直接回复；如登记有误，请在24小时内发送「撤销」。`;
 }
 

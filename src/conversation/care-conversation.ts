@@ -1,13 +1,17 @@
 // One message does it (issue 5): a leader records a talk or visit, anyone reports a trigger, and the bot
 // closes or opens the obligations, answers in one reply, and asks back — with buttons — when a name is
 // ambiguous or a detail is missing. Never a guess. Everything runs in the inbound event's transaction.
-import { sql } from 'kysely';
 import { closeFulfilled, lockReporter, officeHolders, reportsSince, reportTrigger, type Holder, type OpenedObligation } from '../care/obligations.ts';
 import { DEFAULT_REPORT_LIMIT, reportAllowance } from '../care/report-limit.ts';
 import { chineseDate } from '../domain/format.ts';
 import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason, type Trigger } from '../domain/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION, parseCardKey, type CardButton } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
+import { CareRecordRepository } from '../db/care-record-repository.ts';
+import { ConversationMemoryRepository, type RemindedObligation } from '../db/conversation-memory-repository.ts';
+import { InboundRepository } from '../db/inbound-repository.ts';
+import { ObligationRepository } from '../db/obligation-repository.ts';
+import { OrganisationRepository } from '../db/organisation-repository.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
 import { guarded } from './reply-guard.ts';
 import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames } from '../notices/message-limit.ts';
@@ -24,8 +28,10 @@ import type { RosterIndexCache } from './roster-cache.ts';
 
 const KIND = { talk: '谈心', visit: '走访' } as const;
 const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
-/** An answer to a question asked with buttons is only taken within a day. */
+/** An answer to a question asked with buttons is only taken within a day (on the injected clock). */
 const PENDING_HOURS = 24;
+/** A short reply (已谈，…; 已完成) refers to what the bot told the writer about within a week (on the injected clock). */
+const REMINDED_DAYS = 7;
 /** More people than this in one talk or visit are confirmed in one list, not a card each. */
 const CARDS_PER_LOG = 3;
 /** A message this soon after a record, understood as nothing else, adds to that record's note. */
@@ -148,18 +154,12 @@ async function preferOwed(ctx: ConversationContext, d: InterpretationDetail): Pr
   for (const m of d.mentions) {
     if (m.status !== 'ambiguous') continue;
     const ids = m.candidates.map((c) => c.memberId);
-    const owed = await sql<{ id: string; source: string }>`
-      select distinct case when o.member_id = ${me.memberId}::bigint then o.owner_member_id else o.member_id end::text as id, o.source
-        from care_obligations o
-       where o.status = 'open' and o.kind = ${kind} and (o.source <> 'quota' or o.period = ${year})
-         and ((o.member_id = any(${ids}::bigint[])
-               and (o.owner_member_id = ${me.memberId}::bigint or (o.owner_role || '|' || o.owner_organisation_id::text) = any(${offices}::text[])))
-           or (o.source = 'quota' and o.member_id = ${me.memberId}::bigint and o.owner_member_id = any(${ids}::bigint[])))`.execute(ctx.trx);
-    const people = new Set(owed.rows.map((r) => r.id));
+    const owed = await new ObligationRepository(ctx.trx).owedAmong(me.memberId, offices, kind, year, ids);
+    const people = new Set(owed.map((r) => r.id));
     if (people.size !== 1) continue;
     const [id] = people;
     const chosen = m.candidates.find((c) => c.memberId === id)!;
-    preferred.set(chosen.memberId, owed.rows.some((r) => r.id === id && r.source !== 'quota') ? '待办' : '年度谈心名单');
+    preferred.set(chosen.memberId, owed.some((r) => r.id === id && r.source !== 'quota') ? '待办' : '年度谈心名单');
     mentions = mentions.map((x) => (x === m ? { ...x, status: 'resolved' as const, candidates: [chosen] } : x));
   }
   return { d: preferred.size > 0 ? rebuild(d, mentions) : d, preferred };
@@ -226,12 +226,9 @@ async function whichOne(ctx: ConversationContext, mention: string, d: Interpreta
     return { type: 'text', content: `名为“${mention}”的同志有 ${candidates.length} 位，请在名字前加上所在支部重新发送，例如“和数学学院教工党支部的${mention}谈心”。` };
   }
   // Told apart by their branch, as people know them (the general branch too when branch names repeat).
-  const places = await sql<{ id: string; branch: string; gb: string }>`
-    select m.id::text as id, b.name as branch, g.name as gb
-      from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
-     where m.id = any(${candidates.map((c) => c.memberId)}::bigint[])`.execute(ctx.trx);
-  const placeOf = new Map(places.rows.map((p) => [p.id, p]));
-  const repeated = places.rows.length !== new Set(places.rows.map((p) => p.branch)).size;
+  const places = await new OrganisationRepository(ctx.trx).placesOf(candidates.map((c) => c.memberId));
+  const placeOf = new Map(places.map((p) => [p.id, p]));
+  const repeated = places.length !== new Set(places.map((p) => p.branch)).size;
   const buttons: CardButton[] = candidates.map((c) => {
     const p = placeOf.get(c.memberId);
     return { text: p ? (repeated ? `${p.gb.replace(/党总支$/, '')}${p.branch}` : p.branch) : mention, actionKey: cardKey(CARD_ACTION.pickMember, ctx.eventId, ...chosen, c.memberId) };
@@ -270,17 +267,10 @@ async function logFromMessage(ctx: ConversationContext, u: Understood, chosen: s
 
 /** “已谈，情绪稳定”: the obligation the bot last asked this person about, or a question when there are several. */
 async function logAgainstReminder(ctx: ConversationContext, kind: 'talk' | 'visit', date: string, reason: CareReason | null, note: string): Promise<Reply[]> {
-  const open = await sql<{ id: string; member_id: string; name: string; reason: CareReason }>`
-    select o.id::text as id, o.member_id::text as member_id, m.name, o.reason
-      from conversation_memory c
-      join care_obligations o on o.id = c.ref::bigint
-      join members m on m.id = o.member_id
-     where c.member_id = ${ctx.identity!.memberId}::bigint and c.topic = 'obligation'
-       and c.at > now() - interval '7 days' and o.status = 'open' and o.kind = ${kind}
-     order by c.at desc, o.id`.execute(ctx.trx);
-  if (open.rows.length === 0) return say(`请告诉我和谁${KIND[kind]}了，例如“今天和张伟${kind === 'talk' ? '谈心了' : '走访了'}”。`);
-  if (open.rows.length === 1) {
-    const ob = open.rows[0]!;
+  const open = await remindedObligations(ctx, kind);
+  if (open.length === 0) return say(`请告诉我和谁${KIND[kind]}了，例如“今天和张伟${kind === 'talk' ? '谈心了' : '走访了'}”。`);
+  if (open.length === 1) {
+    const ob = open[0]!;
     return performLog(ctx, { kind, memberIds: [ob.member_id], date, reason: reason ?? ob.reason, note, obligationId: ob.id });
   }
   return [
@@ -288,8 +278,8 @@ async function logAgainstReminder(ctx: ConversationContext, kind: 'talk' | 'visi
       message: buttonCard({
         taskId: `askob-${ctx.eventId}`,
         title: `这次${KIND[kind]}是哪一项？`,
-        note: `您有 ${open.rows.length} 项${KIND[kind]}待办，请点选。`,
-        buttons: open.rows.slice(0, 6).map((o) => ({ text: `${o.name}·${REASON_LABELS[o.reason] ?? o.reason}`.slice(0, 10), actionKey: cardKey(CARD_ACTION.pickObligation, ctx.eventId, o.id) })),
+        note: `您有 ${open.length} 项${KIND[kind]}待办，请点选。`,
+        buttons: open.slice(0, 6).map((o) => ({ text: `${o.name}·${REASON_LABELS[o.reason] ?? o.reason}`.slice(0, 10), actionKey: cardKey(CARD_ACTION.pickObligation, ctx.eventId, o.id) })),
       }),
     },
   ];
@@ -302,31 +292,24 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
   const summarised: Array<{ name: string; place: string; closed: number }> = [];
   for (const memberId of req.memberIds) {
     const reason: CareReason = req.reason ?? 'routine';
-    const record = await ctx.trx
-      .insertInto('care_records')
-      .values({
+    const records = new CareRecordRepository(ctx.trx);
+    const record = {
+      id: await records.insert({
         kind: req.kind,
-        leader_member_id: me.memberId,
-        member_id: memberId,
-        happened_on: req.date,
+        leaderMemberId: me.memberId,
+        memberId,
+        happenedOn: req.date,
         reason,
         note: req.note,
-        obligation_id: req.obligationId ?? null,
-        recorded_by_member_id: me.memberId,
-        undone_at: null,
-        recorded_at: ctx.now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const closed = await closeFulfilled(ctx.trx, { id: record.id, kind: req.kind, leaderMemberId: me.memberId, memberId, happenedOn: req.date, ...(req.obligationId ? { obligationId: req.obligationId } : {}) });
-    if (closed.length > 0 && !req.obligationId) {
-      await ctx.trx.updateTable('care_records').set({ obligation_id: closed[0]! }).where('id', '=', record.id).execute();
-    }
-    await ctx.trx
-      .insertInto('conversation_memory')
-      .values({ member_id: me.memberId, topic: 'record', ref: record.id })
-      .onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` }))
-      .execute();
+        obligationId: req.obligationId ?? null,
+        recordedByMemberId: me.memberId,
+        // The injected clock: how long a record may be undone or added to is measured on it.
+        recordedAt: ctx.now,
+      }),
+    };
+    const closed = await closeFulfilled(ctx.trx, { id: record.id, kind: req.kind, leaderMemberId: me.memberId, memberId, happenedOn: req.date, ...(req.obligationId ? { obligationId: req.obligationId } : {}) }, ctx.now);
+    if (closed.length > 0 && !req.obligationId) await records.setObligation(record.id, closed[0]!);
+    await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, 'record', record.id, ctx.now);
     const person = await placeOfMember(ctx, memberId);
     if (req.memberIds.length > CARDS_PER_LOG) {
       summarised.push({ name: person.name, place: person.place, closed: closed.length });
@@ -371,11 +354,7 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
  * when the writer's reach spans general branches (two 教工第一党支部 are told apart).
  */
 async function placeOfMember(ctx: ConversationContext, memberId: string): Promise<{ name: string; place: string }> {
-  const r = await sql<{ name: string; branch: string; gb: string }>`
-    select m.name, b.name as branch, g.name as gb
-      from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
-     where m.id = ${memberId}::bigint`.execute(ctx.trx);
-  const row = r.rows[0]!;
+  const row = (await new OrganisationRepository(ctx.trx).placeOf(memberId))!;
   return { name: row.name, place: recordReachOf(ctx.identity!.roleCodes) === 'everyone' ? `${row.gb}${row.branch}` : row.branch };
 }
 
@@ -433,7 +412,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
       reportedAt: ctx.now,
       inboundEventId: ctx.eventId,
     });
-    const person = await ctx.trx.selectFrom('members').select('name').where('id', '=', memberId).executeTakeFirstOrThrow();
+    const person = (await new OrganisationRepository(ctx.trx).placeOf(memberId))!;
     if (report.obligations.length === 0 && report.alreadyOpen.length > 0) repeated.push(person.name);
     for (const ob of report.obligations) {
       const holders = await officeHolders(ctx.trx, ob.owner.role, ob.ownerOrganisationId);
@@ -471,11 +450,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
 
 /** What the bot told an owner about, so that a short reply (已走访，……) can refer to it. */
 async function remember(ctx: ConversationContext, memberId: string, obligationId: string): Promise<void> {
-  await ctx.trx
-    .insertInto('conversation_memory')
-    .values({ member_id: memberId, topic: 'obligation', ref: obligationId })
-    .onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` }))
-    .execute();
+  await new ConversationMemoryRepository(ctx.trx).remember(memberId, 'obligation', obligationId, ctx.now);
 }
 
 /** The owner's card for a newly opened obligation: they hear at once (the 'created' step); reminders follow from the sweep. */
@@ -509,11 +484,7 @@ async function cardClick(ctx: ConversationContext, index: RosterIndex, key: stri
   if (action === CARD_ACTION.undoRecord) return undoRecord(ctx, ids[0] ?? '');
   if (action !== CARD_ACTION.pickMember && action !== CARD_ACTION.pickObligation && action !== PICK_NEAR) return undefined;
   const [eventId, ...rest] = ids;
-  const original = await sql<{ payload: { kind: string; text?: string } }>`
-    select payload from inbound_events
-     where id = ${eventId ?? '0'}::bigint and user_id = ${ctx.event.userId}
-       and received_at > now() - make_interval(hours => ${PENDING_HOURS})`.execute(ctx.trx);
-  const text = original.rows[0]?.payload.text;
+  const text = await new InboundRepository(ctx.trx).textOf(eventId ?? '0', ctx.event.userId, new Date(ctx.now.getTime() - PENDING_HOURS * 3_600_000));
   if (!text) return say('这个问题已过期，请重新发送您的消息。');
   if (ctx.event.kind === 'card_click' && (await alreadyAnswered(ctx, ctx.event.taskId))) return say('这个问题已经回答过了。');
   const u = await understand(ctx, text, index);
@@ -545,11 +516,7 @@ async function cardClick(ctx: ConversationContext, index: RosterIndex, key: stri
 
 /** A question's buttons answer once: the second click on the same card finds the first one's event. */
 async function alreadyAnswered(ctx: ConversationContext, taskId: string): Promise<boolean> {
-  const r = await sql<{ n: string }>`
-    select count(*)::text as n from inbound_events
-     where user_id = ${ctx.event.userId} and kind = 'card_click' and id <> ${ctx.eventId}::bigint
-       and payload->>'taskId' = ${taskId} and status = 'done'`.execute(ctx.trx);
-  return Number(r.rows[0]?.n ?? 0) > 0;
+  return new InboundRepository(ctx.trx).cardAnswered(ctx.event.userId, taskId, ctx.eventId);
 }
 
 /**
@@ -591,17 +558,12 @@ function unknownName(ctx: ConversationContext, d: InterpretationDetail, index: R
   ];
 }
 
-/** Open obligations the bot lately told this person about (task cards, reminders), most recent first. */
-async function remindedObligations(ctx: ConversationContext): Promise<Array<{ id: string; name: string; reason: CareReason }>> {
-  const r = await sql<{ id: string; name: string; reason: CareReason }>`
-    select o.id::text as id, m.name, o.reason
-      from conversation_memory c
-      join care_obligations o on o.id = c.ref::bigint
-      join members m on m.id = o.member_id
-     where c.member_id = ${ctx.identity!.memberId}::bigint and c.topic = 'obligation'
-       and c.at > now() - interval '7 days' and o.status = 'open'
-     order by c.at desc, o.id`.execute(ctx.trx);
-  return r.rows;
+/**
+ * Open obligations (of `kind`, when given) the bot lately told this person about (task cards, reminders), most
+ * recent first: within REMINDED_DAYS of the injected clock, which also stamped the memory.
+ */
+async function remindedObligations(ctx: ConversationContext, kind?: 'talk' | 'visit'): Promise<RemindedObligation[]> {
+  return new ConversationMemoryRepository(ctx.trx).remindedObligations(ctx.identity!.memberId, new Date(ctx.now.getTime() - REMINDED_DAYS * 86_400_000), kind);
 }
 
 /** 已完成 typed as text: the 已完成 button of the one open reminder, or the question which, with those buttons. */
@@ -635,27 +597,14 @@ async function followUp(ctx: ConversationContext, text: string): Promise<Reply[]
   const added = text.replace(/\s+/gu, ' ').replace(/^[,，。;；\s]+|[,，;；\s]+$/gu, '');
   if (!added || COURTESY.test(added) || !/\p{Script=Han}{2}/u.test(added)) return undefined;
   const since = new Date(ctx.now.getTime() - FOLLOW_UP_MINUTES * 60_000);
-  const last = await ctx.trx
-    .selectFrom('care_records')
-    .select(['recorded_at'])
-    .where('recorded_by_member_id', '=', ctx.identity!.memberId)
-    .where('undone_at', 'is', null)
-    .where('recorded_at', '>', since)
-    .where('recorded_at', '<=', ctx.now)
-    .orderBy('recorded_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const repo = new CareRecordRepository(ctx.trx);
+  const last = await repo.lastRecordedAt(ctx.identity!.memberId, since, ctx.now);
   if (!last) return undefined;
   // One message may have made several records (a talk with three people): they share the instant.
-  const records = await sql<{ id: string; kind: 'talk' | 'visit'; name: string; note: string; happened_on: string }>`
-    update care_records c set note = case when c.note = '' then ${added} else c.note || '；' || ${added} end
-      from members m
-     where m.id = c.member_id and c.recorded_by_member_id = ${ctx.identity!.memberId}::bigint
-       and c.undone_at is null and c.recorded_at = ${last.recorded_at}
-    returning c.id::text as id, c.kind, m.name, c.note, to_char(c.happened_on, 'YYYY-MM-DD') as happened_on`.execute(ctx.trx);
-  const first = records.rows[0];
+  const records = await repo.appendNote(ctx.identity!.memberId, last, added);
+  const first = records[0];
   if (!first) return undefined;
-  const who = summariseNames(records.rows.map((r) => r.name), 200);
+  const who = summariseNames(records.map((r) => r.name), 200);
   return [
     {
       message: buttonCard({
@@ -663,7 +612,7 @@ async function followUp(ctx: ConversationContext, text: string): Promise<Reply[]
         title: `已补充${KIND[first.kind]}情况：${who}`,
         desc: `${chineseDate(first.happened_on, ctx.today)}的登记`,
         fields: [['情况', first.note]],
-        note: `已补充到刚才的登记中。${records.rows.length > 1 ? `共 ${records.rows.length} 条登记。` : ''}如有误，可点“撤销”撤销该条登记（24小时内）。`,
+        note: `已补充到刚才的登记中。${records.length > 1 ? `共 ${records.length} 条登记。` : ''}如有误，可点“撤销”撤销该条登记（24小时内）。`,
         buttons: [{ text: '撤销', actionKey: cardKey(CARD_ACTION.undoRecord, first.id), style: 'secondary' }],
       }),
     },

@@ -81,6 +81,35 @@ export class CareRecordRepository {
     return r.rows[0];
   }
 
+  /** When the writer last recorded something still standing, in (`since`, `until`]; undefined if never. */
+  async lastRecordedAt(recordedByMemberId: string, since: Date, until: Date): Promise<Date | undefined> {
+    const last = await this.db
+      .selectFrom('care_records')
+      .select(['recorded_at'])
+      .where('recorded_by_member_id', '=', recordedByMemberId)
+      .where('undone_at', 'is', null)
+      .where('recorded_at', '>', since)
+      .where('recorded_at', '<=', until)
+      .orderBy('recorded_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return last?.recorded_at;
+  }
+
+  /**
+   * Adds `text` to the note of every record the writer made at `recordedAt` and still stands (one message may
+   * have made several); returns them with the member's name.
+   */
+  async appendNote(recordedByMemberId: string, recordedAt: Date, text: string): Promise<Array<{ id: string; kind: 'talk' | 'visit'; name: string; note: string; happened_on: string }>> {
+    const records = await sql<{ id: string; kind: 'talk' | 'visit'; name: string; note: string; happened_on: string }>`
+    update care_records c set note = case when c.note = '' then ${text} else c.note || '；' || ${text} end
+      from members m
+     where m.id = c.member_id and c.recorded_by_member_id = ${recordedByMemberId}::bigint
+       and c.undone_at is null and c.recorded_at = ${recordedAt}
+    returning c.id::text as id, c.kind, m.name, c.note, to_char(c.happened_on, 'YYYY-MM-DD') as happened_on`.execute(this.db);
+    return records.rows;
+  }
+
   /** Takes a record back at `at`. */
   async markUndone(recordId: string, at: Date): Promise<void> {
     await this.db.updateTable('care_records').set({ undone_at: at }).where('id', '=', recordId).execute();

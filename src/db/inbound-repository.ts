@@ -9,6 +9,8 @@ export interface NewInboundEvent {
   userId: string;
   kind: string;
   payload: unknown;
+  /** When the callback acknowledged it, on the injected clock (windows over it are measured on the clock). */
+  receivedAt?: Date;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -31,6 +33,8 @@ export class InboundRepository {
           user_id: e.userId,
           kind: e.kind,
           payload: JSON.stringify(e.payload),
+          // The database's clock only for a caller that passes none (a test inserting rows directly).
+          received_at: e.receivedAt ?? sql<Date>`now()`,
           locked_until: null,
           last_error: null,
           processed_at: null,
@@ -85,14 +89,37 @@ export class InboundRepository {
       .execute();
   }
 
-  /** Events stored but not finished: pending for longer than `graceSeconds`, or leased by a worker that died. */
-  async findUnfinished(limit: number, graceSeconds: number): Promise<string[]> {
+  /**
+   * The text of `userId`'s event `id` received after `since` (a question asked with buttons is answered only
+   * within a window, measured on the injected clock that stamped received_at); undefined when there is none.
+   */
+  async textOf(id: string, userId: string, since: Date): Promise<string | undefined> {
+    const r = await sql<{ payload: { text?: string } }>`
+    select payload from inbound_events
+     where id = ${id}::bigint and user_id = ${userId} and received_at > ${since}`.execute(this.db);
+    return r.rows[0]?.payload.text;
+  }
+
+  /** Whether another card click of `userId` on the card `taskId` was already processed (a question answers once). */
+  async cardAnswered(userId: string, taskId: string, exceptEventId: string): Promise<boolean> {
+    const r = await sql<{ n: string }>`
+    select count(*)::text as n from inbound_events
+     where user_id = ${userId} and kind = 'card_click' and id <> ${exceptEventId}::bigint
+       and payload->>'taskId' = ${taskId} and status = 'done'`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0) > 0;
+  }
+
+  /**
+   * Events stored but not finished: pending for longer than `graceSeconds` before `now` (received_at is the
+   * injected clock's), or leased by a worker that died (the lease is on the database's clock, db/lease.ts).
+   */
+  async findUnfinished(limit: number, graceSeconds: number, now: Date): Promise<string[]> {
     const rows = await this.db
       .selectFrom('inbound_events')
       .select('id')
       .where((eb) =>
         eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('received_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)]),
+          eb.and([eb('status', '=', 'pending'), eb('received_at', '<', new Date(now.getTime() - graceSeconds * 1000))]),
           eb.and([eb('status', '=', 'processing'), eb('locked_until', '<', sql<Date>`now()`)]),
         ]),
       )

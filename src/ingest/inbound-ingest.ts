@@ -63,6 +63,7 @@ export class InboundIngest {
     private readonly queue: Queue<InboundJob>,
     private readonly log: Logger,
     private readonly instanceId: string,
+    private readonly clock: () => Date = () => new Date(),
     private readonly enqueueTimeoutMs = 1_000,
   ) {
     this.batches = new Batcher((items) => this.recordBatch(items));
@@ -77,6 +78,7 @@ export class InboundIngest {
         userId: storableText(event.userId),
         kind: storableText(event.kind),
         payload: storable(event.payload),
+        receivedAt: event.receivedAt ?? this.clock(),
       });
     } catch (err) {
       if (err instanceof AppError) throw err;

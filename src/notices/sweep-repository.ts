@@ -1,6 +1,7 @@
 // The sweep's writes and its record of days: notices with their deliveries (set-based, one statement a chunk),
 // what the bot asked each owner about, the OD staff who hear of a failed family, and sweep_days.
 import { sql, type Kysely } from 'kysely';
+import { ConversationMemoryRepository, type Remembered } from '../db/conversation-memory-repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { PlatformName } from '../platforms/types.ts';
@@ -62,12 +63,11 @@ export class SweepRepository {
 
   /**
    * Remembers what the bot asked each owner about, so that a short reply can refer to it; each (person, topic,
-   * ref) once — an upsert may not touch one row twice in one statement. The time is the database's: the
-   * conversation reads these rows against the database's now() (conversation/), and the two move together.
+   * ref) once — an upsert may not touch one row twice in one statement. At `at`, the sweep's clock: the
+   * conversation looks back from its own clock (db/conversation-memory-repository.ts).
    */
-  async remember(rows: ReadonlyArray<{ member_id: string; topic: string; ref: string }>): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db.insertInto('conversation_memory').values([...rows]).onConflict((oc) => oc.columns(['member_id', 'topic', 'ref']).doUpdateSet({ at: sql`now()` })).execute();
+  async remember(rows: readonly Remembered[], at: Date): Promise<void> {
+    await new ConversationMemoryRepository(this.db).rememberMany(rows, at);
   }
 
   /** The active OD staff with a chat account: who hears that a notice family failed. */

@@ -112,7 +112,7 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
   const late = opts.late ?? date < localDate(now, deps.timezone);
   const t0 = performance.now();
   // The year's talk quotas are obligations: opened by the first sweep of the year (imports add to them).
-  if (!opts.dryRun) await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)));
+  if (!opts.dryRun) await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)), now);
   const { families, failures } = await planFamilies(deps, date, late);
   const planned = families.flatMap((f) => f.notices);
   const t1 = performance.now();
@@ -171,7 +171,7 @@ async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notic
       // (person, topic, ref): an upsert may not touch one row twice in one statement.
       const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();
       for (const n of chunk) if (n.remember) remembered.set(`${n.recipientMemberId}|${n.remember.topic}|${n.remember.ref}`, { member_id: n.recipientMemberId, topic: n.remember.topic, ref: n.remember.ref });
-      await repo.remember([...remembered.values()]);
+      await repo.remember([...remembered.values()], deps.clock());
     }
     return ids;
   });
@@ -242,6 +242,6 @@ export function whenTodaysPushesGo(now: Date, timezone: string, quietHours: Quie
 }
 
 /** Opens the year's quota obligations once (the check is one indexed probe). */
-export async function ensureQuotaObligations(db: Kysely<Database>, year: number): Promise<void> {
-  if (!(await new ObligationRepository(db).quotaOpenedFor(year))) await openQuotaObligations(db, year);
+export async function ensureQuotaObligations(db: Kysely<Database>, year: number, now: Date): Promise<void> {
+  if (!(await new ObligationRepository(db).quotaOpenedFor(year))) await openQuotaObligations(db, year, now);
 }

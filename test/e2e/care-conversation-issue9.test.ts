@@ -24,7 +24,7 @@ describe('issue 9: the conversation flows', () => {
   beforeAll(async () => {
     stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
     await importCareRoster(stack.deps.db.db, [...CARE_ROWS, ...EXTRA]);
-    await openQuotaObligations(stack.deps.db.db, 2026);
+    await openQuotaObligations(stack.deps.db.db, 2026, time.clock());
   });
   afterAll(() => stack.close());
 

@@ -20,7 +20,7 @@ describe('one message does it', () => {
   beforeAll(async () => {
     stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
     await importCareRoster(stack.deps.db.db, [...CARE_ROWS, ...EXTRA]);
-    await openQuotaObligations(stack.deps.db.db, 2026);
+    await openQuotaObligations(stack.deps.db.db, 2026, time.clock());
   });
   afterAll(() => stack.close());
 

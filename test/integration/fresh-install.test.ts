@@ -25,7 +25,7 @@ describe.each(DB_KINDS)('quotas from the first import on %s', (kind) => {
     const db = await createTestDatabase(kind);
     try {
       await importCareRoster(db.db);
-      const r = await refreshQuotaObligationsAfterImport(db.db, '2026-11-26');
+      const r = await refreshQuotaObligationsAfterImport(db.db, '2026-11-26', new Date('2026-11-26T02:00:00Z'));
       expect(r.opened).toBeGreaterThan(0);
       const n = await db.db.selectFrom('care_obligations').select('id').where('source', '=', 'quota').where('period', '=', '2026').execute();
       expect(n.length).toBe(r.opened);

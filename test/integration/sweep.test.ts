@@ -96,20 +96,23 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
       .values({ kind: 'talk', leader_member_id: sun, member_id: li, happened_on: '2026-03-01', reason: 'routine', recorded_by_member_id: sun, obligation_id: null, undone_at: null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const closed = await db.db.transaction().execute((trx) => closeFulfilled(trx, { id: record.id, kind: 'talk', leaderMemberId: sun, memberId: li, happenedOn: '2026-03-01' }));
+    // Closed at the injected clock's instant (days away from the database's), not at now().
+    const closedAt = new Date('2026-03-01T07:00:00Z');
+    const closed = await db.db.transaction().execute((trx) => closeFulfilled(trx, { id: record.id, kind: 'talk', leaderMemberId: sun, memberId: li, happenedOn: '2026-03-01' }, closedAt));
     expect(closed).toHaveLength(1);
+    expect((await db.db.selectFrom('care_obligations').select('closed_at').where('id', '=', closed[0]!).executeTakeFirstOrThrow()).closed_at).toEqual(closedAt);
     const pairs = (await new NoticePlanRepository(db.db).quotaPairs(2026)).filter((p) => p.owner_id === li);
     expect(pairs.map((p) => [p.member_name, p.done])).toEqual([
       ['孙总支', true],
       ['褚支书', false],
     ]);
     // Opening 2026 again adds nothing; 2027 starts with nothing done.
-    expect(await openQuotaObligations(db.db, 2026)).toBe(0);
-    expect(await openQuotaObligations(db.db, 2027)).toBeGreaterThan(0);
+    expect(await openQuotaObligations(db.db, 2026, new Date('2026-11-26T02:00:00Z'))).toBe(0);
+    expect(await openQuotaObligations(db.db, 2027, new Date('2027-01-01T02:00:00Z'))).toBeGreaterThan(0);
     expect((await new NoticePlanRepository(db.db).quotaPairs(2027)).filter((p) => p.owner_id === li).map((p) => p.done)).toEqual([false, false]);
     // A quota opened after the talk (a roster import mid-year) starts done.
     await db.db.deleteFrom('care_obligations').where('period', '=', '2026').where('source', '=', 'quota').execute();
-    await openQuotaObligations(db.db, 2026);
+    await openQuotaObligations(db.db, 2026, new Date('2026-11-26T02:00:00Z'));
     expect((await new NoticePlanRepository(db.db).quotaPairs(2026)).filter((p) => p.owner_id === li).map((p) => p.done)).toEqual([true, false]);
   });
 
@@ -151,7 +154,7 @@ describe('quotas follow the roster', () => {
     const db = await createTestDatabase('postgres');
     try {
       await importCareRoster(db.db);
-      await openQuotaObligations(db.db, 2026);
+      await openQuotaObligations(db.db, 2026, new Date('2026-11-26T02:00:00Z'));
       const owed = async (u: string) =>
         (await sql<{ status: string }>`select o.status from care_obligations o join members m on m.id = o.member_id where m.userid = ${u} and o.source = 'quota'`.execute(db.db)).rows.map((r) => r.status);
       expect(await owed('newcomer')).toEqual([]);
@@ -159,9 +162,13 @@ describe('quotas follow the roster', () => {
       const rows = [...CARE_ROWS.filter((r) => !r.startsWith('吴生日')), '新来的,newcomer,男,1995-05-05,2020-05-05,2021-05-05,计算机学院党总支,教工第一党支部,,,'];
       const out = await importRosterFile(db.db, Buffer.from([CARE_HEADER, ...rows].join('\n')), { today: '2026-11-26', retireMissing: true });
       expect(out.ok).toBe(true);
-      expect(await refreshQuotaObligationsAfterImport(db.db, '2026-11-26')).toEqual({ opened: 1, cancelled: 1 });
+      const importedAt = new Date('2026-11-26T02:00:00Z');
+      expect(await refreshQuotaObligationsAfterImport(db.db, '2026-11-26', importedAt)).toEqual({ opened: 1, cancelled: 1 });
       expect(await owed('newcomer')).toEqual(['open']);
       expect(await owed('wushengri')).toEqual(['cancelled']);
+      // Cancelled at the injected clock's instant, not the database's now().
+      const cancelledAt = await sql<{ closed_at: Date }>`select o.closed_at from care_obligations o join members m on m.id = o.member_id where m.userid = 'wushengri' and o.source = 'quota'`.execute(db.db);
+      expect(cancelledAt.rows.map((r) => r.closed_at)).toEqual([importedAt]);
     } finally {
       await db.drop();
     }
