@@ -147,11 +147,11 @@ export class RosterImportJobs {
       view.startedAt = started.toISOString();
       await this.repo.markRunning(view.id, started);
       const today = localDate(clock(), config.timezone);
-      const outcome = await importRosterFile(db.db, bytes, { dryRun: opts.dryRun, retireMissing: opts.retireMissing, allowNewOrganisations: opts.allowNewOrganisations, today });
+      const outcome = await importRosterFile(db.db, bytes, { dryRun: opts.dryRun, retireMissing: opts.retireMissing, allowNewOrganisations: opts.allowNewOrganisations, today, now: clock() });
       if (!outcome.ok) {
         result = { error: ROW_ERRORS_MESSAGE, errors: outcome.errors };
       } else {
-        if (!opts.dryRun) await refreshQuotaObligationsAfterImport(db.db, localDate(clock(), config.timezone));
+        if (!opts.dryRun) await refreshQuotaObligationsAfterImport(db.db, localDate(clock(), config.timezone), clock());
         result = { report: outcome.report };
       }
     } catch (err) {

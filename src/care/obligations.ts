@@ -4,6 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { DEFAULT_OBLIGATION_SETTINGS, obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
+import { QuotaObligationRepository } from '../db/quota-obligation-repository.ts';
 import { quotaPairsQuery } from './quota-pairs.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -220,19 +221,16 @@ export async function openQuotaObligations(db: Db, year: number, ownersPerSlice 
 }
 
 /**
- * After a roster import: the year's quota obligations are opened for everyone who owes (people added mid-year
- * included; on a fresh install, all of them), and those of people who left are cancelled.
+ * After a roster import: the year's quota obligations follow the roster — those that hold again are reopened,
+ * new ones opened for everyone who owes (people added mid-year included; on a fresh install, all of them), and
+ * those that no longer hold (roles, links or branches changed, or someone died or left) cancelled with the reason.
  */
-export async function refreshQuotaObligationsAfterImport(db: Db, today: IsoDate): Promise<{ opened: number; cancelled: number }> {
+export async function refreshQuotaObligationsAfterImport(db: Db, today: IsoDate, at: Date = new Date()): Promise<{ opened: number; cancelled: number }> {
   const year = Number(today.slice(0, 4));
+  const quotas = new QuotaObligationRepository(db);
+  const reopened = await quotas.reopenHeldAgain(year, at);
   // Opened here too when no sweep has run yet: a fresh install's first import sets the year's quotas.
   const opened = await openQuotaObligations(db, year);
-  const cancelled = await sql<{ n: string }>`
-    with c as (
-      update care_obligations o set status = 'cancelled', closed_at = now()
-       where o.source = 'quota' and o.period = ${String(year)} and o.status = 'open'
-         and exists (select 1 from members m where (m.id = o.member_id or m.id = o.owner_member_id) and m.status <> 'active')
-      returning 1
-    ) select count(*)::text as n from c`.execute(db);
-  return { opened, cancelled: Number(cancelled.rows[0]?.n ?? 0) };
+  const cancelled = await quotas.cancelNoLongerHeld(year, at);
+  return { opened: opened + reopened, cancelled };
 }
