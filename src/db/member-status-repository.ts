@@ -23,12 +23,26 @@ export class MemberStatusRepository {
   async confirmDeath(memberId: string, byMemberId: string, at: Date, on: string): Promise<boolean> {
     const r = await this.db
       .updateTable('members')
-      .set({ status: 'deceased', status_changed_on: on, death_confirmed_by_member_id: byMemberId, death_confirmed_at: at, updated_at: at })
+      // updated_at is the roster version the chat's name index is rebuilt on (roster-cache.ts): the database's
+      // time, like every roster write, so it moves forward whatever the injected clock says.
+      .set({ status: 'deceased', status_changed_on: on, death_confirmed_by_member_id: byMemberId, death_confirmed_at: at, updated_at: sql`now()` })
       .where('id', '=', memberId)
       .where('status', '=', 'active')
       .returning('id')
       .executeTakeFirst();
     return r !== undefined;
+  }
+
+  /** A report of a member's own death (a care event with reason `death`): whom it is about. */
+  async deathReport(eventId: string): Promise<{ memberId: string; memberName: string } | undefined> {
+    const r = await this.db
+      .selectFrom('care_events as e')
+      .innerJoin('members as m', 'm.id', 'e.member_id')
+      .select(['m.id', 'm.name'])
+      .where('e.id', '=', eventId)
+      .where('e.reason', '=', 'death')
+      .executeTakeFirst();
+    return r ? { memberId: String(r.id), memberName: r.name } : undefined;
   }
 
   /** The member's status and, for a recorded death, who confirmed it and when. */
@@ -60,16 +74,22 @@ export class MemberStatusRepository {
   /**
    * Cancels the open obligations about these members — owed to them, and the yearly talks they owed — giving
    * the reason. For a death the condolence visit (the `death` trigger's visit) stays: it is what is owed now.
-   * Returns how many were cancelled.
+   * `quotas: false` leaves the yearly talks to the quota refresh that follows a roster import (it cancels them
+   * with the same reasons). Returns how many were cancelled.
    */
-  async cancelObligationsOf(memberIds: readonly string[], reason: Extract<ObligationCancelReason, 'member_deceased' | 'member_transferred_out'>, at: Date): Promise<number> {
+  async cancelObligationsOf(
+    memberIds: readonly string[],
+    reason: Extract<ObligationCancelReason, 'member_deceased' | 'member_transferred_out'>,
+    at: Date,
+    opts: { quotas: boolean } = { quotas: true },
+  ): Promise<number> {
     if (memberIds.length === 0) return 0;
     const r = await sql<{ n: string }>`
       with c as (
         update care_obligations o set status = 'cancelled', closed_at = ${at}, cancelled_reason = ${reason}
-         where o.status = 'open'
+         where o.status = 'open' and (${opts.quotas}::boolean or o.source <> 'quota')
            and (o.member_id = any(${memberIds}::bigint[]) or o.owner_member_id = any(${memberIds}::bigint[]))
-           and not (${reason === 'member_deceased'} and o.source = 'trigger' and o.kind = 'visit' and o.reason = 'death'
+           and not (${reason === 'member_deceased'}::boolean and o.source = 'trigger' and o.kind = 'visit' and o.reason = 'death'
                     and o.member_id = any(${memberIds}::bigint[]))
         returning 1
       ) select count(*)::text as n from c`.execute(this.db);

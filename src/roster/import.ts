@@ -218,6 +218,8 @@ async function applyStatusChanges(trx: Kysely<Database>, plan: ImportPlan, membe
   const statuses = new MemberStatusRepository(trx);
   await statuses.stampRosterStatus(changed, at);
   const gone = (status: string) => changed.filter((c) => c.existed && c.status === status).map((c) => c.memberId);
-  await statuses.cancelObligationsOf(gone('deceased'), 'member_deceased', at);
-  await statuses.cancelObligationsOf([...gone('transferred_out'), ...(opts.retireMissing ? plan.missing.map((m) => m.id) : [])], 'member_transferred_out', at);
+  // The yearly talks are the quota refresh's, which runs after the import (refreshQuotaObligationsAfterImport).
+  const quotas = { quotas: false };
+  await statuses.cancelObligationsOf(gone('deceased'), 'member_deceased', at, quotas);
+  await statuses.cancelObligationsOf([...gone('transferred_out'), ...(opts.retireMissing ? plan.missing.map((m) => m.id) : [])], 'member_transferred_out', at, quotas);
 }
