@@ -288,7 +288,8 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
         cadreLevel: cadre === '' ? null : cadre,
         linkedGeneralBranches: linked.sort(),
         phone: phone === '' ? null : phone,
-        status: status ?? null,
+        // Only with the column: a file without it says nothing about anyone's status.
+        ...(header.index.has('status') ? { status: status ?? null } : {}),
       });
     }
   }
