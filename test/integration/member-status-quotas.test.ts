@@ -9,6 +9,7 @@ import { CARE_HEADER, CARE_ROWS, importCareRoster } from '../helpers/care-roster
 import { openQuotaObligations, refreshQuotaObligationsAfterImport, reportTrigger } from '../../src/care/obligations.ts';
 import { importRosterFile, type ImportOptions } from '../../src/roster/import.ts';
 import type { Trigger } from '../../src/domain/obligations.ts';
+import { collectCare, type ObligationExportRow } from '../../src/care/export.ts';
 
 const TODAY = '2026-11-26';
 const NOW = new Date('2026-11-26T02:00:00Z');
@@ -88,6 +89,13 @@ describe.each(DB_KINDS)('member status and quotas after an import on %s', (kind)
 
     await refreshQuotaObligationsAfterImport(db.db, TODAY, NOW);
     expect((await obligationsAbout('wushengri'))[0]).toBe('quota:routine:cancelled:member_transferred_out');
+    // The OD's export says why each was cancelled.
+    const exported = (await collectCare(db.db, 'obligations', { today: TODAY })) as ObligationExportRow[];
+    expect(exported.filter((r) => r.member_userid === 'zhenglao').map((r) => [r.reason, r.state, r.cancelled_reason])).toEqual([
+      ['routine', 'cancelled', 'member_deceased'],
+      ['death', 'open', null],
+      ['setback', 'cancelled', 'member_deceased'],
+    ]);
     expect((await obligationsAbout('zhenglao'))[0]).toBe('quota:routine:cancelled:member_deceased');
   });
 
