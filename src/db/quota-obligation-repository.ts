@@ -62,12 +62,18 @@ export class QuotaObligationRepository {
    * index), so opening it anew would find the cancelled row and do nothing. Returns how many were reopened.
    */
   async reopenHeldAgain(year: number, at: Date): Promise<number> {
-    const owners = await sql<{ id: string }>`
-      select distinct r.member_id::text as id from member_roles r join members s on s.id = r.member_id
-       where s.status = 'active' and r.role in ('committee_secretary', 'committee_member', 'branch_secretary')
-       order by 1`.execute(this.db);
+    // Only owners with a cancelled pair this year can have one to reopen (usually few or none).
+    const owners = await this.db
+      .selectFrom('care_obligations')
+      .select('owner_member_id')
+      .distinct()
+      .where('source', '=', 'quota')
+      .where('period', '=', String(year))
+      .where('status', '=', 'cancelled')
+      .orderBy('owner_member_id')
+      .execute();
     let reopened = 0;
-    for (const slice of slices(owners.rows.map((o) => o.id), this.ownersPerSlice)) {
+    for (const slice of slices(owners.map((o) => String(o.owner_member_id)), this.ownersPerSlice)) {
       const r = await sql<{ n: string }>`
         with held as (${quotaPairsQuery(year, slice)}),
         u as (
