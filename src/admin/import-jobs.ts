@@ -147,7 +147,7 @@ export class RosterImportJobs {
       view.startedAt = started.toISOString();
       await this.repo.markRunning(view.id, started);
       const today = localDate(clock(), config.timezone);
-      const outcome = await importRosterFile(db.db, bytes, { dryRun: opts.dryRun, retireMissing: opts.retireMissing, allowNewOrganisations: opts.allowNewOrganisations, today });
+      const outcome = await importRosterFile(db.db, bytes, { dryRun: opts.dryRun, retireMissing: opts.retireMissing, allowNewOrganisations: opts.allowNewOrganisations, today, now: clock() });
       if (!outcome.ok) {
         result = { error: ROW_ERRORS_MESSAGE, errors: outcome.errors };
       } else {

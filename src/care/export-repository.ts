@@ -54,6 +54,7 @@ export interface ObligationPageRow extends PlaceColumns {
   due_on: string;
   status: ObligationStatus;
   closed_at: Date | null;
+  cancelled_reason: string | null;
   record_id: string | null;
 }
 
@@ -123,6 +124,7 @@ export class CareExportRepository {
         sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
         'o.status',
         'o.closed_at',
+        'o.cancelled_reason',
         sql<string | null>`o.record_id::text`.as('record_id'),
         sql<string>`m.id::text`.as('member_place_id'),
         sql<string>`b.id::text`.as('branch_id'),

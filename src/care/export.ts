@@ -84,6 +84,8 @@ export interface ObligationExportRow {
   state: ObligationState;
   closed_at: string | null;
   record_id: string | null;
+  /** Why a cancelled obligation was cancelled: member_deceased, member_transferred_out, roster_changed (empty otherwise). */
+  cancelled_reason: string | null;
 }
 
 export type CareExportRow = CareRecordExportRow | ObligationExportRow;
@@ -125,6 +127,7 @@ export const OBLIGATION_COLUMNS: readonly (keyof ObligationExportRow)[] = [
   'state',
   'closed_at',
   'record_id',
+  'cancelled_reason',
 ];
 
 export function columnsOf(what: CareExportKind): readonly string[] {
@@ -248,6 +251,7 @@ async function* obligations(db: Kysely<Database>, opts: CareExportOptions): Asyn
         state: obligationState(r.status, r.due_on, today),
         closed_at: isoAt(r.closed_at, timeZone),
         record_id: r.record_id,
+        cancelled_reason: r.cancelled_reason,
       };
     });
     if (rows.length < chunkSize) return;

@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.ts';
 import { SettingsRepository } from '../db/settings-repository.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { DEFAULT_OBLIGATION_SETTINGS, obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
+import { QuotaObligationRepository } from '../db/quota-obligation-repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -137,13 +138,17 @@ export async function openQuotaObligations(db: Db, year: number, now: Date, owne
 }
 
 /**
- * After a roster import: the year's quota obligations are opened for everyone who owes (people added mid-year
- * included; on a fresh install, all of them), and those of people who left are cancelled (at `now`).
+ * After a roster import: the year's quota obligations follow the roster — those that hold again are reopened,
+ * new ones opened for everyone who owes (people added mid-year included; on a fresh install, all of them), and
+ * those that no longer hold (roles, links or branches changed, or someone died or left) cancelled with the
+ * reason (at `now`).
  */
 export async function refreshQuotaObligationsAfterImport(db: Db, today: IsoDate, now: Date): Promise<{ opened: number; cancelled: number }> {
   const year = Number(today.slice(0, 4));
+  const quotas = new QuotaObligationRepository(db);
+  const reopened = await quotas.reopenHeldAgain(year, now);
   // Opened here too when no sweep has run yet: a fresh install's first import sets the year's quotas.
   const opened = await openQuotaObligations(db, year, now);
-  const cancelled = await new ObligationRepository(db).cancelQuotasOfLeavers(year, now);
-  return { opened, cancelled };
+  const cancelled = await quotas.cancelNoLongerHeld(year, now);
+  return { opened: opened + reopened, cancelled };
 }

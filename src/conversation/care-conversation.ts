@@ -20,6 +20,7 @@ import { hasLeadingRole, recordReachOf, reportReachOf, withinReach } from '../do
 import { interpretDetailed, normalizeMessage, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
 import { closeMatches, writtenNames } from './interpret/resolve-unknown.ts';
 import { completeObligation } from './card-actions.ts';
+import { deathConfirmationCards, type DeathReport } from './death-confirmation.ts';
 import type { IndexedMember, RosterIndex } from './interpret/roster-index.ts';
 import { birthdaysAnswer, progressAnswer, todoAnswer, undoAnswer, undoRecord } from './care-queries.ts';
 import { MENU } from './menu-keys.ts';
@@ -401,6 +402,8 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
   const repeated: string[] = [];
   // What each owner is newly asked to do, so that one owner gets one list rather than a card per person.
   const tasks = new Map<string, { holder: Holder; items: Array<{ ob: OpenedObligation; name: string }> }>();
+  // A member's own death newly reported: those who may confirm it get a card (death-confirmation.ts).
+  const deaths: DeathReport[] = [];
   for (const memberId of memberIds) {
     const report = await reportTrigger(ctx.trx, {
       memberId,
@@ -414,6 +417,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
     });
     const person = (await new OrganisationRepository(ctx.trx).placeOf(memberId))!;
     if (report.obligations.length === 0 && report.alreadyOpen.length > 0) repeated.push(person.name);
+    if (reason === 'death' && report.obligations.length > 0) deaths.push({ eventId: report.eventId, memberId });
     for (const ob of report.obligations) {
       const holders = await officeHolders(ctx.trx, ob.owner.role, ob.ownerOrganisationId);
       lines.push(`${person.name}：请${holders.map((h) => h.name).join('、') || '上级组织'}在${chineseDate(ob.dueOn, ctx.today)}前${KIND[ob.kind]}`);
@@ -440,6 +444,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
     });
     lists.forEach((message, i) => out.push({ recipient: holder.userid, onceKey: `report-${ctx.eventId}-${holder.memberId}-${i}`, message }));
   }
+  out.push(...(await deathConfirmationCards(ctx, deaths, d.result.note)));
   if (aboutOthers) return [{ message: { type: 'text', content: '已收到您的报告，已转告所在党支部书记，组织会及时关心。感谢您对身边同志的关心！' } }, ...out];
   // The same trigger reported again while its task is open: recorded, nobody is told twice.
   if (lines.length === 0) return say(`已记录，相关任务已在办理中（${summariseNames(repeated, 600)}，${label}），无需重复报告。`);

@@ -4,6 +4,7 @@
 import type { ConversationContext, ConversationHandler } from './context.ts';
 import { cardActions } from './card-actions.ts';
 import { careConversation } from './care-conversation.ts';
+import { deathConfirmation } from './death-confirmation.ts';
 import { RosterIndexCache } from './roster-cache.ts';
 import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
@@ -11,7 +12,7 @@ import { localDateKey } from '../domain/dates.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
-  return [cardActions, secretaryCommands, careConversation(new RosterIndexCache())];
+  return [cardActions, deathConfirmation, secretaryCommands, careConversation(new RosterIndexCache())];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */

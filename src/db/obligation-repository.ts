@@ -165,18 +165,6 @@ export class ObligationRepository {
     return Number(r.rows[0]?.n ?? 0);
   }
 
-  /** Cancels, at `at`, the year's open quota obligations of people who are no longer active; returns how many. */
-  async cancelQuotasOfLeavers(year: number, at: Date): Promise<number> {
-    const cancelled = await sql<{ n: string }>`
-    with c as (
-      update care_obligations o set status = 'cancelled', closed_at = ${at}
-       where o.source = 'quota' and o.period = ${String(year)} and o.status = 'open'
-         and exists (select 1 from members m where (m.id = o.member_id or m.id = o.owner_member_id) and m.status <> 'active')
-      returning 1
-    ) select count(*)::text as n from c`.execute(this.db);
-    return Number(cancelled.rows[0]?.n ?? 0);
-  }
-
   /**
    * Of these members (namesakes), whom the writer owes a `kind` this `year`: as owner of an open obligation
    * about them (themself or through an office `role|organisation id`), or as the member of a quota they own.
@@ -254,7 +242,7 @@ export class ObligationRepository {
  * secretary ↔ every branch member. `done`: a talk between the two is recorded this year (either may have
  * recorded it). The one definition of the quotas; the obligations are opened from it.
  */
-function quotaPairsQuery(year: number, ownerIds?: readonly string[]): RawBuilder<{ owner_id: string; member_id: string; done: boolean }> {
+export function quotaPairsQuery(year: number, ownerIds?: readonly string[]): RawBuilder<{ owner_id: string; member_id: string; done: boolean }> {
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   return sql<{ owner_id: string; member_id: string; done: boolean }>`

@@ -111,6 +111,9 @@ export interface MembersTable {
   status: Generated<MemberStatus>;
   status_changed_on: SqlDate | null;
   outstanding_contributor: Generated<boolean>;
+  /** Who confirmed the member's death (null with death_confirmed_at set: the roster import). */
+  death_confirmed_by_member_id: Generated<string | null>;
+  death_confirmed_at: Generated<Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -130,6 +133,8 @@ export interface CommitteeLinksTable {
 // Care (migrations/2026112603_care.ts).
 export type CareKind = 'talk' | 'visit';
 export type ObligationStatus = 'open' | 'done' | 'cancelled';
+/** Why an obligation was cancelled: the member died or left, or the roster no longer makes the yearly talk pair. */
+export type ObligationCancelReason = 'member_deceased' | 'member_transferred_out' | 'roster_changed';
 
 export interface CareRecordsTable {
   id: Generated<string>;
@@ -163,6 +168,7 @@ export interface CareObligationsTable {
   /** The local day it was opened (from the clock); reminders count from it. */
   opened_on: ColumnType<string, string | undefined, string>;
   closed_at: Date | null;
+  cancelled_reason: Generated<ObligationCancelReason | null>;
 }
 
 export interface CareEventsTable {

@@ -57,6 +57,31 @@ export function roleFromLabel(label: string): StoredRole | undefined {
   return ROLE_BY_LABEL.get(key) ?? ((STORED_ROLES as readonly string[]).includes(key) ? (key as StoredRole) : undefined);
 }
 
+/** Member status codes (MECHANISM.md "Canonical codes") and their labels. */
+export type MemberStatusCode = 'active' | 'deceased' | 'transferred_out';
+export const MEMBER_STATUS_LABELS: Readonly<Record<MemberStatusCode, string>> = { active: '在册', deceased: '去世', transferred_out: '转出' };
+
+/** What the 状态 column may say: the labels, the codes, and the variants a secretary writes. */
+const STATUS_BY_LABEL: ReadonlyMap<string, MemberStatusCode> = new Map<string, MemberStatusCode>([
+  ['在册', 'active'],
+  ['正常', 'active'],
+  ['去世', 'deceased'],
+  ['已去世', 'deceased'],
+  ['逝世', 'deceased'],
+  ['已故', 'deceased'],
+  ['亡故', 'deceased'],
+  ['死亡', 'deceased'],
+  ['转出', 'transferred_out'],
+  ['已转出', 'transferred_out'],
+  ['组织关系转出', 'transferred_out'],
+]);
+
+export function memberStatusFromLabel(label: string): MemberStatusCode | undefined {
+  const key = label.trim();
+  const code = key.toLowerCase();
+  return STATUS_BY_LABEL.get(key) ?? ((Object.keys(MEMBER_STATUS_LABELS) as string[]).includes(code) ? (code as MemberStatusCode) : undefined);
+}
+
 /** Where a stored role applies: the committee, the member's general branch, or the member's branch. */
 export const ROLE_SCOPE: Readonly<Record<StoredRole, 'committee' | 'general_branch' | 'branch'>> = {
   committee_secretary: 'committee',

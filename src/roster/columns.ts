@@ -13,13 +13,16 @@ export type RosterField =
   | 'role'
   | 'cadre_level'
   | 'linked_general_branches'
-  | 'phone';
+  | 'phone'
+  | 'status';
 
 export interface RosterColumn {
   field: RosterField;
   header: string;
   aliases: readonly string[];
   date?: boolean;
+  /** Read on import, not written on export (the export lists active members only). */
+  importOnly?: boolean;
 }
 
 /** In file order. */
@@ -36,7 +39,11 @@ export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { field: 'cadre_level', header: '干部级别', aliases: ['cadre_level', '职级'] },
   { field: 'linked_general_branches', header: '挂联党总支', aliases: ['linked_general_branches', '挂联'] },
   { field: 'phone', header: '手机', aliases: ['phone', 'mobile', '手机号', '手机号码', '联系电话'] },
+  { field: 'status', header: '状态', aliases: ['status', '党员状态', '在册状态'], importOnly: true },
 ];
+
+/** The columns an export writes, in file order. */
+export const EXPORT_COLUMNS: readonly RosterColumn[] = ROSTER_COLUMNS.filter((c) => !c.importOnly);
 
 export const REQUIRED_FIELDS: readonly RosterField[] = ['name', 'join_date', 'general_branch', 'branch'];
 

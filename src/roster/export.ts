@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Gender } from '../db/schema.ts';
 import { ROLE_LABELS, sortRoles, type StoredRole } from '../domain/roster.ts';
-import { ROSTER_COLUMNS } from './columns.ts';
+import { EXPORT_COLUMNS } from './columns.ts';
 import { writeCsv } from '../export/csv.ts';
 import { writeXlsx, type RosterFormat } from './files.ts';
 import type { RosterEntry } from './parse.ts';
@@ -34,10 +34,10 @@ function cells(row: RosterExportRow): (string | null)[] {
 export async function exportRoster(db: Kysely<Database>, format: RosterFormat): Promise<{ bytes: Buffer; members: number }> {
   const rows = (await new RosterExportRepository(db).activeMembers(LIST)).map(cells);
   if (format === 'csv') {
-    const header = ROSTER_COLUMNS.map((c) => c.header);
+    const header = EXPORT_COLUMNS.map((c) => c.header);
     return { bytes: writeCsv([header, ...rows]), members: rows.length };
   }
-  const columns = ROSTER_COLUMNS.map((c) => ({
+  const columns = EXPORT_COLUMNS.map((c) => ({
     header: c.header,
     kind: c.date ? ('date' as const) : ('text' as const),
     width: c.date ? 12 : c.field === 'general_branch' || c.field === 'linked_general_branches' ? 28 : c.field === 'branch' ? 22 : 12,
@@ -47,7 +47,7 @@ export async function exportRoster(db: Kysely<Database>, format: RosterFormat): 
 
 /** A roster that is not in a database yet (seed-demo's generator, for the benchmark) as the same CSV. */
 export function entriesToCsv(entries: readonly RosterEntry[]): Buffer {
-  const header = ROSTER_COLUMNS.map((c) => c.header);
+  const header = EXPORT_COLUMNS.map((c) => c.header);
   const rows = entries.map((e) =>
     cells({
       ...e,

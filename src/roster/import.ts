@@ -3,6 +3,7 @@
 // yields the event loop every few thousand rows (reading, parse, plan; the writes await the database per
 // chunk), so a server stays responsive during a 200,000-row import (issue 8, point 9).
 import type { Kysely } from 'kysely';
+import { MemberStatusRepository } from '../db/member-status-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { BadRequestError } from '../errors.ts';
 import type { RosterField } from './columns.ts';
@@ -24,6 +25,8 @@ export interface ImportOptions {
   committeeName?: string;
   /** Create organisations whose names are one character off existing ones (refused as typos otherwise). */
   allowNewOrganisations?: boolean;
+  /** The clock's instant: when a death or departure the file records is stamped (default: now). */
+  now?: Date;
 }
 
 export interface MemberChange {
@@ -75,7 +78,7 @@ export async function importRosterRows(db: Kysely<Database>, rows: SheetRow[], o
     const knownGeneralBranches = [...new OrgIndex(await repo.loadOrganisations()).gbIdByName.keys()];
     const parsed = await runStepsYielding(parseRosterSteps(rows, { knownGeneralBranches, today: opts.today }));
     if (!parsed.ok) return parsed;
-    return importEntriesLocked(repo, parsed.entries, parsed.fields, opts, parsed.ignoredColumns);
+    return importEntriesLocked(trx, repo, parsed.entries, parsed.fields, opts, parsed.ignoredColumns);
   });
 }
 
@@ -89,11 +92,12 @@ export async function importRosterEntries(
   return db.transaction().execute(async (trx) => {
     const repo = new RosterRepository(trx);
     await repo.lock();
-    return importEntriesLocked(repo, entries, fields, opts, []);
+    return importEntriesLocked(trx, repo, entries, fields, opts, []);
   });
 }
 
 async function importEntriesLocked(
+  trx: Kysely<Database>,
   repo: RosterRepository,
   entries: RosterEntry[],
   fields: readonly RosterField[],
@@ -104,7 +108,7 @@ async function importEntriesLocked(
   const planned = await runStepsYielding(planImportSteps(entries, fields, state, opts.today, { allowNewOrganisations: opts.allowNewOrganisations }));
   if (!planned.ok) return planned;
   const plan = planned.plan;
-  if (!opts.dryRun) await applyPlan(repo, plan, opts);
+  if (!opts.dryRun) await applyPlan(trx, repo, plan, opts);
   return { ok: true, report: reportOf(plan, entries.length, opts, ignoredColumns) };
 }
 
@@ -141,7 +145,7 @@ function reportOf(plan: ImportPlan, rows: number, opts: ImportOptions, ignoredCo
   };
 }
 
-async function applyPlan(repo: RosterRepository, plan: ImportPlan, opts: ImportOptions): Promise<void> {
+async function applyPlan(trx: Kysely<Database>, repo: RosterRepository, plan: ImportPlan, opts: ImportOptions): Promise<void> {
   // Organisations first, top down, so members and roles can point at them.
   const idOf = new Map<ScopeKey, string>();
   let orgs = new OrgIndex(await repo.loadOrganisations());
@@ -198,4 +202,24 @@ async function applyPlan(repo: RosterRepository, plan: ImportPlan, opts: ImportO
   await repo.deleteLinks(linksRemove);
   await repo.insertLinks(linksAdd);
   if (opts.retireMissing) await repo.retireMembers(plan.missing.map((m) => m.id), opts.today);
+  await applyStatusChanges(trx, plan, memberId, opts);
+}
+
+/**
+ * What a status change in the file means beyond the member's row (MECHANISM.md "Who is who"): a death is
+ * stamped as recorded by the roster, and the open obligations about whoever died or left are cancelled with
+ * the reason (the condolence visit for a death stays). Retired members (--retire-missing) have left too.
+ */
+async function applyStatusChanges(trx: Kysely<Database>, plan: ImportPlan, memberId: ReadonlyMap<ImportPlan['members'][number], string>, opts: ImportOptions): Promise<void> {
+  const at = opts.now ?? new Date();
+  const changed = plan.members
+    .filter((p) => (p.existing ? p.desired.status !== p.existing.status : p.desired.status !== 'active'))
+    .map((p) => ({ memberId: memberId.get(p)!, status: p.desired.status, existed: p.existing !== undefined }));
+  const statuses = new MemberStatusRepository(trx);
+  await statuses.stampRosterStatus(changed, at);
+  const gone = (status: string) => changed.filter((c) => c.existed && c.status === status).map((c) => c.memberId);
+  // The yearly talks are the quota refresh's, which runs after the import (refreshQuotaObligationsAfterImport).
+  const quotas = { quotas: false };
+  await statuses.cancelObligationsOf(gone('deceased'), 'member_deceased', at, quotas);
+  await statuses.cancelObligationsOf([...gone('transferred_out'), ...(opts.retireMissing ? plan.missing.map((m) => m.id) : [])], 'member_transferred_out', at, quotas);
 }

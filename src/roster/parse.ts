@@ -1,10 +1,10 @@
 // Turns the rows of a roster sheet into a normalised roster, or into the list of every bad row with its row
 // number as the spreadsheet shows it and the reason in Chinese (issue 3 "All or nothing"). Pure.
 import { isBlank, parseRosterDate } from '../domain/roster-dates.ts';
-import { cadreRank, NO_CADRE_LEVEL, roleFromLabel, sortRoles, type StoredRole } from '../domain/roster.ts';
+import { cadreRank, memberStatusFromLabel, NO_CADRE_LEVEL, roleFromLabel, sortRoles, type MemberStatusCode, type StoredRole } from '../domain/roster.ts';
 import type { Gender } from '../db/schema.ts';
 import { unneutraliseCell } from '../export/csv.ts';
-import { columnOf, fieldForHeader, REQUIRED_FIELDS, ROSTER_COLUMNS, type RosterField } from './columns.ts';
+import { columnOf, EXPORT_COLUMNS, fieldForHeader, REQUIRED_FIELDS, type RosterField } from './columns.ts';
 import { runSteps, STEP_ROWS, type Steps } from './steps.ts';
 
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -30,6 +30,8 @@ export interface RosterEntry {
   cadreLevel: string | null;
   linkedGeneralBranches: string[];
   phone: string | null;
+  /** The 状态 column: null or absent when the cell is empty (the status stays as the database has it). */
+  status?: MemberStatusCode | null;
 }
 
 export interface RowError {
@@ -123,7 +125,7 @@ function mapHeader(rows: SheetRow[]): HeaderMap | RowError[] {
   const candidates = rows.slice(0, HEADER_SEARCH_ROWS);
   const header = candidates.find((r) => r.cells.some((c) => fieldForHeader(cellText(c)) === 'name'));
   if (!header) {
-    return [{ row: rows[0]?.rowNumber ?? 1, reason: `找不到表头：第一行应为 ${ROSTER_COLUMNS.map((c) => c.header).join('、')}` }];
+    return [{ row: rows[0]?.rowNumber ?? 1, reason: `找不到表头：第一行应为 ${EXPORT_COLUMNS.map((c) => c.header).join('、')}` }];
   }
   const errors: RowError[] = [];
   const index = new Map<RosterField, number>();
@@ -267,6 +269,9 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     }
     const phone = text('phone');
     if (phone !== '' && !isPhoneNumber(phone)) fail('phone', `手机「${phone}」不是电话号码，请填写11位手机号或带区号的固定电话`);
+    const statusText = text('status');
+    const status = statusText === '' ? null : memberStatusFromLabel(statusText);
+    if (status === undefined) fail('status', `状态「${statusText}」无法识别，可填：在册、去世、转出`);
 
     if (errors.length === before) {
       entries.push({
@@ -283,6 +288,8 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
         cadreLevel: cadre === '' ? null : cadre,
         linkedGeneralBranches: linked.sort(),
         phone: phone === '' ? null : phone,
+        // Only with the column: a file without it says nothing about anyone's status.
+        ...(header.index.has('status') ? { status: status ?? null } : {}),
       });
     }
   }

@@ -207,7 +207,13 @@ export function* planImportSteps(
       has.has(field) ? fromFile : m ? (current as T) : fallback;
     let status: MemberStatus = 'active';
     let statusChangedOn: string | null = null;
-    if (m) {
+    const written = has.has('status') ? (e.status ?? null) : null;
+    if (written !== null) {
+      // The 状态 column says it: 去世 and 转出 as of today (unless already so), 在册 brings a member back.
+      status = written;
+      statusChangedOn = m && m.status === written ? m.statusChangedOn : m || written !== 'active' ? today : null;
+      if (m?.status === 'deceased' && written === 'active') warnings.push(`第 ${e.row} 行：${e.name} 原登记为去世，已按名册“状态”改为在册，请核对`);
+    } else if (m) {
       status = m.status;
       statusChangedOn = m.statusChangedOn;
       if (m.status === 'transferred_out') {

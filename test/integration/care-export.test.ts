@@ -216,6 +216,7 @@ describe.each(DB_KINDS)('care export on %s', (kind) => {
       state: 'done',
       closed_at: '2026-11-18T14:00:00+08:00',
       record_id: s.records.visitHospital,
+      cancelled_reason: null,
     });
     expect(byId.get(s.obligations.overdue)).toMatchObject({ owner_userid: null, owner_name: null, owner_organisation: '计算机学院党总支', owner_role: 'gb_secretary', state: 'overdue' });
     // Due today is not overdue yet; due tomorrow as seen on the 27th is.
