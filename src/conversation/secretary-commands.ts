@@ -199,6 +199,8 @@ async function undoClick(ctx: ConversationContext, key: string): Promise<Reply[]
     return text(n > 0 ? `已撤销${Number(period.slice(5))}月政治生日活动的登记。` : '这项登记已撤销，无需再操作。');
   }
   // Only logs of members in the clicker's branches: a key can be forged.
-  const removed = await new BirthdayActivityRepository(ctx.trx).removeForMembers(rest, period, [...mine]);
-  return text(removed.length > 0 ? `已撤销${Number(period.slice(5))}月政治生日贺信、短信的登记（${removed.length}人）。` : '这项登记已撤销，无需再操作。');
+  const repo = new BirthdayActivityRepository(ctx.trx);
+  const removed = await repo.removeForMembers(rest, period, [...mine]);
+  if (removed.length > 0) return text(`已撤销${Number(period.slice(5))}月政治生日贺信、短信的登记（${removed.length}人）。`);
+  return text((await repo.countLogged(rest, period)) > 0 ? '这项登记不由您负责，无法撤销。' : '这项登记已撤销，无需再操作。');
 }

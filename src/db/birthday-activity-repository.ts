@@ -71,4 +71,11 @@ export class BirthdayActivityRepository {
       .execute();
     return rows.map((r) => String(r.member_id));
   }
+
+  /** How many of these members have a log of `period`. */
+  async countLogged(memberIds: readonly string[], period: string): Promise<number> {
+    if (memberIds.length === 0) return 0;
+    const r = await this.db.selectFrom('birthday_member_activities').select((eb) => eb.fn.countAll<string>().as('n')).where('member_id', 'in', [...memberIds]).where('period', '=', period).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
 }
