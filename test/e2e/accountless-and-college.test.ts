@@ -9,6 +9,7 @@ import { textOf, wecomChat } from '../helpers/wecom-chat.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { collectCare, careExportBytes } from '../../src/care/export.ts';
 import { exportRoster } from '../../src/roster/export.ts';
+import { NO_ACCOUNT_MARK } from '../../src/notices/templates.ts';
 
 const EXTRA = [
   '张伟,zhangwei21,男,1990-01-01,2015-03-01,2016-03-01,计算机学院党总支,教工第一党支部,,,',
@@ -58,6 +59,11 @@ describe('issue 11: members without a chat account, and a college settling names
   });
 
   it('point 11: 已寄贺信：冯无号 is logged as a letter with a card; 撤销 removes it', async () => {
+    // 本月政治生日 marks him, and says how to log the letter.
+    const [list] = await say('zhouzhishu', '本月政治生日');
+    expect(textOf(list!)).toContain(`冯无号（教工第一党支部）11月26日，入党11周年；${NO_ACCOUNT_MARK}`);
+    expect(textOf(list!)).toContain('已寄贺信：姓名');
+    expect(textOf(list!)).not.toContain(`吴生日（教工第一党支部）11月26日，入党14周年；`);
     const [card] = await say('zhouzhishu', '已寄贺信：冯无号');
     const c = card!.body.template_card;
     expect(c.main_title.title).toBe('已登记入党纪念贺信：冯无号');
