@@ -50,6 +50,8 @@ const rows: RosterIndexInput[] = demo.entries.map((e, i) => ({
   name: e.name,
   branchId: `${e.generalBranch}\u0000${e.branch}`,
   generalBranchId: e.generalBranch,
+  branchName: e.branch,
+  generalBranchName: e.generalBranch,
   status: e.userid && gone.has(e.userid) ? 'deceased' : 'active',
 }));
 t0 = performance.now();
@@ -108,6 +110,8 @@ const TEMPLATES: Array<(a: string, b: string) => string> = [
   () => '今天很高兴，收到！👍',
   () => '好的，谢谢书记',
   (a) => `本周三和${a}进行了年度谈心，无特殊情况`,
+  (a) => `走访${a}（文学院），住院`,
+  (a) => `数学与统计学院${a}岗位变动，今天已谈心`,
 ];
 interface Case {
   text: string;
@@ -154,7 +158,7 @@ const ms = (x: number) => `${x < 0.01 ? (x * 1000).toFixed(2) + ' µs' : x.toFix
 const fmt = (r: ReturnType<typeof measure>) =>
   `${Math.round(r.rate).toLocaleString('en-US').padStart(10)} msg/s   p50 ${ms(r.p50).padStart(9)}   p99 ${ms(r.p99).padStart(9)}   max ${ms(r.max).padStart(9)}   (${r.n.toLocaleString('en-US')} messages)`;
 
-console.log(`bench:interpret — ${members.toLocaleString('en-US')} members (seed ${args.seed}), ${index.size.toLocaleString('en-US')} with a chat account, ${index.byName.size.toLocaleString('en-US')} distinct names`);
+console.log(`bench:interpret — ${members.toLocaleString('en-US')} members (seed ${args.seed}), ${index.size.toLocaleString('en-US')} active (${index.byUserid.size.toLocaleString('en-US')} with a chat account), ${index.byName.size.toLocaleString('en-US')} distinct names`);
 console.log(`  roster generated in ${(generated / 1000).toFixed(2)} s, index built in ${built.toFixed(0)} ms; ${cases.length.toLocaleString('en-US')} distinct messages, ${seconds} s per measurement`);
 const mine = measure('interpret', (k) => interpret(cases[k]!.text, cases[k]!.ctx));
 const parse = measure('JSON.parse', (k) => JSON.parse(serialised[k]!));

@@ -17,7 +17,7 @@ import { guarded } from './reply-guard.ts';
 import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames } from '../notices/message-limit.ts';
 import { loadObligation, mayActOn } from './card-actions.ts';
 import { hasLeadingRole, recordReachOf, reportReachOf, withinReach } from '../domain/access.ts';
-import { interpretDetailed, normalizeMessage, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
+import { interpretDetailed, memberKey, normalizeMessage, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
 import { closeMatches, writtenNames } from './interpret/resolve-unknown.ts';
 import { completeObligation } from './card-actions.ts';
 import { deathConfirmationCards, type DeathReport } from './death-confirmation.ts';
@@ -111,7 +111,7 @@ function askAboutNamesakes(d: InterpretationDetail, index: RosterIndex, writer: 
   const widened = new Map<MentionResolution, IndexedMember[]>();
   for (const m of d.mentions) {
     if (m.status !== 'resolved' || (m.tier !== 'branch' && m.tier !== 'general_branch')) continue;
-    const bearers = (index.byName.get(m.mention) ?? []).filter((b) => withinReach(writer, visibility, b));
+    const bearers = (m.place?.bearers ?? index.byName.get(m.mention) ?? []).filter((b) => withinReach(writer, visibility, b));
     if (bearers.length > 1) widened.set(m, bearers);
   }
   if (widened.size === 0) return d;
@@ -130,12 +130,12 @@ function rebuild(d: InterpretationDetail, mentions: MentionResolution[]): Interp
   for (const m of mentions) {
     if (m.status === 'resolved') {
       const c = m.candidates[0]!;
-      if (!members.includes(c.userid)) {
-        members.push(c.userid);
+      if (!members.includes(memberKey(c))) {
+        members.push(memberKey(c));
         memberIds.push(c.memberId);
       }
     } else if (m.status === 'ambiguous' && !ambiguous.some((a) => a.mention === m.mention)) {
-      ambiguous.push({ mention: m.mention, candidates: m.candidates.map((c) => c.userid) });
+      ambiguous.push({ mention: m.mention, candidates: m.candidates.map(memberKey) });
     }
   }
   const problems: Problem[] = d.problems.filter((p) => p !== 'ambiguous_member');
@@ -555,7 +555,7 @@ function unknownName(ctx: ConversationContext, d: InterpretationDetail, index: R
         title: missing,
         note: `您说的是不是下面${near.matches.length > 1 ? '其中一位' : '这位'}？请点选；都不是请核对姓名后重新发送。`,
         buttons: near.matches.map((m) => ({
-          text: names.filter((n) => n === m.name).length > 1 ? `${m.name}·${m.userid}` : m.name,
+          text: names.filter((n) => n === m.name).length > 1 ? `${m.name}·${m.userid ?? '无企业微信'}` : m.name,
           actionKey: cardKey(PICK_NEAR, ctx.eventId, m.memberId),
         })),
       }),

@@ -9,6 +9,7 @@ import { obligationState, REASON_LABELS } from '../domain/obligations.ts';
 import { escapeMarkdown as esc } from '../notices/markdown.ts';
 import { fitList, summariseNames } from '../notices/message-limit.ts';
 import { loadCalendarSettings } from '../notices/settings.ts';
+import { NO_ACCOUNT_MARK } from '../notices/templates.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import type { ConversationContext } from './context.ts';
 import type { Reply } from './router.ts';
@@ -53,12 +54,13 @@ export async function birthdaysAnswer(ctx: ConversationContext): Promise<Reply[]
   }
   const rows = await birthdays.inMonth(settings.birthdayBasis, month, year, branches, gbs);
   if (rows.length === 0) return say(`${month}月您负责的支部没有党员过政治生日。`);
-  const lines = rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${chineseMonthDay(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年`);
+  const lines = rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${chineseMonthDay(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年${r.noAccount ? `；${NO_ACCOUNT_MARK}` : ''}`);
   // A GB secretary logs for a branch of the GB, so the example names one.
   const howToLog = me.roles.some((r) => r.role === 'gb_secretary')
     ? `各支部开展集体过政治生日活动后，请发送“支部名称+已开展${month}月集体政治生日活动”登记，例如“${esc(rows[0]!.branch)}已开展${month}月集体政治生日活动”。`
     : `开展集体过政治生日活动后，请发送“已开展${month}月集体政治生日活动”登记。`;
-  return md(fitList(`**${month}月政治生日（${rows.length}人）**`, lines, howToLog, more));
+  const letters = rows.some((r) => r.noAccount) ? `寄送贺信或短信后，请发送“已寄贺信：姓名”或“已发短信：姓名”登记。` : '';
+  return md(fitList(`**${month}月政治生日（${rows.length}人）**`, lines, howToLog + letters, more));
 }
 
 /** The writer's yearly talk quota: done x of y, and who remains. */

@@ -20,8 +20,12 @@ export interface NewDeliveryInput {
 export class DeliveryRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Inserts the deliveries that are new; returns the ids of those inserted (existing keys insert nothing). */
-  async insertNew(items: NewDeliveryInput[], db: Db = this.db): Promise<string[]> {
+  /**
+   * Inserts the deliveries that are new; returns the ids of those inserted (existing keys insert nothing). One
+   * addressed to nobody (a member without a chat account) is not a delivery: it is left out.
+   */
+  async insertNew(all: NewDeliveryInput[], db: Db = this.db): Promise<string[]> {
+    const items = all.filter((d) => d.recipient.trim() !== '');
     if (items.length === 0) return [];
     const rows = await db
       .insertInto('deliveries')

@@ -18,12 +18,12 @@ export class PoliticalBirthdayRepository {
 
   /**
    * Active members of these branches, or of the branches of these general branches, whose political birthday
-   * falls in `month` of a year before `year`: by day, then id.
+   * falls in `month` of a year before `year`, and whether they lack a chat account: by day, then id.
    */
-  async inMonth(basis: BirthdayColumn, month: number, year: number, branchIds: readonly string[], generalBranchIds: readonly string[]): Promise<Array<{ name: string; d: string; branch: string }>> {
+  async inMonth(basis: BirthdayColumn, month: number, year: number, branchIds: readonly string[], generalBranchIds: readonly string[]): Promise<Array<{ name: string; d: string; branch: string; noAccount: boolean }>> {
     const col = sql.ref(`m.${basis}`);
-    const rows = await sql<{ name: string; d: string; branch: string }>`
-    select m.name, to_char(${col}, 'YYYY-MM-DD') as d, b.name as branch
+    const rows = await sql<{ name: string; d: string; branch: string; noAccount: boolean }>`
+    select m.name, to_char(${col}, 'YYYY-MM-DD') as d, b.name as branch, (m.userid is null) as "noAccount"
       from members m join organisations b on b.id = m.branch_id
      where m.status = 'active' and extract(month from ${col}) = ${month} and extract(year from ${col}) < ${year}
        and (m.branch_id = any(${branchIds}::bigint[]) or b.parent_id = any(${generalBranchIds}::bigint[]))

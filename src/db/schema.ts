@@ -66,6 +66,7 @@ export interface Database {
   hardship_registry: HardshipRegistryTable;
   hardship_reviews: HardshipReviewsTable;
   birthday_activities: BirthdayActivitiesTable;
+  birthday_member_activities: BirthdayMemberActivitiesTable;
   notices: NoticesTable;
   sweep_days: SweepDaysTable;
   conversation_memory: ConversationMemoryTable;
@@ -203,12 +204,27 @@ export interface HardshipReviewsTable {
   note: Generated<string>;
 }
 
+/** The form a political-birthday activity took (MECHANISM.md "Canonical codes"). */
+export type BirthdayActivityForm = 'collective' | 'oath' | 'letter' | 'sms';
+
 export interface BirthdayActivitiesTable {
   branch_id: string;
   period: string;
   logged_by_member_id: string | null;
   logged_at: Generated<Date>;
   note: Generated<string>;
+  /** migrations/2026113020_birthday_activity_forms.ts */
+  forms: ColumnType<BirthdayActivityForm[], BirthdayActivityForm[] | undefined, BirthdayActivityForm[]>;
+}
+
+/** A letter or text message sent to one member for their political birthday (a member without a chat account). */
+export interface BirthdayMemberActivitiesTable {
+  member_id: string;
+  period: string;
+  form: BirthdayActivityForm;
+  branch_id: string;
+  logged_by_member_id: string | null;
+  logged_at: Date;
 }
 
 export interface NoticesTable {

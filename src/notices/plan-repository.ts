@@ -92,17 +92,23 @@ export class NoticePlanRepository {
   }
 
   /**
-   * Active members whose political birthday falls in the month `keys` describes, by branch and day; with
-   * `withoutActivityIn`, only those of branches that have not logged the month's birthday activity.
+   * Active members whose political birthday falls in the month `keys` describes, by branch and day, and whether
+   * they have no chat account (the list marks them: a letter or text instead); with `withoutActivityIn`, only
+   * those not yet covered that month — their branch logged no activity and no letter or text was logged for them.
    */
   async birthdayMonthMembers(basis: BirthdayBasis, year: number, keys: BirthdayMonthKeys, withoutActivityIn?: string) {
     const col = basisColumn(basis);
     const inMonth = sql<boolean>`((extract(month from ${col}) = ${keys.month} and not ${monthDayMatch(col, keys.exclude)}) or ${monthDayMatch(col, keys.extra)})`;
-    const rows = await sql<{ branch_id: string; branch: string; name: string; anniv: string }>`
-        select m.branch_id::text as branch_id, b.name as branch, m.name, to_char(${col}, 'YYYY-MM-DD') as anniv
+    const rows = await sql<{ branch_id: string; branch: string; name: string; anniv: string; no_account: boolean }>`
+        select m.branch_id::text as branch_id, b.name as branch, m.name, to_char(${col}, 'YYYY-MM-DD') as anniv, (m.userid is null) as no_account
           from members m join organisations b on b.id = m.branch_id
          where ${inMonth} and extract(year from ${col}) < ${year} and m.status = 'active'
-           ${withoutActivityIn !== undefined ? sql`and not exists (select 1 from birthday_activities a where a.branch_id = m.branch_id and a.period = ${withoutActivityIn})` : sql``}
+           ${
+             withoutActivityIn !== undefined
+               ? sql`and not exists (select 1 from birthday_activities a where a.branch_id = m.branch_id and a.period = ${withoutActivityIn})
+                     and not exists (select 1 from birthday_member_activities x where x.member_id = m.id and x.period = ${withoutActivityIn})`
+               : sql``
+           }
          order by m.branch_id, extract(day from ${col}), m.id`.execute(this.db);
     return rows.rows;
   }

@@ -85,6 +85,8 @@ async function planFamilies(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoD
   for (const family of await familiesDue(deps, date, late)) {
     try {
       const notices = (await family.plan()).filter((n) => {
+        // A member without a chat account has nowhere to receive a push: nothing is addressed to an empty userid.
+        if (!n.recipientUserid?.trim()) return false;
         const key = `${n.kind}|${n.recipientMemberId}|${n.subject}|${n.period}`;
         if (seen.has(key)) return false;
         seen.add(key);

@@ -36,6 +36,9 @@ const md = (content: string): OutboundMessage => ({ type: 'markdown', content })
 const people = (list: PersonLine[]) => list.map((p) => `- ${esc(p.name)}${p.detail ? `（${esc(p.detail)}）` : ''}`);
 const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '');
 
+/** How a month's birthday list marks a member without a chat account (MECHANISM 2.3): no greeting reaches them. */
+export const NO_ACCOUNT_MARK = '无企业微信：请寄送入党纪念贺信或短信';
+
 export const NOTICE_TEMPLATES = {
   /** `retired` (domain/retirement.ts): a retiree is thanked for what they gave, not sent back to a post. */
   birthdayGreeting(p: { name: string; years: number; joinDate: string; branch: string; retired: boolean; late: boolean }): OutboundMessage {
@@ -52,19 +55,22 @@ export const NOTICE_TEMPLATES = {
     );
   },
 
-  birthdayMonthList(p: { branch: string; year: number; month: number; members: PersonLine[]; late: boolean }): OutboundMessage {
+  /** `withoutAccount`: how many listed members have no chat account (their lines say so: a letter or text instead). */
+  birthdayMonthList(p: { branch: string; year: number; month: number; members: PersonLine[]; withoutAccount?: number; late: boolean }): OutboundMessage {
+    const letters = p.withoutAccount ? `标注“无企业微信”的同志收不到系统祝福，寄送后请回复“已寄贺信：姓名”或“已发短信：姓名”登记。` : '';
     return md(
       fitList(
         `**${p.month}月政治生日名单**\n${esc(p.branch)}本月有 ${p.members.length} 名党员过政治生日，请安排集体过政治生日、重温入党誓词或寄送入党纪念贺信：`,
         people(p.members),
-        `活动开展后，请回复“已开展${p.month}月集体政治生日活动”登记。${belatedNote(p.late)}`,
+        `活动开展后，请回复“已开展${p.month}月集体政治生日活动”登记，可在括号中注明形式，如“（重温入党誓词）”。${letters}${belatedNote(p.late)}`,
       ),
     );
   },
 
+  /** `count`: the month's members not yet covered (no branch activity logged, no letter or text logged for them). */
   birthdayActivityReminder(p: { branch: string; month: number; count: number; late: boolean }): OutboundMessage {
     return md(
-      `**提醒：${p.month}月集体政治生日活动尚未登记**\n${esc(p.branch)}本月有 ${p.count} 名党员过政治生日，尚未登记集体活动。开展后请回复“已开展${p.month}月集体政治生日活动”。${belatedNote(p.late)}`,
+      `**提醒：${p.month}月政治生日活动尚未登记**\n${esc(p.branch)}本月过政治生日的党员中，尚有 ${p.count} 名未登记活动。开展集体活动后请回复“已开展${p.month}月集体政治生日活动”；寄送贺信或短信的，请回复“已寄贺信：姓名”或“已发短信：姓名”。${belatedNote(p.late)}`,
     );
   },
 

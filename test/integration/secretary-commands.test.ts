@@ -22,13 +22,15 @@ describe('secretary reports through the chat', () => {
       const rows = await stack.deps.db.db.selectFrom('deliveries').select(['message']).where('recipient', '=', userId).orderBy('id').execute();
       return rows.length > before.length ? rows.at(-1) : undefined;
     }, 60_000, `answer to ${userId}`);
-    return (row.message as { content: string }).content;
+    const m = row.message as { type: string; content?: string; card?: { title: string } };
+    // A confirmation card reads as its title.
+    return m.type === 'card' ? m.card!.title : m.content!;
   }
 
   it('logs the birthday activity for the secretary\'s branch and stops the 20th reminder', async () => {
     const before = (await decideNotices({ db: stack.deps.db.db }, '2026-11-20', false)).filter((n) => n.kind === 'birthday_activity_reminder');
     expect(before.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhouzhishu']);
-    expect(await say('zhouzhishu', '已开展11月集体政治生日活动')).toBe('已登记：教工第一党支部11月集体过政治生日活动。');
+    expect(await say('zhouzhishu', '已开展11月集体政治生日活动')).toBe('已登记：教工第一党支部11月集体过政治生日活动');
     const after = (await decideNotices({ db: stack.deps.db.db }, '2026-11-20', false)).filter((n) => n.kind === 'birthday_activity_reminder');
     expect(after.map((n) => n.recipientUserid)).toEqual(['chuzhishu']);
   });

@@ -101,11 +101,25 @@ describe('interpret command', () => {
     await expect(cli(['--as', 'lishuji', '--bogus', '帮助'])).rejects.toBeInstanceOf(UsageError);
   });
 
-  it('loads only active members with an account, and changes nothing', async () => {
+  it('lists a member without a chat account as member:<id> (issue 11 point 11)', async () => {
+    // 郑预备 (本科生第一党支部, 计算机学院) has no account: 孙总支 (GB secretary there) names her like anyone else.
+    const r = JSON.parse((await cli(['--as', 'sunzongzhi', '--now', NOW, '今天和郑预备谈心了']))[0]!);
+    const h = await connectDatabase({ dataDir: process.env.DATA_DIR! });
+    try {
+      const row = await h.db.selectFrom('members').select('id').where('name', '=', '郑预备').executeTakeFirstOrThrow();
+      expect(r).toMatchObject({ intent: 'log_talk', members: [`member:${row.id}`], ambiguous: [], reason: 'routine' });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('loads every active member, with an account or not, and changes nothing', async () => {
     const h = await connectDatabase({ dataDir: process.env.DATA_DIR! });
     try {
       const index = await loadRosterIndex(h.db);
-      expect(index.size).toBe(8); // 郑预备 has no account
+      expect(index.size).toBe(9); // 郑预备 has no account and is indexed too
+      expect(index.byUserid.size).toBe(8);
+      expect(index.byName.get('郑预备')!.map((m) => m.userid)).toEqual([null]);
       expect(index.byName.get('王芳')!.map((m) => m.userid)).toEqual(['wangfang01']);
       const interpretAs = createMessageInterpreter(h.db, index, 'Asia/Shanghai');
       const r = await interpretAs('lishuji', '谈心进度', new Date(NOW));

@@ -15,15 +15,27 @@ import {
   type Problem,
 } from '../../src/conversation/interpret/interpret.ts';
 import { lexAt } from '../../src/conversation/interpret/lexicon.ts';
-import { buildRosterIndex, normalizeName, type RosterIndexInput } from '../../src/conversation/interpret/roster-index.ts';
+import { buildRosterIndex, memberKey, normalizeName, placeForms, type RosterIndexInput } from '../../src/conversation/interpret/roster-index.ts';
 import type { RoleCode } from '../../src/domain/roster.ts';
 
 // ---- the roster ----
-// Committee G0 → general branches G1 机关, G2 计算机学院, G3 文学院, G4 离退休; branches B11, B12 | B21, B22 | B31, B32 | B41.
+// Committee G0 → general branches G1 机关, G2 数学与统计学院, G3 文学院, G4 离退休工作处; branches B11, B12 | B21, B22 |
+// B31, B32 | B41 (two 教工第一党支部 and two 学生党支部 in different general branches).
 // Hard cases: 张伟 ×3 in three general branches, 张伟民 (a longer name with 张伟 as prefix), 王芳 ×2 and 王芳芳,
 // 李明 ×2 in the same branch, 李娜/李娜娜, 刘洋/刘洋洋, compound surnames 欧阳/司马/诸葛, names that are words
-// (高兴, 安全, 文明, 田野, 马力, 白雪, 方圆, 高峰, 黄海, 杨帆, 周一), a deceased member and one without an account.
+// (高兴, 安全, 文明, 田野, 马力, 白雪, 方圆, 高峰, 黄海, 杨帆, 周一), a deceased member, members without an account
+// (孙强, 冯无号, and a 赵磊 namesake of one who has one).
 const GB: Record<string, string> = { B11: 'G1', B12: 'G1', B21: 'G2', B22: 'G2', B31: 'G3', B32: 'G3', B41: 'G4' };
+const GB_NAME: Record<string, string> = { G1: '机关党总支', G2: '数学与统计学院党总支', G3: '文学院党总支', G4: '离退休工作处党总支' };
+const BRANCH_NAME: Record<string, string> = {
+  B11: '组织人事党支部',
+  B12: '党政办公室党支部',
+  B21: '教工第一党支部',
+  B22: '学生党支部',
+  B31: '教工第一党支部',
+  B32: '学生党支部',
+  B41: '离退休第一党支部',
+};
 const ROSTER: Array<[memberId: string, userid: string | null, name: string, branch: string, status?: string]> = [
   ['1', 'chenjianguo', '陈建国', 'B11'],
   ['2', 'linxiao', '林晓', 'B11'],
@@ -74,6 +86,8 @@ const ROSTER: Array<[memberId: string, userid: string | null, name: string, bran
   ['48', 'chenli', '陈丽', 'B22'],
   ['49', 'zhoujing', '周静', 'B41'],
   ['50', 'xuming', '徐明', 'B12'],
+  ['51', null, '冯无号', 'B41'],
+  ['52', null, '赵磊', 'B41'],
 ];
 const ROWS: RosterIndexInput[] = ROSTER.map(([memberId, userid, name, branch, status]) => ({
   memberId,
@@ -81,6 +95,8 @@ const ROWS: RosterIndexInput[] = ROSTER.map(([memberId, userid, name, branch, st
   name,
   branchId: branch,
   generalBranchId: GB[branch]!,
+  branchName: BRANCH_NAME[branch]!,
+  generalBranchName: GB_NAME[GB[branch]!]!,
   status: status ?? 'active',
 }));
 const index = buildRosterIndex(ROWS);
@@ -160,10 +176,11 @@ describe('the JSON', () => {
 });
 
 describe('roster index', () => {
-  it('holds only active members with a chat account, and knows the longest name per first character', () => {
-    expect(index.size).toBe(ROWS.length - 2); // 钱进 deceased, 孙强 without userid
+  it('holds every active member, with or without a chat account, and knows the longest name per first character', () => {
+    expect(index.size).toBe(ROWS.length - 1); // 钱进 deceased
     expect(index.byName.has('钱进')).toBe(false);
-    expect(index.byName.has('孙强')).toBe(false);
+    expect(index.byName.get('孙强')!.map((m) => m.userid)).toEqual([null]); // issue 11 point 11: no account, still named
+    expect(index.byUserid.size).toBe(ROWS.length - 4); // 钱进, 孙强, 冯无号 and the second 赵磊 have none in it
     expect(index.byName.get('张伟')!.map((m) => m.userid)).toEqual(['zhangwei01', 'zhangwei02', 'zhangwei03']);
     expect(index.longestFrom.get('欧')).toBe(4); // 欧阳娜娜
     expect(index.longestFrom.get('张')).toBe(3); // 张伟民
@@ -544,5 +561,58 @@ describe('robustness', () => {
     // A ceiling against runaway (backtracking) scans, generous for a loaded machine; speed is bench:interpret's.
     expect(performance.now() - t0).toBeLessThan(2_000);
     expect(r).toMatchObject({ intent: 'log_talk', members: ['zhangwei01'], reason: 'job_change' });
+  });
+});
+
+describe('members without a chat account (issue 11 point 11)', () => {
+  it('are named like anyone else and listed as member:<id>', () => {
+    expect(memberKey({ memberId: '44', userid: null })).toBe('member:44');
+    expect(memberKey({ memberId: '10', userid: 'zhangwei01' })).toBe('zhangwei01');
+    expect(run('songjia', '今天和孙强谈心了').result).toMatchObject({ intent: 'log_talk', members: ['member:44'] });
+    expect(run('songjia', '今天和孙强谈心了').memberIds).toEqual(['44']);
+    expect(run('hanmei', '走访冯无号，患病住院').result).toMatchObject({ intent: 'log_visit', members: ['member:51'], reason: 'hospitalised' });
+  });
+
+  it('a namesake without an account is asked about like any other, sorted by memberKey', () => {
+    expect(run('chenjianguo', '今天和赵磊谈心了').result.ambiguous).toEqual([{ mention: '赵磊', candidates: ['member:52', 'zhaolei'] }]);
+  });
+
+  it('a deceased member is still not named', () => {
+    expect(run('songjia', '今天和钱进谈心了').result.members).toEqual([]);
+  });
+});
+
+describe('a college or branch named with the name (issue 11 point 16)', () => {
+  it('what a college or branch may be called', () => {
+    expect(placeForms('文学院党总支', 'general_branch')).toEqual(['文学院党总支', '文学院']);
+    expect(placeForms('数学与统计学院党总支', 'general_branch')).toEqual(['数学与统计学院党总支', '数学与统计学院', '数学学院']);
+    expect(placeForms('计算机科学与技术学院党总支', 'general_branch')).toEqual(['计算机科学与技术学院党总支', '计算机科学与技术学院', '计算机科学学院', '计算机学院']);
+    expect(placeForms('教工第一党支部', 'branch')).toEqual(['教工第一党支部', '教工第一', '教工第一支部']);
+  });
+
+  it('settles which of several namesakes is meant, before the name or in brackets after it', () => {
+    expect(run('chenjianguo', '走访张伟（文学院），住院').result).toEqual({ intent: 'log_visit', members: ['zhangwei02'], ambiguous: [], date: '2026-11-26', reason: 'hospitalised', note: '' });
+    expect(run('chenjianguo', '数学学院张伟岗位变动，今天已谈心').result).toEqual({ intent: 'log_talk', members: ['zhangwei01'], ambiguous: [], date: '2026-11-26', reason: 'job_change', note: '' });
+    expect(run('chenjianguo', '走访文学院的张伟，生病住院').result.members).toEqual(['zhangwei02']);
+    expect(run('chenjianguo', '走访张伟(离退休工作处)，节日慰问').result.members).toEqual(['zhangwei03']);
+    expect(run('chenjianguo', '今天和数学与统计学院教工第一党支部的张伟谈心了').result.members).toEqual(['zhangwei01']);
+    const d = run('chenjianguo', '走访张伟（文学院），住院');
+    expect(d.mentions[0]!.place).toMatchObject({ written: '(文学院)', bearers: [{ userid: 'zhangwei02' }] });
+  });
+
+  it('without a hint that narrows, namesakes are asked about as before: never a guess', () => {
+    expect(run('chenjianguo', '今天和张伟谈心了').result.ambiguous[0]!.candidates).toEqual(['zhangwei01', 'zhangwei02', 'zhangwei03']);
+    // a branch name two general branches share narrows to both
+    expect(run('chenjianguo', '今天和教工第一党支部的张伟谈心了').result.ambiguous[0]!.candidates).toEqual(['zhangwei01', 'zhangwei02']);
+    // a college no 张伟 belongs to is no hint; brackets that are no place are none either
+    expect(run('chenjianguo', '今天和张伟（机关）谈心了').result).toMatchObject({ members: [], note: '机关' });
+    expect(run('chenjianguo', '今天和张伟（住院）谈心了').result.members).toEqual([]);
+  });
+
+  it('the hint can point outside the writer\'s reach: that is said, not replaced by their own namesake', () => {
+    // 唐磊 (G3) alone would get 王芳 of G3; 数学学院王芳 is G2's
+    expect(run('tanglei', '谈心：数学学院王芳').problems).toContain('not_allowed_scope');
+    expect(run('tanglei', '谈心：王芳').result.members).toEqual(['wangfang02']);
+    expect(run('hezhiqiang', '走访张伟（文学院），住院').problems).toContain('not_allowed_scope');
   });
 });

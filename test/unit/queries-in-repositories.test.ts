@@ -43,6 +43,7 @@ const CLEANED = [
   'src/roster/responsibility.ts',
   'src/care/obligations.ts',
   'src/conversation/care-conversation.ts',
+  'src/conversation/roster-cache.ts',
 ];
 
 /**
@@ -50,7 +51,6 @@ const CLEANED = [
  * never add one.
  */
 const REMAINING: Record<string, string> = {
-  'src/conversation/roster-cache.ts': 'the roster index',
 };
 
 function sourceFiles(dir: string): string[] {
@@ -109,6 +109,7 @@ describe('queries live in repositories (issue 10)', () => {
         'care/export-repository.ts',
         'roster/export-repository.ts',
         'roster/responsibility-repository.ts',
+        'db/roster-index-repository.ts',
       ]),
     );
   });

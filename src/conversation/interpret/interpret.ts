@@ -22,8 +22,13 @@
 //    committee members and OD staff: everyone; GB secretary and GB members: their general branch; a branch
 //    secretary: their branch; a plain member: only themselves), narrowed to the writer's own branch, else
 //    their own general branch, else all they may see. One candidate in the first non-empty tier: resolved;
-//    several: `ambiguous` with every candidate of that tier (sorted by userid) — never a guess. A name borne
+//    several: `ambiguous` with every candidate of that tier (sorted by memberKey) — never a guess. A name borne
 //    only by people the writer may not see is reported in `problems` as 'not_allowed_scope'.
+//    A college or branch written right before the name (数学学院张伟, 文学院的张伟) or in brackets after it
+//    (张伟（文学院）) first narrows the bearers to that organisation's (placeForms: the full name, the name without
+//    党总支/党支部, “X学院” for “X与Y学院”); words that name no bearer's organisation are no hint. Every active
+//    member is indexed, with or without a chat account: `members` lists a member by userid, or as
+//    `member:<id>` (memberKey) when they have none.
 // 5. Intent: 撤销/撤回 at the start (or 删除上一条 …) → undo; 进度/完成情况 → progress; 待办 → todo; 政治生日 →
 //    birthdays; a help phrase (帮助, help, ?, 怎么记录 …) → help; 还有几个人没谈 → progress. Otherwise 报告/上报
 //    before any verb → report_event; else the first talk or visit verb (谈心, 走访 …) not preceded in its clause
@@ -57,14 +62,14 @@ import { readIntent } from './intent.ts';
 import { asciiLower, clauseNumbers, compactMessage, hasBreak, writtenMessage } from './normalise.ts';
 import { buildNote } from './note.ts';
 import { chooseReason, findReasons } from './reason.ts';
-import { hasLeadingRole, resolveName, visibilityOf } from './resolve.ts';
+import { bearersInPlace, hasLeadingRole, memberKey, resolveName, visibilityOf } from './resolve.ts';
 import { kindOf, Scanner, wordNameAhead, type Tok } from './scan.ts';
 import { toSimplified } from './small-talk.ts';
 import type { Intent, InterpretContext, Interpretation, InterpretationDetail, MentionResolution, Problem } from './types.ts';
 
 export type { ReasonCode, TalkReason, VisitReason } from './lexicon.ts';
 export type { Intent, Interpretation, InterpretationDetail, InterpretContext, InterpretWriter, MentionResolution, Problem, Tier, Visibility } from './types.ts';
-export { canSee, hasLeadingRole, resolveName, visibilityOf } from './resolve.ts';
+export { bearersInPlace, canSee, hasLeadingRole, memberKey, resolveName, visibilityOf } from './resolve.ts';
 export { compactMessage, normalizeMessage, writtenMessage } from './normalise.ts';
 
 const RECORD_INTENTS: ReadonlySet<Intent> = new Set(['log_talk', 'log_visit', 'report_event']);
@@ -109,23 +114,27 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   const members: string[] = [];
   const memberIds: string[] = [];
   const ambiguous: Interpretation['ambiguous'] = [];
-  const addMember = (memberId: string, userid: string) => {
-    if (members.includes(userid)) return;
-    members.push(userid);
+  const addMember = (memberId: string, userid: string | null) => {
+    const key = memberKey({ memberId, userid });
+    if (members.includes(key)) return;
+    members.push(key);
     memberIds.push(memberId);
   };
   const softVerbs: Tok[] = [];
   for (const tok of tokens) {
     const kind = kindOf(tok);
     if (kind === 'name') {
-      remove(tok.start, tok.removeEnd);
       const mention = t.slice(tok.start, tok.end);
-      const r = resolveName(tok.members!, ctx.writer, visibility);
+      // 文学院张伟, 张伟（文学院）: the college or branch written with the name narrows its bearers, and leaves the note.
+      const placed = tok.place ? bearersInPlace(tok.members!, tok.place.groups) : undefined;
+      remove(placed ? Math.min(tok.start, tok.place!.start) : tok.start, placed ? Math.max(tok.removeEnd, tok.place!.end) : tok.removeEnd);
+      const r = resolveName(placed ?? tok.members!, ctx.writer, visibility);
       if (r.status === 'resolved' && isLog && r.candidates[0]!.memberId === ctx.writer.memberId) continue; // not with oneself
-      mentions.push({ mention, start: tok.start, end: tok.end, ...r });
+      const written = placed ? [t.slice(tok.place!.start, tok.start), t.slice(tok.end, tok.place!.end)].join('').trim() : '';
+      mentions.push({ mention, start: tok.start, end: tok.end, ...r, ...(placed ? { place: { written, bearers: placed } } : {}) });
       if (r.status === 'resolved') addMember(r.candidates[0]!.memberId, r.candidates[0]!.userid);
       else if (r.status === 'ambiguous' && !ambiguous.some((a) => a.mention === mention)) {
-        ambiguous.push({ mention, candidates: r.candidates.map((c) => c.userid) });
+        ambiguous.push({ mention, candidates: r.candidates.map(memberKey) });
       }
     } else if (kind === 'self') {
       if (intent === 'report_event') {

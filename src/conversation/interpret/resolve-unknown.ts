@@ -6,7 +6,7 @@
 // the wording only, never at the roster, so what it finds cannot depend on who exists outside the reach.
 import { pinyin } from 'pinyin-pro';
 import { lexAt, TITLES } from './lexicon.ts';
-import type { IndexedMember, RosterIndex } from './roster-index.ts';
+import { memberKey, type IndexedMember, type RosterIndex } from './roster-index.ts';
 
 /** Words after which a name is written: 和李白, 走访李白, 报告：李白. */
 const BEFORE_NAME = /(?:和|与|跟|同|找|约|陪|给|走访了?|看望了?|探望了?|慰问了?|家访了?|谈心了?|报告[:：]?|上报[:：]?)\s*$/u;
@@ -76,7 +76,7 @@ function soundOf(index: RosterIndex, name: string): string {
 
 /**
  * Members in the writer's reach (`inReach`) whose name is one edit from `written` or sounds the same, nearest
- * first (same pinyin and one edit, then one edit, then same pinyin), each group by userid.
+ * first (same pinyin and one edit, then one edit, then same pinyin), each group by memberKey.
  */
 export function closeMatches(written: string, index: RosterIndex, inReach: (m: IndexedMember) => boolean, limit = 6): IndexedMember[] {
   const sound = soundOf(index, written);
@@ -91,6 +91,6 @@ export function closeMatches(written: string, index: RosterIndex, inReach: (m: I
     const rank = edit && same ? 0 : edit ? 1 : 2;
     for (const m of reachable) scored.push([rank, m]);
   }
-  scored.sort((a, b) => a[0] - b[0] || (a[1].userid < b[1].userid ? -1 : a[1].userid > b[1].userid ? 1 : 0));
+  scored.sort((a, b) => a[0] - b[0] || (memberKey(a[1]) < memberKey(b[1]) ? -1 : memberKey(a[1]) > memberKey(b[1]) ? 1 : 0));
   return scored.slice(0, limit).map(([, m]) => m);
 }

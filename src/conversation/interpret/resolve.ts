@@ -1,9 +1,10 @@
 // Names resolved in the writer's scope (stage 4 of interpret.ts): whom the writer may name (the access rule,
 // src/domain/access.ts, decides), and which bearer of a name they mean — their own branch first, then their
-// general branch, then everyone they may see. Pure.
+// general branch, then everyone they may see — after a college or branch written next to the name (文学院张伟,
+// 张伟（文学院）) has narrowed its bearers to that organisation's. Pure.
 import { hasLeadingRole, recordReachOf, withinReach } from '../../domain/access.ts';
 import type { RoleCode } from '../../domain/roster.ts';
-import type { IndexedMember } from './roster-index.ts';
+import { memberKey, type IndexedMember, type PlaceRef } from './roster-index.ts';
 import type { InterpretWriter, MentionResolution, Tier, Visibility } from './types.ts';
 
 /** Whom a writer may name (and record a talk or visit about): the access rule's record reach. */
@@ -15,6 +16,21 @@ export { hasLeadingRole };
 export const canSee = (w: InterpretWriter, v: Visibility, m: IndexedMember): boolean => withinReach(w, v, m);
 
 const ids = (ms: readonly IndexedMember[]) => ms.map((m) => ({ memberId: m.memberId, userid: m.userid }));
+
+const inPlace = (m: IndexedMember, refs: readonly PlaceRef[]) =>
+  refs.some((p) => (p.kind === 'general_branch' ? m.generalBranchId === p.id : m.branchId === p.id));
+
+/**
+ * The bearers of a name who are in the college and branch written next to it (every group: one of its
+ * organisations). Undefined when none is — the words are then no hint about this name and it is resolved as
+ * if they were not there (never a guess either way: the bot names the branch in its confirmation).
+ */
+export function bearersInPlace(bearers: readonly IndexedMember[], groups: ReadonlyArray<readonly PlaceRef[]>): IndexedMember[] | undefined {
+  const within = bearers.filter((m) => groups.every((g) => inPlace(m, g)));
+  return within.length > 0 ? within : undefined;
+}
+
+export { memberKey };
 
 /** Resolves one name among its bearers, in the writer's scope (own branch, own GB, all they may see). */
 export function resolveName(

@@ -3,7 +3,7 @@
 import { lexAt, PLACE_SUFFIXES, TITLES, type LexEntry } from './lexicon.ts';
 import { asciiLower } from './normalise.ts';
 import { isBreak } from './note.ts';
-import type { IndexedMember, RosterIndex } from './roster-index.ts';
+import type { IndexedMember, PlaceRef, RosterIndex } from './roster-index.ts';
 
 export interface Tok {
   start: number;
@@ -12,6 +12,19 @@ export interface Tok {
   removeEnd: number;
   entry: LexEntry | undefined;
   members: readonly IndexedMember[] | undefined;
+  /** A name's college or branch as written next to it (文学院张伟, 张伟（文学院）): see placeHint. */
+  place?: PlaceHint;
+}
+
+/**
+ * A college or branch written right before a name (数学学院张伟, 文学院的张伟, 计算机学院教工第一党支部张伟) or in
+ * brackets right after it (张伟（文学院）). Each word is one group of organisations it may name; a member must
+ * be in one of each group's.
+ */
+export interface PlaceHint {
+  start: number;
+  end: number;
+  groups: Array<readonly PlaceRef[]>;
 }
 
 const INTRODUCERS = new Set(['和', '与', '跟', '同', '对', '给', '找', '约', '陪', '向', '把', '为', '帮', '替', '及']);
@@ -113,6 +126,9 @@ export class Scanner {
   private pushName(start: number, end: number, members: readonly IndexedMember[]): void {
     const { t, lower } = this;
     let removeEnd = end;
+    const before = this.placeBefore(start);
+    // The brackets leave the note only when they narrowed the name's bearers (interpret.ts).
+    const after = this.placeInBrackets(end);
     const title = TITLES.find((x) => t.startsWith(x, removeEnd));
     if (title) removeEnd += title.length;
     if (t.startsWith('本人', removeEnd)) removeEnd += 2; // 张伟本人去世: the member themself
@@ -120,7 +136,72 @@ export class Scanner {
       const place = PLACE_SUFFIXES.find((x) => t.startsWith(x, removeEnd));
       if (place && !PLACE_NOT_BEFORE.has(t[removeEnd + place.length] ?? '')) removeEnd += place.length;
     }
-    this.tokens.push({ start, end, removeEnd, entry: undefined, members });
+    let place: PlaceHint | undefined;
+    if (before || after) {
+      place = { start: before?.start ?? start, end: after?.end ?? end, groups: [...(before?.groups ?? []), ...(after?.groups ?? [])] };
+      // Words read inside the college's name (医院 in 附属医院党总支) were part of it.
+      if (before) while (this.tokens.length > 0 && this.tokens[this.tokens.length - 1]!.start >= before.start) this.tokens.pop();
+    }
+    this.tokens.push({ start, end, removeEnd, entry: undefined, members, ...(place ? { place } : {}) });
+  }
+
+  /** The longest college or branch name ending at `end` of the text, or undefined. */
+  private placeEndingAt(end: number): { start: number; refs: readonly PlaceRef[] } | undefined {
+    const { t, index } = this;
+    for (let len = Math.min(index.longestPlace, end); len >= 2; len -= 1) {
+      const refs = index.places.get(t.slice(end - len, end));
+      if (refs) return { start: end - len, refs };
+    }
+    return undefined;
+  }
+
+  /** 数学学院张伟, 文学院的张伟, 计算机学院教工第一党支部 张伟: the places written right before a name. */
+  private placeBefore(nameStart: number): Omit<PlaceHint, 'end'> | undefined {
+    const { t } = this;
+    if (this.index.longestPlace === 0) return undefined;
+    let e = nameStart;
+    while (e > 0 && t[e - 1] === ' ') e -= 1;
+    if (e > 0 && t[e - 1] === '的') e -= 1;
+    while (e > 0 && t[e - 1] === ' ') e -= 1;
+    const groups: Array<readonly PlaceRef[]> = [];
+    let start = -1;
+    // A branch may follow its general branch: at most two words.
+    for (let k = 0; k < 2; k += 1) {
+      const p = this.placeEndingAt(e);
+      if (!p) break;
+      groups.unshift(p.refs);
+      start = p.start;
+      e = p.start;
+      while (e > 0 && t[e - 1] === ' ') e -= 1;
+    }
+    return start < 0 ? undefined : { start, groups };
+  }
+
+  /** 张伟（文学院）, 张伟(计算机学院 教工第一党支部): brackets right after a name holding only places. */
+  private placeInBrackets(nameEnd: number): Omit<PlaceHint, 'start'> | undefined {
+    const { t } = this;
+    if (this.index.longestPlace === 0) return undefined;
+    let i = nameEnd;
+    while (t[i] === ' ') i += 1;
+    if (t[i] !== '(' && t[i] !== '[' && t[i] !== '【') return undefined;
+    const close = t.slice(i + 1).search(/[)\]】]/u);
+    if (close < 0) return undefined;
+    const inner = i + 1;
+    const innerEnd = inner + close;
+    const groups: Array<readonly PlaceRef[]> = [];
+    let k = innerEnd;
+    // Read from the right, longest name first; only separators may stand between the names.
+    while (k > inner) {
+      if (t[k - 1] === ' ' || t[k - 1] === '、' || t[k - 1] === ',' || t[k - 1] === '的') {
+        k -= 1;
+        continue;
+      }
+      const p = this.placeEndingAt(k);
+      if (!p || p.start < inner) return undefined;
+      groups.unshift(p.refs);
+      k = p.start;
+    }
+    return groups.length === 0 ? undefined : { end: innerEnd + 1, groups };
   }
 }
 

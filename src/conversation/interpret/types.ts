@@ -3,14 +3,14 @@
 import type { Reach } from '../../domain/access.ts';
 import type { RoleCode } from '../../domain/roster.ts';
 import type { ReasonCode } from './lexicon.ts';
-import type { RosterIndex } from './roster-index.ts';
+import type { IndexedMember, RosterIndex } from './roster-index.ts';
 
 export type Intent = 'log_talk' | 'log_visit' | 'report_event' | 'todo' | 'birthdays' | 'progress' | 'undo' | 'help' | 'unknown';
 
 /** Exactly the JSON of the `interpret` command (issue 5), keys in this order. */
 export interface Interpretation {
   intent: Intent;
-  /** userids, in order of mention */
+  /** In order of mention: each member's chat account (userid), or `member:<id>` for a member without one (memberKey). */
   members: string[];
   ambiguous: Array<{ mention: string; candidates: string[] }>;
   /** 'YYYY-MM-DD' */
@@ -69,7 +69,9 @@ export interface MentionResolution {
   status: 'resolved' | 'ambiguous' | 'out_of_scope';
   tier: Tier | null;
   /** resolved: the member; ambiguous: every candidate of the narrowest tier; out_of_scope: empty. */
-  candidates: Array<{ memberId: string; userid: string }>;
+  candidates: Array<{ memberId: string; userid: string | null }>;
+  /** A college or branch written next to the name that narrowed its bearers: as written, and who is left. */
+  place?: { written: string; bearers: readonly IndexedMember[] };
 }
 
 export interface InterpretationDetail {

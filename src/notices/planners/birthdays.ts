@@ -5,7 +5,7 @@ import { isRetired } from '../../domain/retirement.ts';
 import { chineseMonthDay } from '../../domain/format.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
 import { byKey, calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
-import { NOTICE_TEMPLATES as T, type PersonLine } from '../templates.ts';
+import { NO_ACCOUNT_MARK, NOTICE_TEMPLATES as T, type PersonLine } from '../templates.ts';
 
 export const birthdays = calendarPlanner({
   kinds: {
@@ -65,7 +65,8 @@ async function monthLists(repo: NoticePlanRepository, notice: NoticeOf<'birthday
           branch,
           year,
           month,
-          members: members.map((m) => ({ name: m.name, detail: `${chineseMonthDay(m.anniv)}，入党${year - Number(m.anniv.slice(0, 4))}周年` })),
+          members: members.map((m) => ({ name: m.name, detail: `${chineseMonthDay(m.anniv)}，入党${year - Number(m.anniv.slice(0, 4))}周年${m.no_account ? `；${NO_ACCOUNT_MARK}` : ''}` })),
+          withoutAccount: members.filter((m) => m.no_account).length,
           late,
         })
       : T.birthdayActivityReminder({ branch, month, count: members.length, late });
