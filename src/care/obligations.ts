@@ -3,7 +3,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { IsoDate } from '../domain/dates.ts';
-import { DEFAULT_OBLIGATION_SETTINGS, obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
+import { SettingsRepository } from '../db/settings-repository.ts';
+import { obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
 import { quotaPairsQuery } from './quota-pairs.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -35,10 +36,8 @@ export async function holdersOf(db: Db, role: string, organisationId: string): P
 }
 
 export async function loadObligationSettings(db: Db): Promise<ObligationSettings> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', 'obligation_due_days').executeTakeFirst();
-  const v = { ...DEFAULT_OBLIGATION_SETTINGS, ...((row?.value as Partial<ObligationSettings> | undefined) ?? {}) };
-  for (const [k, n] of Object.entries(v)) if (!Number.isInteger(n) || n < 0 || n > 90) throw new Error(`settings "obligation_due_days".${k} must be 0–90 days`);
-  return v;
+  const s = await new SettingsRepository(db).read(['visit_due_days', 'death_visit_due_days', 'talk_due_days']);
+  return { visitDueDays: s.visit_due_days, deathVisitDueDays: s.death_visit_due_days, talkDueDays: s.talk_due_days };
 }
 
 export interface OpenedObligation {

@@ -46,7 +46,7 @@ const CLEANED = [
  */
 const REMAINING: Record<string, string> = {
   'src/care/export.ts': 'care exports',
-  'src/care/obligations.ts': 'care obligations (and the obligation_due_days setting)',
+  'src/care/obligations.ts': 'care obligations',
   'src/care/quota-pairs.ts': 'talk quota pairs',
   'src/conversation/care-conversation.ts': 'care records, conversation memory',
   'src/conversation/roster-cache.ts': 'the roster index',
