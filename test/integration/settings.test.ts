@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminRoutes, type AdminDeps } from '../../src/admin/routes.ts';
 import { runCli } from '../../src/cli.ts';
 import { loadConfig } from '../../src/config.ts';
+import { buildDeps } from '../../src/deps.ts';
 import { connectDatabase, type DbHandle } from '../../src/db/connect.ts';
 import { FolderMigrationProvider, migrateToLatest } from '../../src/db/migrate.ts';
 import { answerError } from '../../src/error-handler.ts';
@@ -214,6 +215,20 @@ describe.each(DB_KINDS)('GET/PUT /admin/settings on %s', (kind) => {
     expect(noValue.statusCode).toBe(400);
     expect(noValue.json().error).toContain('{"value": 新的值}');
     expect((await loadObligationSettings(t.db)).visitDueDays).toBe(7);
+  });
+
+  it('a stored time zone and quiet hours replace APP_TIMEZONE and QUIET_HOURS when a process starts', async () => {
+    for (const [key, value] of [['time_zone', 'Asia/Hong_Kong'], ['quiet_hours', '22:00-07:00']] as const) {
+      expect((await app.inject({ method: 'PUT', url: `/admin/settings/${key}`, payload: { value }, headers: auth })).json()).toMatchObject({ value, appliesOnRestart: true });
+    }
+    const deps = await buildDeps(loadConfig({ REDIS_URL: TEST_REDIS_URL, QUIET_HOURS: '', APP_TIMEZONE: 'Asia/Urumqi' }), { db: t, queuePrefix: prefix, log: memoryLogger('warn').log });
+    try {
+      expect(deps.config.timezone).toBe('Asia/Hong_Kong');
+      expect(deps.config.quietHours?.text).toBe('22:00-07:00');
+      expect(deps.config.settingDefaults).toEqual({ time_zone: 'Asia/Urumqi', quiet_hours: '' });
+    } finally {
+      await deps.close();
+    }
   });
 });
 
