@@ -13,6 +13,7 @@ import { INTERPRET_COMMANDS } from './cli/interpret-command.ts';
 import { CARE_COMMANDS } from './cli/care-commands.ts';
 import { EXPORT_COMMANDS } from './cli/export-commands.ts';
 import { INBOUND_COMMANDS } from './cli/inbound-commands.ts';
+import { SETTINGS_COMMANDS } from './cli/settings-commands.ts';
 
 export { UsageError };
 
@@ -86,6 +87,7 @@ export const COMMANDS: Record<string, Command> = {
   ...CARE_COMMANDS,
   ...EXPORT_COMMANDS,
   ...INBOUND_COMMANDS,
+  ...SETTINGS_COMMANDS,
 };
 
 export function usage(): string {

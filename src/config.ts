@@ -44,6 +44,11 @@ export interface Config {
   requestTimeoutMs: number;
   /** Automatic pushes wait outside this local window; null = no quiet hours. */
   quietHours: QuietHours | null;
+  /**
+   * The defaults of the settings `time_zone` and `quiet_hours` (APP_TIMEZONE, QUIET_HOURS, else the built-in
+   * ones): a stored setting replaces them when a process starts (withStoredSettings).
+   */
+  settingDefaults: { time_zone: string; quiet_hours: string };
   /** How long a worker holds an event or delivery before another may take it over (a worker that died). */
   leaseSeconds: number;
   /** Prefix of every Redis key (queues, token cache, rate limits): deployments sharing a Redis use different ones. */
@@ -172,9 +177,18 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     requestTimeoutMs,
     quietHours,
+    settingDefaults: { time_zone: timezone, quiet_hours: quietHours?.text ?? '' },
     leaseSeconds,
     queuePrefix,
   };
+}
+
+/**
+ * The config with the stored settings `time_zone` and `quiet_hours` in force (settings table; see
+ * domain/settings.ts). They are read when a process starts, so a change applies after a restart.
+ */
+export function withStoredSettings(config: Config, stored: { time_zone: string; quiet_hours: string }): Config {
+  return { ...config, timezone: stored.time_zone, quietHours: parseQuietHours(stored.quiet_hours) };
 }
 
 /**

@@ -2,7 +2,7 @@
 // tests call buildDeps and say what to override; nothing else creates connections.
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import type { Config } from './config.ts';
+import { withStoredSettings, type Config } from './config.ts';
 import { connectDatabase, type DbHandle } from './db/connect.ts';
 import { DeliveryRepository } from './db/delivery-repository.ts';
 import { InboundRepository } from './db/inbound-repository.ts';
@@ -51,9 +51,11 @@ export interface DepsOverrides {
   leaseSeconds?: number;
 }
 
-export async function buildDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
-  const log = overrides.log ?? createLogger(config.logLevel);
-  const db = overrides.db ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+export async function buildDeps(environmentConfig: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const log = overrides.log ?? createLogger(environmentConfig.logLevel);
+  const db = overrides.db ?? (await connectDatabase({ databaseUrl: environmentConfig.databaseUrl, dataDir: environmentConfig.dataDir }));
+  // The time zone and quiet hours in force: the stored settings (domain/settings.ts), else the environment's.
+  const config = withStoredSettings(environmentConfig, await new SettingsRepository(db.db).read(['time_zone', 'quiet_hours'], environmentConfig.settingDefaults));
   const redis = createRedis(config.redisUrl, 'producer');
   // The producer connection fails fast instead of queueing commands: let it connect before first use (a
   // CLI command uses it at once). If Redis is down, callers see the failure and fall back as designed.

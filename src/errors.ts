@@ -145,3 +145,18 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** A setting that does not exist (404) or a value its key does not accept (400); the message names the key. */
+export class SettingError extends BadRequestError {
+  constructor(
+    code: 'unknown_setting' | 'invalid_setting',
+    readonly key: string,
+    message: string,
+  ) {
+    super(code, message, code === 'unknown_setting' ? 404 : 400);
+  }
+
+  override get fields() {
+    return { code: this.code, key: this.key };
+  }
+}

@@ -8,7 +8,7 @@ import { OrganisationRepository, type OfficeHolder } from '../db/organisation-re
 import type { Database } from '../db/schema.ts';
 import { SettingsRepository } from '../db/settings-repository.ts';
 import type { IsoDate } from '../domain/dates.ts';
-import { DEFAULT_OBLIGATION_SETTINGS, obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
+import { obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
 import { QuotaObligationRepository } from '../db/quota-obligation-repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -21,10 +21,8 @@ export async function holdersOf(db: Db, role: string, organisationId: string): P
 }
 
 export async function loadObligationSettings(db: Db): Promise<ObligationSettings> {
-  const stored = (await new SettingsRepository(db).value('obligation_due_days')) as Partial<ObligationSettings> | undefined;
-  const v = { ...DEFAULT_OBLIGATION_SETTINGS, ...(stored ?? {}) };
-  for (const [k, n] of Object.entries(v)) if (!Number.isInteger(n) || n < 0 || n > 90) throw new Error(`settings "obligation_due_days".${k} must be 0–90 days`);
-  return v;
+  const s = await new SettingsRepository(db).read(['visit_due_days', 'death_visit_due_days', 'talk_due_days']);
+  return { visitDueDays: s.visit_due_days, deathVisitDueDays: s.death_visit_due_days, talkDueDays: s.talk_due_days };
 }
 
 export interface OpenedObligation {

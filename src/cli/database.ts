@@ -1,7 +1,8 @@
 // The database for CLI commands that need nothing else (no Redis): config, connect, migrate, run, close.
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, withStoredSettings, type Config } from '../config.ts';
 import { connectDatabase, type DbHandle } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { SettingsRepository } from '../db/settings-repository.ts';
 
 export async function withDatabase<T>(fn: (db: DbHandle, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -9,7 +10,8 @@ export async function withDatabase<T>(fn: (db: DbHandle, config: Config) => Prom
   try {
     await migrateToLatest(db.db);
     process.stderr.write(`database: ${db.describe}\n`);
-    return await fn(db, config);
+    // The time zone and quiet hours in force: the stored settings, else the environment's.
+    return await fn(db, withStoredSettings(config, await new SettingsRepository(db.db).read(['time_zone', 'quiet_hours'], config.settingDefaults)));
   } finally {
     await db.close();
   }

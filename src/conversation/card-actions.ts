@@ -1,12 +1,14 @@
 // Buttons on reminder cards (card clicks): 已完成 records the talk or visit and closes the obligation;
-// 延期 moves its due date. The clicked card is updated for the clicker (a single-use response code).
+// 延期 moves its due date by the setting defer_days, at most defer_max_count times; the press after that moves
+// nothing and the obligation escalates as if overdue (domain/obligations.ts, postpone and reminderDays).
+// The clicked card is updated for the clicker (a single-use response code).
 import { mayActOnObligation } from '../domain/access.ts';
-import { addDays } from '../domain/dates.ts';
 import { chineseDate } from '../domain/format.ts';
-import { REASON_LABELS } from '../domain/obligations.ts';
+import { postpone, REASON_LABELS } from '../domain/obligations.ts';
 import { closeFulfilled } from '../care/obligations.ts';
 import { CareRecordRepository } from '../db/care-record-repository.ts';
 import { ConversationMemoryRepository } from '../db/conversation-memory-repository.ts';
+import { SettingsRepository } from '../db/settings-repository.ts';
 import { ObligationRepository, type ObligationRow } from '../db/obligation-repository.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';
@@ -15,8 +17,6 @@ import type { ConversationContext, ConversationHandler } from './context.ts';
 import { guarded } from './reply-guard.ts';
 import type { Reply } from './router.ts';
 
-/** How far 延期 moves a due date. */
-export const DEFER_DAYS = 3;
 const KIND = { talk: '谈心', visit: '走访' } as const;
 
 function replies(ctx: ConversationContext, content: string, replaceName?: string): Reply[] {
@@ -54,14 +54,26 @@ export const cardActions: ConversationHandler = guarded(async (ctx) => {
   if (!mayActOn(ctx, ob)) return replies(ctx, '这个事项不由您负责，无法操作。');
   if (ob.status !== 'open') return replies(ctx, `${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项已${ob.status === 'done' ? '完成' : '取消'}，无需再操作。`, '已处理');
 
-  if (action === CARD_ACTION.obligationDefer) {
-    const due = addDays(ob.due_on < ctx.today ? ctx.today : ob.due_on, DEFER_DAYS);
-    await new ObligationRepository(ctx.trx).defer(ob.id, due);
-    return replies(ctx, `已将${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项延期至${chineseDate(due, ctx.today)}，届时将再次提醒您。`, '已延期');
-  }
+  if (action === CARD_ACTION.obligationDefer) return replies(ctx, ...(await postponeObligation(ctx, ob)));
 
   return replies(ctx, await completeObligation(ctx, ob), '已完成');
 });
+
+/** 延期 on an obligation: the confirmation, and the card's new label when the due date moved. */
+export async function postponeObligation(ctx: ConversationContext, ob: ObligationRow): Promise<[string, string?]> {
+  const settings = await new SettingsRepository(ctx.trx).read(['defer_days', 'defer_max_count']);
+  const outcome = postpone({ dueOn: ob.due_on, deferrals: ob.deferrals }, ctx.today, { deferDays: settings.defer_days, deferMaxCount: settings.defer_max_count });
+  const what = `${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项`;
+  const obligations = new ObligationRepository(ctx.trx);
+  if (outcome.kind === 'postponed') {
+    await obligations.defer(ob.id, outcome.dueOn);
+    const left = settings.defer_max_count - outcome.count;
+    return [`已将${what}延期至${chineseDate(outcome.dueOn, ctx.today)}，届时将再次提醒您。${left > 0 ? '' : `该事项已延期${outcome.count}次，不能再延期。`}`, '已延期'];
+  }
+  await obligations.escalate(ob.id, ctx.today);
+  const times = outcome.count > 0 ? `已延期${outcome.count}次，` : '';
+  return [`${what}${times}不能再延期。该事项现按逾期处理，将报上一级党组织督办，请尽快落实并登记。`];
+}
 
 /**
  * 已完成 on an obligation (the button, or the words typed as a reply to its reminder): a talk or visit today

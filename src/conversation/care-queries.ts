@@ -9,7 +9,7 @@ import { obligationState, REASON_LABELS } from '../domain/obligations.ts';
 import { escapeMarkdown as esc } from '../notices/markdown.ts';
 import { fitList, summariseNames } from '../notices/message-limit.ts';
 import { loadCalendarSettings } from '../notices/settings.ts';
-import { NO_ACCOUNT_MARK } from '../notices/templates.ts';
+import { NO_ACCOUNT_MARK, POLITICAL_BIRTHDAY_WORD } from '../notices/templates.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import type { ConversationContext } from './context.ts';
 import type { Reply } from './router.ts';
@@ -50,11 +50,11 @@ export async function birthdaysAnswer(ctx: ConversationContext): Promise<Reply[]
   const { branchIds: branches, generalBranchIds: gbs } = officeLists(accessPersonOf(me));
   if (branches.length === 0 && gbs.length === 0) {
     const d = await birthdays.ofMember(me.memberId, settings.birthdayBasis);
-    return say(d ? `您的政治生日是每年${chineseMonthDay(d)}（${d.slice(0, 4)}年入党）。本月过政治生日的名单由支部书记掌握。` : '名册中还没有您的入党日期，请联系支部书记补充。');
+    return say(d ? `您的政治生日是每年${chineseMonthDay(d)}（${d.slice(0, 4)}年${POLITICAL_BIRTHDAY_WORD[settings.birthdayBasis]}）。本月过政治生日的名单由支部书记掌握。` : '名册中还没有您的入党日期，请联系支部书记补充。');
   }
   const rows = await birthdays.inMonth(settings.birthdayBasis, month, year, branches, gbs);
   if (rows.length === 0) return say(`${month}月您负责的支部没有党员过政治生日。`);
-  const lines = rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${chineseMonthDay(r.d)}，入党${year - Number(r.d.slice(0, 4))}周年${r.noAccount ? `；${NO_ACCOUNT_MARK}` : ''}`);
+  const lines = rows.map((r) => `- ${esc(r.name)}（${esc(r.branch)}）${chineseMonthDay(r.d)}，${POLITICAL_BIRTHDAY_WORD[settings.birthdayBasis]}${year - Number(r.d.slice(0, 4))}周年${r.noAccount ? `；${NO_ACCOUNT_MARK}` : ''}`);
   // A GB secretary logs for a branch of the GB, so the example names one.
   const howToLog = me.roles.some((r) => r.role === 'gb_secretary')
     ? `各支部开展集体过政治生日活动后，请发送“支部名称+已开展${month}月集体政治生日活动”登记，例如“${esc(rows[0]!.branch)}已开展${month}月集体政治生日活动”。`

@@ -20,6 +20,10 @@ export interface ObligationRow {
   branch_id: string;
   gb_id: string;
   committee_id: string;
+  /** Times 延期 moved the due date. */
+  deferrals: number;
+  /** The day 延期 was pressed past its limit, if it was. */
+  escalated_on: string | null;
 }
 
 export interface TodoRow {
@@ -192,7 +196,8 @@ export class ObligationRepository {
     select o.id::text as id, o.kind, o.reason, o.status, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
            o.member_id::text as member_id, m.name as member_name, o.owner_member_id::text as owner_member_id,
            o.owner_organisation_id::text as owner_organisation_id, o.owner_role,
-           b.id::text as branch_id, b.parent_id::text as gb_id, g.parent_id::text as committee_id
+           b.id::text as branch_id, b.parent_id::text as gb_id, g.parent_id::text as committee_id,
+           o.deferrals::int as deferrals, to_char(o.escalated_on, 'YYYY-MM-DD') as escalated_on
       from care_obligations o join members m on m.id = o.member_id join organisations b on b.id = m.branch_id
       join organisations g on g.id = b.parent_id
      where o.id = ${id}::bigint
@@ -200,9 +205,18 @@ export class ObligationRepository {
     return r.rows[0];
   }
 
-  /** Moves an obligation's due date. */
+  /** Moves an obligation's due date (延期), counting the times it was moved. */
   async defer(id: string, dueOn: string): Promise<void> {
-    await this.db.updateTable('care_obligations').set({ due_on: dueOn }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('care_obligations')
+      .set((eb) => ({ due_on: dueOn, deferrals: eb('deferrals', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** 延期 pressed past its limit on `day`: the obligation escalates as if overdue from then (the first day counts). */
+  async escalate(id: string, day: string): Promise<void> {
+    await this.db.updateTable('care_obligations').set({ escalated_on: day }).where('id', '=', id).where('escalated_on', 'is', null).execute();
   }
 
   /** Open obligations (quotas apart) owned by the member or by an office (`role|organisation id`) they hold. */

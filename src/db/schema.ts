@@ -170,6 +170,10 @@ export interface CareObligationsTable {
   opened_on: ColumnType<string, string | undefined, string>;
   closed_at: Date | null;
   cancelled_reason: Generated<ObligationCancelReason | null>;
+  /** How many times 延期 moved the due date (at most the setting defer_max_count). */
+  deferrals: Generated<number>;
+  /** The day 延期 was pressed past its limit: the obligation escalates as if overdue from then. */
+  escalated_on: SqlDate | null;
 }
 
 export interface CareEventsTable {

@@ -61,8 +61,12 @@ export const STEP_AUDIENCE: Record<ReminderStep, 'owner' | 'one_up' | 'od'> = { 
  * last working day (a nudge that comes after the deadline is no nudge), escalations forward to the next one.
  * Every step has its own day: a "2 days before" that a weekend would push onto the due day's own reminder
  * is dropped, and so is one that fell before the obligation existed (reported with 1 day to go).
+ *
+ * `escalatedOn`: the day 延期 was pressed once more than allowed (see postpone). From then the obligation
+ * escalates as if overdue: one level up on the first working day after that press, the OD 4 days later (the
+ * gap between the two escalations of an overdue obligation) — or on their usual days, if those come first.
  */
-export function reminderDays(ob: { dueOn: IsoDate; createdOn: IsoDate }, calendar: WorkingDayCalendar): Partial<Record<ReminderStep, IsoDate>> {
+export function reminderDays(ob: { dueOn: IsoDate; createdOn: IsoDate; escalatedOn?: IsoDate | null }, calendar: WorkingDayCalendar): Partial<Record<ReminderStep, IsoDate>> {
   const dueToday = calendar.previousWorkingDay(ob.dueOn);
   const days: Partial<Record<ReminderStep, IsoDate>> = {};
   const dueSoon = calendar.previousWorkingDay(addDays(ob.dueOn, STEP_OFFSET.due_soon));
@@ -70,13 +74,40 @@ export function reminderDays(ob: { dueOn: IsoDate; createdOn: IsoDate }, calenda
   days.due_today = dueToday < ob.createdOn ? ob.createdOn : dueToday;
   days.overdue_3 = calendar.nextWorkingDay(addDays(ob.dueOn, STEP_OFFSET.overdue_3));
   days.overdue_7 = calendar.nextWorkingDay(addDays(ob.dueOn, STEP_OFFSET.overdue_7));
+  if (ob.escalatedOn) {
+    const oneUp = calendar.nextWorkingDay(addDays(ob.escalatedOn, 1));
+    const od = calendar.nextWorkingDay(addDays(oneUp, STEP_OFFSET.overdue_7 - STEP_OFFSET.overdue_3));
+    if (oneUp < days.overdue_3) days.overdue_3 = oneUp;
+    if (od < days.overdue_7) days.overdue_7 = od;
+  }
   return days;
 }
 
-/** The steps of an obligation that fall on `today`; never two steps of one obligation on one day. */
-export function reminderStepsOn(ob: { dueOn: IsoDate; createdOn: IsoDate }, today: IsoDate, calendar: WorkingDayCalendar): ReminderStep[] {
+/**
+ * The steps of an obligation that fall on `today`: never two of one obligation on one day, except an
+ * escalation after 延期 ran out falling on an owner's reminder day (they go to different people).
+ */
+export function reminderStepsOn(ob: { dueOn: IsoDate; createdOn: IsoDate; escalatedOn?: IsoDate | null }, today: IsoDate, calendar: WorkingDayCalendar): ReminderStep[] {
   const days = reminderDays(ob, calendar);
   return (Object.keys(STEP_OFFSET) as ReminderStep[]).filter((step) => days[step] === today);
+}
+
+/** 延期 as settings (defer_days, defer_max_count): how far one press moves the due date, and how many presses. */
+export interface PostponeSettings {
+  deferDays: number;
+  deferMaxCount: number;
+}
+
+export type PostponeOutcome = { kind: 'postponed'; dueOn: IsoDate; count: number } | { kind: 'limit_reached'; count: number };
+
+/**
+ * One press of 延期 (MECHANISM 2.2): the due date moves by `deferDays` — from today if it has already passed
+ * — at most `deferMaxCount` times; the press after that moves nothing and the obligation escalates as if
+ * overdue (reminderDays' `escalatedOn`).
+ */
+export function postpone(ob: { dueOn: IsoDate; deferrals: number }, today: IsoDate, s: PostponeSettings): PostponeOutcome {
+  if (ob.deferrals >= s.deferMaxCount) return { kind: 'limit_reached', count: ob.deferrals };
+  return { kind: 'postponed', dueOn: addDays(ob.dueOn < today ? today : ob.dueOn, s.deferDays), count: ob.deferrals + 1 };
 }
 
 /** One level up from an owning office (branch → GB → OD; the OD's own is the committee secretary). */

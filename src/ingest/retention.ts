@@ -7,22 +7,16 @@ import type { Kysely } from 'kysely';
 import type { InboundRepository } from '../db/inbound-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { SettingsRepository } from '../db/settings-repository.ts';
+import { SETTINGS } from '../domain/settings.ts';
 
 export const INBOUND_RETENTION_SETTING = 'inbound_retention_days';
-export const DEFAULT_INBOUND_RETENTION_DAYS = 180;
-const MAX_RETENTION_DAYS = 3650;
+export const DEFAULT_INBOUND_RETENTION_DAYS = SETTINGS.inbound_retention_days.default;
 /** Rows blanked per statement: each chunk is its own short transaction, so no lock is held for long. */
 const PURGE_CHUNK = 1_000;
 
 /** The retention in days; a bad stored value fails loudly, naming the setting, rather than purging by a guess. */
 export async function loadInboundRetentionDays(db: Kysely<Database>): Promise<number> {
-  const value = await new SettingsRepository(db).value(INBOUND_RETENTION_SETTING);
-  if (value === undefined) return DEFAULT_INBOUND_RETENTION_DAYS;
-  const days = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
-  if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
-    throw new Error(`settings "${INBOUND_RETENTION_SETTING}" must be a whole number of days, 1–${MAX_RETENTION_DAYS}`);
-  }
-  return days;
+  return (await new SettingsRepository(db).read([INBOUND_RETENTION_SETTING])).inbound_retention_days;
 }
 
 export interface InboundPurgeDeps {

@@ -52,6 +52,8 @@ export interface OpenObligation {
   branch_id: string;
   gb_id: string;
   committee_id: string;
+  /** The day 延期 was pressed past its limit (it escalates as if overdue from then), if it was. */
+  escalated_on: string | null;
 }
 
 /** `(extract(month from col) = m and extract(day from col) = d) or …` — served by the expression indexes. */
@@ -181,20 +183,20 @@ export class NoticePlanRepository {
     return r.rows;
   }
 
-  /** Open office-owned obligations (quotas aside) due between `from` and `to`. */
+  /** Open office-owned obligations (quotas aside) due, or escalated because 延期 ran out, between `from` and `to`. */
   async openObligationsDueBetween(from: IsoDate, to: IsoDate): Promise<OpenObligation[]> {
     const rows = await sql<OpenObligation>`
     select o.id::text as id, o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
            to_char(o.opened_on, 'YYYY-MM-DD') as created_on,
            o.owner_role, o.owner_organisation_id::text as owner_org,
            m.name as member_name, m.userid as member_userid, b.name as branch, b.id::text as branch_id,
-           g.id::text as gb_id, g.parent_id::text as committee_id
+           g.id::text as gb_id, g.parent_id::text as committee_id, to_char(o.escalated_on, 'YYYY-MM-DD') as escalated_on
       from care_obligations o
       join members m on m.id = o.member_id
       join organisations b on b.id = m.branch_id
       join organisations g on g.id = b.parent_id
      where o.status = 'open' and o.source <> 'quota' and o.owner_role is not null
-       and o.due_on between ${from}::date and ${to}::date
+       and (o.due_on between ${from}::date and ${to}::date or o.escalated_on between ${from}::date and ${to}::date)
      order by o.id`.execute(this.db);
     return rows.rows;
   }

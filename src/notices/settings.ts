@@ -1,8 +1,10 @@
-// The calendar's administrator-changeable settings (MECHANISM: defaults stored in the database, not in code).
+// The calendar's administrator-changeable settings (MECHANISM: defaults stored in the database, not in code),
+// read from the named settings (domain/settings.ts) at every sweep, so a change applies from the next one.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { SettingsRepository } from '../db/settings-repository.ts';
-import { checkScheduleSettings, DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from '../domain/schedule.ts';
+import { DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from '../domain/schedule.ts';
+import { SETTINGS } from '../domain/settings.ts';
 
 export type BirthdayBasis = 'join_date' | 'full_member_date';
 
@@ -16,23 +18,32 @@ export interface CalendarSettings {
 
 export const DEFAULT_CALENDAR_SETTINGS: CalendarSettings = {
   schedule: DEFAULT_SCHEDULE_SETTINGS,
-  birthdayBasis: 'join_date',
-  catchUpDays: 7,
+  birthdayBasis: SETTINGS.political_birthday_basis.default,
+  catchUpDays: SETTINGS.catch_up_days.default,
 };
 
 /** Reads the settings rows; a bad stored value fails loudly with the key named rather than being ignored. */
 export async function loadCalendarSettings(db: Kysely<Database>): Promise<CalendarSettings> {
-  const stored = await new SettingsRepository(db).values(['schedule', 'political_birthday_basis', 'catch_up_days']);
-  const get = (k: string) => stored.get(k);
-  const schedule = { ...DEFAULT_SCHEDULE_SETTINGS, ...((get('schedule') as Partial<ScheduleSettings> | undefined) ?? {}) };
-  try {
-    checkScheduleSettings(schedule);
-  } catch (err) {
-    throw new Error(`settings "schedule": ${(err as Error).message}`);
-  }
-  const basis = (get('political_birthday_basis') as BirthdayBasis | undefined) ?? 'join_date';
-  if (basis !== 'join_date' && basis !== 'full_member_date') throw new Error(`settings "political_birthday_basis" must be join_date or full_member_date`);
-  const catchUpDays = Number(get('catch_up_days') ?? 7);
-  if (!Number.isInteger(catchUpDays) || catchUpDays < 0 || catchUpDays > 60) throw new Error('settings "catch_up_days" must be 0–60');
-  return { schedule, birthdayBasis: basis, catchUpDays };
+  const s = await new SettingsRepository(db).read([
+    'leap_day_rule',
+    'extra_holidays',
+    'holiday_list_days_before',
+    'holiday_reminder_days_before',
+    'old_member_party_age',
+    'old_member_age',
+    'political_birthday_basis',
+    'catch_up_days',
+  ]);
+  return {
+    schedule: {
+      leapDayRule: s.leap_day_rule,
+      extraHolidays: s.extra_holidays,
+      holidayListDaysBefore: s.holiday_list_days_before,
+      holidayReminderDaysBefore: s.holiday_reminder_days_before,
+      oldMemberPartyAge: s.old_member_party_age,
+      oldMemberAge: s.old_member_age,
+    },
+    birthdayBasis: s.political_birthday_basis,
+    catchUpDays: s.catch_up_days,
+  };
 }

@@ -4,6 +4,7 @@
 import type { OutboundMessage } from '../platforms/types.ts';
 import { chineseFullDate as cn } from '../domain/format.ts';
 import { escapeMarkdown as esc } from './markdown.ts';
+import type { BirthdayBasis } from './settings.ts';
 
 /** WeCom truncates markdown beyond 2048 bytes (wecom-protocol.md §3.2); keep a margin. */
 const MAX_BYTES = 1_900;
@@ -38,16 +39,25 @@ const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送�
 
 /** How a month's birthday list marks a member without a chat account (MECHANISM 2.3): no greeting reaches them. */
 export const NO_ACCOUNT_MARK = '无企业微信：请寄送入党纪念贺信或短信';
+/**
+ * What the political birthday counts from, in the greeting's words (setting political_birthday_basis): the join
+ * date is 入党, the full-membership date 转正 — "转正20周年的政治生日（2006年5月8日转正）".
+ */
+export const POLITICAL_BIRTHDAY_WORD: Record<BirthdayBasis, string> = { join_date: '入党', full_member_date: '转正' };
 
 export const NOTICE_TEMPLATES = {
-  /** `retired` (domain/retirement.ts): a retiree is thanked for what they gave, not sent back to a post. */
-  birthdayGreeting(p: { name: string; years: number; joinDate: string; branch: string; retired: boolean; late: boolean }): OutboundMessage {
+  /**
+   * `retired` (domain/retirement.ts): a retiree is thanked for what they gave, not sent back to a post.
+   * `joinDate` is the date the political birthday counts from: the join date, or by `basis` the full-membership date.
+   */
+  birthdayGreeting(p: { name: string; years: number; joinDate: string; basis?: BirthdayBasis; branch: string; retired: boolean; late: boolean }): OutboundMessage {
+    const since = POLITICAL_BIRTHDAY_WORD[p.basis ?? 'join_date'];
     const title = p.late ? '迟到的政治生日祝福' : '政治生日快乐';
     return md(
       [
         `**${title}**`,
         p.retired ? `${esc(p.name)}老同志：` : `${esc(p.name)}同志：`,
-        `${p.late ? '前几日' : '今天'}是您入党${p.years}周年的政治生日（${cn(p.joinDate)}入党）。${esc(p.branch)}全体同志向您致以诚挚的祝福！`,
+        `${p.late ? '前几日' : '今天'}是您${since}${p.years}周年的政治生日（${cn(p.joinDate)}${since}）。${esc(p.branch)}全体同志向您致以诚挚的祝福！`,
         p.retired
           ? '感谢您多年来为党的事业作出的贡献。祝您身体健康、生活幸福，退休不褪色，继续发挥老党员的示范作用。'
           : '愿您不忘入党初心，牢记党员身份，立足岗位，继续发挥先锋模范作用。',

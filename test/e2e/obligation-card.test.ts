@@ -1,5 +1,6 @@
 // Report → obligation → reminder card in the sweep → a click on 已完成 through an encrypted WeCom callback →
-// the visit is recorded, the obligation done, and the clicked card updated; 延期 moves the due date.
+// the visit is recorded, the obligation done, and the clicked card updated; 延期 moves the due date, at most
+// twice: the third press is refused and the obligation escalates as if overdue (issue 11 point 8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningClock, startStack, waitFor, WECOM, type Stack } from '../helpers/stack.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
@@ -87,5 +88,59 @@ describe('reminder cards', () => {
     await runSweep(sweepDeps(stack.deps), '2026-12-04');
     const friday = await stack.deps.db.db.selectFrom('notices').select(['kind', 'subject']).where('due_on', '=', '2026-12-04').where('kind', 'like', 'obligation_%').execute();
     expect(friday).toEqual([{ kind: 'obligation_due_today', subject: `obligation-${job!.obligations[0]!.id}` }]);
+  });
+
+  it('延期 moves the due date 3 days at most twice; the third press is refused and the obligation escalates as if overdue (issue 11 point 8)', async () => {
+    const db = stack.deps.db.db;
+    const zheng = await memberId('zhenglao');
+    // Monday 7 December: 郑老党员 in hospital; his branch (周支书) owes a visit by Monday the 14th.
+    time.set('2026-12-07T01:30:00Z');
+    const [report] = await db.transaction().execute(async (trx) => [
+      await reportTrigger(trx, { memberId: zheng, reason: 'hospitalised', occurredOn: '2026-12-07', note: '', reportedBy: zheng, today: '2026-12-07', reportedAt: time.clock() }),
+    ]);
+    const id = report!.obligations[0]!.id;
+    expect(report!.obligations[0]).toMatchObject({ kind: 'visit', dueOn: '2026-12-14' });
+
+    // Friday the 11th: the "due in two days" card (the 12th is a Saturday).
+    time.set('2026-12-11T01:30:00Z');
+    await runSweep(sweepDeps(stack.deps), '2026-12-11');
+    const card = (await waitFor(() => stack.fake!.sent.find((m) => m.msgtype === 'template_card' && m.touser === 'zhouzhishu' && String(m.body.template_card.main_title.title).includes('郑老党员')), 60_000, 'visit card')).body.template_card;
+    const textsToZhou = () => stack.fake!.sent.filter((m) => m.touser === 'zhouzhishu' && m.msgtype === 'text').map((m) => String(m.body.text.content));
+    const state = () => db.selectFrom('care_obligations').select(['due_on', 'deferrals', 'escalated_on', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
+    const before = textsToZhou().length;
+    const press = async (n: number) => {
+      await click('zhouzhishu', card, 1, 1_795_100_000 + n);
+      return waitFor(() => textsToZhou()[before + n - 1], 60_000, `answer to press ${n}`);
+    };
+
+    expect(await press(1)).toBe('已将走访郑老党员的事项延期至12月17日，届时将再次提醒您。');
+    expect(await press(2)).toBe('已将走访郑老党员的事项延期至12月20日，届时将再次提醒您。该事项已延期2次，不能再延期。');
+    expect(await state()).toMatchObject({ due_on: '2026-12-20', deferrals: 2, escalated_on: null, status: 'open' });
+    expect(await press(3)).toBe('走访郑老党员的事项已延期2次，不能再延期。该事项现按逾期处理，将报上一级党组织督办，请尽快落实并登记。');
+    expect(await state()).toMatchObject({ due_on: '2026-12-20', deferrals: 2, escalated_on: '2026-12-11', status: 'open' });
+
+    // The next working day (Monday the 14th) the GB secretary is asked to see to it, as for an obligation 3 days
+    // overdue; four days later (Friday the 18th) the OD, as at 7 days — though the due date is the 20th.
+    const escalations = async (day: string) => {
+      time.set(`${day}T01:30:00Z`);
+      await runSweep(sweepDeps(stack.deps), day);
+      return db
+        .selectFrom('notices')
+        .innerJoin('members', 'members.id', 'notices.recipient_member_id')
+        .select(['notices.kind', 'members.userid'])
+        .where('notices.due_on', '=', day)
+        .where('notices.subject', '=', `obligation-${id}`)
+        .orderBy('notices.kind')
+        .execute();
+    };
+    expect(await escalations('2026-12-14')).toEqual([{ kind: 'obligation_overdue_3', userid: 'sunzongzhi' }]);
+    const toGb = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'sunzongzhi' && m.msgtype === 'markdown' && String(m.body.markdown.content).includes('督办：走访') && String(m.body.markdown.content).includes('郑老党员')), 60_000, 'escalation to the GB');
+    expect(toGb.body.markdown.content).toContain('请督促落实');
+    expect(await escalations('2026-12-15')).toEqual([]);
+    // The owner's own reminder keeps to the due date (Sunday the 20th: on Friday, the last working day before).
+    expect(await escalations('2026-12-18')).toEqual([
+      { kind: 'obligation_due_today', userid: 'zhouzhishu' },
+      { kind: 'obligation_overdue_7', userid: 'zhaozuzhi' },
+    ]);
   });
 });

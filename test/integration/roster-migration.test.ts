@@ -42,7 +42,7 @@ describe.each(DB_KINDS)('roster schema on %s', (kind) => {
     expect(defs).toMatch(/members_political_birthday.*EXTRACT\(month FROM join_date\).*EXTRACT\(day FROM join_date\)/);
   });
 
-  it('keeps the old-member thresholds in one place, the schedule setting (issue 10.5)', async () => {
+  it('keeps the old-member thresholds in one place, the named settings old_member_party_age and old_member_age (issue 10.5, 11.15)', async () => {
     // The row the roster migration seeded was never read; a later migration removes it.
     const rows = await sql<{ key: string }>`select key from settings where key = 'old_member_thresholds'`.execute(t.db);
     expect(rows.rows).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
 import { addDays } from '../../src/domain/dates.ts';
-import { obligationsForTrigger, obligationState, oneLevelUp, reminderDays, reminderStepsOn } from '../../src/domain/obligations.ts';
+import { obligationsForTrigger, obligationState, oneLevelUp, postpone, reminderDays, reminderStepsOn } from '../../src/domain/obligations.ts';
 
 const cal = chineseWorkingDayCalendar();
 
@@ -65,5 +65,28 @@ describe('reminder steps', () => {
     expect(obligationState('open', '2026-11-25', '2026-11-26')).toBe('overdue');
     expect(obligationState('open', '2026-11-26', '2026-11-26')).toBe('open');
     expect(obligationState('done', '2026-11-01', '2026-11-26')).toBe('done');
+  });
+});
+
+describe('延期 (issue 11 point 8)', () => {
+  const s = { deferDays: 3, deferMaxCount: 2 };
+  it('moves the due date 3 days at most twice (from today once it has passed); the third press is refused', () => {
+    expect(postpone({ dueOn: '2026-12-03', deferrals: 0 }, '2026-12-01', s)).toEqual({ kind: 'postponed', dueOn: '2026-12-06', count: 1 });
+    expect(postpone({ dueOn: '2026-12-06', deferrals: 1 }, '2026-12-10', s)).toEqual({ kind: 'postponed', dueOn: '2026-12-13', count: 2 });
+    expect(postpone({ dueOn: '2026-12-13', deferrals: 2 }, '2026-12-10', s)).toEqual({ kind: 'limit_reached', count: 2 });
+    // Settings change both numbers; 0 means no postponing at all.
+    expect(postpone({ dueOn: '2026-12-13', deferrals: 2 }, '2026-12-10', { deferDays: 5, deferMaxCount: 3 })).toEqual({ kind: 'postponed', dueOn: '2026-12-18', count: 3 });
+    expect(postpone({ dueOn: '2026-12-13', deferrals: 0 }, '2026-12-10', { deferDays: 3, deferMaxCount: 0 })).toMatchObject({ kind: 'limit_reached' });
+  });
+
+  it('once refused, the obligation escalates as if overdue: one level up the next working day, the OD 4 days later', () => {
+    // Due Sunday 20 December; refused on Friday the 11th.
+    const ob = { dueOn: '2026-12-20', createdOn: '2026-12-07' };
+    expect(reminderDays(ob, cal)).toMatchObject({ overdue_3: '2026-12-23', overdue_7: '2026-12-28' });
+    expect(reminderDays({ ...ob, escalatedOn: '2026-12-11' }, cal)).toMatchObject({ due_today: '2026-12-18', overdue_3: '2026-12-14', overdue_7: '2026-12-18' });
+    expect(reminderStepsOn({ ...ob, escalatedOn: '2026-12-11' }, '2026-12-14', cal)).toEqual(['overdue_3']);
+    // Already overdue further than that: the usual days stand (each step is delivered once).
+    const late = { dueOn: '2026-12-01', createdOn: '2026-11-24', escalatedOn: '2026-12-09' };
+    expect(reminderDays(late, cal)).toMatchObject({ overdue_3: '2026-12-04', overdue_7: '2026-12-08' });
   });
 });

@@ -5,7 +5,7 @@ import { isRetired } from '../../domain/retirement.ts';
 import { chineseMonthDay } from '../../domain/format.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
 import { byKey, calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
-import { NO_ACCOUNT_MARK, NOTICE_TEMPLATES as T, type PersonLine } from '../templates.ts';
+import { NO_ACCOUNT_MARK, NOTICE_TEMPLATES as T, POLITICAL_BIRTHDAY_WORD, type PersonLine } from '../templates.ts';
 
 export const birthdays = calendarPlanner({
   kinds: {
@@ -40,6 +40,7 @@ async function greetings(repo: NoticePlanRepository, notice: NoticeOf<'birthday_
         name: r.name,
         years: yearsSinceJoining(r.anniv, notice.params.date, notice.params.leapDayRule),
         joinDate: r.anniv,
+        basis: ctx.birthdayBasis,
         branch: r.branch,
         retired: isRetired({ organisationNames: [r.branch, r.general_branch ?? ''], birthDate: r.birth_date, joinDate: r.join_date, onDate: notice.params.date }),
         late: ctx.late,
@@ -65,7 +66,7 @@ async function monthLists(repo: NoticePlanRepository, notice: NoticeOf<'birthday
           branch,
           year,
           month,
-          members: members.map((m) => ({ name: m.name, detail: `${chineseMonthDay(m.anniv)}，入党${year - Number(m.anniv.slice(0, 4))}周年${m.no_account ? `；${NO_ACCOUNT_MARK}` : ''}` })),
+          members: members.map((m) => ({ name: m.name, detail: `${chineseMonthDay(m.anniv)}，${POLITICAL_BIRTHDAY_WORD[ctx.birthdayBasis]}${year - Number(m.anniv.slice(0, 4))}周年${m.no_account ? `；${NO_ACCOUNT_MARK}` : ''}` })),
           withoutAccount: members.filter((m) => m.no_account).length,
           late,
         })

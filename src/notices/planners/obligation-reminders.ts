@@ -29,7 +29,8 @@ export const obligationReminders: DailyPlanner = {
 
 async function planObligationReminders(db: PlanDb, { date, calendar, late }: PlanContext): Promise<PlannedNotice[]> {
   // Every open office-owned obligation whose steps can fall today: due within the next days or overdue by up
-  // to a week, with room for steps moved past holidays to the next working day.
+  // to a week, with room for steps moved past holidays to the next working day; or escalated lately because
+  // 延期 ran out.
   const rows = await new NoticePlanRepository(db).openObligationsDueBetween(addDays(date, -20), addDays(date, 12));
   const out: PlannedNotice[] = [];
   const cache = new Map<string, Holder[]>();
@@ -39,7 +40,7 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
     return cache.get(k)!;
   };
   for (const ob of rows) {
-    for (const step of reminderStepsOn({ dueOn: ob.due_on, createdOn: ob.created_on }, date, calendar)) {
+    for (const step of reminderStepsOn({ dueOn: ob.due_on, createdOn: ob.created_on, escalatedOn: ob.escalated_on }, date, calendar)) {
       const audience = STEP_AUDIENCE[step];
       let recipients: Holder[];
       if (audience === 'owner') recipients = await holders(ob.owner_role, ob.owner_org);
