@@ -2,7 +2,7 @@
 // Each renderer takes typed values only; `assertRendered` refuses a message with anything left unfilled,
 // since a greeting with a placeholder in it is a bug (MECHANISM 2.3).
 import type { OutboundMessage } from '../platforms/types.ts';
-import { chineseFullDate as cn } from '../domain/format.ts';
+import { chineseFullDate as cn, chineseMonthDay } from '../domain/format.ts';
 import { escapeMarkdown as esc } from './markdown.ts';
 
 /** WeCom truncates markdown beyond 2048 bytes (wecom-protocol.md §3.2); keep a margin. */
@@ -131,6 +131,18 @@ export const NOTICE_TEMPLATES = {
         `**${p.holiday}走访慰问情况汇总**\n${cn(p.date)}${p.holiday}应走访 ${p.total} 人，已走访 ${p.visited} 人。各党总支：`,
         people(p.rows),
         belatedNote(p.late),
+      ),
+    );
+  },
+
+  /** Days missed while the service was down beyond the catch-up window: one message, never a silent skip. */
+  sweepDaysSkipped(p: { ranges: Array<[string, string]>; days: number; windowDays: number; families: string[] }): OutboundMessage {
+    const when = p.ranges.map(([a, b]) => (a === b ? cn(a) : `${cn(a)}至${a.slice(0, 4) === b.slice(0, 4) ? chineseMonthDay(b) : cn(b)}`)).join('、');
+    return md(
+      fitList(
+        `**系统提示：以下日期因停机未发送：${when}（共${p.days}天）**\n超出补发期限（${p.windowDays}天），这些日期的提醒不再补发。其间按日程应发送：`,
+        p.families.map((f) => `- ${esc(f)}`),
+        '请核对其间应开展的关怀工作（如节日走访名单、政治生日名单），必要时通知相关党组织补办。',
       ),
     );
   },

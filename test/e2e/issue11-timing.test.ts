@@ -2,10 +2,13 @@
 // night-time report sends its owner waits until quiet hours end, while the writer's answer goes at once; and
 // days missed beyond the catch-up window are listed to the OD in one message.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStack, waitFor, waitForDeliveriesSettled, type Stack } from '../helpers/stack.ts';
+import { sql } from 'kysely';
+import { runningClock, startStack, waitFor, waitForDeliveriesSettled, waitForQuiet, type Stack } from '../helpers/stack.ts';
 import { textOf, wecomChat } from '../helpers/wecom-chat.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
 import { jobId } from '../../src/jobs/queues.ts';
+import { runDueSweeps } from '../../src/notices/sweep.ts';
+import { sweepDeps } from '../../workers/sweep.ts';
 
 describe('issue 11 point 13: quiet hours cover task cards', () => {
   let stack: Stack;
@@ -37,5 +40,24 @@ describe('issue 11 point 13: quiet hours cover task cards', () => {
     expect(sent.body.template_card.main_title.title).toBe('新的走访任务：吴生日');
     await waitForDeliveriesSettled(stack.deps.db, stack.deps.queues.outbound);
     expect(stack.fake!.sent.filter((m) => m.touser === 'zhouzhishu')).toHaveLength(1);
+  });
+});
+
+describe('issue 11 point 14: catch-up never silently skips', () => {
+  let stack: Stack;
+  afterEach(() => stack?.close());
+
+  it('back after three weeks down, the OD gets one message naming the days not caught up', async () => {
+    const time = runningClock('2026-11-26T01:30:00Z'); // 09:30 Thursday in Shanghai
+    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    await importCareRoster(stack.deps.db.db);
+    await sql`insert into sweep_days (on_date, notices, late) values ('2026-11-01', 0, false)`.execute(stack.deps.db.db);
+    await runDueSweeps(sweepDeps(stack.deps));
+    const told = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'zhaozuzhi' && textOf(m).includes('因停机未发送')), 60_000, 'the OD message');
+    expect(textOf(told)).toContain('以下日期因停机未发送：2026年11月2日至11月19日（共18天）');
+    // A second catch-up (a restart) tells nobody again.
+    await runDueSweeps(sweepDeps(stack.deps));
+    await waitForQuiet(stack);
+    expect(stack.fake!.sent.filter((m) => textOf(m).includes('因停机未发送'))).toHaveLength(1);
   });
 });
