@@ -66,7 +66,8 @@ function monthDayMatch(column: RawBuilder<unknown>, keys: MonthDay[]): RawBuilde
 const basisColumn = (basis: BirthdayBasis) => sql.ref(`m.${basis}`) as RawBuilder<unknown>;
 
 export class NoticePlanRepository {
-  constructor(private readonly db: Db) {}
+  /** `db` is the executor the reads run on (the office directory reads on it too). */
+  constructor(readonly db: Db) {}
 
   /** Active holders of a role who can receive messages, with the organisation the role is held in. */
   async holders(role: string): Promise<Holder[]> {
@@ -119,11 +120,12 @@ export class NoticePlanRepository {
     return rows.rows;
   }
 
-  /** General branches; with `withoutReviewFor`, only those that have not submitted the hardship review of that period. */
+  /** General branches with active members; with `withoutReviewFor`, only those that have not submitted the hardship review of that period. */
   async generalBranches(withoutReviewFor?: string) {
     const pending = await sql<{ id: string; name: string }>`
         select g.id::text as id, g.name from organisations g
          where g.kind = 'general_branch'
+           and exists (select 1 from organisations b join members m on m.branch_id = b.id where b.parent_id = g.id and m.status = 'active')
            ${withoutReviewFor === undefined ? sql`` : sql`and not exists (select 1 from hardship_reviews h where h.general_branch_id = g.id and h.period = ${withoutReviewFor})`}
          order by g.id`.execute(this.db);
     return pending.rows;
@@ -136,8 +138,12 @@ export class NoticePlanRepository {
     return rows.rows;
   }
 
+  /** Branches with active members (an empty branch is owed no nudge), in order. */
   async branches() {
-    const branches = await sql<{ id: string; name: string }>`select id::text as id, name from organisations where kind = 'branch'`.execute(this.db);
+    const branches = await sql<{ id: string; name: string }>`
+        select o.id::text as id, o.name from organisations o
+         where o.kind = 'branch' and exists (select 1 from members m where m.branch_id = o.id and m.status = 'active')
+         order by o.id`.execute(this.db);
     return branches.rows;
   }
 

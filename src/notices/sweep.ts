@@ -19,6 +19,7 @@ import { nextAllowedInstant, type QuietHours } from '../domain/quiet-hours.ts';
 import { catchUpPlan, dayRanges, type CatchUpPlan } from '../domain/catch-up.ts';
 import { assertRendered, NOTICE_TEMPLATES } from './templates.ts';
 import { ObligationRepository } from '../db/obligation-repository.ts';
+import { OfficeRepository } from '../db/office-repository.ts';
 import { SweepRepository } from './sweep-repository.ts';
 
 /** Notices start at 09:00 and spread over the following minutes, not all on the :00 mark (wecom-protocol §3.2). */
@@ -115,6 +116,8 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
   const t0 = performance.now();
   // The year's talk quotas are obligations: opened by the first sweep of the year (imports add to them).
   if (!opts.dryRun) await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)));
+  // Which offices are vacant on this day, and since when: the OD is told of each vacancy once.
+  if (!opts.dryRun) await new OfficeRepository(deps.db).syncVacancies(date);
   const { families, failures } = await planFamilies(deps, date, late);
   const planned = families.flatMap((f) => f.notices);
   const t1 = performance.now();

@@ -135,6 +135,16 @@ export const NOTICE_TEMPLATES = {
     );
   },
 
+  vacantOffices(p: { offices: PersonLine[]; late: boolean }): OutboundMessage {
+    return md(
+      fitList(
+        `**提示：以下 ${p.offices.length} 个党组织负责人空缺**\n在补齐之前，其通知和待办（节日走访、政治生日名单、评议提醒、谈心走访任务等）由上一级党组织代收代办（支部→党总支→党委组织部）：`,
+        people(p.offices),
+        `请督促相关党组织尽快配齐负责人，并在名册中更新后重新导入。${belatedNote(p.late)}`,
+      ),
+    );
+  },
+
   /** Days missed while the service was down beyond the catch-up window: one message, never a silent skip. */
   sweepDaysSkipped(p: { ranges: Array<[string, string]>; days: number; windowDays: number; families: string[] }): OutboundMessage {
     const when = p.ranges.map(([a, b]) => (a === b ? cn(a) : `${cn(a)}至${a.slice(0, 4) === b.slice(0, 4) ? chineseMonthDay(b) : cn(b)}`)).join('、');
@@ -153,6 +163,16 @@ export const NOTICE_TEMPLATES = {
     );
   },
 };
+
+/**
+ * A notice that reaches someone because an office below them is vacant says so (MECHANISM "Offices, not only
+ * people": a vacant office passes it one level up): 教工第二党支部暂无支部书记，此项工作由您代为安排。
+ */
+export function withStandIn(message: OutboundMessage, vacant: ReadonlyArray<{ organisation: string; title: string }>): OutboundMessage {
+  if (vacant.length === 0 || message.type !== 'markdown') return message;
+  const who = vacant.map((v) => `${esc(v.organisation)}暂无${v.title}`).join('、');
+  return { ...message, content: `${message.content}\n> ${who}，此项工作由您代为安排。` };
+}
 
 const LEFTOVER = /\{\{|\}\}|\$\{|undefined|NaN|\bnull\b|\[object Object\]/;
 

@@ -50,7 +50,8 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
 
     const first = await runSweep(deps(), '2026-11-26');
     expect(first.recorded).toBe(first.decided);
-    const rows = await db.db.selectFrom('deliveries').select(['recipient', 'push', 'not_before']).where('push', '=', true).execute();
+    const greeted = (await db.db.selectFrom('notices').select('id').where('kind', '=', 'birthday_greeting').execute()).map((n) => `notice-${n.id}`);
+    const rows = await db.db.selectFrom('deliveries').select(['recipient', 'push', 'not_before']).where('push', '=', true).where('idempotency_key', 'in', greeted).execute();
     expect(rows.map((r) => r.recipient).sort()).toEqual(['chenbiezhi', 'wushengri', 'zhenglao']);
     // Deliveries start at 09:00 local and spread out, never all on the mark.
     const times = rows.map((r) => r.not_before!.getTime()).sort();
@@ -65,7 +66,8 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
     const deliveries = new DeliveryRepository(db.db);
     expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T00:59:00Z'), ['wecom'])).toEqual([]);
     expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:00:00.100Z'), ['wecom'])).toHaveLength(1);
-    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:30:00Z'), ['wecom'])).toHaveLength(3);
+    // The three greetings, and the OD's list of vacant offices (issue 11, point 7: 机关党总支 and its branches).
+    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:30:00Z'), ['wecom'])).toHaveLength(4);
   });
 
   it('29 February joiners are greeted on 28 February in common years', async () => {
@@ -85,7 +87,9 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
     const li = progress.find((n) => n.recipientUserid === 'lishuji')!;
     expect(JSON.stringify(li.message)).toContain('已完成 0/2'); // ↔ the two GB secretaries… of CS and maths
     expect(kinds('talk_quota_remaining').map((n) => n.recipientUserid)).toEqual(['zhaozuzhi']);
-    expect(kinds('year_end_eval_nudge').map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhouzhishu']);
+    // 机关党总支 has no secretaries at all: its two branches' nudges pass up to the OD (issue 11, point 7).
+    expect(kinds('year_end_eval_nudge').map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhaozuzhi', 'zhaozuzhi', 'zhouzhishu']);
+    expect(JSON.stringify(kinds('year_end_eval_nudge').filter((n) => n.recipientUserid === 'zhaozuzhi').map((n) => n.message))).toContain('党政办公室党支部暂无支部书记、机关党总支暂无党总支书记，此项工作由您代为安排');
   });
 
   it('a recorded talk closes the quota obligation, whoever recorded it; quotas opened later see earlier talks', async () => {
@@ -115,7 +119,8 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
 
   it('May hardship verification: nudge to every GB secretary, escalation lists only those that did not report', async () => {
     const nudge = (await decideNotices({ db: db.db }, '2026-05-06', false)).filter((n) => n.kind === 'hardship_review_nudge');
-    expect(nudge.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'sunzongzhi']);
+    // 机关党总支 has no secretary: the OD gets its nudge (issue 11, point 7).
+    expect(nudge.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'sunzongzhi', 'zhaozuzhi']);
     const cs = await db.db.selectFrom('organisations').select('id').where('name', '=', '计算机学院党总支').executeTakeFirstOrThrow();
     await db.db.insertInto('hardship_reviews').values({ general_branch_id: cs.id, period: '2026-05', submitted_by_member_id: null }).execute();
     const escalation = (await decideNotices({ db: db.db }, '2026-05-29', false)).filter((n) => n.kind === 'hardship_review_escalation');

@@ -5,7 +5,8 @@
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { chineseMonthDay as cn } from '../../domain/format.ts';
 import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
-import { officeHolders, type Holder } from '../../care/obligations.ts';
+import { isOfficeRole, OFFICE_TITLES } from '../../domain/offices.ts';
+import { OfficeDirectory, type Recipient } from '../offices.ts';
 import { buttonCard, cardKey, CARD_ACTION } from '../cards.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
@@ -32,30 +33,24 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
   // to a week, with room for steps moved past holidays to the next working day.
   const rows = await new NoticePlanRepository(db).openObligationsDueBetween(addDays(date, -20), addDays(date, 12));
   const out: PlannedNotice[] = [];
-  const cache = new Map<string, Holder[]>();
-  const holders = async (role: string, org: string) => {
-    const k = `${role}|${org}`;
-    if (!cache.has(k)) cache.set(k, await officeHolders(db, role, org));
-    return cache.get(k)!;
-  };
+  // Whoever answers for the owning office: a vacant one passes its reminders up, and its escalations go one
+  // level above whoever answered (issue 11, point 7).
+  const offices = await OfficeDirectory.load(db);
   for (const ob of rows) {
+    const owner = isOfficeRole(ob.owner_role) ? offices.answering(ob.owner_role, ob.owner_org) : { office: undefined, holders: offices.holdersOf(ob.owner_role, ob.owner_org), vacant: [] };
     for (const step of reminderStepsOn({ dueOn: ob.due_on, createdOn: ob.created_on }, date, calendar)) {
       const audience = STEP_AUDIENCE[step];
-      let recipients: Holder[];
-      if (audience === 'owner') recipients = await holders(ob.owner_role, ob.owner_org);
-      else if (audience === 'od') recipients = await holders('od_staff', ob.committee_id);
-      else {
-        const up = oneLevelUp(ob.owner_role as 'branch_secretary' | 'gb_secretary' | 'od_staff');
-        recipients = await holders(up.role, up.scope === 'general_branch' ? ob.gb_id : ob.committee_id);
-      }
+      const recipients: readonly Recipient[] =
+        audience === 'owner' ? owner.holders : audience === 'od' ? offices.answering('od_staff', ob.committee_id).holders : oneUp(offices, owner.office?.role ?? ob.owner_role, ob);
+      const standIn = audience === 'owner' && owner.vacant.length > 0 ? `${owner.vacant.map((o) => `${offices.nameOf(o.organisationId)}暂无${OFFICE_TITLES[o.role]}`).join('、')}，由您代办。` : '';
       for (const r of recipients) {
         // Sensitive reasons (health, family, disputes) only to the member's branch, GB leaders and the OD.
-        const reason = mayKnowReason(audience, ob.owner_role) ? REASON_LABELS[ob.reason] ?? ob.reason : '关怀事项';
+        const reason = mayKnowReason(audience, owner.office?.role ?? ob.owner_role) ? REASON_LABELS[ob.reason] ?? ob.reason : '关怀事项';
         const title = `${KIND[ob.kind]}${stepTitle(step, ob.due_on, date)}：${ob.member_name}`;
         const message =
           audience === 'owner'
             ? buttonCard({
-                taskId: `ob-${ob.id}-${step}-${r.memberId}`,
+                taskId: `ob-${ob.id}-${step}-${r.member_id}`,
                 title,
                 desc: `${reason} · 截止${cn(ob.due_on)}${late ? ' · 延迟送达' : ''}`,
                 fields: [
@@ -63,7 +58,7 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
                   ['事由', reason],
                   ['截止', cn(ob.due_on)],
                 ],
-                note: `完成后点“已完成”，或直接回复“已${KIND[ob.kind] === '谈心' ? '谈' : '走访'}，情况……”登记。`,
+                note: `${standIn}完成后点“已完成”，或直接回复“已${KIND[ob.kind] === '谈心' ? '谈' : '走访'}，情况……”登记。`,
                 buttons: [
                   { text: '已完成', actionKey: cardKey(CARD_ACTION.obligationDone, ob.id), style: 'primary' },
                   { text: '延期', actionKey: cardKey(CARD_ACTION.obligationDefer, ob.id), style: 'secondary' },
@@ -75,7 +70,7 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
               };
         out.push({
           kind: `obligation_${step}`,
-          recipientMemberId: r.memberId,
+          recipientMemberId: r.member_id,
           recipientUserid: r.userid,
           subject: `obligation-${ob.id}`,
           // The due date is part of the period: an obligation deferred to a new date is reminded afresh.
@@ -87,6 +82,13 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
     }
   }
   return out;
+}
+
+/** One level up from the office that answered: branch → GB → OD; the OD's own escalation reaches the committee secretary. */
+function oneUp(offices: OfficeDirectory, from: string, ob: { gb_id: string; committee_id: string }): readonly Recipient[] {
+  const up = oneLevelUp(from as 'branch_secretary' | 'gb_secretary' | 'od_staff');
+  if (up.role === 'committee_secretary') return offices.holdersOf('committee_secretary', ob.committee_id);
+  return offices.answering(up.role, up.scope === 'general_branch' ? ob.gb_id : ob.committee_id).holders;
 }
 
 /** A reminder moved back before a weekend or holiday names the due date rather than "in two days"/"today". */
