@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import { DEFAULT_OBLIGATION_SETTINGS, obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
 import { quotaPairsQuery } from './quota-pairs.ts';
+import { ObligationRepository } from '../db/obligation-repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -183,7 +184,9 @@ export async function closeFulfilled(
     )
     .returning('id')
     .execute();
-  return closed.map((r) => r.id);
+  // A holiday visit (reason `holiday`) closes the holiday's visit obligation (issue 11, point 12).
+  const holiday = record.kind === 'visit' && !record.obligationId ? await new ObligationRepository(trx).closeHolidayVisit(record) : [];
+  return [...closed.map((r) => r.id), ...holiday];
 }
 
 /** Reopens what an undone record had closed. */

@@ -118,6 +118,7 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
   if (!opts.dryRun) await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)));
   // Which offices are vacant on this day, and since when: the OD is told of each vacancy once.
   if (!opts.dryRun) await new OfficeRepository(deps.db).syncVacancies(date);
+  if (!opts.dryRun) await openHolidayVisitObligations(deps, date);
   const { families, failures } = await planFamilies(deps, date, late);
   const planned = families.flatMap((f) => f.notices);
   const t1 = performance.now();
@@ -175,7 +176,7 @@ async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notic
       // What the bot asked each owner about (a reminder), so that a short reply can refer to it. Once per
       // (person, topic, ref): an upsert may not touch one row twice in one statement.
       const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();
-      for (const n of chunk) if (n.remember) remembered.set(`${n.recipientMemberId}|${n.remember.topic}|${n.remember.ref}`, { member_id: n.recipientMemberId, topic: n.remember.topic, ref: n.remember.ref });
+      for (const n of chunk) for (const r of n.remember ?? []) remembered.set(`${n.recipientMemberId}|${r.topic}|${r.ref}`, { member_id: n.recipientMemberId, topic: r.topic, ref: r.ref });
       await repo.remember([...remembered.values()]);
     }
     return ids;
@@ -278,6 +279,20 @@ export function whenTodaysPushesGo(now: Date, timezone: string, quietHours: Quie
   const day = localDate(at, timezone) === today ? '今天' : '明天';
   const held = at.getTime() > from.getTime() ? '（夜间免打扰时段不推送）' : '';
   return `${day}${localTime(at, timezone)}起推送${held}`;
+}
+
+/**
+ * Holiday visits are obligations (MECHANISM 2.1), opened on the day the list goes out — a visit counts from that
+ * day. Should that day never have been swept (beyond the catch-up window), the reminder's day opens them.
+ */
+async function openHolidayVisitObligations(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate): Promise<void> {
+  const settings = await loadCalendarSettings(deps.db);
+  const calendar = deps.calendar ?? chineseWorkingDayCalendar();
+  const repo = new SweepRepository(deps.db);
+  for (const n of noticesDueOn(date, { calendar, settings: settings.schedule })) {
+    if (n.kind === 'holiday_visit_list') await repo.openHolidayVisits(n.params, n.period, date);
+    else if (n.kind === 'holiday_visit_reminder') await repo.openHolidayVisits(n.params, n.period, date, { onlyIfNone: true });
+  }
 }
 
 /** Opens the year's quota obligations once (the check is one indexed probe). */

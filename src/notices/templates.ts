@@ -34,6 +34,10 @@ function fitList(header: string, lines: string[], footer: string): string {
 const md = (content: string): OutboundMessage => ({ type: 'markdown', content });
 // Names, branches and details come from the roster: escaped, so none of them can become a link or markup.
 const people = (list: PersonLine[]) => list.map((p) => `- ${esc(p.name)}${p.detail ? `（${esc(p.detail)}）` : ''}`);
+/** The visit holidays in Chinese: the built-in ones by id (domain/schedule.ts), the OD's own by the name it gave. */
+const BUILT_IN_HOLIDAYS: Record<string, string> = { 'spring-festival': '春节', 'party-founding': '“七一”' };
+export const holidayName = (h: { id: string; name: string }): string => BUILT_IN_HOLIDAYS[h.id] ?? h.name;
+
 const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '');
 
 export const NOTICE_TEMPLATES = {
@@ -122,7 +126,13 @@ export const NOTICE_TEMPLATES = {
     const header = p.reminder
       ? `**提醒：${p.holiday}走访慰问尚未完成**\n${p.holiday}（${cn(p.date)}）将至，${esc(p.branch)}以下 ${p.members.length} 名同志尚未走访：`
       : `**${p.holiday}走访慰问名单**\n${p.holiday}（${cn(p.date)}）前，请${esc(p.branch)}走访慰问以下 ${p.members.length} 名生活困难党员和老党员：`;
-    return md(fitList(header, people(p.members), `走访后发一句话即可登记，如“今天走访了××，送慰问金500元”。${belatedNote(p.late)}`));
+    return md(
+      fitList(
+        header,
+        people(p.members),
+        `走访后发一句话即可登记，如“今天走访了××，节日慰问，送慰问金500元”；名单中每人都是一项待办，发送「我的待办」可查看。${p.reminder ? '' : '名单下发前的走访不计入本次节日慰问。'}${belatedNote(p.late)}`,
+      ),
+    );
   },
 
   holidayVisitSummary(p: { holiday: string; date: string; rows: PersonLine[]; visited: number; total: number; late: boolean }): OutboundMessage {
