@@ -6,6 +6,7 @@ import { QUEUE, type InboundJob } from '../src/jobs/queues.ts';
 import type { ConversationContext } from '../src/conversation/context.ts';
 import { answer, conversationHandlers } from '../src/conversation/handle-event.ts';
 import { localDate } from '../src/domain/dates.ts';
+import { replyDelivery } from '../src/domain/quiet-hours.ts';
 import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
@@ -41,6 +42,8 @@ export function createInboundProcessor(deps: Deps) {
             platform,
             recipient: r.recipient ?? event.userId,
             message: r.message,
+            // Only the answer to the writer goes at once; a card to someone else waits out quiet hours.
+            ...replyDelivery(r.recipient ?? event.userId, event.userId, now, deps.config.timezone, deps.config.quietHours),
           })),
           trx,
         );

@@ -113,7 +113,11 @@ export async function officeHolders(db: Db, role: string, organisationId: string
  * obligation between the two people (whichever of them owns it).
  */
 export async function closeFulfilled(trx: Transaction<Database>, record: FulfillingRecord, at: Date): Promise<string[]> {
-  return new ObligationRepository(trx).closeFulfilled(record, at);
+  const repo = new ObligationRepository(trx);
+  const closed = await repo.closeFulfilled(record, at);
+  // A holiday visit (reason `holiday`) closes the holiday's visit obligation (issue 11, point 12).
+  const holiday = record.kind === 'visit' && !record.obligationId ? await repo.closeHolidayVisit(record, at) : [];
+  return [...closed, ...holiday];
 }
 
 /** Reopens what an undone record had closed. */

@@ -2,6 +2,7 @@
 import { reopenFor } from '../care/obligations.ts';
 import { CareRecordRepository } from '../db/care-record-repository.ts';
 import { ObligationRepository } from '../db/obligation-repository.ts';
+import { OfficeRepository } from '../db/office-repository.ts';
 import { PoliticalBirthdayRepository } from '../db/political-birthday-repository.ts';
 import { officeLists } from '../domain/access.ts';
 import { chineseDate, chineseMonthDay } from '../domain/format.ts';
@@ -25,7 +26,9 @@ const more = (n: number) => `……另有 ${n} 项`;
 /** Open obligations the writer answers for: owned by them, or by an office they hold. */
 export async function todoAnswer(ctx: ConversationContext): Promise<Reply[]> {
   const me = ctx.identity!;
-  const offices = me.roles.map((r) => `${r.role}|${r.organisation.id}`);
+  const held = me.roles.map((r) => `${r.role}|${r.organisation.id}`);
+  // A vacant office's obligations are the next level's to do (branch → GB → OD; issue 11, point 7).
+  const offices = [...held, ...(await new OfficeRepository(ctx.trx).officesPassedTo(held))];
   const obligations = new ObligationRepository(ctx.trx);
   const todo = await obligations.openFor(me.memberId, offices);
   const year = ctx.today.slice(0, 4);

@@ -231,6 +231,24 @@ export class ObligationRepository {
     return rows.rows;
   }
 
+  /**
+   * Closes the holiday visit a recorded visit fulfils (MECHANISM 2.2 "Closing": `holiday` closes the holiday
+   * visit): a visit with reason `holiday`, with the member, made on or after the day the list went out (the
+   * obligation's opened_on). Of several holidays' open visits it closes the one whose list went out last before
+   * the visit — a visit before 七一 does not settle a Spring Festival visit still owed. Returns what it closed.
+   */
+  async closeHolidayVisit(record: { id: string; memberId: string; happenedOn: string }, at: Date): Promise<string[]> {
+    const r = await sql<{ id: string }>`
+    update care_obligations o set status = 'done', record_id = ${record.id}::bigint, closed_at = ${at}
+     where o.id = (select x.id from care_obligations x
+                    where x.source = 'holiday' and x.status = 'open' and x.kind = 'visit'
+                      and x.member_id = ${record.memberId}::bigint and x.opened_on <= ${record.happenedOn}::date
+                    order by x.opened_on desc, x.id desc limit 1)
+       and exists (select 1 from care_records c where c.id = ${record.id}::bigint and c.kind = 'visit' and c.reason = 'holiday' and c.undone_at is null)
+    returning o.id::text as id`.execute(this.db);
+    return r.rows.map((x) => x.id);
+  }
+
   /** The member's talk quota of the year: how many, how many done (cancelled ones apart). */
   async quotaCount(memberId: string, year: string): Promise<{ total: number; done: number }> {
     const quota = await sql<{ total: string; done: string }>`

@@ -69,6 +69,7 @@ export interface Database {
   birthday_member_activities: BirthdayMemberActivitiesTable;
   notices: NoticesTable;
   sweep_days: SweepDaysTable;
+  office_vacancies: OfficeVacanciesTable;
   conversation_memory: ConversationMemoryTable;
 }
 
@@ -240,6 +241,15 @@ export interface NoticesTable {
   due_on: SqlDate;
   late: Generated<boolean>;
   created_at: Generated<Date>;
+}
+
+/** Since when an office (a branch's or a GB's secretary) has been vacant (migrations/2026113030_office_vacancies.ts). */
+export interface OfficeVacanciesTable {
+  id: Generated<string>;
+  organisation_id: string;
+  role: 'branch_secretary' | 'gb_secretary';
+  since: SqlDate;
+  filled_on: SqlDate | null;
 }
 
 export interface SweepDaysTable {

@@ -109,3 +109,15 @@ export function nextAllowedInstant(instant: Date, timeZone: string, quiet: Quiet
   }
   throw new Error(`no allowed instant after ${instant.toISOString()} in ${timeZone} for quiet hours ${quiet.text}`);
 }
+
+/**
+ * How a message the conversation produced goes out (MECHANISM: only the direct answer to what someone just wrote
+ * goes at once). To the writer it is that answer: at once, whatever the hour. To anyone else — the task card a
+ * report sends its owner, a card asking the GB to confirm — it is an automatic message: a push, held until quiet
+ * hours end (`notBefore`, so the relay and the queue wait for it too).
+ */
+export function replyDelivery(recipient: string, writer: string, now: Date, timeZone: string, quiet: QuietHours | null): { push: boolean; notBefore?: Date } {
+  if (recipient === writer) return { push: false };
+  const at = nextAllowedInstant(now, timeZone, quiet);
+  return at.getTime() > now.getTime() ? { push: true, notBefore: at } : { push: true };
+}

@@ -35,7 +35,10 @@ export interface Visitee {
   gb: string;
   hardship: boolean;
   old: boolean;
-  visited: boolean;
+  /** The holiday's visit obligation about the member, once opened. */
+  obligation_id: string | null;
+  /** Whether that obligation is done (a holiday visit recorded from the day the list went out). */
+  done: boolean;
 }
 
 export interface OpenObligation {
@@ -46,6 +49,9 @@ export interface OpenObligation {
   created_on: string;
   owner_role: string;
   owner_org: string;
+  source: 'trigger' | 'holiday';
+  /** The holiday's period ('2027-spring-festival') for a holiday visit; null for a trigger's. */
+  period: string | null;
   member_name: string;
   member_userid: string | null;
   branch: string;
@@ -65,10 +71,24 @@ function monthDayMatch(column: RawBuilder<unknown>, keys: MonthDay[]): RawBuilde
   )})`;
 }
 
+const HARDSHIP = sql<boolean>`exists (select 1 from hardship_registry h where h.member_id = m.id and h.status = 'approved')`;
+/** An old member on the holiday (MECHANISM 2.1: Party age ≥ 50 or age ≥ 80 by default, settings `schedule`). */
+const oldMember = (p: HolidayVisitParams) => sql<boolean>`(m.full_member_date <= ${p.fullMemberOnOrBefore}::date or m.birth_date <= ${p.bornOnOrBefore}::date)`;
+
+/**
+ * Who a branch owes a holiday visit (MECHANISM 2.1): every active member in hardship (an approved registry entry)
+ * or old on the holiday, with or without a chat account. `m` is the member. One predicate for the list and for
+ * the obligations the sweep opens (sweep-repository.ts), so the two never differ.
+ */
+export function holidayVisitCandidate(p: HolidayVisitParams): RawBuilder<boolean> {
+  return sql<boolean>`(m.status = 'active' and (${oldMember(p)} or ${HARDSHIP}))`;
+}
+
 const basisColumn = (basis: BirthdayBasis) => sql.ref(`m.${basis}`) as RawBuilder<unknown>;
 
 export class NoticePlanRepository {
-  constructor(private readonly db: Db) {}
+  /** `db` is the executor the reads run on (the office directory reads on it too). */
+  constructor(readonly db: Db) {}
 
   /** Active holders of a role who can receive messages, with the organisation the role is held in. */
   async holders(role: string): Promise<Holder[]> {
@@ -127,11 +147,12 @@ export class NoticePlanRepository {
     return rows.rows;
   }
 
-  /** General branches; with `withoutReviewFor`, only those that have not submitted the hardship review of that period. */
+  /** General branches with active members; with `withoutReviewFor`, only those that have not submitted the hardship review of that period. */
   async generalBranches(withoutReviewFor?: string) {
     const pending = await sql<{ id: string; name: string }>`
         select g.id::text as id, g.name from organisations g
          where g.kind = 'general_branch'
+           and exists (select 1 from organisations b join members m on m.branch_id = b.id where b.parent_id = g.id and m.status = 'active')
            ${withoutReviewFor === undefined ? sql`` : sql`and not exists (select 1 from hardship_reviews h where h.general_branch_id = g.id and h.period = ${withoutReviewFor})`}
          order by g.id`.execute(this.db);
     return pending.rows;
@@ -144,8 +165,12 @@ export class NoticePlanRepository {
     return rows.rows;
   }
 
+  /** Branches with active members (an empty branch is owed no nudge), in order. */
   async branches() {
-    const branches = await sql<{ id: string; name: string }>`select id::text as id, name from organisations where kind = 'branch'`.execute(this.db);
+    const branches = await sql<{ id: string; name: string }>`
+        select o.id::text as id, o.name from organisations o
+         where o.kind = 'branch' and exists (select 1 from members m where m.branch_id = o.id and m.status = 'active')
+         order by o.id`.execute(this.db);
     return branches.rows;
   }
 
@@ -163,22 +188,35 @@ export class NoticePlanRepository {
     return r.rows;
   }
 
-  /** Members in hardship and old members to visit before a holiday, and whether a holiday visit is recorded. */
-  async holidayVisitees(p: HolidayVisitParams, listDaysBefore: number): Promise<Visitee[]> {
-    // A visit counts for this holiday from a little before its list went out to two weeks after it.
+  /**
+   * Members in hardship and old members to visit before a holiday (the list), with the holiday's obligation
+   * about each once the sweep has opened it (null in a dry run before the list day).
+   */
+  async holidayVisitees(p: HolidayVisitParams, period: string): Promise<Visitee[]> {
     const r = await sql<Visitee>`
     select m.id::text as member_id, m.name, m.branch_id::text as branch_id, b.name as branch, g.name as gb,
-           exists (select 1 from hardship_registry h where h.member_id = m.id and h.status = 'approved') as hardship,
-           (m.full_member_date <= ${p.fullMemberOnOrBefore}::date or m.birth_date <= ${p.bornOnOrBefore}::date) as old,
-           exists (select 1 from care_records c
-                    where c.member_id = m.id and c.kind = 'visit' and c.undone_at is null
-                      and c.happened_on between ${p.date}::date - ${listDaysBefore + 16}::int and ${p.date}::date + 15) as visited
+           ${HARDSHIP} as hardship, ${oldMember(p)} as old,
+           o.id::text as obligation_id, coalesce(o.status = 'done', false) as done
       from members m
       join organisations b on b.id = m.branch_id
       join organisations g on g.id = b.parent_id
-     where m.status = 'active'
-       and (m.full_member_date <= ${p.fullMemberOnOrBefore}::date or m.birth_date <= ${p.bornOnOrBefore}::date
-            or exists (select 1 from hardship_registry h where h.member_id = m.id and h.status = 'approved'))
+      left join care_obligations o on o.member_id = m.id and o.source = 'holiday' and o.period = ${period}
+     where ${holidayVisitCandidate(p)}
+     order by m.branch_id, m.id`.execute(this.db);
+    return r.rows;
+  }
+
+  /** The holiday's visit obligations (cancelled ones apart): the reminder's unvisited, the summary's counts. */
+  async holidayVisitObligations(p: HolidayVisitParams, period: string): Promise<Visitee[]> {
+    const r = await sql<Visitee>`
+    select m.id::text as member_id, m.name, m.branch_id::text as branch_id, b.name as branch, g.name as gb,
+           ${HARDSHIP} as hardship, ${oldMember(p)} as old,
+           o.id::text as obligation_id, (o.status = 'done') as done
+      from care_obligations o
+      join members m on m.id = o.member_id
+      join organisations b on b.id = m.branch_id
+      join organisations g on g.id = b.parent_id
+     where o.source = 'holiday' and o.period = ${period} and o.status <> 'cancelled'
      order by m.branch_id, m.id`.execute(this.db);
     return r.rows;
   }
@@ -188,7 +226,7 @@ export class NoticePlanRepository {
     const rows = await sql<OpenObligation>`
     select o.id::text as id, o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
            to_char(o.opened_on, 'YYYY-MM-DD') as created_on,
-           o.owner_role, o.owner_organisation_id::text as owner_org,
+           o.owner_role, o.owner_organisation_id::text as owner_org, o.source, o.period,
            m.name as member_name, m.userid as member_userid, b.name as branch, b.id::text as branch_id,
            g.id::text as gb_id, g.parent_id::text as committee_id, to_char(o.escalated_on, 'YYYY-MM-DD') as escalated_on
       from care_obligations o

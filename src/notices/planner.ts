@@ -20,8 +20,8 @@ export interface PlannedNotice {
   subject: string;
   period: string;
   message: OutboundMessage;
-  /** Remember that this person was asked about this (a reply like “已谈” refers to it). */
-  remember?: { topic: string; ref: string };
+  /** Remember that this person was asked about these (a reply like “已谈” or “已完成” refers to them). */
+  remember?: ReadonlyArray<{ topic: string; ref: string }>;
 }
 
 export interface PlanContext {

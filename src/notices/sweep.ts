@@ -16,7 +16,10 @@ import { dailyPlanners, familyLabel, plannerFor } from './planners/index.ts';
 import { openQuotaObligations } from '../care/obligations.ts';
 import { loadCalendarSettings } from './settings.ts';
 import { nextAllowedInstant, type QuietHours } from '../domain/quiet-hours.ts';
+import { catchUpPlan, dayRanges, type CatchUpPlan } from '../domain/catch-up.ts';
+import { assertRendered, NOTICE_TEMPLATES } from './templates.ts';
 import { ObligationRepository } from '../db/obligation-repository.ts';
+import { OfficeRepository } from '../db/office-repository.ts';
 import { SweepRepository } from './sweep-repository.ts';
 
 /** Notices start at 09:00 and spread over the following minutes, not all on the :00 mark (wecom-protocol §3.2). */
@@ -115,6 +118,9 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
   const t0 = performance.now();
   // The year's talk quotas are obligations: opened by the first sweep of the year (imports add to them).
   if (!opts.dryRun) await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)), now);
+  // Which offices are vacant on this day, and since when: the OD is told of each vacancy once.
+  if (!opts.dryRun) await new OfficeRepository(deps.db).syncVacancies(date);
+  if (!opts.dryRun) await openHolidayVisitObligations(deps, date);
   const { families, failures } = await planFamilies(deps, date, late);
   const planned = families.flatMap((f) => f.notices);
   const t1 = performance.now();
@@ -172,7 +178,7 @@ async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notic
       // What the bot asked each owner about (a reminder), so that a short reply can refer to it. Once per
       // (person, topic, ref): an upsert may not touch one row twice in one statement.
       const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();
-      for (const n of chunk) if (n.remember) remembered.set(`${n.recipientMemberId}|${n.remember.topic}|${n.remember.ref}`, { member_id: n.recipientMemberId, topic: n.remember.topic, ref: n.remember.ref });
+      for (const n of chunk) for (const r of n.remember ?? []) remembered.set(`${n.recipientMemberId}|${r.topic}|${r.ref}`, { member_id: n.recipientMemberId, topic: r.topic, ref: r.ref });
       await repo.remember([...remembered.values()], deps.clock());
     }
     return ids;
@@ -198,29 +204,63 @@ async function sweepFailureNotices(db: Kysely<Database>, date: IsoDate, failed: 
 }
 
 /**
- * The days that are due and not yet swept: today once it is past 08:50, and the days missed while the service
- * was down (at most `catchUpDays` back). A database never swept before starts today, without a backlog.
+ * The days that are due and not yet swept — today once it is past 08:50, and the days missed while the service
+ * was down (at most `catchUpDays` back) — and the days missed beyond that window, which the OD is told of
+ * (domain/catch-up.ts). A database never swept before starts today, without a backlog.
  */
-export async function daysToSweep(db: Kysely<Database>, now: Date, timezone: string, catchUpDays: number): Promise<IsoDate[]> {
+export async function sweepPlan(db: Kysely<Database>, now: Date, timezone: string, catchUpDays: number): Promise<CatchUpPlan> {
   const today = localDate(now, timezone);
   const lastDue = localTime(now, timezone) >= SWEEP_AT ? today : addLocalDays(today, -1);
   const repo = new SweepRepository(db);
-  const last = await repo.lastSweptDay();
-  if (last === null) return lastDue === today ? [today] : [];
-  const earliest = addLocalDays(lastDue, -(catchUpDays - 1));
+  const lastSwept = await repo.lastSweptDay();
   // Days swept with a family that failed are swept again (nothing is sent twice: notices are UNIQUE).
-  const days = new Set<IsoDate>(await repo.incompleteDaysSince(earliest));
-  for (let d = addLocalDays(last, 1); d <= lastDue; d = addLocalDays(d, 1)) if (d >= earliest) days.add(d);
-  return [...days].sort();
+  const incomplete = lastSwept === null ? [] : await repo.incompleteDaysSince(addLocalDays(lastDue, -(catchUpDays - 1)));
+  return catchUpPlan({ lastSwept, lastDue, today, windowDays: catchUpDays, incomplete });
 }
 
-/** Sweeps every due day in order; days before today are marked late (greetings say they are belated). */
+/** The days to sweep now, in order (see sweepPlan). */
+export async function daysToSweep(db: Kysely<Database>, now: Date, timezone: string, catchUpDays: number): Promise<IsoDate[]> {
+  return (await sweepPlan(db, now, timezone, catchUpDays)).sweep;
+}
+
+/**
+ * Sweeps every due day in order; days before today are marked late (greetings say they are belated). Days
+ * beyond the catch-up window are listed to the OD first, in one message (never skipped without a word).
+ */
 export async function runDueSweeps(deps: SweepDeps): Promise<SweepResult[]> {
   const settings = await loadCalendarSettings(deps.db);
-  const days = await daysToSweep(deps.db, deps.clock(), deps.timezone, settings.catchUpDays);
+  const plan = await sweepPlan(deps.db, deps.clock(), deps.timezone, settings.catchUpDays);
+  if (plan.skipped.length > 0) await tellSkippedDays(deps, plan.skipped, settings.catchUpDays);
   const results: SweepResult[] = [];
-  for (const day of days) results.push(await runSweep(deps, day));
+  for (const day of plan.sweep) results.push(await runSweep(deps, day));
   return results;
+}
+
+/** The OD's one message naming the days beyond the window and what the calendar had for them. */
+async function tellSkippedDays(deps: SweepDeps, skipped: IsoDate[], windowDays: number): Promise<void> {
+  const now = deps.clock();
+  const today = localDate(now, deps.timezone);
+  const settings = await loadCalendarSettings(deps.db);
+  const calendar = deps.calendar ?? chineseWorkingDayCalendar();
+  const kinds = new Set<string>();
+  for (const day of skipped) for (const n of noticesDueOn(day, { calendar, settings: settings.schedule })) kinds.add(n.kind);
+  const families = [...[...kinds].sort().map(familyLabel), ...dailyPlanners().map((p) => p.label)];
+  const message = assertRendered(NOTICE_TEMPLATES.sweepDaysSkipped({ ranges: dayRanges(skipped), days: skipped.length, windowDays, families }));
+  const od = await new SweepRepository(deps.db).odStaffRecipients();
+  const notices: PlannedNotice[] = od.map((o) => ({
+    kind: 'sweep_days_skipped',
+    recipientMemberId: o.member_id,
+    recipientUserid: o.userid,
+    subject: 'catch-up',
+    // The range is the key: the same downtime is told once, however often the catch-up runs.
+    period: `${skipped[0]}~${skipped.at(-1)}`,
+    message,
+  }));
+  const notBefore = new Date(Math.max(localInstant(today, SEND_FROM, deps.timezone).getTime(), now.getTime()));
+  const ids = await writeNotices(deps, today, false, notices, () => notBefore);
+  deps.log.warn({ skipped: skipped.length, from: skipped[0], to: skipped.at(-1), told: ids.length }, 'sweep: days beyond the catch-up window skipped; the OD is told');
+  const dueNow = ids.filter((d) => d.notBefore.getTime() <= now.getTime() + ENQUEUE_AHEAD_MS);
+  await deps.outbox.enqueue(dueNow.map((d) => d.id), new Map(dueNow.map((d) => [d.id, d.notBefore])));
 }
 
 /** A day left incomplete: the sweep job fails so that BullMQ tries again after its backoff. */
@@ -241,6 +281,20 @@ export function whenTodaysPushesGo(now: Date, timezone: string, quietHours: Quie
   const day = localDate(at, timezone) === today ? '今天' : '明天';
   const held = at.getTime() > from.getTime() ? '（夜间免打扰时段不推送）' : '';
   return `${day}${localTime(at, timezone)}起推送${held}`;
+}
+
+/**
+ * Holiday visits are obligations (MECHANISM 2.1), opened on the day the list goes out — a visit counts from that
+ * day. Should that day never have been swept (beyond the catch-up window), the reminder's day opens them.
+ */
+async function openHolidayVisitObligations(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate): Promise<void> {
+  const settings = await loadCalendarSettings(deps.db);
+  const calendar = deps.calendar ?? chineseWorkingDayCalendar();
+  const repo = new SweepRepository(deps.db);
+  for (const n of noticesDueOn(date, { calendar, settings: settings.schedule })) {
+    if (n.kind === 'holiday_visit_list') await repo.openHolidayVisits(n.params, n.period, date);
+    else if (n.kind === 'holiday_visit_reminder') await repo.openHolidayVisits(n.params, n.period, date, { onlyIfNone: true });
+  }
 }
 
 /** Opens the year's quota obligations once (the check is one indexed probe). */

@@ -2,7 +2,7 @@
 // Each renderer takes typed values only; `assertRendered` refuses a message with anything left unfilled,
 // since a greeting with a placeholder in it is a bug (MECHANISM 2.3).
 import type { OutboundMessage } from '../platforms/types.ts';
-import { chineseFullDate as cn } from '../domain/format.ts';
+import { chineseFullDate as cn, chineseMonthDay } from '../domain/format.ts';
 import { escapeMarkdown as esc } from './markdown.ts';
 import type { BirthdayBasis } from './settings.ts';
 
@@ -35,6 +35,10 @@ function fitList(header: string, lines: string[], footer: string): string {
 const md = (content: string): OutboundMessage => ({ type: 'markdown', content });
 // Names, branches and details come from the roster: escaped, so none of them can become a link or markup.
 const people = (list: PersonLine[]) => list.map((p) => `- ${esc(p.name)}${p.detail ? `（${esc(p.detail)}）` : ''}`);
+/** The visit holidays in Chinese: the built-in ones by id (domain/schedule.ts), the OD's own by the name it gave. */
+const BUILT_IN_HOLIDAYS: Record<string, string> = { 'spring-festival': '春节', 'party-founding': '“七一”' };
+export const holidayName = (h: { id: string; name: string }): string => BUILT_IN_HOLIDAYS[h.id] ?? h.name;
+
 const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '');
 
 /** How a month's birthday list marks a member without a chat account (MECHANISM 2.3): no greeting reaches them. */
@@ -138,7 +142,13 @@ export const NOTICE_TEMPLATES = {
     const header = p.reminder
       ? `**提醒：${p.holiday}走访慰问尚未完成**\n${p.holiday}（${cn(p.date)}）将至，${esc(p.branch)}以下 ${p.members.length} 名同志尚未走访：`
       : `**${p.holiday}走访慰问名单**\n${p.holiday}（${cn(p.date)}）前，请${esc(p.branch)}走访慰问以下 ${p.members.length} 名生活困难党员和老党员：`;
-    return md(fitList(header, people(p.members), `走访后发一句话即可登记，如“今天走访了××，送慰问金500元”。${belatedNote(p.late)}`));
+    return md(
+      fitList(
+        header,
+        people(p.members),
+        `走访后发一句话即可登记，如“今天走访了××，节日慰问，送慰问金500元”；名单中每人都是一项待办，发送「我的待办」可查看。${p.reminder ? '' : '名单下发前的走访不计入本次节日慰问。'}${belatedNote(p.late)}`,
+      ),
+    );
   },
 
   holidayVisitSummary(p: { holiday: string; date: string; rows: PersonLine[]; visited: number; total: number; late: boolean }): OutboundMessage {
@@ -151,12 +161,44 @@ export const NOTICE_TEMPLATES = {
     );
   },
 
+  vacantOffices(p: { offices: PersonLine[]; late: boolean }): OutboundMessage {
+    return md(
+      fitList(
+        `**提示：以下 ${p.offices.length} 个党组织负责人空缺**\n在补齐之前，其通知和待办（节日走访、政治生日名单、评议提醒、谈心走访任务等）由上一级党组织代收代办（支部→党总支→党委组织部）：`,
+        people(p.offices),
+        `请督促相关党组织尽快配齐负责人，并在名册中更新后重新导入。${belatedNote(p.late)}`,
+      ),
+    );
+  },
+
+  /** Days missed while the service was down beyond the catch-up window: one message, never a silent skip. */
+  sweepDaysSkipped(p: { ranges: Array<[string, string]>; days: number; windowDays: number; families: string[] }): OutboundMessage {
+    const when = p.ranges.map(([a, b]) => (a === b ? cn(a) : `${cn(a)}至${a.slice(0, 4) === b.slice(0, 4) ? chineseMonthDay(b) : cn(b)}`)).join('、');
+    return md(
+      fitList(
+        `**系统提示：以下日期因停机未发送：${when}（共${p.days}天）**\n超出补发期限（${p.windowDays}天），这些日期的提醒不再补发。其间按日程应发送：`,
+        p.families.map((f) => `- ${esc(f)}`),
+        '请核对其间应开展的关怀工作（如节日走访名单、政治生日名单），必要时通知相关党组织补办。',
+      ),
+    );
+  },
+
   holidayDataMissing(p: { year: number }): OutboundMessage {
     return md(
       `**提醒：${p.year}年法定节假日数据尚未更新**\n系统暂按周末安排工作日提醒，调休日可能不准确。请系统管理员在国务院办公厅公布${p.year}年节假日安排后更新节假日数据（见部署说明）。`,
     );
   },
 };
+
+/**
+ * A notice that reaches someone because an office below them is vacant says so (MECHANISM "Offices, not only
+ * people": a vacant office passes it one level up): 教工第二党支部暂无支部书记，此项工作由您代为安排。
+ */
+export function withStandIn(message: OutboundMessage, vacant: ReadonlyArray<{ organisation: string; title: string }>): OutboundMessage {
+  if (vacant.length === 0 || message.type !== 'markdown') return message;
+  const who = vacant.map((v) => `${esc(v.organisation)}暂无${v.title}`).join('、');
+  return { ...message, content: `${message.content}\n> ${who}，此项工作由您代为安排。` };
+}
 
 const LEFTOVER = /\{\{|\}\}|\$\{|undefined|NaN|\bnull\b|\[object Object\]/;
 

@@ -153,6 +153,15 @@ export async function waitForQuiet(stack: Stack, timeoutMs = 60_000): Promise<vo
   await waitFor(() => isSettled(db, [queues.inbound, queues.outbound], clock), timeoutMs, 'the stack to finish what it was asked');
 }
 
+/**
+ * Waits until every delivery written so far has been sent (or has failed for good), those the sweep spread over
+ * the next minutes included: waitForQuiet only waits for what is due by the stack's clock.
+ */
+export async function waitForAllDelivered(stack: Stack, timeoutMs = 120_000): Promise<void> {
+  const { db, queues } = stack.deps;
+  await waitFor(() => isSettled(db, [queues.inbound, queues.outbound]), timeoutMs, 'every delivery to be sent');
+}
+
 /** Without `now`, every delivery must be finished and no job delayed; with it, only those due by `now`. */
 async function isSettled(db: DbHandle, queues: Queue[], now?: () => Date): Promise<boolean> {
   const busyEvent = await db.db.selectFrom('inbound_events').select('id').where('status', 'in', ['pending', 'processing']).executeTakeFirst();

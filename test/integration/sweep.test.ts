@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { CARE_HEADER, CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
-import { daysToSweep, decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
+import { daysToSweep, decideNotices, runDueSweeps, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { NoticePlanRepository } from '../../src/notices/plan-repository.ts';
 import { closeFulfilled, openQuotaObligations, refreshQuotaObligationsAfterImport } from '../../src/care/obligations.ts';
 import { importRosterFile } from '../../src/roster/import.ts';
@@ -50,7 +50,8 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
 
     const first = await runSweep(deps(), '2026-11-26');
     expect(first.recorded).toBe(first.decided);
-    const rows = await db.db.selectFrom('deliveries').select(['recipient', 'push', 'not_before']).where('push', '=', true).execute();
+    const greeted = (await db.db.selectFrom('notices').select('id').where('kind', '=', 'birthday_greeting').execute()).map((n) => `notice-${n.id}`);
+    const rows = await db.db.selectFrom('deliveries').select(['recipient', 'push', 'not_before']).where('push', '=', true).where('idempotency_key', 'in', greeted).execute();
     expect(rows.map((r) => r.recipient).sort()).toEqual(['chenbiezhi', 'wushengri', 'zhenglao']);
     // Deliveries start at 09:00 local and spread out, never all on the mark.
     const times = rows.map((r) => r.not_before!.getTime()).sort();
@@ -65,7 +66,8 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
     const deliveries = new DeliveryRepository(db.db);
     expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T00:59:00Z'), ['wecom'])).toEqual([]);
     expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:00:00.100Z'), ['wecom'])).toHaveLength(1);
-    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:30:00Z'), ['wecom'])).toHaveLength(3);
+    // The three greetings, and the OD's list of vacant offices (issue 11, point 7: 机关党总支 and its branches).
+    expect(await deliveries.findUnfinished(100, 0, new Date('2026-11-26T01:30:00Z'), ['wecom'])).toHaveLength(4);
   });
 
   it('29 February joiners are greeted on 28 February in common years', async () => {
@@ -85,7 +87,9 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
     const li = progress.find((n) => n.recipientUserid === 'lishuji')!;
     expect(JSON.stringify(li.message)).toContain('已完成 0/2'); // ↔ the two GB secretaries… of CS and maths
     expect(kinds('talk_quota_remaining').map((n) => n.recipientUserid)).toEqual(['zhaozuzhi']);
-    expect(kinds('year_end_eval_nudge').map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhouzhishu']);
+    // 机关党总支 has no secretaries at all: its two branches' nudges pass up to the OD (issue 11, point 7).
+    expect(kinds('year_end_eval_nudge').map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhaozuzhi', 'zhaozuzhi', 'zhouzhishu']);
+    expect(JSON.stringify(kinds('year_end_eval_nudge').filter((n) => n.recipientUserid === 'zhaozuzhi').map((n) => n.message))).toContain('党政办公室党支部暂无支部书记、机关党总支暂无党总支书记，此项工作由您代为安排');
   });
 
   it('a recorded talk closes the quota obligation, whoever recorded it; quotas opened later see earlier talks', async () => {
@@ -118,7 +122,8 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
 
   it('May hardship verification: nudge to every GB secretary, escalation lists only those that did not report', async () => {
     const nudge = (await decideNotices({ db: db.db }, '2026-05-06', false)).filter((n) => n.kind === 'hardship_review_nudge');
-    expect(nudge.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'sunzongzhi']);
+    // 机关党总支 has no secretary: the OD gets its nudge (issue 11, point 7).
+    expect(nudge.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'sunzongzhi', 'zhaozuzhi']);
     const cs = await db.db.selectFrom('organisations').select('id').where('name', '=', '计算机学院党总支').executeTakeFirstOrThrow();
     await db.db.insertInto('hardship_reviews').values({ general_branch_id: cs.id, period: '2026-05', submitted_by_member_id: null }).execute();
     const escalation = (await decideNotices({ db: db.db }, '2026-05-29', false)).filter((n) => n.kind === 'hardship_review_escalation');
@@ -197,3 +202,46 @@ describe('catch-up after downtime', () => {
     expect((await daysToSweep(db.db, new Date('2026-11-27T01:00:00Z'), TZ, 7)).at(-1)).toBe('2026-11-27');
   });
 });
+
+describe.each(DB_KINDS)('catch-up beyond the window on %s (issue 11, point 14)', (kind) => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    await importCareRoster(db.db);
+  });
+  afterAll(() => db.drop());
+
+  it('the days beyond the window are listed to the OD in one message, once', async () => {
+    const enqueued: string[][] = [];
+    const deps: SweepDeps = {
+      db: db.db,
+      outbox: { enqueue: async (ids: string[]) => (enqueued.push(ids), true) } as unknown as Outbox,
+      log: memoryLogger('silent').log,
+      timezone: TZ,
+      platform: 'wecom',
+      clock: () => new Date('2026-11-26T01:30:00Z'), // 09:30 in Shanghai
+    };
+    // Down from 1 November: 2–18 November lie beyond the 7-day window (19–25 are caught up, 26 is today).
+    await sql`insert into sweep_days (on_date, notices, late) values ('2026-11-01', 0, false)`.execute(db.db);
+    const results = await runDueSweeps(deps);
+    expect(results.map((r) => r.date)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26']);
+    const told = (
+      await sql<{ period: string; recipient: string; message: unknown }>`
+        select n.period, d.recipient, d.message from notices n join deliveries d on d.idempotency_key = 'notice-' || n.id
+         where n.kind = 'sweep_days_skipped'`.execute(db.db)
+    ).rows;
+    expect(told.map((t) => [t.recipient, t.period])).toEqual([['zhaozuzhi', '2026-11-02~2026-11-19']]);
+    const text = JSON.stringify(told[0]!.message);
+    expect(text).toContain('以下日期因停机未发送：2026年11月2日至11月19日（共18天）');
+    // What the calendar had for those days: 2 November is the month's first working day (the birthday list).
+    expect(text).toContain('本月政治生日名单');
+    expect(text).toContain('谈心走访待办提醒与督办');
+    // Due now (09:30): handed to the queue with the rest.
+    const delivery = await db.db.selectFrom('deliveries').select('id').where('recipient', '=', 'zhaozuzhi').where('message', '=', sql<never>`${JSON.stringify(told[0]!.message)}::jsonb`).executeTakeFirstOrThrow();
+    expect(enqueued.flat()).toContain(delivery.id);
+    // Run again: nothing more is skipped, nobody is told twice.
+    await runDueSweeps(deps);
+    expect(await db.db.selectFrom('notices').select('id').where('kind', '=', 'sweep_days_skipped').execute()).toHaveLength(1);
+  });
+});
+

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
-import { type QuietHours, isQuiet, nextAllowedInstant, parseQuietHours } from '../../src/domain/quiet-hours.ts';
+import { type QuietHours, isQuiet, nextAllowedInstant, parseQuietHours, replyDelivery } from '../../src/domain/quiet-hours.ts';
 
 const SH = 'Asia/Shanghai';
 const BERLIN = 'Europe/Berlin';
@@ -129,5 +129,24 @@ describe('Europe/Berlin, with daylight saving time', () => {
         }
       }
     }
+  });
+});
+
+describe('replyDelivery (issue 11, point 13)', () => {
+  const night = at('2026-11-26T14:00:00Z'); // 22:00 in Shanghai
+  const day = at('2026-11-26T02:00:00Z'); // 10:00
+
+  it('the answer to the writer goes at once, even at night', () => {
+    expect(replyDelivery('zhou', 'zhou', night, SH, NIGHT)).toEqual({ push: false });
+  });
+
+  it('a card to someone else is a push held until quiet hours end', () => {
+    expect(replyDelivery('owner', 'writer', night, SH, NIGHT)).toEqual({ push: true, notBefore: at('2026-11-27T00:00:00Z') });
+    expect(replyDelivery('owner', 'writer', at('2026-11-26T23:30:00Z'), SH, NIGHT)).toEqual({ push: true, notBefore: at('2026-11-27T00:00:00Z') });
+  });
+
+  it('by day, or with quiet hours off, it is a push that may go now', () => {
+    expect(replyDelivery('owner', 'writer', day, SH, NIGHT)).toEqual({ push: true });
+    expect(replyDelivery('owner', 'writer', night, SH, null)).toEqual({ push: true });
   });
 });

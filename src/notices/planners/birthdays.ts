@@ -3,6 +3,7 @@
 import { yearsSinceJoining } from '../../domain/anniversaries.ts';
 import { isRetired } from '../../domain/retirement.ts';
 import { chineseMonthDay } from '../../domain/format.ts';
+import { OfficeDirectory } from '../offices.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
 import { byKey, calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
 import { NO_ACCOUNT_MARK, NOTICE_TEMPLATES as T, POLITICAL_BIRTHDAY_WORD, type PersonLine } from '../templates.ts';
@@ -56,10 +57,10 @@ async function monthLists(repo: NoticePlanRepository, notice: NoticeOf<'birthday
   const keys = list ? notice.params.keys : { month, exclude: [], extra: [] };
   const rows = await repo.birthdayMonthMembers(ctx.birthdayBasis, year, keys, list ? undefined : notice.period);
   const byBranch = byKey(rows, (r) => r.branch_id);
+  // Each branch's list to its secretary; a branch without one passes it up (issue 11, point 7).
+  const offices = await OfficeDirectory.load(repo.db);
   const out: PlannedNotice[] = [];
-  for (const s of await repo.holders('branch_secretary')) {
-    const members = byBranch.get(s.org_id);
-    if (!members?.length) continue;
+  for (const [branchId, members] of byBranch) {
     const branch = members[0]!.branch;
     const message = list
       ? T.birthdayMonthList({
@@ -71,7 +72,7 @@ async function monthLists(repo: NoticePlanRepository, notice: NoticeOf<'birthday
           late,
         })
       : T.birthdayActivityReminder({ branch, month, count: members.length, late });
-    out.push(...toNotices(notice.kind, notice.period, [{ to: s, subject: `branch-${s.org_id}`, message }]));
+    out.push(...toNotices(notice.kind, notice.period, offices.addressed('branch_secretary', branchId, message).map((n) => ({ ...n, subject: `branch-${branchId}` }))));
   }
   return out;
 }

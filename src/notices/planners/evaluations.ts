@@ -1,5 +1,6 @@
 // Evaluations (MECHANISM 3.3): every member's quarterly self-evaluation nudge and reminder, and the branch
 // secretaries' half-year and year-end evaluation nudges.
+import { OfficeDirectory } from '../offices.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
 import { calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
 import { NOTICE_TEMPLATES as T } from '../templates.ts';
@@ -38,11 +39,13 @@ async function selfEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'self
 }
 
 async function branchEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'half_year_eval_nudge' | 'year_end_eval_nudge' | 'year_end_eval_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {
-  const names = new Map((await repo.branches()).map((b) => [b.id, b.name]));
   const title =
     notice.kind === 'half_year_eval_nudge'
       ? { title: `${notice.params.year}年上半年党员考评`, deadline: '7月底前完成' }
       : { title: `${notice.params.evaluatedYear}年度党员总评`, deadline: notice.kind === 'year_end_eval_nudge' ? '年底前完成，并按不超过15%的比例推荐优秀党员' : '1月底前完成，请尚未完成的支部抓紧' };
-  const secretaries = (await repo.holders('branch_secretary')).filter((s) => names.has(s.org_id));
-  return toNotices(notice.kind, notice.period, secretaries.map((s) => ({ to: s, subject: `branch-${s.org_id}`, message: T.evaluationNudge({ branch: names.get(s.org_id)!, ...title, late: ctx.late }) })));
+  // Each branch's nudge to its secretary; a branch without one passes it up (issue 11, point 7).
+  const offices = await OfficeDirectory.load(repo.db);
+  return (await repo.branches()).flatMap((b) =>
+    toNotices(notice.kind, notice.period, offices.addressed('branch_secretary', b.id, T.evaluationNudge({ branch: b.name, ...title, late: ctx.late })).map((n) => ({ ...n, subject: `branch-${b.id}` }))),
+  );
 }

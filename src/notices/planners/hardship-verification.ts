@@ -1,6 +1,7 @@
 // The hardship registry's verification in May and November (MECHANISM 1.1): the general branch secretaries'
 // nudge on the first working day, reminders on the 15th and 25th to those who have not submitted, and the OD's
 // list of the general branches still missing on the last working day.
+import { OfficeDirectory } from '../offices.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
 import { calendarPlanner, toNotices } from '../planner.ts';
 import { NOTICE_TEMPLATES as T } from '../templates.ts';
@@ -23,19 +24,16 @@ export const hardshipVerification = calendarPlanner({
       const gbs = pending.map((g) => ({ name: g.name }));
       return toNotices(notice.kind, notice.period, od.map((o) => ({ to: o, subject: 'committee', message: T.hardshipReviewEscalation({ year, month, generalBranches: gbs, late }) })));
     }
-    const names = new Map(pending.map((g) => [g.id, g.name]));
-    const secretaries = (await repo.holders('gb_secretary')).filter((s) => names.has(s.org_id));
-    return toNotices(
-      notice.kind,
-      notice.period,
-      secretaries.map((s) => ({
-        to: s,
-        subject: `gb-${s.org_id}`,
-        message:
-          notice.kind === 'hardship_review_nudge'
-            ? T.hardshipReviewNudge({ generalBranch: names.get(s.org_id)!, year, month, late })
-            : T.hardshipReviewReminder({ generalBranch: names.get(s.org_id)!, month, late }),
-      })),
+    // Each GB's nudge to its secretary; a GB without one passes it to the OD (issue 11, point 7).
+    const offices = await OfficeDirectory.load(repo.db);
+    return pending.flatMap((g) =>
+      toNotices(
+        notice.kind,
+        notice.period,
+        offices
+          .addressed('gb_secretary', g.id, notice.kind === 'hardship_review_nudge' ? T.hardshipReviewNudge({ generalBranch: g.name, year, month, late }) : T.hardshipReviewReminder({ generalBranch: g.name, month, late }))
+          .map((n) => ({ ...n, subject: `gb-${g.id}` })),
+      ),
     );
   },
 });

@@ -9,6 +9,7 @@ import { hardshipVerification } from './hardship-verification.ts';
 import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
 import { talkQuotas } from './talk-quotas.ts';
+import { vacantOffices } from './vacant-offices.ts';
 
 export const PLANNERS: readonly NoticePlanner[] = [
   birthdays,
@@ -17,6 +18,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   evaluations,
   talkQuotas,
   obligationReminders,
+  vacantOffices,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
