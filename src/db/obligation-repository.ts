@@ -43,14 +43,21 @@ export interface NewTriggerObligation {
   createdAt?: Date;
 }
 
-/** What a recorded talk or visit may fulfil. */
-export interface FulfillingRecord {
+/** An open obligation a recorded talk or visit might fulfil, with the member's place (domain/fulfilment.ts decides). */
+export interface FulfilmentCandidateRow {
   id: string;
   kind: 'talk' | 'visit';
-  leaderMemberId: string;
-  memberId: string;
-  happenedOn: string;
-  obligationId?: string;
+  source: 'trigger' | 'quota' | 'holiday';
+  reason: string;
+  owner_member_id: string | null;
+  owner_role: string | null;
+  owner_organisation_id: string | null;
+  opened_on: string;
+  period: string | null;
+  member_id: string;
+  branch_id: string;
+  gb_id: string;
+  committee_id: string;
 }
 
 export class ObligationRepository {
@@ -102,32 +109,35 @@ export class ObligationRepository {
   }
 
   /**
-   * Closes, at `at`, what a recorded talk or visit fulfils: the obligation it was made against, or else the
-   * member's open trigger obligations of that kind; and for a talk the year's quota obligation between the
-   * two people (whichever of them owns it).
+   * The open obligations a talk or visit between `leaderMemberId` and `memberId` in `year` might fulfil, locked:
+   * those of its kind about the member (trigger, holiday), and the year's quota between the two people (whichever
+   * of them owns it). Which of them it does fulfil is the rule's (domain/fulfilment.ts).
    */
-  async closeFulfilled(record: FulfillingRecord, at: Date): Promise<string[]> {
-    const year = record.happenedOn.slice(0, 4);
+  async fulfilmentCandidates(kind: 'talk' | 'visit', memberId: string, leaderMemberId: string, year: string, lock = true): Promise<FulfilmentCandidateRow[]> {
+    const r = await sql<FulfilmentCandidateRow>`
+    select o.id::text as id, o.kind, o.source, o.reason, o.owner_member_id::text as owner_member_id, o.owner_role,
+           o.owner_organisation_id::text as owner_organisation_id, to_char(o.opened_on, 'YYYY-MM-DD') as opened_on, o.period,
+           o.member_id::text as member_id, b.id::text as branch_id, b.parent_id::text as gb_id, g.parent_id::text as committee_id
+      from care_obligations o join members m on m.id = o.member_id join organisations b on b.id = m.branch_id
+      join organisations g on g.id = b.parent_id
+     where o.status = 'open' and o.kind = ${kind}
+       and ((o.source <> 'quota' and o.member_id = ${memberId}::bigint)
+         or (o.source = 'quota' and o.period = ${year}
+             and ((o.owner_member_id = ${leaderMemberId}::bigint and o.member_id = ${memberId}::bigint)
+               or (o.owner_member_id = ${memberId}::bigint and o.member_id = ${leaderMemberId}::bigint))))
+     order by o.id
+     ${lock ? sql`for update of o` : sql``}`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Marks these open obligations done by the record, at `at`; returns those closed. */
+  async closeByRecord(ids: readonly string[], recordId: string, at: Date): Promise<string[]> {
+    if (ids.length === 0) return [];
     const closed = await this.db
       .updateTable('care_obligations')
-      .set({ status: 'done', record_id: record.id, closed_at: at })
+      .set({ status: 'done', record_id: recordId, closed_at: at })
       .where('status', '=', 'open')
-      .where('kind', '=', record.kind)
-      .where((eb) =>
-        eb.or([
-          // A record made against one obligation (a reply to its reminder, a choice among several) closes that
-          // one only: the member's other open tasks (a bereavement beside a hospital stay) stay open.
-          record.obligationId ? eb('id', '=', record.obligationId) : eb.and([eb('source', '=', 'trigger'), eb('member_id', '=', record.memberId)]),
-          eb.and([
-            eb('source', '=', 'quota'),
-            eb('period', '=', year),
-            eb.or([
-              eb.and([eb('owner_member_id', '=', record.leaderMemberId), eb('member_id', '=', record.memberId)]),
-              eb.and([eb('owner_member_id', '=', record.memberId), eb('member_id', '=', record.leaderMemberId)]),
-            ]),
-          ]),
-        ]),
-      )
+      .where('id', 'in', [...ids])
       .returning('id')
       .execute();
     return closed.map((r) => r.id);

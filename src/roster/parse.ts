@@ -237,7 +237,7 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     for (const label of splitList(text('role'))) {
       const role = roleFromLabel(label);
       if (role) roles.push(role);
-      else fail('role', `职务「${label}」无法识别，可填：党委书记、党委委员、组织部、党总支书记、党总支委员、支部书记，多个用“;”或“、”分隔`);
+      else fail('role', `职务「${label}」无法识别，可填：党委书记、党委委员、组织部、党总支书记、党总支委员、单位党员主要领导、支部书记，多个用“;”或“、”分隔`);
     }
     if (roles.includes('committee_secretary')) {
       if (committeeSecretaryRow !== undefined) fail('role', `党委书记只能有一位，第 ${committeeSecretaryRow} 行已是党委书记`);
