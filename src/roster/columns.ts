@@ -13,7 +13,8 @@ export type RosterField =
   | 'role'
   | 'cadre_level'
   | 'linked_general_branches'
-  | 'phone';
+  | 'phone'
+  | 'outstanding_contributor';
 
 export interface RosterColumn {
   field: RosterField;
@@ -36,6 +37,8 @@ export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { field: 'cadre_level', header: '干部级别', aliases: ['cadre_level', '职级'] },
   { field: 'linked_general_branches', header: '挂联党总支', aliases: ['linked_general_branches', '挂联'] },
   { field: 'phone', header: '手机', aliases: ['phone', 'mobile', '手机号', '手机号码', '联系电话'] },
+  // 突出贡献 是/否 (MECHANISM "Who is who": a flag the OD sets; the OD then owes its own visit on a visit trigger).
+  { field: 'outstanding_contributor', header: '突出贡献', aliases: ['outstanding', 'outstanding_contributor', '突出贡献党员', '是否突出贡献'] },
 ];
 
 export const REQUIRED_FIELDS: readonly RosterField[] = ['name', 'join_date', 'general_branch', 'branch'];

@@ -30,6 +30,8 @@ export interface RosterEntry {
   cadreLevel: string | null;
   linkedGeneralBranches: string[];
   phone: string | null;
+  /** 突出贡献: 是 true, 否 false; null when the cell is empty (what the database knows is kept). */
+  outstanding: boolean | null;
 }
 
 export interface RowError {
@@ -268,6 +270,10 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     const phone = text('phone');
     if (phone !== '' && !isPhoneNumber(phone)) fail('phone', `手机「${phone}」不是电话号码，请填写11位手机号或带区号的固定电话`);
 
+    const outstandingText = text('outstanding_contributor');
+    const outstanding = parseYesNo(outstandingText);
+    if (outstanding === undefined) fail('outstanding_contributor', `突出贡献「${outstandingText}」应填“是”或“否”，不确定的留空`);
+
     if (errors.length === before) {
       entries.push({
         row: r.rowNumber,
@@ -283,6 +289,7 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
         cadreLevel: cadre === '' ? null : cadre,
         linkedGeneralBranches: linked.sort(),
         phone: phone === '' ? null : phone,
+        outstanding: outstanding ?? null,
       });
     }
   }
@@ -291,4 +298,14 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     errors.push({ row: header.headerRow + 1, reason: '名册中没有党员' });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, entries, fields: [...header.index.keys()], ignoredColumns: header.ignored };
+}
+
+const YES = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓']);
+const NO = new Set(['否', 'n', 'no', 'false', '0', '×', '无', '不是']);
+
+/** A 是/否 cell: true, false, null when empty, undefined when it says neither. */
+export function parseYesNo(text: string): boolean | null | undefined {
+  const key = text.trim().toLowerCase();
+  if (key === '') return null;
+  return YES.has(key) ? true : NO.has(key) ? false : undefined;
 }

@@ -255,6 +255,7 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
       roles: [],
       cadreLevel: cadreLevel(category, random),
       linkedGeneralBranches: [],
+      outstanding: null,
       phone,
     });
     if (userid && category === 'retired' && random() < 0.02) outstandingContributors.push(userid);
