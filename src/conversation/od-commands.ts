@@ -10,8 +10,8 @@ const text = (content: string) => [{ message: { type: 'text' as const, content }
 
 export type OdCommand = { kind: 'outstanding'; set: boolean; names: string[] };
 
-const SET = /^(?:请)?(?:设为|设置为|设定为|标记为?|认定为?|添加)突出贡献(?:党员)?[:：]?(?<names>.+)$/u;
-const CLEAR = /^(?:请)?(?:取消|撤销|去掉|移除)突出贡献(?:党员)?(?:标记|认定)?[:：]?(?<names>.+)$/u;
+const SET = /^(?:请)?(?:设为|设置为|设定为|标记为?|认定为?|添加)突出贡献(?:党员)?[:：]?\s*(?<names>[^:：\s].*)$/u;
+const CLEAR = /^(?:请)?(?:取消|撤销|去掉|移除)突出贡献(?:党员)?(?:标记|认定)?[:：]?\s*(?<names>[^:：\s].*)$/u;
 const NAME_LIST = /[、,，;；\s]+/u;
 
 /** Pure: the command a message gives, if any. Names are as written (names or chat accounts), in order, once each. */

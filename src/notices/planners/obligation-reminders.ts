@@ -5,7 +5,7 @@
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { chineseMonthDay as cn } from '../../domain/format.ts';
 import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
-import { officeHolders, type Holder } from '../../care/obligations.ts';
+import { holdersOf, officeHolders, type Holder } from '../../care/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION } from '../cards.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
@@ -42,7 +42,12 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
     for (const step of reminderStepsOn({ dueOn: ob.due_on, createdOn: ob.created_on }, date, calendar)) {
       const audience = STEP_AUDIENCE[step];
       let recipients: Holder[];
-      if (audience === 'owner') recipients = await holders(ob.owner_role, ob.owner_org);
+      if (audience === 'owner') {
+        // A talk the general branch owes is owned with the unit's main Party leader (issue 11 point 2); nobody is
+        // reminded of a visit or talk about themself.
+        const coOwners = ob.kind === 'talk' && ob.owner_role === 'gb_secretary' ? await holdersOf(db, 'unit_leader', ob.owner_org) : [];
+        recipients = [...(await holders(ob.owner_role, ob.owner_org)), ...coOwners.filter((c) => c.memberId !== ob.member_id)];
+      }
       else if (audience === 'od') recipients = await holders('od_staff', ob.committee_id);
       else {
         const up = oneLevelUp(ob.owner_role as 'branch_secretary' | 'gb_secretary' | 'od_staff');
