@@ -7,6 +7,8 @@ import { CareRecordRepository } from '../../src/db/care-record-repository.ts';
 import type { CareReason } from '../../src/domain/obligations.ts';
 import { importRosterFile } from '../../src/roster/import.ts';
 import { loadAccessPerson } from '../../src/roster/responsibility.ts';
+import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
+import { obligationReminders } from '../../src/notices/planners/obligation-reminders.ts';
 import { CARE_HEADER, CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 
@@ -73,6 +75,13 @@ describe.each(DB_KINDS)('who owes, and what closes it, on %s', (kind) => {
     // The unit's main Party leader's talk for the trigger does.
     expect(await record('kongling', 'talk', 'wushengri', 'job_change')).toEqual([talk.id]);
     expect(await status(talk.id)).toBe('done');
+  });
+
+  it('reminders of a GB’s talk reach the unit’s main Party leader too, never the member concerned', async () => {
+    const talk = (await report('zhenglao', 'job_change')).obligations[0]!;
+    const plan = (on: string) => obligationReminders.plan(t.db, { date: on, late: false, birthdayBasis: 'join_date', holidayListDaysBefore: 14, calendar: chineseWorkingDayCalendar() } as never);
+    const dueSoon = (await plan('2026-12-01')).filter((n) => n.subject === `obligation-${talk.id}`);
+    expect(dueSoon.map((n) => n.recipientUserid).sort()).toEqual(['kongling', 'sunzongzhi']);
   });
 
   it('a visit trigger: the branch owes it, the GB secretary is told too and either’s visit closes it; a visit made before the report closes nothing', async () => {

@@ -46,7 +46,12 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
         // A talk the general branch owes is owned with the unit's main Party leader (issue 11 point 2); nobody is
         // reminded of a visit or talk about themself.
         const coOwners = ob.kind === 'talk' && ob.owner_role === 'gb_secretary' ? await holdersOf(db, 'unit_leader', ob.owner_org) : [];
-        recipients = [...(await holders(ob.owner_role, ob.owner_org)), ...coOwners.filter((c) => c.memberId !== ob.member_id)];
+        recipients = [...(await holders(ob.owner_role, ob.owner_org)), ...coOwners].filter((c) => c.memberId !== ob.member_id);
+        if (recipients.length === 0) {
+          // The owner became the member concerned after it opened (a new branch secretary in hospital): one level up.
+          const up = oneLevelUp(ob.owner_role as 'branch_secretary' | 'gb_secretary' | 'od_staff');
+          recipients = (await holders(up.role, up.scope === 'general_branch' ? ob.gb_id : ob.committee_id)).filter((c) => c.memberId !== ob.member_id);
+        }
       }
       else if (audience === 'od') recipients = await holders('od_staff', ob.committee_id);
       else {
