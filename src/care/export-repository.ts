@@ -24,6 +24,8 @@ export interface CareRecordPageRow extends PlaceColumns {
   happened_on: string;
   leader_userid: string | null;
   leader_name: string;
+  sent_by_userid: string | null;
+  sent_by_name: string | null;
   member_userid: string | null;
   member_name: string;
   member_branch: string;
@@ -70,11 +72,14 @@ export class CareExportRepository {
       .innerJoin('organisations as b', 'b.id', 'm.branch_id')
       .innerJoin('organisations as gb', 'gb.id', 'b.parent_id')
       .innerJoin('members as rb', 'rb.id', 'r.recorded_by_member_id')
+      .leftJoin('members as sb', 'sb.id', 'r.sent_by_member_id')
       .select([
         sql<string>`r.id::text`.as('id'),
         sql<string>`to_char(r.happened_on, 'YYYY-MM-DD')`.as('happened_on'),
         'l.userid as leader_userid',
         'l.name as leader_name',
+        'sb.userid as sent_by_userid',
+        'sb.name as sent_by_name',
         'm.userid as member_userid',
         'm.name as member_name',
         'b.name as member_branch',

@@ -48,6 +48,9 @@ export interface CareRecordExportRow {
   happened_on: string;
   leader_userid: string | null;
   leader_name: string;
+  /** 派人: who sent the visitor (the leader); null when the leader went themself. */
+  sent_by_userid: string | null;
+  sent_by_name: string | null;
   member_userid: string | null;
   member_name: string;
   member_branch: string;
@@ -95,6 +98,8 @@ export const RECORD_COLUMNS: readonly (keyof CareRecordExportRow)[] = [
   'happened_on',
   'leader_userid',
   'leader_name',
+  'sent_by_userid',
+  'sent_by_name',
   'member_userid',
   'member_name',
   'member_branch',
@@ -205,6 +210,8 @@ async function* records(db: Kysely<Database>, kind: CareKind, opts: CareExportOp
         happened_on: r.happened_on,
         leader_userid: r.leader_userid,
         leader_name: r.leader_name,
+        sent_by_userid: r.sent_by_userid,
+        sent_by_name: r.sent_by_name,
         member_userid: r.member_userid,
         member_name: r.member_name,
         member_branch: r.member_branch,

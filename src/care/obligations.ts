@@ -3,11 +3,13 @@
 // repositories (db/obligation-repository.ts, db/care-event-repository.ts, db/organisation-repository.ts).
 import type { Kysely, Transaction } from 'kysely';
 import { CareEventRepository } from '../db/care-event-repository.ts';
-import { ObligationRepository, type FulfillingRecord } from '../db/obligation-repository.ts';
+import { ObligationRepository, type FulfilmentCandidateRow } from '../db/obligation-repository.ts';
 import { OrganisationRepository, type OfficeHolder } from '../db/organisation-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { SettingsRepository } from '../db/settings-repository.ts';
+import type { AccessPerson } from '../domain/access.ts';
 import type { IsoDate } from '../domain/dates.ts';
+import { fulfilledBy, ownerOtherThanMember, taskCardOffices, type OfficeAt, type OpenObligationFacts, type RecordFacts } from '../domain/fulfilment.ts';
 import { obligationsForTrigger, type ObligationSettings, type OwnerOffice, type Trigger } from '../domain/obligations.ts';
 import { QuotaObligationRepository } from '../db/quota-obligation-repository.ts';
 
@@ -56,10 +58,13 @@ export async function reportTrigger(
   });
   const plans = obligationsForTrigger(input.reason, input.today, { outstandingContributor: place.outstanding_contributor, settings: await loadObligationSettings(trx) });
   const obligations = new ObligationRepository(trx);
+  // Nobody owes themselves: whoever holds the owning office is asked, unless that is only the member concerned.
+  const holders = await holdersAround(trx, place);
   const opened: OpenedObligation[] = [];
   const alreadyOpen: OpenedObligation[] = [];
-  for (const p of plans) {
-    const orgId = p.owner.scope === 'branch' ? place.branch_id : p.owner.scope === 'general_branch' ? place.gb_id : place.committee_id;
+  for (const planned of plans) {
+    const p = { ...planned, owner: ownerOtherThanMember(planned.kind, planned.owner, input.memberId, (o) => holders(o).map((h) => h.memberId)) };
+    const orgId = organisationOf(p.owner.scope, place);
     const id = await obligations.openTriggered({
       kind: p.kind,
       memberId: input.memberId,
@@ -79,6 +84,40 @@ export async function reportTrigger(
     alreadyOpen.push({ id: open.id, kind: p.kind, dueOn: open.due_on, owner: p.owner, ownerOrganisationId: open.owner_organisation_id ?? orgId });
   }
   return { eventId, obligations: opened, alreadyOpen };
+}
+
+const organisationOf = (scope: OwnerOffice['scope'], place: { branch_id: string; gb_id: string; committee_id: string }): string =>
+  scope === 'branch' ? place.branch_id : scope === 'general_branch' ? place.gb_id : place.committee_id;
+
+/** The holders of each office around a member (their branch, general branch, committee), loaded once each. */
+async function holdersAround(db: Db, place: { branch_id: string; gb_id: string; committee_id: string }): Promise<(office: OfficeAt) => Holder[]> {
+  const organisations = new OrganisationRepository(db);
+  const loaded = new Map<string, Holder[]>();
+  for (const o of [
+    { role: 'branch_secretary', scope: 'branch' },
+    { role: 'gb_secretary', scope: 'general_branch' },
+    { role: 'unit_leader', scope: 'general_branch' },
+    { role: 'od_staff', scope: 'committee' },
+  ] as const) {
+    loaded.set(o.role, await organisations.holdersOf(o.role, organisationOf(o.scope, place)));
+  }
+  return (office) => loaded.get(office.role) ?? [];
+}
+
+/**
+ * Who gets the task card of a newly opened obligation (issue 11 points 2, 3, 6): the holders of the owning office
+ * — for a general branch's talk its secretary and the unit's main Party leader — and for a visit the branch owes
+ * also the general branch's secretary; never the member it is about. With none of them there (a vacant office),
+ * whoever answers one level up.
+ */
+export async function taskCardHolders(db: Db, ob: Pick<OpenedObligation, 'kind' | 'owner' | 'ownerOrganisationId'>, memberId: string): Promise<Holder[]> {
+  const place = await new OrganisationRepository(db).placeOf(memberId);
+  if (!place) return [];
+  const holders = await holdersAround(db, place);
+  const told = new Map<string, Holder>();
+  for (const office of taskCardOffices(ob.kind, ob.owner)) for (const h of holders(office)) if (h.memberId !== memberId) told.set(h.memberId, h);
+  if (told.size > 0) return [...told.values()];
+  return (await officeHolders(db, ob.owner.role, ob.ownerOrganisationId)).filter((h) => h.memberId !== memberId);
 }
 
 /** Reports a writer made since `since` (one chat message naming several members is one report). */
@@ -107,17 +146,47 @@ export async function officeHolders(db: Db, role: string, organisationId: string
   return officeHolders(db, role === 'branch_secretary' ? 'gb_secretary' : 'od_staff', parent);
 }
 
+/** A recorded talk or visit, to close what it fulfils. */
+export interface FulfillingRecord extends RecordFacts {
+  id: string;
+}
+
 /**
- * Closes, at `at` (the injected clock), what a recorded talk or visit fulfils: the obligation it was made
- * against, or else the member's open trigger obligations of that kind; and for a talk the year's quota
- * obligation between the two people (whichever of them owns it).
+ * Closes, at `at` (the injected clock), the open obligations a recorded talk or visit fulfils (MECHANISM 2.2
+ * "Closing an obligation", the rule in domain/fulfilment.ts): those of the member of its kind and reason owed by
+ * `by` (the writer; for 派人 the one who sent the visitor) or an office they are in or above, opened on or before
+ * the day it happened; and for a talk the year's quota between the two people. Returns the ids closed.
  */
-export async function closeFulfilled(trx: Transaction<Database>, record: FulfillingRecord, at: Date): Promise<string[]> {
-  const repo = new ObligationRepository(trx);
-  const closed = await repo.closeFulfilled(record, at);
-  // A holiday visit (reason `holiday`) closes the holiday's visit obligation (issue 11, point 12).
-  const holiday = record.kind === 'visit' && !record.obligationId ? await repo.closeHolidayVisit(record, at) : [];
-  return [...closed, ...holiday];
+export async function closeFulfilled(trx: Transaction<Database>, record: FulfillingRecord, by: AccessPerson, at: Date): Promise<string[]> {
+  const obligations = new ObligationRepository(trx);
+  const candidates = await obligations.fulfilmentCandidates(record.kind, record.memberId, record.leaderMemberId, record.happenedOn.slice(0, 4));
+  return obligations.closeByRecord(fulfilledBy(record, candidates.map(candidateFacts), by), record.id, at);
+}
+
+const candidateFacts = (c: FulfilmentCandidateRow): OpenObligationFacts => ({
+  id: c.id,
+  kind: c.kind,
+  source: c.source,
+  reason: c.reason,
+  ownerMemberId: c.owner_member_id,
+  ownerRole: c.owner_role,
+  ownerOrganisationId: c.owner_organisation_id,
+  openedOn: c.opened_on,
+  period: c.period,
+  member: { memberId: c.member_id, branchId: c.branch_id, generalBranchId: c.gb_id, committeeId: c.committee_id },
+});
+
+/**
+ * The member's open trigger obligations of the record's kind that `by` could close with a record for their
+ * reason (the owner, or in the owning office or above; on or after the day it opened) — what a record without
+ * that reason leaves open.
+ */
+export async function openTriggersFulfillableBy(db: Db, record: Omit<RecordFacts, 'reason'>, by: AccessPerson): Promise<Array<{ id: string; reason: string }>> {
+  const candidates = await new ObligationRepository(db).fulfilmentCandidates(record.kind, record.memberId, record.leaderMemberId, record.happenedOn.slice(0, 4), false);
+  return candidates
+    .filter((c) => c.source === 'trigger')
+    .filter((c) => fulfilledBy({ ...record, reason: c.reason as RecordFacts['reason'] }, [candidateFacts(c)], by).length > 0)
+    .map((c) => ({ id: c.id, reason: c.reason }));
 }
 
 /** Reopens what an undone record had closed. */

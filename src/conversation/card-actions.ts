@@ -2,7 +2,7 @@
 // 延期 moves its due date by the setting defer_days, at most defer_max_count times; the press after that moves
 // nothing and the obligation escalates as if overdue (domain/obligations.ts, postpone and reminderDays).
 // The clicked card is updated for the clicker (a single-use response code).
-import { mayActOnObligation } from '../domain/access.ts';
+import { mayActOnObligation, mayFulfilObligation } from '../domain/access.ts';
 import { chineseDate } from '../domain/format.ts';
 import { postpone, REASON_LABELS } from '../domain/obligations.ts';
 import { closeFulfilled } from '../care/obligations.ts';
@@ -35,15 +35,24 @@ export async function loadObligation(ctx: ConversationContext, id: string): Prom
   return new ObligationRepository(ctx.trx).lockForAction(id);
 }
 
+const factsOf = (ob: ObligationRow) => ({
+  ownerMemberId: ob.owner_member_id,
+  ownerRole: ob.owner_role,
+  ownerOrganisationId: ob.owner_organisation_id,
+  member: { memberId: ob.member_id, branchId: ob.branch_id, generalBranchId: ob.gb_id, committeeId: ob.committee_id },
+});
+
 /** Whether the writer may act on an obligation: the access rule's answer (mayActOnObligation). */
 export function mayActOn(ctx: ConversationContext, ob: ObligationRow): boolean {
-  return mayActOnObligation(accessPersonOf(ctx.identity!), {
-    ownerMemberId: ob.owner_member_id,
-    ownerRole: ob.owner_role,
-    ownerOrganisationId: ob.owner_organisation_id,
-    member: { memberId: ob.member_id, branchId: ob.branch_id, generalBranchId: ob.gb_id, committeeId: ob.committee_id },
-  });
+  return mayActOnObligation(accessPersonOf(ctx.identity!), factsOf(ob));
 }
+
+/** Who may close an obligation by their own talk or visit, as the refusal names them (access.ts mayFulfilObligation). */
+const FULFILLED_BY: Record<string, string> = {
+  branch_secretary: '支部书记或上级党组织负责同志',
+  gb_secretary: '党总支书记、单位党员主要领导或党委负责同志',
+  od_staff: '党委组织部',
+};
 
 export const cardActions: ConversationHandler = guarded(async (ctx) => {
   if (ctx.event.kind !== 'card_click' || !ctx.identity) return undefined;
@@ -81,6 +90,10 @@ export async function postponeObligation(ctx: ConversationContext, ob: Obligatio
  */
 export async function completeObligation(ctx: ConversationContext, ob: ObligationRow): Promise<string> {
   const me = ctx.identity!;
+  // Only a talk or visit the owning office (or one above it) makes closes it: the OD's own visit to an
+  // outstanding contributor is not completed by the general branch (MECHANISM 2.1).
+  const by = accessPersonOf(me);
+  if (!mayFulfilObligation(by, factsOf(ob))) return `这项${KIND[ob.kind]}须由${FULFILLED_BY[ob.owner_role ?? ''] ?? '负责同志'}完成并登记，您的${KIND[ob.kind]}可直接发一句话另行登记。`;
   const recordId = await new CareRecordRepository(ctx.trx).insert({
     kind: ob.kind,
     leaderMemberId: me.memberId,
@@ -93,7 +106,7 @@ export async function completeObligation(ctx: ConversationContext, ob: Obligatio
     // The injected clock: how long a record may be undone or added to is measured on it.
     recordedAt: ctx.now,
   });
-  await closeFulfilled(ctx.trx, { id: recordId, kind: ob.kind, leaderMemberId: me.memberId, memberId: ob.member_id, happenedOn: ctx.today, obligationId: ob.id }, ctx.now);
+  await closeFulfilled(ctx.trx, { id: recordId, kind: ob.kind, reason: ob.reason, leaderMemberId: me.memberId, memberId: ob.member_id, happenedOn: ctx.today }, by, ctx.now);
   await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, 'record', recordId, ctx.now);
   return `已登记：今天${ob.kind === 'visit' ? `${KIND.visit}了${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}（${REASON_LABELS[ob.reason] ?? ob.reason}），该事项已完成。如需补充情况，可在10分钟内直接回复；如登记有误，请在24小时内发送「撤销」。`;
 }

@@ -1,7 +1,7 @@
 // One message does it (issue 5): a leader records a talk or visit, anyone reports a trigger, and the bot
 // closes or opens the obligations, answers in one reply, and asks back — with buttons — when a name is
 // ambiguous or a detail is missing. Never a guess. Everything runs in the inbound event's transaction.
-import { closeFulfilled, lockReporter, officeHolders, reportsSince, reportTrigger, type Holder, type OpenedObligation } from '../care/obligations.ts';
+import { closeFulfilled, lockReporter, openTriggersFulfillableBy, reportsSince, reportTrigger, taskCardHolders, type Holder, type OpenedObligation } from '../care/obligations.ts';
 import { DEFAULT_REPORT_LIMIT, reportAllowance } from '../care/report-limit.ts';
 import { chineseDate } from '../domain/format.ts';
 import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason, type Trigger } from '../domain/obligations.ts';
@@ -17,6 +17,7 @@ import { guarded } from './reply-guard.ts';
 import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames } from '../notices/message-limit.ts';
 import { loadObligation, mayActOn } from './card-actions.ts';
 import { hasLeadingRole, recordReachOf, reportReachOf, withinReach } from '../domain/access.ts';
+import { accessPersonOf } from '../roster/responsibility.ts';
 import { interpretDetailed, memberKey, normalizeMessage, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
 import { closeMatches, writtenNames } from './interpret/resolve-unknown.ts';
 import { completeObligation } from './card-actions.ts';
@@ -58,6 +59,8 @@ interface LogRequest {
   obligationId?: string;
   /** Why a name borne by several was taken as this member (their open task, their yearly talk list). */
   preferred?: ReadonlyMap<string, string>;
+  /** 派人: the member the writer sent, who made the visit (the writer is recorded as the one who sent them). */
+  visitorId?: string;
 }
 
 /** A message as understood, and which same-name choices were settled by the writer's own lists. */
@@ -262,8 +265,32 @@ async function logFromMessage(ctx: ConversationContext, u: Understood, chosen: s
     if (d.reply) return logAgainstReminder(ctx, kind, date, kind === 'talk' && reason === 'routine' ? null : reason, d.result.note);
     return say(`请告诉我和谁${kind === 'talk' ? '谈心' : '走访'}了，例如“今天和张伟谈心了，情绪稳定”。`);
   }
-  if (kind === 'visit' && !reason) return say('请说明走访事由，例如：住院、受灾、生活困难、家属去世、本人亡故或节日慰问。');
-  return performLog(ctx, { kind, memberIds, date, reason, note: d.result.note, preferred: u.preferred });
+  const sent = sentVisitor(d, kind, memberIds);
+  if ('refusal' in sent) return say(sent.refusal);
+  const visitorId = sent.visitorId;
+  let visitReason = reason;
+  if (kind === 'visit' && !visitReason && visitorId && memberIds.length === 1) {
+    // 派人 answers an owed visit: "派李明走访了王芳，送慰问金300元" takes the reason of the one visit the writer owes
+    // her, when there is exactly one (a visit the writer made themself still needs its reason written).
+    const owed = await openTriggersFulfillableBy(ctx.trx, { kind, memberId: memberIds[0]!, leaderMemberId: visitorId ?? me.memberId, happenedOn: date }, accessPersonOf(me));
+    const reasons = [...new Set(owed.map((o) => o.reason))];
+    if (reasons.length === 1) visitReason = reasons[0] as CareReason;
+  }
+  if (kind === 'visit' && !visitReason) return say('请说明走访事由，例如：住院、受灾、生活困难、家属去世、本人亡故或节日慰问。');
+  return performLog(ctx, { kind, memberIds, date, reason: visitReason, note: d.result.note, preferred: u.preferred, ...(visitorId ? { visitorId } : {}) });
+}
+
+/**
+ * 派人 (MECHANISM 2.1: the visit may be made by someone the owner sent): the person sent, or why the message
+ * cannot be recorded as written. Only a visit is made by someone sent; a talk is recorded by whoever talked.
+ */
+function sentVisitor(d: InterpretationDetail, kind: 'talk' | 'visit', memberIds: readonly string[]): { visitorId?: string } | { refusal: string } {
+  if (!d.visitor) return {};
+  if (kind === 'talk') return { refusal: `谈心请由谈话人本人登记：请${d.visitor.mention}同志谈心后自行发送，例如“今天和……谈心了”。` };
+  if (d.visitor.status === 'ambiguous') return { refusal: `名为“${d.visitor.mention}”的同志有 ${d.visitor.candidates.length} 位，无法确定派谁走访，请写明所在支部后重新发送，例如“派数学学院教工党支部的${d.visitor.mention}走访了……”。` };
+  if (d.visitor.status === 'out_of_scope' || !d.visitorId) return { refusal: `“${d.visitor.mention}”不在您的工作范围内，无法登记由其走访。如有误，请联系党委组织部核对名册。` };
+  if (memberIds.includes(d.visitorId)) return { refusal: '走访人与走访对象是同一人，请核对后重新发送。' };
+  return { visitorId: d.visitorId };
 }
 
 /** “已谈，情绪稳定”: the obligation the bot last asked this person about, or a question when there are several. */
@@ -294,10 +321,11 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
   for (const memberId of req.memberIds) {
     const reason: CareReason = req.reason ?? 'routine';
     const records = new CareRecordRepository(ctx.trx);
+    const leaderMemberId = req.visitorId ?? me.memberId;
     const record = {
       id: await records.insert({
         kind: req.kind,
-        leaderMemberId: me.memberId,
+        leaderMemberId,
         memberId,
         happenedOn: req.date,
         reason,
@@ -306,10 +334,16 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
         recordedByMemberId: me.memberId,
         // The injected clock: how long a record may be undone or added to is measured on it.
         recordedAt: ctx.now,
+        ...(req.visitorId ? { sentByMemberId: me.memberId } : {}),
       }),
     };
-    const closed = await closeFulfilled(ctx.trx, { id: record.id, kind: req.kind, leaderMemberId: me.memberId, memberId, happenedOn: req.date, ...(req.obligationId ? { obligationId: req.obligationId } : {}) }, ctx.now);
+    // What the record fulfils is owed by the writer — for 派人, the one who sent the visitor (MECHANISM 2.2).
+    const by = accessPersonOf(me);
+    const facts = { kind: req.kind, reason, memberId, leaderMemberId, happenedOn: req.date };
+    const closed = await closeFulfilled(ctx.trx, { id: record.id, ...facts }, by, ctx.now);
     if (closed.length > 0 && !req.obligationId) await records.setObligation(record.id, closed[0]!);
+    // A routine talk leaves a 五必谈 talk open (it is closed only by a talk for its reason): say so.
+    const stillOwed = reason === 'routine' ? await openTriggersFulfillableBy(ctx.trx, facts, by) : [];
     await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, 'record', record.id, ctx.now);
     const person = await placeOfMember(ctx, memberId);
     if (req.memberIds.length > CARDS_PER_LOG) {
@@ -317,6 +351,8 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
       continue;
     }
     const why = req.preferred?.get(memberId);
+    const visitor = req.visitorId ? await placeOfMember(ctx, req.visitorId) : undefined;
+    const owedReasons = [...new Set(stillOwed.map((o) => REASON_LABELS[o.reason as CareReason] ?? o.reason))].map((r) => `“${r}”`);
     out.push({
       message: buttonCard({
         taskId: `rec-${record.id}`,
@@ -326,11 +362,15 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
           ['日期', chineseDate(req.date, ctx.today)],
           ['所在支部', person.place],
           ['事由', REASON_LABELS[reason] ?? reason],
+          ...(visitor ? ([['走访人', `${visitor.name}（由您派出）`]] as Array<[string, string]>) : []),
           ...(req.note ? ([['情况', req.note]] as Array<[string, string]>) : []),
         ],
         note:
           (why ? `按您的${why}，记为：${person.name}（${person.place}）。` : '') +
           (closed.length > 0 ? `已完成相应待办 ${closed.length} 项。` : '') +
+          (owedReasons.length > 0
+            ? `${person.name}的${owedReasons.join('、')}谈心待办仍未完成（本次记为经常性谈心）；如本次即为该谈心，请撤销后写明事由重新登记，例如“今天和${person.name}谈心了，${owedReasons[0]!.slice(1, -1)}”。`
+            : '') +
           `如需补充情况，${FOLLOW_UP_MINUTES}分钟内直接回复即可；登记有误可点“撤销”（24小时内）。`,
         buttons: [{ text: '撤销', actionKey: cardKey(CARD_ACTION.undoRecord, record.id), style: 'secondary' }],
       }),
@@ -419,7 +459,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
     if (report.obligations.length === 0 && report.alreadyOpen.length > 0) repeated.push(person.name);
     if (reason === 'death' && report.obligations.length > 0) deaths.push({ eventId: report.eventId, memberId });
     for (const ob of report.obligations) {
-      const holders = await officeHolders(ctx.trx, ob.owner.role, ob.ownerOrganisationId);
+      const holders = await taskCardHolders(ctx.trx, ob, memberId);
       lines.push(`${person.name}：请${holders.map((h) => h.name).join('、') || '上级组织'}在${chineseDate(ob.dueOn, ctx.today)}前${KIND[ob.kind]}`);
       for (const h of holders) {
         const t = tasks.get(h.memberId) ?? { holder: h, items: [] };

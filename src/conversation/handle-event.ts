@@ -8,11 +8,12 @@ import { deathConfirmation } from './death-confirmation.ts';
 import { RosterIndexCache } from './roster-cache.ts';
 import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
+import { odCommands } from './od-commands.ts';
 import { localDateKey } from '../domain/dates.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
-  return [cardActions, deathConfirmation, secretaryCommands, careConversation(new RosterIndexCache())];
+  return [cardActions, deathConfirmation, secretaryCommands, odCommands, careConversation(new RosterIndexCache())];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */

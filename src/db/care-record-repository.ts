@@ -14,6 +14,8 @@ export interface NewCareRecord {
   obligationId: string | null;
   recordedByMemberId: string;
   recordedAt: Date;
+  /** 派人: who sent the visitor (leaderMemberId); absent when the leader went themself. */
+  sentByMemberId?: string;
 }
 
 export interface UndoCandidate {
@@ -42,6 +44,7 @@ export class CareRecordRepository {
         note: r.note,
         obligation_id: r.obligationId,
         recorded_by_member_id: r.recordedByMemberId,
+        sent_by_member_id: r.sentByMemberId ?? null,
         undone_at: null,
         recorded_at: r.recordedAt,
       })

@@ -47,14 +47,21 @@ export interface NewTriggerObligation {
   createdAt?: Date;
 }
 
-/** What a recorded talk or visit may fulfil. */
-export interface FulfillingRecord {
+/** An open obligation a recorded talk or visit might fulfil, with the member's place (domain/fulfilment.ts decides). */
+export interface FulfilmentCandidateRow {
   id: string;
   kind: 'talk' | 'visit';
-  leaderMemberId: string;
-  memberId: string;
-  happenedOn: string;
-  obligationId?: string;
+  source: 'trigger' | 'quota' | 'holiday';
+  reason: string;
+  owner_member_id: string | null;
+  owner_role: string | null;
+  owner_organisation_id: string | null;
+  opened_on: string;
+  period: string | null;
+  member_id: string;
+  branch_id: string;
+  gb_id: string;
+  committee_id: string;
 }
 
 export class ObligationRepository {
@@ -106,32 +113,35 @@ export class ObligationRepository {
   }
 
   /**
-   * Closes, at `at`, what a recorded talk or visit fulfils: the obligation it was made against, or else the
-   * member's open trigger obligations of that kind; and for a talk the year's quota obligation between the
-   * two people (whichever of them owns it).
+   * The open obligations a talk or visit between `leaderMemberId` and `memberId` in `year` might fulfil, locked:
+   * those of its kind about the member (trigger, holiday), and the year's quota between the two people (whichever
+   * of them owns it). Which of them it does fulfil is the rule's (domain/fulfilment.ts).
    */
-  async closeFulfilled(record: FulfillingRecord, at: Date): Promise<string[]> {
-    const year = record.happenedOn.slice(0, 4);
+  async fulfilmentCandidates(kind: 'talk' | 'visit', memberId: string, leaderMemberId: string, year: string, lock = true): Promise<FulfilmentCandidateRow[]> {
+    const r = await sql<FulfilmentCandidateRow>`
+    select o.id::text as id, o.kind, o.source, o.reason, o.owner_member_id::text as owner_member_id, o.owner_role,
+           o.owner_organisation_id::text as owner_organisation_id, to_char(o.opened_on, 'YYYY-MM-DD') as opened_on, o.period,
+           o.member_id::text as member_id, b.id::text as branch_id, b.parent_id::text as gb_id, g.parent_id::text as committee_id
+      from care_obligations o join members m on m.id = o.member_id join organisations b on b.id = m.branch_id
+      join organisations g on g.id = b.parent_id
+     where o.status = 'open' and o.kind = ${kind}
+       and ((o.source <> 'quota' and o.member_id = ${memberId}::bigint)
+         or (o.source = 'quota' and o.period = ${year}
+             and ((o.owner_member_id = ${leaderMemberId}::bigint and o.member_id = ${memberId}::bigint)
+               or (o.owner_member_id = ${memberId}::bigint and o.member_id = ${leaderMemberId}::bigint))))
+     order by o.id
+     ${lock ? sql`for update of o` : sql``}`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Marks these open obligations done by the record, at `at`; returns those closed. */
+  async closeByRecord(ids: readonly string[], recordId: string, at: Date): Promise<string[]> {
+    if (ids.length === 0) return [];
     const closed = await this.db
       .updateTable('care_obligations')
-      .set({ status: 'done', record_id: record.id, closed_at: at })
+      .set({ status: 'done', record_id: recordId, closed_at: at })
       .where('status', '=', 'open')
-      .where('kind', '=', record.kind)
-      .where((eb) =>
-        eb.or([
-          // A record made against one obligation (a reply to its reminder, a choice among several) closes that
-          // one only: the member's other open tasks (a bereavement beside a hospital stay) stay open.
-          record.obligationId ? eb('id', '=', record.obligationId) : eb.and([eb('source', '=', 'trigger'), eb('member_id', '=', record.memberId)]),
-          eb.and([
-            eb('source', '=', 'quota'),
-            eb('period', '=', year),
-            eb.or([
-              eb.and([eb('owner_member_id', '=', record.leaderMemberId), eb('member_id', '=', record.memberId)]),
-              eb.and([eb('owner_member_id', '=', record.memberId), eb('member_id', '=', record.leaderMemberId)]),
-            ]),
-          ]),
-        ]),
-      )
+      .where('id', 'in', [...ids])
       .returning('id')
       .execute();
     return closed.map((r) => r.id);
@@ -229,24 +239,6 @@ export class ObligationRepository {
             or (o.owner_role || '|' || o.owner_organisation_id::text) = any(${offices}::text[]))
      order by o.due_on, o.id`.execute(this.db);
     return rows.rows;
-  }
-
-  /**
-   * Closes the holiday visit a recorded visit fulfils (MECHANISM 2.2 "Closing": `holiday` closes the holiday
-   * visit): a visit with reason `holiday`, with the member, made on or after the day the list went out (the
-   * obligation's opened_on). Of several holidays' open visits it closes the one whose list went out last before
-   * the visit — a visit before 七一 does not settle a Spring Festival visit still owed. Returns what it closed.
-   */
-  async closeHolidayVisit(record: { id: string; memberId: string; happenedOn: string }, at: Date): Promise<string[]> {
-    const r = await sql<{ id: string }>`
-    update care_obligations o set status = 'done', record_id = ${record.id}::bigint, closed_at = ${at}
-     where o.id = (select x.id from care_obligations x
-                    where x.source = 'holiday' and x.status = 'open' and x.kind = 'visit'
-                      and x.member_id = ${record.memberId}::bigint and x.opened_on <= ${record.happenedOn}::date
-                    order by x.opened_on desc, x.id desc limit 1)
-       and exists (select 1 from care_records c where c.id = ${record.id}::bigint and c.kind = 'visit' and c.reason = 'holiday' and c.undone_at is null)
-    returning o.id::text as id`.execute(this.db);
-    return r.rows.map((x) => x.id);
   }
 
   /** The member's talk quota of the year: how many, how many done (cancelled ones apart). */

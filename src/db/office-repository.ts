@@ -44,7 +44,7 @@ export class OfficeRepository {
     const r = await sql<OfficeHolder>`
     select r.role, r.organisation_id::text as org_id, s.id::text as member_id, s.userid, s.name
       from member_roles r join members s on s.id = r.member_id
-     where r.role in ('branch_secretary', 'gb_secretary', 'od_staff', 'committee_secretary')
+     where r.role in ('branch_secretary', 'gb_secretary', 'od_staff', 'committee_secretary', 'unit_leader')
        and s.status = 'active' and s.userid is not null
      order by r.organisation_id, s.id`.execute(this.db);
     return r.rows;

@@ -44,6 +44,22 @@ export class OrganisationRepository {
     return r.rows;
   }
 
+  /**
+   * Active members of a committee named (or with the chat account) as written, with their places and accounts,
+   * by name then id: namesakes all come back, for the caller to tell apart.
+   */
+  async activeNamed(committeeId: string, written: readonly string[]): Promise<Array<MemberPlace & { userid: string | null }>> {
+    if (written.length === 0) return [];
+    const r = await sql<MemberPlace & { userid: string | null }>`
+    select m.id::text as id, m.name, m.userid, m.outstanding_contributor, b.id::text as branch_id, b.name as branch,
+           g.id::text as gb_id, g.name as gb, g.parent_id::text as committee_id
+      from members m join organisations b on b.id = m.branch_id join organisations g on g.id = b.parent_id
+     where m.status = 'active' and g.parent_id = ${committeeId}::bigint
+       and (m.name = any(${written}::text[]) or lower(m.userid) = any(${written.map((w) => w.toLowerCase())}::text[]))
+     order by m.name, m.id`.execute(this.db);
+    return r.rows;
+  }
+
   /** One member's place; undefined when there is no such member. */
   async placeOf(memberId: string): Promise<MemberPlace | undefined> {
     return (await this.placesOf([memberId]))[0];

@@ -82,7 +82,7 @@ export type OrganisationKind = 'committee' | 'general_branch' | 'branch';
 export type MemberStatus = 'active' | 'transferred_out' | 'deceased';
 export type Gender = 'male' | 'female';
 /** Stored roles; 'member' is implicit for every row of members and never stored. */
-export type StoredRoleCode = 'committee_secretary' | 'committee_member' | 'od_staff' | 'gb_secretary' | 'gb_member' | 'branch_secretary';
+export type StoredRoleCode = 'committee_secretary' | 'committee_member' | 'od_staff' | 'gb_secretary' | 'gb_member' | 'unit_leader' | 'branch_secretary';
 /**
  * A SQL `date`, read as 'YYYY-MM-DD'. The drivers turn a date into a JS Date at local or UTC midnight unless
  * told otherwise, so roster queries select `to_char(col, 'YYYY-MM-DD')`; write it as 'YYYY-MM-DD'.
@@ -148,6 +148,8 @@ export interface CareRecordsTable {
   note: Generated<string>;
   obligation_id: string | null;
   recorded_by_member_id: string;
+  /** 派人: the person who sent the visitor (leader_member_id); null when the leader went themself. */
+  sent_by_member_id: Generated<string | null>;
   recorded_at: Generated<Date>;
   undone_at: Date | null;
 }

@@ -67,7 +67,7 @@ export type Reach = 'everyone' | 'general_branch' | 'branch' | 'self';
 /** Whom a person may record a talk or visit about (and name in one): from their roles. */
 export function recordReachOf(roleCodes: readonly RoleCode[]): Reach {
   if (roleCodes.some((r) => r === 'committee_secretary' || r === 'committee_member' || r === 'od_staff')) return 'everyone';
-  if (roleCodes.some((r) => r === 'gb_secretary' || r === 'gb_member')) return 'general_branch';
+  if (roleCodes.some((r) => r === 'gb_secretary' || r === 'gb_member' || r === 'unit_leader')) return 'general_branch';
   if (roleCodes.includes('branch_secretary')) return 'branch';
   return 'self';
 }
@@ -114,9 +114,9 @@ export function mayReportAbout(person: AccessPerson, member: MemberPlace): boole
 
 /**
  * Sensitive data (hardship causes, health, family events, subsidies and aid, suggestions, evaluation answers):
- * the member, their branch secretary, their general branch's leaders — its secretary and its committee members
- * (gb_member; the unit's main Party leader is not a roster role yet) — and the OD. Helpers paired with the member
- * will see hardship (not amounts) once pairing exists.
+ * the member, their branch secretary, their general branch's leaders — its secretary, its committee members
+ * (gb_member) and the unit's main Party leader (unit_leader) — and the OD. Helpers paired with the member will see
+ * hardship (not amounts) once pairing exists.
  */
 export function canSeeSensitive(viewer: Viewer, member: MemberPlace): boolean {
   if (viewer.kind === 'organisation_department') return true;
@@ -129,6 +129,7 @@ export function canSeeSensitive(viewer: Viewer, member: MemberPlace): boolean {
         return r.organisationId === member.branchId;
       case 'gb_secretary':
       case 'gb_member':
+      case 'unit_leader':
         return r.organisationId === member.generalBranchId;
       default:
         return false;
@@ -149,8 +150,8 @@ export interface OrganisationPlace {
 /**
  * May this person see a list or a figure (names without sensitive detail, counts, totals) of this organisation?
  * The OD and the committee secretary: the whole committee. A committee member: the general branches linked to
- * them and their branches. General-branch secretary and committee members: their general branch and its
- * branches. A branch secretary: their branch. A plain member: none.
+ * them and their branches. General-branch secretary, committee members and the unit's main Party leader: their
+ * general branch and its branches. A branch secretary: their branch. A plain member: none.
  */
 export function maySeeOrganisation(person: AccessPerson, org: OrganisationPlace): boolean {
   return person.roles.some((r) => {
@@ -162,6 +163,7 @@ export function maySeeOrganisation(person: AccessPerson, org: OrganisationPlace)
         return r.organisationId === org.committeeId && org.generalBranchId !== null && person.linkedGeneralBranchIds.includes(org.generalBranchId);
       case 'gb_secretary':
       case 'gb_member':
+      case 'unit_leader':
         return org.generalBranchId !== null && r.organisationId === org.generalBranchId;
       case 'branch_secretary':
         return org.kind === 'branch' && r.organisationId === org.id;
@@ -176,7 +178,7 @@ export function maySeeOrganisation(person: AccessPerson, org: OrganisationPlace)
 export function officeLists(person: Pick<AccessPerson, 'roles'>): { branchIds: string[]; generalBranchIds: string[] } {
   return {
     branchIds: person.roles.filter((r) => r.role === 'branch_secretary').map((r) => r.organisationId),
-    generalBranchIds: person.roles.filter((r) => r.role === 'gb_secretary' || r.role === 'gb_member').map((r) => r.organisationId),
+    generalBranchIds: person.roles.filter((r) => r.role === 'gb_secretary' || r.role === 'gb_member' || r.role === 'unit_leader').map((r) => r.organisationId),
   };
 }
 
@@ -193,7 +195,8 @@ export interface ObligationFacts {
 /**
  * May this person act on an obligation (已完成, 延期, pick it for a record)? The owner, whoever holds the owning
  * office, the member's general-branch secretary (MECHANISM 2.1: told at once and may make the visit instead) and
- * the OD (it acts for the committee).
+ * the OD (it acts for the committee) — and the unit's main Party leader on a talk its general branch owes (they
+ * own trigger talks together with the GB secretary, MECHANISM 2.2).
  */
 export function mayActOnObligation(person: AccessPerson, ob: ObligationFacts): boolean {
   if (ob.ownerMemberId === person.memberId) return true;
@@ -201,8 +204,42 @@ export function mayActOnObligation(person: AccessPerson, ob: ObligationFacts): b
     (r) =>
       (r.role === 'od_staff' && r.organisationId === ob.member.committeeId) ||
       (r.role === ob.ownerRole && r.organisationId === ob.ownerOrganisationId) ||
-      (r.role === 'gb_secretary' && r.organisationId === ob.member.generalBranchId),
+      (r.role === 'gb_secretary' && r.organisationId === ob.member.generalBranchId) ||
+      (r.role === 'unit_leader' && ob.ownerRole === 'gb_secretary' && r.organisationId === ob.ownerOrganisationId),
   );
+}
+
+/**
+ * Is a talk or visit this person makes (or, 派人, sends someone to make) made "by the owner or by someone in the
+ * owning office or above" (MECHANISM 2.2 "Closing an obligation")? The levels:
+ * - a branch (branch_secretary): its secretary;
+ * - a general branch (gb_secretary): its leaders, the secretary and the unit's main Party leader (unit_leader) —
+ *   not its committee members, and never a branch secretary;
+ * - above a general branch: the committee secretary, a committee member linked (挂联) to that general branch,
+ *   and the OD (it acts for the committee);
+ * - the OD's own obligation (od_staff: the visit owed to an outstanding contributor): the OD only, "closed only
+ *   by a visit the OD records".
+ * An obligation owed by a person (a yearly quota) is theirs alone; see domain/obligations.ts for the quota's
+ * "any talk between the two".
+ */
+export function mayFulfilObligation(person: AccessPerson, ob: ObligationFacts): boolean {
+  if (ob.ownerMemberId !== null) return ob.ownerMemberId === person.memberId;
+  const holds = (role: StoredRole, organisationId: string | null | undefined) => organisationId != null && person.roles.some((r) => r.role === role && r.organisationId === organisationId);
+  const committee = () =>
+    holds('committee_secretary', ob.member.committeeId) ||
+    holds('od_staff', ob.member.committeeId) ||
+    (holds('committee_member', ob.member.committeeId) && person.linkedGeneralBranchIds.includes(ob.member.generalBranchId));
+  const generalBranch = (gb: string | null) => holds('gb_secretary', gb) || holds('unit_leader', gb);
+  switch (ob.ownerRole) {
+    case 'branch_secretary':
+      return holds('branch_secretary', ob.ownerOrganisationId) || generalBranch(ob.member.generalBranchId) || committee();
+    case 'gb_secretary':
+      return generalBranch(ob.ownerOrganisationId) || committee();
+    case 'od_staff':
+      return holds('od_staff', ob.ownerOrganisationId);
+    default:
+      return false;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ export type RoleCode =
   | 'od_staff'
   | 'gb_secretary'
   | 'gb_member'
+  | 'unit_leader'
   | 'branch_secretary'
   | 'member';
 
@@ -22,6 +23,7 @@ export const STORED_ROLES: readonly StoredRole[] = [
   'od_staff',
   'gb_secretary',
   'gb_member',
+  'unit_leader',
   'branch_secretary',
 ];
 
@@ -31,6 +33,7 @@ export const ROLE_LABELS: Readonly<Record<RoleCode, string>> = {
   od_staff: '组织部',
   gb_secretary: '党总支书记',
   gb_member: '党总支委员',
+  unit_leader: '单位党员主要领导',
   branch_secretary: '支部书记',
   member: '党员',
 };
@@ -47,6 +50,8 @@ const ROLE_BY_LABEL: ReadonlyMap<string, StoredRole> = new Map<string, StoredRol
   ['党总支负责人', 'gb_secretary'],
   ['党总支委员', 'gb_member'],
   ['总支委员', 'gb_member'],
+  ['单位党员主要领导', 'unit_leader'],
+  ['单位主要领导', 'unit_leader'],
   ['支部书记', 'branch_secretary'],
   ['党支部书记', 'branch_secretary'],
 ]);
@@ -89,6 +94,7 @@ export const ROLE_SCOPE: Readonly<Record<StoredRole, 'committee' | 'general_bran
   od_staff: 'committee',
   gb_secretary: 'general_branch',
   gb_member: 'general_branch',
+  unit_leader: 'general_branch',
   branch_secretary: 'branch',
 };
 

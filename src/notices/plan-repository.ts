@@ -43,6 +43,7 @@ export interface Visitee {
 
 export interface OpenObligation {
   id: string;
+  member_id: string;
   kind: 'talk' | 'visit';
   reason: CareReason;
   due_on: string;
@@ -224,7 +225,7 @@ export class NoticePlanRepository {
   /** Open office-owned obligations (quotas aside) due, or escalated because 延期 ran out, between `from` and `to`. */
   async openObligationsDueBetween(from: IsoDate, to: IsoDate): Promise<OpenObligation[]> {
     const rows = await sql<OpenObligation>`
-    select o.id::text as id, o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
+    select o.id::text as id, o.member_id::text as member_id, o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as due_on,
            to_char(o.opened_on, 'YYYY-MM-DD') as created_on,
            o.owner_role, o.owner_organisation_id::text as owner_org, o.source, o.period,
            m.name as member_name, m.userid as member_userid, b.name as branch, b.id::text as branch_id,

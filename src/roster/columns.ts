@@ -14,7 +14,8 @@ export type RosterField =
   | 'cadre_level'
   | 'linked_general_branches'
   | 'phone'
-  | 'status';
+  | 'status'
+  | 'outstanding_contributor';
 
 export interface RosterColumn {
   field: RosterField;
@@ -40,6 +41,8 @@ export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { field: 'linked_general_branches', header: '挂联党总支', aliases: ['linked_general_branches', '挂联'] },
   { field: 'phone', header: '手机', aliases: ['phone', 'mobile', '手机号', '手机号码', '联系电话'] },
   { field: 'status', header: '状态', aliases: ['status', '党员状态', '在册状态'], importOnly: true },
+  // 突出贡献 是/否 (MECHANISM "Who is who": a flag the OD sets; the OD then owes its own visit on a visit trigger).
+  { field: 'outstanding_contributor', header: '突出贡献', aliases: ['outstanding', 'outstanding_contributor', '突出贡献党员', '是否突出贡献'] },
 ];
 
 /** The columns an export writes, in file order. */

@@ -13,7 +13,7 @@ const GENDER_LABEL: Record<Gender, string> = { male: '男', female: '女' };
 // The separator the import accepts and Chinese readers expect in a list.
 const LIST = '、';
 
-function cells(row: RosterExportRow): (string | null)[] {
+function cells(row: Omit<RosterExportRow, 'outstanding'> & { outstanding: boolean | null }): (string | null)[] {
   const roles = row.roles ? sortRoles(row.roles.split(',') as StoredRole[]).map((r) => ROLE_LABELS[r]).join(LIST) : null;
   return [
     row.name,
@@ -28,6 +28,7 @@ function cells(row: RosterExportRow): (string | null)[] {
     row.cadreLevel,
     row.links,
     row.phone,
+    row.outstanding === null ? null : row.outstanding ? '是' : '否',
   ];
 }
 
@@ -53,6 +54,7 @@ export function entriesToCsv(entries: readonly RosterEntry[]): Buffer {
       ...e,
       roles: e.roles.length > 0 ? e.roles.join(',') : null,
       links: e.linkedGeneralBranches.length > 0 ? e.linkedGeneralBranches.join(LIST) : null,
+      outstanding: e.outstanding,
     }).map((v) => v ?? ''),
   );
   return writeCsv([header, ...rows]);

@@ -201,6 +201,10 @@ async function applyPlan(trx: Kysely<Database>, repo: RosterRepository, plan: Im
   await repo.insertRoles(rolesAdd);
   await repo.deleteLinks(linksRemove);
   await repo.insertLinks(linksAdd);
+  // 突出贡献 is written on its own: only where the file says otherwise than the database.
+  const outstanding = (flag: boolean) => plan.members.filter((p) => p.desired.outstanding === flag && (p.existing?.outstanding ?? false) !== flag).map((p) => memberId.get(p)!);
+  await repo.setOutstanding(outstanding(true), true);
+  await repo.setOutstanding(outstanding(false), false);
   if (opts.retireMissing) await repo.retireMembers(plan.missing.map((m) => m.id), opts.today);
   await applyStatusChanges(trx, plan, memberId, opts);
 }

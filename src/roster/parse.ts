@@ -32,6 +32,8 @@ export interface RosterEntry {
   phone: string | null;
   /** The 状态 column: null or absent when the cell is empty (the status stays as the database has it). */
   status?: MemberStatusCode | null;
+  /** 突出贡献: 是 true, 否 false; null when the cell is empty (what the database knows is kept). */
+  outstanding: boolean | null;
 }
 
 export interface RowError {
@@ -239,7 +241,7 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     for (const label of splitList(text('role'))) {
       const role = roleFromLabel(label);
       if (role) roles.push(role);
-      else fail('role', `职务「${label}」无法识别，可填：党委书记、党委委员、组织部、党总支书记、党总支委员、支部书记，多个用“;”或“、”分隔`);
+      else fail('role', `职务「${label}」无法识别，可填：党委书记、党委委员、组织部、党总支书记、党总支委员、单位党员主要领导、支部书记，多个用“;”或“、”分隔`);
     }
     if (roles.includes('committee_secretary')) {
       if (committeeSecretaryRow !== undefined) fail('role', `党委书记只能有一位，第 ${committeeSecretaryRow} 行已是党委书记`);
@@ -273,6 +275,10 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     const status = statusText === '' ? null : memberStatusFromLabel(statusText);
     if (status === undefined) fail('status', `状态「${statusText}」无法识别，可填：在册、去世、转出`);
 
+    const outstandingText = text('outstanding_contributor');
+    const outstanding = parseYesNo(outstandingText);
+    if (outstanding === undefined) fail('outstanding_contributor', `突出贡献「${outstandingText}」应填“是”或“否”，不确定的留空`);
+
     if (errors.length === before) {
       entries.push({
         row: r.rowNumber,
@@ -290,6 +296,7 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
         phone: phone === '' ? null : phone,
         // Only with the column: a file without it says nothing about anyone's status.
         ...(header.index.has('status') ? { status: status ?? null } : {}),
+        outstanding: outstanding ?? null,
       });
     }
   }
@@ -298,4 +305,14 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     errors.push({ row: header.headerRow + 1, reason: '名册中没有党员' });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, entries, fields: [...header.index.keys()], ignoredColumns: header.ignored };
+}
+
+const YES = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓']);
+const NO = new Set(['否', 'n', 'no', 'false', '0', '×', '无', '不是']);
+
+/** A 是/否 cell: true, false, null when empty, undefined when it says neither. */
+export function parseYesNo(text: string): boolean | null | undefined {
+  const key = text.trim().toLowerCase();
+  if (key === '') return null;
+  return YES.has(key) ? true : NO.has(key) ? false : undefined;
 }

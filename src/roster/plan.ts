@@ -69,6 +69,8 @@ export interface DesiredMember {
   phone: string | null;
   status: MemberStatus;
   statusChangedOn: string | null;
+  /** 突出贡献, as the file says it (an empty cell or no column: as the database has it). */
+  outstanding: boolean;
 }
 
 export interface PlannedMember {
@@ -236,6 +238,7 @@ export function* planImportSteps(
       phone: keep('phone', e.phone, m?.phone, null),
       status,
       statusChangedOn,
+      outstanding: (has.has('outstanding_contributor') ? e.outstanding : null) ?? m?.outstanding ?? false,
     };
     const changedFields: string[] = [];
     if (m) {
@@ -250,6 +253,7 @@ export function* planImportSteps(
       diff(FIELD_LABEL('cadre_level'), desired.cadreLevel, m.cadreLevel);
       diff(FIELD_LABEL('phone'), desired.phone, m.phone);
       diff('状态', desired.status, m.status);
+      diff(FIELD_LABEL('outstanding_contributor'), desired.outstanding, m.outstanding ?? false);
     }
     const memberFieldsChange = changedFields.length > 0;
 

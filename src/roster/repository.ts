@@ -33,6 +33,8 @@ export interface MemberFields {
 
 export interface MemberRow extends MemberFields {
   id: string;
+  /** 突出贡献: read with the member, written on its own (setOutstanding). */
+  outstanding?: boolean;
 }
 
 export interface RoleRow {
@@ -62,7 +64,8 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 const MEMBER_COLUMNS = sql`id::text as id, name, userid, gender,
   to_char(birth_date, 'YYYY-MM-DD') as "birthDate", to_char(join_date, 'YYYY-MM-DD') as "joinDate",
   to_char(full_member_date, 'YYYY-MM-DD') as "fullMemberDate", branch_id::text as "branchId",
-  cadre_level as "cadreLevel", phone, status, to_char(status_changed_on, 'YYYY-MM-DD') as "statusChangedOn"`;
+  cadre_level as "cadreLevel", phone, status, to_char(status_changed_on, 'YYYY-MM-DD') as "statusChangedOn",
+  outstanding_contributor as outstanding`;
 
 export class RosterRepository {
   constructor(private readonly db: Db) {}
@@ -202,6 +205,14 @@ export class RosterRepository {
         where id = any(${part}::bigint[]) and status = 'active'`.execute(this.db);
       await sql`delete from member_roles where member_id = any(${part}::bigint[])`.execute(this.db);
       await sql`delete from committee_links where member_id = any(${part}::bigint[])`.execute(this.db);
+    }
+  }
+
+  /** Sets or clears the outstanding-contributor flag (突出贡献) of these members, by id. */
+  async setOutstanding(memberIds: readonly string[], outstanding: boolean): Promise<void> {
+    for (const part of chunks(memberIds)) {
+      await sql`update members set outstanding_contributor = ${outstanding}, updated_at = now()
+        where id = any(${part}::bigint[]) and outstanding_contributor <> ${outstanding}`.execute(this.db);
     }
   }
 

@@ -255,6 +255,7 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
       roles: [],
       cadreLevel: cadreLevel(category, random),
       linkedGeneralBranches: [],
+      outstanding: null,
       phone,
     });
     if (userid && category === 'retired' && random() < 0.02) outstandingContributors.push(userid);
@@ -355,6 +356,13 @@ function assignRoles(entries: RosterEntry[], units: readonly (readonly [string, 
     const e = entries[committee[g % committee.length]!]!;
     e.linkedGeneralBranches = [...new Set([...e.linkedGeneralBranches, gb])].sort();
   });
+  // 单位党员主要领导: in each general branch the last full member holding no other role — chosen without the
+  // random source, and from the end (the README's people take the first free places), so the rest of the demo
+  // stays as it was.
+  for (const [gb] of units) {
+    const leader = branches.filter((b) => b.generalBranch === gb).flatMap(fullMembers).reverse().find((i) => entries[i]!.roles.length === 0);
+    if (leader !== undefined) give(leader, 'unit_leader');
+  }
 }
 
 export interface SeedReport {

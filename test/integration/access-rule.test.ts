@@ -1,6 +1,6 @@
 // The access rule (issue 10 point 2) over the demo roster: for a sample of people of each role — committee
-// secretary, committee member with linked general branches, OD staff, GB secretary, GB committee member, branch
-// secretary, plain member — against members in and out of their reach, every question's answer. The roster is
+// secretary, committee member with linked general branches, OD staff, GB secretary, GB committee member, the
+// unit's main Party leader, branch secretary, plain member — against members in and out of their reach, every question's answer. The roster is
 // seeded into PGlite and the facts are built by the loaders production uses (src/roster/responsibility.ts); the
 // chat's name reach (the interpreter over the production name index) and the export's redaction are checked to
 // give the same answers.
@@ -68,6 +68,14 @@ const EXPECTED: Record<Sample, Partial<Record<Relation, Question[]>>> = {
     other: [],
   },
   gb_member: {
+    self: ['record', 'report', 'sensitive', 'list'],
+    branch: ['record', 'report', 'sensitive', 'list'],
+    generalBranch: ['record', 'report', 'sensitive', 'list'],
+    other: [],
+  },
+  // The unit's main Party leader sees what a GB leader sees (issue 11 point 2); they act on the GB's talks, not
+  // on a visit the branch owes.
+  unit_leader: {
     self: ['record', 'report', 'sensitive', 'list'],
     branch: ['record', 'report', 'sensitive', 'list'],
     generalBranch: ['record', 'report', 'sensitive', 'list'],

@@ -56,6 +56,7 @@ async function seed(db: Kysely<Database>): Promise<Seeded> {
     reason: string;
     note: string;
     by?: string;
+    sentBy?: string;
     at: string;
     undone?: string;
   }) =>
@@ -70,6 +71,7 @@ async function seed(db: Kysely<Database>): Promise<Seeded> {
           reason: v.reason,
           note: v.note,
           recorded_by_member_id: ids[v.by ?? v.leader]!,
+          sent_by_member_id: v.sentBy ? ids[v.sentBy]! : null,
           recorded_at: new Date(v.at),
           undone_at: v.undone ? new Date(v.undone) : null,
         })
@@ -114,7 +116,7 @@ async function seed(db: Kysely<Database>): Promise<Seeded> {
   const records = {
     talkJob: await record({ kind: 'talk', leader: 'sunzongzhi', member: 'wushengri', on: '2026-11-20', reason: 'job_change', note: TRICKY_NOTE, at: '2026-11-20T02:15:00Z' }),
     visitHospital: await record({ kind: 'visit', leader: 'zhouzhishu', member: 'zhenglao', on: '2026-11-18', reason: 'hospitalised', note: '送慰问金500元', at: '2026-11-18T06:00:00Z' }),
-    visitBereavement: await record({ kind: 'visit', leader: 'chuzhishu', member: 'chenbiezhi', on: '2026-10-01', reason: 'bereavement', note: FORMULA_NOTE, by: 'zhaozuzhi', at: '2026-10-01T12:00:00Z', undone: '2026-10-01T13:30:00Z' }),
+    visitBereavement: await record({ kind: 'visit', leader: 'chuzhishu', member: 'chenbiezhi', on: '2026-10-01', reason: 'bereavement', note: FORMULA_NOTE, by: 'zhaozuzhi', sentBy: 'zhaozuzhi', at: '2026-10-01T12:00:00Z', undone: '2026-10-01T13:30:00Z' }),
     talkRoutine: await record({ kind: 'talk', leader: 'zhouzhishu', member: '冯无号', on: '2026-11-25', reason: 'routine', note: '', at: '2026-11-25T09:00:00Z' }),
     talkOld: await record({ kind: 'talk', leader: 'lishuji', member: 'sunzongzhi', on: '2026-03-01', reason: 'routine', note: '年度谈心', at: '2026-03-01T01:00:00Z' }),
   };
@@ -162,6 +164,8 @@ describe.each(DB_KINDS)('care export on %s', (kind) => {
       happened_on: '2026-11-20',
       leader_userid: 'sunzongzhi',
       leader_name: '孙总支',
+      sent_by_userid: null,
+      sent_by_name: null,
       member_userid: 'wushengri',
       member_name: '吴生日',
       member_branch: '教工第一党支部',
@@ -186,6 +190,10 @@ describe.each(DB_KINDS)('care export on %s', (kind) => {
     expect(rows[1]).toMatchObject({
       reason: 'bereavement',
       leader_userid: 'chuzhishu',
+      // 派人 (issue 11 point 4): the OD sent 褚支书, who visited; both are shown.
+      leader_name: '褚支书',
+      sent_by_userid: 'zhaozuzhi',
+      sent_by_name: '赵组织',
       recorded_by_userid: 'zhaozuzhi',
       recorded_by_name: '赵组织',
       member_general_branch: '数学学院党总支',

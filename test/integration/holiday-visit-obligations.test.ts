@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
+import { loadAccessPerson } from '../../src/roster/responsibility.ts';
+import type { RecordFacts } from '../../src/domain/fulfilment.ts';
 import { closeFulfilled } from '../../src/care/obligations.ts';
 import { ObligationRepository } from '../../src/db/obligation-repository.ts';
 import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
@@ -16,6 +18,7 @@ import { addDays } from '../../src/domain/dates.ts';
 import { memoryLogger } from '../helpers/stack.ts';
 import type { Outbox } from '../../src/services/outbox.ts';
 
+type RecordReason = RecordFacts['reason'];
 const TZ = 'Asia/Shanghai';
 const HOLIDAY = '2027-02-06';
 const EXTRA = [
@@ -42,7 +45,9 @@ describe.each(DB_KINDS)('holiday visits are obligations on %s (issue 11, point 1
   const visit = async (name: string, on: string, reason: string) => {
     const [member, zhou] = [await id(name), await id('周支书')];
     const rec = await db.db.insertInto('care_records').values({ kind: 'visit', leader_member_id: zhou, member_id: member, happened_on: on, reason, recorded_by_member_id: zhou, obligation_id: null, undone_at: null }).returning('id').executeTakeFirstOrThrow();
-    return db.db.transaction().execute((trx) => closeFulfilled(trx, { id: rec.id, kind: 'visit', leaderMemberId: zhou, memberId: member, happenedOn: on }, new Date(`${on}T06:00:00Z`)));
+    return db.db.transaction().execute(async (trx) =>
+      closeFulfilled(trx, { id: rec.id, kind: 'visit', reason: reason as RecordReason, leaderMemberId: zhou, memberId: member, happenedOn: on }, (await loadAccessPerson(trx, zhou))!, new Date(`${on}T06:00:00Z`)),
+    );
   };
 
   beforeAll(async () => {

@@ -8,6 +8,7 @@ import { daysToSweep, decideNotices, runDueSweeps, runSweep, type SweepDeps } fr
 import { NoticePlanRepository } from '../../src/notices/plan-repository.ts';
 import { closeFulfilled, openQuotaObligations, refreshQuotaObligationsAfterImport } from '../../src/care/obligations.ts';
 import { importRosterFile } from '../../src/roster/import.ts';
+import { loadAccessPerson } from '../../src/roster/responsibility.ts';
 import { memoryLogger } from '../helpers/stack.ts';
 import { DeliveryRepository } from '../../src/db/delivery-repository.ts';
 import type { Outbox } from '../../src/services/outbox.ts';
@@ -102,7 +103,7 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
       .executeTakeFirstOrThrow();
     // Closed at the injected clock's instant (days away from the database's), not at now().
     const closedAt = new Date('2026-03-01T07:00:00Z');
-    const closed = await db.db.transaction().execute((trx) => closeFulfilled(trx, { id: record.id, kind: 'talk', leaderMemberId: sun, memberId: li, happenedOn: '2026-03-01' }, closedAt));
+    const closed = await db.db.transaction().execute(async (trx) => closeFulfilled(trx, { id: record.id, kind: 'talk', reason: 'routine', leaderMemberId: sun, memberId: li, happenedOn: '2026-03-01' }, (await loadAccessPerson(trx, sun))!, closedAt));
     expect(closed).toHaveLength(1);
     expect((await db.db.selectFrom('care_obligations').select('closed_at').where('id', '=', closed[0]!).executeTakeFirstOrThrow()).closed_at).toEqual(closedAt);
     const pairs = (await new NoticePlanRepository(db.db).quotaPairs(2026)).filter((p) => p.owner_id === li);

@@ -161,6 +161,16 @@ describe('the JSON', () => {
     );
   });
 
+  it('派人: `visitor` (the userid of the person sent) follows `note`, only when the writer sent someone (issue 11 point 4)', () => {
+    const r = interpret('派陈静走访了王芳，患病住院，送慰问金300元', ctx('songjia'));
+    expect(Object.keys(r)).toEqual(['intent', 'members', 'ambiguous', 'date', 'reason', 'note', 'visitor']);
+    expect(r).toMatchObject({ members: ['wangfang01'], visitor: 'chenjing' });
+    expect(run('songjia', '派陈静走访了王芳，住院').visitorId).toBe('33');
+    // The one sent is never the one visited, and a name not after 派 is the member as before.
+    expect(interpret('走访了王芳和陈静，住院', ctx('songjia'))).toMatchObject({ members: ['wangfang01', 'chenjing'] });
+    expect('visitor' in interpret('走访了王芳和陈静，住院', ctx('songjia'))).toBe(false);
+  });
+
   it('the detail gives memberIds parallel to members, the tier of every mention, and the normalised text', () => {
     const d = run('tanglei', '谈心：张伟、王芳，李明');
     expect(d.result.members).toEqual(['zhangwei02', 'wangfang02']);

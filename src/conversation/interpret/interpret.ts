@@ -73,6 +73,8 @@ export { bearersInPlace, canSee, hasLeadingRole, memberKey, resolveName, visibil
 export { compactMessage, normalizeMessage, writtenMessage } from './normalise.ts';
 
 const RECORD_INTENTS: ReadonlySet<Intent> = new Set(['log_talk', 'log_visit', 'report_event']);
+/** 派人: a name right after 派/派遣/委派/委托 (spaces allowed) is the person sent to visit, not the one visited. */
+const SENT = /(?:派遣|委派|委托|派)了?\s*$/u;
 
 export function interpretDetailed(text: string, ctx: InterpretContext): InterpretationDetail {
   const written = writtenMessage(text);
@@ -121,6 +123,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
     memberIds.push(memberId);
   };
   const softVerbs: Tok[] = [];
+  let visitor: MentionResolution | undefined;
   for (const tok of tokens) {
     const kind = kindOf(tok);
     if (kind === 'name') {
@@ -129,6 +132,12 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
       const placed = tok.place ? bearersInPlace(tok.members!, tok.place.groups) : undefined;
       remove(placed ? Math.min(tok.start, tok.place!.start) : tok.start, placed ? Math.max(tok.removeEnd, tok.place!.end) : tok.removeEnd);
       const r = resolveName(placed ?? tok.members!, ctx.writer, visibility);
+      const sent = isLog && visitor === undefined ? SENT.exec(t.slice(Math.max(0, tok.start - 4), tok.start)) : null;
+      if (sent) {
+        remove(tok.start - sent[0].length, tok.start);
+        visitor = { mention, start: tok.start, end: tok.end, ...r };
+        continue;
+      }
       if (r.status === 'resolved' && isLog && r.candidates[0]!.memberId === ctx.writer.memberId) continue; // not with oneself
       const written = placed ? [t.slice(tok.place!.start, tok.start), t.slice(tok.end, tok.place!.end)].join('').trim() : '';
       mentions.push({ mention, start: tok.start, end: tok.end, ...r, ...(placed ? { place: { written, bearers: placed } } : {}) });
@@ -170,6 +179,8 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
     if (mentions.some((m) => m.status === 'out_of_scope')) problems.push('not_allowed_scope');
     if (isLog && !hasLeadingRole(ctx.writer.roleCodes)) problems.push('not_allowed_role');
     if (mixed) problems.push('mixed_records');
+    if (visitor?.status === 'ambiguous') problems.push('ambiguous_visitor');
+    if (visitor?.status === 'out_of_scope' && !problems.includes('not_allowed_scope')) problems.push('not_allowed_scope');
   }
 
   // ---- reason ----
@@ -195,13 +206,16 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
 
   // Chat commands carry no note; records and unknown messages keep what is left.
   const note = isRecord || intent === 'unknown' ? buildNote(t, written, removed, withoutReason) : '';
+  const sentOne = visitor?.status === 'resolved' ? visitor.candidates[0]! : undefined;
   return {
-    result: { intent, members, ambiguous, date, reason, note },
+    result: { intent, members, ambiguous, date, reason, note, ...(sentOne ? { visitor: memberKey(sentOne) } : {}) },
     memberIds,
     mentions,
     problems,
     reply,
     normalizedText: t,
+    ...(visitor ? { visitor } : {}),
+    ...(sentOne ? { visitorId: sentOne.memberId } : {}),
   };
 }
 

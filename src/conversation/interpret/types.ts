@@ -17,6 +17,11 @@ export interface Interpretation {
   date: string | null;
   reason: ReasonCode | null;
   note: string;
+  /**
+   * 派人 (派李明走访了王芳): the userid of the person the writer sent, who made the visit; the writer is the one
+   * who sent them. Present only when the message sends someone.
+   */
+  visitor?: string;
 }
 
 export interface InterpretWriter {
@@ -58,7 +63,9 @@ export type Problem =
   /** 上周, 最近 … for a talk or visit: which day? */
   | 'date_unclear'
   /** a talk and a visit in different clauses of one message: one record at a time */
-  | 'mixed_records';
+  | 'mixed_records'
+  /** 派人: the name of the person sent matches several people in the writer's scope */
+  | 'ambiguous_visitor';
 
 export interface MentionResolution {
   /** The name as written (normalised), without its title; '我'/'本人' for the writer. */
@@ -82,5 +89,8 @@ export interface InterpretationDetail {
   problems: Problem[];
   /** A talk or visit with no name, worded as done: the caller fills the member from the conversation. */
   reply: boolean;
+  /** 派人: the person sent, as resolved (resolved: `result.visitor` and `visitorId` are set). */
+  visitor?: MentionResolution;
+  visitorId?: string;
   normalizedText: string;
 }

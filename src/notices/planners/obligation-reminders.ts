@@ -44,8 +44,17 @@ async function planObligationReminders(db: PlanDb, { date, calendar, late }: Pla
     const owner = isOfficeRole(ob.owner_role) ? offices.answering(ob.owner_role, ob.owner_org) : { office: undefined, holders: offices.holdersOf(ob.owner_role, ob.owner_org), vacant: [] };
     for (const step of reminderStepsOn({ dueOn: ob.due_on, createdOn: ob.created_on, escalatedOn: ob.escalated_on }, date, calendar)) {
       const audience = STEP_AUDIENCE[step];
-      const recipients: readonly Recipient[] =
+      let recipients: readonly Recipient[] =
         audience === 'owner' ? owner.holders : audience === 'od' ? offices.answering('od_staff', ob.committee_id).holders : oneUp(offices, owner.office?.role ?? ob.owner_role, ob);
+      if (audience === 'owner') {
+        // A talk the general branch owes is owned with the unit's main Party leader (issue 11 point 2); nobody is
+        // reminded of a visit or talk about themself.
+        const coOwners = ob.kind === 'talk' && ob.owner_role === 'gb_secretary' ? offices.holdersOf('unit_leader', ob.owner_org) : [];
+        const owners = [...recipients, ...coOwners.filter((c) => !recipients.some((r) => r.member_id === c.member_id))];
+        recipients = owners.filter((c) => c.member_id !== ob.member_id);
+        // The owner became the member concerned after it opened (a new branch secretary in hospital): one level up.
+        if (recipients.length === 0 && owners.length > 0) recipients = oneUp(offices, owner.office?.role ?? ob.owner_role, ob).filter((c) => c.member_id !== ob.member_id);
+      }
       if (ob.source === 'holiday') {
         // Holiday visits: the calendar's list and 3-day reminder stand for the owner's steps; escalations go one
         // message per branch naming every member still unvisited, not one per member.
