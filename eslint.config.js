@@ -38,9 +38,6 @@ export default tseslint.config(
       // The regexes that match control characters exist to find and refuse or strip them (XML 1.0,
       // PostgreSQL text, spreadsheet cells).
       'no-control-regex': 'off',
-      // Stylistic only (an `as T` or `!` the compiler no longer needs); ~50 sites across files that are
-      // being reworked in parallel. Re-enable with `eslint --fix` once that work has landed.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
   },
   {

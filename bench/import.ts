@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const file = path.join(dir, 'roster.csv');
 
   let t0 = performance.now();
-  const demo = generateDemoRoster({ members, seed: args.seed!, today });
+  const demo = generateDemoRoster({ members, seed: args.seed, today });
   writeFileSync(file, entriesToCsv(demo.entries));
   const generateSeconds = seconds(t0);
 

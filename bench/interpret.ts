@@ -41,7 +41,7 @@ if (!Number.isInteger(members) || members < 100 || !(seconds > 0)) {
 
 // ---- the roster ----
 let t0 = performance.now();
-const demo = generateDemoRoster({ members, seed: args.seed!, today: '2026-11-26' });
+const demo = generateDemoRoster({ members, seed: args.seed, today: '2026-11-26' });
 const generated = performance.now() - t0;
 const gone = new Set([...demo.deceased, ...demo.transferredOut].map((x) => x.userid));
 const rows: RosterIndexInput[] = demo.entries.map((e, i) => ({

@@ -76,7 +76,7 @@ const poolSize = positive('pool');
 const rounds = positive('rounds');
 const quietWaitSec = Number(args['quiet-wait']);
 if (!Number.isFinite(quietWaitSec) || quietWaitSec < 0) fail('--quiet-wait must be a number ≥ 0');
-const targets = args.targets!.split(',').map((t) => t.trim()) as Target[];
+const targets = args.targets.split(',').map((t) => t.trim()) as Target[];
 for (const t of targets) if (!TARGETS.includes(t)) fail(`unknown target "${t}" (known: ${TARGETS.join(', ')})`);
 if (!Number.isFinite(warmupSec) || warmupSec < 0) fail('--warmup must be a number ≥ 0');
 
@@ -164,7 +164,7 @@ interface Server {
 }
 
 async function startServer(target: Target, env: Record<string, string>): Promise<Server> {
-  const nodeArgs = ['--import', 'tsx', ...args['node-flags']!.split(' ').filter(Boolean)];
+  const nodeArgs = ['--import', 'tsx', ...args['node-flags'].split(' ').filter(Boolean)];
   if (args.profile) {
     // One file per thread (the tsx loader runs on a worker thread of its own); the main thread's is .0.
     const dir = profileDir(target);

@@ -73,7 +73,7 @@ export function cpuShare(
 ): CpuShare {
   const s = (server.user + server.system) / 1e6 / seconds;
   const g = (self.user + self.system) / 1e6 / seconds;
-  const svc = (n: string) => (servicesAfter[n] !== undefined && servicesBefore[n] !== undefined ? Math.max(0, servicesAfter[n]! - servicesBefore[n]!) / seconds : undefined);
+  const svc = (n: string) => (servicesAfter[n] !== undefined && servicesBefore[n] !== undefined ? Math.max(0, servicesAfter[n] - servicesBefore[n]) / seconds : undefined);
   const postgres = svc('postgres');
   const redis = svc('redis-server');
   const other = sysBefore && sysAfter ? Math.max(0, (sysAfter.busy - sysBefore.busy) / seconds - s - g - (postgres ?? 0) - (redis ?? 0)) : undefined;

@@ -88,7 +88,7 @@ export function packPool(port: number, count: number, make: () => Callback): Pac
 export function poolSource(pool: PackedPool, onEmpty: 'generate' | 'wrap', generate: () => Buffer): LoadSource {
   let i = 0;
   let extra = 0;
-  const at = (k: number) => pool.bytes.subarray(pool.offsets[k]!, pool.offsets[k + 1]!);
+  const at = (k: number) => pool.bytes.subarray(pool.offsets[k], pool.offsets[k + 1]);
   return {
     next() {
       if (i < pool.count) return at(i++);

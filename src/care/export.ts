@@ -173,7 +173,7 @@ export function isoAt(v: Date | string | null, timeZone: string): string | null 
   const p: Record<string, number> = {};
   for (const part of wallClockFormatter(timeZone).formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
   const seconds = Math.floor(ms / 1000) * 1000;
-  const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const local = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
   const offsetMinutes = Math.round((local - seconds) / 60_000);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);

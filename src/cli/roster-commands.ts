@@ -143,7 +143,7 @@ export const ROSTER_COMMANDS: Record<string, RosterCommand> = {
       if (positionals.length > 0) throw await usageError(`seed-demo takes no positional argument (got ${positionals.join(' ')})`);
       await withDatabase(async (db, config) => {
         log(`seed-demo: generating ${members} members (seed ${values.seed})`);
-        const r = await seedDemo(db.db, { members, seed: values.seed!, today: today(config) });
+        const r = await seedDemo(db.db, { members, seed: values.seed, today: today(config) });
         // The year's talk quotas exist from the start: 谈心进度 must not say "no quota" before the first sweep.
         await ensureQuotaObligations(db.db, Number(today(config).slice(0, 4)), new Date());
         out(

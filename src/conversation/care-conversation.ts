@@ -4,7 +4,7 @@
 import { closeFulfilled, lockReporter, openTriggersFulfillableBy, reportsSince, reportTrigger, taskCardHolders, type Holder, type OpenedObligation } from '../care/obligations.ts';
 import { DEFAULT_REPORT_LIMIT, reportAllowance } from '../care/report-limit.ts';
 import { chineseDate } from '../domain/format.ts';
-import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason, type Trigger } from '../domain/obligations.ts';
+import { REASON_LABELS, isTalkTrigger, isVisitTrigger, type CareReason } from '../domain/obligations.ts';
 import { buttonCard, cardKey, CARD_ACTION, parseCardKey, type CardButton } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import { CareRecordRepository } from '../db/care-record-repository.ts';
@@ -256,7 +256,7 @@ async function logFromMessage(ctx: ConversationContext, u: Understood, chosen: s
   if (asked) return asked;
   const memberIds = [...d.memberIds, ...chosen];
   const date = d.result.date ?? ctx.today;
-  const reason = d.result.reason as CareReason | null;
+  const reason = d.result.reason;
 
   if (memberIds.length === 0) {
     const unknown = unknownName(ctx, d, index);
@@ -447,7 +447,7 @@ async function reportFromMessage(ctx: ConversationContext, d: InterpretationDeta
   for (const memberId of memberIds) {
     const report = await reportTrigger(ctx.trx, {
       memberId,
-      reason: reason as Trigger,
+      reason: reason,
       occurredOn: d.result.date ?? ctx.today,
       note: d.result.note,
       reportedBy: me.memberId,
@@ -540,7 +540,7 @@ async function cardClick(ctx: ConversationContext, index: RosterIndex, key: stri
     if (!ob) return say('没有找到这个事项，可能已被撤销。');
     if (!mayActOn(ctx, ob)) return say('这个事项不由您负责，无法操作。');
     if (ob.status !== 'open') return say('这个事项已处理，无需再登记。');
-    const written = d.result.reason as CareReason | null;
+    const written = d.result.reason;
     const reason = written === null || (ob.kind === 'talk' && written === 'routine') ? ob.reason : written;
     return performLog(ctx, { kind: ob.kind, memberIds: [ob.member_id], date: d.result.date ?? ctx.today, reason, note: d.result.note, obligationId: ob.id });
   }

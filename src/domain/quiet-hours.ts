@@ -44,7 +44,7 @@ function wallMs(instantMs: number, timeZone: string): number {
   for (const part of wallClockFormatter(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
+  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour! % 24, p.minute, p.second);
 }
 
 interface Local {

@@ -84,7 +84,7 @@ const STATUS_BY_LABEL: ReadonlyMap<string, MemberStatusCode> = new Map<string, M
 export function memberStatusFromLabel(label: string): MemberStatusCode | undefined {
   const key = label.trim();
   const code = key.toLowerCase();
-  return STATUS_BY_LABEL.get(key) ?? ((Object.keys(MEMBER_STATUS_LABELS) as string[]).includes(code) ? (code as MemberStatusCode) : undefined);
+  return STATUS_BY_LABEL.get(key) ?? ((Object.keys(MEMBER_STATUS_LABELS)).includes(code) ? (code as MemberStatusCode) : undefined);
 }
 
 /** Where a stored role applies: the committee, the member's general branch, or the member's branch. */

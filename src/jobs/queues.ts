@@ -41,7 +41,7 @@ const JOB_OPTS = { attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplet
 
 /** The addBulk entries for stored inbound events. */
 export function inboundJobs(instance: string, eventIds: string[]) {
-  return eventIds.map((id) => ({ name: QUEUE.inbound, data: { eventId: id } as InboundJob, opts: { ...JOB_OPTS, jobId: jobId.inbound(instance, id) } }));
+  return eventIds.map((id) => ({ name: QUEUE.inbound, data: { eventId: id }, opts: { ...JOB_OPTS, jobId: jobId.inbound(instance, id) } }));
 }
 
 /** The addBulk entries for recorded deliveries; a delivery with a not-before time waits as a delayed job. */
@@ -49,6 +49,6 @@ export function outboundJobs(instance: string, deliveryIds: string[], notBefore?
   return deliveryIds.map((id) => {
     const at = notBefore?.get(id);
     const delay = at ? Math.max(0, at.getTime() - nowMs) : 0;
-    return { name: QUEUE.outbound, data: { deliveryId: id } as OutboundJob, opts: { ...JOB_OPTS, jobId: jobId.outbound(instance, id), ...(delay > 0 ? { delay } : {}) } };
+    return { name: QUEUE.outbound, data: { deliveryId: id }, opts: { ...JOB_OPTS, jobId: jobId.outbound(instance, id), ...(delay > 0 ? { delay } : {}) } };
   });
 }

@@ -85,7 +85,7 @@ export function holidayVisitCandidate(p: HolidayVisitParams): RawBuilder<boolean
   return sql<boolean>`(m.status = 'active' and (${oldMember(p)} or ${HARDSHIP}))`;
 }
 
-const basisColumn = (basis: BirthdayBasis) => sql.ref(`m.${basis}`) as RawBuilder<unknown>;
+const basisColumn = (basis: BirthdayBasis) => sql.ref(`m.${basis}`);
 
 export class NoticePlanRepository {
   /** `db` is the executor the reads run on (the office directory reads on it too). */

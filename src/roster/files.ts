@@ -372,7 +372,7 @@ function normaliseXlsxValue(value: ExcelJS.CellValue): Cell {
     if (typeof result === 'object' && !(result instanceof Date)) return null; // an error result (#N/A)
     return result;
   }
-  if ('hyperlink' in value) return (value as ExcelJS.CellHyperlinkValue).text;
+  if ('hyperlink' in value) return (value).text;
   if ('error' in value) return null;
   return null;
 }

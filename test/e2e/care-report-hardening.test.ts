@@ -150,7 +150,7 @@ describe('care conversation hardening (issue 8)', () => {
     const [talk] = await db().transaction().execute(async (trx) => [
       await reportTrigger(trx, { memberId: chen, reason: 'dispute', occurredOn: '2026-11-26', note: '', reportedBy: chen, today: '2026-11-26' }),
     ]);
-    const obId = talk!.obligations[0]!.id;
+    const obId = talk.obligations[0]!.id;
     // A record of someone else (周支书's talk with 郑老党员) for a forged 撤销.
     const rec = await db()
       .insertInto('care_records')
@@ -175,7 +175,7 @@ describe('care conversation hardening (issue 8)', () => {
     expect(answers[4]).toContain('没有找到您的这条登记');
 
     const ob = await db().selectFrom('care_obligations').selectAll().where('id', '=', obId).executeTakeFirstOrThrow();
-    expect(ob).toMatchObject({ status: 'open', record_id: null, due_on: talk!.obligations[0]!.dueOn });
+    expect(ob).toMatchObject({ status: 'open', record_id: null, due_on: talk.obligations[0]!.dueOn });
     expect(await db().selectFrom('care_records').select('id').where('member_id', '=', chen).execute()).toHaveLength(0);
     expect((await db().selectFrom('care_records').select('undone_at').where('id', '=', rec.id).executeTakeFirstOrThrow()).undone_at).toBeNull();
   });
@@ -194,7 +194,7 @@ describe('care conversation hardening (issue 8)', () => {
     const [opened] = await db().transaction().execute(async (trx) => [
       await reportTrigger(trx, { memberId: await memberId('evil02'), reason: 'hospitalised', occurredOn: '2026-11-26', note: '', reportedBy: await memberId('zhouzhishu'), today: '2026-11-26' }),
     ]);
-    const out = await clickKey('zhouzhishu', `obdefer-${opened!.obligations[0]!.id}`, 'ob-evil-defer');
+    const out = await clickKey('zhouzhishu', `obdefer-${opened.obligations[0]!.id}`, 'ob-evil-defer');
     const reply = textOf(out.find((m) => m.msgtype === 'text')!);
     expect(reply).toContain('已将走访＜a href=http://evil.example/y＞点此领取补助＜/a＞的事项延期至');
     expect(reply).not.toContain('<a');

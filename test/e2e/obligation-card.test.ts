@@ -38,8 +38,8 @@ describe('reminder cards', () => {
       await reportTrigger(trx, { memberId: wu, reason: 'hospitalised', occurredOn: '2026-11-25', note: '', reportedBy: wu, today: '2026-11-25', reportedAt: time.clock() }),
       await reportTrigger(trx, { memberId: zheng, reason: 'job_change', occurredOn: '2026-11-25', note: '', reportedBy: zheng, today: '2026-11-25', reportedAt: time.clock() }),
     ]);
-    expect(hosp!.obligations.map((o) => [o.kind, o.dueOn, o.owner.role])).toEqual([['visit', '2026-12-02', 'branch_secretary']]);
-    expect(job!.obligations.map((o) => [o.kind, o.dueOn, o.owner.role])).toEqual([['talk', '2026-12-02', 'gb_secretary']]);
+    expect(hosp.obligations.map((o) => [o.kind, o.dueOn, o.owner.role])).toEqual([['visit', '2026-12-02', 'branch_secretary']]);
+    expect(job.obligations.map((o) => [o.kind, o.dueOn, o.owner.role])).toEqual([['talk', '2026-12-02', 'gb_secretary']]);
 
     // Two days before the due date: the owners get cards.
     time.set('2026-11-30T01:30:00Z');
@@ -56,7 +56,7 @@ describe('reminder cards', () => {
     await click('zhouzhishu', visitCard, 0, 1_795_000_001);
     await waitFor(() => stack.fake!.updatedCards.length >= 1, 10_000, 'card update');
     expect(stack.fake!.updatedCards[0]).toMatchObject({ userids: ['zhouzhishu'], button: { replace_name: '已完成' } });
-    const ob = await stack.deps.db.db.selectFrom('care_obligations').selectAll().where('id', '=', hosp!.obligations[0]!.id).executeTakeFirstOrThrow();
+    const ob = await stack.deps.db.db.selectFrom('care_obligations').selectAll().where('id', '=', hosp.obligations[0]!.id).executeTakeFirstOrThrow();
     expect(ob.status).toBe('done');
     const rec = await stack.deps.db.db.selectFrom('care_records').selectAll().where('id', '=', ob.record_id!).executeTakeFirstOrThrow();
     expect(rec).toMatchObject({ kind: 'visit', reason: 'hospitalised', member_id: wu, obligation_id: ob.id });
@@ -69,7 +69,7 @@ describe('reminder cards', () => {
     await click('wushengri', talkCard, 1, 1_795_000_002);
     await click('sunzongzhi', talkCard, 1, 1_795_000_003);
     await waitFor(async () => {
-      const t = await stack.deps.db.db.selectFrom('care_obligations').select('due_on').where('id', '=', job!.obligations[0]!.id).executeTakeFirstOrThrow();
+      const t = await stack.deps.db.db.selectFrom('care_obligations').select('due_on').where('id', '=', job.obligations[0]!.id).executeTakeFirstOrThrow();
       return t.due_on === '2026-12-05';
     }, 60_000, 'deferred');
     const toWu = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'wushengri' && m.msgtype === 'text'), 60_000, 'refusal');
@@ -87,7 +87,7 @@ describe('reminder cards', () => {
     time.set('2026-12-04T01:30:00Z');
     await runSweep(sweepDeps(stack.deps), '2026-12-04');
     const friday = await stack.deps.db.db.selectFrom('notices').select(['kind', 'subject']).where('due_on', '=', '2026-12-04').where('kind', 'like', 'obligation_%').execute();
-    expect(friday).toEqual([{ kind: 'obligation_due_today', subject: `obligation-${job!.obligations[0]!.id}` }]);
+    expect(friday).toEqual([{ kind: 'obligation_due_today', subject: `obligation-${job.obligations[0]!.id}` }]);
   });
 
   it('延期 moves the due date 3 days at most twice; the third press is refused and the obligation escalates as if overdue (issue 11 point 8)', async () => {
@@ -98,8 +98,8 @@ describe('reminder cards', () => {
     const [report] = await db.transaction().execute(async (trx) => [
       await reportTrigger(trx, { memberId: zheng, reason: 'hospitalised', occurredOn: '2026-12-07', note: '', reportedBy: zheng, today: '2026-12-07', reportedAt: time.clock() }),
     ]);
-    const id = report!.obligations[0]!.id;
-    expect(report!.obligations[0]).toMatchObject({ kind: 'visit', dueOn: '2026-12-14' });
+    const id = report.obligations[0]!.id;
+    expect(report.obligations[0]).toMatchObject({ kind: 'visit', dueOn: '2026-12-14' });
 
     // Friday the 11th: the "due in two days" card (the 12th is a Saturday).
     time.set('2026-12-11T01:30:00Z');

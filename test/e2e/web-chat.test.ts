@@ -208,9 +208,9 @@ describe('the local web chat in a browser (issue 9.17)', () => {
         expect(layout.card.left).toBeGreaterThanOrEqual(0);
         expect(layout.card.right).toBeLessThanOrEqual(layout.vw);
         for (const b of layout.buttons) {
-          expect(b.clipped, b.text!).toBe(false);
-          expect(b.left, b.text!).toBeGreaterThanOrEqual(layout.card.left);
-          expect(b.right, b.text!).toBeLessThanOrEqual(layout.card.right);
+          expect(b.clipped, b.text).toBe(false);
+          expect(b.left, b.text).toBeGreaterThanOrEqual(layout.card.left);
+          expect(b.right, b.text).toBeLessThanOrEqual(layout.card.right);
         }
         // What was sent is followed to its answer even after the reader scrolled up to the hostile message.
         expect(await page.$eval('#log', (e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(2);

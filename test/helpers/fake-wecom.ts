@@ -237,7 +237,7 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     if (raw !== '') {
       try {
         const parsed: unknown = JSON.parse(raw);
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Json;
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed;
       } catch {
         return respond(res, 200, fail(40058, 'invalid parameter (body is not JSON)'));
       }

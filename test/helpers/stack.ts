@@ -129,7 +129,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
   const start = Date.now();
   for (;;) {
     const v = await fn();
-    if (v) return v as T;
+    if (v) return v;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -432,7 +432,7 @@ describe('export CLI refuses bad arguments with exit 2 and a clear message', () 
   it.each(BAD_ARGS)('in process: %j', async (args, message) => {
     const errs: string[] = [];
     const outs: string[] = [];
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => errs.push(String(chunk)) > 0) as typeof process.stderr.write);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => errs.push(String(chunk)) > 0));
     const saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = NO_DB;
     try {

@@ -116,8 +116,8 @@ describe('exactly once on the way out', () => {
     const process = createOutboundProcessor(stack.deps);
     // The second run finds the row leased by the first and waits for the lease instead of sending.
     const results = await Promise.allSettled([process(fakeJob(id!)), process(fakeJob(id!))]);
-    expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<string>).value)).toEqual(['sent']);
-    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(DelayedError)]);
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r).value)).toEqual(['sent']);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r).reason)).toEqual([expect.any(DelayedError)]);
     expect(await process(fakeJob(id!))).toBe('skipped');
     // Recording the same notice again inserts nothing.
     expect(await stack.deps.outbox.record([{ idempotencyKey: 'greeting-u1-2026', platform: 'wecom', recipient: 'twice', message: { type: 'text', content: 'x' } }])).toEqual([]);

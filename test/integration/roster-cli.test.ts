@@ -94,8 +94,8 @@ describe.each(DB_KINDS)('roster CLI commands on %s', (kind) => {
       cb?.();
       return true;
     };
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture(errs) as typeof process.stderr.write);
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture(lines) as typeof process.stdout.write);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture(errs));
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture(lines));
     process.env = env();
     try {
       const code = await runCli(args, (l) => lines.push(`${l}\n`) > 0);

@@ -51,7 +51,7 @@ describe.each(DB_KINDS)('settings CLI on %s', (kind: DbKind) => {
   const cli = async (...args: string[]) => {
     const out: string[] = [];
     const errs: string[] = [];
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => errs.push(String(chunk)) > 0) as typeof process.stderr.write);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => errs.push(String(chunk)) > 0));
     process.env = env();
     try {
       const code = await runCli(args, (l) => out.push(l) > 0);

@@ -59,6 +59,6 @@ export function readIntent(t: string, compact: string, tokens: readonly Tok[], f
   const isLog = intent === 'log_talk' || intent === 'log_visit';
   // 昨天和张伟谈心，今天走访了王芳: two records in one message; the bot asks for one at a time.
   const mixed =
-    isLog && verb !== undefined && verbs.some((v) => kindOf(v) !== kindOf(verb!) && hasBreak(t, Math.min(v.start, verb!.start), Math.max(v.start, verb!.start)));
+    isLog && verb !== undefined && verbs.some((v) => kindOf(v) !== kindOf(verb) && hasBreak(t, Math.min(v.start, verb.start), Math.max(v.start, verb.start)));
   return { intent, verb, names, verbs, mixed };
 }

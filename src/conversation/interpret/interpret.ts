@@ -199,7 +199,7 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
     if (dates.date !== null || dates.problems.length > 0) {
       date = dates.date;
       problems.push(...dates.problems);
-    } else if (isLog && verb && dates.vague.some(([a, b]) => !hasBreak(t, Math.min(a, verb!.start), Math.max(b, verb!.end)))) {
+    } else if (isLog && verb && dates.vague.some(([a, b]) => !hasBreak(t, Math.min(a, verb.start), Math.max(b, verb.end)))) {
       problems.push('date_unclear'); // 上周和刘洋谈了: which day? (最近 in another clause is about the situation)
     } else date = today;
   }
