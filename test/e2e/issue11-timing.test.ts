@@ -24,22 +24,28 @@ describe('issue 11 point 13: quiet hours cover task cards', () => {
     expect(answered.map((m) => m.touser)).toEqual(['zhenglao']);
     expect(textOf(answered[0]!)).toContain('已转告所在党支部书记');
 
-    // The card to the branch secretary is recorded as a push with its hour: 08:00 the next morning.
-    const card = await stack.deps.db.db.selectFrom('deliveries').selectAll().where('recipient', '=', 'zhouzhishu').executeTakeFirstOrThrow();
-    expect(card).toMatchObject({ push: true, status: 'pending', attempts: 0 });
-    expect(card.not_before).toEqual(new Date('2026-11-27T00:00:00Z'));
-    expect(stack.fake!.sent.filter((m) => m.touser === 'zhouzhishu')).toEqual([]);
+    // The cards to the owners (the branch secretary, and the GB secretary who co-owns a visit) are recorded as
+    // pushes with their hour: 08:00 the next morning. Nothing has reached them.
+    const cards = await stack.deps.db.db.selectFrom('deliveries').selectAll().where('recipient', '<>', 'zhenglao').orderBy('id').execute();
+    expect(cards.map((c) => c.recipient)).toContain('zhouzhishu');
+    for (const card of cards) {
+      expect(card).toMatchObject({ push: true, status: 'pending', attempts: 0 });
+      expect(card.not_before).toEqual(new Date('2026-11-27T00:00:00Z'));
+    }
+    expect(stack.fake!.sent.filter((m) => m.touser !== 'zhenglao')).toEqual([]);
 
-    // At 08:00 it goes, once.
+    // At 08:00 they go, once each (the held jobs are promoted: the test's clock is fixed, the queue's delay is real).
     now = new Date('2026-11-27T00:00:30Z');
-    const job = await waitFor(() => stack.deps.queues.outbound.getJob(jobId.outbound(stack.deps.instanceId, card.id)), 60_000, 'the held job');
-    await waitFor(async () => (await job.getState()) === 'delayed', 60_000, 'the worker to hold the card');
-    await job.promote();
+    for (const card of cards) {
+      const job = await waitFor(() => stack.deps.queues.outbound.getJob(jobId.outbound(stack.deps.instanceId, card.id)), 60_000, 'the held job');
+      await waitFor(async () => (await job.getState()) === 'delayed', 60_000, 'the worker to hold the card');
+      await job.promote();
+    }
     const sent = await waitFor(() => stack.fake!.sent.find((m) => m.touser === 'zhouzhishu'), 60_000, 'the card after 08:00');
     expect(sent.msgtype).toBe('template_card');
     expect(sent.body.template_card.main_title.title).toBe('新的走访任务：吴生日');
     await waitForDeliveriesSettled(stack.deps.db, stack.deps.queues.outbound);
-    expect(stack.fake!.sent.filter((m) => m.touser === 'zhouzhishu')).toHaveLength(1);
+    for (const card of cards) expect(stack.fake!.sent.filter((m) => m.touser === card.recipient)).toHaveLength(1);
   });
 });
 
