@@ -22,6 +22,7 @@ const CAPABILITIES: Capability[] = [
   { line: '发送「本月政治生日」：查看本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'gb_member'] },
   { line: '发送“已开展11月集体政治生日活动”：登记本支部集体过政治生日活动', roles: ['branch_secretary'] },
   { line: '发送“困难党员已核实上报”：登记本党总支5月/11月困难党员核实', roles: ['gb_secretary'] },
+  { line: '发送“设为突出贡献：张三”或“取消突出贡献：张三”：设置或取消突出贡献党员标记（其遇五必访情形时，党委组织部也将收到走访任务）', roles: ['od_staff'] },
 ];
 
 export function helpFor(name: string, roles: readonly RoleCode[]): string {

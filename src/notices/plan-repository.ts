@@ -39,6 +39,9 @@ export interface Visitee {
   obligation_id: string | null;
   /** Whether that obligation is done (a holiday visit recorded from the day the list went out). */
   done: boolean;
+  /** The office owing the visit: the branch's secretary, or one level up when the member is its only holder. */
+  owner_role: 'branch_secretary' | 'gb_secretary' | 'od_staff';
+  owner_org: string;
 }
 
 export interface OpenObligation {
@@ -83,6 +86,31 @@ const oldMember = (p: HolidayVisitParams) => sql<boolean>`(m.full_member_date <=
  */
 export function holidayVisitCandidate(p: HolidayVisitParams): RawBuilder<boolean> {
   return sql<boolean>`(m.status = 'active' and (${oldMember(p)} or ${HARDSHIP}))`;
+}
+
+/** Whether the member `m` is the only active holder (with a chat account) of `role` in organisation `org`. */
+const holdsAlone = (role: string, org: RawBuilder<unknown>) => {
+  const holders = sql`select s.id from member_roles r join members s on s.id = r.member_id
+                       where r.role = ${role} and r.organisation_id = ${org} and s.status = 'active' and s.userid is not null`;
+  return sql<boolean>`(exists (${holders}) and not exists (${holders} and s.id <> m.id))`;
+};
+
+/**
+ * Who owes the member's holiday visit (MECHANISM "Offices, not only people": nobody owes themselves): the branch,
+ * unless the member is its only secretary — then the general branch, unless they are its only secretary too —
+ * then the OD. The same rule as a trigger's (domain/fulfilment.ts ownerOtherThanMember); a vacant office is kept
+ * (its notices pass up on their own). Joins `hb` (branch), `hg` (general branch) and `hw` (owner_role,
+ * owner_org) to the member `m`.
+ */
+export function holidayVisitOwnerJoin(): RawBuilder<unknown> {
+  const selfBranch = holdsAlone('branch_secretary', sql`hb.id`);
+  const selfGb = holdsAlone('gb_secretary', sql`hg.id`);
+  return sql`join organisations hb on hb.id = m.branch_id
+    join organisations hg on hg.id = hb.parent_id
+    cross join lateral (
+      select case when not ${selfBranch} then 'branch_secretary' when not ${selfGb} then 'gb_secretary' else 'od_staff' end as owner_role,
+             case when not ${selfBranch} then hb.id when not ${selfGb} then hg.id else hg.parent_id end as owner_org
+    ) hw`;
 }
 
 const basisColumn = (basis: BirthdayBasis) => sql.ref(`m.${basis}`);
@@ -197,10 +225,12 @@ export class NoticePlanRepository {
     const r = await sql<Visitee>`
     select m.id::text as member_id, m.name, m.branch_id::text as branch_id, b.name as branch, g.name as gb,
            ${HARDSHIP} as hardship, ${oldMember(p)} as old,
-           o.id::text as obligation_id, coalesce(o.status = 'done', false) as done
+           o.id::text as obligation_id, coalesce(o.status = 'done', false) as done,
+           coalesce(o.owner_role, hw.owner_role) as owner_role, coalesce(o.owner_organisation_id, hw.owner_org)::text as owner_org
       from members m
       join organisations b on b.id = m.branch_id
       join organisations g on g.id = b.parent_id
+      ${holidayVisitOwnerJoin()}
       left join care_obligations o on o.member_id = m.id and o.source = 'holiday' and o.period = ${period}
      where ${holidayVisitCandidate(p)}
      order by m.branch_id, m.id`.execute(this.db);
@@ -212,7 +242,7 @@ export class NoticePlanRepository {
     const r = await sql<Visitee>`
     select m.id::text as member_id, m.name, m.branch_id::text as branch_id, b.name as branch, g.name as gb,
            ${HARDSHIP} as hardship, ${oldMember(p)} as old,
-           o.id::text as obligation_id, (o.status = 'done') as done
+           o.id::text as obligation_id, (o.status = 'done') as done, o.owner_role, o.owner_organisation_id::text as owner_org
       from care_obligations o
       join members m on m.id = o.member_id
       join organisations b on b.id = m.branch_id

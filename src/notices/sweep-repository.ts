@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { PlatformName } from '../platforms/types.ts';
 import type { HolidayVisitParams } from '../domain/schedule.ts';
-import { holidayVisitCandidate } from './plan-repository.ts';
+import { holidayVisitCandidate, holidayVisitOwnerJoin } from './plan-repository.ts';
 import type { PlannedNotice } from './planner.ts';
 
 export interface NoticeDay {
@@ -74,7 +74,7 @@ export class SweepRepository {
 
   /**
    * Opens the holiday's visit obligations (MECHANISM 2.1): one per member the branch owes a visit, owned by the
-   * member's branch, due on the holiday, opened on `openedOn` — the day the list goes out, from which a visit
+   * member's branch — one level up when the member is its only secretary (nobody owes themselves) — due on the holiday, opened on `openedOn` — the day the list goes out, from which a visit
    * counts. Set-based; a member already owed one for the holiday is left alone. With `onlyIfNone`, nothing is
    * opened when the holiday has any (the reminder's day, in case the list's day was never swept).
    */
@@ -82,8 +82,8 @@ export class SweepRepository {
     const r = await sql<{ n: string }>`
       with ins as (
         insert into care_obligations (kind, member_id, owner_member_id, owner_organisation_id, owner_role, reason, source, period, due_on, opened_on)
-        select 'visit', m.id, null, m.branch_id, 'branch_secretary', 'holiday', 'holiday', ${period}, ${p.date}::date, ${openedOn}::date
-          from members m
+        select 'visit', m.id, null, hw.owner_org, hw.owner_role, 'holiday', 'holiday', ${period}, ${p.date}::date, ${openedOn}::date
+          from members m ${holidayVisitOwnerJoin()}
          where ${holidayVisitCandidate(p)}
            ${opts.onlyIfNone ? sql`and not exists (select 1 from care_obligations x where x.source = 'holiday' and x.period = ${period})` : sql``}
         on conflict (member_id, period) where source = 'holiday' do nothing

@@ -138,10 +138,14 @@ export const NOTICE_TEMPLATES = {
     return md(`**${p.title}**\n请${esc(p.branch)}按要求组织开展${p.title}，${p.deadline}。${belatedNote(p.late)}`);
   },
 
-  holidayVisitList(p: { branch: string; holiday: string; date: string; members: PersonLine[]; reminder: boolean; late: boolean }): OutboundMessage {
+  /** `ownSecretary`: the list of those who are themselves their organisation's only secretary, to the office above. */
+  holidayVisitList(p: { branch: string; holiday: string; date: string; members: PersonLine[]; reminder: boolean; late: boolean; ownSecretary?: boolean }): OutboundMessage {
+    const own = p.ownSecretary ? '（本人是所在党组织书记，不自己走访自己，由上级党组织走访）' : '';
     const header = p.reminder
-      ? `**提醒：${p.holiday}走访慰问尚未完成**\n${p.holiday}（${cn(p.date)}）将至，${esc(p.branch)}以下 ${p.members.length} 名同志尚未走访：`
-      : `**${p.holiday}走访慰问名单**\n${p.holiday}（${cn(p.date)}）前，请${esc(p.branch)}走访慰问以下 ${p.members.length} 名生活困难党员和老党员：`;
+      ? `**提醒：${p.holiday}走访慰问尚未完成**\n${p.holiday}（${cn(p.date)}）将至，${esc(p.branch)}以下 ${p.members.length} 名同志${own}尚未走访：`
+      : p.ownSecretary
+        ? `**${p.holiday}走访慰问名单**\n${p.holiday}（${cn(p.date)}）前，请走访慰问${esc(p.branch)}以下 ${p.members.length} 名同志${own}：`
+        : `**${p.holiday}走访慰问名单**\n${p.holiday}（${cn(p.date)}）前，请${esc(p.branch)}走访慰问以下 ${p.members.length} 名生活困难党员和老党员：`;
     return md(
       fitList(
         header,

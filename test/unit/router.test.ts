@@ -60,6 +60,15 @@ describe('conversation router (foundation)', () => {
     expect(secretary).toContain('（党总支委员、支部书记）');
   });
 
+  it('help tells the OD, and only the OD, how to set an outstanding contributor (issue 11 point 5)', () => {
+    const od = helpFor('赵组织', ['od_staff', 'member']);
+    expect(od).toContain('“设为突出贡献：张三”');
+    expect(od).toContain('“取消突出贡献：张三”');
+    for (const roles of [['member'], ['branch_secretary', 'member'], ['gb_secretary', 'member'], ['committee_secretary', 'member']] as const) {
+      expect(helpFor('某同志', roles)).not.toContain('突出贡献');
+    }
+  });
+
   it('media get a hint, silent events get nothing', () => {
     expect(routeInbound({ kind: 'other', userId: 'u', msgType: 'image', createTime: 0 }, ctx)).toHaveLength(1);
     expect(routeInbound({ kind: 'other', userId: 'u', msgType: 'event', event: 'location', createTime: 0 }, ctx)).toHaveLength(0);

@@ -43,12 +43,17 @@ async function branchLists(repo: NoticePlanRepository, notice: NoticeOf<'holiday
   const rows: Visitee[] = reminder ? (await repo.holidayVisitObligations(p, notice.period)).filter((r) => !r.done) : await repo.holidayVisitees(p, notice.period);
   const offices = await OfficeDirectory.load(repo.db);
   const out: PlannedNotice[] = [];
-  for (const [branchId, list] of byKey(rows, (r) => r.branch_id)) {
+  // One list per branch and owning office: a branch's only secretary, himself listed, is not asked to visit
+  // himself — his visit is owed, and listed, one level up (nobody owes themselves).
+  for (const list of byKey(rows, (r) => `${r.branch_id}|${r.owner_role}|${r.owner_org}`).values()) {
+    const { branch_id: branchId, owner_role: ownerRole, owner_org: ownerOrg } = list[0]!;
     const members = list.map((r) => ({ name: r.name, detail: [r.hardship ? '生活困难' : '', r.old ? '老党员' : ''].filter(Boolean).join('、') }));
-    const message = T.holidayVisitList({ branch: list[0]!.branch, holiday: holidayName(p), date: p.date, members, reminder, late: ctx.late });
+    const ownSecretary = ownerRole !== 'branch_secretary';
+    const message = T.holidayVisitList({ branch: list[0]!.branch, holiday: holidayName(p), date: p.date, members, reminder, late: ctx.late, ownSecretary });
     // Each visit owed is remembered for whoever gets the list, so “已完成” or “已走访，……” can refer to it.
     const remember = list.flatMap((r) => (r.obligation_id ? [{ topic: 'obligation', ref: r.obligation_id }] : []));
-    const addressed = offices.addressed('branch_secretary', branchId, message).map((n) => ({ ...n, subject: `branch-${branchId}` }));
+    const subject = ownSecretary ? `branch-${branchId}-${ownerRole}` : `branch-${branchId}`;
+    const addressed = offices.addressed(ownerRole, ownerOrg, message).map((n) => ({ ...n, subject }));
     out.push(...toNotices(notice.kind, notice.period, addressed).map((n) => (remember.length > 0 ? { ...n, remember } : n)));
   }
   return out;
