@@ -94,7 +94,7 @@ export const INTERPRET_COMMANDS: Record<string, InterpretCommand> = {
 
       await withDatabase(async (db, config) => {
         const index = await loadRosterIndex(db.db);
-        log(`interpret: ${db.describe}, ${index.size} members with a chat account, time zone ${config.timezone}`);
+        log(`interpret: ${db.describe}, ${index.size} active members, time zone ${config.timezone}`);
         const run = createMessageInterpreter(db.db, index, config.timezone);
         if (!batch) {
           out(JSON.stringify(await run(values.as!, text, now!)));
