@@ -15,11 +15,9 @@ import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
 import { noticesDueOn, DEFAULT_SCHEDULE_SETTINGS } from '../../src/domain/schedule.ts';
 import { reminderDays } from '../../src/domain/obligations.ts';
 import { addDays } from '../../src/domain/dates.ts';
-import { memoryLogger } from '../helpers/stack.ts';
-import type { Outbox } from '../../src/services/outbox.ts';
+import { sweepTestDeps } from '../helpers/sweep-deps.ts';
 
 type RecordReason = RecordFacts['reason'];
-const TZ = 'Asia/Shanghai';
 const HOLIDAY = '2027-02-06';
 const EXTRA = [
   // An old member without a chat account: owed a visit all the same.
@@ -31,14 +29,7 @@ const EXTRA = [
 describe.each(DB_KINDS)('holiday visits are obligations on %s (issue 11, point 12)', (kind) => {
   let db: TestDb;
   let now: Date;
-  const deps = (): SweepDeps => ({
-    db: db.db,
-    outbox: { enqueue: async () => true } as unknown as Outbox,
-    log: memoryLogger('silent').log,
-    timezone: TZ,
-    platform: 'wecom',
-    clock: () => now,
-  });
+  const deps = (): SweepDeps => sweepTestDeps(db.db, () => now);
   const id = async (name: string) => (await db.db.selectFrom('members').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
   const holidayObligations = () =>
     db.db.selectFrom('care_obligations as o').innerJoin('members as m', 'm.id', 'o.member_id').select(['o.id', 'm.name', 'o.status', 'o.due_on', 'o.opened_on', 'o.owner_role', 'o.reason']).where('o.source', '=', 'holiday').orderBy('m.name').execute();

@@ -7,10 +7,8 @@ import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { ObligationRepository } from '../../src/db/obligation-repository.ts';
-import { memoryLogger } from '../helpers/stack.ts';
-import type { Outbox } from '../../src/services/outbox.ts';
+import { sweepTestDeps } from '../helpers/sweep-deps.ts';
 
-const TZ = 'Asia/Shanghai';
 const ROWS = [
   // 褚支书 is both his branch's and his general branch's only secretary, and old here: the OD owes his visit.
   ...CARE_ROWS.map((r) => (r.startsWith('褚支书,') ? '褚支书,chuzhishu,男,1940-04-04,1962-04-04,1963-04-04,数学学院党总支,教工党支部,支部书记;党总支书记,,' : r)),
@@ -22,14 +20,7 @@ const ROWS = [
 describe.each(DB_KINDS)('nobody owes themselves a holiday visit on %s (issue 11, points 6 and 12)', (kind) => {
   let db: TestDb;
   let now: Date;
-  const deps = (): SweepDeps => ({
-    db: db.db,
-    outbox: { enqueue: async () => true } as unknown as Outbox,
-    log: memoryLogger('silent').log,
-    timezone: TZ,
-    platform: 'wecom',
-    clock: () => now,
-  });
+  const deps = (): SweepDeps => sweepTestDeps(db.db, () => now);
   const id = async (name: string) => (await db.db.selectFrom('members').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
   const org = async (name: string) => (await db.db.selectFrom('organisations').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
   const obligationOf = (name: string) =>

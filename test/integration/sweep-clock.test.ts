@@ -6,22 +6,13 @@ import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
 import { runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { SweepRepository } from '../../src/notices/sweep-repository.ts';
-import { memoryLogger } from '../helpers/stack.ts';
-import type { Outbox } from '../../src/services/outbox.ts';
+import { sweepTestDeps } from '../helpers/sweep-deps.ts';
 
-const TZ = 'Asia/Shanghai';
 
 describe.each(DB_KINDS)('the sweep on the injected clock (%s)', (kind) => {
   let db: TestDb;
   let now: Date;
-  const deps = (): SweepDeps => ({
-    db: db.db,
-    outbox: { enqueue: async () => true } as unknown as Outbox,
-    log: memoryLogger('silent').log,
-    timezone: TZ,
-    platform: 'wecom',
-    clock: () => now,
-  });
+  const deps = (): SweepDeps => sweepTestDeps(db.db, () => now);
   const finishedAt = async (day: string) =>
     (await db.db.selectFrom('sweep_days').select('finished_at').where('on_date', '=', day).executeTakeFirstOrThrow()).finished_at;
 

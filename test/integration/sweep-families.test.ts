@@ -7,8 +7,7 @@ import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { daysToSweep, decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { reportTrigger } from '../../src/care/obligations.ts';
-import { memoryLogger } from '../helpers/stack.ts';
-import type { Outbox } from '../../src/services/outbox.ts';
+import { sweepTestDeps } from '../helpers/sweep-deps.ts';
 
 const TZ = 'Asia/Shanghai';
 // A member whose political birthday is Monday 7 December.
@@ -17,14 +16,7 @@ const ROWS = [...CARE_ROWS, '冬生日,dongshengri,女,1992-02-02,2014-12-07,201
 describe.each(DB_KINDS)('sweep families on %s', (kind) => {
   let db: TestDb;
   let now: Date;
-  const deps = (): SweepDeps => ({
-    db: db.db,
-    outbox: { enqueue: async () => true } as unknown as Outbox,
-    log: memoryLogger('silent').log,
-    timezone: TZ,
-    platform: 'wecom',
-    clock: () => now,
-  });
+  const deps = (): SweepDeps => sweepTestDeps(db.db, () => now);
   const id = async (u: string) => (await db.db.selectFrom('members').select('id').where('userid', '=', u).executeTakeFirstOrThrow()).id;
   const notices = (k: string) => db.db.selectFrom('notices').select(['kind', 'subject', 'period']).where('kind', 'like', k).orderBy('id').execute();
 

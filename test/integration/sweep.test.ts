@@ -9,9 +9,8 @@ import { NoticePlanRepository } from '../../src/notices/plan-repository.ts';
 import { closeFulfilled, openQuotaObligations, refreshQuotaObligationsAfterImport } from '../../src/care/obligations.ts';
 import { importRosterFile } from '../../src/roster/import.ts';
 import { loadAccessPerson } from '../../src/roster/responsibility.ts';
-import { memoryLogger } from '../helpers/stack.ts';
 import { DeliveryRepository } from '../../src/db/delivery-repository.ts';
-import type { Outbox } from '../../src/services/outbox.ts';
+import { sweepTestDeps } from '../helpers/sweep-deps.ts';
 
 const TZ = 'Asia/Shanghai';
 
@@ -19,14 +18,7 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
   let db: TestDb;
   let enqueued: string[][];
   let now: Date;
-  const deps = (): SweepDeps => ({
-    db: db.db,
-    outbox: { enqueue: async (ids: string[]) => (enqueued.push(ids), true) } as unknown as Outbox,
-    log: memoryLogger('silent').log,
-    timezone: TZ,
-    platform: 'wecom',
-    clock: () => now,
-  });
+  const deps = (): SweepDeps => sweepTestDeps(db.db, () => now, enqueued);
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
@@ -214,14 +206,7 @@ describe.each(DB_KINDS)('catch-up beyond the window on %s (issue 11, point 14)',
 
   it('the days beyond the window are listed to the OD in one message, once', async () => {
     const enqueued: string[][] = [];
-    const deps: SweepDeps = {
-      db: db.db,
-      outbox: { enqueue: async (ids: string[]) => (enqueued.push(ids), true) } as unknown as Outbox,
-      log: memoryLogger('silent').log,
-      timezone: TZ,
-      platform: 'wecom',
-      clock: () => new Date('2026-11-26T01:30:00Z'), // 09:30 in Shanghai
-    };
+    const deps = sweepTestDeps(db.db, () => new Date('2026-11-26T01:30:00Z'), enqueued); // 09:30 in Shanghai
     // Down from 1 November: 2–18 November lie beyond the 7-day window (19–25 are caught up, 26 is today).
     await sql`insert into sweep_days (on_date, notices, late) values ('2026-11-01', 0, false)`.execute(db.db);
     const results = await runDueSweeps(deps);

@@ -8,10 +8,8 @@ import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { reportTrigger } from '../../src/care/obligations.ts';
 import { OfficeRepository } from '../../src/db/office-repository.ts';
-import { memoryLogger } from '../helpers/stack.ts';
-import type { Outbox } from '../../src/services/outbox.ts';
+import { sweepTestDeps } from '../helpers/sweep-deps.ts';
 
-const TZ = 'Asia/Shanghai';
 /** 教工第二党支部 of the computer-science GB has members and no secretary. */
 const SECOND_BRANCH = [
   '冯二支,fenger,男,1950-01-01,1970-11-05,1971-11-05,计算机学院党总支,教工第二党支部,,,',
@@ -21,14 +19,7 @@ const SECOND_BRANCH = [
 describe.each(DB_KINDS)('vacant offices on %s (issue 11, point 7)', (kind) => {
   let db: TestDb;
   let now: Date;
-  const deps = (): SweepDeps => ({
-    db: db.db,
-    outbox: { enqueue: async () => true } as unknown as Outbox,
-    log: memoryLogger('silent').log,
-    timezone: TZ,
-    platform: 'wecom',
-    clock: () => now,
-  });
+  const deps = (): SweepDeps => sweepTestDeps(db.db, () => now);
   const id = async (u: string) => (await db.db.selectFrom('members').select('id').where('userid', '=', u).executeTakeFirstOrThrow()).id;
   const org = async (name: string) => (await db.db.selectFrom('organisations').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
   const vacancyNotices = () => db.db.selectFrom('notices').select(['recipient_member_id', 'period']).where('kind', '=', 'office_vacancies').orderBy('id').execute();
