@@ -24,6 +24,7 @@ export interface CareRecordPageRow extends PlaceColumns {
   happened_on: string;
   leader_userid: string | null;
   leader_name: string;
+  /** 派人: who sent the visitor (the leader); null when the leader went themself. */
   sent_by_userid: string | null;
   sent_by_name: string | null;
   member_userid: string | null;
@@ -46,9 +47,12 @@ export interface ObligationPageRow extends PlaceColumns {
   member_name: string;
   member_branch: string;
   member_general_branch: string;
+  /** The person who owes it, when a person does. */
   owner_userid: string | null;
   owner_name: string | null;
+  /** The office that owes it, when an organisation does (the branch, the general branch, the committee for the OD). */
   owner_organisation: string | null;
+  /** Party role code of the owner (e.g. branch_secretary, gb_secretary, od_staff), as stored. */
   owner_role: string | null;
   reason: string;
   source: 'trigger' | 'quota' | 'holiday';
@@ -56,6 +60,7 @@ export interface ObligationPageRow extends PlaceColumns {
   due_on: string;
   status: ObligationStatus;
   closed_at: Date | null;
+  /** Why a cancelled obligation was cancelled: member_deceased, member_transferred_out, roster_changed (empty otherwise). */
   cancelled_reason: string | null;
   record_id: string | null;
 }

@@ -15,7 +15,7 @@ import { csvLines, writeCsv } from '../export/csv.ts';
 import { viewerOf } from '../domain/access.ts';
 import { loadAccessPerson } from '../roster/responsibility.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
-import { CareExportRepository, type PlaceColumns } from './export-repository.ts';
+import { CareExportRepository, type CareRecordPageRow, type ObligationPageRow, type PlaceColumns } from './export-repository.ts';
 
 export type CareExportKind = 'talks' | 'visits' | 'obligations';
 export const CARE_EXPORT_KINDS: readonly CareExportKind[] = ['talks', 'visits', 'obligations'];
@@ -42,54 +42,21 @@ export interface CareExportOptions {
   chunkSize?: number | undefined;
 }
 
-/** A talk or a visit. Empty values are null; ids are strings (bigint, exact). */
-export interface CareRecordExportRow {
-  id: string;
-  happened_on: string;
-  leader_userid: string | null;
-  leader_name: string;
-  /** 派人: who sent the visitor (the leader); null when the leader went themself. */
-  sent_by_userid: string | null;
-  sent_by_name: string | null;
-  member_userid: string | null;
-  member_name: string;
-  member_branch: string;
-  member_general_branch: string;
-  reason: string;
-  note: string;
-  obligation_id: string | null;
-  recorded_by_userid: string | null;
-  recorded_by_name: string;
-  /** ISO 8601 with the organisation's offset, e.g. 2026-11-20T10:15:00+08:00. */
+/**
+ * A talk or a visit as exported: the repository's row without the place ids, times as ISO 8601 with the
+ * organisation's offset (e.g. 2026-11-20T10:15:00+08:00). Empty values are null; ids are strings (bigint, exact).
+ */
+export type CareRecordExportRow = Omit<CareRecordPageRow, keyof PlaceColumns | 'recorded_at' | 'undone_at'> & {
   recorded_at: string;
   undone: boolean;
   undone_at: string | null;
-}
+};
 
-export interface ObligationExportRow {
-  id: string;
-  kind: CareKind;
-  member_userid: string | null;
-  member_name: string;
-  member_branch: string;
-  member_general_branch: string;
-  /** The person who owes it, when a person does. */
-  owner_userid: string | null;
-  owner_name: string | null;
-  /** The office that owes it, when an organisation does (the branch, the general branch, the committee for the OD). */
-  owner_organisation: string | null;
-  /** Party role code of the owner (e.g. branch_secretary, gb_secretary, od_staff), as stored. */
-  owner_role: string | null;
-  reason: string;
-  source: 'trigger' | 'quota' | 'holiday';
-  period: string | null;
-  due_on: string;
+/** An obligation as exported: the repository's row without the place ids, its state derived (overdue). */
+export type ObligationExportRow = Omit<ObligationPageRow, keyof PlaceColumns | 'status' | 'closed_at'> & {
   state: ObligationState;
   closed_at: string | null;
-  record_id: string | null;
-  /** Why a cancelled obligation was cancelled: member_deceased, member_transferred_out, roster_changed (empty otherwise). */
-  cancelled_reason: string | null;
-}
+};
 
 export type CareExportRow = CareRecordExportRow | ObligationExportRow;
 
