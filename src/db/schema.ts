@@ -1,5 +1,6 @@
 // Kysely table types. One interface per table; migrations/ is the source of truth for the DDL.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AssistanceTaskKind, EmergencyAidCause, EmergencyAidState, HardshipCause, HardshipState } from '../domain/assistance.ts';
 
 type Json<T = unknown> = ColumnType<T, string | T, string | T>;
 
@@ -65,6 +66,13 @@ export interface Database {
   care_events: CareEventsTable;
   hardship_registry: HardshipRegistryTable;
   hardship_reviews: HardshipReviewsTable;
+  hardship_review_items: HardshipReviewItemsTable;
+  assistance_tasks: AssistanceTasksTable;
+  subsidies: SubsidiesTable;
+  subsidy_payments: SubsidyPaymentsTable;
+  emergency_aids: EmergencyAidsTable;
+  pairings: PairingsTable;
+  cadre_exemptions: CadreExemptionsTable;
   birthday_activities: BirthdayActivitiesTable;
   birthday_member_activities: BirthdayMemberActivitiesTable;
   notices: NoticesTable;
@@ -191,16 +199,138 @@ export interface CareEventsTable {
   inbound_event_id: string | null;
 }
 
+// Assistance (migrations/2026120100_assistance.ts). Codes: MECHANISM.md "Canonical codes"; labels in domain/assistance.ts.
+
 export interface HardshipRegistryTable {
   id: Generated<string>;
   member_id: string;
-  causes: string[];
-  status: Generated<'applied' | 'approved' | 'rejected' | 'archived'>;
+  causes: ColumnType<HardshipCause[], HardshipCause[], HardshipCause[]>;
+  status: Generated<HardshipState>;
   source: 'self' | 'branch';
   consent_recorded: Generated<boolean>;
   note: Generated<string>;
   created_at: Generated<Date>;
   decided_at: Date | null;
+  /** The member (source self) or the recommending branch secretary (source branch). */
+  applied_by_member_id: string | null;
+  /** The member who tapped 同意, or the secretary who attested the consent of a member without a chat account. */
+  consent_by_member_id: string | null;
+  consent_attested: Generated<boolean>;
+  consent_at: Date | null;
+  decided_by_member_id: string | null;
+  /** Why it was not approved: the GB's reason, or the member declining a recommendation. */
+  reason: Generated<string>;
+  archived_at: Date | null;
+  archived_by_member_id: string | null;
+  archive_reason: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
+/** One entry's part in a general branch's May/November verification. */
+export interface HardshipReviewItemsTable {
+  general_branch_id: string;
+  period: string;
+  entry_id: string;
+  action: 'confirmed' | 'archived' | 'added';
+  causes_before: ColumnType<HardshipCause[], HardshipCause[] | undefined, HardshipCause[]>;
+  causes_after: ColumnType<HardshipCause[], HardshipCause[] | undefined, HardshipCause[]>;
+  by_member_id: string | null;
+  at: Generated<Date>;
+}
+
+export interface AssistanceTasksTable {
+  id: Generated<string>;
+  kind: AssistanceTaskKind;
+  /** The registry entry (hardship_*), the emergency aid (aid_*) or the subsidy (subsidy_*). */
+  subject_id: string;
+  member_id: string;
+  owner_member_id: string | null;
+  owner_role: 'branch_secretary' | 'gb_secretary' | 'od_staff' | null;
+  owner_organisation_id: string | null;
+  opened_on: SqlDate;
+  due_on: SqlDate;
+  status: Generated<'open' | 'done' | 'cancelled'>;
+  closed_at: Date | null;
+  closed_by_member_id: string | null;
+  escalated_on: SqlDate | null;
+  created_at: Generated<Date>;
+}
+
+export interface SubsidiesTable {
+  id: Generated<string>;
+  member_id: string;
+  entry_id: string;
+  /** Integer fen (分): money is never a float. */
+  amount_fen: number;
+  /** 'YYYY-MM', both inclusive. */
+  start_month: string;
+  end_month: string;
+  status: Generated<'proposed' | 'active' | 'ended' | 'withdrawn'>;
+  created_by_member_id: string | null;
+  created_at: Generated<Date>;
+  confirmed_by_member_id: string | null;
+  confirmed_at: Date | null;
+  ended_at: Date | null;
+  ended_reason: 'term_ended' | 'not_renewed' | 'entry_archived' | 'member_left' | 'stopped' | null;
+  renewed_from_id: string | null;
+}
+
+export interface SubsidyPaymentsTable {
+  subsidy_id: string;
+  month: string;
+  amount_fen: number;
+  paid_at: Date;
+  recorded_by_member_id: string | null;
+}
+
+export interface EmergencyAidsTable {
+  id: Generated<string>;
+  member_id: string;
+  cause: EmergencyAidCause;
+  note: Generated<string>;
+  requested_fen: number;
+  status: EmergencyAidState;
+  source: 'self' | 'branch';
+  applied_by_member_id: string | null;
+  applied_on: SqlDate;
+  applied_at: Generated<Date>;
+  /** The last day of payment: N working days (setting) after the application. */
+  pay_by: SqlDate;
+  consent_by_member_id: string | null;
+  consent_attested: Generated<boolean>;
+  consent_at: Date | null;
+  gb_agrees: boolean | null;
+  gb_note: Generated<string>;
+  gb_by_member_id: string | null;
+  gb_at: Date | null;
+  approved_fen: number | null;
+  od_note: Generated<string>;
+  od_by_member_id: string | null;
+  od_at: Date | null;
+  paid_at: Date | null;
+  paid_by_member_id: string | null;
+}
+
+export interface PairingsTable {
+  id: Generated<string>;
+  member_id: string;
+  entry_id: string;
+  helper_member_id: string | null;
+  helper_organisation_id: string | null;
+  started_on: SqlDate;
+  ended_on: SqlDate | null;
+  ended_reason: 'entry_archived' | 'ended' | 'member_left' | 'helper_left' | null;
+  created_by_member_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CadreExemptionsTable {
+  id: Generated<string>;
+  member_id: string;
+  reason: string;
+  by_member_id: string | null;
+  at: Generated<Date>;
+  revoked_at: Date | null;
 }
 
 export interface HardshipReviewsTable {
@@ -209,6 +339,9 @@ export interface HardshipReviewsTable {
   submitted_by_member_id: string | null;
   submitted_at: Generated<Date>;
   note: Generated<string>;
+  /** What the report told the OD had changed: { added, archived, causesChanged } (names and causes). */
+  changes: ColumnType<unknown, string | undefined, string>;
+  verified_count: Generated<number>;
 }
 
 /** The form a political-birthday activity took (MECHANISM.md "Canonical codes"). */

@@ -137,6 +137,42 @@ export function canSeeSensitive(viewer: Viewer, member: MemberPlace): boolean {
   });
 }
 
+/**
+ * A member's hardship entry and its causes (not amounts): whoever sees their sensitive data, and the helpers
+ * paired with them (MECHANISM "Rules for every reminder": helpers see hardship only). `pairedHelper`: the viewer
+ * helps this member in a live pairing, in person or as the secretary of a helping organisation.
+ */
+export function canSeeHardshipCauses(viewer: Viewer, member: MemberPlace, pairedHelper: boolean): boolean {
+  return pairedHelper || canSeeSensitive(viewer, member);
+}
+
+/** Subsidy and aid amounts, applications and decisions: sensitive data, never a helper's. */
+export function canSeeReliefAmounts(viewer: Viewer, member: MemberPlace): boolean {
+  return canSeeSensitive(viewer, member);
+}
+
+/**
+ * The list of members in hardship of an organisation (困难党员名单): sensitive, so only the offices that see the
+ * sensitive data of everyone on it — the OD (the whole committee), a general branch's leaders (their GB and its
+ * branches) and a branch secretary (their branch). Not the committee secretary or committee members.
+ */
+export function maySeeHardshipList(person: Pick<AccessPerson, 'roles'>, org: OrganisationPlace): boolean {
+  return person.roles.some((r) => {
+    switch (r.role) {
+      case 'od_staff':
+        return r.organisationId === org.committeeId;
+      case 'gb_secretary':
+      case 'gb_member':
+      case 'unit_leader':
+        return org.generalBranchId !== null && r.organisationId === org.generalBranchId;
+      case 'branch_secretary':
+        return org.kind === 'branch' && r.organisationId === org.id;
+      default:
+        return false;
+    }
+  });
+}
+
 // ---- lists and figures of an organisation ----
 
 export interface OrganisationPlace {
@@ -248,15 +284,35 @@ export function mayFulfilObligation(person: AccessPerson, ob: ObligationFacts): 
  * a pairing (the OD or the member's GB secretary), and confirming a reported death (branch secretary, GB
  * secretary or OD).
  */
-export type Approval = 'hardship_review' | 'aid_opinion' | 'aid_decision' | 'subsidy' | 'pairing' | 'death_confirmation';
+export type Approval =
+  | 'hardship_recommendation'
+  | 'hardship_review'
+  | 'hardship_archive'
+  | 'hardship_verification'
+  | 'aid_application'
+  | 'aid_opinion'
+  | 'aid_decision'
+  | 'aid_payment'
+  | 'subsidy'
+  | 'pairing'
+  | 'cadre_exemption'
+  | 'death_confirmation';
 
 /** Who decides each kind of request about a member, besides the OD (which acts for the committee, and for a vacant office). */
 const DECIDED_BY: Readonly<Record<Approval, readonly ('gb_secretary' | 'branch_secretary')[]>> = {
+  // 党支部经个人同意后推荐: the member's branch (its GB stands in when the branch has no secretary).
+  hardship_recommendation: ['branch_secretary', 'gb_secretary'],
   hardship_review: ['gb_secretary'],
+  hardship_archive: ['gb_secretary'],
+  hardship_verification: ['gb_secretary'],
+  // The branch secretary applies for emergency aid on the member's behalf (with consent).
+  aid_application: ['branch_secretary'],
   aid_opinion: ['gb_secretary'],
   aid_decision: [],
+  aid_payment: [],
   subsidy: [],
   pairing: ['gb_secretary'],
+  cadre_exemption: [],
   death_confirmation: ['branch_secretary', 'gb_secretary'],
 };
 

@@ -34,11 +34,11 @@ const secretary = person('2', { branchId: '21', generalBranchId: '20' }, [{ role
 
 describe('approving requests (MECHANISM 1 and "Who is who")', () => {
   const table: Array<[string, AccessPerson, Record<Approval, boolean>]> = [
-    ['OD staff', od, { hardship_review: true, aid_opinion: true, aid_decision: true, subsidy: true, pairing: true, death_confirmation: true }],
-    ["the member's GB secretary", gbSecretary, { hardship_review: true, aid_opinion: true, aid_decision: false, subsidy: false, pairing: true, death_confirmation: true }],
-    ["the member's branch secretary", branchSecretary, { hardship_review: false, aid_opinion: false, aid_decision: false, subsidy: false, pairing: false, death_confirmation: true }],
-    ['a linked committee member', linkedMember, { hardship_review: false, aid_opinion: false, aid_decision: false, subsidy: false, pairing: false, death_confirmation: false }],
-    ['the committee secretary', secretary, { hardship_review: false, aid_opinion: false, aid_decision: false, subsidy: false, pairing: false, death_confirmation: false }],
+    ['OD staff', od, { hardship_recommendation: true, hardship_archive: true, hardship_verification: true, aid_application: true, aid_payment: true, cadre_exemption: true, hardship_review: true, aid_opinion: true, aid_decision: true, subsidy: true, pairing: true, death_confirmation: true }],
+    ["the member's GB secretary", gbSecretary, { hardship_recommendation: true, hardship_archive: true, hardship_verification: true, aid_application: false, aid_payment: false, cadre_exemption: false, hardship_review: true, aid_opinion: true, aid_decision: false, subsidy: false, pairing: true, death_confirmation: true }],
+    ["the member's branch secretary", branchSecretary, { hardship_recommendation: true, hardship_archive: false, hardship_verification: false, aid_application: true, aid_payment: false, cadre_exemption: false, hardship_review: false, aid_opinion: false, aid_decision: false, subsidy: false, pairing: false, death_confirmation: true }],
+    ['a linked committee member', linkedMember, { hardship_recommendation: false, hardship_archive: false, hardship_verification: false, aid_application: false, aid_payment: false, cadre_exemption: false, hardship_review: false, aid_opinion: false, aid_decision: false, subsidy: false, pairing: false, death_confirmation: false }],
+    ['the committee secretary', secretary, { hardship_recommendation: false, hardship_archive: false, hardship_verification: false, aid_application: false, aid_payment: false, cadre_exemption: false, hardship_review: false, aid_opinion: false, aid_decision: false, subsidy: false, pairing: false, death_confirmation: false }],
   ];
   it.each(table)('%s', (_who, p, expected) => {
     for (const [what, yes] of Object.entries(expected)) expect(mayApprove(p, what as Approval, member), what).toBe(yes);

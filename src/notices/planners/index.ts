@@ -3,6 +3,7 @@
 // (test/unit/notice-planners.test.ts).
 import type { NoticeKind } from '../../domain/schedule.ts';
 import type { CalendarPlanner, DailyPlanner, NoticePlanner } from '../planner.ts';
+import { assistanceTasks } from './assistance-tasks.ts';
 import { birthdays } from './birthdays.ts';
 import { evaluations } from './evaluations.ts';
 import { hardshipVerification } from './hardship-verification.ts';
@@ -18,6 +19,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   evaluations,
   talkQuotas,
   obligationReminders,
+  assistanceTasks,
   vacantOffices,
 ];
 

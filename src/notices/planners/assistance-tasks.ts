@@ -1,0 +1,91 @@
+// Reminders and escalations of open assistance obligations (MECHANISM 1 and "Rules for every reminder"): a
+// consent, the GB's review of an application, the GB's opinion and the OD's decision on emergency aid, its
+// payment, a subsidy's renewal. The owner is reminded 2 days before and on the due day with a card that does it;
+// one level up is told when 3 days overdue, the OD when 7 — each exactly once per (task, step) through the
+// sweep's UNIQUE notices. A member's own consent escalates to their branch secretary.
+import { addDays } from '../../domain/dates.ts';
+import { ASSISTANCE_TASK_LABELS } from '../../domain/assistance.ts';
+import { chineseMonthDay as cn } from '../../domain/format.ts';
+import { oneLevelUp, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
+import { OFFICE_TITLES } from '../../domain/offices.ts';
+import { taskReminderCard } from '../../assistance/task-cards.ts';
+import { AssistanceTaskRepository, type OpenAssistanceTask } from '../../db/assistance-task-repository.ts';
+import { OfficeDirectory, type Recipient } from '../offices.ts';
+import { escapeMarkdown as esc } from '../markdown.ts';
+import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
+import { assertRendered } from '../templates.ts';
+
+const STEP_TITLE: Record<ReminderStep, string> = {
+  due_soon: '两天后到期',
+  due_today: '今天到期',
+  overdue_3: '已逾期3天',
+  overdue_7: '已逾期7天',
+};
+
+export const assistanceTasks: DailyPlanner = {
+  family: 'assistance_tasks',
+  label: '帮扶事项提醒与督办',
+  plan: planAssistanceTasks,
+};
+
+async function planAssistanceTasks(db: PlanDb, { date, calendar, late }: PlanContext): Promise<PlannedNotice[]> {
+  const tasks = await new AssistanceTaskRepository(db).openDueBetween(addDays(date, -20), addDays(date, 12));
+  if (tasks.length === 0) return [];
+  const offices = await OfficeDirectory.load(db);
+  const out: PlannedNotice[] = [];
+  for (const t of tasks) {
+    for (const step of reminderStepsOn({ dueOn: t.due_on, createdOn: t.opened_on, escalatedOn: t.escalated_on }, date, calendar)) {
+      const audience = STEP_AUDIENCE[step];
+      const { owners, standIn, ownerOffice } = ownersOf(offices, t);
+      const recipients = audience === 'owner' ? owners : audience === 'od' ? offices.answering('od_staff', t.committee_id).holders : oneUp(offices, ownerOffice, t);
+      for (const r of recipients) {
+        // Nobody is reminded about their own application as its reviewer (they cannot decide it): the level above is.
+        if (audience === 'owner' && t.owner_member_id === null && r.member_id === t.member_id) continue;
+        const title = `${STEP_TITLE[step] === STEP_TITLE.due_soon ? '帮扶事项两天后到期' : `帮扶事项${STEP_TITLE[step]}`}：${t.member_name}`;
+        const message =
+          audience === 'owner'
+            ? taskReminderCard({ taskId: `as-${t.id}-${step}-${r.member_id}`, kind: t.kind, subjectId: t.subject_id, memberName: t.member_name, branch: t.branch, dueOn: t.due_on, title, standIn, late })
+            : {
+                type: 'markdown' as const,
+                content:
+                  `**督办：帮扶事项${STEP_TITLE[step]}**\n${esc(t.branch)} ${esc(t.member_name)}：${ASSISTANCE_TASK_LABELS[t.kind]}，` +
+                  `应于${cn(t.due_on)}前由${esc(ownerLabel(offices, t))}办理，目前尚未办理，请督促落实。${late ? '\n> 系统维护期间延迟送达。' : ''}`,
+              };
+        out.push({
+          kind: `assistance_${step}`,
+          recipientMemberId: r.member_id,
+          recipientUserid: r.userid,
+          subject: `assistance-${t.id}`,
+          period: `${step}@${t.due_on}`,
+          message: assertRendered(message),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Who owes the task today: the person, or whoever answers for the office (a vacant one passes it up). */
+function ownersOf(offices: OfficeDirectory, t: OpenAssistanceTask): { owners: readonly Recipient[]; standIn: string; ownerOffice: 'branch_secretary' | 'gb_secretary' | 'od_staff' } {
+  if (t.owner_member_id !== null) {
+    // A member's own consent: their branch secretary is the level above.
+    const owners = t.owner_userid ? [{ member_id: t.owner_member_id, userid: t.owner_userid, name: t.owner_name ?? '' }] : [];
+    return { owners, standIn: '', ownerOffice: 'branch_secretary' as const };
+  }
+  const a = offices.answering(t.owner_role!, t.owner_org!);
+  const standIn = a.vacant.length > 0 ? `${a.vacant.map((o) => `${offices.nameOf(o.organisationId)}暂无${OFFICE_TITLES[o.role]}`).join('、')}，由您代办。` : '';
+  return { owners: a.holders, standIn, ownerOffice: a.office?.role ?? t.owner_role! };
+}
+
+/** One level up from the owning office; a member's own consent goes to their branch secretary. */
+function oneUp(offices: OfficeDirectory, from: 'branch_secretary' | 'gb_secretary' | 'od_staff', t: OpenAssistanceTask): readonly Recipient[] {
+  if (t.owner_member_id !== null) return offices.answering('branch_secretary', t.branch_id).holders.filter((r) => r.member_id !== t.member_id);
+  const up = oneLevelUp(from);
+  if (up.role === 'committee_secretary') return offices.holdersOf('committee_secretary', t.committee_id);
+  return offices.answering(up.role, up.scope === 'general_branch' ? t.gb_id : t.committee_id).holders;
+}
+
+function ownerLabel(offices: OfficeDirectory, t: OpenAssistanceTask): string {
+  if (t.owner_member_id !== null) return `${t.owner_name ?? t.member_name}本人`;
+  return `${offices.nameOf(t.owner_org!)}${OFFICE_TITLES[t.owner_role!]}`;
+}
