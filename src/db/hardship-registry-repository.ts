@@ -168,15 +168,16 @@ export class HardshipRegistryRepository {
     return r;
   }
 
-  /** Ends the entry's proposed or active subsidies (the entry was archived): no further month is listed to pay. */
-  async endSubsidies(entryId: string, at: Date): Promise<number> {
+  /** Ends the entry's proposed or active subsidies (the entry was archived): no further month is listed to pay. Returns their ids. */
+  async endSubsidies(entryId: string, at: Date): Promise<string[]> {
     const r = await this.db
       .updateTable('subsidies')
       .set({ status: 'ended', ended_at: at, ended_reason: 'entry_archived' })
       .where('entry_id', '=', entryId)
       .where('status', 'in', ['proposed', 'active'])
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
+      .returning('id')
+      .execute();
+    return r.map((x) => x.id);
   }
 
   /**
