@@ -1,5 +1,6 @@
 // GET /admin/export/:what?format=csv|json&from=YYYY-MM-DD&to=YYYY-MM-DD[&today=YYYY-MM-DD] — talks, visits or
-// obligations (src/care/export.ts), streamed as the body: CSV with a BOM, or JSON lines. A fastify plugin
+// obligations (src/care/export.ts), or the hardship registry, relief or pairings (src/assistance/export.ts),
+// streamed as the body: CSV with a BOM, or JSON lines. A fastify plugin
 // registered from adminRoutes, inside its scope, so the same bearer check (and the 404 when ADMIN_TOKEN is
 // unset) applies; bad requests are thrown and answered by the app's one error handler.
 // This is the Organisation Department's API: it exports with the OD's viewer, i.e. full detail (the access
@@ -8,17 +9,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError } from '../errors.ts';
 import { localDate } from '../domain/dates.ts';
-import {
-  CARE_EXPORT_CONTENT_TYPE,
-  careExportFileName,
-  checkExportRequest,
-  csvChunks,
-  exportCareChunks,
-  jsonLineChunks,
-  type CareExportFormat,
-  type CareExportKind,
-  type CareExportRow,
-} from '../care/export.ts';
+import { exportBytes, exportChunks, type ExportRow } from '../export/exports.ts';
+import { checkExportRequest, EXPORT_CONTENT_TYPE, exportFileName, type ExportFormat, type ExportKind } from '../export/request.ts';
 import { OD_VIEWER } from '../domain/access.ts';
 import { auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
@@ -56,10 +48,10 @@ export const careExportRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     const problem = checkExportRequest({ what, format, from: values.from, to: values.to, today: values.today });
     if (problem) throw new BadRequestError('bad_export_request', problem);
     const today = values.today ?? localDate(deps.clock(), deps.config.timezone);
-    const kind = what as CareExportKind;
-    const fmt = format as CareExportFormat;
+    const kind = what as ExportKind;
+    const fmt = format as ExportFormat;
     // The OD's API: full detail (see the header comment).
-    const chunks = exportCareChunks(deps.db.db, kind, {
+    const chunks = exportChunks(deps.db.db, kind, {
       from: values.from,
       to: values.to,
       today,
@@ -67,11 +59,11 @@ export const careExportRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
       viewer: OD_VIEWER,
     });
     // The audit's count is of rows sent: a client that leaves early is recorded with what it got.
-    const counted = counting<CareExportRow>(chunks, (rows) => auditRows(req, rows));
-    const body = Readable.from(fmt === 'csv' ? csvChunks(kind, counted) : jsonLineChunks(counted), { objectMode: false });
+    const counted = counting<ExportRow>(chunks, (rows) => auditRows(req, rows));
+    const body = Readable.from(exportBytes(kind, fmt, counted), { objectMode: false });
     return reply
-      .header('content-type', CARE_EXPORT_CONTENT_TYPE[fmt])
-      .header('content-disposition', `attachment; filename="${careExportFileName(kind, fmt, today)}"`)
+      .header('content-type', EXPORT_CONTENT_TYPE[fmt])
+      .header('content-disposition', `attachment; filename="${exportFileName(kind, fmt, today)}"`)
       .header('cache-control', 'no-store')
       .send(body);
   });

@@ -10,17 +10,18 @@
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { CareKind, Database } from '../db/schema.ts';
-import { isIsoDate, localDate, wallClockFormatter } from '../domain/dates.ts';
-import { csvLines, writeCsv } from '../export/csv.ts';
+import { localDate } from '../domain/dates.ts';
+import { CARE_EXPORT_KINDS, checkExportRequest, EXPORT_CONTENT_TYPE, EXPORT_FORMATS, exportFileName, type CareExportKind, type ExportFormat } from '../export/request.ts';
+import { csvRowChunks, isoAt, jsonLineChunks as jsonLines } from '../export/rows.ts';
 import { viewerOf } from '../domain/access.ts';
 import { loadAccessPerson } from '../roster/responsibility.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
 import { CareExportRepository, type CareRecordPageRow, type ObligationPageRow, type PlaceColumns } from './export-repository.ts';
 
-export type CareExportKind = 'talks' | 'visits' | 'obligations';
-export const CARE_EXPORT_KINDS: readonly CareExportKind[] = ['talks', 'visits', 'obligations'];
-export type CareExportFormat = 'csv' | 'json';
-export const CARE_EXPORT_FORMATS: readonly CareExportFormat[] = ['csv', 'json'];
+// The kinds, formats and the request check are shared with the assistance exports (src/export/request.ts).
+export { CARE_EXPORT_KINDS, checkExportRequest, isoAt, type CareExportKind };
+export type CareExportFormat = ExportFormat;
+export const CARE_EXPORT_FORMATS: readonly CareExportFormat[] = EXPORT_FORMATS;
 
 /** The canonical obligation states; 'overdue' is computed at export time (open and due before today). */
 export type ObligationState = 'open' | 'done' | 'cancelled' | 'overdue';
@@ -108,45 +109,6 @@ export function columnsOf(what: CareExportKind): readonly string[] {
 
 export class CareExportError extends Error {}
 
-/** The reason a kind/format/range is refused, or null. Shared by the CLI and the admin API. */
-export function checkExportRequest(r: { what?: unknown; format?: unknown; from?: unknown; to?: unknown; today?: unknown }): string | null {
-  if (r.what !== undefined && !(CARE_EXPORT_KINDS as readonly unknown[]).includes(r.what)) {
-    return `unknown export "${String(r.what)}": choose ${CARE_EXPORT_KINDS.join(', ')}`;
-  }
-  if (r.format !== undefined && !(CARE_EXPORT_FORMATS as readonly unknown[]).includes(r.format)) {
-    return `format must be ${CARE_EXPORT_FORMATS.join(' or ')} (got "${String(r.format)}")`;
-  }
-  for (const name of ['from', 'to', 'today'] as const) {
-    const v = r[name];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || !isIsoDate(v)) return `${name} must be a real date as YYYY-MM-DD (got "${String(v)}")`;
-  }
-  if (typeof r.from === 'string' && typeof r.to === 'string' && r.from > r.to) return `from (${r.from}) is after to (${r.to})`;
-  return null;
-}
-
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/**
- * ISO 8601 at the organisation's offset, to the second: 2026-11-20T10:15:00+08:00. One cached Intl formatter
- * per zone (dayjs's tz plugin costs ~200 µs a call, which is 40 s on a 200,000-row export).
- */
-export function isoAt(v: Date | string | null, timeZone: string): string | null {
-  if (v === null) return null;
-  const instant = v instanceof Date ? v : new Date(v);
-  const ms = instant.getTime();
-  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${String(v)}`);
-  const p: Record<string, number> = {};
-  for (const part of wallClockFormatter(timeZone).formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const seconds = Math.floor(ms / 1000) * 1000;
-  const local = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
-  const offsetMinutes = Math.round((local - seconds) / 60_000);
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  return `${pad(p.year!, 4)}-${pad(p.month!)}-${pad(p.day!)}T${pad(p.hour!)}:${pad(p.minute!)}:${pad(p.second!)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
-
 const placeOf = (r: PlaceColumns): MemberPlace => ({
   memberId: r.member_place_id,
   branchId: r.branch_id,
@@ -155,7 +117,7 @@ const placeOf = (r: PlaceColumns): MemberPlace => ({
 });
 
 function normalise(what: CareExportKind, opts: CareExportOptions) {
-  const problem = checkExportRequest({ what, from: opts.from, to: opts.to, today: opts.today });
+  const problem = checkExportRequest({ what, from: opts.from, to: opts.to, today: opts.today }, CARE_EXPORT_KINDS);
   if (problem) throw new CareExportError(problem);
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new CareExportError(`chunkSize must be a positive integer (got ${chunkSize})`);
@@ -270,43 +232,13 @@ export async function collectCare(db: Kysely<Database>, what: CareExportKind, op
   return out;
 }
 
-// ---- writers ----
+// ---- writers (the shared ones of src/export/rows.ts, with this kind's columns) ----
 
-// Notes are free text written in chat: the shared CSV writer neutralises formulas (=, +, -, @, TAB, CR) so
-// none runs in the OD's spreadsheet. JSON lines carry the text exactly as written.
-const csvValue = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
-
-/**
- * CSV as Excel opens it: UTF-8 with a BOM (otherwise Excel reads Chinese as GBK), CRLF, RFC 4180 quoting; a
- * header row of the column codes, then one row per record. Empty values are empty cells; undone is true/false.
- */
-export async function* csvChunks(what: CareExportKind, chunks: AsyncIterable<readonly CareExportRow[]>): AsyncGenerator<Buffer> {
-  const columns = columnsOf(what);
-  // The first read happens before the header goes out, so a database that is down fails the whole export
-  // (an HTTP error status, a CLI exit code) instead of leaving a file with a header and nothing else.
-  const it = chunks[Symbol.asyncIterator]();
-  try {
-    let next = await it.next();
-    yield writeCsv([columns]);
-    for (; !next.done; next = await it.next()) {
-      const chunk = next.value;
-      if (chunk.length === 0) continue;
-      // Only the first buffer (the header's) carries the BOM.
-      yield csvLines(chunk.map((r) => columns.map((c) => csvValue((r as unknown as Record<string, unknown>)[c]))));
-    }
-  } finally {
-    // A consumer that stops early (a client gone) closes the reader too.
-    await it.return?.();
-  }
-}
+/** CSV as Excel opens it (BOM, CRLF, formula neutralisation): a header of the column codes, then one row per record; undone is true/false. */
+export const csvChunks = (what: CareExportKind, chunks: AsyncIterable<readonly CareExportRow[]>): AsyncGenerator<Buffer> => csvRowChunks(columnsOf(what), chunks);
 
 /** JSON lines: one JSON object per line (keys = the column codes, null for empty), LF-terminated, no BOM. */
-export async function* jsonLineChunks(chunks: AsyncIterable<readonly CareExportRow[]>): AsyncGenerator<Buffer> {
-  for await (const chunk of chunks) {
-    if (chunk.length === 0) continue;
-    yield Buffer.from(chunk.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
-  }
-}
+export const jsonLineChunks = (chunks: AsyncIterable<readonly CareExportRow[]>): AsyncGenerator<Buffer> => jsonLines(chunks);
 
 /** The bytes of an export in a format, as chunks to write or stream. Validates (CareExportError) before reading. */
 export function careExportBytes(db: Kysely<Database>, what: CareExportKind, format: CareExportFormat, opts: CareExportOptions = {}): AsyncGenerator<Buffer> {
@@ -320,13 +252,9 @@ export function careExportStream(db: Kysely<Database>, what: CareExportKind, for
   return Readable.from(careExportBytes(db, what, format, opts), { objectMode: false });
 }
 
-export const CARE_EXPORT_CONTENT_TYPE: Readonly<Record<CareExportFormat, string>> = {
-  csv: 'text/csv; charset=utf-8',
-  json: 'application/x-ndjson; charset=utf-8',
-};
+export const CARE_EXPORT_CONTENT_TYPE = EXPORT_CONTENT_TYPE;
 
-export const careExportFileName = (what: CareExportKind, format: CareExportFormat, today: string) =>
-  `care-${what}-${today}.${format === 'csv' ? 'csv' : 'jsonl'}`;
+export const careExportFileName = (what: CareExportKind, format: CareExportFormat, today: string) => exportFileName(what, format, today);
 
 // ---- viewers from the database ----
 

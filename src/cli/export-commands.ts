@@ -1,16 +1,18 @@
-// `export <talks|visits|obligations>`: the care records and obligations as CSV or JSON lines, on standard output
-// (or --out FILE), logs on standard error. This is the Organisation Department's tool: it exports with the OD's
-// viewer, i.e. full detail, sensitive reasons and notes included (the access rule, src/domain/access.ts). Whoever runs it
-// has the database credentials anyway; a secretary's restricted export goes through the chat, which passes
-// its own viewer to exportCare.
+// `export <talks|visits|obligations|hardship|relief|pairings>`: care records and obligations (src/care/export.ts)
+// and assistance data — the hardship registry, relief, pairings (src/assistance/export.ts) — as CSV or JSON
+// lines, on standard output (or --out FILE), logs on standard error. This is the Organisation Department's tool:
+// it exports with the OD's viewer, i.e. full detail, sensitive reasons, notes, causes and amounts included (the
+// access rule, src/domain/access.ts). Whoever runs it has the database credentials anyway; a secretary's
+// restricted export goes through the chat, which passes its own viewer to the exporter.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { localDate } from '../domain/dates.ts';
 import { UsageError } from '../errors.ts';
-import { checkExportRequest, csvChunks, exportCareChunks, jsonLineChunks, type CareExportFormat, type CareExportKind } from '../care/export.ts';
 import { OD_VIEWER } from '../domain/access.ts';
+import { exportBytes, exportChunks } from '../export/exports.ts';
+import { checkExportRequest, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../export/request.ts';
 import { withDatabase } from './database.ts';
 
 interface Command {
@@ -41,7 +43,7 @@ async function* counting<T>(chunks: AsyncIterable<readonly T[]>, count: { rows: 
 export const EXPORT_COMMANDS: Record<string, Command> = {
   export: {
     usage:
-      'export <talks|visits|obligations> [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--today YYYY-MM-DD] [--out FILE]   care records/obligations (CSV with BOM, or JSON lines) to stdout; full detail (OD)',
+      'export <talks|visits|obligations|hardship|relief|pairings> [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--today YYYY-MM-DD] [--out FILE]   care records/obligations, the hardship registry, relief, pairings (CSV with BOM, or JSON lines) to stdout; --from/--to by the day a row began; full detail (OD)',
     async run(args, out) {
       let parsed;
       try {
@@ -61,18 +63,18 @@ export const EXPORT_COMMANDS: Record<string, Command> = {
         throw new UsageError(`export: ${(err as Error).message}`);
       }
       const { values, positionals } = parsed;
-      if (positionals.length !== 1) throw new UsageError('export needs exactly one of: talks, visits, obligations');
-      const what = positionals[0] as CareExportKind;
+      if (positionals.length !== 1) throw new UsageError(`export needs exactly one of: ${EXPORT_KINDS.join(', ')}`);
+      const what = positionals[0] as ExportKind;
       const problem = checkExportRequest({ what, format: values.format, from: values.from, to: values.to, today: values.today });
       if (problem) throw new UsageError(`export: ${problem}`);
-      const format = values.format as CareExportFormat;
+      const format = values.format as ExportFormat;
 
       await withDatabase(async (h, config) => {
         const today = values.today ?? localDate(new Date(), config.timezone);
         // The OD's tool: full detail (see the header comment).
         const count = { rows: 0 };
-        const rows = counting(exportCareChunks(h.db, what, { from: values.from, to: values.to, today, timeZone: config.timezone, viewer: OD_VIEWER }), count);
-        const bytes = format === 'csv' ? csvChunks(what, rows) : jsonLineChunks(rows);
+        const rows = counting(exportChunks(h.db, what, { from: values.from, to: values.to, today, timeZone: config.timezone, viewer: OD_VIEWER }), count);
+        const bytes = exportBytes(what, format, rows);
         if (values.out) {
           const file = createWriteStream(values.out);
           // An unwritable path fails here, before any row is read.

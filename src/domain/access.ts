@@ -325,3 +325,30 @@ export function mayApprove(person: AccessPerson, what: Approval, member: MemberP
     return r.role === 'gb_secretary' ? r.organisationId === member.generalBranchId : r.organisationId === member.branchId;
   });
 }
+
+// ---- pairing helpers ----
+
+/** A pairing's helper: a member in person, or an organisation (a branch or a general branch; its secretary acts for it). */
+export interface PairingHelperRef {
+  memberId: string | null;
+  organisationId: string | null;
+}
+
+/** The roles through which a person acts for a helping organisation: its secretary (a branch's or a general branch's). */
+export const HELPER_ROLES = ['branch_secretary', 'gb_secretary'] as const satisfies readonly StoredRole[];
+
+/**
+ * The organisations a person acts for as a pairing helper (结对：数学学院教工支部 帮扶 王芳 — "its secretary acts
+ * for it"): the branches they are secretary of and the general branches they are secretary of.
+ */
+export function helperOrganisationsOf(viewer: Viewer): string[] {
+  if (viewer.kind !== 'member') return [];
+  return viewer.roles.filter((r) => (HELPER_ROLES as readonly string[]).includes(r.role)).map((r) => r.organisationId);
+}
+
+/** Is this viewer the pairing's helper: the helper in person, or a secretary of the helping organisation? */
+export function actsAsHelper(viewer: Viewer, helper: PairingHelperRef): boolean {
+  if (viewer.kind !== 'member') return false;
+  if (helper.memberId !== null) return helper.memberId === viewer.memberId;
+  return helper.organisationId !== null && helperOrganisationsOf(viewer).includes(helper.organisationId);
+}
