@@ -41,7 +41,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
       expect(textTo(sent, 'wushengri')).toBe('已收到您的生活困难党员申报（困难类型：患病），已报计算机学院党总支审核（12月2日前），审核结果将及时告知您。');
       reviewCard = cardTo(sent, 'sunzongzhi', '请审核：吴生日生活困难党员申报');
       expect(reviewCard).toBeDefined();
-      expect(buttons(reviewCard!)).toEqual(['通过', '不通过']);
+      expect(buttons(reviewCard)).toEqual(['通过', '不通过']);
       expect(JSON.stringify(reviewCard)).toContain('母亲重病，家庭开支大');
       // Only the GB secretary: not the branch secretary, not the OD.
       expect(sent.filter((m) => m.msgtype === 'template_card').map((m) => m.touser)).toEqual(['sunzongzhi']);
@@ -69,14 +69,14 @@ describe('issue 12 §1: the hardship registry in chat', () => {
 
     it('someone who may not review (the branch secretary who sits on the GB committee, a member of another GB) cannot press it', async () => {
       for (const who of ['zhouzhishu', 'chenbiezhi', 'chuzhishu']) {
-        const sent = await click(who, reviewCard!, '不通过');
+        const sent = await click(who, reviewCard, '不通过');
         expect(textTo(sent, who), who).toBe('审核生活困难党员申报由其所在党总支书记或党委组织部办理，您无法操作。');
       }
       expect((await entryOf(await idOf('wushengri'))).status).toBe('applied');
     });
 
     it('不通过 asks for the reason; the next message is the reason, stored; the member and the branch secretary are told', async () => {
-      const asked = await click('sunzongzhi', reviewCard!, '不通过');
+      const asked = await click('sunzongzhi', reviewCard, '不通过');
       expect(textTo(asked, 'sunzongzhi')).toContain('请回复不通过吴生日同志申报的理由');
       expect((await entryOf(await idOf('wushengri'))).status).toBe('applied');
       const sent = await say('sunzongzhi', '经核实家庭收入尚可，暂不符合条件', 3);
@@ -89,7 +89,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
     });
 
     it('the card pressed again answers that it is decided; the next message of the GB secretary is no reason any more', async () => {
-      const again = await click('sunzongzhi', reviewCard!, '通过');
+      const again = await click('sunzongzhi', reviewCard, '通过');
       expect(textTo(again, 'sunzongzhi')).toContain('申报未通过（经核实家庭收入尚可，暂不符合条件）。无需重复操作。');
       const hello = await say('sunzongzhi', '待办');
       expect(textTo(hello, 'sunzongzhi')).not.toContain('理由');
@@ -105,20 +105,20 @@ describe('issue 12 §1: the hardship registry in chat', () => {
       const sent = await say('zhouzhishu', '推荐郑老党员为生活困难党员，因病', 2);
       expect(textTo(sent, 'zhouzhishu')).toContain('已向郑老党员同志发送征求意见卡片');
       consent = cardTo(sent, 'zhenglao', '征求意见：推荐您为生活困难党员');
-      expect(buttons(consent!)).toEqual(['同意', '不同意']);
+      expect(buttons(consent)).toEqual(['同意', '不同意']);
       const entry = await entryOf(await idOf('zhenglao'));
       expect(entry).toMatchObject({ status: 'awaiting_consent', source: 'branch', applied_by_member_id: await idOf('zhouzhishu'), consent_recorded: false });
       expect(await tasksOf(entry.id)).toEqual([expect.objectContaining({ kind: 'hardship_consent', status: 'open', owner_member_id: await idOf('zhenglao'), due_on: '2026-12-02' })]);
     });
 
     it('nobody but the member may consent with the same key', async () => {
-      const sent = await click('zhouzhishu', consent!, '同意');
+      const sent = await click('zhouzhishu', consent, '同意');
       expect(textTo(sent, 'zhouzhishu')).toBe('没有找到需要您确认的推荐，可能已处理或已撤销。');
       expect((await entryOf(await idOf('zhenglao'))).status).toBe('awaiting_consent');
     });
 
     it('同意: the entry goes to the GB (applied, consent by the member), the recommender is told', async () => {
-      const sent = await click('zhenglao', consent!, '同意', 3);
+      const sent = await click('zhenglao', consent, '同意', 3);
       expect(textTo(sent, 'zhenglao')).toContain('已记录您的意见：同意');
       expect(textTo(sent, 'zhouzhishu')).toContain('郑老党员同志已同意推荐为生活困难党员');
       review = cardTo(sent, 'sunzongzhi', '请审核：郑老党员生活困难党员申报');
@@ -132,7 +132,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
     });
 
     it('通过: approved, the member and the branch secretary told; the entry is on the branch\'s list', async () => {
-      const sent = await click('sunzongzhi', review!, '通过', 3);
+      const sent = await click('sunzongzhi', review, '通过', 3);
       expect(textTo(sent, 'sunzongzhi')).toBe('已审核通过：郑老党员同志（教工第一党支部）列入生活困难党员信息库（困难类型：患病）。已告知本人和所在党支部。');
       expect(textTo(sent, 'zhenglao')).toContain('审核通过，列入生活困难党员信息库');
       expect(textTo(sent, 'zhouzhishu')).toContain('计算机学院党总支已审核通过：郑老党员同志');
