@@ -4,10 +4,17 @@
 // recommended with the consent attested; the GB archives an entry with a pairing and the helpers hear only that
 // it ended; 我的帮扶, 困难党员名单 and 待办; and the refusals of a plain member and of someone of another GB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
+import { runningClock, startStack, waitFor, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
+import { eventXml } from '../helpers/wecom-signer.ts';
 import { textOf, wecomChat } from '../helpers/wecom-chat.ts';
-import { importCareRoster } from '../helpers/care-roster.ts';
+import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import type { SentMessage } from '../helpers/fake-wecom.ts';
+
+/** Two members of one GB who share a name, in two branches (the second has no secretary). */
+const NAMESAKES = [
+  '钱双名,qiansm1,女,1970-01-01,1995-07-01,1996-07-01,计算机学院党总支,教工第一党支部,,,',
+  '钱双名,qiansm2,女,1971-01-01,1996-07-01,1997-07-01,计算机学院党总支,教工第二党支部,,,',
+];
 
 describe('issue 12 §1: the hardship registry in chat', () => {
   let stack: Stack;
@@ -16,11 +23,11 @@ describe('issue 12 §1: the hardship registry in chat', () => {
 
   beforeAll(async () => {
     stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
-    await importCareRoster(stack.deps.db.db);
+    await importCareRoster(stack.deps.db.db, [...CARE_ROWS, ...NAMESAKES]);
   });
   afterAll(() => stack.close());
 
-  const { say, click } = wecomChat(() => stack, time.clock, 9_200_000_000n);
+  const { say, click, post } = wecomChat(() => stack, time.clock, 9_200_000_000n);
   const db = () => stack.deps.db.db;
   const idOf = async (userid: string) => (await db().selectFrom('members').select('id').where('userid', '=', userid).executeTakeFirstOrThrow()).id;
   const idByName = async (name: string) => (await db().selectFrom('members').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
@@ -280,6 +287,46 @@ describe('issue 12 §1: the hardship registry in chat', () => {
       // The same card again: the live entry answers.
       const again = await click('wangjinnian', card, '患病');
       expect(textTo(again, 'wangjinnian')).toContain('正由计算机学院党总支审核');
+    });
+  });
+
+  describe('namesakes and the menu', () => {
+    it('a name two members the writer may act for bear changes nothing and asks for the account; the account settles it', async () => {
+      const asked = await say('sunzongzhi', '推荐钱双名为生活困难党员，因病');
+      expect(textTo(asked, 'sunzongzhi')).toBe(
+        '有同名同志：钱双名（计算机学院党总支教工第一党支部，账号 qiansm1；计算机学院党总支教工第二党支部，账号 qiansm2）。请改用账号，例如“推荐qiansm1为生活困难党员，因病”。本次未作修改。',
+      );
+      expect(await db().selectFrom('hardship_registry').select('id').where('member_id', 'in', [await idOf('qiansm1'), await idOf('qiansm2')]).execute()).toEqual([]);
+      const sent = await say('sunzongzhi', '推荐qiansm2为生活困难党员，因病', 2);
+      const card = cardTo(sent, 'qiansm2', '征求意见：推荐您为生活困难党员')!;
+      await click('qiansm2', card, '不同意', 2);
+      expect((await entryOf(await idOf('qiansm2'))).status).toBe('rejected');
+    });
+
+    it('a branch secretary reaches only the namesake in their own branch', async () => {
+      const sent = await say('zhouzhishu', '推荐钱双名为生活困难党员，因病', 2);
+      const card = cardTo(sent, 'qiansm1', '征求意见：推荐您为生活困难党员')!;
+      expect(card).toBeDefined();
+      await click('qiansm1', card, '不同意', 2);
+    });
+
+    it('the menu: 申请困难帮扶 asks for the cause with buttons, 我的帮扶 answers', async () => {
+      const start = stack.fake!.sent.length;
+      const menu = async (key: string) => {
+        const before = stack.fake!.sent.length;
+        await post(eventXml({ from: 'qiansm1', event: 'click', eventKey: key, createTime: Math.floor(time.clock().getTime() / 1000), corpId: WECOM.corpId, agentId: WECOM.agentId }));
+        await waitFor(() => stack.fake!.sent.length > before, 30_000, `answer to menu ${key}`);
+        await waitForQuiet(stack);
+      };
+      await menu('hardship_apply');
+      const card = cardTo(stack.fake!.sent.slice(start), 'qiansm1', '请选择困难类型')!;
+      expect(buttons(card)).toEqual(['年老体弱', '患病', '残疾', '重大变故', '自然灾害', '其他']);
+      const picked = await click('qiansm1', card, '年老体弱', 2);
+      expect(textTo(picked, 'qiansm1')).toContain('困难类型：年老、体弱');
+      expect(await entryOf(await idOf('qiansm1'))).toMatchObject({ status: 'applied', causes: ['old_age', 'frailty'], note: '' });
+      const mine = stack.fake!.sent.length;
+      await menu('my_assistance');
+      expect(textOf(stack.fake!.sent.slice(mine).find((m) => m.touser === 'qiansm1')!)).toContain('正由计算机学院党总支审核');
     });
   });
 });
