@@ -2,4 +2,7 @@
 // two route files do not import each other's types.
 import type { Deps } from '../deps.ts';
 
-export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'>;
+export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'> &
+  // The routes that tell people something (the assistance steps) send through the outbox on the app's platform;
+  // an admin app built without them (a test of the roster routes) has those routes left out.
+  Partial<Pick<Deps, 'outbox' | 'platform'>>;

@@ -12,6 +12,7 @@ import { fitList, summariseNames } from '../notices/message-limit.ts';
 import { loadCalendarSettings } from '../notices/settings.ts';
 import { NO_ACCOUNT_MARK, POLITICAL_BIRTHDAY_WORD } from '../notices/templates.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
+import { assistanceTodo } from '../assistance/todo.ts';
 import type { ConversationContext } from './context.ts';
 import type { Reply } from './router.ts';
 
@@ -31,15 +32,20 @@ export async function todoAnswer(ctx: ConversationContext): Promise<Reply[]> {
   const offices = [...held, ...(await new OfficeRepository(ctx.trx).officesPassedTo(held))];
   const obligations = new ObligationRepository(ctx.trx);
   const todo = await obligations.openFor(me.memberId, offices);
+  // Assistance steps (a consent, a review …) the writer owes: listed after the talks and visits, with their cards.
+  const assistance = await assistanceTodo(ctx.trx, { memberId: me.memberId, offices, today: ctx.today, eventId: ctx.eventId });
   const year = ctx.today.slice(0, 4);
   const { total, done } = await obligations.quotaCount(me.memberId, year);
   const quotaLine = total > 0 ? `\n年度谈心：已完成 ${done}/${total}${total > done ? '，发送「谈心进度」查看名单' : ''}` : '';
-  if (todo.length === 0) return say(`您目前没有待办的谈心、走访事项。${quotaLine}`);
+  if (todo.length === 0 && assistance.lines.length === 0) return say(`您目前没有待办的谈心、走访事项。${quotaLine}`);
   const lines = todo.map((r) => {
     const overdue = obligationState('open', r.due_on, ctx.today) === 'overdue';
     return `- ${KIND[r.kind]} ${esc(r.name)}（${esc(r.branch)}，${REASON_LABELS[r.reason] ?? r.reason}）${chineseDate(r.due_on, ctx.today)}前${overdue ? ' **已逾期**' : ''}`;
   });
-  return md(fitList(`**我的待办（${todo.length}项）**`, lines, `${quotaLine.slice(1)}${quotaLine ? '\n' : ''}完成后发一句话登记，如“今天和××谈心了”。`, more));
+  const howTo = todo.length > 0 ? '完成后发一句话登记，如“今天和××谈心了”。' : '';
+  const footer = [quotaLine.slice(1), howTo].filter((x) => x !== '').join('\n');
+  const list = md(fitList(`**我的待办（${todo.length + assistance.lines.length}项）**`, [...lines, ...assistance.lines], footer, more));
+  return [...list, ...assistance.cards.map((message) => ({ message }))];
 }
 
 /** This month's political birthdays: a branch secretary's branches, a GB secretary's GB, the OD's count. */

@@ -7,6 +7,7 @@ import { mayApprove } from '../domain/access.ts';
 import { localDate } from '../domain/dates.ts';
 import { chineseDate } from '../domain/format.ts';
 import { MemberStatusRepository } from '../db/member-status-repository.ts';
+import { closeAssistanceOfDeparted } from '../assistance/registry.ts';
 import { buttonCard, cardKey, parseCardKey } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import { accessPersonOf, loadMemberPlace, whoAnswersFor, type Person } from '../roster/responsibility.ts';
@@ -86,6 +87,8 @@ export const deathConfirmation: ConversationHandler = guarded(async (ctx) => {
   const name = report.memberName;
   if (await statuses.confirmDeath(report.memberId, ctx.identity.memberId, ctx.now, ctx.today)) {
     const cancelled = await statuses.cancelObligationsOf([report.memberId], 'member_deceased', ctx.now);
+    // The hardship registry: a live entry closes (去世), its pairings and subsidies end, assistance steps are cancelled.
+    await closeAssistanceOfDeparted(ctx.trx, { memberIds: [report.memberId], status: 'deceased', byMemberId: ctx.identity.memberId, now: ctx.now, today: ctx.today });
     return replies(
       ctx,
       `已确认${name}同志去世（${chineseDate(ctx.today, ctx.today)}）。此后不再向其发送任何通知，不再列入政治生日、节日走访和谈心名单` +

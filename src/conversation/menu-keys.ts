@@ -5,6 +5,8 @@ export const MENU = {
   birthdays: 'birthdays',
   progress: 'progress',
   help: 'help',
+  hardshipApply: 'hardship_apply',
+  myAssistance: 'my_assistance',
 } as const;
 
 export type MenuKey = (typeof MENU)[keyof typeof MENU];
@@ -18,7 +20,15 @@ export const APP_MENU: Array<{ name: string; key?: MenuKey; sub?: Array<{ name: 
       { name: '记录谈心走访', key: MENU.logCare },
       { name: '本月政治生日', key: MENU.birthdays },
       { name: '谈心进度', key: MENU.progress },
+      { name: '帮助', key: MENU.help },
     ],
   },
-  { name: '帮助', key: MENU.help },
+  // Assistance (帮扶, MECHANISM 1): WeCom allows three top-level buttons, so 帮助 moved under 记录.
+  {
+    name: '帮扶',
+    sub: [
+      { name: '申请困难帮扶', key: MENU.hardshipApply },
+      { name: '我的帮扶', key: MENU.myAssistance },
+    ],
+  },
 ];

@@ -21,6 +21,9 @@ const CAPABILITIES: Capability[] = [
   { line: '发送「谈心进度」：查看年度谈心完成情况', roles: ['committee_secretary', 'committee_member', 'branch_secretary'] },
   { line: '发送「本月政治生日」：查看本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'gb_member'] },
   { line: '发送“已开展11月集体政治生日活动”：登记本支部集体过政治生日活动', roles: ['branch_secretary'] },
+  { line: '发送“申请困难帮扶：母亲重病，家庭开支大”：申请列入生活困难党员，由党总支审核；发送「我的帮扶」查看本人登记、补助和帮扶人' },
+  { line: '发送“推荐王芳为生活困难党员，因病”：经本人同意后推荐（本人无账号的，写明“本人已同意”）；发送「困难党员名单」查看本支部名单', roles: ['branch_secretary'] },
+  { line: '发送「困难党员名单」查看本总支名单；“王芳已好转，归档困难党员：家庭收入已恢复”：归档', roles: ['gb_secretary', 'od_staff'] },
   { line: '发送“困难党员已核实上报”：登记本党总支5月/11月困难党员核实', roles: ['gb_secretary'] },
   { line: '发送“设为突出贡献：张三”或“取消突出贡献：张三”：设置或取消突出贡献党员标记（其遇五必访情形时，党委组织部也将收到走访任务）', roles: ['od_staff'] },
 ];

@@ -44,6 +44,18 @@ export interface OpenAssistanceTask {
   escalated_on: IsoDate | null;
 }
 
+/** An open task as a 待办 lists it: what, about whom (and their branch), owed by a person or an office, by when. */
+export interface TodoAssistanceTask {
+  id: string;
+  kind: AssistanceTaskKind;
+  subject_id: string;
+  member_id: string;
+  member_name: string;
+  branch: string;
+  owner_member_id: string | null;
+  due_on: IsoDate;
+}
+
 export class AssistanceTaskRepository {
   constructor(private readonly db: Db) {}
 
@@ -137,13 +149,14 @@ export class AssistanceTaskRepository {
   }
 
   /** A person's open tasks (待办): owed by them, or by an office they hold. */
-  async openFor(memberId: string, offices: ReadonlyArray<{ role: string; organisationId: string }>): Promise<Array<{ id: string; kind: AssistanceTaskKind; subject_id: string; member_id: string; member_name: string; due_on: IsoDate }>> {
+  async openFor(memberId: string, offices: ReadonlyArray<{ role: string; organisationId: string }>): Promise<TodoAssistanceTask[]> {
     const officeMatch = offices.length === 0 ? sql`false` : sql.join(offices.map((o) => sql`(t.owner_role = ${o.role} and t.owner_organisation_id = ${o.organisationId})`), sql` or `);
-    const r = await sql<{ id: string; kind: AssistanceTaskKind; subject_id: string; member_id: string; member_name: string; due_on: IsoDate }>`
+    const r = await sql<TodoAssistanceTask>`
       select t.id::text as id, t.kind, t.subject_id::text as subject_id, t.member_id::text as member_id, m.name as member_name,
-             to_char(t.due_on, 'YYYY-MM-DD') as due_on
+             b.name as branch, t.owner_member_id::text as owner_member_id, to_char(t.due_on, 'YYYY-MM-DD') as due_on
         from assistance_tasks t
         join members m on m.id = t.member_id and m.status = 'active'
+        join organisations b on b.id = m.branch_id
        where t.status = 'open' and (t.owner_member_id = ${memberId} or ${officeMatch})
        order by t.due_on, t.id`.execute(this.db);
     return r.rows;

@@ -38,6 +38,25 @@ export class ConversationMemoryRepository {
       .execute();
   }
 
+  /** The refs remembered for (person, topic) after `since`, most recent first: what a short reply refers to. */
+  async recall(memberId: string, topic: string, since: Date): Promise<string[]> {
+    const r = await this.db
+      .selectFrom('conversation_memory')
+      .select('ref')
+      .where('member_id', '=', memberId)
+      .where('topic', '=', topic)
+      .where('at', '>', since)
+      .orderBy('at', 'desc')
+      .orderBy('ref', 'desc')
+      .execute();
+    return r.map((x) => x.ref);
+  }
+
+  /** Forgets (person, topic, ref): the reply it waited for came, or the question no longer stands. */
+  async forget(memberId: string, topic: string, ref: string): Promise<void> {
+    await this.db.deleteFrom('conversation_memory').where('member_id', '=', memberId).where('topic', '=', topic).where('ref', '=', ref).execute();
+  }
+
   /**
    * Open obligations (of `kind`, when given) the bot told this person about after `since`, most recent
    * first.

@@ -80,6 +80,15 @@ export class HardshipRegistryRepository {
     return r.rows[0];
   }
 
+  /** The live entries of these members (a death or departure closes them), locked: one statement for a whole roster import. */
+  async liveEntriesOf(memberIds: readonly string[]): Promise<HardshipEntry[]> {
+    if (memberIds.length === 0) return [];
+    const r = await sql<HardshipEntry>`${ENTRY}
+      where h.member_id = any(${[...memberIds]}::bigint[]) and h.status in ('awaiting_consent', 'applied', 'approved')
+      order by h.id for update of h`.execute(this.db);
+    return r.rows;
+  }
+
   /** The member's entries, newest first (我的帮扶 shows the live one and the last outcome). */
   async entriesOf(memberId: string): Promise<HardshipEntry[]> {
     const r = await sql<HardshipEntry>`${ENTRY} where h.member_id = ${memberId} order by h.created_at desc, h.id desc`.execute(this.db);
@@ -126,7 +135,7 @@ export class HardshipRegistryRepository {
   }
 
   /** A decision: approved, or rejected with a reason (also the member's 不同意 on a recommendation). */
-  async decide(id: string, outcome: 'approved' | 'rejected', byMemberId: string, reason: string, at: Date, from: readonly HardshipState[] = ['applied']): Promise<boolean> {
+  async decide(id: string, outcome: 'approved' | 'rejected', byMemberId: string | null, reason: string, at: Date, from: readonly HardshipState[] = ['applied']): Promise<boolean> {
     const r = await this.db
       .updateTable('hardship_registry')
       .set({ status: outcome, decided_by_member_id: byMemberId, decided_at: at, reason, updated_at: at })
@@ -168,11 +177,11 @@ export class HardshipRegistryRepository {
     return r;
   }
 
-  /** Ends the entry's proposed or active subsidies (the entry was archived): no further month is listed to pay. Returns their ids. */
-  async endSubsidies(entryId: string, at: Date): Promise<string[]> {
+  /** Ends the entry's proposed or active subsidies (the entry was archived, the member died or left): no further month is listed to pay. Returns their ids. */
+  async endSubsidies(entryId: string, at: Date, reason: 'entry_archived' | 'member_left' = 'entry_archived'): Promise<string[]> {
     const r = await this.db
       .updateTable('subsidies')
-      .set({ status: 'ended', ended_at: at, ended_reason: 'entry_archived' })
+      .set({ status: 'ended', ended_at: at, ended_reason: reason })
       .where('entry_id', '=', entryId)
       .where('status', 'in', ['proposed', 'active'])
       .returning('id')

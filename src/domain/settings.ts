@@ -214,9 +214,9 @@ export const SETTINGS = {
   // Declared for parts of the mechanism not built yet (MECHANISM 1.1, 1.2, 3.1, 3.3).
   hardship_review_days: def<number>({
     default: 7,
-    description: 'Days the GB has to review a hardship registry application',
-    descriptionZh: '党总支审核困难党员申报的期限',
-    status: 'planned',
+    description: 'Days the GB has to review a hardship registry application (and a member to answer a recommendation)',
+    descriptionZh: '党总支审核困难党员申报（及本人确认推荐）的期限',
+    status: 'in_use',
     ...wholeNumber(1, 90, days),
   }),
   emergency_aid_gb_opinion_days: def<number>({

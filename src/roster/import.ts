@@ -3,6 +3,7 @@
 // yields the event loop every few thousand rows (reading, parse, plan; the writes await the database per
 // chunk), so a server stays responsive during a 200,000-row import (issue 8, point 9).
 import type { Kysely } from 'kysely';
+import { closeAssistanceOfDeparted } from '../assistance/registry.ts';
 import { MemberStatusRepository } from '../db/member-status-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { BadRequestError } from '../errors.ts';
@@ -224,6 +225,10 @@ async function applyStatusChanges(trx: Kysely<Database>, plan: ImportPlan, membe
   const gone = (status: string) => changed.filter((c) => c.existed && c.status === status).map((c) => c.memberId);
   // The yearly talks are the quota refresh's, which runs after the import (refreshQuotaObligationsAfterImport).
   const quotas = { quotas: false };
+  const left = [...gone('transferred_out'), ...(opts.retireMissing ? plan.missing.map((m) => m.id) : [])];
   await statuses.cancelObligationsOf(gone('deceased'), 'member_deceased', at, quotas);
-  await statuses.cancelObligationsOf([...gone('transferred_out'), ...(opts.retireMissing ? plan.missing.map((m) => m.id) : [])], 'member_transferred_out', at, quotas);
+  await statuses.cancelObligationsOf(left, 'member_transferred_out', at, quotas);
+  // The hardship registry: their live entries close (去世 / 转出), pairings and subsidies end, assistance steps are cancelled.
+  await closeAssistanceOfDeparted(trx, { memberIds: gone('deceased'), status: 'deceased', byMemberId: null, now: at, today: opts.today });
+  await closeAssistanceOfDeparted(trx, { memberIds: left, status: 'transferred_out', byMemberId: null, now: at, today: opts.today });
 }

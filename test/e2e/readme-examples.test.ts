@@ -1,5 +1,6 @@
 // Issue 9 point 10: every chat example of the README's "Talks and visits" section works on the demo roster
-// (seed-demo, default seed), written by the secretary of the branch the README's people are in.
+// (seed-demo, default seed), written by the secretary of the branch the README's people are in; and the main
+// sentences of its "Hardship registry" section (issue 12).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
@@ -59,5 +60,14 @@ describe('the README\'s chat examples on the demo roster', () => {
     }
     expect(textOf((await say(secretary, '已开展11月集体政治生日活动'))[0]!)).toContain('已登记');
     expect(textOf((await say(gbSecretary, '困难党员已核实上报'))[0]!)).toContain('已登记');
+  });
+
+  it('the hardship registry\'s examples (README "Hardship registry")', async () => {
+    expect(ack(await say(secretary, '推荐王芳为生活困难党员，因病', 2))).toContain('已向王芳同志发送征求意见卡片');
+    expect(ack(await say(gbSecretary, '申请困难帮扶：母亲重病，家庭开支大', 2))).toContain('已收到您的生活困难党员申报（困难类型：患病）');
+    for (const [who, command] of [[secretary, '我的帮扶'], [secretary, '本支部困难党员'], [gbSecretary, '困难党员名单']] as const) {
+      const [a] = await say(who, command);
+      expect(textOf(a!), command).not.toBe(T.hint);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { addDays } from '../../domain/dates.ts';
 import { ASSISTANCE_TASK_LABELS } from '../../domain/assistance.ts';
 import { chineseMonthDay as cn } from '../../domain/format.ts';
 import { oneLevelUp, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
-import { OFFICE_TITLES } from '../../domain/offices.ts';
+import { OFFICE_TITLES, officeAbove } from '../../domain/offices.ts';
 import { taskReminderCard } from '../../assistance/task-cards.ts';
 import { AssistanceTaskRepository, type OpenAssistanceTask } from '../../db/assistance-task-repository.ts';
 import { OfficeDirectory, type Recipient } from '../offices.ts';
@@ -39,8 +39,9 @@ async function planAssistanceTasks(db: PlanDb, { date, calendar, late }: PlanCon
       const { owners, standIn, ownerOffice } = ownersOf(offices, t);
       const recipients = audience === 'owner' ? owners : audience === 'od' ? offices.answering('od_staff', t.committee_id).holders : oneUp(offices, ownerOffice, t);
       for (const r of recipients) {
-        // Nobody is reminded about their own application as its reviewer (they cannot decide it): the level above is.
-        if (audience === 'owner' && t.owner_member_id === null && r.member_id === t.member_id) continue;
+        // Nobody is reminded of their own case as its reviewer, nor escalated to about it (ownersOf passed it up);
+        // a member's own consent is theirs to give.
+        if (r.member_id === t.member_id && (audience !== 'owner' || t.owner_member_id === null)) continue;
         const title = `${STEP_TITLE[step] === STEP_TITLE.due_soon ? '帮扶事项两天后到期' : `帮扶事项${STEP_TITLE[step]}`}：${t.member_name}`;
         const message =
           audience === 'owner'
@@ -72,16 +73,31 @@ function ownersOf(offices: OfficeDirectory, t: OpenAssistanceTask): { owners: re
     const owners = t.owner_userid ? [{ member_id: t.owner_member_id, userid: t.owner_userid, name: t.owner_name ?? '' }] : [];
     return { owners, standIn: '', ownerOffice: 'branch_secretary' as const };
   }
-  const a = offices.answering(t.owner_role!, t.owner_org!);
-  const standIn = a.vacant.length > 0 ? `${a.vacant.map((o) => `${offices.nameOf(o.organisationId)}暂无${OFFICE_TITLES[o.role]}`).join('、')}，由您代办。` : '';
-  return { owners: a.holders, standIn, ownerOffice: a.office?.role ?? t.owner_role! };
+  let a = offices.answering(t.owner_role!, t.owner_org!);
+  const passed = a.vacant.map((o) => `${offices.nameOf(o.organisationId)}暂无${OFFICE_TITLES[o.role]}`);
+  // Nobody decides about themself (access.ts mayApprove): when the office's only holder is the member the task is
+  // about (a GB secretary's own application), the office above owns it today.
+  while (a.holders.length > 0 && a.holders.every((h) => h.member_id === t.member_id)) {
+    const above = officeAbove(a.office, (id) => offices.parentOf(id));
+    passed.push(`${t.member_name}同志本人为${offices.nameOf(a.office.organisationId)}${OFFICE_TITLES[a.office.role]}`);
+    if (!above) return { owners: [], standIn: '', ownerOffice: a.office.role };
+    const next = offices.answering(above.role, above.organisationId);
+    passed.push(...next.vacant.map((o) => `${offices.nameOf(o.organisationId)}暂无${OFFICE_TITLES[o.role]}`));
+    a = next;
+  }
+  const standIn = passed.length > 0 ? `${passed.join('、')}，由您代办。` : '';
+  return { owners: a.holders, standIn, ownerOffice: a.office.role };
 }
 
-/** One level up from the owning office; a member's own consent goes to their branch secretary. */
+/**
+ * One level up from the owning office; a member's own consent goes to their branch secretary. Above the OD there
+ * is nobody here: the committee secretary is not among those who may see a member's hardship, aid or subsidy
+ * (MECHANISM "Rules for every reminder"), so an OD-owned step is escalated to the OD itself at +7 only.
+ */
 function oneUp(offices: OfficeDirectory, from: 'branch_secretary' | 'gb_secretary' | 'od_staff', t: OpenAssistanceTask): readonly Recipient[] {
   if (t.owner_member_id !== null) return offices.answering('branch_secretary', t.branch_id).holders.filter((r) => r.member_id !== t.member_id);
   const up = oneLevelUp(from);
-  if (up.role === 'committee_secretary') return offices.holdersOf('committee_secretary', t.committee_id);
+  if (up.role === 'committee_secretary') return [];
   return offices.answering(up.role, up.scope === 'general_branch' ? t.gb_id : t.committee_id).holders;
 }
 
