@@ -10,10 +10,13 @@ import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
 import { odCommands } from './od-commands.ts';
 import { localDateKey } from '../domain/dates.ts';
+import { aidConversation } from '../assistance/aid-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
-  return [cardActions, deathConfirmation, secretaryCommands, odCommands, careConversation(new RosterIndexCache())];
+  const rosterIndex = new RosterIndexCache();
+  // Assistance before care: "申请突发困难补助：母亲住院…" is an application, never a care report.
+  return [cardActions, deathConfirmation, secretaryCommands, odCommands, aidConversation(rosterIndex), careConversation(rosterIndex)];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */
