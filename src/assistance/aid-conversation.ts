@@ -132,9 +132,11 @@ async function apply(ctx: ConversationContext, env: AidEnv, cmd: Extract<AidComm
   let memberId = me.memberId;
   if (cmd.for !== null && cmd.for !== me.name && cmd.for.toLowerCase() !== me.userid.toLowerCase()) {
     // Only those the writer may apply for are looked at: a name outside reads as a name nobody bears.
-    const bearers = (await new OrganisationRepository(ctx.trx).activeNamed(me.committeeId, [cmd.for])).filter(
-      (m) => m.name === cmd.for || m.userid?.toLowerCase() === cmd.for!.toLowerCase(),
-    );
+    // "为郑老党员申请": 党员 may be part of the name or the title after it; the name as written wins.
+    const written = [cmd.for, cmd.for.replace(/党员$/u, '')].filter((w, i, all) => w !== '' && all.indexOf(w) === i);
+    const found = await new OrganisationRepository(ctx.trx).activeNamed(me.committeeId, written);
+    const matching = (w: string) => found.filter((m) => m.name === w || m.userid?.toLowerCase() === w.toLowerCase());
+    const bearers = written.map(matching).find((b) => b.length > 0) ?? [];
     const mine = bearers.filter((m) => mayApprove(actor.person, 'aid_application', { memberId: m.id, branchId: m.branch_id, generalBranchId: m.gb_id, committeeId: m.committee_id }));
     if (mine.length === 0) return say(AID_TEXT.forWhom);
     if (mine.length > 1) {
@@ -174,7 +176,11 @@ async function typedStep(
   const place = (a: EmergencyAid) => ({ memberId: a.member_id, branchId: a.branch_id, generalBranchId: a.gb_id, committeeId: a.committee_id });
   let candidates: EmergencyAid[];
   if (name !== null) {
-    candidates = (await aids.inStateNamed(me.committeeId, state, name)).filter((a) => mayApprove(person, approval, place(a)));
+    // 党员 after a name may be part of it (郑老党员) or a title: the name as written wins.
+    const written = [name, name.replace(/党员$/u, '')].filter((w, i, all) => w !== '' && all.indexOf(w) === i);
+    const found = (await aids.inStateNamed(me.committeeId, state, written)).filter((a) => mayApprove(person, approval, place(a)));
+    const named = (w: string) => found.filter((a) => a.member_name === w || a.member_userid?.toLowerCase() === w.toLowerCase());
+    candidates = written.map(named).find((c) => c.length > 0) ?? [];
     if (candidates.length === 0) return say(`没有${name}同志${what}的突发困难补助。请核对姓名，或在卡片上办理。`);
     if (candidates.length > 1) {
       return say(`有同名同志${what}的突发困难补助：${candidates.map((a) => `${a.general_branch}${a.branch}${a.member_userid ? `，账号 ${a.member_userid}` : '，无账号'}`).join('；')}。请改用账号，或在卡片上办理。`);

@@ -29,7 +29,7 @@ export type AidCommand =
 
 const AID = String.raw`(?:突发|临时)(?:性)?困难(?:补助|救助)(?:金|款)?`;
 const NAME = String.raw`[\p{L}\p{N}_.\-]{1,20}?`;
-const FOR = String.raw`(?:为|替|代|帮)(?<name>${NAME})(?:同志|党员)?`;
+const FOR = String.raw`(?:为|替|代|帮)(?<name>${NAME})(?:同志)?`;
 const SEP = String.raw`[\s:：，,。；;]*`;
 /** 申请突发困难补助… / 为王芳申请突发困难补助… */
 const APPLY_VERB_FIRST = new RegExp(String.raw`^(?:请|我要|我想)?(?:${FOR})?(?:申请|申报)(?:一下|一笔)?${AID}${SEP}(?<rest>.*)$`, 'su');
@@ -42,7 +42,7 @@ const ATTESTED = /(?:本人|其本人|他本人|她本人)(?:已|已经)?(?:同�
 /** 批准王芳突发困难补助1500元 / 批准1500元 / 同意批准王芳1500元 */
 const APPROVE = new RegExp(String.raw`^(?:同意)?批准(?<rest>.+)$`, 'su');
 /** 王芳突发困难补助已发放 / 突发困难补助已发放 */
-const PAID = new RegExp(String.raw`^(?<name>${NAME})?(?:同志|党员)?(?:的)?${AID}(?:已|已经)(?:发放|发放完毕|发放到位|发了|发到位)(?:了)?$`, 'u');
+const PAID = new RegExp(String.raw`^(?<name>${NAME})?(?:同志)?(?:的)?${AID}(?:已|已经)(?:发放|发放完毕|发放到位|发了|发到位)(?:了)?$`, 'u');
 
 const trimEnds = (s: string) => s.replace(/^[\s:：，,。；;、]+|[\s:：，,。；;、!！]+$/gu, '');
 
@@ -79,7 +79,7 @@ function applicationOf(name: string | null, rest: string): AidCommand | undefine
     .map((c) => trimEnds(c.replace(ATTESTED, '')))
     .filter((c) => c !== '' && !/^(?:申请|补助|金额)$/u.test(c))
     .join('，');
-  const written = name === null ? null : name.replace(/(?:同志|党员)$/u, '');
+  const written = name === null ? null : name.replace(/同志$/u, '');
   const who = written !== null && SELF.has(written) ? null : written;
   if (who === '') return undefined;
   return { kind: 'apply', for: who, cause: aidCauseOf(note), note, amountFen, attested };
@@ -92,7 +92,7 @@ function approvalOf(rest: string): AidCommand | undefined {
   if (!m) return undefined;
   const amountFen = parseYuan(m.groups!['amount']!);
   if (amountFen === undefined) return undefined;
-  const before = m.groups!['before']!.replace(new RegExp(`(?:的)?${AID}$`, 'u'), '').replace(/(?:的)?(?:补助|补助金)$/u, '').replace(/(?:同志|党员)?(?:的)?$/u, '').trim();
+  const before = m.groups!['before']!.replace(new RegExp(`(?:的)?${AID}$`, 'u'), '').replace(/(?:的)?(?:补助|补助金)$/u, '').replace(/(?:同志)?(?:的)?$/u, '').trim();
   if (before === '') return { kind: 'approve', name: null, amountFen };
   if (!new RegExp(`^${NAME}$`, 'u').test(before) || /\d/u.test(before)) return undefined;
   return { kind: 'approve', name: before, amountFen };

@@ -182,10 +182,11 @@ export class EmergencyAidRepository {
    * Aids in `state` of active members of the committee named (or with the chat account) as written, by name then
    * id: namesakes all come back, for the caller to tell apart. The OD's typed decision and payment.
    */
-  async inStateNamed(committeeId: string, state: EmergencyAidState, written: string): Promise<EmergencyAid[]> {
+  async inStateNamed(committeeId: string, state: EmergencyAidState, written: readonly string[]): Promise<EmergencyAid[]> {
+    if (written.length === 0) return [];
     const r = await sql<EmergencyAid>`${AID}
       where a.status = ${state} and g.parent_id = ${committeeId}::bigint and m.status = 'active'
-        and (m.name = ${written} or lower(m.userid) = ${written.toLowerCase()})
+        and (m.name = any(${written}::text[]) or lower(m.userid) = any(${written.map((w) => w.toLowerCase())}::text[]))
       order by m.name, a.id`.execute(this.db);
     return r.rows;
   }

@@ -195,8 +195,8 @@ describe.each(DB_KINDS)('emergency aid on %s', (kind) => {
     expect(await repo.opinion(id, false, 'x', zhou, NOW)).toBe(false);
     expect(await repo.addGbNote(id, '属实')).toBe(true);
     expect(await repo.addGbNote(id, '再说')).toBe(false);
-    expect((await repo.inStateNamed((await findMemberByUserid(db.db, 'zhaozuzhi'))!.committeeId, 'gb_reviewed', '吴生日')).map((a) => a.id)).toEqual([id]);
-    expect((await repo.inStateNamed((await findMemberByUserid(db.db, 'zhaozuzhi'))!.committeeId, 'gb_reviewed', 'WuShengRi')).map((a) => a.id)).toEqual([id]);
+    expect((await repo.inStateNamed((await findMemberByUserid(db.db, 'zhaozuzhi'))!.committeeId, 'gb_reviewed', ['吴生日'])).map((a) => a.id)).toEqual([id]);
+    expect((await repo.inStateNamed((await findMemberByUserid(db.db, 'zhaozuzhi'))!.committeeId, 'gb_reviewed', ['WuShengRi'])).map((a) => a.id)).toEqual([id]);
     expect(await repo.inState([id, 'x'], 'approved')).toEqual([]);
     expect(await repo.decide(id, 300_050, '', zhou, NOW)).toBe(true);
     const aid = (await repo.aid(id))!;
