@@ -151,6 +151,9 @@ async function apply(ctx: ConversationContext, env: AidEnv, cmd: Extract<AidComm
     await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, AID_QUESTION.amount, ctx.eventId, ctx.now);
     return say(AID_TEXT.askAmount);
   }
+  // An application written again in full answers an amount still asked for: the question is dropped.
+  const memory = new ConversationMemoryRepository(ctx.trx);
+  for (const q of await memory.recall(me.memberId, [AID_QUESTION.amount], new Date(ctx.now.getTime() - ANSWER_HOURS * 3_600_000))) await memory.forget(me.memberId, q.topic, q.ref);
   return replies(ctx, await applyForAid(env, actor, { memberId, cause: cmd.cause, note: cmd.note, requestedFen: cmd.amountFen, attested: cmd.attested }));
 }
 
