@@ -1,4 +1,4 @@
-// Admin HTTP endpoints (issue 3): the roster import and export, care exports and settings, for the OD's scripts and tools. Every route
+// Admin HTTP endpoints (issue 3): the roster import and export, care exports, settings and emergency aid, for the OD's scripts and tools. Every route
 // needs `Authorization: Bearer <ADMIN_TOKEN>`; without ADMIN_TOKEN configured the routes do not exist (404),
 // so a deployment that never set a token exposes nothing. A fastify plugin: `app.register(adminRoutes, { deps })`;
 // the file parsers, the 50 MB body limit, the audit and the wrong-token throttle stay inside its scope (issue 8,
