@@ -1,4 +1,4 @@
-// Admin HTTP endpoints (issue 3): the roster import and export, care exports and settings, for the OD's scripts and tools. Every route
+// Admin HTTP endpoints (issue 3): the roster import and export, care exports, settings and emergency aid, for the OD's scripts and tools. Every route
 // needs `Authorization: Bearer <ADMIN_TOKEN>`; without ADMIN_TOKEN configured the routes do not exist (404),
 // so a deployment that never set a token exposes nothing. A fastify plugin: `app.register(adminRoutes, { deps })`;
 // the file parsers, the 50 MB body limit, the audit and the wrong-token throttle stay inside its scope (issue 8,
@@ -11,6 +11,7 @@ import { exportRoster } from '../roster/export.ts';
 import { ADMIN_ACTOR, auditActor, auditJob, auditLogOnly, auditRows, registerAdminAudit } from './audit.ts';
 import { AdminAuthThrottle, type AdminAuthThrottleOptions } from './auth-throttle.ts';
 import { assistanceRoutes } from './assistance-routes.ts';
+import { aidRoutes } from './aid-routes.ts';
 import { careExportRoutes } from './care-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
@@ -118,6 +119,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(careExportRoutes, { deps });
   await app.register(settingsRoutes, { deps });
   if (deps.outbox && deps.platform) await app.register(assistanceRoutes, { deps: { ...deps, outbox: deps.outbox, platform: deps.platform } });
+  await app.register(aidRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

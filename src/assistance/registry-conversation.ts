@@ -205,7 +205,8 @@ const NOT_A_REASON = new Set(['待办', '我的待办', '撤销', '本月政治�
 async function rejectReason(ctx: ConversationContext, text: string, written: string): Promise<Reply[] | undefined> {
   const memory = new ConversationMemoryRepository(ctx.trx);
   const me = ctx.identity!.memberId;
-  const [entryId] = await memory.recall(me, REJECT_TOPIC, new Date(ctx.now.getTime() - PENDING_HOURS * 3_600_000));
+  const [pending] = await memory.recall(me, [REJECT_TOPIC], new Date(ctx.now.getTime() - PENDING_HOURS * 3_600_000));
+  const entryId = pending?.ref;
   if (!entryId) return undefined;
   const compact = compactMessage(text);
   if (NOT_A_REASON.has(compact) || smallTalk(text) !== undefined) return undefined;

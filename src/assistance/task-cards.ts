@@ -44,6 +44,10 @@ export function taskReminderCard(p: {
   title: string;
   standIn: string;
   late: boolean;
+  /** More about the subject (an emergency aid's 发放期限 with the working days left). */
+  extraFields?: Array<[string, string]>;
+  /** Said first in the note (the payment date of an emergency aid at risk). */
+  warning?: string;
 }): OutboundMessage {
   return buttonCard({
     taskId: p.taskId,
@@ -53,8 +57,9 @@ export function taskReminderCard(p: {
       ['对象', `${p.memberName}（${p.branch}）`],
       ['事项', ASSISTANCE_TASK_LABELS[p.kind]],
       ['截止', cn(p.dueOn)],
+      ...(p.extraFields ?? []),
     ],
-    note: `${p.standIn}${TYPED[p.kind] ?? ''}`,
+    note: `${p.warning ?? ''}${p.standIn}${TYPED[p.kind] ?? ''}`,
     buttons: taskButtons(p.kind, p.subjectId),
   });
 }

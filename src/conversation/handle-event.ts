@@ -11,11 +11,13 @@ import { secretaryCommands } from './secretary-commands.ts';
 import { odCommands } from './od-commands.ts';
 import { registryConversation } from '../assistance/registry-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
+import { aidConversation } from '../assistance/aid-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
-  // Assistance before care: "申请困难帮扶：母亲重病" is an application, never a care report.
-  return [cardActions, deathConfirmation, secretaryCommands, odCommands, registryConversation, careConversation(new RosterIndexCache())];
+  const rosterIndex = new RosterIndexCache();
+  // Assistance before care: "申请困难帮扶：母亲重病" and "申请突发困难补助：母亲住院…" are applications, never care reports.
+  return [cardActions, deathConfirmation, secretaryCommands, odCommands, registryConversation, aidConversation(rosterIndex), careConversation(rosterIndex)];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */

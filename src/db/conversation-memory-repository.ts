@@ -38,21 +38,25 @@ export class ConversationMemoryRepository {
       .execute();
   }
 
-  /** The refs remembered for (person, topic) after `since`, most recent first: what a short reply refers to. */
-  async recall(memberId: string, topic: string, since: Date): Promise<string[]> {
-    const r = await this.db
+  /**
+   * What the bot last asked or told this person about among `topics`, after `since` (most recent first; ties by
+   * ref): a question whose answer is the person's next message ("请回复理由", "申请金额是多少？") or a card a short
+   * reply refers to ("批准1500元").
+   */
+  async recall(memberId: string, topics: readonly string[], since: Date): Promise<Array<Remembered & { at: Date }>> {
+    if (topics.length === 0) return [];
+    return this.db
       .selectFrom('conversation_memory')
-      .select('ref')
+      .select(['member_id', 'topic', 'ref', 'at'])
       .where('member_id', '=', memberId)
-      .where('topic', '=', topic)
+      .where('topic', 'in', [...topics])
       .where('at', '>', since)
       .orderBy('at', 'desc')
       .orderBy('ref', 'desc')
       .execute();
-    return r.map((x) => x.ref);
   }
 
-  /** Forgets (person, topic, ref): the reply it waited for came, or the question no longer stands. */
+  /** Forgets (person, topic, ref): a question answered is not answered twice. */
   async forget(memberId: string, topic: string, ref: string): Promise<void> {
     await this.db.deleteFrom('conversation_memory').where('member_id', '=', memberId).where('topic', '=', topic).where('ref', '=', ref).execute();
   }

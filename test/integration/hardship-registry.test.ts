@@ -84,10 +84,10 @@ describe.each(DB_KINDS)('the hardship registry on %s (issue 12 §1)', (kind) => 
       await memory.remember(me, 'hardship_reject', '11', new Date('2026-11-24T02:00:00Z'));
       await memory.remember(me, 'hardship_reject', '12', NOW);
       await memory.remember(me, 'obligation', '13', NOW);
-      expect(await memory.recall(me, 'hardship_reject', new Date('2026-11-24T01:00:00Z'))).toEqual(['12', '11']);
-      expect(await memory.recall(me, 'hardship_reject', new Date('2026-11-24T03:00:00Z'))).toEqual(['12']);
+      expect((await memory.recall(me, ['hardship_reject'], new Date('2026-11-24T01:00:00Z'))).map((r) => r.ref)).toEqual(['12', '11']);
+      expect((await memory.recall(me, ['hardship_reject'], new Date('2026-11-24T03:00:00Z'))).map((r) => r.ref)).toEqual(['12']);
       await memory.forget(me, 'hardship_reject', '12');
-      expect(await memory.recall(me, 'hardship_reject', new Date('2026-11-24T01:00:00Z'))).toEqual(['11']);
+      expect((await memory.recall(me, ['hardship_reject'], new Date('2026-11-24T01:00:00Z'))).map((r) => r.ref)).toEqual(['11']);
       await memory.forget(me, 'hardship_reject', '11');
     });
   });

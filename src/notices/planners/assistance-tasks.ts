@@ -8,8 +8,11 @@ import { ASSISTANCE_TASK_LABELS } from '../../domain/assistance.ts';
 import { chineseMonthDay as cn } from '../../domain/format.ts';
 import { oneLevelUp, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
 import { OFFICE_TITLES, officeAbove } from '../../domain/offices.ts';
+import { clockField, clockWarning } from '../../assistance/aid-text.ts';
 import { taskReminderCard } from '../../assistance/task-cards.ts';
 import { AssistanceTaskRepository, type OpenAssistanceTask } from '../../db/assistance-task-repository.ts';
+import { EmergencyAidRepository } from '../../db/emergency-aid-repository.ts';
+import { AID_CARD_TOPIC, paymentClock, workingDaysLeft } from '../../domain/emergency-aid.ts';
 import { OfficeDirectory, type Recipient } from '../offices.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
@@ -32,8 +35,13 @@ async function planAssistanceTasks(db: PlanDb, { date, calendar, late }: PlanCon
   const tasks = await new AssistanceTaskRepository(db).openDueBetween(addDays(date, -20), addDays(date, 12));
   if (tasks.length === 0) return [];
   const offices = await OfficeDirectory.load(db);
+  // An emergency aid's card also shows its payment clock: the last day of payment and the working days left.
+  const aids = await new EmergencyAidRepository(db).payByOf(tasks.filter((t) => t.kind.startsWith('aid_')).map((t) => t.subject_id));
   const out: PlannedNotice[] = [];
   for (const t of tasks) {
+    const aid = t.kind.startsWith('aid_') ? aids.get(t.subject_id) : undefined;
+    const clock = aid && paymentClock({ today: date, payBy: aid.pay_by, total: workingDaysLeft(aid.applied_on, aid.pay_by, calendar), calendar, stepDueOn: t.due_on });
+    const aidCard = clock ? { extraFields: [['发放期限', clockField(clock, date)]] as Array<[string, string]>, warning: clockWarning(clock, date) } : {};
     for (const step of reminderStepsOn({ dueOn: t.due_on, createdOn: t.opened_on, escalatedOn: t.escalated_on }, date, calendar)) {
       const audience = STEP_AUDIENCE[step];
       const { owners, standIn, ownerOffice } = ownersOf(offices, t);
@@ -45,7 +53,7 @@ async function planAssistanceTasks(db: PlanDb, { date, calendar, late }: PlanCon
         const title = `${STEP_TITLE[step] === STEP_TITLE.due_soon ? '帮扶事项两天后到期' : `帮扶事项${STEP_TITLE[step]}`}：${t.member_name}`;
         const message =
           audience === 'owner'
-            ? taskReminderCard({ taskId: `as-${t.id}-${step}-${r.member_id}`, kind: t.kind, subjectId: t.subject_id, memberName: t.member_name, branch: t.branch, dueOn: t.due_on, title, standIn, late })
+            ? taskReminderCard({ taskId: `as-${t.id}-${step}-${r.member_id}`, kind: t.kind, subjectId: t.subject_id, memberName: t.member_name, branch: t.branch, dueOn: t.due_on, title, standIn, late, ...aidCard })
             : {
                 type: 'markdown' as const,
                 content:
@@ -59,6 +67,10 @@ async function planAssistanceTasks(db: PlanDb, { date, calendar, late }: PlanCon
           subject: `assistance-${t.id}`,
           period: `${step}@${t.due_on}`,
           message: assertRendered(message),
+          // The OD may answer an aid's reminder with "批准1500元" or "…已发放", as it may the first card.
+          ...(audience === 'owner' && (t.kind === 'aid_decision' || t.kind === 'aid_payment')
+            ? { remember: [{ topic: t.kind === 'aid_decision' ? AID_CARD_TOPIC.decision : AID_CARD_TOPIC.payment, ref: t.subject_id }] }
+            : {}),
         });
       }
     }
