@@ -2,4 +2,6 @@
 // two route files do not import each other's types.
 import type { Deps } from '../deps.ts';
 
-export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'>;
+// The outbox is for routes that tell people (assistance): without it (tests of routes that tell nobody) their
+// deliveries are stored all the same and the relay sends them.
+export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'> & Partial<Pick<Deps, 'outbox'>>;

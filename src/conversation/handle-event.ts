@@ -9,11 +9,13 @@ import { RosterIndexCache } from './roster-cache.ts';
 import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
 import { odCommands } from './od-commands.ts';
+import { pairingConversation } from '../assistance/pairing-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
-  return [cardActions, deathConfirmation, secretaryCommands, odCommands, careConversation(new RosterIndexCache())];
+  // Assistance sentences come before the care conversation: 结对：… must never be read as a care record.
+  return [cardActions, deathConfirmation, secretaryCommands, odCommands, pairingConversation, careConversation(new RosterIndexCache())];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */
