@@ -11,7 +11,8 @@
 //   DELETE /admin/assistance/cadre-exemptions/:memberId     {actor} (or ?actor=)
 //
 // A member is named by id, by chat account, or as member:<id>; a helping organisation (a branch or a general
-// branch) as organisation:<id>. A refusal never tells "no such member" from "not yours": both are 403 not_allowed.
+// branch) as organisation:<id>. A refusal answers {"error": <English>, "code": <stable code>}; it never tells "no
+// such member" from "not yours": both are 403 not_allowed.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { endPairingById, exemptCadre, revokeExemption, startPairing, type PairingNotice } from '../assistance/pairing.ts';
@@ -23,12 +24,12 @@ import type { AccessPerson } from '../domain/access.ts';
 import { pairingMode } from '../domain/assistance.ts';
 import { localDate } from '../domain/dates.ts';
 import { replyDelivery } from '../domain/quiet-hours.ts';
-import { BadRequestError } from '../errors.ts';
+import { ActionRefusedError } from '../errors.ts';
 import { accessPersonOf, findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
 import { ADMIN_ACTOR, auditActor, auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
 
-const NOT_ALLOWED = () => new BadRequestError('not_allowed', 'The actor may not do this for that member (or there is no such member).', 403);
+const NOT_ALLOWED = () => new ActionRefusedError('not_allowed', 'The actor may not do this for that member (or there is no such member).', 403);
 
 /** An active member by id, `member:<id>` or chat account; undefined when there is none. */
 async function memberByRef(db: Transaction<Database>, ref: unknown): Promise<RosterIdentity | undefined> {
@@ -40,9 +41,9 @@ async function memberByRef(db: Transaction<Database>, ref: unknown): Promise<Ros
 }
 
 async function actorOf(db: Transaction<Database>, req: FastifyRequest, ref: unknown): Promise<AccessPerson> {
-  if (ref === undefined || ref === null || ref === '') throw new BadRequestError('no_actor', 'Name the member acting: "actor" (member id or chat account).');
+  if (ref === undefined || ref === null || ref === '') throw new ActionRefusedError('no_actor', 'Name the member acting: "actor" (member id or chat account).');
   const who = await memberByRef(db, ref);
-  if (!who) throw new BadRequestError('unknown_actor', 'The actor is not an active member of the roster (member id or chat account).');
+  if (!who) throw new ActionRefusedError('unknown_actor', 'The actor is not an active member of the roster (member id or chat account).');
   auditActor(req, `${ADMIN_ACTOR} (actor member ${who.memberId})`);
   return accessPersonOf(who);
 }
@@ -109,7 +110,7 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
     const body = bodyOf(req);
     const helpersWritten = Array.isArray(body.helper) ? body.helper : [body.helper];
     if (helpersWritten.length === 0 || helpersWritten.some((h) => h === undefined || h === null || h === '') || body.member === undefined) {
-      throw new BadRequestError('bad_pairing_request', 'Send {"helper": <member or organisation:<id>, or a list>, "member": <member>, "actor": <member>}.');
+      throw new ActionRefusedError('bad_pairing_request', 'Send {"helper": <member or organisation:<id>, or a list>, "member": <member>, "actor": <member>}.');
     }
     const out = await acting(async (trx) => {
       const actor = await actorOf(trx, req, body.actor);
@@ -120,11 +121,11 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
         const org = /^organisation:(\d{1,18})$/.exec(String(h).trim())?.[1];
         if (org) {
           const o = await new PairingRepository(trx).organisation(org);
-          if (!o || (o.kind !== 'branch' && o.kind !== 'general_branch') || o.committee_id !== actor.committeeId) throw new BadRequestError('unknown_helper', `No branch or general branch ${String(h)} in the actor's committee.`, 404);
+          if (!o || (o.kind !== 'branch' && o.kind !== 'general_branch') || o.committee_id !== actor.committeeId) throw new ActionRefusedError('unknown_helper', `No branch or general branch ${String(h)} in the actor's committee.`, 404);
           helpers.push({ kind: 'organisation', organisationId: o.id, name: o.name });
         } else {
           const m = await memberByRef(trx, h);
-          if (!m || m.committeeId !== actor.committeeId) throw new BadRequestError('unknown_helper', `No active member ${String(h)} in the actor's committee.`, 404);
+          if (!m || m.committeeId !== actor.committeeId) throw new ActionRefusedError('unknown_helper', `No active member ${String(h)} in the actor's committee.`, 404);
           helpers.push({ kind: 'member', memberId: m.memberId, name: `${m.name}同志` });
         }
       }
@@ -132,8 +133,8 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
       return { result: started, notices: started.status === 'done' ? started.notices : [] };
     });
     if (out.status === 'not_allowed') throw NOT_ALLOWED();
-    if (out.status === 'no_entry') throw new BadRequestError('no_approved_entry', 'The member has no approved hardship entry: only members in hardship are paired.', 409);
-    if (out.status === 'self_help') throw new BadRequestError('self_help', 'A member cannot help themself.');
+    if (out.status === 'no_entry') throw new ActionRefusedError('no_approved_entry', 'The member has no approved hardship entry: only members in hardship are paired.', 409);
+    if (out.status === 'self_help') throw new ActionRefusedError('self_help', 'A member cannot help themself.');
     const view = (s: { ref: HelperRef; name: string; pairingId: string; unreachable: boolean }) => ({ pairingId: s.pairingId, ...s.ref, name: s.name.replace(/同志$/u, ''), told: !s.unreachable });
     return reply.code(out.started.length > 0 ? 201 : 200).send({ mode: out.mode, started: out.started.map(view), existing: out.existing.map(view), memberTold: out.memberReachable && out.started.length > 0 });
   });
@@ -146,7 +147,7 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
       return { result: ended, notices: ended.status === 'done' ? ended.notices : [] };
     });
     if (out.status === 'not_allowed') throw NOT_ALLOWED();
-    if (out.status === 'not_paired') throw new BadRequestError('already_ended', 'This pairing has ended already.', 409);
+    if (out.status === 'not_paired') throw new ActionRefusedError('already_ended', 'This pairing has ended already.', 409);
     return reply.send({ pairing: pairingView(out.pairing) });
   });
 
@@ -160,8 +161,8 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
       return { result: await exemptCadre(trx, { actor, memberId: member.memberId, reason, now: deps.clock() }), notices: [] };
     });
     if (out.status === 'not_allowed') throw NOT_ALLOWED();
-    if (out.status === 'not_cadre') throw new BadRequestError('not_leading_cadre', 'Only a leading cadre (副科级及以上) is exempted from pairing.', 409);
-    if (out.status === 'reason_required') throw new BadRequestError('reason_required', 'An exemption needs a reason (原则上): send {"reason": "..."}.');
+    if (out.status === 'not_cadre') throw new ActionRefusedError('not_leading_cadre', 'Only a leading cadre (副科级及以上) is exempted from pairing.', 409);
+    if (out.status === 'reason_required') throw new ActionRefusedError('reason_required', 'An exemption needs a reason (原则上): send {"reason": "..."}.');
     return reply.code(out.status === 'done' ? 201 : 200).send({ name: out.name, reason: out.reason, already: out.status === 'already' });
   });
 
@@ -175,7 +176,7 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
       return { result: await revokeExemption(trx, { actor, memberId: member.memberId, now: deps.clock() }), notices: [] };
     });
     if (out.status === 'not_allowed') throw NOT_ALLOWED();
-    if (out.status === 'not_exempt') throw new BadRequestError('not_exempt', 'The member has no exemption to revoke.', 404);
+    if (out.status === 'not_exempt') throw new ActionRefusedError('not_exempt', 'The member has no exemption to revoke.', 404);
     return reply.send({ name: out.name, revoked: true });
   });
 };
