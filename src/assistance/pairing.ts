@@ -82,7 +82,10 @@ export async function startPairing(
   const place = await loadMemberPlace(trx, p.memberId);
   if (!place || !mayApprove(p.actor, 'pairing', place)) return { status: 'not_allowed' };
   const repo = new PairingRepository(trx);
-  const entry = await new HardshipRegistryRepository(trx).liveEntryOf(p.memberId);
+  const registry = new HardshipRegistryRepository(trx);
+  const live = await registry.liveEntryOf(p.memberId);
+  // Locked: an archive at the same moment ends the pairings after these are in, or finds the entry archived first.
+  const entry = live ? await registry.entry(live.id, true) : undefined;
   if (!entry || entry.status !== 'approved') return { status: 'no_entry', member: (await repo.people([p.memberId]))[0]?.name ?? '' };
   if (p.helpers.some((h) => h.kind === 'member' && h.memberId === p.memberId)) return { status: 'self_help', member: entry.member_name };
 
@@ -94,8 +97,7 @@ export async function startPairing(
     if (id) started.push({ ref, name: h.name, pairingId: id, unreachable: false });
     else existing.push({ ref, name: h.name, pairingId: (await repo.liveWith(entry.id, ref)) ?? '', unreachable: false });
   }
-  const live = (await repo.list({ memberId: p.memberId })).length;
-  const mode = pairingMode(live);
+  const mode = pairingMode((await repo.list({ memberId: p.memberId })).length);
   const placeName = `${entry.general_branch}${entry.branch}`;
   const arrangedBy = arrangerOf(p.actor, place, entry.general_branch);
   const notices: PairingNotice[] = [];

@@ -108,8 +108,8 @@ async function understand(ctx: ConversationContext, text: string, index: RosterI
   const plain = recordReachOf(writer.roleCodes) === 'self';
   const isLog = d.result.intent === 'log_talk' || d.result.intent === 'log_visit';
   // 结对帮扶: a helper records talks and visits with the member they help (the access rule's mayRecordCare), who
-  // may be outside the reach of their roles. Looked up only for a talk or visit that may name such a member.
-  const paired = isLog && (plain || d.mentions.some((m) => m.status === 'out_of_scope')) ? new Set(await new PairingRepository(ctx.trx).helpedBy(writer.memberId)) : new Set<string>();
+  // may be outside the reach of their roles; the record counts as pairing contact. Looked up for talks and visits.
+  const paired = isLog ? new Set(await new PairingRepository(ctx.trx).helpedBy(writer.memberId)) : new Set<string>();
   if (paired.size > 0) d = reachPaired(d, index, paired);
   if (plain) {
     if (d.result.intent === 'report_event') d = interpretDetailed(text, { ...base, reach: reportReachOf(writer.roleCodes) });

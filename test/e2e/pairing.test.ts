@@ -140,6 +140,17 @@ describe('issue 12 section 4: pairing in chat', () => {
     expect((await sweep('2027-02-24')).filter((m) => textOf(m).includes('结对帮扶联系提醒'))).toEqual([]);
   });
 
+  it('the helping branch\'s secretary, whose reach is another college, records a talk with her: contact for the branch', async () => {
+    // The sweeps above sent without the chat helper: its answers now also hold what they sent, so pick by recipient.
+    const mine = async (text: string) => (await say('chuzhishu', text)).filter((m) => m.touser === 'chuzhishu').at(-1)!;
+    const card = (await mine('今天和王芳谈心了，了解康复情况')).body.template_card;
+    expect(card.main_title.title).toBe('已登记谈心：王芳');
+    expect(JSON.stringify(card)).toContain('已计入结对帮扶联系');
+    expect(textOf(await mine('我的结对对象'))).toContain('代表数学学院党总支教工党支部；2026年11月25日起结对；最近联系：2月24日');
+    // Another member of that college is still out of his reach.
+    expect(textOf(await mine('今天和吴生日谈心了'))).toContain('不在您的工作范围内');
+  });
+
   it('the admin API does the same through the same rule: list, pair, end, exempt and revoke, naming the actor', async () => {
     time.set('2027-02-24T03:00:00Z');
     const api = async (method: string, path: string, body?: unknown) => {
@@ -155,7 +166,7 @@ describe('issue 12 section 4: pairing in chat', () => {
     const pairings = list.body.pairings as Array<Record<string, unknown>>;
     expect(pairings.map((p) => [(p.helper as { name: string }).name, p.mode, p.startedOn, p.lastContactOn, p.causes])).toEqual([
       ['李明', 'many_to_one', '2026-11-25', '2026-11-25', ['illness']],
-      ['数学学院党总支教工党支部', 'many_to_one', '2026-11-25', null, ['illness']],
+      ['数学学院党总支教工党支部', 'many_to_one', '2026-11-25', '2027-02-24', ['illness']],
     ]);
     // Refusals: a GB secretary of another college (as for a member who does not exist), an unknown actor, no entry.
     expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'wangfang', actor: 'chuzhishu' })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
