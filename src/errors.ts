@@ -160,3 +160,13 @@ export class SettingError extends BadRequestError {
     return { code: this.code, key: this.key };
   }
 }
+
+/**
+ * An action the admin API refuses — the access rule, or the state of what it acts on (no approved entry, ended
+ * already) — with its stable code in the body beside the English message: {"error": "…", "code": "not_allowed"}.
+ */
+export class ActionRefusedError extends BadRequestError {
+  override get fields() {
+    return { code: this.code };
+  }
+}

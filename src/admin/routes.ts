@@ -14,6 +14,7 @@ import { assistanceRoutes } from './assistance-routes.ts';
 import { aidRoutes } from './aid-routes.ts';
 import { careExportRoutes } from './care-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
+import { assistancePairingRoutes } from './assistance-pairing-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -120,6 +121,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(settingsRoutes, { deps });
   if (deps.outbox && deps.platform) await app.register(assistanceRoutes, { deps: { ...deps, outbox: deps.outbox, platform: deps.platform } });
   await app.register(aidRoutes, { deps });
+  await app.register(assistancePairingRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

@@ -16,7 +16,8 @@ import type { ConversationContext, ConversationHandler } from './context.ts';
 import { guarded } from './reply-guard.ts';
 import { linesAsMessages, MESSAGE_MAX_BYTES, summariseNames } from '../notices/message-limit.ts';
 import { loadObligation, mayActOn } from './card-actions.ts';
-import { hasLeadingRole, recordReachOf, reportReachOf, withinReach } from '../domain/access.ts';
+import { hasLeadingRole, mayRecordCare, recordReachOf, reportReachOf, withinReach } from '../domain/access.ts';
+import { PairingRepository } from '../db/pairing-repository.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { interpretDetailed, memberKey, normalizeMessage, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
 import { closeMatches, writtenNames } from './interpret/resolve-unknown.ts';
@@ -61,12 +62,18 @@ interface LogRequest {
   preferred?: ReadonlyMap<string, string>;
   /** 派人: the member the writer sent, who made the visit (the writer is recorded as the one who sent them). */
   visitorId?: string;
+  /** Every member of the record is one the writer helps (结对帮扶): the confirmation says it counts as contact. */
+  pairing?: boolean;
 }
 
 /** A message as understood, and which same-name choices were settled by the writer's own lists. */
 interface Understood {
   d: InterpretationDetail;
   preferred: Map<string, string>;
+  /** The members the writer helps in a live pairing (loaded for a talk or visit that may name one). */
+  paired: ReadonlySet<string>;
+  /** A plain member's talk or visit named someone they may not record about (left out of `d`, never said). */
+  hidden: boolean;
 }
 
 export function careConversation(cache: RosterIndexCache): ConversationHandler {
@@ -98,14 +105,41 @@ async function understand(ctx: ConversationContext, text: string, index: RosterI
   const writer = writerOf(ctx);
   const base = { writer, now: ctx.now, timeZone: ctx.timeZone, index };
   let d = interpretDetailed(text, base);
-  if (recordReachOf(writer.roleCodes) === 'self') {
+  const plain = recordReachOf(writer.roleCodes) === 'self';
+  const isLog = d.result.intent === 'log_talk' || d.result.intent === 'log_visit';
+  // 结对帮扶: a helper records talks and visits with the member they help (the access rule's mayRecordCare), who
+  // may be outside the reach of their roles; the record counts as pairing contact. Looked up for talks and visits.
+  const paired = isLog ? new Set(await new PairingRepository(ctx.trx).helpedBy(writer.memberId)) : new Set<string>();
+  if (paired.size > 0) d = reachPaired(d, index, paired);
+  if (plain) {
     if (d.result.intent === 'report_event') d = interpretDetailed(text, { ...base, reach: reportReachOf(writer.roleCodes) });
+    const hidden = isLog && d.mentions.some((m) => m.status === 'out_of_scope');
     d = { ...d, mentions: d.mentions.filter((m) => m.status !== 'out_of_scope'), problems: d.problems.filter((p) => p !== 'not_allowed_scope') };
-    return { d, preferred: new Map() };
+    return { d, preferred: new Map(), paired, hidden };
   }
   d = askAboutNamesakes(d, index, writer);
-  const preferred = d.result.intent === 'log_talk' || d.result.intent === 'log_visit' ? await preferOwed(ctx, d) : { d, preferred: new Map<string, string>() };
-  return preferred;
+  const preferred = isLog ? await preferOwed(ctx, d) : { d, preferred: new Map<string, string>() };
+  return { ...preferred, paired, hidden: false };
+}
+
+/**
+ * Names outside the writer's reach that a member they help bears: resolved to that member (asked about when
+ * several they help bear it). The rest stay out of reach.
+ */
+function reachPaired(d: InterpretationDetail, index: RosterIndex, paired: ReadonlySet<string>): InterpretationDetail {
+  let changed = false;
+  const mentions = d.mentions.map((m): MentionResolution => {
+    if (m.status !== 'out_of_scope') return m;
+    const helped = (m.place?.bearers ?? index.byName.get(m.mention) ?? []).filter((b) => paired.has(b.memberId));
+    if (helped.length === 0) return m;
+    changed = true;
+    return { ...m, status: helped.length === 1 ? 'resolved' : 'ambiguous', tier: 'visible', candidates: helped.map((b) => ({ memberId: b.memberId, userid: b.userid })) };
+  });
+  if (!changed) return d;
+  const rebuilt = rebuild(d, mentions);
+  const outside = mentions.some((m) => m.status === 'out_of_scope');
+  const allHelped = rebuilt.memberIds.every((id) => paired.has(id));
+  return { ...rebuilt, problems: rebuilt.problems.filter((p) => (p !== 'not_allowed_scope' || outside) && (p !== 'not_allowed_role' || !allHelped)) };
 }
 
 /** Everyone the writer may see who bears the name: a namesake outside the writer's own branch counts too. */
@@ -147,7 +181,7 @@ function rebuild(d: InterpretationDetail, mentions: MentionResolution[]): Interp
 }
 
 /** Of several namesakes, the one the writer owes this talk or visit to, when exactly one is on their lists. */
-async function preferOwed(ctx: ConversationContext, d: InterpretationDetail): Promise<Understood> {
+async function preferOwed(ctx: ConversationContext, d: InterpretationDetail): Promise<Pick<Understood, 'd' | 'preferred'>> {
   const preferred = new Map<string, string>();
   if (d.result.ambiguous.length === 0) return { d, preferred };
   const me = ctx.identity!;
@@ -250,13 +284,27 @@ async function logFromMessage(ctx: ConversationContext, u: Understood, chosen: s
   const d = u.d;
   const kind = d.result.intent === 'log_visit' ? 'visit' : 'talk';
   if (!hasLeadingRole(me.roleCodes)) {
-    return say('谈心、走访由党组织负责同志登记。如您或身边的党员遇到困难、住院、家庭变故等情况，可以发送“报告：……”告诉组织。');
+    // A helper without a leading role records talks and visits with the members they help, and nobody else
+    // (whether another name is in the roster does not show: the answer is the same for any other name).
+    const named = [...d.memberIds, ...chosen];
+    const pendingChoice = d.result.ambiguous.length > chosen.length;
+    const helpedOnly = u.paired.size > 0 && !u.hidden && !d.visitor && (named.length > 0 || pendingChoice) && named.every((id) => u.paired.has(id));
+    if (!helpedOnly) {
+      return say(
+        u.paired.size > 0
+          ? '您可以登记与结对帮扶对象的谈心、走访，例如“今天去看望了××，了解治疗情况”（发送“我的结对对象”可查看）；其他同志的谈心、走访由党组织负责同志登记。'
+          : '谈心、走访由党组织负责同志登记。如您或身边的党员遇到困难、住院、家庭变故等情况，可以发送“报告：……”告诉组织。',
+      );
+    }
   }
   const asked = await askBack(ctx, d, chosen, 'log');
   if (asked) return asked;
   const memberIds = [...d.memberIds, ...chosen];
   const date = d.result.date ?? ctx.today;
   const reason = d.result.reason;
+  // The one access rule decides, member by member (a helper about the member they help, a leader within reach).
+  if (memberIds.length > 0 && !(await mayRecordAll(ctx, memberIds, u.paired))) return say('谈心、走访由党组织负责同志登记；结对帮扶人可登记与帮扶对象的谈心、走访。');
+  const pairing = memberIds.length > 0 && memberIds.every((id) => u.paired.has(id));
 
   if (memberIds.length === 0) {
     const unknown = unknownName(ctx, d, index);
@@ -276,8 +324,20 @@ async function logFromMessage(ctx: ConversationContext, u: Understood, chosen: s
     const reasons = [...new Set(owed.map((o) => o.reason))];
     if (reasons.length === 1) visitReason = reasons[0] as CareReason;
   }
+  // A helper's visit to the member they help, with no other reason written, is a visit for the hardship (生活困难).
+  if (kind === 'visit' && !visitReason && pairing) visitReason = 'hardship';
   if (kind === 'visit' && !visitReason) return say('请说明走访事由，例如：住院、受灾、生活困难、家属去世、本人亡故或节日慰问。');
-  return performLog(ctx, { kind, memberIds, date, reason: visitReason, note: d.result.note, preferred: u.preferred, ...(visitorId ? { visitorId } : {}) });
+  return performLog(ctx, { kind, memberIds, date, reason: visitReason, note: d.result.note, preferred: u.preferred, ...(visitorId ? { visitorId } : {}), ...(pairing ? { pairing } : {}) });
+}
+
+/** mayRecordCare for every member of a record (their places in one read). */
+async function mayRecordAll(ctx: ConversationContext, memberIds: readonly string[], paired: ReadonlySet<string>): Promise<boolean> {
+  const person = accessPersonOf(ctx.identity!);
+  const places = new Map((await new OrganisationRepository(ctx.trx).placesOf(memberIds)).map((p) => [p.id, p]));
+  return memberIds.every((id) => {
+    const p = places.get(id);
+    return p !== undefined && mayRecordCare(person, { memberId: p.id, branchId: p.branch_id, generalBranchId: p.gb_id, committeeId: p.committee_id }, paired.has(id));
+  });
 }
 
 /**
@@ -368,6 +428,7 @@ export async function performLog(ctx: ConversationContext, req: LogRequest): Pro
         note:
           (why ? `按您的${why}，记为：${person.name}（${person.place}）。` : '') +
           (closed.length > 0 ? `已完成相应待办 ${closed.length} 项。` : '') +
+          (req.pairing ? '已计入结对帮扶联系。' : '') +
           (owedReasons.length > 0
             ? `${person.name}的${owedReasons.join('、')}谈心待办仍未完成（本次记为经常性谈心）；如本次即为该谈心，请撤销后写明事由重新登记，例如“今天和${person.name}谈心了，${owedReasons[0]!.slice(1, -1)}”。`
             : '') +
@@ -551,7 +612,7 @@ async function cardClick(ctx: ConversationContext, index: RosterIndex, key: stri
     if (!near || !picked) return say('这个选择已失效，请重新发送您的消息。');
     const mention: MentionResolution = { mention: picked.name, start: 0, end: 0, status: 'resolved', tier: 'visible', candidates: [{ memberId: picked.memberId, userid: picked.userid }] };
     const withPick = rebuild({ ...d, problems: d.problems.filter((p) => p !== 'no_member') }, [...d.mentions, mention]);
-    return withPick.result.intent === 'report_event' ? reportFromMessage(ctx, withPick, [], index) : logFromMessage(ctx, { d: withPick, preferred: u.preferred }, [], index);
+    return withPick.result.intent === 'report_event' ? reportFromMessage(ctx, withPick, [], index) : logFromMessage(ctx, { ...u, d: withPick }, [], index);
   }
   // Only members who were offered may be chosen.
   const offered = new Set(d.mentions.filter((m) => m.status === 'ambiguous').flatMap((m) => m.candidates.map((c) => c.memberId)));

@@ -10,14 +10,15 @@ import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
 import { odCommands } from './od-commands.ts';
 import { registryConversation } from '../assistance/registry-conversation.ts';
+import { pairingConversation } from '../assistance/pairing-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 import { aidConversation } from '../assistance/aid-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
   const rosterIndex = new RosterIndexCache();
-  // Assistance before care: "申请困难帮扶：母亲重病" and "申请突发困难补助：母亲住院…" are applications, never care reports.
-  return [cardActions, deathConfirmation, secretaryCommands, odCommands, registryConversation, aidConversation(rosterIndex), careConversation(rosterIndex)];
+  // Assistance before care: "申请困难帮扶：母亲重病", "申请突发困难补助：母亲住院…" and "结对：…" are never care records or reports.
+  return [cardActions, deathConfirmation, secretaryCommands, odCommands, registryConversation, aidConversation(rosterIndex), pairingConversation, careConversation(rosterIndex)];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */

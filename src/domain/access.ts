@@ -99,8 +99,15 @@ export function withinReach(person: Place, reach: Reach, member: Place): boolean
   }
 }
 
-/** May this person record a talk or a visit about that member? */
-export function mayRecordCare(person: AccessPerson, member: MemberPlace): boolean {
+/**
+ * May this person record a talk or a visit about that member? A leader, about the members within their reach;
+ * and anyone about a member they help (MECHANISM 1.2: a talk or visit a helper logs with the member counts as
+ * pairing contact, so a helper without a leading role records them too). `pairedHelper`: the person helps this
+ * member in a live pairing, in person or as the secretary of a helping organisation (the caller loads it:
+ * PairingRepository.helpedBy). Nobody records a talk or visit with themself.
+ */
+export function mayRecordCare(person: AccessPerson, member: MemberPlace, pairedHelper = false): boolean {
+  if (pairedHelper && member.memberId !== person.memberId) return true;
   const codes = roleCodesOf(person);
   return hasLeadingRole(codes) && withinReach(person, recordReachOf(codes), member);
 }
@@ -115,8 +122,8 @@ export function mayReportAbout(person: AccessPerson, member: MemberPlace): boole
 /**
  * Sensitive data (hardship causes, health, family events, subsidies and aid, suggestions, evaluation answers):
  * the member, their branch secretary, their general branch's leaders — its secretary, its committee members
- * (gb_member) and the unit's main Party leader (unit_leader) — and the OD. Helpers paired with the member will see
- * hardship (not amounts) once pairing exists.
+ * (gb_member) and the unit's main Party leader (unit_leader) — and the OD. Helpers paired with the member see
+ * their hardship causes (not amounts): canSeeHardshipCauses.
  */
 export function canSeeSensitive(viewer: Viewer, member: MemberPlace): boolean {
   if (viewer.kind === 'organisation_department') return true;

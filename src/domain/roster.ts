@@ -184,12 +184,14 @@ const CADRE_SYNONYMS: ReadonlyMap<string, CadreRank> = new Map<string, CadreRank
   ['副省', '副部'],
 ]);
 
-/** Reads a cadre level as written (正处级, 副处级干部, 处级, 副科 …); undefined when it names no rank. */
+/** Reads a cadre level as written (正处级, 副处级干部, 处级, 副科, 正处职 …); undefined when it names no rank. */
 export function cadreRank(cadreLevel: string | null | undefined): CadreRank | undefined {
   if (!cadreLevel) return undefined;
   const core = cadreLevel
     .replace(/\s+/g, '')
     .replace(/(领导)?(干部|职务|待遇)$/, '')
+    // 正处职 (the post) reads as 正处级 (the rank) for who leads: both are 副科级及以上 alike.
+    .replace(/职$/, '')
     .replace(/级/g, '');
   if ((CADRE_SCALE as readonly string[]).includes(core)) return core as CadreRank;
   return CADRE_SYNONYMS.get(core);

@@ -19,6 +19,8 @@
 // - Political-birthday monthly list: the 1st, or the next working day (it is planning material for the secretary,
 //   not a greeting); the activity reminder: the 20th, or the next working day.
 // - Party age 50 list: first working day of January.
+// - Pairing (1.2): the OD's monthly list of leading cadres without a pairing and members in hardship without a
+//   helper goes on each month's first working day.
 // - A year without official holiday data: the OD is told on every working day of it; the UNIQUE key delivers it once.
 
 import {
@@ -116,7 +118,8 @@ export type Notice =
   | N<'year_end_eval_nudge' | 'year_end_eval_reminder', 'branch_secretary', { evaluatedYear: number }>
   | N<'holiday_visit_list' | 'holiday_visit_reminder', 'branch_secretary', HolidayVisitParams>
   | N<'holiday_visit_summary', 'od', HolidayVisitParams>
-  | N<'holiday_data_missing', 'od', { year: number; source: string }>;
+  | N<'holiday_data_missing', 'od', { year: number; source: string }>
+  | N<'pairing_monthly_list', 'od', { year: number; month: number }>;
 
 export type NoticeKind = Notice['kind'];
 
@@ -140,6 +143,7 @@ const KINDS: Record<NoticeKind, true> = {
   holiday_visit_reminder: true,
   holiday_visit_summary: true,
   holiday_data_missing: true,
+  pairing_monthly_list: true,
 };
 
 /** Every kind of notice the calendar can describe (each needs a planner: notices/planners/index.ts). */
@@ -324,6 +328,9 @@ export function noticesDueOn(localDate: IsoDate, ctx: ScheduleContext): Notice[]
     }
     if (localDate === last) out.push({ kind: 'hardship_review_escalation', audience: 'od', period: ym, params: { year, month } });
   }
+
+  // 1.2 Pairing: the OD's list of leading cadres helping nobody and members in hardship without a helper.
+  if (localDate === first) out.push({ kind: 'pairing_monthly_list', audience: 'od', period: ym, params: { year, month } });
 
   // 3.3 Quarterly self-evaluation in the last two weeks of the quarter.
   if (month % 3 === 0) {

@@ -258,7 +258,7 @@ export const SETTINGS = {
     default: 90,
     description: 'Pairing (结对帮扶): a helper with no contact for this many days is nudged',
     descriptionZh: '结对帮扶：超过此天数未联系即提醒帮扶人',
-    status: 'planned',
+    status: 'in_use',
     ...wholeNumber(7, 366, days),
   }),
   suggestion_reply_days: def<number>({

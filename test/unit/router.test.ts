@@ -60,6 +60,14 @@ describe('conversation router (foundation)', () => {
     expect(secretary).toContain('（党总支委员、支部书记）');
   });
 
+  it('help tells who arranges pairings how (the OD and GB secretaries), and everyone 我的结对对象 (issue 12)', () => {
+    expect(helpFor('赵组织', ['od_staff', 'member'])).toContain('结对情况');
+    expect(helpFor('孙总支', ['gb_secretary', 'member'])).toContain('“结对：张三 帮扶 李四”');
+    expect(helpFor('孙总支', ['gb_secretary', 'member'])).not.toContain('免除结对');
+    expect(helpFor('吴党员', ['member'])).toContain('我的结对对象');
+    expect(helpFor('吴党员', ['member'])).not.toContain('帮扶 李四');
+  });
+
   it('help tells the OD, and only the OD, how to set an outstanding contributor (issue 11 point 5)', () => {
     const od = helpFor('赵组织', ['od_staff', 'member']);
     expect(od).toContain('“设为突出贡献：张三”');

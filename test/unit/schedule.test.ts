@@ -277,6 +277,23 @@ describe('every rule together', () => {
     expect(seen.size).toBeGreaterThan(100);
   });
 
+  it('the OD\'s pairing list (issue 12): each month\'s first working day', () => {
+    expect(whenDue('pairing_monthly_list', '2025-01-01', '2025-12-31')).toEqual([
+      '2025-01-02 2025-01',
+      '2025-02-05 2025-02',
+      '2025-03-03 2025-03',
+      '2025-04-01 2025-04',
+      '2025-05-06 2025-05',
+      '2025-06-03 2025-06',
+      '2025-07-01 2025-07',
+      '2025-08-01 2025-08',
+      '2025-09-01 2025-09',
+      '2025-10-09 2025-10',
+      '2025-11-03 2025-11',
+      '2025-12-01 2025-12',
+    ]);
+  });
+
   it('is deterministic', () => {
     expect(noticesDueOn('2025-12-01', ctx)).toEqual(noticesDueOn('2025-12-01', ctx));
     expect(due('2025-12-01')).toEqual([
@@ -284,6 +301,7 @@ describe('every rule together', () => {
       'talk_quota_remaining@2025',
       'birthday_month_list@2025-12',
       'year_end_eval_nudge@2025',
+      'pairing_monthly_list@2025-12',
     ].sort());
   });
 });

@@ -9,6 +9,8 @@ import { evaluations } from './evaluations.ts';
 import { hardshipVerification } from './hardship-verification.ts';
 import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
+import { pairingMonthly } from './pairing-monthly.ts';
+import { pairingNudges } from './pairing-nudges.ts';
 import { talkQuotas } from './talk-quotas.ts';
 import { vacantOffices } from './vacant-offices.ts';
 
@@ -21,6 +23,8 @@ export const PLANNERS: readonly NoticePlanner[] = [
   obligationReminders,
   assistanceTasks,
   vacantOffices,
+  pairingMonthly,
+  pairingNudges,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
