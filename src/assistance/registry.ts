@@ -3,6 +3,7 @@
 // told), its subsidies and its open obligations, so an archived entry leaves every list at once.
 import type { Kysely } from 'kysely';
 import { AssistanceTaskRepository } from '../db/assistance-task-repository.ts';
+import { EmergencyAidRepository } from '../db/emergency-aid-repository.ts';
 import { HardshipRegistryRepository, type HardshipEntry, type PairingHelper } from '../db/hardship-registry-repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { IsoDate } from '../domain/dates.ts';
@@ -45,12 +46,18 @@ export interface DepartureOutcome {
   rejected: string[];
   /** Open assistance tasks about these members that were cancelled. */
   cancelledTasks: number;
+  /** Pairings in which a departed member was the helper, ended (helper_left). */
+  endedAsHelper: number;
+  /** Emergency aids still before a decision, withdrawn. */
+  withdrawnAids: string[];
 }
 
 /**
  * A member died (confirmed in chat, or by the roster) or left (转出): their live registry entry is archived —
  * or, still pending, closed as rejected — with the reason 去世 / 转出, its pairings and subsidies end
- * (member_left), and every open assistance task about them is cancelled. The one place both paths call
+ * (member_left), pairings in which they helped end (helper_left), their emergency aid still before a decision is
+ * withdrawn (an approved one stays for the OD to pay or close), and every open assistance task about them is
+ * cancelled. The one place both paths call
  * (conversation/death-confirmation.ts and roster/import.ts), in their transaction. Nobody is told: the member is
  * gone, and the death or departure itself is what the others hear about.
  */
@@ -58,7 +65,7 @@ export async function closeAssistanceOfDeparted(
   trx: Kysely<Database>,
   p: { memberIds: readonly string[]; status: 'deceased' | 'transferred_out'; byMemberId: string | null; now: Date; today: IsoDate },
 ): Promise<DepartureOutcome> {
-  const out: DepartureOutcome = { archived: [], rejected: [], cancelledTasks: 0 };
+  const out: DepartureOutcome = { archived: [], rejected: [], cancelledTasks: 0, endedAsHelper: 0, withdrawnAids: [] };
   if (p.memberIds.length === 0) return out;
   const registry = new HardshipRegistryRepository(trx);
   const reason = DEPARTURE_REASONS[p.status];
@@ -70,6 +77,8 @@ export async function closeAssistanceOfDeparted(
       out.rejected.push(entry.id);
     }
   }
+  out.endedAsHelper = (await registry.endPairingsOfHelpers(p.memberIds, p.today)).length;
+  out.withdrawnAids = await new EmergencyAidRepository(trx).withdrawPendingOf(p.memberIds, p.now);
   out.cancelledTasks = await new AssistanceTaskRepository(trx).cancelForMembers(p.memberIds, p.now);
   return out;
 }

@@ -173,6 +173,22 @@ export class EmergencyAidRepository {
     return this.move(id, 'approved', { status: 'paid', paid_by_member_id: byMemberId, paid_at: at });
   }
 
+  /**
+   * A departed member's aids still before a decision (awaiting consent, awaiting the GB's opinion or the OD's
+   * decision) are withdrawn; an approved one stays, to be paid (to the family) or closed by the OD. Returns their ids.
+   */
+  async withdrawPendingOf(memberIds: readonly string[], at: Date): Promise<string[]> {
+    if (memberIds.length === 0) return [];
+    const r = await this.db
+      .updateTable('emergency_aids')
+      .set({ status: 'withdrawn', od_note: '本人去世或转出，申请撤回', od_at: at })
+      .where('member_id', 'in', memberIds)
+      .where('status', 'in', ['awaiting_consent', 'applied', 'gb_reviewed'])
+      .returning('id')
+      .execute();
+    return r.map((x) => x.id);
+  }
+
   private async move(id: string, from: EmergencyAidState, set: Updateable<EmergencyAidsTable>): Promise<boolean> {
     const r = await this.db.updateTable('emergency_aids').set(set).where('id', '=', id).where('status', '=', from).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;

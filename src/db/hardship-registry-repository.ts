@@ -177,6 +177,19 @@ export class HardshipRegistryRepository {
     return r;
   }
 
+  /** Ends the live pairings in which these members help (they died or left): returns whom each helped. */
+  async endPairingsOfHelpers(memberIds: readonly string[], on: IsoDate): Promise<Array<{ pairing_id: string; member_id: string; helper_member_id: string }>> {
+    if (memberIds.length === 0) return [];
+    const r = await this.db
+      .updateTable('pairings')
+      .set({ ended_on: on, ended_reason: 'helper_left' })
+      .where('helper_member_id', 'in', memberIds)
+      .where('ended_on', 'is', null)
+      .returning(['id as pairing_id', 'member_id', 'helper_member_id'])
+      .execute();
+    return r.map((x) => ({ pairing_id: x.pairing_id, member_id: x.member_id, helper_member_id: x.helper_member_id! }));
+  }
+
   /** Ends the entry's proposed or active subsidies (the entry was archived, the member died or left): no further month is listed to pay. Returns their ids. */
   async endSubsidies(entryId: string, at: Date, reason: 'entry_archived' | 'member_left' = 'entry_archived'): Promise<string[]> {
     const r = await this.db

@@ -212,8 +212,32 @@ describe.each(DB_KINDS)('the hardship registry on %s (issue 12 §1)', (kind) => 
       expect(open).toEqual([]);
     });
 
+    it('a departed helper\'s pairings end (helper_left) and their emergency aid before a decision is withdrawn; an approved one stays', async () => {
+      const zhou = await id('zhouzhishu');
+      const chen = await id('chenbiezhi');
+      const entryId = (await db.db
+        .insertInto('hardship_registry')
+        .values({ member_id: chen, causes: ['illness'], status: 'approved', source: 'self', consent_recorded: false, applied_by_member_id: chen, consent_by_member_id: null, consent_at: null, decided_by_member_id: null, decided_at: NOW, archived_at: null, archived_by_member_id: null })
+        .returning('id')
+        .executeTakeFirstOrThrow()).id;
+      await db.db.insertInto('pairings').values({ member_id: chen, entry_id: entryId, helper_member_id: zhou, helper_organisation_id: null, started_on: TODAY, ended_on: null, ended_reason: null, created_by_member_id: null }).execute();
+      const aid = (status: 'applied' | 'approved') => ({ member_id: zhou, cause: 'other' as const, requested_fen: 100_000, status, source: 'self' as const, applied_by_member_id: zhou, applied_on: TODAY, pay_by: TODAY, consent_by_member_id: null, consent_at: null, gb_agrees: null, gb_by_member_id: null, gb_at: null, approved_fen: status === 'approved' ? 100_000 : null, od_by_member_id: null, od_at: null, paid_at: null, paid_by_member_id: null });
+      const pending = (await db.db.insertInto('emergency_aids').values(aid('applied')).returning('id').executeTakeFirstOrThrow()).id;
+      const out = await closeAssistanceOfDeparted(db.db, { memberIds: [zhou], status: 'transferred_out', byMemberId: null, now: NOW, today: TODAY });
+      expect(out).toMatchObject({ endedAsHelper: 1, withdrawnAids: [pending] });
+      expect(await db.db.selectFrom('pairings').select(['ended_on', 'ended_reason']).where('helper_member_id', '=', zhou).execute()).toEqual([{ ended_on: TODAY, ended_reason: 'helper_left' }]);
+      expect((await db.db.selectFrom('emergency_aids').select('status').where('id', '=', pending).executeTakeFirstOrThrow()).status).toBe('withdrawn');
+      await db.db.updateTable('emergency_aids').set({ status: 'paid' }).where('id', '=', pending).execute();
+      const approved = (await db.db.insertInto('emergency_aids').values(aid('approved')).returning('id').executeTakeFirstOrThrow()).id;
+      expect((await closeAssistanceOfDeparted(db.db, { memberIds: [zhou], status: 'transferred_out', byMemberId: null, now: NOW, today: TODAY })).withdrawnAids).toEqual([]);
+      expect((await db.db.selectFrom('emergency_aids').select('status').where('id', '=', approved).executeTakeFirstOrThrow()).status).toBe('approved');
+      await db.db.deleteFrom('emergency_aids').where('member_id', '=', zhou).execute();
+      await db.db.deleteFrom('pairings').where('member_id', '=', chen).execute();
+      await db.db.deleteFrom('hardship_registry').where('id', '=', entryId).execute();
+    });
+
     it('nothing live: nothing to do', async () => {
-      expect(await closeAssistanceOfDeparted(db.db, { memberIds: [await id('wushengri')], status: 'deceased', byMemberId: null, now: NOW, today: TODAY })).toEqual({ archived: [], rejected: [], cancelledTasks: 0 });
+      expect(await closeAssistanceOfDeparted(db.db, { memberIds: [await id('wushengri')], status: 'deceased', byMemberId: null, now: NOW, today: TODAY })).toEqual({ archived: [], rejected: [], cancelledTasks: 0, endedAsHelper: 0, withdrawnAids: [] });
     });
   });
 });
