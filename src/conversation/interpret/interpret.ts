@@ -29,7 +29,8 @@
 //    党总支/党支部, “X学院” for “X与Y学院”); words that name no bearer's organisation are no hint. Every active
 //    member is indexed, with or without a chat account: `members` lists a member by userid, or as
 //    `member:<id>` (memberKey) when they have none.
-// 5. Intent: 撤销/撤回 at the start (or 删除上一条 …) → undo; 进度/完成情况 → progress; 待办 → todo; 政治生日 →
+// 5. Intent: an assistance sentence (src/assistance/phrases.ts: 申请困难帮扶…, 申请突发困难补助…, 结对：…) →
+//    assistance, read by its area's matcher and nothing more; else 撤销/撤回 at the start (or 删除上一条 …) → undo; 进度/完成情况 → progress; 待办 → todo; 政治生日 →
 //    birthdays; a help phrase (帮助, help, ?, 怎么记录 …) → help; 还有几个人没谈 → progress. Otherwise 报告/上报
 //    before any verb → report_event; else the first talk or visit verb (谈心, 走访 …) not preceded in its clause
 //    by an intention (需要/准备/请/安排 …: not done yet); else a trigger wording (张伟住院了, 王芳的母亲去世了,
@@ -56,6 +57,7 @@
 //
 // The stages live in files of their own, in reading order: normalise.ts (1), dates.ts (2), scan.ts (3),
 // resolve.ts (4), intent.ts (5), reason.ts (6), note.ts (8); types.ts holds what they share. This file runs them.
+import { readAssistance } from '../../assistance/phrases.ts';
 import { localDate } from '../../domain/dates.ts';
 import { scanDates } from './dates.ts';
 import { readIntent } from './intent.ts';
@@ -79,6 +81,11 @@ const SENT = /(?:派遣|委派|委托|派)了?\s*$/u;
 export function interpretDetailed(text: string, ctx: InterpretContext): InterpretationDetail {
   const written = writtenMessage(text);
   const t = toSimplified(written);
+  // An assistance sentence is no record: 申请困难帮扶：母亲重病住院 names an illness, not a report of it.
+  const assistance = readAssistance(text);
+  if (assistance) {
+    return { result: { intent: 'assistance', members: [], ambiguous: [], date: null, reason: null, note: '', assistance }, memberIds: [], mentions: [], problems: [], reply: false, normalizedText: t };
+  }
   const today = localDate(ctx.now, ctx.timeZone);
   const dates = scanDates(t, today, (a, b) => wordNameAhead(t, a, b, ctx.index));
   let masked = t;

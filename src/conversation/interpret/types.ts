@@ -1,11 +1,12 @@
 // The interpreter's vocabulary: what a message is read as (the `interpret` command's JSON), who writes it, and
 // what the bot needs beyond the JSON (mentions, problems). Types only.
+import type { AssistanceReading } from '../../assistance/phrases.ts';
 import type { Reach } from '../../domain/access.ts';
 import type { RoleCode } from '../../domain/roster.ts';
 import type { ReasonCode } from './lexicon.ts';
 import type { IndexedMember, RosterIndex } from './roster-index.ts';
 
-export type Intent = 'log_talk' | 'log_visit' | 'report_event' | 'todo' | 'birthdays' | 'progress' | 'undo' | 'help' | 'unknown';
+export type Intent = 'log_talk' | 'log_visit' | 'report_event' | 'todo' | 'birthdays' | 'progress' | 'undo' | 'help' | 'assistance' | 'unknown';
 
 /** Exactly the JSON of the `interpret` command (issue 5), keys in this order. */
 export interface Interpretation {
@@ -22,6 +23,11 @@ export interface Interpretation {
    * who sent them. Present only when the message sends someone.
    */
   visitor?: string;
+  /**
+   * An assistance sentence (申请困难帮扶…, 申请突发困难补助…, 结对：…): which area's command, as its matcher reads
+   * it (src/assistance/phrases.ts). Present only with intent 'assistance'; names in it are resolved by its handler.
+   */
+  assistance?: AssistanceReading;
 }
 
 export interface InterpretWriter {
