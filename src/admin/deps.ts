@@ -2,4 +2,8 @@
 // two route files do not import each other's types.
 import type { Deps } from '../deps.ts';
 
-export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'>;
+/**
+ * `outbox`, when given, sends at once what an admin action tells people (the assistance routes); without it the
+ * deliveries are stored all the same and the relay sends them.
+ */
+export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'> & Partial<Pick<Deps, 'outbox'>>;

@@ -11,6 +11,7 @@ import { exportRoster } from '../roster/export.ts';
 import { ADMIN_ACTOR, auditActor, auditJob, auditLogOnly, auditRows, registerAdminAudit } from './audit.ts';
 import { AdminAuthThrottle, type AdminAuthThrottleOptions } from './auth-throttle.ts';
 import { careExportRoutes } from './care-routes.ts';
+import { assistanceVerificationRoutes } from './assistance-verification-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 
@@ -116,6 +117,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
 
   await app.register(careExportRoutes, { deps });
   await app.register(settingsRoutes, { deps });
+  await app.register(assistanceVerificationRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

@@ -9,11 +9,13 @@ import { RosterIndexCache } from './roster-cache.ts';
 import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
 import { odCommands } from './od-commands.ts';
+import { verificationConversation } from '../assistance/verification-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
-  return [cardActions, deathConfirmation, secretaryCommands, odCommands, careConversation(new RosterIndexCache())];
+  // Assistance before care: "王芳 已好转" in May is a verification line, never a care record or report.
+  return [cardActions, deathConfirmation, verificationConversation, secretaryCommands, odCommands, careConversation(new RosterIndexCache())];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */

@@ -21,7 +21,7 @@ const CAPABILITIES: Capability[] = [
   { line: '发送「谈心进度」：查看年度谈心完成情况', roles: ['committee_secretary', 'committee_member', 'branch_secretary'] },
   { line: '发送「本月政治生日」：查看本支部本月过政治生日的党员', roles: ['branch_secretary', 'gb_secretary', 'gb_member'] },
   { line: '发送“已开展11月集体政治生日活动”：登记本支部集体过政治生日活动', roles: ['branch_secretary'] },
-  { line: '发送“困难党员已核实上报”：登记本党总支5月/11月困难党员核实', roles: ['gb_secretary'] },
+  { line: '5月、11月核实困难党员：点名单卡片上的“仍困难”“已好转”，或一次回复“王芳 已好转；张伟 仍困难 病；新增 冯无号 残”；发送「核实名单」再看名单，发送「核实完毕」上报党委组织部', roles: ['gb_secretary'] },
   { line: '发送“设为突出贡献：张三”或“取消突出贡献：张三”：设置或取消突出贡献党员标记（其遇五必访情形时，党委组织部也将收到走访任务）', roles: ['od_staff'] },
 ];
 
