@@ -30,35 +30,35 @@ export type VerificationMessage =
   | { kind: 'submit'; generalBranch?: string }
   | { kind: 'list' };
 
-/** The words of each cause, longest first (short forms: 老、弱、病、残). */
-const CAUSE_WORDS: ReadonlyArray<[string, HardshipCause]> = [
-  ['重大变故', 'misfortune'],
-  ['家庭变故', 'misfortune'],
-  ['自然灾害', 'disaster'],
-  ['年老', 'old_age'],
-  ['老年', 'old_age'],
-  ['年迈', 'old_age'],
-  ['高龄', 'old_age'],
-  ['体弱', 'frailty'],
-  ['年老体弱', 'old_age'],
-  ['患病', 'illness'],
-  ['疾病', 'illness'],
-  ['生病', 'illness'],
-  ['重病', 'illness'],
-  ['大病', 'illness'],
-  ['残疾', 'disability'],
-  ['伤残', 'disability'],
-  ['残障', 'disability'],
-  ['变故', 'misfortune'],
-  ['灾害', 'disaster'],
-  ['受灾', 'disaster'],
-  ['其他', 'other'],
-  ['其它', 'other'],
-  ['老', 'old_age'],
-  ['弱', 'frailty'],
-  ['病', 'illness'],
-  ['残', 'disability'],
-  ['灾', 'disaster'],
+/** The words of each cause (short forms: 老、弱、病、残), matched longest first; 年老体弱 is two. */
+const CAUSE_WORDS: ReadonlyArray<[string, HardshipCause[]]> = [
+  ['年老体弱', ['old_age', 'frailty']],
+  ['重大变故', ['misfortune']],
+  ['家庭变故', ['misfortune']],
+  ['自然灾害', ['disaster']],
+  ['年老', ['old_age']],
+  ['老年', ['old_age']],
+  ['年迈', ['old_age']],
+  ['高龄', ['old_age']],
+  ['体弱', ['frailty']],
+  ['患病', ['illness']],
+  ['疾病', ['illness']],
+  ['生病', ['illness']],
+  ['重病', ['illness']],
+  ['大病', ['illness']],
+  ['残疾', ['disability']],
+  ['伤残', ['disability']],
+  ['残障', ['disability']],
+  ['变故', ['misfortune']],
+  ['灾害', ['disaster']],
+  ['受灾', ['disaster']],
+  ['其他', ['other']],
+  ['其它', ['other']],
+  ['老', ['old_age']],
+  ['弱', ['frailty']],
+  ['病', ['illness']],
+  ['残', ['disability']],
+  ['灾', ['disaster']],
 ];
 const CAUSE_WORDS_BY_LENGTH = [...CAUSE_WORDS].sort((a, b) => b[0].length - a[0].length);
 
@@ -78,9 +78,7 @@ export function causesIn(text: string): HardshipCause[] | undefined {
     while (t.length > 0) {
       const hit = CAUSE_WORDS_BY_LENGTH.find(([w]) => t.startsWith(w));
       if (!hit) return undefined;
-      // 年老体弱 is both.
-      if (hit[0] === '年老体弱') found.push('old_age', 'frailty');
-      else found.push(hit[1]);
+      found.push(...hit[1]);
       t = t.slice(hit[0].length);
     }
   }

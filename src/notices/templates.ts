@@ -132,9 +132,9 @@ export const NOTICE_TEMPLATES = {
     );
   },
 
-  /** `total`: entries on the list; `marked`: those already confirmed or archived. */
-  hardshipReviewReminder(p: { generalBranch: string; month: number; total: number; marked: number; late: boolean }): OutboundMessage {
-    const progress = p.total > 0 ? `（名单 ${p.total} 名，已逐一核实 ${p.marked} 名）` : '';
+  /** `total`: entries on the list now; `unmarked`: those of them nobody has confirmed or archived yet. */
+  hardshipReviewReminder(p: { generalBranch: string; month: number; total: number; unmarked: number; late: boolean }): OutboundMessage {
+    const progress = p.total > 0 ? `（名单现有 ${p.total} 名，尚有 ${p.unmarked} 名未核实）` : '';
     return md(
       `**提醒：${p.month}月困难党员核实尚未上报**\n${esc(p.generalBranch)}尚未上报本月生活困难党员核实情况${progress}。回复“核实名单”可再次收到名单卡片；核实完后请回复“核实完毕”上报。${belatedNote(p.late)}`,
     );

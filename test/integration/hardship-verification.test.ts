@@ -184,7 +184,7 @@ describe.each(DB_KINDS)('the May/November verification on %s (issue 12, section 
   it('the 15th and 25th go only to GBs that have not submitted; the last working day lists them with the others\' totals', async () => {
     const reminders = (await decideNotices({ db: db.db }, '2026-11-16', false)).filter((n) => n.kind === 'hardship_review_reminder');
     expect(reminders.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhaozuzhi']);
-    expect(JSON.stringify(reminders.find((n) => n.recipientUserid === 'chuzhishu')!.message)).toContain('名单 1 名，已逐一核实 0 名');
+    expect(JSON.stringify(reminders.find((n) => n.recipientUserid === 'chuzhishu')!.message)).toContain('名单现有 1 名，尚有 1 名未核实');
     const on25th = (await decideNotices({ db: db.db }, '2026-11-25', false)).filter((n) => n.kind === 'hardship_review_reminder');
     expect(on25th.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'zhaozuzhi']);
     const escalation = (await decideNotices({ db: db.db }, '2026-11-30', false)).filter((n) => n.kind === 'hardship_review_escalation');

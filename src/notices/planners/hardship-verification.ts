@@ -6,7 +6,7 @@
 // submitted gets nothing more. The verification itself: assistance/verification.ts.
 import { entryLines, verificationPageCard } from '../../assistance/verification-text.ts';
 import { HardshipVerificationRepository } from '../../db/hardship-verification-repository.ts';
-import { changesFrom, periodKey, verificationTotals } from '../../domain/hardship-verification.ts';
+import { changesFrom, periodKey, summariseVerification, verificationTotals } from '../../domain/hardship-verification.ts';
 import { OfficeDirectory } from '../offices.ts';
 import { byKey, calendarPlanner, toNotices, type PlannedNotice } from '../planner.ts';
 import { NOTICE_TEMPLATES as T } from '../templates.ts';
@@ -45,9 +45,8 @@ export const hardshipVerification = calendarPlanner({
     for (const g of pending) {
       const rows = await repo.list(g.id, period);
       if (notice.kind === 'hardship_review_reminder') {
-        const total = rows.filter((r) => r.status === 'approved').length;
-        const marked = rows.filter((r) => r.action !== null).length;
-        const message = T.hardshipReviewReminder({ generalBranch: g.name, month, total, marked, late });
+        const { verifiedCount: total, unmarked } = summariseVerification(rows);
+        const message = T.hardshipReviewReminder({ generalBranch: g.name, month, total, unmarked, late });
         out.push(...toNotices(notice.kind, notice.period, offices.addressed('gb_secretary', g.id, message).map((n) => ({ ...n, subject: `gb-${g.id}` }))));
         continue;
       }
