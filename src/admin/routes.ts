@@ -13,6 +13,7 @@ import { AdminAuthThrottle, type AdminAuthThrottleOptions } from './auth-throttl
 import { assistanceRoutes } from './assistance-routes.ts';
 import { aidRoutes } from './aid-routes.ts';
 import { careExportRoutes } from './care-routes.ts';
+import { assistanceVerificationRoutes } from './assistance-verification-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { assistancePairingRoutes } from './assistance-pairing-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
@@ -122,6 +123,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   if (deps.outbox && deps.platform) await app.register(assistanceRoutes, { deps: { ...deps, outbox: deps.outbox, platform: deps.platform } });
   await app.register(aidRoutes, { deps });
   await app.register(assistancePairingRoutes, { deps });
+  await app.register(assistanceVerificationRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

@@ -1,14 +1,16 @@
-// Care-calendar commands: run the sweep for a day, and record what secretaries report (the collective
-// political-birthday activity, the May/November hardship verification) until chat commands take over.
+// Care-calendar commands: run the sweep for a day, record a branch's collective political-birthday activity,
+// and submit a GB's May/November hardship verification for it (the same submission as 核实完毕 in chat).
 import { parseArgs } from 'node:util';
 import { boot } from '../boot.ts';
-import { parseIsoDate } from '../domain/dates.ts';
+import { localDate, parseIsoDate } from '../domain/dates.ts';
 import { UsageError } from '../errors.ts';
 import { decideNotices, runSweep } from '../notices/sweep.ts';
 import { sweepDeps } from '../../workers/sweep.ts';
 import { withDatabase } from './database.ts';
 import type { DbHandle } from '../db/connect.ts';
 import { BranchReportRepository } from '../db/branch-report-repository.ts';
+import { DeliveryRepository } from '../db/delivery-repository.ts';
+import { noticeDeliveries, submitVerification, verifierNamed } from '../assistance/verification.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
 import { SweepRepository } from '../notices/sweep-repository.ts';
 
@@ -102,17 +104,37 @@ export const CARE_COMMANDS: Record<string, Command> = {
     },
   },
   'hardship-reviewed': {
-    usage: 'hardship-reviewed --general-branch NAME|COMMITTEE/NAME --period YYYY-MM [--note TEXT]   record a GB\'s May/November verification',
+    usage:
+      "hardship-reviewed --general-branch NAME|COMMITTEE/NAME --period YYYY-MM [--actor ID|ACCOUNT] [--note TEXT]   submit a GB's May/November verification (unmarked entries confirmed unchanged; the OD is told)",
     async run(args, out) {
-      const o = options(args, { 'general-branch': { type: 'string' }, period: { type: 'string' }, note: { type: 'string' } }, 'hardship-reviewed');
+      const o = options(args, { 'general-branch': { type: 'string' }, period: { type: 'string' }, actor: { type: 'string' }, note: { type: 'string' } }, 'hardship-reviewed');
       const name = o['general-branch'];
       if (!name) throw new UsageError('hardship-reviewed needs --general-branch NAME');
       const p = period(o.period, 'period', 'hardship-reviewed');
       if (!['05', '11'].includes(p.slice(5))) throw new UsageError('hardship-reviewed: the verification is in May or November (--period YYYY-05 or YYYY-11)');
-      await withDatabase(async ({ db }) => {
+      await withDatabase(async ({ db }, config) => {
         const gb = await organisationByName(db, 'general_branch', name);
-        const recorded = await new BranchReportRepository(db).recordHardshipReview({ organisationId: gb.id, period: p, byMemberId: null, note: o.note ?? '' });
-        out(recorded ? `已登记：${gb.path} ${p} 困难党员核实已上报` : `${gb.path} ${p} 此前已登记`);
+        const now = new Date();
+        const told = await db.transaction().execute(async (trx) => {
+          // Without --actor the OD's own tool submits, recorded without a person (as the old record was).
+          const verifier = o.actor === undefined ? null : await verifierNamed(trx, o.actor);
+          if (verifier === undefined) throw new UsageError(`hardship-reviewed: --actor ${o.actor} is not an active member (member id or chat account)`);
+          const c = { trx, now, today: localDate(now, config.timezone), timeZone: config.timezone };
+          const r = await submitVerification(c, { gbId: gb.id, period: p, verifier, note: o.note ?? '' });
+          if (!r.ok && r.refusal === 'not_allowed') throw new Error(`hardship-reviewed: ${o.actor} may not verify ${gb.path} (its secretary or the OD)`);
+          if (!r.ok) {
+            out(`${gb.path} ${p} 此前已上报${r.submitted.by ? `（${r.submitted.by}）` : ''}`);
+            return 0;
+          }
+          const ids = await new DeliveryRepository(trx).insertNew(
+            noticeDeliveries(r.notices, { platform: config.platform, now, timeZone: config.timezone, quietHours: config.quietHours }),
+            trx,
+          );
+          out(`已登记：${gb.path} ${p} 困难党员核实已上报（核实后 ${r.summary.verifiedCount} 名，其中 ${r.confirmedNow} 名按无变化上报）`);
+          return ids.length;
+        });
+        // The running service's relay sends them (this command does not talk to Redis).
+        if (told > 0) out(`党委组织部的通知已排队（${told} 条），由运行中的服务发送`);
       });
     },
   },

@@ -11,14 +11,26 @@ import { secretaryCommands } from './secretary-commands.ts';
 import { odCommands } from './od-commands.ts';
 import { registryConversation } from '../assistance/registry-conversation.ts';
 import { pairingConversation } from '../assistance/pairing-conversation.ts';
+import { verificationConversation } from '../assistance/verification-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 import { aidConversation } from '../assistance/aid-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
   const rosterIndex = new RosterIndexCache();
-  // Assistance before care: "申请困难帮扶：母亲重病", "申请突发困难补助：母亲住院…" and "结对：…" are never care records or reports.
-  return [cardActions, deathConfirmation, secretaryCommands, odCommands, registryConversation, aidConversation(rosterIndex), pairingConversation, careConversation(rosterIndex)];
+  // Assistance before care: "王芳 已好转" in May is a verification line; "申请困难帮扶：母亲重病", "申请突发困难补助：
+  // 母亲住院…" and "结对：…" are applications and arrangements — never care records or reports.
+  return [
+    cardActions,
+    deathConfirmation,
+    verificationConversation,
+    secretaryCommands,
+    odCommands,
+    registryConversation,
+    aidConversation(rosterIndex),
+    pairingConversation,
+    careConversation(rosterIndex),
+  ];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */

@@ -1,7 +1,7 @@
 // Reports secretaries make in one message (MECHANISM 1.1, 2.3): a branch's political-birthday activity for the
 // month and the form it took (已开展11月集体政治生日活动（重温入党誓词）), the letter or text message sent to a member
-// without a chat account (已寄贺信：冯无号), and a general branch's May/November hardship verification. The
-// birthday logs are answered with a confirmation card whose 撤销 removes them.
+// without a chat account (已寄贺信：冯无号). They are answered with a confirmation card whose 撤销 removes them.
+// (A general branch's May/November hardship verification, 核实完毕, is assistance/verification-conversation.ts.)
 import { politicalBirthdayOn } from '../domain/anniversaries.ts';
 import { BirthdayActivityRepository } from '../db/birthday-activity-repository.ts';
 import { BranchReportRepository } from '../db/branch-report-repository.ts';
@@ -9,7 +9,7 @@ import { OrganisationRepository } from '../db/organisation-repository.ts';
 import type { BirthdayActivityForm } from '../db/schema.ts';
 import { buttonCard, cardKey, parseCardKey } from '../notices/cards.ts';
 import { loadCalendarSettings } from '../notices/settings.ts';
-import { BIRTHDAY_ACTIVITY, BIRTHDAY_GREETING_SENT, FORM_LABELS, formsIn, HARDSHIP_REVIEWED } from './secretary-phrases.ts';
+import { BIRTHDAY_ACTIVITY, BIRTHDAY_GREETING_SENT, FORM_LABELS, formsIn } from './secretary-phrases.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
 import { guarded } from './reply-guard.ts';
 import type { Reply } from './router.ts';
@@ -18,8 +18,7 @@ const text = (content: string) => [{ message: { type: 'text' as const, content }
 
 export type SecretaryCommand =
   | { kind: 'birthday_activity'; month: number | undefined; forms: BirthdayActivityForm[]; branch?: string }
-  | { kind: 'birthday_greeting_sent'; month: number | undefined; form: 'letter' | 'sms'; names: string[] }
-  | { kind: 'hardship_reviewed' };
+  | { kind: 'birthday_greeting_sent'; month: number | undefined; form: 'letter' | 'sms'; names: string[] };
 
 /** Card buttons: 撤销 of a member's letter or text (`bdundom-<yyyymm>-<memberId>…`) and of a branch activity. */
 export const BIRTHDAY_UNDO = { members: 'bdundom', branches: 'bdundob' } as const;
@@ -56,7 +55,6 @@ export function matchSecretaryCommand(message: string): SecretaryCommand | undef
     const ordered = (['collective', 'oath', 'letter', 'sms'] as const).filter((f) => all.has(f));
     return { kind: 'birthday_activity', month: validMonth(b.groups?.['month']), forms: ordered, ...(branch ? { branch } : {}) };
   }
-  if (HARDSHIP_REVIEWED.test(t)) return { kind: 'hardship_reviewed' };
   return undefined;
 }
 
@@ -88,52 +86,41 @@ export const secretaryCommands: ConversationHandler = guarded(async (ctx) => {
   const reports = new BranchReportRepository(ctx.trx);
   const [year, thisMonth] = ctx.today.split('-').map(Number) as [number, number];
 
-  if (cmd.kind === 'birthday_activity') {
-    // A branch secretary logs their own branch; a GB secretary any branch of their GB, named in the message.
-    const { own, ofGbs } = await loggableBranches(ctx);
-    if (own.length === 0 && ofGbs.length === 0) return text('集体过政治生日活动由支部书记登记。如已开展，请告知本支部书记。');
-    let branches = own;
-    if (cmd.branch) {
-      const all = [...own, ...ofGbs.filter((b) => !own.some((o) => o.id === b.id))];
-      branches = all.filter((b) => b.name === cmd.branch || `${b.gb}${b.name}` === cmd.branch);
-      if (branches.length === 0) return text(`“${cmd.branch}”不是您负责的党支部，无法登记。您可以登记：${all.map((b) => b.name).join('、')}。`);
-      if (branches.length > 1) return text(`有 ${branches.length} 个名为“${cmd.branch}”的党支部，请在支部名前加上党总支名称，例如“${branches[0]!.gb}${branches[0]!.name}已开展……”。`);
-    } else if (own.length === 0) {
-      const example = ofGbs[0]!.name;
-      return text(`请写明是哪个党支部开展的，例如“${example}已开展${cmd.month ?? thisMonth}月集体政治生日活动”。`);
-    }
-    const { period, month } = periodOf(cmd.month, ctx.today);
-    for (const b of branches) {
-      await reports.logBirthdayActivity({ organisationId: b.id, period, byMemberId: ctx.identity.memberId, note: '', forms: cmd.forms });
-    }
-    const names = branches.map((b) => b.name).join('、');
-    const what = cmd.forms.includes('collective') ? '集体过政治生日活动' : '政治生日活动';
-    return [
-      {
-        message: buttonCard({
-          taskId: `bday-${ctx.eventId}`,
-          title: `已登记：${names}${month}月${what}`,
-          desc: `${year === Number(period.slice(0, 4)) ? '' : `${period.slice(0, 4)}年`}${month}月 · ${cmd.forms.map((f) => FORM_LABELS[f]).join('、')}`,
-          fields: [
-            ['党支部', names],
-            ['月份', `${period.slice(0, 4)}年${month}月`],
-            ['形式', cmd.forms.map((f) => FORM_LABELS[f]).join('、')],
-          ],
-          note: `本月政治生日提醒不再发送给${branches.length > 1 ? '这些' : '该'}支部。登记有误可点“撤销”。`,
-          buttons: [{ text: '撤销', actionKey: cardKey(BIRTHDAY_UNDO.branches, compactPeriod(period), ...branches.map((b) => b.id)), style: 'secondary' }],
-        }),
-      },
-    ];
+  // A branch secretary logs their own branch; a GB secretary any branch of their GB, named in the message.
+  const { own, ofGbs } = await loggableBranches(ctx);
+  if (own.length === 0 && ofGbs.length === 0) return text('集体过政治生日活动由支部书记登记。如已开展，请告知本支部书记。');
+  let branches = own;
+  if (cmd.branch) {
+    const all = [...own, ...ofGbs.filter((b) => !own.some((o) => o.id === b.id))];
+    branches = all.filter((b) => b.name === cmd.branch || `${b.gb}${b.name}` === cmd.branch);
+    if (branches.length === 0) return text(`“${cmd.branch}”不是您负责的党支部，无法登记。您可以登记：${all.map((b) => b.name).join('、')}。`);
+    if (branches.length > 1) return text(`有 ${branches.length} 个名为“${cmd.branch}”的党支部，请在支部名前加上党总支名称，例如“${branches[0]!.gb}${branches[0]!.name}已开展……”。`);
+  } else if (own.length === 0) {
+    const example = ofGbs[0]!.name;
+    return text(`请写明是哪个党支部开展的，例如“${example}已开展${cmd.month ?? thisMonth}月集体政治生日活动”。`);
   }
-
-  const gbs = ctx.identity.roles.filter((r) => r.role === 'gb_secretary');
-  if (gbs.length === 0) return text('困难党员核实情况由党总支书记上报。');
-  if (thisMonth !== 5 && thisMonth !== 11) return text('生活困难党员核实在每年5月和11月进行，届时我会提醒您上报。');
-  const period = `${year}-${String(thisMonth).padStart(2, '0')}`;
-  for (const g of gbs) {
-    await reports.recordHardshipReview({ organisationId: g.organisation.id, period, byMemberId: ctx.identity.memberId, note: '' });
+  const { period, month } = periodOf(cmd.month, ctx.today);
+  for (const b of branches) {
+    await reports.logBirthdayActivity({ organisationId: b.id, period, byMemberId: ctx.identity.memberId, note: '', forms: cmd.forms });
   }
-  return text(`已登记：${gbs.map((g) => g.organisation.name).join('、')}${thisMonth}月生活困难党员核实已上报。`);
+  const names = branches.map((b) => b.name).join('、');
+  const what = cmd.forms.includes('collective') ? '集体过政治生日活动' : '政治生日活动';
+  return [
+    {
+      message: buttonCard({
+        taskId: `bday-${ctx.eventId}`,
+        title: `已登记：${names}${month}月${what}`,
+        desc: `${year === Number(period.slice(0, 4)) ? '' : `${period.slice(0, 4)}年`}${month}月 · ${cmd.forms.map((f) => FORM_LABELS[f]).join('、')}`,
+        fields: [
+          ['党支部', names],
+          ['月份', `${period.slice(0, 4)}年${month}月`],
+          ['形式', cmd.forms.map((f) => FORM_LABELS[f]).join('、')],
+        ],
+        note: `本月政治生日提醒不再发送给${branches.length > 1 ? '这些' : '该'}支部。登记有误可点“撤销”。`,
+        buttons: [{ text: '撤销', actionKey: cardKey(BIRTHDAY_UNDO.branches, compactPeriod(period), ...branches.map((b) => b.id)), style: 'secondary' }],
+      }),
+    },
+  ];
 });
 
 /** 已寄贺信：冯无号 — the members are looked for in the branches the writer logs for, never further. */

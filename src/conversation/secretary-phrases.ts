@@ -7,7 +7,6 @@ export const BIRTHDAY_ACTIVITY =
 /** 已寄贺信：冯无号 / 已发短信：冯无号、郑老党员 / 已寄送11月入党纪念贺信：冯无号. */
 export const BIRTHDAY_GREETING_SENT =
   /^(?:已经?|已)(?:寄送|寄出|邮寄|寄|发送|发出|发)了?(?:(?<month>\d{1,2})月(?:份)?的?)?(?:政治生日)?(?:的)?(?<what>入党纪念贺信|纪念贺信|贺信|贺卡|入党纪念短信|纪念短信|祝福短信|手机短信|短信)(?:给)?[:：,，]?(?<names>.+?)[。！!.]*$/u;
-export const HARDSHIP_REVIEWED = /^(?:本单位)?(?:生活)?困难党员(?:名单|信息)?(?:已经?)(?:核实)?(?:并|和)?(?:已)?(?:核实|上报|核实上报|核实并上报)[了。！!.]*$/u;
 
 /** The words of each form (MECHANISM.md "Canonical codes": birthday activity form), longest first. */
 const FORM_WORDS: ReadonlyArray<[string, BirthdayActivityForm]> = [

@@ -1,5 +1,6 @@
 // What secretaries report about their organisation as a whole: a branch's collective political-birthday
-// activity of a month, a general branch's May/November hardship verification. Once per organisation and period.
+// activity of a month, once per branch and period. (A general branch's May/November hardship verification is
+// hardship-verification-repository.ts.)
 import { sql, type Kysely } from 'kysely';
 import type { BirthdayActivityForm, Database } from './schema.ts';
 
@@ -37,16 +38,5 @@ export class BranchReportRepository {
     if (branchIds.length === 0) return 0;
     const rows = await this.db.deleteFrom('birthday_activities').where('branch_id', 'in', [...branchIds]).where('period', '=', period).returning('branch_id').execute();
     return rows.length;
-  }
-
-  /** Records the general branch's hardship verification; false when that period's was recorded before. */
-  async recordHardshipReview(r: BranchReport): Promise<boolean> {
-    const rows = await this.db
-      .insertInto('hardship_reviews')
-      .values({ general_branch_id: r.organisationId, period: r.period, submitted_by_member_id: r.byMemberId, note: r.note })
-      .onConflict((oc) => oc.columns(['general_branch_id', 'period']).doNothing())
-      .returning('period')
-      .execute();
-    return rows.length > 0;
   }
 }

@@ -236,6 +236,8 @@ export interface HardshipReviewItemsTable {
   causes_after: ColumnType<HardshipCause[], HardshipCause[] | undefined, HardshipCause[]>;
   by_member_id: string | null;
   at: Generated<Date>;
+  /** Not marked before the submission: confirmed unchanged by it (migrations/2026120120_verification_defaults.ts). */
+  by_default: Generated<boolean>;
 }
 
 export interface AssistanceTasksTable {

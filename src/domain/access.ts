@@ -323,6 +323,17 @@ const DECIDED_BY: Readonly<Record<Approval, readonly ('gb_secretary' | 'branch_s
   death_confirmation: ['branch_secretary', 'gb_secretary'],
 };
 
+/**
+ * May this person verify a general branch's list of members in hardship (the May/November 核实更新并上报): open
+ * its cards, submit it? Its secretary, and the OD (which acts for the committee and for a vacant GB office) —
+ * those who decide 'hardship_verification' about its members (each entry is still checked with mayApprove,
+ * so nobody verifies their own entry).
+ */
+export function mayVerifyGeneralBranch(person: Pick<AccessPerson, 'roles'>, org: OrganisationPlace): boolean {
+  if (org.kind !== 'general_branch') return false;
+  return person.roles.some((r) => (r.role === 'od_staff' && r.organisationId === org.committeeId) || (r.role === 'gb_secretary' && r.organisationId === org.id));
+}
+
 /** May this person approve (or decide) this kind of request about that member? Nobody decides about themself. */
 export function mayApprove(person: AccessPerson, what: Approval, member: MemberPlace): boolean {
   if (member.memberId === person.memberId) return false;

@@ -15,8 +15,8 @@ export interface PersonLine {
 }
 
 
-/** Lists as many lines as fit, then says how many more there are. */
-function fitList(header: string, lines: string[], footer: string): string {
+/** Lists as many lines as fit, then says how many more there are (`more`: where the rest can be found). */
+function fitList(header: string, lines: string[], footer: string, more = '完整名单请向党委组织部索取'): string {
   const out = [header];
   let bytes = Buffer.byteLength(header + footer) + 40;
   let shown = 0;
@@ -27,7 +27,7 @@ function fitList(header: string, lines: string[], footer: string): string {
     bytes += b;
     shown++;
   }
-  if (shown < lines.length) out.push(`……另有 ${lines.length - shown} 人，完整名单请向党委组织部索取`);
+  if (shown < lines.length) out.push(`……另有 ${lines.length - shown} 人，${more}`);
   if (footer) out.push(footer);
   return out.join('\n');
 }
@@ -110,21 +110,55 @@ export const NOTICE_TEMPLATES = {
     return md(fitList(`**${p.year}年度谈心未完成情况**\n截至今日，以下同志仍有年度谈心任务未完成：`, people(p.owners), belatedNote(p.late)));
   },
 
-  hardshipReviewNudge(p: { generalBranch: string; year: number; month: number; late: boolean }): OutboundMessage {
+  /**
+   * The GB's list for the May/November verification (the nudge, and the answer to 核实名单): each entry with its
+   * causes and what the verification has done to it so far. The cards that follow carry the buttons.
+   */
+  hardshipReviewNudge(p: { generalBranch: string; year: number; month: number; entries: PersonLine[]; late: boolean }): OutboundMessage {
+    const typed = '也可一次回复多条，如“王芳 已好转；张伟 仍困难 病；新增 冯无号 残”（仍困难后可写新的原因，已好转后可写原因）。';
+    const submit = '核实完后点“核实完毕”或回复“核实完毕”，即报党委组织部；未逐一核实的同志按“仍困难、无变化”上报。';
+    if (p.entries.length === 0) {
+      return md(
+        `**${p.year}年${p.month}月生活困难党员信息核实**\n${esc(p.generalBranch)}目前没有生活困难党员。如需新增，请回复“新增 姓名 原因”，如“新增 冯无号 残”。${submit}${belatedNote(p.late)}`,
+      );
+    }
     return md(
-      `**${p.month}月生活困难党员信息核实**\n请${esc(p.generalBranch)}于本月内核实、更新本单位生活困难党员名单，并报党委组织部。完成后请回复“困难党员已核实上报”。${belatedNote(p.late)}`,
+      fitList(
+        `**${p.year}年${p.month}月生活困难党员信息核实**\n请于本月内核实、更新${esc(p.generalBranch)}生活困难党员名单（共 ${p.entries.length} 名）并报党委组织部：`,
+        people(p.entries),
+        `请在下方卡片上逐人点“仍困难”或“已好转”；${typed}${submit}${belatedNote(p.late)}`,
+        '请在卡片上翻页查看',
+      ),
     );
   },
 
-  hardshipReviewReminder(p: { generalBranch: string; month: number; late: boolean }): OutboundMessage {
+  /** `total`: entries on the list now; `unmarked`: those of them nobody has confirmed or archived yet. */
+  hardshipReviewReminder(p: { generalBranch: string; month: number; total: number; unmarked: number; late: boolean }): OutboundMessage {
+    const progress = p.total > 0 ? `（名单现有 ${p.total} 名，尚有 ${p.unmarked} 名未核实）` : '';
     return md(
-      `**提醒：${p.month}月困难党员核实尚未上报**\n${esc(p.generalBranch)}尚未上报本月生活困难党员核实情况，请尽快完成并回复“困难党员已核实上报”。${belatedNote(p.late)}`,
+      `**提醒：${p.month}月困难党员核实尚未上报**\n${esc(p.generalBranch)}尚未上报本月生活困难党员核实情况${progress}。回复“核实名单”可再次收到名单卡片；核实完后请回复“核实完毕”上报。${belatedNote(p.late)}`,
     );
   },
 
-  hardshipReviewEscalation(p: { year: number; month: number; generalBranches: PersonLine[]; late: boolean }): OutboundMessage {
+  /** The GBs that have not submitted by the last working day, and the totals of those that have. */
+  hardshipReviewEscalation(p: {
+    year: number;
+    month: number;
+    generalBranches: PersonLine[];
+    submitted: { generalBranches: number; verified: number; added: number; archived: number; causesChanged: number };
+    late: boolean;
+  }): OutboundMessage {
+    const s = p.submitted;
+    const done =
+      s.generalBranches > 0
+        ? `已上报 ${s.generalBranches} 个党总支，核实后生活困难党员共 ${s.verified} 名；新增 ${s.added} 名、归档 ${s.archived} 名、原因变更 ${s.causesChanged} 名。`
+        : '尚无党总支上报。';
     return md(
-      fitList(`**${p.year}年${p.month}月困难党员核实：未上报单位**\n以下党总支尚未上报核实情况：`, people(p.generalBranches), belatedNote(p.late)),
+      fitList(
+        `**${p.year}年${p.month}月困难党员核实：未上报单位**\n以下 ${p.generalBranches.length} 个党总支尚未上报核实情况：`,
+        people(p.generalBranches),
+        `${done}${belatedNote(p.late)}`,
+      ),
     );
   },
 

@@ -59,7 +59,9 @@ describe('the README\'s chat examples on the demo roster', () => {
       expect(textOf(a!), command).not.toBe(T.hint);
     }
     expect(textOf((await say(secretary, '已开展11月集体政治生日活动'))[0]!)).toContain('已登记');
-    expect(textOf((await say(gbSecretary, '困难党员已核实上报'))[0]!)).toContain('已登记');
+    // The GB's verification: submitted (in November), the OD told too.
+    const submitted = await say(gbSecretary, '困难党员已核实上报');
+    expect(textOf(submitted.find((m) => m.touser === gbSecretary)!)).toContain('已上报党委组织部');
   });
 
   it('the hardship registry\'s examples (README "Hardship registry")', async () => {

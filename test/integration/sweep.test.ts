@@ -115,8 +115,9 @@ describe.each(DB_KINDS)('daily sweep on %s', (kind) => {
 
   it('May hardship verification: nudge to every GB secretary, escalation lists only those that did not report', async () => {
     const nudge = (await decideNotices({ db: db.db }, '2026-05-06', false)).filter((n) => n.kind === 'hardship_review_nudge');
-    // 机关党总支 has no secretary: the OD gets its nudge (issue 11, point 7).
-    expect(nudge.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'sunzongzhi', 'zhaozuzhi']);
+    // 机关党总支 has no secretary: the OD gets its nudge (issue 11, point 7). Each: the list, and its first card (issue 12).
+    expect(nudge.map((n) => n.recipientUserid).sort()).toEqual(['chuzhishu', 'chuzhishu', 'sunzongzhi', 'sunzongzhi', 'zhaozuzhi', 'zhaozuzhi']);
+    expect(nudge.filter((n) => n.recipientUserid === 'sunzongzhi').map((n) => n.message.type)).toEqual(['markdown', 'card']);
     const cs = await db.db.selectFrom('organisations').select('id').where('name', '=', '计算机学院党总支').executeTakeFirstOrThrow();
     await db.db.insertInto('hardship_reviews').values({ general_branch_id: cs.id, period: '2026-05', submitted_by_member_id: null }).execute();
     const escalation = (await decideNotices({ db: db.db }, '2026-05-29', false)).filter((n) => n.kind === 'hardship_review_escalation');

@@ -1,9 +1,14 @@
-// The hardship registry's verification in May and November (MECHANISM 1.1): the general branch secretaries'
-// nudge on the first working day, reminders on the 15th and 25th to those who have not submitted, and the OD's
-// list of the general branches still missing on the last working day.
+// The hardship registry's verification in May and November (MECHANISM 1.1, 核实更新并上报). On the first working
+// day whoever answers for each GB's secretary office (vacant: the OD) gets the GB's current list — its entries
+// with their causes — and the first page of cards to verify it entry by entry (assistance/verification-text.ts);
+// on the 15th and 25th the GBs that have not submitted are reminded, with how far they are; on the last
+// working day the OD gets the GBs that have not submitted and the totals of those that have. A GB that has
+// submitted gets nothing more. The verification itself: assistance/verification.ts.
+import { entryLines, verificationPageCard } from '../../assistance/verification-text.ts';
+import { HardshipVerificationRepository } from '../../db/hardship-verification-repository.ts';
+import { changesFrom, periodKey, summariseVerification, verificationTotals } from '../../domain/hardship-verification.ts';
 import { OfficeDirectory } from '../offices.ts';
-import { NoticePlanRepository } from '../plan-repository.ts';
-import { calendarPlanner, toNotices } from '../planner.ts';
+import { byKey, calendarPlanner, toNotices, type PlannedNotice } from '../planner.ts';
 import { NOTICE_TEMPLATES as T } from '../templates.ts';
 
 export const hardshipVerification = calendarPlanner({
@@ -13,27 +18,47 @@ export const hardshipVerification = calendarPlanner({
     hardship_review_escalation: '困难党员核实督办',
   },
   async plan(db, notice, ctx) {
-    const repo = new NoticePlanRepository(db);
+    const repo = new HardshipVerificationRepository(db);
     const late = ctx.late;
     const { year, month } = notice.params;
     const period = `${year}-${String(month).padStart(2, '0')}`;
-    const pending = await repo.generalBranches(notice.kind === 'hardship_review_nudge' ? undefined : period);
+    const all = await repo.generalBranches(period);
+    const pending = all.filter((g) => g.submittedAt === null);
+    if (pending.length === 0) return [];
+    const offices = await OfficeDirectory.load(db);
+
     if (notice.kind === 'hardship_review_escalation') {
-      if (pending.length === 0) return [];
-      const od = await repo.holders('od_staff');
-      const gbs = pending.map((g) => ({ name: g.name }));
-      return toNotices(notice.kind, notice.period, od.map((o) => ({ to: o, subject: 'committee', message: T.hardshipReviewEscalation({ year, month, generalBranches: gbs, late }) })));
+      // Each committee's OD: its GBs that have not submitted, and the totals of those that have.
+      const out: PlannedNotice[] = [];
+      for (const [committeeId, gbs] of byKey(all, (g) => g.committeeId)) {
+        const missing = gbs.filter((g) => g.submittedAt === null);
+        if (missing.length === 0) continue;
+        const submitted = verificationTotals(gbs.filter((g) => g.submittedAt !== null).map((g) => ({ verifiedCount: g.verifiedCount, changes: changesFrom(g.changes) })));
+        const message = T.hardshipReviewEscalation({ year, month, generalBranches: missing.map((g) => ({ name: g.name })), submitted, late });
+        out.push(...toNotices(notice.kind, notice.period, offices.answering('od_staff', committeeId).holders.map((o) => ({ to: o, subject: 'committee', message }))));
+      }
+      return out;
     }
-    // Each GB's nudge to its secretary; a GB without one passes it to the OD (issue 11, point 7).
-    const offices = await OfficeDirectory.load(repo.db);
-    return pending.flatMap((g) =>
-      toNotices(
-        notice.kind,
-        notice.period,
-        offices
-          .addressed('gb_secretary', g.id, notice.kind === 'hardship_review_nudge' ? T.hardshipReviewNudge({ generalBranch: g.name, year, month, late }) : T.hardshipReviewReminder({ generalBranch: g.name, month, late }))
-          .map((n) => ({ ...n, subject: `gb-${g.id}` })),
-      ),
-    );
+
+    // Each GB's list to whoever answers for its secretary office; a GB without one passes it up (issue 11, point 7).
+    const out: PlannedNotice[] = [];
+    for (const g of pending) {
+      const rows = await repo.list(g.id, period);
+      if (notice.kind === 'hardship_review_reminder') {
+        const { verifiedCount: total, unmarked } = summariseVerification(rows);
+        const message = T.hardshipReviewReminder({ generalBranch: g.name, month, total, unmarked, late });
+        out.push(...toNotices(notice.kind, notice.period, offices.addressed('gb_secretary', g.id, message).map((n) => ({ ...n, subject: `gb-${g.id}` }))));
+        continue;
+      }
+      const list = T.hardshipReviewNudge({ generalBranch: g.name, year, month, entries: entryLines(rows), late });
+      for (const n of offices.addressed('gb_secretary', g.id, list)) {
+        const card = verificationPageCard({ taskId: `hvn-${g.id}-${periodKey(period)}-${n.to.member_id}`, gbId: g.id, generalBranch: g.name, period, rows, page: 1 });
+        out.push(...toNotices(notice.kind, notice.period, [
+          { ...n, subject: `gb-${g.id}` },
+          { to: n.to, message: card, subject: `gb-${g.id}-cards` },
+        ]));
+      }
+    }
+    return out;
   },
 });
