@@ -18,17 +18,19 @@ import { aidConversation } from '../assistance/aid-conversation.ts';
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
   const rosterIndex = new RosterIndexCache();
-  // Assistance before care: "王芳 已好转" in May is a verification line; "申请困难帮扶：母亲重病", "申请突发困难补助：
-  // 母亲住院…" and "结对：…" are applications and arrangements — never care records or reports.
+  // Assistance before care: "申请困难帮扶：母亲重病", "申请突发困难补助：母亲住院…" and "结对：…" are applications and
+  // arrangements, "王芳 已好转" in May a verification line — never care records or reports. The verification comes
+  // last of them (its lines are only a name and a word, as src/assistance/phrases.ts reads them): "王芳已好转，归档困难
+  // 党员" is the registry's archiving, which asks for the reason.
   return [
     cardActions,
     deathConfirmation,
-    verificationConversation,
     secretaryCommands,
     odCommands,
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,
+    verificationConversation,
     careConversation(rosterIndex),
   ];
 }
