@@ -9,11 +9,13 @@ import { RosterIndexCache } from './roster-cache.ts';
 import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
 import { odCommands } from './od-commands.ts';
+import { subsidyConversation } from '../assistance/subsidy-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
-  return [cardActions, deathConfirmation, secretaryCommands, odCommands, careConversation(new RosterIndexCache())];
+  // Assistance before care: "张伟本月补助已发放" must never be read as a care record or report.
+  return [cardActions, deathConfirmation, secretaryCommands, odCommands, subsidyConversation, careConversation(new RosterIndexCache())];
 }
 
 /** The replies to the event in ctx: the first handler that answers, else the router. */

@@ -284,6 +284,7 @@ describe('every rule together', () => {
       'talk_quota_remaining@2025',
       'birthday_month_list@2025-12',
       'year_end_eval_nudge@2025',
+      'subsidy_payment_list@2025-12',
     ].sort());
   });
 });

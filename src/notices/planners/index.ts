@@ -9,6 +9,8 @@ import { evaluations } from './evaluations.ts';
 import { hardshipVerification } from './hardship-verification.ts';
 import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
+import { subsidyPayments } from './subsidy-payments.ts';
+import { subsidyTerms } from './subsidy-terms.ts';
 import { talkQuotas } from './talk-quotas.ts';
 import { vacantOffices } from './vacant-offices.ts';
 
@@ -16,10 +18,12 @@ export const PLANNERS: readonly NoticePlanner[] = [
   birthdays,
   holidayVisits,
   hardshipVerification,
+  subsidyPayments,
   evaluations,
   talkQuotas,
   obligationReminders,
   assistanceTasks,
+  subsidyTerms,
   vacantOffices,
 ];
 
