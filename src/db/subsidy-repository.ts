@@ -267,9 +267,9 @@ export class SubsidyRepository {
   }
 
   /** Subsidies whose renewal question is open, with the task (the OD's card says what is asked, by when). */
-  async openRenewals(): Promise<Array<SubsidyRow & { task_id: string; due_on: string; opened_on: string }>> {
-    const r = await sql<SubsidyRow & { task_id: string; due_on: string; opened_on: string }>`
-      select x.*, t.id::text as task_id, to_char(t.due_on, 'YYYY-MM-DD') as due_on, to_char(t.opened_on, 'YYYY-MM-DD') as opened_on
+  async openRenewals(): Promise<Array<SubsidyRow & { renewal_task: string; due_on: string; opened_on: string }>> {
+    const r = await sql<SubsidyRow & { renewal_task: string; due_on: string; opened_on: string }>`
+      select x.*, t.id::text as renewal_task, to_char(t.due_on, 'YYYY-MM-DD') as due_on, to_char(t.opened_on, 'YYYY-MM-DD') as opened_on
         from (${SUBSIDY} where s.status = 'active' and m.status = 'active') x
         join assistance_tasks t on t.kind = 'subsidy_renewal' and t.subject_id = x.id::bigint and t.status = 'open'
        order by t.id`.execute(this.db);
