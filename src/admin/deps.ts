@@ -2,4 +2,6 @@
 // two route files do not import each other's types.
 import type { Deps } from '../deps.ts';
 
-export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'>;
+/** `outbox` is optional: routes that tell someone record deliveries in their transaction and, where it is given,
+ * enqueue them at once (else the relay does). */
+export type AdminDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log' | 'redis' | 'queuePrefix'> & Partial<Pick<Deps, 'outbox'>>;

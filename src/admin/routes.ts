@@ -12,6 +12,7 @@ import { ADMIN_ACTOR, auditActor, auditJob, auditLogOnly, auditRows, registerAdm
 import { AdminAuthThrottle, type AdminAuthThrottleOptions } from './auth-throttle.ts';
 import { careExportRoutes } from './care-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
+import { subsidyRoutes } from './subsidy-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -116,6 +117,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
 
   await app.register(careExportRoutes, { deps });
   await app.register(settingsRoutes, { deps });
+  await app.register(subsidyRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';
