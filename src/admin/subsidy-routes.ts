@@ -26,6 +26,7 @@ import {
   recordPayments,
   renewSubsidy,
   subsidySettings,
+  TERM_PROBLEM_ZH,
   withdrawSubsidy,
   type Outcome,
   type RefusalCode,
@@ -158,7 +159,7 @@ export const subsidyRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app
     const { value, warnings } = await run(async (trx) => {
       const { termMonths } = await subsidySettings(trx);
       const term = resolveTerm({ start, end, months }, today(), termMonths);
-      if ('problem' in term) return { ok: false as const, code: 'bad_term' as const, en: `bad term: ${term.problem}`, zh: '期限有误。' };
+      if ('problem' in term) return { ok: false as const, code: 'bad_term' as const, en: `bad term: ${term.problem}`, zh: `${TERM_PROBLEM_ZH[term.problem]}。` };
       return proposeSubsidy(trx, {
         actor: accessPersonOf(actor),
         member: { memberId: who.memberId, branchId: who.branch.id, generalBranchId: who.generalBranch.id, committeeId: who.committeeId },

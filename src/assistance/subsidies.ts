@@ -24,7 +24,10 @@ import {
   yearsOf,
   type BudgetExcess,
   type Commitment,
+  termLength,
+  MAX_TERM_MONTHS,
   type Term,
+  type TermProblem,
   type YearMonth,
 } from '../domain/subsidy.ts';
 import { AssistanceTaskRepository } from '../db/assistance-task-repository.ts';
@@ -209,7 +212,14 @@ export async function proposeSubsidy(trx: Trx, p: Proposal): Promise<Outcome<Sub
   };
 }
 
-const monthsText = (t: Term) => `共${(parseYearMonth(t.end).year - parseYearMonth(t.start).year) * 12 + parseYearMonth(t.end).month - parseYearMonth(t.start).month + 1}个月`;
+const monthsText = (t: Term) => `共${termLength(t)}个月`;
+
+/** Why a written term was refused, in the chat's words. */
+export const TERM_PROBLEM_ZH: Record<TermProblem, string> = {
+  end_before_start: '结束月份早于起始月份',
+  start_in_past: '起始月份不能早于本月',
+  too_long: `一次设定最长${MAX_TERM_MONTHS}个月`,
+};
 
 interface Decision {
   actor: AccessPerson;

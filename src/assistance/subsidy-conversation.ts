@@ -5,7 +5,7 @@
 // told who does it, before any name is looked up (no answer reveals the roster, an entry or an amount).
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
-import { backwardMonth, monthOf, resolveTerm, type YearMonth } from '../domain/subsidy.ts';
+import { backwardMonth, chineseMonth, monthOf, resolveTerm, type YearMonth } from '../domain/subsidy.ts';
 import { parseCardKey } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
@@ -22,12 +22,12 @@ import {
   recordPayments,
   renewSubsidy,
   subsidySettings,
+  TERM_PROBLEM_ZH,
   withdrawSubsidy,
   type Outcome,
   type SubsidyNotice,
 } from './subsidies.ts';
 import { budgetWarning, confirmationCard, paymentListMessages } from './subsidy-text.ts';
-import { chineseMonth } from '../domain/subsidy.ts';
 
 const text = (content: string): Reply => ({ message: { type: 'text', content } });
 const others = (notices: readonly SubsidyNotice[]): Reply[] => notices.map((n) => ({ recipient: n.recipient, onceKey: n.onceKey, message: n.message }));
@@ -108,8 +108,7 @@ async function onText(ctx: ConversationContext, cmd: SubsidyCommand): Promise<Re
   const { termMonths } = await subsidySettings(ctx.trx);
   const term = resolveTerm(cmd, ctx.today, termMonths);
   if ('problem' in term) {
-    const why = { end_before_start: '结束月份早于起始月份', start_in_past: '起始月份不能早于本月', too_long: '一次设定最长60个月' }[term.problem];
-    return [text(`未作设定：${why}。${EXAMPLE}。`)];
+    return [text(`未作设定：${TERM_PROBLEM_ZH[term.problem]}。${EXAMPLE}。`)];
   }
   const out = await proposeSubsidy(ctx.trx, {
     actor,
