@@ -16,6 +16,7 @@ import { careExportRoutes } from './care-routes.ts';
 import { assistanceVerificationRoutes } from './assistance-verification-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { assistancePairingRoutes } from './assistance-pairing-routes.ts';
+import { subsidyRoutes } from './subsidy-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -124,6 +125,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(aidRoutes, { deps });
   await app.register(assistancePairingRoutes, { deps });
   await app.register(assistanceVerificationRoutes, { deps });
+  await app.register(subsidyRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

@@ -12,14 +12,15 @@ import { odCommands } from './od-commands.ts';
 import { registryConversation } from '../assistance/registry-conversation.ts';
 import { pairingConversation } from '../assistance/pairing-conversation.ts';
 import { verificationConversation } from '../assistance/verification-conversation.ts';
+import { subsidyConversation } from '../assistance/subsidy-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 import { aidConversation } from '../assistance/aid-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
   const rosterIndex = new RosterIndexCache();
-  // Assistance before care: "申请困难帮扶：母亲重病", "申请突发困难补助：母亲住院…" and "结对：…" are applications and
-  // arrangements, "王芳 已好转" in May a verification line — never care records or reports. The verification comes
+  // Assistance before care: "申请困难帮扶：母亲重病", "申请突发困难补助：母亲住院…", "结对：…" and "张伟本月补助已发放"
+  // are applications, arrangements and payments, "王芳 已好转" in May a verification line — never care records or reports. The verification comes
   // last of them (its lines are only a name and a word, as src/assistance/phrases.ts reads them): "王芳已好转，归档困难
   // 党员" is the registry's archiving, which asks for the reason.
   return [
@@ -30,6 +31,7 @@ export function conversationHandlers(): ConversationHandler[] {
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,
+    subsidyConversation,
     verificationConversation,
     careConversation(rosterIndex),
   ];

@@ -275,6 +275,9 @@ export interface SubsidiesTable {
   ended_at: Date | null;
   ended_reason: 'term_ended' | 'not_renewed' | 'entry_archived' | 'member_left' | 'stopped' | null;
   renewed_from_id: string | null;
+  /** The OD's 到期终止, decided before the end month (ended_reason not_renewed once the end month is past). */
+  end_decided_at: Date | null;
+  end_decided_by_member_id: string | null;
 }
 
 export interface SubsidyPaymentsTable {

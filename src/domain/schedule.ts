@@ -1,4 +1,4 @@
-// Which calendar-driven notices fall due on a local date (MECHANISM 1.1, 2.1, 2.2, 2.3, 3.3). Pure: takes the date,
+// Which calendar-driven notices fall due on a local date (MECHANISM 1.1, 1.2, 2.1, 2.2, 2.3, 3.3). Pure: takes the date,
 // the working-day calendar and the settings; returns plain descriptors. The sweep turns each descriptor into rows
 // with the UNIQUE key (kind, recipient, subject, period), so `period` is stable: the same notice computed again
 // (a retry, a catch-up of a missed day, a second process) always carries the same period.
@@ -10,6 +10,7 @@
 // - Talk quota: October's first working day is both the quarterly and the first Q4 monthly nudge (one nudge, not
 //   two); then November and December. The OD's remaining list "on 1 December" goes on December's first working
 //   day, with December's nudge: it is work to act on, and MECHANISM sends nudges on working days only.
+// - Fixed monthly subsidies: the month's payment list goes to the OD on the month's first working day, every month.
 // - Hardship verification: the 15th and 25th reminders move to the next working day, but never past the last
 //   working day of the month, which is the escalation day.
 // - Quarterly self-evaluation: the window is the last 14 days of the quarter; members are nudged on its first
@@ -113,6 +114,7 @@ export type Notice =
   | N<'hardship_review_nudge', 'gb_secretary', { year: number; month: number }>
   | N<'hardship_review_reminder', 'gb_secretary', { year: number; month: number; nominalDate: IsoDate }>
   | N<'hardship_review_escalation', 'od', { year: number; month: number }>
+  | N<'subsidy_payment_list', 'od', { year: number; month: number }>
   | N<'self_eval_nudge' | 'self_eval_reminder', 'member', { year: number; quarter: number; windowStart: IsoDate; windowEnd: IsoDate }>
   | N<'half_year_eval_nudge', 'branch_secretary', { year: number }>
   | N<'year_end_eval_nudge' | 'year_end_eval_reminder', 'branch_secretary', { evaluatedYear: number }>
@@ -134,6 +136,7 @@ const KINDS: Record<NoticeKind, true> = {
   hardship_review_nudge: true,
   hardship_review_reminder: true,
   hardship_review_escalation: true,
+  subsidy_payment_list: true,
   self_eval_nudge: true,
   self_eval_reminder: true,
   half_year_eval_nudge: true,
@@ -331,6 +334,8 @@ export function noticesDueOn(localDate: IsoDate, ctx: ScheduleContext): Notice[]
 
   // 1.2 Pairing: the OD's list of leading cadres helping nobody and members in hardship without a helper.
   if (localDate === first) out.push({ kind: 'pairing_monthly_list', audience: 'od', period: ym, params: { year, month } });
+  // 1.2 Fixed monthly subsidies: the OD's payment list of the month, on its first working day.
+  if (localDate === first) out.push({ kind: 'subsidy_payment_list', audience: 'od', period: ym, params: { year, month } });
 
   // 3.3 Quarterly self-evaluation in the last two weeks of the quarter.
   if (month % 3 === 0) {

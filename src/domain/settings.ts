@@ -50,6 +50,7 @@ const workingDays = { en: 'working days', zh: '个工作日' };
 const months = { en: 'months', zh: '个月' };
 const years = { en: 'years', zh: '年' };
 const times = { en: 'times', zh: '次' };
+const yuan = { en: 'yuan', zh: '元' };
 
 function validTimeZone(tz: string): boolean {
   try {
@@ -244,15 +245,22 @@ export const SETTINGS = {
     default: 12,
     description: 'Fixed monthly subsidy: default term',
     descriptionZh: '定额补助默认期限',
-    status: 'planned',
+    status: 'in_use',
     ...wholeNumber(1, 60, months),
   }),
   subsidy_renewal_months_before: def<number>({
     default: 1,
     description: 'Fixed monthly subsidy: months before the end month the OD is asked to renew or end it',
     descriptionZh: '定额补助到期前询问是否续期的提前月数',
-    status: 'planned',
+    status: 'in_use',
     ...wholeNumber(0, 12, months),
+  }),
+  subsidy_budget_yuan: def<number>({
+    default: 0,
+    description: 'Fixed monthly subsidies: the yearly budget in yuan; the OD is warned when a year’s commitments would pass it (0 = not tracked)',
+    descriptionZh: '定额补助年度预算（元）；当年承诺支出将超出时提醒组织部（0表示不跟踪）',
+    status: 'in_use',
+    ...wholeNumber(0, 1_000_000_000, yuan),
   }),
   pairing_nudge_days: def<number>({
     default: 90,

@@ -21,6 +21,7 @@ import { assertRendered, NOTICE_TEMPLATES } from './templates.ts';
 import { ObligationRepository } from '../db/obligation-repository.ts';
 import { OfficeRepository } from '../db/office-repository.ts';
 import { SweepRepository } from './sweep-repository.ts';
+import { subsidyUpkeep } from '../assistance/subsidy-upkeep.ts';
 
 /** Notices start at 09:00 and spread over the following minutes, not all on the :00 mark (wecom-protocol §3.2). */
 export const SEND_FROM = '09:00';
@@ -121,6 +122,8 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
   // Which offices are vacant on this day, and since when: the OD is told of each vacancy once.
   if (!opts.dryRun) await new OfficeRepository(deps.db).syncVacancies(date);
   if (!opts.dryRun) await openHolidayVisitObligations(deps, date);
+  // Fixed monthly subsidies: terms past their end month end, renewal questions due are opened (assistance tasks).
+  if (!opts.dryRun) await subsidyUpkeep(deps.db, date, deps.calendar ?? chineseWorkingDayCalendar(), now);
   const { families, failures } = await planFamilies(deps, date, late);
   const planned = families.flatMap((f) => f.notices);
   const t1 = performance.now();

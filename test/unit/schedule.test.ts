@@ -302,6 +302,7 @@ describe('every rule together', () => {
       'birthday_month_list@2025-12',
       'year_end_eval_nudge@2025',
       'pairing_monthly_list@2025-12',
+      'subsidy_payment_list@2025-12',
     ].sort());
   });
 });

@@ -29,6 +29,7 @@ describe('named settings (issue 11 point 15)', () => {
       emergency_aid_payment_working_days: 10,
       subsidy_term_months: 12,
       subsidy_renewal_months_before: 1,
+      subsidy_budget_yuan: 0,
       pairing_nudge_days: 90,
       suggestion_reply_days: 7,
       proposal_answer_days: 30,
@@ -60,6 +61,7 @@ describe('named settings (issue 11 point 15)', () => {
     ['extra_holidays', [{ id: 'leap', name: '闰日', rule: '02-29' }], '节日列表', "rule must be 'MM-DD' or 'lunar:MM-DD'"],
     ['extra_holidays', { id: 'x' }, '节日列表', 'not a list'],
     ['excellent_member_cap_percent', 101, '1至100之间的整数（%）', 'from 1 to 100'],
+    ['subsidy_budget_yuan', 1.5, '0至1000000000之间的整数（元）', 'a whole number of yuan from 0 to 1000000000'],
   ])('refuses %s = %j naming the key and what it accepts', (key, value, zh, en) => {
     let err: unknown;
     try {

@@ -11,6 +11,8 @@ import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
 import { pairingMonthly } from './pairing-monthly.ts';
 import { pairingNudges } from './pairing-nudges.ts';
+import { subsidyPayments } from './subsidy-payments.ts';
+import { subsidyTerms } from './subsidy-terms.ts';
 import { talkQuotas } from './talk-quotas.ts';
 import { vacantOffices } from './vacant-offices.ts';
 
@@ -18,10 +20,12 @@ export const PLANNERS: readonly NoticePlanner[] = [
   birthdays,
   holidayVisits,
   hardshipVerification,
+  subsidyPayments,
   evaluations,
   talkQuotas,
   obligationReminders,
   assistanceTasks,
+  subsidyTerms,
   vacantOffices,
   pairingMonthly,
   pairingNudges,
