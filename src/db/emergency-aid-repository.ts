@@ -7,20 +7,13 @@ import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { EmergencyAidCause, EmergencyAidState } from '../domain/assistance.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Database, EmergencyAidsTable } from './schema.ts';
+import type { MemberPlaceColumns } from './member-place-row.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** An aid with the member's place and the names of the people who acted on it. */
-export interface EmergencyAid {
+export interface EmergencyAid extends MemberPlaceColumns {
   id: string;
-  member_id: string;
-  member_name: string;
-  member_userid: string | null;
-  branch_id: string;
-  branch: string;
-  gb_id: string;
-  general_branch: string;
-  committee_id: string;
   cause: EmergencyAidCause;
   note: string;
   requested_fen: number;

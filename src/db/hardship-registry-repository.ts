@@ -5,20 +5,13 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { HardshipCause, HardshipState } from '../domain/assistance.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Database } from './schema.ts';
+import type { MemberPlaceColumns } from './member-place-row.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** An entry with the member's place (for the access rule and the words of a card). */
-export interface HardshipEntry {
+export interface HardshipEntry extends MemberPlaceColumns {
   id: string;
-  member_id: string;
-  member_name: string;
-  member_userid: string | null;
-  branch_id: string;
-  branch: string;
-  gb_id: string;
-  general_branch: string;
-  committee_id: string;
   causes: HardshipCause[];
   status: HardshipState;
   source: 'self' | 'branch';

@@ -10,6 +10,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { HardshipCause } from '../domain/assistance.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Database, OrganisationKind } from './schema.ts';
+import type { MemberPlaceColumns } from './member-place-row.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -19,16 +20,8 @@ export type HelperRef = { kind: 'member'; memberId: string } | { kind: 'organisa
 /** The secretaries who act for a helping organisation: a branch's secretary, a general branch's secretary. */
 export const ACTING_ROLES = ['branch_secretary', 'gb_secretary'] as const;
 
-export interface PairingRow {
+export interface PairingRow extends MemberPlaceColumns {
   id: string;
-  member_id: string;
-  member_name: string;
-  member_userid: string | null;
-  branch_id: string;
-  branch: string;
-  gb_id: string;
-  general_branch: string;
-  committee_id: string;
   entry_id: string;
   causes: HardshipCause[];
   helper_member_id: string | null;

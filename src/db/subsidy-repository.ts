@@ -6,6 +6,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { YearMonth } from '../domain/subsidy.ts';
 import type { HardshipCause, HardshipState } from '../domain/assistance.ts';
 import type { Database, SubsidiesTable } from './schema.ts';
+import type { MemberPlaceColumns } from './member-place-row.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -13,17 +14,9 @@ export type SubsidyStatus = 'proposed' | 'active' | 'ended' | 'withdrawn';
 export type SubsidyEndReason = NonNullable<SubsidiesTable['ended_reason']>;
 
 /** A subsidy with the member's place (the access rule, the words of a card) and its entry. */
-export interface SubsidyRow {
+export interface SubsidyRow extends MemberPlaceColumns {
   id: string;
-  member_id: string;
-  member_name: string;
-  member_userid: string | null;
   member_status: string;
-  branch_id: string;
-  branch: string;
-  gb_id: string;
-  general_branch: string;
-  committee_id: string;
   entry_id: string;
   entry_status: HardshipState;
   causes: HardshipCause[];
