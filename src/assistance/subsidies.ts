@@ -196,6 +196,19 @@ export async function proposeSubsidy(trx: Trx, p: Proposal): Promise<Outcome<Sub
   if (p.term.start < monthOf(p.today)) return refuse('bad_term', '起始月份不能早于本月。', 'the term may not start before the current month');
   const eligible = await eligibleEntry(trx, p.member.memberId, p.memberName);
   if ('ok' in eligible) return eligible;
+  // The same sentence again while its card waits (the card was lost or scrolled away): the card again, nothing new.
+  const waiting = (await new SubsidyRepository(trx).liveOf(p.member.memberId)).find(
+    (s) => s.status === 'proposed' && s.amount_fen === p.amountFen && s.start_month === p.term.start && s.end_month === p.term.end,
+  );
+  if (waiting) {
+    return {
+      ok: true,
+      value: waiting,
+      zh: `${waiting.member_name}同志的定额补助（每月${formatYuan(waiting.amount_fen)}，${chineseTerm(termOf(waiting))}）已拟定，尚待确认，现重新发送确认卡片。`,
+      notices: [],
+      warnings: [],
+    };
+  }
   const clash = await overlapping(trx, p.member.memberId, p.term);
   if (clash) return clash;
   const { budgetYuan } = await subsidySettings(trx);

@@ -97,6 +97,11 @@ describe.each(DB_KINDS)('fixed monthly subsidies on %s (issue 12, relief)', (kin
     const clash = await propose('吴生日', 50_000, { start: '2026-12', end: '2027-05' });
     expect(clash).toMatchObject({ ok: false, code: 'overlap' });
     expect(!clash.ok && clash.zh).toContain('已有待确认的定额补助（2026年10月至12月，每月300元）');
+    // The same sentence again while its card waits: the same proposal (its card again), nothing new.
+    const again = await propose('吴生日', 30_000, { start: '2026-10', end: '2026-12' });
+    expect(ok(again).id).toBe(wu);
+    expect(again.ok && again.zh).toContain('尚待确认，现重新发送确认卡片');
+    expect(await db.db.selectFrom('subsidies').select('id').where('member_id', '=', id('吴生日')).execute()).toHaveLength(1);
   });
 
   it('confirms exactly once and tells the member; a member without an account through the branch secretary', async () => {
