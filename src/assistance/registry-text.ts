@@ -57,7 +57,7 @@ export function reviewCard(p: { entry: HardshipEntry; recipientMemberId: string;
       ...(e.note ? ([['情况', e.note]] as Array<[string, string]>) : []),
       ['截止', cn(p.dueOn)],
     ],
-    note: `${p.standIn}请核实情况后审核。通过的，列入生活困难党员信息库；不通过的，请点“不通过”后回复理由。审核结果将告知本人和所在党支部。`,
+    note: `${p.standIn}请核实情况后办理：通过的，列入生活困难党员信息库；不通过的，请点“不通过”后回复理由。审核结果将告知本人和所在党支部。`,
     buttons: taskButtons('hardship_review', e.id),
   });
 }
