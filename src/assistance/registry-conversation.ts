@@ -245,8 +245,8 @@ export async function myAssistance(ctx: ConversationContext): Promise<Reply[]> {
     lines.push(`定额补助：每月${formatYuan(s.amount_fen)}，${monthWords(s.start_month)}至${monthWords(s.end_month)}，${STATE_OF_SUBSIDY[s.status]}${s.status === 'proposed' ? '' : paid}`);
   }
   for (const a of aids) {
-    const amount = a.approved_fen !== null ? `，批准${formatYuan(a.approved_fen)}` : '';
-    lines.push(`突发困难补助：${chineseDate(a.applied_on, ctx.today)}申请${formatYuan(a.requested_fen)}（${EMERGENCY_AID_CAUSE_LABELS[a.cause]}）${amount}，${EMERGENCY_AID_STATE_LABELS[a.status]}`);
+    const amount = a.approved_fen !== null ? `，批准金额${formatYuan(a.approved_fen)}` : '';
+    lines.push(`突发困难补助：${chineseDate(a.applied_on, ctx.today)}申请${formatYuan(a.requested_fen)}（${EMERGENCY_AID_CAUSE_LABELS[a.cause]}）${amount}；${EMERGENCY_AID_STATE_LABELS[a.status]}`);
   }
   if (helpers.length > 0) {
     const names = helpers.map((h) => esc(h.helper_member_name ?? h.helper_organisation_name ?? '')).join('、');

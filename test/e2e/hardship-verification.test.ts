@@ -196,7 +196,7 @@ describe('issue 12, section 2: the May/November verification in chat', () => {
     const [typed] = await say('sunzongzhi', '核实完毕');
     expect(textOf(typed!)).toBe('生活困难党员核实在每年5月和11月进行，届时我会把本党总支的名单发给您。如有同志情况变化，请按日常程序办理（申报、推荐或归档）。');
     const [old] = await click('sunzongzhi', page1, '核实完毕');
-    expect(textOf(old!)).toBe('这张卡片是2026年11月核实的，已过期。');
+    expect(textOf(old!)).toBe('这张卡片用于2026年11月核实，已过期。');
     const [member] = await say('wushengri', '核实完毕');
     expect(textOf(member!)).toContain('生活困难党员核实由党总支书记办理');
   });
