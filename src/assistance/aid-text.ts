@@ -73,7 +73,7 @@ export function consentCard(p: CardBase): OutboundMessage {
       ['申请金额', yuan(a.requested_fen)],
       ['发放期限', clockField(p.clock, p.today)],
     ],
-    note: '党员同志：您同意后，申请报党总支提出意见、党委组织部审批；如不同意，本次申请即撤回。',
+    note: '党员同志：您同意后，本申请将报党总支提出意见、党委组织部审批；如不同意，本次申请即撤回。',
     buttons: taskButtons('aid_consent', a.id),
   });
 }
