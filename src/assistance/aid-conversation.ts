@@ -141,7 +141,7 @@ async function apply(ctx: ConversationContext, env: AidEnv, cmd: Extract<AidComm
     if (mine.length === 0) return say(AID_TEXT.forWhom);
     if (mine.length > 1) {
       const who = mine.map((m) => `${m.gb}${m.branch}${m.userid ? `，账号 ${m.userid}` : '，无账号'}`).join('；');
-      return say(`未提交。有同名同志：${cmd.for}（${who}）。请改用账号，例如“为${mine.find((m) => m.userid)?.userid ?? 'zhangwei02'}申请突发困难补助：……”。`);
+      return say(`有同名同志：${cmd.for}（${who}）。请改用账号，例如“为${mine.find((m) => m.userid)?.userid ?? 'zhangwei02'}申请突发困难补助：……”。本次未提交。`);
     }
     memberId = mine[0]!.id;
   }
@@ -174,7 +174,7 @@ async function typedStep(
   const person = accessPersonOf(me);
   if (!person.roles.some((r) => r.role === 'od_staff')) return say(AID_TEXT.onlyOd);
   const aids = new EmergencyAidRepository(ctx.trx);
-  const what = state === 'gb_reviewed' ? '待决定' : '待发放';
+  const what = state === 'gb_reviewed' ? '待审批' : '待发放';
   const approval = state === 'gb_reviewed' ? 'aid_decision' : 'aid_payment';
   const place = (a: EmergencyAid) => ({ memberId: a.member_id, branchId: a.branch_id, generalBranchId: a.gb_id, committeeId: a.committee_id });
   let candidates: EmergencyAid[];
@@ -192,7 +192,7 @@ async function typedStep(
     const shown = await new ConversationMemoryRepository(ctx.trx).recall(me.memberId, [topic], new Date(ctx.now.getTime() - CARD_DAYS * 86_400_000));
     candidates = (await aids.inState(shown.map((m) => m.ref), state)).filter((a) => mayApprove(person, approval, place(a)));
     if (candidates.length !== 1) {
-      return say(`${candidates.length === 0 ? `没有找到您${what}的突发困难补助卡片` : `您有${candidates.length}份${what}的突发困难补助`}，请写明姓名，例如“${example}”。`);
+      return say(`${candidates.length === 0 ? `没有找到${what}的突发困难补助卡片` : `目前有${candidates.length}份${what}的突发困难补助`}，请写明姓名，例如“${example}”。`);
     }
   }
   return replies(ctx, await act(candidates[0]!));

@@ -20,7 +20,7 @@ import type { WorkingDayCalendar } from '../domain/calendar.ts';
 import { addDays, type IsoDate } from '../domain/dates.ts';
 import { AID_CARD_TOPIC, AID_STEP_STATE, AID_STEP_TASK, aidPayBy, paymentClock, workingDaysLeft, type AidStep, type PaymentClock } from '../domain/emergency-aid.ts';
 import { chineseDate } from '../domain/format.ts';
-import { OFFICE_TITLES, type OfficeRole } from '../domain/offices.ts';
+import { OFFICE_TITLES, officeWords, type OfficeRole } from '../domain/offices.ts';
 import { AssistanceTaskRepository } from '../db/assistance-task-repository.ts';
 import { ConversationMemoryRepository } from '../db/conversation-memory-repository.ts';
 import { EmergencyAidRepository, type EmergencyAid } from '../db/emergency-aid-repository.ts';
@@ -81,7 +81,7 @@ async function answering(env: AidEnv, aid: EmergencyAid, role: Extract<OfficeRol
   if (holders.length === 0 && a.office.role !== 'od_staff') {
     // The office is held only by the member concerned (nobody decides about themself): the OD stands in.
     const od = dir.answering('od_staff', aid.committee_id);
-    return { holders: od.holders.filter((h) => h.member_id !== aid.member_id), standIn: `${aid.member_name}同志本人为${dir.nameOf(aid.gb_id)}${OFFICE_TITLES.gb_secretary}，由您代办。` };
+    return { holders: od.holders.filter((h) => h.member_id !== aid.member_id), standIn: `${aid.member_name}同志本人为${officeWords(dir.nameOf(aid.gb_id), 'gb_secretary')}，由您代办。` };
   }
   return { holders, standIn: passed.length > 0 ? `${passed.join('、')}，由您代办。` : '' };
 }
@@ -166,13 +166,13 @@ export async function checkApplication(
   const place: MemberPlace | undefined = member && { memberId: member.memberId, branchId: member.branch.id, generalBranchId: member.generalBranch.id, committeeId: member.committeeId };
   if (!member || member.status !== 'active' || !place || (!self && !mayApprove(actor.person, 'aid_application', place))) return { ok: false, code: 'not_found', reply: AID_TEXT.forWhom };
   const live = await new EmergencyAidRepository(env.trx).liveOf(memberId);
-  if (live) return { ok: false, code: 'in_progress', reply: `${self ? '您' : `${member.name}同志`}已有一份突发困难补助申请正在办理：${aidSummary(live)}。请勿重复申请。` };
+  if (live) return { ok: false, code: 'in_progress', reply: `${self ? '您' : `${member.name}同志`}已有一份突发困难补助申请正在办理（${aidSummary(live)}），请勿重复申请。` };
   const hasAccount = member.userid !== '';
   if (!self && !hasAccount && !attested) {
     return {
       ok: false,
       code: 'needs_consent',
-      reply: `${member.name}同志没有企业微信账号，无法向本人发送确认。请当面征得本人同意后，在申请中注明“本人已同意”，例如“为${member.name}申请突发困难补助：……，申请2000元，本人已同意”。`,
+      reply: `${member.name}同志没有企业微信账号，无法向本人发送确认，本次未提交。请当面征得本人同意后，在申请中注明“本人已同意”，例如“为${member.name}申请突发困难补助：……，申请2000元，本人已同意”。`,
     };
   }
   return { ok: true, member, self, hasAccount };
@@ -213,7 +213,7 @@ export async function applyForAid(env: AidEnv, actor: AidActor, req: AidApplicat
     const dueOn = addDays(env.today, s.gbDays);
     await new AssistanceTaskRepository(env.trx).open({ kind: 'aid_consent', subjectId: aid.id, memberId: aid.member_id, ownerMemberId: aid.member_id, openedOn: env.today, dueOn, createdAt: env.now });
     const card = consentCard({ aid, taskId: `aid-${aid.id}-consent-${aid.member_id}`, dueOn, today: env.today, clock: clockOf(aid, env.today, env.calendar, dueOn) });
-    const attestedNote = req.attested ? `${member.name}同志有企业微信账号，仍须本人在卡片上确认。` : '';
+    const attestedNote = req.attested ? `${member.name}同志有企业微信账号，仍须本人在卡片上确认同意。` : '';
     return {
       ok: true,
       aid,
@@ -222,11 +222,11 @@ export async function applyForAid(env: AidEnv, actor: AidActor, req: AidApplicat
     };
   }
   const notices = await toGeneralBranch(env, aid, s);
-  const next = `已报${aid.general_branch}提出意见，党委组织部决定后发放，应于${payBy}前发放到位。`;
+  const next = `已报${aid.general_branch}提出意见，经党委组织部审批后发放，应于${payBy}前发放到位。`;
   return {
     ok: true,
     aid,
-    reply: self ? `已收到您的突发困难补助申请（${what}），${next}` : `已为${member.name}同志提交突发困难补助申请（${what}，本人已同意，由您确认），${next}`,
+    reply: self ? `已收到您的突发困难补助申请（${what}），${next}` : `已为${member.name}同志提交突发困难补助申请（${what}；本人同意由您代为确认），${next}`,
     notices,
   };
 }
@@ -254,15 +254,15 @@ export async function answerConsent(env: AidEnv, actor: AidActor, aidId: string,
     return {
       ok: true,
       aid,
-      reply: '已按您的意见撤回这份突发困难补助申请。',
-      notices: tell(aid, actor, 'declined', { applicant: `${aid.member_name}同志不同意代为申请突发困难补助（${causeLabel(aid)}，${yuan(aid.requested_fen)}），申请已撤回。` }),
+      reply: '已记录您的意见：不同意。这份突发困难补助申请已撤回。',
+      notices: tell(aid, actor, 'declined', { applicant: `${aid.member_name}同志不同意由您代为申请突发困难补助（${causeLabel(aid)}，${yuan(aid.requested_fen)}），申请已撤回。` }),
     };
   }
   const cards = await toGeneralBranch(env, aid, await settings(env));
   return {
     ok: true,
     aid,
-    reply: `已确认同意。您的突发困难补助申请已报${aid.general_branch}提出意见，党委组织部决定后发放，应于${chineseDate(aid.pay_by, env.today)}前发放到位。`,
+    reply: `已记录您的意见：同意。您的突发困难补助申请已报${aid.general_branch}提出意见，经党委组织部审批后发放，应于${chineseDate(aid.pay_by, env.today)}前发放到位。`,
     notices: [...tell(aid, actor, 'consented', { applicant: `${aid.member_name}同志已同意您代为提交的突发困难补助申请，已报${aid.general_branch}提出意见。` }), ...cards],
   };
 }
@@ -270,7 +270,7 @@ export async function answerConsent(env: AidEnv, actor: AidActor, aidId: string,
 /** The GB's opinion: 同意 (a line may follow) or 不同意 with a reason; either way the OD decides. */
 export async function giveOpinion(env: AidEnv, actor: AidActor, aidId: string, agrees: boolean, note: string): Promise<AidOutcome> {
   const line = note.trim();
-  if (!agrees && line === '') return refuse('needs_reason', '不同意的，须写明理由。');
+  if (!agrees && line === '') return refuse('needs_reason', '不同意的，须写明理由。请回复一句话说明。');
   const found = await aidForStep(env, actor, aidId, 'opinion');
   if (!found.ok) return found;
   const aids = new EmergencyAidRepository(env.trx);
@@ -283,11 +283,11 @@ export async function giveOpinion(env: AidEnv, actor: AidActor, aidId: string, a
   return {
     ok: true,
     aid,
-    reply: `已提出意见：${opinion}，已报党委组织部决定。${agrees && !line ? '如需附一句意见，可直接回复。' : ''}${warning}`,
+    reply: `已提出意见：${opinion}，已报党委组织部审批。${agrees && !line ? '如需补充意见，可直接回复一句话。' : ''}${warning}`,
     notices: [
       ...tell(aid, actor, 'opinion', {
-        member: `党员同志：您的突发困难补助申请，${aid.general_branch}意见：${opinion}，已报党委组织部决定。`,
-        applicant: `${aid.member_name}同志的突发困难补助申请，${aid.general_branch}意见：${opinion}，已报党委组织部决定。`,
+        member: `${aid.member_name}同志：您的突发困难补助申请，${aid.general_branch}意见为${opinion}，已报党委组织部审批。`,
+        applicant: `${aid.member_name}同志的突发困难补助申请，${aid.general_branch}意见为${opinion}，已报党委组织部审批。`,
       }),
       ...cards,
     ],
@@ -304,17 +304,17 @@ export async function addOpinionNote(env: AidEnv, actor: AidActor, aidId: string
   return {
     ok: true,
     aid: { ...aid, gb_note: line },
-    reply: `已补充意见：“${line}”，已转党委组织部。`,
+    reply: `已补充意见：“${line}”，已转报党委组织部。`,
     notices: holders
       .filter((h) => h.member_id !== actor.memberId)
-      .map((h) => ({ recipient: h.userid, onceKey: `aid-${aid.id}-gbnote-${h.member_id}`, message: { type: 'text' as const, content: `${aid.general_branch}对${aid.member_name}同志突发困难补助申请的意见（同意）补充：${line}` } })),
+      .map((h) => ({ recipient: h.userid, onceKey: `aid-${aid.id}-gbnote-${h.member_id}`, message: { type: 'text' as const, content: `${aid.general_branch}对${aid.member_name}同志突发困难补助申请的意见（同意）补充如下：${line}` } })),
   };
 }
 
 /** The OD's decision: an amount (the one asked, or another) or not approved with a reason. */
 export async function decideAid(env: AidEnv, actor: AidActor, aidId: string, approvedFen: number | null, note: string): Promise<AidOutcome> {
   const reason = note.trim();
-  if (approvedFen === null && reason === '') return refuse('needs_reason', '不批准的，须写明理由。');
+  if (approvedFen === null && reason === '') return refuse('needs_reason', '不批准的，须写明理由。请回复一句话说明。');
   if (approvedFen !== null && (!Number.isSafeInteger(approvedFen) || approvedFen <= 0)) return refuse('bad_amount', '批准金额须为正数，例如“批准1500元”。');
   const found = await aidForStep(env, actor, aidId, 'decision');
   if (!found.ok) return found;
@@ -328,9 +328,9 @@ export async function decideAid(env: AidEnv, actor: AidActor, aidId: string, app
       aid,
       reply: `已决定不批准${aid.member_name}同志的突发困难补助申请，理由已告知本人${aid.source === 'branch' ? '和代为申请的支部书记' : ''}。`,
       notices: tell(aid, actor, 'rejected', {
-        member: `党员同志：您的突发困难补助申请（${causeLabel(aid)}，${yuan(aid.requested_fen)}）经党委组织部研究，未予批准。理由：${reason}。如有疑问，请联系所在党支部。`,
-        applicant: `${aid.member_name}同志的突发困难补助申请未获党委组织部批准。理由：${reason}。`,
-        gb: `${aid.member_name}同志的突发困难补助申请未获党委组织部批准。理由：${reason}。`,
+        member: `${aid.member_name}同志：您的突发困难补助申请（${causeLabel(aid)}，${yuan(aid.requested_fen)}）经党委组织部研究，未予批准，理由：${reason}。如有疑问，请与所在党支部联系。`,
+        applicant: `${aid.member_name}同志的突发困难补助申请经党委组织部研究，未予批准，理由：${reason}。`,
+        gb: `${aid.member_name}同志的突发困难补助申请经党委组织部研究，未予批准，理由：${reason}。`,
       }),
     };
   }
@@ -344,7 +344,7 @@ export async function decideAid(env: AidEnv, actor: AidActor, aidId: string, app
     reply: `已批准${aid.member_name}同志突发困难补助${yuan(approvedFen)}（${vsAsked}）${opinion}，请于${payBy}前发放，发放后点“已发放”登记。${clockWarning(clockOf(aid, env.today, env.calendar), env.today)}`,
     notices: [
       ...tell(aid, actor, 'approved', {
-        member: `党员同志：您的突发困难补助申请已获党委组织部批准，金额${yuan(approvedFen)}，将于${payBy}前发放。`,
+        member: `${aid.member_name}同志：您的突发困难补助申请已获党委组织部批准，金额${yuan(approvedFen)}，将于${payBy}前发放。`,
         applicant: `${aid.member_name}同志的突发困难补助已获党委组织部批准，金额${yuan(approvedFen)}，将于${payBy}前发放。`,
         gb: `${aid.member_name}同志的突发困难补助已获党委组织部批准，金额${yuan(approvedFen)}。`,
       }),
@@ -369,7 +369,7 @@ export async function recordAidPaid(env: AidEnv, actor: AidActor, aidId: string)
     aid,
     reply: `已登记：${aid.member_name}同志突发困难补助${amount}已于${chineseDate(env.today, env.today)}发放${late}。`,
     notices: tell(aid, actor, 'paid', {
-      member: `党员同志：您的突发困难补助${amount}已发放，请注意查收。`,
+      member: `${aid.member_name}同志：您的突发困难补助${amount}已发放，请注意查收。`,
       applicant: `${aid.member_name}同志的突发困难补助${amount}已发放。`,
     }),
   };

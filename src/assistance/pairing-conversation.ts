@@ -25,7 +25,7 @@ import { myPairsAnswer, overviewAnswer } from './pairing-text.ts';
 const say = (content: string, ...notices: PairingNotice[]): Reply[] => [{ message: { type: 'text', content } }, ...notices.map((n) => ({ recipient: n.recipient, onceKey: n.onceKey, message: n.message }))];
 
 const USAGE: Record<Extract<PairingCommand, { kind: 'usage' }>['of'], string> = {
-  pair: '请按格式发送，例如“结对：李明 帮扶 王芳”；多人帮扶一人写“结对：张伟、刘洋 帮扶 王芳”；党组织帮扶写“结对：数学学院教工支部 帮扶 王芳”。每条消息安排一名帮扶对象。',
+  pair: '请按格式发送，例如“结对：李明 帮扶 王芳”；多人帮扶一人，写“结对：张伟、刘洋 帮扶 王芳”；党组织帮扶，写“结对：数学学院教工支部 帮扶 王芳”。每条消息安排一名帮扶对象。',
   end: '请写明帮扶人和帮扶对象，例如“结束结对：李明 王芳”。',
   exempt: '请写明领导干部姓名和原因，例如“免除结对：李明，原因：长期外派”。',
   revoke_exemption: '请写明姓名，例如“取消免除结对：李明”。',
@@ -118,8 +118,8 @@ function unclear(me: AccessPerson, resolutions: readonly Resolution[], member: R
   const lines: string[] = [];
   if (missing.length > 0) lines.push(`名册中没有：${missing.join('、')}，请核对姓名或党组织名称。`);
   if (member && 'missing' in member) lines.push(isOd(me) ? `名册中没有：${member.missing}，请核对姓名。` : `您所在党总支没有名为“${member.missing}”的党员，请核对姓名（结对帮扶由帮扶对象所在党总支安排）。`);
-  if (namesakes.length > 0) lines.push(`有重名：${namesakes.join('。')}。请改用账号或写全党组织名称，例如“${example}”。`);
-  if (member && 'namesakes' in member) lines.push(`有重名：${member.namesakes}。请改用账号，例如“${example}”。`);
+  if (namesakes.length > 0) lines.push(`有同名：${namesakes.join('。')}。请改用账号或写全党组织名称，例如“${example}”。`);
+  if (member && 'namesakes' in member) lines.push(`有同名：${member.namesakes}。请改用账号，例如“${example}”。`);
   return lines.length > 0 ? say(`未作修改。${lines.join('\n')}`) : undefined;
 }
 
@@ -143,12 +143,13 @@ async function pair(ctx: ConversationContext, me: AccessPerson, cmd: Extract<Pai
       return say(`帮扶人与帮扶对象不能是同一人（${out.member}），请核对后重新发送。`);
     case 'done': {
       const lines: string[] = [];
-      if (out.started.length > 0) lines.push(`已安排结对帮扶：${out.started.map((s) => s.name).join('、')} 帮扶 ${out.member}同志（${out.place}），目前为${PAIRING_MODE_LABELS[out.mode]}。`);
+      if (out.started.length > 0) lines.push(`已安排${out.started.map((s) => s.name).join('、')}与${out.member}同志（${out.place}）结对帮扶，目前为${PAIRING_MODE_LABELS[out.mode]}。`);
       if (out.existing.length > 0) lines.push(`${out.existing.map((s) => s.name).join('、')}已在帮扶${out.member}同志，无需重复安排。`);
       if (out.started.length > 0) {
         const unreachable = out.started.filter((s) => s.unreachable).map((s) => s.name);
+        const told = [...(out.started.some((s) => !s.unreachable) ? ['帮扶人（仅告知困难类型，不含补助金额）'] : []), ...(out.memberReachable ? [`${out.member}同志本人`] : [])];
         lines.push(
-          `已告知${out.started.filter((s) => !s.unreachable).length > 0 ? '帮扶人（告知困难类别，不含补助金额）' : ''}${out.memberReachable ? `${out.started.some((s) => !s.unreachable) ? '和' : ''}${out.member}同志本人` : ''}。` +
+          (told.length > 0 ? `已告知${told.join('和')}。` : '') +
             (unreachable.length > 0 ? `${unreachable.join('、')}无法通过企业微信通知，请线下告知。` : '') +
             (out.memberReachable ? '' : `${out.member}同志无企业微信账号，请党支部当面告知。`),
         );
@@ -170,7 +171,7 @@ async function end(ctx: ConversationContext, me: AccessPerson, cmd: Extract<Pair
     case 'not_paired':
       return say(`${out.helper}目前没有结对帮扶${cmd.member}同志，无需结束。`);
     case 'done':
-      return say(`已结束结对帮扶：${out.helper} 帮扶 ${out.pairing.member_name}同志（${chineseDate(out.pairing.started_on, ctx.today)}起结对）。已告知帮扶人和本人。`, ...out.notices);
+      return say(`已结束${out.helper}与${out.pairing.member_name}同志的结对帮扶（${chineseDate(out.pairing.started_on, ctx.today)}起结对），已告知帮扶人和本人。`, ...out.notices);
   }
 }
 

@@ -23,9 +23,9 @@ export const PAIRING_TEXT = {
       type: 'text',
       content:
         `【结对帮扶】${who}生活困难党员${p.member}同志（${p.place}）结成帮扶对子（${PAIRING_MODE_LABELS[p.mode]}）。\n` +
-        `困难类别：${causeLabels(p.causes)}。\n` +
-        `${p.forOrganisation ? '请您代表党组织' : '请'}经常联系、谈心走访，了解困难，帮助解决实际问题。每次谈心走访后发一句话登记，例如“今天去看望了${p.member}，了解治疗情况”，即计入结对联系；发送“我的结对对象”可随时查看。` +
-        '\n以上情况仅供开展帮扶使用，请注意保护党员隐私。',
+        `困难类型：${causeLabels(p.causes)}。\n` +
+        `${p.forOrganisation ? '请您代表党组织' : '请您'}经常联系、谈心走访，了解困难，帮助解决实际问题。每次谈心走访后发送一句话登记，例如“今天去看望了${p.member}，了解治疗情况”，即计入结对联系；发送“我的结对对象”可随时查看。` +
+        '\n以上信息仅用于开展帮扶工作，请注意保护党员隐私。',
     };
   },
 
@@ -49,8 +49,8 @@ export const PAIRING_TEXT = {
     return {
       type: 'markdown',
       content:
-        `**结对帮扶联系提醒**\n${esc(p.to)}同志，${p.forOrganisation ? `${esc(p.forOrganisation)}` : '您'}结对帮扶的${esc(p.member)}同志（${esc(p.place)}）已 ${p.days} 天没有联系（${last}）。` +
-        `请近期谈心走访，了解困难、帮助解决；联系后发一句话登记，例如“今天去看望了${esc(p.member)}”，即计入结对联系。${belated(p.late)}`,
+        `**结对帮扶联系提醒**\n${esc(p.to)}同志：${p.forOrganisation ? `${esc(p.forOrganisation)}` : '您'}结对帮扶的${esc(p.member)}同志（${esc(p.place)}）已${p.days}天没有联系（${last}）。` +
+        `请近期谈心走访，了解困难，帮助解决；联系后发送一句话登记，例如“今天去看望了${esc(p.member)}”，即计入结对联系。${belated(p.late)}`,
     };
   },
 };
@@ -68,15 +68,15 @@ export interface PairLine {
 }
 
 export function myPairsAnswer(p: { pairs: readonly PairLine[]; today: IsoDate; nudgeDays: number }): OutboundMessage[] {
-  if (p.pairs.length === 0) return [{ type: 'text', content: '您目前没有结对帮扶对象。结对帮扶由党委组织部或党员所在党总支安排。' }];
+  if (p.pairs.length === 0) return [{ type: 'text', content: '您目前没有结对帮扶对象。结对帮扶由党委组织部或帮扶对象所在党总支安排。' }];
   const lines = p.pairs.map(
     (x) =>
       `- ${esc(x.member)}（${esc(x.place)}）${x.causes ? `，${causeLabels(x.causes)}` : ''}${x.forOrganisation ? `，代表${esc(x.forOrganisation)}` : ''}；` +
-      `${chineseDate(x.startedOn, p.today)}起结对；${x.lastContactOn ? `最近联系：${chineseDate(x.lastContactOn, p.today)}` : '尚未联系'}${x.overdue ? ` **已超过${p.nudgeDays}天未联系**` : ''}`,
+      `${chineseDate(x.startedOn, p.today)}起结对；${x.lastContactOn ? `最近联系：${chineseDate(x.lastContactOn, p.today)}` : '尚未联系'}${x.overdue ? `；**已超过${p.nudgeDays}天未联系**` : ''}`,
   );
   return linesAsMessages('markdown', lines, {
     header: `**我的结对对象（${p.pairs.length}人）**`,
-    footer: `谈心走访后发一句话登记，例如“今天去看望了${esc(p.pairs[0]!.member)}”，即计入结对联系。`,
+    footer: `谈心走访后发送一句话登记，例如“今天去看望了${esc(p.pairs[0]!.member)}”，即计入结对联系。`,
   });
 }
 
@@ -96,20 +96,20 @@ function overviewLines(l: OverviewLists): { header: string; lines: string[] } {
   if (l.unhelped.length === 0) lines.push('无');
   for (const m of l.unhelped) lines.push(`- ${esc(m.name)}（${esc(m.general_branch)}${esc(m.branch)}，${causeLabels(m.causes)}）`);
   if (l.exempt.length > 0) {
-    lines.push(`**另：已免除结对的领导干部（${l.exempt.length}人）**`);
+    lines.push(`**另：已免除结对帮扶的领导干部（${l.exempt.length}人）**`);
     for (const c of l.exempt) lines.push(`- ${esc(c.name)}（${esc(c.general_branch)}，${esc(c.cadre_level ?? '')}）：${esc(c.exemption ?? '')}`);
   }
   return { header: '', lines };
 }
 
-const OVERVIEW_FOOTER = '原则上每名副科级及以上党员领导干部至少联系1名生活困难党员。安排结对请发送“结对：李明 帮扶 王芳”；确需免除的请写明原因，例如“免除结对：李明，原因：长期外派”。';
+const OVERVIEW_FOOTER = '原则上每名副科级及以上党员领导干部至少联系1名生活困难党员。安排结对，请发送“结对：李明 帮扶 王芳”；确需免除的，请写明原因，例如“免除结对：李明，原因：长期外派”。';
 
 /** The monthly message: one message, as many lines as fit (结对情况 gives the whole list). */
 export function monthlyOverview(p: OverviewLists & { month: number; late: boolean }): OutboundMessage {
   const { lines } = overviewLines(p);
   return {
     type: 'markdown',
-    content: fitList(`**${p.month}月结对帮扶情况**`, lines, `${OVERVIEW_FOOTER}${belated(p.late)}`, (n) => `……另有 ${n} 行未列出，发送“结对情况”可查看完整名单`),
+    content: fitList(`**${p.month}月结对帮扶情况**`, lines, `${OVERVIEW_FOOTER}${belated(p.late)}`, (n) => `……另有${n}行未列出，发送“结对情况”可查看完整名单`),
   };
 }
 

@@ -107,7 +107,7 @@ async function apply(ctx: ConversationContext, cmd: Extract<RegistryCommand, { k
   // No cause written: a live entry is answered at once; otherwise the causes as buttons, nothing stored yet.
   const live = await new HardshipRegistryRepository(ctx.trx).liveEntryOf(ctx.identity!.memberId);
   if (live) return say(entryStateWords(live, ctx.today, true, ctx.timeZone));
-  const intro = ctx.event.kind === 'click' ? '申请生活困难帮扶：请先选择困难类型（选择后即提交党总支审核）。如需说明情况，也可直接发送“申请困难帮扶：……”写明。' : '请选择困难类型，选择后即提交党总支审核。';
+  const intro = ctx.event.kind === 'click' ? '申请生活困难帮扶，请先选择困难类型，选择后即提交党总支审核。如需说明情况，也可直接发送“申请困难帮扶：……”。' : '请选择困难类型，选择后即提交党总支审核。';
   return [...say(intro), { message: causeQuestionCard(ctx.eventId) }];
 }
 
@@ -213,14 +213,14 @@ async function rejectReason(ctx: ConversationContext, text: string, written: str
   await memory.forget(me, REJECT_TOPIC, entryId);
   if (/^(?:取消|撤回|算了|不了)$/u.test(compact)) {
     const entry = await new HardshipRegistryRepository(ctx.trx).entry(entryId);
-    return say(entry && entry.status === 'applied' ? T.rejectCancelled(entry) : '已撤回。');
+    return say(entry && entry.status === 'applied' ? T.rejectCancelled(entry) : '已撤回“不通过”。');
   }
   return outcomeReplies(ctx, await decideHardship(acting(ctx), { entryId, outcome: 'rejected', reason: written.replace(/[\s\u3000]+/gu, ' ').replace(/[。.]+$/u, '') }));
 }
 
 // ---- 我的帮扶 ----
 
-const STATE_OF_SUBSIDY = { proposed: '待组织部确认', active: '发放中', ended: '已结束', withdrawn: '已撤回' } as const;
+const STATE_OF_SUBSIDY = { proposed: '待党委组织部确认', active: '发放中', ended: '已结束', withdrawn: '已撤回' } as const;
 const monthWords = (ym: string) => `${Number(ym.slice(0, 4))}年${Number(ym.slice(5, 7))}月`;
 
 /** The member's own entry, relief and helpers — theirs to see in full. */
@@ -236,7 +236,7 @@ export async function myAssistance(ctx: ConversationContext): Promise<Reply[]> {
   const lines: string[] = ['**我的帮扶**'];
   if (entry) {
     lines.push(`生活困难党员：${esc(entryStateWords(entry, ctx.today, true, ctx.timeZone))}`);
-    lines.push(`> 来源：${sourceWords(entry)}；申报：${chineseDate(localDate(entry.created_at, ctx.timeZone), ctx.today)}${entry.decided_at ? `；审核：${chineseDate(localDate(entry.decided_at, ctx.timeZone), ctx.today)}` : ''}`);
+    lines.push(`> 来源：${sourceWords(entry)}；申报日期：${chineseDate(localDate(entry.created_at, ctx.timeZone), ctx.today)}${entry.decided_at ? `；审核日期：${chineseDate(localDate(entry.decided_at, ctx.timeZone), ctx.today)}` : ''}`);
   } else {
     lines.push('生活困难党员：未登记');
   }
@@ -245,8 +245,8 @@ export async function myAssistance(ctx: ConversationContext): Promise<Reply[]> {
     lines.push(`定额补助：每月${formatYuan(s.amount_fen)}，${monthWords(s.start_month)}至${monthWords(s.end_month)}，${STATE_OF_SUBSIDY[s.status]}${s.status === 'proposed' ? '' : paid}`);
   }
   for (const a of aids) {
-    const amount = a.approved_fen !== null ? `，批准${formatYuan(a.approved_fen)}` : '';
-    lines.push(`突发困难补助：${chineseDate(a.applied_on, ctx.today)}申请${formatYuan(a.requested_fen)}（${EMERGENCY_AID_CAUSE_LABELS[a.cause]}）${amount}，${EMERGENCY_AID_STATE_LABELS[a.status]}`);
+    const amount = a.approved_fen !== null ? `，批准金额${formatYuan(a.approved_fen)}` : '';
+    lines.push(`突发困难补助：${chineseDate(a.applied_on, ctx.today)}申请${formatYuan(a.requested_fen)}（${EMERGENCY_AID_CAUSE_LABELS[a.cause]}）${amount}；${EMERGENCY_AID_STATE_LABELS[a.status]}`);
   }
   if (helpers.length > 0) {
     const names = helpers.map((h) => esc(h.helper_member_name ?? h.helper_organisation_name ?? '')).join('、');
@@ -259,7 +259,7 @@ export async function myAssistance(ctx: ConversationContext): Promise<Reply[]> {
 
 // ---- 困难党员名单 ----
 
-const LIST_REFUSAL = '困难党员名单属于需保密的信息，由党支部书记、党总支和党委组织部掌握。如您本人生活困难，可发送“申请困难帮扶：……”；查看本人情况请发送“我的帮扶”。';
+const LIST_REFUSAL = '生活困难党员名单涉及个人隐私，由党支部书记、党总支和党委组织部掌握。如您本人生活困难，可发送“申请困难帮扶：……”；查看本人情况，请发送“我的帮扶”。';
 
 /** The organisation whose list the writer asks for: as written (本支部 / 本总支), else the widest they hold. */
 function listedOrganisation(ctx: ConversationContext, scope: 'branch' | 'general_branch' | null): string | undefined {

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { mayApprove, type MemberPlace } from '../domain/access.ts';
 import type { HardshipCause } from '../domain/assistance.ts';
 import { addDays, type IsoDate } from '../domain/dates.ts';
+import { officeWords } from '../domain/offices.ts';
 import { AssistanceOverviewRepository, type HelperOverview } from '../db/assistance-overview-repository.ts';
 import { AssistanceTaskRepository } from '../db/assistance-task-repository.ts';
 import { HardshipRegistryRepository, type HardshipEntry } from '../db/hardship-registry-repository.ts';
@@ -113,7 +114,7 @@ async function sendToReview(a: RegistryActing, entry: HardshipEntry): Promise<{ 
     createdAt: a.now,
   });
   const { holders, passedOver } = await answering(a.db, 'gb_secretary', entry.gb_id, entry.member_id);
-  const standIn = passedOver ? `${entry.general_branch}暂无可审核的党总支书记，由您代为审核。` : '';
+  const standIn = passedOver ? `${officeWords(entry.general_branch, 'gb_secretary')}空缺或即为${entry.member_name}同志本人，由您代为审核。` : '';
   const notices = holders.map((h) => ({
     to: h.userid,
     memberId: h.memberId,

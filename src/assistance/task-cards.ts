@@ -29,9 +29,9 @@ export function taskButtons(kind: AssistanceTaskKind, subjectId: string): CardBu
 
 /** What else the owner may type instead of pressing a button. */
 const TYPED: Partial<Record<AssistanceTaskKind, string>> = {
-  aid_decision: '也可回复“批准1500元”按其他金额批准。',
-  aid_opinion: '不同意的，请在点按钮后回复理由。',
-  hardship_review: '不通过的，请在点按钮后回复理由。',
+  aid_decision: '按其他金额批准的，请回复“批准1500元”；不批准的，请点“不批准”后回复理由。',
+  aid_opinion: '不同意的，请点“不同意”后回复理由。',
+  hardship_review: '不通过的，请点“不通过”后回复理由。',
 };
 
 export function taskReminderCard(p: {
@@ -52,7 +52,7 @@ export function taskReminderCard(p: {
   return buttonCard({
     taskId: p.taskId,
     title: p.title,
-    desc: `${ASSISTANCE_TASK_LABELS[p.kind]} · 截止${cn(p.dueOn)}${p.late ? ' · 延迟送达' : ''}`,
+    desc: `请于${cn(p.dueOn)}前办理${p.late ? ' · 延迟送达' : ''}`,
     fields: [
       ['对象', `${p.memberName}（${p.branch}）`],
       ['事项', ASSISTANCE_TASK_LABELS[p.kind]],

@@ -15,10 +15,10 @@ import { taskReminderCard } from './task-cards.ts';
 /** What to do for each kind, after the task's name. */
 const WHAT_TO_DO: Record<AssistanceTaskKind, string> = {
   hardship_consent: '请在卡片上选择“同意”或“不同意”',
-  hardship_review: '请在卡片上点“通过”或“不通过”（不通过须回复理由）',
+  hardship_review: '请在卡片上点“通过”或“不通过”（不通过的须回复理由）',
   aid_consent: '请在卡片上选择“同意”或“不同意”',
-  aid_opinion: '请在卡片上点“同意”或“不同意”',
-  aid_decision: '请在卡片上批准或不批准',
+  aid_opinion: '请在卡片上点“同意”或“不同意”（不同意的须回复理由）',
+  aid_decision: '请在卡片上审批',
   aid_payment: '发放后请在卡片上点“已发放”',
   subsidy_renewal: '请在卡片上选择“续期”或“到期终止”',
 };

@@ -86,7 +86,7 @@ async function typed(ctx: ConversationContext, msg: VerificationMessage): Promis
   if (msg.kind === 'submit') {
     const bare = (s: string) => s.replace(/党总支$/u, '');
     const chosen = msg.generalBranch ? gbs.filter((g) => g.name === msg.generalBranch || bare(g.name) === bare(msg.generalBranch!)) : gbs;
-    if (chosen.length === 0) return [say(`您代为核实的党总支是${gbs.map((g) => g.name).join('、')}，其中没有“${msg.generalBranch}”。`)];
+    if (chosen.length === 0) return [say(`您负责核实的党总支为${gbs.map((g) => g.name).join('、')}，其中没有“${msg.generalBranch}”。`)];
     const out: Reply[] = [];
     for (const g of chosen) out.push(...submitReplies(await submitVerification(c, { gbId: g.id, period, verifier, note: '' }), period));
     return out;
@@ -124,7 +124,7 @@ async function clicked(ctx: ConversationContext, key: string): Promise<Reply[] |
   const period = periodFromKey(periodWritten);
   if (!period || !/^\d{1,18}$/.test(subject)) return [say(NOT_ALLOWED)];
   const current = verificationPeriodOn(ctx.today);
-  if (period !== current) return [say(`这张卡片是${period.slice(0, 4)}年${Number(period.slice(5))}月核实的，已过期。`)];
+  if (period !== current) return [say(`这张卡片用于${period.slice(0, 4)}年${Number(period.slice(5))}月核实，已过期。`)];
   const verifier = verifierOf(ctx);
   const c = contextOf(ctx);
 

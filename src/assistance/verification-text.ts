@@ -13,7 +13,7 @@ import type { OutboundMessage } from '../platforms/types.ts';
 import { ASSISTANCE_ACTION as A } from './actions.ts';
 
 /** 患病、残疾; an entry without causes says so. */
-export const causeWords = (causes: readonly HardshipCause[]): string => (causes.length > 0 ? causes.map((c) => HARDSHIP_CAUSE_LABELS[c]).join('、') : '未填原因');
+export const causeWords = (causes: readonly HardshipCause[]): string => (causes.length > 0 ? causes.map((c) => HARDSHIP_CAUSE_LABELS[c]).join('、') : '未注明');
 
 /** What the period's verification has done to an entry so far, in a word or two. */
 export function markOf(r: Pick<VerificationRow, 'status' | 'action' | 'causesBefore' | 'causesAfter' | 'byDefault'>): string {
@@ -53,8 +53,8 @@ export function verificationPageCard(p: { taskId: string; gbId: string; generalB
     ...(entries.length > 0 ? { fields: entries.map((r): [string, string] => [r.name, `${markOf(r)}｜${causeWords(r.causes)}｜${r.branch}`]) } : {}),
     note:
       entries.length > 0
-        ? '逐人点“仍困难”或“已好转”；原因有变化请回复“姓名 仍困难 新原因”，如“张伟 仍困难 病”。点“核实完毕”上报，未点选的同志按无变化上报。'
-        : '名单中暂无生活困难党员。如需新增请回复“新增 姓名 原因”；核实无误请点“核实完毕”。',
+        ? '请逐人点“仍困难”或“已好转”；原因有变化的，请回复“姓名 仍困难 新原因”，如“张伟 仍困难 病”。点“核实完毕”即上报党委组织部，未点选的按无变化上报。'
+        : '名单中暂无生活困难党员。如需新增，请回复“新增 姓名 原因”；核实无误，请点“核实完毕”。',
     buttons,
   });
 }
@@ -84,7 +84,7 @@ export function verificationReport(p: { generalBranch: string; period: string; s
       `**${esc(p.generalBranch)}${year}年${month}月困难党员核实已上报**`,
       `核实后生活困难党员 ${s.verifiedCount} 名${how}。`,
       ...changeLines(s.changes),
-      `上报：${p.by ? esc(p.by) : '党委组织部代为登记'}，${chineseMonthDay(p.on)}。`,
+      `上报人：${p.by ? esc(p.by) : '党委组织部（代为登记）'}；上报日期：${chineseMonthDay(p.on)}。`,
     ].join('\n'),
   };
 }
@@ -118,7 +118,7 @@ export function submittedText(p: { generalBranch: string; period: string; summar
         ...(c.causesChanged.length > 0 ? [`原因变更 ${names(c.causesChanged)}`] : []),
       ].join('；');
   const byDefault = p.confirmedNow > 0 ? `其中 ${p.confirmedNow} 名未逐一核实，按“仍困难、无变化”上报。` : '';
-  return `已上报党委组织部：${p.generalBranch}${year}年${month}月生活困难党员核实。核实后 ${p.summary.verifiedCount} 名，${what}。${byDefault}`;
+  return `${p.generalBranch}${year}年${month}月生活困难党员核实情况已上报党委组织部。核实后生活困难党员 ${p.summary.verifiedCount} 名，${what}。${byDefault}`;
 }
 
 /** 本期已上报: who submitted and when. */
@@ -126,27 +126,27 @@ export function alreadySubmittedText(p: { generalBranch: string; period: string;
   const month = Number(p.period.slice(5));
   const when = p.on ? `于${chineseMonthDay(p.on)}` : '';
   const who = p.by ? `已由${p.by}${when}上报` : `已${when}上报`;
-  return `${p.generalBranch}${month}月生活困难党员核实${who}，无需重复上报。上报后名单不能再在核实中修改；如有同志情况变化，请按生活困难党员信息库的日常办理。`;
+  return `${p.generalBranch}${month}月生活困难党员核实${who}，无需重复上报。上报后不能再在本期核实中修改名单；如有同志情况变化，请按日常程序办理（申报、推荐或归档）。`;
 }
 
-export const OUTSIDE_PERIOD = '生活困难党员核实在每年5月和11月进行，届时我会把本党总支的名单发给您。如有同志情况变化，请按生活困难党员信息库的日常办理。';
+export const OUTSIDE_PERIOD = '生活困难党员核实在每年5月和11月进行，届时我会把本党总支的名单发给您。如有同志情况变化，请按日常程序办理（申报、推荐或归档）。';
 
 /** Told to a member whose entry the verification archived. */
 export const archivedForMember = (p: { name: string; generalBranch: string; period: string }): OutboundMessage => ({
   type: 'text',
-  content: `${p.name}同志：经${p.generalBranch}${p.period.slice(0, 4)}年${Number(p.period.slice(5))}月核实，您的生活困难情况已好转，您的信息已从生活困难党员信息库归档。祝您工作顺利、生活幸福！如有疑问，请联系党总支。`,
+  content: `${p.name}同志：在${p.period.slice(0, 4)}年${Number(p.period.slice(5))}月生活困难党员核实中，经${p.generalBranch}确认，您的生活困难情况已好转，您的生活困难党员信息已归档。如有疑问，请与党总支联系。祝您工作顺利、生活幸福！`,
 });
 
 /** Told to a helper whose pairing ended with the archive (causes may be known to them, amounts never). */
 export const pairingEndedForHelper = (p: { name: string }): OutboundMessage => ({
   type: 'text',
-  content: `您与${p.name}同志的结对帮扶已结束：经党总支核实，其生活困难情况已好转，信息已归档。感谢您的帮扶！`,
+  content: `【结对帮扶】您与${p.name}同志的结对帮扶已结束：经党总支核实，其生活困难情况已好转，信息已归档。感谢您的关心和帮扶！`,
 });
 
 /** Told to a member the verification added: they learn it at once, and whom to tell if they do not agree. */
 export const addedForMember = (p: { name: string; generalBranch: string; period: string; causes: readonly HardshipCause[]; by: string }): OutboundMessage => ({
   type: 'text',
   content:
-    `${p.name}同志：经${p.generalBranch}${p.period.slice(0, 4)}年${Number(p.period.slice(5))}月核实，您已列入生活困难党员信息库（困难原因：${causeWords(p.causes)}），` +
-    `党组织将按规定为您提供帮扶。此项已由${p.by}确认征得您本人同意；如有不同意见，请联系党总支。`,
+    `${p.name}同志：在${p.period.slice(0, 4)}年${Number(p.period.slice(5))}月生活困难党员核实中，经${p.generalBranch}确认，您已列入生活困难党员信息库（困难类型：${causeWords(p.causes)}），` +
+    `党组织将按规定为您提供帮扶。列入前已由${p.by}同志征得您本人同意；如有不同意见，请与党总支联系。`,
 });

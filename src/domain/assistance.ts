@@ -48,7 +48,7 @@ export const EMERGENCY_AID_CAUSE_LABELS: Record<EmergencyAidCause, string> = {
 export const EMERGENCY_AID_STATE_LABELS: Record<EmergencyAidState, string> = {
   awaiting_consent: '待本人同意',
   applied: '待党总支提出意见',
-  gb_reviewed: '待组织部决定',
+  gb_reviewed: '待党委组织部审批',
   approved: '已批准待发放',
   rejected: '未批准',
   paid: '已发放',
@@ -70,7 +70,7 @@ export const ASSISTANCE_TASK_LABELS: Record<AssistanceTaskKind, string> = {
   hardship_review: '审核生活困难党员申报',
   aid_consent: '确认是否同意代为申请突发困难补助',
   aid_opinion: '对突发困难补助申请提出意见',
-  aid_decision: '决定突发困难补助金额',
+  aid_decision: '审批突发困难补助申请',
   aid_payment: '发放突发困难补助',
   subsidy_renewal: '确定定额补助是否续期',
 };

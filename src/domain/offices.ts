@@ -16,6 +16,16 @@ export const isOfficeRole = (role: string): role is OfficeRole => role === 'bran
 export const OFFICE_TITLES: Record<OfficeRole, string> = { branch_secretary: '支部书记', gb_secretary: '党总支书记', od_staff: '组织部工作人员' };
 
 /**
+ * An office with its organisation, as a sentence names whoever holds it: 计算机学院党总支书记 (not
+ * 计算机学院党总支党总支书记), 教工第一党支部书记, and the OD as 党委组织部.
+ */
+export function officeWords(organisationName: string, role: OfficeRole): string {
+  if (role === 'od_staff') return '党委组织部';
+  if (role === 'gb_secretary') return /总支$/u.test(organisationName) ? `${organisationName}书记` : `${organisationName}${OFFICE_TITLES[role]}`;
+  return /支部$/u.test(organisationName) ? `${organisationName}书记` : `${organisationName}${OFFICE_TITLES[role]}`;
+}
+
+/**
  * The office one level up: a branch's is its GB's secretary, a GB's the OD of its committee; the OD has none
  * here (its own escalations reach the committee secretary: domain/obligations.ts oneLevelUp).
  */

@@ -48,11 +48,11 @@ describe('issue 12: emergency aid, end to end', () => {
 
   it('the member applies in one message: the GB secretary gets the card with the working days left of the 10', async () => {
     const sent = await say('wushengri', '申请突发困难补助：孩子上学学费困难，申请2000元', 2);
-    expect(texts(sent, 'wushengri')).toEqual(['已收到您的突发困难补助申请（子女上学，2,000元），已报计算机学院党总支提出意见，党委组织部决定后发放，应于12月9日前发放到位。']);
+    expect(texts(sent, 'wushengri')).toEqual(['已收到您的突发困难补助申请（子女上学，2,000元），已报计算机学院党总支提出意见，经党委组织部审批后发放，应于12月9日前发放到位。']);
     opinionCard = card(sent, 'sunzongzhi', '突发困难补助申请：吴生日')!;
     expect(opinionCard).toBeDefined();
     expect(opinionCard.button_list.map((b) => b.text)).toEqual(['同意', '不同意']);
-    expect(JSON.stringify(opinionCard)).toContain('12月9日前·剩10/10个工作日');
+    expect(JSON.stringify(opinionCard)).toContain('12月9日前（共10个工作日，尚余10个）');
     expect(JSON.stringify(opinionCard)).toContain('子女上学：孩子上学学费困难');
     // Nobody else hears of it: not the branch secretary, not the OD yet.
     expect(sent.map((m) => m.touser).sort()).toEqual(['sunzongzhi', 'wushengri']);
@@ -74,21 +74,21 @@ describe('issue 12: emergency aid, end to end', () => {
 
   it('the GB secretary taps 同意 and adds a line: the member is told, the OD gets the decision card, then the line', async () => {
     const sent = await click('sunzongzhi', opinionCard, '同意', 3);
-    expect(texts(sent, 'sunzongzhi')[0]).toBe('已提出意见：同意，已报党委组织部决定。如需附一句意见，可直接回复。');
-    expect(texts(sent, 'wushengri')).toEqual(['党员同志：您的突发困难补助申请，计算机学院党总支意见：同意，已报党委组织部决定。']);
-    decisionCard = card(sent, 'zhaozuzhi', '突发困难补助待决定：吴生日')!;
+    expect(texts(sent, 'sunzongzhi')[0]).toBe('已提出意见：同意，已报党委组织部审批。如需补充意见，可直接回复一句话。');
+    expect(texts(sent, 'wushengri')).toEqual(['吴生日同志：您的突发困难补助申请，计算机学院党总支意见为同意，已报党委组织部审批。']);
+    decisionCard = card(sent, 'zhaozuzhi', '突发困难补助待审批：吴生日')!;
     expect(decisionCard.button_list.map((b) => b.text)).toEqual(['按申请额批准', '不批准']);
-    expect(JSON.stringify(decisionCard)).toContain('12月9日前·剩10/10个工作日');
+    expect(JSON.stringify(decisionCard)).toContain('12月9日前（共10个工作日，尚余10个）');
 
     const line = await say('sunzongzhi', '家庭情况属实，建议予以补助', 2);
-    expect(texts(line, 'sunzongzhi')).toEqual(['已补充意见：“家庭情况属实，建议予以补助”，已转党委组织部。']);
-    expect(texts(line, 'zhaozuzhi')).toEqual(['计算机学院党总支对吴生日同志突发困难补助申请的意见（同意）补充：家庭情况属实，建议予以补助']);
+    expect(texts(line, 'sunzongzhi')).toEqual(['已补充意见：“家庭情况属实，建议予以补助”，已转报党委组织部。']);
+    expect(texts(line, 'zhaozuzhi')).toEqual(['计算机学院党总支对吴生日同志突发困难补助申请的意见（同意）补充如下：家庭情况属实，建议予以补助']);
     expect(await aidOf('吴生日')).toMatchObject({ status: 'gb_reviewed', gb_agrees: true, gb_note: '家庭情况属实，建议予以补助' });
     // A second press of the card (a minute later: WeCom dedupes a click by user, key and second): already done,
     // said to the secretary only.
     time.set('2026-11-25T02:30:00Z');
     const again = await click('sunzongzhi', opinionCard, '同意');
-    expect(again.map(textOf)).toEqual(['吴生日的突发困难补助（子女上学，申请2,000元）：待组织部决定，无需重复操作。']);
+    expect(again.map(textOf)).toEqual(['吴生日同志的突发困难补助（子女上学，申请2,000元）：待党委组织部审批，无需重复操作。']);
   });
 
   let paymentCard: Card;
@@ -97,11 +97,11 @@ describe('issue 12: emergency aid, end to end', () => {
     time.set('2026-11-26T02:00:00Z');
     const sent = await say('zhaozuzhi', '批准1500元', 4);
     expect(texts(sent, 'zhaozuzhi')).toEqual(['已批准吴生日同志突发困难补助1,500元（申请2,000元），请于12月9日前发放，发放后点“已发放”登记。']);
-    expect(texts(sent, 'wushengri')).toEqual(['党员同志：您的突发困难补助申请已获党委组织部批准，金额1,500元，将于12月9日前发放。']);
+    expect(texts(sent, 'wushengri')).toEqual(['吴生日同志：您的突发困难补助申请已获党委组织部批准，金额1,500元，将于12月9日前发放。']);
     expect(texts(sent, 'sunzongzhi')).toEqual(['吴生日同志的突发困难补助已获党委组织部批准，金额1,500元。']);
     paymentCard = card(sent, 'zhaozuzhi', '突发困难补助待发放：吴生日')!;
     expect(paymentCard.button_list.map((b) => b.text)).toEqual(['已发放']);
-    expect(JSON.stringify(paymentCard)).toContain('12月9日前·剩9/10个工作日');
+    expect(JSON.stringify(paymentCard)).toContain('12月9日前（共10个工作日，尚余9个）');
     expect(await aidOf('吴生日')).toMatchObject({ status: 'approved', approved_fen: 150_000 });
   });
 
@@ -109,7 +109,7 @@ describe('issue 12: emergency aid, end to end', () => {
     time.set('2026-11-27T02:00:00Z');
     const sent = await click('zhaozuzhi', paymentCard, '已发放', 2);
     expect(texts(sent, 'zhaozuzhi')).toEqual(['已登记：吴生日同志突发困难补助1,500元已于11月27日发放，在发放期限（12月9日）内。']);
-    expect(texts(sent, 'wushengri')).toEqual(['党员同志：您的突发困难补助1,500元已发放，请注意查收。']);
+    expect(texts(sent, 'wushengri')).toEqual(['吴生日同志：您的突发困难补助1,500元已发放，请注意查收。']);
     const aid = await aidOf('吴生日');
     expect(aid.status).toBe('paid');
     expect(String(aid.paid_by_member_id)).toBe(await memberId('赵组织'));
@@ -120,14 +120,14 @@ describe('issue 12: emergency aid, end to end', () => {
       { kind: 'aid_payment', status: 'done' },
     ]);
     time.set('2026-11-27T02:30:00Z');
-    expect((await click('zhaozuzhi', paymentCard, '已发放')).map(textOf)).toEqual(['吴生日的突发困难补助（子女上学，批准1,500元）：已发放，无需重复操作。']);
+    expect((await click('zhaozuzhi', paymentCard, '已发放')).map(textOf)).toEqual(['吴生日同志的突发困难补助（子女上学，批准1,500元）：已发放，无需重复操作。']);
   });
 
   it('a branch secretary applies for a member without an account: only with 本人已同意, recorded as attested by them', async () => {
     const refused = await say('zhouzhishu', '为冯无号申请突发困难补助：家中遭火灾，申请5000元');
     expect(textOf(refused[0]!)).toContain('冯无号同志没有企业微信账号，无法向本人发送确认');
     const sent = await say('zhouzhishu', '为冯无号申请突发困难补助：家中遭火灾，申请5000元，本人已同意', 2);
-    expect(texts(sent, 'zhouzhishu')).toEqual(['已为冯无号同志提交突发困难补助申请（自然灾害，5,000元，本人已同意，由您确认），已报计算机学院党总支提出意见，党委组织部决定后发放，应于12月11日前发放到位。']);
+    expect(texts(sent, 'zhouzhishu')).toEqual(['已为冯无号同志提交突发困难补助申请（自然灾害，5,000元；本人同意由您代为确认），已报计算机学院党总支提出意见，经党委组织部审批后发放，应于12月11日前发放到位。']);
     expect(card(sent, 'sunzongzhi', '突发困难补助申请：冯无号')).toBeDefined();
     expect(JSON.stringify(card(sent, 'sunzongzhi', '突发困难补助申请：冯无号'))).toContain('周支书代为申请（本人已同意）');
     expect(await aidOf('冯无号')).toMatchObject({ status: 'applied', source: 'branch', consent_attested: true, consent_by_member_id: await memberId('周支书'), cause: 'disaster' });
@@ -140,18 +140,18 @@ describe('issue 12: emergency aid, end to end', () => {
   it('不同意 takes its reason from the next message, and still goes to the OD; 不批准 takes its reason too', async () => {
     const fengCard = { task_id: 'aid-feng-opinion', button_list: [{ key: `aiddisagree-${(await aidOf('冯无号')).id}`, text: '不同意' }] };
     const asked = await click('sunzongzhi', fengCard, '不同意');
-    expect(asked.map(textOf)).toEqual(['请在下一条消息中写明不同意冯无号同志突发困难补助申请的理由，将与意见一并报党委组织部。']);
+    expect(asked.map(textOf)).toEqual(['请回复不同意冯无号同志突发困难补助申请的理由（一句话），将随意见一并报党委组织部。']);
     const sent = await say('sunzongzhi', '已获保险理赔，建议不予补助', 2);
-    expect(texts(sent, 'sunzongzhi')[0]).toBe('已提出意见：不同意（已获保险理赔，建议不予补助），已报党委组织部决定。');
+    expect(texts(sent, 'sunzongzhi')[0]).toBe('已提出意见：不同意（已获保险理赔，建议不予补助），已报党委组织部审批。');
     // The secretary who applied is told (冯无号 has no account: nothing goes to him).
-    expect(texts(sent, 'zhouzhishu')).toEqual(['冯无号同志的突发困难补助申请，计算机学院党总支意见：不同意（已获保险理赔，建议不予补助），已报党委组织部决定。']);
-    const decide = card(sent, 'zhaozuzhi', '突发困难补助待决定：冯无号')!;
+    expect(texts(sent, 'zhouzhishu')).toEqual(['冯无号同志的突发困难补助申请，计算机学院党总支意见为不同意（已获保险理赔，建议不予补助），已报党委组织部审批。']);
+    const decide = card(sent, 'zhaozuzhi', '突发困难补助待审批：冯无号')!;
     expect(JSON.stringify(decide)).toContain('不同意：已获保险理赔，建议不予补助');
-    expect((await click('zhaozuzhi', decide, '不批准')).map(textOf)).toEqual(['请在下一条消息中写明不批准冯无号同志突发困难补助的理由，将告知本人。']);
+    expect((await click('zhaozuzhi', decide, '不批准')).map(textOf)).toEqual(['请回复不批准冯无号同志突发困难补助申请的理由（一句话），将告知本人。']);
     const rejected = await say('zhaozuzhi', '已获保险理赔，不重复补助', 3);
     expect(texts(rejected, 'zhaozuzhi')).toEqual(['已决定不批准冯无号同志的突发困难补助申请，理由已告知本人和代为申请的支部书记。']);
-    expect(texts(rejected, 'zhouzhishu')).toEqual(['冯无号同志的突发困难补助申请未获党委组织部批准。理由：已获保险理赔，不重复补助。']);
-    expect(texts(rejected, 'sunzongzhi')).toEqual(['冯无号同志的突发困难补助申请未获党委组织部批准。理由：已获保险理赔，不重复补助。']);
+    expect(texts(rejected, 'zhouzhishu')).toEqual(['冯无号同志的突发困难补助申请经党委组织部研究，未予批准，理由：已获保险理赔，不重复补助。']);
+    expect(texts(rejected, 'sunzongzhi')).toEqual(['冯无号同志的突发困难补助申请经党委组织部研究，未予批准，理由：已获保险理赔，不重复补助。']);
     expect(await aidOf('冯无号')).toMatchObject({ status: 'rejected', gb_agrees: false, od_note: '已获保险理赔，不重复补助', approved_fen: null });
   });
 
@@ -166,7 +166,7 @@ describe('issue 12: emergency aid, end to end', () => {
     // Only the member answers it.
     expect((await click('zhouzhishu', consent, '同意')).map(textOf)).toEqual(['没有找到由您办理的突发困难补助事项。']);
     const agreed = await click('zhenglao', consent, '同意', 3);
-    expect(texts(agreed, 'zhenglao')[0]).toContain('已确认同意。您的突发困难补助申请已报计算机学院党总支提出意见');
+    expect(texts(agreed, 'zhenglao')[0]).toContain('已记录您的意见：同意。您的突发困难补助申请已报计算机学院党总支提出意见');
     expect(texts(agreed, 'zhouzhishu')).toEqual(['郑老党员同志已同意您代为提交的突发困难补助申请，已报计算机学院党总支提出意见。']);
     expect(card(agreed, 'sunzongzhi', '突发困难补助申请：郑老党员')).toBeDefined();
     expect(await aidOf('郑老党员')).toMatchObject({ status: 'applied', consent_attested: false, consent_by_member_id: await memberId('郑老党员') });

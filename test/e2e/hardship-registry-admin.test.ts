@@ -98,7 +98,7 @@ describe('issue 12 §1: the registry\'s admin routes', () => {
     expect(await post('archive', { actor: 'zhouzhishu', member: wu, reason: '好转' })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
     const r = await post('archive', { actor: 'sunzongzhi', entry: wuEntry, reason: '家庭收入已恢复' });
     expect(r).toMatchObject({ status: 200, body: { entry: { state: 'archived', archive_reason: '家庭收入已恢复' } } });
-    await waitFor(() => sentTo('wushengri').some((m) => textOf(m).includes('移出生活困难党员信息库')), 30_000, 'the member told');
+    await waitFor(() => sentTo('wushengri').some((m) => textOf(m).includes('生活困难党员信息已归档')), 30_000, 'the member told');
     // Each request audited, by route (the audit row is written after the answer is sent).
     await waitFor(async () => (await sql<{ n: string }>`select count(*)::text as n from admin_audit where route = '/admin/assistance/hardship/archive'`.execute(db())).rows[0]!.n === '3', 30_000, 'the audit rows');
   });

@@ -45,7 +45,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
 
     it('"申请困难帮扶：母亲重病，家庭开支大" files it (applied, self, illness) and sends the GB secretary a card with 通过 / 不通过', async () => {
       const sent = await say('wushengri', '申请困难帮扶：母亲重病，家庭开支大', 2);
-      expect(textTo(sent, 'wushengri')).toBe('已收到您的生活困难党员申报（困难类型：患病），已报计算机学院党总支审核（12月2日前），审核结果将及时告知您。');
+      expect(textTo(sent, 'wushengri')).toBe('已收到您的生活困难党员申报（困难类型：患病），已报计算机学院党总支，将于12月2日前审核，审核结果将及时告知您。');
       reviewCard = cardTo(sent, 'sunzongzhi', '请审核：吴生日生活困难党员申报');
       expect(reviewCard).toBeDefined();
       expect(buttons(reviewCard)).toEqual(['通过', '不通过']);
@@ -77,7 +77,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
     it('someone who may not review (the branch secretary who sits on the GB committee, a member of another GB) cannot press it', async () => {
       for (const who of ['zhouzhishu', 'chenbiezhi', 'chuzhishu']) {
         const sent = await click(who, reviewCard, '不通过');
-        expect(textTo(sent, who), who).toBe('审核生活困难党员申报由其所在党总支书记或党委组织部办理，您无法操作。');
+        expect(textTo(sent, who), who).toBe('生活困难党员申报由党员所在党总支书记或党委组织部审核，此项不由您办理。');
       }
       expect((await entryOf(await idOf('wushengri'))).status).toBe('applied');
     });
@@ -87,9 +87,9 @@ describe('issue 12 §1: the hardship registry in chat', () => {
       expect(textTo(asked, 'sunzongzhi')).toContain('请回复不通过吴生日同志申报的理由');
       expect((await entryOf(await idOf('wushengri'))).status).toBe('applied');
       const sent = await say('sunzongzhi', '经核实家庭收入尚可，暂不符合条件', 3);
-      expect(textTo(sent, 'sunzongzhi')).toBe('已记录：吴生日同志的生活困难党员申报不通过，理由：经核实家庭收入尚可，暂不符合条件。已告知本人和所在党支部。');
+      expect(textTo(sent, 'sunzongzhi')).toBe('已记录：吴生日同志的生活困难党员申报未通过，理由：经核实家庭收入尚可，暂不符合条件。已告知本人和所在党支部。');
       expect(textTo(sent, 'wushengri')).toContain('经计算机学院党总支审核未通过，理由：经核实家庭收入尚可，暂不符合条件');
-      expect(textTo(sent, 'zhouzhishu')).toContain('吴生日同志（教工第一党支部）的生活困难党员申报未通过');
+      expect(textTo(sent, 'zhouzhishu')).toContain('吴生日同志（教工第一党支部）的生活困难党员申报经计算机学院党总支审核未通过，理由：经核实家庭收入尚可，暂不符合条件。');
       const entry = await entryOf(await idOf('wushengri'));
       expect(entry).toMatchObject({ status: 'rejected', reason: '经核实家庭收入尚可，暂不符合条件', decided_by_member_id: await idOf('sunzongzhi') });
       expect((await tasksOf(entry.id)).map((t) => t.status)).toEqual(['done']);
@@ -97,7 +97,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
 
     it('the card pressed again answers that it is decided; the next message of the GB secretary is no reason any more', async () => {
       const again = await click('sunzongzhi', reviewCard, '通过');
-      expect(textTo(again, 'sunzongzhi')).toContain('申报未通过（经核实家庭收入尚可，暂不符合条件）。无需重复操作。');
+      expect(textTo(again, 'sunzongzhi')).toContain('申报未通过，理由：经核实家庭收入尚可，暂不符合条件。无需重复操作。');
       const hello = await say('sunzongzhi', '待办');
       expect(textTo(hello, 'sunzongzhi')).not.toContain('理由');
       expect((await entryOf(await idOf('wushengri'))).status).toBe('rejected');
@@ -127,7 +127,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
     it('同意: the entry goes to the GB (applied, consent by the member), the recommender is told', async () => {
       const sent = await click('zhenglao', consent, '同意', 3);
       expect(textTo(sent, 'zhenglao')).toContain('已记录您的意见：同意');
-      expect(textTo(sent, 'zhouzhishu')).toContain('郑老党员同志已同意推荐为生活困难党员');
+      expect(textTo(sent, 'zhouzhishu')).toContain('郑老党员同志已同意党支部推荐其为生活困难党员');
       review = cardTo(sent, 'sunzongzhi', '请审核：郑老党员生活困难党员申报');
       expect(JSON.stringify(review)).toContain('党支部推荐（本人已同意）');
       const entry = await entryOf(await idOf('zhenglao'));
@@ -156,7 +156,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
       const card = cardTo(sent, 'wangjinnian', '征求意见：推荐您为生活困难党员')!;
       const declined = await click('wangjinnian', card, '不同意', 2);
       expect(textTo(declined, 'wangjinnian')).toBe('已记录您的意见：不同意。本次推荐已终止，您的意见将告知党支部。');
-      expect(textTo(declined, 'zhouzhishu')).toBe('王今年同志不同意推荐为生活困难党员，本次推荐已终止。');
+      expect(textTo(declined, 'zhouzhishu')).toBe('王今年同志不同意党支部推荐其为生活困难党员，本次推荐已终止。');
       const entry = await entryOf(await idOf('wangjinnian'));
       expect(entry).toMatchObject({ status: 'rejected', reason: '本人不同意', causes: ['misfortune'] });
       expect((await tasksOf(entry.id)).map((t) => [t.kind, t.status])).toEqual([['hardship_consent', 'done']]);
@@ -172,7 +172,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
 
     it('"…，本人已同意" records the consent as the secretary\'s and goes straight to the GB', async () => {
       const sent = await say('zhouzhishu', '推荐冯无号为生活困难党员，年老体弱，本人已同意', 2);
-      expect(textTo(sent, 'zhouzhishu')).toContain('记录为本人已同意、由您代为确认');
+      expect(textTo(sent, 'zhouzhishu')).toContain('并记录本人同意由您代为确认');
       const card = cardTo(sent, 'sunzongzhi', '请审核：冯无号生活困难党员申报');
       expect(JSON.stringify(card)).toContain('支部书记代为确认本人同意');
       const entry = await entryOf(await idByName('冯无号'));
@@ -228,7 +228,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
     it('a plain member, the linked committee member and the committee secretary get a refusal that names nobody', async () => {
       for (const who of ['wangjinnian', 'qianweiyuan', 'lishuji']) {
         const answer = textOf((await say(who, '困难党员名单'))[0]!);
-        expect(answer, who).toContain('困难党员名单属于需保密的信息');
+        expect(answer, who).toContain('生活困难党员名单涉及个人隐私');
         expect(answer, who).not.toContain('郑老党员');
       }
       const rec = textOf((await say('wangjinnian', '推荐郑老党员为生活困难党员，因病'))[0]!);
@@ -252,14 +252,14 @@ describe('issue 12 §1: the hardship registry in chat', () => {
       expect(textTo(noReason, 'sunzongzhi')).toBe('请写明归档原因，例如“郑老党员已好转，归档困难党员：家庭收入已恢复”。本次未作修改。');
       const sent = await say('sunzongzhi', '郑老党员已好转，归档困难党员：家庭收入已恢复', 5);
       expect(textTo(sent, 'sunzongzhi')).toBe(
-        '已归档：郑老党员同志（教工第一党支部）移出生活困难党员名单，原因：家庭收入已恢复。结对帮扶 2 项已结束；定额补助 1 项已停止；已告知本人、所在党支部和帮扶人。',
+        '已将郑老党员同志（教工第一党支部）的生活困难党员信息归档，不再列入名单，原因：家庭收入已恢复。结对帮扶2项已结束，定额补助1项已停止。已告知本人、所在党支部和帮扶人。',
       );
       expect(textTo(sent, 'zhenglao')).toContain('原因：家庭收入已恢复');
       expect(textTo(sent, 'zhouzhishu')).toContain('原因：家庭收入已恢复');
       // The helpers: the member in person, and the helping branch through its secretary — no reason, no cause.
       for (const helper of ['wushengri', 'chuzhishu']) {
         const told = textTo(sent, helper);
-        expect(told, helper).toContain('与郑老党员同志（教工第一党支部）的结对帮扶已结束（情况好转）');
+        expect(told, helper).toContain('与郑老党员同志（教工第一党支部）的结对帮扶已结束：其生活困难情况已好转');
         expect(told, helper).not.toContain('家庭收入');
         expect(told, helper).not.toContain('患病');
       }

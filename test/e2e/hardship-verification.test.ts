@@ -84,7 +84,7 @@ describe('issue 12, section 2: the May/November verification in chat', () => {
 
     const archived = await click('sunzongzhi', card('王芳已好转'), '王芳已好转', 2);
     expect(textsTo(archived, 'sunzongzhi')[0]).toContain('已记录：王芳（教工第一党支部）已好转，已归档（核实已好转）。如系误点，请回复“新增 王芳 原因”重新列入。');
-    expect(textsTo(archived, 'wangfang')[0]).toContain('您的信息已从生活困难党员信息库归档');
+    expect(textsTo(archived, 'wangfang')[0]).toContain('您的生活困难党员信息已归档');
     expect(await entry('wangfang')).toMatchObject({ status: 'archived', archive_reason: '核实已好转' });
   });
 
@@ -118,7 +118,7 @@ describe('issue 12, section 2: the May/November verification in chat', () => {
 
   it('核实完毕 on the card: the OD gets one report with what changed; a second tap is answered, not reported again', async () => {
     const sent = await click('sunzongzhi', page2, '核实完毕', 2);
-    expect(textsTo(sent, 'sunzongzhi')[0]).toBe('已上报党委组织部：计算机学院党总支2026年11月生活困难党员核实。核实后 3 名，新增 冯无号；归档 王芳；原因变更 张伟。');
+    expect(textsTo(sent, 'sunzongzhi')[0]).toBe('计算机学院党总支2026年11月生活困难党员核实情况已上报党委组织部。核实后生活困难党员 3 名，新增 冯无号；归档 王芳；原因变更 张伟。');
     const report = textsTo(sent, 'zhaozuzhi');
     expect(report).toHaveLength(1);
     expect(report[0]!.split('\n')).toEqual([
@@ -130,7 +130,7 @@ describe('issue 12, section 2: the May/November verification in chat', () => {
       '- 王芳（教工第一党支部）：核实已好转',
       '原因变更 1 名：',
       '- 张伟（学生党支部）：年老 → 年老、患病',
-      '上报：孙总支，11月2日。',
+      '上报人：孙总支；上报日期：11月2日。',
     ]);
     // The tapped card is asked to show 已上报 (the fake refuses the test helper's made-up response code).
     const updates = await db().selectFrom('deliveries').select('message').where('recipient', '=', 'sunzongzhi').execute();
@@ -168,7 +168,7 @@ describe('issue 12, section 2: the May/November verification in chat', () => {
 
     const sent = await say('zhaozuzhi', '核实完毕', 3);
     const toOd = textsTo(sent, 'zhaozuzhi');
-    expect(toOd.some((t) => t.startsWith('已上报党委组织部：机关党总支2026年11月'))).toBe(true);
+    expect(toOd.some((t) => t.startsWith('机关党总支2026年11月生活困难党员核实情况已上报党委组织部'))).toBe(true);
     const summary = toOd.find((t) => t.includes('各党总支均已上报'))!;
     expect(summary).toContain('3 个党总支均已上报，核实后生活困难党员共 4 名；新增 1 名、归档 1 名、原因变更 1 名。');
 
@@ -194,9 +194,9 @@ describe('issue 12, section 2: the May/November verification in chat', () => {
   it('in December: 核实完毕 is answered with when the verification is, and an old card has expired', async () => {
     time.set('2026-12-01T02:00:00Z');
     const [typed] = await say('sunzongzhi', '核实完毕');
-    expect(textOf(typed!)).toBe('生活困难党员核实在每年5月和11月进行，届时我会把本党总支的名单发给您。如有同志情况变化，请按生活困难党员信息库的日常办理。');
+    expect(textOf(typed!)).toBe('生活困难党员核实在每年5月和11月进行，届时我会把本党总支的名单发给您。如有同志情况变化，请按日常程序办理（申报、推荐或归档）。');
     const [old] = await click('sunzongzhi', page1, '核实完毕');
-    expect(textOf(old!)).toBe('这张卡片是2026年11月核实的，已过期。');
+    expect(textOf(old!)).toBe('这张卡片用于2026年11月核实，已过期。');
     const [member] = await say('wushengri', '核实完毕');
     expect(textOf(member!)).toContain('生活困难党员核实由党总支书记办理');
   });

@@ -59,10 +59,10 @@ describe('issue 12 section 4: pairing in chat', () => {
 
   it('the OD pairs 李明 with 王芳: the helper is told her causes and no amount, she is told who helps her', async () => {
     const sent = await say('zhaozuzhi', '结对：李明 帮扶 王芳', 3);
-    expect(to(sent, 'zhaozuzhi')[0]).toContain('已安排结对帮扶：李明同志 帮扶 王芳同志（计算机学院党总支教工第一党支部），目前为一帮一。');
+    expect(to(sent, 'zhaozuzhi')[0]).toContain('已安排李明同志与王芳同志（计算机学院党总支教工第一党支部）结对帮扶，目前为一帮一。');
     const helper = to(sent, 'liming')[0]!;
     expect(helper).toContain('经党委组织部安排，您与生活困难党员王芳同志（计算机学院党总支教工第一党支部）结成帮扶对子（一帮一）');
-    expect(helper).toContain('困难类别：患病');
+    expect(helper).toContain('困难类型：患病');
     expect(helper).not.toMatch(/元|金额|补助/);
     expect(to(sent, 'wangfang')[0]).toContain('李明同志与您结对帮扶');
     // Again: answered, nobody told twice.
@@ -100,7 +100,7 @@ describe('issue 12 section 4: pairing in chat', () => {
 
   it('an organisation helps through its secretary; the OD exempts a cadre only with a reason', async () => {
     const sent = await say('sunzongzhi', '结对：数学学院教工支部 帮扶 王芳', 3);
-    expect(to(sent, 'sunzongzhi')[0]).toContain('已安排结对帮扶：数学学院党总支教工党支部 帮扶 王芳同志');
+    expect(to(sent, 'sunzongzhi')[0]).toContain('已安排数学学院党总支教工党支部与王芳同志');
     expect(to(sent, 'sunzongzhi')[0]).toContain('目前为多帮一');
     expect(to(sent, 'chuzhishu')[0]).toContain('经计算机学院党总支安排，数学学院党总支教工党支部与生活困难党员王芳同志');
     const [ask] = await say('zhaozuzhi', '免除结对：钱委员');
@@ -134,7 +134,7 @@ describe('issue 12 section 4: pairing in chat', () => {
     const sent = await sweep('2027-02-23');
     const nudges = sent.filter((m) => textOf(m).includes('结对帮扶联系提醒'));
     expect(nudges.map((m) => m.touser).sort()).toEqual(['chuzhishu', 'liming']);
-    expect(textOf(nudges.find((m) => m.touser === 'liming')!)).toContain('王芳同志（计算机学院党总支教工第一党支部）已 90 天没有联系（上次联系为2026年11月25日）');
+    expect(textOf(nudges.find((m) => m.touser === 'liming')!)).toContain('王芳同志（计算机学院党总支教工第一党支部）已90天没有联系（上次联系为2026年11月25日）');
     expect(textOf(nudges.find((m) => m.touser === 'chuzhishu')!)).toContain('数学学院党总支教工党支部结对帮扶的王芳同志');
     time.set('2027-02-24T02:00:00Z');
     expect((await sweep('2027-02-24')).filter((m) => textOf(m).includes('结对帮扶联系提醒'))).toEqual([]);

@@ -49,7 +49,7 @@ describe.each(DB_KINDS)('assistance task reminders on %s (issue 12 §1, point 9)
     expect(about(n, '郑老党员')).toEqual([['assistance_due_soon', 'zhenglao']]);
     // The GB secretary's own application: the OD reviews it, and says why.
     expect(about(n, '孙总支')).toEqual([['assistance_due_soon', 'zhaozuzhi']]);
-    expect(n.find((x) => x.message.includes('孙总支'))!.message).toContain('孙总支同志本人为计算机学院党总支党总支书记，由您代办。');
+    expect(n.find((x) => x.message.includes('孙总支'))!.message).toContain('孙总支同志本人为计算机学院党总支书记，由您代办。');
     // A GB without a secretary: the OD, saying so.
     expect(about(n, '秦物理')).toEqual([['assistance_due_soon', 'zhaozuzhi']]);
     expect(n.find((x) => x.message.includes('秦物理'))!.message).toContain('物理学院党总支暂无党总支书记，由您代办。');

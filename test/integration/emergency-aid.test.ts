@@ -47,7 +47,7 @@ describe.each(DB_KINDS)('emergency aid on %s', (kind) => {
     expect(applied.reply).toContain('已报计算机学院党总支提出意见');
     // The GB secretary's card, nobody else's (周支书 is a GB committee member, not its secretary).
     expect(applied.notices.map((n) => [n.recipient, n.message.type])).toEqual([['sunzongzhi', 'card']]);
-    expect(JSON.stringify(applied.notices[0]!.message)).toContain('12月9日前·剩10/10个工作日');
+    expect(JSON.stringify(applied.notices[0]!.message)).toContain('12月9日前（共10个工作日，尚余10个）');
     expect(await tasks()).toEqual(['aid_opinion:open:gb_secretary:2026-11-25→2026-11-28']);
 
     // A second application while this one is in progress is answered, not stored.
@@ -151,7 +151,7 @@ describe.each(DB_KINDS)('emergency aid on %s', (kind) => {
     const rejected = await inTrx((env) => decideAid(env, zhao, applied.aid.id, null, '已享受其他补助'));
     expect(rejected).toMatchObject({ ok: true, aid: { status: 'rejected', od_note: '已享受其他补助', approved_fen: null } });
     if (!rejected.ok) return;
-    expect(rejected.notices.find((n) => n.recipient === 'wushengri')?.message).toMatchObject({ content: expect.stringContaining('未予批准。理由：已享受其他补助') });
+    expect(rejected.notices.find((n) => n.recipient === 'wushengri')?.message).toMatchObject({ content: expect.stringContaining('未予批准，理由：已享受其他补助') });
   });
 
   it('the payment term is the setting, in working days, fixed when the aid is filed; the reminder cards show the clock', async () => {
@@ -163,7 +163,7 @@ describe.each(DB_KINDS)('emergency aid on %s', (kind) => {
     // Wednesday + 3 working days = Monday 30 November; the opinion (6 days) would be due after it: at risk.
     expect(applied.aid.pay_by).toBe('2026-11-30');
     const card = JSON.stringify(applied.notices[0]!.message);
-    expect(card).toContain('11月30日前·剩3/3个工作日');
+    expect(card).toContain('11月30日前（共3个工作日，尚余3个）');
     expect(card).toContain('距发放期限（11月30日）仅剩3个工作日');
     await new SettingsRepository(db.db).put('emergency_aid_payment_working_days', 10, NOW);
     expect((await new EmergencyAidRepository(db.db).aid(applied.aid.id))!.pay_by).toBe('2026-11-30');
@@ -174,7 +174,7 @@ describe.each(DB_KINDS)('emergency aid on %s', (kind) => {
     const reminder = planned.find((p) => p.recipientUserid === 'sunzongzhi');
     expect(reminder).toBeDefined();
     const text = JSON.stringify(reminder!.message);
-    expect(text).toContain('11月30日前·剩1/3个工作日');
+    expect(text).toContain('11月30日前（共3个工作日，尚余1个）');
     expect(text).toContain('距发放期限（11月30日）仅剩1个工作日');
     expect(text).toContain(`aidagree-${applied.aid.id}`);
     expect(text).toContain(`aiddisagree-${applied.aid.id}`);

@@ -150,7 +150,7 @@ describe.each(DB_KINDS)('pairing on %s (issue 12, section 4)', (kind) => {
     expect(await on('2027-02-23')).toEqual(['zhangwei p 2027-02-23']);
     expect((await on('2027-02-25')).sort()).toEqual(['chuzhishu p 2027-02-25', 'liming p 2027-02-24', 'zhangwei p 2027-02-23']);
     const text = JSON.stringify((await pairingNudges.plan(db.db, ctx('2027-02-25'))).find((n) => n.recipientUserid === 'zhangwei')!.message);
-    expect(text).toContain('王芳同志（计算机学院党总支教工第一党支部）已 92 天没有联系');
+    expect(text).toContain('王芳同志（计算机学院党总支教工第一党支部）已92天没有联系');
     expect(text).toContain('自2026年11月25日结对以来尚未登记联系');
     expect(await on('2027-02-27')).toEqual([]); // a Saturday: nudges go on working days
   });

@@ -42,7 +42,7 @@ describe('secretary reports through the chat', () => {
   });
 
   it('a GB secretary reports the November hardship verification (now the verification\'s 核实完毕, issue 12)', async () => {
-    expect(await say('sunzongzhi', '困难党员已核实上报')).toBe('已上报党委组织部：计算机学院党总支2026年11月生活困难党员核实。核实后 0 名，名单无变化。');
+    expect(await say('sunzongzhi', '困难党员已核实上报')).toBe('计算机学院党总支2026年11月生活困难党员核实情况已上报党委组织部。核实后生活困难党员 0 名，名单无变化。');
     const escalation = (await decideNotices({ db: stack.deps.db.db }, '2026-11-30', false)).filter((n) => n.kind === 'hardship_review_escalation');
     expect(JSON.stringify(escalation[0]!.message)).not.toContain('计算机学院党总支');
   });

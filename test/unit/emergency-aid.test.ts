@@ -45,7 +45,7 @@ describe('the payment clock on the cards', () => {
   it('on track: the field shows the date and the working days left of the term; no warning', () => {
     const c = clock('2026-09-28', '2026-10-01');
     expect(c).toMatchObject({ state: 'on_track', left: 10 });
-    expect(clockField(c, '2026-09-28')).toBe('10月16日前·剩10/10个工作日');
+    expect(clockField(c, '2026-09-28')).toBe('10月16日前（共10个工作日，尚余10个）');
     expect(clockWarning(c, '2026-09-28')).toBe('');
   });
 
@@ -53,13 +53,13 @@ describe('the payment clock on the cards', () => {
     expect(clock('2026-10-14').state).toBe('at_risk');
     expect(clockWarning(clock('2026-10-14'), '2026-10-14')).toBe('距发放期限（10月16日）仅剩2个工作日，请抓紧办理。');
     expect(clock('2026-10-09', '2026-10-17').state).toBe('at_risk');
-    expect(clockWarning(clock('2026-10-16'), '2026-10-16')).toBe('今天是发放期限（10月16日），请抓紧办理。');
+    expect(clockWarning(clock('2026-10-16'), '2026-10-16')).toBe('今天为发放期限（10月16日），请抓紧办理。');
   });
 
   it('overdue after the payment date: a warning, with how late', () => {
     const c = clock('2026-10-20');
     expect(c.state).toBe('overdue');
-    expect(clockField(c, '2026-10-20')).toBe('10月16日·已超期2个工作日');
+    expect(clockField(c, '2026-10-20')).toBe('10月16日，已超期2个工作日');
     expect(clockWarning(c, '2026-10-20')).toContain('已超过发放期限（10月16日）2个工作日');
   });
 });
@@ -85,6 +85,6 @@ describe('late on a day off', () => {
   it('the day after the payment date, a Saturday: past the date, no working day late yet', () => {
     const c = paymentClock({ today: '2026-10-17', payBy: '2026-10-16', total: 10, calendar: cal });
     expect(c).toMatchObject({ state: 'overdue', left: 0 });
-    expect(clockField(c, '2026-10-17')).toBe('10月16日·已过期限');
+    expect(clockField(c, '2026-10-17')).toBe('10月16日，已超期');
   });
 });

@@ -198,15 +198,15 @@ describe('what a submission reports', () => {
         '- 王芳（教工第一党支部）：已再就业',
         '原因变更 1 名：',
         '- 张伟（教工第一党支部）：年老 → 年老、患病',
-        '上报：孙总支，11月5日。',
+        '上报人：孙总支；上报日期：11月5日。',
       ].join('\n'),
     });
     const none = verificationReport({ generalBranch: 'G', period: '2026-05', summary: summariseVerification([row({ name: '甲', action: 'confirmed', causesBefore: ['illness'], causesAfter: ['illness'], byDefault: true })]), by: null, on: '2026-05-29' });
     expect(none.type === 'markdown' && none.content).toContain('无变化。');
-    expect(none.type === 'markdown' && none.content).toContain('党委组织部代为登记');
-    expect(submittedText({ generalBranch: 'G', period: '2026-05', summary: summariseVerification([]), confirmedNow: 0 })).toBe('已上报党委组织部：G2026年5月生活困难党员核实。核实后 0 名，名单无变化。');
+    expect(none.type === 'markdown' && none.content).toContain('上报人：党委组织部（代为登记）');
+    expect(submittedText({ generalBranch: 'G', period: '2026-05', summary: summariseVerification([]), confirmedNow: 0 })).toBe('G2026年5月生活困难党员核实情况已上报党委组织部。核实后生活困难党员 0 名，名单无变化。');
     expect(submittedText({ generalBranch: 'G', period: '2026-11', summary: s, confirmedNow: 1 })).toBe(
-      '已上报党委组织部：G2026年11月生活困难党员核实。核实后 5 名，新增 冯无号；归档 王芳；原因变更 张伟。其中 1 名未逐一核实，按“仍困难、无变化”上报。',
+      'G2026年11月生活困难党员核实情况已上报党委组织部。核实后生活困难党员 5 名，新增 冯无号；归档 王芳；原因变更 张伟。其中 1 名未逐一核实，按“仍困难、无变化”上报。',
     );
   });
 

@@ -7,7 +7,7 @@ import { addDays } from '../../domain/dates.ts';
 import { ASSISTANCE_TASK_LABELS } from '../../domain/assistance.ts';
 import { chineseMonthDay as cn } from '../../domain/format.ts';
 import { oneLevelUp, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
-import { OFFICE_TITLES, officeAbove } from '../../domain/offices.ts';
+import { OFFICE_TITLES, officeAbove, officeWords } from '../../domain/offices.ts';
 import { clockField, clockWarning } from '../../assistance/aid-text.ts';
 import { taskReminderCard } from '../../assistance/task-cards.ts';
 import { AssistanceTaskRepository, type OpenAssistanceTask } from '../../db/assistance-task-repository.ts';
@@ -57,8 +57,8 @@ async function planAssistanceTasks(db: PlanDb, { date, calendar, late }: PlanCon
             : {
                 type: 'markdown' as const,
                 content:
-                  `**督办：帮扶事项${STEP_TITLE[step]}**\n${esc(t.branch)} ${esc(t.member_name)}：${ASSISTANCE_TASK_LABELS[t.kind]}，` +
-                  `应于${cn(t.due_on)}前由${esc(ownerLabel(offices, t))}办理，目前尚未办理，请督促落实。${late ? '\n> 系统维护期间延迟送达。' : ''}`,
+                  `**督办：帮扶事项${STEP_TITLE[step]}**\n${esc(t.member_name)}同志（${esc(t.branch)}）的“${ASSISTANCE_TASK_LABELS[t.kind]}”` +
+                  `应于${cn(t.due_on)}前由${esc(ownerLabel(offices, t))}办理，目前尚未办理，请督促落实。${late ? '\n> 系统维护期间延迟送达，敬请谅解。' : ''}`,
               };
         out.push({
           kind: `assistance_${step}`,
@@ -91,7 +91,7 @@ function ownersOf(offices: OfficeDirectory, t: OpenAssistanceTask): { owners: re
   // about (a GB secretary's own application), the office above owns it today.
   while (a.holders.length > 0 && a.holders.every((h) => h.member_id === t.member_id)) {
     const above = officeAbove(a.office, (id) => offices.parentOf(id));
-    passed.push(`${t.member_name}同志本人为${offices.nameOf(a.office.organisationId)}${OFFICE_TITLES[a.office.role]}`);
+    passed.push(`${t.member_name}同志本人为${officeWords(offices.nameOf(a.office.organisationId), a.office.role)}`);
     if (!above) return { owners: [], standIn: '', ownerOffice: a.office.role };
     const next = offices.answering(above.role, above.organisationId);
     passed.push(...next.vacant.map((o) => `${offices.nameOf(o.organisationId)}暂无${OFFICE_TITLES[o.role]}`));
@@ -115,5 +115,5 @@ function oneUp(offices: OfficeDirectory, from: 'branch_secretary' | 'gb_secretar
 
 function ownerLabel(offices: OfficeDirectory, t: OpenAssistanceTask): string {
   if (t.owner_member_id !== null) return `${t.owner_name ?? t.member_name}本人`;
-  return `${offices.nameOf(t.owner_org!)}${OFFICE_TITLES[t.owner_role!]}`;
+  return officeWords(offices.nameOf(t.owner_org!), t.owner_role!);
 }
