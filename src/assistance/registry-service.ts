@@ -226,8 +226,11 @@ export async function answerConsent(a: RegistryActing, p: { entryId: string; agr
 /** The entry, locked, when the actor may review it and it waits for review; else why not. */
 export async function reviewableEntry(a: RegistryActing, entryId: string): Promise<{ ok: true; entry: HardshipEntry } | RegistryRefusal> {
   const entry = await new HardshipRegistryRepository(a.db).entry(entryId, true);
-  if (!entry) return refuse('not_found', 404, 'no such registry entry', T.reviewNotFound);
-  if (!mayApprove(accessPersonOf(a.actor), 'hardship_review', placeOf(entry))) return refuse('not_allowed', 403, 'the actor may not review this entry', T.reviewNotAllowed);
+  // An entry that does not exist and one the actor may not review read the same (issue 12 §5): a forged card key
+  // or API id learns nothing, not even that an entry with that id exists.
+  if (!entry || !mayApprove(accessPersonOf(a.actor), 'hardship_review', placeOf(entry))) {
+    return refuse('not_allowed', 403, 'the actor may not review this entry (or there is no such entry)', T.reviewNotAllowed);
+  }
   if (entry.status !== 'applied') return refuse('already_decided', 409, `the entry is ${entry.status}, not waiting for review`, T.reviewDone(entry, a.today, a.timeZone));
   return { ok: true, entry };
 }
