@@ -28,6 +28,7 @@ import { PairingRepository } from '../../src/db/pairing-repository.ts';
 import { accessPersonOf, findMemberById, loadMemberPlace } from '../../src/roster/responsibility.ts';
 import { canSeeHardshipCauses, canSeeReliefAmounts, canSeeSensitive, viewerOf, type AccessPerson } from '../../src/domain/access.ts';
 import { collectAssistance, type AssistanceExportKind } from '../../src/assistance/export.ts';
+import { exportBytes, exportChunks } from '../../src/export/exports.ts';
 import { decideNotices } from '../../src/notices/sweep.ts';
 import { addDays } from '../../src/domain/dates.ts';
 
@@ -621,9 +622,17 @@ describe('issue 12 §5: need to know, every role against every assistance surfac
     const db = stack.deps.db.db;
     for (const e of EXPORT_SURFACES) {
       for (const r of ALL_ROLES) {
-        const rows = (await collectAssistance(db, e.what, { viewer: viewerOf(persons[r]) })) as Array<{ member_name: string }>;
+        const viewer = viewerOf(persons[r]);
+        const rows = (await collectAssistance(db, e.what, { viewer })) as Array<{ member_name: string }>;
         const names = [...new Set(rows.map((x) => x.member_name))].sort();
         expect(names, `${e.what} for ${r}`).toEqual(e.subjects(r).map((s) => SUBJECTS[s].name).sort());
+        // The dispatch the CLI and GET /admin/export/:what use, written as CSV: no one else's name, account or amount.
+        let csv = '';
+        for await (const chunk of exportBytes(e.what, 'csv', exportChunks(db, e.what, { viewer }))) csv += chunk.toString('utf8');
+        for (const s of SUBJECT_KEYS.filter((x) => !e.subjects(r).includes(x))) {
+          expect(csv.includes(SUBJECTS[s].name) || csv.includes(userOf(s)), `${e.what} CSV for ${r} names ${s}`).toBe(false);
+        }
+        if (!e.subjects(r).includes('wangfang')) expect(csv, `${e.what} CSV for ${r}`).not.toMatch(/2000\.00|1500\.00/u);
       }
     }
     // The OD's own tools (no viewer) see every row; the amounts are the real ones.
