@@ -5,7 +5,7 @@
 // closes the step's assistance task, and returns the answer to the actor and the notices for everyone else —
 // each with a once-key unique per (entry, step, recipient), so a retry or a second path never tells anyone twice.
 import type { Kysely } from 'kysely';
-import { mayApprove, type MemberPlace } from '../domain/access.ts';
+import { canSeeSensitive, mayApprove, viewerOf, type MemberPlace } from '../domain/access.ts';
 import type { HardshipCause } from '../domain/assistance.ts';
 import { addDays, type IsoDate } from '../domain/dates.ts';
 import { AssistanceOverviewRepository, type HelperOverview } from '../db/assistance-overview-repository.ts';
@@ -191,11 +191,15 @@ export async function recommendForHardship(a: RegistryActing, p: { memberId: str
   return { ok: true, zh: T.consentAsked(entry, dueOn, a.today), notices, entry };
 }
 
-/** The recommender, when someone else than the actor and still reachable. */
+/**
+ * The recommender, when someone else than the actor, still reachable and still allowed to see the member's
+ * hardship (issue 12 §5): a secretary who has left the office since recommending is told nothing more.
+ */
 async function recommender(a: RegistryActing, e: HardshipEntry): Promise<Reachable | undefined> {
   if (!e.applied_by_member_id || e.applied_by_member_id === a.actor.memberId || e.applied_by_member_id === e.member_id) return undefined;
   const who = await findMemberById(a.db, e.applied_by_member_id);
-  return who && who.status === 'active' && who.userid !== '' ? { memberId: who.memberId, userid: who.userid, name: who.name } : undefined;
+  if (!who || who.status !== 'active' || who.userid === '' || !canSeeSensitive(viewerOf(accessPersonOf(who)), placeOf(e))) return undefined;
+  return { memberId: who.memberId, userid: who.userid, name: who.name };
 }
 
 /** The member's 同意 / 不同意 on a recommendation: only the member; once. */
