@@ -15,7 +15,7 @@
 //   attestation is taken only for a member without one, and the record says who attested it.
 import type { Transaction } from 'kysely';
 import { formatYuan, type EmergencyAidCause } from '../domain/assistance.ts';
-import { mayApprove, type AccessPerson, type Approval, type MemberPlace } from '../domain/access.ts';
+import { canSeeReliefAmounts, mayApprove, viewerOf, type AccessPerson, type Approval, type MemberPlace } from '../domain/access.ts';
 import type { WorkingDayCalendar } from '../domain/calendar.ts';
 import { addDays, type IsoDate } from '../domain/dates.ts';
 import { AID_CARD_TOPIC, AID_STEP_STATE, AID_STEP_TASK, aidPayBy, paymentClock, workingDaysLeft, type AidStep, type PaymentClock } from '../domain/emergency-aid.ts';
@@ -28,7 +28,7 @@ import type { Database } from '../db/schema.ts';
 import { SettingsRepository } from '../db/settings-repository.ts';
 import { OfficeDirectory, type Recipient } from '../notices/offices.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
-import { findMemberById, type RosterIdentity } from '../roster/responsibility.ts';
+import { accessPersonOf, findMemberById, type RosterIdentity } from '../roster/responsibility.ts';
 import { AID_TEXT, aidSummary, causeLabel, clockWarning, consentCard, decisionCard, opinionCard, paymentCard } from './aid-text.ts';
 
 export interface AidEnv {
@@ -86,18 +86,30 @@ async function answering(env: AidEnv, aid: EmergencyAid, role: Extract<OfficeRol
   return { holders, standIn: passed.length > 0 ? `${passed.join('、')}，由您代办。` : '' };
 }
 
-/** A line to the member, the secretary who applied and (for the OD's outcomes) the GB secretary who gave the opinion — each once, never the actor. */
-function tell(aid: EmergencyAid, actor: AidActor, event: string, lines: { member?: string; applicant?: string; gb?: string }): AidNotice[] {
+/** Whether someone besides the member may see this aid today (the roster may have moved them since they acted on it). */
+async function stillSees(env: AidEnv, memberId: string, aid: EmergencyAid): Promise<boolean> {
+  const who = await findMemberById(env.trx, memberId);
+  return who !== undefined && who.status === 'active' && canSeeReliefAmounts(viewerOf(accessPersonOf(who)), placeOf(aid));
+}
+
+/**
+ * A line to the member, the secretary who applied and (for the OD's outcomes) the GB secretary who gave the
+ * opinion — each once, never the actor. An aid is sensitive (MECHANISM "Rules for every reminder"; issue 12 §5):
+ * anyone told besides the member must still see it when told — a secretary who has left the office since hears
+ * nothing more.
+ */
+async function tell(env: AidEnv, aid: EmergencyAid, actor: AidActor, event: string, lines: { member?: string; applicant?: string; gb?: string }): Promise<AidNotice[]> {
   const out: AidNotice[] = [];
   const told = new Set<string>([actor.memberId]);
-  const add = (memberId: string | null, userid: string | null, content: string | undefined) => {
+  const add = async (memberId: string | null, userid: string | null, content: string | undefined) => {
     if (!memberId || !userid || !content || told.has(memberId)) return;
     told.add(memberId);
+    if (memberId !== aid.member_id && !(await stillSees(env, memberId, aid))) return;
     out.push({ recipient: userid, onceKey: `aid-${aid.id}-${event}-${memberId}`, message: { type: 'text', content } });
   };
-  add(aid.member_id, aid.member_userid, lines.member);
-  if (aid.source === 'branch') add(aid.applied_by_member_id, aid.applied_by_userid, lines.applicant);
-  add(aid.gb_by_member_id, aid.gb_by_userid, lines.gb);
+  await add(aid.member_id, aid.member_userid, lines.member);
+  if (aid.source === 'branch') await add(aid.applied_by_member_id, aid.applied_by_userid, lines.applicant);
+  await add(aid.gb_by_member_id, aid.gb_by_userid, lines.gb);
   return out;
 }
 
@@ -255,7 +267,7 @@ export async function answerConsent(env: AidEnv, actor: AidActor, aidId: string,
       ok: true,
       aid,
       reply: '已记录您的意见：不同意。这份突发困难补助申请已撤回。',
-      notices: tell(aid, actor, 'declined', { applicant: `${aid.member_name}同志不同意由您代为申请突发困难补助（${causeLabel(aid)}，${yuan(aid.requested_fen)}），申请已撤回。` }),
+      notices: await tell(env, aid, actor, 'declined', { applicant: `${aid.member_name}同志不同意由您代为申请突发困难补助（${causeLabel(aid)}，${yuan(aid.requested_fen)}），申请已撤回。` }),
     };
   }
   const cards = await toGeneralBranch(env, aid, await settings(env));
@@ -263,7 +275,7 @@ export async function answerConsent(env: AidEnv, actor: AidActor, aidId: string,
     ok: true,
     aid,
     reply: `已记录您的意见：同意。您的突发困难补助申请已报${aid.general_branch}提出意见，经党委组织部审批后发放，应于${chineseDate(aid.pay_by, env.today)}前发放到位。`,
-    notices: [...tell(aid, actor, 'consented', { applicant: `${aid.member_name}同志已同意您代为提交的突发困难补助申请，已报${aid.general_branch}提出意见。` }), ...cards],
+    notices: [...(await tell(env, aid, actor, 'consented', { applicant: `${aid.member_name}同志已同意您代为提交的突发困难补助申请，已报${aid.general_branch}提出意见。` })), ...cards],
   };
 }
 
@@ -285,10 +297,10 @@ export async function giveOpinion(env: AidEnv, actor: AidActor, aidId: string, a
     aid,
     reply: `已提出意见：${opinion}，已报党委组织部审批。${agrees && !line ? '如需补充意见，可直接回复一句话。' : ''}${warning}`,
     notices: [
-      ...tell(aid, actor, 'opinion', {
+      ...(await tell(env, aid, actor, 'opinion', {
         member: `${aid.member_name}同志：您的突发困难补助申请，${aid.general_branch}意见为${opinion}，已报党委组织部审批。`,
         applicant: `${aid.member_name}同志的突发困难补助申请，${aid.general_branch}意见为${opinion}，已报党委组织部审批。`,
-      }),
+      })),
       ...cards,
     ],
   };
@@ -327,7 +339,7 @@ export async function decideAid(env: AidEnv, actor: AidActor, aidId: string, app
       ok: true,
       aid,
       reply: `已决定不批准${aid.member_name}同志的突发困难补助申请，理由已告知本人${aid.source === 'branch' ? '和代为申请的支部书记' : ''}。`,
-      notices: tell(aid, actor, 'rejected', {
+      notices: await tell(env, aid, actor, 'rejected', {
         member: `${aid.member_name}同志：您的突发困难补助申请（${causeLabel(aid)}，${yuan(aid.requested_fen)}）经党委组织部研究，未予批准，理由：${reason}。如有疑问，请与所在党支部联系。`,
         applicant: `${aid.member_name}同志的突发困难补助申请经党委组织部研究，未予批准，理由：${reason}。`,
         gb: `${aid.member_name}同志的突发困难补助申请经党委组织部研究，未予批准，理由：${reason}。`,
@@ -343,11 +355,11 @@ export async function decideAid(env: AidEnv, actor: AidActor, aidId: string, app
     aid,
     reply: `已批准${aid.member_name}同志突发困难补助${yuan(approvedFen)}（${vsAsked}）${opinion}，请于${payBy}前发放，发放后点“已发放”登记。${clockWarning(clockOf(aid, env.today, env.calendar), env.today)}`,
     notices: [
-      ...tell(aid, actor, 'approved', {
+      ...(await tell(env, aid, actor, 'approved', {
         member: `${aid.member_name}同志：您的突发困难补助申请已获党委组织部批准，金额${yuan(approvedFen)}，将于${payBy}前发放。`,
         applicant: `${aid.member_name}同志的突发困难补助已获党委组织部批准，金额${yuan(approvedFen)}，将于${payBy}前发放。`,
         gb: `${aid.member_name}同志的突发困难补助已获党委组织部批准，金额${yuan(approvedFen)}。`,
-      }),
+      })),
       ...cards,
     ],
   };
@@ -368,7 +380,7 @@ export async function recordAidPaid(env: AidEnv, actor: AidActor, aidId: string)
     ok: true,
     aid,
     reply: `已登记：${aid.member_name}同志突发困难补助${amount}已于${chineseDate(env.today, env.today)}发放${late}。`,
-    notices: tell(aid, actor, 'paid', {
+    notices: await tell(env, aid, actor, 'paid', {
       member: `${aid.member_name}同志：您的突发困难补助${amount}已发放，请注意查收。`,
       applicant: `${aid.member_name}同志的突发困难补助${amount}已发放。`,
     }),

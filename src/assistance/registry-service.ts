@@ -5,7 +5,7 @@
 // closes the step's assistance task, and returns the answer to the actor and the notices for everyone else —
 // each with a once-key unique per (entry, step, recipient), so a retry or a second path never tells anyone twice.
 import type { Kysely } from 'kysely';
-import { mayApprove, type MemberPlace } from '../domain/access.ts';
+import { canSeeSensitive, mayApprove, viewerOf, type MemberPlace } from '../domain/access.ts';
 import type { HardshipCause } from '../domain/assistance.ts';
 import { addDays, type IsoDate } from '../domain/dates.ts';
 import { officeWords } from '../domain/offices.ts';
@@ -192,11 +192,15 @@ export async function recommendForHardship(a: RegistryActing, p: { memberId: str
   return { ok: true, zh: T.consentAsked(entry, dueOn, a.today), notices, entry };
 }
 
-/** The recommender, when someone else than the actor and still reachable. */
+/**
+ * The recommender, when someone else than the actor, still reachable and still allowed to see the member's
+ * hardship (issue 12 §5): a secretary who has left the office since recommending is told nothing more.
+ */
 async function recommender(a: RegistryActing, e: HardshipEntry): Promise<Reachable | undefined> {
   if (!e.applied_by_member_id || e.applied_by_member_id === a.actor.memberId || e.applied_by_member_id === e.member_id) return undefined;
   const who = await findMemberById(a.db, e.applied_by_member_id);
-  return who && who.status === 'active' && who.userid !== '' ? { memberId: who.memberId, userid: who.userid, name: who.name } : undefined;
+  if (!who || who.status !== 'active' || who.userid === '' || !canSeeSensitive(viewerOf(accessPersonOf(who)), placeOf(e))) return undefined;
+  return { memberId: who.memberId, userid: who.userid, name: who.name };
 }
 
 /** The member's 同意 / 不同意 on a recommendation: only the member; once. */
@@ -227,8 +231,11 @@ export async function answerConsent(a: RegistryActing, p: { entryId: string; agr
 /** The entry, locked, when the actor may review it and it waits for review; else why not. */
 export async function reviewableEntry(a: RegistryActing, entryId: string): Promise<{ ok: true; entry: HardshipEntry } | RegistryRefusal> {
   const entry = await new HardshipRegistryRepository(a.db).entry(entryId, true);
-  if (!entry) return refuse('not_found', 404, 'no such registry entry', T.reviewNotFound);
-  if (!mayApprove(accessPersonOf(a.actor), 'hardship_review', placeOf(entry))) return refuse('not_allowed', 403, 'the actor may not review this entry', T.reviewNotAllowed);
+  // An entry that does not exist and one the actor may not review read the same (issue 12 §5): a forged card key
+  // or API id learns nothing, not even that an entry with that id exists.
+  if (!entry || !mayApprove(accessPersonOf(a.actor), 'hardship_review', placeOf(entry))) {
+    return refuse('not_allowed', 403, 'the actor may not review this entry (or there is no such entry)', T.reviewNotAllowed);
+  }
   if (entry.status !== 'applied') return refuse('already_decided', 409, `the entry is ${entry.status}, not waiting for review`, T.reviewDone(entry, a.today, a.timeZone));
   return { ok: true, entry };
 }

@@ -108,7 +108,6 @@ export const REGISTRY_TEXT = {
   consentNotFound: '没有找到需要您确认的推荐，可能已处理或已撤销。',
   consentDone: (e: HardshipEntry) =>
     e.status === 'rejected' && e.reason === '本人不同意' ? '您已表示不同意，本次推荐已终止，无需再操作。' : '您已回复过这项推荐，无需再操作。',
-  reviewNotFound: '没有找到这份申报，可能已撤销。',
   reviewNotAllowed: '生活困难党员申报由党员所在党总支书记或党委组织部审核，此项不由您办理。',
   reviewDone: (e: HardshipEntry, today: IsoDate, tz: string) => `${entryStateWords(e, today, false, tz)}无需重复操作。`,
   askRejectReason: (e: HardshipEntry) => `请回复不通过${e.member_name}同志申报的理由（一句话），将记录并告知本人和所在党支部。回复“取消”可撤回本次操作。`,

@@ -113,7 +113,9 @@ describe.each(DB_KINDS)('the hardship registry on %s (issue 12 §1)', (kind) => 
       expect(await as('zhouzhishu', (a) => decideHardship(a, { entryId: entry.id, outcome: 'approved', reason: '' }))).toMatchObject({ ok: false, code: 'not_allowed', status: 403 });
       expect(await as('chuzhishu', (a) => decideHardship(a, { entryId: entry.id, outcome: 'approved', reason: '' }))).toMatchObject({ ok: false, code: 'not_allowed' });
       expect(await as('sunzongzhi', (a) => decideHardship(a, { entryId: entry.id, outcome: 'rejected', reason: ' ' }))).toMatchObject({ ok: false, code: 'reason_required', status: 400 });
-      expect(await as('sunzongzhi', (a) => decideHardship(a, { entryId: '999999', outcome: 'approved', reason: '' }))).toMatchObject({ ok: false, code: 'not_found', status: 404 });
+      // An id nobody has reads as one the actor may not review (issue 12 §5: a forged id learns nothing).
+      expect(await as('sunzongzhi', (a) => decideHardship(a, { entryId: '999999', outcome: 'approved', reason: '' }))).toEqual(await as('chuzhishu', (a) => decideHardship(a, { entryId: entry.id, outcome: 'approved', reason: '' })));
+      expect(await as('sunzongzhi', (a) => decideHardship(a, { entryId: '999999', outcome: 'approved', reason: '' }))).toMatchObject({ ok: false, code: 'not_allowed', status: 403 });
       const done = await as('zhaozuzhi', (a) => decideHardship(a, { entryId: entry.id, outcome: 'approved', reason: '' }));
       expect(done).toMatchObject({ ok: true, entry: { status: 'approved', decided_by_member_id: await id('zhaozuzhi') } });
       if (!done.ok) return;
