@@ -109,14 +109,14 @@ interface ReadSurface {
   others: string[];
 }
 
-const LIST_REFUSAL = '困难党员名单属于需保密的信息';
+const LIST_REFUSAL = '生活困难党员名单涉及个人隐私';
 const GB1_LIST = (phase: Phase) => ['王芳（教工第一党支部）：患病', phase === 'pending' ? '张伟（教工第一党支部）：残疾、重大变故，待党总支审核' : '张伟（教工第一党支部）：残疾、重大变故', '刘洋（教工第一党支部）：年老、体弱，待本人同意'];
 const READ_SURFACES: ReadSurface[] = [
   {
     surface: '我的帮扶',
     say: '我的帮扶',
     sees: {
-      wangfang: (p) => ['您已列入生活困难党员信息库', '患病', p === 'pending' ? '申请2,000元（重大疾病），待党总支提出意见' : '申请2,000元（重大疾病），批准1,500元，已发放', '结对帮扶：李明'],
+      wangfang: (p) => ['您已列入生活困难党员信息库', '患病', p === 'pending' ? '申请2,000元（重大疾病）；待党总支提出意见' : '申请2,000元（重大疾病），批准金额1,500元；已发放', '结对帮扶：李明'],
       zhangwei: (p) => [p === 'pending' ? '您的生活困难党员申报' : '您已列入生活困难党员信息库', '残疾'],
       liuyang: ['推荐您为生活困难党员，正等待您的意见'],
     },
@@ -595,7 +595,7 @@ describe('issue 12 §5: need to know, every role against every assistance surfac
   it('the GB\'s opinion on the aid: told the member and the OD only; forged decision keys change nothing', async () => {
     time.set('2026-11-26T02:00:00Z');
     const opinion = await batch([{ from: userOf('gbSecretary'), key: keyOf(cards.opinion!, '同意') }]);
-    cards.decision = card(opinion.sent, 'od', '突发困难补助待决定：王芳')!;
+    cards.decision = card(opinion.sent, 'od', '突发困难补助待审批：王芳')!;
     expect(cards.decision).toBeDefined();
     expect(recipients(opinion.sent)).toEqual(['sunzongzhi', 'wangfang', 'zhaozuzhi']);
     // Past the half hour in which the secretary may add a line to the opinion.
@@ -653,7 +653,7 @@ describe('issue 12 §5: need to know, every role against every assistance surfac
     expect(recipients(archived.sent)).toEqual(['liming', 'sunzongzhi', 'wangfang', 'zhengzhishu']);
     expect(archived.to('wangfang').join()).toContain('家庭收入已恢复');
     expect(archived.to('zhengzhishu').join()).toContain('家庭收入已恢复');
-    expect(archived.to('liming').join()).toContain('与王芳同志（教工第一党支部）的结对帮扶已结束（情况好转）');
+    expect(archived.to('liming').join()).toContain('与王芳同志（教工第一党支部）的结对帮扶已结束：其生活困难情况已好转');
   });
 
   it('the scan: nothing any role received during the whole file names, describes or prices a member it may not see', async () => {
