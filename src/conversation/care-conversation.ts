@@ -19,7 +19,7 @@ import { loadObligation, mayActOn } from './card-actions.ts';
 import { hasLeadingRole, mayRecordCare, recordReachOf, reportReachOf, withinReach } from '../domain/access.ts';
 import { PairingRepository } from '../db/pairing-repository.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
-import { interpretDetailed, memberKey, normalizeMessage, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
+import { interpretDetailed, isQuestion, memberKey, normalizeMessage, type InterpretationDetail, type InterpretWriter, type MentionResolution, type Problem } from './interpret/interpret.ts';
 import { closeMatches, writtenNames } from './interpret/resolve-unknown.ts';
 import { completeObligation } from './card-actions.ts';
 import { deathConfirmationCards, type DeathReport } from './death-confirmation.ts';
@@ -701,7 +701,8 @@ async function doneByText(ctx: ConversationContext): Promise<Reply[]> {
  */
 async function followUp(ctx: ConversationContext, text: string): Promise<Reply[] | undefined> {
   const added = text.replace(/\s+/gu, ' ').replace(/^[,，。;；\s]+|[,，;；\s]+$/gu, '');
-  if (!added || COURTESY.test(added) || !/\p{Script=Han}{2}/u.test(added)) return undefined;
+  // A question (王芳是困难党员吗) asks something: it is no addition to the last record.
+  if (!added || COURTESY.test(added) || !/\p{Script=Han}{2}/u.test(added) || isQuestion(normalizeMessage(added))) return undefined;
   const since = new Date(ctx.now.getTime() - FOLLOW_UP_MINUTES * 60_000);
   const repo = new CareRecordRepository(ctx.trx);
   const last = await repo.lastRecordedAt(ctx.identity!.memberId, since, ctx.now);

@@ -143,6 +143,10 @@ describe('issue 9: the conversation flows', () => {
     expect((await lastRecord()).note).toBe('家属在陪护，情况稳定');
     const [thanks] = await say('zhouzhishu', '谢谢');
     expect(textOf(thanks!)).not.toContain('已补充');
+    // A question asks; it is no addition to the note (and files no report).
+    const [asked] = await say('zhouzhishu', '吴生日是困难党员吗？');
+    expect(asked!.msgtype === 'template_card' ? asked!.body.template_card.main_title.title : textOf(asked!)).not.toContain('已补充');
+    expect((await lastRecord()).note).toBe('家属在陪护，情况稳定');
     time.set(new Date(time.clock().getTime() + 11 * 60_000).toISOString());
     const [late] = await say('zhouzhishu', '情况有好转');
     expect(textOf(late!)).not.toContain('已补充');

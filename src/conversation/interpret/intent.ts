@@ -11,6 +11,14 @@ const UNDO_PHRASE = /^请?(?:删除|删掉|取消|作废)(?:上一条|上条|刚
 
 /** An intention earlier in the verb's clause (需要谈心, 请于月底前完成谈心, 准备明天去看望): not done yet. */
 const INTENTION = /(?:需要|需|(?<![主重只])要|准备|打算|计划|拟|将(?!近)|请(?![假问])|安排|尽快|应该|应当|建议|待(?!遇))[^,。;:!?…|]*$/u;
+/**
+ * A question (王芳是困难党员吗, 查看王芳的困难情况, 张伟住院了？, 今天和张伟谈心了吗): asks, records and reports nothing —
+ * only an explicit 报告 still files a report.
+ */
+const QUESTION = /[?]$|(?:吗|么|呢)[?]?$|^(?:请问|查看|查询|怎么|如何|是否|能否|可否)/u;
+
+/** Is the (normalised) message a question? Also no addition to the last record's note. */
+export const isQuestion = (t: string): boolean => QUESTION.test(t.trim());
 /** Asking what is left (还有几个人没谈): progress. */
 const WHAT_IS_LEFT = /还有.{0,6}(?:没|未)(?:谈|访|走访|看望|完成)|(?:没|未)谈的|还差(?:几|多少)/u;
 
@@ -51,7 +59,9 @@ export function readIntent(t: string, compact: string, tokens: readonly Tok[], f
     const meant = verbs.filter((v) => !INTENTION.test(t.slice(Math.max(0, v.start - 16), v.start)));
     const report = tokens.find((x) => kindOf(x) === 'report');
     verb = meant[0];
+    const question = QUESTION.test(t);
     if (report && (!verb || report.start < verb.start)) intent = 'report_event';
+    else if (question) verb = undefined; // 今天和张伟谈心了吗: asked, not recorded
     else if (verb) intent = kindOf(verb) === 'talk' ? 'log_talk' : 'log_visit';
     else if (trigger) intent = 'report_event';
     else if (tokens.some((x) => x.entry?.lex.kind === 'keep' && x.entry.lex.visit)) intent = 'log_visit';

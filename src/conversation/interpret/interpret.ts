@@ -73,6 +73,7 @@ export type { ReasonCode, TalkReason, VisitReason } from './lexicon.ts';
 export type { Intent, Interpretation, InterpretationDetail, InterpretContext, InterpretWriter, MentionResolution, Problem, Tier, Visibility } from './types.ts';
 export { bearersInPlace, canSee, hasLeadingRole, memberKey, resolveName, visibilityOf } from './resolve.ts';
 export { compactMessage, normalizeMessage, writtenMessage } from './normalise.ts';
+export { isQuestion } from './intent.ts';
 
 const RECORD_INTENTS: ReadonlySet<Intent> = new Set(['log_talk', 'log_visit', 'report_event']);
 /** 派人: a name right after 派/派遣/委派/委托 (spaces allowed) is the person sent to visit, not the one visited. */
