@@ -40,6 +40,7 @@ import {
   type RegistryOutcome,
 } from './registry-service.ts';
 import { causeQuestionCard, causeWords, entryStateWords, REGISTRY_TEXT as T, sourceWords } from './registry-text.ts';
+import { SettingsRepository } from '../db/settings-repository.ts';
 
 /** A question asked with buttons (the causes), or a 不通过 waiting for its reason, stands for a day (injected clock). */
 const PENDING_HOURS = 24;
@@ -97,7 +98,24 @@ async function command(ctx: ConversationContext, cmd: RegistryCommand): Promise<
       return hardshipList(ctx, cmd.scope);
     case 'archive':
       return archive(ctx, cmd);
+    case 'how':
+      return say(await howToApply(ctx, cmd.about));
   }
+}
+
+/** How to apply, with the sentence to send and the time each step takes (the settings in force). */
+async function howToApply(ctx: ConversationContext, about: 'hardship' | 'emergency_aid'): Promise<string> {
+  const s = await new SettingsRepository(ctx.trx).read(['hardship_review_days', 'emergency_aid_payment_working_days']);
+  if (about === 'emergency_aid') {
+    return (
+      '申请突发困难补助，请发送一句话，写明困难情况和申请金额，例如“申请突发困难补助：孩子上学学费困难，申请2000元”。' +
+      `申请经所在党总支提出意见、党委组织部审批后发放，自申请之日起${s.emergency_aid_payment_working_days}个工作日内发放到位，每一步的结果都会告知您。本人不便申请的，也可由所在党支部书记征得本人同意后代为申请。`
+    );
+  }
+  return (
+    '申请列入生活困难党员，请发送一句话，写明困难情况，例如“申请困难帮扶：母亲重病，家庭开支大”（困难类型：老、弱、病、残、重大变故、自然灾害或其他）。' +
+    `申请由所在党总支于${s.hardship_review_days}日内审核，结果会告知您和所在党支部书记；也可由党支部征得您同意后推荐。发送“我的帮扶”可查看办理情况。`
+  );
 }
 
 // ---- own application ----

@@ -10,7 +10,14 @@ export type RegistryCommand =
   | { kind: 'recommend'; name: string; causes: HardshipCause[]; note: string; attested: boolean }
   | { kind: 'my' }
   | { kind: 'list'; scope: 'branch' | 'general_branch' | null }
-  | { kind: 'archive'; name: string; reason: string };
+  | { kind: 'archive'; name: string; reason: string }
+  /** 怎么申请困难帮扶？ / 如何申请突发困难补助: how to apply, answered with the sentence to send. */
+  | { kind: 'how'; about: 'hardship' | 'emergency_aid' };
+
+/** A question how to apply (怎么申请困难帮扶？, 如何申请突发困难补助, 生活困难党员怎么申报): which of the two. */
+const HOW = /^(?:请问)?.{0,10}?(?:怎么|如何|怎样)(?:才能)?(?:申请|申报|办理).{0,12}$/u;
+const HOW_AID = /突发|临时/u;
+const HOW_HARDSHIP = /困难|帮扶|补助/u;
 
 /**
  * The words of each cause (MECHANISM "Canonical codes": 老、弱、病、残、重大变故、自然灾害). A bare 老 or 弱 counts
@@ -81,6 +88,7 @@ const clean = (s: string | undefined) =>
 export function matchRegistryCommand(message: string): RegistryCommand | null {
   const t = message.replace(/\s+/gu, '').replace(/[。！!.?？]+$/u, '');
   if (t === '') return null;
+  if (HOW.test(t) && HOW_HARDSHIP.test(t)) return { kind: 'how', about: HOW_AID.test(t) ? 'emergency_aid' : 'hardship' };
   if (MY.test(t)) return { kind: 'my' };
   const list = LIST.exec(t);
   if (list) {

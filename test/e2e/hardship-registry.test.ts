@@ -189,6 +189,18 @@ describe('issue 12 §1: the hardship registry in chat', () => {
     });
   });
 
+  it('asked how to apply, the bot says which sentence to send and in how many days it is decided; nothing is recorded', async () => {
+    const before = await db().selectFrom('hardship_registry').select('id').execute();
+    const [how] = await say('wangjinnian', '怎么申请困难帮扶？');
+    expect(textOf(how!)).toContain('“申请困难帮扶：母亲重病，家庭开支大”');
+    expect(textOf(how!)).toContain('7日内审核');
+    const [aid] = await say('wangjinnian', '请问如何申请突发困难补助');
+    expect(textOf(aid!)).toContain('“申请突发困难补助：孩子上学学费困难，申请2000元”');
+    expect(textOf(aid!)).toContain('10个工作日内发放到位');
+    expect(await db().selectFrom('hardship_registry').select('id').execute()).toEqual(before);
+    expect(await db().selectFrom('care_events').select('id').where('member_id', '=', await idOf('wangjinnian')).execute()).toEqual([]);
+  });
+
   describe('我的帮扶, the lists, and archiving with a pairing', () => {
     it('我的帮扶 tells the member their entry, subsidy and helpers', async () => {
       const zheng = await idOf('zhenglao');
