@@ -78,6 +78,7 @@ describe('the README\'s chat examples on the demo roster', () => {
 // the pairing on Wednesday 10 November 2027 (the subsidy set in May runs January–December 2027). Then the CLI's
 // assistance exports and hardship-reviewed; and, last, a check that the test sent every example those tables show.
 describe('the README\'s assistance sections on the demo roster', () => {
+  const ADMIN_TOKEN = 'readme-examples-admin-token-0123456789';
   let stack: Stack;
   const time = runningClock('2026-05-13T02:00:00Z'); // 10:00 Wednesday in Shanghai
   const said: string[] = [];
@@ -85,7 +86,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
   const account: Record<string, string> = {};
 
   beforeAll(async () => {
-    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    stack = await startStack({ wecom: true, workers: true, env: { ADMIN_TOKEN }, overrides: { clock: time.clock } });
     // A reader walks through these in the local web chat, which has no per-person send limit; WeCom's (30 a
     // minute to one person, tested on its own) would only hold 孙建国's and 赵志刚's answers back a minute here.
     stack.deps.rateLimiter = undefined;
@@ -460,8 +461,32 @@ describe('the README\'s assistance sections on the demo roster', () => {
       expect(await answer(who.od, '取消免除结对：李明')).toContain('已取消李明同志的结对帮扶免除');
       // 王芳's own view: her entry, the aid paid, her helpers.
       const hers = await answer(account['王芳']!, '我的帮扶');
-      expect(hers).toContain('突发困难补助');
-      expect(hers).toContain('周敏');
+      expect(hers).toContain('突发困难补助：11月10日申请5,000元（自然灾害），批准1,500元，已发放');
+      // The helping branch by its GB's name too: 王芳's own branch is a 教工第一党支部 as well.
+      expect(hers).toContain('结对帮扶：周敏、数学与统计学院党总支教工第一党支部');
+    });
+
+    it('the admin API lines, with the demo\'s accounts and organisation 18', async () => {
+      const api = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${stack.baseUrl}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      };
+      const org = await sql<{ id: string }>`select o.id::text as id from organisations o join organisations g on g.id = o.parent_id where o.name = '教工第一党支部' and g.name = '数学与统计学院党总支'`.execute(db());
+      expect(org.rows).toEqual([{ id: '18' }]);
+      const all = await api('GET', '/admin/assistance/pairings?all=1');
+      expect(all.status).toBe(200);
+      expect((all.json['pairings'] as unknown[]).length).toBe(3);
+      const started = await api('POST', '/admin/assistance/pairings', { helper: ['liming01', 'organisation:18'], member: 'wangfang03', actor: 'zhaozhigang01' });
+      expect(started.status).toBe(201);
+      expect(started.json).toMatchObject({ mode: 'many_to_one', started: [expect.objectContaining({ name: '李明' })], existing: [expect.objectContaining({ organisationId: '18' })] });
+      const id = (started.json['started'] as Array<{ pairingId: string }>)[0]!.pairingId;
+      expect((await api('POST', `/admin/assistance/pairings/${id}/end`, { actor: 'zhaozhigang01' })).status).toBe(200);
+      expect((await api('POST', '/admin/assistance/cadre-exemptions', { member: 'liming01', reason: '长期外派', actor: 'zhaozhigang01' })).json).toMatchObject({ name: '李明', reason: '长期外派' });
+      expect((await api('DELETE', '/admin/assistance/cadre-exemptions/liming01?actor=zhaozhigang01')).json).toMatchObject({ name: '李明', revoked: true });
     });
   });
 
@@ -485,9 +510,12 @@ describe('the README\'s assistance sections on the demo roster', () => {
       const pairings = await cli('export', 'pairings', '--format', 'csv', '--from', '2027-11-01', '--to', '2027-11-30', '--out', out);
       expect(pairings.code, pairings.stderr).toBe(0);
       const csv = await readFile(out, 'utf8');
-      expect(csv.split('\r\n').filter((l) => l.includes('wangfang03'))).toHaveLength(3);
-      expect(csv).toContain('liming01');
-      expect(csv).toContain('organisation');
+      // 李明 twice (in chat, then through the API, both ended), 周敏, and 数学与统计学院's branch.
+      const lines = csv.split('\r\n').filter((l) => l.includes('wangfang03'));
+      expect(lines).toHaveLength(4);
+      expect(lines.filter((l) => l.includes('liming01,李明,member') && l.includes(',2027-11-10,2027-11-10,ended,')), lines.join('\n')).toHaveLength(2);
+      expect(lines.filter((l) => l.includes('zhoumin01,周敏,member') && l.includes(',2027-11-10,,,2027-11-10,'))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes(',organisation,数学与统计学院党总支,'))).toHaveLength(1);
     });
 
     it('hardship-reviewed ("May/November verification") submits another GB\'s May verification as the OD\'s own record', async () => {
