@@ -281,7 +281,7 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
   }
 
   assignRoles(entries, units, branches, random);
-  const readmePeople = placeReadmePeople(entries, units, branches, useridCount, new Set(hardNameOf.keys()));
+  const readmePeople = placeReadmePeople(entries, units, branches, useridCount, new Set(hardNameOf.keys()), outstandingContributors);
 
   // A few who died or moved away: never role holders (they would leave gaps in who answers for whom), nor
   // the hard names, which demo users will want to talk as.
@@ -362,7 +362,7 @@ export const README_BRANCH = { generalBranch: '计算机科学与技术学院党
 
 export interface ReadmePerson {
   name: string;
-  /** The account's base (zhangwei → zhangwei03); null: a member without a chat account. */
+  /** The account's base (zhangwei → zhangwei01); null: a member without a chat account. */
   account: string | null;
   gender: Gender;
   cadreLevel?: string;
@@ -405,16 +405,26 @@ function placeReadmePeople(
   branches: DemoBranch[],
   useridCount: Map<string, number>,
   hard: ReadonlySet<number>,
+  outstandingContributors: string[],
 ): Set<number> {
   const placed = new Set<number>();
   const b = branches.find((x) => x.generalBranch === README_BRANCH.generalBranch && x.name === README_BRANCH.branch);
   if (!b) return placed;
+  // The README's accounts are always the first of their name (zhangwei01), whoever else drew that name: a member
+  // who held it takes the next free number (and keeps their outstanding-contributor mark).
   const give = (i: number, p: ReadmePerson) => {
     let userid: string | null = null;
     if (p.account !== null) {
+      userid = `${p.account}01`;
       const c = (useridCount.get(p.account) ?? 0) + 1;
       useridCount.set(p.account, c);
-      userid = `${p.account}${String(c).padStart(2, '0')}`;
+      const holder = entries.findIndex((e, j) => j !== i && e.userid === userid);
+      if (holder >= 0) {
+        const moved = `${p.account}${String(c).padStart(2, '0')}`;
+        entries[holder]!.userid = moved;
+        const k = outstandingContributors.indexOf(userid);
+        if (k >= 0) outstandingContributors[k] = moved;
+      }
     }
     Object.assign(entries[i]!, { name: p.name, gender: p.gender, userid }, p.cadreLevel ? { cadreLevel: p.cadreLevel } : {});
     placed.add(i);

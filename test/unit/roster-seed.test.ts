@@ -83,7 +83,7 @@ describe('generateDemoRoster', () => {
       expect(there, p.name).toHaveLength(1);
       expect(there[0]!.roles, p.name).toEqual([]);
       expect(there[0]!.fullMemberDate, p.name).not.toBeNull();
-      expect(there[0]!.userid, p.name).toBe(p.account === null ? null : `${p.account}${p.name === '张伟' || p.name === '王芳' ? '03' : p.name === '刘洋' ? '02' : '01'}`);
+      expect(there[0]!.userid, p.name).toBe(p.account === null ? null : `${p.account}01`);
       if (p.cadreLevel) expect(isLeadingCadre(there[0]!.cadreLevel), p.name).toBe(true);
     }
     // Names the OD's commands look up in the whole committee are borne once; the hard names keep their namesakes.
@@ -92,6 +92,10 @@ describe('generateDemoRoster', () => {
     }
     expect(e.filter((x) => x.name === '张伟').length).toBeGreaterThan(1);
     expect(inBranch.find((x) => x.name === README_WRITERS.branchSecretary.name)!.roles).toContain('branch_secretary');
+    for (const w of Object.values(README_WRITERS)) expect(e.find((x) => x.name === w.name)!.userid, w.name).toBe(`${w.account}01`);
+    // Accounts stay unique when a README account was someone else's first.
+    const ids = e.flatMap((x) => (x.userid ? [x.userid] : []));
+    expect(new Set(ids).size).toBe(ids.length);
     expect(e.find((x) => x.name === README_WRITERS.gbSecretary.name)).toMatchObject({ generalBranch: README_BRANCH.generalBranch });
     expect(e.find((x) => x.name === README_WRITERS.gbSecretary.name)!.roles).toContain('gb_secretary');
     expect(e.find((x) => x.name === README_WRITERS.od.name)!.roles).toContain('od_staff');
