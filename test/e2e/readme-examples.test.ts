@@ -442,6 +442,11 @@ describe('the README\'s assistance sections on the demo roster', () => {
       expect(await answer(who.gbSecretary, '结对：周敏 帮扶 王芳')).toContain('无需重复安排');
       const org = await say(who.gbSecretary, '结对：数学学院教工第一支部 帮扶 王芳');
       expect(textTo(org, who.gbSecretary)).toContain('数学与统计学院党总支教工第一党支部');
+      // The OD looks 王芳 up in the whole committee: three bear the name, so the README says to write her account.
+      const od = await answer(who.od, '结对：周敏 帮扶 王芳');
+      expect(od).toContain('未作修改。有重名：“王芳”可指：');
+      expect(od).toContain('账号 wangfang01');
+      expect(await answer(who.od, '结对：周敏 帮扶 wangfang01')).toContain('周敏同志已在帮扶王芳同志，无需重复安排。');
       const ended = await answer(who.gbSecretary, '结束结对：李明 王芳');
       expect(ended).toContain('已结束结对帮扶');
       const live = await sql<{ helper: string | null; org: string | null }>`select m.name as helper, o.name as org from pairings p left join members m on m.id = p.helper_member_id
