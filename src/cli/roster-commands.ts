@@ -148,7 +148,8 @@ export const ROSTER_COMMANDS: Record<string, RosterCommand> = {
         await ensureQuotaObligations(db.db, Number(today(config).slice(0, 4)), new Date());
         out(
           `已创建演示数据：${r.members} 名党员，${r.generalBranches} 个党总支，${r.branches} 个党支部；` +
-            `今天过政治生日 ${r.politicalBirthdaysToday} 人（祝福${whenTodaysPushesGo(new Date(), config.timezone, config.quietHours)}），预备党员 ${r.probationary} 人（${r.seconds.toFixed(1)} 秒）`,
+            `今天过政治生日 ${r.politicalBirthdaysToday} 人（祝福${whenTodaysPushesGo(new Date(), config.timezone, config.quietHours)}），预备党员 ${r.probationary} 人；` +
+            `生活困难党员 ${r.hardship.approved} 名、待审核申报 ${r.hardship.pending} 份（${r.seconds.toFixed(1)} 秒）`,
         );
       });
     },

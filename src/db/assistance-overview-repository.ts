@@ -41,10 +41,15 @@ const HELPER = sql`
   select p.id::text as pairing_id, to_char(p.started_on, 'YYYY-MM-DD') as started_on,
          p.helper_member_id::text as helper_member_id, hm.name as helper_member_name,
          case when hm.status = 'active' then hm.userid end as helper_userid,
-         p.helper_organisation_id::text as helper_organisation_id, o.name as helper_organisation_name, o.kind as helper_organisation_kind
+         p.helper_organisation_id::text as helper_organisation_id,
+         -- A branch by its GB's name and its own (数学与统计学院党总支教工第一党支部), as pairing-repository.ts names it:
+         -- most colleges have a 教工第一党支部, the member's own among them.
+         case when o.kind = 'branch' then coalesce(op.name, '') || o.name else o.name end as helper_organisation_name,
+         o.kind as helper_organisation_kind
     from pairings p
     left join members hm on hm.id = p.helper_member_id
-    left join organisations o on o.id = p.helper_organisation_id`;
+    left join organisations o on o.id = p.helper_organisation_id
+    left join organisations op on op.id = o.parent_id`;
 
 export class AssistanceOverviewRepository {
   /** `db` is the executor the queries run on: the database, or a transaction. */

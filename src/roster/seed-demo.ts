@@ -1,9 +1,11 @@
 // seed-demo: a realistic fictional university Party organisation, so the local mode has people to talk as
-// and the benchmarks have 100,000 or 1,000,000 members. Deterministic for a given seed, member count and
+// (the README's examples among them, with a small hardship registry) and the benchmarks have 100,000 or
+// 1,000,000 members. Deterministic for a given seed, member count and
 // day (the political birthdays "today" depend on the day). generateDemoRoster is pure, so the import
 // benchmark can write the same roster to a file without a database.
 import type { Kysely } from 'kysely';
 import type { Database, Gender } from '../db/schema.ts';
+import type { HardshipCause } from '../domain/assistance.ts';
 import { dayNumber, isoOfDayNumber, isValidDate } from '../domain/dates.ts';
 import { sortRoles, type StoredRole } from '../domain/roster.ts';
 import { ROSTER_COLUMNS } from './columns.ts';
@@ -22,6 +24,10 @@ import {
 import { importRosterEntries } from './import.ts';
 import type { RosterEntry } from './parse.ts';
 import { RosterRepository } from './repository.ts';
+import { AssistanceTaskRepository } from '../db/assistance-task-repository.ts';
+import { HardshipRegistryRepository } from '../db/hardship-registry-repository.ts';
+import { OrganisationRepository } from '../db/organisation-repository.ts';
+import { SettingsRepository } from '../db/settings-repository.ts';
 
 export const MIN_DEMO_MEMBERS = 100;
 
@@ -38,6 +44,19 @@ export interface DemoRoster {
   outstandingContributors: string[];
   deceased: { userid: string; on: string }[];
   transferredOut: { userid: string; on: string }[];
+  /** The registry's entries, seeded after the roster (seedDemo). */
+  hardship: DemoHardship[];
+}
+
+/** A hardship registry entry of the demo: approved by the member's GB, or still waiting for its review. */
+export interface DemoHardship {
+  member: { name: string; userid: string | null; generalBranch: string; branch: string };
+  causes: HardshipCause[];
+  source: 'self' | 'branch';
+  status: 'approved' | 'applied';
+  note: string;
+  appliedOn: string;
+  decidedOn: string | null;
 }
 
 /** mulberry32: small, fast, good enough for fictional data, and the same on every machine. */
@@ -262,7 +281,7 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
   }
 
   assignRoles(entries, units, branches, random);
-  const readmePeople = placeReadmePeople(entries, branches, useridCount);
+  const readmePeople = placeReadmePeople(entries, units, branches, useridCount, new Set(hardNameOf.keys()), outstandingContributors);
 
   // A few who died or moved away: never role holders (they would leave gaps in who answers for whom), nor
   // the hard names, which demo users will want to talk as.
@@ -272,38 +291,171 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
     if (r < 0.003) deceased.push({ userid: e.userid, on: addDays(today, -Math.floor(random() * 700)) });
     else if (r < 0.006) transferredOut.push({ userid: e.userid, on: addDays(today, -Math.floor(random() * 700)) });
   }
-  return { committeeName: COMMITTEE_NAME, entries, outstandingContributors, deceased, transferredOut };
+  const gone = new Set([...deceased, ...transferredOut].map((x) => x.userid));
+  const hardship = demoRegistry(entries, units, branches, today, rng(`${opts.seed}:registry`), (i) => !readmePeople.has(i) && !hardNameOf.has(i) && !gone.has(entries[i]!.userid ?? ''));
+  return { committeeName: COMMITTEE_NAME, entries, outstandingContributors, deceased, transferredOut, hardship };
+}
+
+/**
+ * The demo's hardship registry (生活困难党员信息库): the README's people who are in it — 张伟, 王芳 and 欧阳明 for
+ * illness, 刘洋 for a misfortune — and a few members elsewhere (the retired, 数学与统计学院, 文学院), all approved
+ * by their GB; and one application still waiting for the README's GB (in another of its branches). Drawn from
+ * its own random source, so the roster is the same with or without it. `eligible`: neither a README person nor a
+ * hard name (which would make the README's lines ambiguous), nor someone who has died or left.
+ */
+function demoRegistry(
+  entries: RosterEntry[],
+  units: readonly (readonly [string, UnitKind])[],
+  branches: DemoBranch[],
+  today: string,
+  random: () => number,
+  eligible: (i: number) => boolean,
+): DemoHardship[] {
+  const out: DemoHardship[] = [];
+  const add = (i: number, h: Omit<DemoHardship, 'member' | 'appliedOn' | 'decidedOn'>, daysAgo: number) => {
+    const e = entries[i]!;
+    const appliedOn = addDays(today, -daysAgo);
+    out.push({ member: { name: e.name, userid: e.userid, generalBranch: e.generalBranch, branch: e.branch }, ...h, appliedOn, decidedOn: h.status === 'approved' ? addDays(appliedOn, 3 + Math.floor(random() * 4)) : null });
+  };
+  const readme = branches.find((b) => b.generalBranch === README_BRANCH.generalBranch && b.name === README_BRANCH.branch);
+  const named = (name: string) => readme?.members.find((i) => entries[i]!.name === name);
+  const inReadme: Array<[string, Omit<DemoHardship, 'member' | 'appliedOn' | 'decidedOn'>, number]> = [
+    ['张伟', { causes: ['illness'], source: 'branch', status: 'approved', note: '本人患慢性病，长期服药' }, 420],
+    ['王芳', { causes: ['illness'], source: 'self', status: 'approved', note: '本人患病，治疗费用高' }, 200],
+    ['欧阳明', { causes: ['illness'], source: 'self', status: 'approved', note: '长期患病，多次住院，家庭开支大' }, 150],
+    ['刘洋', { causes: ['misfortune'], source: 'branch', status: 'approved', note: '配偶失业，家庭收入骤减' }, 90],
+  ];
+  for (const [name, h, daysAgo] of inReadme) {
+    const i = named(name);
+    if (i !== undefined) add(i, h, daysAgo);
+  }
+  // Someone of a general branch (a branch of it when `branch` says so), who was a full member when applying.
+  const someone = (gb: string | undefined, branch: (b: DemoBranch) => boolean, daysAgo: number): number | undefined => {
+    const pool = branches
+      .filter((b) => b.generalBranch === gb && branch(b))
+      .flatMap((b) => b.members)
+      .filter((i) => eligible(i) && entries[i]!.roles.length === 0 && (entries[i]!.fullMemberDate ?? '9999') <= addDays(today, -daysAgo));
+    return pool.length > 0 ? pool[Math.floor(random() * pool.length)] : undefined;
+  };
+  const elsewhere: Array<[string | undefined, Omit<DemoHardship, 'member' | 'appliedOn' | 'decidedOn'>]> = [
+    [units[1]?.[0], { causes: ['old_age', 'frailty'], source: 'branch', status: 'approved', note: '年老体弱，独居' }],
+    [units[1]?.[0], { causes: ['old_age', 'illness'], source: 'branch', status: 'approved', note: '高龄，患慢性病' }],
+    [units[3]?.[0], { causes: ['disability'], source: 'self', status: 'approved', note: '本人肢体残疾' }],
+    [units[4]?.[0], { causes: ['disaster'], source: 'self', status: 'approved', note: '老家房屋受洪灾损毁' }],
+  ];
+  const taken = new Set<number>();
+  for (const [gb, h] of elsewhere) {
+    const daysAgo = 60 + Math.floor(random() * 600);
+    const i = someone(gb, () => true, daysAgo);
+    if (i !== undefined && !taken.has(i)) {
+      taken.add(i);
+      add(i, h, daysAgo);
+    }
+  }
+  const pending = someone(README_BRANCH.generalBranch, (b) => b.name !== README_BRANCH.branch, 2);
+  if (pending !== undefined) add(pending, { causes: ['illness'], source: 'self', status: 'applied', note: '父亲重病住院，家庭开支大' }, 2);
+  return out;
 }
 
 /** The people the README's chat examples name, and the branch they are in: its secretary can try every example. */
 export const README_BRANCH = { generalBranch: '计算机科学与技术学院党总支', branch: '教工第一党支部' } as const;
-export const README_PEOPLE: readonly (readonly [string, string, Gender])[] = [
-  ['张伟', 'zhangwei', 'male'],
-  ['王芳', 'wangfang', 'female'],
-  ['欧阳明', 'ouyangming', 'male'],
-  ['刘洋', 'liuyang', 'male'],
-];
+
+export interface ReadmePerson {
+  name: string;
+  /** The account's base (zhangwei → zhangwei01); null: a member without a chat account. */
+  account: string | null;
+  gender: Gender;
+  cadreLevel?: string;
+}
 
 /**
- * Gives the README's names to members of README_BRANCH without a role (so none of them is the secretary who
- * writes about them); anyone else there who drew one of these names gets a middle character, so each name is
- * one person in that branch. Returns the members renamed.
+ * The README's people, members of README_BRANCH without a role. 张伟, 王芳 and 刘洋 are hard names (namesakes in
+ * other branches on purpose); every other README name is made unique in the committee, since the OD's commands
+ * (定额补助, 结对 helpers) look names up committee-wide.
  */
-function placeReadmePeople(entries: RosterEntry[], branches: DemoBranch[], useridCount: Map<string, number>): Set<number> {
+export const README_PEOPLE: readonly ReadmePerson[] = [
+  { name: '张伟', account: 'zhangwei', gender: 'male' },
+  { name: '王芳', account: 'wangfang', gender: 'female' },
+  { name: '欧阳明', account: 'ouyangming', gender: 'male' },
+  { name: '刘洋', account: 'liuyang', gender: 'male' },
+  // A leading cadre (副科级及以上): a helper in 结对帮扶, and the one 免除结对 names.
+  { name: '李明', account: 'liming', gender: 'male', cadreLevel: '副处级' },
+  { name: '冯无号', account: null, gender: 'male' },
+  { name: '陈静', account: 'chenjing', gender: 'female' },
+  { name: '孙浩', account: 'sunhao', gender: 'male' },
+  { name: '周敏', account: 'zhoumin', gender: 'female' },
+];
+
+/** Whom the README tells a reader to write as: the README branch's secretary, its GB's secretary, an OD member. */
+export const README_WRITERS = {
+  branchSecretary: { name: '黄丽华', account: 'huanglihua', gender: 'female' },
+  gbSecretary: { name: '孙建国', account: 'sunjianguo', gender: 'male' },
+  od: { name: '赵志刚', account: 'zhaozhigang', gender: 'male' },
+} as const satisfies Record<string, ReadmePerson>;
+
+/**
+ * Gives the README's names to members of README_BRANCH without a role, and the writers' names to the holders of
+ * those offices (a role holder with a hard name keeps it). Anyone else there who drew one of the README's names
+ * gets a middle character, so each name is one person in that branch — and, except the hard names, one person in
+ * the committee. Returns the members renamed.
+ */
+function placeReadmePeople(
+  entries: RosterEntry[],
+  units: readonly (readonly [string, UnitKind])[],
+  branches: DemoBranch[],
+  useridCount: Map<string, number>,
+  hard: ReadonlySet<number>,
+  outstandingContributors: string[],
+): Set<number> {
   const placed = new Set<number>();
   const b = branches.find((x) => x.generalBranch === README_BRANCH.generalBranch && x.name === README_BRANCH.branch);
   if (!b) return placed;
-  const free = b.members.filter((i) => entries[i]!.roles.length === 0 && entries[i]!.userid !== null);
-  README_PEOPLE.forEach(([name, base, gender], k) => {
-    const i = free[k];
-    if (i === undefined) return;
-    const c = (useridCount.get(base) ?? 0) + 1;
-    useridCount.set(base, c);
-    Object.assign(entries[i]!, { name, gender, userid: `${base}${String(c).padStart(2, '0')}` });
+  // The README's accounts are always the first of their name (zhangwei01), whoever else drew that name: a member
+  // who held it takes the next free number (and keeps their outstanding-contributor mark).
+  const give = (i: number, p: ReadmePerson) => {
+    let userid: string | null = null;
+    if (p.account !== null) {
+      userid = `${p.account}01`;
+      const c = (useridCount.get(p.account) ?? 0) + 1;
+      useridCount.set(p.account, c);
+      const holder = entries.findIndex((e, j) => j !== i && e.userid === userid);
+      if (holder >= 0) {
+        const moved = `${p.account}${String(c).padStart(2, '0')}`;
+        entries[holder]!.userid = moved;
+        const k = outstandingContributors.indexOf(userid);
+        if (k >= 0) outstandingContributors[k] = moved;
+      }
+    }
+    Object.assign(entries[i]!, { name: p.name, gender: p.gender, userid }, p.cadreLevel ? { cadreLevel: p.cadreLevel } : {});
     placed.add(i);
+  };
+  // Members without a role, with an account for now: full members first (a cadre, a member in hardship, a helper
+  // are rarely on probation), probationers when a small branch runs short.
+  const candidates = b.members.filter((i) => entries[i]!.roles.length === 0 && entries[i]!.userid !== null && !hard.has(i));
+  const free = [...candidates.filter((i) => entries[i]!.fullMemberDate !== null), ...candidates.filter((i) => entries[i]!.fullMemberDate === null)];
+  README_PEOPLE.forEach((p, k) => {
+    const i = free[k];
+    if (i !== undefined) give(i, p);
   });
-  const names = new Set(README_PEOPLE.map(([name]) => name));
-  for (const i of b.members) if (!placed.has(i) && names.has(entries[i]!.name)) entries[i]!.name = `${entries[i]!.name[0]}小${entries[i]!.name.slice(1)}`;
+  const holder = (role: StoredRole, pool: readonly number[]) => pool.find((i) => entries[i]!.roles.includes(role) && !placed.has(i) && !hard.has(i));
+  const gbMembers = branches.filter((x) => x.generalBranch === README_BRANCH.generalBranch).flatMap((x) => x.members);
+  const od = branches.filter((x) => x.generalBranch === units[0]![0]).flatMap((x) => x.members);
+  for (const [i, p] of [
+    [holder('branch_secretary', b.members), README_WRITERS.branchSecretary],
+    [holder('gb_secretary', gbMembers), README_WRITERS.gbSecretary],
+    [holder('od_staff', od), README_WRITERS.od],
+  ] as const) {
+    if (i !== undefined) give(i, p);
+  }
+
+  const inBranch = new Set(README_PEOPLE.map((p) => p.name));
+  const hardNames = new Set(HARD_NAMES.map(([name]) => name));
+  const inCommittee = new Set([...README_PEOPLE, ...Object.values(README_WRITERS)].map((p) => p.name).filter((n) => !hardNames.has(n)));
+  const inReadmeBranch = new Set(b.members);
+  entries.forEach((e, i) => {
+    if (placed.has(i)) return;
+    if (inCommittee.has(e.name) || (inBranch.has(e.name) && inReadmeBranch.has(i))) e.name = `${e.name[0]}小${e.name.slice(1)}`;
+  });
   return placed;
 }
 
@@ -371,6 +523,8 @@ export interface SeedReport {
   branches: number;
   politicalBirthdaysToday: number;
   probationary: number;
+  /** The registry's entries: approved, and waiting for their GB's review. */
+  hardship: { approved: number; pending: number };
   seconds: number;
 }
 
@@ -390,6 +544,7 @@ export async function seedDemo(db: Kysely<Database>, opts: DemoOptions): Promise
   await repo.markOutstandingContributors(demo.outstandingContributors);
   await repo.setStatus(demo.deceased, 'deceased');
   await repo.setStatus(demo.transferredOut, 'transferred_out');
+  await seedHardship(db, repo, demo.hardship);
   const monthDay = opts.today.slice(5);
   return {
     members: demo.entries.length,
@@ -397,6 +552,52 @@ export async function seedDemo(db: Kysely<Database>, opts: DemoOptions): Promise
     branches: new Set(demo.entries.map((e) => `${e.generalBranch}/${e.branch}`)).size,
     politicalBirthdaysToday: demo.entries.filter((e) => e.joinDate.slice(5) === monthDay).length,
     probationary: demo.entries.filter((e) => e.fullMemberDate === null).length,
+    hardship: { approved: demo.hardship.filter((h) => h.status === 'approved').length, pending: demo.hardship.filter((h) => h.status === 'applied').length },
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** At 10:00 in the organisation's (Chinese) time zone on that day: the demo's instants. */
+const tenOClock = (day: string) => new Date(`${day}T02:00:00Z`);
+
+/**
+ * Writes the demo's registry as the chat would have left it: an application (the member's own, or the branch
+ * secretary's recommendation with the member's consent — attested for a member without an account), decided by
+ * the GB secretary; a pending one has its review task open (待办, reminders), due after hardship_review_days.
+ */
+async function seedHardship(db: Kysely<Database>, roster: RosterRepository, rows: readonly DemoHardship[]): Promise<void> {
+  if (rows.length === 0) return;
+  const committee = (await roster.loadOrganisations()).find((o) => o.kind === 'committee');
+  if (!committee) return;
+  const orgs = new OrganisationRepository(db);
+  const registry = new HardshipRegistryRepository(db);
+  const tasks = new AssistanceTaskRepository(db);
+  const { hardship_review_days: reviewDays } = await new SettingsRepository(db).read(['hardship_review_days']);
+  const found = await orgs.activeNamed(committee.id, [...new Set(rows.map((r) => r.member.userid ?? r.member.name))]);
+  for (const h of rows) {
+    const m = found.find((x) => (h.member.userid ? x.userid === h.member.userid : x.userid === null && x.name === h.member.name && x.branch === h.member.branch && x.gb === h.member.generalBranch));
+    if (!m) continue;
+    const holder = async (role: string, org: string) => (await orgs.holdersOf(role, org)).find((h) => h.memberId !== m.id);
+    const secretary = await holder('branch_secretary', m.branch_id);
+    // The GB decides; where its secretary cannot (no account), the OD stands in, as in the chat.
+    const decider = (await holder('gb_secretary', m.gb_id)) ?? (await holder('od_staff', committee.id));
+    const byBranch = h.source === 'branch' && secretary !== undefined;
+    const at = tenOClock(h.appliedOn);
+    const id = await registry.insert({
+      memberId: m.id,
+      causes: h.causes,
+      source: byBranch ? 'branch' : 'self',
+      status: 'applied',
+      appliedByMemberId: byBranch ? secretary.memberId : m.id,
+      note: h.note,
+      ...(byBranch ? { consent: m.userid ? { byMemberId: m.id, attested: false } : { byMemberId: secretary.memberId, attested: true } } : {}),
+      at,
+    });
+    if (!id) continue;
+    if (h.status === 'approved' && h.decidedOn) {
+      await registry.decide(id, 'approved', decider?.memberId ?? null, '', tenOClock(h.decidedOn));
+    } else {
+      await tasks.open({ kind: 'hardship_review', subjectId: id, memberId: m.id, ownerRole: 'gb_secretary', ownerOrganisationId: m.gb_id, openedOn: h.appliedOn, dueOn: addDays(h.appliedOn, reviewDays), createdAt: at });
+    }
+  }
 }

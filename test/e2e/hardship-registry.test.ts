@@ -223,7 +223,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
       expect(answer).toContain('您已列入生活困难党员信息库（11月25日确定，困难类型：患病）');
       expect(answer).toContain('来源：党支部推荐（本人已同意）');
       expect(answer).toContain('定额补助：每月300元，2026年11月至2027年10月，发放中，已发放1个月（最近：2026年11月）');
-      expect(answer).toContain('结对帮扶：吴生日、教工党支部');
+      expect(answer).toContain('结对帮扶：吴生日、数学学院党总支教工党支部');
     });
 
     it('困难党员名单: the GB secretary gets the GB\'s, the OD all grouped by GB; the GB of another college sees none of them', async () => {

@@ -160,7 +160,7 @@ describe.each(DB_KINDS)('the hardship registry on %s (issue 12 §1)', (kind) => 
         .returning('id')
         .executeTakeFirstOrThrow();
       const overview = new AssistanceOverviewRepository(db.db);
-      expect((await overview.helpersOf(member)).map((h) => [h.helper_organisation_name, h.helper_organisation_kind])).toEqual([['教工党支部', 'branch']]);
+      expect((await overview.helpersOf(member)).map((h) => [h.helper_organisation_name, h.helper_organisation_kind])).toEqual([['数学学院党总支教工党支部', 'branch']]);
       expect(await as('zhouzhishu', (a) => archiveHardship(a, { memberId: member, reason: '好转' }))).toMatchObject({ ok: false, code: 'not_allowed' });
       expect(await as('sunzongzhi', (a) => archiveHardship(a, { memberId: member, reason: '' }))).toMatchObject({ ok: false, code: 'reason_required' });
       const wu = await id('wushengri');
@@ -170,7 +170,7 @@ describe.each(DB_KINDS)('the hardship registry on %s (issue 12 §1)', (kind) => 
       if (!done.ok) return;
       // The member, the branch secretary and the helping branch's secretary.
       expect(done.notices.map((n) => n.to).sort()).toEqual(['chuzhishu', 'wangjinnian', 'zhouzhishu']);
-      expect((await overview.helpersOfPairings([pairing.id]))[0]).toMatchObject({ helper_organisation_name: '教工党支部' });
+      expect((await overview.helpersOfPairings([pairing.id]))[0]).toMatchObject({ helper_organisation_name: '数学学院党总支教工党支部' });
       expect(await overview.helpersOf(member)).toEqual([]);
     });
 

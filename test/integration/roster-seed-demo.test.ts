@@ -40,6 +40,19 @@ describe.each(DB_KINDS)('seed-demo on %s', (kind) => {
     expect(who!.organisationDepartment.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('writes the demo\'s hardship registry as the chat leaves it: decided by the GB, the waiting one with its review task', async () => {
+    const rows = await sql<{ status: string; source: string; consent_recorded: boolean; decided: boolean; applied_by_self: boolean; task: string | null }>`
+      select h.status, h.source, h.consent_recorded, h.decided_by_member_id is not null as decided, h.applied_by_member_id = h.member_id as applied_by_self,
+             (select t.status || ':' || t.owner_role || ':' || (t.owner_organisation_id = b.parent_id)::text from assistance_tasks t where t.subject_id = h.id and t.kind = 'hardship_review') as task
+        from hardship_registry h join members m on m.id = h.member_id join organisations b on b.id = m.branch_id order by h.id`.execute(t.db);
+    const approved = rows.rows.filter((r) => r.status === 'approved');
+    expect(approved.length).toBeGreaterThanOrEqual(6);
+    for (const r of approved) expect(r).toMatchObject({ decided: true, task: null });
+    // A recommendation carries the member's consent (the database insists); an own application its applicant.
+    for (const r of rows.rows) expect(r.source === 'self' ? r.applied_by_self : r.consent_recorded && !r.applied_by_self).toBe(true);
+    expect(rows.rows.filter((r) => r.status === 'applied')).toEqual([expect.objectContaining({ source: 'self', decided: false, task: 'open:gb_secretary:true' })]);
+  });
+
   it('refuses a database that already has members', async () => {
     await expect(seedDemo(t.db, { members: 150, seed: 1, today: TODAY })).rejects.toThrow(/empty roster/);
   });

@@ -4,7 +4,7 @@ import { entriesToCsv } from '../../src/roster/export.ts';
 import { decodeText, parseCsv } from '../../src/roster/files.ts';
 import { parseRoster } from '../../src/roster/parse.ts';
 import { chineseNumber } from '../../src/roster/demo-names.ts';
-import { generateDemoRoster } from '../../src/roster/seed-demo.ts';
+import { generateDemoRoster, README_BRANCH, README_PEOPLE, README_WRITERS } from '../../src/roster/seed-demo.ts';
 
 const TODAY = '2026-11-26';
 const demo = generateDemoRoster({ members: 400, seed: 7, today: TODAY });
@@ -70,6 +70,61 @@ describe('generateDemoRoster', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z]+\d{2,}$/);
     expect(ids).toContain('wangfang01');
+  });
+
+  // The README's demo: the default seed and size (seed-demo's defaults).
+  const readme = generateDemoRoster({ members: 300, seed: '1', today: TODAY });
+
+  it('places the README\'s people and writers in README_BRANCH, each README name one person where the README needs it', () => {
+    const e = readme.entries;
+    const inBranch = e.filter((x) => x.generalBranch === README_BRANCH.generalBranch && x.branch === README_BRANCH.branch);
+    for (const p of README_PEOPLE) {
+      const there = inBranch.filter((x) => x.name === p.name);
+      expect(there, p.name).toHaveLength(1);
+      expect(there[0]!.roles, p.name).toEqual([]);
+      expect(there[0]!.fullMemberDate, p.name).not.toBeNull();
+      expect(there[0]!.userid, p.name).toBe(p.account === null ? null : `${p.account}01`);
+      if (p.cadreLevel) expect(isLeadingCadre(there[0]!.cadreLevel), p.name).toBe(true);
+    }
+    // Names the OD's commands look up in the whole committee are borne once; the hard names keep their namesakes.
+    for (const name of ['欧阳明', '李明', '冯无号', '陈静', '孙浩', '周敏', ...Object.values(README_WRITERS).map((w) => w.name)]) {
+      expect(e.filter((x) => x.name === name), name).toHaveLength(1);
+    }
+    expect(e.filter((x) => x.name === '张伟').length).toBeGreaterThan(1);
+    expect(inBranch.find((x) => x.name === README_WRITERS.branchSecretary.name)!.roles).toContain('branch_secretary');
+    for (const w of Object.values(README_WRITERS)) expect(e.find((x) => x.name === w.name)!.userid, w.name).toBe(`${w.account}01`);
+    // Accounts stay unique when a README account was someone else's first.
+    const ids = e.flatMap((x) => (x.userid ? [x.userid] : []));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(e.find((x) => x.name === README_WRITERS.gbSecretary.name)).toMatchObject({ generalBranch: README_BRANCH.generalBranch });
+    expect(e.find((x) => x.name === README_WRITERS.gbSecretary.name)!.roles).toContain('gb_secretary');
+    expect(e.find((x) => x.name === README_WRITERS.od.name)!.roles).toContain('od_staff');
+  });
+
+  it('has a small hardship registry: the README\'s four approved, four elsewhere, one waiting in the README\'s GB', () => {
+    const demo = readme;
+    const inReadme = demo.hardship.filter((h) => h.member.branch === README_BRANCH.branch && h.member.generalBranch === README_BRANCH.generalBranch);
+    expect(inReadme.map((h) => [h.member.name, h.status, h.causes])).toEqual([
+      ['张伟', 'approved', ['illness']],
+      ['王芳', 'approved', ['illness']],
+      ['欧阳明', 'approved', ['illness']],
+      ['刘洋', 'approved', ['misfortune']],
+    ]);
+    const elsewhere = demo.hardship.filter((h) => h.member.generalBranch !== README_BRANCH.generalBranch);
+    expect(elsewhere.map((h) => h.status)).toEqual(['approved', 'approved', 'approved', 'approved']);
+    const pending = demo.hardship.filter((h) => h.status === 'applied');
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!.member).toMatchObject({ generalBranch: README_BRANCH.generalBranch });
+    expect(pending[0]!.member.branch).not.toBe(README_BRANCH.branch);
+    // Nobody twice, nobody gone, nobody with a role or a hard name outside the README's own.
+    const gone = new Set([...demo.deceased, ...demo.transferredOut].map((x) => x.userid));
+    const people = demo.hardship.map((h) => `${h.member.generalBranch}/${h.member.branch}/${h.member.name}`);
+    expect(new Set(people).size).toBe(people.length);
+    for (const h of demo.hardship) {
+      expect(h.member.userid === null || !gone.has(h.member.userid), h.member.name).toBe(true);
+      expect(h.appliedOn <= TODAY && (h.decidedOn ?? h.appliedOn) <= TODAY, h.member.name).toBe(true);
+      if (h.status === 'approved') expect(h.decidedOn! > h.appliedOn).toBe(true);
+    }
   });
 
   it('writes a CSV the import accepts as is', () => {
