@@ -183,7 +183,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
 
     it('申请困难帮扶 (陈静, for herself): applied, the GB secretary gets 通过 / 不通过; a second application gets the state', async () => {
       const sent = await say(account['陈静']!, '申请困难帮扶：母亲重病，家庭开支大');
-      expect(textTo(sent, account['陈静']!)).toContain('已收到您的生活困难党员申报（困难类型：患病），已报计算机科学与技术学院党总支审核');
+      expect(textTo(sent, account['陈静']!)).toContain('已收到您的生活困难党员申报（困难类型：患病），已报计算机科学与技术学院党总支，将于');
       chenReview = cardTo(sent, who.gbSecretary, '请审核：陈静生活困难党员申报');
       expect(chenReview.button_list.map((b) => b.text)).toEqual(['通过', '不通过']);
       expect(await entryOf('陈静')).toMatchObject({ status: 'applied', source: 'self', causes: ['illness'], note: '母亲重病，家庭开支大' });
@@ -218,7 +218,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
       const asked = await click(who.gbSecretary, chenReview, '不通过');
       expect(textTo(asked, who.gbSecretary)).toContain('请回复不通过陈静同志申报的理由');
       const rejected = await say(who.gbSecretary, '经核实家庭收入尚可，暂不符合条件');
-      expect(textTo(rejected, who.gbSecretary)).toContain('陈静同志的生活困难党员申报不通过，理由：经核实家庭收入尚可，暂不符合条件');
+      expect(textTo(rejected, who.gbSecretary)).toContain('陈静同志的生活困难党员申报未通过，理由：经核实家庭收入尚可，暂不符合条件');
       expect(textTo(rejected, account['陈静']!)).toContain('未通过');
       expect(textTo(rejected, who.branchSecretary)).toContain('陈静');
       expect(await entryOf('陈静')).toMatchObject({ status: 'rejected', reason: '经核实家庭收入尚可，暂不符合条件' });
@@ -239,12 +239,18 @@ describe('the README\'s assistance sections on the demo roster', () => {
 
     it('archiving (孙建国): 冯无号已好转，归档… and 归档困难党员：孙浩，原因：…', async () => {
       const first = await say(who.gbSecretary, '冯无号已好转，归档困难党员：家庭收入已恢复');
-      expect(textTo(first, who.gbSecretary)).toContain('已归档：冯无号同志（教工第一党支部）移出生活困难党员名单，原因：家庭收入已恢复');
+      expect(textTo(first, who.gbSecretary)).toContain('已将冯无号同志（教工第一党支部）的生活困难党员信息归档，不再列入名单，原因：家庭收入已恢复');
       expect(textTo(first, who.branchSecretary)).toContain('原因：家庭收入已恢复');
       expect(await entryOf('冯无号')).toMatchObject({ status: 'archived', archive_reason: '家庭收入已恢复' });
       const second = await say(who.gbSecretary, '归档困难党员：孙浩，原因：已病愈返岗');
       expect(textTo(second, account['孙浩']!)).toContain('已病愈返岗');
       expect(await entryOf('孙浩')).toMatchObject({ status: 'archived', archive_reason: '已病愈返岗' });
+    });
+
+    it('怎么申请困难帮扶？ / 如何申请突发困难补助 (周敏): how to apply, nothing recorded', async () => {
+      expect(await answer(account['周敏']!, '怎么申请困难帮扶？')).toContain('“申请困难帮扶：母亲重病，家庭开支大”');
+      expect(await answer(account['周敏']!, '如何申请突发困难补助')).toContain('“申请突发困难补助：孩子上学学费困难，申请2000元”');
+      expect(await db().selectFrom('hardship_registry').select('id').where('member_id', '=', await idOf('周敏')).execute()).toEqual([]);
     });
 
     it('我的帮扶, the lists — to those who may see them — and 待办', async () => {
@@ -263,7 +269,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
       expect(all).toContain('全校生活困难党员名单（8人）');
       expect(all).toContain('离退休工作处党总支（2人）');
       const refused = await answer(account['周敏']!, '困难党员名单');
-      expect(refused).toContain('困难党员名单属于需保密的信息');
+      expect(refused).toContain('生活困难党员名单涉及个人隐私');
       expect(refused).not.toContain('张伟');
       expect(await answer(who.gbSecretary, '待办')).toContain('审核生活困难党员申报 周勇（研究生第一党支部）');
     });
@@ -312,7 +318,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
 
     it('核实完毕 submits once, the OD told what changed; the other forms answer that it is done', async () => {
       const sent = await say(who.gbSecretary, '核实完毕');
-      expect(textTo(sent, who.gbSecretary)).toContain('已上报党委组织部：计算机科学与技术学院党总支2026年5月生活困难党员核实。核实后 4 名，新增 冯无号；归档 刘洋。');
+      expect(textTo(sent, who.gbSecretary)).toContain('计算机科学与技术学院党总支2026年5月生活困难党员核实情况已上报党委组织部。核实后生活困难党员 4 名，新增 冯无号；归档 刘洋。');
       const report = textTo(sent, who.od);
       expect(report).toContain('计算机科学与技术学院党总支2026年5月困难党员核实已上报');
       expect(report).toContain('新增 1 名：\n- 冯无号（教工第一党支部）：残疾\n归档 1 名：\n- 刘洋（教工第一党支部）：已再就业');
@@ -378,7 +384,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
         expect(await answer(account['陈静']!, again), again).toContain('您已有一份突发困难补助申请正在办理');
       }
       const agreed = await click(who.gbSecretary, opinion, '同意');
-      const decision = cardTo(agreed, who.od, '突发困难补助待决定：陈静');
+      const decision = cardTo(agreed, who.od, '突发困难补助待审批：陈静');
       await answer(who.gbSecretary, '情况属实，建议按申请额补助');
       const approved = await click(who.od, decision, '按申请额批准');
       const payment = cardTo(approved, who.od, '突发困难补助待发放：陈静');
@@ -421,7 +427,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
       expect(await aidOf('冯无号')).toMatchObject({ status: 'applied', cause: 'serious_illness' });
       await click(who.gbSecretary, opinion, '不同意');
       const decided = await say(who.gbSecretary, '已获大病医疗保险报销');
-      const decision = cardTo(decided, who.od, '突发困难补助待决定：冯无号');
+      const decision = cardTo(decided, who.od, '突发困难补助待审批：冯无号');
       await click(who.od, decision, '不批准');
       await answer(who.od, '已获其他救助，暂不予补助');
       expect(await aidOf('冯无号')).toMatchObject({ status: 'rejected' });
@@ -431,7 +437,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
   describe('Pairing (孙建国 arranges, in November 2027)', () => {
     it('结对 one to one, many to one, an organisation; 结束结对', async () => {
       const first = await say(who.gbSecretary, '结对：李明 帮扶 王芳');
-      expect(textTo(first, who.gbSecretary)).toContain('已安排结对帮扶：李明同志 帮扶 王芳同志');
+      expect(textTo(first, who.gbSecretary)).toContain('已安排李明同志与王芳同志（');
       const toLiming = textTo(first, account['李明']!);
       expect(toLiming).toContain('王芳');
       expect(toLiming).toContain('患病');
@@ -444,11 +450,11 @@ describe('the README\'s assistance sections on the demo roster', () => {
       expect(textTo(org, who.gbSecretary)).toContain('数学与统计学院党总支教工第一党支部');
       // The OD looks 王芳 up in the whole committee: three bear the name, so the README says to write her account.
       const od = await answer(who.od, '结对：周敏 帮扶 王芳');
-      expect(od).toContain('未作修改。有重名：“王芳”可指：');
+      expect(od).toContain('未作修改。有同名：“王芳”可指：');
       expect(od).toContain('账号 wangfang01');
       expect(await answer(who.od, '结对：周敏 帮扶 wangfang01')).toContain('周敏同志已在帮扶王芳同志，无需重复安排。');
       const ended = await answer(who.gbSecretary, '结束结对：李明 王芳');
-      expect(ended).toContain('已结束结对帮扶');
+      expect(ended).toContain('已结束李明同志与王芳同志的结对帮扶');
       const live = await sql<{ helper: string | null; org: string | null }>`select m.name as helper, o.name as org from pairings p left join members m on m.id = p.helper_member_id
         left join organisations o on o.id = p.helper_organisation_id where p.ended_on is null order by p.id`.execute(db());
       expect(live.rows).toEqual([{ helper: '周敏', org: null }, { helper: null, org: '教工第一党支部' }]);
@@ -466,7 +472,7 @@ describe('the README\'s assistance sections on the demo roster', () => {
       expect(await answer(who.od, '取消免除结对：李明')).toContain('已取消李明同志的结对帮扶免除');
       // 王芳's own view: her entry, the aid paid, her helpers.
       const hers = await answer(account['王芳']!, '我的帮扶');
-      expect(hers).toContain('突发困难补助：11月10日申请5,000元（自然灾害），批准1,500元，已发放');
+      expect(hers).toContain('突发困难补助：11月10日申请5,000元（自然灾害），批准金额1,500元；已发放');
       // The helping branch by its GB's name too: 王芳's own branch is a 教工第一党支部 as well.
       expect(hers).toContain('结对帮扶：周敏、数学与统计学院党总支教工第一党支部');
     });
