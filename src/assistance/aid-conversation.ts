@@ -141,7 +141,7 @@ async function apply(ctx: ConversationContext, env: AidEnv, cmd: Extract<AidComm
     if (mine.length === 0) return say(AID_TEXT.forWhom);
     if (mine.length > 1) {
       const who = mine.map((m) => `${m.gb}${m.branch}${m.userid ? `，账号 ${m.userid}` : '，无账号'}`).join('；');
-      return say(`有同名同志：${cmd.for}（${who}）。请改用账号，例如“为${mine.find((m) => m.userid)?.userid ?? 'zhangwei02'}申请突发困难补助：……”。本次未提交。`);
+      return say(`有同名同志：${cmd.for}（${who}）。请改用账号，例如“为${mine.find((m) => m.userid)?.userid ?? '账号'}申请突发困难补助：……”。本次未提交。`);
     }
     memberId = mine[0]!.id;
   }

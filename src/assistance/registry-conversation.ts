@@ -174,7 +174,7 @@ async function resolveName(ctx: ConversationContext, written: string, what: Appr
   if (bearers.length === 0) return { ok: false, answer: `您负责的党员中没有“${name}”，请核对姓名。本次未作修改。` };
   if (bearers.length > 1) {
     const list = bearers.map((b) => `${b.gb}${b.branch}${b.userid ? `，账号 ${b.userid}` : '，无账号'}`).join('；');
-    const account = bearers.find((b) => b.userid)?.userid ?? 'zhangwei02';
+    const account = bearers.find((b) => b.userid)?.userid ?? '账号';
     return { ok: false, answer: `有同名同志：${name}（${list}）。请改用账号，例如“${example(account)}”。本次未作修改。` };
   }
   return { ok: true, memberId: bearers[0]!.id };

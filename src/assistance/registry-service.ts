@@ -305,7 +305,9 @@ export async function archiveHardship(a: RegistryActing, p: { memberId?: string;
   for (const s of branch) once(s, NOTICE_TEXT.archivedToBranch(archived, reason), 'branch');
   const helpers = await new AssistanceOverviewRepository(a.db).helpersOfPairings(done.endedPairings.map((x) => x.pairing_id));
   for (const h of helpers) for (const [to, org] of await helperRecipients(a.db, h, archived.member_id)) once(to, NOTICE_TEXT.pairingEndedToHelper(archived, org), `pairing${h.pairing_id}`);
-  const told = archived.member_userid ? '已告知本人、所在党支部和帮扶人。' : '已告知所在党支部和帮扶人（本人无企业微信账号，请当面告知）。';
+  // Says whom it told: the helpers only where pairings ended.
+  const helped = done.endedPairings.length > 0 ? '和帮扶人' : '';
+  const told = archived.member_userid ? `已告知本人、所在党支部${helped}。` : `已告知所在党支部${helped}（本人无企业微信账号，请当面告知）。`;
   return { ok: true, zh: T.archivedAck(archived, reason, done.endedPairings.length, done.endedSubsidies.length, told), notices, entry: archived };
 }
 

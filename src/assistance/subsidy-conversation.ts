@@ -44,19 +44,24 @@ const ONLY_OD: Record<SubsidyCommand['kind'], string> = {
 type Named = { memberId: string; name: string; branch: string; gb: string; committeeId: string; branchId: string; gbId: string };
 
 /** The written names as members of the committee; nothing is chosen while any name is missing or shared. */
-async function resolveNames(ctx: ConversationContext, committeeId: string, written: readonly string[], example: string): Promise<Named[] | Reply[]> {
+async function resolveNames(ctx: ConversationContext, committeeId: string, written: readonly string[], example: (account: string) => string): Promise<Named[] | Reply[]> {
   // "为郑老党员设定…" is read as 郑老 + 党员: a name that itself ends in 党员 or 同志 is found too.
   const variants = (w: string) => [w, `${w}党员`, `${w}同志`];
   const found = await new OrganisationRepository(ctx.trx).activeNamed(committeeId, written.flatMap(variants));
   const missing: string[] = [];
   const namesakes: string[] = [];
   const chosen: Named[] = [];
+  // The example uses an account the writer has just been shown, never one that may be someone else's.
+  let shownAccount: string | undefined;
   for (const w of written) {
     const byAccount = found.filter((m) => m.userid?.toLowerCase() === w.toLowerCase());
     const byName = variants(w).map((v) => found.filter((m) => m.name === v)).find((list) => list.length > 0) ?? [];
     const bearers = byAccount.length > 0 ? byAccount : byName;
     if (bearers.length === 0) missing.push(w);
-    else if (bearers.length > 1) namesakes.push(`${w}（${bearers.map((b) => `${b.gb}${b.branch}${b.userid ? `，账号 ${b.userid}` : '，无账号'}`).join('；')}）`);
+    else if (bearers.length > 1) {
+      namesakes.push(`${w}（${bearers.map((b) => `${b.gb}${b.branch}${b.userid ? `，账号 ${b.userid}` : '，无账号'}`).join('；')}）`);
+      shownAccount ??= bearers.find((b) => b.userid)?.userid ?? undefined;
+    }
     else {
       const b = bearers[0]!;
       chosen.push({ memberId: b.id, name: b.name, branch: b.branch, gb: b.gb, committeeId: b.committee_id, branchId: b.branch_id, gbId: b.gb_id });
@@ -67,7 +72,7 @@ async function resolveNames(ctx: ConversationContext, committeeId: string, writt
     text(
       `未作处理。${[
         ...(missing.length > 0 ? [`名册中没有：${missing.join('、')}，请核对姓名。`] : []),
-        ...(namesakes.length > 0 ? [`有同名同志：${namesakes.join('；')}。请改用账号，${example}。`] : []),
+        ...(namesakes.length > 0 ? [`有同名同志：${namesakes.join('；')}。请改用账号，${example(shownAccount ?? '账号')}。`] : []),
       ].join('\n')}`,
     ),
   ];
@@ -92,7 +97,7 @@ async function onText(ctx: ConversationContext, cmd: SubsidyCommand): Promise<Re
     const months: YearMonth[] = cmd.months === 'current' ? [current] : cmd.months.map((m) => backwardMonth(m, ctx.today));
     let which: { all: true } | { memberIds: string[] } = { all: true };
     if (cmd.names.length > 0) {
-      const named = await resolveNames(ctx, committeeId, cmd.names, '例如“zhangwei02本月补助已发放”');
+      const named = await resolveNames(ctx, committeeId, cmd.names, (a) => `例如“${a}本月补助已发放”`);
       if (!isNamed(named)) return named;
       which = { memberIds: named.map((n) => n.memberId) };
     }
@@ -102,7 +107,7 @@ async function onText(ctx: ConversationContext, cmd: SubsidyCommand): Promise<Re
 
   // set
   if (cmd.amountFen === null) return [text(`请写明每月金额，${EXAMPLE}。`)];
-  const named = await resolveNames(ctx, committeeId, [cmd.name], '例如“为zhangwei02设定长期生活补助，每月300元”');
+  const named = await resolveNames(ctx, committeeId, [cmd.name], (a) => `例如“为${a}设定长期生活补助，每月300元”`);
   if (!isNamed(named)) return named;
   const member = named[0]!;
   const { termMonths } = await subsidySettings(ctx.trx);
