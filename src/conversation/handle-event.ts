@@ -15,6 +15,7 @@ import { verificationConversation } from '../assistance/verification-conversatio
 import { subsidyConversation } from '../assistance/subsidy-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 import { aidConversation } from '../assistance/aid-conversation.ts';
+import { goalsConversation } from '../incentive/goals-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -28,6 +29,8 @@ export function conversationHandlers(): ConversationHandler[] {
     deathConfirmation,
     secretaryCommands,
     odCommands,
+    // "本支部2027年目标：…", "亮岗承诺：…" record goals and commitments (a colon is required), never care records.
+    goalsConversation,
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

@@ -79,6 +79,7 @@ export interface Database {
   sweep_days: SweepDaysTable;
   office_vacancies: OfficeVacanciesTable;
   conversation_memory: ConversationMemoryTable;
+  goal_statements: GoalStatementsTable;
 }
 
 export type InboundEventRow = Selectable<InboundEventsTable>;
@@ -407,4 +408,19 @@ export interface ConversationMemoryTable {
   topic: string;
   ref: string;
   at: Generated<Date>;
+}
+
+// Goals and commitments (migrations/2026120300_goals_commitments.ts, MECHANISM 3.3).
+export type GoalStatementKind = 'goals' | 'commitment';
+
+export interface GoalStatementsTable {
+  id: Generated<string>;
+  kind: GoalStatementKind;
+  year: number;
+  organisation_id: string | null;
+  member_id: string | null;
+  text: string;
+  recorded_by_member_id: string | null;
+  recorded_at: Date;
+  updated_at: Date;
 }

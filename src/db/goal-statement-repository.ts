@@ -1,0 +1,81 @@
+// Goals and commitments (组织目标管理, 个人亮岗履职, MECHANISM 3.3): one text per subject and year — an
+// organisation's goals (a branch or a general branch) or a member's post commitment. Recording again replaces the
+// text and moves updated_at; recorded_at and the row stay (the partial unique indexes of
+// migrations/2026120300_goals_commitments.ts make two recordings at once one row).
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, GoalStatementKind } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type GoalSubject = { kind: 'goals'; organisationId: string } | { kind: 'commitment'; memberId: string };
+
+export interface GoalStatement {
+  kind: GoalStatementKind;
+  year: number;
+  text: string;
+  recorded_by_member_id: string | null;
+  recorded_at: Date;
+  updated_at: Date;
+}
+
+/** A member of a branch and their commitment for the year (null: none recorded). */
+export interface BranchCommitment {
+  member_id: string;
+  name: string;
+  userid: string | null;
+  text: string | null;
+}
+
+export class GoalStatementRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Records the subject's text for the year, replacing an earlier one; `replaced` says whether one existed. */
+  async record(subject: GoalSubject, year: number, text: string, byMemberId: string | null, at: Date): Promise<{ replaced: boolean }> {
+    const values = {
+      kind: subject.kind,
+      year,
+      organisation_id: subject.kind === 'goals' ? subject.organisationId : null,
+      member_id: subject.kind === 'commitment' ? subject.memberId : null,
+      text,
+      recorded_by_member_id: byMemberId,
+      recorded_at: at,
+      updated_at: at,
+    };
+    const row = await this.db
+      .insertInto('goal_statements')
+      .values(values)
+      .onConflict((oc) =>
+        (subject.kind === 'goals' ? oc.columns(['organisation_id', 'year']) : oc.columns(['member_id', 'year']))
+          .where('kind', '=', subject.kind)
+          .doUpdateSet({ text, recorded_by_member_id: byMemberId, updated_at: at }),
+      )
+      // xmax is 0 on a freshly inserted row and set on an updated one.
+      .returning(sql<boolean>`(xmax::text <> '0')`.as('replaced'))
+      .executeTakeFirstOrThrow();
+    return { replaced: Boolean(row.replaced) };
+  }
+
+  /** The subject's text for the year, if recorded. */
+  async statementOf(subject: GoalSubject, year: number): Promise<GoalStatement | undefined> {
+    let q = this.db
+      .selectFrom('goal_statements')
+      .select(['kind', 'year', 'text', 'recorded_by_member_id', 'recorded_at', 'updated_at'])
+      .where('kind', '=', subject.kind)
+      .where('year', '=', year);
+    q = subject.kind === 'goals' ? q.where('organisation_id', '=', subject.organisationId) : q.where('member_id', '=', subject.memberId);
+    return q.executeTakeFirst();
+  }
+
+  /** Every active member of the branch with their commitment for the year (or null), by name. */
+  async commitmentsInBranch(branchId: string, year: number): Promise<BranchCommitment[]> {
+    return this.db
+      .selectFrom('members as m')
+      .leftJoin('goal_statements as g', (j) => j.onRef('g.member_id', '=', 'm.id').on('g.kind', '=', 'commitment').on('g.year', '=', year))
+      .select(['m.id as member_id', 'm.name', 'm.userid', 'g.text'])
+      .where('m.branch_id', '=', branchId)
+      .where('m.status', '=', 'active')
+      .orderBy('m.name')
+      .orderBy('m.id')
+      .execute();
+  }
+}

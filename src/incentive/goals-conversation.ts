@@ -1,0 +1,91 @@
+// Goals and commitments in chat (组织目标管理, 个人亮岗履职, MECHANISM 3.3). A branch secretary records "本支部2027年
+// 目标：…", a GB secretary "本总支2027年目标：…", a member "亮岗承诺：…" (the year is optional: the current one);
+// recording again replaces the text. "本支部目标" / "本总支目标" read the writer's own organisation's goals (goals
+// are not sensitive: every member may read those of their own branch and GB), "我的亮岗承诺" one's own commitment.
+// Commitments are public within the branch (亮岗 is a public display), so a branch secretary lists "本支部亮岗承诺"
+// for the branch they lead — with who has not recorded one; nobody else gets another member's commitment.
+import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
+import { guarded } from '../conversation/reply-guard.ts';
+import type { Reply } from '../conversation/router.ts';
+import { GoalStatementRepository, type GoalSubject } from '../db/goal-statement-repository.ts';
+import type { RosterIdentity } from '../roster/responsibility.ts';
+import { matchGoalCommand, type GoalCommand, type GoalLevel } from './goal-phrases.ts';
+
+const text = (content: string): Reply => ({ message: { type: 'text', content } });
+
+const LEVEL_ZH: Record<GoalLevel, string> = { branch: '本支部', general_branch: '本总支' };
+const SECRETARY: Record<GoalLevel, { role: 'branch_secretary' | 'gb_secretary'; zh: string }> = {
+  branch: { role: 'branch_secretary', zh: '支部书记' },
+  general_branch: { role: 'gb_secretary', zh: '党总支书记' },
+};
+
+/** The organisation the writer leads at that level (their secretary role), if any. */
+function ledOrganisation(identity: RosterIdentity, level: GoalLevel): { id: string; name: string } | undefined {
+  const held = identity.roles.find((r) => r.role === SECRETARY[level].role && r.organisation.kind === level);
+  return held ? { id: held.organisation.id, name: held.organisation.name } : undefined;
+}
+
+/** The organisation whose goals the writer reads: the one they lead at that level, else their own. */
+function ownOrganisation(identity: RosterIdentity, level: GoalLevel): { id: string; name: string } {
+  return ledOrganisation(identity, level) ?? (level === 'branch' ? identity.branch : identity.generalBranch);
+}
+
+/** A year the writer may mean: last, this or next; anything else is a slip. */
+function yearProblem(year: number, current: number): string | undefined {
+  return year < current - 1 || year > current + 1 ? `年份${year}年有误，请写今年（${current}年）或明年，或不写年份。` : undefined;
+}
+
+async function answerCommand(ctx: ConversationContext, cmd: GoalCommand): Promise<Reply[]> {
+  const identity = ctx.identity!;
+  const current = Number(ctx.today.slice(0, 4));
+  const year = cmd.year ?? current;
+  const problem = yearProblem(year, current);
+  if (problem) return [text(`未作登记。${problem}`)];
+  const repo = new GoalStatementRepository(ctx.trx);
+
+  switch (cmd.kind) {
+    case 'set_goals': {
+      const org = ledOrganisation(identity, cmd.level);
+      if (!org) return [text(`${LEVEL_ZH[cmd.level]}目标由${SECRETARY[cmd.level].zh}登记。党员同志可发送“亮岗承诺：……”登记本人的亮岗承诺。`)];
+      if (!cmd.text) return [text(`未作登记：目标内容为空。请在冒号后写明目标，例如“${LEVEL_ZH[cmd.level]}${year}年目标：每月开展一次主题党日”。`)];
+      const { replaced } = await repo.record({ kind: 'goals', organisationId: org.id }, year, cmd.text, identity.memberId, ctx.now);
+      return [text(`已${replaced ? '更新' : '登记'}${org.name}${year}年目标${replaced ? '（原内容已替换）' : ''}：\n${cmd.text}`)];
+    }
+    case 'set_commitment': {
+      if (!cmd.text) return [text(`未作登记：承诺内容为空。请在冒号后写明本人的亮岗承诺，例如“亮岗承诺：立足岗位，做好本职工作”。`)];
+      const { replaced } = await repo.record({ kind: 'commitment', memberId: identity.memberId }, year, cmd.text, identity.memberId, ctx.now);
+      return [text(`${identity.name}同志，已${replaced ? '更新' : '登记'}您的${year}年亮岗承诺${replaced ? '（原内容已替换）' : ''}：\n${cmd.text}`)];
+    }
+    case 'read_goals': {
+      const org = ownOrganisation(identity, cmd.level);
+      const subject: GoalSubject = { kind: 'goals', organisationId: org.id };
+      const found = await repo.statementOf(subject, year);
+      if (!found) return [text(`${org.name}尚未登记${year}年目标。${ledOrganisation(identity, cmd.level) ? `请发送“${LEVEL_ZH[cmd.level]}${year}年目标：……”登记。` : ''}`)];
+      return [text(`${org.name}${year}年目标：\n${found.text}`)];
+    }
+    case 'my_commitment': {
+      const found = await repo.statementOf({ kind: 'commitment', memberId: identity.memberId }, year);
+      if (!found) return [text(`您尚未登记${year}年亮岗承诺。请发送“亮岗承诺：……”登记。`)];
+      return [text(`您的${year}年亮岗承诺：\n${found.text}`)];
+    }
+    case 'branch_commitments': {
+      const org = ledOrganisation(identity, 'branch');
+      if (!org) return [text('本支部亮岗承诺名单由支部书记查看。您可发送“我的亮岗承诺”查看本人的承诺。')];
+      const rows = await repo.commitmentsInBranch(org.id, year);
+      const done = rows.filter((r) => r.text !== null);
+      const missing = rows.filter((r) => r.text === null);
+      const lines = [
+        `${org.name}${year}年亮岗承诺（在册${rows.length}人，已登记${done.length}人）：`,
+        ...done.map((r) => `${r.name}：${r.text!.replace(/\s*\n\s*/g, '；')}`),
+        ...(missing.length > 0 ? [`尚未登记：${missing.map((r) => r.name).join('、')}`] : []),
+      ];
+      return [text(lines.join('\n'))];
+    }
+  }
+}
+
+export const goalsConversation: ConversationHandler = guarded(async (ctx) => {
+  if (!ctx.identity || ctx.event.kind !== 'text') return undefined;
+  const cmd = matchGoalCommand(ctx.event.text);
+  return cmd ? answerCommand(ctx, cmd) : undefined;
+});
