@@ -53,6 +53,14 @@ export type ReminderStep = 'due_soon' | 'due_today' | 'overdue_3' | 'overdue_7';
 /** When each step nominally falls, relative to the due date. */
 const STEP_OFFSET: Record<ReminderStep, number> = { due_soon: -2, due_today: 0, overdue_3: 3, overdue_7: 7 };
 
+/** How a reminder's title names each step (the care and the assistance reminders alike). */
+export const REMINDER_STEP_TITLES: Record<ReminderStep, string> = {
+  due_soon: '两天后到期',
+  due_today: '今天到期',
+  overdue_3: '已逾期3天',
+  overdue_7: '已逾期7天',
+};
+
 /** Who a step goes to: the owner, one level up, or the OD. */
 export const STEP_AUDIENCE: Record<ReminderStep, 'owner' | 'one_up' | 'od'> = { due_soon: 'owner', due_today: 'owner', overdue_3: 'one_up', overdue_7: 'od' };
 

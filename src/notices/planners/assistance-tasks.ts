@@ -6,7 +6,7 @@
 import { addDays } from '../../domain/dates.ts';
 import { ASSISTANCE_TASK_LABELS } from '../../domain/assistance.ts';
 import { chineseMonthDay as cn } from '../../domain/format.ts';
-import { oneLevelUp, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
+import { oneLevelUp, REMINDER_STEP_TITLES, reminderStepsOn, STEP_AUDIENCE } from '../../domain/obligations.ts';
 import { OFFICE_TITLES, officeAbove, officeWords } from '../../domain/offices.ts';
 import { clockField, clockWarning } from '../../assistance/aid-text.ts';
 import { taskReminderCard } from '../../assistance/task-cards.ts';
@@ -18,12 +18,7 @@ import { escapeMarkdown as esc } from '../markdown.ts';
 import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
 import { assertRendered } from '../templates.ts';
 
-const STEP_TITLE: Record<ReminderStep, string> = {
-  due_soon: '两天后到期',
-  due_today: '今天到期',
-  overdue_3: '已逾期3天',
-  overdue_7: '已逾期7天',
-};
+const STEP_TITLE = REMINDER_STEP_TITLES;
 
 export const assistanceTasks: DailyPlanner = {
   family: 'assistance_tasks',
@@ -50,7 +45,7 @@ async function planAssistanceTasks(db: PlanDb, { date, calendar, late }: PlanCon
         // Nobody is reminded of their own case as its reviewer, nor escalated to about it (ownersOf passed it up);
         // a member's own consent is theirs to give.
         if (r.member_id === t.member_id && (audience !== 'owner' || t.owner_member_id === null)) continue;
-        const title = `${STEP_TITLE[step] === STEP_TITLE.due_soon ? '帮扶事项两天后到期' : `帮扶事项${STEP_TITLE[step]}`}：${t.member_name}`;
+        const title = `帮扶事项${STEP_TITLE[step]}：${t.member_name}`;
         const message =
           audience === 'owner'
             ? taskReminderCard({ taskId: `as-${t.id}-${step}-${r.member_id}`, kind: t.kind, subjectId: t.subject_id, memberName: t.member_name, branch: t.branch, dueOn: t.due_on, title, standIn, late, ...aidCard })

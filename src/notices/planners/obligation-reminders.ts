@@ -4,7 +4,7 @@
 // calendar's progress nudges, never one message per member.
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { chineseMonthDay as cn } from '../../domain/format.ts';
-import { oneLevelUp, REASON_LABELS, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
+import { oneLevelUp, REASON_LABELS, REMINDER_STEP_TITLES, reminderStepsOn, STEP_AUDIENCE, type ReminderStep } from '../../domain/obligations.ts';
 import { isOfficeRole, OFFICE_TITLES } from '../../domain/offices.ts';
 import { OfficeDirectory, type Recipient } from '../offices.ts';
 import { buttonCard, cardKey, CARD_ACTION } from '../cards.ts';
@@ -17,12 +17,7 @@ import { assertRendered } from '../templates.ts';
 
 const KIND = { talk: '谈心', visit: '走访' } as const;
 
-const STEP_TITLE: Record<ReminderStep, string> = {
-  due_soon: '两天后到期',
-  due_today: '今天到期',
-  overdue_3: '已逾期3天',
-  overdue_7: '已逾期7天',
-};
+const STEP_TITLE = REMINDER_STEP_TITLES;
 
 export const obligationReminders: DailyPlanner = {
   family: 'obligation_reminders',
