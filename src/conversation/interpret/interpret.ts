@@ -58,6 +58,7 @@
 // The stages live in files of their own, in reading order: normalise.ts (1), dates.ts (2), scan.ts (3),
 // resolve.ts (4), intent.ts (5), reason.ts (6), note.ts (8); types.ts holds what they share. This file runs them.
 import { readAssistance } from '../../assistance/phrases.ts';
+import { readIncentive } from '../../incentive/phrases.ts';
 import { localDate } from '../../domain/dates.ts';
 import { scanDates } from './dates.ts';
 import { readIntent } from './intent.ts';
@@ -86,6 +87,11 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   const assistance = readAssistance(text);
   if (assistance) {
     return { result: { intent: 'assistance', members: [], ambiguous: [], date: null, reason: null, note: '', assistance }, memberIds: [], mentions: [], problems: [], reply: false, normalizedText: t };
+  }
+  // Nor is an incentive sentence: 亮岗承诺：关心困难党员 is a commitment, 季度自评：… a self-evaluation.
+  const incentive = readIncentive(text);
+  if (incentive) {
+    return { result: { intent: 'incentive', members: [], ambiguous: [], date: null, reason: null, note: '', incentive }, memberIds: [], mentions: [], problems: [], reply: false, normalizedText: t };
   }
   const today = localDate(ctx.now, ctx.timeZone);
   const dates = scanDates(t, today, (a, b) => wordNameAhead(t, a, b, ctx.index));

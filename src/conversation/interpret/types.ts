@@ -1,12 +1,13 @@
 // The interpreter's vocabulary: what a message is read as (the `interpret` command's JSON), who writes it, and
 // what the bot needs beyond the JSON (mentions, problems). Types only.
 import type { AssistanceReading } from '../../assistance/phrases.ts';
+import type { IncentiveReading } from '../../incentive/phrases.ts';
 import type { Reach } from '../../domain/access.ts';
 import type { RoleCode } from '../../domain/roster.ts';
 import type { ReasonCode } from './lexicon.ts';
 import type { IndexedMember, RosterIndex } from './roster-index.ts';
 
-export type Intent = 'log_talk' | 'log_visit' | 'report_event' | 'todo' | 'birthdays' | 'progress' | 'undo' | 'help' | 'assistance' | 'unknown';
+export type Intent = 'log_talk' | 'log_visit' | 'report_event' | 'todo' | 'birthdays' | 'progress' | 'undo' | 'help' | 'assistance' | 'incentive' | 'unknown';
 
 /** Exactly the JSON of the `interpret` command (issue 5), keys in this order. */
 export interface Interpretation {
@@ -28,6 +29,11 @@ export interface Interpretation {
    * it (src/assistance/phrases.ts). Present only with intent 'assistance'; names in it are resolved by its handler.
    */
   assistance?: AssistanceReading;
+  /**
+   * An incentive sentence (本支部2027年目标：…, 亮岗承诺：…, 季度自评：…): which area's command, as its matcher reads it
+   * (src/incentive/phrases.ts). Present only with intent 'incentive'; names in it are resolved by its handler.
+   */
+  incentive?: IncentiveReading;
 }
 
 export interface InterpretWriter {
