@@ -7,10 +7,13 @@ import { isIsoDate } from '../domain/dates.ts';
 export const CARE_EXPORT_KINDS = ['talks', 'visits', 'obligations'] as const;
 /** Assistance (issue 12): the hardship registry, relief, pairings — src/assistance/export.ts. */
 export const ASSISTANCE_EXPORT_KINDS = ['hardship', 'relief', 'pairings'] as const;
-export const EXPORT_KINDS = [...CARE_EXPORT_KINDS, ...ASSISTANCE_EXPORT_KINDS] as const;
+/** Incentive (issue 13): evaluations, excellent members, commendations, 50-year certificates, the leadership review's totals — src/incentive/export.ts. */
+export const INCENTIVE_EXPORT_KINDS = ['evaluations', 'excellent', 'commendations', 'certificates', 'leadership'] as const;
+export const EXPORT_KINDS = [...CARE_EXPORT_KINDS, ...ASSISTANCE_EXPORT_KINDS, ...INCENTIVE_EXPORT_KINDS] as const;
 
 export type CareExportKind = (typeof CARE_EXPORT_KINDS)[number];
 export type AssistanceExportKind = (typeof ASSISTANCE_EXPORT_KINDS)[number];
+export type IncentiveExportKind = (typeof INCENTIVE_EXPORT_KINDS)[number];
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
@@ -18,6 +21,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const isCareExportKind = (what: string): what is CareExportKind => (CARE_EXPORT_KINDS as readonly string[]).includes(what);
 export const isAssistanceExportKind = (what: string): what is AssistanceExportKind => (ASSISTANCE_EXPORT_KINDS as readonly string[]).includes(what);
+export const isIncentiveExportKind = (what: string): what is IncentiveExportKind => (INCENTIVE_EXPORT_KINDS as readonly string[]).includes(what);
 
 /**
  * The reason a kind/format/range is refused, or null. `kinds`: the kinds the caller serves (every kind for the
@@ -47,6 +51,6 @@ export const EXPORT_CONTENT_TYPE: Readonly<Record<ExportFormat, string>> = {
   json: 'application/x-ndjson; charset=utf-8',
 };
 
-/** care-talks-2026-11-26.csv, assistance-relief-2026-11-26.jsonl. */
+/** care-talks-2026-11-26.csv, assistance-relief-2026-11-26.jsonl, incentive-excellent-2027-01-05.csv. */
 export const exportFileName = (what: ExportKind, format: ExportFormat, today: string) =>
-  `${isCareExportKind(what) ? 'care' : 'assistance'}-${what}-${today}.${format === 'csv' ? 'csv' : 'jsonl'}`;
+  `${isCareExportKind(what) ? 'care' : isIncentiveExportKind(what) ? 'incentive' : 'assistance'}-${what}-${today}.${format === 'csv' ? 'csv' : 'jsonl'}`;
