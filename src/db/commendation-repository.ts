@@ -249,6 +249,19 @@ export class CommendationRepository {
     return (await this.db.selectFrom('organisations').select('name').where('id', '=', id).executeTakeFirst())?.name;
   }
 
+  /** Organisations with this id or exactly this name, in any committee, with their GB and committee, by id. */
+  async organisationsByIdOrName(written: string): Promise<Array<{ id: string; name: string; kind: OrganisationKind; gb_id: string | null; committee_id: string }>> {
+    const byId = /^\d{1,18}$/.test(written);
+    const r = await sql<{ id: string; name: string; kind: OrganisationKind; gb_id: string | null; committee_id: string }>`
+      select o.id::text as id, o.name, o.kind,
+             case o.kind when 'general_branch' then o.id::text when 'branch' then o.parent_id::text end as gb_id,
+             (case o.kind when 'committee' then o.id when 'general_branch' then o.parent_id else p.parent_id end)::text as committee_id
+        from organisations o left join organisations p on p.id = o.parent_id
+       where ${byId ? sql`o.id = ${written}::bigint` : sql`o.name = ${written}`}
+       order by o.id`.execute(this.db);
+    return r.rows;
+  }
+
   /** Organisations of the committee named exactly so (any kind), with their GB, by id. */
   async organisationsNamed(committeeId: string, name: string): Promise<Array<{ id: string; name: string; kind: OrganisationKind; gb_id: string | null }>> {
     const r = await sql<{ id: string; name: string; kind: OrganisationKind; gb_id: string | null }>`
