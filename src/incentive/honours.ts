@@ -235,7 +235,8 @@ export async function recordCommitteePicks(
   }
   const lines: string[] = [];
   if (recording.length > 0) lines.push(`已登记校党委${year}年度${label}：${recording.map((m, i) => `${m.name}（${rows[i]!.certificateNo}${rows[i]!.reason ? `；名单外推选理由：${rows[i]!.reason}` : ''}）`).join('、')}，已通知本人。`);
-  if (held.size > 0) lines.push(`${members.filter((m) => held.has(m.id)).map((m) => m.name).join('、')}已是${year}年度${label}，未重复登记。`);
+  // With a reason (the answer to the question), the on-list ones recorded a message earlier are not repeated.
+  if (held.size > 0 && (reason === null || recording.length === 0)) lines.push(`${members.filter((m) => held.has(m.id)).map((m) => m.name).join('、')}已是${year}年度${label}，未重复登记。`);
   if (waiting.length > 0) {
     lines.push(
       `请注意：${waiting.map((m) => `${m.name}（${m.gb}）`).join('、')}不在${year}年度各党总支优秀党员名单中。${label}原则上从党总支名单中产生，名单外推选须登记理由。请在下一条消息中写明推选理由（适用于以上${waiting.length}人），将与评选结果一并登记；回复“取消”则不登记。`,
