@@ -120,12 +120,13 @@ export async function recordGbList(env: HonourEnv, actor: GbSecretary, names: re
   if (year === undefined) return refuse('closed', `未作登记。${SELECTION_WINDOW_ZH}，现在不在评选期内。`);
   if (writtenYear !== null && writtenYear !== year) return refuse('closed', `未作登记。现在评选的是${year}年度优秀党员，不能登记${writtenYear}年的名单（${SELECTION_WINDOW_ZH}）。`);
   if (names.length === 0) return refuse('bad_request', '未作登记：名单为空。请在冒号后写出姓名，用顿号分隔，例如“评选优秀党员：张伟、王芳”。');
-  const found = await resolveMembers(env.db, actor.committeeId, names, (m) => m.gb_id === actor.gb.id, '本总支');
-  if (!found.ok) return found;
+  // The cap first: a list too long is refused with the numbers whatever its names (names are distinct: namesOf).
   const repo = new CommendationRepository(env.db);
   const active = await repo.activeMembersOfGb(actor.gb.id);
   const cap = excellentMemberCap(active, await capPercent(env.db));
-  if (found.members.length > cap) return refuse('over_cap', `未作登记。本总支在册党员${active}人，优秀党员最多${cap}人，名单有${found.members.length}人。请调整名单后重新发送。`);
+  if (names.length > cap) return refuse('over_cap', `未作登记。本总支在册党员${active}人，优秀党员最多${cap}人，名单有${names.length}人。请调整名单后重新发送。`);
+  const found = await resolveMembers(env.db, actor.committeeId, names, (m) => m.gb_id === actor.gb.id, '本总支');
+  if (!found.ok) return found;
   const old = await repo.gbList(actor.gb.id, year);
   if (old.length > 0 && (await repo.committeePicked(actor.committeeId, year))) {
     return refuse('final', `未作修改。校党委已登记${year}年度优秀共产党员、优秀党务工作者，本总支${year}年度名单不能再修改；如需调整，请联系党委组织部。`);

@@ -1,6 +1,6 @@
 // Issue 13, sections 4 and 5, end to end through signed WeCom callbacks, the daily sweep, the admin API and the fake
 // WeCom API: the December nudge to GB secretaries with their cap; the GB's list refused over the cap with the
-// numbers (6, 7 and 42 active members, those who died or left not counted), ambiguity asked back, an unknown name
+// numbers (0, 6, 7 and 42 active members, those who died or left not counted), ambiguity asked back, an unknown name
 // refused — nothing recorded — then recorded with certificates in the GB's name, members told (an accountless one
 // through their branch secretary), replaced; the OD's picks with a reason asked for the one on no GB list, the GB
 // list final afterwards, a pick cancelled; commendations recorded in chat and through the admin API; "我的表彰" and a
@@ -152,6 +152,15 @@ describe('issue 13 sections 4–5: excellent members and commendations in chat',
     expect(csv).toContain('2026,special,committee,抢险抗灾,,冯无号,,计算机学院党总支,教工第一党支部,QZ2026-001,zhaozuzhi,赵组织,');
     const json = (await (await admin('GET', '/admin/export/excellent?format=json')).text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(json.find((r) => r.member_account === 'liming')).toMatchObject({ list: 'committee', kind: 'excellent_member', on_gb_list: false, reason: '在抗洪抢险中冲锋在前，表现突出' });
+  });
+
+  it('a GB with no active member: the cap is 0 and any list is refused with the numbers', async () => {
+    // A GB whose members all left, led (for this test) by the OD's 赵组织.
+    const committee = (await db().selectFrom('organisations').select('id').where('kind', '=', 'committee').executeTakeFirstOrThrow()).id;
+    const empty = await db().insertInto('organisations').values({ kind: 'general_branch', name: '空总支', parent_id: committee, parent_kind: 'committee' }).returning('id').executeTakeFirstOrThrow();
+    const zhao = (await db().selectFrom('members').select('id').where('userid', '=', 'zhaozuzhi').executeTakeFirstOrThrow()).id;
+    await db().insertInto('member_roles').values({ member_id: zhao, role: 'gb_secretary', organisation_id: empty.id }).execute();
+    expect(await answer('zhaozuzhi', '评选优秀党员：李明')).toBe('未作登记。本总支在册党员0人，优秀党员最多0人，名单有1人。请调整名单后重新发送。');
   });
 
   it('outside December–January the GB list is refused with the reason', async () => {
