@@ -32,7 +32,7 @@ export function conversationHandlers(): ConversationHandler[] {
     odCommands,
     // "本支部2027年目标：…", "亮岗承诺：…" record goals and commitments (a colon is required), never care records.
     goalsConversation,
-    honoursConversation,
+    honoursConversation(rosterIndex),
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

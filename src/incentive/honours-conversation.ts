@@ -6,7 +6,9 @@
 // "张伟的表彰" a person's, for those whose scope covers them (maySeeCommendations) — anyone else gets the same
 // answer as for a name nobody bears. The rules are honours.ts's.
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
+import { interpretDetailed } from '../conversation/interpret/interpret.ts';
 import { compactMessage, normalizeMessage } from '../conversation/interpret/normalise.ts';
+import type { RosterIndexCache } from '../conversation/roster-cache.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import { smallTalk, type Reply } from '../conversation/router.ts';
 import { CommendationRepository } from '../db/commendation-repository.ts';
@@ -136,18 +138,30 @@ async function commend(ctx: ConversationContext, cmd: Extract<HonourCommand, { k
   return outcomeReplies(ctx, await recordCommendation(env(ctx), odActor(ctx), { year, kind: cmd.honour, level, cause: cmd.cause, member, organisation, certificateNo: cmd.certificateNo }));
 }
 
-/** Messages that are never a reason: another command, or a courtesy (the question keeps waiting). */
-function notAReason(text: string): boolean {
-  return readIncentive(text) !== undefined || smallTalk(text) !== undefined || /^(?:待办|我的待办|撤销|帮助)$/u.test(compactMessage(text));
+/**
+ * Messages that are never a reason (the question keeps waiting): another command, a courtesy, or anything the
+ * interpreter reads as a record, a report or a query — a reason is free text.
+ */
+async function notAReason(ctx: ConversationContext, cache: RosterIndexCache, text: string): Promise<boolean> {
+  if (readIncentive(text) !== undefined || smallTalk(text) !== undefined || /^(?:待办|我的待办|撤销|帮助)$/u.test(compactMessage(text))) return true;
+  const me = ctx.identity!;
+  const { result } = interpretDetailed(text, {
+    writer: { memberId: me.memberId, userid: me.userid, branchId: me.branch.id, generalBranchId: me.generalBranch.id, roleCodes: me.roleCodes },
+    now: ctx.now,
+    timeZone: ctx.timeZone,
+    index: await cache.get(ctx.trx),
+  });
+  // A reason may well tell of a disaster or an illness (report words); a record or a query is not a reason.
+  return result.intent !== 'unknown' && result.intent !== 'report_event';
 }
 
 /** The OD's message after out-of-list picks: the reason, recorded with them; "取消" drops them. */
-async function pickReason(ctx: ConversationContext, text: string, written: string): Promise<Reply[] | undefined> {
+async function pickReason(ctx: ConversationContext, cache: RosterIndexCache, text: string, written: string): Promise<Reply[] | undefined> {
   if (!isOd(ctx)) return undefined;
   const memory = new ConversationMemoryRepository(ctx.trx);
   const me = ctx.identity!.memberId;
   const [pending] = await memory.recall(me, [PICK_REASON_TOPIC], new Date(ctx.now.getTime() - PENDING_HOURS * 3_600_000));
-  if (!pending || notAReason(text)) return undefined;
+  if (!pending || (await notAReason(ctx, cache, text))) return undefined;
   await memory.forget(me, PICK_REASON_TOPIC, pending.ref);
   const asked = /^\d{1,18}$/.test(pending.ref) ? await new InboundRepository(ctx.trx).get(pending.ref) : undefined;
   const original = asked ? (asked.payload as { text?: string }).text : undefined;
@@ -162,10 +176,12 @@ async function pickReason(ctx: ConversationContext, text: string, written: strin
   return committeePick(ctx, cmd, reason);
 }
 
-export const honoursConversation: ConversationHandler = guarded(async (ctx) => {
-  if (!ctx.identity || ctx.event.kind !== 'text') return undefined;
-  const text = normalizeMessage(ctx.event.text);
-  const cmd = matchHonourCommand(text);
-  if (cmd) return answerCommand(ctx, cmd);
-  return pickReason(ctx, text, ctx.event.text.trim());
-});
+export function honoursConversation(cache: RosterIndexCache): ConversationHandler {
+  return guarded(async (ctx) => {
+    if (!ctx.identity || ctx.event.kind !== 'text') return undefined;
+    const text = normalizeMessage(ctx.event.text);
+    const cmd = matchHonourCommand(text);
+    if (cmd) return answerCommand(ctx, cmd);
+    return pickReason(ctx, cache, text, ctx.event.text.trim());
+  });
+}

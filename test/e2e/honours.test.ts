@@ -89,6 +89,10 @@ describe('issue 13 sections 4–5: excellent members and commendations in chat',
     expect(first.answer).toContain('李明（机关党总支）不在2026年度各党总支优秀党员名单中');
     expect(first.answer).toContain('请在下一条消息中写明推选理由');
     expect(textsTo(first.sent, 'liming')).toEqual([]);
+    // A command or a care record in between is not the reason: the question keeps waiting.
+    expect(await answer('zhaozuzhi', '我的表彰')).toContain('您目前没有表彰记录');
+    await say('zhaozuzhi', '今天和吴生日谈心了，工作顺利');
+    expect(await db().selectFrom('commendations').select('id').where('reason', 'is not', null).execute()).toEqual([]);
     const second = await reply('zhaozuzhi', '在抗洪抢险中冲锋在前，表现突出', 2);
     expect(second.answer).toContain('李明（党委〔2026〕第2号；名单外推选理由：在抗洪抢险中冲锋在前，表现突出）');
     expect(textsTo(second.sent, 'liming').join()).toContain('李明同志：祝贺您被评为党委2026年度优秀共产党员');
