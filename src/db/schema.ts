@@ -424,3 +424,28 @@ export interface GoalStatementsTable {
   recorded_at: Date;
   updated_at: Date;
 }
+
+// Commendations (migrations/2026120403_commendations.ts, MECHANISM 3.2–3.3): the GBs' excellent-member lists, the
+// committee's picks and every other commendation, with its certificate number. (Declaration merging adds the
+// table to Database here, in a block of its own.)
+export interface Database {
+  commendations: CommendationsTable;
+}
+
+export interface CommendationsTable {
+  id: Generated<string>;
+  year: number;
+  kind: 'advanced_organisation' | 'excellent_member' | 'excellent_worker' | 'special';
+  level: 'committee' | 'general_branch';
+  cause: string | null;
+  member_id: string | null;
+  organisation_id: string | null;
+  /** The organisation in whose name the certificate is issued: the GB, or the committee. */
+  issuer_id: string;
+  /** Why a committee pick is on no GB list of the year (原则上从党总支名单中产生). */
+  reason: string | null;
+  certificate_no: string;
+  certificate_seq: number | null;
+  recorded_by_member_id: string | null;
+  recorded_at: Date;
+}

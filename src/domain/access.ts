@@ -370,3 +370,32 @@ export function actsAsHelper(viewer: Viewer, helper: PairingHelperRef): boolean 
   if (helper.memberId !== null) return helper.memberId === viewer.memberId;
   return helper.organisationId !== null && helperOrganisationsOf(viewer).includes(helper.organisationId);
 }
+
+// ---- commendations ----
+
+/**
+ * A member's commendations (表彰奖励, MECHANISM 3.2) or an organisation's: public honours, so not sensitive data —
+ * but listed, one by one or exported, only to people whose scope covers the recipient: the member themself, the
+ * OD and the committee secretary (the whole committee: commendations are a basis for cadre selection), the GB's
+ * leaders (secretary, committee members, the unit's main Party leader) for their GB, and the branch secretary for
+ * their branch. `member.memberId` is empty for an organisation's commendation (its branch, if any, and its GB).
+ */
+export function maySeeCommendations(viewer: Viewer, member: { memberId: string; branchId: string | null; generalBranchId: string | null; committeeId: string }): boolean {
+  if (viewer.kind === 'organisation_department') return true;
+  if (member.memberId !== '' && viewer.memberId === member.memberId) return true;
+  return viewer.roles.some((r) => {
+    switch (r.role) {
+      case 'od_staff':
+      case 'committee_secretary':
+        return r.organisationId === member.committeeId;
+      case 'gb_secretary':
+      case 'gb_member':
+      case 'unit_leader':
+        return member.generalBranchId !== null && r.organisationId === member.generalBranchId;
+      case 'branch_secretary':
+        return member.branchId !== null && r.organisationId === member.branchId;
+      default:
+        return false;
+    }
+  });
+}

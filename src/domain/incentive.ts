@@ -63,3 +63,29 @@ export function excellentMemberCap(activeMembers: number, percent: number): numb
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new RangeError(`percent must be a whole number 0–100, got ${percent}`);
   return Math.floor((activeMembers * percent) / 100);
 }
+
+/**
+ * The year whose excellent members a GB names on `today` (a local date): in December the current year, in January
+ * the year just ended (年底总评 runs December–January); undefined in any other month — the window is closed.
+ */
+export function excellentSelectionYear(today: string): number | undefined {
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  if (month === 12) return year;
+  if (month === 1) return year - 1;
+  return undefined;
+}
+
+/**
+ * The year the committee's picks and commendations default to on `today`: December the current year, otherwise
+ * the year just ended (the committee commends after the GBs' lists, often around 1 July of the next year).
+ */
+export function defaultHonourYear(today: string): number {
+  const year = Number(today.slice(0, 4));
+  return Number(today.slice(5, 7)) === 12 ? year : year - 1;
+}
+
+/** A generated honour-certificate number in the issuer's name: "计算机学院党总支〔2026〕第1号". */
+export function certificateNumber(issuerName: string, year: number, seq: number): string {
+  return `${issuerName}〔${year}〕第${seq}号`;
+}

@@ -20,6 +20,8 @@
 // - Political-birthday monthly list: the 1st, or the next working day (it is planning material for the secretary,
 //   not a greeting); the activity reminder: the 20th, or the next working day.
 // - Party age 50 list: first working day of January.
+// - Excellent members (GB secretaries, with the GB's cap): first working day of December; reminder on the first
+//   working day of January, for the year just ended, to GBs without a list.
 // - Pairing (1.2): the OD's monthly list of leading cadres without a pairing and members in hardship without a
 //   helper goes on each month's first working day.
 // - A year without official holiday data: the OD is told on every working day of it; the UNIQUE key delivers it once.
@@ -121,7 +123,8 @@ export type Notice =
   | N<'holiday_visit_list' | 'holiday_visit_reminder', 'branch_secretary', HolidayVisitParams>
   | N<'holiday_visit_summary', 'od', HolidayVisitParams>
   | N<'holiday_data_missing', 'od', { year: number; source: string }>
-  | N<'pairing_monthly_list', 'od', { year: number; month: number }>;
+  | N<'pairing_monthly_list', 'od', { year: number; month: number }>
+  | N<'excellent_members_nudge' | 'excellent_members_reminder', 'gb_secretary', { evaluatedYear: number }>;
 
 export type NoticeKind = Notice['kind'];
 
@@ -147,6 +150,8 @@ const KINDS: Record<NoticeKind, true> = {
   holiday_visit_summary: true,
   holiday_data_missing: true,
   pairing_monthly_list: true,
+  excellent_members_nudge: true,
+  excellent_members_reminder: true,
 };
 
 /** Every kind of notice the calendar can describe (each needs a planner: notices/planners/index.ts). */
@@ -361,6 +366,11 @@ export function noticesDueOn(localDate: IsoDate, ctx: ScheduleContext): Notice[]
       out.push({ kind: 'year_end_eval_reminder', audience: 'branch_secretary', period: String(evaluatedYear), params: { evaluatedYear } });
     }
   }
+
+  // 3.3 Excellent members: each GB's secretary, with the GB's cap — December's first working day, and January's
+  // (only GBs without a list for the year just ended: the planner filters).
+  if (localDate === first && month === 12) out.push({ kind: 'excellent_members_nudge', audience: 'gb_secretary', period: String(year), params: { evaluatedYear: year } });
+  if (localDate === first && month === 1) out.push({ kind: 'excellent_members_reminder', audience: 'gb_secretary', period: String(year - 1), params: { evaluatedYear: year - 1 } });
 
   // 2.1 Holiday visits.
   out.push(...holidayNotices(localDate, ctx));

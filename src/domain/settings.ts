@@ -301,7 +301,7 @@ export const SETTINGS = {
     default: 15,
     description: 'Excellent members (优秀党员) a GB may name: at most this percent of its active members, rounded down',
     descriptionZh: '党总支评选优秀党员的比例上限（按在册党员数，向下取整）',
-    status: 'planned',
+    status: 'in_use',
     ...wholeNumber(1, 100, { en: 'percent', zh: '%' }),
   }),
 } satisfies Record<string, SettingDefinition<unknown>>;

@@ -12,6 +12,8 @@ import type { Database } from '../db/schema.ts';
 import { OD_VIEWER, type Viewer } from '../domain/access.ts';
 import { checkExportRequest, EXPORT_FORMATS, INCENTIVE_EXPORT_KINDS, type ExportFormat, type IncentiveExportKind } from '../export/request.ts';
 import { csvRowChunks, jsonLineChunks, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
+import { commendationsExporter } from './commendations-export.ts';
+import { excellentExporter } from './excellent-export.ts';
 
 export { INCENTIVE_EXPORT_KINDS, type IncentiveExportKind };
 
@@ -49,7 +51,10 @@ export interface IncentiveExporter {
 }
 
 /** The exporter of each kind (a kind not yet registered is refused, never answered with nothing). */
-const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {};
+const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {
+  excellent: excellentExporter,
+  commendations: commendationsExporter,
+};
 
 function exporterOf(what: IncentiveExportKind): IncentiveExporter {
   const exporter = EXPORTERS[what];

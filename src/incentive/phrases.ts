@@ -1,13 +1,17 @@
 // Every incentive sentence the bot understands (MECHANISM 3.2–3.3), read by each area's pure matcher in one order:
-// goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺). The `interpret` command shows the reading
+// goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺); excellent members and commendations
+// (评选优秀党员：…, 校党委优秀共产党员：…, 表彰：…, 我的表彰). The `interpret` command shows the reading
 // (intent "incentive"), and the interpreter reads nothing of these as a talk, visit or report. Pure.
 import { matchGoalCommand, type GoalCommand } from './goal-phrases.ts';
+import { matchHonourCommand, type HonourCommand } from './honour-phrases.ts';
 
-export type IncentiveReading = { area: 'goals'; command: GoalCommand };
+export type IncentiveReading = { area: 'goals'; command: GoalCommand } | { area: 'honours'; command: HonourCommand };
 
 /** The incentive command a message gives, if any (the first area whose matcher reads it). */
 export function readIncentive(message: string): IncentiveReading | undefined {
   const goals = matchGoalCommand(message);
   if (goals) return { area: 'goals', command: goals };
+  const honours = matchHonourCommand(message);
+  if (honours) return { area: 'honours', command: honours };
   return undefined;
 }

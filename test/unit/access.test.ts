@@ -6,6 +6,7 @@ import {
   mayActOnObligation,
   mayApprove,
   mayRecordCare,
+  maySeeCommendations,
   mayReportAbout,
   maySeeOrganisation,
   officeLists,
@@ -93,5 +94,25 @@ describe('lists and figures', () => {
     }
     expect(officeLists(both)).toEqual({ branchIds: ['11'], generalBranchIds: ['10'] });
     expect(officeLists(linkedMember)).toEqual({ branchIds: [], generalBranchIds: [] });
+  });
+});
+
+describe('commendations (MECHANISM 3.2): public honours, listed only to people whose scope covers the recipient', () => {
+  const plain = person('9', { branchId: '12', generalBranchId: '10' }, []);
+  const organisation = { memberId: '', branchId: null, generalBranchId: '10', committeeId: '1' };
+  it.each([
+    ['the member', viewerOf(person('100', { branchId: '11', generalBranchId: '10' }, [])), true, false],
+    ['OD staff', viewerOf(od), true, true],
+    ['the committee secretary', viewerOf(secretary), true, true],
+    ["the member's GB secretary", viewerOf(gbSecretary), true, true],
+    ["the member's branch secretary", viewerOf(branchSecretary), true, false],
+    ['a linked committee member', viewerOf(linkedMember), false, false],
+    ['another member of the GB', viewerOf(plain), false, false],
+  ])('%s: the member %s, a GB-level organisation %s', (_who, viewer, ofMember, ofOrganisation) => {
+    expect(maySeeCommendations(viewer, member as MemberPlace & { committeeId: string })).toBe(ofMember);
+    expect(maySeeCommendations(viewer, organisation)).toBe(ofOrganisation);
+  });
+  it('nobody of committee 1 but the member sees a member of committee 2', () => {
+    for (const p of [od, secretary, gbSecretary, branchSecretary]) expect(maySeeCommendations(viewerOf(p), elsewhere as MemberPlace & { committeeId: string })).toBe(false);
   });
 });

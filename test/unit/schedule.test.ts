@@ -112,6 +112,12 @@ describe('half-year and year-end evaluations (3.3)', () => {
     // 2026-01-04 is the Sunday 调休 after 元旦, the first working day of 2026.
     expect(whenDue('year_end_eval_reminder', '2025-01-01', '2026-12-31')).toEqual(['2025-01-02 2024', '2026-01-04 2025']);
   });
+
+  it('excellent members: the GB secretaries on the first working day of December, reminded on that of January', () => {
+    expect(whenDue('excellent_members_nudge', '2025-01-01', '2026-12-31')).toEqual(['2025-12-01 2025', '2026-12-01 2026']);
+    expect(whenDue('excellent_members_reminder', '2025-01-01', '2026-12-31')).toEqual(['2025-01-02 2024', '2026-01-04 2025']);
+    expect(noticesDueOn('2026-12-01', ctx).find((n) => n.kind === 'excellent_members_nudge')).toEqual({ kind: 'excellent_members_nudge', audience: 'gb_secretary', period: '2026', params: { evaluatedYear: 2026 } });
+  });
 });
 
 describe('political birthdays (2.3)', () => {
@@ -301,6 +307,7 @@ describe('every rule together', () => {
       'talk_quota_remaining@2025',
       'birthday_month_list@2025-12',
       'year_end_eval_nudge@2025',
+      'excellent_members_nudge@2025',
       'pairing_monthly_list@2025-12',
       'subsidy_payment_list@2025-12',
     ].sort());

@@ -1,0 +1,151 @@
+// Commendations (表彰奖励, issue 13 section 5) through the admin API — the OD's tool, with the chat's rules
+// (incentive/honours.ts) and the same messages to the recipients:
+//   POST /admin/commendations  {year, kind, level?, cause?, member?, organisation?, certificate_no?, reason?}
+//        kind: advanced_organisation | excellent_member | excellent_worker | special; level: committee (default) |
+//        general_branch; member: a member id or chat account (active); organisation: an organisation id or exact
+//        name; certificate_no: none → generated in the issuer's name. A committee excellent member or worker who is
+//        on no GB list of the year needs `reason` (400 needs_reason otherwise, nothing recorded).
+//   GET  /admin/commendations?member=<id or account>  that person's commendations, newest year first.
+// Recorded by the OD's tools: recorded_by is empty. Refusals answer 4xx with {error, code} (English, with the
+// chat's Chinese sentence).
+import type { FastifyPluginAsync } from 'fastify';
+import { BadRequestError } from '../errors.ts';
+import { CommendationRepository, type CommendationView } from '../db/commendation-repository.ts';
+import { DeliveryRepository } from '../db/delivery-repository.ts';
+import { localDate } from '../domain/dates.ts';
+import { isCommendationKind, isCommendationLevel, COMMENDATION_KINDS } from '../domain/incentive.ts';
+import { replyDelivery } from '../domain/quiet-hours.ts';
+import { recordCommendation, recordCommitteePicks, type HonourOutcome, type HonourRefusal, type ResolvedMember } from '../incentive/honours.ts';
+import { findMemberById, findMemberByUserid } from '../roster/responsibility.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { AdminDeps } from './deps.ts';
+
+class CommendationRequestError extends BadRequestError {
+  override get fields() {
+    return { code: this.code };
+  }
+}
+
+const STATUS: Record<HonourRefusal | 'unknown_member', number> = {
+  not_allowed: 403,
+  not_found: 404,
+  unknown_member: 404,
+  ambiguous: 400,
+  closed: 409,
+  bad_request: 400,
+  over_cap: 409,
+  final: 409,
+  duplicate: 409,
+  needs_reason: 400,
+};
+
+const fail = (code: keyof typeof STATUS, message: string) => new CommendationRequestError(code, message, STATUS[code]);
+
+type Body = Record<string, unknown>;
+
+function field(body: Body, key: string): string {
+  const v = body[key];
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'string' && typeof v !== 'number') throw fail('bad_request', `${key} must be a string`);
+  return String(v).trim().slice(0, 500);
+}
+
+/** An active member by id or chat account, as the rules take them. */
+async function memberOf(db: Kysely<Database>, written: string): Promise<ResolvedMember | undefined> {
+  const who = /^\d{1,18}$/.test(written) ? await findMemberById(db, written) : await findMemberByUserid(db, written);
+  if (!who || who.status !== 'active') return undefined;
+  return {
+    id: who.memberId,
+    name: who.name,
+    userid: who.userid === '' ? null : who.userid,
+    outstanding_contributor: who.outstandingContributor,
+    branch_id: who.branch.id,
+    branch: who.branch.name,
+    gb_id: who.generalBranch.id,
+    gb: who.generalBranch.name,
+    committee_id: who.committeeId,
+  };
+}
+
+/** A commendation as the API shows it: codes, the recipient by account and name. */
+export function commendationView(v: CommendationView) {
+  return {
+    id: v.id,
+    year: v.year,
+    kind: v.kind,
+    level: v.level,
+    cause: v.cause,
+    member: v.member_id === null ? null : { account: v.member_userid ?? '', name: v.member_name },
+    organisation: v.organisation_name,
+    issuer: v.issuer_name,
+    reason: v.reason,
+    certificate_no: v.certificate_no,
+    recorded_at: v.recorded_at.toISOString(),
+  };
+}
+
+export const commendationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
+  app.post('/admin/commendations', async (req, reply) => {
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw fail('bad_request', 'send a JSON object body');
+    const body = req.body as Body;
+    const kind = field(body, 'kind');
+    if (!isCommendationKind(kind)) throw fail('bad_request', `kind must be one of ${COMMENDATION_KINDS.join(', ')}`);
+    const level = field(body, 'level') || 'committee';
+    if (!isCommendationLevel(level)) throw fail('bad_request', 'level must be committee or general_branch');
+    const year = Number(field(body, 'year'));
+    if (!Number.isInteger(year)) throw fail('bad_request', 'year is required (e.g. 2026)');
+    const memberWritten = field(body, 'member');
+    const orgWritten = field(body, 'organisation');
+    if ((memberWritten === '') === (orgWritten === '')) throw fail('bad_request', 'give exactly one of member and organisation');
+    const now = deps.clock();
+    const today = localDate(now, deps.config.timezone);
+    const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {
+      const env = { db: trx, now, today };
+      let outcome: HonourOutcome;
+      if (memberWritten !== '') {
+        const member = await memberOf(trx, memberWritten);
+        if (!member) throw fail('unknown_member', `member ${JSON.stringify(memberWritten)} is not an active member (a member id or chat account)`);
+        const actor = { memberId: null, committeeId: member.committee_id };
+        if ((kind === 'excellent_member' || kind === 'excellent_worker') && level === 'committee') {
+          const certificateNo = field(body, 'certificate_no') || null;
+          const picked = await recordCommitteePicks(env, actor, year, kind, [member], field(body, 'reason') || null, certificateNo);
+          if (picked.waiting.length > 0) throw fail('needs_reason', `the member is on no general branch's list of ${year}: give a reason (${picked.outcome.ok ? picked.outcome.zh : ''})`);
+          outcome = picked.outcome.ok && picked.outcome.ids.length === 0 ? { ok: false, code: 'duplicate', zh: picked.outcome.zh } : picked.outcome;
+        } else {
+          outcome = await recordCommendation(env, actor, { year, kind, level, cause: field(body, 'cause') || null, member, organisation: null, certificateNo: field(body, 'certificate_no') || null });
+        }
+      } else {
+        const orgs = await new CommendationRepository(trx).organisationsByIdOrName(orgWritten);
+        if (orgs.length !== 1) throw fail(orgs.length === 0 ? 'not_found' : 'ambiguous', orgs.length === 0 ? `no organisation ${JSON.stringify(orgWritten)}` : `several organisations are named ${JSON.stringify(orgWritten)}: give its id`);
+        const org = orgs[0]!;
+        outcome = await recordCommendation(env, { memberId: null, committeeId: org.committee_id }, { year, kind, level, cause: field(body, 'cause') || null, member: null, organisation: org, certificateNo: field(body, 'certificate_no') || null });
+      }
+      if (!outcome.ok) return { outcome, ids: [] as string[] };
+      const items = outcome.notices.map((n) => ({
+        idempotencyKey: `${deps.config.platform}-${n.onceKey}`,
+        platform: deps.config.platform,
+        recipient: n.to,
+        message: n.message,
+        // Nobody here wrote to the bot: every message is a push, held through quiet hours.
+        ...replyDelivery(n.to, '', now, deps.config.timezone, deps.config.quietHours),
+      }));
+      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await new DeliveryRepository(trx).insertNew(items);
+      return { outcome, ids };
+    });
+    if (!outcome.ok) throw fail(outcome.code, `commendation not recorded (${outcome.zh})`);
+    if (deps.outbox) await deps.outbox.enqueue(ids);
+    const views = await new CommendationRepository(deps.db.db).byIds(outcome.ids);
+    return reply.code(201).send({ commendations: views.map(commendationView), message: outcome.zh });
+  });
+
+  app.get('/admin/commendations', async (req, reply) => {
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const written = typeof q.member === 'string' ? q.member.trim() : '';
+    if (written === '') throw fail('bad_request', 'member is required (a member id or chat account)');
+    const who = /^\d{1,18}$/.test(written) ? await findMemberById(deps.db.db, written) : await findMemberByUserid(deps.db.db, written);
+    if (!who) throw fail('unknown_member', `no member ${JSON.stringify(written)}`);
+    const views = await new CommendationRepository(deps.db.db).ofMember(who.memberId);
+    return reply.header('cache-control', 'no-store').send({ member: { account: who.userid, name: who.name }, commendations: views.map(commendationView) });
+  });
+};
