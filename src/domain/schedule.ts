@@ -13,7 +13,7 @@
 // - Fixed monthly subsidies: the month's payment list goes to the OD on the month's first working day, every month.
 // - Hardship verification: the 15th and 25th reminders move to the next working day, but never past the last
 //   working day of the month, which is the escalation day.
-// - Quarterly self-evaluation: the window is the last 14 days of the quarter; members are nudged on its first
+// - Quarterly self-evaluation: the window is the last 14 days of the quarter (incentive.ts selfEvaluationWindow); members are nudged on its first
 //   working day and reminded on the first working day a week later (never past the quarter's last working day).
 // - Half-year evaluation: first working day of July. Year-end evaluation: a nudge on the first working day of
 //   December and a reminder on the first working day of January, both for the year being evaluated.
@@ -36,6 +36,7 @@ import {
 } from './anniversaries.ts';
 import { lunarMonthLength, lunarToSolar, type WorkingDayCalendar } from './calendar.ts';
 import { addDays, daysInMonth, isoDate, type IsoDate, parseIsoDate } from './dates.ts';
+import { selfEvaluationWindow } from './incentive.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings.
@@ -340,8 +341,7 @@ export function noticesDueOn(localDate: IsoDate, ctx: ScheduleContext): Notice[]
   // 3.3 Quarterly self-evaluation in the last two weeks of the quarter.
   if (month % 3 === 0) {
     const quarter = month / 3;
-    const windowEnd = isoDate(year, month, daysInMonth(year, month));
-    const windowStart = addDays(windowEnd, -13);
+    const { start: windowStart, end: windowEnd } = selfEvaluationWindow(year, quarter);
     const params = { year, quarter, windowStart, windowEnd };
     const period = `${year}-Q${quarter}`;
     const nudge = cal.nextWorkingDay(windowStart);

@@ -1,13 +1,17 @@
 // Every incentive sentence the bot understands (MECHANISM 3.2–3.3), read by each area's pure matcher in one order:
-// goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺). The `interpret` command shows the reading
+// goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺), quarterly self-evaluation (季度自评：…,
+// 代冯无号提交季度自评：…, 我的季度自评, 本季度未自评名单). The `interpret` command shows the reading
 // (intent "incentive"), and the interpreter reads nothing of these as a talk, visit or report. Pure.
 import { matchGoalCommand, type GoalCommand } from './goal-phrases.ts';
+import { matchSelfEvaluationCommand, type SelfEvaluationCommand } from './self-evaluation-phrases.ts';
 
-export type IncentiveReading = { area: 'goals'; command: GoalCommand };
+export type IncentiveReading = { area: 'goals'; command: GoalCommand } | { area: 'self_evaluation'; command: SelfEvaluationCommand };
 
 /** The incentive command a message gives, if any (the first area whose matcher reads it). */
 export function readIncentive(message: string): IncentiveReading | undefined {
   const goals = matchGoalCommand(message);
   if (goals) return { area: 'goals', command: goals };
+  const selfEvaluation = matchSelfEvaluationCommand(message);
+  if (selfEvaluation) return { area: 'self_evaluation', command: selfEvaluation };
   return undefined;
 }
