@@ -112,3 +112,12 @@ export function selfEvaluationWindowOn(date: IsoDate): { open: true; window: Sel
   const closed = quarter === 1 ? selfEvaluationWindow(year - 1, 4) : selfEvaluationWindow(year, quarter - 1);
   return { open: false, closed, next: window };
 }
+
+/**
+ * The quarter "我的季度自评" and "本季度未自评名单" are about on a local date: the open window's, else the one that
+ * closed last (in January, the fourth quarter just ended is what a secretary follows up).
+ */
+export function reportingQuarter(date: IsoDate): SelfEvaluationWindow {
+  const on = selfEvaluationWindowOn(date);
+  return on.open ? on.window : on.closed;
+}

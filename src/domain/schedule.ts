@@ -15,6 +15,8 @@
 //   working day of the month, which is the escalation day.
 // - Quarterly self-evaluation: the window is the last 14 days of the quarter (incentive.ts selfEvaluationWindow); members are nudged on its first
 //   working day and reminded on the first working day a week later (never past the quarter's last working day).
+// - Goals and commitments: a nudge on January's first working day, a reminder on the first working day from two
+//   weeks later, only to those who have not recorded.
 // - Half-year evaluation: first working day of July. Year-end evaluation: a nudge on the first working day of
 //   December and a reminder on the first working day of January, both for the year being evaluated.
 // - Political-birthday monthly list: the 1st, or the next working day (it is planning material for the secretary,
@@ -117,6 +119,7 @@ export type Notice =
   | N<'hardship_review_escalation', 'od', { year: number; month: number }>
   | N<'subsidy_payment_list', 'od', { year: number; month: number }>
   | N<'self_eval_nudge' | 'self_eval_reminder', 'member', { year: number; quarter: number; windowStart: IsoDate; windowEnd: IsoDate }>
+  | N<'goals_nudge' | 'goals_reminder', 'member', { year: number }>
   | N<'half_year_eval_nudge', 'branch_secretary', { year: number }>
   | N<'year_end_eval_nudge' | 'year_end_eval_reminder', 'branch_secretary', { evaluatedYear: number }>
   | N<'holiday_visit_list' | 'holiday_visit_reminder', 'branch_secretary', HolidayVisitParams>
@@ -140,6 +143,8 @@ const KINDS: Record<NoticeKind, true> = {
   subsidy_payment_list: true,
   self_eval_nudge: true,
   self_eval_reminder: true,
+  goals_nudge: true,
+  goals_reminder: true,
   half_year_eval_nudge: true,
   year_end_eval_nudge: true,
   year_end_eval_reminder: true,
@@ -348,6 +353,13 @@ export function noticesDueOn(localDate: IsoDate, ctx: ScheduleContext): Notice[]
     const reminder = onOrBeforeLast(cal.nextWorkingDay(addDays(windowStart, 7)));
     if (localDate === nudge) out.push({ kind: 'self_eval_nudge', audience: 'member', period, params });
     if (localDate === reminder) out.push({ kind: 'self_eval_reminder', audience: 'member', period, params });
+  }
+
+  // 3.3 Goals and commitments: secretaries record their organisation's goals and members their commitment, nudged on
+  // January's first working day and reminded two weeks later (the next working day from there).
+  if (month === 1 && localDate === first) out.push({ kind: 'goals_nudge', audience: 'member', period: String(year), params: { year } });
+  if (localDate === cal.nextWorkingDay(addDays(cal.firstWorkingDayOfMonth(year, 1), 14))) {
+    out.push({ kind: 'goals_reminder', audience: 'member', period: String(year), params: { year } });
   }
 
   // 3.3 Half-year evaluation (July) and year-end evaluation (December, January) by branches.

@@ -12,6 +12,7 @@ import type { Database } from '../db/schema.ts';
 import { OD_VIEWER, type Viewer } from '../domain/access.ts';
 import { checkExportRequest, EXPORT_FORMATS, INCENTIVE_EXPORT_KINDS, type ExportFormat, type IncentiveExportKind } from '../export/request.ts';
 import { csvRowChunks, jsonLineChunks, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
+import { evaluationsExporter } from './evaluations-export.ts';
 
 export { INCENTIVE_EXPORT_KINDS, type IncentiveExportKind };
 
@@ -49,7 +50,9 @@ export interface IncentiveExporter {
 }
 
 /** The exporter of each kind (a kind not yet registered is refused, never answered with nothing). */
-const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {};
+const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {
+  evaluations: evaluationsExporter,
+};
 
 function exporterOf(what: IncentiveExportKind): IncentiveExporter {
   const exporter = EXPORTERS[what];

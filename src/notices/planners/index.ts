@@ -6,6 +6,7 @@ import type { CalendarPlanner, DailyPlanner, NoticePlanner } from '../planner.ts
 import { assistanceTasks } from './assistance-tasks.ts';
 import { birthdays } from './birthdays.ts';
 import { evaluations } from './evaluations.ts';
+import { goals } from './goals.ts';
 import { hardshipVerification } from './hardship-verification.ts';
 import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
@@ -22,6 +23,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   hardshipVerification,
   subsidyPayments,
   evaluations,
+  goals,
   talkQuotas,
   obligationReminders,
   assistanceTasks,
