@@ -4,9 +4,9 @@
 // opens; after it closes with the day it closed (本季度自评已于12月31日截止) — nothing is recorded.
 //
 // A branch secretary records for a member of the branch they lead who has no chat account: "代冯无号提交季度自评：…".
-// A member WITH an account is told to submit themself (the text is theirs to write); a name borne by two members
-// of the branch is asked back with their birth months ("代冯无号（1991-01）提交季度自评：…"). An unknown name and a
-// member of another branch get the same answer.
+// A member WITH an account is told to submit themself (the text is theirs to write), so "代X" means the bearer of
+// the name without an account — the roster refuses two of them in one branch, which leaves no namesake to ask
+// about. An unknown name and a member of another branch get the same answer.
 //
 // "我的季度自评" reads one's own back; "本季度未自评名单" gives a branch secretary the names of the active members of
 // the branch they lead who have not submitted (members without an account marked: the secretary submits for
@@ -61,16 +61,13 @@ async function submitFor(ctx: ConversationContext, cmd: Extract<SelfEvaluationCo
   if ('problem' in w) return [text(w.problem)];
   const repo = new SelfEvaluationRepository(ctx.trx);
   const found = (await Promise.all(led.map(async (branchId) => (await repo.namedInBranch(branchId, cmd.name)).map((m) => ({ ...m, branchId }))))).flat();
-  const chosen = cmd.birthMonth === null ? found : found.filter((m) => m.birth_date?.slice(0, 7) === cmd.birthMonth);
-  const allowed = chosen.filter((m) => mayRecordSelfEvaluationFor(person, { memberId: m.member_id, branchId: m.branchId, generalBranchId: me.generalBranch.id }));
-  if (allowed.length === 0) return [text(`未作登记：您负责的支部中没有“${cmd.name}”${cmd.birthMonth ? `（${cmd.birthMonth}出生）` : ''}，请核对姓名。`)];
-  if (allowed.length > 1) {
-    const list = allowed.map((m) => `${m.name}（${m.birth_date ? m.birth_date.slice(0, 7) : '出生年月不详'}出生${m.userid ? '，有账号' : '，无账号'}）`).join('、');
-    const example = allowed.find((m) => m.birth_date)?.birth_date?.slice(0, 7) ?? '1990-01';
-    return [text(`未作登记：本支部有${allowed.length}位“${cmd.name}”：${list}。请注明出生年月，例如“代${cmd.name}（${example}）提交季度自评：……”。`)];
-  }
-  const member = allowed[0]!;
-  if (member.userid) return [text(`未作登记：${member.name}同志有企业微信账号，请其本人发送“季度自评：……”提交。代为提交仅适用于没有账号的党员。`)];
+  const allowed = found.filter((m) => mayRecordSelfEvaluationFor(person, { memberId: m.member_id, branchId: m.branchId, generalBranchId: me.generalBranch.id }));
+  if (allowed.length === 0) return [text(`未作登记：您负责的支部中没有“${cmd.name}”，请核对姓名。`)];
+  // A namesake with an account writes their own. The roster refuses two members of one branch with one name and no
+  // account, and a branch secretary leads their own branch only: one bearer at most is left.
+  const withoutAccount = allowed.filter((m) => !m.userid);
+  if (withoutAccount.length === 0) return [text(`未作登记：${allowed[0]!.name}同志有企业微信账号，请其本人发送“季度自评：……”提交。代为提交仅适用于没有账号的党员。`)];
+  const member = withoutAccount[0]!;
   const { replaced } = await repo.submit(member.member_id, w.window.year, w.window.quarter, cmd.text, me.memberId, ctx.now);
   return [text(`已${replaced ? '更新' : '代为提交'}${member.name}同志${quarterZh(w.window)}自评${replaced ? '（原内容已替换）' : ''}：\n${cmd.text}`)];
 }
