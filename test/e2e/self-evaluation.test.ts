@@ -135,6 +135,9 @@ describe('issue 13 section 2: quarterly self-evaluation in chat', () => {
 
   it('the admin routes: the list per branch, and recording for a member without an account (checked by the access rule)', async () => {
     time.set('2026-12-28T02:00:00Z');
+    expect((await admin('GET', '/admin/evaluations/self?year=2026&quarter=5')).status).toBe(400);
+    const byDefault = (await (await admin('GET', '/admin/evaluations/self')).json()) as { year: number; quarter: number };
+    expect([byDefault.year, byDefault.quarter]).toEqual([2026, 4]);
     const list = await admin('GET', '/admin/evaluations/self?year=2026&quarter=4');
     expect(list.status).toBe(200);
     const body = (await list.json()) as { open: boolean; branches: Array<{ branch: string; active: number; submitted: number; missing: Array<{ member_id: string; name: string; account: string }> }> };

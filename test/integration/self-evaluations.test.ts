@@ -10,7 +10,7 @@ import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
 import { addDays } from '../../src/domain/dates.ts';
 import { OD_VIEWER, type Viewer } from '../../src/domain/access.ts';
 import { DEFAULT_SCHEDULE_SETTINGS, noticesDueOn, type Notice } from '../../src/domain/schedule.ts';
-import { collectIncentive, incentiveColumnsOf } from '../../src/incentive/export.ts';
+import { collectIncentive, incentiveColumnsOf, incentiveExportBytes } from '../../src/incentive/export.ts';
 import type { PlanContext } from '../../src/notices/planner.ts';
 import { plannerFor } from '../../src/notices/planners/index.ts';
 import { loadAccessPerson } from '../../src/roster/responsibility.ts';
@@ -173,6 +173,23 @@ describe.each(DB_KINDS)('quarterly self-evaluations on %s', (kind) => {
       expect(other).toEqual([]);
       const secretary = await collectIncentive(db.db, 'evaluations', { viewer: await viewer('zhouzhishu') });
       expect(secretary.length).toBe(5);
+    });
+
+    it('CSV and JSON carry the same filtering: another member\'s texts never appear', async () => {
+      const bytes = async (format: 'csv' | 'json', who: string) => {
+        const parts: Buffer[] = [];
+        for await (const b of incentiveExportBytes(db.db, 'evaluations', format, { viewer: await viewer(who) })) parts.push(b);
+        return Buffer.concat(parts).toString('utf8');
+      };
+      const csv = await bytes('csv', 'zhenglao');
+      expect(csv).toContain('commitment,2026,,计算机学院党总支,教工第一党支部,,zhenglao,郑老党员,,去年的承诺');
+      expect(csv).toContain('goals,2027,,计算机学院党总支,教工第一党支部,教工第一党支部');
+      expect(csv).not.toContain('吴生日');
+      expect(csv).not.toContain('冯无号');
+      const json = (await bytes('json', 'chenbiezhi')).trim();
+      expect(json).toBe('');
+      const own = (await bytes('json', 'wushengri')).trim().split('\n').map((l) => JSON.parse(l) as { member_name: string | null });
+      expect(own.map((r) => r.member_name)).toEqual([null, '吴生日', '吴生日']);
     });
   });
 });
