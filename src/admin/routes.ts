@@ -12,6 +12,7 @@ import { ADMIN_ACTOR, auditActor, auditJob, auditLogOnly, auditRows, registerAdm
 import { AdminAuthThrottle, type AdminAuthThrottleOptions } from './auth-throttle.ts';
 import { assistanceRoutes } from './assistance-routes.ts';
 import { aidRoutes } from './aid-routes.ts';
+import { evaluationRoutes } from './evaluation-routes.ts';
 import { careExportRoutes } from './care-routes.ts';
 import { assistanceVerificationRoutes } from './assistance-verification-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
@@ -128,6 +129,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(assistanceVerificationRoutes, { deps });
   await app.register(subsidyRoutes, { deps });
   await app.register(commendationRoutes, { deps });
+  await app.register(evaluationRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

@@ -17,6 +17,7 @@ import { localDateKey } from '../domain/dates.ts';
 import { aidConversation } from '../assistance/aid-conversation.ts';
 import { goalsConversation } from '../incentive/goals-conversation.ts';
 import { honoursConversation } from '../incentive/honours-conversation.ts';
+import { selfEvaluationConversation } from '../incentive/self-evaluation-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -33,6 +34,7 @@ export function conversationHandlers(): ConversationHandler[] {
     // "本支部2027年目标：…", "亮岗承诺：…" record goals and commitments (a colon is required), never care records.
     goalsConversation,
     honoursConversation(rosterIndex),
+    selfEvaluationConversation,
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

@@ -78,4 +78,26 @@ export class GoalStatementRepository {
       .orderBy('m.id')
       .execute();
   }
+
+  /** The organisations (branches and general branches) that recorded goals for the year. */
+  async organisationsWithGoals(year: number): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('goal_statements').select('organisation_id').where('kind', '=', 'goals').where('year', '=', year).execute();
+    return new Set(rows.map((r) => String(r.organisation_id)));
+  }
+
+  /** Active members who can receive messages; with `withoutCommitmentFor`, only those with no commitment for that year. */
+  async reachableMembers(withoutCommitmentFor?: number): Promise<Array<{ member_id: string; userid: string; name: string }>> {
+    let q = this.db
+      .selectFrom('members as m')
+      .select(['m.id as member_id', 'm.userid', 'm.name'])
+      .where('m.status', '=', 'active')
+      .where('m.userid', 'is not', null);
+    if (withoutCommitmentFor !== undefined) {
+      q = q.where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('goal_statements as g').select('g.id').whereRef('g.member_id', '=', 'm.id').where('g.kind', '=', 'commitment').where('g.year', '=', withoutCommitmentFor))),
+      );
+    }
+    const rows = await q.orderBy('m.id').execute();
+    return rows.map((r) => ({ member_id: String(r.member_id), userid: r.userid!, name: r.name }));
+  }
 }

@@ -425,6 +425,22 @@ export interface GoalStatementsTable {
   updated_at: Date;
 }
 
+// Quarterly self-evaluation (migrations/2026120401_self_evaluations.ts, MECHANISM 3.3). Declared as a block of its
+// own (interface merging adds the table to Database) so that parallel work on schema.ts merges cleanly.
+export interface Database {
+  self_evaluations: SelfEvaluationsTable;
+}
+
+export interface SelfEvaluationsTable {
+  id: Generated<string>;
+  member_id: string;
+  year: number;
+  quarter: number;
+  text: string;
+  recorded_by_member_id: string;
+  recorded_at: Date;
+  updated_at: Date;
+}
 // Commendations (migrations/2026120403_commendations.ts, MECHANISM 3.2–3.3): the GBs' excellent-member lists, the
 // committee's picks and every other commendation, with its certificate number. (Declaration merging adds the
 // table to Database here, in a block of its own.)

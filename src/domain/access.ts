@@ -371,6 +371,49 @@ export function actsAsHelper(viewer: Viewer, helper: PairingHelperRef): boolean 
   return helper.organisationId !== null && helperOrganisationsOf(viewer).includes(helper.organisationId);
 }
 
+// ---- evaluations (考评, MECHANISM 3.3) ----
+
+/**
+ * May this person record a quarterly self-evaluation for that member (a member without a chat account, who cannot
+ * write it themself)? The member's branch secretary; the member's GB secretary (it stands in for a vacant branch
+ * office) and the OD (it acts for the committee). Nobody records for themself this way: they submit their own.
+ */
+export function mayRecordSelfEvaluationFor(person: Pick<AccessPerson, 'memberId' | 'roles'>, member: MemberPlace): boolean {
+  if (member.memberId === person.memberId) return false;
+  return person.roles.some(
+    (r) =>
+      (r.role === 'branch_secretary' && r.organisationId === member.branchId) ||
+      (r.role === 'gb_secretary' && r.organisationId === member.generalBranchId) ||
+      (r.role === 'od_staff' && member.committeeId !== undefined && r.organisationId === member.committeeId),
+  );
+}
+
+/**
+ * May this viewer see an organisation's goals (组织目标) in an export? Goals are not sensitive, but an export is a
+ * list of an organisation: the OD everything; a member the goals of their own branch and general branch, and of
+ * the organisations whose lists their roles show (maySeeOrganisation's reach, read from the roles: a branch
+ * secretary their branch, a general branch's leaders their GB and its branches, od_staff and the committee
+ * secretary the whole committee).
+ */
+export function maySeeGoalsOf(viewer: Viewer, own: { branchId: string; generalBranchId: string } | undefined, org: OrganisationPlace): boolean {
+  if (viewer.kind === 'organisation_department') return true;
+  if (own && (org.id === own.branchId || org.id === own.generalBranchId)) return true;
+  return viewer.roles.some((r) => {
+    switch (r.role) {
+      case 'od_staff':
+      case 'committee_secretary':
+        return r.organisationId === org.committeeId;
+      case 'gb_secretary':
+      case 'gb_member':
+      case 'unit_leader':
+        return org.generalBranchId !== null && r.organisationId === org.generalBranchId;
+      case 'branch_secretary':
+        return org.kind === 'branch' && r.organisationId === org.id;
+      default:
+        return false;
+    }
+  });
+}
 // ---- commendations ----
 
 /**

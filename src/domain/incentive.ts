@@ -1,5 +1,7 @@
 // Incentive (激励, MECHANISM 3.2–3.3): the canonical codes with their Chinese labels, and the excellent-member cap
-// of a general branch. Pure.
+// of a general branch, and the quarterly self-evaluation window. Pure.
+import { addDays, daysInMonth, isoDate, parseIsoDate, type IsoDate } from './dates.ts';
+
 export type EvaluationKind = 'goals' | 'commitment' | 'quarterly_self' | 'half_year' | 'year_end' | 'leadership_review';
 export type EvaluationGrade = 'excellent' | 'competent' | 'basically_competent' | 'incompetent';
 export type CommendationKind = 'advanced_organisation' | 'excellent_member' | 'excellent_worker' | 'special';
@@ -64,6 +66,61 @@ export function excellentMemberCap(activeMembers: number, percent: number): numb
   return Math.floor((activeMembers * percent) / 100);
 }
 
+// ---- the quarterly self-evaluation window (季度自评, MECHANISM 3.3) ----
+
+/** How many days the window lasts: the last two weeks of the quarter, its last day included. */
+export const SELF_EVALUATION_WINDOW_DAYS = 14;
+
+/** A quarter's self-evaluation window, local dates in APP_TIMEZONE, both included. */
+export interface SelfEvaluationWindow {
+  year: number;
+  quarter: number;
+  start: IsoDate;
+  end: IsoDate;
+}
+
+/** The quarter a local date falls in. */
+export function quarterOf(date: IsoDate): { year: number; quarter: number } {
+  const { year, month } = parseIsoDate(date);
+  return { year, quarter: Math.ceil(month / 3) };
+}
+
+/**
+ * The window of a quarter: its last 14 days (Q1 of a leap year: 17–31 March; Q4: 18–31 December). The one
+ * computation for the calendar's nudges (domain/schedule.ts) and for accepting a submission
+ * (incentive/self-evaluation-conversation.ts).
+ */
+export function selfEvaluationWindow(year: number, quarter: number): SelfEvaluationWindow {
+  if (!Number.isInteger(quarter) || quarter < 1 || quarter > 4) throw new RangeError(`quarter must be 1–4, got ${quarter}`);
+  const month = quarter * 3;
+  const end = isoDate(year, month, daysInMonth(year, month));
+  return { year, quarter, start: addDays(end, -(SELF_EVALUATION_WINDOW_DAYS - 1)), end };
+}
+
+/** Period code of a quarter in exports and notices: 'Q1'..'Q4'. */
+export const quarterCode = (quarter: number): string => `Q${quarter}`;
+
+/**
+ * Whether a self-evaluation may be submitted on a local date: `open` with the quarter's window; else the window
+ * that closed last (the previous quarter's — a late submission is refused with its closing day) and the one that
+ * opens next (this quarter's).
+ */
+export function selfEvaluationWindowOn(date: IsoDate): { open: true; window: SelfEvaluationWindow } | { open: false; closed: SelfEvaluationWindow; next: SelfEvaluationWindow } {
+  const { year, quarter } = quarterOf(date);
+  const window = selfEvaluationWindow(year, quarter);
+  if (date >= window.start) return { open: true, window };
+  const closed = quarter === 1 ? selfEvaluationWindow(year - 1, 4) : selfEvaluationWindow(year, quarter - 1);
+  return { open: false, closed, next: window };
+}
+
+/**
+ * The quarter "我的季度自评" and "本季度未自评名单" are about on a local date: the open window's, else the one that
+ * closed last (in January, the fourth quarter just ended is what a secretary follows up).
+ */
+export function reportingQuarter(date: IsoDate): SelfEvaluationWindow {
+  const on = selfEvaluationWindowOn(date);
+  return on.open ? on.window : on.closed;
+}
 /**
  * The year whose excellent members a GB names on `today` (a local date): in December the current year, in January
  * the year just ended (年底总评 runs December–January); undefined in any other month — the window is closed.

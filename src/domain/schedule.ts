@@ -13,8 +13,10 @@
 // - Fixed monthly subsidies: the month's payment list goes to the OD on the month's first working day, every month.
 // - Hardship verification: the 15th and 25th reminders move to the next working day, but never past the last
 //   working day of the month, which is the escalation day.
-// - Quarterly self-evaluation: the window is the last 14 days of the quarter; members are nudged on its first
+// - Quarterly self-evaluation: the window is the last 14 days of the quarter (incentive.ts selfEvaluationWindow); members are nudged on its first
 //   working day and reminded on the first working day a week later (never past the quarter's last working day).
+// - Goals and commitments: a nudge on January's first working day, a reminder on the first working day from two
+//   weeks later, only to those who have not recorded.
 // - Half-year evaluation: first working day of July. Year-end evaluation: a nudge on the first working day of
 //   December and a reminder on the first working day of January, both for the year being evaluated.
 // - Political-birthday monthly list: the 1st, or the next working day (it is planning material for the secretary,
@@ -38,6 +40,7 @@ import {
 } from './anniversaries.ts';
 import { lunarMonthLength, lunarToSolar, type WorkingDayCalendar } from './calendar.ts';
 import { addDays, daysInMonth, isoDate, type IsoDate, parseIsoDate } from './dates.ts';
+import { selfEvaluationWindow } from './incentive.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings.
@@ -118,6 +121,7 @@ export type Notice =
   | N<'hardship_review_escalation', 'od', { year: number; month: number }>
   | N<'subsidy_payment_list', 'od', { year: number; month: number }>
   | N<'self_eval_nudge' | 'self_eval_reminder', 'member', { year: number; quarter: number; windowStart: IsoDate; windowEnd: IsoDate }>
+  | N<'goals_nudge' | 'goals_reminder', 'member', { year: number }>
   | N<'half_year_eval_nudge', 'branch_secretary', { year: number }>
   | N<'year_end_eval_nudge' | 'year_end_eval_reminder', 'branch_secretary', { evaluatedYear: number }>
   | N<'holiday_visit_list' | 'holiday_visit_reminder', 'branch_secretary', HolidayVisitParams>
@@ -142,6 +146,8 @@ const KINDS: Record<NoticeKind, true> = {
   subsidy_payment_list: true,
   self_eval_nudge: true,
   self_eval_reminder: true,
+  goals_nudge: true,
+  goals_reminder: true,
   half_year_eval_nudge: true,
   year_end_eval_nudge: true,
   year_end_eval_reminder: true,
@@ -345,14 +351,20 @@ export function noticesDueOn(localDate: IsoDate, ctx: ScheduleContext): Notice[]
   // 3.3 Quarterly self-evaluation in the last two weeks of the quarter.
   if (month % 3 === 0) {
     const quarter = month / 3;
-    const windowEnd = isoDate(year, month, daysInMonth(year, month));
-    const windowStart = addDays(windowEnd, -13);
+    const { start: windowStart, end: windowEnd } = selfEvaluationWindow(year, quarter);
     const params = { year, quarter, windowStart, windowEnd };
     const period = `${year}-Q${quarter}`;
     const nudge = cal.nextWorkingDay(windowStart);
     const reminder = onOrBeforeLast(cal.nextWorkingDay(addDays(windowStart, 7)));
     if (localDate === nudge) out.push({ kind: 'self_eval_nudge', audience: 'member', period, params });
     if (localDate === reminder) out.push({ kind: 'self_eval_reminder', audience: 'member', period, params });
+  }
+
+  // 3.3 Goals and commitments: secretaries record their organisation's goals and members their commitment, nudged on
+  // January's first working day and reminded two weeks later (the next working day from there).
+  if (month === 1 && localDate === first) out.push({ kind: 'goals_nudge', audience: 'member', period: String(year), params: { year } });
+  if (localDate === cal.nextWorkingDay(addDays(cal.firstWorkingDayOfMonth(year, 1), 14))) {
+    out.push({ kind: 'goals_reminder', audience: 'member', period: String(year), params: { year } });
   }
 
   // 3.3 Half-year evaluation (July) and year-end evaluation (December, January) by branches.

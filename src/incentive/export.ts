@@ -14,6 +14,7 @@ import { checkExportRequest, EXPORT_FORMATS, INCENTIVE_EXPORT_KINDS, type Export
 import { csvRowChunks, jsonLineChunks, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
 import { commendationsExporter } from './commendations-export.ts';
 import { excellentExporter } from './excellent-export.ts';
+import { evaluationsExporter } from './evaluations-export.ts';
 
 export { INCENTIVE_EXPORT_KINDS, type IncentiveExportKind };
 
@@ -54,6 +55,7 @@ export interface IncentiveExporter {
 const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {
   excellent: excellentExporter,
   commendations: commendationsExporter,
+  evaluations: evaluationsExporter,
 };
 
 function exporterOf(what: IncentiveExportKind): IncentiveExporter {

@@ -1,11 +1,16 @@
 // Every incentive sentence the bot understands (MECHANISM 3.2–3.3), read by each area's pure matcher in one order:
 // goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺); excellent members and commendations
-// (评选优秀党员：…, 校党委优秀共产党员：…, 表彰：…, 我的表彰). The `interpret` command shows the reading
+// (评选优秀党员：…, 校党委优秀共产党员：…, 表彰：…, 我的表彰); quarterly self-evaluation (季度自评：…,
+// 代冯无号提交季度自评：…, 我的季度自评, 本季度未自评名单). The `interpret` command shows the reading
 // (intent "incentive"), and the interpreter reads nothing of these as a talk, visit or report. Pure.
 import { matchGoalCommand, type GoalCommand } from './goal-phrases.ts';
 import { matchHonourCommand, type HonourCommand } from './honour-phrases.ts';
+import { matchSelfEvaluationCommand, type SelfEvaluationCommand } from './self-evaluation-phrases.ts';
 
-export type IncentiveReading = { area: 'goals'; command: GoalCommand } | { area: 'honours'; command: HonourCommand };
+export type IncentiveReading =
+  | { area: 'goals'; command: GoalCommand }
+  | { area: 'honours'; command: HonourCommand }
+  | { area: 'self_evaluation'; command: SelfEvaluationCommand };
 
 /** The incentive command a message gives, if any (the first area whose matcher reads it). */
 export function readIncentive(message: string): IncentiveReading | undefined {
@@ -13,5 +18,7 @@ export function readIncentive(message: string): IncentiveReading | undefined {
   if (goals) return { area: 'goals', command: goals };
   const honours = matchHonourCommand(message);
   if (honours) return { area: 'honours', command: honours };
+  const selfEvaluation = matchSelfEvaluationCommand(message);
+  if (selfEvaluation) return { area: 'self_evaluation', command: selfEvaluation };
   return undefined;
 }

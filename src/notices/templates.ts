@@ -164,7 +164,7 @@ export const NOTICE_TEMPLATES = {
 
   selfEvalNudge(p: { name: string; year: number; quarter: number; windowEnd: string; reminder: boolean; late: boolean }): OutboundMessage {
     return md(
-      `**${p.reminder ? '提醒：' : ''}${p.year}年第${p.quarter}季度党员自评**\n${esc(p.name)}同志，请于${cn(p.windowEnd)}前完成本季度自评，对照“个人亮岗履职”目标总结本季度思想、工作和作风情况。${belatedNote(p.late)}`,
+      `**${p.reminder ? '提醒：' : ''}${p.year}年第${p.quarter}季度党员自评**\n${esc(p.name)}同志，${p.reminder ? '您尚未提交本季度自评，' : ''}请于${cn(p.windowEnd)}前完成本季度自评，对照“个人亮岗履职”目标总结本季度思想、工作和作风情况。直接发送“季度自评：本季度……”即可提交（可分多行），截止前重新发送可修改。${belatedNote(p.late)}`,
     );
   },
 
@@ -218,6 +218,28 @@ export const NOTICE_TEMPLATES = {
         p.families.map((f) => `- ${esc(f)}`),
         '请核对其间应开展的关怀工作（如节日走访名单、政治生日名单），必要时通知相关党组织补办。',
       ),
+    );
+  },
+
+  // ---- quarterly self-evaluation counts and the January goals nudges (issue 13 sections 1–2) ----
+
+  selfEvalBranchCount(p: { branch: string; year: number; quarter: number; windowEnd: string; active: number; submitted: number; late: boolean }): OutboundMessage {
+    const left = p.active - p.submitted;
+    return md(
+      `**${p.year}年第${p.quarter}季度党员自评进度**\n${esc(p.branch)}在册${p.active}人，已提交${p.submitted}人，尚有${left}人未提交，发送“本季度未自评名单”查看。自评于${cn(p.windowEnd)}截止；没有企业微信账号的党员，请发送“代××提交季度自评：……”代为提交。${belatedNote(p.late)}`,
+    );
+  },
+
+  goalsNudge(p: { organisation: string; level: 'branch' | 'general_branch'; year: number; reminder: boolean; late: boolean }): OutboundMessage {
+    const own = p.level === 'branch' ? '本支部' : '本总支';
+    return md(
+      `**${p.reminder ? '提醒：' : ''}${p.year}年组织目标**\n${p.reminder ? `${esc(p.organisation)}尚未登记${p.year}年目标，` : ''}请结合${esc(p.organisation)}实际确定${p.year}年工作目标，发送“${own}${p.year}年目标：……”登记（可分多行）。${belatedNote(p.late)}`,
+    );
+  },
+
+  commitmentNudge(p: { name: string; year: number; reminder: boolean; late: boolean }): OutboundMessage {
+    return md(
+      `**${p.reminder ? '提醒：' : ''}${p.year}年个人亮岗履职承诺**\n${esc(p.name)}同志，${p.reminder ? '您尚未登记今年的亮岗承诺，' : ''}请立足本职岗位作出${p.year}年亮岗承诺，发送“亮岗承诺：……”登记。${belatedNote(p.late)}`,
     );
   },
 

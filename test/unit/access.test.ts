@@ -7,6 +7,9 @@ import {
   mayApprove,
   mayRecordCare,
   maySeeCommendations,
+  mayRecordSelfEvaluationFor,
+  maySeeGoalsOf,
+  OD_VIEWER,
   mayReportAbout,
   maySeeOrganisation,
   officeLists,
@@ -94,6 +97,38 @@ describe('lists and figures', () => {
     }
     expect(officeLists(both)).toEqual({ branchIds: ['11'], generalBranchIds: ['10'] });
     expect(officeLists(linkedMember)).toEqual({ branchIds: [], generalBranchIds: [] });
+  });
+});
+
+describe('evaluations (issue 13)', () => {
+  const plain = person('100', { branchId: '11', generalBranchId: '10' }, []);
+  const otherBranchSecretary = person('8', { branchId: '21', generalBranchId: '20' }, [{ role: 'branch_secretary', organisationId: '21' }]);
+
+  it('a self-evaluation is recorded for a member by their branch secretary, GB secretary or the OD — never by themself or others', () => {
+    expect(mayRecordSelfEvaluationFor(branchSecretary, member)).toBe(true);
+    expect(mayRecordSelfEvaluationFor(gbSecretary, member)).toBe(true);
+    expect(mayRecordSelfEvaluationFor(od, member)).toBe(true);
+    expect(mayRecordSelfEvaluationFor(plain, member)).toBe(false);
+    expect(mayRecordSelfEvaluationFor(otherBranchSecretary, member)).toBe(false);
+    expect(mayRecordSelfEvaluationFor(secretary, member)).toBe(false);
+    expect(mayRecordSelfEvaluationFor(linkedMember, member)).toBe(false);
+    expect(mayRecordSelfEvaluationFor(od, elsewhere)).toBe(false);
+    expect(mayRecordSelfEvaluationFor(branchSecretary, { ...member, memberId: '5' })).toBe(false);
+  });
+
+  it('goals in an export: own branch and GB, the organisations the roles reach, the OD everything', () => {
+    const branch11 = { id: '11', kind: 'branch' as const, generalBranchId: '10', committeeId: '1' };
+    const branch21 = { id: '21', kind: 'branch' as const, generalBranchId: '20', committeeId: '1' };
+    const gb10 = { id: '10', kind: 'general_branch' as const, generalBranchId: '10', committeeId: '1' };
+    const own = { branchId: '11', generalBranchId: '10' };
+    expect(maySeeGoalsOf(OD_VIEWER, undefined, branch21)).toBe(true);
+    expect(maySeeGoalsOf(viewerOf(plain), own, branch11)).toBe(true);
+    expect(maySeeGoalsOf(viewerOf(plain), own, gb10)).toBe(true);
+    expect(maySeeGoalsOf(viewerOf(plain), own, branch21)).toBe(false);
+    expect(maySeeGoalsOf(viewerOf(gbSecretary), { branchId: '12', generalBranchId: '10' }, branch11)).toBe(true);
+    expect(maySeeGoalsOf(viewerOf(otherBranchSecretary), { branchId: '21', generalBranchId: '20' }, branch11)).toBe(false);
+    expect(maySeeGoalsOf(viewerOf(od), { branchId: '12', generalBranchId: '10' }, branch21)).toBe(true);
+    expect(maySeeGoalsOf(viewerOf(od), { branchId: '12', generalBranchId: '10' }, { id: '31', kind: 'branch', generalBranchId: '30', committeeId: '2' })).toBe(false);
   });
 });
 

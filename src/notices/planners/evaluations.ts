@@ -1,5 +1,6 @@
 // Evaluations (MECHANISM 3.3): every member's quarterly self-evaluation nudge and reminder, and the branch
 // secretaries' half-year and year-end evaluation nudges.
+import { SelfEvaluationRepository } from '../../db/self-evaluation-repository.ts';
 import { OfficeDirectory } from '../offices.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
 import { calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
@@ -28,14 +29,33 @@ export const evaluations = calendarPlanner({
 });
 
 async function selfEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'self_eval_nudge' | 'self_eval_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {
-  // Every active member is nudged; self-evaluations are not recorded in the bot yet, so the reminder goes to all.
-  const rows = await repo.reachableMembers();
+  // The nudge to every reachable active member; the reminder a week later only to those who have not submitted
+  // for the quarter, and to each branch's secretary the branch's count (members without an account included:
+  // nobody messages them, their secretary submits for them). A branch without a secretary passes it up.
   const p = notice.params;
-  return toNotices(
+  const reminder = notice.kind === 'self_eval_reminder';
+  const selfEvaluations = new SelfEvaluationRepository(repo.db);
+  const members = await selfEvaluations.reachableMembers(reminder ? { year: p.year, quarter: p.quarter } : undefined);
+  const out = toNotices(
     notice.kind,
     notice.period,
-    rows.map((r) => ({ to: r, subject: `member-${r.member_id}`, message: T.selfEvalNudge({ name: r.name, year: p.year, quarter: p.quarter, windowEnd: p.windowEnd, reminder: notice.kind === 'self_eval_reminder', late: ctx.late }) })),
+    members.map((r) => ({ to: r, subject: `member-${r.member_id}`, message: T.selfEvalNudge({ name: r.name, year: p.year, quarter: p.quarter, windowEnd: p.windowEnd, reminder, late: ctx.late }) })),
   );
+  if (!reminder) return out;
+  const offices = await OfficeDirectory.load(repo.db);
+  const counts = await selfEvaluations.branchCounts(p.year, p.quarter);
+  return [
+    ...out,
+    ...counts.flatMap((c) =>
+      toNotices(
+        notice.kind,
+        notice.period,
+        offices
+          .addressed('branch_secretary', c.branch_id, T.selfEvalBranchCount({ branch: c.branch, year: p.year, quarter: p.quarter, windowEnd: p.windowEnd, active: c.active, submitted: c.submitted, late: ctx.late }))
+          .map((n) => ({ ...n, subject: `branch-${c.branch_id}` })),
+      ),
+    ),
+  ];
 }
 
 async function branchEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'half_year_eval_nudge' | 'year_end_eval_nudge' | 'year_end_eval_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {

@@ -7,6 +7,7 @@ import { assistanceTasks } from './assistance-tasks.ts';
 import { birthdays } from './birthdays.ts';
 import { evaluations } from './evaluations.ts';
 import { excellentMembers } from './excellent-members.ts';
+import { goals } from './goals.ts';
 import { hardshipVerification } from './hardship-verification.ts';
 import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
@@ -24,6 +25,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   subsidyPayments,
   evaluations,
   excellentMembers,
+  goals,
   talkQuotas,
   obligationReminders,
   assistanceTasks,
