@@ -1,13 +1,17 @@
 // Every incentive sentence the bot understands (MECHANISM 3.2–3.3), read by each area's pure matcher in one order:
-// goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺). The `interpret` command shows the reading
+// goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺); 光荣在党50年 certificates (已颁发纪念证书：…,
+// 纪念证书符合条件：…, 纪念证书未颁发名单). The `interpret` command shows the reading
 // (intent "incentive"), and the interpreter reads nothing of these as a talk, visit or report. Pure.
+import { matchCertificateCommand, type CertificateCommand } from './certificate-phrases.ts';
 import { matchGoalCommand, type GoalCommand } from './goal-phrases.ts';
 
-export type IncentiveReading = { area: 'goals'; command: GoalCommand };
+export type IncentiveReading = { area: 'goals'; command: GoalCommand } | { area: 'certificates'; command: CertificateCommand };
 
 /** The incentive command a message gives, if any (the first area whose matcher reads it). */
 export function readIncentive(message: string): IncentiveReading | undefined {
   const goals = matchGoalCommand(message);
   if (goals) return { area: 'goals', command: goals };
+  const certificates = matchCertificateCommand(message);
+  if (certificates) return { area: 'certificates', command: certificates };
   return undefined;
 }
