@@ -125,7 +125,8 @@ async function clicked(ctx: ConversationContext): Promise<Reply[] | undefined> {
   }
   // 登记颁发: what no date can change is refused at once (deceased, already issued…); then the question.
   const checked = await recordable(envOf(ctx), actor, memberId);
-  if (!checked.ok) return [say(checked.outcome.reply)];
+  // A card is a snapshot: one for a member since recorded points to the current list.
+  if (!checked.ok) return [say(`${checked.outcome.reply}${checked.outcome.ok === false && checked.outcome.code === 'already_issued' ? '发送“纪念证书未颁发名单”可查看最新名单。' : ''}`)];
   await new ConversationMemoryRepository(ctx.trx).remember(actor.memberId, ISSUE_QUESTION_TOPIC, memberId, ctx.now);
   return [say(T.askIssue(checked.row.name, ctx.today))];
 }
