@@ -127,8 +127,9 @@ export async function confirmEligibility(env: CertificateEnv, actor: Certificate
   if (row.eligibility_confirmed_at) {
     return { ok: true, member: row, reply: T.alreadyConfirmed(row.name, row.eligibility_confirmed_by_name, chineseFullDate(localDate(row.eligibility_confirmed_at, env.timeZone))), notices: [] };
   }
-  await new PartyAgeCertificateRepository(env.trx).confirm(row.member_id, actor.memberId, env.now);
-  return { ok: true, member: row, reply: T.confirmed(row.name, partyAgeWords(row.full_member_on!, env.today)), notices: [] };
+  const repo = new PartyAgeCertificateRepository(env.trx);
+  await repo.confirm(row.member_id, actor.memberId, env.now);
+  return { ok: true, member: (await repo.lockStanding(row.member_id))!, reply: T.confirmed(row.name, partyAgeWords(row.full_member_on!, env.today)), notices: [] };
 }
 
 /**

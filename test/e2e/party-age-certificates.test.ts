@@ -192,6 +192,15 @@ describe('issue 13 section 6: 光荣在党50年 to the certificate', () => {
     await waitFor(() => stack.fake!.sent.slice(start).some((m) => m.touser === 'qianmannian'), 60_000, 'the member congratulated');
     const again = await admin('POST', '/admin/certificates', { actor: 'zhaozuzhi', member: 'qianmannian', issued_on: '2027-01-01' });
     expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: 'already_issued' });
+    const eligible = await admin('POST', '/admin/certificates/eligibility', { actor: 'zhaozuzhi', member: 'wangtongming1' });
+    expect(eligible.status).toBe(200);
+    expect(await eligible.json()).toMatchObject({ certificate: { member: { account: 'wangtongming1' }, state: 'confirmed', eligibility_confirmed_by: { account: 'zhaozuzhi', name: '赵组织' } } });
+    const ambiguous = await admin('POST', '/admin/certificates/eligibility', { actor: 'zhaozuzhi', member: '王同名' });
+    expect(ambiguous.status).toBe(409);
+    expect(await ambiguous.json()).toMatchObject({ code: 'ambiguous' });
+    const deceased = await admin('POST', '/admin/certificates', { actor: 'zhaozuzhi', member: 'weiqushi' });
+    expect(await deceased.json()).toMatchObject({ code: 'deceased' });
     const issued = (await (await admin('GET', '/admin/certificates?state=issued')).json()) as { certificates: Array<{ member: { name: string } }> };
     expect(issued.certificates.map((c) => c.member.name)).toEqual(['郑老党员', '钱满年', '冯老']);
     expect((await admin('GET', '/admin/certificates?state=everything')).status).toBe(400);
@@ -203,8 +212,8 @@ describe('issue 13 section 6: 光荣在党50年 to the certificate', () => {
     const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(lines[0]).toContain('member_account,member_name,general_branch,branch,full_member_on,party_age_year,state');
     expect(lines.filter((l) => l.includes(',issued,'))).toHaveLength(3);
-    expect(lines.filter((l) => l.includes(',confirmed,'))).toHaveLength(2);
-    expect(lines.filter((l) => l.includes(',due,'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(',confirmed,'))).toHaveLength(3);
+    expect(lines.filter((l) => l.includes(',due,'))).toHaveLength(0);
     const json = await (await admin('GET', '/admin/export/certificates?format=json')).text();
     expect(json.trim().split('\n').map((l) => (JSON.parse(l) as { member_name: string }).member_name)).toContain('冯老');
   });
