@@ -80,6 +80,7 @@ export interface Database {
   office_vacancies: OfficeVacanciesTable;
   conversation_memory: ConversationMemoryTable;
   goal_statements: GoalStatementsTable;
+  party_age_certificates: PartyAgeCertificatesTable;
 }
 
 export type InboundEventRow = Selectable<InboundEventsTable>;
@@ -464,4 +465,16 @@ export interface CommendationsTable {
   certificate_seq: number | null;
   recorded_by_member_id: string | null;
   recorded_at: Date;
+}
+
+// 光荣在党50年 certificates (migrations/2026120404_party_age_certificates.ts, issue 13 section 6).
+export interface PartyAgeCertificatesTable {
+  id: Generated<string>;
+  member_id: string;
+  eligibility_confirmed_by_member_id: string | null;
+  eligibility_confirmed_at: Date;
+  issued_on: SqlDate | null;
+  certificate_no: string | null;
+  recorded_by_member_id: string | null;
+  recorded_at: Date | null;
 }

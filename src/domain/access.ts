@@ -442,3 +442,41 @@ export function maySeeCommendations(viewer: Viewer, member: { memberId: string; 
     }
   });
 }
+
+// ---- 光荣在党50年 certificates (issue 13 section 6) ----
+
+/**
+ * May this viewer see a member's 50-year certificate standing (due, confirmed, issued) — the 纪念证书未颁发名单
+ * in chat, the export, the admin list? Not sensitive data, but a list of the organisation's work: the OD (the
+ * committee; the OD's own tools see everything), the committee secretary (the committee), the member's GB
+ * leaders (secretary, committee members, unit's main Party leader) and branch secretary, and the member
+ * themself. Not a committee member as such (the viewer does not carry the linked GBs), nor another member.
+ */
+export function maySeeCertificate(viewer: Viewer, member: MemberPlace): boolean {
+  if (viewer.kind === 'organisation_department') return true;
+  if (viewer.memberId === member.memberId) return true;
+  return viewer.roles.some((r) => {
+    switch (r.role) {
+      case 'od_staff':
+      case 'committee_secretary':
+        return member.committeeId !== undefined && r.organisationId === member.committeeId;
+      case 'gb_secretary':
+      case 'gb_member':
+      case 'unit_leader':
+        return r.organisationId === member.generalBranchId;
+      case 'branch_secretary':
+        return r.organisationId === member.branchId;
+      default:
+        return false;
+    }
+  });
+}
+
+/**
+ * May this person confirm a member's eligibility for the 50-year certificate and record it issued? The OD only,
+ * for the committee (the certificate is the committee's: 校党委颁发), and never about themself.
+ */
+export function mayRecordCertificate(person: Pick<AccessPerson, 'memberId' | 'roles'>, member: MemberPlace): boolean {
+  if (person.memberId === member.memberId) return false;
+  return person.roles.some((r) => r.role === 'od_staff' && member.committeeId !== undefined && r.organisationId === member.committeeId);
+}

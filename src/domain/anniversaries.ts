@@ -119,3 +119,32 @@ export function completedYearsCutoff(onDate: IsoDate, years: number): IsoDate {
   if (month === 2 && day === 29 && !isLeapYear(y)) return isoDate(y, 2, 28);
   return isoDate(y, month, day);
 }
+
+// ---- 光荣在党50年 certificates (纪念证书, MECHANISM 2.3 last paragraph; issue 13 section 6) ----
+
+/**
+ * Where a member stands for the 50-year certificate in `year`: `this_year` when their Party age reaches 50 during
+ * that calendar year, `backlog` when it reached 50 in an earlier year and no certificate is on record (the go-live
+ * backlog the seed's 党龄50周年以上 covers), null otherwise — not yet 50, already holding one, no full-membership
+ * date (Party age cannot be counted), or not an active member (deceased or transferred out: no certificate).
+ * Calendar years only, so a 29 February full-membership date needs nothing special.
+ */
+export function certificateStanding(
+  m: { fullMemberDate: IsoDate | null; status: string; holdsCertificate: boolean },
+  year: number,
+  partyAge: number = HONOURED_PARTY_AGE,
+): 'this_year' | 'backlog' | null {
+  if (m.status !== 'active' || m.holdsCertificate || m.fullMemberDate === null) return null;
+  const reaches = yearPartyAgeReaches(m.fullMemberDate, partyAge);
+  if (reaches === year) return 'this_year';
+  return reaches < year ? 'backlog' : null;
+}
+
+/**
+ * Why a certificate may not be recorded as issued on `issuedOn` (seen on `today`), or null: a date after today,
+ * or a year in which the member's Party age does not yet reach 50.
+ */
+export function certificateDateProblem(fullMemberDate: IsoDate, issuedOn: IsoDate, today: IsoDate, partyAge: number = HONOURED_PARTY_AGE): 'future' | 'too_early' | null {
+  if (issuedOn > today) return 'future';
+  return parseIsoDate(issuedOn).year < yearPartyAgeReaches(fullMemberDate, partyAge) ? 'too_early' : null;
+}

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { OD_VIEWER, type Viewer } from '../domain/access.ts';
 import { checkExportRequest, EXPORT_FORMATS, INCENTIVE_EXPORT_KINDS, type ExportFormat, type IncentiveExportKind } from '../export/request.ts';
+import { certificatesExporter } from './certificates-export.ts';
 import { csvRowChunks, jsonLineChunks, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
 import { commendationsExporter } from './commendations-export.ts';
 import { excellentExporter } from './excellent-export.ts';
@@ -24,6 +25,8 @@ export interface IncentiveExportOptions {
   /** Inclusive YYYY-MM-DD; what the day of a row is depends on the kind (README "Exporting incentive data"). */
   from?: string | undefined;
   to?: string | undefined;
+  /** The organisation's date (YYYY-MM-DD): which year's due certificates are rows. */
+  today?: string | undefined;
   /** Who is looking; default the OD (full detail). */
   viewer?: Viewer | undefined;
   timeZone?: string | undefined;
@@ -34,6 +37,7 @@ export interface IncentiveExportOptions {
 export interface IncentiveExportSettings {
   from: string | undefined;
   to: string | undefined;
+  today: string | undefined;
   viewer: Viewer;
   timeZone: string;
   chunkSize: number;
@@ -56,6 +60,7 @@ const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {
   excellent: excellentExporter,
   commendations: commendationsExporter,
   evaluations: evaluationsExporter,
+  certificates: certificatesExporter,
 };
 
 function exporterOf(what: IncentiveExportKind): IncentiveExporter {
@@ -65,11 +70,11 @@ function exporterOf(what: IncentiveExportKind): IncentiveExporter {
 }
 
 function normalise(what: IncentiveExportKind, opts: IncentiveExportOptions): IncentiveExportSettings {
-  const problem = checkExportRequest({ what, from: opts.from, to: opts.to }, INCENTIVE_EXPORT_KINDS);
+  const problem = checkExportRequest({ what, from: opts.from, to: opts.to, today: opts.today }, INCENTIVE_EXPORT_KINDS);
   if (problem) throw new IncentiveExportError(problem);
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new IncentiveExportError(`chunkSize must be a positive integer (got ${chunkSize})`);
-  return { from: opts.from, to: opts.to, viewer: opts.viewer ?? OD_VIEWER, timeZone: opts.timeZone ?? 'Asia/Shanghai', chunkSize };
+  return { from: opts.from, to: opts.to, today: opts.today, viewer: opts.viewer ?? OD_VIEWER, timeZone: opts.timeZone ?? 'Asia/Shanghai', chunkSize };
 }
 
 /** The columns of a kind, in order. */

@@ -1,8 +1,10 @@
-// Every incentive sentence the bot understands (MECHANISM 3.2–3.3), read by each area's pure matcher in one order:
-// goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺); excellent members and commendations
+// Every incentive sentence the bot understands (MECHANISM 2.3, 3.2–3.3), read by each area's pure matcher in one
+// order: goals and commitments (本支部2027年目标：…, 亮岗承诺：…, 我的亮岗承诺); excellent members and commendations
 // (评选优秀党员：…, 校党委优秀共产党员：…, 表彰：…, 我的表彰); quarterly self-evaluation (季度自评：…,
-// 代冯无号提交季度自评：…, 我的季度自评, 本季度未自评名单). The `interpret` command shows the reading
-// (intent "incentive"), and the interpreter reads nothing of these as a talk, visit or report. Pure.
+// 代冯无号提交季度自评：…, 我的季度自评, 本季度未自评名单); 光荣在党50年 certificates (已颁发纪念证书：…,
+// 纪念证书符合条件：…, 纪念证书未颁发名单). The `interpret` command shows the reading (intent "incentive"), and the
+// interpreter reads nothing of these as a talk, visit or report. Pure.
+import { matchCertificateCommand, type CertificateCommand } from './certificate-phrases.ts';
 import { matchGoalCommand, type GoalCommand } from './goal-phrases.ts';
 import { matchHonourCommand, type HonourCommand } from './honour-phrases.ts';
 import { matchSelfEvaluationCommand, type SelfEvaluationCommand } from './self-evaluation-phrases.ts';
@@ -10,7 +12,8 @@ import { matchSelfEvaluationCommand, type SelfEvaluationCommand } from './self-e
 export type IncentiveReading =
   | { area: 'goals'; command: GoalCommand }
   | { area: 'honours'; command: HonourCommand }
-  | { area: 'self_evaluation'; command: SelfEvaluationCommand };
+  | { area: 'self_evaluation'; command: SelfEvaluationCommand }
+  | { area: 'certificates'; command: CertificateCommand };
 
 /** The incentive command a message gives, if any (the first area whose matcher reads it). */
 export function readIncentive(message: string): IncentiveReading | undefined {
@@ -20,5 +23,7 @@ export function readIncentive(message: string): IncentiveReading | undefined {
   if (honours) return { area: 'honours', command: honours };
   const selfEvaluation = matchSelfEvaluationCommand(message);
   if (selfEvaluation) return { area: 'self_evaluation', command: selfEvaluation };
+  const certificates = matchCertificateCommand(message);
+  if (certificates) return { area: 'certificates', command: certificates };
   return undefined;
 }

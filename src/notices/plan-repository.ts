@@ -164,18 +164,6 @@ export class NoticePlanRepository {
     return rows.rows;
   }
 
-  /** Active members who became full members in `fullMemberYear`, in order of that date. */
-  async fullMembersOfYear(fullMemberYear: number) {
-    const rows = await sql<{ name: string; fmd: string; branch: string }>`
-        select m.name, to_char(m.full_member_date, 'YYYY-MM-DD') as fmd, b.name as branch
-          from members m join organisations b on b.id = m.branch_id
-         where m.full_member_date >= ${`${fullMemberYear}-01-01`}::date
-           and m.full_member_date <= ${`${fullMemberYear}-12-31`}::date
-           and m.status = 'active'
-         order by m.full_member_date, m.id`.execute(this.db);
-    return rows.rows;
-  }
-
   /** General branches with active members; with `withoutReviewFor`, only those that have not submitted the hardship review of that period. */
   async generalBranches(withoutReviewFor?: string) {
     const pending = await sql<{ id: string; name: string }>`

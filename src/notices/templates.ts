@@ -88,16 +88,6 @@ export const NOTICE_TEMPLATES = {
     );
   },
 
-  partyAgeHonourList(p: { year: number; partyAge: number; members: PersonLine[]; late: boolean }): OutboundMessage {
-    return md(
-      fitList(
-        `**${p.year}年“光荣在党${p.partyAge}年”名单**\n今年党龄达到${p.partyAge}年的党员共 ${p.members.length} 名，请安排颁发纪念证书：`,
-        people(p.members),
-        `颁发后请逐一登记。${belatedNote(p.late)}`,
-      ),
-    );
-  },
-
   talkQuotaProgress(p: { year: number; done: number; total: number; remaining: PersonLine[]; late: boolean }): OutboundMessage {
     const header =
       p.remaining.length === 0

@@ -12,6 +12,9 @@ import {
   OD_VIEWER,
   mayReportAbout,
   maySeeOrganisation,
+  maySeeCertificate,
+  mayRecordCertificate,
+  OD_VIEWER,
   officeLists,
   viewerOf,
   type AccessPerson,
@@ -149,5 +152,26 @@ describe('commendations (MECHANISM 3.2): public honours, listed only to people w
   });
   it('nobody of committee 1 but the member sees a member of committee 2', () => {
     for (const p of [od, secretary, gbSecretary, branchSecretary]) expect(maySeeCommendations(viewerOf(p), elsewhere as MemberPlace & { committeeId: string })).toBe(false);
+  });
+});
+
+describe('光荣在党50年 certificates (issue 13 section 6)', () => {
+  const plain = person('8', { branchId: '11', generalBranchId: '10' }, []);
+  const otherBranch = person('9', { branchId: '12', generalBranchId: '10' }, [{ role: 'branch_secretary', organisationId: '12' }]);
+  const otherGb = person('10', { branchId: '21', generalBranchId: '20' }, [{ role: 'gb_secretary', organisationId: '20' }]);
+  it('the OD, the committee secretary, the GB leaders, the branch secretary and the member see the standing', () => {
+    expect(maySeeCertificate(OD_VIEWER, member)).toBe(true);
+    for (const p of [od, secretary, gbSecretary, branchSecretary]) expect(maySeeCertificate(viewerOf(p), member), p.memberId).toBe(true);
+    expect(maySeeCertificate(viewerOf(plain), { ...member, memberId: '8' })).toBe(true);
+  });
+  it('another branch, another GB, a plain member, a committee member and another committee see nothing', () => {
+    for (const p of [plain, otherBranch, otherGb, linkedMember]) expect(maySeeCertificate(viewerOf(p), member), p.memberId).toBe(false);
+    expect(maySeeCertificate(viewerOf(od), elsewhere)).toBe(false);
+  });
+  it('only the OD of the member\'s committee records, never about themself', () => {
+    expect(mayRecordCertificate(od, member)).toBe(true);
+    expect(mayRecordCertificate(od, elsewhere)).toBe(false);
+    expect(mayRecordCertificate(od, { ...member, memberId: od.memberId })).toBe(false);
+    for (const p of [secretary, gbSecretary, branchSecretary, plain]) expect(mayRecordCertificate(p, member), p.memberId).toBe(false);
   });
 });

@@ -1,19 +1,18 @@
 // Political birthdays (MECHANISM 2.3): the member's greeting, the branch secretary's month list and activity
-// reminder, and the OD's yearly “光荣在党50年” list.
+// reminder. The OD's yearly “光荣在党50年” list is its own family: party-age-certificates.ts.
 import { yearsSinceJoining } from '../../domain/anniversaries.ts';
 import { isRetired } from '../../domain/retirement.ts';
 import { chineseMonthDay } from '../../domain/format.ts';
 import { OfficeDirectory } from '../offices.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
 import { byKey, calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
-import { NO_ACCOUNT_MARK, NOTICE_TEMPLATES as T, POLITICAL_BIRTHDAY_WORD, type PersonLine } from '../templates.ts';
+import { NO_ACCOUNT_MARK, NOTICE_TEMPLATES as T, POLITICAL_BIRTHDAY_WORD } from '../templates.ts';
 
 export const birthdays = calendarPlanner({
   kinds: {
     birthday_greeting: '政治生日祝福',
     birthday_month_list: '本月政治生日名单',
     birthday_activity_reminder: '集体过政治生日提醒',
-    party_age_honour_list: '“光荣在党50年”名单',
   },
   plan(db, notice, ctx) {
     const repo = new NoticePlanRepository(db);
@@ -23,8 +22,6 @@ export const birthdays = calendarPlanner({
       case 'birthday_month_list':
       case 'birthday_activity_reminder':
         return monthLists(repo, notice, ctx);
-      case 'party_age_honour_list':
-        return honourList(repo, notice, ctx);
     }
   },
 });
@@ -75,12 +72,4 @@ async function monthLists(repo: NoticePlanRepository, notice: NoticeOf<'birthday
     out.push(...toNotices(notice.kind, notice.period, offices.addressed('branch_secretary', branchId, message).map((n) => ({ ...n, subject: `branch-${branchId}` }))));
   }
   return out;
-}
-
-async function honourList(repo: NoticePlanRepository, notice: NoticeOf<'party_age_honour_list'>, ctx: PlanContext): Promise<PlannedNotice[]> {
-  const rows = await repo.fullMembersOfYear(notice.params.fullMemberYear);
-  if (rows.length === 0) return [];
-  const members: PersonLine[] = rows.map((r) => ({ name: r.name, detail: `${r.branch}，${r.fmd.slice(0, 4)}年转正` }));
-  const od = await repo.holders('od_staff');
-  return toNotices(notice.kind, notice.period, od.map((o) => ({ to: o, subject: 'committee', message: T.partyAgeHonourList({ year: notice.params.year, partyAge: notice.params.partyAge, members, late: ctx.late }) })));
 }

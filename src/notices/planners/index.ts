@@ -13,6 +13,7 @@ import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
 import { pairingMonthly } from './pairing-monthly.ts';
 import { pairingNudges } from './pairing-nudges.ts';
+import { partyAgeCertificates } from './party-age-certificates.ts';
 import { subsidyPayments } from './subsidy-payments.ts';
 import { subsidyTerms } from './subsidy-terms.ts';
 import { talkQuotas } from './talk-quotas.ts';
@@ -33,6 +34,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   vacantOffices,
   pairingMonthly,
   pairingNudges,
+  partyAgeCertificates,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
