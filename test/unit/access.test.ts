@@ -9,7 +9,6 @@ import {
   maySeeCommendations,
   mayRecordSelfEvaluationFor,
   maySeeGoalsOf,
-  OD_VIEWER,
   mayReportAbout,
   maySeeOrganisation,
   maySeeCertificate,
