@@ -16,6 +16,7 @@ import { subsidyConversation } from '../assistance/subsidy-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 import { aidConversation } from '../assistance/aid-conversation.ts';
 import { goalsConversation } from '../incentive/goals-conversation.ts';
+import { gradesConversation } from '../incentive/grades-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -31,6 +32,8 @@ export function conversationHandlers(): ConversationHandler[] {
     odCommands,
     // "本支部2027年目标：…", "亮岗承诺：…" record goals and commitments (a colon is required), never care records.
     goalsConversation,
+    // "年底总评：全体合格，其中王芳优秀", "张伟年底总评不合格" record grades (a colon or a grade at the end), never care records.
+    gradesConversation,
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

@@ -80,6 +80,8 @@ export interface Database {
   office_vacancies: OfficeVacanciesTable;
   conversation_memory: ConversationMemoryTable;
   goal_statements: GoalStatementsTable;
+  branch_evaluations: BranchEvaluationsTable;
+  member_evaluation_grades: MemberEvaluationGradesTable;
 }
 
 export type InboundEventRow = Selectable<InboundEventsTable>;
@@ -423,4 +425,27 @@ export interface GoalStatementsTable {
   recorded_by_member_id: string | null;
   recorded_at: Date;
   updated_at: Date;
+}
+
+// Half-year and year-end evaluations (migrations/2026120402_evaluation_grades.ts, MECHANISM 3.3).
+export type GradedEvaluationKind = 'half_year' | 'year_end';
+
+export interface BranchEvaluationsTable {
+  id: Generated<string>;
+  branch_id: string;
+  kind: GradedEvaluationKind;
+  year: number;
+  held_on: SqlDate;
+  recorded_by_member_id: string | null;
+  recorded_at: Date;
+}
+
+export interface MemberEvaluationGradesTable {
+  id: Generated<string>;
+  member_id: string;
+  kind: GradedEvaluationKind;
+  year: number;
+  grade: 'excellent' | 'competent' | 'basically_competent' | 'incompetent';
+  recorded_by_member_id: string | null;
+  recorded_at: Date;
 }

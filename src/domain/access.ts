@@ -180,6 +180,39 @@ export function maySeeHardshipList(person: Pick<AccessPerson, 'roles'>, org: Org
   });
 }
 
+// ---- half-year and year-end evaluations ----
+
+/** A branch as recording its evaluation goes: where it sits and whether its office and its GB's are held. */
+export interface BranchOffices {
+  branchId: string;
+  generalBranchId: string;
+  committeeId: string;
+  /** An active secretary with a chat account holds the office (else it is vacant and passes up). */
+  branchSecretaryHeld: boolean;
+  gbSecretaryHeld: boolean;
+}
+
+/**
+ * May this person record a branch's half-year or year-end evaluation (that it was held, each member's grade)?
+ * The branch holds the evaluation, so its secretary; a vacant office passes up (MECHANISM "Offices, not only
+ * people"): the GB secretary for a branch of their GB without a secretary, the OD for a branch whose branch and
+ * GB offices are both vacant.
+ */
+export function mayRecordBranchEvaluation(person: Pick<AccessPerson, 'roles'>, branch: BranchOffices): boolean {
+  return person.roles.some((r) => {
+    switch (r.role) {
+      case 'branch_secretary':
+        return r.organisationId === branch.branchId;
+      case 'gb_secretary':
+        return !branch.branchSecretaryHeld && r.organisationId === branch.generalBranchId;
+      case 'od_staff':
+        return !branch.branchSecretaryHeld && !branch.gbSecretaryHeld && r.organisationId === branch.committeeId;
+      default:
+        return false;
+    }
+  });
+}
+
 // ---- lists and figures of an organisation ----
 
 export interface OrganisationPlace {
