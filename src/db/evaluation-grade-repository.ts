@@ -35,6 +35,7 @@ export interface GradeToRecord {
 export interface MemberGradeRow {
   member_id: string;
   name: string;
+  userid: string | null;
   grade: EvaluationGrade | null;
 }
 
@@ -161,7 +162,7 @@ export class EvaluationGradeRepository {
     const members = await this.db
       .selectFrom('members as m')
       .leftJoin('member_evaluation_grades as g', (j) => j.onRef('g.member_id', '=', 'm.id').on('g.kind', '=', kind).on('g.year', '=', year))
-      .select(['m.id as member_id', 'm.name', 'g.grade'])
+      .select(['m.id as member_id', 'm.name', 'm.userid', 'g.grade'])
       .where('m.branch_id', '=', branchId)
       .where('m.status', '=', 'active')
       .orderBy('m.name')
@@ -218,6 +219,17 @@ export class EvaluationGradeRepository {
      group by p.gb_id, p.gb_name, p.kind
      order by p.gb_name, p.gb_id, p.kind`.execute(this.db);
     return r.rows;
+  }
+
+  /** An organisation by id (its kind and name), if there is one. */
+  async organisation(id: string): Promise<{ id: string; kind: string; name: string; parent_name: string | null } | undefined> {
+    if (!/^\d{1,18}$/.test(id)) return undefined;
+    return this.db
+      .selectFrom('organisations as o')
+      .leftJoin('organisations as p', 'p.id', 'o.parent_id')
+      .select([sql<string>`o.id::text`.as('id'), 'o.kind', 'o.name', 'p.name as parent_name'])
+      .where('o.id', '=', id)
+      .executeTakeFirst();
   }
 
   /** The member's grades of the year (half-year first). */

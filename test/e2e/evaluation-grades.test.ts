@@ -22,6 +22,8 @@ const MORE_ROWS = [
   '刘二支,liuerzhi,男,1980-01-01,2005-01-01,2006-01-01,计算机学院党总支,教工第二党支部,,,',
 ];
 
+const TOKEN = 'grades-admin-token-0123456789abcdef';
+
 describe('issue 13 section 3: half-year and year-end evaluations in chat', () => {
   let stack: Stack;
   // 10:00 on Thursday 10 December 2026 in Shanghai.
@@ -29,7 +31,7 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
   const db = () => stack.deps.db.db;
 
   beforeAll(async () => {
-    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    stack = await startStack({ wecom: true, workers: true, env: { ADMIN_TOKEN: TOKEN }, overrides: { clock: time.clock } });
     await importCareRoster(db(), [...CARE_ROWS, ...MORE_ROWS]);
     // 郑老党员 died before the evaluation: he is not graded.
     await db().updateTable('members').set({ status: 'deceased' }).where('userid', '=', 'zhenglao').execute();
@@ -176,6 +178,45 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
     expect(await answered('wushengri', '本支部考评情况')).toContain('由支部书记查看');
     expect(await answered('chenbiezhi', '考评情况')).toContain('查看本人的考评，请发送“我的考评”');
     expect(await answered('chuzhishu', '本总支考评情况')).toContain('数学学院党总支2026年考评情况');
+  });
+
+  it('the admin API records as an actor checked by the access rule and shows a branch and a GB', async () => {
+    const orgId = async (name: string) => (await db().selectFrom('organisations').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
+    const first = await orgId('教工第一党支部');
+    const fen = (await db().selectFrom('members').select('id').where('name', '=', '冯无号').executeTakeFirstOrThrow()).id;
+    const post = (body: unknown, token = TOKEN) =>
+      fetch(`${stack.baseUrl}/admin/incentive/evaluations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const before = await grades();
+    const other = await post({ actor: 'chuzhishu', kind: 'half_year', branch: first, all: 'competent' });
+    expect(other.status).toBe(403);
+    expect(await other.json()).toMatchObject({ code: 'not_allowed' });
+    const unknown = await post({ actor: 'zhouzhishu', kind: 'half_year', all: 'competent', grades: [{ member: '陈别支', grade: 'excellent' }] });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ code: 'unknown_member' });
+    expect((await post({ actor: 'zhouzhishu', kind: 'half_year', grades: [{ member: 'wangfang', grade: 'good' }] })).status).toBe(400);
+    expect((await post({ actor: 'zhouzhishu', kind: 'half_year', all: 'competent' }, 'wrong-token-0123456789abcdef0123')).status).toBe(401);
+    expect(await grades()).toEqual(before);
+
+    const ok = await post({ actor: 'zhouzhishu', kind: 'half_year', all: 'competent', grades: [{ member: 'wangfang', grade: 'excellent' }, { member: fen, grade: 'basically_competent' }] });
+    expect(ok.status).toBe(201);
+    const recorded = (await ok.json()) as { year: number; evaluation: { held: boolean; members: Array<{ name: string; grade: string }> } };
+    expect(recorded.year).toBe(2026);
+    expect(recorded.evaluation.held).toBe(true);
+    expect(recorded.evaluation.members).toEqual(expect.arrayContaining([{ account: 'wangfang', name: '王芳', grade: 'excellent' }, { account: '', name: '冯无号', grade: 'basically_competent' }]));
+
+    const get = async (q: string) => {
+      const res = await fetch(`${stack.baseUrl}/admin/incentive/evaluations?${q}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status, q).toBe(200);
+      return res.json() as Promise<Record<string, unknown>>;
+    };
+    const branch = (await get(`branch=${first}&year=2026`)) as { evaluations: Record<string, { held: boolean; held_on: string | null; members: Array<{ name: string; grade: string | null }> }> };
+    expect(branch.evaluations.half_year!.held_on).toBe('2026-12-11');
+    expect(branch.evaluations.year_end!.members.find((m) => m.name === '张伟')!.grade).toBe('incompetent');
+    const gb = (await get(`general_branch=${await orgId('计算机学院党总支')}&year=2026`)) as { branches: Array<{ name: string; kind: string; held: boolean; grades: Record<string, number> }> };
+    expect(gb.branches.find((b) => b.name === '教工第一党支部' && b.kind === 'half_year')).toMatchObject({ held: true, grades: { excellent: 1, basically_competent: 1 } });
+    expect(gb.branches.find((b) => b.name === '教工第二党支部' && b.kind === 'half_year')).toMatchObject({ held: false });
+    const bad = await fetch(`${stack.baseUrl}/admin/incentive/evaluations?branch=${await orgId('计算机学院党总支')}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(bad.status).toBe(404);
   });
 
   it('the January reminder of the sweep reaches only the branches that have not recorded', async () => {
