@@ -24,6 +24,8 @@ export interface BranchMemberRow {
   id: string;
   name: string;
   userid: string | null;
+  /** YYYY-MM-DD, to tell namesakes without an account apart. */
+  birth_date: string | null;
 }
 
 export interface GradeToRecord {
@@ -115,7 +117,7 @@ export class EvaluationGradeRepository {
   async activeMembers(branchId: string): Promise<BranchMemberRow[]> {
     return this.db
       .selectFrom('members')
-      .select(['id', 'name', 'userid'])
+      .select(['id', 'name', 'userid', sql<string | null>`birth_date::text`.as('birth_date')])
       .where('branch_id', '=', branchId)
       .where('status', '=', 'active')
       .orderBy('name')

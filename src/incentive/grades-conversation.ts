@@ -3,19 +3,55 @@
 // member ("张伟年底总评不合格"); a GB secretary standing in for a vacant branch names it ("教工第二党支部年底总评：
 // …"). Reads: "我的考评" (one's own grades beside one's commitment and the branch's goals), "本支部考评情况" (the
 // branch secretary: names per grade), "本总支考评情况" (GB leaders: counts per branch), "考评情况" (the OD: the
-// committee; others: the widest view they have). Nobody else gets a grade: the refusals name no member.
+// committee; others: the widest view they have). Nobody else gets a grade: the refusals name no member. A name
+// two members of the branch bear is asked back with numbers; the number replied records the message as written.
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
+import { ConversationMemoryRepository } from '../db/conversation-memory-repository.ts';
 import { EvaluationGradeRepository } from '../db/evaluation-grade-repository.ts';
 import { GoalStatementRepository } from '../db/goal-statement-repository.ts';
 import { evaluationReadYear } from '../domain/incentive.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { matchGradeCommand, type GradeCommand } from './grade-phrases.ts';
 import { branchStatusText, committeeStatusText, generalBranchStatusText, myEvaluationsText } from './grade-text.ts';
-import { branchStatuses, recordBranchGrades, statusViewsOf } from './grades.ts';
+import { branchStatuses, recordBranchGrades, statusViewsOf, type GradeRecording, type NamesakeQuestion } from './grades.ts';
 
 const text = (content: string): Reply[] => [{ message: { type: 'text', content } }];
+
+/** A name several members of the branch bear is asked back; the number replied within this time answers it. */
+const NAMESAKE_TOPIC = 'grade_namesake';
+const NAMESAKE_MINUTES = 30;
+const NUMBER = /^\s*(\d{1,2})\s*[。.]?\s*$/;
+
+interface PendingRecording {
+  input: GradeRecording;
+  question: NamesakeQuestion;
+}
+
+/** Records, and remembers the question when one name is borne by several members. */
+async function record(ctx: ConversationContext, input: GradeRecording): Promise<Reply[]> {
+  const out = await recordBranchGrades(ctx.trx, { today: ctx.today, now: ctx.now }, accessPersonOf(ctx.identity!), input);
+  if (!out.ok && out.namesake) {
+    const pending: PendingRecording = { input, question: out.namesake };
+    await new ConversationMemoryRepository(ctx.trx).remember(ctx.identity!.memberId, NAMESAKE_TOPIC, JSON.stringify(pending), ctx.now);
+  }
+  return text(out.reply);
+}
+
+/** A number answering the last namesake question (within NAMESAKE_MINUTES), or undefined: not ours. */
+async function answerNamesake(ctx: ConversationContext, n: number): Promise<Reply[] | undefined> {
+  const memory = new ConversationMemoryRepository(ctx.trx);
+  const [asked] = await memory.recall(ctx.identity!.memberId, [NAMESAKE_TOPIC], new Date(ctx.now.getTime() - NAMESAKE_MINUTES * 60_000));
+  if (!asked) return undefined;
+  const pending = JSON.parse(asked.ref) as PendingRecording;
+  const ids = pending.question.memberIds;
+  if (n < 1 || n > ids.length) return text(`请回复1至${ids.length}的序号（“${pending.question.written}”指哪一位）。`);
+  await memory.forget(ctx.identity!.memberId, NAMESAKE_TOPIC, asked.ref);
+  // The member chosen by id; the rest of the message as first written (checked again: nothing was recorded yet).
+  const named = pending.input.named.map((g) => (g.name.trim() === pending.question.written ? { ...g, name: ids[n - 1]! } : g));
+  return record(ctx, { ...pending.input, named });
+}
 
 const NO_VIEW = '考评情况由支部书记（本支部）、党总支负责同志（本总支）和党委组织部（全校）查看。查看本人的考评，请发送“我的考评”。';
 
@@ -26,14 +62,7 @@ async function answerCommand(ctx: ConversationContext, cmd: GradeCommand): Promi
     if (cmd.unread.length > 0) {
       return text(`未作登记：没有读懂“${cmd.unread.join('，')}”。请按格式发送，例如“年底总评：全体合格，其中王芳、张伟优秀”，或逐人“年底总评：冯无号基本合格”。`);
     }
-    const out = await recordBranchGrades(ctx.trx, { today: ctx.today, now: ctx.now }, me, {
-      kind: cmd.evaluation,
-      branch: cmd.branch === null ? null : { name: cmd.branch },
-      year: cmd.year,
-      rest: cmd.rest,
-      named: cmd.named,
-    });
-    return text(out.reply);
+    return record(ctx, { kind: cmd.evaluation, branch: cmd.branch === null ? null : { name: cmd.branch }, year: cmd.year, rest: cmd.rest, named: cmd.named });
   }
 
   const current = Number(ctx.today.slice(0, 4));
@@ -86,6 +115,8 @@ async function answerCommand(ctx: ConversationContext, cmd: GradeCommand): Promi
 
 export const gradesConversation: ConversationHandler = guarded(async (ctx) => {
   if (!ctx.identity || ctx.event.kind !== 'text') return undefined;
+  const number = NUMBER.exec(ctx.event.text);
+  if (number) return answerNamesake(ctx, Number(number[1]));
   const cmd = matchGradeCommand(ctx.event.text);
   return cmd ? answerCommand(ctx, cmd) : undefined;
 });

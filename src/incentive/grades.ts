@@ -16,7 +16,13 @@ export type GradeRefusal = 'not_allowed' | 'which_branch' | 'closed' | 'wrong_ye
 
 export type GradeOutcome =
   | { ok: true; reply: string; branch: { id: string; name: string; general_branch: string }; kind: GradedEvaluationKind; year: number; status: BranchEvaluationStatus }
-  | { ok: false; code: GradeRefusal; reply: string };
+  | { ok: false; code: GradeRefusal; reply: string; namesake?: NamesakeQuestion };
+
+/** The one unclear name of a recording and whom it may mean, in the order the answer numbers them. */
+export interface NamesakeQuestion {
+  written: string;
+  memberIds: string[];
+}
 
 export interface GradeRecording {
   kind: GradedEvaluationKind;
@@ -65,7 +71,7 @@ export async function recordBranchGrades(trx: Transaction<Database>, env: { toda
 
   const members = await repo.activeMembers(branch.id);
   const unknown: string[] = [];
-  const namesakes: string[] = [];
+  const namesakes: Array<{ written: string; bearers: typeof members }> = [];
   const chosen = new Map<string, { name: string; grade: EvaluationGrade }>();
   const conflicts = new Set<string>();
   for (const w of input.named) {
@@ -74,7 +80,7 @@ export async function recordBranchGrades(trx: Transaction<Database>, env: { toda
     const byAccount = members.filter((m) => m.userid !== null && m.userid.toLowerCase() === written.toLowerCase());
     const bearers = byId.length > 0 ? byId : byAccount.length > 0 ? byAccount : members.filter((m) => m.name === written);
     if (bearers.length === 0) unknown.push(written);
-    else if (bearers.length > 1) namesakes.push(`“${written}”有${bearers.length}人：${bearers.map((b) => `${b.name}（${b.userid ? `账号 ${b.userid}` : '无账号'}）`).join('、')}`);
+    else if (bearers.length > 1) namesakes.push({ written, bearers });
     else {
       const m = bearers[0]!;
       const earlier = chosen.get(m.id);
@@ -83,7 +89,16 @@ export async function recordBranchGrades(trx: Transaction<Database>, env: { toda
     }
   }
   if (unknown.length > 0) return refuse('unknown_member', `未作登记：${branch.name}在册党员中没有${unknown.map((u) => `“${u}”`).join('、')}，请核对姓名后重新发送整条消息。`);
-  if (namesakes.length > 0) return refuse('namesakes', `未作登记：${namesakes.join('；')}。请问指哪一位？请把姓名换成账号后重新发送整条消息，例如“${label}：${members.find((m) => m.userid)?.userid ?? 'zhangwei01'}优秀”。`);
+  const who = (b: (typeof members)[number]) => `${b.name}（${b.userid ? `账号 ${b.userid}` : '无账号'}${b.birth_date ? `，${b.birth_date.slice(0, 4)}年生` : ''}）`;
+  if (namesakes.length === 1) {
+    // One unclear name: asked back by number (the chat remembers the question), or rewritten with the account.
+    const [{ written, bearers }] = namesakes as [(typeof namesakes)[number]];
+    const reply = [`未作登记：${branch.name}有${bearers.length}名“${written}”，请问指哪一位？请回复序号：`, ...bearers.map((b, i) => `${i + 1}. ${who(b)}`), '（也可把姓名换成账号后重新发送整条消息。）'].join('\n');
+    return { ok: false, code: 'namesakes', reply, namesake: { written, memberIds: bearers.map((b) => b.id) } };
+  }
+  if (namesakes.length > 1) {
+    return refuse('namesakes', `未作登记：${namesakes.map((n) => `“${n.written}”有${n.bearers.length}人：${n.bearers.map(who).join('、')}`).join('；')}。请把姓名换成账号后重新发送整条消息。`);
+  }
   if (conflicts.size > 0) return refuse('conflict', `未作登记：${[...conflicts].join('、')}在消息中评定了不同的等次，请核对后重新发送。`);
 
   const before = await repo.branchStatus(branch.id, input.kind, year);

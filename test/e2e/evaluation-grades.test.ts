@@ -93,13 +93,24 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
     expect(all).toContain('张伟/zhangwei/year_end/2026/incompetent');
   });
 
-  it('a name two members bear is asked back and an unknown name refused: nothing recorded', async () => {
-    const before = await grades();
-    const asked = await reply('zhouzhishu', '年底总评：王芳合格，李四优秀');
+  it('a name two members bear is asked back by number; an unknown name is refused: nothing recorded until clear', async () => {
+    let before = await grades();
+    const asked = await reply('zhouzhishu', '年底总评：王芳优秀，李四基本合格');
     expect(asked).toContain('未作登记');
-    expect(asked).toContain('“李四”有2人');
-    expect(asked).toContain('账号 lisi01');
-    expect(asked).toContain('请问指哪一位');
+    expect(asked).toContain('有2名“李四”，请问指哪一位？请回复序号');
+    expect(asked).toContain('1. 李四（账号 lisi01，1980年生）');
+    expect(asked).toContain('2. 李四（无账号，1950年生）');
+    expect(await reply('zhouzhishu', '3')).toContain('请回复1至2的序号');
+    expect(await grades()).toEqual(before);
+    const answered = await reply('zhouzhishu', '2');
+    expect(answered).toContain('李四：基本合格（原为合格）');
+    expect(answered).toContain('王芳：优秀');
+    expect(await grades()).toContain('李四/-/year_end/2026/basically_competent');
+    expect(await grades()).toContain('李四/lisi01/year_end/2026/competent');
+    // The question is answered once: a second "2" is not taken for it (nothing else reads it either).
+    await say('zhouzhishu', '2');
+    expect(await grades()).toContain('李四/lisi01/year_end/2026/competent');
+    before = await grades();
     expect(await reply('zhouzhishu', '年底总评：王芳合格，赵六优秀')).toContain('在册党员中没有“赵六”');
     // A member of another branch reads the same as a name nobody bears.
     expect(await reply('zhouzhishu', '年底总评：刘二支优秀')).toContain('在册党员中没有“刘二支”');
@@ -107,6 +118,7 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
     expect(await grades()).toEqual(before);
     // Written with the account, it is recorded.
     expect(await reply('zhouzhishu', '年底总评：lisi01优秀')).toContain('李四：优秀（原为合格）');
+    expect(await grades()).toContain('李四/lisi01/year_end/2026/excellent');
   });
 
   it('another branch\'s secretary, a plain member and the GB secretary (for a branch with a secretary) cannot record', async () => {
@@ -152,10 +164,10 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
     expect(branch).toContain('半年考评：尚未登记');
     expect(branch).toMatch(/优秀2人：李四、王芳/);
     expect(branch).toMatch(/不合格1人：张伟/);
-    expect(branch).toMatch(/基本合格1人：冯无号/);
+    expect(branch).toMatch(/基本合格2人：冯无号、李四/);
     const gb = await reply('sunzongzhi', '本总支考评情况');
     expect(gb).toContain('计算机学院党总支2026年考评情况');
-    expect(gb).toMatch(/教工第一党支部：半年考评未开展；年底总评已开展.*优秀2人、合格5人、基本合格1人、不合格1人/);
+    expect(gb).toMatch(/教工第一党支部：半年考评未开展；年底总评已开展.*优秀2人、合格4人、基本合格2人、不合格1人/);
     expect(gb).toMatch(/教工第二党支部：.*年底总评已开展/);
     expect(gb).not.toContain('张伟');
     const od = await reply('zhaozuzhi', '考评情况');
