@@ -42,7 +42,11 @@ export function recordedText(p: {
   const lines = [p.firstTime ? `已登记${title}（${chineseDate(p.heldOn)}召开）。` : `已更新${title}的评定结果。`];
   for (const s of p.set.filter((x) => x.named)) lines.push(`${s.name}：${G[s.grade]}${s.before !== null && s.before !== s.grade ? `（原为${G[s.before]}）` : ''}`);
   const others = p.set.filter((x) => !x.named);
-  if (p.rest !== null) lines.push(`其余${others.length}名同志：${G[p.rest]}`);
+  if (p.rest !== null) {
+    // A repeated "全体合格" replaces earlier corrections too: say whose grade it changed.
+    const changed = others.filter((x) => x.before !== null && x.before !== x.grade);
+    lines.push(`其余${others.length}名同志：${G[p.rest]}${changed.length > 0 ? `（其中${changed.map((x) => `${x.name}原为${G[x.before!]}`).join('、')}）` : ''}`);
+  }
   const counts = Object.fromEntries(EVALUATION_GRADES.map((g) => [g, p.after.members.filter((m) => m.grade === g).length])) as Record<EvaluationGrade, number>;
   const missing = p.after.members.filter((m) => m.grade === null).map((m) => m.name);
   lines.push(`本支部在册${p.after.members.length}人：${countsLine(counts)}${missing.length > 0 ? `；尚未评定${missing.length}人：${missing.join('、')}` : '。'}`);
