@@ -427,8 +427,9 @@ export interface GoalStatementsTable {
   updated_at: Date;
 }
 
-// Half-year and year-end evaluations (migrations/2026120402_evaluation_grades.ts, MECHANISM 3.3).
-export type GradedEvaluationKind = 'half_year' | 'year_end';
+// Half-year and year-end evaluations (migrations/2026120402_evaluation_grades.ts, MECHANISM 3.3); the codes are
+// domain/incentive.ts's.
+type GradedEvaluationKind = import('../domain/incentive.ts').GradedEvaluationKind;
 
 export interface BranchEvaluationsTable {
   id: Generated<string>;
@@ -445,7 +446,7 @@ export interface MemberEvaluationGradesTable {
   member_id: string;
   kind: GradedEvaluationKind;
   year: number;
-  grade: 'excellent' | 'competent' | 'basically_competent' | 'incompetent';
+  grade: import('../domain/incentive.ts').EvaluationGrade;
   recorded_by_member_id: string | null;
   recorded_at: Date;
 }
