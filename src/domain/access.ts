@@ -213,6 +213,15 @@ export function mayRecordBranchEvaluation(person: Pick<AccessPerson, 'roles'>, b
   });
 }
 
+/**
+ * Whose evaluation grades a person may read as lists (grades are sensitive, so the offices of canSeeSensitive):
+ * a branch secretary, their branch with names; a GB's leaders, their GB's branches as counts; the OD, the
+ * committee's totals. Not the committee secretary or committee members.
+ */
+export function evaluationViewsOf(person: Pick<AccessPerson, 'roles' | 'committeeId'>): { branchIds: string[]; generalBranchIds: string[]; committee: boolean } {
+  return { ...officeLists(person), committee: person.roles.some((r) => r.role === 'od_staff' && r.organisationId === person.committeeId) };
+}
+
 // ---- lists and figures of an organisation ----
 
 export interface OrganisationPlace {

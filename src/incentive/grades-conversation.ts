@@ -11,11 +11,12 @@ import type { Reply } from '../conversation/router.ts';
 import { ConversationMemoryRepository } from '../db/conversation-memory-repository.ts';
 import { EvaluationGradeRepository } from '../db/evaluation-grade-repository.ts';
 import { GoalStatementRepository } from '../db/goal-statement-repository.ts';
+import { evaluationViewsOf } from '../domain/access.ts';
 import { evaluationReadYear } from '../domain/incentive.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { matchGradeCommand, type GradeCommand } from './grade-phrases.ts';
 import { branchStatusText, committeeStatusText, generalBranchStatusText, myEvaluationsText } from './grade-text.ts';
-import { branchStatuses, recordBranchGrades, statusViewsOf, type GradeRecording, type NamesakeQuestion } from './grades.ts';
+import { branchStatuses, recordBranchGrades, type GradeRecording, type NamesakeQuestion } from './grades.ts';
 
 const text = (content: string): Reply[] => [{ message: { type: 'text', content } }];
 
@@ -88,7 +89,7 @@ async function answerCommand(ctx: ConversationContext, cmd: GradeCommand): Promi
     );
   }
 
-  const views = statusViewsOf(me);
+  const views = evaluationViewsOf(me);
   const repo = new EvaluationGradeRepository(ctx.trx);
   const branchView = async () => {
     const branchId = views.branchIds.includes(identity.branch.id) ? identity.branch.id : views.branchIds[0]!;

@@ -8,7 +8,7 @@
 import type { Transaction } from 'kysely';
 import { EvaluationGradeRepository, type BranchEvaluationStatus, type BranchOfficeRow } from '../db/evaluation-grade-repository.ts';
 import type { Database } from '../db/schema.ts';
-import { mayRecordBranchEvaluation, officeLists, type AccessPerson } from '../domain/access.ts';
+import { mayRecordBranchEvaluation, type AccessPerson } from '../domain/access.ts';
 import { EVALUATION_KIND_LABELS, GRADED_EVALUATION_KINDS, gradedEvaluationYear, type EvaluationGrade, type GradedEvaluationKind } from '../domain/incentive.ts';
 import { recordedText } from './grade-text.ts';
 
@@ -120,10 +120,4 @@ export async function branchStatuses(trx: Transaction<Database>, branchId: strin
   const out = {} as Record<GradedEvaluationKind, BranchEvaluationStatus>;
   for (const k of GRADED_EVALUATION_KINDS) out[k] = await repo.branchStatus(branchId, k, year);
   return out;
-}
-
-/** The status views a person has: branches they are secretary of (names), GBs they lead (counts), the OD (all). */
-export function statusViewsOf(me: AccessPerson): { branchIds: string[]; generalBranchIds: string[]; committee: boolean } {
-  const lists = officeLists(me);
-  return { ...lists, committee: me.roles.some((r) => r.role === 'od_staff' && r.organisationId === me.committeeId) };
 }

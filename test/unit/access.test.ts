@@ -9,6 +9,7 @@ import {
   mayReportAbout,
   maySeeOrganisation,
   mayRecordBranchEvaluation,
+  evaluationViewsOf,
   type BranchOffices,
   officeLists,
   viewerOf,
@@ -124,5 +125,11 @@ describe('recording a branch\'s half-year or year-end evaluation (issue 13 secti
     expect(canSeeSensitive(viewerOf(gbSecretary), member)).toBe(true);
     expect(canSeeSensitive(viewerOf(od), member)).toBe(true);
     for (const p of [otherBranchSecretary, otherGbSecretary, secretary, linkedMember]) expect(canSeeSensitive(viewerOf(p), member)).toBe(false);
+  });
+  it('the lists of grades: the branch secretary their branch, GB leaders their GB, the OD the committee; nobody else', () => {
+    expect(evaluationViewsOf(branchSecretary)).toEqual({ branchIds: ['11'], generalBranchIds: [], committee: false });
+    expect(evaluationViewsOf(gbSecretary)).toEqual({ branchIds: [], generalBranchIds: ['10'], committee: false });
+    expect(evaluationViewsOf(od)).toEqual({ branchIds: [], generalBranchIds: [], committee: true });
+    for (const p of [plain, secretary, linkedMember]) expect(evaluationViewsOf(p)).toEqual({ branchIds: [], generalBranchIds: [], committee: false });
   });
 });
