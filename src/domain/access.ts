@@ -222,6 +222,15 @@ export function evaluationViewsOf(person: Pick<AccessPerson, 'roles' | 'committe
   return { ...officeLists(person), committee: person.roles.some((r) => r.role === 'od_staff' && r.organisationId === person.committeeId) };
 }
 
+/**
+ * May this person read the grades of an organisation's members by name (a branch's 考评情况)? Grades are sensitive,
+ * so the offices that see the sensitive data of everyone in it — as for the list of members in hardship: the OD,
+ * the GB's leaders (their GB and its branches), the branch secretary (their branch).
+ */
+export function maySeeEvaluationList(person: Pick<AccessPerson, 'roles'>, org: OrganisationPlace): boolean {
+  return maySeeHardshipList(person, org);
+}
+
 // ---- lists and figures of an organisation ----
 
 export interface OrganisationPlace {

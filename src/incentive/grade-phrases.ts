@@ -12,7 +12,8 @@
 // 时候开" or "王芳优秀吗" is not one.
 //
 // Reading: "我的考评" (a member), "本支部考评情况" (a branch secretary), "本总支考评情况" (GB leaders), "考评情况"
-// (the OD: the committee; anyone else: the widest of their own views); each with an optional year.
+// (the OD: the committee; anyone else: the widest of their own views), "教工第二党支部考评情况" (a branch named: for
+// those who see its members' grades, e.g. the GB secretary standing in); each with an optional year.
 import type { EvaluationGrade, GradedEvaluationKind } from '../domain/incentive.ts';
 
 export interface NamedGrade {
@@ -36,12 +37,12 @@ export type GradeCommand =
       unread: string[];
     }
   | { kind: 'my_evaluations'; year: number | null }
-  | { kind: 'status'; level: StatusLevel; year: number | null };
+  | { kind: 'status'; level: StatusLevel; year: number | null; /** A branch named ("教工第二党支部考评情况"), else null. */ branch: string | null };
 
 const GRADES: Record<string, EvaluationGrade> = { 优秀: 'excellent', 合格: 'competent', 基本合格: 'basically_competent', 不合格: 'incompetent' };
 const GRADE = '(基本合格|不合格|优秀|合格)';
 const HALF = '(?:上)?半年(?:度)?(?:考评|评议|考核)';
-const YEAR_END = '(?:年底|年终|年度)(?:总评|考评|评议)';
+const YEAR_END = '(?:年底|年终|年度)(?:总评|考评)';
 const KIND = `(${HALF}|${YEAR_END})`;
 const YEAR = '(?:(\\d{4})\\s*年\\s*)?';
 const BRANCH = '(?:本支部|([^\\s：:，,]{1,30}?支部))?';
@@ -51,12 +52,12 @@ const REST = new RegExp(`^(?:全体|全部|其余|其他|其它)(?:党员|同志
 const NAMED = new RegExp(`^(?:其中)?\\s*(.+?)\\s*(?:同志)?\\s*(?:均|都)?(?:为|评为|评定为)?${GRADE}$`);
 const ASK = '[？?。]?$';
 const MY = new RegExp(`^(?:查看|查询)?我的${YEAR}(?:考评|考评结果|考评情况|评议结果|半年考评|年底总评|年度总评|年终总评)${ASK}`);
-const STATUS = new RegExp(`^(?:查看|查询)?(本支部|本总支)?${YEAR}考评(?:情况|结果|汇总)${ASK}`);
+const STATUS = new RegExp(`^(?:查看|查询)?(本支部|本总支|[^\\s：:，,]{1,30}?支部)?${YEAR}考评(?:情况|结果|汇总)${ASK}`);
 
 const kindOf = (written: string): GradedEvaluationKind => (written.includes('半年') ? 'half_year' : 'year_end');
 const yearOf = (s: string | undefined): number | null => (s ? Number(s) : null);
 /** "2026年度总评" is the year and "年度总评". */
-const normalise = (t: string) => t.replace(/^(\d{4})\s*年度(总评|考评|评议)/, '$1年年度$2');
+const normalise = (t: string) => t.replace(/^(\d{4})\s*年度(总评|考评)/, '$1年年度$2');
 
 function readBody(body: string): Pick<Extract<GradeCommand, { kind: 'record' }>, 'rest' | 'named' | 'unread'> {
   let rest: EvaluationGrade | null = null;
@@ -91,6 +92,9 @@ export function matchGradeCommand(raw: string): GradeCommand | null {
   m = MY.exec(t);
   if (m) return { kind: 'my_evaluations', year: yearOf(m[1]) };
   m = STATUS.exec(t);
-  if (m) return { kind: 'status', level: m[1] === '本支部' ? 'branch' : m[1] === '本总支' ? 'general_branch' : 'any', year: yearOf(m[2]) };
+  if (m) {
+    const named = m[1] !== undefined && m[1] !== '本支部' && m[1] !== '本总支' ? m[1] : null;
+    return { kind: 'status', level: named || m[1] === '本支部' ? 'branch' : m[1] === '本总支' ? 'general_branch' : 'any', year: yearOf(m[2]), branch: named };
+  }
   return null;
 }

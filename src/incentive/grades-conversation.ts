@@ -11,7 +11,7 @@ import type { Reply } from '../conversation/router.ts';
 import { ConversationMemoryRepository } from '../db/conversation-memory-repository.ts';
 import { EvaluationGradeRepository } from '../db/evaluation-grade-repository.ts';
 import { GoalStatementRepository } from '../db/goal-statement-repository.ts';
-import { evaluationViewsOf } from '../domain/access.ts';
+import { evaluationViewsOf, maySeeEvaluationList } from '../domain/access.ts';
 import { evaluationReadYear } from '../domain/incentive.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { matchGradeCommand, type GradeCommand } from './grade-phrases.ts';
@@ -101,6 +101,16 @@ async function answerCommand(ctx: ConversationContext, cmd: GradeCommand): Promi
     const name = gbId === identity.generalBranch.id ? identity.generalBranch.name : (identity.roles.find((r) => r.organisation.id === gbId)?.organisation.name ?? '');
     return text(generalBranchStatusText({ generalBranch: name, year, rows: await repo.generalBranchCounts(gbId, year) }));
   };
+  if (cmd.branch !== null) {
+    // A branch named: for those who see its members' grades (a stand-in GB secretary, the OD); anyone else, and a
+    // name no branch bears, get the same answer.
+    const written = cmd.branch;
+    const found = (await repo.branchOffices(me.committeeId)).filter(
+      (b) => (b.name === written || `${b.gb_name}${b.name}` === written) && maySeeEvaluationList(me, { id: b.id, kind: 'branch', generalBranchId: b.gb_id, committeeId: b.committee_id }),
+    );
+    if (found.length !== 1) return text(found.length > 1 ? `“${written}”可指：${found.map((b) => `${b.gb_name}${b.name}`).join('、')}，请写明党总支和支部全称。` : `您不能查看“${written}”的考评情况。${NO_VIEW}`);
+    return text(branchStatusText({ branch: found[0]!.name, year, statuses: await branchStatuses(ctx.trx, found[0]!.id, year) }));
+  }
   switch (cmd.level) {
     case 'branch':
       return views.branchIds.length > 0 ? branchView() : text(`本支部考评情况由支部书记查看。${views.generalBranchIds.length > 0 ? '您可发送“本总支考评情况”。' : '查看本人的考评，请发送“我的考评”。'}`);

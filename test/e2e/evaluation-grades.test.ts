@@ -170,6 +170,10 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
     expect(gb).toMatch(/教工第一党支部：半年考评未开展；年底总评已开展.*优秀2人、合格4人、基本合格2人、不合格1人/);
     expect(gb).toMatch(/教工第二党支部：.*年底总评已开展/);
     expect(gb).not.toContain('张伟');
+    // The GB secretary who stood in for the vacant branch reads its names by naming it.
+    const second = await reply('sunzongzhi', '教工第二党支部考评情况');
+    expect(second).toContain('教工第二党支部2026年考评情况');
+    expect(second).toMatch(/合格1人：刘二支/);
     const od = await reply('zhaozuzhi', '考评情况');
     expect(od).toContain('全校2026年考评情况');
     expect(od).toContain('计算机学院党总支：2/2个支部已开展');
@@ -177,7 +181,7 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
   });
 
   it('a plain member, a member of another branch and another GB\'s secretary see no grade through any command', async () => {
-    const probes = ['本支部考评情况', '本总支考评情况', '考评情况', '我的考评', '年底总评：张伟优秀', '张伟年底总评优秀', '教工第一党支部年底总评：全体合格'];
+    const probes = ['本支部考评情况', '本总支考评情况', '考评情况', '教工第一党支部考评情况', '我的考评', '年底总评：张伟优秀', '张伟年底总评优秀', '教工第一党支部年底总评：全体合格'];
     for (const who of ['wushengri', 'liuerzhi', 'chenbiezhi', 'chuzhishu']) {
       for (const probe of probes) {
         const answer = await answered(who, probe);
@@ -190,6 +194,7 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
     expect(await answered('wushengri', '本支部考评情况')).toContain('由支部书记查看');
     expect(await answered('chenbiezhi', '考评情况')).toContain('查看本人的考评，请发送“我的考评”');
     expect(await answered('chuzhishu', '本总支考评情况')).toContain('数学学院党总支2026年考评情况');
+    expect(await answered('chuzhishu', '教工第一党支部考评情况')).toContain('您不能查看“教工第一党支部”的考评情况');
   });
 
   it('the admin API records as an actor checked by the access rule and shows a branch and a GB', async () => {

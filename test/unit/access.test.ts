@@ -10,6 +10,7 @@ import {
   maySeeOrganisation,
   mayRecordBranchEvaluation,
   evaluationViewsOf,
+  maySeeEvaluationList,
   type BranchOffices,
   officeLists,
   viewerOf,
@@ -131,5 +132,8 @@ describe('recording a branch\'s half-year or year-end evaluation (issue 13 secti
     expect(evaluationViewsOf(gbSecretary)).toEqual({ branchIds: [], generalBranchIds: ['10'], committee: false });
     expect(evaluationViewsOf(od)).toEqual({ branchIds: [], generalBranchIds: [], committee: true });
     for (const p of [plain, secretary, linkedMember]) expect(evaluationViewsOf(p)).toEqual({ branchIds: [], generalBranchIds: [], committee: false });
+    const branch11 = { id: '11', kind: 'branch' as const, generalBranchId: '10', committeeId: '1' };
+    for (const p of [branchSecretary, gbSecretary, od]) expect(maySeeEvaluationList(p, branch11)).toBe(true);
+    for (const p of [otherBranchSecretary, otherGbSecretary, plain, secretary, linkedMember]) expect(maySeeEvaluationList(p, branch11)).toBe(false);
   });
 });
