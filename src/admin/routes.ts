@@ -12,6 +12,7 @@ import { ADMIN_ACTOR, auditActor, auditJob, auditLogOnly, auditRows, registerAdm
 import { AdminAuthThrottle, type AdminAuthThrottleOptions } from './auth-throttle.ts';
 import { assistanceRoutes } from './assistance-routes.ts';
 import { aidRoutes } from './aid-routes.ts';
+import { gradeRoutes } from './grade-routes.ts';
 import { evaluationRoutes } from './evaluation-routes.ts';
 import { careExportRoutes } from './care-routes.ts';
 import { assistanceVerificationRoutes } from './assistance-verification-routes.ts';
@@ -126,6 +127,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(settingsRoutes, { deps });
   if (deps.outbox && deps.platform) await app.register(assistanceRoutes, { deps: { ...deps, outbox: deps.outbox, platform: deps.platform } });
   await app.register(aidRoutes, { deps });
+  await app.register(gradeRoutes, { deps });
   await app.register(assistancePairingRoutes, { deps });
   await app.register(assistanceVerificationRoutes, { deps });
   await app.register(subsidyRoutes, { deps });

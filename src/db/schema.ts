@@ -80,6 +80,8 @@ export interface Database {
   office_vacancies: OfficeVacanciesTable;
   conversation_memory: ConversationMemoryTable;
   goal_statements: GoalStatementsTable;
+  branch_evaluations: BranchEvaluationsTable;
+  member_evaluation_grades: MemberEvaluationGradesTable;
   party_age_certificates: PartyAgeCertificatesTable;
 }
 
@@ -477,4 +479,28 @@ export interface PartyAgeCertificatesTable {
   certificate_no: string | null;
   recorded_by_member_id: string | null;
   recorded_at: Date | null;
+}
+
+// Half-year and year-end evaluations (migrations/2026120402_evaluation_grades.ts, MECHANISM 3.3); the codes are
+// domain/incentive.ts's.
+type GradedEvaluationKind = import('../domain/incentive.ts').GradedEvaluationKind;
+
+export interface BranchEvaluationsTable {
+  id: Generated<string>;
+  branch_id: string;
+  kind: GradedEvaluationKind;
+  year: number;
+  held_on: SqlDate;
+  recorded_by_member_id: string | null;
+  recorded_at: Date;
+}
+
+export interface MemberEvaluationGradesTable {
+  id: Generated<string>;
+  member_id: string;
+  kind: GradedEvaluationKind;
+  year: number;
+  grade: import('../domain/incentive.ts').EvaluationGrade;
+  recorded_by_member_id: string | null;
+  recorded_at: Date;
 }

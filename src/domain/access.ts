@@ -180,6 +180,57 @@ export function maySeeHardshipList(person: Pick<AccessPerson, 'roles'>, org: Org
   });
 }
 
+// ---- half-year and year-end evaluations ----
+
+/** A branch as recording its evaluation goes: where it sits and whether its office and its GB's are held. */
+export interface BranchOffices {
+  branchId: string;
+  generalBranchId: string;
+  committeeId: string;
+  /** An active secretary with a chat account holds the office (else it is vacant and passes up). */
+  branchSecretaryHeld: boolean;
+  gbSecretaryHeld: boolean;
+}
+
+/**
+ * May this person record a branch's half-year or year-end evaluation (that it was held, each member's grade)?
+ * The branch holds the evaluation, so its secretary; a vacant office passes up (MECHANISM "Offices, not only
+ * people"): the GB secretary for a branch of their GB without a secretary, the OD for a branch whose branch and
+ * GB offices are both vacant.
+ */
+export function mayRecordBranchEvaluation(person: Pick<AccessPerson, 'roles'>, branch: BranchOffices): boolean {
+  return person.roles.some((r) => {
+    switch (r.role) {
+      case 'branch_secretary':
+        return r.organisationId === branch.branchId;
+      case 'gb_secretary':
+        return !branch.branchSecretaryHeld && r.organisationId === branch.generalBranchId;
+      case 'od_staff':
+        return !branch.branchSecretaryHeld && !branch.gbSecretaryHeld && r.organisationId === branch.committeeId;
+      default:
+        return false;
+    }
+  });
+}
+
+/**
+ * Whose evaluation grades a person may read as lists (grades are sensitive, so the offices of canSeeSensitive):
+ * a branch secretary, their branch with names; a GB's leaders, their GB's branches as counts; the OD, the
+ * committee's totals. Not the committee secretary or committee members.
+ */
+export function evaluationViewsOf(person: Pick<AccessPerson, 'roles' | 'committeeId'>): { branchIds: string[]; generalBranchIds: string[]; committee: boolean } {
+  return { ...officeLists(person), committee: person.roles.some((r) => r.role === 'od_staff' && r.organisationId === person.committeeId) };
+}
+
+/**
+ * May this person read the grades of an organisation's members by name (a branch's 考评情况)? Grades are sensitive,
+ * so the offices that see the sensitive data of everyone in it — as for the list of members in hardship: the OD,
+ * the GB's leaders (their GB and its branches), the branch secretary (their branch).
+ */
+export function maySeeEvaluationList(person: Pick<AccessPerson, 'roles'>, org: OrganisationPlace): boolean {
+  return maySeeHardshipList(person, org);
+}
+
 // ---- lists and figures of an organisation ----
 
 export interface OrganisationPlace {

@@ -146,3 +146,35 @@ export function defaultHonourYear(today: string): number {
 export function certificateNumber(issuerName: string, year: number, seq: number): string {
   return `${issuerName}〔${year}〕第${seq}号`;
 }
+
+// ---- half-year and year-end evaluations (半年考评, 年底总评) ----
+
+/** The evaluations a branch holds and grades each member in. */
+export type GradedEvaluationKind = Extract<EvaluationKind, 'half_year' | 'year_end'>;
+export const GRADED_EVALUATION_KINDS = ['half_year', 'year_end'] as const satisfies readonly GradedEvaluationKind[];
+export const isGradedEvaluationKind = isOneOf<GradedEvaluationKind>(GRADED_EVALUATION_KINDS);
+
+/**
+ * The year an evaluation recorded on `today` (a local YYYY-MM-DD) is for, or why it cannot be recorded now. The
+ * half-year evaluation (held in July) is recordable July–December of its year; the year-end evaluation (held in
+ * December or January) December of its year and January–March of the next — written in January it is for the
+ * previous year. Outside its window a grade is refused with the reason (a slip of month would otherwise grade
+ * the wrong year).
+ */
+export function gradedEvaluationYear(kind: GradedEvaluationKind, today: string): { year: number } | { closed: string } {
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  if (kind === 'half_year') {
+    if (month >= 7) return { year };
+    return { closed: `半年考评于每年7月至12月登记，${year}年上半年的考评请于7月1日起登记。` };
+  }
+  if (month === 12) return { year };
+  if (month <= 3) return { year: year - 1 };
+  return { closed: `年底总评于每年12月至次年3月登记（1月至3月登记的是上一年度的总评），${year}年度的总评请于12月1日起登记。` };
+}
+
+/** The year a member's or an organisation's evaluations are read for by default: January–March the previous one (its year-end evaluation is still being recorded), else the current one. */
+export function evaluationReadYear(today: string): number {
+  const year = Number(today.slice(0, 4));
+  return Number(today.slice(5, 7)) <= 3 ? year - 1 : year;
+}

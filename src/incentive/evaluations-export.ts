@@ -20,15 +20,11 @@ import { canSeeSensitive, maySeeGoalsOf, type Viewer } from '../domain/access.ts
 import { addDays, localInstant } from '../domain/dates.ts';
 import { quarterCode, type EvaluationGrade, type EvaluationKind } from '../domain/incentive.ts';
 import { isoAt } from '../export/rows.ts';
+import type { IncentiveExportSettings } from './export-types.ts';
+import { gradeExportChunks } from './grades-export.ts';
 
 /** The checked options the incentive export family (./export.ts, which registers this exporter) passes in. */
-export interface EvaluationExportSettings {
-  from: string | undefined;
-  to: string | undefined;
-  viewer: Viewer;
-  timeZone: string;
-  chunkSize: number;
-}
+export type EvaluationExportSettings = IncentiveExportSettings;
 
 /** One evaluation row; null where the kind has no such field. */
 export type EvaluationExportRow = {
@@ -144,7 +140,10 @@ const quarterlySelfEvaluations: EvaluationSource = async function* (db, { settin
 };
 
 /** The sources of the export, read in this order (append a source for another evaluation kind). */
-export const EVALUATION_SOURCES: EvaluationSource[] = [goalStatements, quarterlySelfEvaluations];
+/** Half-year and year-end grades (./grades-export.ts), already in these columns. */
+const grades: EvaluationSource = (db, { settings }) => gradeExportChunks(db, settings) as AsyncGenerator<EvaluationExportRow[]>;
+
+export const EVALUATION_SOURCES: EvaluationSource[] = [goalStatements, quarterlySelfEvaluations, grades];
 
 export const evaluationsExporter = {
   columns: EVALUATION_COLUMNS,

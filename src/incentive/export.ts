@@ -13,11 +13,13 @@ import { OD_VIEWER, type Viewer } from '../domain/access.ts';
 import { checkExportRequest, EXPORT_FORMATS, INCENTIVE_EXPORT_KINDS, type ExportFormat, type IncentiveExportKind } from '../export/request.ts';
 import { certificatesExporter } from './certificates-export.ts';
 import { csvRowChunks, jsonLineChunks, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
+import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
 import { commendationsExporter } from './commendations-export.ts';
 import { excellentExporter } from './excellent-export.ts';
 import { evaluationsExporter } from './evaluations-export.ts';
 
 export { INCENTIVE_EXPORT_KINDS, type IncentiveExportKind };
+export type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings };
 
 export const DEFAULT_CHUNK_SIZE = 5_000;
 
@@ -33,27 +35,9 @@ export interface IncentiveExportOptions {
   chunkSize?: number | undefined;
 }
 
-/** The options as an exporter reads them: checked, with the defaults filled in. */
-export interface IncentiveExportSettings {
-  from: string | undefined;
-  to: string | undefined;
-  today: string | undefined;
-  viewer: Viewer;
-  timeZone: string;
-  chunkSize: number;
-}
-
 export class IncentiveExportError extends Error {}
 
-/** A row of any incentive export: a flat record whose keys are the kind's columns. */
-export type IncentiveExportRow = Readonly<Record<string, unknown>>;
 
-/** One kind: its columns in order, its CSV cells and its rows chunk by chunk. */
-export interface IncentiveExporter {
-  columns: readonly string[];
-  csvCell?: CsvCellOf;
-  chunks(db: Kysely<Database>, settings: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]>;
-}
 
 /** The exporter of each kind (a kind not yet registered is refused, never answered with nothing). */
 const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {

@@ -11,6 +11,10 @@ import {
   maySeeGoalsOf,
   mayReportAbout,
   maySeeOrganisation,
+  mayRecordBranchEvaluation,
+  evaluationViewsOf,
+  maySeeEvaluationList,
+  type BranchOffices,
   maySeeCertificate,
   mayRecordCertificate,
   OD_VIEWER,
@@ -172,5 +176,43 @@ describe('光荣在党50年 certificates (issue 13 section 6)', () => {
     expect(mayRecordCertificate(od, elsewhere)).toBe(false);
     expect(mayRecordCertificate(od, { ...member, memberId: od.memberId })).toBe(false);
     for (const p of [secretary, gbSecretary, branchSecretary, plain]) expect(mayRecordCertificate(p, member), p.memberId).toBe(false);
+  });
+});
+
+describe('recording a branch\'s half-year or year-end evaluation (issue 13 section 3)', () => {
+  const held: BranchOffices = { branchId: '11', generalBranchId: '10', committeeId: '1', branchSecretaryHeld: true, gbSecretaryHeld: true };
+  const vacantBranch = { ...held, branchSecretaryHeld: false };
+  const bothVacant = { ...held, branchSecretaryHeld: false, gbSecretaryHeld: false };
+  const otherBranchSecretary = person('8', { branchId: '12', generalBranchId: '10' }, [{ role: 'branch_secretary', organisationId: '12' }]);
+  const otherGbSecretary = person('9', { branchId: '21', generalBranchId: '20' }, [{ role: 'gb_secretary', organisationId: '20' }]);
+  const plain = person('100', { branchId: '11', generalBranchId: '10' }, []);
+
+  it('the branch secretary records for their branch; nobody else while the office is held', () => {
+    expect(mayRecordBranchEvaluation(branchSecretary, held)).toBe(true);
+    for (const p of [gbSecretary, od, otherBranchSecretary, otherGbSecretary, plain, secretary, linkedMember]) expect(mayRecordBranchEvaluation(p, held)).toBe(false);
+  });
+  it('a vacant branch office passes to its GB secretary, both vacant to the OD', () => {
+    expect(mayRecordBranchEvaluation(gbSecretary, vacantBranch)).toBe(true);
+    expect(mayRecordBranchEvaluation(otherGbSecretary, vacantBranch)).toBe(false);
+    expect(mayRecordBranchEvaluation(od, vacantBranch)).toBe(false);
+    expect(mayRecordBranchEvaluation(od, bothVacant)).toBe(true);
+    expect(mayRecordBranchEvaluation(od, { ...bothVacant, committeeId: '2' })).toBe(false);
+    expect(mayRecordBranchEvaluation(plain, bothVacant)).toBe(false);
+  });
+  it('grades are sensitive: the member, their branch secretary, their GB leaders and the OD see them', () => {
+    expect(canSeeSensitive(viewerOf(plain), member)).toBe(true);
+    expect(canSeeSensitive(viewerOf(branchSecretary), member)).toBe(true);
+    expect(canSeeSensitive(viewerOf(gbSecretary), member)).toBe(true);
+    expect(canSeeSensitive(viewerOf(od), member)).toBe(true);
+    for (const p of [otherBranchSecretary, otherGbSecretary, secretary, linkedMember]) expect(canSeeSensitive(viewerOf(p), member)).toBe(false);
+  });
+  it('the lists of grades: the branch secretary their branch, GB leaders their GB, the OD the committee; nobody else', () => {
+    expect(evaluationViewsOf(branchSecretary)).toEqual({ branchIds: ['11'], generalBranchIds: [], committee: false });
+    expect(evaluationViewsOf(gbSecretary)).toEqual({ branchIds: [], generalBranchIds: ['10'], committee: false });
+    expect(evaluationViewsOf(od)).toEqual({ branchIds: [], generalBranchIds: [], committee: true });
+    for (const p of [plain, secretary, linkedMember]) expect(evaluationViewsOf(p)).toEqual({ branchIds: [], generalBranchIds: [], committee: false });
+    const branch11 = { id: '11', kind: 'branch' as const, generalBranchId: '10', committeeId: '1' };
+    for (const p of [branchSecretary, gbSecretary, od]) expect(maySeeEvaluationList(p, branch11)).toBe(true);
+    for (const p of [otherBranchSecretary, otherGbSecretary, plain, secretary, linkedMember]) expect(maySeeEvaluationList(p, branch11)).toBe(false);
   });
 });

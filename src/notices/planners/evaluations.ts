@@ -1,5 +1,7 @@
 // Evaluations (MECHANISM 3.3): every member's quarterly self-evaluation nudge and reminder, and the branch
-// secretaries' half-year and year-end evaluation nudges.
+// secretaries' half-year and year-end evaluation nudges (the January reminder only to branches that have not
+// recorded the year-end evaluation: src/incentive/grades.ts).
+import { EvaluationGradeRepository } from '../../db/evaluation-grade-repository.ts';
 import { SelfEvaluationRepository } from '../../db/self-evaluation-repository.ts';
 import { OfficeDirectory } from '../offices.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
@@ -59,13 +61,23 @@ async function selfEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'self
 }
 
 async function branchEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'half_year_eval_nudge' | 'year_end_eval_nudge' | 'year_end_eval_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {
+  // The branch holds the evaluation and records its grades; selecting excellent members under the cap is the
+  // GB's (issue 13 section 4), so the branch's text says nothing of a proportion.
+  const how = (label: string) => `。完成后请发送“${label}：全体合格，其中×××优秀”登记评定结果（个别同志可逐人发送“${label}：×××基本合格”）`;
   const title =
     notice.kind === 'half_year_eval_nudge'
-      ? { title: `${notice.params.year}年上半年党员考评`, deadline: '7月底前完成' }
-      : { title: `${notice.params.evaluatedYear}年度党员总评`, deadline: notice.kind === 'year_end_eval_nudge' ? '年底前完成，并按不超过15%的比例推荐优秀党员' : '1月底前完成，请尚未完成的支部抓紧' };
+      ? { title: `${notice.params.year}年上半年党员考评`, deadline: `7月底前完成${how('半年考评')}` }
+      : {
+          title: `${notice.params.evaluatedYear}年度党员总评`,
+          deadline: notice.kind === 'year_end_eval_nudge' ? `年底前完成${how('年底总评')}` : `本支部尚未登记，请于1月底前完成${how('年底总评')}`,
+        };
+  // The January reminder only to the branches that have not recorded the year-end evaluation.
+  const done = notice.kind === 'year_end_eval_reminder' ? await new EvaluationGradeRepository(repo.db).heldBranchIds('year_end', notice.params.evaluatedYear) : new Set<string>();
   // Each branch's nudge to its secretary; a branch without one passes it up (issue 11, point 7).
   const offices = await OfficeDirectory.load(repo.db);
-  return (await repo.branches()).flatMap((b) =>
-    toNotices(notice.kind, notice.period, offices.addressed('branch_secretary', b.id, T.evaluationNudge({ branch: b.name, ...title, late: ctx.late })).map((n) => ({ ...n, subject: `branch-${b.id}` }))),
-  );
+  return (await repo.branches())
+    .filter((b) => !done.has(b.id))
+    .flatMap((b) =>
+      toNotices(notice.kind, notice.period, offices.addressed('branch_secretary', b.id, T.evaluationNudge({ branch: b.name, ...title, late: ctx.late })).map((n) => ({ ...n, subject: `branch-${b.id}` }))),
+    );
 }
