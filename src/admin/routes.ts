@@ -17,6 +17,7 @@ import { assistanceVerificationRoutes } from './assistance-verification-routes.t
 import { settingsRoutes } from './settings-routes.ts';
 import { assistancePairingRoutes } from './assistance-pairing-routes.ts';
 import { subsidyRoutes } from './subsidy-routes.ts';
+import { leadershipRoutes } from './leadership-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -126,6 +127,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(assistancePairingRoutes, { deps });
   await app.register(assistanceVerificationRoutes, { deps });
   await app.register(subsidyRoutes, { deps });
+  await app.register(leadershipRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

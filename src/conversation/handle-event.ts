@@ -16,6 +16,7 @@ import { subsidyConversation } from '../assistance/subsidy-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 import { aidConversation } from '../assistance/aid-conversation.ts';
 import { goalsConversation } from '../incentive/goals-conversation.ts';
+import { leadershipConversation } from '../incentive/leadership-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -31,6 +32,8 @@ export function conversationHandlers(): ConversationHandler[] {
     odCommands,
     // "本支部2027年目标：…", "亮岗承诺：…" record goals and commitments (a colon is required), never care records.
     goalsConversation,
+    // "开启领导班子评议", rating-card clicks, "评议意见：…": the leadership review (anonymous; nothing else reads them).
+    leadershipConversation,
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

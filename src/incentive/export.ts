@@ -12,6 +12,7 @@ import type { Database } from '../db/schema.ts';
 import { OD_VIEWER, type Viewer } from '../domain/access.ts';
 import { checkExportRequest, EXPORT_FORMATS, INCENTIVE_EXPORT_KINDS, type ExportFormat, type IncentiveExportKind } from '../export/request.ts';
 import { csvRowChunks, jsonLineChunks, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
+import { leadershipExporter } from './leadership-export.ts';
 
 export { INCENTIVE_EXPORT_KINDS, type IncentiveExportKind };
 
@@ -21,6 +22,8 @@ export interface IncentiveExportOptions {
   /** Inclusive YYYY-MM-DD; what the day of a row is depends on the kind (README "Exporting incentive data"). */
   from?: string | undefined;
   to?: string | undefined;
+  /** The organisation's date (the leadership review's results exist only once it has closed). */
+  today?: string | undefined;
   /** Who is looking; default the OD (full detail). */
   viewer?: Viewer | undefined;
   timeZone?: string | undefined;
@@ -31,6 +34,7 @@ export interface IncentiveExportOptions {
 export interface IncentiveExportSettings {
   from: string | undefined;
   to: string | undefined;
+  today: string | undefined;
   viewer: Viewer;
   timeZone: string;
   chunkSize: number;
@@ -49,7 +53,9 @@ export interface IncentiveExporter {
 }
 
 /** The exporter of each kind (a kind not yet registered is refused, never answered with nothing). */
-const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {};
+const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {
+  leadership: leadershipExporter,
+};
 
 function exporterOf(what: IncentiveExportKind): IncentiveExporter {
   const exporter = EXPORTERS[what];
@@ -62,7 +68,7 @@ function normalise(what: IncentiveExportKind, opts: IncentiveExportOptions): Inc
   if (problem) throw new IncentiveExportError(problem);
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new IncentiveExportError(`chunkSize must be a positive integer (got ${chunkSize})`);
-  return { from: opts.from, to: opts.to, viewer: opts.viewer ?? OD_VIEWER, timeZone: opts.timeZone ?? 'Asia/Shanghai', chunkSize };
+  return { from: opts.from, to: opts.to, today: opts.today, viewer: opts.viewer ?? OD_VIEWER, timeZone: opts.timeZone ?? 'Asia/Shanghai', chunkSize };
 }
 
 /** The columns of a kind, in order. */

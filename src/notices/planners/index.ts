@@ -7,6 +7,7 @@ import { assistanceTasks } from './assistance-tasks.ts';
 import { birthdays } from './birthdays.ts';
 import { evaluations } from './evaluations.ts';
 import { hardshipVerification } from './hardship-verification.ts';
+import { leadershipReviewNudge, leadershipReviewReminders } from './leadership-review.ts';
 import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
 import { pairingMonthly } from './pairing-monthly.ts';
@@ -29,6 +30,8 @@ export const PLANNERS: readonly NoticePlanner[] = [
   vacantOffices,
   pairingMonthly,
   pairingNudges,
+  leadershipReviewNudge,
+  leadershipReviewReminders,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;

@@ -1,0 +1,102 @@
+// Issue 13 section 7, the leadership review's repository against a real database (PostgreSQL and PGlite): the
+// opening snapshots who takes part (active members with a chat account) and zero counters; a second opening of the
+// year changes nothing; one rating and one comment per member and committee; the counters and participation agree;
+// and the tables holding ratings and comments have no column that could name a member or a time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { LeadershipReviewRepository } from '../../src/db/leadership-review-repository.ts';
+import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
+import { importCareRoster } from '../helpers/care-roster.ts';
+
+const AT = new Date('2026-12-01T02:00:00Z');
+
+describe.each(DB_KINDS)('leadership review repository on %s', (kind) => {
+  let db: TestDb;
+  let repo: LeadershipReviewRepository;
+  let reviewId: string;
+  const memberId = async (userid: string) => (await db.db.selectFrom('members').select('id').where('userid', '=', userid).executeTakeFirstOrThrow()).id;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    await importCareRoster(db.db);
+    repo = new LeadershipReviewRepository(db.db);
+  });
+  afterAll(() => db.drop());
+
+  it('opens once a year: participants are the active members with an account, counters start at zero', async () => {
+    const first = await repo.open({ year: 2026, openedOn: '2026-12-01', lastDay: '2026-12-14', byMemberId: await memberId('zhaozuzhi'), at: AT });
+    expect(first.created).toBe(true);
+    expect(first.review).toMatchObject({ year: 2026, opened_on: '2026-12-01', last_day: '2026-12-14' });
+    reviewId = first.review.id;
+    const again = await repo.open({ year: 2026, openedOn: '2026-12-02', lastDay: '2026-12-20', byMemberId: null, at: AT });
+    expect(again).toMatchObject({ created: false, review: { id: reviewId, opened_on: '2026-12-01' } });
+    const people = await repo.participants(reviewId);
+    expect(people.map((p) => p.userid)).toContain('wushengri');
+    expect(people.map((p) => p.name)).not.toContain('冯无号');
+    expect(people).toHaveLength(10);
+    expect(await repo.membersWithoutAccount()).toBe(1);
+    const totals = await repo.totals(reviewId);
+    expect(totals.every((t) => t.satisfied === 0 && t.basically_satisfied === 0 && t.dissatisfied === 0 && t.answered === 0)).toBe(true);
+    const branch = totals.find((t) => t.branch === '教工第一党支部')!;
+    expect(branch).toMatchObject({ kind: 'branch', general_branch: '计算机学院党总支', members: 5 });
+    expect(totals.find((t) => t.kind === 'general_branch' && t.general_branch === '计算机学院党总支')).toMatchObject({ branch: null, members: 5 });
+  });
+
+  it('one rating per member and committee; the counters and participation agree', async () => {
+    const wu = await memberId('wushengri');
+    expect(await repo.recordRating(reviewId, wu, 'branch', 'satisfied')).toBe('recorded');
+    expect(await repo.recordRating(reviewId, wu, 'branch', 'dissatisfied')).toBe('already');
+    expect(await repo.recordRating(reviewId, wu, 'general_branch', 'basically_satisfied')).toBe('recorded');
+    expect(await repo.recordRating(reviewId, await memberId('zhenglao'), 'branch', 'dissatisfied')).toBe('recorded');
+    const fengId = (await db.db.selectFrom('members').select('id').where('name', '=', '冯无号').executeTakeFirstOrThrow()).id;
+    expect(await repo.recordRating(reviewId, fengId, 'branch', 'satisfied')).toBe('not_participant');
+    const branch = (await repo.totals(reviewId)).find((t) => t.branch === '教工第一党支部')!;
+    expect(branch).toMatchObject({ satisfied: 1, basically_satisfied: 0, dissatisfied: 1, answered: 2, members: 5 });
+    const gbOnly = await repo.totals(reviewId, [branch.general_branch_id]);
+    expect(gbOnly.every((t) => t.general_branch === '计算机学院党总支')).toBe(true);
+    expect(await repo.totals(reviewId, [])).toEqual([]);
+    expect((await repo.participants(reviewId, { unansweredOnly: true })).map((p) => p.userid)).not.toContain('wushengri');
+    expect((await repo.participants(reviewId, { unansweredOnly: true })).map((p) => p.userid)).toContain('zhenglao');
+    const progress = await repo.progress(reviewId);
+    expect(progress.find((g) => g.general_branch === '计算机学院党总支')).toMatchObject({ members: 5, answered: 1 });
+  });
+
+  it('one comment per member and committee, stored with the committee and the text only', async () => {
+    const wu = await memberId('wushengri');
+    expect(await repo.recordComment(reviewId, wu, 'general_branch', '多深入基层')).toBe('recorded');
+    expect(await repo.recordComment(reviewId, wu, 'general_branch', '再说一条')).toBe('already');
+    expect(await repo.recordComment(reviewId, wu, 'branch', '组织生活更灵活')).toBe('recorded');
+    expect(await repo.comments(reviewId)).toEqual([
+      { kind: 'general_branch', general_branch_id: expect.any(String), general_branch: '计算机学院党总支', branch: null, text: '多深入基层' },
+      { kind: 'branch', general_branch_id: expect.any(String), general_branch: '计算机学院党总支', branch: '教工第一党支部', text: '组织生活更灵活' },
+    ]);
+    await expect(repo.recordComment(reviewId, await memberId('zhenglao'), 'branch', '   ')).rejects.toThrow();
+  });
+
+  it('the tables of ratings and comments have no member, time or row-order column (information_schema)', async () => {
+    const columns = async (table: string) =>
+      (await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = ${table} order by column_name`.execute(db.db)).rows.map((r) => r.column_name);
+    expect(await columns('leadership_review_tallies')).toEqual(['answers', 'organisation_id', 'rating', 'review_id']);
+    expect(await columns('leadership_review_comments')).toEqual(['organisation_id', 'review_id', 'text']);
+    // Participation says who answered, never what or when.
+    expect(await columns('leadership_review_participants')).toEqual(['branch_answered', 'branch_commented', 'branch_id', 'gb_answered', 'gb_commented', 'general_branch_id', 'member_id', 'review_id']);
+  });
+
+  it('forgets what a rating click or a comment said from the stored inbound event', async () => {
+    const [click] = await db.db
+      .insertInto('inbound_events')
+      .values({ platform: 'wecom', dedupe_key: 'wecom-card-abc', user_id: 'wushengri', kind: 'card_click', payload: JSON.stringify({ kind: 'card_click', eventKey: 'lrate-1-1-3', taskId: 't' }), locked_until: null, last_error: null, processed_at: null })
+      .returning('id')
+      .execute();
+    const [comment] = await db.db
+      .insertInto('inbound_events')
+      .values({ platform: 'wecom', dedupe_key: 'wecom-msg-9', user_id: 'wushengri', kind: 'text', payload: JSON.stringify({ kind: 'text', text: '评议意见：不好' }), locked_until: null, last_error: null, processed_at: null })
+      .returning('id')
+      .execute();
+    await repo.forgetInboundContent(click!.id);
+    await repo.forgetInboundContent(comment!.id);
+    const rows = await db.db.selectFrom('inbound_events').select(['id', 'dedupe_key', 'payload']).orderBy('id').execute();
+    expect(rows[0]).toMatchObject({ dedupe_key: `leadership-review-answer-${click!.id}`, payload: { eventKey: 'leadership-review', taskId: 't' } });
+    expect(rows[1]).toMatchObject({ dedupe_key: 'wecom-msg-9', payload: { text: '' } });
+  });
+});
