@@ -130,7 +130,7 @@ export async function commentOnLeadership(env: LeadershipEnv, memberId: string, 
   const review = await repo.reviewOpenOn(env.today);
   if (!review) {
     const latest = await repo.latestReview(env.today);
-    return { recorded: false, reply: latest && latest.year === leadershipReviewYear(env.today) ? T.closed(latest.year, latest.last_day) : T.noReview };
+    return { recorded: false, reply: latest && latest.year === leadershipReviewYear(env.today) ? T.closedComment(latest.year, latest.last_day) : T.noReview };
   }
   const me = await repo.participant(review.id, memberId);
   if (!me) return { recorded: false, reply: T.notParticipant };

@@ -91,6 +91,7 @@ export const LEADERSHIP_TEXT = {
       .join('\n'),
   noReview: '当前没有进行中的领导班子评议。评议由党委组织部每年开启，开启后您会收到评议卡片。',
   closed: (year: number, lastDay: string) => `${year}年度领导班子评议已于${cn(lastDay)}截止，本次评议未被记录。`,
+  closedComment: (year: number, lastDay: string) => `${year}年度领导班子评议已于${cn(lastDay)}截止，您的意见未被记录。如有意见建议，可向党组织当面反映。`,
   notParticipant: '您不在本次领导班子评议的范围内（评议开启时在册并已开通账号的党员参加评议），本次评议未被记录。',
   alreadyRated: (target: LeadershipTarget, organisation: string) => `您已评议过${committeeName(target, organisation)}。评议匿名记录，每人一次，不能更改。`,
   rated: (target: LeadershipTarget, organisation: string, next: string | undefined) =>
