@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { LeadershipReviewRepository } from '../../src/db/leadership-review-repository.ts';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
+import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
+import { plannerFor } from '../../src/notices/planners/index.ts';
+import { leadershipReviewReminders } from '../../src/notices/planners/leadership-review.ts';
+import { collectIncentive, incentiveExportBytes } from '../../src/incentive/export.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
 
 const AT = new Date('2026-12-01T02:00:00Z');
@@ -80,6 +84,53 @@ describe.each(DB_KINDS)('leadership review repository on %s', (kind) => {
     expect(await columns('leadership_review_comments')).toEqual(['organisation_id', 'review_id', 'text']);
     // Participation says who answered, never what or when.
     expect(await columns('leadership_review_participants')).toEqual(['branch_answered', 'branch_commented', 'branch_id', 'gb_answered', 'gb_commented', 'general_branch_id', 'member_id', 'review_id']);
+  });
+
+  it('reminders: on reminder days only, only to who has not rated both, only the cards left; none after it closes', async () => {
+    const ctx = (date: string) => ({ date, late: false, birthdayBasis: 'join_date' as const, holidayListDaysBefore: 14, calendar: chineseWorkingDayCalendar() });
+    const on = async (date: string) => (await leadershipReviewReminders.plan(db.db, ctx(date))).map((n) => `${n.recipientUserid} ${n.subject.replace(/^leadership-\d+-/, '')} ${n.period}`);
+    expect(await on('2026-12-03')).toEqual([]);
+    const due = await on('2026-12-04');
+    expect(due.filter((l) => l.startsWith('wushengri '))).toEqual([]);
+    expect(due.filter((l) => l.startsWith('zhenglao '))).toEqual(['zhenglao general_branch 2026-12-04']);
+    expect(due.filter((l) => l.startsWith('lishuji '))).toEqual(['lishuji branch 2026-12-04', 'lishuji general_branch 2026-12-04']);
+    expect(due).toHaveLength(2 * 10 - 3);
+    expect(await on('2026-12-14')).toHaveLength(17);
+    expect(await on('2026-12-15')).toEqual([]);
+    expect(await on('2026-12-05')).toEqual([]);
+  });
+
+  it('the December nudge goes to the OD only while the year has no review', async () => {
+    const plan = (year: number) =>
+      plannerFor('leadership_review_nudge').plan(db.db, { kind: 'leadership_review_nudge', audience: 'od', period: String(year), params: { year } }, { date: '2026-12-01', late: false, birthdayBasis: 'join_date', holidayListDaysBefore: 14, calendar: chineseWorkingDayCalendar() });
+    expect(await plan(2026)).toEqual([]);
+    const nudges = await plan(2027);
+    expect(nudges.map((n) => [n.recipientUserid, n.kind, n.period])).toEqual([['zhaozuzhi', 'leadership_review_nudge', '2027']]);
+    expect(JSON.stringify(nudges[0]!.message)).toContain('lopen-2027');
+  });
+
+  it('the export: totals only after it closes; the OD all with comments, a GB secretary their branches, others nothing', async () => {
+    const gbId = (await db.db.selectFrom('organisations').select('id').where('name', '=', '计算机学院党总支').executeTakeFirstOrThrow()).id;
+    const gbSecretary = { kind: 'member' as const, memberId: await memberId('sunzongzhi'), roles: [{ role: 'gb_secretary' as const, organisationId: gbId }] };
+    const member = { kind: 'member' as const, memberId: await memberId('wushengri'), roles: [] };
+    expect(await collectIncentive(db.db, 'leadership', { today: '2026-12-14' })).toEqual([]);
+    const all = await collectIncentive(db.db, 'leadership', { today: '2026-12-15' });
+    expect(all.filter((r) => r.kind === 'total')).toHaveLength(7);
+    expect(all.filter((r) => r.kind === 'comment').map((r) => r.comment)).toEqual(['多深入基层', '组织生活更灵活']);
+    expect(all.find((r) => r.branch === '教工第一党支部' && r.kind === 'total')).toEqual({
+      year: 2026, kind: 'total', general_branch: '计算机学院党总支', branch: '教工第一党支部', organisation_rated: 'branch',
+      satisfied: 1, basically_satisfied: 0, dissatisfied: 1, answered: 2, members: 5, comment: null,
+    });
+    // The GB secretary: 教工第一党支部 only (not the GB committee), withheld at 2 answers; no comments.
+    expect(await collectIncentive(db.db, 'leadership', { today: '2026-12-15', viewer: gbSecretary })).toEqual([
+      { year: 2026, kind: 'total', general_branch: '计算机学院党总支', branch: '教工第一党支部', organisation_rated: 'branch', satisfied: null, basically_satisfied: null, dissatisfied: null, answered: 2, members: 5, comment: null },
+    ]);
+    expect(await collectIncentive(db.db, 'leadership', { today: '2026-12-15', viewer: member })).toEqual([]);
+    expect(await collectIncentive(db.db, 'leadership', { today: '2026-12-15', from: '2026-12-02' })).toEqual([]);
+    let csv = '';
+    for await (const b of incentiveExportBytes(db.db, 'leadership', 'csv', { today: '2026-12-15' })) csv += b.toString('utf8');
+    expect(csv).toContain('2026,comment,计算机学院党总支,,general_branch,,,,,,多深入基层');
+    for (const name of ['吴生日', 'wushengri', '郑老党员', 'zhenglao']) expect(csv).not.toContain(name);
   });
 
   it('forgets what a rating click or a comment said from the stored inbound event', async () => {
