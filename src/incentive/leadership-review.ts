@@ -78,9 +78,11 @@ export function cardsFor(review: LeadershipReview, p: LeadershipParticipant, sen
  * opening in the same year is refused saying when it was (or is) held.
  */
 export async function openLeadershipReview(env: LeadershipEnv, p: { byMemberId: string | null; year: number | null; days: number | null }): Promise<OpenOutcome> {
+  // The year evaluated: this year, or in January also the year just ended (its default then).
   const current = Number(env.today.slice(0, 4));
-  const year = p.year ?? leadershipReviewYear(env.today);
-  if (year !== current && year !== current - 1) return { ok: false, code: 'bad_year', reply: T.badYear(year, current) };
+  const evaluated = leadershipReviewYear(env.today);
+  const year = p.year ?? evaluated;
+  if (year !== current && year !== evaluated) return { ok: false, code: 'bad_year', reply: T.badYear(year, current, evaluated) };
   const days = p.days ?? (await new SettingsRepository(env.trx).read(['leadership_evaluation_days'])).leadership_evaluation_days;
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) return { ok: false, code: 'bad_days', reply: T.badDays(days) };
   const repo = new LeadershipReviewRepository(env.trx);

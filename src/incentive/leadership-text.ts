@@ -76,7 +76,8 @@ export function openNudgeCard(p: { taskId: string; year: number; days: number; l
 
 export const LEADERSHIP_TEXT = {
   notOd: '领导班子评议由党委组织部开启。',
-  badYear: (year: number, current: number) => `未开启：年份${year}年有误。评议年度为今年（${current}年）或上一年，也可不写年份。`,
+  badYear: (year: number, current: number, evaluated: number) =>
+    `未开启：年份${year}年有误。评议年度为今年（${current}年）${evaluated !== current ? `或刚结束的${evaluated}年` : ''}，也可不写年份。`,
   badDays: (days: number) => `未开启：开放天数${days}天有误，请写1至60天，或不写（按默认天数）。`,
   alreadyOpen: (year: number, openedOn: string, lastDay: string, members: number, answered: number) =>
     `${year}年度领导班子评议已于${cn(openedOn)}开启，${cn(lastDay)}截止，正在进行：已完成评议${answered}人，参评${members}人。每年评议一次，无需再次开启。`,

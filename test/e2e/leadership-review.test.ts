@@ -177,6 +177,29 @@ describe('issue 13 section 7: members evaluate their leadership', () => {
     expect((await admin('/admin/incentive/leadership-review?year=2019')).status).toBe(404);
   });
 
+  it('the admin API opens a review: in January the year just ended is held, the new year opens and cards go out', async () => {
+    time.set('2027-01-04T02:00:00Z');
+    const post = (body: unknown) => admin('/admin/incentive/leadership-review', { method: 'POST', body: JSON.stringify(body) });
+    const held = await post({});
+    expect(held.status).toBe(409);
+    expect(((await held.json()) as { code: string }).code).toBe('already_held');
+    const badYear = await post({ year: 2025 });
+    expect(badYear.status).toBe(400);
+    expect(((await badYear.json()) as { error: string }).error).toBe('未开启：年份2025年有误。评议年度为今年（2027年）或刚结束的2026年，也可不写年份。');
+    expect((await post({ year: 2027, days: 0 })).status).toBe(400);
+    expect((await post({ year: 2027, days: '5' })).status).toBe(400);
+    const start = stack.fake!.sent.length;
+    const opened = await post({ year: 2027, days: 5 });
+    expect(opened.status).toBe(201);
+    expect(await opened.json()).toMatchObject({ review: { year: 2027, opened_on: '2027-01-04', last_day: '2027-01-08', state: 'open' }, carded: 10, without_account: 1 });
+    await waitForAllDelivered(stack);
+    expect(stack.fake!.sent.slice(start).filter((m) => m.msgtype === 'template_card')).toHaveLength(20);
+    const progress = (await (await admin('/admin/incentive/leadership-review')).json()) as Record<string, unknown>;
+    expect(progress).toMatchObject({ review: { year: 2027, state: 'open' }, totals: null, comments: null });
+    expect(progress.progress).toContainEqual({ general_branch: '计算机学院党总支', members: 5, answered: 0 });
+    time.set('2026-12-15T02:00:00Z');
+  });
+
   it('the export: totals and anonymous comments, CSV and JSON', async () => {
     const csv = await (await admin('/admin/export/leadership?format=csv')).text();
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
