@@ -10,6 +10,9 @@ import { chineseWorkingDayCalendar } from '../../src/domain/calendar.ts';
 import { plannerFor } from '../../src/notices/planners/index.ts';
 import { leadershipReviewReminders } from '../../src/notices/planners/leadership-review.ts';
 import { collectIncentive, incentiveExportBytes } from '../../src/incentive/export.ts';
+import { commentOnLeadership, myLeadershipReview, openLeadershipReview, rateLeadership, type LeadershipEnv } from '../../src/incentive/leadership-review.ts';
+import { rateKey } from '../../src/incentive/leadership-text.ts';
+import { SettingsRepository } from '../../src/db/settings-repository.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
 
 const AT = new Date('2026-12-01T02:00:00Z');
@@ -131,6 +134,32 @@ describe.each(DB_KINDS)('leadership review repository on %s', (kind) => {
     for await (const b of incentiveExportBytes(db.db, 'leadership', 'csv', { today: '2026-12-15' })) csv += b.toString('utf8');
     expect(csv).toContain('2026,comment,计算机学院党总支,,general_branch,,,,,,多深入基层');
     for (const name of ['吴生日', 'wushengri', '郑老党员', 'zhenglao']) expect(csv).not.toContain(name);
+  });
+
+  it('the service: January holds last year, opens this one from the setting, and answers every refusal without recording', async () => {
+    const jan = { now: new Date('2027-01-04T02:00:00Z'), today: '2027-01-04' };
+    const run = <T>(fn: (env: LeadershipEnv) => Promise<T>) => db.db.transaction().execute((trx) => fn({ trx, ...jan }));
+    expect(await run((env) => openLeadershipReview(env, { byMemberId: null, year: null, days: null }))).toMatchObject({ ok: false, code: 'already_held' });
+    expect(await run((env) => openLeadershipReview(env, { byMemberId: null, year: 2027, days: 61 }))).toMatchObject({ ok: false, code: 'bad_days' });
+    await new SettingsRepository(db.db).put('leadership_evaluation_days', 5, jan.now);
+    const opened = await run((env) => openLeadershipReview(env, { byMemberId: null, year: 2027, days: null }));
+    if (!opened.ok) throw new Error(opened.reply);
+    expect(opened.review).toMatchObject({ year: 2027, opened_on: '2027-01-04', last_day: '2027-01-08' });
+    expect(opened.notices).toHaveLength(20);
+    expect(new Set(opened.notices.map((n) => n.onceKey)).size).toBe(20);
+    // A member not carded at the opening (as one who joined later), a key naming no review, a rating the day after.
+    const zheng = await memberId('zhenglao');
+    await db.db.deleteFrom('leadership_review_participants').where('member_id', '=', zheng).where('review_id', '=', opened.review.id).execute();
+    expect(await run((env) => commentOnLeadership(env, zheng, 'branch', '意见'))).toMatchObject({ recorded: false, reply: expect.stringContaining('不在本次领导班子评议的范围内') });
+    expect(await run((env) => rateLeadership(env, zheng, rateKey('999', 'branch', 'satisfied')))).toMatchObject({ recorded: false });
+    const wu = await memberId('wushengri');
+    const tooLong = '很'.repeat(501);
+    expect(await run((env) => commentOnLeadership(env, wu, 'branch', tooLong))).toMatchObject({ recorded: false, reply: '未记录：意见超过500字，请精简后重新发送。' });
+    expect((await run((env) => myLeadershipReview(env, wu, 'e1'))).cards).toHaveLength(2);
+    const late = await db.db.transaction().execute((trx) => rateLeadership({ trx, now: jan.now, today: '2027-01-09' }, wu, rateKey(opened.review.id, 'branch', 'satisfied')));
+    expect(late).toEqual({ recorded: false, reply: '2027年度领导班子评议已于1月8日截止，本次评议未被记录。' });
+    const tallies = await db.db.selectFrom('leadership_review_tallies').select((e) => e.fn.sum<string>('answers').as('n')).where('review_id', '=', opened.review.id).executeTakeFirstOrThrow();
+    expect(Number(tallies.n)).toBe(0);
   });
 
   it('forgets what a rating click or a comment said from the stored inbound event', async () => {
