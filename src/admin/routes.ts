@@ -19,6 +19,7 @@ import { assistanceVerificationRoutes } from './assistance-verification-routes.t
 import { settingsRoutes } from './settings-routes.ts';
 import { assistancePairingRoutes } from './assistance-pairing-routes.ts';
 import { subsidyRoutes } from './subsidy-routes.ts';
+import { leadershipRoutes } from './leadership-routes.ts';
 import { certificateRoutes } from './certificate-routes.ts';
 import { commendationRoutes } from './commendation-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
@@ -131,6 +132,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(assistancePairingRoutes, { deps });
   await app.register(assistanceVerificationRoutes, { deps });
   await app.register(subsidyRoutes, { deps });
+  await app.register(leadershipRoutes, { deps });
   await app.register(certificateRoutes, { deps });
   await app.register(commendationRoutes, { deps });
   await app.register(evaluationRoutes, { deps });

@@ -16,6 +16,7 @@ import { subsidyConversation } from '../assistance/subsidy-conversation.ts';
 import { localDateKey } from '../domain/dates.ts';
 import { aidConversation } from '../assistance/aid-conversation.ts';
 import { goalsConversation } from '../incentive/goals-conversation.ts';
+import { leadershipConversation } from '../incentive/leadership-conversation.ts';
 import { gradesConversation } from '../incentive/grades-conversation.ts';
 import { certificatesConversation } from '../incentive/certificates-conversation.ts';
 import { honoursConversation } from '../incentive/honours-conversation.ts';
@@ -35,6 +36,8 @@ export function conversationHandlers(): ConversationHandler[] {
     odCommands,
     // "本支部2027年目标：…", "亮岗承诺：…" record goals and commitments (a colon is required), never care records.
     goalsConversation,
+    // "开启领导班子评议", rating-card clicks, "评议意见：…": the leadership review (anonymous; nothing else reads them).
+    leadershipConversation,
     // "年底总评：全体合格，其中王芳优秀", "张伟年底总评不合格" record grades (a colon or a grade at the end), never care records.
     gradesConversation,
     // "已颁发纪念证书：郑老党员，2027-07-01", "纪念证书未颁发名单" and the cards of the 光荣在党50年 list.

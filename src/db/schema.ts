@@ -80,6 +80,10 @@ export interface Database {
   office_vacancies: OfficeVacanciesTable;
   conversation_memory: ConversationMemoryTable;
   goal_statements: GoalStatementsTable;
+  leadership_reviews: LeadershipReviewsTable;
+  leadership_review_participants: LeadershipReviewParticipantsTable;
+  leadership_review_tallies: LeadershipReviewTalliesTable;
+  leadership_review_comments: LeadershipReviewCommentsTable;
   branch_evaluations: BranchEvaluationsTable;
   member_evaluation_grades: MemberEvaluationGradesTable;
   party_age_certificates: PartyAgeCertificatesTable;
@@ -503,4 +507,41 @@ export interface MemberEvaluationGradesTable {
   grade: import('../domain/incentive.ts').EvaluationGrade;
   recorded_by_member_id: string | null;
   recorded_at: Date;
+}
+
+// The leadership review (migrations/2026120405_leadership_review.ts, MECHANISM 3.1): participation apart from the
+// ratings and comments, which carry no member, no time and no row per answer (see the migration's comment).
+export interface LeadershipReviewsTable {
+  id: Generated<string>;
+  year: number;
+  opened_on: SqlDate;
+  /** The last day answers are taken (inclusive). */
+  last_day: SqlDate;
+  /** Null: opened from the admin API. */
+  opened_by_member_id: string | null;
+  opened_at: Date;
+}
+
+export interface LeadershipReviewParticipantsTable {
+  review_id: string;
+  member_id: string;
+  branch_id: string;
+  general_branch_id: string;
+  branch_answered: Generated<boolean>;
+  gb_answered: Generated<boolean>;
+  branch_commented: Generated<boolean>;
+  gb_commented: Generated<boolean>;
+}
+
+export interface LeadershipReviewTalliesTable {
+  review_id: string;
+  organisation_id: string;
+  rating: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+  answers: Generated<number>;
+}
+
+export interface LeadershipReviewCommentsTable {
+  review_id: string;
+  organisation_id: string;
+  text: string;
 }

@@ -531,3 +531,30 @@ export function mayRecordCertificate(person: Pick<AccessPerson, 'memberId' | 'ro
   if (person.memberId === member.memberId) return false;
   return person.roles.some((r) => r.role === 'od_staff' && member.committeeId !== undefined && r.organisationId === member.committeeId);
 }
+
+// ---- the leadership review (评议领导班子, MECHANISM 3.1) ----
+
+/**
+ * Whose leadership-review results a viewer sees. Answers are never shown per person to those evaluated:
+ * - the OD (its tools, or a member holding od_staff) sees every committee's totals and the comments, without names;
+ * - a general-branch secretary sees the totals of the branch committees of the general branches they lead — not
+ *   their own GB committee's (it is the one evaluated there), not the comments, and a branch's totals only when
+ *   enough members answered (domain/incentive.ts LEADERSHIP_MIN_ANSWERS_SHOWN; `smallCountsWithheld`);
+ * - everyone else — branch secretaries, GB committee members, unit leaders, the committee secretary and members —
+ *   sees no results (undefined).
+ * Nobody, the OD included, ever sees who gave which answer: the database cannot tell (migration 2026120405).
+ */
+export type LeadershipResultsScope =
+  | { kind: 'all'; comments: true; smallCountsWithheld: false }
+  | { kind: 'general_branches'; generalBranchIds: string[]; comments: false; smallCountsWithheld: true };
+
+export function leadershipResultsScope(viewer: Viewer): LeadershipResultsScope | undefined {
+  if (viewer.kind === 'organisation_department' || viewer.roles.some((r) => r.role === 'od_staff')) return { kind: 'all', comments: true, smallCountsWithheld: false };
+  const led = [...new Set(viewer.roles.filter((r) => r.role === 'gb_secretary').map((r) => r.organisationId))];
+  return led.length > 0 ? { kind: 'general_branches', generalBranchIds: led, comments: false, smallCountsWithheld: true } : undefined;
+}
+
+/** Who opens the year's leadership review in chat: the OD (the admin API is the OD's too). */
+export function mayOpenLeadershipReview(person: Pick<AccessPerson, 'roles'>): boolean {
+  return person.roles.some((r) => r.role === 'od_staff');
+}

@@ -1,5 +1,7 @@
 // Incentive (激励, MECHANISM 3.2–3.3): the canonical codes with their Chinese labels, and the excellent-member cap
-// of a general branch, and the quarterly self-evaluation window. Pure.
+// of a general branch, the quarterly self-evaluation window, and the leadership review's year, window and reminder
+// days. Pure.
+import type { WorkingDayCalendar } from './calendar.ts';
 import { addDays, daysInMonth, isoDate, parseIsoDate, type IsoDate } from './dates.ts';
 
 export type EvaluationKind = 'goals' | 'commitment' | 'quarterly_self' | 'half_year' | 'year_end' | 'leadership_review';
@@ -177,4 +179,54 @@ export function gradedEvaluationYear(kind: GradedEvaluationKind, today: string):
 export function evaluationReadYear(today: string): number {
   const year = Number(today.slice(0, 4));
   return Number(today.slice(5, 7)) <= 3 ? year - 1 : year;
+}
+
+// ---- the leadership review (党员定期评议基层党组织领导班子, MECHANISM 3.1) ----
+
+/** The committees a member rates: their branch's and their general branch's. */
+export type LeadershipTarget = 'branch' | 'general_branch';
+export const LEADERSHIP_TARGETS = ['branch', 'general_branch'] as const satisfies readonly LeadershipTarget[];
+export const LEADERSHIP_TARGET_LABELS: Record<LeadershipTarget, string> = { branch: '支部委员会', general_branch: '党总支委员会' };
+
+/**
+ * Totals of one committee with fewer answers than this (but some) are withheld from a GB secretary: a total of 1
+ * is one member's answer, and 2 lets either of them read the other's. The OD, who is not evaluated, sees all.
+ */
+export const LEADERSHIP_MIN_ANSWERS_SHOWN = 3;
+
+/**
+ * The year a review opened on `today` evaluates: the current year, except in January — the year-end evaluation
+ * of the past year still runs then (its reminder goes on January's first working day), so January evaluates the
+ * year just ended.
+ */
+export function leadershipReviewYear(today: IsoDate): number {
+  const { year, month } = parseIsoDate(today);
+  return month === 1 ? year - 1 : year;
+}
+
+/** The last day a review opened on `openedOn` for `days` days takes answers (the opening day is the first). */
+export function leadershipReviewLastDay(openedOn: IsoDate, days: number): IsoDate {
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a whole number ≥ 1, got ${days}`);
+  return addDays(openedOn, days - 1);
+}
+
+/** Whether a review open from `openedOn` to `lastDay` (inclusive) takes answers on `today`. */
+export const leadershipReviewOpenOn = (openedOn: IsoDate, lastDay: IsoDate, today: IsoDate): boolean => openedOn <= today && today <= lastDay;
+
+/** Working days between reminders of members who have not answered. */
+export const LEADERSHIP_REMINDER_EVERY_WORKING_DAYS = 3;
+
+/**
+ * Whether `date` is a reminder day of a review open from `openedOn` to `lastDay`: every third working day after
+ * the opening, and the last working day the review is open (the last call). Never after it closes, never on the
+ * opening day itself (the cards just went out).
+ */
+export function leadershipReminderDue(calendar: WorkingDayCalendar, openedOn: IsoDate, lastDay: IsoDate, date: IsoDate): boolean {
+  if (date <= openedOn || date > lastDay || !calendar.isWorkingDay(date)) return false;
+  if (calendar.previousWorkingDay(lastDay) === date) return true;
+  for (let n = LEADERSHIP_REMINDER_EVERY_WORKING_DAYS; ; n += LEADERSHIP_REMINDER_EVERY_WORKING_DAYS) {
+    const day = calendar.addWorkingDays(openedOn, n);
+    if (day === date) return true;
+    if (day > date) return false;
+  }
 }

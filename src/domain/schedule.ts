@@ -19,6 +19,8 @@
 //   weeks later, only to those who have not recorded.
 // - Half-year evaluation: first working day of July. Year-end evaluation: a nudge on the first working day of
 //   December and a reminder on the first working day of January, both for the year being evaluated.
+// - Leadership review (3.1, "default with the year-end evaluation"): the OD is nudged to open it on December's
+//   first working day, the year-end evaluation's nudge day (the planner skips it if the year's review is open).
 // - Political-birthday monthly list: the 1st, or the next working day (it is planning material for the secretary,
 //   not a greeting); the activity reminder: the 20th, or the next working day.
 // - Party age 50 list: first working day of January.
@@ -128,7 +130,8 @@ export type Notice =
   | N<'holiday_visit_summary', 'od', HolidayVisitParams>
   | N<'holiday_data_missing', 'od', { year: number; source: string }>
   | N<'pairing_monthly_list', 'od', { year: number; month: number }>
-  | N<'excellent_members_nudge' | 'excellent_members_reminder', 'gb_secretary', { evaluatedYear: number }>;
+  | N<'excellent_members_nudge' | 'excellent_members_reminder', 'gb_secretary', { evaluatedYear: number }>
+  | N<'leadership_review_nudge', 'od', { year: number }>;
 
 export type NoticeKind = Notice['kind'];
 
@@ -156,6 +159,7 @@ const KINDS: Record<NoticeKind, true> = {
   holiday_visit_summary: true,
   holiday_data_missing: true,
   pairing_monthly_list: true,
+  leadership_review_nudge: true,
   excellent_members_nudge: true,
   excellent_members_reminder: true,
 };
@@ -372,6 +376,8 @@ export function noticesDueOn(localDate: IsoDate, ctx: ScheduleContext): Notice[]
     if (month === 7) out.push({ kind: 'half_year_eval_nudge', audience: 'branch_secretary', period: `${year}-H1`, params: { year } });
     if (month === 12) {
       out.push({ kind: 'year_end_eval_nudge', audience: 'branch_secretary', period: String(year), params: { evaluatedYear: year } });
+      // 3.1 The leadership review goes with the year-end evaluation: the OD is nudged to open it, the same day.
+      out.push({ kind: 'leadership_review_nudge', audience: 'od', period: String(year), params: { year } });
     }
     if (month === 1) {
       const evaluatedYear = year - 1;

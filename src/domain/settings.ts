@@ -294,7 +294,7 @@ export const SETTINGS = {
     default: 14,
     description: 'Days the yearly evaluation of the leadership (评议领导班子) stays open',
     descriptionZh: '评议基层党组织领导班子的开放天数',
-    status: 'planned',
+    status: 'in_use',
     ...wholeNumber(1, 60, days),
   }),
   excellent_member_cap_percent: def<number>({

@@ -17,6 +17,7 @@ import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } f
 import { commendationsExporter } from './commendations-export.ts';
 import { excellentExporter } from './excellent-export.ts';
 import { evaluationsExporter } from './evaluations-export.ts';
+import { leadershipExporter } from './leadership-export.ts';
 
 export { INCENTIVE_EXPORT_KINDS, type IncentiveExportKind };
 export type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings };
@@ -27,7 +28,7 @@ export interface IncentiveExportOptions {
   /** Inclusive YYYY-MM-DD; what the day of a row is depends on the kind (README "Exporting incentive data"). */
   from?: string | undefined;
   to?: string | undefined;
-  /** The organisation's date (YYYY-MM-DD): which year's due certificates are rows. */
+  /** The organisation's date (YYYY-MM-DD): which year's due certificates are rows; the leadership review's results exist only once it has closed. */
   today?: string | undefined;
   /** Who is looking; default the OD (full detail). */
   viewer?: Viewer | undefined;
@@ -45,6 +46,7 @@ const EXPORTERS: Partial<Record<IncentiveExportKind, IncentiveExporter>> = {
   commendations: commendationsExporter,
   evaluations: evaluationsExporter,
   certificates: certificatesExporter,
+  leadership: leadershipExporter,
 };
 
 function exporterOf(what: IncentiveExportKind): IncentiveExporter {

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   canSeeSensitive,
+  leadershipResultsScope,
+  mayOpenLeadershipReview,
   mayActOnObligation,
   mayApprove,
   mayRecordCare,
@@ -214,5 +216,32 @@ describe('recording a branch\'s half-year or year-end evaluation (issue 13 secti
     const branch11 = { id: '11', kind: 'branch' as const, generalBranchId: '10', committeeId: '1' };
     for (const p of [branchSecretary, gbSecretary, od]) expect(maySeeEvaluationList(p, branch11)).toBe(true);
     for (const p of [otherBranchSecretary, otherGbSecretary, plain, secretary, linkedMember]) expect(maySeeEvaluationList(p, branch11)).toBe(false);
+  });
+});
+
+describe('the leadership review (MECHANISM 3.1): who sees results, who opens it', () => {
+  const plain = person('100', { branchId: '11', generalBranchId: '10' }, []);
+  const gbMember = person('8', { branchId: '11', generalBranchId: '10' }, [{ role: 'gb_member', organisationId: '10' }, { role: 'unit_leader', organisationId: '10' }]);
+  const twoHats = person('9', { branchId: '21', generalBranchId: '20' }, [{ role: 'branch_secretary', organisationId: '21' }, { role: 'gb_secretary', organisationId: '20' }]);
+  it('the OD (its tools or od_staff) sees all totals and the comments', () => {
+    expect(leadershipResultsScope(OD_VIEWER)).toEqual({ kind: 'all', comments: true, smallCountsWithheld: false });
+    expect(leadershipResultsScope(viewerOf(od))).toEqual({ kind: 'all', comments: true, smallCountsWithheld: false });
+  });
+  it('a GB secretary the GBs they lead, no comments, small counts withheld', () => {
+    expect(leadershipResultsScope(viewerOf(gbSecretary))).toEqual({ kind: 'general_branches', generalBranchIds: ['10'], comments: false, smallCountsWithheld: true });
+    expect(leadershipResultsScope(viewerOf(twoHats))).toMatchObject({ kind: 'general_branches', generalBranchIds: ['20'] });
+  });
+  it.each([
+    ['a branch secretary', branchSecretary],
+    ['GB committee members and the unit leader', gbMember],
+    ['the committee secretary', secretary],
+    ['a linked committee member', linkedMember],
+    ['a member', plain],
+  ])('%s sees no results', (_who, p) => {
+    expect(leadershipResultsScope(viewerOf(p))).toBeUndefined();
+  });
+  it('only the OD opens it', () => {
+    expect(mayOpenLeadershipReview(od)).toBe(true);
+    for (const p of [gbSecretary, branchSecretary, secretary, plain]) expect(mayOpenLeadershipReview(p)).toBe(false);
   });
 });

@@ -111,6 +111,8 @@ describe('half-year and year-end evaluations (3.3)', () => {
     expect(whenDue('year_end_eval_nudge', '2025-01-01', '2026-12-31')).toEqual(['2025-12-01 2025', '2026-12-01 2026']);
     // 2026-01-04 is the Sunday 调休 after 元旦, the first working day of 2026.
     expect(whenDue('year_end_eval_reminder', '2025-01-01', '2026-12-31')).toEqual(['2025-01-02 2024', '2026-01-04 2025']);
+    // 3.1 The leadership review goes with the year-end evaluation: the OD's nudge to open it, the same day.
+    expect(whenDue('leadership_review_nudge', '2025-01-01', '2026-12-31')).toEqual(['2025-12-01 2025', '2026-12-01 2026']);
   });
 
   it('excellent members: the GB secretaries on the first working day of December, reminded on that of January', () => {
@@ -308,6 +310,7 @@ describe('every rule together', () => {
       'birthday_month_list@2025-12',
       'year_end_eval_nudge@2025',
       'excellent_members_nudge@2025',
+      'leadership_review_nudge@2025',
       'pairing_monthly_list@2025-12',
       'subsidy_payment_list@2025-12',
     ].sort());

@@ -9,6 +9,7 @@ import { evaluations } from './evaluations.ts';
 import { excellentMembers } from './excellent-members.ts';
 import { goals } from './goals.ts';
 import { hardshipVerification } from './hardship-verification.ts';
+import { leadershipReviewNudge, leadershipReviewReminders } from './leadership-review.ts';
 import { holidayVisits } from './holiday-visits.ts';
 import { obligationReminders } from './obligation-reminders.ts';
 import { pairingMonthly } from './pairing-monthly.ts';
@@ -35,6 +36,8 @@ export const PLANNERS: readonly NoticePlanner[] = [
   pairingMonthly,
   pairingNudges,
   partyAgeCertificates,
+  leadershipReviewNudge,
+  leadershipReviewReminders,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
