@@ -217,6 +217,9 @@ describe('issue 13: a whole year of the "168" cycle in chat and exports', () => 
     // The branch recorded its year-end evaluation and the GB its list: no reminder to either.
     expect(textsTo(sent, 'zhouzhishu').join('\n')).not.toContain('2027年度党员总评');
     expect(textsTo(sent, 'sunzongzhi').join('\n')).not.toContain('2027年度优秀党员尚未评选');
+    // 褚支书's branch and GB (数学学院) recorded neither: both reminders reach him.
+    expect(textsTo(sent, 'chuzhishu').join('\n')).toContain('本支部尚未登记，请于1月底前完成');
+    expect(textsTo(sent, 'chuzhishu').join('\n')).toContain('提醒：2027年度优秀党员尚未评选');
     expect(textsTo(sent, 'zhaozuzhi').find((t) => t.includes('纪念证书名单'))).toContain('郑老党员');
 
     const onList = await reply('zhaozuzhi', '校党委优秀共产党员：王芳', 2);
