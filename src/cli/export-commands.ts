@@ -1,5 +1,6 @@
-// `export <talks|visits|obligations|hardship|relief|pairings>`: care records and obligations (src/care/export.ts)
-// and assistance data — the hardship registry, relief, pairings (src/assistance/export.ts) — as CSV or JSON
+// `export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership>`:
+// care records and obligations (src/care/export.ts), assistance data — the hardship registry, relief, pairings
+// (src/assistance/export.ts) — and the incentive records (src/incentive/export.ts) as CSV or JSON
 // lines, on standard output (or --out FILE), logs on standard error. This is the Organisation Department's tool:
 // it exports with the OD's viewer, i.e. full detail, sensitive reasons, notes, causes and amounts included (the
 // access rule, src/domain/access.ts). Whoever runs it has the database credentials anyway; a secretary's
@@ -43,7 +44,7 @@ async function* counting<T>(chunks: AsyncIterable<readonly T[]>, count: { rows: 
 export const EXPORT_COMMANDS: Record<string, Command> = {
   export: {
     usage:
-      'export <talks|visits|obligations|hardship|relief|pairings> [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--today YYYY-MM-DD] [--out FILE]   care records/obligations, the hardship registry, relief, pairings (CSV with BOM, or JSON lines) to stdout; --from/--to by the day a row began; full detail (OD)',
+      'export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership> [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--today YYYY-MM-DD] [--out FILE]   care records/obligations, the hardship registry, relief, pairings, and the incentive records (CSV with BOM, or JSON lines) to stdout; --from/--to by the day a row began; full detail (OD)',
     async run(args, out) {
       let parsed;
       try {
