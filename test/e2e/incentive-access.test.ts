@@ -82,4 +82,19 @@ describe('issue 13 access: offices without a holder pass up, and nobody else act
     expect(await reply('zhaozuzhi', '评选优秀党员：外语甲')).toContain('已登记外语学院党总支2026年度优秀党员1人');
     expect(await excellent()).toEqual([{ name: '外语甲', level: 'general_branch' }]);
   });
+
+  it('a member without an account in a branch without a secretary is told through the GB secretary it passes up to', async () => {
+    const answer = await reply('sunzongzhi', '评选优秀党员：蒋空缺');
+    expect(answer).toContain('已登记计算机学院党总支2026年度优秀党员1人');
+    expect(answer).toContain('孙总支同志：蒋空缺同志没有企业微信账号，请转告本人——祝贺您被计算机学院党总支评为2026年度优秀党员');
+  });
+
+  it("a commendation of a branch without a secretary is announced to whoever answers for the office", async () => {
+    const sent = await say('zhaozuzhi', '表彰：教工第二党支部 先进基层党组织 2026年');
+    const own = sent.filter((m) => m.touser === 'zhaozuzhi').map(textOf);
+    expect(own.join('\n')).toContain('已登记表彰：教工第二党支部');
+    expect(own.join('\n')).toContain('已通知获表彰的同志');
+    const told = sent.filter((m) => m.touser === 'sunzongzhi').map(textOf);
+    expect(told).toEqual([expect.stringContaining('孙总支同志：祝贺教工第二党支部获得')]);
+  });
 });
