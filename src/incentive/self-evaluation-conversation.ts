@@ -17,10 +17,11 @@
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
-import { SelfEvaluationRepository } from '../db/self-evaluation-repository.ts';
+import { SelfEvaluationRepository, type MemberSubmission } from '../db/self-evaluation-repository.ts';
 import { mayRecordSelfEvaluationFor, officeLists, selfEvaluationStandInOffices } from '../domain/access.ts';
 import { chineseMonthDay } from '../domain/format.ts';
 import { reportingQuarter, selfEvaluationWindowOn, type SelfEvaluationWindow } from '../domain/incentive.ts';
+import { OfficeDirectory } from '../notices/offices.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { matchSelfEvaluationCommand, type SelfEvaluationCommand } from './self-evaluation-phrases.ts';
 
@@ -98,6 +99,15 @@ async function mine(ctx: ConversationContext): Promise<Reply[]> {
   return [text(`您的${quarterZh(w)}自评${by}：\n${found.text}`)];
 }
 
+/** A branch's members who have not submitted, by name (members without an account marked: submitted for them). */
+function branchList(name: string, rows: readonly MemberSubmission[], w: SelfEvaluationWindow): string {
+  const left = rows.filter((r) => !r.submitted);
+  return [
+    `${name}${quarterZh(w)}自评：在册${rows.length}人，已提交${rows.length - left.length}人，尚有${left.length}人未提交${left.length > 0 ? '：' : '。'}`,
+    ...(left.length > 0 ? [left.map((r) => `${r.name}${r.userid ? '' : '（无账号，可发送“代' + r.name + '提交季度自评：……”代为提交）'}`).join('、')] : []),
+  ].join('\n');
+}
+
 async function missing(ctx: ConversationContext): Promise<Reply[]> {
   const me = ctx.identity!;
   const lists = officeLists(accessPersonOf(me));
@@ -110,14 +120,10 @@ async function missing(ctx: ConversationContext): Promise<Reply[]> {
   for (const branchId of lists.branchIds) {
     const rows = await repo.branchSubmissions(branchId, w.year, w.quarter);
     const name = me.roles.find((r) => r.organisation.id === branchId)?.organisation.name ?? me.branch.name;
-    const left = rows.filter((r) => !r.submitted);
-    out.push(
-      [
-        `${name}${quarterZh(w)}自评：在册${rows.length}人，已提交${rows.length - left.length}人，尚有${left.length}人未提交${left.length > 0 ? '：' : '。'}`,
-        ...(left.length > 0 ? [left.map((r) => `${r.name}${r.userid ? '' : '（无账号，可发送“代' + r.name + '提交季度自评：……”代为提交）'}`).join('、')] : []),
-      ].join('\n'),
-    );
+    out.push(branchList(name, rows, w));
   }
+  const standIn = selfEvaluationStandInOffices(accessPersonOf(me)).generalBranchIds;
+  const offices = standIn.length > 0 ? await OfficeDirectory.load(ctx.trx) : undefined;
   for (const gbId of lists.generalBranchIds) {
     const counts = await repo.branchCounts(w.year, w.quarter, gbId);
     const gbName = me.roles.find((r) => r.organisation.id === gbId)?.organisation.name ?? me.generalBranch.name;
@@ -128,6 +134,11 @@ async function missing(ctx: ConversationContext): Promise<Reply[]> {
         ...counts.map((c) => `${c.branch}：在册${c.active}人，已提交${c.submitted}人，未提交${c.active - c.submitted}人`),
       ].join('\n'),
     );
+    // A branch without a secretary: its count passed up to the GB secretary, who gets its names to act on.
+    for (const c of counts) {
+      if (!offices || !standIn.includes(gbId) || offices.answering('branch_secretary', c.branch_id).vacant.length === 0) continue;
+      out.push(branchList(`${c.branch}（暂无支部书记）`, await repo.branchSubmissions(c.branch_id, w.year, w.quarter), w));
+    }
   }
   return [text(out.join('\n\n'))];
 }

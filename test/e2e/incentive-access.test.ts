@@ -21,6 +21,7 @@ describe('issue 13 access: offices without a holder pass up, and nobody else act
     await importCareRoster(stack.deps.db.db, [
       ...CARE_ROWS,
       '蒋空缺,,男,1972-02-02,1998-07-01,1999-07-01,计算机学院党总支,教工第二党支部,,,',
+      '沈未交,,男,1973-03-03,1999-07-01,2000-07-01,计算机学院党总支,教工第二党支部,,,',
       '韩外支,hanwaizhi,女,1979-03-03,2003-07-01,2004-07-01,外语学院党总支,外语教工党支部,支部书记,,',
       ...foreign,
     ]);
@@ -96,5 +97,18 @@ describe('issue 13 access: offices without a holder pass up, and nobody else act
     expect(own.join('\n')).toContain('已通知获表彰的同志');
     const told = sent.filter((m) => m.touser === 'sunzongzhi').map(textOf);
     expect(told).toEqual([expect.stringContaining('孙总支同志：祝贺教工第二党支部获得')]);
+  });
+
+  it('"本季度未自评名单": the GB secretary gets the names of a branch without a secretary; other GB leaders and GBs do not', async () => {
+    const gb = await reply('sunzongzhi', '本季度未自评名单');
+    expect(gb).toContain('教工第二党支部：在册2人，已提交1人，未提交1人');
+    expect(gb).toContain('教工第二党支部（暂无支部书记）2026年第4季度自评：在册2人，已提交1人，尚有1人未提交：\n沈未交（无账号，可发送“代沈未交提交季度自评：……”代为提交）');
+    // 教工第一党支部 has its secretary: counts only.
+    expect(gb).not.toContain('郑老党员');
+    // A GB committee member (周支书) is not the stand-in; another GB's secretary sees nothing of this GB.
+    expect(await reply('zhouzhishu', '本季度未自评名单')).not.toContain('沈未交');
+    const other = await reply('chuzhishu', '本季度未自评名单');
+    expect(other).not.toContain('沈未交');
+    expect(other).not.toContain('教工第二党支部');
   });
 });
