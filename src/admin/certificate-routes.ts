@@ -11,7 +11,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Transaction } from 'kysely';
 import { BadRequestError } from '../errors.ts';
-import { OD_VIEWER } from '../domain/access.ts';
+import { OD_VIEWER, recordsCertificates } from '../domain/access.ts';
 import { yearPartyAgeReaches } from '../domain/anniversaries.ts';
 import { isIsoDate, localDate } from '../domain/dates.ts';
 import { replyDelivery } from '../domain/quiet-hours.ts';
@@ -117,7 +117,7 @@ export const certificateRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async 
       if (!who) throw fail('unknown_actor', `actor ${JSON.stringify(writtenActor)} is not an active member (a member id or chat account)`);
       const env: CertificateEnv = { trx, now, today, timeZone: deps.config.timezone };
       const actor: CertificateActor = { memberId: who.memberId, name: who.name, person: accessPersonOf(who) };
-      if (!actor.person.roles.some((r) => r.role === 'od_staff')) throw fail('not_allowed', ENGLISH.not_allowed);
+      if (!recordsCertificates(actor.person)) throw fail('not_allowed', ENGLISH.not_allowed);
       // A member id names exactly one member (any status: a deceased one is refused as such); otherwise as in chat.
       const byId = /^\d{1,18}$/.test(writtenMember) ? await new PartyAgeCertificateRepository(trx).lockStanding(writtenMember) : undefined;
       const found = byId ? ({ ok: true, row: byId } as const) : await findMember(env, actor, writtenMember);

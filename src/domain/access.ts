@@ -440,6 +440,20 @@ export function mayRecordSelfEvaluationFor(person: Pick<AccessPerson, 'memberId'
 }
 
 /**
+ * The offices through which a person records self-evaluations for members without a chat account — the reach of
+ * mayRecordSelfEvaluationFor, for the chat to look names up in: the branches they are secretary of, the general
+ * branches they are secretary of, and the whole committee for the OD. Each member found is still checked with
+ * mayRecordSelfEvaluationFor.
+ */
+export function selfEvaluationStandInOffices(person: Pick<AccessPerson, 'roles' | 'committeeId'>): { branchIds: string[]; generalBranchIds: string[]; committee: boolean } {
+  return {
+    branchIds: person.roles.filter((r) => r.role === 'branch_secretary').map((r) => r.organisationId),
+    generalBranchIds: person.roles.filter((r) => r.role === 'gb_secretary').map((r) => r.organisationId),
+    committee: person.roles.some((r) => r.role === 'od_staff' && r.organisationId === person.committeeId),
+  };
+}
+
+/**
  * May this viewer see an organisation's goals (组织目标) in an export? Goals are not sensitive, but an export is a
  * list of an organisation: the OD everything; a member the goals of their own branch and general branch, and of
  * the organisations whose lists their roles show (maySeeOrganisation's reach, read from the roles: a branch
@@ -494,6 +508,32 @@ export function maySeeCommendations(viewer: Viewer, member: { memberId: string; 
   });
 }
 
+/**
+ * May this person record the committee's commendations (its excellent members and Party workers, advanced
+ * organisations, special commendations — 表彰奖励 are the committee's)? The OD, for its own committee.
+ */
+export function mayRecordCommendations(person: Pick<AccessPerson, 'roles' | 'committeeId'>): boolean {
+  return person.roles.some((r) => r.role === 'od_staff' && r.organisationId === person.committeeId);
+}
+
+/** The general branches whose excellent-member list (评选优秀党员) this person names: those they are secretary of. */
+export function excellentListsRecordedBy(person: Pick<AccessPerson, 'roles'>): string[] {
+  return person.roles.filter((r) => r.role === 'gb_secretary').map((r) => r.organisationId);
+}
+
+/**
+ * May this person name a general branch's excellent members (评选优秀党员)? Its secretary; when the GB secretary
+ * office is vacant, the OD of its committee, to whom that office's nudges pass (MECHANISM "Offices, not only people").
+ */
+export function mayRecordExcellentList(person: Pick<AccessPerson, 'roles'>, gb: { generalBranchId: string; committeeId: string; gbSecretaryHeld: boolean }): boolean {
+  return person.roles.some((r) => (r.role === 'gb_secretary' && r.organisationId === gb.generalBranchId) || (r.role === 'od_staff' && !gb.gbSecretaryHeld && r.organisationId === gb.committeeId));
+}
+
+/** The general branches whose excellent-member list with its cap this person reads: those they lead (officeLists). */
+export function excellentListsReadBy(person: Pick<AccessPerson, 'roles'>): string[] {
+  return officeLists(person).generalBranchIds;
+}
+
 // ---- 光荣在党50年 certificates (issue 13 section 6) ----
 
 /**
@@ -530,6 +570,22 @@ export function maySeeCertificate(viewer: Viewer, member: MemberPlace): boolean 
 export function mayRecordCertificate(person: Pick<AccessPerson, 'memberId' | 'roles'>, member: MemberPlace): boolean {
   if (person.memberId === member.memberId) return false;
   return person.roles.some((r) => r.role === 'od_staff' && member.committeeId !== undefined && r.organisationId === member.committeeId);
+}
+
+/**
+ * Whether this person records certificates at all (the OD): the chat's and the admin API's first question, before
+ * any name is looked up; each member is still checked with mayRecordCertificate.
+ */
+export function recordsCertificates(person: Pick<AccessPerson, 'roles'>): boolean {
+  return person.roles.some((r) => r.role === 'od_staff');
+}
+
+/**
+ * Whether this person sees a list of certificates of anyone but themself (the OD, the committee secretary, GB
+ * leaders, branch secretaries): every row of it is still checked with maySeeCertificate.
+ */
+export function seesCertificateLists(person: Pick<AccessPerson, 'roles'>): boolean {
+  return person.roles.some((r) => ['od_staff', 'committee_secretary', 'gb_secretary', 'gb_member', 'unit_leader', 'branch_secretary'].includes(r.role));
 }
 
 // ---- the leadership review (评议领导班子, MECHANISM 3.1) ----

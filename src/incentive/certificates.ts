@@ -14,7 +14,7 @@
 //   the member, when they have a chat account, a congratulation. Never the actor.
 import type { Kysely, Transaction } from 'kysely';
 import { certificateDateProblem, certificateStanding, HONOURED_PARTY_AGE, yearPartyAgeReaches } from '../domain/anniversaries.ts';
-import { maySeeCertificate, mayRecordCertificate, type AccessPerson, type MemberPlace, type Viewer } from '../domain/access.ts';
+import { maySeeCertificate, mayRecordCertificate, recordsCertificates, seesCertificateLists, type AccessPerson, type MemberPlace, type Viewer } from '../domain/access.ts';
 import { localDate, type IsoDate } from '../domain/dates.ts';
 import { chineseFullDate } from '../domain/format.ts';
 import { OFFICE_TITLES } from '../domain/offices.ts';
@@ -64,12 +64,8 @@ export const lineOf = (r: CertificateStandingRow): CertificateLine => ({
   confirmedBy: r.eligibility_confirmed_by_name,
 });
 
-/** Whether this person records certificates anywhere (the OD). */
-export const recordsCertificates = (person: Pick<AccessPerson, 'roles'>): boolean => person.roles.some((r) => r.role === 'od_staff');
-
-/** Whether this person sees a list of certificates of anyone but themself (the OD, the committee secretary, GB leaders, branch secretaries). */
-export const seesCertificateLists = (person: Pick<AccessPerson, 'roles'>): boolean =>
-  person.roles.some((r) => ['od_staff', 'committee_secretary', 'gb_secretary', 'gb_member', 'unit_leader', 'branch_secretary'].includes(r.role));
+// Who records and who sees lists: the access rule's (re-exported for the chat and the admin API).
+export { recordsCertificates, seesCertificateLists };
 
 export type MemberLookup = { ok: true; row: CertificateStandingRow } | { ok: false; code: 'not_found' | 'ambiguous'; reply: string };
 

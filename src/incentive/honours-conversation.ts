@@ -1,5 +1,6 @@
 // Excellent members and commendations in chat (MECHANISM 3.2–3.3, issue 13 sections 4–5). The GB secretary
-// names the GB's excellent members ("评选优秀党员：张伟、王芳") and reads the list back ("本总支优秀党员名单"); the
+// names the GB's excellent members ("评选优秀党员：张伟、王芳"; the OD for a GB whose secretary office is vacant,
+// the GB being the one the names belong to) and reads the list back ("本总支优秀党员名单"); the
 // OD records the committee's picks ("校党委优秀共产党员：张伟、李明", "校党委优秀党务工作者：周支书") — a person on no GB
 // list of the year is asked for a reason, which the OD's next message gives ("取消" drops them) — and any other
 // commendation ("表彰：王芳 专项表彰 抢险抗灾 2026年 校党委 证书编号QZ2026-001"). "我的表彰" lists one's own;
@@ -14,8 +15,9 @@ import { smallTalk, type Reply } from '../conversation/router.ts';
 import { CommendationRepository } from '../db/commendation-repository.ts';
 import { ConversationMemoryRepository } from '../db/conversation-memory-repository.ts';
 import { InboundRepository } from '../db/inbound-repository.ts';
-import { maySeeCommendations, viewerOf } from '../domain/access.ts';
+import { excellentListsReadBy, excellentListsRecordedBy, mayRecordCommendations, mayRecordExcellentList, maySeeCommendations, viewerOf } from '../domain/access.ts';
 import { COMMENDATION_KIND_LABELS, defaultHonourYear } from '../domain/incentive.ts';
+import { OfficeDirectory } from '../notices/offices.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { matchHonourCommand, type HonourCommand } from './honour-phrases.ts';
 import {
@@ -52,7 +54,7 @@ function outcomeReplies(ctx: ConversationContext, o: HonourOutcome): Reply[] {
   return [...say([o.zh, ...own.map((n) => (n.message.type === 'text' ? n.message.content : ''))].join('\n')), ...others.map((n) => ({ recipient: n.to, onceKey: n.onceKey, message: n.message }))];
 }
 
-const isOd = (ctx: ConversationContext) => ctx.identity!.roles.some((r) => r.role === 'od_staff');
+const isOd = (ctx: ConversationContext) => mayRecordCommendations(accessPersonOf(ctx.identity!));
 const odActor = (ctx: ConversationContext): OdActor => ({ memberId: ctx.identity!.memberId, committeeId: ctx.identity!.committeeId });
 const OD_ONLY = '校党委的表彰（优秀共产党员、优秀党务工作者、先进基层党组织、专项表彰）由党委组织部登记。发送“我的表彰”可查看本人获得的表彰。';
 
@@ -60,12 +62,14 @@ async function answerCommand(ctx: ConversationContext, cmd: HonourCommand): Prom
   const me = ctx.identity!;
   switch (cmd.kind) {
     case 'gb_list': {
-      const gb = me.roles.find((r) => r.role === 'gb_secretary' && r.organisation.kind === 'general_branch')?.organisation;
-      if (!gb) return say('优秀党员由党总支书记评选登记（发送“评选优秀党员：张伟、王芳”）。发送“我的表彰”可查看本人获得的表彰。');
+      const recorded = excellentListsRecordedBy(accessPersonOf(me));
+      const gb = me.roles.find((r) => recorded.includes(r.organisation.id) && r.organisation.kind === 'general_branch')?.organisation;
+      if (!gb) return mayRecordCommendations(accessPersonOf(me)) ? gbListStandingIn(ctx, cmd) : say(GB_LIST_ONLY);
       return outcomeReplies(ctx, await recordGbList(env(ctx), { memberId: me.memberId, committeeId: me.committeeId, gb: { id: gb.id, name: gb.name } }, cmd.names, cmd.year));
     }
     case 'read_gb_list': {
-      const gb = me.roles.find((r) => ['gb_secretary', 'gb_member', 'unit_leader'].includes(r.role) && r.organisation.kind === 'general_branch')?.organisation;
+      const read = excellentListsReadBy(accessPersonOf(me));
+      const gb = me.roles.find((r) => read.includes(r.organisation.id) && r.organisation.kind === 'general_branch')?.organisation;
       if (!gb) return say('本总支优秀党员名单由党总支书记查看。发送“我的表彰”可查看本人获得的表彰。');
       return say(await readGbList(env(ctx), gb, cmd.year));
     }
@@ -81,6 +85,28 @@ async function answerCommand(ctx: ConversationContext, cmd: HonourCommand): Prom
     case 'commendations_of':
       return commendationsOf(ctx, cmd.name);
   }
+}
+
+const GB_LIST_ONLY = '优秀党员由党总支书记评选登记（发送“评选优秀党员：张伟、王芳”）。发送“我的表彰”可查看本人获得的表彰。';
+
+/**
+ * The OD naming the excellent members of a GB whose secretary office is vacant (its nudge passed up to the OD):
+ * the GB is the one the names belong to — all of them in one GB, else nothing is recorded.
+ */
+async function gbListStandingIn(ctx: ConversationContext, cmd: Extract<HonourCommand, { kind: 'gb_list' }>): Promise<Reply[]> {
+  const me = ctx.identity!;
+  const person = accessPersonOf(me);
+  if (cmd.names.length === 0) return say('未作登记：名单为空。请在冒号后写出姓名，用顿号分隔，例如“评选优秀党员：张伟、王芳”。');
+  const found = await resolveMembers(ctx.trx, me.committeeId, cmd.names, () => true, '全校');
+  if (!found.ok) return say(found.zh);
+  const gbs = [...new Map(found.members.map((m) => [m.gb_id, m.gb])).entries()];
+  if (gbs.length !== 1) return say(`未作登记：名单中的同志分属${gbs.map(([, name]) => name).join('、')}。各党总支的优秀党员名单请分别发送。`);
+  const [gbId, gbName] = gbs[0]!;
+  const held = (await OfficeDirectory.load(ctx.trx)).answering('gb_secretary', gbId).vacant.length === 0;
+  if (!mayRecordExcellentList(person, { generalBranchId: gbId, committeeId: me.committeeId, gbSecretaryHeld: held })) {
+    return say(`未作登记：${gbName}的优秀党员由该党总支书记评选登记（党总支书记空缺时由党委组织部代为登记）。`);
+  }
+  return outcomeReplies(ctx, await recordGbList(env(ctx), { memberId: me.memberId, committeeId: me.committeeId, gb: { id: gbId, name: gbName } }, cmd.names, cmd.year));
 }
 
 /** "张伟的表彰": only for those whose scope covers the person; anyone else hears what a name nobody bears gets. */

@@ -25,6 +25,7 @@ import {
   type CommendationKind,
   type CommendationLevel,
 } from '../domain/incentive.ts';
+import { OfficeDirectory } from '../notices/offices.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -87,14 +88,17 @@ export async function resolveMembers(
   return { ok: false, code: unknown.length > 0 ? 'not_found' : 'ambiguous', zh: `未作登记。${parts.join('。')}。` };
 }
 
-/** The member told directly, or — without a chat account — their branch secretaries, asked to pass it on. */
+/**
+ * The member told directly, or — without a chat account — whoever answers for their branch secretary office (a
+ * vacant office passes up: GB secretary, then the OD), asked to pass it on.
+ */
 async function tellMember(db: Db, m: { id: string; name: string; userid: string | null; branch_id: string }, onceKey: string, words: string): Promise<HonourNotice[]> {
   if (m.userid) return [{ to: m.userid, memberId: m.id, onceKey, message: text(`${m.name}同志：${words}`) }];
-  const secretaries = await new OrganisationRepository(db).holdersOf('branch_secretary', m.branch_id);
-  return secretaries.map((s) => ({
+  const answering = (await OfficeDirectory.load(db)).answering('branch_secretary', m.branch_id);
+  return answering.holders.map((s) => ({
     to: s.userid,
-    memberId: s.memberId,
-    onceKey: `${onceKey}-via-${s.memberId}`,
+    memberId: s.member_id,
+    onceKey: `${onceKey}-via-${s.member_id}`,
     message: text(`${s.name}同志：${m.name}同志没有企业微信账号，请转告本人——${words}`),
   }));
 }
@@ -294,9 +298,13 @@ export async function recordCommendation(env: HonourEnv, actor: OdActor, spec: C
     notices.push(...(await tellMember(env.db, spec.member, `commendation-${id}`, `祝贺您获得${what}（荣誉证书：${certificateNo}）！希望您珍惜荣誉，再接再厉。`)));
   } else {
     const org = spec.organisation!;
-    const role = org.kind === 'branch' ? 'branch_secretary' : org.kind === 'general_branch' ? 'gb_secretary' : 'committee_secretary';
-    for (const h of await new OrganisationRepository(env.db).holdersOf(role, org.id)) {
-      notices.push({ to: h.userid, memberId: h.memberId, onceKey: `commendation-${id}-${h.memberId}`, message: text(`${h.name}同志：祝贺${org.name}获得${what}（荣誉证书：${certificateNo}）！请向全体党员传达。`) });
+    // A branch's or a GB's secretary (a vacant office: whoever answers for it); the committee's secretary.
+    const told =
+      org.kind === 'committee'
+        ? (await new OrganisationRepository(env.db).holdersOf('committee_secretary', org.id)).map((h) => ({ member_id: h.memberId, userid: h.userid, name: h.name }))
+        : (await OfficeDirectory.load(env.db)).answering(org.kind === 'branch' ? 'branch_secretary' : 'gb_secretary', org.id).holders;
+    for (const h of told) {
+      notices.push({ to: h.userid, memberId: h.member_id, onceKey: `commendation-${id}-${h.member_id}`, message: text(`${h.name}同志：祝贺${org.name}获得${what}（荣誉证书：${certificateNo}）！请向全体党员传达。`) });
     }
   }
   return { ok: true, zh: `已登记表彰：${recipient}，${what}，${COMMENDATION_LEVEL_LABELS[spec.level]}级，证书编号${certificateNo}。${notices.length > 0 ? '已通知获表彰的同志。' : ''}`, notices, ids: [id!] };

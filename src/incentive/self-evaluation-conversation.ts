@@ -3,7 +3,9 @@
 // while the window is open replaces the text. Before the window opens the submission is refused with the dates it
 // opens; after it closes with the day it closed (本季度自评已于12月31日截止) — nothing is recorded.
 //
-// A branch secretary records for a member of the branch they lead who has no chat account: "代冯无号提交季度自评：…".
+// A branch secretary records for a member of the branch they lead who has no chat account: "代冯无号提交季度自评：…";
+// so may the member's GB secretary and the OD (the access rule's mayRecordSelfEvaluationFor: the quarter-end count
+// of a branch without a secretary passes up to them).
 // A member WITH an account is told to submit themself (the text is theirs to write), so "代X" means the bearer of
 // the name without an account — the roster refuses two of them in one branch, which leaves no namesake to ask
 // about. An unknown name and a member of another branch get the same answer.
@@ -15,10 +17,11 @@
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
-import { SelfEvaluationRepository } from '../db/self-evaluation-repository.ts';
-import { mayRecordSelfEvaluationFor, officeLists } from '../domain/access.ts';
+import { SelfEvaluationRepository, type MemberSubmission } from '../db/self-evaluation-repository.ts';
+import { mayRecordSelfEvaluationFor, officeLists, selfEvaluationStandInOffices } from '../domain/access.ts';
 import { chineseMonthDay } from '../domain/format.ts';
 import { reportingQuarter, selfEvaluationWindowOn, type SelfEvaluationWindow } from '../domain/incentive.ts';
+import { OfficeDirectory } from '../notices/offices.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { matchSelfEvaluationCommand, type SelfEvaluationCommand } from './self-evaluation-phrases.ts';
 
@@ -54,19 +57,31 @@ async function submitOwn(ctx: ConversationContext, body: string): Promise<Reply[
 async function submitFor(ctx: ConversationContext, cmd: Extract<SelfEvaluationCommand, { kind: 'submit_for' }>): Promise<Reply[]> {
   const me = ctx.identity!;
   const person = accessPersonOf(me);
-  const led = officeLists(person).branchIds;
-  if (led.length === 0) return [text('代为提交季度自评由支部书记为本支部没有企业微信账号的党员办理。您本人的自评请发送“季度自评：……”。')];
+  const offices = selfEvaluationStandInOffices(person);
+  if (offices.branchIds.length === 0 && offices.generalBranchIds.length === 0 && !offices.committee) {
+    return [text('代为提交季度自评由支部书记为本支部没有企业微信账号的党员办理。您本人的自评请发送“季度自评：……”。')];
+  }
   if (!cmd.text) return [text(EMPTY)];
   const w = windowProblem(ctx.today);
   if ('problem' in w) return [text(w.problem)];
   const repo = new SelfEvaluationRepository(ctx.trx);
-  const found = (await Promise.all(led.map(async (branchId) => (await repo.namedInBranch(branchId, cmd.name)).map((m) => ({ ...m, branchId }))))).flat();
-  const allowed = found.filter((m) => mayRecordSelfEvaluationFor(person, { memberId: m.member_id, branchId: m.branchId, generalBranchId: me.generalBranch.id }));
+  // The branches the writer may act in, as the access rule reads them (a GB secretary stands in for the branches of
+  // the GB, the OD for the committee's: the quarter-end count passes up to them when a branch has no secretary).
+  const branches = (await repo.branchCounts(w.window.year, w.window.quarter)).filter(
+    (b) => offices.committee || offices.branchIds.includes(b.branch_id) || offices.generalBranchIds.includes(b.general_branch_id),
+  );
+  const found = (
+    await Promise.all(branches.map(async (b) => (await repo.namedInBranch(b.branch_id, cmd.name)).map((m) => ({ ...m, branchId: b.branch_id, generalBranchId: b.general_branch_id, branch: b.branch }))))
+  ).flat();
+  const allowed = found.filter((m) => mayRecordSelfEvaluationFor(person, { memberId: m.member_id, branchId: m.branchId, generalBranchId: m.generalBranchId, committeeId: me.committeeId }));
   if (allowed.length === 0) return [text(`未作登记：您负责的支部中没有“${cmd.name}”，请核对姓名。`)];
   // A namesake with an account writes their own. The roster refuses two members of one branch with one name and no
-  // account, and a branch secretary leads their own branch only: one bearer at most is left.
+  // account; across the branches a GB secretary or the OD stands in for, two are asked apart (nothing recorded).
   const withoutAccount = allowed.filter((m) => !m.userid);
   if (withoutAccount.length === 0) return [text(`未作登记：${allowed[0]!.name}同志有企业微信账号，请其本人发送“季度自评：……”提交。代为提交仅适用于没有账号的党员。`)];
+  if (withoutAccount.length > 1) {
+    return [text(`未作登记：${withoutAccount.map((m) => `${m.branch}`).join('、')}各有一名没有账号的“${cmd.name}”，请由所在支部书记代为提交，或由党委组织部通过管理接口按党员编号登记。`)];
+  }
   const member = withoutAccount[0]!;
   const { replaced } = await repo.submit(member.member_id, w.window.year, w.window.quarter, cmd.text, me.memberId, ctx.now);
   return [text(`已${replaced ? '更新' : '代为提交'}${member.name}同志${quarterZh(w.window)}自评${replaced ? '（原内容已替换）' : ''}：\n${cmd.text}`)];
@@ -84,6 +99,15 @@ async function mine(ctx: ConversationContext): Promise<Reply[]> {
   return [text(`您的${quarterZh(w)}自评${by}：\n${found.text}`)];
 }
 
+/** A branch's members who have not submitted, by name (members without an account marked: submitted for them). */
+function branchList(name: string, rows: readonly MemberSubmission[], w: SelfEvaluationWindow): string {
+  const left = rows.filter((r) => !r.submitted);
+  return [
+    `${name}${quarterZh(w)}自评：在册${rows.length}人，已提交${rows.length - left.length}人，尚有${left.length}人未提交${left.length > 0 ? '：' : '。'}`,
+    ...(left.length > 0 ? [left.map((r) => `${r.name}${r.userid ? '' : '（无账号，可发送“代' + r.name + '提交季度自评：……”代为提交）'}`).join('、')] : []),
+  ].join('\n');
+}
+
 async function missing(ctx: ConversationContext): Promise<Reply[]> {
   const me = ctx.identity!;
   const lists = officeLists(accessPersonOf(me));
@@ -96,14 +120,10 @@ async function missing(ctx: ConversationContext): Promise<Reply[]> {
   for (const branchId of lists.branchIds) {
     const rows = await repo.branchSubmissions(branchId, w.year, w.quarter);
     const name = me.roles.find((r) => r.organisation.id === branchId)?.organisation.name ?? me.branch.name;
-    const left = rows.filter((r) => !r.submitted);
-    out.push(
-      [
-        `${name}${quarterZh(w)}自评：在册${rows.length}人，已提交${rows.length - left.length}人，尚有${left.length}人未提交${left.length > 0 ? '：' : '。'}`,
-        ...(left.length > 0 ? [left.map((r) => `${r.name}${r.userid ? '' : '（无账号，可发送“代' + r.name + '提交季度自评：……”代为提交）'}`).join('、')] : []),
-      ].join('\n'),
-    );
+    out.push(branchList(name, rows, w));
   }
+  const standIn = selfEvaluationStandInOffices(accessPersonOf(me)).generalBranchIds;
+  const offices = standIn.length > 0 ? await OfficeDirectory.load(ctx.trx) : undefined;
   for (const gbId of lists.generalBranchIds) {
     const counts = await repo.branchCounts(w.year, w.quarter, gbId);
     const gbName = me.roles.find((r) => r.organisation.id === gbId)?.organisation.name ?? me.generalBranch.name;
@@ -114,6 +134,11 @@ async function missing(ctx: ConversationContext): Promise<Reply[]> {
         ...counts.map((c) => `${c.branch}：在册${c.active}人，已提交${c.submitted}人，未提交${c.active - c.submitted}人`),
       ].join('\n'),
     );
+    // A branch without a secretary: its count passed up to the GB secretary, who gets its names to act on.
+    for (const c of counts) {
+      if (!offices || !standIn.includes(gbId) || offices.answering('branch_secretary', c.branch_id).vacant.length === 0) continue;
+      out.push(branchList(`${c.branch}（暂无支部书记）`, await repo.branchSubmissions(c.branch_id, w.year, w.quarter), w));
+    }
   }
   return [text(out.join('\n\n'))];
 }

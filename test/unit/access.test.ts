@@ -10,6 +10,13 @@ import {
   mayRecordCare,
   maySeeCommendations,
   mayRecordSelfEvaluationFor,
+  selfEvaluationStandInOffices,
+  mayRecordCommendations,
+  mayRecordExcellentList,
+  excellentListsRecordedBy,
+  excellentListsReadBy,
+  recordsCertificates,
+  seesCertificateLists,
   maySeeGoalsOf,
   mayReportAbout,
   maySeeOrganisation,
@@ -243,5 +250,52 @@ describe('the leadership review (MECHANISM 3.1): who sees results, who opens it'
   it('only the OD opens it', () => {
     expect(mayOpenLeadershipReview(od)).toBe(true);
     for (const p of [gbSecretary, branchSecretary, secretary, plain]) expect(mayOpenLeadershipReview(p)).toBe(false);
+  });
+});
+
+describe('issue 13 access review: stand-ins and the checks moved out of the handlers', () => {
+  it('self-evaluations for members without an account: where each office looks names up matches mayRecordSelfEvaluationFor', () => {
+    expect(selfEvaluationStandInOffices(branchSecretary)).toEqual({ branchIds: ['11'], generalBranchIds: [], committee: false });
+    expect(selfEvaluationStandInOffices(gbSecretary)).toEqual({ branchIds: [], generalBranchIds: ['10'], committee: false });
+    expect(selfEvaluationStandInOffices(od)).toEqual({ branchIds: [], generalBranchIds: [], committee: true });
+    for (const p of [linkedMember, secretary]) expect(selfEvaluationStandInOffices(p)).toEqual({ branchIds: [], generalBranchIds: [], committee: false });
+    // The reach agrees with the rule: a member of branch 12 (GB 10, no secretary of its own here).
+    const inTwelve: MemberPlace = { memberId: '120', branchId: '12', generalBranchId: '10', committeeId: '1' };
+    expect(mayRecordSelfEvaluationFor(gbSecretary, inTwelve)).toBe(true);
+    expect(mayRecordSelfEvaluationFor(od, inTwelve)).toBe(true);
+    expect(mayRecordSelfEvaluationFor(branchSecretary, inTwelve)).toBe(false);
+    expect(mayRecordSelfEvaluationFor(od, elsewhere)).toBe(false);
+    // An OD of another committee has no committee reach here.
+    expect(selfEvaluationStandInOffices({ ...od, committeeId: '2' }).committee).toBe(false);
+  });
+
+  it('commendations are recorded by the OD of its own committee only', () => {
+    expect(mayRecordCommendations(od)).toBe(true);
+    expect(mayRecordCommendations({ ...od, committeeId: '2' })).toBe(false);
+    for (const p of [gbSecretary, branchSecretary, linkedMember, secretary]) expect(mayRecordCommendations(p)).toBe(false);
+  });
+
+  it("a GB's excellent members: its secretary; the OD only while the GB secretary office is vacant", () => {
+    const gb10 = { generalBranchId: '10', committeeId: '1', gbSecretaryHeld: true };
+    expect(mayRecordExcellentList(gbSecretary, gb10)).toBe(true);
+    expect(mayRecordExcellentList(gbSecretary, { ...gb10, generalBranchId: '20' })).toBe(false);
+    expect(mayRecordExcellentList(od, gb10)).toBe(false);
+    expect(mayRecordExcellentList(od, { ...gb10, gbSecretaryHeld: false })).toBe(true);
+    expect(mayRecordExcellentList(od, { ...gb10, gbSecretaryHeld: false, committeeId: '2' })).toBe(false);
+    for (const p of [branchSecretary, linkedMember, secretary]) expect(mayRecordExcellentList(p, { ...gb10, gbSecretaryHeld: false })).toBe(false);
+    expect(excellentListsRecordedBy(gbSecretary)).toEqual(['10']);
+    expect(excellentListsRecordedBy(branchSecretary)).toEqual([]);
+    const gbMember = person('8', { branchId: '11', generalBranchId: '10' }, [{ role: 'gb_member', organisationId: '10' }]);
+    expect(excellentListsReadBy(gbMember)).toEqual(['10']);
+    expect(excellentListsRecordedBy(gbMember)).toEqual([]);
+    expect(excellentListsReadBy(linkedMember)).toEqual([]);
+  });
+
+  it('certificates: the OD records; secretaries and GB leaders see lists; a committee member or a plain member neither', () => {
+    expect(recordsCertificates(od)).toBe(true);
+    for (const p of [gbSecretary, branchSecretary, linkedMember, secretary]) expect(recordsCertificates(p)).toBe(false);
+    for (const p of [od, gbSecretary, branchSecretary, secretary]) expect(seesCertificateLists(p)).toBe(true);
+    expect(seesCertificateLists(linkedMember)).toBe(false);
+    expect(seesCertificateLists(person('9', { branchId: '11', generalBranchId: '10' }, []))).toBe(false);
   });
 });
