@@ -6,22 +6,12 @@
 import type { Kysely } from 'kysely';
 import { CommendationRepository, type CommendationExportRow } from '../db/commendation-repository.ts';
 import type { Database } from '../db/schema.ts';
-import { maySeeCommendations, type Viewer } from '../domain/access.ts';
+import { maySeeCommendations } from '../domain/access.ts';
 import { isoAt } from '../export/rows.ts';
-
-/** The settings an exporter reads (structurally export.ts's IncentiveExportSettings; not imported: no cycle). */
-export interface HonourExportSettings {
-  from: string | undefined;
-  to: string | undefined;
-  viewer: Viewer;
-  timeZone: string;
-  chunkSize: number;
-}
-
-export type HonourExportRow = Readonly<Record<string, unknown>>;
+import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
 
 /** The rows of the committee the viewer may see, chunk by chunk (keyset on id). */
-export async function* visibleCommendationChunks(db: Kysely<Database>, s: HonourExportSettings, excellentOnly: boolean): AsyncGenerator<CommendationExportRow[]> {
+export async function* visibleCommendationChunks(db: Kysely<Database>, s: IncentiveExportSettings, excellentOnly: boolean): AsyncGenerator<CommendationExportRow[]> {
   const repo = new CommendationRepository(db);
   let afterId = '0';
   for (;;) {
@@ -50,12 +40,12 @@ export const COMMENDATION_COLUMNS = [
   'recorded_at',
 ] as const;
 
-export const commendationsExporter = {
+export const commendationsExporter: IncentiveExporter = {
   columns: COMMENDATION_COLUMNS,
-  async *chunks(db: Kysely<Database>, s: HonourExportSettings): AsyncGenerator<HonourExportRow[]> {
+  async *chunks(db: Kysely<Database>, s: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
     for await (const rows of visibleCommendationChunks(db, s, false)) {
       yield rows.map(
-        (r): HonourExportRow => ({
+        (r): IncentiveExportRow => ({
           year: r.year,
           kind: r.kind,
           level: r.level,
