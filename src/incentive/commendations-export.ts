@@ -7,20 +7,15 @@ import type { Kysely } from 'kysely';
 import { CommendationRepository, type CommendationExportRow } from '../db/commendation-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { maySeeCommendations } from '../domain/access.ts';
-import { isoAt } from '../export/rows.ts';
+import { isoAt, keysetPages } from '../export/rows.ts';
 import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
 
 /** The rows of the committee the viewer may see, chunk by chunk (keyset on id). */
 export async function* visibleCommendationChunks(db: Kysely<Database>, s: IncentiveExportSettings, excellentOnly: boolean): AsyncGenerator<CommendationExportRow[]> {
   const repo = new CommendationRepository(db);
-  let afterId = '0';
-  for (;;) {
-    const rows = await repo.exportChunk({ afterId, limit: s.chunkSize, excellentOnly, from: s.from, to: s.to, timeZone: s.timeZone });
-    if (rows.length === 0) return;
-    afterId = rows[rows.length - 1]!.id;
+  for await (const rows of keysetPages((afterId) => repo.exportChunk({ afterId, limit: s.chunkSize, excellentOnly, from: s.from, to: s.to, timeZone: s.timeZone }), s.chunkSize)) {
     const visible = rows.filter((r) => maySeeCommendations(s.viewer, { memberId: r.member_id ?? '', branchId: r.branch_id, generalBranchId: r.gb_id, committeeId: r.committee_id }));
     if (visible.length > 0) yield visible;
-    if (rows.length < s.chunkSize) return;
   }
 }
 

@@ -14,7 +14,7 @@ import { leadershipResultsScope } from '../domain/access.ts';
 import { LeadershipReviewRepository } from '../db/leadership-review-repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
-import { shownTotals } from './leadership-review.ts';
+import { shownTotals, totalFields } from './leadership-review.ts';
 
 export const LEADERSHIP_EXPORT_COLUMNS = [
   'year',
@@ -40,19 +40,7 @@ async function* leadershipChunks(db: Kysely<Database>, s: IncentiveExportSetting
     const rows: IncentiveExportRow[] = [];
     const totals = shownTotals(await repo.totals(review.id, scope.kind === 'all' ? undefined : scope.generalBranchIds), scope);
     for (const t of totals) {
-      rows.push({
-        year: review.year,
-        kind: 'total',
-        general_branch: t.general_branch,
-        branch: t.branch,
-        organisation_rated: t.kind,
-        satisfied: t.satisfied,
-        basically_satisfied: t.basically_satisfied,
-        dissatisfied: t.dissatisfied,
-        answered: t.answered,
-        members: t.members,
-        comment: null,
-      });
+      rows.push({ year: review.year, kind: 'total', ...totalFields(t), comment: null });
     }
     if (scope.comments) {
       for (const c of await repo.comments(review.id)) {
