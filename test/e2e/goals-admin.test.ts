@@ -1,7 +1,8 @@
 // Issue 13 section 1 through the admin API (src/admin/goal-routes.ts): the OD lists every organisation's goals and a
 // branch's commitments; a secretary's goals and a commitment for a member without a chat account are recorded with
 // `actor` checked by the access rule — an unknown organisation or member and one not the actor's get the same 404,
-// and nothing is recorded. What the API records is what chat reads back; every request leaves an audit row.
+// and nothing is recorded. What the API records is what chat reads back; every request leaves an audit row. And
+// 考评帮助, the chat's list of these sentences, end to end.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
@@ -106,6 +107,19 @@ describe('issue 13 section 1: goals and commitments through the admin API', () =
     expect((await admin('GET', '/admin/incentive/goals?year=2020')).status).toBe(400);
     const noToken = await fetch(`${stack.baseUrl}/admin/incentive/goals`);
     expect(noToken.status).toBe(401);
+  });
+
+  it('考评帮助 reaches the writer through the whole chain (no handler takes it); the OD’s long 帮助 comes in parts within 2,048 bytes', async () => {
+    const sent = await say('zhouzhishu', '考评帮助');
+    const mine = sent.filter((m) => m.touser === 'zhouzhishu' && m.msgtype === 'text').map((m) => textOf(m));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatch(/^【考评帮助】周支书同志/u);
+    expect(mine[0]).toContain('「本支部亮岗承诺」');
+    const help = (await say('zhaozuzhi', '帮助')).filter((m) => m.touser === 'zhaozuzhi' && m.msgtype === 'text').map((m) => textOf(m));
+    expect(help.length).toBe(2);
+    for (const part of help) expect(Buffer.byteLength(part, 'utf8')).toBeLessThanOrEqual(2048);
+    expect(help.join('\n')).toContain('「考评帮助」');
+    expect(help.join('\n')).toContain('设为突出贡献');
   });
 
   it('every request is audited: the admin token, the route, the status', async () => {
