@@ -9,24 +9,14 @@
 // A fastify plugin registered from adminRoutes, inside its scope (bearer token, throttle, audit). Refusals answer
 // 4xx with {error, code}: an English sentence with the chat's Chinese one, and a stable code.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Transaction } from 'kysely';
-import { BadRequestError } from '../errors.ts';
 import { OD_VIEWER, recordsCertificates } from '../domain/access.ts';
 import { yearPartyAgeReaches } from '../domain/anniversaries.ts';
 import { isIsoDate, localDate } from '../domain/dates.ts';
-import { replyDelivery } from '../domain/quiet-hours.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
 import { PartyAgeCertificateRepository, type CertificateStandingRow } from '../db/party-age-certificate-repository.ts';
-import type { Database } from '../db/schema.ts';
 import { confirmEligibility, dueFor, findMember, recordIssued, type CertificateActor, type CertificateEnv, type CertificateOutcome, type CertificateRefusal } from '../incentive/certificates.ts';
-import { accessPersonOf, findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
+import { accessPersonOf } from '../roster/responsibility.ts';
+import { activeMemberOf, enqueueMessages, IncentiveRequestError, jsonObject, recordMessages, type Body } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
-
-class CertificateRequestError extends BadRequestError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
 
 const STATUS: Record<CertificateRefusal | 'bad_request' | 'unknown_actor', number> = {
   not_allowed: 403,
@@ -58,14 +48,7 @@ const ENGLISH: Record<CertificateRefusal, string> = {
   bad_date: 'issued_on must be a real date as YYYY-MM-DD',
 };
 
-const fail = (code: keyof typeof STATUS, message: string) => new CertificateRequestError(code, message, STATUS[code]);
-
-type Body = Record<string, unknown>;
-
-function bodyOf(raw: unknown): Body {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('bad_request', 'send a JSON object body');
-  return raw as Body;
-}
+const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 
 function text(body: Body, key: string, required: boolean): string {
   const v = body[key];
@@ -75,12 +58,6 @@ function text(body: Body, key: string, required: boolean): string {
   }
   if (typeof v !== 'string' && typeof v !== 'number') throw fail('bad_request', `${key} must be a string`);
   return String(v).trim().slice(0, 100);
-}
-
-/** A member id or a chat account, of an active member. */
-async function person(trx: Transaction<Database>, written: string): Promise<RosterIdentity | undefined> {
-  const found = /^\d{1,18}$/.test(written) ? await findMemberById(trx, written) : await findMemberByUserid(trx, written);
-  return found && found.status === 'active' ? found : undefined;
 }
 
 const account = (userid: string | null, name: string | null) => (name === null ? null : { account: userid ?? '', name });
@@ -107,13 +84,13 @@ export function certificateView(r: CertificateStandingRow) {
 export const certificateRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
   /** Runs one step as `actor` on `member` in a transaction; the notices become deliveries in it (sent after it commits). */
   async function act(rawBody: unknown, step: (env: CertificateEnv, actor: CertificateActor, memberId: string, body: Body) => Promise<CertificateOutcome>) {
-    const body = bodyOf(rawBody);
+    const body = jsonObject(rawBody);
     const writtenActor = text(body, 'actor', true);
     const writtenMember = text(body, 'member', true);
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);
     const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {
-      const who = await person(trx, writtenActor);
+      const who = await activeMemberOf(trx, writtenActor);
       if (!who) throw fail('unknown_actor', `actor ${JSON.stringify(writtenActor)} is not an active member (a member id or chat account)`);
       const env: CertificateEnv = { trx, now, today, timeZone: deps.config.timezone };
       const actor: CertificateActor = { memberId: who.memberId, name: who.name, person: accessPersonOf(who) };
@@ -124,19 +101,10 @@ export const certificateRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async 
       if (!found.ok) throw fail(found.code, `${ENGLISH[found.code]} (${found.reply})`);
       const outcome = await step(env, actor, found.row.member_id, body);
       if (!outcome.ok) return { outcome, ids: [] as string[] };
-      const items = outcome.notices.map((n) => ({
-        idempotencyKey: `${deps.config.platform}-${n.onceKey}`,
-        platform: deps.config.platform,
-        recipient: n.recipient,
-        message: n.message,
-        // Nobody here wrote to the bot: every message is a push, held through quiet hours.
-        ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
-      }));
-      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await new DeliveryRepository(trx).insertNew(items);
-      return { outcome, ids };
+      return { outcome, ids: await recordMessages(deps, trx, now, outcome.notices) };
     });
     if (!outcome.ok) throw fail(outcome.code, `${ENGLISH[outcome.code]} (${outcome.reply})`);
-    if (deps.outbox) await deps.outbox.enqueue(ids);
+    await enqueueMessages(deps, ids);
     return { certificate: certificateView(outcome.member), message: outcome.reply };
   }
 

@@ -9,23 +9,15 @@
 // Recorded by the OD's tools: recorded_by is empty. Refusals answer 4xx with {error, code} (English, with the
 // chat's Chinese sentence).
 import type { FastifyPluginAsync } from 'fastify';
-import { BadRequestError } from '../errors.ts';
 import { CommendationRepository, type CommendationView } from '../db/commendation-repository.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
 import { localDate } from '../domain/dates.ts';
 import { isCommendationKind, isCommendationLevel, COMMENDATION_KINDS } from '../domain/incentive.ts';
-import { replyDelivery } from '../domain/quiet-hours.ts';
 import { recordCommendation, recordCommitteePicks, type HonourOutcome, type HonourRefusal, type ResolvedMember } from '../incentive/honours.ts';
 import { findMemberById, findMemberByUserid } from '../roster/responsibility.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { activeMemberOf, enqueueMessages, IncentiveRequestError, jsonObject, recordMessages, type Body } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
-
-class CommendationRequestError extends BadRequestError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
 
 const STATUS: Record<HonourRefusal | 'unknown_member', number> = {
   not_allowed: 403,
@@ -40,9 +32,7 @@ const STATUS: Record<HonourRefusal | 'unknown_member', number> = {
   needs_reason: 400,
 };
 
-const fail = (code: keyof typeof STATUS, message: string) => new CommendationRequestError(code, message, STATUS[code]);
-
-type Body = Record<string, unknown>;
+const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 
 function field(body: Body, key: string): string {
   const v = body[key];
@@ -53,8 +43,8 @@ function field(body: Body, key: string): string {
 
 /** An active member by id or chat account, as the rules take them. */
 async function memberOf(db: Kysely<Database>, written: string): Promise<ResolvedMember | undefined> {
-  const who = /^\d{1,18}$/.test(written) ? await findMemberById(db, written) : await findMemberByUserid(db, written);
-  if (!who || who.status !== 'active') return undefined;
+  const who = await activeMemberOf(db, written);
+  if (!who) return undefined;
   return {
     id: who.memberId,
     name: who.name,
@@ -87,8 +77,7 @@ export function commendationView(v: CommendationView) {
 
 export const commendationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
   app.post('/admin/commendations', async (req, reply) => {
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw fail('bad_request', 'send a JSON object body');
-    const body = req.body as Body;
+    const body = jsonObject(req.body);
     const kind = field(body, 'kind');
     if (!isCommendationKind(kind)) throw fail('bad_request', `kind must be one of ${COMMENDATION_KINDS.join(', ')}`);
     const level = field(body, 'level') || 'committee';
@@ -122,19 +111,10 @@ export const commendationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async
         outcome = await recordCommendation(env, { memberId: null, committeeId: org.committee_id }, { year, kind, level, cause: field(body, 'cause') || null, member: null, organisation: org, certificateNo: field(body, 'certificate_no') || null });
       }
       if (!outcome.ok) return { outcome, ids: [] as string[] };
-      const items = outcome.notices.map((n) => ({
-        idempotencyKey: `${deps.config.platform}-${n.onceKey}`,
-        platform: deps.config.platform,
-        recipient: n.to,
-        message: n.message,
-        // Nobody here wrote to the bot: every message is a push, held through quiet hours.
-        ...replyDelivery(n.to, '', now, deps.config.timezone, deps.config.quietHours),
-      }));
-      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await new DeliveryRepository(trx).insertNew(items);
-      return { outcome, ids };
+      return { outcome, ids: await recordMessages(deps, trx, now, outcome.notices.map((n) => ({ recipient: n.to, onceKey: n.onceKey, message: n.message }))) };
     });
     if (!outcome.ok) throw fail(outcome.code, `commendation not recorded (${outcome.zh})`);
-    if (deps.outbox) await deps.outbox.enqueue(ids);
+    await enqueueMessages(deps, ids);
     const views = await new CommendationRepository(deps.db.db).byIds(outcome.ids);
     return reply.code(201).send({ commendations: views.map(commendationView), message: outcome.zh });
   });

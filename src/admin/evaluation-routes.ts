@@ -10,36 +10,20 @@
 // A fastify plugin registered from adminRoutes, inside its scope (bearer token, throttle, audit). Refusals answer
 // 4xx with {error, code}; an unknown member and one the actor may not act for get the same 404.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Transaction } from 'kysely';
-import { BadRequestError } from '../errors.ts';
 import { SelfEvaluationRepository } from '../db/self-evaluation-repository.ts';
-import type { Database } from '../db/schema.ts';
 import { mayRecordSelfEvaluationFor } from '../domain/access.ts';
 import { localDate } from '../domain/dates.ts';
 import { reportingQuarter, selfEvaluationWindow, selfEvaluationWindowOn } from '../domain/incentive.ts';
-import { accessPersonOf, findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
+import { accessPersonOf, findMemberById } from '../roster/responsibility.ts';
+import { activeMemberOf, IncentiveRequestError, jsonObject, type Body } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
 
-class EvaluationRequestError extends BadRequestError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
-
-const fail = (code: string, message: string, status = 400) => new EvaluationRequestError(code, message, status);
-
-type Body = Record<string, unknown>;
+const fail = (code: string, message: string, status = 400) => new IncentiveRequestError(code, message, status);
 
 function stringField(body: Body, key: string): string {
   const v = body[key];
   if (typeof v !== 'string' && typeof v !== 'number') throw fail('bad_request', `${key} is required (a string)`);
   return String(v).trim();
-}
-
-/** A member id or a chat account, of an active member. */
-async function person(trx: Transaction<Database>, written: string): Promise<RosterIdentity | undefined> {
-  const found = /^\d{1,18}$/.test(written) ? await findMemberById(trx, written) : await findMemberByUserid(trx, written);
-  return found && found.status === 'active' ? found : undefined;
 }
 
 function quarterOfQuery(q: Record<string, unknown>, today: string): { year: number; quarter: number } {
@@ -74,9 +58,7 @@ export const evaluationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
   });
 
   app.post('/admin/evaluations/self', async (req, reply) => {
-    const raw = req.body;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('bad_request', 'send a JSON object body');
-    const body = raw as Body;
+    const body = jsonObject(req.body);
     const actorWritten = stringField(body, 'actor');
     const memberWritten = stringField(body, 'member');
     const text = stringField(body, 'text');
@@ -86,7 +68,7 @@ export const evaluationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     const on = selfEvaluationWindowOn(today);
     if (!on.open) throw fail('window_closed', `the window is closed: ${on.closed.year} Q${on.closed.quarter} closed on ${on.closed.end}, ${on.next.year} Q${on.next.quarter} opens on ${on.next.start}`, 409);
     const result = await deps.db.db.transaction().execute(async (trx) => {
-      const actor = await person(trx, actorWritten);
+      const actor = await activeMemberOf(trx, actorWritten);
       if (!actor) throw fail('unknown_actor', `actor ${JSON.stringify(actorWritten)} is not an active member (a member id or chat account)`);
       const member = /^\d{1,18}$/.test(memberWritten) ? await findMemberById(trx, memberWritten) : undefined;
       const place = member && member.status === 'active' ? { memberId: member.memberId, branchId: member.branch.id, generalBranchId: member.generalBranch.id, committeeId: member.committeeId } : undefined;

@@ -9,19 +9,13 @@
 //        a GB's per-branch status and counts. The year defaults as in chat (January–March: the previous one).
 // Refusals answer 4xx with {error, code}: an English sentence with the chat's Chinese one, and a stable code.
 import type { FastifyPluginAsync } from 'fastify';
-import { BadRequestError } from '../errors.ts';
 import { EvaluationGradeRepository, type BranchEvaluationStatus } from '../db/evaluation-grade-repository.ts';
 import { localDate } from '../domain/dates.ts';
 import { evaluationReadYear, GRADED_EVALUATION_KINDS, isEvaluationGrade, isGradedEvaluationKind, type EvaluationGrade } from '../domain/incentive.ts';
-import { accessPersonOf, findMemberById, findMemberByUserid } from '../roster/responsibility.ts';
+import { accessPersonOf } from '../roster/responsibility.ts';
 import { branchStatuses, recordBranchGrades, type GradeRefusal } from '../incentive/grades.ts';
+import { activeMemberOf, IncentiveRequestError, jsonObject, type Body } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
-
-class GradeRequestError extends BadRequestError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
 
 const STATUS: Record<GradeRefusal | 'bad_request' | 'unknown_actor' | 'not_found', number> = {
   not_allowed: 403,
@@ -48,9 +42,7 @@ const ENGLISH: Record<GradeRefusal, string> = {
   empty: 'no grade given (all or grades)',
 };
 
-const fail = (code: keyof typeof STATUS, message: string) => new GradeRequestError(code, message, STATUS[code]);
-
-type Body = Record<string, unknown>;
+const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 
 function stringOf(body: Body, key: string): string | undefined {
   const v = body[key];
@@ -78,9 +70,7 @@ function statusView(s: BranchEvaluationStatus) {
 
 export const gradeRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
   app.post('/admin/incentive/evaluations', async (req, reply) => {
-    const raw = req.body;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('bad_request', 'send a JSON object body');
-    const body = raw as Body;
+    const body = jsonObject(req.body);
     const actorWritten = stringOf(body, 'actor');
     if (!actorWritten) throw fail('bad_request', 'actor is required');
     const kind = stringOf(body, 'kind');
@@ -99,8 +89,8 @@ export const gradeRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, 
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);
     const out = await deps.db.db.transaction().execute(async (trx) => {
-      const who = /^\d{1,18}$/.test(actorWritten) ? await findMemberById(trx, actorWritten) : await findMemberByUserid(trx, actorWritten);
-      if (!who || who.status !== 'active') throw fail('unknown_actor', `actor ${JSON.stringify(actorWritten)} is not an active member (a member id or chat account)`);
+      const who = await activeMemberOf(trx, actorWritten);
+      if (!who) throw fail('unknown_actor', `actor ${JSON.stringify(actorWritten)} is not an active member (a member id or chat account)`);
       return recordBranchGrades(trx, { today, now }, accessPersonOf(who), { kind, branch: branch ? { id: branch } : null, year, rest, named });
     });
     if (!out.ok) throw fail(out.code, `${ENGLISH[out.code]} (${out.reply})`);

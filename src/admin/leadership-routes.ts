@@ -7,22 +7,14 @@
 // A fastify plugin registered from adminRoutes, inside its scope (bearer token, throttle, audit). Refusals answer
 // 4xx with {error, code}: the chat's Chinese sentence and a stable code.
 import type { FastifyPluginAsync } from 'fastify';
-import { BadRequestError } from '../errors.ts';
 import { OD_VIEWER } from '../domain/access.ts';
 import { localDate } from '../domain/dates.ts';
-import { replyDelivery } from '../domain/quiet-hours.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
-import { leadershipResults, openLeadershipReview, type OpenRefusal } from '../incentive/leadership-review.ts';
+import { leadershipResults, openLeadershipReview, totalFields, type OpenRefusal } from '../incentive/leadership-review.ts';
+import { enqueueMessages, IncentiveRequestError, jsonObject, recordMessages } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
 
-class LeadershipRequestError extends BadRequestError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
-
 const STATUS: Record<OpenRefusal | 'bad_request', number> = { bad_year: 400, bad_days: 400, already_open: 409, already_held: 409, bad_request: 400 };
-const fail = (code: keyof typeof STATUS, message: string) => new LeadershipRequestError(code, message, STATUS[code]);
+const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 
 function wholeNumber(body: Record<string, unknown>, key: string): number | null {
   const v = body[key];
@@ -40,9 +32,7 @@ const reviewView = (r: { year: number; opened_on: string; last_day: string }, to
 
 export const leadershipRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
   app.post('/admin/incentive/leadership-review', async (req, reply) => {
-    const raw = req.body ?? {};
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw fail('bad_request', 'send a JSON object body');
-    const body = raw as Record<string, unknown>;
+    const body = jsonObject(req.body ?? {});
     const days = wholeNumber(body, 'days');
     const year = wholeNumber(body, 'year');
     const now = deps.clock();
@@ -50,19 +40,10 @@ export const leadershipRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {
       const outcome = await openLeadershipReview({ trx, now, today }, { byMemberId: null, year, days });
       if (!outcome.ok) return { outcome, ids: [] as string[] };
-      const items = outcome.notices.map((n) => ({
-        idempotencyKey: `${deps.config.platform}-${n.onceKey}`,
-        platform: deps.config.platform,
-        recipient: n.recipient,
-        message: n.message,
-        // Nobody here wrote to the bot: every card is a push, held through quiet hours.
-        ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
-      }));
-      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await new DeliveryRepository(trx).insertNew(items);
-      return { outcome, ids };
+      return { outcome, ids: await recordMessages(deps, trx, now, outcome.notices) };
     });
     if (!outcome.ok) throw fail(outcome.code, outcome.reply);
-    if (deps.outbox) await deps.outbox.enqueue(ids);
+    await enqueueMessages(deps, ids);
     return reply.code(201).send({ review: reviewView(outcome.review, today), carded: outcome.carded, without_account: outcome.withoutAccount, message: outcome.reply });
   });
 
@@ -79,23 +60,14 @@ export const leadershipRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     switch (r.state) {
       case 'no_access':
       case 'none':
-        throw new LeadershipRequestError('not_found', `no leadership review ${year ?? 'yet'}`, 404);
+        throw new IncentiveRequestError('not_found', `no leadership review ${year ?? 'yet'}`, 404);
       case 'in_progress':
         return { review: reviewView(r.review, today), progress: r.progress.map((g) => ({ general_branch: g.general_branch, members: g.members, answered: g.answered })), totals: null, comments: null };
       case 'closed':
         return {
           review: reviewView(r.review, today),
           progress: null,
-          totals: r.totals.map((t) => ({
-            general_branch: t.general_branch,
-            branch: t.branch,
-            organisation_rated: t.kind,
-            satisfied: t.satisfied,
-            basically_satisfied: t.basically_satisfied,
-            dissatisfied: t.dissatisfied,
-            answered: t.answered,
-            members: t.members,
-          })),
+          totals: r.totals.map(totalFields),
           comments: (r.comments ?? []).map((c) => ({ general_branch: c.general_branch, branch: c.branch, organisation_rated: c.kind, text: c.text })),
         };
     }

@@ -37,9 +37,9 @@ import {
   type PairingMode,
   type ReliefKind,
 } from '../domain/assistance.ts';
-import { addDays, localDate, localInstant } from '../domain/dates.ts';
+import { localDate, localDayRange } from '../domain/dates.ts';
 import { ASSISTANCE_EXPORT_KINDS, checkExportRequest, EXPORT_FORMATS, type AssistanceExportKind, type ExportFormat } from '../export/request.ts';
-import { csvRowChunks, isoAt, jsonLineChunks, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
+import { csvRowChunks, isoAt, jsonLineChunks, keysetPages, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
 import { AssistanceExportRepository, type AidPageRow, type PlaceColumns, type SubsidyPageRow, type SubsidyPaymentRow } from './export-repository.ts';
 
 export { ASSISTANCE_EXPORT_KINDS, type AssistanceExportKind };
@@ -290,26 +290,11 @@ function normalise(what: AssistanceExportKind, opts: AssistanceExportOptions) {
   return { viewer: opts.viewer ?? OD_VIEWER, timeZone: opts.timeZone ?? 'Asia/Shanghai', chunkSize };
 }
 
-/** Reads keyset pages until a short one; `page(after)` returns rows with string ids in id order. */
-async function* pages<R extends { id: string }>(page: (after: string) => Promise<R[]>, chunkSize: number): AsyncGenerator<R[]> {
-  let after = '0';
-  for (;;) {
-    const rows = await page(after);
-    if (rows.length === 0) return;
-    yield rows;
-    if (rows.length < chunkSize) return;
-    after = rows[rows.length - 1]!.id;
-  }
-}
-
 async function* hardship(db: Kysely<Database>, opts: AssistanceExportOptions): AsyncGenerator<HardshipExportRow[]> {
   const { viewer, timeZone, chunkSize } = normalise('hardship', opts);
   const repo = new AssistanceExportRepository(db);
-  const range = {
-    fromAt: opts.from ? localInstant(opts.from, '00:00', timeZone) : undefined,
-    toBefore: opts.to ? localInstant(addDays(opts.to, 1), '00:00', timeZone) : undefined,
-  };
-  for await (const rows of pages((after) => repo.hardshipPage(range, after, chunkSize), chunkSize)) {
+  const range = localDayRange(opts.from, opts.to, timeZone);
+  for await (const rows of keysetPages((after) => repo.hardshipPage(range, after, chunkSize), chunkSize)) {
     yield rows
       .filter((r) => canSeeSensitive(viewer, placeOf(r)))
       .map((r) => ({
@@ -445,7 +430,7 @@ async function* relief(db: Kysely<Database>, opts: AssistanceExportOptions): Asy
   const { viewer, timeZone, chunkSize } = normalise('relief', opts);
   const repo = new AssistanceExportRepository(db);
   const range = { from: opts.from, to: opts.to };
-  for await (const rows of pages((after) => repo.subsidyPage(range, after, chunkSize), chunkSize)) {
+  for await (const rows of keysetPages((after) => repo.subsidyPage(range, after, chunkSize), chunkSize)) {
     const visible = rows.filter((r) => canSeeReliefAmounts(viewer, placeOf(r)));
     const payments = new Map<string, SubsidyPaymentRow[]>();
     for (const p of await repo.paymentsOf(visible.map((r) => r.id))) {
@@ -455,7 +440,7 @@ async function* relief(db: Kysely<Database>, opts: AssistanceExportOptions): Asy
     }
     yield visible.map((r) => subsidyRow(r, payments.get(r.id) ?? [], timeZone));
   }
-  for await (const rows of pages((after) => repo.aidPage(range, after, chunkSize), chunkSize)) {
+  for await (const rows of keysetPages((after) => repo.aidPage(range, after, chunkSize), chunkSize)) {
     yield rows.filter((r) => canSeeReliefAmounts(viewer, placeOf(r))).map((r) => aidRow(r, timeZone));
   }
 }
@@ -466,7 +451,7 @@ async function* pairings(db: Kysely<Database>, opts: AssistanceExportOptions): A
   // The members the viewer helps now: a live helper sees the member's pairings (its fellow helpers' too).
   const helped = new Set(viewer.kind === 'member' ? await repo.liveHelpedMembers(viewer.memberId, helperOrganisationsOf(viewer)) : []);
   const range = { from: opts.from, to: opts.to };
-  for await (const rows of pages((after) => repo.pairingPage(range, after, chunkSize), chunkSize)) {
+  for await (const rows of keysetPages((after) => repo.pairingPage(range, after, chunkSize), chunkSize)) {
     yield rows
       .filter((r) => {
         const ownPairing = actsAsHelper(viewer, { memberId: r.helper_member_id, organisationId: r.helper_organisation_id });

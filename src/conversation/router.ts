@@ -5,7 +5,8 @@ import type { InboundEvent, OutboundMessage } from '../platforms/types.ts';
 import { MENU } from './menu-keys.ts';
 import { compactMessage, normalizeMessage } from './interpret/interpret.ts';
 import { smallTalkOf, type SmallTalk } from './interpret/small-talk.ts';
-import { helpFor, T } from './templates.ts';
+import { withinLimit } from '../notices/message-limit.ts';
+import { helpFor, incentiveHelpFor, T } from './templates.ts';
 
 export interface Reply {
   message: OutboundMessage;
@@ -59,12 +60,14 @@ export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
     const onceKey = event.kind === 'enter_agent' ? `unknown-${event.userId}-${ctx.localDate}` : undefined;
     return [{ message: text(T.unknownUser(event.userId)), ...(onceKey ? { onceKey } : {}) }];
   }
-  const help = () => text(helpFor(sender.name, sender.roleCodes));
+  // Help grows with the roles held (the OD's is over 2,048 bytes): split at line breaks, never cut by the platform.
+  const help = (content: string): Reply[] => withinLimit(text(content)).map((message) => ({ message }));
   switch (event.kind) {
     case 'text': {
       // What the care conversation left: help, small talk, or something not understood.
       const talk = smallTalk(event.text);
-      if (talk === 'help') return [{ message: help() }];
+      if (talk === 'help') return help(helpFor(sender.name, sender.roleCodes));
+      if (talk === 'incentive_help') return help(incentiveHelpFor(sender.name, sender.roleCodes));
       if (talk === 'greeting') return [{ message: text(T.greeting(sender.name)) }];
       if (talk === 'thanks') return [{ message: text(T.thanks) }];
       if (talk === 'acknowledgement') return [{ message: text(T.acknowledgement) }];
@@ -72,7 +75,7 @@ export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
     }
     case 'click':
       // The care menu buttons are answered by the care conversation; what reaches here is help or unknown.
-      return [{ message: event.eventKey === MENU.help ? help() : text(T.unknownMenu) }];
+      return event.eventKey === MENU.help ? help(helpFor(sender.name, sender.roleCodes)) : [{ message: text(T.unknownMenu) }];
     case 'enter_agent':
       return [{ message: text(T.welcome(sender.name)), onceKey: `welcome-${event.userId}-${ctx.localDate}` }];
     case 'card_click':

@@ -11,7 +11,7 @@ interface Capability {
 const LEADERS: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staff', 'gb_secretary', 'gb_member', 'branch_secretary'];
 
 const CAPABILITIES: Capability[] = [
-  { line: '发送「帮助」：查看本说明' },
+  { line: '发送「帮助」：查看本说明，「考评帮助」：查看考评说明' },
   { line: '发送「我的待办」或点菜单：查看需要您完成的谈心、走访', roles: LEADERS },
   { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心' },
   { line: '发送“报告：张三住院了”：报告所负责党员的情况，系统将通知负责同志走访或谈心', roles: LEADERS },
@@ -34,14 +34,48 @@ const CAPABILITIES: Capability[] = [
   { line: '发送“设为突出贡献：张三”或“取消突出贡献：张三”：设置或取消突出贡献党员标记（其遇五必访情形时，党委组织部也将收到走访任务）', roles: ['od_staff'] },
 ];
 
-export function helpFor(name: string, roles: readonly RoleCode[]): string {
+/** The general branch's leaders (MECHANISM 3: the GB secretary, its committee members, the unit's main Party leader). */
+const GB_LEADERS: RoleCode[] = ['gb_secretary', 'gb_member', 'unit_leader'];
+
+/** The incentive sentences (考评帮助, issue 13), apart from 帮助 so that each reply stays one message. */
+const INCENTIVE_CAPABILITIES: Capability[] = [
+  { line: '发送“亮岗承诺：立足岗位，做好本职工作”：登记或更新本人年度亮岗承诺；「我的亮岗承诺」「本支部目标」「本总支目标」：查看' },
+  { line: '每季度最后两周发送“季度自评：本季度完成了……”：提交季度自评；「我的季度自评」：查看' },
+  { line: '发送「我的考评」：查看本人本年度考评等次；「我的表彰」：查看本人所获表彰' },
+  { line: '年底收到领导班子评议卡片后点选评价，可发送“评议意见：……”匿名提出意见；「评议领导班子」：再次查看评议卡片' },
+  { line: '发送“本支部2027年目标：……”：登记支部年度目标；「本支部亮岗承诺」：查看本支部党员的承诺和未登记名单', roles: ['branch_secretary'] },
+  { line: '发送「本季度未自评名单」：查看未提交季度自评的党员；“代冯无号提交季度自评：……”：为无账号党员代为提交', roles: ['branch_secretary'] },
+  { line: '发送“年底总评：全体合格，其中王芳优秀”或“半年考评：……”：登记本支部考评；「本支部考评情况」：查看', roles: ['branch_secretary'] },
+  { line: '发送“本总支2027年目标：……”：登记党总支年度目标；“教工第二党支部年底总评：全体合格”：为书记空缺的支部登记考评', roles: ['gb_secretary'] },
+  { line: '年底发送“评选优秀党员：张伟、王芳”：评选本总支优秀党员（名额不超过在册党员的规定比例）', roles: ['gb_secretary'] },
+  { line: '发送「本季度未自评名单」「本总支考评情况」「本总支优秀党员名单」：查看本总支情况', roles: GB_LEADERS },
+  { line: '发送「纪念证书未颁发名单」：查看应颁发“光荣在党50年”纪念证书的党员', roles: ['od_staff', ...GB_LEADERS, 'branch_secretary'] },
+  { line: '发送“张伟的表彰”：查看所辖党员所获表彰', roles: ['od_staff', 'committee_secretary', ...GB_LEADERS, 'branch_secretary'] },
+  { line: '发送“校党委优秀共产党员：张伟”“校党委优秀党务工作者：周支书”：登记党委评选；“表彰：张伟 专项表彰 抢险抗灾 2026年”：登记表彰', roles: ['od_staff'] },
+  { line: '发送“纪念证书符合条件：郑老党员”“已颁发纪念证书：郑老党员，2027-07-01”：确认条件、登记颁发；「考评情况」：查看党委各党总支考评情况', roles: ['od_staff'] },
+  { line: '发送「开启领导班子评议」：开启年度领导班子评议', roles: ['od_staff'] },
+  { line: '发送「领导班子评议结果」：查看评议进度和结果', roles: ['od_staff', 'gb_secretary'] },
+];
+
+/** The lines of a list of capabilities that a person with these roles may use. */
+const linesFor = (list: readonly Capability[], roles: readonly RoleCode[]) => list.filter((c) => !c.roles || c.roles.some((r) => roles.includes(r))).map((c) => `· ${c.line}`);
+
+const greetingOf = (name: string, roles: readonly RoleCode[]) => {
   const held = roles.filter((r) => r !== 'member').map((r) => ROLE_LABELS[r]);
-  const lines = CAPABILITIES.filter((c) => !c.roles || c.roles.some((r) => roles.includes(r))).map((c) => `· ${c.line}`);
+  return `${name}同志${held.length ? `（${held.join('、')}）` : ''}，您好！`;
+};
+
+export function helpFor(name: string, roles: readonly RoleCode[]): string {
   return [
-    `【党员关怀助手】${name}同志${held.length ? `（${held.join('、')}）` : ''}，您好！我可以为您办理：`,
-    ...lines,
+    `【党员关怀助手】${greetingOf(name, roles)}我可以为您办理：`,
+    ...linesFor(CAPABILITIES, roles),
     '我还会在您的政治生日送上祝福，并按时提醒谈心、走访和各类报送。',
   ].join('\n');
+}
+
+/** 考评帮助: the incentive sentences the person's roles may use (组织目标、亮岗承诺、季度自评、考评、表彰、评议). */
+export function incentiveHelpFor(name: string, roles: readonly RoleCode[]): string {
+  return [`【考评帮助】${greetingOf(name, roles)}组织目标、亮岗承诺、季度自评、考评、表彰和领导班子评议可以这样办理：`, ...linesFor(INCENTIVE_CAPABILITIES, roles), '年份可不写，默认为今年；到时我会提醒您登记和提交。'].join('\n');
 }
 
 export const T = {

@@ -18,6 +18,19 @@ export interface GoalStatement {
   updated_at: Date;
 }
 
+/** A branch or general branch and its goals for the year (null: none recorded), as the admin API lists them. */
+export interface OrganisationGoals {
+  organisation_id: string;
+  kind: 'branch' | 'general_branch';
+  name: string;
+  /** The branch's general branch; null for a general branch. */
+  general_branch: string | null;
+  text: string | null;
+  recorded_by_userid: string | null;
+  recorded_by_name: string | null;
+  updated_at: Date | null;
+}
+
 /** A member of a branch and their commitment for the year (null: none recorded). */
 export interface BranchCommitment {
   member_id: string;
@@ -76,6 +89,33 @@ export class GoalStatementRepository {
       .where('m.status', '=', 'active')
       .orderBy('m.name')
       .orderBy('m.id')
+      .execute();
+  }
+
+  /** Every branch and general branch (or only `organisationId`) with its goals for the year, by general branch. */
+  async organisationGoals(year: number, organisationId?: string): Promise<OrganisationGoals[]> {
+    let q = this.db
+      .selectFrom('organisations as o')
+      .leftJoin('organisations as p', 'p.id', 'o.parent_id')
+      .leftJoin('goal_statements as g', (j) => j.onRef('g.organisation_id', '=', 'o.id').on('g.kind', '=', 'goals').on('g.year', '=', year))
+      .leftJoin('members as r', 'r.id', 'g.recorded_by_member_id')
+      .select([
+        sql<string>`o.id::text`.as('organisation_id'),
+        sql<'branch' | 'general_branch'>`o.kind`.as('kind'),
+        'o.name',
+        sql<string | null>`case when o.kind = 'branch' then p.name end`.as('general_branch'),
+        'g.text',
+        'r.userid as recorded_by_userid',
+        'r.name as recorded_by_name',
+        'g.updated_at',
+      ])
+      .where('o.kind', 'in', ['branch', 'general_branch']);
+    if (organisationId !== undefined) q = q.where('o.id', '=', organisationId);
+    return q
+      .orderBy(sql`coalesce(case when o.kind = 'branch' then p.name end, o.name)`)
+      .orderBy(sql`o.kind = 'branch'`)
+      .orderBy('o.name')
+      .orderBy('o.id')
       .execute();
   }
 

@@ -454,6 +454,25 @@ export function selfEvaluationStandInOffices(person: Pick<AccessPerson, 'roles' 
 }
 
 /**
+ * May this person record an organisation's goals (组织目标, MECHANISM 3.3)? The organisation's own secretary, as in
+ * chat ("本支部…年目标：" by the branch secretary, "本总支…年目标：" by the GB secretary); nobody else.
+ */
+export function mayRecordGoalsOf(person: Pick<AccessPerson, 'roles'>, org: OrganisationPlace): boolean {
+  return person.roles.some(
+    (r) => r.organisationId === org.id && ((org.kind === 'branch' && r.role === 'branch_secretary') || (org.kind === 'general_branch' && r.role === 'gb_secretary')),
+  );
+}
+
+/**
+ * May this person record a post commitment (亮岗承诺) for that member? The commitment is the member's own; for a
+ * member without a chat account someone acts, as for the quarterly self-evaluation: the branch secretary, the GB
+ * secretary, the OD. Nobody records for themself this way (they write their own in chat).
+ */
+export function mayRecordCommitmentFor(person: Pick<AccessPerson, 'memberId' | 'roles'>, member: MemberPlace): boolean {
+  return mayRecordSelfEvaluationFor(person, member);
+}
+
+/**
  * May this viewer see an organisation's goals (组织目标) in an export? Goals are not sensitive, but an export is a
  * list of an organisation: the OD everything; a member the goals of their own branch and general branch, and of
  * the organisations whose lists their roles show (maySeeOrganisation's reach, read from the roles: a branch

@@ -164,6 +164,14 @@ export function localInstant(date: string, time: string, timeZone: string): Date
   return dayjs.tz(`${date} ${time}`, 'YYYY-MM-DD HH:mm', timeZone).toDate();
 }
 
+/** The instants bounding local days `from`..`to` (each optional, both included): from's midnight, the midnight after `to`. */
+export function localDayRange(from: string | undefined, to: string | undefined, timeZone: string): { fromAt: Date | undefined; toBefore: Date | undefined } {
+  return {
+    fromAt: from ? localInstant(from, '00:00', timeZone) : undefined,
+    toBefore: to ? localInstant(addDays(to, 1), '00:00', timeZone) : undefined,
+  };
+}
+
 /** The local wall-clock time of an instant as HH:mm. */
 export function localTime(instant: Date, timeZone: string): string {
   return dayjs(instant).tz(timeZone).format('HH:mm');

@@ -123,6 +123,12 @@ export function reportingQuarter(date: IsoDate): SelfEvaluationWindow {
   const on = selfEvaluationWindowOn(date);
   return on.open ? on.window : on.closed;
 }
+/** Goals and commitments (MECHANISM 3.3) are recorded for last, this or next year; any other year is a slip. */
+export function isGoalYear(year: number, today: IsoDate): boolean {
+  const current = Number(today.slice(0, 4));
+  return year >= current - 1 && year <= current + 1;
+}
+
 /**
  * The year whose excellent members a GB names on `today` (a local date): in December the current year, in January
  * the year just ended (年底总评 runs December–January); undefined in any other month — the window is closed.

@@ -1,6 +1,7 @@
 // Rows of an export (care records, obligations, the hardship registry, relief, pairings) into bytes: CSV through
 // the one writer (csv.ts: BOM, CRLF, formula neutralisation) or JSON lines, chunk by chunk, so an export of any
-// size streams. Also the one way an instant is written in an export (ISO 8601 at the organisation's offset).
+// size streams. Also the one way an instant is written in an export (ISO 8601 at the organisation's offset), and the
+// keyset paging exporters read their rows with.
 import { wallClockFormatter } from '../domain/dates.ts';
 import { csvLines, writeCsv, type CsvValue } from './csv.ts';
 
@@ -64,4 +65,16 @@ export function isoAt(v: Date | string | null, timeZone: string): string | null 
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
   return `${pad(p.year!, 4)}-${pad(p.month!)}-${pad(p.day!)}T${pad(p.hour!)}:${pad(p.minute!)}:${pad(p.second!)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Reads keyset pages until a short one; `page(after)` returns rows with string ids in id order (the first after '0'). */
+export async function* keysetPages<R extends { id: string }>(page: (after: string) => Promise<R[]>, chunkSize: number): AsyncGenerator<R[]> {
+  let after = '0';
+  for (;;) {
+    const rows = await page(after);
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < chunkSize) return;
+    after = rows[rows.length - 1]!.id;
+  }
 }

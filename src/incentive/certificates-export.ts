@@ -10,20 +10,8 @@ import { maySeeCertificate } from '../domain/access.ts';
 import { PartyAgeCertificateRepository, type CertificateStandingRow } from '../db/party-age-certificate-repository.ts';
 import { isoAt } from '../export/rows.ts';
 import type { Kysely } from 'kysely';
-import type { Viewer } from '../domain/access.ts';
 import type { Database } from '../db/schema.ts';
-
-// The shapes of export.ts's ExportSettings and IncentiveExporter, written out here: export.ts registers
-// this exporter, so importing from it would be a cycle; the compiler checks the two agree where it is registered.
-interface ExportSettings {
-  from: string | undefined;
-  to: string | undefined;
-  today: string | undefined;
-  viewer: Viewer;
-  timeZone: string;
-  chunkSize: number;
-}
-type IncentiveExportRow = Readonly<Record<string, unknown>>;
+import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
 
 export const CERTIFICATE_COLUMNS = [
   'member_account',
@@ -68,10 +56,10 @@ function rowOf(r: CertificateStandingRow, timeZone: string): IncentiveExportRow 
 }
 
 /** Whether an issued row's date lies in the range (due and confirmed rows always do). */
-const inRange = (r: CertificateStandingRow, s: ExportSettings) =>
+const inRange = (r: CertificateStandingRow, s: IncentiveExportSettings) =>
   r.issued_on === null || ((s.from === undefined || r.issued_on >= s.from) && (s.to === undefined || r.issued_on <= s.to));
 
-async function* chunks(db: Kysely<Database>, s: ExportSettings): AsyncGenerator<IncentiveExportRow[]> {
+async function* chunks(db: Kysely<Database>, s: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
   if (s.today === undefined) throw new RangeError('the certificates export needs today (the organisation date) for the year due');
   const year = Number(s.today.slice(0, 4));
   const repo = new PartyAgeCertificateRepository(db);
@@ -86,4 +74,4 @@ async function* chunks(db: Kysely<Database>, s: ExportSettings): AsyncGenerator<
   }
 }
 
-export const certificatesExporter = { columns: CERTIFICATE_COLUMNS, chunks };
+export const certificatesExporter: IncentiveExporter = { columns: CERTIFICATE_COLUMNS, chunks };

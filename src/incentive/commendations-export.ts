@@ -6,31 +6,16 @@
 import type { Kysely } from 'kysely';
 import { CommendationRepository, type CommendationExportRow } from '../db/commendation-repository.ts';
 import type { Database } from '../db/schema.ts';
-import { maySeeCommendations, type Viewer } from '../domain/access.ts';
-import { isoAt } from '../export/rows.ts';
-
-/** The settings an exporter reads (structurally export.ts's IncentiveExportSettings; not imported: no cycle). */
-export interface HonourExportSettings {
-  from: string | undefined;
-  to: string | undefined;
-  viewer: Viewer;
-  timeZone: string;
-  chunkSize: number;
-}
-
-export type HonourExportRow = Readonly<Record<string, unknown>>;
+import { maySeeCommendations } from '../domain/access.ts';
+import { isoAt, keysetPages } from '../export/rows.ts';
+import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
 
 /** The rows of the committee the viewer may see, chunk by chunk (keyset on id). */
-export async function* visibleCommendationChunks(db: Kysely<Database>, s: HonourExportSettings, excellentOnly: boolean): AsyncGenerator<CommendationExportRow[]> {
+export async function* visibleCommendationChunks(db: Kysely<Database>, s: IncentiveExportSettings, excellentOnly: boolean): AsyncGenerator<CommendationExportRow[]> {
   const repo = new CommendationRepository(db);
-  let afterId = '0';
-  for (;;) {
-    const rows = await repo.exportChunk({ afterId, limit: s.chunkSize, excellentOnly, from: s.from, to: s.to, timeZone: s.timeZone });
-    if (rows.length === 0) return;
-    afterId = rows[rows.length - 1]!.id;
+  for await (const rows of keysetPages((afterId) => repo.exportChunk({ afterId, limit: s.chunkSize, excellentOnly, from: s.from, to: s.to, timeZone: s.timeZone }), s.chunkSize)) {
     const visible = rows.filter((r) => maySeeCommendations(s.viewer, { memberId: r.member_id ?? '', branchId: r.branch_id, generalBranchId: r.gb_id, committeeId: r.committee_id }));
     if (visible.length > 0) yield visible;
-    if (rows.length < s.chunkSize) return;
   }
 }
 
@@ -50,12 +35,12 @@ export const COMMENDATION_COLUMNS = [
   'recorded_at',
 ] as const;
 
-export const commendationsExporter = {
+export const commendationsExporter: IncentiveExporter = {
   columns: COMMENDATION_COLUMNS,
-  async *chunks(db: Kysely<Database>, s: HonourExportSettings): AsyncGenerator<HonourExportRow[]> {
+  async *chunks(db: Kysely<Database>, s: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
     for await (const rows of visibleCommendationChunks(db, s, false)) {
       yield rows.map(
-        (r): HonourExportRow => ({
+        (r): IncentiveExportRow => ({
           year: r.year,
           kind: r.kind,
           level: r.level,

@@ -14,14 +14,14 @@
 // organisation's goals where maySeeGoalsOf allows (the viewer's own branch and GB, and the organisations their
 // roles reach). Rows are left out whole.
 import type { Kysely } from 'kysely';
-import { EvaluationExportRepository, type RecordedRange } from '../db/evaluation-export-repository.ts';
+import { EvaluationExportRepository, type GoalStatementPageRow, type RecordedRange, type SelfEvaluationPageRow } from '../db/evaluation-export-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { canSeeSensitive, maySeeGoalsOf, type Viewer } from '../domain/access.ts';
-import { addDays, localInstant } from '../domain/dates.ts';
+import { localDayRange } from '../domain/dates.ts';
 import { quarterCode, type EvaluationGrade, type EvaluationKind } from '../domain/incentive.ts';
-import { isoAt } from '../export/rows.ts';
+import { isoAt, keysetPages } from '../export/rows.ts';
 import type { IncentiveExportSettings } from './export-types.ts';
-import { gradeExportChunks } from './grades-export.ts';
+import { EVALUATION_EXPORT_COLUMNS, gradeExportChunks } from './grades-export.ts';
 
 /** The checked options the incentive export family (./export.ts, which registers this exporter) passes in. */
 export type EvaluationExportSettings = IncentiveExportSettings;
@@ -45,21 +45,8 @@ export type EvaluationExportRow = {
   recorded_at: string;
 };
 
-export const EVALUATION_COLUMNS: readonly (keyof EvaluationExportRow)[] = [
-  'kind',
-  'year',
-  'period',
-  'general_branch',
-  'branch',
-  'organisation',
-  'member_account',
-  'member_name',
-  'grade',
-  'text',
-  'recorded_by_account',
-  'recorded_by_name',
-  'recorded_at',
-];
+/** The columns, in order: one list, grades-export.ts's (this file chains those rows in; importing back would be a cycle). */
+export const EVALUATION_COLUMNS: readonly (keyof EvaluationExportRow)[] = EVALUATION_EXPORT_COLUMNS;
 
 /** What a source gets: the checked settings, the range of recorded_at as instants and the viewer's own place. */
 export interface EvaluationSourceContext {
@@ -71,26 +58,25 @@ export interface EvaluationSourceContext {
 /** A source of evaluation rows: chunks, already filtered for the viewer. */
 export type EvaluationSource = (db: Kysely<Database>, ctx: EvaluationSourceContext) => AsyncGenerator<EvaluationExportRow[]>;
 
-/** Reads keyset pages until a short one; `page(after)` returns rows with string ids in id order. */
-async function* pages<R extends { id: string }>(page: (after: string) => Promise<R[]>, chunkSize: number): AsyncGenerator<R[]> {
-  let after = '0';
-  for (;;) {
-    const rows = await page(after);
-    if (rows.length === 0) return;
-    yield rows;
-    if (rows.length < chunkSize) return;
-    after = rows[rows.length - 1]!.id;
-  }
-}
-
 const sensitiveVisible = (viewer: Viewer, r: { member_id: string | null; branch_id: string | null; general_branch_id: string | null; committee_id: string | null }) =>
   r.member_id !== null &&
   canSeeSensitive(viewer, { memberId: r.member_id, branchId: r.branch_id!, generalBranchId: r.general_branch_id!, ...(r.committee_id ? { committeeId: r.committee_id } : {}) });
 
+/** The last columns of a text row (goals, commitment, self-evaluation): the member, no grade, the text, who recorded it and when. */
+const textFields = (r: GoalStatementPageRow | SelfEvaluationPageRow, timeZone: string) => ({
+  member_account: r.member_account,
+  member_name: r.member_name,
+  grade: null,
+  text: r.text,
+  recorded_by_account: r.recorded_by_account,
+  recorded_by_name: r.recorded_by_name,
+  recorded_at: isoAt(r.recorded_at, timeZone)!,
+});
+
 /** Goals (organisations) and commitments (members), in the order they were first recorded. */
 const goalStatements: EvaluationSource = async function* (db, { settings, range, viewerPlace }) {
   const repo = new EvaluationExportRepository(db);
-  for await (const rows of pages((after) => repo.goalStatementPage(range, after, settings.chunkSize), settings.chunkSize)) {
+  for await (const rows of keysetPages((after) => repo.goalStatementPage(range, after, settings.chunkSize), settings.chunkSize)) {
     yield rows
       .filter((r) =>
         r.kind === 'goals'
@@ -104,13 +90,7 @@ const goalStatements: EvaluationSource = async function* (db, { settings, range,
         general_branch: r.kind === 'goals' ? r.organisation_gb : r.general_branch,
         branch: r.kind === 'goals' ? (r.organisation_kind === 'branch' ? r.organisation : null) : r.branch,
         organisation: r.kind === 'goals' ? r.organisation : null,
-        member_account: r.member_account,
-        member_name: r.member_name,
-        grade: null,
-        text: r.text,
-        recorded_by_account: r.recorded_by_account,
-        recorded_by_name: r.recorded_by_name,
-        recorded_at: isoAt(r.recorded_at, settings.timeZone)!,
+        ...textFields(r, settings.timeZone),
       }));
   }
 };
@@ -118,7 +98,7 @@ const goalStatements: EvaluationSource = async function* (db, { settings, range,
 /** Quarterly self-evaluations, in the order they were first submitted. */
 const quarterlySelfEvaluations: EvaluationSource = async function* (db, { settings, range }) {
   const repo = new EvaluationExportRepository(db);
-  for await (const rows of pages((after) => repo.selfEvaluationPage(range, after, settings.chunkSize), settings.chunkSize)) {
+  for await (const rows of keysetPages((after) => repo.selfEvaluationPage(range, after, settings.chunkSize), settings.chunkSize)) {
     yield rows
       .filter((r) => sensitiveVisible(settings.viewer, r))
       .map((r) => ({
@@ -128,13 +108,7 @@ const quarterlySelfEvaluations: EvaluationSource = async function* (db, { settin
         general_branch: r.general_branch,
         branch: r.branch,
         organisation: null,
-        member_account: r.member_account,
-        member_name: r.member_name,
-        grade: null,
-        text: r.text,
-        recorded_by_account: r.recorded_by_account,
-        recorded_by_name: r.recorded_by_name,
-        recorded_at: isoAt(r.recorded_at, settings.timeZone)!,
+        ...textFields(r, settings.timeZone),
       }));
   }
 };
@@ -148,10 +122,7 @@ export const EVALUATION_SOURCES: EvaluationSource[] = [goalStatements, quarterly
 export const evaluationsExporter = {
   columns: EVALUATION_COLUMNS,
   async *chunks(db: Kysely<Database>, settings: EvaluationExportSettings): AsyncGenerator<EvaluationExportRow[]> {
-    const range: RecordedRange = {
-      fromAt: settings.from ? localInstant(settings.from, '00:00', settings.timeZone) : undefined,
-      toBefore: settings.to ? localInstant(addDays(settings.to, 1), '00:00', settings.timeZone) : undefined,
-    };
+    const range: RecordedRange = localDayRange(settings.from, settings.to, settings.timeZone);
     const viewerPlace = settings.viewer.kind === 'member' ? await new EvaluationExportRepository(db).memberPlace(settings.viewer.memberId) : undefined;
     for (const source of EVALUATION_SOURCES) {
       for await (const chunk of source(db, { settings, range, viewerPlace })) if (chunk.length > 0) yield chunk;

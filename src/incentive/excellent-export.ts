@@ -6,7 +6,8 @@
 import { isoAt } from '../export/rows.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { visibleCommendationChunks, type HonourExportRow, type HonourExportSettings } from './commendations-export.ts';
+import { visibleCommendationChunks } from './commendations-export.ts';
+import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
 
 export const EXCELLENT_COLUMNS = [
   'year',
@@ -23,12 +24,12 @@ export const EXCELLENT_COLUMNS = [
   'recorded_at',
 ] as const;
 
-export const excellentExporter = {
+export const excellentExporter: IncentiveExporter = {
   columns: EXCELLENT_COLUMNS,
-  async *chunks(db: Kysely<Database>, s: HonourExportSettings): AsyncGenerator<HonourExportRow[]> {
+  async *chunks(db: Kysely<Database>, s: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
     for await (const rows of visibleCommendationChunks(db, s, true)) {
       yield rows.map(
-        (r): HonourExportRow => ({
+        (r): IncentiveExportRow => ({
           year: r.year,
           general_branch: r.gb_name,
           member_account: r.member_userid ?? '',

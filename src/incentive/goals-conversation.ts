@@ -8,6 +8,7 @@ import type { ConversationContext, ConversationHandler } from '../conversation/c
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
 import { GoalStatementRepository, type GoalSubject } from '../db/goal-statement-repository.ts';
+import { isGoalYear } from '../domain/incentive.ts';
 import type { RosterIdentity } from '../roster/responsibility.ts';
 import { matchGoalCommand, type GoalCommand, type GoalLevel } from './goal-phrases.ts';
 
@@ -30,16 +31,16 @@ function ownOrganisation(identity: RosterIdentity, level: GoalLevel): { id: stri
   return ledOrganisation(identity, level) ?? (level === 'branch' ? identity.branch : identity.generalBranch);
 }
 
-/** A year the writer may mean: last, this or next; anything else is a slip. */
-function yearProblem(year: number, current: number): string | undefined {
-  return year < current - 1 || year > current + 1 ? `年份${year}年有误，请写今年（${current}年）或明年，或不写年份。` : undefined;
+/** A year the writer may mean: last, this or next (isGoalYear); anything else is a slip. */
+function yearProblem(year: number, today: string): string | undefined {
+  return isGoalYear(year, today) ? undefined : `年份${year}年有误，请写今年（${today.slice(0, 4)}年）或明年，或不写年份。`;
 }
 
 async function answerCommand(ctx: ConversationContext, cmd: GoalCommand): Promise<Reply[]> {
   const identity = ctx.identity!;
   const current = Number(ctx.today.slice(0, 4));
   const year = cmd.year ?? current;
-  const problem = yearProblem(year, current);
+  const problem = yearProblem(year, ctx.today);
   if (problem) return [text(`未作登记。${problem}`)];
   const repo = new GoalStatementRepository(ctx.trx);
 

@@ -8,8 +8,8 @@ import type { Kysely } from 'kysely';
 import { EvaluationGradeRepository, type GradeExportRecord } from '../db/evaluation-grade-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { canSeeSensitive } from '../domain/access.ts';
-import { addDays, localInstant } from '../domain/dates.ts';
-import { isoAt } from '../export/rows.ts';
+import { localDayRange } from '../domain/dates.ts';
+import { isoAt, keysetPages } from '../export/rows.ts';
 import type { IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
 
 /** The columns of the `evaluations` export, in order (the same for every kind of evaluation). */
@@ -50,15 +50,9 @@ function rowOf(r: GradeExportRecord, timeZone: string): IncentiveExportRow {
 /** The grades the viewer may see, in id order, chunk by chunk (a chunk may be short after filtering, never empty). */
 export async function* gradeExportChunks(db: Kysely<Database>, settings: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
   const repo = new EvaluationGradeRepository(db);
-  const from = settings.from ? localInstant(settings.from, '00:00', settings.timeZone) : undefined;
-  const to = settings.to ? localInstant(addDays(settings.to, 1), '00:00', settings.timeZone) : undefined;
-  let after = '0';
-  for (;;) {
-    const records = await repo.exportChunk(after, settings.chunkSize, from, to);
-    if (records.length === 0) return;
-    after = records[records.length - 1]!.id;
+  const { fromAt, toBefore } = localDayRange(settings.from, settings.to, settings.timeZone);
+  for await (const records of keysetPages((after) => repo.exportChunk(after, settings.chunkSize, fromAt, toBefore), settings.chunkSize)) {
     const visible = records.filter((r) => canSeeSensitive(settings.viewer, { memberId: r.member_id, branchId: r.branch_id, generalBranchId: r.gb_id, committeeId: r.committee_id }));
     if (visible.length > 0) yield visible.map((r) => rowOf(r, settings.timeZone));
-    if (records.length < settings.chunkSize) return;
   }
 }

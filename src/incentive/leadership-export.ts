@@ -13,18 +13,8 @@ import type { Kysely } from 'kysely';
 import { leadershipResultsScope } from '../domain/access.ts';
 import { LeadershipReviewRepository } from '../db/leadership-review-repository.ts';
 import type { Database } from '../db/schema.ts';
-import type { Viewer } from '../domain/access.ts';
-import { shownTotals } from './leadership-review.ts';
-
-// The shapes of export.ts's IncentiveExporter, written out here: export.ts registers this exporter, so importing
-// from it would be a cycle.
-type Row = Readonly<Record<string, unknown>>;
-interface Settings {
-  from: string | undefined;
-  to: string | undefined;
-  today: string | undefined;
-  viewer: Viewer;
-}
+import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } from './export-types.ts';
+import { shownTotals, totalFields } from './leadership-review.ts';
 
 export const LEADERSHIP_EXPORT_COLUMNS = [
   'year',
@@ -40,29 +30,17 @@ export const LEADERSHIP_EXPORT_COLUMNS = [
   'comment',
 ] as const;
 
-async function* leadershipChunks(db: Kysely<Database>, s: Settings): AsyncGenerator<Row[]> {
+async function* leadershipChunks(db: Kysely<Database>, s: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
   const scope = leadershipResultsScope(s.viewer);
   if (!scope) return;
   if (!s.today) throw new RangeError('the leadership export needs today (results exist only for reviews that have closed)');
   const repo = new LeadershipReviewRepository(db);
   for (const review of await repo.reviews(s.from, s.to)) {
     if (review.last_day >= s.today) continue;
-    const rows: Row[] = [];
+    const rows: IncentiveExportRow[] = [];
     const totals = shownTotals(await repo.totals(review.id, scope.kind === 'all' ? undefined : scope.generalBranchIds), scope);
     for (const t of totals) {
-      rows.push({
-        year: review.year,
-        kind: 'total',
-        general_branch: t.general_branch,
-        branch: t.branch,
-        organisation_rated: t.kind,
-        satisfied: t.satisfied,
-        basically_satisfied: t.basically_satisfied,
-        dissatisfied: t.dissatisfied,
-        answered: t.answered,
-        members: t.members,
-        comment: null,
-      });
+      rows.push({ year: review.year, kind: 'total', ...totalFields(t), comment: null });
     }
     if (scope.comments) {
       for (const c of await repo.comments(review.id)) {
@@ -86,4 +64,4 @@ async function* leadershipChunks(db: Kysely<Database>, s: Settings): AsyncGenera
   }
 }
 
-export const leadershipExporter = { columns: LEADERSHIP_EXPORT_COLUMNS, chunks: leadershipChunks };
+export const leadershipExporter: IncentiveExporter = { columns: LEADERSHIP_EXPORT_COLUMNS, chunks: leadershipChunks };

@@ -175,6 +175,18 @@ export function shownTotals(totals: readonly LeadershipTotal[], scope: Leadershi
     .map((t) => (t.answered > 0 && t.answered < LEADERSHIP_MIN_ANSWERS_SHOWN ? { ...t, satisfied: null, basically_satisfied: null, dissatisfied: null } : t));
 }
 
+/** A shown total as the admin API and the `leadership` export write it: the committee rated and its counts. */
+export const totalFields = (t: ShownTotal) => ({
+  general_branch: t.general_branch,
+  branch: t.branch,
+  organisation_rated: t.kind,
+  satisfied: t.satisfied,
+  basically_satisfied: t.basically_satisfied,
+  dissatisfied: t.dissatisfied,
+  answered: t.answered,
+  members: t.members,
+});
+
 export type LeadershipResults =
   | { state: 'no_access' }
   | { state: 'none'; year: number }

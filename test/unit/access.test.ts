@@ -17,6 +17,8 @@ import {
   excellentListsReadBy,
   recordsCertificates,
   seesCertificateLists,
+  mayRecordGoalsOf,
+  mayRecordCommitmentFor,
   maySeeGoalsOf,
   mayReportAbout,
   maySeeOrganisation,
@@ -129,6 +131,23 @@ describe('evaluations (issue 13)', () => {
     expect(mayRecordSelfEvaluationFor(linkedMember, member)).toBe(false);
     expect(mayRecordSelfEvaluationFor(od, elsewhere)).toBe(false);
     expect(mayRecordSelfEvaluationFor(branchSecretary, { ...member, memberId: '5' })).toBe(false);
+  });
+
+  it('goals are recorded by the organisation’s own secretary only; a commitment for a member as a self-evaluation', () => {
+    const branch11 = { id: '11', kind: 'branch' as const, generalBranchId: '10', committeeId: '1' };
+    const gb10 = { id: '10', kind: 'general_branch' as const, generalBranchId: '10', committeeId: '1' };
+    expect(mayRecordGoalsOf(branchSecretary, branch11)).toBe(true);
+    expect(mayRecordGoalsOf(branchSecretary, gb10)).toBe(false);
+    expect(mayRecordGoalsOf(gbSecretary, gb10)).toBe(true);
+    expect(mayRecordGoalsOf(gbSecretary, branch11)).toBe(false);
+    expect(mayRecordGoalsOf(otherBranchSecretary, branch11)).toBe(false);
+    expect(mayRecordGoalsOf(od, branch11)).toBe(false);
+    expect(mayRecordGoalsOf(plain, branch11)).toBe(false);
+    expect(mayRecordCommitmentFor(branchSecretary, member)).toBe(true);
+    expect(mayRecordCommitmentFor(od, member)).toBe(true);
+    expect(mayRecordCommitmentFor(otherBranchSecretary, member)).toBe(false);
+    expect(mayRecordCommitmentFor(plain, member)).toBe(false);
+    expect(mayRecordCommitmentFor(branchSecretary, { ...member, memberId: '5' })).toBe(false);
   });
 
   it('goals in an export: own branch and GB, the organisations the roles reach, the OD everything', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { routeInbound, isHelpRequest } from '../../src/conversation/router.ts';
-import { helpFor, T } from '../../src/conversation/templates.ts';
+import { helpFor, incentiveHelpFor, T } from '../../src/conversation/templates.ts';
+import { MESSAGE_MAX_BYTES } from '../../src/notices/message-limit.ts';
+import type { RoleCode } from '../../src/domain/roster.ts';
 import { MENU } from '../../src/conversation/menu-keys.ts';
 import { buildWecomMenu } from '../../src/platforms/wecom/menu.ts';
 import { jobId } from '../../src/jobs/queues.ts';
@@ -106,5 +108,58 @@ describe('ids and dates', () => {
     // 2026-11-26 17:30 UTC is already 27 November in Shanghai.
     expect(localDateKey(new Date('2026-11-26T17:30:00Z'), 'Asia/Shanghai')).toBe('20261127');
     expect(localDateKey(new Date('2026-11-26T17:30:00Z'), 'UTC')).toBe('20261126');
+  });
+
+  describe('help within WeCom’s 2,048 bytes; the incentive sentences in 考评帮助 (issue 13)', () => {
+    const bytes = (t: string) => Buffer.byteLength(t, 'utf8');
+    const ROLES: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staff', 'gb_secretary', 'gb_member', 'branch_secretary', 'unit_leader'];
+    // Every single role, the usual combinations, and everything at once (a long name: 4 characters).
+    const SETS: RoleCode[][] = [['member'], ...ROLES.map((r): RoleCode[] => [r, 'member']), ['gb_member', 'branch_secretary', 'member'], ['gb_secretary', 'branch_secretary', 'gb_member', 'member'], [...ROLES, 'member']];
+    const ask = (roles: RoleCode[], t: string) => routeInbound({ kind: 'text', userId: 'u', text: t, msgId: '1', createTime: 0 }, { localDate: '20261126', sender: { name: '欧阳晓明', roleCodes: roles } });
+
+    it.each(SETS.map((s) => [s.join(','), s] as const))('%s: every help message is within the limit and together they hold every line', (_label, roles) => {
+      for (const [t, full] of [['帮助', helpFor('欧阳晓明', roles)], ['考评帮助', incentiveHelpFor('欧阳晓明', roles)]] as const) {
+        const replies = ask(roles, t);
+        for (const r of replies) expect(bytes(r.message.type === 'text' ? r.message.content : ''), `${t} ${roles.join(',')}`).toBeLessThanOrEqual(MESSAGE_MAX_BYTES);
+        const said = replies.map((r) => (r.message.type === 'text' ? r.message.content : '')).join('\n');
+        for (const line of full.split('\n')) expect(said).toContain(line);
+      }
+    });
+
+    it('the main help of one office, and every 考评帮助 of one office, is one message', () => {
+      // Measured (name of 4 characters): 考评帮助 at most ~1,550 bytes for one office. The main help of the OD
+      // (~2,470) and of a GB secretary (~2,250) is over the limit on its own and is sent as two messages.
+      for (const roles of SETS.slice(0, ROLES.length + 1)) {
+        expect(bytes(incentiveHelpFor('欧阳晓明', roles)), roles.join(',')).toBeLessThanOrEqual(MESSAGE_MAX_BYTES);
+        expect(ask(roles, '考评帮助')).toHaveLength(1);
+      }
+      for (const roles of [['member'], ['branch_secretary', 'member'], ['gb_member', 'member'], ['committee_secretary', 'member'], ['unit_leader', 'member']] as RoleCode[][]) {
+        expect(bytes(helpFor('欧阳晓明', roles)), roles.join(',')).toBeLessThanOrEqual(MESSAGE_MAX_BYTES);
+        expect(ask(roles, '帮助')).toHaveLength(1);
+      }
+      expect(ask(['od_staff', 'member'], '帮助').length).toBe(2);
+      expect(ask(['od_staff', 'member'], '帮助')[1]!.message).toMatchObject({ content: expect.stringMatching(/^（续）/u) });
+    });
+
+    it('帮助 points to 考评帮助; 考评帮助 lists only what the roles may use', () => {
+      expect(helpFor('吴党员', ['member'])).toContain('「考评帮助」');
+      const plain = incentiveHelpFor('吴党员', ['member']);
+      for (const s of ['亮岗承诺：', '季度自评：', '「我的考评」', '「我的表彰」', '评议意见：']) expect(plain).toContain(s);
+      for (const s of ['本支部2027年目标', '年底总评', '评选优秀党员', '纪念证书', '开启领导班子评议', '本季度未自评名单', '张伟的表彰']) expect(plain).not.toContain(s);
+      const branch = incentiveHelpFor('周支书', ['branch_secretary', 'member']);
+      for (const s of ['本支部2027年目标', '「本支部亮岗承诺」', '代冯无号提交季度自评', '年底总评：全体合格', '「本支部考评情况」', '纪念证书未颁发名单']) expect(branch).toContain(s);
+      expect(branch).not.toContain('评选优秀党员');
+      const gb = incentiveHelpFor('孙总支', ['gb_secretary', 'member']);
+      for (const s of ['本总支2027年目标', '评选优秀党员', '「本总支考评情况」', '「领导班子评议结果」']) expect(gb).toContain(s);
+      expect(gb).not.toContain('开启领导班子评议');
+      const od = incentiveHelpFor('赵组织', ['od_staff', 'member']);
+      for (const s of ['校党委优秀共产党员', '表彰：', '已颁发纪念证书', '「考评情况」', '「开启领导班子评议」', '「领导班子评议结果」']) expect(od).toContain(s);
+      expect(od).not.toContain('评选优秀党员');
+    });
+
+    it.each(['考评帮助', '考评 帮助', '激励帮助', '考评说明'])('%s asks for 考评帮助 (not the main help)', (t) => {
+      expect(isHelpRequest(t)).toBe(false);
+      expect(ask(['member'], t)[0]!.message).toEqual({ type: 'text', content: incentiveHelpFor('欧阳晓明', ['member']) });
+    });
   });
 });

@@ -31,7 +31,8 @@ function commandIntent(tokens: readonly Tok[], text: string, compact: string, ha
   if (has('progress')) return 'progress';
   if (has('todo')) return 'todo';
   if (has('birthdays')) return 'birthdays';
-  if (smallTalkOf(compact, text) === 'help') return 'help';
+  const talk = smallTalkOf(compact, text);
+  if (talk === 'help' || talk === 'incentive_help') return 'help';
   if (WHAT_IS_LEFT.test(text)) return 'progress';
   if (has('help') && !hasContent) return 'help';
   return undefined;

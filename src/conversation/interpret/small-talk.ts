@@ -44,7 +44,7 @@ export function joinShortCommand(text: string): string {
   return joined.length <= SHORT_COMMAND && /^\p{Script=Han}+$/u.test(joined) ? joined : text;
 }
 
-export type SmallTalk = 'help' | 'greeting' | 'thanks' | 'acknowledgement';
+export type SmallTalk = 'help' | 'incentive_help' | 'greeting' | 'thanks' | 'acknowledgement';
 
 const words = (s: string) => new Set(s.trim().split(/\s+/u));
 
@@ -52,6 +52,8 @@ const words = (s: string) => new Set(s.trim().split(/\s+/u));
 export const HELP_MESSAGES: ReadonlySet<string> = words(
   '帮助 help ? 菜单 功能 怎么用 使用说明 说明 用法 指令 命令 如何使用 怎么使用 怎么记录 能做什么 你能做什么 帮助一下 求助 帮助信息',
 );
+/** Whole messages that ask for the incentive sentences (考评帮助): goals, self-evaluation, grades, honours, review. */
+export const INCENTIVE_HELP_MESSAGES: ReadonlySet<string> = words('考评帮助 激励帮助 考评说明 激励说明 考评怎么用 考评功能');
 /** How do I …: help, whatever verb follows. */
 export const HOW_TO = /(?:怎么|怎样|如何)(?:记录|登记|录入|用|使用|操作|填|报|撤销)/u;
 
@@ -70,6 +72,7 @@ const ACKNOWLEDGEMENTS = words('收到 好的 好 ok okay 嗯 嗯嗯 知道了 �
  * spaces, punctuation and symbols, ASCII lower-cased; `text` the normalised message (for 怎么记录谈心？).
  */
 export function smallTalkOf(compact: string, text: string): SmallTalk | undefined {
+  if (INCENTIVE_HELP_MESSAGES.has(compact)) return 'incentive_help';
   if (HELP_MESSAGES.has(compact) || (compact === '' && /\?/u.test(text)) || HOW_TO.test(text)) return 'help';
   if (GREETINGS.has(compact)) return 'greeting';
   if (THANKS.has(compact)) return 'thanks';
