@@ -482,21 +482,28 @@ export function mayRecordCommitmentFor(person: Pick<AccessPerson, 'memberId' | '
 export function maySeeGoalsOf(viewer: Viewer, own: { branchId: string; generalBranchId: string } | undefined, org: OrganisationPlace): boolean {
   if (viewer.kind === 'organisation_department') return true;
   if (own && (org.id === own.branchId || org.id === own.generalBranchId)) return true;
-  return viewer.roles.some((r) => {
-    switch (r.role) {
-      case 'od_staff':
-      case 'committee_secretary':
-        return r.organisationId === org.committeeId;
-      case 'gb_secretary':
-      case 'gb_member':
-      case 'unit_leader':
-        return org.generalBranchId !== null && r.organisationId === org.generalBranchId;
-      case 'branch_secretary':
-        return org.kind === 'branch' && r.organisationId === org.id;
-      default:
-        return false;
-    }
-  });
+  return viewer.roles.some((r) => officeCovers(r, { committeeId: org.committeeId, generalBranchId: org.generalBranchId, branchId: org.kind === 'branch' ? org.id : null }));
+}
+
+/**
+ * Does a held office's reach cover a place: the committee for OD staff and the committee secretary, a general
+ * branch for its leaders (secretary, committee members, the unit's main Party leader), a branch for its secretary.
+ * Not a committee member as such: a viewer does not carry the GBs linked to them.
+ */
+function officeCovers(r: HeldOffice, place: { committeeId?: string | undefined; generalBranchId: string | null; branchId: string | null }): boolean {
+  switch (r.role) {
+    case 'od_staff':
+    case 'committee_secretary':
+      return place.committeeId !== undefined && r.organisationId === place.committeeId;
+    case 'gb_secretary':
+    case 'gb_member':
+    case 'unit_leader':
+      return place.generalBranchId !== null && r.organisationId === place.generalBranchId;
+    case 'branch_secretary':
+      return place.branchId !== null && r.organisationId === place.branchId;
+    default:
+      return false;
+  }
 }
 // ---- commendations ----
 
@@ -510,21 +517,7 @@ export function maySeeGoalsOf(viewer: Viewer, own: { branchId: string; generalBr
 export function maySeeCommendations(viewer: Viewer, member: { memberId: string; branchId: string | null; generalBranchId: string | null; committeeId: string }): boolean {
   if (viewer.kind === 'organisation_department') return true;
   if (member.memberId !== '' && viewer.memberId === member.memberId) return true;
-  return viewer.roles.some((r) => {
-    switch (r.role) {
-      case 'od_staff':
-      case 'committee_secretary':
-        return r.organisationId === member.committeeId;
-      case 'gb_secretary':
-      case 'gb_member':
-      case 'unit_leader':
-        return member.generalBranchId !== null && r.organisationId === member.generalBranchId;
-      case 'branch_secretary':
-        return member.branchId !== null && r.organisationId === member.branchId;
-      default:
-        return false;
-    }
-  });
+  return viewer.roles.some((r) => officeCovers(r, member));
 }
 
 /**
@@ -565,21 +558,7 @@ export function excellentListsReadBy(person: Pick<AccessPerson, 'roles'>): strin
 export function maySeeCertificate(viewer: Viewer, member: MemberPlace): boolean {
   if (viewer.kind === 'organisation_department') return true;
   if (viewer.memberId === member.memberId) return true;
-  return viewer.roles.some((r) => {
-    switch (r.role) {
-      case 'od_staff':
-      case 'committee_secretary':
-        return member.committeeId !== undefined && r.organisationId === member.committeeId;
-      case 'gb_secretary':
-      case 'gb_member':
-      case 'unit_leader':
-        return r.organisationId === member.generalBranchId;
-      case 'branch_secretary':
-        return r.organisationId === member.branchId;
-      default:
-        return false;
-    }
-  });
+  return viewer.roles.some((r) => officeCovers(r, member));
 }
 
 /**
