@@ -81,7 +81,9 @@ describe.each(DB_KINDS)('settings CLI on %s', (kind: DbKind) => {
     expect(lines[0]).toMatch(/^key\s+value\s+default\s+description$/);
     expect(lines.find((l) => l.startsWith('defer_max_count'))).toMatch(/^defer_max_count\s+2\s+2\s+同一事项最多可延期的次数/);
     expect(lines.find((l) => l.startsWith('death_visit_due_days'))).toMatch(/\s3\s+3\s+党员本人亡故的慰问走访期限/);
-    expect(lines.find((l) => l.startsWith('excellent_member_cap_percent'))).toMatch(/\s15\s+15\s.*\[planned\]/);
+    expect(lines.find((l) => l.startsWith('excellent_member_cap_percent'))).toMatch(/\s15\s+15\s+党总支评选优秀党员的比例上限/);
+    expect(lines.find((l) => l.startsWith('excellent_member_cap_percent'))).not.toContain('[planned]');
+    expect(lines.find((l) => l.startsWith('suggestion_reply_days'))).toMatch(/\s7\s+7\s.*\[planned\]/);
     // The environment gives quiet hours' default (QUIET_HOURS='' here: none).
     expect(lines.find((l) => l.startsWith('quiet_hours'))).toMatch(/^quiet_hours\s+""\s+""\s/);
     expect(lines.some((l) => l.startsWith('old_member_thresholds'))).toBe(false);
