@@ -534,6 +534,21 @@ export function excellentListsRecordedBy(person: Pick<AccessPerson, 'roles'>): s
 }
 
 /**
+ * May this person record an organisation's goals (组织目标) as a stand-in: its secretary's office is vacant and the
+ * January nudge passed up to them (MECHANISM "Offices, not only people") — for a branch the GB secretary (the OD when
+ * both are vacant), as for the branch's evaluation; for a general branch the OD, as for its excellent list. The
+ * organisation's own secretary is mayRecordGoalsOf.
+ */
+export function mayRecordGoalsAsStandIn(
+  person: Pick<AccessPerson, 'roles'>,
+  org: { kind: 'branch' | 'general_branch'; id: string; generalBranchId: string; committeeId: string; secretaryHeld: boolean; gbSecretaryHeld: boolean },
+): boolean {
+  if (org.kind === 'general_branch') return mayRecordExcellentList(person, { generalBranchId: org.id, committeeId: org.committeeId, gbSecretaryHeld: org.secretaryHeld });
+  if (org.secretaryHeld) return false;
+  return mayRecordBranchEvaluation(person, { branchId: org.id, generalBranchId: org.generalBranchId, committeeId: org.committeeId, branchSecretaryHeld: false, gbSecretaryHeld: org.gbSecretaryHeld });
+}
+
+/**
  * May this person name a general branch's excellent members (评选优秀党员)? Its secretary; when the GB secretary
  * office is vacant, the OD of its committee, to whom that office's nudges pass (MECHANISM "Offices, not only people").
  */

@@ -6,7 +6,8 @@
 export type GoalLevel = 'branch' | 'general_branch';
 
 export type GoalCommand =
-  | { kind: 'set_goals'; level: GoalLevel; year: number | null; text: string }
+  /** `organisation`: a branch or GB named by a stand-in for its vacant secretary (教工第二党支部2027年目标：…). */
+  | { kind: 'set_goals'; level: GoalLevel; year: number | null; text: string; organisation?: string }
   | { kind: 'set_commitment'; year: number | null; text: string }
   | { kind: 'read_goals'; level: GoalLevel; year: number | null }
   | { kind: 'my_commitment'; year: number | null }
@@ -15,6 +16,8 @@ export type GoalCommand =
 const LEVEL: Record<string, GoalLevel> = { 支部: 'branch', 总支: 'general_branch' };
 const YEAR = '(?:(\\d{4})\\s*年(?:度)?)?';
 const SET_GOALS = new RegExp(`^本(支部|总支)${YEAR}(?:工作)?目标\\s*[：:]([\\s\\S]*)$`);
+// An organisation named by its full name (its secretary's office is vacant and the writer stands in).
+const SET_NAMED_GOALS = new RegExp(`^([^\\s：:，,。本][^\\s：:，,。]{0,38}?(党支部|党总支))\\s*${YEAR}(?:工作)?目标\\s*[：:]([\\s\\S]*)$`);
 const SET_COMMITMENT = [new RegExp(`^${YEAR}亮岗(?:履职)?承诺\\s*[：:]([\\s\\S]*)$`), new RegExp(`^亮岗(?:履职)?承诺\\s*[（(]?(\\d{4})\\s*年(?:度)?[）)]?\\s*[：:]([\\s\\S]*)$`)];
 const ASK = '[？?。]?$';
 const READ_GOALS = new RegExp(`^(?:查看|查询)?本(支部|总支)${YEAR}(?:工作)?目标${ASK}`);
@@ -28,6 +31,8 @@ export function matchGoalCommand(raw: string): GoalCommand | null {
   const t = raw.trim();
   let m = SET_GOALS.exec(t);
   if (m) return { kind: 'set_goals', level: LEVEL[m[1]!]!, year: yearOf(m[2]), text: m[3]!.trim() };
+  m = SET_NAMED_GOALS.exec(t);
+  if (m) return { kind: 'set_goals', level: m[2] === '党总支' ? 'general_branch' : 'branch', year: yearOf(m[3]), text: m[4]!.trim(), organisation: m[1]! };
   for (const re of SET_COMMITMENT) {
     m = re.exec(t);
     if (m) return { kind: 'set_commitment', year: yearOf(m[1]), text: m[2]!.trim() };

@@ -7,7 +7,10 @@
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
+import { EvaluationGradeRepository } from '../db/evaluation-grade-repository.ts';
 import { GoalStatementRepository, type GoalSubject } from '../db/goal-statement-repository.ts';
+import { mayRecordGoalsAsStandIn, mayRecordGoalsOf } from '../domain/access.ts';
+import { accessPersonOf } from '../roster/responsibility.ts';
 import { isGoalYear } from '../domain/incentive.ts';
 import type { RosterIdentity } from '../roster/responsibility.ts';
 import { matchGoalCommand, type GoalCommand, type GoalLevel } from './goal-phrases.ts';
@@ -36,6 +39,29 @@ function yearProblem(year: number, today: string): string | undefined {
   return isGoalYear(year, today) ? undefined : `年份${year}年有误，请写今年（${today.slice(0, 4)}年）或明年，或不写年份。`;
 }
 
+/**
+ * The organisation named in "教工第二党支部2027年目标：…" if the writer may record its goals — as its secretary or
+ * standing in for a vacant secretary — else the refusal (the same words whether it exists or not).
+ */
+async function namedOrganisation(ctx: ConversationContext, level: GoalLevel, written: string): Promise<{ id: string; name: string } | string> {
+  const me = accessPersonOf(ctx.identity!);
+  const rows = await new EvaluationGradeRepository(ctx.trx).branchOffices(me.committeeId);
+  const candidates =
+    level === 'branch'
+      ? rows
+          .filter((b) => b.name === written || `${b.gb_name}${b.name}` === written)
+          .map((b) => ({ id: b.id, name: b.name, place: { kind: 'branch' as const, id: b.id, generalBranchId: b.gb_id, committeeId: b.committee_id, secretaryHeld: b.branch_secretary_held, gbSecretaryHeld: b.gb_secretary_held } }))
+      : [...new Map(rows.filter((b) => b.gb_name === written).map((b) => [b.gb_id, b])).values()].map((b) => ({
+          id: b.gb_id,
+          name: b.gb_name,
+          place: { kind: 'general_branch' as const, id: b.gb_id, generalBranchId: b.gb_id, committeeId: b.committee_id, secretaryHeld: b.gb_secretary_held, gbSecretaryHeld: b.gb_secretary_held },
+        }));
+  const mine = candidates.filter((c) => mayRecordGoalsOf(me, c.place) || mayRecordGoalsAsStandIn(me, c.place));
+  if (mine.length === 1) return { id: mine[0]!.id, name: mine[0]!.name };
+  if (mine.length > 1) return `未作登记：“${written}”不止一个，请写明党总支和支部全称，例如“${rows.find((b) => b.id === mine[0]!.id)?.gb_name ?? ''}${written}目标：……”。`;
+  return `未作登记：您不能登记“${written}”的目标。组织目标由该组织书记登记；书记空缺时由上一级代为登记。`;
+}
+
 async function answerCommand(ctx: ConversationContext, cmd: GoalCommand): Promise<Reply[]> {
   const identity = ctx.identity!;
   const current = Number(ctx.today.slice(0, 4));
@@ -46,7 +72,8 @@ async function answerCommand(ctx: ConversationContext, cmd: GoalCommand): Promis
 
   switch (cmd.kind) {
     case 'set_goals': {
-      const org = ledOrganisation(identity, cmd.level);
+      const org = cmd.organisation !== undefined ? await namedOrganisation(ctx, cmd.level, cmd.organisation) : ledOrganisation(identity, cmd.level);
+      if (typeof org === 'string') return [text(org)];
       if (!org) return [text(`${LEVEL_ZH[cmd.level]}目标由${SECRETARY[cmd.level].zh}登记。党员同志可发送“亮岗承诺：……”登记本人的亮岗承诺。`)];
       if (!cmd.text) return [text(`未作登记：目标内容为空。请在冒号后写明目标，例如“${LEVEL_ZH[cmd.level]}${year}年目标：每月开展一次主题党日”。`)];
       const { replaced } = await repo.record({ kind: 'goals', organisationId: org.id }, year, cmd.text, identity.memberId, ctx.now);

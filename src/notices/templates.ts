@@ -220,8 +220,8 @@ export const NOTICE_TEMPLATES = {
     );
   },
 
-  goalsNudge(p: { organisation: string; level: 'branch' | 'general_branch'; year: number; reminder: boolean; late: boolean }): OutboundMessage {
-    const own = p.level === 'branch' ? '本支部' : '本总支';
+  goalsNudge(p: { organisation: string; level: 'branch' | 'general_branch'; year: number; reminder: boolean; late: boolean; standIn?: boolean }): OutboundMessage {
+    const own = p.standIn ? esc(p.organisation) : p.level === 'branch' ? '本支部' : '本总支';
     return md(
       `**${p.reminder ? '提醒：' : ''}${p.year}年组织目标**\n${p.reminder ? `${esc(p.organisation)}尚未登记${p.year}年目标，` : ''}请结合${esc(p.organisation)}实际确定${p.year}年工作目标，发送“${own}${p.year}年目标：……”登记（可分多行）。${belatedNote(p.late)}`,
     );

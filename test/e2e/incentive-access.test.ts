@@ -111,4 +111,21 @@ describe('issue 13 access: offices without a holder pass up, and nobody else act
     expect(other).not.toContain('沈未交');
     expect(other).not.toContain('教工第二党支部');
   });
+
+  it('goals: the office standing in for a vacant secretary names the organisation; nobody else can, and learns nothing', async () => {
+    const goals = () => stack.deps.db.db.selectFrom('goal_statements as g').innerJoin('organisations as o', 'o.id', 'g.organisation_id').select(['o.name', 'g.year', 'g.text']).orderBy('g.id').execute();
+    expect(await reply('sunzongzhi', '教工第二党支部2027年目标：谈心谈话全覆盖')).toContain('已登记教工第二党支部2027年目标');
+    const other = await reply('chuzhishu', '教工第二党支部2027年目标：代写');
+    expect(other).toContain('您不能登记“教工第二党支部”的目标');
+    expect(await reply('chuzhishu', '教工第九党支部2027年目标：代写')).toBe(other.replace('教工第二党支部', '教工第九党支部'));
+    expect(await reply('zhouzhishu', '计算机学院党总支教工第二党支部2027年目标：代写')).toContain('您不能登记');
+    expect(await reply('zhouzhishu', '教工第一党支部2027年目标：按时召开三会一课')).toContain('已登记教工第一党支部2027年目标');
+    expect(await reply('zhaozuzhi', '外语学院党总支2027年目标：加强班子建设')).toContain('已登记外语学院党总支2027年目标');
+    expect(await reply('zhaozuzhi', '计算机学院党总支2027年目标：代写')).toContain('您不能登记');
+    expect(await goals()).toEqual([
+      { name: '教工第二党支部', year: 2027, text: '谈心谈话全覆盖' },
+      { name: '教工第一党支部', year: 2027, text: '按时召开三会一课' },
+      { name: '外语学院党总支', year: 2027, text: '加强班子建设' },
+    ]);
+  });
 });

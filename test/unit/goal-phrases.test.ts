@@ -17,3 +17,14 @@ describe('goals and commitments phrases', () => {
     expect(matchGoalCommand(text)).toEqual(expected);
   });
 });
+
+describe('the January goals nudge', () => {
+  it('a stand-in for a vacant secretary is told to name the organisation (本支部 would be their own)', async () => {
+    const { NOTICE_TEMPLATES: T } = await import('../../src/notices/templates.ts');
+    const own = T.goalsNudge({ organisation: '教工第二党支部', level: 'branch', year: 2027, reminder: false, late: false });
+    const standIn = T.goalsNudge({ organisation: '教工第二党支部', level: 'branch', year: 2027, reminder: false, late: false, standIn: true });
+    expect(own.type === 'markdown' && own.content).toContain('发送“本支部2027年目标：……”');
+    expect(standIn.type === 'markdown' && standIn.content).toContain('发送“教工第二党支部2027年目标：……”');
+    expect(matchGoalCommand('教工第二党支部2027年目标：……')).toMatchObject({ kind: 'set_goals', organisation: '教工第二党支部' });
+  });
+});

@@ -34,7 +34,10 @@ async function goalsAndCommitments(db: PlanDb, notice: NoticeOf<'goals_nudge' | 
       toNotices(
         notice.kind,
         notice.period,
-        offices.addressed(o.role, o.id, T.goalsNudge({ organisation: o.name, level: o.level, year, reminder, late: ctx.late })).map((n) => ({ ...n, subject: o.subject })),
+        offices
+          // A stand-in for a vacant secretary names the organisation (本支部 would be their own).
+          .addressed(o.role, o.id, T.goalsNudge({ organisation: o.name, level: o.level, year, reminder, late: ctx.late, standIn: offices.answering(o.role, o.id).vacant.length > 0 }))
+          .map((n) => ({ ...n, subject: o.subject })),
       ),
     ),
     ...toNotices(
