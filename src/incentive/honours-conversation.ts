@@ -164,12 +164,16 @@ async function commend(ctx: ConversationContext, cmd: Extract<HonourCommand, { k
   return outcomeReplies(ctx, await recordCommendation(env(ctx), odActor(ctx), { year, kind: cmd.honour, level, cause: cmd.cause, member, organisation, certificateNo: cmd.certificateNo }));
 }
 
+const DATE_OR_NUMBER_ONLY = /^[\d\-./年月日号第，,、；;：:（）()\s]*(?:编号|证书号|证书编号)?[\dA-Za-z\-./年月日号第，,、；;：:（）()\s]*$/u;
+
 /**
  * Messages that are never a reason (the question keeps waiting): another command, a courtesy, or anything the
  * interpreter reads as a record, a report or a query — a reason is free text.
  */
 async function notAReason(ctx: ConversationContext, cache: RosterIndexCache, text: string): Promise<boolean> {
   if (readIncentive(text) !== undefined || smallTalk(text) !== undefined || /^(?:待办|我的待办|撤销|帮助)$/u.test(compactMessage(text))) return true;
+  // A bare date or number ("2028-01-03，编号2028-001": a certificate's, sent to another question) says no reason.
+  if (DATE_OR_NUMBER_ONLY.test(compactMessage(text))) return true;
   const me = ctx.identity!;
   const { result } = interpretDetailed(text, {
     writer: { memberId: me.memberId, userid: me.userid, branchId: me.branch.id, generalBranchId: me.generalBranch.id, roleCodes: me.roleCodes },

@@ -92,6 +92,8 @@ describe('issue 13 sections 4–5: excellent members and commendations in chat',
     // A command or a care record in between is not the reason: the question keeps waiting.
     expect(await answer('zhaozuzhi', '我的表彰')).toContain('您目前没有表彰记录');
     await say('zhaozuzhi', '今天和吴生日谈心了，工作顺利');
+    // Nor is a bare date and number (meant for a certificate question).
+    await say('zhaozuzhi', '2026-12-03，编号2026-001');
     expect(await db().selectFrom('commendations').select('id').where('reason', 'is not', null).execute()).toEqual([]);
     const second = await reply('zhaozuzhi', '在抗洪抢险中冲锋在前，表现突出', 2);
     expect(second.answer).toContain('李明（党委〔2026〕第2号；名单外推选理由：在抗洪抢险中冲锋在前，表现突出）');
