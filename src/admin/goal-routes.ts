@@ -4,7 +4,8 @@
 //        (null: none recorded); with `organisation` (a branch or GB id) that one only, and for a branch its active
 //        members' commitments (null: none). The year defaults to the current one.
 //   POST /admin/incentive/goals  {actor, organisation | member, year?, text}
-//        records (or replaces) an organisation's goals — the actor must be its secretary (mayRecordGoalsOf) — or a
+//        records (or replaces) an organisation's goals — the actor must be its secretary, or stand in for a vacant
+//        one (mayRecordGoalsFor, as in chat) — or a
 //        member's commitment for a member without a chat account — the actor their branch secretary, GB
 //        secretary or the OD (mayRecordCommitmentFor). `actor`, `member`: a member id or chat account; the year:
 //        last, this or next (default the current one); an empty text is refused.
@@ -12,7 +13,8 @@
 // 4xx with {error, code}; an unknown organisation or member and one the actor may not record for get the same 404.
 import type { FastifyPluginAsync } from 'fastify';
 import { GoalStatementRepository, type GoalSubject, type OrganisationGoals } from '../db/goal-statement-repository.ts';
-import { mayRecordCommitmentFor, mayRecordGoalsOf } from '../domain/access.ts';
+import { mayRecordCommitmentFor } from '../domain/access.ts';
+import { mayRecordGoalsFor } from '../incentive/goals-conversation.ts';
 import { localDate } from '../domain/dates.ts';
 import { isGoalYear } from '../domain/incentive.ts';
 import { accessPersonOf, loadOrganisationPlace } from '../roster/responsibility.ts';
@@ -78,7 +80,7 @@ export const goalRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, {
       let of: Record<string, unknown>;
       if (orgWritten) {
         const org = /^\d{1,18}$/.test(orgWritten) ? await loadOrganisationPlace(trx, orgWritten) : undefined;
-        if (!org || !mayRecordGoalsOf(person, org)) throw fail('not_found', 'no such branch or general branch that this actor records the goals of (organisation: its id)');
+        if (!org || !(await mayRecordGoalsFor(trx, person, org))) throw fail('not_found', 'no such branch or general branch that this actor records the goals of (organisation: its id)');
         subject = { kind: 'goals', organisationId: org.id };
         of = { organisation: { id: org.id, kind: org.kind } };
       } else {

@@ -7,9 +7,11 @@
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
-import { EvaluationGradeRepository } from '../db/evaluation-grade-repository.ts';
+import type { Transaction } from 'kysely';
+import { EvaluationGradeRepository, type BranchOfficeRow } from '../db/evaluation-grade-repository.ts';
+import type { Database } from '../db/schema.ts';
 import { GoalStatementRepository, type GoalSubject } from '../db/goal-statement-repository.ts';
-import { mayRecordGoalsAsStandIn, mayRecordGoalsOf } from '../domain/access.ts';
+import { mayRecordGoalsAsStandIn, mayRecordGoalsOf, type AccessPerson, type OrganisationPlace } from '../domain/access.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { isGoalYear } from '../domain/incentive.ts';
 import type { RosterIdentity } from '../roster/responsibility.ts';
@@ -39,6 +41,31 @@ function yearProblem(year: number, today: string): string | undefined {
   return isGoalYear(year, today) ? undefined : `年份${year}年有误，请写今年（${today.slice(0, 4)}年）或明年，或不写年份。`;
 }
 
+/** Every branch and general branch of the committee with whether its secretary's office is held (for stand-ins). */
+function goalOffices(rows: readonly BranchOfficeRow[]) {
+  const branches = rows.map((b) => ({
+    name: b.name,
+    fullName: `${b.gb_name}${b.name}`,
+    place: { kind: 'branch' as const, id: b.id, generalBranchId: b.gb_id, committeeId: b.committee_id, secretaryHeld: b.branch_secretary_held, gbSecretaryHeld: b.gb_secretary_held },
+  }));
+  const gbs = [...new Map(rows.map((b) => [b.gb_id, b])).values()].map((b) => ({
+    name: b.gb_name,
+    fullName: b.gb_name,
+    place: { kind: 'general_branch' as const, id: b.gb_id, generalBranchId: b.gb_id, committeeId: b.committee_id, secretaryHeld: b.gb_secretary_held, gbSecretaryHeld: b.gb_secretary_held },
+  }));
+  return [...branches, ...gbs];
+}
+
+/**
+ * May `me` record the goals of this organisation: its own secretary, or the office standing in for its vacant
+ * secretary (the admin API asks the same as the chat).
+ */
+export async function mayRecordGoalsFor(trx: Transaction<Database>, me: AccessPerson, org: OrganisationPlace): Promise<boolean> {
+  if (mayRecordGoalsOf(me, org)) return true;
+  const found = goalOffices(await new EvaluationGradeRepository(trx).branchOffices(me.committeeId)).find((c) => c.place.id === org.id && c.place.kind === org.kind);
+  return found !== undefined && mayRecordGoalsAsStandIn(me, found.place);
+}
+
 /**
  * The organisation named in "教工第二党支部2027年目标：…" if the writer may record its goals — as its secretary or
  * standing in for a vacant secretary — else the refusal (the same words whether it exists or not).
@@ -46,19 +73,10 @@ function yearProblem(year: number, today: string): string | undefined {
 async function namedOrganisation(ctx: ConversationContext, level: GoalLevel, written: string): Promise<{ id: string; name: string } | string> {
   const me = accessPersonOf(ctx.identity!);
   const rows = await new EvaluationGradeRepository(ctx.trx).branchOffices(me.committeeId);
-  const candidates =
-    level === 'branch'
-      ? rows
-          .filter((b) => b.name === written || `${b.gb_name}${b.name}` === written)
-          .map((b) => ({ id: b.id, name: b.name, place: { kind: 'branch' as const, id: b.id, generalBranchId: b.gb_id, committeeId: b.committee_id, secretaryHeld: b.branch_secretary_held, gbSecretaryHeld: b.gb_secretary_held } }))
-      : [...new Map(rows.filter((b) => b.gb_name === written).map((b) => [b.gb_id, b])).values()].map((b) => ({
-          id: b.gb_id,
-          name: b.gb_name,
-          place: { kind: 'general_branch' as const, id: b.gb_id, generalBranchId: b.gb_id, committeeId: b.committee_id, secretaryHeld: b.gb_secretary_held, gbSecretaryHeld: b.gb_secretary_held },
-        }));
+  const candidates = goalOffices(rows).filter((c) => c.place.kind === level && (c.name === written || c.fullName === written));
   const mine = candidates.filter((c) => mayRecordGoalsOf(me, c.place) || mayRecordGoalsAsStandIn(me, c.place));
-  if (mine.length === 1) return { id: mine[0]!.id, name: mine[0]!.name };
-  if (mine.length > 1) return `未作登记：“${written}”不止一个，请写明党总支和支部全称，例如“${rows.find((b) => b.id === mine[0]!.id)?.gb_name ?? ''}${written}目标：……”。`;
+  if (mine.length === 1) return { id: mine[0]!.place.id, name: mine[0]!.name };
+  if (mine.length > 1) return `未作登记：“${written}”不止一个，请写明党总支和支部全称，例如“${mine[0]!.fullName}目标：……”。`;
   return `未作登记：您不能登记“${written}”的目标。组织目标由该组织书记登记；书记空缺时由上一级代为登记。`;
 }
 

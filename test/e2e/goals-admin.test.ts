@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
 import { textOf, wecomChat } from '../helpers/wecom-chat.ts';
-import { importCareRoster } from '../helpers/care-roster.ts';
+import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 
 const ADMIN_TOKEN = 'goals-admin-e2e-token-0123456789abcdef';
 
@@ -130,5 +130,31 @@ describe('issue 13 section 1: goals and commitments through the admin API', () =
     expect(rows.filter((r) => r.method === 'POST' && r.status === 201).length).toBe(3);
     expect(rows.some((r) => r.method === 'POST' && r.status === 404)).toBe(true);
     expect(rows.some((r) => r.method === 'GET' && r.status === 200)).toBe(true);
+  });
+});
+
+describe('goals through the admin API for a branch whose secretary is vacant: the stand-in, as in chat', () => {
+  let stack: Stack;
+  const time = runningClock('2026-11-25T02:00:00Z');
+
+  beforeAll(async () => {
+    stack = await startStack({ wecom: true, workers: true, env: { ADMIN_TOKEN }, overrides: { clock: time.clock } });
+    // 教工第二党支部 has no secretary: its office passes up to 孙总支 (计算机学院党总支书记).
+    await importCareRoster(stack.deps.db.db, [...CARE_ROWS, '蒋空缺,,男,1972-02-02,1998-07-01,1999-07-01,计算机学院党总支,教工第二党支部,,,']);
+  });
+  afterAll(() => stack.close());
+
+  const post = (body: unknown) =>
+    fetch(`${stack.baseUrl}/admin/incentive/goals`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const orgId = async (name: string) => String((await stack.deps.db.db.selectFrom('organisations').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id);
+
+  it('the GB secretary records the vacant branch’s goals; the secretary of another branch and another GB cannot', async () => {
+    const vacant = await orgId('教工第二党支部');
+    const held = await orgId('教工第一党支部');
+    expect((await post({ actor: 'sunzongzhi', organisation: vacant, year: 2027, text: '谈心谈话全覆盖' })).status).toBe(201);
+    // 教工第一党支部 has its own secretary: the GB secretary does not stand in for it.
+    expect((await post({ actor: 'sunzongzhi', organisation: held, year: 2027, text: '代写' })).status).toBe(404);
+    for (const actor of ['zhouzhishu', 'chuzhishu', 'wushengri']) expect((await post({ actor, organisation: vacant, year: 2027, text: '代写' })).status, actor).toBe(404);
+    expect(await stack.deps.db.db.selectFrom('goal_statements').select(['organisation_id', 'text']).execute()).toEqual([{ organisation_id: vacant, text: '谈心谈话全覆盖' }]);
   });
 });
