@@ -1,5 +1,5 @@
 // Every export the OD's tools serve — care (talks, visits, obligations: src/care/export.ts) and assistance
-// (hardship, relief, pairings: src/assistance/export.ts) and incentive (src/incentive/export.ts) — behind one entry, so the CLI (`export <what>`) and the
+// (hardship, relief, pairings: src/assistance/export.ts) incentive (src/incentive/export.ts) and members' voice (src/voice/export.ts) — behind one entry, so the CLI (`export <what>`) and the
 // admin API (GET /admin/export/:what) dispatch the same way after the one request check (request.ts).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -7,10 +7,11 @@ import type { Viewer } from '../domain/access.ts';
 import { assistanceCsvChunks, exportAssistanceChunks, type AssistanceExportRow } from '../assistance/export.ts';
 import { csvChunks, exportCareChunks, type CareExportRow } from '../care/export.ts';
 import { exportIncentiveChunks, incentiveCsvChunks, type IncentiveExportRow } from '../incentive/export.ts';
-import { isCareExportKind, isIncentiveExportKind, type ExportFormat, type ExportKind } from './request.ts';
+import { exportVoiceChunks, voiceCsvChunks, type VoiceExportRow } from '../voice/export.ts';
+import { isCareExportKind, isIncentiveExportKind, isVoiceExportKind, type ExportFormat, type ExportKind } from './request.ts';
 import { jsonLineChunks } from './rows.ts';
 
-export type ExportRow = CareExportRow | AssistanceExportRow | IncentiveExportRow;
+export type ExportRow = CareExportRow | AssistanceExportRow | IncentiveExportRow | VoiceExportRow;
 
 export interface ExportOptions {
   /** Inclusive; what the day of a row is depends on the kind (README "Exporting …"). */
@@ -28,6 +29,7 @@ export interface ExportOptions {
 export function exportChunks(db: Kysely<Database>, what: ExportKind, opts: ExportOptions = {}): AsyncGenerator<readonly ExportRow[]> {
   if (isCareExportKind(what)) return exportCareChunks(db, what, opts);
   if (isIncentiveExportKind(what)) return exportIncentiveChunks(db, what, opts);
+  if (isVoiceExportKind(what)) return exportVoiceChunks(db, what, opts);
   return exportAssistanceChunks(db, what, opts);
 }
 
@@ -35,6 +37,7 @@ export function exportChunks(db: Kysely<Database>, what: ExportKind, opts: Expor
 export function exportBytes(what: ExportKind, format: ExportFormat, chunks: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<Buffer> {
   if (format === 'json') return jsonLineChunks(chunks);
   if (isIncentiveExportKind(what)) return incentiveCsvChunks(what, chunks as AsyncIterable<readonly IncentiveExportRow[]>);
+  if (isVoiceExportKind(what)) return voiceCsvChunks(what, chunks as AsyncIterable<readonly VoiceExportRow[]>);
   return isCareExportKind(what)
     ? csvChunks(what, chunks as AsyncIterable<readonly CareExportRow[]>)
     : assistanceCsvChunks(what, chunks as AsyncIterable<readonly AssistanceExportRow[]>);

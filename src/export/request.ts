@@ -9,11 +9,14 @@ export const CARE_EXPORT_KINDS = ['talks', 'visits', 'obligations'] as const;
 export const ASSISTANCE_EXPORT_KINDS = ['hardship', 'relief', 'pairings'] as const;
 /** Incentive (issue 13): evaluations, excellent members, commendations, 50-year certificates, the leadership review's totals — src/incentive/export.ts. */
 export const INCENTIVE_EXPORT_KINDS = ['evaluations', 'excellent', 'commendations', 'certificates', 'leadership'] as const;
-export const EXPORT_KINDS = [...CARE_EXPORT_KINDS, ...ASSISTANCE_EXPORT_KINDS, ...INCENTIVE_EXPORT_KINDS] as const;
+/** Members' voice (issue 14): announcements with their read counts, suggestions, delegates' proposals — src/voice/export.ts. */
+export const VOICE_EXPORT_KINDS = ['announcements', 'suggestions', 'proposals'] as const;
+export const EXPORT_KINDS = [...CARE_EXPORT_KINDS, ...ASSISTANCE_EXPORT_KINDS, ...INCENTIVE_EXPORT_KINDS, ...VOICE_EXPORT_KINDS] as const;
 
 export type CareExportKind = (typeof CARE_EXPORT_KINDS)[number];
 export type AssistanceExportKind = (typeof ASSISTANCE_EXPORT_KINDS)[number];
 export type IncentiveExportKind = (typeof INCENTIVE_EXPORT_KINDS)[number];
+export type VoiceExportKind = (typeof VOICE_EXPORT_KINDS)[number];
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
@@ -22,6 +25,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const isCareExportKind = (what: string): what is CareExportKind => (CARE_EXPORT_KINDS as readonly string[]).includes(what);
 export const isAssistanceExportKind = (what: string): what is AssistanceExportKind => (ASSISTANCE_EXPORT_KINDS as readonly string[]).includes(what);
 export const isIncentiveExportKind = (what: string): what is IncentiveExportKind => (INCENTIVE_EXPORT_KINDS as readonly string[]).includes(what);
+export const isVoiceExportKind = (what: string): what is VoiceExportKind => (VOICE_EXPORT_KINDS as readonly string[]).includes(what);
 
 /**
  * The reason a kind/format/range is refused, or null. `kinds`: the kinds the caller serves (every kind for the
@@ -51,6 +55,8 @@ export const EXPORT_CONTENT_TYPE: Readonly<Record<ExportFormat, string>> = {
   json: 'application/x-ndjson; charset=utf-8',
 };
 
-/** care-talks-2026-11-26.csv, assistance-relief-2026-11-26.jsonl, incentive-excellent-2027-01-05.csv. */
-export const exportFileName = (what: ExportKind, format: ExportFormat, today: string) =>
-  `${isCareExportKind(what) ? 'care' : isIncentiveExportKind(what) ? 'incentive' : 'assistance'}-${what}-${today}.${format === 'csv' ? 'csv' : 'jsonl'}`;
+const familyOf = (what: ExportKind): string =>
+  isCareExportKind(what) ? 'care' : isIncentiveExportKind(what) ? 'incentive' : isVoiceExportKind(what) ? 'voice' : 'assistance';
+
+/** care-talks-2026-11-26.csv, assistance-relief-2026-11-26.jsonl, incentive-excellent-2027-01-05.csv, voice-suggestions-2027-03-01.csv. */
+export const exportFileName = (what: ExportKind, format: ExportFormat, today: string) => `${familyOf(what)}-${what}-${today}.${format === 'csv' ? 'csv' : 'jsonl'}`;

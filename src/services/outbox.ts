@@ -7,6 +7,30 @@ import type { DeliveryRepository, NewDeliveryInput } from '../db/delivery-reposi
 import type { Database } from '../db/schema.ts';
 import { outboundJobs, type OutboundJob } from '../jobs/queues.ts';
 import { withTimeout } from '../redis.ts';
+import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
+
+/**
+ * Identical content to many people (an announcement to a whole committee): one delivery per recipient — each
+ * with its own idempotency key, so nobody gets it twice — sent in as few platform calls as the platform allows
+ * (WeCom: up to 1,000 recipients per message/send).
+ */
+export interface BroadcastInput {
+  platform: PlatformName;
+  /** Names the broadcast (e.g. `announcement:12`): its batches are `<key>#<part>`. */
+  key: string;
+  recipients: ReadonlyArray<{ idempotencyKey: string; recipient: string }>;
+  /** The message of one part (one platform call); a card's task id must differ per part. */
+  message: (part: number) => OutboundMessage;
+  /** An automatic push: held in quiet hours. */
+  push?: boolean;
+  notBefore?: Date;
+}
+
+/** What recordBroadcast stored, to hand to enqueueBroadcast after the transaction commits. */
+export interface RecordedBroadcast {
+  deliveryIds: string[];
+  notBefore?: Date | undefined;
+}
 
 export class Outbox {
   constructor(
@@ -40,6 +64,25 @@ export class Outbox {
       this.log.warn({ err: { message: (err as Error).message }, count: deliveryIds.length }, 'redis unavailable: deliveries stored, left for the relay');
       return false;
     }
+  }
+
+  /** Records a broadcast's deliveries (those that are new); enqueue them with enqueueBroadcast after the commit. */
+  async recordBroadcast(input: BroadcastInput, db?: Kysely<Database> | Transaction<Database>): Promise<RecordedBroadcast> {
+    const items: NewDeliveryInput[] = input.recipients.map((r) => ({
+      idempotencyKey: r.idempotencyKey,
+      platform: input.platform,
+      recipient: r.recipient,
+      message: input.message(0),
+      ...(input.push ? { push: true } : {}),
+      ...(input.notBefore ? { notBefore: input.notBefore } : {}),
+    }));
+    return { deliveryIds: await this.deliveries.insertNew(items, db), notBefore: input.notBefore };
+  }
+
+  /** Hands a recorded broadcast to the outbound queue. Never throws: a failure leaves it to the relay. */
+  async enqueueBroadcast(recorded: RecordedBroadcast): Promise<boolean> {
+    const at = recorded.notBefore;
+    return this.enqueue(recorded.deliveryIds, at ? new Map(recorded.deliveryIds.map((id) => [id, at])) : undefined);
   }
 
   /** Record and enqueue in one go, outside any transaction. */

@@ -8,9 +8,9 @@ import { checkExportRequest, exportFileName, EXPORT_KINDS } from '../../src/expo
 
 describe('the one export request check', () => {
   it('knows the care and the assistance kinds and names them all when refusing', () => {
-    expect(EXPORT_KINDS).toEqual(['talks', 'visits', 'obligations', 'hardship', 'relief', 'pairings', 'evaluations', 'excellent', 'commendations', 'certificates', 'leadership']);
+    expect(EXPORT_KINDS).toEqual(['talks', 'visits', 'obligations', 'hardship', 'relief', 'pairings', 'evaluations', 'excellent', 'commendations', 'certificates', 'leadership', 'announcements', 'suggestions', 'proposals']);
     for (const what of EXPORT_KINDS) expect(checkExportRequest({ what, format: 'csv' })).toBeNull();
-    expect(checkExportRequest({ what: 'aid' })).toBe('unknown export "aid": choose talks, visits, obligations, hardship, relief, pairings, evaluations, excellent, commendations, certificates, leadership');
+    expect(checkExportRequest({ what: 'aid' })).toBe('unknown export "aid": choose talks, visits, obligations, hardship, relief, pairings, evaluations, excellent, commendations, certificates, leadership, announcements, suggestions, proposals');
     // An exporter checks against its own kinds.
     expect(checkExportRequest({ what: 'talks' }, ['hardship', 'relief', 'pairings'])).toBe('unknown export "talks": choose hardship, relief, pairings');
     expect(checkExportRequest({ what: 'relief', format: 'xlsx' })).toBe('format must be csv or json (got "xlsx")');
@@ -22,6 +22,7 @@ describe('the one export request check', () => {
     expect(exportFileName('talks', 'csv', '2026-11-26')).toBe('care-talks-2026-11-26.csv');
     expect(exportFileName('relief', 'json', '2026-11-26')).toBe('assistance-relief-2026-11-26.jsonl');
     expect(exportFileName('excellent', 'csv', '2027-01-05')).toBe('incentive-excellent-2027-01-05.csv');
+    expect(exportFileName('suggestions', 'csv', '2027-03-01')).toBe('voice-suggestions-2027-03-01.csv');
   });
 });
 

@@ -59,6 +59,7 @@
 // resolve.ts (4), intent.ts (5), reason.ts (6), note.ts (8); types.ts holds what they share. This file runs them.
 import { readAssistance } from '../../assistance/phrases.ts';
 import { readIncentive } from '../../incentive/phrases.ts';
+import { readVoice } from '../../voice/phrases.ts';
 import { localDate } from '../../domain/dates.ts';
 import { scanDates } from './dates.ts';
 import { readIntent } from './intent.ts';
@@ -92,6 +93,11 @@ export function interpretDetailed(text: string, ctx: InterpretContext): Interpre
   const incentive = readIncentive(text);
   if (incentive) {
     return { result: { intent: 'incentive', members: [], ambiguous: [], date: null, reason: null, note: '', incentive }, memberIds: [], mentions: [], problems: [], reply: false, normalizedText: t };
+  }
+  // Nor a members'-voice sentence: 意见建议：希望多走访老党员 is a suggestion, not a visit.
+  const voice = readVoice(text);
+  if (voice) {
+    return { result: { intent: 'voice', members: [], ambiguous: [], date: null, reason: null, note: '', voice }, memberIds: [], mentions: [], problems: [], reply: false, normalizedText: t };
   }
   const today = localDate(ctx.now, ctx.timeZone);
   const dates = scanDates(t, today, (a, b) => wordNameAhead(t, a, b, ctx.index));

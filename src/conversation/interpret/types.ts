@@ -2,12 +2,13 @@
 // what the bot needs beyond the JSON (mentions, problems). Types only.
 import type { AssistanceReading } from '../../assistance/phrases.ts';
 import type { IncentiveReading } from '../../incentive/phrases.ts';
+import type { VoiceReading } from '../../voice/phrases.ts';
 import type { Reach } from '../../domain/access.ts';
 import type { RoleCode } from '../../domain/roster.ts';
 import type { ReasonCode } from './lexicon.ts';
 import type { IndexedMember, RosterIndex } from './roster-index.ts';
 
-export type Intent = 'log_talk' | 'log_visit' | 'report_event' | 'todo' | 'birthdays' | 'progress' | 'undo' | 'help' | 'assistance' | 'incentive' | 'unknown';
+export type Intent = 'log_talk' | 'log_visit' | 'report_event' | 'todo' | 'birthdays' | 'progress' | 'undo' | 'help' | 'assistance' | 'incentive' | 'voice' | 'unknown';
 
 /** Exactly the JSON of the `interpret` command (issue 5), keys in this order. */
 export interface Interpretation {
@@ -34,6 +35,11 @@ export interface Interpretation {
    * (src/incentive/phrases.ts). Present only with intent 'incentive'; names in it are resolved by its handler.
    */
   incentive?: IncentiveReading;
+  /**
+   * A members'-voice sentence (意见建议：…, 向本支部党员通报：…, 提案：…): which area's command, as its matcher reads it
+   * (src/voice/phrases.ts). Present only with intent 'voice'; names in it are resolved by its handler.
+   */
+  voice?: VoiceReading;
 }
 
 export interface InterpretWriter {
