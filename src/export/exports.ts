@@ -11,7 +11,8 @@ import { exportVoiceChunks, voiceCsvChunks, type VoiceExportRow } from '../voice
 import { isCareExportKind, isIncentiveExportKind, isVoiceExportKind, type ExportFormat, type ExportKind } from './request.ts';
 import { jsonLineChunks } from './rows.ts';
 
-export type ExportRow = CareExportRow | AssistanceExportRow | IncentiveExportRow | VoiceExportRow;
+/** Incentive and voice rows are both the family's flat records (export/family.ts). */
+export type ExportRow = CareExportRow | AssistanceExportRow | IncentiveExportRow;
 
 export interface ExportOptions {
   /** Inclusive; what the day of a row is depends on the kind (README "Exporting …"). */

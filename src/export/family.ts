@@ -70,7 +70,7 @@ export function exportFamily<K extends string>(kinds: readonly K[], exporters: P
     /** The rows of an export chunk by chunk. Validates (the family's error) before reading. */
     chunks,
     /** Every row in memory: for small exports and tests. */
-    async collect(db: Kysely<Database>, what: K, opts: FamilyExportOptions = {}): Promise<FamilyExportRow[]> {
+    collect: async (db: Kysely<Database>, what: K, opts: FamilyExportOptions = {}): Promise<FamilyExportRow[]> => {
       const out: FamilyExportRow[] = [];
       for await (const chunk of chunks(db, what, opts)) out.push(...chunk);
       return out;
@@ -78,7 +78,7 @@ export function exportFamily<K extends string>(kinds: readonly K[], exporters: P
     /** CSV for Excel through the one writer: a header of the column codes, then one row per record. */
     csvChunks,
     /** The bytes of an export in a format. Validates before reading. */
-    bytes(db: Kysely<Database>, what: K, format: ExportFormat, opts: FamilyExportOptions = {}): AsyncGenerator<Buffer> {
+    bytes: (db: Kysely<Database>, what: K, format: ExportFormat, opts: FamilyExportOptions = {}): AsyncGenerator<Buffer> => {
       if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw fail(`format must be csv or json (got "${format}")`);
       const rows = chunks(db, what, opts);
       return format === 'csv' ? csvChunks(what, rows) : jsonLineChunks(rows);
