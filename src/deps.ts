@@ -102,7 +102,7 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
     maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? 60 * 60_000,
     leaseSeconds: overrides.leaseSeconds ?? config.leaseSeconds,
     ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId, clock),
-    outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId, clock),
+    outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId, clock, recipientsPerSend(platform.sender)),
     async close() {
       await Promise.allSettled([queues.inbound.close(), queues.outbound.close(), queues.sweep.close()]);
       for (const c of workerConnections) c.disconnect();
@@ -111,6 +111,11 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
     },
   };
   return deps;
+}
+
+/** The serving sender's recipients per call, for recording broadcasts in batches of that size. */
+function recipientsPerSend(sender: MessageSender): Partial<Record<MessageSender['platform'], number>> {
+  return sender.maxRecipientsPerSend === undefined ? {} : { [sender.platform]: sender.maxRecipientsPerSend };
 }
 
 /** A random id created once per database (settings.instance_id); every process on that database agrees on it. */

@@ -1,4 +1,4 @@
-// The outbound queue: one job per delivery. Exactly-once is the deliveries row's job: a job claims the row,
+// The outbound queue: one job per delivery, or per batch of identical content (outbound-batch.ts). Exactly-once is the deliveries row's job: a job claims the row,
 // and a row already sent (or being sent by another worker) is skipped, however often the job runs. The gap
 // between sending and recording the send (a crash there) is closed by the platform's own duplicate check:
 // WeCom drops an identical request within the interval, and the request of a delivery is the same bytes on
@@ -13,6 +13,7 @@ import { LeaseHeartbeat } from '../src/db/lease.ts';
 import type { DeliveryRow } from '../src/db/schema.ts';
 import { recordThroughOutage, waitOutDatabaseOutage } from './database-outage.ts';
 import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
+import { createBatchProcessor } from './outbound-batch.ts';
 
 /** WeCom's default interval; far longer than a lease plus every retry backoff, so a re-send falls inside it. */
 export const DUPLICATE_CHECK_SECONDS = 1_800;
@@ -21,8 +22,10 @@ export function createOutboundProcessor(deps: Deps) {
   const { repos, log } = deps;
   const sender = deps.platform.sender;
   const served = [sender.platform];
+  const processBatch = createBatchProcessor(deps, DUPLICATE_CHECK_SECONDS);
 
   async function processOutbound(job: Job<OutboundJob>, token?: string): Promise<string> {
+    if (job.data.batchId !== undefined) return processBatch(job, token, job.data.batchId);
     const { deliveryId } = job.data;
     const row = await repos.deliveries.claim(deliveryId, deps.leaseSeconds, served);
     // Not ours to send (another platform: the relay of a process that serves it enqueues it), finished, or

@@ -2,7 +2,7 @@
 // finished — never enqueued because Redis was down, lost in a Redis restart, or held by a worker that died —
 // is enqueued again; and scheduled pushes (the sweep's notices) are enqueued as their hour comes. Deterministic job ids make a re-add of a job still in Redis a no-op.
 import type { Deps } from '../src/deps.ts';
-import { inboundJobs, outboundJobs } from '../src/jobs/queues.ts';
+import { batchJobs, inboundJobs, outboundJobs } from '../src/jobs/queues.ts';
 
 export interface RelayOptions {
   intervalMs?: number;
@@ -26,6 +26,14 @@ export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ 
     await deps.queues.outbound.addBulk(outboundJobs(deps.instanceId, outboundIds));
     outbound += outboundIds.length;
     if (outboundIds.length < batch) break;
+  }
+  // Batches: one job per batch, never one per row (their rows are theirs to send).
+  for (let round = 0; round < 5; round++) {
+    const batchIds = await deps.repos.deliveries.batches.findUnfinished(batch, grace, deps.clock(), [deps.platform.name]);
+    if (batchIds.length === 0) break;
+    await deps.queues.outbound.addBulk(batchJobs(deps.instanceId, batchIds));
+    outbound += batchIds.length;
+    if (batchIds.length < batch) break;
   }
   return { inbound: inboundIds.length, outbound };
 }

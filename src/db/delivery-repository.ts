@@ -4,6 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
 import type { Database, DeliveryRow } from './schema.ts';
 import { claimLease, DELIVERY_LEASE, leaseHeldUntil, renewLease } from './lease.ts';
+import { DeliveryBatchRepository } from './delivery-batch-repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,7 +19,12 @@ export interface NewDeliveryInput {
 }
 
 export class DeliveryRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Batches of identical content (a broadcast's parts): their rows are sent by the batch's job only. */
+  readonly batches: DeliveryBatchRepository;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.batches = new DeliveryBatchRepository(db);
+  }
 
   /**
    * Inserts the deliveries that are new; returns the ids of those inserted (existing keys insert nothing). One
@@ -51,9 +57,12 @@ export class DeliveryRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Takes the delivery for sending, if it is for one of `platforms` (a process sends only what it can). */
+  /**
+   * Takes the delivery for sending, if it is for one of `platforms` (a process sends only what it can) and not
+   * part of a batch (the batch's job sends those).
+   */
   async claim(id: string, leaseSeconds: number, platforms: readonly PlatformName[]): Promise<(DeliveryRow & { lease_token: string }) | undefined> {
-    return claimLease<DeliveryRow>(this.db, DELIVERY_LEASE, id, leaseSeconds, sql`platform = any(${[...platforms]}::text[])`);
+    return claimLease<DeliveryRow>(this.db, DELIVERY_LEASE, id, leaseSeconds, sql`platform = any(${[...platforms]}::text[]) and batch_id is null`);
   }
 
   /** Extends the sender's lease while a send is in flight. */
@@ -125,13 +134,15 @@ export class DeliveryRepository {
 
   /**
    * Deliveries to (re-)enqueue: pending for longer than the grace and due (a scheduled push whose hour has
-   * not come stays in the table until it does), or leased by a worker that died.
+   * not come stays in the table until it does), or leased by a worker that died. A batch's deliveries are
+   * its batch's to send (DeliveryBatchRepository.findUnfinished).
    */
   async findUnfinished(limit: number, graceSeconds: number, now: Date, platforms: readonly PlatformName[]): Promise<string[]> {
     const rows = await this.db
       .selectFrom('deliveries')
       .select('id')
       .where('platform', 'in', [...platforms])
+      .where('batch_id', 'is', null)
       .where((eb) =>
         eb.or([
           eb.and([

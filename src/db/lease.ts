@@ -1,4 +1,4 @@
-// The one lease protocol of the durable tables (inbound_events, deliveries). A worker claims a row for a
+// The one lease protocol of the durable tables (inbound_events, deliveries, delivery_batches). A worker claims a row for a
 // while and renews the claim while it works; a row whose lease lapsed belongs to whoever claims it next, so a
 // dead worker's rows are taken over within one lease. Times are the database's: every process on the
 // database agrees on one clock, whatever the hosts' clocks say.
@@ -7,13 +7,14 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
 
 export interface LeasedTable {
-  table: 'inbound_events' | 'deliveries';
+  table: 'inbound_events' | 'deliveries' | 'delivery_batches';
   /** The status of a row being worked on. */
   working: 'processing' | 'sending';
 }
 
 export const INBOUND_LEASE: LeasedTable = { table: 'inbound_events', working: 'processing' };
 export const DELIVERY_LEASE: LeasedTable = { table: 'deliveries', working: 'sending' };
+export const BATCH_LEASE: LeasedTable = { table: 'delivery_batches', working: 'sending' };
 
 /** Takes a pending row, or one whose lease lapsed, for `leaseSeconds`; undefined when it is not free. */
 export async function claimLease<Row>(

@@ -545,3 +545,38 @@ export interface LeadershipReviewCommentsTable {
   organisation_id: string;
   text: string;
 }
+
+// Batches of identical content (migrations/2026120500_delivery_batches.ts): one platform call for up to
+// maxRecipientsPerSend deliveries; each recipient keeps a deliveries row of its own.
+export type DeliveryBatchStatus = 'pending' | 'sending' | 'done';
+
+export interface DeliveryBatchesTable {
+  id: Generated<string>;
+  /** `<broadcast key>#<part>`. */
+  key: string;
+  platform: string;
+  message: Json;
+  push: Generated<boolean>;
+  not_before: Date | null;
+  status: Generated<DeliveryBatchStatus>;
+  attempts: Generated<number>;
+  locked_until: Generated<Date | null>;
+  lease_token: Generated<string | null>;
+  /** Set at the first send attempt: from then on the batch's recipients no longer change. */
+  frozen_at: Generated<Date | null>;
+  error_code: Generated<string | null>;
+  error: Generated<string | null>;
+  created_at: Generated<Date>;
+  finished_at: Generated<Date | null>;
+}
+
+export interface DeliveriesTable {
+  /** The batch that sends this row (then only its job does); null for a delivery sent on its own. */
+  batch_id: Generated<string | null>;
+}
+
+export interface Database {
+  delivery_batches: DeliveryBatchesTable;
+}
+
+export type DeliveryBatchRow = Selectable<DeliveryBatchesTable>;

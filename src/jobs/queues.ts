@@ -16,9 +16,8 @@ export interface InboundJob {
   eventId: string;
 }
 
-export interface OutboundJob {
-  deliveryId: string;
-}
+/** One delivery, or one batch of deliveries with identical content (sent in as few platform calls as allowed). */
+export type OutboundJob = { deliveryId: string; batchId?: undefined } | { batchId: string; deliveryId?: undefined };
 
 /**
  * Job ids carry the database's instance id (so do the queue names' prefix, see deps.ts): row ids restart
@@ -27,6 +26,7 @@ export interface OutboundJob {
 export const jobId = {
   inbound: (instance: string, eventId: string) => `in-${instance}-${eventId}`,
   outbound: (instance: string, deliveryId: string) => `out-${instance}-${deliveryId}`,
+  batch: (instance: string, batchId: string) => `batch-${instance}-${batchId}`,
 };
 
 /** Retry policy for both queues: exponential backoff from 2 s; rate-limit waits do not burn attempts. */
@@ -51,4 +51,14 @@ export function outboundJobs(instance: string, deliveryIds: string[], notBefore?
     const delay = at ? Math.max(0, at.getTime() - nowMs) : 0;
     return { name: QUEUE.outbound, data: { deliveryId: id }, opts: { ...JOB_OPTS, jobId: jobId.outbound(instance, id), ...(delay > 0 ? { delay } : {}) } };
   });
+}
+
+/** The addBulk entries for delivery batches: one job per batch, however many recipients it holds. */
+export function batchJobs(instance: string, batchIds: string[], notBefore?: Date, nowMs = Date.now()) {
+  const delay = notBefore ? Math.max(0, notBefore.getTime() - nowMs) : 0;
+  return batchIds.map((id) => ({
+    name: QUEUE.outbound,
+    data: { batchId: id },
+    opts: { ...JOB_OPTS, jobId: jobId.batch(instance, id), ...(delay > 0 ? { delay } : {}) },
+  }));
 }

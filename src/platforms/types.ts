@@ -78,8 +78,25 @@ export interface SendOptions {
   duplicateCheckSeconds?: number;
 }
 
+/** What one call to many recipients did: sent to all but `invalidUserIds` (as given, whatever case the platform answers in). */
+export interface SendManyResult {
+  result: SendResult;
+  invalidUserIds: string[];
+}
+
 /** Sends one message to one user. Throws a PlatformSendError (see errors.ts) on failure. */
 export interface MessageSender {
   readonly platform: PlatformName;
   send(userId: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /**
+   * How many recipients one sendMany call takes (WeCom: 1,000). A broadcast is recorded in batches of at most
+   * this many; absent, batches of 1,000 (and a sender without sendMany sends their rows one by one).
+   */
+  readonly maxRecipientsPerSend?: number;
+  /**
+   * The same message to several users in one platform call. Recipients the platform refuses (not members,
+   * outside the app's visibility) come back in invalidUserIds; when it refuses them all, they all do. Throws
+   * a PlatformSendError when the call as a whole failed (then nobody got it).
+   */
+  sendMany?(userIds: readonly string[], message: OutboundMessage, options?: SendOptions): Promise<SendManyResult>;
 }

@@ -4,15 +4,17 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Kysely, Transaction } from 'kysely';
 import type { DeliveryRepository, NewDeliveryInput } from '../db/delivery-repository.ts';
+import type { NewBatchPart } from '../db/delivery-batch-repository.ts';
 import type { Database } from '../db/schema.ts';
-import { outboundJobs, type OutboundJob } from '../jobs/queues.ts';
+import { batchJobs, outboundJobs, type OutboundJob } from '../jobs/queues.ts';
 import { withTimeout } from '../redis.ts';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
 
 /**
  * Identical content to many people (an announcement to a whole committee): one delivery per recipient — each
  * with its own idempotency key, so nobody gets it twice — sent in as few platform calls as the platform allows
- * (WeCom: up to 1,000 recipients per message/send).
+ * (WeCom: up to 1,000 recipients per message/send). The deliveries are grouped in batches (delivery_batches),
+ * one outbound job each.
  */
 export interface BroadcastInput {
   platform: PlatformName;
@@ -28,9 +30,17 @@ export interface BroadcastInput {
 
 /** What recordBroadcast stored, to hand to enqueueBroadcast after the transaction commits. */
 export interface RecordedBroadcast {
+  /** Every delivery inserted. */
   deliveryIds: string[];
+  /** The batches inserted: one job each. */
+  batchIds?: string[];
+  /** New deliveries of a part recorded before (a recipient added later): sent on their own. */
+  looseIds?: string[];
   notBefore?: Date | undefined;
 }
+
+/** Parts of a broadcast for a platform whose sender does not say: WeCom's touser limit. */
+export const DEFAULT_RECIPIENTS_PER_SEND = 1_000;
 
 export class Outbox {
   constructor(
@@ -39,6 +49,8 @@ export class Outbox {
     private readonly log: Logger,
     private readonly instanceId: string,
     private readonly clock: () => Date = () => new Date(),
+    /** Recipients per platform call, per platform (the serving sender's maxRecipientsPerSend). */
+    private readonly recipientsPerSend: Partial<Record<PlatformName, number>> = {},
   ) {}
 
   /** Records deliveries; returns the ids that are new. Call `enqueue` with them after the transaction commits. */
@@ -66,23 +78,49 @@ export class Outbox {
     }
   }
 
-  /** Records a broadcast's deliveries (those that are new); enqueue them with enqueueBroadcast after the commit. */
+  /**
+   * Records a broadcast's deliveries (those that are new) in batches of at most one platform call's recipients,
+   * parts in a fixed order (by idempotency key), so that recording the same broadcast again inserts nothing.
+   * Enqueue them with enqueueBroadcast after the commit.
+   */
   async recordBroadcast(input: BroadcastInput, db?: Kysely<Database> | Transaction<Database>): Promise<RecordedBroadcast> {
-    const items: NewDeliveryInput[] = input.recipients.map((r) => ({
-      idempotencyKey: r.idempotencyKey,
-      platform: input.platform,
-      recipient: r.recipient,
-      message: input.message(0),
-      ...(input.push ? { push: true } : {}),
-      ...(input.notBefore ? { notBefore: input.notBefore } : {}),
-    }));
-    return { deliveryIds: await this.deliveries.insertNew(items, db), notBefore: input.notBefore };
+    const size = Math.max(1, Math.floor(this.recipientsPerSend[input.platform] ?? DEFAULT_RECIPIENTS_PER_SEND));
+    // Addressed to nobody (a member without a chat account) is not a delivery, as in insertNew.
+    const recipients = input.recipients
+      .filter((r) => r.recipient.trim() !== '')
+      .sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
+    const parts: NewBatchPart[] = [];
+    for (let i = 0, part = 0; i < recipients.length; i += size, part++) {
+      parts.push({
+        key: `${input.key}#${part}`,
+        platform: input.platform,
+        message: input.message(part),
+        push: input.push ?? false,
+        notBefore: input.notBefore,
+        rows: recipients.slice(i, i + size),
+      });
+    }
+    const inserted = await this.deliveries.batches.insertParts(parts, db);
+    return { ...inserted, notBefore: input.notBefore };
   }
 
-  /** Hands a recorded broadcast to the outbound queue. Never throws: a failure leaves it to the relay. */
+  /** Hands a recorded broadcast to the outbound queue (one job per batch). Never throws: a failure leaves it to the relay. */
   async enqueueBroadcast(recorded: RecordedBroadcast): Promise<boolean> {
     const at = recorded.notBefore;
-    return this.enqueue(recorded.deliveryIds, at ? new Map(recorded.deliveryIds.map((id) => [id, at])) : undefined);
+    const batchIds = recorded.batchIds ?? [];
+    // A RecordedBroadcast without batches (from before batches) names single deliveries.
+    const singles = recorded.batchIds === undefined ? recorded.deliveryIds : (recorded.looseIds ?? []);
+    let ok = true;
+    if (batchIds.length > 0) {
+      try {
+        await withTimeout(this.queue.addBulk(batchJobs(this.instanceId, batchIds, at, this.clock().getTime())), 15_000, 'enqueue timed out');
+      } catch (err) {
+        this.log.warn({ err: { message: (err as Error).message }, batches: batchIds.length }, 'redis unavailable: batches stored, left for the relay');
+        ok = false;
+      }
+    }
+    const singlesOk = await this.enqueue(singles, at ? new Map(singles.map((id) => [id, at])) : undefined);
+    return ok && singlesOk;
   }
 
   /** Record and enqueue in one go, outside any transaction. */

@@ -28,6 +28,8 @@ export interface FakeWecomFault {
   respond?: Record<string, unknown>;
   /** How many upcoming calls of the path get this fault. Default 1. */
   times?: number;
+  /** Only the Nth call of the path (counting every call since the start, 1-based) gets this fault. */
+  atCall?: number;
 }
 
 export interface FakeWecomOptions {
@@ -38,6 +40,10 @@ export interface FakeWecomOptions {
   knownUsers?: string[];
   /** expires_in of issued tokens. Default 7200 (§3.1). */
   tokenTtlSec?: number;
+  /** User ids WeCom refuses (not members, outside the app's visibility): answered in invaliduser, lower-cased. */
+  invalidUsers?: string[];
+  /** Every call takes this long before it is handled (a distant API). Default 0. */
+  latencyMs?: number;
 }
 
 export interface SentMessage {
@@ -58,6 +64,14 @@ export interface FakeWecom {
   /** message/send requests dropped by the duplicate check (§3.2): accepted, not delivered. */
   readonly duplicatesDropped: any[];
   inject(path: FakeWecomPath, fault: FakeWecomFault): void;
+  /** Calls per API path so far (every request, answered or not). */
+  readonly calls: Readonly<Partial<Record<FakeWecomPath, number>>>;
+  /** User ids refused as invalid from now on (see FakeWecomOptions.invalidUsers). */
+  readonly invalidUsers: Set<string>;
+  /** Latency per call from now on, ms. */
+  latencyMs: number;
+  /** How many delivered messages reached this user (a message to many counts for each of them). */
+  receivedBy(userId: string): number;
   /** Every token issued so far now answers 42001, as when WeCom expires a token early. */
   expireTokens(): void;
   /** Resolves once `n` messages have been accepted, rejects after `timeoutMs`. */
@@ -91,15 +105,34 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const sentWaiters = new Set<() => void>();
+  const calls: Partial<Record<FakeWecomPath, number>> = {};
+  const invalidUsers = new Set(opts.invalidUsers ?? []);
+  const knownUsers = opts.knownUsers ? new Set(opts.knownUsers) : undefined;
+  const received = new Map<string, number>();
+  let latencyMs = opts.latencyMs ?? 0;
   let tokenCalls = 0;
   let msgSeq = 0;
 
-  const takeFault = (path: string): FakeWecomFault | undefined => {
+  const takeFault = (path: FakeWecomPath): FakeWecomFault | undefined => {
     const queue = faults.get(path);
-    const fault = queue?.shift();
-    if (fault && (fault.times ?? 1) > 1) queue!.unshift({ ...fault, times: (fault.times ?? 1) - 1 });
+    if (!queue) return undefined;
+    const n = calls[path] ?? 0;
+    const atThisCall = queue.findIndex((f) => f.atCall === n);
+    if (atThisCall >= 0) return queue.splice(atThisCall, 1)[0];
+    const next = queue.findIndex((f) => f.atCall === undefined);
+    if (next < 0) return undefined;
+    const fault = queue.splice(next, 1)[0]!;
+    if ((fault.times ?? 1) > 1) queue.splice(next, 0, { ...fault, times: (fault.times ?? 1) - 1 });
     return fault;
   };
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
 
   /** The §3 token check every API but gettoken performs. */
   const checkToken = (url: URL): Json | undefined => {
@@ -132,16 +165,22 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
       if (!agentMatches(body.agentid)) return fail(40056, 'invalid agentid');
       const touser: string = typeof body.touser === 'string' ? body.touser : '';
       if (!touser && !body.toparty && !body.totag) return fail(82001, 'touser, toparty and totag all empty');
+      // §3.2: at most 1,000 user ids, '|'-separated.
+      const users = touser ? touser.split('|') : [];
+      if (users.length > 1000) return fail(40058, 'touser: at most 1000 users');
       if (!MSG_TYPES.has(body.msgtype)) return fail(40058, 'invalid msgtype'); // real WeCom: 40008
       const contentError = validateContent(body);
       if (contentError) return contentError;
 
       let invaliduser = '';
-      if (opts.knownUsers && touser) {
-        const users = touser.split('|');
-        const invalid = users.filter((u) => !opts.knownUsers!.includes(u));
+      let valid = users;
+      if ((knownUsers || invalidUsers.size > 0) && touser) {
+        const isInvalid = (u: string) => invalidUsers.has(u) || (knownUsers !== undefined && !knownUsers.has(u));
+        const invalid = users.filter(isInvalid);
         if (invalid.length === users.length) return fail(81013, 'user & party & tag all invalid');
+        // WeCom answers the refused ids lower-cased (§3.2).
         invaliduser = invalid.map((u) => u.toLowerCase()).join('|');
+        valid = users.filter((u) => !isInvalid(u));
       }
 
       if (body.enable_duplicate_check === 1) {
@@ -160,6 +199,7 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
         extra.response_code = responseCode;
       }
       sent.push({ touser, msgtype: body.msgtype, body, at: Date.now() });
+      for (const u of valid) received.set(u, (received.get(u) ?? 0) + 1);
       for (const wake of sentWaiters) wake();
       return ok(extra);
     },
@@ -212,7 +252,13 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     if (!handler) return respond(res, 404, '<html><body>404 Not Found</body></html>');
 
     if (path === 'gettoken') tokenCalls++;
-    const fault = takeFault(path);
+    const known = path as FakeWecomPath;
+    calls[known] = (calls[known] ?? 0) + 1;
+    if (latencyMs > 0) {
+      await wait(latencyMs);
+      if (res.destroyed) return;
+    }
+    const fault = takeFault(known);
     if (fault?.hangMs) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -278,6 +324,17 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     menus,
     updatedCards,
     duplicatesDropped,
+    calls,
+    invalidUsers,
+    get latencyMs() {
+      return latencyMs;
+    },
+    set latencyMs(ms: number) {
+      latencyMs = ms;
+    },
+    receivedBy(userId) {
+      return received.get(userId) ?? 0;
+    },
     get tokenCalls() {
       return tokenCalls;
     },

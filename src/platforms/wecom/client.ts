@@ -4,7 +4,7 @@
 // nor raw transport errors ever reach a message: only the API path does.
 
 import { ConfigError, PlatformSendError, type SendFailureKind } from '../../errors.ts';
-import type { MessageSender, OutboundMessage, SendOptions, SendResult } from '../types.ts';
+import type { MessageSender, OutboundMessage, SendManyResult, SendOptions, SendResult } from '../types.ts';
 import { templateCard } from './cards.ts';
 import { classifyWecomError, describeWecomErrcode, rateLimitDelayMs } from './errors.ts';
 
@@ -49,6 +49,12 @@ export type WecomNativeMessage =
 
 export const MAX_DUPLICATE_CHECK_SECONDS = 4 * 3_600;
 
+/** touser takes at most 1,000 user ids (§3.2). */
+export const MAX_RECIPIENTS_PER_SEND = 1_000;
+
+/** errcode 81013: every recipient invalid or outside the app's visibility (§3.2). */
+const ALL_RECIPIENTS_INVALID = 81013;
+
 interface CallOptions {
   method: 'GET' | 'POST';
   query?: Record<string, string>;
@@ -57,6 +63,7 @@ interface CallOptions {
 
 export class WecomClient implements MessageSender {
   readonly platform = 'wecom' as const;
+  readonly maxRecipientsPerSend = MAX_RECIPIENTS_PER_SEND;
   private readonly tokens: AccessTokenSource;
   private readonly apiBase: string;
   private readonly agentId: number;
@@ -80,19 +87,7 @@ export class WecomClient implements MessageSender {
       await this.updateTemplateCard({ userIds: [userId], responseCode: message.responseCode, replaceName: message.replaceName });
       return {};
     }
-    const reply = await this.call('message/send', {
-      method: 'POST',
-      // The same delivery always yields the same bytes (key order included), so WeCom's duplicate check
-      // recognises a re-send after a crash; it covers 4 hours at most (§3.2).
-      body: {
-        touser: userId,
-        agentid: this.agentId,
-        ...messageBody(message),
-        ...(options.duplicateCheckSeconds
-          ? { enable_duplicate_check: 1, duplicate_check_interval: Math.min(MAX_DUPLICATE_CHECK_SECONDS, Math.ceil(options.duplicateCheckSeconds)) }
-          : {}),
-      },
-    });
+    const reply = await this.messageSend(userId, message, options);
     // Partial failure is still errcode 0 (§3.2); we only ever send to one user, so any invalid
     // user means this message reached nobody.
     if (typeof reply.invaliduser === 'string' && reply.invaliduser !== '') {
@@ -102,6 +97,48 @@ export class WecomClient implements MessageSender {
       platformMsgId: typeof reply.msgid === 'string' && reply.msgid !== '' ? reply.msgid : undefined,
       responseCode: typeof reply.response_code === 'string' && reply.response_code !== '' ? reply.response_code : undefined,
     };
+  }
+
+  /**
+   * message/send to up to 1,000 members at once (§3.2): touser joined with '|'. A partial failure is still
+   * errcode 0 with the refused ids in `invaliduser` — lower-cased by WeCom, so matched without case; all
+   * refused is errcode 81013.
+   */
+  async sendMany(userIds: readonly string[], message: OutboundMessage, options: SendOptions = {}): Promise<SendManyResult> {
+    if (userIds.length === 0) return { result: {}, invalidUserIds: [] };
+    if (userIds.length > MAX_RECIPIENTS_PER_SEND) throw new RangeError(`message/send takes at most ${MAX_RECIPIENTS_PER_SEND} recipients, got ${userIds.length}`);
+    if (message.type === 'card_update') throw new TypeError('sendMany: a card update goes to the one user who clicked');
+    let reply: Record<string, unknown>;
+    try {
+      reply = await this.messageSend(userIds.join('|'), message, options);
+    } catch (err) {
+      if (err instanceof PlatformSendError && err.platformCode === ALL_RECIPIENTS_INVALID) return { result: {}, invalidUserIds: [...userIds] };
+      throw err;
+    }
+    const refused = new Set(typeof reply.invaliduser === 'string' && reply.invaliduser !== '' ? reply.invaliduser.toLowerCase().split('|') : []);
+    return {
+      result: {
+        platformMsgId: typeof reply.msgid === 'string' && reply.msgid !== '' ? reply.msgid : undefined,
+        responseCode: typeof reply.response_code === 'string' && reply.response_code !== '' ? reply.response_code : undefined,
+      },
+      invalidUserIds: refused.size === 0 ? [] : userIds.filter((u) => refused.has(u.toLowerCase())),
+    };
+  }
+
+  private async messageSend(touser: string, message: Exclude<OutboundMessage | WecomNativeMessage, { type: 'card_update' }>, options: SendOptions) {
+    return this.call('message/send', {
+      method: 'POST',
+      // The same delivery (or batch) always yields the same bytes (key order included), so WeCom's duplicate
+      // check recognises a re-send after a crash; it covers 4 hours at most (§3.2).
+      body: {
+        touser,
+        agentid: this.agentId,
+        ...messageBody(message),
+        ...(options.duplicateCheckSeconds
+          ? { enable_duplicate_check: 1, duplicate_check_interval: Math.min(MAX_DUPLICATE_CHECK_SECONDS, Math.ceil(options.duplicateCheckSeconds)) }
+          : {}),
+      },
+    });
   }
 
   /** message/update_template_card (§3.4). The response_code is single use. */

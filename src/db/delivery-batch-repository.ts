@@ -1,0 +1,209 @@
+// Delivery batches: identical content to many recipients in as few platform calls as the platform allows.
+// Each recipient keeps its own deliveries row (idempotency key, status); the batch groups up to one call's
+// worth of them and carries the lease, so a batch's rows are only ever sent by the batch's job.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
+import type { Database, DeliveryBatchRow } from './schema.ts';
+import { BATCH_LEASE, claimLease, leaseHeldUntil, renewLease } from './lease.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewBatchPart {
+  /** `<broadcast key>#<part>`. */
+  key: string;
+  platform: PlatformName;
+  message: OutboundMessage;
+  push: boolean;
+  notBefore: Date | undefined;
+  rows: ReadonlyArray<{ idempotencyKey: string; recipient: string }>;
+}
+
+export interface InsertedParts {
+  /** Every delivery inserted. */
+  deliveryIds: string[];
+  /** Batches inserted (with at least one new delivery). */
+  batchIds: string[];
+  /** New deliveries whose part had been recorded before: they go on their own. */
+  looseIds: string[];
+}
+
+/** A delivery of a batch, as the batch's job sends it. */
+export interface BatchMember {
+  id: string;
+  recipient: string;
+}
+
+export class DeliveryBatchRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Inserts the parts that are new, each with its new deliveries (existing idempotency keys insert nothing). A
+   * new delivery whose part was recorded before cannot join it (it may be sent already): it goes alone.
+   */
+  async insertParts(parts: readonly NewBatchPart[], db: Db = this.db): Promise<InsertedParts> {
+    const out: InsertedParts = { deliveryIds: [], batchIds: [], looseIds: [] };
+    for (const part of parts) {
+      if (part.rows.length === 0) continue;
+      const message = JSON.stringify(part.message);
+      const batch = await sql<{ id: string }>`
+        insert into delivery_batches (key, platform, message, push, not_before)
+        values (${part.key}, ${part.platform}, ${message}::jsonb, ${part.push}, ${part.notBefore ?? null})
+        on conflict (key) do nothing returning id::text as id`.execute(db);
+      const batchId = batch.rows[0]?.id ?? null;
+      // One statement per part (unnest), whatever its size: a thousand rows of bind parameters each would
+      // run into PostgreSQL's 65,535-parameter limit at a few thousand recipients.
+      const rows = await sql<{ id: string }>`
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id)
+        select t.k, ${part.platform}, t.r, ${message}::jsonb, ${part.push}, ${part.notBefore ?? null}::timestamptz, ${batchId}::bigint
+          from unnest(${part.rows.map((r) => r.idempotencyKey)}::text[], ${part.rows.map((r) => r.recipient)}::text[]) with ordinality as t(k, r, n)
+         order by t.n
+        on conflict (idempotency_key) do nothing
+        returning id::text as id`.execute(db);
+      const ids = rows.rows.map((r) => r.id);
+      out.deliveryIds.push(...ids);
+      if (batchId === null) out.looseIds.push(...ids);
+      else if (ids.length > 0) out.batchIds.push(batchId);
+      // A new part whose recipients were all recorded before (in other parts) has nothing to send.
+      else await sql`delete from delivery_batches where id = ${batchId}::bigint`.execute(db);
+    }
+    return out;
+  }
+
+  /** Takes the batch for sending, if it is for one of `platforms`. */
+  async claim(id: string, leaseSeconds: number, platforms: readonly PlatformName[]): Promise<(DeliveryBatchRow & { lease_token: string }) | undefined> {
+    return claimLease<DeliveryBatchRow>(this.db, BATCH_LEASE, id, leaseSeconds, sql`platform = any(${[...platforms]}::text[])`);
+  }
+
+  async renew(id: string, token: string, leaseSeconds: number): Promise<boolean> {
+    return renewLease(this.db, BATCH_LEASE, id, token, leaseSeconds);
+  }
+
+  async heldUntil(id: string): Promise<Date | undefined> {
+    return leaseHeldUntil(this.db, BATCH_LEASE, id);
+  }
+
+  /** The batch's deliveries still to send, in a fixed order (the order of the platform call's recipients). */
+  async pendingMembers(batchId: string): Promise<BatchMember[]> {
+    return this.db
+      .selectFrom('deliveries')
+      .select(['id', 'recipient'])
+      .where('batch_id', '=', batchId)
+      .where('status', 'in', ['pending', 'sending'])
+      .orderBy('id')
+      .execute();
+  }
+
+  /**
+   * Splits deliveries off a batch that has not been sent yet: they become ordinary deliveries with jobs of their
+   * own. Returns those split off (a row finished meanwhile stays).
+   */
+  async detach(batchId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const r = await sql<{ id: string }>`
+      update deliveries set batch_id = null
+       where batch_id = ${batchId}::bigint and id = any(${[...ids]}::bigint[]) and status = 'pending'
+         and exists (select 1 from delivery_batches b where b.id = ${batchId}::bigint and b.frozen_at is null)
+      returning id::text as id`.execute(this.db);
+    return r.rows.map((x) => x.id);
+  }
+
+  /** From the first send attempt on, the batch's recipients are fixed. False when the lease is no longer ours. */
+  async freeze(id: string, token: string): Promise<boolean> {
+    const r = await sql`
+      update delivery_batches set frozen_at = coalesce(frozen_at, now())
+       where id = ${id}::bigint and status = 'sending' and lease_token = ${token}`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0) > 0;
+  }
+
+  /**
+   * Records one platform call's outcome for its recipients in one statement: the invalid ones failed
+   * ('invaliduser'), the others sent.
+   */
+  async markSent(
+    batchId: string,
+    ids: readonly string[],
+    invalidIds: readonly string[],
+    result: { platformMsgId?: string | undefined; responseCode?: string | undefined },
+  ): Promise<void> {
+    if (ids.length === 0) return;
+    const invalid = [...invalidIds];
+    await sql`
+      update deliveries
+         set status = case when id = any(${invalid}::bigint[]) then 'failed' else 'sent' end,
+             sent_at = case when id = any(${invalid}::bigint[]) then null else now() end,
+             platform_msgid = case when id = any(${invalid}::bigint[]) then null else ${result.platformMsgId ?? null}::text end,
+             response_code = case when id = any(${invalid}::bigint[]) then null else ${result.responseCode ?? null}::text end,
+             error_code = case when id = any(${invalid}::bigint[]) then 'invaliduser' else null end,
+             error = case when id = any(${invalid}::bigint[]) then 'invalid user (not a member or outside the app visibility)' else null end,
+             attempts = attempts + 1, locked_until = null, lease_token = null
+       where batch_id = ${batchId}::bigint and id = any(${[...ids]}::bigint[]) and status in ('pending', 'sending')`.execute(this.db);
+  }
+
+  /** Gives up on deliveries of the batch (a failure that no retry can mend). */
+  async markFailed(batchId: string, ids: readonly string[], error: { code?: string; message: string }): Promise<void> {
+    if (ids.length === 0) return;
+    await sql`
+      update deliveries set status = 'failed', error_code = ${error.code ?? null}, error = ${error.message.slice(0, 1000)},
+             attempts = attempts + 1, locked_until = null, lease_token = null
+       where batch_id = ${batchId}::bigint and id = any(${[...ids]}::bigint[]) and status in ('pending', 'sending')`.execute(this.db);
+  }
+
+  /** Every delivery of the batch is finished. */
+  async finish(id: string, token: string, error?: { code?: string; message: string }): Promise<void> {
+    await sql`
+      update delivery_batches set status = 'done', finished_at = now(), locked_until = null, lease_token = null,
+             error_code = ${error?.code ?? null}, error = ${error?.message.slice(0, 1000) ?? null}
+       where id = ${id}::bigint and status = 'sending' and lease_token = ${token}`.execute(this.db);
+  }
+
+  /** Back to pending for a later try. `refundAttempt` when the wait was not a failure (rate limit, its hour). */
+  async release(id: string, token: string, error: { code?: string; message: string } | undefined, refundAttempt = false): Promise<void> {
+    await sql`
+      update delivery_batches set status = 'pending', locked_until = null, lease_token = null,
+             attempts = ${refundAttempt ? sql`greatest(attempts - 1, 0)` : sql`attempts`},
+             error_code = ${error?.code ?? null}, error = ${error?.message.slice(0, 1000) ?? null}
+       where id = ${id}::bigint and status = 'sending' and lease_token = ${token}`.execute(this.db);
+  }
+
+  /**
+   * Another batch of the very same message sent or being sent since `since`. Were its recipients the same, the
+   * platform's duplicate check would drop this one; such a batch goes without the check.
+   */
+  async hasTwinSince(batch: Pick<DeliveryBatchRow, 'id' | 'platform' | 'message'>, since: Date): Promise<boolean> {
+    const r = await sql<{ id: string }>`
+      select id from delivery_batches
+       where platform = ${batch.platform} and id <> ${batch.id}::bigint and frozen_at >= ${since}
+         and message = ${JSON.stringify(batch.message)}::jsonb
+       limit 1`.execute(this.db);
+    return r.rows.length > 0;
+  }
+
+  /**
+   * Batches to (re-)enqueue: pending for longer than the grace and due, or leased by a worker that died. One job
+   * per batch, however many deliveries it holds.
+   */
+  async findUnfinished(limit: number, graceSeconds: number, now: Date, platforms: readonly PlatformName[]): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('delivery_batches')
+      .select('id')
+      .where('platform', 'in', [...platforms])
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('status', '=', 'pending'),
+            eb('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`),
+            eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
+          ]),
+          eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', sql<Date>`now()`)]),
+        ]),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async get(id: string): Promise<DeliveryBatchRow | undefined> {
+    return this.db.selectFrom('delivery_batches').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+}

@@ -1,0 +1,157 @@
+// A batch job: identical content to many recipients (a broadcast's part) in as few platform calls as the
+// platform allows. Exactly-once stays the deliveries rows' job: only the batch's job sends them, under the
+// batch's lease; each platform call's outcome is recorded for its recipients in one UPDATE. Before the first
+// send attempt, recipients without a free per-member slot are split off into ordinary deliveries (their own
+// delayed jobs); from then on the recipients are frozen, so a re-send after a crash between sending and
+// recording is the identical request that the platform's duplicate check drops.
+import { DelayedError, type Job } from 'bullmq';
+import type { Deps } from '../src/deps.ts';
+import { PlatformSendError } from '../src/errors.ts';
+import { outboundJobs, type OutboundJob } from '../src/jobs/queues.ts';
+import type { OutboundMessage, SendOptions } from '../src/platforms/types.ts';
+import { LeaseHeartbeat } from '../src/db/lease.ts';
+import type { BatchMember } from '../src/db/delivery-batch-repository.ts';
+import type { DeliveryBatchRow } from '../src/db/schema.ts';
+import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
+import { skipOrWaitForLease } from './lease.ts';
+import { recordThroughOutage } from './database-outage.ts';
+
+export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) {
+  const { repos, log } = deps;
+  const batches = repos.deliveries.batches;
+  const sender = deps.platform.sender;
+  const served = [sender.platform];
+
+  async function processBatch(job: Job<OutboundJob>, token: string | undefined, batchId: string): Promise<string> {
+    const batch = await batches.claim(batchId, deps.leaseSeconds, served);
+    // Not ours to send (another platform), finished, or held by another worker.
+    if (!batch) return skipOrWaitForLease(job, token, await batches.heldUntil(batchId));
+    const heartbeat = new LeaseHeartbeat(
+      () => batches.renew(batchId, batch.lease_token, deps.leaseSeconds),
+      deps.leaseSeconds,
+      () => log.warn({ batchId }, 'batch lease lost to another worker while sending'),
+      (err) => log.warn({ batchId, err: { message: err.message } }, 'batch lease renewal failed'),
+    );
+    try {
+      return await sendClaimed(job, token, batch);
+    } finally {
+      heartbeat.stop();
+    }
+  }
+
+  async function sendClaimed(job: Job<OutboundJob>, token: string | undefined, batch: DeliveryBatchRow & { lease_token: string }): Promise<string> {
+    const lease = batch.lease_token;
+    const waitWithoutAttempt = async (ms: number, reason: string, scheduled = false): Promise<never> => {
+      await batches.release(batch.id, lease, scheduled ? undefined : { code: 'rate_limited', message: reason }, true);
+      // Moving to delayed and throwing DelayedError does not count as a failed attempt (BullMQ).
+      await job.moveToDelayed(Date.now() + (scheduled ? ms : Math.min(ms, deps.maxRateLimitWaitMs)), token);
+      throw new DelayedError();
+    };
+
+    // A push batch keeps its hour as a single push does: not before its planned time, never in quiet hours.
+    const nowDate = deps.clock();
+    let waitUntil = batch.not_before && batch.not_before > nowDate ? batch.not_before : undefined;
+    if (batch.push) {
+      const allowed = nextAllowedInstant(waitUntil ?? nowDate, deps.config.timezone, deps.config.quietHours);
+      if (allowed > (waitUntil ?? nowDate)) waitUntil = allowed;
+    }
+    if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
+
+    let members = await batches.pendingMembers(batch.id);
+    if (batch.frozen_at === null) {
+      members = await splitOffLimited(batch, members);
+      if (!(await batches.freeze(batch.id, lease))) return 'skipped'; // taken over meanwhile: the other run sends
+    }
+    const message = batch.message as OutboundMessage;
+    try {
+      if (sender.sendMany && message.type !== 'card_update') await sendInCalls(batch, members, message);
+      else await sendOneByOne(batch, members, message);
+      await batches.finish(batch.id, lease);
+      return 'sent';
+    } catch (err) {
+      if (err instanceof DelayedError) throw err;
+      const e = err instanceof PlatformSendError ? err : new PlatformSendError('retry', (err as Error).message);
+      const code = e.platformCode === undefined ? e.kind : String(e.platformCode);
+      // The platform's frequency limit (45009): the whole batch waits, its attempt given back.
+      if (e.kind === 'rate_limited') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      const final = e.kind === 'fatal' || e.kind === 'token_invalid' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) {
+        const left = await batches.pendingMembers(batch.id);
+        await batches.markFailed(batch.id, left.map((m) => m.id), { code, message: e.message });
+        await batches.finish(batch.id, lease, { code, message: e.message });
+        const level = e.platformCode === 60020 ? 'error' : 'warn';
+        log[level]({ batchId: batch.id, recipients: left.length, code, kind: e.kind }, e.platformCode === 60020 ? 'WeCom refuses this server IP (60020): add it to the app trusted IPs' : 'batch failed');
+        return 'failed';
+      }
+      await batches.release(batch.id, lease, { code, message: e.message });
+      log.warn({ batchId: batch.id, code, attempt: job.attemptsMade + 1 }, 'batch attempt failed, will retry');
+      throw e;
+    }
+  }
+
+  /**
+   * Recipients over the platform's per-member limit would have the message dropped silently: before the
+   * first send they leave the batch and wait for their slot as ordinary deliveries, each with its own job.
+   */
+  async function splitOffLimited(batch: DeliveryBatchRow, members: BatchMember[]): Promise<BatchMember[]> {
+    const limiter = deps.rateLimiter;
+    if (!limiter || batch.platform !== sender.platform || members.length === 0) return members;
+    const slots = await Promise.all(members.map((m) => limiter.acquire(deps.platform.appKey, m.recipient)));
+    const waits = new Map<string, number>();
+    members.forEach((m, i) => {
+      const slot = slots[i]!;
+      if (!slot.ok) waits.set(m.id, slot.retryInMs);
+    });
+    if (waits.size === 0) return members;
+    const detached = new Set(await batches.detach(batch.id, [...waits.keys()]));
+    const nowMs = Date.now();
+    const at = new Map([...detached].map((id) => [id, new Date(nowMs + waits.get(id)!)]));
+    try {
+      await deps.queues.outbound.addBulk(outboundJobs(deps.instanceId, [...detached], at, nowMs));
+    } catch (err) {
+      log.warn({ err: { message: (err as Error).message }, count: detached.size }, 'redis unavailable: split-off deliveries left for the relay');
+    }
+    log.info({ batchId: batch.id, splitOff: detached.size }, 'recipients over the per-member limit sent on their own');
+    return members.filter((m) => !detached.has(m.id));
+  }
+
+  /** Options of a platform call: with the duplicate check, unless an identical request may have gone before. */
+  async function callOptions(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<SendOptions> {
+    const since = new Date(deps.clock().getTime() - duplicateCheckSeconds * 1_000);
+    const twin =
+      (await batches.hasTwinSince(batch, since)) ||
+      (members.length === 1 && (await repos.deliveries.hasTwinSince({ id: members[0]!.id, platform: batch.platform, recipient: members[0]!.recipient, message }, since)));
+    return twin ? {} : { duplicateCheckSeconds };
+  }
+
+  async function sendInCalls(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<void> {
+    const sendMany = sender.sendMany!.bind(sender);
+    // A batch recorded for a larger call than this sender takes goes in several calls; each call's rows are
+    // recorded together, so a re-run cuts the rest the same way.
+    const per = Math.max(1, sender.maxRecipientsPerSend ?? members.length);
+    for (let i = 0; i < members.length; i += per) {
+      const call = members.slice(i, i + per);
+      const { result, invalidUserIds } = await sendMany(call.map((m) => m.recipient), message, await callOptions(batch, call, message));
+      const refused = new Set(invalidUserIds);
+      const invalidIds = call.filter((m) => refused.has(m.recipient)).map((m) => m.id);
+      if (invalidIds.length > 0) log.warn({ batchId: batch.id, invalid: invalidIds.length }, 'recipients refused by the platform (invaliduser)');
+      await recordThroughOutage(() => batches.markSent(batch.id, call.map((m) => m.id), invalidIds, result), log, 'a sent batch', deps.leaseSeconds * 1_000);
+    }
+  }
+
+  /** A sender without sendMany: the rows one by one, each recorded as it goes (still exactly once per row). */
+  async function sendOneByOne(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<void> {
+    for (const m of members) {
+      try {
+        const result = await sender.send(m.recipient, message, await callOptions(batch, [m], message));
+        await recordThroughOutage(() => batches.markSent(batch.id, [m.id], [], result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
+      } catch (err) {
+        // One recipient refused fails only that row; anything else is the batch's to retry.
+        if (!(err instanceof PlatformSendError) || err.kind !== 'fatal') throw err;
+        await batches.markFailed(batch.id, [m.id], { code: err.platformCode === undefined ? err.kind : String(err.platformCode), message: err.message });
+      }
+    }
+  }
+
+  return processBatch;
+}
