@@ -20,6 +20,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('locked_until', 'timestamptz')
     .addColumn('lease_token', 'text')
     .addColumn('frozen_at', 'timestamptz')
+    // Fixed with the recipients: a digest of them in order (an identical request is the same message to the
+    // same list), and whether the call asks for WeCom's duplicate check — so every re-send is the same bytes.
+    .addColumn('recipients_digest', 'text')
+    .addColumn('duplicate_check', 'boolean')
     .addColumn('error_code', 'text')
     .addColumn('error', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -4,6 +4,7 @@
 // send attempt, recipients without a free per-member slot are split off into ordinary deliveries (their own
 // delayed jobs); from then on the recipients are frozen, so a re-send after a crash between sending and
 // recording is the identical request that the platform's duplicate check drops.
+import { createHash } from 'node:crypto';
 import { DelayedError, type Job } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
 import { PlatformSendError } from '../src/errors.ts';
@@ -57,14 +58,19 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     }
     if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
 
+    const message = batch.message as OutboundMessage;
     let members = await batches.pendingMembers(batch.id);
+    let frozen: DeliveryBatchRow | undefined = batch;
     if (batch.frozen_at === null) {
       members = await splitOffLimited(batch, members);
-      if (!(await batches.freeze(batch.id, lease))) return 'skipped'; // taken over meanwhile: the other run sends
+      const recipientsDigest = createHash('sha256').update(members.map((m) => m.recipient).join('\n')).digest('hex');
+      const duplicateCheck = !(await hasTwin(batch, members, message, recipientsDigest));
+      frozen = await batches.freeze(batch.id, lease, { recipientsDigest, duplicateCheck });
+      if (!frozen) return 'skipped'; // taken over meanwhile: the other run sends
     }
-    const message = batch.message as OutboundMessage;
+    const options: SendOptions = frozen.duplicate_check ? { duplicateCheckSeconds } : {};
     try {
-      if (sender.sendMany && message.type !== 'card_update') await sendInCalls(batch, members, message);
+      if (sender.sendMany && message.type !== 'card_update') await sendInCalls(batch, members, message, options);
       else await sendOneByOne(batch, members, message);
       await batches.finish(batch.id, lease);
       return 'sent';
@@ -115,23 +121,25 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     return members.filter((m) => !detached.has(m.id));
   }
 
-  /** Options of a platform call: with the duplicate check, unless an identical request may have gone before. */
-  async function callOptions(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<SendOptions> {
+  /**
+   * Whether an identical request (the same message to the same recipients) may have gone out within the
+   * duplicate-check interval: then this batch must go without the check, or the platform would drop it.
+   */
+  async function hasTwin(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage, recipientsDigest: string): Promise<boolean> {
     const since = new Date(deps.clock().getTime() - duplicateCheckSeconds * 1_000);
-    const twin =
-      (await batches.hasTwinSince(batch, since)) ||
-      (members.length === 1 && (await repos.deliveries.hasTwinSince({ id: members[0]!.id, platform: batch.platform, recipient: members[0]!.recipient, message }, since)));
-    return twin ? {} : { duplicateCheckSeconds };
+    if (await batches.hasTwinSince(batch, recipientsDigest, since)) return true;
+    const [only] = members;
+    return members.length === 1 && repos.deliveries.hasTwinSince({ id: only!.id, platform: batch.platform, recipient: only!.recipient, message }, since);
   }
 
-  async function sendInCalls(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<void> {
+  async function sendInCalls(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage, options: SendOptions): Promise<void> {
     const sendMany = sender.sendMany!.bind(sender);
     // A batch recorded for a larger call than this sender takes goes in several calls; each call's rows are
     // recorded together, so a re-run cuts the rest the same way.
     const per = Math.max(1, sender.maxRecipientsPerSend ?? members.length);
     for (let i = 0; i < members.length; i += per) {
       const call = members.slice(i, i + per);
-      const { result, invalidUserIds } = await sendMany(call.map((m) => m.recipient), message, await callOptions(batch, call, message));
+      const { result, invalidUserIds } = await sendMany(call.map((m) => m.recipient), message, options);
       const refused = new Set(invalidUserIds);
       const invalidIds = call.filter((m) => refused.has(m.recipient)).map((m) => m.id);
       if (invalidIds.length > 0) log.warn({ batchId: batch.id, invalid: invalidIds.length }, 'recipients refused by the platform (invaliduser)');
@@ -139,11 +147,16 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     }
   }
 
-  /** A sender without sendMany: the rows one by one, each recorded as it goes (still exactly once per row). */
+  /**
+   * A sender without sendMany: the rows one by one, each recorded as it goes (still exactly once per row), each
+   * request as a single delivery's (with the duplicate check unless a twin went to the same person).
+   */
   async function sendOneByOne(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<void> {
+    const since = new Date(deps.clock().getTime() - duplicateCheckSeconds * 1_000);
     for (const m of members) {
       try {
-        const result = await sender.send(m.recipient, message, await callOptions(batch, [m], message));
+        const twin = await repos.deliveries.hasTwinSince({ id: m.id, platform: batch.platform, recipient: m.recipient, message }, since);
+        const result = await sender.send(m.recipient, message, twin ? {} : { duplicateCheckSeconds });
         await recordThroughOutage(() => batches.markSent(batch.id, [m.id], [], result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
       } catch (err) {
         // One recipient refused fails only that row; anything else is the batch's to retry.

@@ -107,12 +107,19 @@ export class DeliveryBatchRepository {
     return r.rows.map((x) => x.id);
   }
 
-  /** From the first send attempt on, the batch's recipients are fixed. False when the lease is no longer ours. */
-  async freeze(id: string, token: string): Promise<boolean> {
-    const r = await sql`
-      update delivery_batches set frozen_at = coalesce(frozen_at, now())
-       where id = ${id}::bigint and status = 'sending' and lease_token = ${token}`.execute(this.db);
-    return Number(r.numAffectedRows ?? 0) > 0;
+  /**
+   * From the first send attempt on, the batch's recipients and request are fixed. Returns the batch as frozen
+   * (the first freeze wins); undefined when the lease is no longer ours.
+   */
+  async freeze(id: string, token: string, request: { recipientsDigest: string; duplicateCheck: boolean }): Promise<DeliveryBatchRow | undefined> {
+    const r = await sql<DeliveryBatchRow>`
+      update delivery_batches
+         set frozen_at = coalesce(frozen_at, now()),
+             recipients_digest = coalesce(recipients_digest, ${request.recipientsDigest}),
+             duplicate_check = coalesce(duplicate_check, ${request.duplicateCheck})
+       where id = ${id}::bigint and status = 'sending' and lease_token = ${token}
+      returning *`.execute(this.db);
+    return r.rows[0];
   }
 
   /**
@@ -166,14 +173,14 @@ export class DeliveryBatchRepository {
   }
 
   /**
-   * Another batch of the very same message sent or being sent since `since`. Were its recipients the same, the
-   * platform's duplicate check would drop this one; such a batch goes without the check.
+   * Another batch of the very same message to the very same recipients (in the same order) sent or being sent
+   * since `since`: the platform's duplicate check would drop this one as a re-send of that one.
    */
-  async hasTwinSince(batch: Pick<DeliveryBatchRow, 'id' | 'platform' | 'message'>, since: Date): Promise<boolean> {
+  async hasTwinSince(batch: Pick<DeliveryBatchRow, 'id' | 'platform' | 'message'>, recipientsDigest: string, since: Date): Promise<boolean> {
     const r = await sql<{ id: string }>`
       select id from delivery_batches
-       where platform = ${batch.platform} and id <> ${batch.id}::bigint and frozen_at >= ${since}
-         and message = ${JSON.stringify(batch.message)}::jsonb
+       where platform = ${batch.platform} and id <> ${batch.id}::bigint and recipients_digest = ${recipientsDigest}
+         and frozen_at >= ${since} and message = ${JSON.stringify(batch.message)}::jsonb
        limit 1`.execute(this.db);
     return r.rows.length > 0;
   }

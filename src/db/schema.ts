@@ -564,6 +564,10 @@ export interface DeliveryBatchesTable {
   lease_token: Generated<string | null>;
   /** Set at the first send attempt: from then on the batch's recipients no longer change. */
   frozen_at: Generated<Date | null>;
+  /** sha256 of the frozen recipients in order: batches with the same digest and message make identical requests. */
+  recipients_digest: Generated<string | null>;
+  /** Whether the batch's calls ask for the platform's duplicate check; fixed at the freeze. */
+  duplicate_check: Generated<boolean | null>;
   error_code: Generated<string | null>;
   error: Generated<string | null>;
   created_at: Generated<Date>;

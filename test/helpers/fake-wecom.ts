@@ -113,10 +113,10 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
   let tokenCalls = 0;
   let msgSeq = 0;
 
-  const takeFault = (path: FakeWecomPath): FakeWecomFault | undefined => {
+  /** The fault for call number `n` of the path (counted on arrival, before any latency). */
+  const takeFault = (path: FakeWecomPath, n: number): FakeWecomFault | undefined => {
     const queue = faults.get(path);
     if (!queue) return undefined;
-    const n = calls[path] ?? 0;
     const atThisCall = queue.findIndex((f) => f.atCall === n);
     if (atThisCall >= 0) return queue.splice(atThisCall, 1)[0];
     const next = queue.findIndex((f) => f.atCall === undefined);
@@ -253,12 +253,12 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
 
     if (path === 'gettoken') tokenCalls++;
     const known = path as FakeWecomPath;
-    calls[known] = (calls[known] ?? 0) + 1;
+    const callNo = (calls[known] = (calls[known] ?? 0) + 1);
     if (latencyMs > 0) {
       await wait(latencyMs);
       if (res.destroyed) return;
     }
-    const fault = takeFault(known);
+    const fault = takeFault(known, callNo);
     if (fault?.hangMs) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
