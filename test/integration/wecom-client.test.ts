@@ -341,3 +341,31 @@ describe('RecipientRateLimiter', () => {
     expect(pttl).toBeGreaterThan(3_590_000);
   });
 });
+
+describe('message/send to many (sendMany, issue 14)', () => {
+  it('joins touser with |, matches the lower-cased invaliduser without case, and takes 81013 as all refused', async () => {
+    const c = client(tokenCache(redisA));
+    // knownUsers are zhangsan and lisi: WangWu is refused, and WeCom names it wangwu.
+    const some = await c.sendMany(['zhangsan', 'WangWu', 'lisi'], { type: 'text', content: '通知' }, { duplicateCheckSeconds: 1800 });
+    expect(some.invalidUserIds).toEqual(['WangWu']);
+    expect(some.result.platformMsgId).toMatch(/^fake-msg-/);
+    expect(fake.sent.map((m) => m.touser)).toEqual(['zhangsan|WangWu|lisi']);
+    expect([fake.receivedBy('zhangsan'), fake.receivedBy('WangWu'), fake.receivedBy('lisi')]).toEqual([1, 0, 1]);
+    const none = await c.sendMany(['Nobody1', 'nobody2'], { type: 'text', content: '通知' });
+    expect(none).toEqual({ result: {}, invalidUserIds: ['Nobody1', 'nobody2'] });
+    expect(fake.calls['message/send']).toBe(2);
+  });
+
+  it('more than 1,000 recipients: the client refuses before calling, and so does WeCom (40058)', async () => {
+    const c = client(tokenCache(redisA));
+    const many = Array.from({ length: 1_001 }, (_, i) => `u${i}`);
+    await expect(c.sendMany(many, { type: 'text', content: '通知' })).rejects.toThrow(RangeError);
+    expect(fake.calls['message/send'] ?? 0).toBe(0);
+    const token = await tokenCache(redisA).get();
+    const res = await fetch(`${fake.baseUrl}/cgi-bin/message/send?access_token=${token}`, {
+      method: 'POST',
+      body: JSON.stringify({ touser: many.join('|'), agentid: Number(AGENT_ID), msgtype: 'text', text: { content: '通知' } }),
+    });
+    expect(await res.json()).toMatchObject({ errcode: 40058 });
+  });
+});
