@@ -99,7 +99,7 @@ describe('menu', () => {
 
 describe('ids and dates', () => {
   it('job ids have no colon and are never all digits', () => {
-    for (const id of [jobId.inbound('0a1b2c3d', '123'), jobId.outbound('12345678', '9007199254740993')]) {
+    for (const id of [jobId.inbound('0a1b2c3d', '123'), jobId.outbound('12345678', '9007199254740993'), jobId.batch('12345678', '42')]) {
       expect(id).not.toContain(':');
       expect(/^\d+$/.test(id)).toBe(false);
     }
