@@ -9,6 +9,7 @@ import { relayOnce } from '../../workers/relay.ts';
 import type { OutboundJob } from '../../src/jobs/queues.ts';
 import type { BroadcastInput } from '../../src/services/outbox.ts';
 import type { MessageSender, OutboundMessage } from '../../src/platforms/types.ts';
+import { Outbox } from '../../src/services/outbox.ts';
 import { DB_KINDS } from '../helpers/db.ts';
 
 let stack: Stack | undefined;
@@ -221,6 +222,40 @@ describe('a broadcast in batches', () => {
     expect(calls.map(([u]) => u).sort()).toEqual(['nobody', 'u1', 'u2']);
     const r = await rows(stack);
     expect(r.map((x) => [x.recipient, x.status])).toEqual(expect.arrayContaining([['u1', 'sent'], ['u2', 'sent'], ['nobody', 'failed']]));
+  });
+});
+
+describe('a batch larger than the sender takes', () => {
+  it('goes in several calls, each recorded together; a retry after a failed second call sends only the rest', async () => {
+    const calls: string[][] = [];
+    let failNext = false;
+    const sender: MessageSender = {
+      platform: 'local',
+      maxRecipientsPerSend: 2,
+      send: async () => ({}),
+      sendMany: async (userIds) => {
+        if (failNext) {
+          failNext = false;
+          const { PlatformSendError } = await import('../../src/errors.ts');
+          throw new PlatformSendError('retry', 'HTTP 502', 'http_502');
+        }
+        calls.push([...userIds]);
+        failNext = calls.length === 1;
+        return { result: {}, invalidUserIds: [] };
+      },
+    };
+    stack = await startStack({ overrides: { sender } });
+    // Recorded by a process whose sender took five at a time.
+    const d = stack.deps;
+    const outbox = new Outbox(d.repos.deliveries, d.queues.outbound, d.log, d.instanceId, d.clock, { local: 5 });
+    const recorded = await outbox.recordBroadcast(broadcast(['v1', 'v2', 'v3', 'v4', 'v5'], { platform: 'local' }));
+    expect(recorded.batchIds).toHaveLength(1);
+    const process = createOutboundProcessor(d);
+    await expect(process(batchJob(recorded.batchIds![0]!))).rejects.toThrow(/502/);
+    expect((await rows(stack)).map((r) => r.status)).toEqual(['sent', 'sent', 'pending', 'pending', 'pending']);
+    expect(await process(batchJob(recorded.batchIds![0]!, 1))).toBe('sent');
+    expect(calls).toEqual([['v1', 'v2'], ['v3', 'v4'], ['v5']]);
+    expect((await rows(stack)).every((r) => r.status === 'sent')).toBe(true);
   });
 });
 
