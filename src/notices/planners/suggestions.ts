@@ -8,7 +8,7 @@ import { addDays } from '../../domain/dates.ts';
 import type { WorkingDayCalendar } from '../../domain/calendar.ts';
 import { chineseMonthDay as cn } from '../../domain/format.ts';
 import { REMINDER_STEP_TITLES, reminderStepsOn, STEP_AUDIENCE } from '../../domain/obligations.ts';
-import { OFFICE_TITLES, type Answering, type OfficeRole } from '../../domain/offices.ts';
+import { OFFICE_TITLES, officeWords, type Answering, type OfficeRole } from '../../domain/offices.ts';
 import { officeOfAddressee, suggestionNumber, suggestionOneUp } from '../../domain/voice.ts';
 import { SuggestionRepository, type SuggestionRow } from '../../db/suggestion-repository.ts';
 import { addresseeLabel, addresseeMessages, writerLabel } from '../../voice/suggestions.ts';
@@ -77,7 +77,7 @@ export function planSuggestionNotices(rows: readonly SuggestionRow[], offices: S
       }
       // The writer is told once, with the first escalation, that it is overdue and who now sees to it.
       if (step === 'overdue_3' && s.writer_userid) {
-        const to = up.office.role === 'od_staff' ? '党委组织部' : `${offices.nameOf(up.office.organisationId)}${OFFICE_TITLES[up.office.role]}`;
+        const to = officeWords(offices.nameOf(up.office.organisationId), up.office.role);
         out.push({
           kind: 'suggestion_overdue_writer',
           recipientMemberId: s.writer_member_id,
