@@ -69,7 +69,9 @@ describe('issue 14 section 2: members’ suggestions', () => {
     expect(textsTo(replied, 'zhouzhishu')[0]).toBe(`已回复建议${weekend}，答复已转达吴生日同志，该建议已办结。`);
     expect(textsTo(replied, 'wushengri')[0]).toContain(`您的意见建议（建议${weekend}）已收到答复：\n已调整到每月第一个周六上午，感谢建议\n—— 周支书`);
 
-    // A second tap and a second reply change nothing and reach nobody else.
+    // A second tap (a minute later: the same tap within its second is a duplicated callback, dropped before it is
+    // answered) and a second reply change nothing and reach nobody else.
+    time.set('2026-11-30T02:01:00Z');
     const again = await click('zhouzhishu', card!, '回复');
     expect(to(again, 'wushengri')).toEqual([]);
     expect(textsTo(again, 'zhouzhishu')[0]).toBe(`建议${weekend}已答复，无需再回复。`);
@@ -184,6 +186,11 @@ describe('issue 14 section 2: members’ suggestions', () => {
     expect(gb.map((r) => r.id)).not.toContain(weekend);
     const stranger = await collectVoice(db, 'suggestions', { today: '2026-12-14', viewer: viewerOf((await loadAccessPerson(db, await memberId('chenbiezhi')))!) });
     expect(stranger).toEqual([]);
+
+    const exported = await admin('/admin/export/suggestions?format=json&today=2026-12-14');
+    expect(exported.status).toBe(200);
+    const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((r) => r.id === anonymousToGb)).toMatchObject({ writer_name: '郑老党员', state: 'overdue' });
 
     const list = (await (await admin('/admin/voice/suggestions?actor=sunzongzhi')).json()) as { suggestions: Array<{ id: string; writer: unknown }> };
     expect(list.suggestions.find((s) => s.id === anonymousToGb)!.writer).toBeNull();
