@@ -234,3 +234,25 @@ describe('a vacant branch office', () => {
     expect(sent.filter((m) => m.touser === 'sunzongzhi' && m.msgtype === 'template_card')).toHaveLength(1);
   });
 });
+
+describe('quiet hours', () => {
+  let stack: Stack;
+  // 22:00 on Monday 30 November 2026 in Shanghai.
+  const time = runningClock('2026-11-30T14:00:00Z');
+  beforeAll(async () => {
+    stack = await startStack({ wecom: true, workers: true, env: { QUIET_HOURS: '21:00-08:00' }, overrides: { clock: time.clock } });
+    await importCareRoster(stack.deps.db.db);
+  });
+  afterAll(() => stack.close());
+  const { say } = wecomChat(() => stack, time.clock, 9_700_000_000n);
+
+  it('a suggestion written at 22:00: the writer is answered at once, the addressee’s card waits for 08:00', async () => {
+    const sent = await say('wushengri', '意见建议：希望支部活动安排在周末');
+    expect(sent.filter((m) => m.touser === 'wushengri').map(textOf)[0]).toContain('将送教工第一党支部书记周支书同志');
+    expect(sent.filter((m) => m.touser === 'zhouzhishu')).toEqual([]);
+    const held = await stack.deps.db.db.selectFrom('deliveries').select(['status', 'not_before', 'push']).where('recipient', '=', 'zhouzhishu').execute();
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ status: 'pending', push: true });
+    expect(held[0]!.not_before!.toISOString()).toBe('2026-12-01T00:00:00.000Z');
+  });
+});
