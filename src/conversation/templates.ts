@@ -62,7 +62,7 @@ const INCENTIVE_CAPABILITIES: Capability[] = [
  * message limit) so that each reply stays one message.
  */
 const VOICE_CAPABILITIES: Capability[] = [
-  { line: '发送“意见建议：希望支部活动安排在周末”：向支部书记提出意见建议，7天内答复' },
+  { line: '发送“意见建议：希望支部活动安排在周末”：向支部书记提出意见建议，限期答复' },
   { line: '也可发送“向党总支书记反映：……”“向挂联党委委员反映：……”“向党委书记反映：……”“向组织部反映：……”；前面加“匿名”，对方看不到您的姓名（党委组织部可见）' },
   { line: '发送「我的建议」：查看您的意见建议和答复；“建议12”：查看其中一条' },
   { line: '收到意见建议卡片后点“回复”再发送答复，或随时发送“回复建议12：……”；「待回复的建议」：查看待您答复的意见建议', roles: [...LEADERS, 'unit_leader'] },
