@@ -14,6 +14,7 @@ import { assistanceRoutes } from './assistance-routes.ts';
 import { aidRoutes } from './aid-routes.ts';
 import { gradeRoutes } from './grade-routes.ts';
 import { goalRoutes } from './goal-routes.ts';
+import { suggestionRoutes } from './suggestion-routes.ts';
 import { evaluationRoutes } from './evaluation-routes.ts';
 import { careExportRoutes } from './care-routes.ts';
 import { assistanceVerificationRoutes } from './assistance-verification-routes.ts';
@@ -138,6 +139,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(commendationRoutes, { deps });
   await app.register(evaluationRoutes, { deps });
   await app.register(goalRoutes, { deps });
+  await app.register(suggestionRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

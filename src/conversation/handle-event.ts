@@ -21,6 +21,7 @@ import { gradesConversation } from '../incentive/grades-conversation.ts';
 import { certificatesConversation } from '../incentive/certificates-conversation.ts';
 import { honoursConversation } from '../incentive/honours-conversation.ts';
 import { selfEvaluationConversation } from '../incentive/self-evaluation-conversation.ts';
+import { suggestionConversation } from '../voice/suggestion-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -44,6 +45,8 @@ export function conversationHandlers(): ConversationHandler[] {
     certificatesConversation,
     honoursConversation(rosterIndex),
     selfEvaluationConversation,
+    // "意见建议：…", "回复建议12：…", the card's 回复 and the reply that follows it: suggestions, never care records.
+    suggestionConversation(rosterIndex),
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

@@ -11,7 +11,7 @@ interface Capability {
 const LEADERS: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staff', 'gb_secretary', 'gb_member', 'branch_secretary'];
 
 const CAPABILITIES: Capability[] = [
-  { line: '发送「帮助」：查看本说明，「考评帮助」：查看考评说明' },
+  { line: '发送「帮助」「考评帮助」「党员权利帮助」：查看各项说明' },
   { line: '发送「我的待办」或点菜单：查看需要您完成的谈心、走访', roles: LEADERS },
   { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心' },
   { line: '发送“报告：张三住院了”：报告所负责党员的情况，系统将通知负责同志走访或谈心', roles: LEADERS },
@@ -57,6 +57,17 @@ const INCENTIVE_CAPABILITIES: Capability[] = [
   { line: '发送「领导班子评议结果」：查看评议进度和结果', roles: ['od_staff', 'gb_secretary'] },
 ];
 
+/**
+ * The members'-voice sentences (党员权利帮助, issue 14), apart from 帮助 (whose branch secretary's part is at the
+ * message limit) so that each reply stays one message.
+ */
+const VOICE_CAPABILITIES: Capability[] = [
+  { line: '发送“意见建议：希望支部活动安排在周末”：向支部书记提出意见建议，限期答复' },
+  { line: '也可发送“向党总支书记反映：……”“向挂联党委委员反映：……”“向党委书记反映：……”“向组织部反映：……”；前面加“匿名”，对方看不到您的姓名（党委组织部可见）' },
+  { line: '发送「我的建议」：查看您的意见建议和答复；“建议12”：查看其中一条' },
+  { line: '收到意见建议卡片后点“回复”再发送答复，或随时发送“回复建议12：……”；「待回复的建议」：查看待您答复的意见建议', roles: [...LEADERS, 'unit_leader'] },
+];
+
 /** The lines of a list of capabilities that a person with these roles may use. */
 const linesFor = (list: readonly Capability[], roles: readonly RoleCode[]) => list.filter((c) => !c.roles || c.roles.some((r) => roles.includes(r))).map((c) => `· ${c.line}`);
 
@@ -76,6 +87,11 @@ export function helpFor(name: string, roles: readonly RoleCode[]): string {
 /** 考评帮助: the incentive sentences the person's roles may use (组织目标、亮岗承诺、季度自评、考评、表彰、评议). */
 export function incentiveHelpFor(name: string, roles: readonly RoleCode[]): string {
   return [`【考评帮助】${greetingOf(name, roles)}组织目标、亮岗承诺、季度自评、考评、表彰和领导班子评议可以这样办理：`, ...linesFor(INCENTIVE_CAPABILITIES, roles), '年份可不写，默认为今年；到时我会提醒您登记和提交。'].join('\n');
+}
+
+/** 党员权利帮助: the members'-voice sentences the person's roles may use (意见建议…). */
+export function voiceHelpFor(name: string, roles: readonly RoleCode[]): string {
+  return [`【党员权利帮助】${greetingOf(name, roles)}意见建议可以这样办理：`, ...linesFor(VOICE_CAPABILITIES, roles), '答复、逾期督办的情况我会及时告诉您。'].join('\n');
 }
 
 export const T = {

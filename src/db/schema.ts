@@ -584,3 +584,29 @@ export interface Database {
 }
 
 export type DeliveryBatchRow = Selectable<DeliveryBatchesTable>;
+// Members' suggestions (migrations/2026120502_suggestions.ts, MECHANISM 3.1, issue 14 section 2).
+export interface Database {
+  suggestions: SuggestionsTable;
+}
+
+export interface SuggestionsTable {
+  id: Generated<string>;
+  writer_member_id: string;
+  branch_id: string;
+  general_branch_id: string;
+  committee_id: string;
+  anonymous: Generated<boolean>;
+  addressee_office: 'branch_secretary' | 'gb_secretary' | 'linked_committee_member' | 'committee_secretary' | 'od';
+  addressee_organisation_id: string;
+  /** Only for a linked committee member (a person); the other addressees are offices. */
+  addressee_member_id: string | null;
+  text: string;
+  filed_at: Date;
+  filed_on: SqlDate;
+  due_on: SqlDate;
+  state: Generated<'awaiting_reply' | 'replied'>;
+  reply: string | null;
+  replied_at: Date | null;
+  replied_on: SqlDate | null;
+  replied_by_member_id: string | null;
+}

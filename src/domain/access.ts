@@ -627,3 +627,56 @@ export function leadershipResultsScope(viewer: Viewer): LeadershipResultsScope |
 export function mayOpenLeadershipReview(person: Pick<AccessPerson, 'roles'>): boolean {
   return person.roles.some((r) => r.role === 'od_staff');
 }
+
+// ---- members' suggestions (意见建议, MECHANISM 3.1, issue 14 section 2) ----
+
+/** A suggestion as far as seeing and answering it goes. */
+export interface SuggestionFacts {
+  writerMemberId: string;
+  committeeId: string;
+  anonymous: boolean;
+  /** The addressed office (its holders answer), or the addressed person (a linked committee member). */
+  addressee: { kind: 'office'; role: string; organisationId: string } | { kind: 'person'; memberId: string };
+  /**
+   * The offices that answer for it besides: those standing in today for a vacant addressed office (the office
+   * rule, one level up) and those it was escalated to (domain/voice.ts suggestionEscalations).
+   */
+  alsoAnswering: ReadonlyArray<{ role: string; organisationId: string }>;
+}
+
+const holds = (viewer: Viewer, office: { role: string; organisationId: string }): boolean =>
+  viewer.kind === 'member' && viewer.roles.some((r) => r.role === office.role && r.organisationId === office.organisationId);
+
+const isOdOf = (viewer: Viewer, committeeId: string): boolean => viewer.kind === 'organisation_department' || holds(viewer, { role: 'od_staff', organisationId: committeeId });
+
+/**
+ * May this viewer answer (回复) a suggestion: the addressee — the addressed person, or a holder of the addressed
+ * office — and whoever stands in for it or it was escalated to. Never its writer (a secretary's own suggestion was
+ * addressed one level up).
+ */
+export function mayAnswerSuggestion(viewer: Viewer, s: SuggestionFacts): boolean {
+  if (viewer.kind !== 'member' || viewer.memberId === s.writerMemberId) return false;
+  const addressed = s.addressee.kind === 'person' ? viewer.memberId === s.addressee.memberId : holds(viewer, s.addressee);
+  return addressed || s.alsoAnswering.some((o) => holds(viewer, o));
+}
+
+/**
+ * May this viewer see a suggestion (MECHANISM 3.1: only the member, the addressee and the OD)? Its writer, those
+ * who may answer it (the addressee, a stand-in, those it was escalated to) and the OD of its committee. Not the
+ * branch or GB leaders as such: a suggestion is addressed, and its writer chose to whom.
+ */
+export function maySeeSuggestion(viewer: Viewer, s: SuggestionFacts): boolean {
+  if (viewer.kind === 'member' && viewer.memberId === s.writerMemberId) return true;
+  return isOdOf(viewer, s.committeeId) || mayAnswerSuggestion(viewer, s);
+}
+
+/**
+ * Does this viewer see who wrote it? Everyone who sees it, except for an anonymous one (匿名…): then only the writer
+ * and the OD (the OD sees the name; the addressee and those it was escalated to see 一名党员 — also when the
+ * escalation reaches the OD, which is the OD: it sees the name by right of office, not of escalation).
+ */
+export function seesSuggestionWriter(viewer: Viewer, s: SuggestionFacts): boolean {
+  if (!maySeeSuggestion(viewer, s)) return false;
+  if (!s.anonymous) return true;
+  return (viewer.kind === 'member' && viewer.memberId === s.writerMemberId) || isOdOf(viewer, s.committeeId);
+}

@@ -273,7 +273,7 @@ export const SETTINGS = {
     default: 7,
     description: 'Days to reply to a member’s suggestion (意见建议)',
     descriptionZh: '党员意见建议的答复期限',
-    status: 'planned',
+    status: 'in_use',
     ...wholeNumber(1, 90, days),
   }),
   proposal_answer_days: def<number>({

@@ -1,5 +1,8 @@
 // Members' voice (MECHANISM 3.1, issue 14): the canonical codes of reporting work, open Party affairs,
-// suggestions and delegates' proposals, with their Chinese labels. Pure.
+// suggestions and delegates' proposals, with their Chinese labels; a suggestion's derived state and whom it was
+// escalated to. Pure.
+import type { WorkingDayCalendar } from './calendar.ts';
+import { reminderDays } from './obligations.ts';
 
 /** MECHANISM "Canonical codes": voice kind. */
 export const VOICE_KINDS = ['report_work', 'announcement', 'suggestion', 'proposal'] as const;
@@ -13,3 +16,80 @@ export const VOICE_KIND_LABEL: Readonly<Record<VoiceKind, string>> = {
 };
 
 export const isVoiceKind = (v: string): v is VoiceKind => (VOICE_KINDS as readonly string[]).includes(v);
+
+// ---- suggestions (意见建议, issue 14 section 2) ----
+
+/**
+ * Whom a suggestion is addressed to: an office (the branch secretary by default, the GB secretary, the committee
+ * secretary, the OD) or the committee member linked (挂联) to the writer's general branch.
+ */
+export const SUGGESTION_ADDRESSEES = ['branch_secretary', 'gb_secretary', 'linked_committee_member', 'committee_secretary', 'od'] as const;
+export type SuggestionAddressee = (typeof SUGGESTION_ADDRESSEES)[number];
+
+export const SUGGESTION_ADDRESSEE_LABEL: Readonly<Record<SuggestionAddressee, string>> = {
+  branch_secretary: '支部书记',
+  gb_secretary: '党总支书记',
+  linked_committee_member: '挂联党委委员',
+  committee_secretary: '党委书记',
+  od: '党委组织部',
+};
+
+/** Stored states; `overdue` is derived (awaiting a reply past the due date), never stored. */
+export const SUGGESTION_STATES = ['awaiting_reply', 'replied'] as const;
+export type SuggestionStoredState = (typeof SUGGESTION_STATES)[number];
+export type SuggestionState = SuggestionStoredState | 'overdue';
+
+export const SUGGESTION_STATE_LABEL: Readonly<Record<SuggestionState, string>> = { awaiting_reply: '待回复', replied: '已回复', overdue: '已逾期' };
+
+/** A suggestion's state today: overdue when it still awaits a reply after its due day. */
+export function suggestionState(stored: SuggestionStoredState, dueOn: string, today: string): SuggestionState {
+  return stored === 'awaiting_reply' && today > dueOn ? 'overdue' : stored;
+}
+
+/** A suggestion's number as the chat writes it: 建议12. */
+export const suggestionNumber = (id: string): string => `建议${id}`;
+
+/** An office a suggestion answers to: the addressed one, or one it was escalated to. */
+export interface SuggestionOffice {
+  role: 'branch_secretary' | 'gb_secretary' | 'committee_secretary' | 'od_staff';
+  organisationId: string;
+}
+
+/** The stored role of an addressed office (a linked committee member is a person: none). */
+export function officeOfAddressee(addressee: SuggestionAddressee, organisationId: string): SuggestionOffice | undefined {
+  if (addressee === 'linked_committee_member') return undefined;
+  return { role: addressee === 'od' ? 'od_staff' : addressee, organisationId };
+}
+
+export interface SuggestionDates {
+  addresseeOffice: SuggestionAddressee;
+  generalBranchId: string;
+  committeeId: string;
+  filedOn: string;
+  dueOn: string;
+  /** Null while it awaits a reply. */
+  repliedOn: string | null;
+}
+
+/**
+ * The office one level up from the addressee (MECHANISM "Rules for every reminder": branch → GB → OD): a branch
+ * secretary's is the GB secretary; everyone else's is the OD — not the committee secretary, who is not among those
+ * who may see a suggestion (only the writer, the addressee and the OD).
+ */
+export function suggestionOneUp(s: Pick<SuggestionDates, 'addresseeOffice' | 'generalBranchId' | 'committeeId'>): { role: 'gb_secretary' | 'od_staff'; organisationId: string } {
+  return s.addresseeOffice === 'branch_secretary' ? { role: 'gb_secretary', organisationId: s.generalBranchId } : { role: 'od_staff', organisationId: s.committeeId };
+}
+
+/**
+ * The offices a suggestion has been escalated to by `today`: one level up from the day it is 3 working days
+ * overdue, the OD from the day it is 7 — the days of domain/obligations.ts reminderDays, on which the sweep tells
+ * them. A reply before that day means it never was; a reply on that day counts as after the 09:00 notice.
+ */
+export function suggestionEscalations(s: SuggestionDates, today: string, calendar: WorkingDayCalendar): Array<{ step: 'overdue_3' | 'overdue_7'; office: SuggestionOffice }> {
+  const days = reminderDays({ dueOn: s.dueOn, createdOn: s.filedOn }, calendar);
+  const out: Array<{ step: 'overdue_3' | 'overdue_7'; office: SuggestionOffice }> = [];
+  const reached = (day: string | undefined) => day !== undefined && day <= today && (s.repliedOn === null || s.repliedOn >= day);
+  if (reached(days.overdue_3)) out.push({ step: 'overdue_3', office: suggestionOneUp(s) });
+  if (reached(days.overdue_7)) out.push({ step: 'overdue_7', office: { role: 'od_staff', organisationId: s.committeeId } });
+  return out;
+}

@@ -107,7 +107,7 @@ describe('named settings (issue 11 point 15)', () => {
     const at = new Date('2026-11-30T01:00:00Z');
     expect(settingView('defer_max_count', { value: 1, updatedAt: at })).toMatchObject({ key: 'defer_max_count', value: 1, default: 2, stored: true, updatedAt: at.toISOString(), status: 'in_use' });
     expect(settingView('time_zone', undefined, { time_zone: 'Asia/Urumqi' })).toMatchObject({ value: 'Asia/Urumqi', default: 'Asia/Urumqi', stored: false, appliesOnRestart: true });
-    expect(settingView('suggestion_reply_days', undefined)).toMatchObject({ value: 7, status: 'planned' });
+    expect(settingView('suggestion_reply_days', undefined)).toMatchObject({ value: 7, status: 'in_use' });
     expect(settingView('pairing_nudge_days', undefined)).toMatchObject({ value: 90, status: 'in_use' });
   });
 });

@@ -16,6 +16,7 @@ import { pairingMonthly } from './pairing-monthly.ts';
 import { pairingNudges } from './pairing-nudges.ts';
 import { partyAgeCertificates } from './party-age-certificates.ts';
 import { subsidyPayments } from './subsidy-payments.ts';
+import { suggestions } from './suggestions.ts';
 import { subsidyTerms } from './subsidy-terms.ts';
 import { talkQuotas } from './talk-quotas.ts';
 import { vacantOffices } from './vacant-offices.ts';
@@ -38,6 +39,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   partyAgeCertificates,
   leadershipReviewNudge,
   leadershipReviewReminders,
+  suggestions,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
