@@ -21,6 +21,7 @@ import { gradesConversation } from '../incentive/grades-conversation.ts';
 import { certificatesConversation } from '../incentive/certificates-conversation.ts';
 import { honoursConversation } from '../incentive/honours-conversation.ts';
 import { selfEvaluationConversation } from '../incentive/self-evaluation-conversation.ts';
+import { proposalConversation } from '../voice/proposal-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -44,6 +45,8 @@ export function conversationHandlers(): ConversationHandler[] {
     certificatesConversation,
     honoursConversation(rosterIndex),
     selfEvaluationConversation,
+    // "提案：…", the 立案 / 不予立案 card, "提案3交由…办理", "提案3答复：…": delegates' proposals, never care records.
+    proposalConversation(rosterIndex),
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

@@ -1,5 +1,7 @@
 // Members' voice (MECHANISM 3.1, issue 14): the canonical codes of reporting work, open Party affairs,
 // suggestions and delegates' proposals, with their Chinese labels. Pure.
+import type { WorkingDayCalendar } from './calendar.ts';
+import { addDays, toDayNumber, type IsoDate } from './dates.ts';
 
 /** MECHANISM "Canonical codes": voice kind. */
 export const VOICE_KINDS = ['report_work', 'announcement', 'suggestion', 'proposal'] as const;
@@ -51,4 +53,16 @@ export function proposalStatus(p: { state: ProposalState; due_on: string | null 
 export function proposalTitle(text: string, max = 30): string {
   const first = text.trim().split(/\n/)[0]!.trim();
   return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+}
+
+/**
+ * Which reminder of a proposal still waiting to be registered falls on `today` (1, 2, …): the first working day on
+ * or after each PROPOSAL_REGISTER_REMIND_DAYS-day mark since it was filed; undefined on other days.
+ */
+export function registerReminderOn(filedOn: IsoDate, today: IsoDate, calendar: WorkingDayCalendar): number | undefined {
+  const days = toDayNumber(today) - toDayNumber(filedOn);
+  for (let k = 1; k * PROPOSAL_REGISTER_REMIND_DAYS <= days; k += 1) {
+    if (calendar.nextWorkingDay(addDays(filedOn, k * PROPOSAL_REGISTER_REMIND_DAYS)) === today) return k;
+  }
+  return undefined;
 }

@@ -15,6 +15,7 @@ import { obligationReminders } from './obligation-reminders.ts';
 import { pairingMonthly } from './pairing-monthly.ts';
 import { pairingNudges } from './pairing-nudges.ts';
 import { partyAgeCertificates } from './party-age-certificates.ts';
+import { proposalReminders } from './proposals.ts';
 import { subsidyPayments } from './subsidy-payments.ts';
 import { subsidyTerms } from './subsidy-terms.ts';
 import { talkQuotas } from './talk-quotas.ts';
@@ -38,6 +39,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   partyAgeCertificates,
   leadershipReviewNudge,
   leadershipReviewReminders,
+  proposalReminders,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
