@@ -24,7 +24,7 @@ describe.each(DB_KINDS)('proposals on %s', (kind) => {
   });
   afterAll(async () => t.drop());
 
-  const ctx = (date: string): PlanContext => ({ date, late: false, birthdayBasis: 'join_date', holidayListDaysBefore: 14, calendar: chineseWorkingDayCalendar() }) as PlanContext;
+  const ctx = (date: string): PlanContext => ({ date, late: false, birthdayBasis: 'join_date', holidayListDaysBefore: 14, calendar: chineseWorkingDayCalendar() });
 
   it('steps move the state once; reads join the delegate and the assignee', async () => {
     const repo = new ProposalRepository(t.db);
