@@ -55,6 +55,9 @@ const INCENTIVE_CAPABILITIES: Capability[] = [
   { line: '发送“纪念证书符合条件：郑老党员”“已颁发纪念证书：郑老党员，2027-07-01”：确认条件、登记颁发；「考评情况」：查看党委各党总支考评情况', roles: ['od_staff'] },
   { line: '发送「开启领导班子评议」：开启年度领导班子评议', roles: ['od_staff'] },
   { line: '发送「领导班子评议结果」：查看评议进度和结果', roles: ['od_staff', 'gb_secretary'] },
+  // Delegates' proposals (issue 14 section 3): a delegate is a roster flag, not a role, so the line is everyone's.
+  { line: '党代会代表发送“提案：关于……的建议”提交提案；「我的提案」：查看办理和答复情况' },
+  { line: '发送「待办提案」「提案列表」办理代表提案；“提案3交由后勤处办理”交办；“提案3答复：……”登记答复', roles: ['od_staff'] },
 ];
 
 /** The lines of a list of capabilities that a person with these roles may use. */
@@ -75,7 +78,7 @@ export function helpFor(name: string, roles: readonly RoleCode[]): string {
 
 /** 考评帮助: the incentive sentences the person's roles may use (组织目标、亮岗承诺、季度自评、考评、表彰、评议). */
 export function incentiveHelpFor(name: string, roles: readonly RoleCode[]): string {
-  return [`【考评帮助】${greetingOf(name, roles)}组织目标、亮岗承诺、季度自评、考评、表彰和领导班子评议可以这样办理：`, ...linesFor(INCENTIVE_CAPABILITIES, roles), '年份可不写，默认为今年；到时我会提醒您登记和提交。'].join('\n');
+  return [`【考评帮助】${greetingOf(name, roles)}组织目标、亮岗承诺、季度自评、考评、表彰、领导班子评议和代表提案可以这样办理：`, ...linesFor(INCENTIVE_CAPABILITIES, roles), '年份可不写，默认为今年；到时我会提醒您登记和提交。'].join('\n');
 }
 
 export const T = {
