@@ -39,7 +39,7 @@ const LIST_LIMIT = 500;
 function view(p: ProposalRow, today: string, timeZone: string) {
   return {
     id: p.id,
-    delegate: { account: p.delegate_userid, name: p.delegate_name, general_branch: p.gb_name, branch: p.branch_name },
+    delegate: { account: p.delegate_account, name: p.delegate_name, general_branch: p.gb_name, branch: p.branch_name },
     title: proposalTitle(p.text),
     text: p.text,
     state: p.state,
@@ -49,7 +49,7 @@ function view(p: ProposalRow, today: string, timeZone: string) {
     due_on: p.due_on,
     declined_at: isoAt(p.declined_at, timeZone),
     decline_reason: p.decline_reason,
-    assignee: p.assignee_member_id !== null ? { account: p.assignee_userid, name: p.assignee_name } : p.assignee_office !== null ? { office: p.assignee_office } : null,
+    assignee: p.assignee_member_id !== null ? { account: p.assignee_account, name: p.assignee_name } : p.assignee_office !== null ? { office: p.assignee_office } : null,
     answered_at: isoAt(p.answered_at, timeZone),
     answer: p.answer,
   };

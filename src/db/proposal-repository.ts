@@ -14,7 +14,10 @@ export interface ProposalRow {
   committee_id: string;
   delegate_member_id: string;
   delegate_name: string;
+  /** The delegate's chat account while they are an active member (nobody messages a member who died or left). */
   delegate_userid: string | null;
+  /** The delegate's chat account whatever their status (exports name people by account). */
+  delegate_account: string | null;
   branch_id: string;
   branch_name: string;
   gb_id: string;
@@ -30,7 +33,9 @@ export interface ProposalRow {
   decline_reason: string | null;
   assignee_member_id: string | null;
   assignee_name: string | null;
+  /** The assignee's chat account while active: a member who left passes the reminders to the OD. */
   assignee_userid: string | null;
+  assignee_account: string | null;
   assignee_office: string | null;
   assigned_at: Date | null;
   answer: string | null;
@@ -56,12 +61,12 @@ export interface OdHolder {
 
 const SELECT = sql`
   select p.id::text as id, p.committee_id::text as committee_id, p.delegate_member_id::text as delegate_member_id,
-         d.name as delegate_name, d.userid as delegate_userid,
+         d.name as delegate_name, case when d.status = 'active' then d.userid end as delegate_userid, d.userid as delegate_account,
          b.id::text as branch_id, b.name as branch_name, gb.id::text as gb_id, gb.name as gb_name,
          p.text, p.state, to_char(p.filed_on, 'YYYY-MM-DD') as filed_on, p.filed_at,
          to_char(p.registered_on, 'YYYY-MM-DD') as registered_on, p.registered_at, to_char(p.due_on, 'YYYY-MM-DD') as due_on,
          p.declined_at, p.decline_reason,
-         p.assignee_member_id::text as assignee_member_id, a.name as assignee_name, a.userid as assignee_userid,
+         p.assignee_member_id::text as assignee_member_id, a.name as assignee_name, case when a.status = 'active' then a.userid end as assignee_userid, a.userid as assignee_account,
          p.assignee_office, p.assigned_at, p.answer, p.answered_at, ab.name as answered_by_name
     from proposals p
     join members d on d.id = p.delegate_member_id

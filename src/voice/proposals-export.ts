@@ -45,7 +45,7 @@ export const proposalsExporter: FamilyExporter = {
       yield visible.map(
         (p): FamilyExportRow => ({
           id: p.id,
-          delegate_account: p.delegate_userid ?? '',
+          delegate_account: p.delegate_account ?? '',
           delegate_name: p.delegate_name,
           general_branch: p.gb_name,
           branch: p.branch_name,
@@ -59,7 +59,7 @@ export const proposalsExporter: FamilyExporter = {
           due_on: p.due_on,
           declined_at: isoAt(p.declined_at, s.timeZone),
           decline_reason: p.decline_reason,
-          assignee_account: p.assignee_member_id === null ? null : (p.assignee_userid ?? ''),
+          assignee_account: p.assignee_member_id === null ? null : (p.assignee_account ?? ''),
           assignee_name: p.assignee_name,
           assignee_office: p.assignee_office,
           assigned_at: isoAt(p.assigned_at, s.timeZone),

@@ -188,6 +188,31 @@ describe('issue 14 section 3: delegates’ proposals', () => {
     expect(texts(answered.sent, 'wushengri')[0]).toContain('（承办：后勤处）：\n食堂已增设晚餐窗口。');
   });
 
+  let p4 = '';
+  it('the admin API takes the OD’s steps as the chat does, and tells the delegate', async () => {
+    const filed = await reply('wushengri', '提案：关于优化研究生党支部设置的建议', 3);
+    p4 = /已提交提案(\d+)/.exec(filed.text)![1]!;
+    const post = (step: string, body: object = {}) => admin(`/admin/voice/proposals/${p4}/${step}`, { method: 'POST', body: JSON.stringify(body) });
+    const start = stack.fake!.sent.length;
+    expect((await post('answer', { text: '太早' })).status).toBe(409);
+    const registered = await post('register');
+    expect(registered.status).toBe(200);
+    expect(((await registered.json()) as { proposal: { state: string; due_on: string } }).proposal).toMatchObject({ state: 'registered', due_on: '2027-02-07' });
+    expect((await post('register')).status).toBe(409);
+    expect((await post('assign', {})).status).toBe(400);
+    expect((await post('assign', { to: '研究生工作部' })).status).toBe(200);
+    const answered = await post('answer', { text: '已研究，明年调整。' });
+    expect(((await answered.json()) as { proposal: { state: string; assignee: unknown } }).proposal).toMatchObject({ state: 'answered', assignee: { office: '研究生工作部' } });
+    expect((await admin('/admin/voice/proposals/9999/register', { method: 'POST', body: '{}' })).status).toBe(404);
+    await waitForAllDelivered(stack);
+    const heard = stack.fake!.sent.slice(start).filter((m) => m.touser === 'wushengri').map(textOf);
+    expect(heard).toEqual([
+      expect.stringContaining(`您的提案${p4}（关于优化研究生党支部设置的建议）已由党委组织部立案，答复期限为2月7日`),
+      expect.stringContaining('已交由研究生工作部办理'),
+      expect.stringContaining('（承办：研究生工作部）：\n已研究，明年调整。'),
+    ]);
+  });
+
   it('the export and the admin API show a proposal only to those the access rule lets see it', async () => {
     const db = stack.deps.db.db;
     const all = await collectVoice(db, 'proposals', { today: '2027-01-08' });
@@ -195,6 +220,7 @@ describe('issue 14 section 3: delegates’ proposals', () => {
       [p1, 'answered', 'wushengri', 'zhenglao'],
       [p2, 'declined', 'wushengri', null],
       [p3, 'answered', 'wushengri', '后勤处'],
+      [p4, 'answered', 'wushengri', '研究生工作部'],
     ]);
     expect(all[0]).toMatchObject({ due_on: '2026-12-31', registered_at: expect.stringMatching(/^2026-12-01T10:0\d:\d\d(\.\d+)?\+08:00$/), general_branch: '计算机学院党总支', branch: '教工第一党支部' });
     expect(all[1]!.decline_reason).toBe('属于学校行政事务，已转相关部门研究');
@@ -203,7 +229,7 @@ describe('issue 14 section 3: delegates’ proposals', () => {
       return viewerOf((await loadAccessPerson(db, m.id))!);
     };
     expect((await collectVoice(db, 'proposals', { viewer: await asViewer('zhenglao') })).map((r) => r.id)).toEqual([p1]);
-    expect((await collectVoice(db, 'proposals', { viewer: await asViewer('wushengri') })).length).toBe(3);
+    expect((await collectVoice(db, 'proposals', { viewer: await asViewer('wushengri') })).length).toBe(4);
     expect((await collectVoice(db, 'proposals', { viewer: await asViewer('zhouzhishu') })).length).toBe(0);
     expect((await collectVoice(db, 'proposals', { viewer: await asViewer('lishuji') })).length).toBe(0);
 

@@ -68,12 +68,25 @@ describe.each(DB_KINDS)('proposals on %s', (kind) => {
     expect((await repo.byId(id))!.state).toBe('declined');
   });
 
+  it('an assignee who has left passes the reminders to the OD; the export still names them by account', async () => {
+    const repo = new ProposalRepository(t.db);
+    const id = await repo.insert({ committeeId: committee, delegateMemberId: ids['wushengri']!, text: '关于校车的建议', filedOn: '2026-12-01', at: AT });
+    await repo.register(id, { on: '2026-12-01', at: AT, dueOn: '2026-12-31', by: null });
+    await repo.assign(id, { memberId: ids['wangjinnian']!, office: null, at: AT });
+    const plan = async (date: string) => (await proposalReminders.plan(t.db, ctx(date))).map((n) => `${n.kind}:${n.recipientUserid}`);
+    expect(await plan('2026-12-29')).toEqual(['proposal_due_soon:wangjinnian']);
+    await sql`update members set status = 'transferred_out', status_changed_on = '2026-12-02' where id = ${ids['wangjinnian']!}::bigint`.execute(t.db);
+    expect(await plan('2026-12-29')).toEqual(['proposal_due_soon:zhaozuzhi']);
+    expect((await repo.byId(id))).toMatchObject({ assignee_userid: null, assignee_account: 'wangjinnian' });
+    await repo.answer(id, { text: '已办', at: AT, by: null });
+  });
+
   it('finds members by name in the committee, and the OD’s holders', async () => {
     const repo = new ProposalRepository(t.db);
     expect((await repo.membersNamed(committee, '郑老党员')).map((m) => m.userid)).toEqual(['zhenglao']);
     expect(await repo.membersNamed(committee, '后勤处')).toEqual([]);
     expect((await repo.odHolders(committee)).map((h) => h.userid)).toEqual(['zhaozuzhi']);
     expect((await repo.exportChunk({ afterId: '0', limit: 10, from: '2026-12-02' })).length).toBe(0);
-    expect((await repo.exportChunk({ afterId: '0', limit: 10, from: '2026-12-01', to: '2026-12-01' })).length).toBe(2);
+    expect((await repo.exportChunk({ afterId: '0', limit: 10, from: '2026-12-01', to: '2026-12-01' })).length).toBe(3);
   });
 });
