@@ -6,13 +6,13 @@
 import { matchProposalCommand, type ProposalCommand } from './proposal-phrases.ts';
 
 /** One area's reading: the area's name and its matcher's command. Each area adds its member to this union. */
-export type VoiceReading = { area: 'proposal'; command: ProposalCommand };
+export type VoiceReading = { area: 'proposals'; command: ProposalCommand };
 
 /** Each area's matcher, in the order they are tried (the first that reads a message wins). */
 const READERS: ReadonlyArray<(message: string) => VoiceReading | undefined> = [
   (m) => {
     const command = matchProposalCommand(m);
-    return command ? { area: 'proposal', command } : undefined;
+    return command ? { area: 'proposals', command } : undefined;
   },
 ];
 

@@ -92,23 +92,23 @@ async function command(ctx: ConversationContext, env: ProposalEnv, cmd: Proposal
   switch (cmd.kind) {
     case 'file':
       return replies(ctx, await fileProposal(env, actorOf(ctx), cmd.text));
-    case 'view':
-      return say(await viewProposal(env, viewerOf(accessPersonOf(me)), cmd.id));
+    case 'show':
+      return say(await viewProposal(env, viewerOf(accessPersonOf(me)), cmd.number));
     case 'register':
-      return replies(ctx, await registerProposal(env, actorOf(ctx), cmd.id));
+      return replies(ctx, await registerProposal(env, actorOf(ctx), cmd.number));
     case 'decline': {
       if (cmd.reason === '') {
-        const found = await mayDeclineNow(env, actorOf(ctx), cmd.id);
+        const found = await mayDeclineNow(env, actorOf(ctx), cmd.number);
         if (!('proposal' in found)) return say(found.reply);
-        await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, PROPOSAL_QUESTION.declineReason, cmd.id, ctx.now);
-        return say(`请回复提案${cmd.id}不予立案的理由，或发送“提案${cmd.id}不予立案：理由”。`);
+        await new ConversationMemoryRepository(ctx.trx).remember(me.memberId, PROPOSAL_QUESTION.declineReason, cmd.number, ctx.now);
+        return say(`请回复提案${cmd.number}不予立案的理由，或发送“提案${cmd.number}不予立案：理由”。`);
       }
-      return replies(ctx, await declineProposal(env, actorOf(ctx), cmd.id, cmd.reason));
+      return replies(ctx, await declineProposal(env, actorOf(ctx), cmd.number, cmd.reason));
     }
     case 'assign':
-      return replies(ctx, await assignProposal(env, actorOf(ctx), cmd.id, cmd.to));
+      return replies(ctx, await assignProposal(env, actorOf(ctx), cmd.number, cmd.to));
     case 'answer':
-      return replies(ctx, await answerProposal(env, actorOf(ctx), cmd.id, cmd.text));
+      return replies(ctx, await answerProposal(env, actorOf(ctx), cmd.number, cmd.text));
     case 'mine': {
       const rows = await repo.ofDelegate(me.memberId, LIST_LIMIT);
       if (rows.length === 0) return say(me.delegate ? '您还没有提交提案。发送“提案：关于……的建议”即可提交。' : '您没有提交过提案。提案由党代会代表提交；如有意见和建议，请发送“意见建议：……”。');

@@ -10,12 +10,12 @@
 
 export type ProposalCommand =
   | { kind: 'file'; text: string }
-  | { kind: 'view'; id: string }
-  | { kind: 'register'; id: string }
+  | { kind: 'show'; number: string }
+  | { kind: 'register'; number: string }
   /** `reason` empty: the reason is asked for and taken from the next message. */
-  | { kind: 'decline'; id: string; reason: string }
-  | { kind: 'assign'; id: string; to: string }
-  | { kind: 'answer'; id: string; text: string }
+  | { kind: 'decline'; number: string; reason: string }
+  | { kind: 'assign'; number: string; to: string }
+  | { kind: 'answer'; number: string; text: string }
   | { kind: 'mine' }
   | { kind: 'list' }
   | { kind: 'todo' };
@@ -38,18 +38,18 @@ export function matchProposalCommand(raw: string): ProposalCommand | null {
   let m = FILE.exec(t);
   if (m) return { kind: 'file', text: m[1]!.trim() };
   m = VIEW.exec(t);
-  if (m) return { kind: 'view', id: m[1]! };
+  if (m) return { kind: 'show', number: m[1]! };
   for (const re of REGISTER) {
     m = re.exec(t);
-    if (m) return { kind: 'register', id: m[1]! };
+    if (m) return { kind: 'register', number: m[1]! };
   }
   m = DECLINE.exec(t);
-  if (m) return { kind: 'decline', id: m[1]!, reason: (m[2] ?? '').trim() };
+  if (m) return { kind: 'decline', number: m[1]!, reason: (m[2] ?? '').trim() };
   m = ASSIGN.exec(t);
-  if (m) return { kind: 'assign', id: m[1]!, to: m[2]!.trim() };
+  if (m) return { kind: 'assign', number: m[1]!, to: m[2]!.trim() };
   for (const re of ANSWER) {
     m = re.exec(t);
-    if (m) return { kind: 'answer', id: m[1]!, text: m[2]!.trim() };
+    if (m) return { kind: 'answer', number: m[1]!, text: m[2]!.trim() };
   }
   if (MINE.test(t)) return { kind: 'mine' };
   if (LIST.test(t)) return { kind: 'list' };

@@ -66,24 +66,24 @@ describe('the proposal sentences', () => {
     ['提案：关于加强青年教师思想政治工作的建议', { kind: 'file', text: '关于加强青年教师思想政治工作的建议' }],
     ['提案:关于食堂的建议\n第二段', { kind: 'file', text: '关于食堂的建议\n第二段' }],
     ['提案：', { kind: 'file', text: '' }],
-    ['提案3', { kind: 'view', id: '3' }],
-    ['查看提案 12？', { kind: 'view', id: '12' }],
-    ['提案3立案', { kind: 'register', id: '3' }],
-    ['立案提案3', { kind: 'register', id: '3' }],
-    ['提案3不予立案：不属于党代会职责范围', { kind: 'decline', id: '3', reason: '不属于党代会职责范围' }],
-    ['提案3不予立案', { kind: 'decline', id: '3', reason: '' }],
-    ['提案3交由后勤处办理', { kind: 'assign', id: '3', to: '后勤处' }],
-    ['提案3交由张三（教工第一党支部）办理', { kind: 'assign', id: '3', to: '张三（教工第一党支部）' }],
-    ['提案3交给人事处答复。', { kind: 'assign', id: '3', to: '人事处' }],
-    ['提案3答复：已纳入明年工作要点', { kind: 'answer', id: '3', text: '已纳入明年工作要点' }],
-    ['答复提案3：已办理', { kind: 'answer', id: '3', text: '已办理' }],
+    ['提案3', { kind: 'show', number: '3' }],
+    ['查看提案 12？', { kind: 'show', number: '12' }],
+    ['提案3立案', { kind: 'register', number: '3' }],
+    ['立案提案3', { kind: 'register', number: '3' }],
+    ['提案3不予立案：不属于党代会职责范围', { kind: 'decline', number: '3', reason: '不属于党代会职责范围' }],
+    ['提案3不予立案', { kind: 'decline', number: '3', reason: '' }],
+    ['提案3交由后勤处办理', { kind: 'assign', number: '3', to: '后勤处' }],
+    ['提案3交由张三（教工第一党支部）办理', { kind: 'assign', number: '3', to: '张三（教工第一党支部）' }],
+    ['提案3交给人事处答复。', { kind: 'assign', number: '3', to: '人事处' }],
+    ['提案3答复：已纳入明年工作要点', { kind: 'answer', number: '3', text: '已纳入明年工作要点' }],
+    ['答复提案3：已办理', { kind: 'answer', number: '3', text: '已办理' }],
     ['我的提案', { kind: 'mine' }],
     ['提案列表', { kind: 'list' }],
     ['待办提案', { kind: 'todo' }],
   ];
   it.each(READ)('%s', (text, expected) => {
     expect(matchProposalCommand(text)).toEqual(expected);
-    expect(readVoice(text)).toEqual({ area: 'proposal', command: expected });
+    expect(readVoice(text)).toEqual({ area: 'proposals', command: expected });
   });
   it.each(['今天和李四谈心，聊了他的提案想法', '我想写个提案', '提案怎么写', '关于提案：我有想法', '意见建议：希望多走访老党员', '提案3的情况怎么样了'])('leaves "%s" to the others', (text) => {
     expect(matchProposalCommand(text)).toBeNull();
