@@ -638,7 +638,7 @@ export interface ProposalFacts {
   assigneeMemberId: string | null;
 }
 
-const isOdOf = (roles: readonly HeldOffice[], committeeId: string): boolean => roles.some((r) => r.role === 'od_staff' && r.organisationId === committeeId);
+const holdsOdOf = (roles: readonly HeldOffice[], committeeId: string): boolean => roles.some((r) => r.role === 'od_staff' && r.organisationId === committeeId);
 
 /** May this person file a proposal? A Party congress delegate (the roster's 党代会代表 flag), and nobody else. */
 export function mayFileProposal(person: { delegate: boolean }): boolean {
@@ -653,12 +653,12 @@ export function mayFileProposal(person: { delegate: boolean }): boolean {
 export function maySeeProposal(viewer: Viewer, p: ProposalFacts): boolean {
   if (viewer.kind === 'organisation_department') return true;
   if (viewer.memberId === p.delegateMemberId || (p.assigneeMemberId !== null && viewer.memberId === p.assigneeMemberId)) return true;
-  return isOdOf(viewer.roles, p.committeeId);
+  return holdsOdOf(viewer.roles, p.committeeId);
 }
 
 /** May this person register, decline or assign a proposal? The OD of its committee. */
 export function mayHandleProposal(person: Pick<AccessPerson, 'roles'>, p: ProposalFacts): boolean {
-  return isOdOf(person.roles, p.committeeId);
+  return holdsOdOf(person.roles, p.committeeId);
 }
 
 /**
@@ -667,7 +667,7 @@ export function mayHandleProposal(person: Pick<AccessPerson, 'roles'>, p: Propos
  */
 export function mayAnswerProposal(person: Pick<AccessPerson, 'memberId' | 'roles'>, p: ProposalFacts): boolean {
   if (p.assigneeMemberId !== null && person.memberId === p.assigneeMemberId) return true;
-  return isOdOf(person.roles, p.committeeId);
+  return holdsOdOf(person.roles, p.committeeId);
 }
 
 /** Whether this person handles proposals at all (the OD): the first question of the OD's lists. */
