@@ -189,10 +189,13 @@ export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id:
   const found = await forOdStep(env, actor, id, 'registered');
   if (isOutcome(found)) return found;
   const repo = new ProposalRepository(env.trx);
+  // 张三（教工第一党支部）: a member among namesakes; an office may carry brackets too (后勤处（基建）), so the brackets
+  // name a branch only when the name before them is a member's.
   const named = /^(.+?)\s*[（(]\s*(.+?)\s*[）)]$/.exec(to);
-  const name = named ? named[1]! : to;
-  const place = named ? named[2]! : undefined;
-  const all = await repo.membersNamed(found.committee_id, name);
+  let all = named ? await repo.membersNamed(found.committee_id, named[1]!) : [];
+  const place = all.length > 0 ? named![2]! : undefined;
+  const name = place ? named![1]! : to;
+  if (!place) all = await repo.membersNamed(found.committee_id, to);
   const members = place ? all.filter((m) => m.branch_name === place || `${m.gb_name}${m.branch_name}` === place || m.gb_name === place) : all;
   if (members.length > 1) {
     return refuse('ambiguous', `名册中有${members.length}位${name}：${members.map((m) => `${m.gb_name}${m.branch_name}`).join('、')}。请写明支部，例如“提案${id}交由${name}（${members[0]!.branch_name}）办理”。`);

@@ -180,7 +180,13 @@ describe('issue 14 section 3: delegates’ proposals', () => {
     p3 = /已提交提案(\d+)/.exec(filed.text)![1]!;
     expect((await reply('zhaozuzhi', `提案${p3}交由后勤处办理`)).text).toContain('尚未立案');
     expect((await reply('zhaozuzhi', `提案${p3}立案`, 2)).text).toContain(`已立案：提案${p3}`);
-    const office = await reply('zhaozuzhi', `提案${p3}交由后勤处办理`, 2);
+    // A member among namesakes is written with the branch; a wrong branch is refused, not taken for an office.
+    expect((await reply('zhaozuzhi', `提案${p3}交由郑老党员（教工党支部）办理`)).text).toContain('名册中没有教工党支部的郑老党员');
+    const first = await reply('zhaozuzhi', `提案${p3}交由郑老党员（教工第一党支部）办理`, 3);
+    expect(first.text).toContain(`已将提案${p3}交由郑老党员（计算机学院党总支教工第一党支部）办理`);
+    // Reassigned to an office: the member first assigned is told they need not answer.
+    const office = await reply('zhaozuzhi', `提案${p3}交由后勤处办理`, 3);
+    expect(texts(office.sent, 'zhenglao')).toEqual([`提案${p3}已改由后勤处办理，您无需再答复。`]);
     expect(office.text).toContain('“后勤处”不在党员名册中，按部门交办');
     expect(texts(office.sent, 'wushengri')[0]).toContain('已交由后勤处办理');
     const answered = await reply('zhaozuzhi', `提案${p3}答复：食堂已增设晚餐窗口。`, 2);
