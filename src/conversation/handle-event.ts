@@ -22,6 +22,7 @@ import { certificatesConversation } from '../incentive/certificates-conversation
 import { honoursConversation } from '../incentive/honours-conversation.ts';
 import { selfEvaluationConversation } from '../incentive/self-evaluation-conversation.ts';
 import { suggestionConversation } from '../voice/suggestion-conversation.ts';
+import { proposalConversation } from '../voice/proposal-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -47,6 +48,8 @@ export function conversationHandlers(): ConversationHandler[] {
     selfEvaluationConversation,
     // "意见建议：…", "回复建议12：…", the card's 回复 and the reply that follows it: suggestions, never care records.
     suggestionConversation(rosterIndex),
+    // "提案：…", the 立案 / 不予立案 card, "提案3交由…办理", "提案3答复：…": delegates' proposals, never care records.
+    proposalConversation(rosterIndex),
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

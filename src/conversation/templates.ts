@@ -66,6 +66,9 @@ const VOICE_CAPABILITIES: Capability[] = [
   { line: '也可发送“向党总支书记反映：……”“向挂联党委委员反映：……”“向党委书记反映：……”“向组织部反映：……”；前面加“匿名”，对方看不到您的姓名（党委组织部可见）' },
   { line: '发送「我的建议」：查看您的意见建议和答复；“建议12”：查看其中一条' },
   { line: '收到意见建议卡片后点“回复”再发送答复，或随时发送“回复建议12：……”；「待回复的建议」：查看待您答复的意见建议', roles: [...LEADERS, 'unit_leader'] },
+  // Delegates' proposals (issue 14 section 3): a delegate is a roster flag, not a role, so the line is everyone's.
+  { line: '党代会代表发送“提案：关于……的建议”提交提案；「我的提案」：查看办理和答复情况' },
+  { line: '发送「待办提案」「提案列表」办理代表提案；“提案3交由后勤处办理”交办；“提案3答复：……”登记答复', roles: ['od_staff'] },
 ];
 
 /** The lines of a list of capabilities that a person with these roles may use. */
@@ -86,12 +89,12 @@ export function helpFor(name: string, roles: readonly RoleCode[]): string {
 
 /** 考评帮助: the incentive sentences the person's roles may use (组织目标、亮岗承诺、季度自评、考评、表彰、评议). */
 export function incentiveHelpFor(name: string, roles: readonly RoleCode[]): string {
-  return [`【考评帮助】${greetingOf(name, roles)}组织目标、亮岗承诺、季度自评、考评、表彰和领导班子评议可以这样办理：`, ...linesFor(INCENTIVE_CAPABILITIES, roles), '年份可不写，默认为今年；到时我会提醒您登记和提交。'].join('\n');
+  return [`【考评帮助】${greetingOf(name, roles)}组织目标、亮岗承诺、季度自评、考评、表彰、领导班子评议可以这样办理：`, ...linesFor(INCENTIVE_CAPABILITIES, roles), '年份可不写，默认为今年；到时我会提醒您登记和提交。'].join('\n');
 }
 
 /** 党员权利帮助: the members'-voice sentences the person's roles may use (意见建议…). */
 export function voiceHelpFor(name: string, roles: readonly RoleCode[]): string {
-  return [`【党员权利帮助】${greetingOf(name, roles)}意见建议可以这样办理：`, ...linesFor(VOICE_CAPABILITIES, roles), '答复、逾期督办的情况我会及时告诉您。'].join('\n');
+  return [`【党员权利帮助】${greetingOf(name, roles)}意见建议和代表提案可以这样办理：`, ...linesFor(VOICE_CAPABILITIES, roles), '答复、逾期督办的情况我会及时告诉您。'].join('\n');
 }
 
 export const T = {

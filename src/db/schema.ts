@@ -610,3 +610,35 @@ export interface SuggestionsTable {
   replied_on: SqlDate | null;
   replied_by_member_id: string | null;
 }
+
+// Delegates' proposals (migrations/2026120503_proposals.ts, MECHANISM 3.1): the members' delegate flag (党代会代表)
+// and the proposals; the state codes are domain/voice.ts's.
+export interface MembersTable {
+  party_congress_delegate: Generated<boolean>;
+}
+
+export interface ProposalsTable {
+  id: Generated<string>;
+  committee_id: string;
+  delegate_member_id: string;
+  text: string;
+  state: Generated<import('../domain/voice.ts').ProposalState>;
+  filed_on: SqlDate;
+  filed_at: Date;
+  registered_on: SqlDate | null;
+  registered_at: Date | null;
+  due_on: SqlDate | null;
+  declined_at: Date | null;
+  decline_reason: string | null;
+  decided_by_member_id: string | null;
+  assignee_member_id: string | null;
+  assignee_office: string | null;
+  assigned_at: Date | null;
+  answer: string | null;
+  answered_at: Date | null;
+  answered_by_member_id: string | null;
+}
+
+export interface Database {
+  proposals: ProposalsTable;
+}

@@ -680,3 +680,50 @@ export function seesSuggestionWriter(viewer: Viewer, s: SuggestionFacts): boolea
   if (!s.anonymous) return true;
   return (viewer.kind === 'member' && viewer.memberId === s.writerMemberId) || isOdOf(viewer, s.committeeId);
 }
+
+// ---- delegates' proposals (党代会代表提案, MECHANISM 3.1, issue 14 section 3) ----
+
+/** A proposal as far as access goes: who filed it, in which committee, and the member it is assigned to (if any). */
+export interface ProposalFacts {
+  delegateMemberId: string;
+  committeeId: string;
+  /** The member answering for it; null when unassigned or assigned to an office outside the roster. */
+  assigneeMemberId: string | null;
+}
+
+const holdsOdOf = (roles: readonly HeldOffice[], committeeId: string): boolean => roles.some((r) => r.role === 'od_staff' && r.organisationId === committeeId);
+
+/** May this person file a proposal? A Party congress delegate (the roster's 党代会代表 flag), and nobody else. */
+export function mayFileProposal(person: { delegate: boolean }): boolean {
+  return person.delegate;
+}
+
+/**
+ * Who sees a proposal — in chat, the admin API and the export: the delegate who filed it, the OD of its committee
+ * (the OD's own tools see all) and the member it is assigned to. Nobody else: not the delegate's branch or GB
+ * secretary, not the committee secretary (a proposal goes to the OD; it is not theirs to read unless assigned).
+ */
+export function maySeeProposal(viewer: Viewer, p: ProposalFacts): boolean {
+  if (viewer.kind === 'organisation_department') return true;
+  if (viewer.memberId === p.delegateMemberId || (p.assigneeMemberId !== null && viewer.memberId === p.assigneeMemberId)) return true;
+  return holdsOdOf(viewer.roles, p.committeeId);
+}
+
+/** May this person register, decline or assign a proposal? The OD of its committee. */
+export function mayHandleProposal(person: Pick<AccessPerson, 'roles'>, p: ProposalFacts): boolean {
+  return holdsOdOf(person.roles, p.committeeId);
+}
+
+/**
+ * May this person record a registered proposal's answer? The member it is assigned to, and the OD of its committee
+ * (which records the answer of an office outside the roster, and may record any other it has received).
+ */
+export function mayAnswerProposal(person: Pick<AccessPerson, 'memberId' | 'roles'>, p: ProposalFacts): boolean {
+  if (p.assigneeMemberId !== null && person.memberId === p.assigneeMemberId) return true;
+  return holdsOdOf(person.roles, p.committeeId);
+}
+
+/** Whether this person handles proposals at all (the OD): the first question of the OD's lists. */
+export function handlesProposals(person: Pick<AccessPerson, 'roles'>): boolean {
+  return person.roles.some((r) => r.role === 'od_staff');
+}

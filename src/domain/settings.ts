@@ -280,7 +280,7 @@ export const SETTINGS = {
     default: 30,
     description: 'Days to answer a Party congress delegate’s proposal (提案)',
     descriptionZh: '党代会代表提案的答复期限',
-    status: 'planned',
+    status: 'in_use',
     ...wholeNumber(1, 180, days),
   }),
   announcement_reminder_days: def<number>({

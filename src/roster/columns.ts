@@ -15,7 +15,8 @@ export type RosterField =
   | 'linked_general_branches'
   | 'phone'
   | 'status'
-  | 'outstanding_contributor';
+  | 'outstanding_contributor'
+  | 'party_congress_delegate';
 
 export interface RosterColumn {
   field: RosterField;
@@ -43,6 +44,8 @@ export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { field: 'status', header: '状态', aliases: ['status', '党员状态', '在册状态'], importOnly: true },
   // 突出贡献 是/否 (MECHANISM "Who is who": a flag the OD sets; the OD then owes its own visit on a visit trigger).
   { field: 'outstanding_contributor', header: '突出贡献', aliases: ['outstanding', 'outstanding_contributor', '突出贡献党员', '是否突出贡献'] },
+  // 党代会代表 是/否 (MECHANISM "Who is who": a member flag; a delegate may file proposals, 提案).
+  { field: 'party_congress_delegate', header: '党代会代表', aliases: ['delegate', 'party_congress_delegate', '是否党代会代表'] },
 ];
 
 /** The columns an export writes, in file order. */

@@ -19,6 +19,7 @@ export interface RosterExportRow {
   links: string | null;
   phone: string | null;
   outstanding: boolean;
+  delegate: boolean;
 }
 
 export class RosterExportRepository {
@@ -32,7 +33,7 @@ export class RosterExportRepository {
       to_char(m.birth_date, 'YYYY-MM-DD') as "birthDate", to_char(m.join_date, 'YYYY-MM-DD') as "joinDate",
       to_char(m.full_member_date, 'YYYY-MM-DD') as "fullMemberDate",
       gb.name as "generalBranch", b.name as branch, m.cadre_level as "cadreLevel", m.phone,
-      m.outstanding_contributor as outstanding,
+      m.outstanding_contributor as outstanding, m.party_congress_delegate as delegate,
       (select string_agg(r.role, ',') from member_roles r where r.member_id = m.id) as roles,
       (select string_agg(g.name, ${listSeparator} order by g.name collate "C")
          from committee_links l join organisations g on g.id = l.general_branch_id where l.member_id = m.id) as links

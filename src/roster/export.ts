@@ -13,7 +13,9 @@ const GENDER_LABEL: Record<Gender, string> = { male: '男', female: '女' };
 // The separator the import accepts and Chinese readers expect in a list.
 const LIST = '、';
 
-function cells(row: Omit<RosterExportRow, 'outstanding'> & { outstanding: boolean | null }): (string | null)[] {
+const yesNo = (v: boolean | null): string | null => (v === null ? null : v ? '是' : '否');
+
+function cells(row: Omit<RosterExportRow, 'outstanding' | 'delegate'> & { outstanding: boolean | null; delegate: boolean | null }): (string | null)[] {
   const roles = row.roles ? sortRoles(row.roles.split(',') as StoredRole[]).map((r) => ROLE_LABELS[r]).join(LIST) : null;
   return [
     row.name,
@@ -28,7 +30,8 @@ function cells(row: Omit<RosterExportRow, 'outstanding'> & { outstanding: boolea
     row.cadreLevel,
     row.links,
     row.phone,
-    row.outstanding === null ? null : row.outstanding ? '是' : '否',
+    yesNo(row.outstanding),
+    yesNo(row.delegate),
   ];
 }
 
@@ -55,6 +58,7 @@ export function entriesToCsv(entries: readonly RosterEntry[]): Buffer {
       roles: e.roles.length > 0 ? e.roles.join(',') : null,
       links: e.linkedGeneralBranches.length > 0 ? e.linkedGeneralBranches.join(LIST) : null,
       outstanding: e.outstanding,
+      delegate: e.delegate,
     }).map((v) => v ?? ''),
   );
   return writeCsv([header, ...rows]);

@@ -206,6 +206,10 @@ async function applyPlan(trx: Kysely<Database>, repo: RosterRepository, plan: Im
   const outstanding = (flag: boolean) => plan.members.filter((p) => p.desired.outstanding === flag && (p.existing?.outstanding ?? false) !== flag).map((p) => memberId.get(p)!);
   await repo.setOutstanding(outstanding(true), true);
   await repo.setOutstanding(outstanding(false), false);
+  // 党代会代表 likewise.
+  const delegate = (flag: boolean) => plan.members.filter((p) => p.desired.delegate === flag && (p.existing?.delegate ?? false) !== flag).map((p) => memberId.get(p)!);
+  await repo.setDelegate(delegate(true), true);
+  await repo.setDelegate(delegate(false), false);
   if (opts.retireMissing) await repo.retireMembers(plan.missing.map((m) => m.id), opts.today);
   await applyStatusChanges(trx, plan, memberId, opts);
 }

@@ -34,6 +34,8 @@ export interface RosterEntry {
   status?: MemberStatusCode | null;
   /** 突出贡献: 是 true, 否 false; null when the cell is empty (what the database knows is kept). */
   outstanding: boolean | null;
+  /** 党代会代表: 是 true, 否 false; null when the cell is empty (what the database knows is kept). */
+  delegate: boolean | null;
 }
 
 export interface RowError {
@@ -278,6 +280,9 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     const outstandingText = text('outstanding_contributor');
     const outstanding = parseYesNo(outstandingText);
     if (outstanding === undefined) fail('outstanding_contributor', `突出贡献「${outstandingText}」应填“是”或“否”，不确定的留空`);
+    const delegateText = text('party_congress_delegate');
+    const delegate = parseYesNo(delegateText);
+    if (delegate === undefined) fail('party_congress_delegate', `党代会代表「${delegateText}」应填“是”或“否”，不确定的留空`);
 
     if (errors.length === before) {
       entries.push({
@@ -297,6 +302,7 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
         // Only with the column: a file without it says nothing about anyone's status.
         ...(header.index.has('status') ? { status: status ?? null } : {}),
         outstanding: outstanding ?? null,
+        delegate: delegate ?? null,
       });
     }
   }

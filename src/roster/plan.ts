@@ -71,6 +71,8 @@ export interface DesiredMember {
   statusChangedOn: string | null;
   /** 突出贡献, as the file says it (an empty cell or no column: as the database has it). */
   outstanding: boolean;
+  /** 党代会代表, likewise. */
+  delegate: boolean;
 }
 
 export interface PlannedMember {
@@ -239,6 +241,7 @@ export function* planImportSteps(
       status,
       statusChangedOn,
       outstanding: (has.has('outstanding_contributor') ? e.outstanding : null) ?? m?.outstanding ?? false,
+      delegate: (has.has('party_congress_delegate') ? e.delegate : null) ?? m?.delegate ?? false,
     };
     const changedFields: string[] = [];
     if (m) {
@@ -254,6 +257,7 @@ export function* planImportSteps(
       diff(FIELD_LABEL('phone'), desired.phone, m.phone);
       diff('状态', desired.status, m.status);
       diff(FIELD_LABEL('outstanding_contributor'), desired.outstanding, m.outstanding ?? false);
+      diff(FIELD_LABEL('party_congress_delegate'), desired.delegate, m.delegate ?? false);
     }
     const memberFieldsChange = changedFields.length > 0;
 

@@ -35,6 +35,8 @@ export interface MemberRow extends MemberFields {
   id: string;
   /** 突出贡献: read with the member, written on its own (setOutstanding). */
   outstanding?: boolean;
+  /** 党代会代表: read with the member, written on its own (setDelegate). */
+  delegate?: boolean;
 }
 
 export interface RoleRow {
@@ -65,7 +67,7 @@ const MEMBER_COLUMNS = sql`id::text as id, name, userid, gender,
   to_char(birth_date, 'YYYY-MM-DD') as "birthDate", to_char(join_date, 'YYYY-MM-DD') as "joinDate",
   to_char(full_member_date, 'YYYY-MM-DD') as "fullMemberDate", branch_id::text as "branchId",
   cadre_level as "cadreLevel", phone, status, to_char(status_changed_on, 'YYYY-MM-DD') as "statusChangedOn",
-  outstanding_contributor as outstanding`;
+  outstanding_contributor as outstanding, party_congress_delegate as delegate`;
 
 export class RosterRepository {
   constructor(private readonly db: Db) {}
@@ -213,6 +215,21 @@ export class RosterRepository {
     for (const part of chunks(memberIds)) {
       await sql`update members set outstanding_contributor = ${outstanding}, updated_at = now()
         where id = any(${part}::bigint[]) and outstanding_contributor <> ${outstanding}`.execute(this.db);
+    }
+  }
+
+  /** Sets or clears the Party congress delegate flag (党代会代表) of these members, by id. */
+  async setDelegate(memberIds: readonly string[], delegate: boolean): Promise<void> {
+    for (const part of chunks(memberIds)) {
+      await sql`update members set party_congress_delegate = ${delegate}, updated_at = now()
+        where id = any(${part}::bigint[]) and party_congress_delegate <> ${delegate}`.execute(this.db);
+    }
+  }
+
+  /** Marks these accounts as Party congress delegates (the demo organisation). */
+  async markDelegates(userids: readonly string[]): Promise<void> {
+    for (const part of chunks(userids)) {
+      await sql`update members set party_congress_delegate = true where userid = any(${part}::text[])`.execute(this.db);
     }
   }
 

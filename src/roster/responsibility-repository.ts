@@ -12,6 +12,7 @@ export interface MemberPlaceRow {
   userid: string | null;
   status: MemberStatus;
   outstandingContributor: boolean;
+  delegate: boolean;
   branchId: string;
   branchName: string;
   gbId: string;
@@ -48,7 +49,7 @@ export class ResponsibilityRepository {
 
   private async placeWhere(where: ReturnType<typeof sql>): Promise<MemberPlaceRow | undefined> {
     const r = await sql<MemberPlaceRow>`
-    select m.id::text as id, m.name, m.userid, m.status, m.outstanding_contributor as "outstandingContributor", b.id::text as "branchId", b.name as "branchName",
+    select m.id::text as id, m.name, m.userid, m.status, m.outstanding_contributor as "outstandingContributor", m.party_congress_delegate as delegate, b.id::text as "branchId", b.name as "branchName",
       gb.id::text as "gbId", gb.name as "gbName", gb.parent_id::text as "committeeId"
     from members m
     join organisations b on b.id = m.branch_id

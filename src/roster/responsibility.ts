@@ -67,6 +67,8 @@ export interface RosterIdentity {
   /** The bot treats anyone but 'active' as not in the roster. */
   status: MemberStatus;
   outstandingContributor: boolean;
+  /** 党代会代表 (the roster's flag): may file proposals. */
+  delegate: boolean;
   branch: { id: string; name: string };
   generalBranch: { id: string; name: string };
   committeeId: string;
@@ -105,6 +107,7 @@ async function identityOf(repo: ResponsibilityRepository, m: MemberPlaceRow, use
     userid: m.userid ?? userid,
     status: m.status,
     outstandingContributor: m.outstandingContributor === true,
+    delegate: m.delegate === true,
     branch: { id: m.branchId, name: m.branchName },
     generalBranch: { id: m.gbId, name: m.gbName },
     committeeId: m.committeeId,

@@ -275,6 +275,7 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
       cadreLevel: cadreLevel(category, random),
       linkedGeneralBranches: [],
       outstanding: null,
+      delegate: null,
       phone,
     });
     if (userid && category === 'retired' && random() < 0.02) outstandingContributors.push(userid);
@@ -282,6 +283,8 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
 
   assignRoles(entries, units, branches, random);
   const readmePeople = placeReadmePeople(entries, units, branches, useridCount, new Set(hardNameOf.keys()), outstandingContributors);
+  // Two of the README's members are Party congress delegates (党代会代表), so its proposal examples run.
+  for (const e of entries) if (e.userid !== null && README_DELEGATES.includes(e.userid)) e.delegate = true;
 
   // A few who died or moved away: never role holders (they would leave gaps in who answers for whom), nor
   // the hard names, which demo users will want to talk as.
@@ -385,6 +388,9 @@ export const README_PEOPLE: readonly ReadmePerson[] = [
   { name: '孙浩', account: 'sunhao', gender: 'male' },
   { name: '周敏', account: 'zhoumin', gender: 'female' },
 ];
+
+/** The README's Party congress delegates (党代会代表): they file its proposals (提案). */
+export const README_DELEGATES: readonly string[] = ['chenjing01', 'zhoumin01'];
 
 /** Whom the README tells a reader to write as: the README branch's secretary, its GB's secretary, an OD member. */
 export const README_WRITERS = {

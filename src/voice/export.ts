@@ -11,6 +11,7 @@ import type { Database } from '../db/schema.ts';
 import { exportFamily, type FamilyExporter, type FamilyExportOptions, type FamilyExportRow } from '../export/family.ts';
 import { VOICE_EXPORT_KINDS, type ExportFormat, type VoiceExportKind } from '../export/request.ts';
 import { suggestionsExporter } from './suggestions-export.ts';
+import { proposalsExporter } from './proposals-export.ts';
 
 export { VOICE_EXPORT_KINDS, type VoiceExportKind };
 export type VoiceExportRow = FamilyExportRow;
@@ -21,6 +22,7 @@ export class VoiceExportError extends Error {}
 /** The exporter of each kind (a kind not yet registered is refused, never answered with nothing). */
 const EXPORTERS: Partial<Record<VoiceExportKind, FamilyExporter>> = {
   suggestions: suggestionsExporter,
+  proposals: proposalsExporter,
 };
 
 const family = exportFamily(VOICE_EXPORT_KINDS, EXPORTERS, (message) => new VoiceExportError(message));

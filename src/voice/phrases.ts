@@ -4,15 +4,20 @@
 // command shows the reading (intent "voice"), and the interpreter reads nothing of these as a talk, visit or
 // report: 意见建议：希望多走访老党员 is a suggestion, not a visit. Pure.
 import { matchSuggestionCommand, type SuggestionCommand } from './suggestion-phrases.ts';
+import { matchProposalCommand, type ProposalCommand } from './proposal-phrases.ts';
 
 /** One area's reading: the area's name and its matcher's command. Each area adds its member to this union. */
-export type VoiceReading = { area: 'suggestions'; command: SuggestionCommand };
+export type VoiceReading = { area: 'suggestions'; command: SuggestionCommand } | { area: 'proposals'; command: ProposalCommand };
 
 /** Each area's matcher, in the order they are tried (the first that reads a message wins). */
 const READERS: ReadonlyArray<(message: string) => VoiceReading | undefined> = [
   (message) => {
     const command = matchSuggestionCommand(message);
     return command ? { area: 'suggestions', command } : undefined;
+  },
+  (m) => {
+    const command = matchProposalCommand(m);
+    return command ? { area: 'proposals', command } : undefined;
   },
 ];
 

@@ -557,3 +557,31 @@ describe('the README\'s assistance sections on the demo roster', () => {
     expect(missing).toEqual([]);
   });
 });
+
+// Issue 14 section 3: the README's "Delegates' proposals" examples on the demo roster (陈静 and 周敏 are delegates,
+// 赵志刚 is the OD, 孙浩 a member of the README branch).
+describe('the README\'s delegates\' proposal examples on the demo roster', () => {
+  let stack: Stack;
+  const time = runningClock('2026-11-26T02:00:00Z');
+  beforeAll(async () => {
+    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    await seedDemo(stack.deps.db.db, { members: 300, seed: '1', today: '2026-11-26' });
+  });
+  afterAll(() => stack.close());
+  const { say } = wecomChat(() => stack, time.clock, 9_700_000_000n);
+  const to = (ms: SentMessage[], who: string) => ms.filter((m) => m.touser === who && m.msgtype === 'text').map(textOf);
+
+  it('files, registers, assigns and answers proposal 1; the delegate hears every step', async () => {
+    const od = `${README_WRITERS.od.account}01`;
+    const filed = await say('chenjing01', '提案：关于加强青年教师思想政治工作的建议', 3);
+    expect(to(filed, 'chenjing01')[0]).toContain('已提交提案1：关于加强青年教师思想政治工作的建议');
+    expect(to(filed, od)[0]).toContain('提交了提案1');
+    expect(to(await say(od, '提案1立案', 2), 'chenjing01')[0]).toContain('您的提案1（关于加强青年教师思想政治工作的建议）已由党委组织部立案，答复期限为12月26日');
+    const assigned = await say(od, '提案1交由孙浩办理', 3);
+    expect(to(assigned, od)[0]).toContain('已将提案1交由孙浩（');
+    expect(to(assigned, 'sunhao01')[0]).toContain('党委组织部交办党代会代表提案1');
+    const answered = await say('sunhao01', '提案1答复：已纳入明年工作要点', 3);
+    expect(to(answered, 'chenjing01')[0]).toBe('您的提案1（关于加强青年教师思想政治工作的建议）已答复（承办：孙浩）：\n已纳入明年工作要点');
+    expect(to(await say('zhoumin01', '我的提案'), 'zhoumin01')[0]).toContain('您还没有提交提案');
+  });
+});

@@ -21,11 +21,11 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
     expect(o.ok).toBe(true);
     const text = (await exportRoster(a.db, 'csv')).bytes.toString('utf8');
     const lines = text.replace(/^\uFEFF/, '').split('\r\n');
-    // 突出贡献 (issue 11 point 5) is written as 是/否 after the import's other columns.
-    expect(lines[0]).toBe(`${HEADER},突出贡献`);
-    expect(lines).toContain('王芳,wangfang01,女,1968-04-01,1992-07-01,1993-07-01,数学学院党总支,教工党支部,党总支书记、支部书记,,,,否');
-    expect(lines).toContain('钱委员,qianweiyuan,男,1970-08-08,1995-05-04,1996-05-04,机关党总支,党政办公室党支部,党委委员,副厅级,数学学院党总支、计算机学院党总支,,否');
-    expect(lines).toContain('郑预备,,女,2004-09-09,2026-05-01,,计算机学院党总支,本科生第一党支部,,,,,否');
+    // 突出贡献 (issue 11 point 5) and 党代会代表 (issue 14) are written as 是/否 after the import's other columns.
+    expect(lines[0]).toBe(`${HEADER},突出贡献,党代会代表`);
+    expect(lines).toContain('王芳,wangfang01,女,1968-04-01,1992-07-01,1993-07-01,数学学院党总支,教工党支部,党总支书记、支部书记,,,,否,否');
+    expect(lines).toContain('钱委员,qianweiyuan,男,1970-08-08,1995-05-04,1996-05-04,机关党总支,党政办公室党支部,党委委员,副厅级,数学学院党总支、计算机学院党总支,,否,否');
+    expect(lines).toContain('郑预备,,女,2004-09-09,2026-05-01,,计算机学院党总支,本科生第一党支部,,,,,否,否');
     await sql`truncate members, organisations cascade`.execute(a.db);
   });
 
@@ -61,8 +61,8 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
     if (!o.ok) throw new Error(JSON.stringify(o.errors));
     const first = await exportRoster(a.db, 'csv');
     const lines = first.bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines).toContain(`"'=HYPERLINK(""http://evil.example/x"",""点此"")",'@evil,男,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613800000000,否`);
-    expect(lines).toContain(`'@王芳,'-wang,女,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613900000000,否`);
+    expect(lines).toContain(`"'=HYPERLINK(""http://evil.example/x"",""点此"")",'@evil,男,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613800000000,否,否`);
+    expect(lines).toContain(`'@王芳,'-wang,女,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613900000000,否,否`);
     // No line of the export holds a cell that starts a formula.
     for (const line of lines) for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+\-@]/);
 

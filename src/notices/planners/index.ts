@@ -15,6 +15,7 @@ import { obligationReminders } from './obligation-reminders.ts';
 import { pairingMonthly } from './pairing-monthly.ts';
 import { pairingNudges } from './pairing-nudges.ts';
 import { partyAgeCertificates } from './party-age-certificates.ts';
+import { proposalReminders } from './proposals.ts';
 import { subsidyPayments } from './subsidy-payments.ts';
 import { suggestions } from './suggestions.ts';
 import { subsidyTerms } from './subsidy-terms.ts';
@@ -40,6 +41,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   leadershipReviewNudge,
   leadershipReviewReminders,
   suggestions,
+  proposalReminders,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
