@@ -23,6 +23,7 @@ import { subsidyRoutes } from './subsidy-routes.ts';
 import { leadershipRoutes } from './leadership-routes.ts';
 import { certificateRoutes } from './certificate-routes.ts';
 import { commendationRoutes } from './commendation-routes.ts';
+import { announcementRoutes } from './announcement-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -138,6 +139,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(commendationRoutes, { deps });
   await app.register(evaluationRoutes, { deps });
   await app.register(goalRoutes, { deps });
+  await app.register(announcementRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

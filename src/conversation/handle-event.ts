@@ -21,6 +21,7 @@ import { gradesConversation } from '../incentive/grades-conversation.ts';
 import { certificatesConversation } from '../incentive/certificates-conversation.ts';
 import { honoursConversation } from '../incentive/honours-conversation.ts';
 import { selfEvaluationConversation } from '../incentive/self-evaluation-conversation.ts';
+import { announcementConversation } from '../voice/announcement-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -44,6 +45,8 @@ export function conversationHandlers(): ConversationHandler[] {
     certificatesConversation,
     honoursConversation(rosterIndex),
     selfEvaluationConversation,
+    // "向本支部党员通报：…", "党务公开：…", 发送 / 已阅 clicks, "通报阅读情况", "党务公开12": announcements, never talk logs.
+    announcementConversation,
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { exportFamily, type FamilyExporter, type FamilyExportOptions, type FamilyExportRow } from '../export/family.ts';
 import { VOICE_EXPORT_KINDS, type ExportFormat, type VoiceExportKind } from '../export/request.ts';
+import { announcementsExporter } from './announcements-export.ts';
 
 export { VOICE_EXPORT_KINDS, type VoiceExportKind };
 export type VoiceExportRow = FamilyExportRow;
@@ -18,7 +19,9 @@ export type VoiceExportOptions = FamilyExportOptions;
 export class VoiceExportError extends Error {}
 
 /** The exporter of each kind (a kind not yet registered is refused, never answered with nothing). */
-const EXPORTERS: Partial<Record<VoiceExportKind, FamilyExporter>> = {};
+const EXPORTERS: Partial<Record<VoiceExportKind, FamilyExporter>> = {
+  announcements: announcementsExporter,
+};
 
 const family = exportFamily(VOICE_EXPORT_KINDS, EXPORTERS, (message) => new VoiceExportError(message));
 
