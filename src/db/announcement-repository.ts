@@ -103,7 +103,8 @@ export class AnnouncementRepository {
         'a.audience',
         'a.category',
         'a.organisation_id',
-        'o.name as organisation',
+        // The OD writes for the committee: its office is the committee's organisation department.
+        sql<string>`case o.kind when 'committee' then o.name || '组织部' else o.name end`.as('organisation'),
         // The committee: the office itself, its parent (a GB's) or its grandparent (a branch's).
         sql<string>`case o.kind when 'committee' then o.id when 'general_branch' then up1.id else up2.id end::text`.as('committee_id'),
         'a.sender_member_id',
@@ -267,7 +268,7 @@ export class AnnouncementRepository {
     const total = await base.select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     const entries = await base
       .innerJoin('organisations as o', 'o.id', 'a.organisation_id')
-      .select(['a.id', 'a.kind', 'a.category', 'o.name as organisation', 'a.body', 'a.deliver_at'])
+      .select(['a.id', 'a.kind', 'a.category', sql<string>`case o.kind when 'committee' then o.name || '组织部' else o.name end`.as('organisation'), 'a.body', 'a.deliver_at'])
       .orderBy('a.id', 'desc')
       .offset(page.offset)
       .limit(page.limit)

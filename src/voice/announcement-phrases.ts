@@ -17,11 +17,13 @@ export type AnnouncementCommand =
   | { kind: 'archive'; page: number }
   | { kind: 'show'; id: string };
 
+// "向各支部通报" is the OD's and "向各支部书记通报" the GB secretary's; each writer's other wording is taken for their
+// own audience (announcements.ts ownSecretaryAudience): the OD means every secretary, a GB secretary their branches'.
 const AUDIENCES: ReadonlyArray<[RegExp, AnnouncementAudience]> = [
-  [/^向各(?:党)?支部(?:书记)?通报/, 'all_secretaries'],
+  [/^向(?:本(?:党)?总支)?各(?:党)?支部书记通报|^向本(?:党)?总支各(?:党)?支部通报/, 'gb_secretaries'],
+  [/^向各(?:党总支和|党总支、)?(?:党)?支部通报/, 'all_secretaries'],
   [/^党务公开/, 'all_members'],
   [/^向本(?:党)?总支(?:全体)?党员通报/, 'gb_members'],
-  [/^向(?:本(?:党)?总支)?各(?:党)?支部书记通报|^向本(?:党)?总支各(?:党)?支部通报/, 'gb_secretaries'],
   [/^向本(?:党)?支部(?:全体)?党员通报/, 'branch_members'],
 ];
 

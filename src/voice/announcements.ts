@@ -61,11 +61,21 @@ async function audienceOf(env: AnnouncementEnv, person: ReturnType<typeof access
   return { target, members };
 }
 
+/**
+ * "向各支部通报" and "向各支部书记通报" both name the secretaries below the writer: the OD's every GB and branch
+ * secretary, a GB secretary's their branches'. Whichever of the two a writer uses, they mean the one they may address.
+ */
+export function ownSecretaryAudience(person: ReturnType<typeof accessPersonOf>, audience: AnnouncementAudience): AnnouncementAudience {
+  const other = audience === 'all_secretaries' ? 'gb_secretaries' : audience === 'gb_secretaries' ? 'all_secretaries' : undefined;
+  return other && !announcementTargetOf(person, audience) && announcementTargetOf(person, other) ? other : audience;
+}
+
 /** "向本支部党员通报：…": the preview (text and card with 发送 / 取消), or why not. */
-export async function composeAnnouncement(env: AnnouncementEnv, me: RosterIdentity, p: { audience: AnnouncementAudience; category: AnnouncementCategory | null; text: string }): Promise<OutboundMessage[]> {
+export async function composeAnnouncement(env: AnnouncementEnv, me: RosterIdentity, written: { audience: AnnouncementAudience; category: AnnouncementCategory | null; text: string }): Promise<OutboundMessage[]> {
   const person = accessPersonOf(me);
   const text = (content: string): OutboundMessage[] => [{ type: 'text', content }];
   if (!sendsAnnouncements(person)) return text(T.notSender);
+  const p = { ...written, audience: ownSecretaryAudience(person, written.audience) };
   const found = await audienceOf(env, person, p.audience);
   if (!found) return text(T.notThisAudience(ANNOUNCEMENT_AUDIENCE_LABEL[p.audience], ANNOUNCEMENT_AUDIENCES.filter((a) => announcementTargetOf(person, a)).map((a) => WRITTEN[a])));
   if (p.text === '') return text(T.empty);
