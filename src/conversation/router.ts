@@ -6,7 +6,7 @@ import { MENU } from './menu-keys.ts';
 import { compactMessage, normalizeMessage } from './interpret/interpret.ts';
 import { smallTalkOf, type SmallTalk } from './interpret/small-talk.ts';
 import { withinLimit } from '../notices/message-limit.ts';
-import { helpFor, incentiveHelpFor, T } from './templates.ts';
+import { helpFor, incentiveHelpFor, T, voiceHelpFor } from './templates.ts';
 
 export interface Reply {
   message: OutboundMessage;
@@ -68,6 +68,7 @@ export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
       const talk = smallTalk(event.text);
       if (talk === 'help') return help(helpFor(sender.name, sender.roleCodes));
       if (talk === 'incentive_help') return help(incentiveHelpFor(sender.name, sender.roleCodes));
+      if (talk === 'voice_help') return help(voiceHelpFor(sender.name, sender.roleCodes));
       if (talk === 'greeting') return [{ message: text(T.greeting(sender.name)) }];
       if (talk === 'thanks') return [{ message: text(T.thanks) }];
       if (talk === 'acknowledgement') return [{ message: text(T.acknowledgement) }];

@@ -32,7 +32,7 @@ function commandIntent(tokens: readonly Tok[], text: string, compact: string, ha
   if (has('todo')) return 'todo';
   if (has('birthdays')) return 'birthdays';
   const talk = smallTalkOf(compact, text);
-  if (talk === 'help' || talk === 'incentive_help') return 'help';
+  if (talk === 'help' || talk === 'incentive_help' || talk === 'voice_help') return 'help';
   if (WHAT_IS_LEFT.test(text)) return 'progress';
   if (has('help') && !hasContent) return 'help';
   return undefined;

@@ -44,7 +44,7 @@ export function joinShortCommand(text: string): string {
   return joined.length <= SHORT_COMMAND && /^\p{Script=Han}+$/u.test(joined) ? joined : text;
 }
 
-export type SmallTalk = 'help' | 'incentive_help' | 'greeting' | 'thanks' | 'acknowledgement';
+export type SmallTalk = 'help' | 'incentive_help' | 'voice_help' | 'greeting' | 'thanks' | 'acknowledgement';
 
 const words = (s: string) => new Set(s.trim().split(/\s+/u));
 
@@ -54,6 +54,8 @@ export const HELP_MESSAGES: ReadonlySet<string> = words(
 );
 /** Whole messages that ask for the incentive sentences (考评帮助): goals, self-evaluation, grades, honours, review. */
 export const INCENTIVE_HELP_MESSAGES: ReadonlySet<string> = words('考评帮助 激励帮助 考评说明 激励说明 考评怎么用 考评功能');
+/** Whole messages that ask for the members'-voice sentences (权利帮助): 通报, 党务公开 and the rest of MECHANISM 3.1. */
+export const VOICE_HELP_MESSAGES: ReadonlySet<string> = words('权利帮助 党员权利帮助 民主权利帮助 通报帮助 党务公开帮助 通报说明 党务公开说明');
 /** How do I …: help, whatever verb follows. */
 export const HOW_TO = /(?:怎么|怎样|如何)(?:记录|登记|录入|用|使用|操作|填|报|撤销)/u;
 
@@ -73,6 +75,7 @@ const ACKNOWLEDGEMENTS = words('收到 好的 好 ok okay 嗯 嗯嗯 知道了 �
  */
 export function smallTalkOf(compact: string, text: string): SmallTalk | undefined {
   if (INCENTIVE_HELP_MESSAGES.has(compact)) return 'incentive_help';
+  if (VOICE_HELP_MESSAGES.has(compact)) return 'voice_help';
   if (HELP_MESSAGES.has(compact) || (compact === '' && /\?/u.test(text)) || HOW_TO.test(text)) return 'help';
   if (GREETINGS.has(compact)) return 'greeting';
   if (THANKS.has(compact)) return 'thanks';
