@@ -30,6 +30,15 @@ export function opening(text: string, chars: number): string {
   return [...flat].length > chars ? `${[...flat].slice(0, chars - 1).join('')}…` : flat;
 }
 
+/**
+ * The text as lines of at most 400 characters (1,200 bytes): a reply over WeCom's 2,048 bytes is split at line
+ * breaks, and a single line too long for one message would be cut — a 通报 must reach its reader whole.
+ */
+export const paragraphs = (body: string): string => body
+  .split('\n')
+  .flatMap((line) => ([...line].length <= 400 ? [line] : ([...line].join('').match(/[\s\S]{1,400}/gu) ?? [])))
+  .join('\n');
+
 const names = (list: ReadonlyArray<{ name: string }>, max = 30) => {
   const shown = list.slice(0, max).map((m) => m.name).join('、');
   return list.length > max ? `${shown}等${list.length}人` : shown;
@@ -93,7 +102,7 @@ export const ANNOUNCEMENT_TEXT = {
       ...(p.withoutAccount.length > 0 ? [`无企业微信账号（请另行告知）：${names(p.withoutAccount)}。`] : []),
       ...(p.goesAt ? [`现在是休息时间（21:00—8:00），确认后将于${p.goesAt}发出。`] : []),
       '',
-      p.body,
+      paragraphs(p.body),
       '',
       '请核对后点击卡片上的「发送」；点击「取消」则不发送。预览24小时内有效。',
     ].join('\n'),
@@ -128,5 +137,5 @@ export const ANNOUNCEMENT_TEXT = {
   archive: (p: { page: number; pages: number; total: number; lines: string[] }) =>
     [`发给您的通报和党务公开（共${p.total}条，第${p.page}/${p.pages}页，最新在前）：`, ...p.lines, `发送「党务公开12」查看全文${p.page < p.pages ? `，「党务公开 第${p.page + 1}页」看下一页` : ''}。`].join('\n'),
   archiveLine: (p: { id: string; on: string; title: string; body: string }) => `${p.id}. ${p.on} ${p.title}：${opening(p.body, 24)}`,
-  full: (p: { id: string; title: string; on: string; sender: string; body: string }) => `通报${p.id}：${p.title}\n${p.on} ${p.sender}发出\n\n${p.body}`,
+  full: (p: { id: string; title: string; on: string; sender: string; body: string }) => `通报${p.id}：${p.title}\n${p.on} ${p.sender}发出\n\n${paragraphs(p.body)}`,
 } as const;

@@ -232,9 +232,6 @@ export async function announcementArchive(env: AnnouncementEnv, me: RosterIdenti
   });
 }
 
-/** Long paragraphs broken so the message splitter never has to cut one. */
-const paragraphs = (body: string) => body.split('\n').flatMap((line) => (line.length <= 400 ? [line] : (line.match(/[\s\S]{1,400}/g) ?? [])));
-
 /** "党务公开12": the text in full — only for those it was addressed to (once it has gone out) and its sender. */
 export async function showAnnouncement(env: AnnouncementEnv, me: RosterIdentity, id: string): Promise<string> {
   const repo = new AnnouncementRepository(env.trx);
@@ -243,5 +240,5 @@ export async function showAnnouncement(env: AnnouncementEnv, me: RosterIdentity,
   const addressed = gone && (await repo.isRecipient(a.id, me.memberId));
   const mine = a !== undefined && a.state === 'sent' && a.sender_member_id === me.memberId;
   if (!a || !(addressed || mine) || !mayReadAnnouncement({ kind: 'member', memberId: me.memberId, roles: accessPersonOf(me).roles }, { senderMemberId: a.sender_member_id, addressedToViewer: addressed })) return T.notFound(id);
-  return T.full({ id: a.id, title: titleOf(a), on: chineseMonthDay(a.deliver_on!), sender: a.organisation, body: paragraphs(a.body).join('\n') });
+  return T.full({ id: a.id, title: titleOf(a), on: chineseMonthDay(a.deliver_on!), sender: a.organisation, body: a.body });
 }
