@@ -158,6 +158,10 @@ describe('issue 14 section 1: reporting work and open Party affairs', () => {
     expect(textsOf((await clickEvent('chenbiezhi', recipientCard(), '已阅')).sent, 'chenbiezhi')).toEqual(['没有找到这条通报，或它不是发给您的。']);
     const read = await stack.deps.db.db.selectFrom('announcement_recipients').select('member_id').where('announcement_id', '=', branchId).where('read_at', 'is not', null).execute();
     expect(read).toHaveLength(2);
+    // Each counted click greys the clicker's card with 已阅 (the other clicker's card is not touched).
+    const updates = await stack.deps.db.db.selectFrom('deliveries').select(['recipient', 'message']).where('recipient', 'in', ['wushengri', 'zhenglao', 'chenbiezhi']).execute();
+    const greyed = updates.filter((d) => (d.message as { type: string }).type === 'card_update').map((d) => [d.recipient, (d.message as { replaceName: string }).replaceName]);
+    expect(greyed.sort()).toEqual([['wushengri', '已阅'], ['wushengri', '已阅'], ['zhenglao', '已阅']]);
   });
 
   it('通报阅读情况 and 未读名单: the figures and names for the sender and the OD, nobody else', async () => {
@@ -195,6 +199,22 @@ describe('issue 14 section 1: reporting work and open Party affairs', () => {
     expect(reminders(await sweep('2026-12-04'))).toEqual([]);
     expect(reminders(await sweep('2026-12-07'))).toEqual([]);
     time.set('2026-12-07T03:00:00Z');
+  });
+
+  it('a preview older than 24 hours is refused, and nothing goes', async () => {
+    // 褚支书's preview of 1 December, never confirmed.
+    const [preview] = await stack.deps.db.db
+      .selectFrom('announcements as a')
+      .innerJoin('members as m', 'm.id', 'a.sender_member_id')
+      .select('a.id')
+      .where('a.state', '=', 'preview')
+      .where('m.userid', '=', 'chuzhishu')
+      .execute();
+    const sent = await say('chuzhishu', '通报阅读情况');
+    expect(textsOf(sent, 'chuzhishu')).toEqual(['您还没有发出过通报。']);
+    const card = { task_id: `annprev${preview!.id}`, button_list: [{ key: `annsend-${preview!.id}`, text: '发送' }], main_title: { title: '' } };
+    expect(textsOf((await clickEvent('chuzhishu', card, '发送')).sent, 'chuzhishu')).toEqual([`通报${preview!.id}的预览已超过24小时，为防误发已失效，未发送。如仍需通报，请重新发送通报内容。`]);
+    expect(await deliveriesOf(preview!.id)).toEqual([]);
   });
 
   it('the archive: addressed to the member, newest first, ten a page; one in full only to those it reached', async () => {
