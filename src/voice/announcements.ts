@@ -10,7 +10,7 @@
 // - Received is the recipient's delivery sent; read is the first 已阅 from the recipient's own click (a forwarded
 //   card clicked by someone else records nothing).
 import type { Transaction } from 'kysely';
-import { announcementTargetOf, inAnnouncementAudience, mayReadAnnouncement, maySeeAnnouncementReads, sendsAnnouncements, type Viewer } from '../domain/access.ts';
+import { announcementTargetOf, inAnnouncementAudience, mayReadAnnouncement, maySeeAnnouncementReads, sendsAnnouncements, type AccessPerson, type Viewer } from '../domain/access.ts';
 import { localDate, localTime, type IsoDate } from '../domain/dates.ts';
 import { chineseMonthDay } from '../domain/format.ts';
 import { nextAllowedInstant, type QuietHours } from '../domain/quiet-hours.ts';
@@ -53,7 +53,7 @@ function goesAt(env: AnnouncementEnv): { at: Date; label: string | null } {
 const titleOf = (a: Pick<Announcement, 'kind' | 'category' | 'organisation'>) => announcementTitle(a);
 
 /** The audience the sender's office reaches now, by the access rule. */
-async function audienceOf(env: AnnouncementEnv, person: ReturnType<typeof accessPersonOf>, audience: AnnouncementAudience) {
+async function audienceOf(env: AnnouncementEnv, person: AccessPerson, audience: AnnouncementAudience) {
   const target = announcementTargetOf(person, audience);
   if (!target) return undefined;
   const candidates = await new AnnouncementRepository(env.trx).audienceCandidates(target, person.memberId);
@@ -65,7 +65,7 @@ async function audienceOf(env: AnnouncementEnv, person: ReturnType<typeof access
  * "向各支部通报" and "向各支部书记通报" both name the secretaries below the writer: the OD's every GB and branch
  * secretary, a GB secretary's their branches'. Whichever of the two a writer uses, they mean the one they may address.
  */
-export function ownSecretaryAudience(person: ReturnType<typeof accessPersonOf>, audience: AnnouncementAudience): AnnouncementAudience {
+export function ownSecretaryAudience(person: AccessPerson, audience: AnnouncementAudience): AnnouncementAudience {
   const other = audience === 'all_secretaries' ? 'gb_secretaries' : audience === 'gb_secretaries' ? 'all_secretaries' : undefined;
   return other && !announcementTargetOf(person, audience) && announcementTargetOf(person, other) ? other : audience;
 }
