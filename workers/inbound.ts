@@ -13,6 +13,7 @@ import { LeaseHeartbeat } from '../src/db/lease.ts';
 import { waitOutDatabaseOutage } from './database-outage.ts';
 import { isDatabaseUnavailable } from '../src/db/unavailable.ts';
 import { findMemberByUserid } from '../src/roster/responsibility.ts';
+import type { BroadcastInput, RecordedBroadcast } from '../src/services/outbox.ts';
 
 export function createInboundProcessor(deps: Deps) {
   const { repos, outbox, log } = deps;
@@ -33,8 +34,24 @@ export function createInboundProcessor(deps: Deps) {
       const identity = found && found.status === 'active' ? found : undefined;
       const now = deps.clock();
       const platform = row.platform as PlatformName;
+      const broadcasts: RecordedBroadcast[] = [];
       const ids = await deps.db.db.transaction().execute(async (trx) => {
-        const ctx: ConversationContext = { trx, eventId, event, identity, now, today: localDate(now, deps.config.timezone), timeZone: deps.config.timezone };
+        const broadcast = async (input: Omit<BroadcastInput, 'platform'>) => {
+          const recorded = await outbox.recordBroadcast({ ...input, platform }, trx);
+          broadcasts.push(recorded);
+          return recorded.deliveryIds.length;
+        };
+        const ctx: ConversationContext = {
+          trx,
+          eventId,
+          event,
+          identity,
+          now,
+          today: localDate(now, deps.config.timezone),
+          timeZone: deps.config.timezone,
+          quietHours: deps.config.quietHours,
+          broadcast,
+        };
         const replies = await answer(handlers, ctx);
         const inserted = await outbox.record(
           replies.map((r, i) => ({
@@ -52,6 +69,7 @@ export function createInboundProcessor(deps: Deps) {
         return inserted;
       });
       await outbox.enqueue(ids);
+      for (const recorded of broadcasts) await outbox.enqueueBroadcast(recorded);
       return `replied ${ids.length}`;
     } catch (err) {
       if (err instanceof DelayedError) throw err;

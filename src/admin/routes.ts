@@ -25,6 +25,7 @@ import { leadershipRoutes } from './leadership-routes.ts';
 import { certificateRoutes } from './certificate-routes.ts';
 import { commendationRoutes } from './commendation-routes.ts';
 import { proposalRoutes } from './proposal-routes.ts';
+import { announcementRoutes } from './announcement-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -142,6 +143,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions & { deps: AdminDe
   await app.register(goalRoutes, { deps });
   await app.register(suggestionRoutes, { deps });
   await app.register(proposalRoutes, { deps });
+  await app.register(announcementRoutes, { deps });
 
   app.get('/admin/roster/export', async (req, reply) => {
     const format = (req.query as Record<string, unknown>).format ?? 'csv';

@@ -23,6 +23,7 @@ import { honoursConversation } from '../incentive/honours-conversation.ts';
 import { selfEvaluationConversation } from '../incentive/self-evaluation-conversation.ts';
 import { suggestionConversation } from '../voice/suggestion-conversation.ts';
 import { proposalConversation } from '../voice/proposal-conversation.ts';
+import { announcementConversation } from '../voice/announcement-conversation.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
 export function conversationHandlers(): ConversationHandler[] {
@@ -50,6 +51,8 @@ export function conversationHandlers(): ConversationHandler[] {
     suggestionConversation(rosterIndex),
     // "提案：…", the 立案 / 不予立案 card, "提案3交由…办理", "提案3答复：…": delegates' proposals, never care records.
     proposalConversation(rosterIndex),
+    // "向本支部党员通报：…", "党务公开：…", 发送 / 已阅 clicks, "通报阅读情况", "党务公开12": announcements, never talk logs.
+    announcementConversation,
     registryConversation,
     aidConversation(rosterIndex),
     pairingConversation,

@@ -11,7 +11,8 @@ interface Capability {
 const LEADERS: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staff', 'gb_secretary', 'gb_member', 'branch_secretary'];
 
 const CAPABILITIES: Capability[] = [
-  { line: '发送「帮助」「考评帮助」「党员权利帮助」：查看各项说明' },
+  // The pointer to the other helps, short: a branch secretary's 帮助 is within a few bytes of one message.
+  { line: '发送「考评帮助」「权利帮助」：查看考评、通报、建议等说明' },
   { line: '发送「我的待办」或点菜单：查看需要您完成的谈心、走访', roles: LEADERS },
   { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心' },
   { line: '发送“报告：张三住院了”：报告所负责党员的情况，系统将通知负责同志走访或谈心', roles: LEADERS },
@@ -58,10 +59,18 @@ const INCENTIVE_CAPABILITIES: Capability[] = [
 ];
 
 /**
- * The members'-voice sentences (党员权利帮助, issue 14), apart from 帮助 (whose branch secretary's part is at the
- * message limit) so that each reply stays one message.
+ * The members'-voice sentences (权利帮助, issue 14; MECHANISM 3.1 党员政治权利), apart from 帮助 so that each reply
+ * stays one message: reporting work and open Party affairs first.
  */
 const VOICE_CAPABILITIES: Capability[] = [
+  { line: '收到通报或党务公开卡片后点「已阅」；发送「党务公开」：查看发给您的通报（「党务公开 第2页」翻页），「党务公开12」：查看全文' },
+  { line: '发送“向本支部党员通报：……”：向本支部党员通报工作（先预览，点「发送」后发出）', roles: ['branch_secretary'] },
+  { line: '发送“向本总支党员通报：……”或“向各支部书记通报：……”：向本总支党员或各支部书记通报工作（先预览，确认后发出）', roles: ['gb_secretary'] },
+  { line: '发送“向各支部通报：……”：向各党总支、党支部书记通报工作；“党务公开：……”：向全体党员公开（先预览，确认后发出）', roles: ['od_staff'] },
+  {
+    line: '通报可注明类别，如“向本支部党员通报典型事迹：……”“党务公开（表彰公示）：……”；发送「通报阅读情况」「未读名单」「我的通报」：查看阅读情况，3天未阅的将提醒一次',
+    roles: ['od_staff', 'gb_secretary', 'branch_secretary'],
+  },
   { line: '发送“意见建议：希望支部活动安排在周末”：向支部书记提出意见建议，限期答复' },
   { line: '也可发送“向党总支书记反映：……”“向挂联党委委员反映：……”“向党委书记反映：……”“向组织部反映：……”；前面加“匿名”，对方看不到您的姓名（党委组织部可见）' },
   { line: '发送「我的建议」：查看您的意见建议和答复；“建议12”：查看其中一条' },
@@ -87,14 +96,18 @@ export function helpFor(name: string, roles: readonly RoleCode[]): string {
   ].join('\n');
 }
 
+/** 权利帮助 (党员权利帮助): the members'-voice sentences the person's roles may use (通报、党务公开、意见建议、提案). */
+export function voiceHelpFor(name: string, roles: readonly RoleCode[]): string {
+  return [
+    `【党员权利帮助】${greetingOf(name, roles)}通报、党务公开、意见建议和代表提案可以这样办理：`,
+    ...linesFor(VOICE_CAPABILITIES, roles),
+    '答复、逾期督办的情况我会及时告诉您；休息时间（21:00—8:00）确认的通报，将于次日8:00发出。',
+  ].join('\n');
+}
+
 /** 考评帮助: the incentive sentences the person's roles may use (组织目标、亮岗承诺、季度自评、考评、表彰、评议). */
 export function incentiveHelpFor(name: string, roles: readonly RoleCode[]): string {
   return [`【考评帮助】${greetingOf(name, roles)}组织目标、亮岗承诺、季度自评、考评、表彰、领导班子评议可以这样办理：`, ...linesFor(INCENTIVE_CAPABILITIES, roles), '年份可不写，默认为今年；到时我会提醒您登记和提交。'].join('\n');
-}
-
-/** 党员权利帮助: the members'-voice sentences the person's roles may use (意见建议…). */
-export function voiceHelpFor(name: string, roles: readonly RoleCode[]): string {
-  return [`【党员权利帮助】${greetingOf(name, roles)}意见建议和代表提案可以这样办理：`, ...linesFor(VOICE_CAPABILITIES, roles), '答复、逾期督办的情况我会及时告诉您。'].join('\n');
 }
 
 export const T = {

@@ -642,3 +642,38 @@ export interface ProposalsTable {
 export interface Database {
   proposals: ProposalsTable;
 }
+
+// Reporting work and open Party affairs (migrations/2026120501_announcements.ts, MECHANISM 3.1, issue 14 section 1).
+export interface Database {
+  announcements: AnnouncementsTable;
+  announcement_recipients: AnnouncementRecipientsTable;
+}
+
+export interface AnnouncementsTable {
+  id: Generated<string>;
+  kind: 'report_work' | 'announcement';
+  audience: 'all_secretaries' | 'all_members' | 'gb_members' | 'gb_secretaries' | 'branch_members';
+  category: 'exemplary_deeds' | 'commendation' | null;
+  /** The sender's office whose audience it addresses: the committee (OD), a GB or a branch. */
+  organisation_id: string;
+  sender_member_id: string;
+  body: string;
+  state: Generated<'preview' | 'sent' | 'cancelled' | 'superseded'>;
+  created_at: Date;
+  /** When the sender tapped 发送. */
+  sent_at: Date | null;
+  /** When it goes out: sent_at, or the end of quiet hours. */
+  deliver_at: Date | null;
+  /** The organisation's date of deliver_at (the reminder's days count from it). */
+  deliver_on: SqlDate | null;
+}
+
+export interface AnnouncementRecipientsTable {
+  announcement_id: string;
+  member_id: string;
+  branch_id: string;
+  general_branch_id: string;
+  /** Had a chat account when it was sent (else counted apart, to be told another way). */
+  has_account: boolean;
+  read_at: Date | null;
+}

@@ -18,6 +18,7 @@
 // - Acting on an obligation: the owner, the holders of the owning office, the member's general-branch
 //   secretary and the OD; a committee member only where one of those applies.
 import type { RoleCode, StoredRole } from './roster.ts';
+import { ANNOUNCEMENT_AUDIENCES, type AnnouncementAudience } from './voice.ts';
 
 /** A role as held: the organisation it is held in (committee, general branch or branch: see ROLE_SCOPE). */
 export interface HeldOffice {
@@ -726,4 +727,97 @@ export function mayAnswerProposal(person: Pick<AccessPerson, 'memberId' | 'roles
 /** Whether this person handles proposals at all (the OD): the first question of the OD's lists. */
 export function handlesProposals(person: Pick<AccessPerson, 'roles'>): boolean {
   return person.roles.some((r) => r.role === 'od_staff');
+}
+
+// ---- reporting work and open Party affairs (通报工作, 党务公开, MECHANISM 3.1, issue 14 section 1) ----
+
+/** An audience as a sender holds it: which one, and the office (committee, GB or branch) whose people it is. */
+export interface AnnouncementTarget {
+  audience: AnnouncementAudience;
+  organisationId: string;
+}
+
+/** The role through which each audience is addressed: the OD for the committee, a GB secretary, a branch secretary. */
+const ANNOUNCED_BY: Readonly<Record<AnnouncementAudience, StoredRole>> = {
+  all_secretaries: 'od_staff',
+  all_members: 'od_staff',
+  gb_members: 'gb_secretary',
+  gb_secretaries: 'gb_secretary',
+  branch_members: 'branch_secretary',
+};
+
+/**
+ * May this person address this audience, and as which office? The OD (for its committee) every GB and branch
+ * secretary or all members; a GB secretary their GB's members or its branch secretaries; a branch secretary their
+ * branch's members. Nobody else sends; undefined refuses.
+ */
+export function announcementTargetOf(person: Pick<AccessPerson, 'roles' | 'committeeId'>, audience: AnnouncementAudience): AnnouncementTarget | undefined {
+  const role = ANNOUNCED_BY[audience];
+  const held = person.roles.find((r) => r.role === role && (role !== 'od_staff' || r.organisationId === person.committeeId));
+  return held ? { audience, organisationId: held.organisationId } : undefined;
+}
+
+/** Whether this person sends announcements at all (the help and the refusal's wording). */
+export function sendsAnnouncements(person: Pick<AccessPerson, 'roles' | 'committeeId'>): boolean {
+  return ANNOUNCEMENT_AUDIENCES.some((a) => announcementTargetOf(person, a) !== undefined);
+}
+
+/** A possible recipient: where they sit and the offices they hold (a secretary's audience is by office). */
+export interface AnnouncementRecipientFacts extends MemberPlace {
+  roles: readonly HeldOffice[];
+}
+
+/**
+ * Is this member within the target's audience — nobody outside the sender's reach is ever addressed: all members
+ * and all secretaries of the committee; the GB's members; the secretaries of the GB's branches (and the GB
+ * secretary's own branch secretary office aside, held by someone else); the branch's members.
+ */
+export function inAnnouncementAudience(target: AnnouncementTarget, member: AnnouncementRecipientFacts): boolean {
+  switch (target.audience) {
+    case 'all_members':
+      return member.committeeId === target.organisationId;
+    case 'all_secretaries':
+      return member.committeeId === target.organisationId && member.roles.some((r) => r.role === 'gb_secretary' || r.role === 'branch_secretary');
+    case 'gb_members':
+      return member.generalBranchId === target.organisationId;
+    case 'gb_secretaries':
+      // A branch secretary office held in a branch of the GB (their own branch sits in it: ROLE_SCOPE).
+      return member.generalBranchId === target.organisationId && member.roles.some((r) => r.role === 'branch_secretary');
+    case 'branch_members':
+      return member.branchId === target.organisationId;
+  }
+}
+
+/** An announcement as far as who reads its figures goes: its sender and the committee it was sent in. */
+export interface AnnouncementFacts {
+  senderMemberId: string;
+  committeeId: string;
+}
+
+/**
+ * Who sees how many received and read an announcement, and who has not read it (通报阅读情况, 未读名单, the admin
+ * route): its sender and the OD of its committee — nobody else, not even a recipient.
+ */
+export function maySeeAnnouncementReads(viewer: Viewer, a: AnnouncementFacts): boolean {
+  if (viewer.kind === 'organisation_department') return true;
+  if (viewer.memberId === a.senderMemberId) return true;
+  return viewer.roles.some((r) => r.role === 'od_staff' && r.organisationId === a.committeeId);
+}
+
+/** Who reads an announcement's text (党务公开12): those it was addressed to and its sender. */
+export function mayReadAnnouncement(viewer: Viewer, a: { senderMemberId: string; addressedToViewer: boolean }): boolean {
+  if (viewer.kind === 'organisation_department') return true;
+  return a.addressedToViewer || viewer.memberId === a.senderMemberId;
+}
+
+/**
+ * An export row of an announcement (one per announcement and branch): the OD every row; a member the rows of the
+ * announcements they sent, and the rows of the branches their offices cover (a branch secretary their branch, a
+ * GB's leaders their GB's branches, the committee secretary the committee) — what reached their scope, whoever
+ * sent it. A plain member sees none (their own copies are in the archive).
+ */
+export function maySeeAnnouncementRow(viewer: Viewer, row: { senderMemberId: string; branchId: string; generalBranchId: string; committeeId: string }): boolean {
+  if (viewer.kind === 'organisation_department') return true;
+  if (viewer.memberId === row.senderMemberId) return true;
+  return viewer.roles.some((r) => officeCovers(r, row));
 }

@@ -287,7 +287,7 @@ export const SETTINGS = {
     default: 3,
     description: 'Days after an announcement those who have not read it are reminded (once)',
     descriptionZh: '党务公开消息发出后提醒未阅读者的天数（提醒一次）',
-    status: 'planned',
+    status: 'in_use',
     ...wholeNumber(1, 30, days),
   }),
   leadership_evaluation_days: def<number>({

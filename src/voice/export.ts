@@ -12,6 +12,7 @@ import { exportFamily, type FamilyExporter, type FamilyExportOptions, type Famil
 import { VOICE_EXPORT_KINDS, type ExportFormat, type VoiceExportKind } from '../export/request.ts';
 import { suggestionsExporter } from './suggestions-export.ts';
 import { proposalsExporter } from './proposals-export.ts';
+import { announcementsExporter } from './announcements-export.ts';
 
 export { VOICE_EXPORT_KINDS, type VoiceExportKind };
 export type VoiceExportRow = FamilyExportRow;
@@ -23,6 +24,7 @@ export class VoiceExportError extends Error {}
 const EXPORTERS: Partial<Record<VoiceExportKind, FamilyExporter>> = {
   suggestions: suggestionsExporter,
   proposals: proposalsExporter,
+  announcements: announcementsExporter,
 };
 
 const family = exportFamily(VOICE_EXPORT_KINDS, EXPORTERS, (message) => new VoiceExportError(message));

@@ -25,7 +25,7 @@ describe('notice planner registry (issue 10.4)', () => {
     const names = daily.map((p) => p.family);
     expect(new Set(names).size).toBe(names.length);
     expect(names.filter((n) => NOTICE_KINDS.includes(n as NoticeKind))).toEqual([]);
-    expect(dailyPlanners().map((p) => p.family)).toEqual(['obligation_reminders', 'assistance_tasks', 'subsidy_terms', 'office_vacancies', 'pairing_nudges', 'leadership_review_reminders', 'suggestions', 'proposals']);
+    expect(dailyPlanners().map((p) => p.family)).toEqual(['obligation_reminders', 'assistance_tasks', 'subsidy_terms', 'office_vacancies', 'pairing_nudges', 'leadership_review_reminders', 'suggestions', 'proposals', 'announcement_reminders']);
     for (const p of daily) expect(familyLabel(p.family)).toBe(p.label);
     expect(familyLabel('obligation_reminders')).toBe('谈心走访待办提醒与督办');
   });

@@ -54,8 +54,8 @@ export const HELP_MESSAGES: ReadonlySet<string> = words(
 );
 /** Whole messages that ask for the incentive sentences (考评帮助): goals, self-evaluation, grades, honours, review. */
 export const INCENTIVE_HELP_MESSAGES: ReadonlySet<string> = words('考评帮助 激励帮助 考评说明 激励说明 考评怎么用 考评功能');
-/** Whole messages that ask for the members'-voice sentences (党员权利帮助): suggestions. */
-export const VOICE_HELP_MESSAGES: ReadonlySet<string> = words('党员权利帮助 权利帮助 意见建议帮助 建议帮助 意见建议怎么提 怎么提意见建议');
+/** Whole messages that ask for the members'-voice sentences (权利帮助): 通报, 党务公开, suggestions, proposals (MECHANISM 3.1). */
+export const VOICE_HELP_MESSAGES: ReadonlySet<string> = words('权利帮助 党员权利帮助 民主权利帮助 通报帮助 党务公开帮助 通报说明 党务公开说明 意见建议帮助 建议帮助 意见建议怎么提 怎么提意见建议 提案帮助');
 /** How do I …: help, whatever verb follows. */
 export const HOW_TO = /(?:怎么|怎样|如何)(?:记录|登记|录入|用|使用|操作|填|报|撤销)/u;
 

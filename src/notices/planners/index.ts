@@ -3,6 +3,7 @@
 // (test/unit/notice-planners.test.ts).
 import type { NoticeKind } from '../../domain/schedule.ts';
 import type { CalendarPlanner, DailyPlanner, NoticePlanner } from '../planner.ts';
+import { announcementReminders } from './announcement-reminders.ts';
 import { assistanceTasks } from './assistance-tasks.ts';
 import { birthdays } from './birthdays.ts';
 import { evaluations } from './evaluations.ts';
@@ -42,6 +43,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   leadershipReviewReminders,
   suggestions,
   proposalReminders,
+  announcementReminders,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;

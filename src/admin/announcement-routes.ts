@@ -1,0 +1,71 @@
+// Announcements (通报工作, 党务公开, MECHANISM 3.1, issue 14 section 1) through the admin API — read only; sending
+// is the chat's, with its preview:
+//   GET /admin/voice/announcements[?actor=<member id or account>][&limit=N]
+//       those sent, newest first (default 50, at most 500), with their figures: addressed, with_account,
+//       no_account, received (delivery sent), read. Without `actor` the OD's view (the admin token is the OD's):
+//       all of them; with `actor` only those whose figures the access rule lets that member see (maySeeAnnouncementReads:
+//       the ones they sent; all for the OD).
+//   GET /admin/voice/announcements/:id[?actor=…]
+//       one, with its figures, its text, and who has not read it and who has no account (unread_members,
+//       no_account_members: account, name, branch).
+//       An unknown id and one the actor may not see answer the same 404.
+// A fastify plugin registered from adminRoutes, inside its scope (bearer token, throttle, audit).
+import type { FastifyPluginAsync } from 'fastify';
+import { AnnouncementRepository, type Announcement, type AnnouncementFigures } from '../db/announcement-repository.ts';
+import { maySeeAnnouncementReads, OD_VIEWER, viewerOf, type Viewer } from '../domain/access.ts';
+import { isoAt } from '../export/rows.ts';
+import { accessPersonOf } from '../roster/responsibility.ts';
+import { announcementForReads } from '../voice/announcements.ts';
+import { activeMemberOf, IncentiveRequestError } from './incentive-request.ts';
+import type { AdminDeps } from './deps.ts';
+
+const fail = (code: 'bad_request' | 'unknown_actor' | 'not_found', message: string) => new IncentiveRequestError(code, message, code === 'not_found' ? 404 : 400);
+
+const view = (a: Announcement, f: AnnouncementFigures, timeZone: string) => ({
+  id: a.id,
+  kind: a.kind,
+  category: a.category,
+  audience: a.audience,
+  sender: { account: a.sender_userid ?? '', name: a.sender_name, office: a.organisation },
+  created_at: isoAt(a.created_at, timeZone),
+  sent_at: isoAt(a.sent_at, timeZone),
+  deliver_at: isoAt(a.deliver_at, timeZone),
+  ...f,
+});
+
+export const announcementRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
+  const viewerFor = async (q: Record<string, unknown>): Promise<Viewer> => {
+    if (q.actor === undefined || q.actor === '') return OD_VIEWER;
+    if (typeof q.actor !== 'string') throw fail('bad_request', 'actor must be a member id or chat account');
+    const actor = await activeMemberOf(deps.db.db, q.actor.trim());
+    if (!actor) throw fail('unknown_actor', `actor ${JSON.stringify(q.actor)} is not an active member (a member id or chat account)`);
+    return viewerOf(accessPersonOf(actor));
+  };
+
+  app.get('/admin/voice/announcements', async (req, reply) => {
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const limit = q.limit === undefined ? 50 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw fail('bad_request', 'limit must be a whole number from 1 to 500');
+    const viewer = await viewerFor(q);
+    const repo = new AnnouncementRepository(deps.db.db);
+    // The OD sees all; anyone else at most those they sent (the rule is still asked of each).
+    const list = await repo.sentList({ limit, ...(viewer.kind === 'member' && !viewer.roles.some((r) => r.role === 'od_staff') ? { senderMemberId: viewer.memberId } : {}) });
+    const visible = list.filter((a) => maySeeAnnouncementReads(viewer, { senderMemberId: a.sender_member_id, committeeId: a.committee_id }));
+    const out = [];
+    for (const a of visible) out.push(view(a, await repo.figures(a.id), deps.config.timezone));
+    reply.header('cache-control', 'no-store');
+    return { announcements: out };
+  });
+
+  app.get('/admin/voice/announcements/:id', async (req, reply) => {
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const { id } = req.params as { id: string };
+    const viewer = await viewerFor(q);
+    const repo = new AnnouncementRepository(deps.db.db);
+    const a = await announcementForReads(repo, viewer, id);
+    if (!a) throw fail('not_found', 'no such announcement (sent) whose figures this actor may see');
+    const people = await repo.unread(a.id);
+    reply.header('cache-control', 'no-store');
+    return { ...view(a, await repo.figures(a.id), deps.config.timezone), text: a.body, unread_members: people.unread, no_account_members: people.noAccount };
+  });
+};

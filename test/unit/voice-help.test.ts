@@ -1,0 +1,35 @@
+// 权利帮助 (issue 14): the members'-voice sentences apart from 帮助, one message for any office, each person's lines
+// only; 帮助 points to it.
+import { describe, expect, it } from 'vitest';
+import { routeInbound } from '../../src/conversation/router.ts';
+import { helpFor, voiceHelpFor } from '../../src/conversation/templates.ts';
+import type { RoleCode } from '../../src/domain/roster.ts';
+import { MESSAGE_MAX_BYTES } from '../../src/notices/message-limit.ts';
+
+const ROLES: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staff', 'gb_secretary', 'gb_member', 'branch_secretary', 'unit_leader'];
+const SETS: RoleCode[][] = [['member'], ...ROLES.map((r): RoleCode[] => [r, 'member']), [...ROLES, 'member']];
+const ask = (roles: RoleCode[], t: string) => routeInbound({ kind: 'text', userId: 'u', text: t, msgId: '1', createTime: 0 }, { localDate: '20261126', sender: { name: '欧阳晓明', roleCodes: roles } });
+
+describe('权利帮助', () => {
+  it.each(SETS.map((s) => [s.join(','), s] as const))('%s: one message within the limit', (_label, roles) => {
+    for (const t of ['权利帮助', '通报帮助', '党务公开帮助']) {
+      const replies = ask(roles, t);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.message).toEqual({ type: 'text', content: voiceHelpFor('欧阳晓明', roles) });
+      expect(Buffer.byteLength(voiceHelpFor('欧阳晓明', roles), 'utf8')).toBeLessThanOrEqual(MESSAGE_MAX_BYTES);
+    }
+  });
+
+  it('lists what the roles may send; everyone the archive; 帮助 points to it', () => {
+    const plain = voiceHelpFor('吴党员', ['member']);
+    expect(plain).toContain('「党务公开」');
+    for (const s of ['向本支部党员通报', '向本总支党员通报', '向各支部通报', '通报阅读情况']) expect(plain).not.toContain(s);
+    const branch = voiceHelpFor('周支书', ['branch_secretary', 'member']);
+    expect(branch).toContain('向本支部党员通报：');
+    expect(branch).toContain('「通报阅读情况」');
+    expect(branch).not.toContain('党务公开：');
+    expect(voiceHelpFor('孙总支', ['gb_secretary', 'member'])).toContain('向各支部书记通报：');
+    expect(voiceHelpFor('赵组织', ['od_staff', 'member'])).toContain('党务公开：');
+    expect(helpFor('吴党员', ['member'])).toContain('「权利帮助」');
+  });
+});
