@@ -1,5 +1,5 @@
-// 权利帮助 (issue 14): the members'-voice sentences apart from 帮助, one message for any office, each person's lines
-// only; 帮助 points to it.
+// 权利帮助 (issue 14): the members'-voice sentences apart from 帮助, one message for any one office (someone holding
+// every office gets it in parts, each within the limit, nothing cut), each person's lines only; 帮助 points to it.
 import { describe, expect, it } from 'vitest';
 import { routeInbound } from '../../src/conversation/router.ts';
 import { helpFor, voiceHelpFor } from '../../src/conversation/templates.ts';
@@ -11,12 +11,21 @@ const SETS: RoleCode[][] = [['member'], ...ROLES.map((r): RoleCode[] => [r, 'mem
 const ask = (roles: RoleCode[], t: string) => routeInbound({ kind: 'text', userId: 'u', text: t, msgId: '1', createTime: 0 }, { localDate: '20261126', sender: { name: '欧阳晓明', roleCodes: roles } });
 
 describe('权利帮助', () => {
-  it.each(SETS.map((s) => [s.join(','), s] as const))('%s: one message within the limit', (_label, roles) => {
-    for (const t of ['权利帮助', '通报帮助', '党务公开帮助']) {
+  it.each(SETS.map((s) => [s.join(','), s] as const))('%s: within the limit', (_label, roles) => {
+    for (const t of ['权利帮助', '党员权利帮助', '通报帮助', '党务公开帮助', '意见建议帮助']) {
       const replies = ask(roles, t);
-      expect(replies).toHaveLength(1);
-      expect(replies[0]!.message).toEqual({ type: 'text', content: voiceHelpFor('欧阳晓明', roles) });
-      expect(Buffer.byteLength(voiceHelpFor('欧阳晓明', roles), 'utf8')).toBeLessThanOrEqual(MESSAGE_MAX_BYTES);
+      const whole = voiceHelpFor('欧阳晓明', roles);
+      if (roles.length <= 2) {
+        expect(replies).toHaveLength(1);
+        expect(replies[0]!.message).toEqual({ type: 'text', content: whole });
+      }
+      for (const r of replies) {
+        expect(r.message.type).toBe('text');
+        if (r.message.type === 'text') expect(Buffer.byteLength(r.message.content, 'utf8')).toBeLessThanOrEqual(MESSAGE_MAX_BYTES);
+      }
+      // Nothing cut: every line of the help is in one of the parts.
+      const said = replies.map((r) => (r.message.type === 'text' ? r.message.content : '')).join('\n');
+      for (const line of whole.split('\n').slice(1)) expect(said).toContain(line);
     }
   });
 
@@ -31,5 +40,10 @@ describe('权利帮助', () => {
     expect(voiceHelpFor('孙总支', ['gb_secretary', 'member'])).toContain('向各支部书记通报：');
     expect(voiceHelpFor('赵组织', ['od_staff', 'member'])).toContain('党务公开：');
     expect(helpFor('吴党员', ['member'])).toContain('「权利帮助」');
+    // Suggestions and proposals are every member's; handling proposals is the OD's.
+    expect(plain).toContain('意见建议：');
+    expect(plain).toContain('提案：');
+    expect(plain).not.toContain('「待办提案」');
+    expect(voiceHelpFor('赵组织', ['od_staff', 'member'])).toContain('「待办提案」');
   });
 });
