@@ -184,7 +184,7 @@ describe.each(DB_KINDS)('GET/PUT /admin/settings on %s', (kind) => {
     expect(byKey.defer_days).toMatchObject({ value: 3, default: 3, stored: false, status: 'in_use', descriptionZh: '每次“延期”顺延的天数' });
     expect(byKey.time_zone).toMatchObject({ value: 'Asia/Urumqi', default: 'Asia/Urumqi', appliesOnRestart: true });
     expect(byKey.quiet_hours).toMatchObject({ value: '21:30-07:30' });
-    expect(byKey.announcement_reminder_days).toMatchObject({ value: 3, status: 'planned' });
+    expect(byKey.announcement_reminder_days).toMatchObject({ value: 3, status: 'in_use' });
 
     const put = await app.inject({ method: 'PUT', url: '/admin/settings/defer_days', payload: { value: 5 }, headers: auth });
     expect(put.statusCode).toBe(200);
