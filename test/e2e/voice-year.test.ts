@@ -18,6 +18,7 @@ import { collectVoice, type VoiceExportKind } from '../../src/voice/export.ts';
 import { loadAccessPerson } from '../../src/roster/responsibility.ts';
 import { viewerOf } from '../../src/domain/access.ts';
 
+const TOKEN = 'voice-year-e2e-admin-token-0123456789abcdef';
 type Card = { task_id: string; button_list: Array<{ key: string; text: string }>; main_title: { title: string } };
 
 /** Whether a message went to `who` (a broadcast names many recipients in one call, `a|b|c`). */
@@ -31,7 +32,7 @@ describe('issue 14: members’ voice through a year’s steps', () => {
   const time = runningClock('2026-12-01T02:00:00Z');
 
   beforeAll(async () => {
-    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    stack = await startStack({ wecom: true, workers: true, env: { ADMIN_TOKEN: TOKEN }, overrides: { clock: time.clock } });
     // 吴生日 is a Party congress delegate (党代会代表); nobody else is.
     const rows = CARE_ROWS.map((r) => `${r},${r.split(',')[1] === 'wushengri' ? '是' : ''}`);
     const out = await importRosterFile(stack.deps.db.db, Buffer.from([`${CARE_HEADER},党代会代表`, ...rows].join('\n'), 'utf8'), { today: '2026-12-01' });
@@ -231,9 +232,16 @@ describe('issue 14: members’ voice through a year’s steps', () => {
       suggestion(ids.anonymousBranch, ['zhenglao', '郑老党员'], true, 'branch_secretary', ['zhouzhishu', '周支书'], '支部学习形式可以更多样', 'replied', '下月起增加现场教学', '周支书', [], '2026-12-08', true),
     ];
     expect(await exportOf('suggestions', 'zhaozuzhi')).toEqual(suggestions);
-    // Only those addressed to them, the anonymous writer blank.
-    const hidden = { ...suggestions[3]!, writer_account: '', writer_name: '' };
+    // Only those addressed to them; for the anonymous one no writer and no branch (which in a small branch all but
+    // names them; the card and the chat lists show neither).
+    const hidden = { ...suggestions[3]!, writer_account: '', writer_name: '', general_branch: '', branch: '' };
     expect(await exportOf('suggestions', 'zhouzhishu')).toEqual([suggestions[0], hidden]);
+    // The admin API with the branch secretary as actor: the same rows, the same blanks.
+    const api = (await (await fetch(`${stack.baseUrl}/admin/voice/suggestions?actor=zhouzhishu`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { suggestions: Array<Record<string, unknown>> };
+    expect(api.suggestions.map((r) => [r.id, r.writer, r.general_branch, r.branch])).toEqual([
+      [ids.answered, { account: 'wushengri', name: '吴生日' }, '计算机学院党总支', '教工第一党支部'],
+      [ids.anonymousBranch, null, null, null],
+    ]);
 
     const proposals = await exportOf('proposals', 'zhaozuzhi');
     expect(proposals).toEqual([
