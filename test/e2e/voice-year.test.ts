@@ -254,6 +254,9 @@ describe('issue 14: members’ voice through a year’s steps', () => {
     ]);
     // The delegate's branch secretary sees no proposal; the assignee sees the one assigned to them.
     expect(await exportOf('proposals', 'zhouzhishu')).toEqual([]);
+    expect(await exportOf('proposals', 'sunzongzhi')).toEqual([]);
+    // A plain member of another GB: nothing of any kind.
+    for (const kind of ['announcements', 'suggestions', 'proposals'] as const) expect(await exportOf(kind, 'chenbiezhi'), kind).toEqual([]);
     expect((await exportOf('proposals', 'zhenglao')).map((r) => r.id)).toEqual([ids.proposal]);
   });
 });
