@@ -51,8 +51,9 @@ export const suggestionRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
         {
           id: r.id,
           writer: named ? { account: r.writer_userid ?? '', name: r.writer_name } : null,
-          general_branch: r.gb_name,
-          branch: r.branch_name,
+          // Not an anonymous writer's branch (as in the chat and the export): in a small branch it names them.
+          general_branch: named ? r.gb_name : null,
+          branch: named ? r.branch_name : null,
           anonymous: r.anonymous,
           addressee: { office: r.addressee_office, account: r.addressee_accounts, name: r.addressee_names },
           text: r.text,

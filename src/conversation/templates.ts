@@ -67,8 +67,9 @@ const VOICE_CAPABILITIES: Capability[] = [
   { line: '发送“向本支部党员通报：……”：向本支部党员通报工作（先预览，点「发送」后发出）', roles: ['branch_secretary'] },
   { line: '发送“向本总支党员通报：……”或“向各支部书记通报：……”：向本总支党员或各支部书记通报工作（先预览，确认后发出）', roles: ['gb_secretary'] },
   { line: '发送“向各支部通报：……”：向各党总支、党支部书记通报工作；“党务公开：……”：向全体党员公开（先预览，确认后发出）', roles: ['od_staff'] },
+  // The reminder period is a setting (announcement_reminder_days): the line names no number of days.
   {
-    line: '通报可注明类别，如“向本支部党员通报典型事迹：……”“党务公开（表彰公示）：……”；发送「通报阅读情况」「未读名单」「我的通报」：查看阅读情况，3天未阅的将提醒一次',
+    line: '通报可注明类别，如“向本支部党员通报典型事迹：……”“党务公开（表彰公示）：……”；发送「通报阅读情况」「未读名单」「我的通报」：查看阅读情况，未阅的到期将提醒一次',
     roles: ['od_staff', 'gb_secretary', 'branch_secretary'],
   },
   { line: '发送“意见建议：希望支部活动安排在周末”：向支部书记提出意见建议，限期答复' },
@@ -77,7 +78,7 @@ const VOICE_CAPABILITIES: Capability[] = [
   { line: '收到意见建议卡片后点“回复”再发送答复，或随时发送“回复建议12：……”；「待回复的建议」：查看待您答复的意见建议', roles: [...LEADERS, 'unit_leader'] },
   // Delegates' proposals (issue 14 section 3): a delegate is a roster flag, not a role, so the line is everyone's.
   { line: '党代会代表发送“提案：关于……的建议”提交提案；「我的提案」：查看办理和答复情况' },
-  { line: '发送「待办提案」「提案列表」办理代表提案；“提案3交由后勤处办理”交办；“提案3答复：……”登记答复', roles: ['od_staff'] },
+  { line: '发送「待办提案」「提案列表」办理代表提案；点卡片或发送“提案3立案”“提案3不予立案：理由”；“提案3交由后勤处办理”交办；“提案3答复：……”登记答复', roles: ['od_staff'] },
 ];
 
 /** The lines of a list of capabilities that a person with these roles may use. */

@@ -198,7 +198,12 @@ export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id:
   if (!place) all = await repo.membersNamed(found.committee_id, to);
   const members = place ? all.filter((m) => m.branch_name === place || `${m.gb_name}${m.branch_name}` === place || m.gb_name === place) : all;
   if (members.length > 1) {
-    return refuse('ambiguous', `名册中有${members.length}位${name}：${members.map((m) => `${m.gb_name}${m.branch_name}`).join('、')}。请写明支部，例如“提案${id}交由${name}（${members[0]!.branch_name}）办理”。`);
+    // The example names what tells the first apart from every namesake in the committee: its branch, else its GB,
+    // else both (two GBs may each have a 教工第一党支部, one GB two 张伟).
+    const m0 = members[0]!;
+    const alone = (f: (m: (typeof all)[number]) => string) => all.filter((m) => f(m) === f(m0)).length === 1;
+    const example = alone((m) => m.branch_name) ? m0.branch_name : alone((m) => m.gb_name) ? m0.gb_name : `${m0.gb_name}${m0.branch_name}`;
+    return refuse('ambiguous', `名册中有${members.length}位${name}：${members.map((m) => `${m.gb_name}${m.branch_name}`).join('、')}。请写明支部，例如“提案${id}交由${name}（${example}）办理”。`);
   }
   if (members.length === 0 && place) return refuse('bad_assignee', `名册中没有${place}的${name}，请核对后再交办。`);
   const member = members[0];

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { runningClock, startStack, type Stack } from '../helpers/stack.ts';
+import { runningClock, startStack, waitForAllDelivered, waitForQuiet, WECOM, type Stack } from '../helpers/stack.ts';
+import { eventXml } from '../helpers/wecom-signer.ts';
 import { textOf, wecomChat } from '../helpers/wecom-chat.ts';
 import type { SentMessage } from '../helpers/fake-wecom.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
@@ -558,8 +559,183 @@ describe('the README\'s assistance sections on the demo roster', () => {
   });
 });
 
-// Issue 14 section 3: the README's "Delegates' proposals" examples on the demo roster (陈静 and 周敏 are delegates,
-// 赵志刚 is the OD, 孙浩 a member of the README branch).
+// Issue 14: every chat example of the README's "Members' voice" tables — reporting work and open Party affairs,
+// suggestions, delegates' proposals — as written, in the README's order, on the demo roster (seed-demo), each by
+// the writer the README names (黄丽华 the branch secretary, 孙建国 the GB secretary, 赵志刚 the OD, the README's
+// members; 陈静 and 周敏 delegates), on Monday 30 November 2026 at 10:00. Where an example names a number
+// (通报12, 建议12, 提案3) the messages before it made that number. What was said is kept for the coverage check
+// at the end of the file.
+const voiceSaid: string[] = [];
+/** A text the README quotes (its first group). */
+const readmeSays = (re: RegExp) => re.exec(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))![1]!;
+
+describe('the README\'s members\' voice tables on the demo roster', () => {
+  let stack: Stack;
+  const time = runningClock('2026-11-30T02:00:00Z'); // 10:00 Monday in Shanghai
+  const who = { branchSecretary: 'huanglihua01', gbSecretary: 'sunjianguo01', od: 'zhaozhigang01', wangfang: 'wangfang01', chenjing: 'chenjing01', zhoumin: 'zhoumin01', sunhao: 'sunhao01', zhangwei: 'zhangwei01', liming: 'liming01' };
+
+  beforeAll(async () => {
+    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    // As in the assistance describe: the local web chat has no per-person send limit.
+    stack.deps.rateLimiter = undefined;
+    await seedDemo(stack.deps.db.db, { members: 300, seed: '1', today: '2026-11-30' });
+  });
+  afterAll(() => stack.close());
+
+  const chat = wecomChat(() => stack, time.clock, 9_800_000_000n);
+  type Card = { task_id: string; button_list: Array<{ key: string; text: string }>; main_title: { title: string } };
+  const reaches = (m: SentMessage, userid: string) => m.touser.split('|').includes(userid);
+  const textsTo = (sent: SentMessage[], userid: string) => sent.filter((m) => reaches(m, userid) && m.msgtype !== 'template_card').map(textOf);
+  const cardsTo = (sent: SentMessage[], userid: string): Card[] => sent.filter((m) => reaches(m, userid) && m.msgtype === 'template_card').map((m) => m.body.template_card as Card);
+  /** Says `text` as `from`; everything that reached anyone since (the fake WeCom drops a repeated text: no count awaited). */
+  const say = async (from: string, text: string) => {
+    voiceSaid.push(text);
+    const start = stack.fake!.sent.length;
+    await chat.say(from, text, 0);
+    await waitForQuiet(stack);
+    await waitForAllDelivered(stack);
+    return stack.fake!.sent.slice(start);
+  };
+  /** The answer `from` got (text and markdown). */
+  const answer = async (from: string, text: string) => textsTo(await say(from, text), from).join('\n');
+  let createTime = 1_950_000_000;
+  const click = async (from: string, card: Card, button: string) => {
+    const key = card.button_list.find((b) => b.text === button)!.key;
+    const start = stack.fake!.sent.length;
+    await chat.post(eventXml({ from, event: 'template_card_event', eventKey: key, createTime: ++createTime, corpId: WECOM.corpId, TaskId: card.task_id, CardType: 'button_interaction', ResponseCode: 'none' }));
+    await waitForQuiet(stack);
+    await waitForAllDelivered(stack);
+    return stack.fake!.sent.slice(start);
+  };
+  /** A 通报 written and its preview: the id, and the preview card (发送 / 取消). */
+  const preview = async (from: string, text: string) => {
+    const sent = await say(from, text);
+    const said = textsTo(sent, from).join('\n');
+    const id = /通报(\d+)预览/u.exec(said)?.[1];
+    expect(id, `${text}\n${said}`).toBeDefined();
+    return { id: id!, text: said, card: cardsTo(sent, from)[0]! };
+  };
+  const send = async (from: string, text: string) => {
+    const p = await preview(from, text);
+    const sent = await click(from, p.card, '发送');
+    expect(textsTo(sent, from).join('\n'), text).toContain(`通报${p.id}已发给`);
+    return { ...p, sent };
+  };
+
+  describe('Reporting work and open Party affairs', () => {
+    let wangfangCard: Card | undefined;
+    it('each writer\'s sentences, previewed then sent (or cancelled); 已阅 on the card', async () => {
+      const down = await send(who.od, '向各支部通报：请各支部于12月20日前完成年度组织生活会');
+      expect(down.id).toBe('1');
+      expect(down.text).toContain('各党总支、党支部书记');
+      const all = await send(who.od, '党务公开：2026年党费收缴使用情况');
+      expect(all.text).toContain('全体党员');
+      wangfangCard = cardsTo(all.sent, who.wangfang)[0];
+      expect(wangfangCard?.button_list.map((b) => b.text)).toEqual(['已阅']);
+      expect((await send(who.gbSecretary, '向本总支党员通报：学院党总支下周三开展主题党日活动')).text).toContain('本总支党员');
+      expect((await send(who.gbSecretary, '向各支部书记通报：请各支部报送年度总结')).text).toContain('本总支各支部书记');
+      // The other wording of the same audience: previewed, then 取消.
+      const other = await preview(who.gbSecretary, '向本总支各支部通报：请各支部报送党员发展计划');
+      expect(other.text).toContain('本总支各支部书记');
+      expect(textsTo(await click(who.gbSecretary, other.card, '取消'), who.gbSecretary)[0]).toBe(`已取消，通报${other.id}未发送。`);
+      const branch = await send(who.branchSecretary, '向本支部党员通报：本周五下午召开支部党员大会');
+      expect(branch.text).toContain('本支部党员');
+      expect(branch.text).toContain('冯无号');
+      expect((await send(who.branchSecretary, '向本支部党员通报典型事迹：李明同志坚持结对帮扶十年')).text).toContain('典型事迹');
+      expect((await send(who.od, '党务公开（表彰公示）：拟表彰优秀共产党员名单公示')).text).toContain('表彰公示');
+      expect(textsTo(await click(who.wangfang, wangfangCard!, '已阅'), who.wangfang)).toEqual(['已阅，谢谢！']);
+    });
+
+    it('the figures, the unread, the sender\'s list and the archive (the OD\'s 党务公开 until there are two pages)', async () => {
+      expect(await answer(who.branchSecretary, '通报阅读情况')).toContain('阅读情况：');
+      // Six more 党务公开 by the OD: 王芳 has eleven in her archive, and 通报12 is the OD's fourth.
+      const more: string[] = [];
+      for (const n of [1, 2, 3, 4, 5, 6]) more.push((await send(who.od, `党务公开：第${n}批党员发展公示`)).id);
+      expect(more[3]).toBe('12');
+      expect(await answer(who.od, '通报阅读情况12')).toMatch(/^通报12（11月30日，中共示范大学委员会组织部党务公开，发给全体党员）阅读情况：/u);
+      expect(await answer(who.branchSecretary, '未读名单')).toContain('未阅');
+      expect(await answer(who.od, '通报12未读名单')).toContain('通报12未阅');
+      expect(await answer(who.gbSecretary, '我的通报')).toContain('发给本总支党员');
+      const page1 = await answer(who.wangfang, '党务公开');
+      expect(page1).toContain('（共11条，第1/2页，最新在前）');
+      expect(await answer(who.wangfang, '党务公开 第2页')).toContain('第2/2页');
+      expect(await answer(who.wangfang, '党务公开12')).toContain('第4批党员发展公示');
+      expect(await answer(who.wangfang, '权利帮助')).toContain('【党员权利帮助】王芳同志');
+    });
+  });
+
+  describe('Suggestions', () => {
+    const numberOf = (text: string) => /（建议(\d+)）/u.exec(text)?.[1];
+    let first: Card | undefined;
+    it('each form, routed to the leader the roster names', async () => {
+      const sent = await say(who.wangfang, '意见建议：希望支部活动安排在周末');
+      // (The README quotes the answer's two lines as one.)
+      expect(textsTo(sent, who.wangfang)[0]!.replace('\n', '')).toBe(readmeSays(/王芳 \(`wangfang01`\) is told, for example: `([^`]+)`/u));
+      first = cardsTo(sent, who.branchSecretary)[0];
+      expect(await answer(who.wangfang, '向党总支书记提意见：实验室安全检查太频繁')).toContain('党总支书记孙建国同志');
+      expect(await answer(who.chenjing, '向党总支书记反映：希望增加青年教师培训')).toContain('党总支书记孙建国同志');
+      const linked = await answer(who.wangfang, '向挂联党委委员反映：青年教师住房困难');
+      expect(linked).toContain('将送挂联党委委员');
+      expect(await answer(who.chenjing, `向挂联党委委员罗娜琴反映：希望多来学院调研`)).toContain('将送挂联党委委员罗娜琴同志');
+      expect(await answer(who.wangfang, '向党委书记反映：职称评审标准不透明')).toContain('将送党委书记');
+      expect(await answer(who.wangfang, '向组织部反映：党费收缴说明不清楚')).toContain('将送党委组织部');
+      expect(await answer(who.chenjing, '匿名意见建议：支部学习形式可以更多样')).toContain('对方只看到“一名党员”');
+      expect(await answer(who.zhoumin, '匿名向组织部反映：支部会议记录不够规范')).toContain('对方只看到“一名党员”');
+    });
+
+    it('回复 on the card and the next message; 回复建议12; the lists and one suggestion', async () => {
+      await click(who.branchSecretary, first!, '回复');
+      const replied = await say(who.branchSecretary, '已调整到每月第一个周六上午');
+      expect(textsTo(replied, who.wangfang)[0]).toContain('已调整到每月第一个周六上午');
+      // Suggestions 10 and 11 from other members of the branch; 12 is 孙浩's to 黄丽华.
+      expect(numberOf(await answer(who.liming, '意见建议：希望增加党史学习资料'))).toBe('10');
+      expect(numberOf(await answer(who.zhangwei, '意见建议：希望支部组织一次红色教育参观'))).toBe('11');
+      expect(numberOf(await answer(who.sunhao, '意见建议：希望组织生活会提前通知'))).toBe('12');
+      const reply12 = await say(who.branchSecretary, '回复建议12：今后提前一周通知');
+      expect(textsTo(reply12, who.sunhao)[0]).toContain('今后提前一周通知');
+      expect(await answer(who.wangfang, '我的建议')).toContain('已回复');
+      expect(await answer(who.branchSecretary, '待回复的建议')).toContain('一名党员');
+      expect(await answer(who.sunhao, '建议12')).toContain('今后提前一周通知');
+      expect(await answer(who.chenjing, '党员权利帮助')).toContain('【党员权利帮助】陈静同志');
+    });
+  });
+
+  describe('Delegates\' proposals', () => {
+    let card: Card | undefined;
+    it('filed by delegates; 提案3 registered, 提案4 declined, 提案3 assigned three times and answered', async () => {
+      expect(await answer(who.wangfang, '提案：关于改善教工食堂的建议')).toContain('意见建议：');
+      for (const [n, from, text] of [
+        ['1', who.chenjing, '提案：关于加强青年教师思想政治工作的建议'],
+        ['2', who.zhoumin, '提案：关于完善党员教育培训体系的建议'],
+        ['3', who.chenjing, '提案：关于改善青年教师住房条件的建议'],
+        ['4', who.zhoumin, '提案：关于增设校园停车位的建议'],
+      ] as const) {
+        const sent = await say(from, text);
+        expect(textsTo(sent, from)[0], text).toContain(`已提交提案${n}`);
+        card = cardsTo(sent, who.od)[0] ?? card;
+      }
+      expect(card?.main_title.title).toBe('党代会代表提案4：待立案');
+      expect(await answer(who.od, '提案3立案')).toContain('已立案：提案3');
+      expect(await answer(who.od, '提案4不予立案：属于学校行政事务，已转有关部门办理')).toContain('不予立案');
+      expect(await answer(who.od, '提案3交由后勤处办理')).toContain('后勤处');
+      expect(await answer(who.od, '提案3交由孙浩办理')).toContain('已将提案3交由孙浩（');
+      // Three 张伟 in the committee (two in the README's GB, one in another GB's 教工第一党支部): the bot's example of a
+      // form that tells them apart is one that does.
+      const suggested = /例如“([^”]+)”/u.exec(await answer(who.od, '提案3交由张伟办理'))?.[1];
+      expect(await answer(who.od, suggested ?? '(no example)')).toContain('已将提案3交由张伟（');
+      expect(await answer(who.od, '提案3交由张伟（计算机科学与技术学院党总支教工第一党支部）办理')).toContain('已将提案3交由张伟（计算机科学与技术学院党总支教工第一党支部）');
+      const answered = await say(who.zhangwei, '提案3答复：已纳入学校住房改革方案');
+      expect(textsTo(answered, who.chenjing)[0]).toContain('已纳入学校住房改革方案');
+      expect(await answer(who.chenjing, '我的提案')).toContain('提案3');
+      expect(await answer(who.chenjing, '提案3')).toContain('已纳入学校住房改革方案');
+      expect(await answer(who.od, '提案列表')).toContain('提案4');
+      expect(await answer(who.od, '待办提案')).toContain('提案1');
+    });
+  });
+});
+
+// Issue 14 section 3: the README's "Delegates' proposals" walk-through (its curl lines) on a demo roster of its own,
+// as a reader starts it (陈静 and 周敏 are delegates, 赵志刚 is the OD, 孙浩 a member of the README branch).
 describe('the README\'s delegates\' proposal examples on the demo roster', () => {
   let stack: Stack;
   const time = runningClock('2026-11-26T02:00:00Z');
@@ -568,7 +744,11 @@ describe('the README\'s delegates\' proposal examples on the demo roster', () =>
     await seedDemo(stack.deps.db.db, { members: 300, seed: '1', today: '2026-11-26' });
   });
   afterAll(() => stack.close());
-  const { say } = wecomChat(() => stack, time.clock, 9_700_000_000n);
+  const chat = wecomChat(() => stack, time.clock, 9_700_000_000n);
+  const say = (from: string, text: string, n?: number) => {
+    voiceSaid.push(text);
+    return chat.say(from, text, n);
+  };
   const to = (ms: SentMessage[], who: string) => ms.filter((m) => m.touser === who && m.msgtype === 'text').map(textOf);
 
   it('files, registers, assigns and answers proposal 1; the delegate hears every step', async () => {
@@ -583,5 +763,30 @@ describe('the README\'s delegates\' proposal examples on the demo roster', () =>
     const answered = await say('sunhao01', '提案1答复：已纳入明年工作要点', 3);
     expect(to(answered, 'chenjing01')[0]).toBe('您的提案1（关于加强青年教师思想政治工作的建议）已答复（承办：孙浩）：\n已纳入明年工作要点');
     expect(to(await say('zhoumin01', '我的提案'), 'zhoumin01')[0]).toContain('您还没有提交提案');
+  });
+});
+
+// Last (describes run in order): every chat example of the "Members' voice" sections — the first column of their
+// tables and the walk-through's curl lines — was said above; one left out fails here.
+describe('the README\'s members\' voice examples, all of them', () => {
+  it('ran every example of the three sections\' tables and the proposal walk-through', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const from = readme.indexOf('## Members\' voice');
+    const body = readme.slice(from, readme.indexOf('\n## ', from + 5));
+    const examples: string[] = [];
+    for (const heading of ['### Reporting work and open Party affairs', '### Suggestions', '### Delegates\' proposals']) {
+      const at = body.indexOf(heading);
+      expect(at, heading).toBeGreaterThan(0);
+      const end = body.indexOf('\n### ', at + heading.length);
+      const section = body.slice(at, end === -1 ? undefined : end);
+      const rows = section.split('\n').filter((l) => l.startsWith('|'));
+      expect(rows[0], heading).toMatch(/^\| Sentence or button \|/u);
+      for (const row of rows.slice(2)) examples.push(...[...row.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+      // The walk-through's messages (curl lines: "text":"…").
+      for (const m of section.matchAll(/"text":"([^"]+)"/g)) examples.push(m[1]!);
+    }
+    expect(examples.length).toBeGreaterThan(40);
+    const missing = examples.filter((e) => !voiceSaid.some((text) => e.split(/…+/u).every((part) => text.includes(part))));
+    expect(missing).toEqual([]);
   });
 });

@@ -44,6 +44,9 @@ describe('权利帮助', () => {
     expect(plain).toContain('意见建议：');
     expect(plain).toContain('提案：');
     expect(plain).not.toContain('「待办提案」');
-    expect(voiceHelpFor('赵组织', ['od_staff', 'member'])).toContain('「待办提案」');
+    const od = voiceHelpFor('赵组织', ['od_staff', 'member']);
+    for (const s of ['「待办提案」', '提案3立案', '提案3不予立案：', '提案3交由', '提案3答复：']) expect(od).toContain(s);
+    // The reminder period is a setting: the help names no number of days for it.
+    expect(voiceHelpFor('周支书', ['branch_secretary', 'member'])).not.toMatch(/\d+天未阅/u);
   });
 });
