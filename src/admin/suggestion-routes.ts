@@ -3,7 +3,7 @@
 //   GET  /admin/voice/suggestions[?actor=<member id|account>&after=<id>&limit=<1-500>]
 //        the suggestions the viewer may see, oldest first (keyset: `after` the last id seen): without `actor` the
 //        OD's view (the admin token is the OD's: every one, anonymous writers named); with `actor` that member's
-//        view by the access rule (maySeeSuggestion; an anonymous writer is blank unless seesSuggestionWriter).
+//        view by the access rule (maySeeSuggestion; an anonymous writer — and their GB and branch — is blank unless seesSuggestionWriter).
 //   GET  /admin/voice/suggestions/:id[?actor=…]   one suggestion, for the same viewer.
 //   POST /admin/voice/suggestions/:id/reply  {actor, text}
 //        the actor replies, as "回复建议12：…" in chat — only the addressee, a stand-in or those it was escalated to
@@ -50,9 +50,10 @@ export const suggestionRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
       return [
         {
           id: r.id,
-          writer: named ? { account: r.writer_userid ?? '', name: r.writer_name } : null,
-          general_branch: r.gb_name,
-          branch: r.branch_name,
+          writer: named ? { account: r.writer_account ?? '', name: r.writer_name } : null,
+          // An anonymous writer's GB and branch are blank too, as in the chat (一名党员) and the export.
+          general_branch: named ? r.gb_name : null,
+          branch: named ? r.branch_name : null,
           anonymous: r.anonymous,
           addressee: { office: r.addressee_office, account: r.addressee_accounts, name: r.addressee_names },
           text: r.text,

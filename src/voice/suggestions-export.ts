@@ -1,6 +1,6 @@
 // The `suggestions` export (issue 14 sections 2 and 4): one row per suggestion the viewer may see (the access
 // rule's maySeeSuggestion: the writer, the addressee and those it was escalated to, the OD), with the writer by
-// chat account and name — blank for an anonymous one unless the viewer is the OD (or the writer) —, GB and branch,
+// chat account and name, GB and branch — all blank for an anonymous one unless the viewer is the OD (or the writer) —,
 // the addressee (the addressed person, or whoever holds the addressed office today: ';'-joined, with the office
 // code), the text, the instants filed / due (the due day) / replied, the state code (awaiting_reply, replied,
 // overdue — derived on the export's day), the reply and the offices it was escalated to. The day of a row (from/to)
@@ -61,10 +61,11 @@ export const suggestionsExporter: FamilyExporter = {
         );
         out.push({
           id: r.id,
-          writer_account: named ? (r.writer_userid ?? '') : '',
+          writer_account: named ? (r.writer_account ?? '') : '',
           writer_name: named ? r.writer_name : '',
-          general_branch: r.gb_name,
-          branch: r.branch_name,
+          // An anonymous writer's place is theirs as much as the name: in a small branch the branch names them.
+          general_branch: named ? r.gb_name : '',
+          branch: named ? r.branch_name : '',
           anonymous: r.anonymous,
           addressee_office: r.addressee_office,
           addressee_account: r.addressee_accounts,

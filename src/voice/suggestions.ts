@@ -145,6 +145,9 @@ export function factsOf(row: SuggestionRow, offices: OfficeDirectory, today: str
     const a = offices.answering(office.role, office.organisationId);
     if (a.vacant.length > 0 && a.holders.length > 0) also.push(a.office);
   }
+  // An addressed person who has left the roster (died, transferred out) cannot answer: the OD answers for them, as
+  // for a vacant office, rather than the suggestion waiting for its escalation.
+  if (!office && row.addressee_active === false) also.push({ role: 'od_staff', organisationId: row.committee_id });
   const escalations = suggestionEscalations(
     { addresseeOffice: row.addressee_office, generalBranchId: row.general_branch_id, committeeId: row.committee_id, filedOn: row.filed_on, dueOn: row.due_on, repliedOn: row.replied_on },
     today,
