@@ -204,6 +204,10 @@ export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id:
   const member = members[0];
   if (member && member.id === found.delegate_member_id) return refuse('bad_assignee', `提案${id}不能交由提案人本人办理。`);
   if (!member && [...to].length > 40) return refuse('bad_assignee', '承办部门名称过长，请写部门名称，例如“提案3交由后勤处办理”。');
+  // The same assignee again (a sentence sent twice, a second admin call): nothing changes and nobody is told again.
+  if (member ? found.assignee_member_id === member.id : found.assignee_member_id === null && found.assignee_office === to) {
+    return refuse('wrong_state', `提案${id}已交由${member ? member.name : to}办理，无需再交办。`);
+  }
   const before = found;
   await repo.assign(id, { memberId: member?.id ?? null, office: member ? null : to, at: env.now });
   const p = (await repo.byId(id))!;
@@ -211,7 +215,7 @@ export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id:
   const notices: StepMessage[] = [
     ...told(p.delegate_userid, `proposal-${id}-assigned-${member ? `m${member.id}` : 'office'}-${env.now.getTime()}`, `您的提案${id}（${proposalTitle(p.text)}）已交由${member ? member.name : to}办理，答复期限为${cn(p.due_on!)}。`),
     ...(member?.userid
-      ? told(member.userid, `proposal-${id}-assignee-${member.id}`, `党委组织部交办党代会代表提案${id}，请于${cn(p.due_on!)}前答复：\n${p.text}\n提案人：${p.delegate_name}（${p.gb_name}${p.branch_name}）\n办理后请发送“提案${id}答复：……”，答复将转告提案人。`)
+      ? told(member.userid, `proposal-${id}-assignee-${member.id}-${env.now.getTime()}`, `党委组织部交办党代会代表提案${id}，请于${cn(p.due_on!)}前答复：\n${p.text}\n提案人：${p.delegate_name}（${p.gb_name}${p.branch_name}）\n办理后请发送“提案${id}答复：……”，答复将转告提案人。`)
       : []),
     ...(before.assignee_member_id && before.assignee_member_id !== member?.id && before.assignee_userid
       ? told(before.assignee_userid, `proposal-${id}-unassigned-${before.assignee_member_id}-${env.now.getTime()}`, `提案${id}已改由${member ? member.name : to}办理，您无需再答复。`)
