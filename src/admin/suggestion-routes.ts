@@ -18,13 +18,13 @@ import { localDate } from '../domain/dates.ts';
 import { suggestionState } from '../domain/voice.ts';
 import { OfficeDirectory } from '../notices/offices.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
-import { factsOf, replyToSuggestion } from '../voice/suggestions.ts';
+import { factsOf, replyToSuggestion, SUGGESTION_MAX_BYTES, tooLongForSuggestion } from '../voice/suggestions.ts';
 import { activeMemberOf, enqueueMessages, IncentiveRequestError, jsonObject, recordMessages } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
-const STATUS = { bad_request: 400, empty_text: 400, unknown_actor: 400, not_found: 404, already_replied: 409 } as const;
+const STATUS = { bad_request: 400, empty_text: 400, too_long: 400, unknown_actor: 400, not_found: 404, already_replied: 409 } as const;
 const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 const NOT_FOUND = 'no such suggestion (or not visible to this viewer)';
 
@@ -101,6 +101,7 @@ export const suggestionRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     if (typeof body.actor !== 'string' && typeof body.actor !== 'number') throw fail('bad_request', 'actor is required (a member id or chat account)');
     const text = typeof body.text === 'string' ? body.text.trim() : '';
     if (text === '') throw fail('empty_text', 'text is empty (答复内容为空)');
+    if (tooLongForSuggestion(text)) throw fail('too_long', `text is longer than ${SUGGESTION_MAX_BYTES} bytes (答复过长，请精简)`);
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);
     const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {

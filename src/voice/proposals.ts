@@ -15,6 +15,7 @@ import { addDays, type IsoDate } from '../domain/dates.ts';
 import { chineseMonthDay as cn } from '../domain/format.ts';
 import { PROPOSAL_ANSWER_MAX, PROPOSAL_STATE_LABEL, PROPOSAL_TEXT_MAX, proposalStatus, proposalTitle } from '../domain/voice.ts';
 import { buttonCard, cardKey } from '../notices/cards.ts';
+import { paragraphs } from './announcement-text.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 
 /** A message a step sends to someone other than the actor: to whom, once (its key), what. */
@@ -65,7 +66,9 @@ export function assigneeWords(p: Pick<ProposalRow, 'assignee_name' | 'assignee_o
   return p.assignee_name ?? p.assignee_office ?? undefined;
 }
 
-const told = (to: string | null, onceKey: string, content: string): StepMessage[] => (to ? [{ recipient: to, onceKey, message: { type: 'text', content } }] : []);
+// A proposal (1,000 characters) or an answer (2,000) is longer than one WeCom message: broken into lines the
+// message splitter keeps whole (announcement-text.ts paragraphs), it reaches its reader in parts, never cut.
+const told = (to: string | null, onceKey: string, content: string): StepMessage[] => (to ? [{ recipient: to, onceKey, message: { type: 'text', content: paragraphs(content) } }] : []);
 
 async function odNotices(env: ProposalEnv, committeeId: string, except: string | null, make: (h: { member_id: string; userid: string }) => StepMessage[]): Promise<StepMessage[]> {
   const holders = await new ProposalRepository(env.trx).odHolders(committeeId);
@@ -85,7 +88,7 @@ export async function fileProposal(env: ProposalEnv, actor: Extract<ProposalActo
   const id = await repo.insert({ committeeId: actor.person.committeeId, delegateMemberId: actor.memberId, text, filedOn: env.today, at: env.now });
   const p = (await repo.byId(id))!;
   const notices = await odNotices(env, p.committee_id, actor.memberId, (h) => [
-    { recipient: h.userid, onceKey: `proposal-${id}-filed-text-${h.member_id}`, message: { type: 'text', content: `党代会代表${p.delegate_name}（${p.gb_name}${p.branch_name}）提交了提案${id}：\n${text}` } },
+    { recipient: h.userid, onceKey: `proposal-${id}-filed-text-${h.member_id}`, message: { type: 'text', content: paragraphs(`党代会代表${p.delegate_name}（${p.gb_name}${p.branch_name}）提交了提案${id}：\n${text}`) } },
     { recipient: h.userid, onceKey: `proposal-${id}-filed-card-${h.member_id}`, message: registrationCard(p, h.member_id) },
   ]);
   return { ok: true, proposal: p, notices, reply: `已提交提案${id}：${proposalTitle(text)}\n已送党委组织部审查立案，立案后答复期限为${await answerDays(env)}天，每一步办理情况都会告诉您。发送「我的提案」可查看。` };
@@ -281,5 +284,5 @@ export async function viewProposal(env: Omit<ProposalEnv, 'now'>, viewer: Viewer
     ...(assigneeWords(p) ? [`承办：${assigneeWords(p)}`] : p.state === 'registered' ? ['尚未交办'] : []),
     ...(p.answer ? [`答复：${p.answer}`] : []),
   ];
-  return lines.join('\n');
+  return paragraphs(lines.join('\n'));
 }
