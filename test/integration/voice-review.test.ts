@@ -43,7 +43,7 @@ describe.each(DB_KINDS)('members’ voice review on %s', (kind) => {
         if (e.message !== 'rollback') throw e;
       });
   }
-  const who = async (trx: Transaction<Database>, userid: string): Promise<RosterIdentity> => (await findMemberByUserid(trx as never, userid))!;
+  const who = async (trx: Transaction<Database>, userid: string): Promise<RosterIdentity> => (await findMemberByUserid(trx, userid))!;
   const leave = (trx: Transaction<Database>, userid: string, status: 'deceased' | 'transferred_out') =>
     sql`update members set status = ${status}, status_changed_on = ${TODAY}::date where userid = ${userid}`.execute(trx);
   const sEnv = (trx: Transaction<Database>): SuggestionEnv => ({ trx, now: NOW, today: TODAY, calendar: chineseWorkingDayCalendar() });
