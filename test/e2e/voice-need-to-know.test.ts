@@ -182,4 +182,17 @@ describe('issue 14: members’ voice — need to know, every role against every 
       expect(textOf(m), `to ${m.touser}`).not.toContain('郑老党员');
     }
   }, 120_000);
+
+  it('the latest question wins: a reason for 不予立案 written after tapping 回复 on a suggestion is the proposal’s, never sent to the suggestion’s writer', async () => {
+    time.set('2026-12-17T02:00:00Z');
+    const filed = await say('chenbiezhi', '向组织部反映：食堂价格偏高', 2);
+    const suggestionCard = filed.find((m) => m.touser === 'zhaozuzhi' && m.msgtype === 'template_card' && textOf(m).includes('食堂价格偏高'))!.body.template_card as Card;
+    await click('zhaozuzhi', suggestionCard, '回复');
+    time.set('2026-12-17T02:01:00Z');
+    await clickKey('zhaozuzhi', `prdecl-${ids.proposal}`);
+    const reason = await say('zhaozuzhi', '建议内容属于学校行政事务，请通过教代会提出', 2);
+    expect(reason.filter((m) => m.touser === 'chenbiezhi')).toEqual([]);
+    expect(textOf(reason.find((m) => m.touser === 'wushengri')!)).toContain('建议内容属于学校行政事务');
+    expect(await answerTo('wushengri', `提案${ids.proposal}`)).toContain('不予立案');
+  }, 60_000);
 });
