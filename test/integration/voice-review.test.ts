@@ -15,6 +15,7 @@ import { fileSuggestion, mayAnswer, replyToSuggestion, SUGGESTION_MAX_BYTES, typ
 import { SuggestionRepository } from '../../src/db/suggestion-repository.ts';
 import { AnnouncementRepository } from '../../src/db/announcement-repository.ts';
 import { announcementTargetOf } from '../../src/domain/access.ts';
+import { ANNOUNCEMENT_MAX_CHARS, composeAnnouncement } from '../../src/voice/announcements.ts';
 import { importCareRoster } from '../helpers/care-roster.ts';
 import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
 
@@ -180,6 +181,26 @@ describe.each(DB_KINDS)('members’ voice review on %s', (kind) => {
       expect(after.unread.map((p) => p.name)).not.toContain('郑老党员');
       expect(after.unread.length).toBe(before.unread.length - 1);
       expect(after.noAccount).toEqual([]);
+    });
+  });
+
+  it('a sender with no audience, an empty or too long text, someone who sends to nobody: no preview, no row', async () => {
+    await inTrx(async (trx) => {
+      const env = { trx, now: NOW, today: TODAY, timeZone: 'Asia/Shanghai', quietHours: null };
+      const count = async () => Number((await trx.selectFrom('announcements').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const compose = async (userid: string, audience: 'gb_secretaries' | 'branch_members', text: string) => (await composeAnnouncement(env, await who(trx, userid), { audience, category: null, text })).map(textOf).join('\n');
+      // 褚支书 is the secretary of 数学学院党总支 and of its only branch: the GB's branch secretaries are himself alone.
+      expect(await compose('chuzhishu', 'gb_secretaries', '请各支部报送学习情况')).toContain('没有可以通报的党员');
+      expect(await compose('zhouzhishu', 'branch_members', '')).toContain('通报内容为空');
+      expect(await compose('zhouzhishu', 'branch_members', '通'.repeat(ANNOUNCEMENT_MAX_CHARS + 1))).toContain(String(ANNOUNCEMENT_MAX_CHARS));
+      expect(await compose('wushengri', 'branch_members', '大家好')).toContain('您暂无发送权限');
+      expect(await count()).toBe(0);
+      // A member who has left is not addressed: the branch's audience is its active members.
+      const audience = async () => Number(/本支部党员(\d+)人/u.exec(await compose('zhouzhishu', 'branch_members', '本周五下午召开组织生活会'))?.[1]);
+      const before = await audience();
+      await leave(trx, 'zhenglao', 'deceased');
+      expect(await audience()).toBe(before - 1);
+      expect(await count()).toBe(2);
     });
   });
 });
