@@ -7,6 +7,7 @@ import { BadRequestError } from '../errors.ts';
 import { DeliveryRepository } from '../db/delivery-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { replyDelivery } from '../domain/quiet-hours.ts';
+import { withinLimit } from '../notices/message-limit.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import { findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
 import type { AdminDeps } from './deps.ts';
@@ -44,13 +45,17 @@ export interface StepMessage {
  * committed. Nobody here wrote to the bot: every message is a push, held through quiet hours.
  */
 export async function recordMessages(deps: AdminDeps, trx: Transaction<Database>, now: Date, messages: readonly StepMessage[]): Promise<string[]> {
-  const items = messages.map((n) => ({
-    idempotencyKey: `${deps.config.platform}-${n.onceKey}`,
-    platform: deps.config.platform,
-    recipient: n.recipient,
-    message: n.message,
-    ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
-  }));
+  // A text over WeCom's 2,048 bytes is split at line breaks, as the chat's answers are (reply-guard.ts): the
+  // platform would otherwise cut it. Each part has its own once-key.
+  const items = messages.flatMap((n) =>
+    withinLimit(n.message).map((message, i) => ({
+      idempotencyKey: `${deps.config.platform}-${n.onceKey}${i > 0 ? `-${i}` : ''}`,
+      platform: deps.config.platform,
+      recipient: n.recipient,
+      message,
+      ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
+    })),
+  );
   return deps.outbox ? deps.outbox.record(items, trx) : new DeliveryRepository(trx).insertNew(items);
 }
 

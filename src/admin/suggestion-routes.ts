@@ -3,7 +3,7 @@
 //   GET  /admin/voice/suggestions[?actor=<member id|account>&after=<id>&limit=<1-500>]
 //        the suggestions the viewer may see, oldest first (keyset: `after` the last id seen): without `actor` the
 //        OD's view (the admin token is the OD's: every one, anonymous writers named); with `actor` that member's
-//        view by the access rule (maySeeSuggestion; an anonymous writer is blank unless seesSuggestionWriter).
+//        view by the access rule (maySeeSuggestion; an anonymous writer — and their GB and branch — is blank unless seesSuggestionWriter).
 //   GET  /admin/voice/suggestions/:id[?actor=…]   one suggestion, for the same viewer.
 //   POST /admin/voice/suggestions/:id/reply  {actor, text}
 //        the actor replies, as "回复建议12：…" in chat — only the addressee, a stand-in or those it was escalated to
@@ -18,13 +18,13 @@ import { localDate } from '../domain/dates.ts';
 import { suggestionState } from '../domain/voice.ts';
 import { OfficeDirectory } from '../notices/offices.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
-import { factsOf, replyToSuggestion } from '../voice/suggestions.ts';
+import { factsOf, replyToSuggestion, SUGGESTION_MAX_BYTES, tooLongForSuggestion } from '../voice/suggestions.ts';
 import { activeMemberOf, enqueueMessages, IncentiveRequestError, jsonObject, recordMessages } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
-const STATUS = { bad_request: 400, empty_text: 400, unknown_actor: 400, not_found: 404, already_replied: 409 } as const;
+const STATUS = { bad_request: 400, empty_text: 400, too_long: 400, unknown_actor: 400, not_found: 404, already_replied: 409 } as const;
 const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 const NOT_FOUND = 'no such suggestion (or not visible to this viewer)';
 
@@ -50,8 +50,8 @@ export const suggestionRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
       return [
         {
           id: r.id,
-          writer: named ? { account: r.writer_userid ?? '', name: r.writer_name } : null,
-          // Not an anonymous writer's branch (as in the chat and the export): in a small branch it names them.
+          writer: named ? { account: r.writer_account ?? '', name: r.writer_name } : null,
+          // An anonymous writer's GB and branch are blank too, as in the chat (一名党员) and the export.
           general_branch: named ? r.gb_name : null,
           branch: named ? r.branch_name : null,
           anonymous: r.anonymous,
@@ -101,6 +101,7 @@ export const suggestionRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     if (typeof body.actor !== 'string' && typeof body.actor !== 'number') throw fail('bad_request', 'actor is required (a member id or chat account)');
     const text = typeof body.text === 'string' ? body.text.trim() : '';
     if (text === '') throw fail('empty_text', 'text is empty (答复内容为空)');
+    if (tooLongForSuggestion(text)) throw fail('too_long', `text is longer than ${SUGGESTION_MAX_BYTES} bytes (答复过长，请精简)`);
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);
     const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {

@@ -224,7 +224,10 @@ export class AnnouncementRepository {
     return { addressed: num(row?.addressed), with_account: num(row?.with_account), no_account: num(row?.no_account), received: num(row?.received), read: num(row?.read) };
   }
 
-  /** Who has not read it (with an account) and who has no account, by branch and name. */
+  /**
+   * Who has not read it (with an account) and who has no account, by branch and name: the people the branch is to
+   * reach — not those who have since left the roster (died, transferred out).
+   */
   async unread(id: string): Promise<{ unread: UnreadPerson[]; noAccount: UnreadPerson[] }> {
     const rows = await this.db
       .selectFrom('announcement_recipients as r')
@@ -233,6 +236,7 @@ export class AnnouncementRepository {
       .select(['m.userid', 'm.name', 'b.name as branch', 'r.has_account'])
       .where('r.announcement_id', '=', id)
       .where('r.read_at', 'is', null)
+      .where('m.status', '=', 'active')
       .orderBy('b.name')
       .orderBy('m.id')
       .execute();

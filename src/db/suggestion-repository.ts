@@ -27,7 +27,10 @@ export interface SuggestionRow {
   id: string;
   writer_member_id: string;
   writer_name: string;
+  /** The writer's chat account while they are an active member (null once they have left): whom messages reach. */
   writer_userid: string | null;
+  /** The writer's chat account whatever their status (exports and the admin API name people by account). */
+  writer_account: string | null;
   branch_id: string;
   branch_name: string;
   general_branch_id: string;
@@ -39,7 +42,10 @@ export interface SuggestionRow {
   addressee_organisation_name: string;
   addressee_member_id: string | null;
   addressee_name: string | null;
+  /** The addressed person's chat account while they are an active member (null once they have left). */
   addressee_userid: string | null;
+  /** Whether the addressed person is still an active member; null when an office is addressed. */
+  addressee_active: boolean | null;
   text: string;
   filed_at: Date;
   filed_on: string;
@@ -67,11 +73,13 @@ export interface LinkedCommitteeMember {
 }
 
 const SELECT = sql`
-  select s.id::text as id, s.writer_member_id::text as writer_member_id, w.name as writer_name, w.userid as writer_userid,
+  select s.id::text as id, s.writer_member_id::text as writer_member_id, w.name as writer_name,
+         case when w.status = 'active' then w.userid end as writer_userid, w.userid as writer_account,
          s.branch_id::text as branch_id, b.name as branch_name, s.general_branch_id::text as general_branch_id, g.name as gb_name,
          s.committee_id::text as committee_id, s.anonymous, s.addressee_office,
          s.addressee_organisation_id::text as addressee_organisation_id, ao.name as addressee_organisation_name,
-         s.addressee_member_id::text as addressee_member_id, a.name as addressee_name, a.userid as addressee_userid,
+         s.addressee_member_id::text as addressee_member_id, a.name as addressee_name,
+         case when a.status = 'active' then a.userid end as addressee_userid, case when a.id is not null then a.status = 'active' end as addressee_active,
          s.text, s.filed_at, to_char(s.filed_on, 'YYYY-MM-DD') as filed_on, to_char(s.due_on, 'YYYY-MM-DD') as due_on,
          s.state, s.reply, s.replied_at, to_char(s.replied_on, 'YYYY-MM-DD') as replied_on,
          s.replied_by_member_id::text as replied_by_member_id, r.name as replied_by_name`;

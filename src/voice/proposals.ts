@@ -15,6 +15,7 @@ import { addDays, type IsoDate } from '../domain/dates.ts';
 import { chineseMonthDay as cn } from '../domain/format.ts';
 import { PROPOSAL_ANSWER_MAX, PROPOSAL_STATE_LABEL, PROPOSAL_TEXT_MAX, proposalStatus, proposalTitle } from '../domain/voice.ts';
 import { buttonCard, cardKey } from '../notices/cards.ts';
+import { paragraphs } from './announcement-text.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 
 /** A message a step sends to someone other than the actor: to whom, once (its key), what. */
@@ -65,7 +66,9 @@ export function assigneeWords(p: Pick<ProposalRow, 'assignee_name' | 'assignee_o
   return p.assignee_name ?? p.assignee_office ?? undefined;
 }
 
-const told = (to: string | null, onceKey: string, content: string): StepMessage[] => (to ? [{ recipient: to, onceKey, message: { type: 'text', content } }] : []);
+// A proposal (1,000 characters) or an answer (2,000) is longer than one WeCom message: broken into lines the
+// message splitter keeps whole (announcement-text.ts paragraphs), it reaches its reader in parts, never cut.
+const told = (to: string | null, onceKey: string, content: string): StepMessage[] => (to ? [{ recipient: to, onceKey, message: { type: 'text', content: paragraphs(content) } }] : []);
 
 async function odNotices(env: ProposalEnv, committeeId: string, except: string | null, make: (h: { member_id: string; userid: string }) => StepMessage[]): Promise<StepMessage[]> {
   const holders = await new ProposalRepository(env.trx).odHolders(committeeId);
@@ -85,7 +88,7 @@ export async function fileProposal(env: ProposalEnv, actor: Extract<ProposalActo
   const id = await repo.insert({ committeeId: actor.person.committeeId, delegateMemberId: actor.memberId, text, filedOn: env.today, at: env.now });
   const p = (await repo.byId(id))!;
   const notices = await odNotices(env, p.committee_id, actor.memberId, (h) => [
-    { recipient: h.userid, onceKey: `proposal-${id}-filed-text-${h.member_id}`, message: { type: 'text', content: `党代会代表${p.delegate_name}（${p.gb_name}${p.branch_name}）提交了提案${id}：\n${text}` } },
+    { recipient: h.userid, onceKey: `proposal-${id}-filed-text-${h.member_id}`, message: { type: 'text', content: paragraphs(`党代会代表${p.delegate_name}（${p.gb_name}${p.branch_name}）提交了提案${id}：\n${text}`) } },
     { recipient: h.userid, onceKey: `proposal-${id}-filed-card-${h.member_id}`, message: registrationCard(p, h.member_id) },
   ]);
   return { ok: true, proposal: p, notices, reply: `已提交提案${id}：${proposalTitle(text)}\n已送党委组织部审查立案，立案后答复期限为${await answerDays(env)}天，每一步办理情况都会告诉您。发送「我的提案」可查看。` };
@@ -209,6 +212,10 @@ export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id:
   const member = members[0];
   if (member && member.id === found.delegate_member_id) return refuse('bad_assignee', `提案${id}不能交由提案人本人办理。`);
   if (!member && [...to].length > 40) return refuse('bad_assignee', '承办部门名称过长，请写部门名称，例如“提案3交由后勤处办理”。');
+  // The same assignee again (a sentence sent twice, a second admin call): nothing changes and nobody is told again.
+  if (member ? found.assignee_member_id === member.id : found.assignee_member_id === null && found.assignee_office === to) {
+    return refuse('wrong_state', `提案${id}已交由${member ? member.name : to}办理，无需再交办。`);
+  }
   const before = found;
   await repo.assign(id, { memberId: member?.id ?? null, office: member ? null : to, at: env.now });
   const p = (await repo.byId(id))!;
@@ -216,7 +223,7 @@ export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id:
   const notices: StepMessage[] = [
     ...told(p.delegate_userid, `proposal-${id}-assigned-${member ? `m${member.id}` : 'office'}-${env.now.getTime()}`, `您的提案${id}（${proposalTitle(p.text)}）已交由${member ? member.name : to}办理，答复期限为${cn(p.due_on!)}。`),
     ...(member?.userid
-      ? told(member.userid, `proposal-${id}-assignee-${member.id}`, `党委组织部交办党代会代表提案${id}，请于${cn(p.due_on!)}前答复：\n${p.text}\n提案人：${p.delegate_name}（${p.gb_name}${p.branch_name}）\n办理后请发送“提案${id}答复：……”，答复将转告提案人。`)
+      ? told(member.userid, `proposal-${id}-assignee-${member.id}-${env.now.getTime()}`, `党委组织部交办党代会代表提案${id}，请于${cn(p.due_on!)}前答复：\n${p.text}\n提案人：${p.delegate_name}（${p.gb_name}${p.branch_name}）\n办理后请发送“提案${id}答复：……”，答复将转告提案人。`)
       : []),
     ...(before.assignee_member_id && before.assignee_member_id !== member?.id && before.assignee_userid
       ? told(before.assignee_userid, `proposal-${id}-unassigned-${before.assignee_member_id}-${env.now.getTime()}`, `提案${id}已改由${member ? member.name : to}办理，您无需再答复。`)
@@ -282,5 +289,5 @@ export async function viewProposal(env: Omit<ProposalEnv, 'now'>, viewer: Viewer
     ...(assigneeWords(p) ? [`承办：${assigneeWords(p)}`] : p.state === 'registered' ? ['尚未交办'] : []),
     ...(p.answer ? [`答复：${p.answer}`] : []),
   ];
-  return lines.join('\n');
+  return paragraphs(lines.join('\n'));
 }

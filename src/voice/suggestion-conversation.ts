@@ -13,6 +13,7 @@ import { chineseWorkingDayCalendar, type WorkingDayCalendar } from '../domain/ca
 import { suggestionNumber } from '../domain/voice.ts';
 import { parseCardKey } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
+import { PROPOSAL_QUESTION } from './proposal-conversation.ts';
 import { matchSuggestionCommand, type SuggestionCommand } from './suggestion-phrases.ts';
 import {
   awaitingMyReply,
@@ -91,8 +92,10 @@ async function somethingElse(ctx: ConversationContext, cache: RosterIndexCache, 
 async function awaitedReply(ctx: ConversationContext, env: SuggestionEnv, cache: RosterIndexCache, text: string): Promise<Reply[] | undefined> {
   const me = ctx.identity!;
   const memory = new ConversationMemoryRepository(ctx.trx);
-  const [last] = await memory.recall(me.memberId, [SUGGESTION_REPLY_TOPIC], new Date(ctx.now.getTime() - REPLY_WINDOW_HOURS * 3_600_000));
-  if (!last) return undefined;
+  // The latest question wins: an OD who tapped 回复 on a suggestion and then 不予立案 on a proposal means the next
+  // message as the proposal's reason, which must not reach the suggestion's writer as a reply.
+  const [last] = await memory.recall(me.memberId, [SUGGESTION_REPLY_TOPIC, PROPOSAL_QUESTION.declineReason], new Date(ctx.now.getTime() - REPLY_WINDOW_HOURS * 3_600_000));
+  if (!last || last.topic !== SUGGESTION_REPLY_TOPIC) return undefined;
   if (await somethingElse(ctx, cache, text)) return undefined;
   await memory.forget(me.memberId, last.topic, last.ref);
   return replies(ctx, await replyToSuggestion(env, me, last.ref, text.trim()));

@@ -61,9 +61,9 @@ export const suggestionsExporter: FamilyExporter = {
         );
         out.push({
           id: r.id,
-          writer_account: named ? (r.writer_userid ?? '') : '',
+          writer_account: named ? (r.writer_account ?? '') : '',
           writer_name: named ? r.writer_name : '',
-          // An anonymous writer's branch would all but name them in a small branch: the chat never shows it either.
+          // An anonymous writer's place is theirs as much as the name: in a small branch the branch names them.
           general_branch: named ? r.gb_name : '',
           branch: named ? r.branch_name : '',
           anonymous: r.anonymous,

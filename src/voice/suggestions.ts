@@ -26,6 +26,7 @@ import {
   type SuggestionAddressee,
 } from '../domain/voice.ts';
 import { buttonCard, cardKey } from '../notices/cards.ts';
+import { MESSAGE_MAX_BYTES } from '../notices/message-limit.ts';
 import { OfficeDirectory, type Recipient } from '../notices/offices.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import { accessPersonOf, type RosterIdentity } from '../roster/responsibility.ts';
@@ -36,6 +37,15 @@ export const SUGGESTION_ACTION = { reply: 'sgreply' } as const;
 export const SUGGESTION_REPLY_TOPIC = 'suggestion_reply';
 /** How long after tapping 回复 the next message is still taken as the reply. */
 export const REPLY_WINDOW_HOURS = 24;
+
+/**
+ * A suggestion or a reply is at most this many bytes of UTF-8 (about 600 Chinese characters): with its heading it
+ * fits one WeCom message (2,048 bytes), so the addressee's full text, the reminders' and the writer's reply arrive
+ * whole by every path — the chat, the admin API and the sweep, which do not all split messages.
+ */
+export const SUGGESTION_MAX_BYTES = 1_800;
+export const tooLongForSuggestion = (text: string): boolean => Buffer.byteLength(text, 'utf8') > SUGGESTION_MAX_BYTES;
+const tooLongWords = (text: string) => `（现约${Math.ceil(Buffer.byteLength(text, 'utf8') / 3)}字，上限约${SUGGESTION_MAX_BYTES / 3}字）`;
 
 /** What anonymous writers are called to everyone but themselves and the OD. */
 export const ANONYMOUS_WRITER = '一名党员';
@@ -145,6 +155,9 @@ export function factsOf(row: SuggestionRow, offices: OfficeDirectory, today: str
     const a = offices.answering(office.role, office.organisationId);
     if (a.vacant.length > 0 && a.holders.length > 0) also.push(a.office);
   }
+  // An addressed person who has left the roster (died, transferred out) cannot answer: the OD answers for them, as
+  // for a vacant office, rather than the suggestion waiting for its escalation.
+  if (!office && row.addressee_active === false) also.push({ role: 'od_staff', organisationId: row.committee_id });
   const escalations = suggestionEscalations(
     { addresseeOffice: row.addressee_office, generalBranchId: row.general_branch_id, committeeId: row.committee_id, filedOn: row.filed_on, dueOn: row.due_on, repliedOn: row.replied_on },
     today,
@@ -212,6 +225,7 @@ export function addresseeMessages(row: { id: string; text: string; dueOn: string
 export async function fileSuggestion(env: SuggestionEnv, writer: RosterIdentity, cmd: { addressee: SuggestionAddressee; anonymous: boolean; text: string; named?: string | undefined }): Promise<SuggestionOutcome> {
   const form = `${cmd.anonymous ? '匿名' : ''}${cmd.addressee === 'branch_secretary' ? '意见建议' : `向${SUGGESTION_ADDRESSEE_LABEL[cmd.addressee]}反映`}`;
   if (!cmd.text) return say(`未提交：内容为空。请在冒号后写明您的意见建议，例如“${form}：希望支部活动安排在周末”。`);
+  if (tooLongForSuggestion(cmd.text)) return say(`未提交：内容过长${tooLongWords(cmd.text)}。请精简后再发送，详细材料可另行转交。`);
   if (!writer.userid) return say('未提交：您尚未开通账号，无法接收答复。');
   const to = await addressee(env, writer, cmd.addressee, cmd.named);
   if (typeof to === 'string') return say(to);
@@ -263,6 +277,16 @@ export async function mayAnswer(env: SuggestionEnv, actor: RosterIdentity, id: s
   return found.row.state === 'replied' ? 'replied' : 'yes';
 }
 
+/** The reply as the writer gets it, with as much of their own text as one message holds (never cut by the platform). */
+function replyToWriter(n: string, reply: string, by: string, original: string): string {
+  const answer = `您的意见建议（${n}）已收到答复：\n${reply}\n—— ${by}`;
+  for (const chars of [200, 30]) {
+    const whole = `${answer}\n\n您的原建议：${clip(original, chars)}`;
+    if (Buffer.byteLength(whole, 'utf8') <= MESSAGE_MAX_BYTES) return whole;
+  }
+  return answer;
+}
+
 /** Records the reply once and sends it to the writer; the suggestion is closed. */
 export async function replyToSuggestion(env: SuggestionEnv, actor: RosterIdentity, id: string, reply: string): Promise<SuggestionOutcome> {
   const found = await loaded(env, id, true);
@@ -272,6 +296,7 @@ export async function replyToSuggestion(env: SuggestionEnv, actor: RosterIdentit
   const n = suggestionNumber(id);
   if (row.state === 'replied') return { id, text: `${n}已于${cn(row.replied_on!)}答复，无需再回复。`, messages: [] };
   if (!reply) return { id, text: `未回复：答复内容为空。请发送“回复${n}：……”。`, messages: [] };
+  if (tooLongForSuggestion(reply)) return { id, text: `未回复：答复过长${tooLongWords(reply)}。请精简后再发送“回复${n}：……”。`, messages: [] };
   if (!(await new SuggestionRepository(env.trx).reply(id, reply, actor.memberId, env.now, env.today))) return { id, text: `${n}已答复，无需再回复。`, messages: [] };
   const writer = seesSuggestionWriter(viewer, found.facts) ? `${row.writer_name}同志` : '这名党员';
   const messages: SuggestionMessage[] = row.writer_userid
@@ -279,7 +304,7 @@ export async function replyToSuggestion(env: SuggestionEnv, actor: RosterIdentit
         {
           recipient: row.writer_userid,
           onceKey: `sg-${id}-reply`,
-          message: { type: 'text', content: `您的意见建议（${n}）已收到答复：\n${reply}\n—— ${actor.name}\n\n您的原建议：${clip(row.text, 200)}` },
+          message: { type: 'text', content: replyToWriter(n, reply, actor.name, row.text) },
         },
       ]
     : [];

@@ -181,7 +181,7 @@ describe('issue 14 section 2: members’ suggestions', () => {
     expect(all.find((r) => r.id === overdue)).toMatchObject({ state: 'replied', escalated_to: ['gb_secretary', 'od'], replied_by_name: '孙总支', addressee_office: 'branch_secretary', addressee_name: '周支书' });
 
     const gb = await collectVoice(db, 'suggestions', { today: '2026-12-14', viewer: viewerOf((await loadAccessPerson(db, (await memberId('sunzongzhi'))))!) });
-    expect(gb.find((r) => r.id === anonymousToGb)).toMatchObject({ writer_name: '', writer_account: '' });
+    expect(gb.find((r) => r.id === anonymousToGb)).toMatchObject({ writer_name: '', writer_account: '', general_branch: '', branch: '' });
     expect(JSON.stringify(gb)).not.toContain('郑老党员');
     expect(gb.map((r) => r.id)).not.toContain(weekend);
     const stranger = await collectVoice(db, 'suggestions', { today: '2026-12-14', viewer: viewerOf((await loadAccessPerson(db, await memberId('chenbiezhi')))!) });
@@ -193,7 +193,7 @@ describe('issue 14 section 2: members’ suggestions', () => {
     expect(lines.find((r) => r.id === anonymousToGb)).toMatchObject({ writer_name: '郑老党员', state: 'overdue' });
 
     const list = (await (await admin('/admin/voice/suggestions?actor=sunzongzhi')).json()) as { suggestions: Array<{ id: string; writer: unknown }> };
-    expect(list.suggestions.find((s) => s.id === anonymousToGb)!.writer).toBeNull();
+    expect(list.suggestions.find((s) => s.id === anonymousToGb)).toMatchObject({ writer: null, general_branch: null, branch: null });
     expect(JSON.stringify(list)).not.toContain('郑老党员');
     const odView = (await (await admin(`/admin/voice/suggestions/${anonymousToGb}`)).json()) as { suggestion: { writer: { name: string } } };
     expect(odView.suggestion.writer.name).toBe('郑老党员');

@@ -151,6 +151,7 @@ describe('the planner: who gets what on each day', () => {
     writer_member_id: '1',
     writer_name: '吴生日',
     writer_userid: 'writer',
+    writer_account: 'writer',
     branch_id: '11',
     branch_name: '教工第一党支部',
     general_branch_id: '10',
@@ -163,6 +164,7 @@ describe('the planner: who gets what on each day', () => {
     addressee_member_id: null,
     addressee_name: null,
     addressee_userid: null,
+    addressee_active: null,
     text: '希望支部活动安排在周末',
     filed_at: new Date('2026-11-30T02:00:00Z'),
     filed_on: '2026-11-30',
@@ -224,6 +226,12 @@ describe('the planner: who gets what on each day', () => {
     const linked = [row({ addressee_office: 'linked_committee_member', addressee_organisation_id: '1', addressee_member_id: '9', addressee_name: '钱委员', addressee_userid: 'qian' })];
     expect(who('2026-12-07', linked)).toEqual(['suggestion_due_today→qian']);
     expect(who('2026-12-10', linked)).toEqual(['suggestion_overdue_3→od', 'suggestion_overdue_writer→writer']);
+  });
+
+  it('a linked committee member who has left is not reminded: the OD answers for them; a writer who has left is told nothing', () => {
+    const left = [row({ addressee_office: 'linked_committee_member', addressee_organisation_id: '1', addressee_member_id: '9', addressee_name: '钱委员', addressee_userid: null, addressee_active: false, writer_userid: null })];
+    expect(who('2026-12-07', left)).toEqual(['suggestion_due_today→od']);
+    expect(who('2026-12-10', left)).toEqual(['suggestion_overdue_3→od']);
   });
 });
 

@@ -36,6 +36,11 @@ export interface SuggestionOffices {
 /** Whoever answers for the addressee today (a vacant office passes up), the writer left out, and what was passed. */
 function addresseeRecipients(offices: SuggestionOffices, s: SuggestionRow): { to: readonly Recipient[]; standIn: string } {
   const office = officeOfAddressee(s.addressee_office, s.addressee_organisation_id);
+  if (!office && s.addressee_active === false) {
+    // The addressed person has left the roster: the OD answers for them (suggestions.ts factsOf) and is reminded.
+    const od = offices.answering('od_staff', s.committee_id);
+    return { to: od.holders.filter((r) => r.member_id !== s.writer_member_id), standIn: `${s.addressee_name ?? ''}已不在党员名册中，由您代为答复。` };
+  }
   if (!office) return { to: s.addressee_userid ? [{ member_id: s.addressee_member_id!, userid: s.addressee_userid, name: s.addressee_name ?? '' }] : [], standIn: '' };
   if (office.role === 'committee_secretary') return { to: offices.holdersOf('committee_secretary', office.organisationId).filter((r) => r.member_id !== s.writer_member_id), standIn: '' };
   const a = offices.answering(office.role, office.organisationId);
