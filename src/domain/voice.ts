@@ -3,6 +3,7 @@
 // escalated to. Pure.
 import type { WorkingDayCalendar } from './calendar.ts';
 import { addDays, toDayNumber, type IsoDate } from './dates.ts';
+import { clipText } from './format.ts';
 import { reminderDays } from './obligations.ts';
 
 /** MECHANISM "Canonical codes": voice kind. */
@@ -130,8 +131,7 @@ export function proposalStatus(p: { state: ProposalState; due_on: string | null 
 
 /** The title a proposal is listed by: its first line, clipped (the text says "关于……的建议" first, as delegates write). */
 export function proposalTitle(text: string, max = 30): string {
-  const first = text.trim().split(/\n/)[0]!.trim();
-  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+  return clipText(text.trim().split(/\n/)[0]!.trim(), max);
 }
 
 /**

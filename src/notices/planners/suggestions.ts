@@ -6,12 +6,12 @@
 // anonymous writer is 一名党员 in every one of them: the OD's own tools show the name, not its reminders.
 import { addDays } from '../../domain/dates.ts';
 import type { WorkingDayCalendar } from '../../domain/calendar.ts';
-import { chineseMonthDay as cn } from '../../domain/format.ts';
+import { chineseMonthDay as cn, clipText } from '../../domain/format.ts';
 import { REMINDER_STEP_TITLES, reminderStepsOn, STEP_AUDIENCE } from '../../domain/obligations.ts';
 import { OFFICE_TITLES, officeWords, type Answering, type OfficeRole } from '../../domain/offices.ts';
 import { officeOfAddressee, suggestionNumber, suggestionOneUp } from '../../domain/voice.ts';
 import { SuggestionRepository, type SuggestionRow } from '../../db/suggestion-repository.ts';
-import { addresseeLabel, addresseeMessages, writerLabel } from '../../voice/suggestions.ts';
+import { addresseeLabel, addresseeMessages, suggestionDatesOf, writerLabel } from '../../voice/suggestions.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import { OfficeDirectory, type Recipient } from '../offices.ts';
 import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
@@ -63,13 +63,13 @@ export function planSuggestionNotices(rows: readonly SuggestionRow[], offices: S
         }
         continue;
       }
-      const office = audience === 'one_up' ? suggestionOneUp({ addresseeOffice: s.addressee_office, generalBranchId: s.general_branch_id, committeeId: s.committee_id }) : { role: 'od_staff' as const, organisationId: s.committee_id };
+      const office = audience === 'one_up' ? suggestionOneUp(suggestionDatesOf(s)) : { role: 'od_staff' as const, organisationId: s.committee_id };
       const up = offices.answering(office.role, office.organisationId);
       const message = {
         type: 'markdown' as const,
         content:
           `**督办：意见建议${REMINDER_STEP_TITLES[step]}（${n}）**\n${esc(writer)}于${cn(s.filed_on)}向${esc(addresseeLabel(s))}提出的意见建议应于${cn(s.due_on)}前答复，目前尚未答复，请督促落实。` +
-          `\n> ${esc(s.text.length > 200 ? `${s.text.slice(0, 199)}…` : s.text)}\n您也可以直接发送“回复${n}：……”答复。${lateNote}`,
+          `\n> ${esc(clipText(s.text, 200))}\n您也可以直接发送“回复${n}：……”答复。${lateNote}`,
       };
       for (const r of up.holders) {
         if (r.member_id === s.writer_member_id) continue;
