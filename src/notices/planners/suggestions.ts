@@ -15,7 +15,7 @@ import { addresseeLabel, addresseeMessages, suggestionDatesOf, writerLabel } fro
 import { escapeMarkdown as esc } from '../markdown.ts';
 import { OfficeDirectory, type Recipient } from '../offices.ts';
 import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
-import { assertRendered } from '../templates.ts';
+import { assertRendered, sweepNotice } from '../templates.ts';
 
 export const suggestions: DailyPlanner = {
   family: 'suggestions',
@@ -46,7 +46,6 @@ function addresseeRecipients(offices: SuggestionOffices, s: SuggestionRow): { to
 /** The notices of the day for the suggestions awaiting a reply. Pure over its arguments. */
 export function planSuggestionNotices(rows: readonly SuggestionRow[], offices: SuggestionOffices, ctx: Pick<PlanContext, 'date' | 'late'> & { calendar: WorkingDayCalendar }): PlannedNotice[] {
   const out: PlannedNotice[] = [];
-  const lateNote = ctx.late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '';
   for (const s of rows) {
     const n = suggestionNumber(s.id);
     // Reminders and escalations never name an anonymous writer: the OD sees the name in its own tools.
@@ -65,12 +64,12 @@ export function planSuggestionNotices(rows: readonly SuggestionRow[], offices: S
       }
       const office = audience === 'one_up' ? suggestionOneUp(suggestionDatesOf(s)) : { role: 'od_staff' as const, organisationId: s.committee_id };
       const up = offices.answering(office.role, office.organisationId);
-      const message = {
-        type: 'markdown' as const,
-        content:
-          `**督办：意见建议${REMINDER_STEP_TITLES[step]}（${n}）**\n${esc(writer)}于${cn(s.filed_on)}向${esc(addresseeLabel(s))}提出的意见建议应于${cn(s.due_on)}前答复，目前尚未答复，请督促落实。` +
-          `\n> ${esc(clipText(s.text, 200))}\n您也可以直接发送“回复${n}：……”答复。${lateNote}`,
-      };
+      const message = sweepNotice(
+        `督办：意见建议${REMINDER_STEP_TITLES[step]}（${n}）`,
+        `${esc(writer)}于${cn(s.filed_on)}向${esc(addresseeLabel(s))}提出的意见建议应于${cn(s.due_on)}前答复，目前尚未答复，请督促落实。` +
+          `\n> ${esc(clipText(s.text, 200))}\n您也可以直接发送“回复${n}：……”答复。`,
+        ctx.late,
+      );
       for (const r of up.holders) {
         if (r.member_id === s.writer_member_id) continue;
         out.push({ kind: `suggestion_${step}`, recipientMemberId: r.member_id, recipientUserid: r.userid, subject, period, message: assertRendered(message) });
