@@ -13,7 +13,7 @@ import type { OutboundMessage, SendOptions } from '../src/platforms/types.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
 import type { BatchMember } from '../src/db/delivery-batch-repository.ts';
 import type { DeliveryBatchRow } from '../src/db/schema.ts';
-import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
+import { holdUntil } from '../src/domain/quiet-hours.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { recordThroughOutage } from './database-outage.ts';
 
@@ -51,11 +51,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
 
     // A push batch keeps its hour as a single push does: not before its planned time, never in quiet hours.
     const nowDate = deps.clock();
-    let waitUntil = batch.not_before && batch.not_before > nowDate ? batch.not_before : undefined;
-    if (batch.push) {
-      const allowed = nextAllowedInstant(waitUntil ?? nowDate, deps.config.timezone, deps.config.quietHours);
-      if (allowed > (waitUntil ?? nowDate)) waitUntil = allowed;
-    }
+    const waitUntil = holdUntil(batch, nowDate, deps.config.timezone, deps.config.quietHours);
     if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
 
     const message = batch.message as OutboundMessage;

@@ -12,7 +12,7 @@ import { skipOrWaitForLease } from './lease.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
 import type { DeliveryRow } from '../src/db/schema.ts';
 import { recordThroughOutage, waitOutDatabaseOutage } from './database-outage.ts';
-import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
+import { holdUntil } from '../src/domain/quiet-hours.ts';
 import { createBatchProcessor } from './outbound-batch.ts';
 
 /** WeCom's default interval; far longer than a lease plus every retry backoff, so a re-send falls inside it. */
@@ -55,11 +55,7 @@ export function createOutboundProcessor(deps: Deps) {
 
     // Automatic pushes keep their hour: not before their planned time, never in quiet hours (21:00–08:00).
     const nowDate = deps.clock();
-    let waitUntil = row.not_before && row.not_before > nowDate ? row.not_before : undefined;
-    if (row.push) {
-      const allowed = nextAllowedInstant(waitUntil ?? nowDate, deps.config.timezone, deps.config.quietHours);
-      if (allowed > (waitUntil ?? nowDate)) waitUntil = allowed;
-    }
+    const waitUntil = holdUntil(row, nowDate, deps.config.timezone, deps.config.quietHours);
     if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
 
     if (deps.rateLimiter && row.platform === sender.platform) {
