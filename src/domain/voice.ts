@@ -83,9 +83,9 @@ export function suggestionOneUp(s: Pick<SuggestionDates, 'addresseeOffice' | 'ge
 }
 
 /**
- * The offices a suggestion has been escalated to by `today`: one level up from the day it is 3 working days
- * overdue, the OD from the day it is 7 — the days of domain/obligations.ts reminderDays, on which the sweep tells
- * them. A reply before that day means it never was; a reply on that day counts as after the 09:00 notice.
+ * The offices a suggestion has been escalated to by `today`: one level up from the day it is 3 days overdue,
+ * the OD from the day it is 7 (each moved to the next working day) — the days of domain/obligations.ts
+ * reminderDays, on which the sweep tells them. A reply before that day means it never was; a reply on that day counts as after the 09:00 notice.
  */
 export function suggestionEscalations(s: SuggestionDates, today: string, calendar: WorkingDayCalendar): Array<{ step: 'overdue_3' | 'overdue_7'; office: SuggestionOffice }> {
   const days = reminderDays({ dueOn: s.dueOn, createdOn: s.filedOn }, calendar);

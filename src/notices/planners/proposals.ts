@@ -1,7 +1,7 @@
 // Reminders and escalations of delegates' proposals (党代会代表提案, MECHANISM 3.1 and "Rules for every reminder"):
 // - a registered proposal not yet answered: the assignee — or the OD, for an office outside the roster, a member
 //   without a chat account, or a proposal not yet assigned — is reminded 2 days before and on the due day; the OD is
-//   told at +3 and +7 working days overdue (the OD is the level above every assignee, and nobody is above it here);
+//   told at +3 and +7 days overdue (the next working day) (the OD is the level above every assignee, and nobody is above it here);
 //   the delegate is told once, at +3, that the answer is overdue and the OD is following it up;
 // - a proposal filed but not yet registered: the OD gets its card again every PROPOSAL_REGISTER_REMIND_DAYS days.
 // Each notice once per (kind, person, proposal, step) through the sweep's UNIQUE notices; pushes at 09:00 on working

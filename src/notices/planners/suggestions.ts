@@ -1,8 +1,8 @@
 // Reminders and escalations of members' suggestions awaiting a reply (意见建议, MECHANISM 3.1 and "Rules for every
 // reminder"): the addressee is reminded 2 days before and on the due day with the card that replies; one level up
-// (a branch secretary's: the GB secretary; everyone else's: the OD) is told when 3 working days overdue, the OD when
-// 7 — each once per (suggestion, step) through the sweep's UNIQUE notices — and the writer is told once, with the
-// first escalation, that it is overdue and escalated. Pushes at 09:00 on working days, as every sweep notice. An
+// (a branch secretary's: the GB secretary; everyone else's: the OD) is told when 3 days overdue, the OD when 7 (on
+// the next working day: obligations.ts reminderDays) — each once per (suggestion, step) through the sweep's UNIQUE
+// notices — and the writer is told once, with the first escalation, that it is overdue and escalated. Pushes at 09:00 on working days, as every sweep notice. An
 // anonymous writer is 一名党员 in every one of them: the OD's own tools show the name, not its reminders.
 import { addDays } from '../../domain/dates.ts';
 import type { WorkingDayCalendar } from '../../domain/calendar.ts';
