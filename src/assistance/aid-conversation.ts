@@ -12,10 +12,9 @@ import { EmergencyAidRepository, type EmergencyAid } from '../db/emergency-aid-r
 import { InboundRepository } from '../db/inbound-repository.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
 import { parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
-import { courtesyOrReport, intentOfMessage } from '../conversation/replies.ts';
+import { courtesyOrReport, intentOfMessage, withCardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { RosterIndexCache } from '../conversation/roster-cache.ts';
 import type { Reply } from '../conversation/router.ts';
@@ -48,14 +47,10 @@ const CARD_DAYS = 30;
 
 const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
 
+/** A refused step greys nothing and tells nobody else. */
 function replies(ctx: ConversationContext, outcome: AidOutcome | { ok: false; reply: string }, replaceName?: string): Reply[] {
-  const out: Reply[] = say(outcome.reply);
-  if (outcome.ok) for (const n of outcome.notices) out.push({ recipient: n.recipient, onceKey: n.onceKey, message: n.message });
-  if (outcome.ok && replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-    out.push({ message: update });
-  }
-  return out;
+  if (!outcome.ok) return say(outcome.reply);
+  return withCardUpdate(ctx, outcome.reply, replaceName, outcome.notices.map((n) => ({ recipient: n.recipient, onceKey: n.onceKey, message: n.message })));
 }
 
 const actorOf = (ctx: ConversationContext): AidActor => ({ memberId: ctx.identity!.memberId, name: ctx.identity!.name, person: accessPersonOf(ctx.identity!) });

@@ -16,11 +16,13 @@ export const say = (content: string): Reply[] => [textReply(content)];
  * `replaceName` is given — the clicked card greyed with it (only the clicker's copy: the response code is theirs).
  */
 export function withCardUpdate(ctx: ConversationContext, content: string, replaceName?: string, others: readonly Reply[] = []): Reply[] {
-  const out: Reply[] = [textReply(content), ...others];
-  if (replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    out.push({ message: { type: 'card_update', responseCode: ctx.event.responseCode, replaceName } });
-  }
-  return out;
+  return [textReply(content), ...others, ...cardUpdate(ctx, replaceName)];
+}
+
+/** The clicked card relabelled `replaceName` for the clicker (a single-use response code); none for a text. */
+export function cardUpdate(ctx: ConversationContext, replaceName: string | undefined): Reply[] {
+  if (!replaceName || ctx.event.kind !== 'card_click' || !ctx.event.responseCode) return [];
+  return [{ message: { type: 'card_update', responseCode: ctx.event.responseCode, replaceName } }];
 }
 
 /** A greeting or thanks, or a report (报告：…): never the free-text answer a question awaits. */
