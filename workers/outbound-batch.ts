@@ -13,9 +13,10 @@ import type { OutboundMessage, SendOptions } from '../src/platforms/types.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
 import type { BatchMember } from '../src/db/delivery-batch-repository.ts';
 import type { DeliveryBatchRow } from '../src/db/schema.ts';
-import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
+import { holdUntil } from '../src/domain/quiet-hours.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { recordThroughOutage } from './database-outage.ts';
+import { logFinalFailure, sendFailure } from './send-failure.ts';
 
 export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) {
   const { repos, log } = deps;
@@ -51,11 +52,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
 
     // A push batch keeps its hour as a single push does: not before its planned time, never in quiet hours.
     const nowDate = deps.clock();
-    let waitUntil = batch.not_before && batch.not_before > nowDate ? batch.not_before : undefined;
-    if (batch.push) {
-      const allowed = nextAllowedInstant(waitUntil ?? nowDate, deps.config.timezone, deps.config.quietHours);
-      if (allowed > (waitUntil ?? nowDate)) waitUntil = allowed;
-    }
+    const waitUntil = holdUntil(batch, nowDate, deps.config.timezone, deps.config.quietHours);
     if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
 
     const message = batch.message as OutboundMessage;
@@ -76,17 +73,15 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
       return 'sent';
     } catch (err) {
       if (err instanceof DelayedError) throw err;
-      const e = err instanceof PlatformSendError ? err : new PlatformSendError('retry', (err as Error).message);
-      const code = e.platformCode === undefined ? e.kind : String(e.platformCode);
+      const f = sendFailure(err, job);
+      const { error: e, code } = f;
       // The platform's frequency limit (45009): the whole batch waits, its attempt given back.
-      if (e.kind === 'rate_limited') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
-      const final = e.kind === 'fatal' || e.kind === 'token_invalid' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (final) {
+      if (f.next === 'wait') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      if (f.next === 'fail') {
         const left = await batches.pendingMembers(batch.id);
         await batches.markFailed(batch.id, left.map((m) => m.id), { code, message: e.message });
         await batches.finish(batch.id, lease, { code, message: e.message });
-        const level = e.platformCode === 60020 ? 'error' : 'warn';
-        log[level]({ batchId: batch.id, recipients: left.length, code, kind: e.kind }, e.platformCode === 60020 ? 'WeCom refuses this server IP (60020): add it to the app trusted IPs' : 'batch failed');
+        logFinalFailure(log, f, { batchId: batch.id, recipients: left.length }, 'batch failed');
         return 'failed';
       }
       await batches.release(batch.id, lease, { code, message: e.message });

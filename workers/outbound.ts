@@ -5,14 +5,14 @@
 // every attempt. A process claims only deliveries of the platforms it can send.
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
-import { PlatformSendError } from '../src/errors.ts';
 import { QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
 import type { OutboundMessage } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
 import type { DeliveryRow } from '../src/db/schema.ts';
 import { recordThroughOutage, waitOutDatabaseOutage } from './database-outage.ts';
-import { nextAllowedInstant } from '../src/domain/quiet-hours.ts';
+import { logFinalFailure, sendFailure } from './send-failure.ts';
+import { holdUntil } from '../src/domain/quiet-hours.ts';
 import { createBatchProcessor } from './outbound-batch.ts';
 
 /** WeCom's default interval; far longer than a lease plus every retry backoff, so a re-send falls inside it. */
@@ -55,11 +55,7 @@ export function createOutboundProcessor(deps: Deps) {
 
     // Automatic pushes keep their hour: not before their planned time, never in quiet hours (21:00–08:00).
     const nowDate = deps.clock();
-    let waitUntil = row.not_before && row.not_before > nowDate ? row.not_before : undefined;
-    if (row.push) {
-      const allowed = nextAllowedInstant(waitUntil ?? nowDate, deps.config.timezone, deps.config.quietHours);
-      if (allowed > (waitUntil ?? nowDate)) waitUntil = allowed;
-    }
+    const waitUntil = holdUntil(row, nowDate, deps.config.timezone, deps.config.quietHours);
     if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
 
     if (deps.rateLimiter && row.platform === sender.platform) {
@@ -76,15 +72,12 @@ export function createOutboundProcessor(deps: Deps) {
       return 'sent';
     } catch (err) {
       if (err instanceof DelayedError) throw err;
-      const e = err instanceof PlatformSendError ? err : new PlatformSendError('retry', (err as Error).message);
-      const code = e.platformCode === undefined ? e.kind : String(e.platformCode);
-      if (e.kind === 'rate_limited') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
-      const final = e.kind === 'fatal' || e.kind === 'token_invalid' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (final) {
+      const f = sendFailure(err, job);
+      const { error: e, code } = f;
+      if (f.next === 'wait') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      if (f.next === 'fail') {
         await repos.deliveries.markFailed(deliveryId, { code, message: e.message });
-        // 60020: the server's egress IP is not in the app's trusted IPs — nothing will send until an admin fixes it.
-        const level = e.platformCode === 60020 ? 'error' : 'warn';
-        log[level]({ deliveryId, recipient: row.recipient, code, kind: e.kind }, e.platformCode === 60020 ? 'WeCom refuses this server IP (60020): add it to the app trusted IPs' : 'delivery failed');
+        logFinalFailure(log, f, { deliveryId, recipient: row.recipient }, 'delivery failed');
         return 'failed';
       }
       await repos.deliveries.release(deliveryId, { code, message: e.message });

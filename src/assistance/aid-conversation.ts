@@ -12,13 +12,12 @@ import { EmergencyAidRepository, type EmergencyAid } from '../db/emergency-aid-r
 import { InboundRepository } from '../db/inbound-repository.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
 import { parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
-import { interpretDetailed } from '../conversation/interpret/interpret.ts';
+import { courtesyOrReport, intentOfMessage, withCardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { RosterIndexCache } from '../conversation/roster-cache.ts';
-import { smallTalk, type Reply } from '../conversation/router.ts';
+import type { Reply } from '../conversation/router.ts';
 import { ASSISTANCE_ACTION as A } from './actions.ts';
 import { matchAidCommand, parseAmountReply, type AidCommand } from './aid-phrases.ts';
 import { AID_TEXT } from './aid-text.ts';
@@ -48,14 +47,10 @@ const CARD_DAYS = 30;
 
 const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
 
+/** A refused step greys nothing and tells nobody else. */
 function replies(ctx: ConversationContext, outcome: AidOutcome | { ok: false; reply: string }, replaceName?: string): Reply[] {
-  const out: Reply[] = say(outcome.reply);
-  if (outcome.ok) for (const n of outcome.notices) out.push({ recipient: n.recipient, onceKey: n.onceKey, message: n.message });
-  if (outcome.ok && replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-    out.push({ message: update });
-  }
-  return out;
+  if (!outcome.ok) return say(outcome.reply);
+  return withCardUpdate(ctx, outcome.reply, replaceName, outcome.notices.map((n) => ({ recipient: n.recipient, onceKey: n.onceKey, message: n.message })));
 }
 
 const actorOf = (ctx: ConversationContext): AidActor => ({ memberId: ctx.identity!.memberId, name: ctx.identity!.name, person: accessPersonOf(ctx.identity!) });
@@ -241,15 +236,9 @@ async function awaitedAnswer(ctx: ConversationContext, env: AidEnv, cache: Roste
  * conversation reads as a record or a query. An optional line must read as nothing else at all.
  */
 async function somethingElse(ctx: ConversationContext, cache: RosterIndexCache, text: string, optional: boolean): Promise<boolean> {
-  if (smallTalk(text) !== undefined || /^\s*报告/u.test(text)) return true;
-  const me = ctx.identity!;
-  const { result } = interpretDetailed(text, {
-    writer: { memberId: me.memberId, userid: me.userid, branchId: me.branch.id, generalBranchId: me.generalBranch.id, roleCodes: me.roleCodes },
-    now: ctx.now,
-    timeZone: ctx.timeZone,
-    index: await cache.get(ctx.trx),
-  });
-  if (result.intent === 'unknown') return false;
+  if (courtesyOrReport(text)) return true;
+  const intent = await intentOfMessage(ctx, cache, text);
+  if (intent === 'unknown') return false;
   // A reason may well mention an illness or a hardship (report words); a record or a query is not a reason.
-  return optional || result.intent !== 'report_event';
+  return optional || intent !== 'report_event';
 }

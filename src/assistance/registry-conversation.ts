@@ -20,11 +20,11 @@ import { InboundRepository } from '../db/inbound-repository.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
 import { escapeMarkdown as esc } from '../notices/markdown.ts';
 import { parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { accessPersonOf, loadOrganisationPlace } from '../roster/responsibility.ts';
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
 import { compactMessage, normalizeMessage } from '../conversation/interpret/interpret.ts';
 import { MENU } from '../conversation/menu-keys.ts';
+import { cardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import { smallTalk, type Reply } from '../conversation/router.ts';
 import { ASSISTANCE_ACTION as A } from './actions.ts';
@@ -55,11 +55,7 @@ function acting(ctx: ConversationContext): RegistryActing {
 }
 
 /** The clicked card, relabelled for the clicker (a single-use response code). */
-function withCardUpdate(ctx: ConversationContext, replies: Reply[], replaceName: string | undefined): Reply[] {
-  if (!replaceName || ctx.event.kind !== 'card_click' || !ctx.event.responseCode) return replies;
-  const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-  return [...replies, { message: update }];
-}
+const withCardUpdate = (ctx: ConversationContext, replies: Reply[], replaceName: string | undefined): Reply[] => [...replies, ...cardUpdate(ctx, replaceName)];
 
 /** The outcome as replies: the answer to the writer, the notices to everyone else (never to the writer). */
 function outcomeReplies(ctx: ConversationContext, o: RegistryOutcome, doneLabel?: string, refusedLabel?: string): Reply[] {

@@ -7,8 +7,8 @@ import { accessPersonOf } from '../roster/responsibility.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
 import { backwardMonth, chineseMonth, monthOf, resolveTerm, type YearMonth } from '../domain/subsidy.ts';
 import { parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
+import { cardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
 import { ASSISTANCE_ACTION as A } from './actions.ts';
@@ -139,11 +139,7 @@ const CLICKS: Record<string, { step: typeof confirmSubsidy; done: string }> = {
 };
 
 /** The clicked card says what became of it (a single-use response code); a refusal to act leaves it as it was. */
-function withUpdate(ctx: ConversationContext, replies: Reply[], replaceName: string | undefined): Reply[] {
-  if (!replaceName || ctx.event.kind !== 'card_click' || !ctx.event.responseCode) return replies;
-  const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-  return [...replies, { message: update }];
-}
+const withUpdate = (ctx: ConversationContext, replies: Reply[], replaceName: string | undefined): Reply[] => [...replies, ...cardUpdate(ctx, replaceName)];
 
 async function onClick(ctx: ConversationContext, action: string, id: string): Promise<Reply[]> {
   const click = CLICKS[action]!;

@@ -7,9 +7,9 @@ import { periodFromKey, summariseVerification, verificationPeriodOn } from '../d
 import { HardshipVerificationRepository, type GeneralBranchReport } from '../db/hardship-verification-repository.ts';
 import { parseCardKey } from '../notices/cards.ts';
 import { NOTICE_TEMPLATES } from '../notices/templates.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
+import { cardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
 import { ASSISTANCE_ACTION as A } from './actions.ts';
@@ -34,11 +34,7 @@ const say = (content: string): Reply => ({ message: { type: 'text', content } })
 const NOT_YOURS = '生活困难党员核实由党总支书记办理（党总支书记空缺时由党委组织部代办）。如有同志情况变化，请告知本党总支书记。';
 const NOT_ALLOWED = '这项核实不由您办理，或卡片已失效。';
 
-function withCardUpdate(ctx: ConversationContext, replies: Reply[], replaceName: string): Reply[] {
-  if (ctx.event.kind !== 'card_click' || !ctx.event.responseCode) return replies;
-  const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-  return [...replies, { message: update }];
-}
+const withCardUpdate = (ctx: ConversationContext, replies: Reply[], replaceName: string): Reply[] => [...replies, ...cardUpdate(ctx, replaceName)];
 
 const contextOf = (ctx: ConversationContext): VerificationContext => ({ trx: ctx.trx, now: ctx.now, today: ctx.today, timeZone: ctx.timeZone });
 const verifierOf = (ctx: ConversationContext): Verifier => ({ person: accessPersonOf(ctx.identity!), name: ctx.identity!.name });

@@ -1,7 +1,7 @@
-// `export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership>`:
-// care records and obligations (src/care/export.ts), assistance data — the hardship registry, relief, pairings
-// (src/assistance/export.ts) — and the incentive records (src/incentive/export.ts) as CSV or JSON
-// lines, on standard output (or --out FILE), logs on standard error. This is the Organisation Department's tool:
+// `export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership|
+// announcements|suggestions|proposals>`: care records and obligations (src/care/export.ts), assistance data — the
+// hardship registry, relief, pairings (src/assistance/export.ts) —, the incentive records (src/incentive/export.ts)
+// and the members' voice (src/voice/export.ts) as CSV or JSON lines, on standard output (or --out FILE), logs on standard error. This is the Organisation Department's tool:
 // it exports with the OD's viewer, i.e. full detail, sensitive reasons, notes, causes and amounts included (the
 // access rule, src/domain/access.ts). Whoever runs it has the database credentials anyway; a secretary's
 // restricted export goes through the chat, which passes its own viewer to the exporter.
@@ -43,8 +43,8 @@ async function* counting<T>(chunks: AsyncIterable<readonly T[]>, count: { rows: 
 
 export const EXPORT_COMMANDS: Record<string, Command> = {
   export: {
-    usage:
-      'export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership> [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--today YYYY-MM-DD] [--out FILE]   care records/obligations, the hardship registry, relief, pairings, and the incentive records (CSV with BOM, or JSON lines) to stdout; --from/--to by the day a row began; full detail (OD)',
+    // The kinds from the one list the command accepts, so the usage never lags behind a new export.
+    usage: `export <${EXPORT_KINDS.join('|')}> [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--today YYYY-MM-DD] [--out FILE]   care records/obligations, the hardship registry, relief, pairings, the incentive records and the members' voice (announcements, suggestions, proposals) (CSV with BOM, or JSON lines) to stdout; --from/--to by the day a row began; full detail (OD)`,
     async run(args, out) {
       let parsed;
       try {

@@ -12,21 +12,11 @@ import { SettingsRepository } from '../db/settings-repository.ts';
 import { ObligationRepository, type ObligationRow } from '../db/obligation-repository.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
+import { withCardUpdate } from './replies.ts';
 import { guarded } from './reply-guard.ts';
-import type { Reply } from './router.ts';
 
 const KIND = { talk: '谈心', visit: '走访' } as const;
-
-function replies(ctx: ConversationContext, content: string, replaceName?: string): Reply[] {
-  const out: Reply[] = [{ message: { type: 'text', content } }];
-  if (replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-    out.push({ message: update });
-  }
-  return out;
-}
 
 export type { ObligationRow };
 
@@ -59,13 +49,13 @@ export const cardActions: ConversationHandler = guarded(async (ctx) => {
   const { action, ids } = parseCardKey(ctx.event.eventKey);
   if (action !== CARD_ACTION.obligationDone && action !== CARD_ACTION.obligationDefer) return undefined;
   const ob = await loadObligation(ctx, ids[0] ?? '');
-  if (!ob) return replies(ctx, '没有找到这个事项，可能已被撤销。', '已失效');
-  if (!mayActOn(ctx, ob)) return replies(ctx, '这个事项不由您负责，无法操作。');
-  if (ob.status !== 'open') return replies(ctx, `${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项已${ob.status === 'done' ? '完成' : '取消'}，无需再操作。`, '已处理');
+  if (!ob) return withCardUpdate(ctx, '没有找到这个事项，可能已被撤销。', '已失效');
+  if (!mayActOn(ctx, ob)) return withCardUpdate(ctx, '这个事项不由您负责，无法操作。');
+  if (ob.status !== 'open') return withCardUpdate(ctx, `${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项已${ob.status === 'done' ? '完成' : '取消'}，无需再操作。`, '已处理');
 
-  if (action === CARD_ACTION.obligationDefer) return replies(ctx, ...(await postponeObligation(ctx, ob)));
+  if (action === CARD_ACTION.obligationDefer) return withCardUpdate(ctx, ...(await postponeObligation(ctx, ob)));
 
-  return replies(ctx, await completeObligation(ctx, ob), '已完成');
+  return withCardUpdate(ctx, await completeObligation(ctx, ob), '已完成');
 });
 
 /** 延期 on an obligation: the confirmation, and the card's new label when the due date moved. */

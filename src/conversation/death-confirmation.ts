@@ -9,9 +9,9 @@ import { chineseDate } from '../domain/format.ts';
 import { MemberStatusRepository } from '../db/member-status-repository.ts';
 import { closeAssistanceOfDeparted } from '../assistance/registry.ts';
 import { buttonCard, cardKey, parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { accessPersonOf, loadMemberPlace, whoAnswersFor, type Person } from '../roster/responsibility.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
+import { withCardUpdate } from './replies.ts';
 import { guarded } from './reply-guard.ts';
 import type { Reply } from './router.ts';
 
@@ -62,15 +62,6 @@ export async function deathConfirmationCards(ctx: ConversationContext, reports: 
   return out;
 }
 
-function replies(ctx: ConversationContext, content: string, replaceName?: string): Reply[] {
-  const out: Reply[] = [{ message: { type: 'text', content } }];
-  if (replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-    out.push({ message: update });
-  }
-  return out;
-}
-
 /** 确认去世: checked against the access rule (a key can be forged), recorded once, answered to everyone after. */
 export const deathConfirmation: ConversationHandler = guarded(async (ctx) => {
   if (ctx.event.kind !== 'card_click' || !ctx.identity) return undefined;
@@ -79,17 +70,17 @@ export const deathConfirmation: ConversationHandler = guarded(async (ctx) => {
   const eventId = ids[0] ?? '';
   const statuses = new MemberStatusRepository(ctx.trx);
   const report = /^\d{1,18}$/.test(eventId) ? await statuses.deathReport(eventId) : undefined;
-  if (!report) return replies(ctx, '没有找到这份报告，可能已被撤销。', '已失效');
+  if (!report) return withCardUpdate(ctx, '没有找到这份报告，可能已被撤销。', '已失效');
   const place = await loadMemberPlace(ctx.trx, report.memberId);
   if (!place || !mayApprove(accessPersonOf(ctx.identity), 'death_confirmation', place)) {
-    return replies(ctx, '确认党员去世须由其所在党支部书记、党总支书记或党委组织部办理，您无法操作。');
+    return withCardUpdate(ctx, '确认党员去世须由其所在党支部书记、党总支书记或党委组织部办理，您无法操作。');
   }
   const name = report.memberName;
   if (await statuses.confirmDeath(report.memberId, ctx.identity.memberId, ctx.now, ctx.today)) {
     const cancelled = await statuses.cancelObligationsOf([report.memberId], 'member_deceased', ctx.now);
     // The hardship registry: a live entry closes (去世), its pairings and subsidies end, assistance steps are cancelled.
     await closeAssistanceOfDeparted(ctx.trx, { memberIds: [report.memberId], status: 'deceased', byMemberId: ctx.identity.memberId, now: ctx.now, today: ctx.today });
-    return replies(
+    return withCardUpdate(
       ctx,
       `已确认${name}同志去世（${chineseDate(ctx.today, ctx.today)}）。此后不再向其发送任何通知，不再列入政治生日、节日走访和谈心名单` +
         `${cancelled > 0 ? `；有关待办 ${cancelled} 项已取消` : ''}。吊唁慰问走访请按时完成。`,
@@ -100,7 +91,7 @@ export const deathConfirmation: ConversationHandler = guarded(async (ctx) => {
   if (known?.status === 'deceased') {
     const when = known.confirmedAt ? `于${chineseDate(localDate(known.confirmedAt, ctx.timeZone), ctx.today)}` : '';
     const by = known.confirmedByName ? `已由${known.confirmedByName}${when}确认` : known.confirmedAt ? `已${when}按党员名册登记` : '已登记';
-    return replies(ctx, `${name}同志去世${by}，无需重复确认。`, '已确认');
+    return withCardUpdate(ctx, `${name}同志去世${by}，无需重复确认。`, '已确认');
   }
-  return replies(ctx, `${name}同志已不在册（已转出），无需确认。`, '已处理');
+  return withCardUpdate(ctx, `${name}同志已不在册（已转出），无需确认。`, '已处理');
 });

@@ -87,6 +87,15 @@ export const announcementDeliveryKey = (announcementId: string, memberId: string
 
 const num = (v: unknown) => Number(v ?? 0);
 
+/** Each recipient's delivery (received = sent), by the idempotency key announcementDeliveryKey writes. */
+const RECIPIENT_DELIVERY = sql`left join deliveries d on d.idempotency_key = 'announcement:' || r.announcement_id || ':' || r.member_id`;
+/** The figures of recipients `r` with their deliveries `d`: one definition of addressed, received and read. */
+const FIGURES = sql`count(*) as addressed,
+             count(*) filter (where r.has_account) as with_account,
+             count(*) filter (where not r.has_account) as no_account,
+             count(d.id) filter (where d.status = 'sent') as received,
+             count(*) filter (where r.read_at is not null) as read`;
+
 export class AnnouncementRepository {
   constructor(private readonly db: Db) {}
 
@@ -212,13 +221,9 @@ export class AnnouncementRepository {
 
   async figures(id: string): Promise<AnnouncementFigures> {
     const r = await sql<Record<keyof AnnouncementFigures, string>>`
-      select count(*) as addressed,
-             count(*) filter (where r.has_account) as with_account,
-             count(*) filter (where not r.has_account) as no_account,
-             count(d.id) filter (where d.status = 'sent') as received,
-             count(*) filter (where r.read_at is not null) as read
+      select ${FIGURES}
         from announcement_recipients r
-        left join deliveries d on d.idempotency_key = 'announcement:' || r.announcement_id || ':' || r.member_id
+        ${RECIPIENT_DELIVERY}
        where r.announcement_id = ${id}::bigint`.execute(this.db);
     const row = r.rows[0];
     return { addressed: num(row?.addressed), with_account: num(row?.with_account), no_account: num(row?.no_account), received: num(row?.received), read: num(row?.read) };
@@ -317,15 +322,11 @@ export class AnnouncementRepository {
     const ids = page.map((a) => a.id);
     const r = await sql<{ announcement_id: string; branch_id: string; branch: string; gb_id: string; general_branch: string } & Record<keyof AnnouncementFigures, string>>`
       select r.announcement_id::text as announcement_id, r.branch_id::text as branch_id, b.name as branch, r.general_branch_id::text as gb_id, g.name as general_branch,
-             count(*) as addressed,
-             count(*) filter (where r.has_account) as with_account,
-             count(*) filter (where not r.has_account) as no_account,
-             count(d.id) filter (where d.status = 'sent') as received,
-             count(*) filter (where r.read_at is not null) as read
+             ${FIGURES}
         from announcement_recipients r
         join organisations b on b.id = r.branch_id
         join organisations g on g.id = r.general_branch_id
-        left join deliveries d on d.idempotency_key = 'announcement:' || r.announcement_id || ':' || r.member_id
+        ${RECIPIENT_DELIVERY}
        where r.announcement_id = any(${ids}::bigint[])
        group by r.announcement_id, r.branch_id, b.name, r.general_branch_id, g.name
        order by r.announcement_id, g.name, b.name`.execute(this.db);

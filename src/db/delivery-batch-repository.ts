@@ -4,7 +4,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
 import type { Database, DeliveryBatchRow } from './schema.ts';
-import { BATCH_LEASE, claimLease, leaseHeldUntil, renewLease } from './lease.ts';
+import { BATCH_LEASE, claimLease, leaseHeldUntil, renewLease, unfinishedSending } from './lease.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -194,16 +194,7 @@ export class DeliveryBatchRepository {
       .selectFrom('delivery_batches')
       .select('id')
       .where('platform', 'in', [...platforms])
-      .where((eb) =>
-        eb.or([
-          eb.and([
-            eb('status', '=', 'pending'),
-            eb('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`),
-            eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
-          ]),
-          eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', sql<Date>`now()`)]),
-        ]),
-      )
+      .where(unfinishedSending(graceSeconds, now))
       .orderBy('id')
       .limit(limit)
       .execute();

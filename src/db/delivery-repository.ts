@@ -3,7 +3,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
 import type { Database, DeliveryRow } from './schema.ts';
-import { claimLease, DELIVERY_LEASE, leaseHeldUntil, renewLease } from './lease.ts';
+import { claimLease, DELIVERY_LEASE, leaseHeldUntil, renewLease, unfinishedSending } from './lease.ts';
 import { DeliveryBatchRepository } from './delivery-batch-repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -143,16 +143,7 @@ export class DeliveryRepository {
       .select('id')
       .where('platform', 'in', [...platforms])
       .where('batch_id', 'is', null)
-      .where((eb) =>
-        eb.or([
-          eb.and([
-            eb('status', '=', 'pending'),
-            eb('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`),
-            eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now)]),
-          ]),
-          eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', sql<Date>`now()`)]),
-        ]),
-      )
+      .where(unfinishedSending(graceSeconds, now))
       .orderBy('id')
       .limit(limit)
       .execute();

@@ -3,7 +3,7 @@
 // dead worker's rows are taken over within one lease. Times are the database's: every process on the
 // database agrees on one clock, whatever the hosts' clocks say.
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 
 export interface LeasedTable {
@@ -15,6 +15,15 @@ export interface LeasedTable {
 export const INBOUND_LEASE: LeasedTable = { table: 'inbound_events', working: 'processing' };
 export const DELIVERY_LEASE: LeasedTable = { table: 'deliveries', working: 'sending' };
 export const BATCH_LEASE: LeasedTable = { table: 'delivery_batches', working: 'sending' };
+
+/**
+ * The rows of an outbound table (deliveries, delivery_batches) to (re-)enqueue: pending for longer than the grace
+ * and due (a scheduled push whose hour has not come stays in the table until it does), or leased by a worker that
+ * died. One predicate, so a delivery and a batch are picked up alike.
+ */
+export const unfinishedSending = (graceSeconds: number, now: Date): RawBuilder<SqlBool> => sql<SqlBool>`(
+  (status = 'pending' and created_at < now() - make_interval(secs => ${graceSeconds}) and (not_before is null or not_before <= ${now}))
+  or (status = ${DELIVERY_LEASE.working} and locked_until < now()))`;
 
 /** Takes a pending row, or one whose lease lapsed, for `leaseSeconds`; undefined when it is not free. */
 export async function claimLease<Row>(

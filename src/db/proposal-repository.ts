@@ -3,9 +3,9 @@
 // delegate's place (branch, GB, committee) and the assignee, so the caller can ask the access rule
 // (domain/access.ts maySeeProposal) about each row. Writes are guarded by the expected state, so a step taken twice
 // (a card tapped twice, a duplicated callback) changes the row once.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { ProposalState } from '../domain/voice.ts';
-import type { Database } from './schema.ts';
+import type { Database, ProposalsTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -101,46 +101,28 @@ export class ProposalRepository {
   }
 
   /** 立案: filed → registered, due on `dueOn`. False when it was no longer filed. */
-  async register(id: string, p: { on: string; at: Date; dueOn: string; by: string | null }): Promise<boolean> {
-    const r = await this.db
-      .updateTable('proposals')
-      .set({ state: 'registered', registered_on: p.on, registered_at: p.at, due_on: p.dueOn, decided_by_member_id: p.by })
-      .where('id', '=', id)
-      .where('state', '=', 'filed')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  register(id: string, p: { on: string; at: Date; dueOn: string; by: string | null }): Promise<boolean> {
+    return this.step(id, 'filed', { state: 'registered', registered_on: p.on, registered_at: p.at, due_on: p.dueOn, decided_by_member_id: p.by });
   }
 
   /** 不予立案 with the reason: filed → declined. False when it was no longer filed. */
-  async decline(id: string, p: { reason: string; at: Date; by: string | null }): Promise<boolean> {
-    const r = await this.db
-      .updateTable('proposals')
-      .set({ state: 'declined', decline_reason: p.reason, declined_at: p.at, decided_by_member_id: p.by })
-      .where('id', '=', id)
-      .where('state', '=', 'filed')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  decline(id: string, p: { reason: string; at: Date; by: string | null }): Promise<boolean> {
+    return this.step(id, 'filed', { state: 'declined', decline_reason: p.reason, declined_at: p.at, decided_by_member_id: p.by });
   }
 
   /** 交由…办理: a registered proposal's assignee (a member, or an office by name), replacing any earlier one. */
-  async assign(id: string, p: { memberId: string | null; office: string | null; at: Date }): Promise<boolean> {
-    const r = await this.db
-      .updateTable('proposals')
-      .set({ assignee_member_id: p.memberId, assignee_office: p.office, assigned_at: p.at })
-      .where('id', '=', id)
-      .where('state', '=', 'registered')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  assign(id: string, p: { memberId: string | null; office: string | null; at: Date }): Promise<boolean> {
+    return this.step(id, 'registered', { assignee_member_id: p.memberId, assignee_office: p.office, assigned_at: p.at });
   }
 
   /** The answer: registered → answered. False when it was not registered (answered already, or never registered). */
-  async answer(id: string, p: { text: string; at: Date; by: string | null }): Promise<boolean> {
-    const r = await this.db
-      .updateTable('proposals')
-      .set({ state: 'answered', answer: p.text, answered_at: p.at, answered_by_member_id: p.by })
-      .where('id', '=', id)
-      .where('state', '=', 'registered')
-      .executeTakeFirst();
+  answer(id: string, p: { text: string; at: Date; by: string | null }): Promise<boolean> {
+    return this.step(id, 'registered', { state: 'answered', answer: p.text, answered_at: p.at, answered_by_member_id: p.by });
+  }
+
+  /** One step, guarded by the state it starts from: taken twice (a card tapped twice), it changes the row once. */
+  private async step(id: string, from: ProposalState, set: Updateable<ProposalsTable>): Promise<boolean> {
+    const r = await this.db.updateTable('proposals').set(set).where('id', '=', id).where('state', '=', from).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 

@@ -629,6 +629,17 @@ export function mayOpenLeadershipReview(person: Pick<AccessPerson, 'roles'>): bo
   return person.roles.some((r) => r.role === 'od_staff');
 }
 
+// ---- members' voice (MECHANISM 3.1, issue 14): who answers for the OD of a committee ----
+
+/**
+ * The OD of this committee: its own tools (the CLI and the admin API), or a member holding od_staff in it. A person
+ * (no `kind`) is asked by their roles. The one OD check of suggestions, proposals and announcements.
+ */
+function isOdOf(who: Viewer | Pick<AccessPerson, 'roles'>, committeeId: string): boolean {
+  if ('kind' in who && who.kind === 'organisation_department') return true;
+  return 'roles' in who && who.roles.some((r) => r.role === 'od_staff' && r.organisationId === committeeId);
+}
+
 // ---- members' suggestions (意见建议, MECHANISM 3.1, issue 14 section 2) ----
 
 /** A suggestion as far as seeing and answering it goes. */
@@ -647,8 +658,6 @@ export interface SuggestionFacts {
 
 const holds = (viewer: Viewer, office: { role: string; organisationId: string }): boolean =>
   viewer.kind === 'member' && viewer.roles.some((r) => r.role === office.role && r.organisationId === office.organisationId);
-
-const isOdOf = (viewer: Viewer, committeeId: string): boolean => viewer.kind === 'organisation_department' || holds(viewer, { role: 'od_staff', organisationId: committeeId });
 
 /**
  * May this viewer answer (回复) a suggestion: the addressee — the addressed person, or a holder of the addressed
@@ -692,8 +701,6 @@ export interface ProposalFacts {
   assigneeMemberId: string | null;
 }
 
-const holdsOdOf = (roles: readonly HeldOffice[], committeeId: string): boolean => roles.some((r) => r.role === 'od_staff' && r.organisationId === committeeId);
-
 /** May this person file a proposal? A Party congress delegate (the roster's 党代会代表 flag), and nobody else. */
 export function mayFileProposal(person: { delegate: boolean }): boolean {
   return person.delegate;
@@ -705,14 +712,13 @@ export function mayFileProposal(person: { delegate: boolean }): boolean {
  * secretary, not the committee secretary (a proposal goes to the OD; it is not theirs to read unless assigned).
  */
 export function maySeeProposal(viewer: Viewer, p: ProposalFacts): boolean {
-  if (viewer.kind === 'organisation_department') return true;
-  if (viewer.memberId === p.delegateMemberId || (p.assigneeMemberId !== null && viewer.memberId === p.assigneeMemberId)) return true;
-  return holdsOdOf(viewer.roles, p.committeeId);
+  if (isOdOf(viewer, p.committeeId)) return true;
+  return viewer.kind === 'member' && (viewer.memberId === p.delegateMemberId || (p.assigneeMemberId !== null && viewer.memberId === p.assigneeMemberId));
 }
 
 /** May this person register, decline or assign a proposal? The OD of its committee. */
 export function mayHandleProposal(person: Pick<AccessPerson, 'roles'>, p: ProposalFacts): boolean {
-  return holdsOdOf(person.roles, p.committeeId);
+  return isOdOf(person, p.committeeId);
 }
 
 /**
@@ -721,7 +727,7 @@ export function mayHandleProposal(person: Pick<AccessPerson, 'roles'>, p: Propos
  */
 export function mayAnswerProposal(person: Pick<AccessPerson, 'memberId' | 'roles'>, p: ProposalFacts): boolean {
   if (p.assigneeMemberId !== null && person.memberId === p.assigneeMemberId) return true;
-  return holdsOdOf(person.roles, p.committeeId);
+  return isOdOf(person, p.committeeId);
 }
 
 /** Whether this person handles proposals at all (the OD): the first question of the OD's lists. */
@@ -799,9 +805,8 @@ export interface AnnouncementFacts {
  * route): its sender and the OD of its committee — nobody else, not even a recipient.
  */
 export function maySeeAnnouncementReads(viewer: Viewer, a: AnnouncementFacts): boolean {
-  if (viewer.kind === 'organisation_department') return true;
-  if (viewer.memberId === a.senderMemberId) return true;
-  return viewer.roles.some((r) => r.role === 'od_staff' && r.organisationId === a.committeeId);
+  if (isOdOf(viewer, a.committeeId)) return true;
+  return viewer.kind === 'member' && viewer.memberId === a.senderMemberId;
 }
 
 /** Who reads an announcement's text (党务公开12): those it was addressed to and its sender. */

@@ -17,3 +17,9 @@ export function chineseFullDate(date: IsoDate): string {
 export function chineseDate(date: IsoDate, today: IsoDate): string {
   return date.slice(0, 4) === today.slice(0, 4) ? chineseMonthDay(date) : chineseFullDate(date);
 }
+
+/** The text cut to at most `max` characters, the last one … where it was cut (by code point: an emoji stays whole). */
+export function clipText(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}

@@ -111,6 +111,19 @@ export function nextAllowedInstant(instant: Date, timeZone: string, quiet: Quiet
 }
 
 /**
+ * Until when an outbound message (a delivery or a batch) waits, if it must: not before its planned time, and a push
+ * never in quiet hours (21:00–08:00). Undefined when it may go at `now`.
+ */
+export function holdUntil(m: { not_before: Date | null; push: boolean }, now: Date, timeZone: string, quiet: QuietHours | null): Date | undefined {
+  let waitUntil = m.not_before && m.not_before > now ? m.not_before : undefined;
+  if (m.push) {
+    const allowed = nextAllowedInstant(waitUntil ?? now, timeZone, quiet);
+    if (allowed > (waitUntil ?? now)) waitUntil = allowed;
+  }
+  return waitUntil;
+}
+
+/**
  * How a message the conversation produced goes out (MECHANISM: only the direct answer to what someone just wrote
  * goes at once). To the writer it is that answer: at once, whatever the hour. To anyone else — the task card a
  * report sends its owner, a card asking the GB to confirm — it is an automatic message: a push, held until quiet

@@ -3,6 +3,7 @@
 // escalated to. Pure.
 import type { WorkingDayCalendar } from './calendar.ts';
 import { addDays, toDayNumber, type IsoDate } from './dates.ts';
+import { clipText } from './format.ts';
 import { reminderDays } from './obligations.ts';
 
 /** MECHANISM "Canonical codes": voice kind. */
@@ -82,9 +83,9 @@ export function suggestionOneUp(s: Pick<SuggestionDates, 'addresseeOffice' | 'ge
 }
 
 /**
- * The offices a suggestion has been escalated to by `today`: one level up from the day it is 3 working days
- * overdue, the OD from the day it is 7 — the days of domain/obligations.ts reminderDays, on which the sweep tells
- * them. A reply before that day means it never was; a reply on that day counts as after the 09:00 notice.
+ * The offices a suggestion has been escalated to by `today`: one level up from the day it is 3 days overdue,
+ * the OD from the day it is 7 (each moved to the next working day) — the days of domain/obligations.ts
+ * reminderDays, on which the sweep tells them. A reply before that day means it never was; a reply on that day counts as after the 09:00 notice.
  */
 export function suggestionEscalations(s: SuggestionDates, today: string, calendar: WorkingDayCalendar): Array<{ step: 'overdue_3' | 'overdue_7'; office: SuggestionOffice }> {
   const days = reminderDays({ dueOn: s.dueOn, createdOn: s.filedOn }, calendar);
@@ -130,8 +131,7 @@ export function proposalStatus(p: { state: ProposalState; due_on: string | null 
 
 /** The title a proposal is listed by: its first line, clipped (the text says "关于……的建议" first, as delegates write). */
 export function proposalTitle(text: string, max = 30): string {
-  const first = text.trim().split(/\n/)[0]!.trim();
-  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+  return clipText(text.trim().split(/\n/)[0]!.trim(), max);
 }
 
 /**

@@ -7,7 +7,7 @@
 // "张伟的表彰" a person's, for those whose scope covers them (maySeeCommendations) — anyone else gets the same
 // answer as for a name nobody bears. The rules are honours.ts's.
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
-import { interpretDetailed } from '../conversation/interpret/interpret.ts';
+import { intentOfMessage } from '../conversation/replies.ts';
 import { compactMessage, normalizeMessage } from '../conversation/interpret/normalise.ts';
 import type { RosterIndexCache } from '../conversation/roster-cache.ts';
 import { guarded } from '../conversation/reply-guard.ts';
@@ -174,15 +174,9 @@ async function notAReason(ctx: ConversationContext, cache: RosterIndexCache, tex
   if (readIncentive(text) !== undefined || smallTalk(text) !== undefined || /^(?:待办|我的待办|撤销|帮助)$/u.test(compactMessage(text))) return true;
   // A bare date or number ("2028-01-03，编号2028-001": a certificate's, sent to another question) says no reason.
   if (DATE_OR_NUMBER_ONLY.test(compactMessage(text))) return true;
-  const me = ctx.identity!;
-  const { result } = interpretDetailed(text, {
-    writer: { memberId: me.memberId, userid: me.userid, branchId: me.branch.id, generalBranchId: me.generalBranch.id, roleCodes: me.roleCodes },
-    now: ctx.now,
-    timeZone: ctx.timeZone,
-    index: await cache.get(ctx.trx),
-  });
+  const intent = await intentOfMessage(ctx, cache, text);
   // A reason may well tell of a disaster or an illness (report words); a record or a query is not a reason.
-  return result.intent !== 'unknown' && result.intent !== 'report_event';
+  return intent !== 'unknown' && intent !== 'report_event';
 }
 
 /** The OD's message after out-of-list picks: the reason, recorded with them; "取消" drops them. */

@@ -9,16 +9,15 @@
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { mayOpenLeadershipReview, viewerOf } from '../domain/access.ts';
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
+import { textReply as text, withCardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
 import { LeadershipReviewRepository } from '../db/leadership-review-repository.ts';
 import { parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { matchLeadershipCommand, type LeadershipCommand } from './leadership-phrases.ts';
 import { commentOnLeadership, leadershipResults, leadershipResultsText, myLeadershipReview, openLeadershipReview, rateLeadership } from './leadership-review.ts';
 import { isRateKey, LEADERSHIP_OPEN_ACTION, LEADERSHIP_TEXT as T } from './leadership-text.ts';
 
-const text = (content: string): Reply => ({ message: { type: 'text', content } });
 
 async function open(ctx: ConversationContext, year: number | null, days: number | null): Promise<Reply[]> {
   const identity = ctx.identity!;
@@ -46,15 +45,6 @@ async function answerCommand(ctx: ConversationContext, cmd: LeadershipCommand): 
       return [text(mine.reply), ...mine.cards.map((message) => ({ message }))];
     }
   }
-}
-
-function withCardUpdate(ctx: ConversationContext, reply: string, replaceName: string | undefined): Reply[] {
-  const out: Reply[] = [text(reply)];
-  if (replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-    out.push({ message: update });
-  }
-  return out;
 }
 
 async function answerClick(ctx: ConversationContext, key: string): Promise<Reply[]> {

@@ -39,7 +39,13 @@ const people = (list: PersonLine[]) => list.map((p) => `- ${esc(p.name)}${p.deta
 const BUILT_IN_HOLIDAYS: Record<string, string> = { 'spring-festival': '春节', 'party-founding': '“七一”' };
 export const holidayName = (h: { id: string; name: string }): string => BUILT_IN_HOLIDAYS[h.id] ?? h.name;
 
-const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '');
+export const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '');
+
+/**
+ * A reminder or an escalation as the sweep writes it: the heading in bold ("督办：…" for an escalation), the body,
+ * and the apology when the sweep is late. The caller escapes what the roster wrote in the body.
+ */
+export const sweepNotice = (heading: string, body: string, late: boolean): OutboundMessage => md(`**${heading}**\n${body}${belatedNote(late)}`);
 
 /** How a month's birthday list marks a member without a chat account (MECHANISM 2.3): no greeting reaches them. */
 export const NO_ACCOUNT_MARK = '无企业微信：请寄送入党纪念贺信或短信';

@@ -2,9 +2,9 @@
 // the writer's sentence and its preview card (发送 / 取消), the recipient's 已阅, "通报阅读情况", "未读名单", "我的通报"
 // and the archive ("党务公开", "党务公开12"). The sentences are read by announcement-phrases.ts.
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
+import { textReply as text, withCardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { Reply } from '../conversation/router.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { matchAnnouncementCommand, type AnnouncementCommand } from './announcement-phrases.ts';
 import { parseAnnouncementKey } from './announcement-text.ts';
 import {
@@ -20,19 +20,7 @@ import {
   type AnnouncementEnv,
 } from './announcements.ts';
 
-const text = (content: string): Reply => ({ message: { type: 'text', content } });
-
 const envOf = (ctx: ConversationContext): AnnouncementEnv => ({ trx: ctx.trx, now: ctx.now, today: ctx.today, timeZone: ctx.timeZone, quietHours: ctx.quietHours });
-
-/** The answer, and the clicked card greyed with `replaceName` when given. */
-function withCardUpdate(ctx: ConversationContext, reply: string, replaceName: string | undefined): Reply[] {
-  const out: Reply[] = [text(reply)];
-  if (replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-    out.push({ message: update });
-  }
-  return out;
-}
 
 async function answerCommand(ctx: ConversationContext, cmd: AnnouncementCommand): Promise<Reply[]> {
   const me = ctx.identity!;

@@ -1,6 +1,6 @@
 // What the bot says and shows about announcements (通报工作, 党务公开): the writer's preview card (发送 / 取消), the
 // recipient's card (已阅) and its reminder, the figures, the lists and the archive. Pure.
-import { chineseMonthDay } from '../domain/format.ts';
+import { chineseMonthDay, clipText } from '../domain/format.ts';
 import { ANNOUNCEMENT_AUDIENCE_LABEL, ANNOUNCEMENT_CATEGORY_LABEL, type AnnouncementAudience, type AnnouncementCategory } from '../domain/voice.ts';
 import { buttonCard, cardKey, parseCardKey } from '../notices/cards.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
@@ -26,8 +26,7 @@ export function announcementTitle(p: { kind: 'report_work' | 'announcement'; cat
 
 /** The opening of a text: its first characters, on one line. */
 export function opening(text: string, chars: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return [...flat].length > chars ? `${[...flat].slice(0, chars - 1).join('')}…` : flat;
+  return clipText(text.replace(/\s+/g, ' ').trim(), chars);
 }
 
 /**

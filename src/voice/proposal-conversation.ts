@@ -7,13 +7,12 @@ import { ConversationMemoryRepository } from '../db/conversation-memory-reposito
 import { ProposalRepository } from '../db/proposal-repository.ts';
 import { handlesProposals, viewerOf } from '../domain/access.ts';
 import { parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
-import { interpretDetailed } from '../conversation/interpret/interpret.ts';
+import { courtesyOrReport, intentOfMessage, say, withCardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { RosterIndexCache } from '../conversation/roster-cache.ts';
-import { smallTalk, type Reply } from '../conversation/router.ts';
+import type { Reply } from '../conversation/router.ts';
 import { matchProposalCommand, type ProposalCommand } from './proposal-phrases.ts';
 import {
   answerProposal,
@@ -37,16 +36,10 @@ const ANSWER_HOURS = 24;
 /** The longest list a reply shows (newest first); the export has them all. */
 const LIST_LIMIT = 30;
 
-const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
-
+/** A refused step greys nothing and tells nobody else. */
 function replies(ctx: ConversationContext, outcome: ProposalOutcome, replaceName?: string): Reply[] {
-  const out: Reply[] = say(outcome.reply);
-  if (outcome.ok) for (const n of outcome.notices) out.push({ recipient: n.recipient, onceKey: n.onceKey, message: n.message });
-  if (outcome.ok && replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-    out.push({ message: update });
-  }
-  return out;
+  if (!outcome.ok) return say(outcome.reply);
+  return withCardUpdate(ctx, outcome.reply, replaceName, outcome.notices.map((n) => ({ recipient: n.recipient, onceKey: n.onceKey, message: n.message })));
 }
 
 const actorOf = (ctx: ConversationContext): Extract<ProposalActor, { kind: 'member' }> => ({
@@ -143,13 +136,9 @@ async function awaitedReason(ctx: ConversationContext, env: ProposalEnv, cache: 
   const [last] = await memory.recall(me.memberId, [PROPOSAL_QUESTION.declineReason], new Date(ctx.now.getTime() - ANSWER_HOURS * 3_600_000));
   if (!last) return undefined;
   await memory.forget(me.memberId, last.topic, last.ref);
-  if (smallTalk(text) !== undefined || /^\s*报告/u.test(text)) return undefined;
-  const { result } = interpretDetailed(text, {
-    writer: { memberId: me.memberId, userid: me.userid, branchId: me.branch.id, generalBranchId: me.generalBranch.id, roleCodes: me.roleCodes },
-    now: ctx.now,
-    timeZone: ctx.timeZone,
-    index: await cache.get(ctx.trx),
-  });
-  if (result.intent !== 'unknown' && result.intent !== 'report_event') return undefined;
+  if (courtesyOrReport(text)) return undefined;
+  // A reason may well tell of an illness or a hardship (report words); a record or a query is not a reason.
+  const intent = await intentOfMessage(ctx, cache, text);
+  if (intent !== 'unknown' && intent !== 'report_event') return undefined;
   return replies(ctx, await declineProposal(env, actorOf(ctx), last.ref, text.trim()));
 }

@@ -13,7 +13,7 @@ import { SettingsRepository } from '../db/settings-repository.ts';
 import { mayAnswerProposal, mayFileProposal, mayHandleProposal, maySeeProposal, OD_VIEWER, viewerOf, type AccessPerson, type ProposalFacts, type Viewer } from '../domain/access.ts';
 import { addDays, type IsoDate } from '../domain/dates.ts';
 import { chineseMonthDay as cn } from '../domain/format.ts';
-import { PROPOSAL_ANSWER_MAX, PROPOSAL_STATE_LABEL, PROPOSAL_TEXT_MAX, proposalStatus, proposalTitle } from '../domain/voice.ts';
+import { PROPOSAL_ANSWER_MAX, PROPOSAL_REGISTER_REMIND_DAYS, PROPOSAL_STATE_LABEL, PROPOSAL_TEXT_MAX, proposalStatus, proposalTitle } from '../domain/voice.ts';
 import { buttonCard, cardKey } from '../notices/cards.ts';
 import { paragraphs } from './announcement-text.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
@@ -94,18 +94,24 @@ export async function fileProposal(env: ProposalEnv, actor: Extract<ProposalActo
   return { ok: true, proposal: p, notices, reply: `已提交提案${id}：${proposalTitle(text)}\n已送党委组织部审查立案，立案后答复期限为${await answerDays(env)}天，每一步办理情况都会告诉您。发送「我的提案」可查看。` };
 }
 
-/** The OD's card: who filed what, with 立案 / 不予立案. */
-export function registrationCard(p: ProposalRow, recipientMemberId: string) {
+/**
+ * The OD's card: who filed what, with 立案 / 不予立案 — when filed, and as the sweep's `reminder`-th reminder while
+ * it waits (notices/planners/proposals.ts), each a card of its own (its task id).
+ */
+export function registrationCard(p: ProposalRow, recipientMemberId: string, reminder?: number) {
   return buttonCard({
-    taskId: `pr-${p.id}-reg-${recipientMemberId}`,
-    title: `党代会代表提案${p.id}：待立案`,
+    taskId: reminder === undefined ? `pr-${p.id}-reg-${recipientMemberId}` : `pr-${p.id}-rem${reminder}-${recipientMemberId}`,
+    title: reminder === undefined ? `党代会代表提案${p.id}：待立案` : `提案${p.id}待立案（已${reminder * PROPOSAL_REGISTER_REMIND_DAYS}天）`,
     desc: proposalTitle(p.text, 30),
     fields: [
       ['提案人', p.delegate_name],
       ['所在支部', `${p.gb_name}${p.branch_name}`],
       ['提交日期', cn(p.filed_on)],
     ],
-    note: `不予立案的，请点“不予立案”后回复理由。立案后请发送“提案${p.id}交由××办理”交办。`,
+    note:
+      reminder === undefined
+        ? `不予立案的，请点“不予立案”后回复理由。立案后请发送“提案${p.id}交由××办理”交办。`
+        : `请审查立案；不予立案的，请点“不予立案”后回复理由。发送“提案${p.id}”查看全文。`,
     buttons: [
       { text: '立案', actionKey: cardKey(PROPOSAL_ACTION.register, p.id) },
       { text: '不予立案', actionKey: cardKey(PROPOSAL_ACTION.decline, p.id), style: 'secondary' },

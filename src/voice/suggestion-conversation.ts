@@ -4,15 +4,14 @@
 // "我的建议", "待回复的建议", "建议12" read them. A number the asker may not see or answer gets the same words as one
 // that does not exist.
 import type { ConversationContext, ConversationHandler } from '../conversation/context.ts';
-import { interpretDetailed } from '../conversation/interpret/interpret.ts';
+import { courtesyOrReport, intentOfMessage, say, withCardUpdate } from '../conversation/replies.ts';
 import { guarded } from '../conversation/reply-guard.ts';
 import type { RosterIndexCache } from '../conversation/roster-cache.ts';
-import { smallTalk, type Reply } from '../conversation/router.ts';
+import type { Reply } from '../conversation/router.ts';
 import { ConversationMemoryRepository } from '../db/conversation-memory-repository.ts';
 import { chineseWorkingDayCalendar, type WorkingDayCalendar } from '../domain/calendar.ts';
 import { suggestionNumber } from '../domain/voice.ts';
 import { parseCardKey } from '../notices/cards.ts';
-import type { OutboundMessage } from '../platforms/types.ts';
 import { PROPOSAL_QUESTION } from './proposal-conversation.ts';
 import { matchSuggestionCommand, type SuggestionCommand } from './suggestion-phrases.ts';
 import {
@@ -30,15 +29,8 @@ import {
   type SuggestionOutcome,
 } from './suggestions.ts';
 
-const say = (content: string): Reply[] => [{ message: { type: 'text', content } }];
-
 function replies(ctx: ConversationContext, outcome: SuggestionOutcome, replaceName?: string): Reply[] {
-  const out: Reply[] = [...say(outcome.text), ...outcome.messages.map((m) => ({ recipient: m.recipient, onceKey: m.onceKey, message: m.message }))];
-  if (replaceName && ctx.event.kind === 'card_click' && ctx.event.responseCode) {
-    const update: OutboundMessage = { type: 'card_update', responseCode: ctx.event.responseCode, replaceName };
-    out.push({ message: update });
-  }
-  return out;
+  return withCardUpdate(ctx, outcome.text, replaceName, outcome.messages.map((m) => ({ recipient: m.recipient, onceKey: m.onceKey, message: m.message })));
 }
 
 async function command(ctx: ConversationContext, env: SuggestionEnv, cmd: SuggestionCommand): Promise<Reply[]> {
@@ -77,15 +69,7 @@ async function click(ctx: ConversationContext, env: SuggestionEnv, key: string):
  * as a record, a query or another command. A reply is free text, so anything the bot understands otherwise wins.
  */
 async function somethingElse(ctx: ConversationContext, cache: RosterIndexCache, text: string): Promise<boolean> {
-  if (smallTalk(text) !== undefined || /^\s*报告/u.test(text)) return true;
-  const me = ctx.identity!;
-  const { result } = interpretDetailed(text, {
-    writer: { memberId: me.memberId, userid: me.userid, branchId: me.branch.id, generalBranchId: me.generalBranch.id, roleCodes: me.roleCodes },
-    now: ctx.now,
-    timeZone: ctx.timeZone,
-    index: await cache.get(ctx.trx),
-  });
-  return result.intent !== 'unknown';
+  return courtesyOrReport(text) || (await intentOfMessage(ctx, cache, text)) !== 'unknown';
 }
 
 /** The reply the addressee was asked for by tapping 回复, if this message is one. */

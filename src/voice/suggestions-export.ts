@@ -14,7 +14,7 @@ import { suggestionEscalations, suggestionState } from '../domain/voice.ts';
 import type { FamilyExporter, FamilyExportRow, FamilyExportSettings } from '../export/family.ts';
 import { isoAt, keysetPages } from '../export/rows.ts';
 import { OfficeDirectory } from '../notices/offices.ts';
-import { factsOf } from './suggestions.ts';
+import { factsOf, suggestionDatesOf } from './suggestions.ts';
 
 export const SUGGESTION_COLUMNS = [
   'id',
@@ -54,11 +54,7 @@ export const suggestionsExporter: FamilyExporter = {
         const facts = factsOf(r, offices, today, calendar);
         if (!maySeeSuggestion(s.viewer, facts)) continue;
         const named = seesSuggestionWriter(s.viewer, facts);
-        const escalated = suggestionEscalations(
-          { addresseeOffice: r.addressee_office, generalBranchId: r.general_branch_id, committeeId: r.committee_id, filedOn: r.filed_on, dueOn: r.due_on, repliedOn: r.replied_on },
-          today,
-          calendar,
-        );
+        const escalated = suggestionEscalations(suggestionDatesOf(r), today, calendar);
         out.push({
           id: r.id,
           writer_account: named ? (r.writer_account ?? '') : '',

@@ -14,7 +14,7 @@ import { SuggestionRepository, type SuggestionRow } from '../db/suggestion-repos
 import { mayAnswerSuggestion, maySeeSuggestion, seesSuggestionWriter, viewerOf, type SuggestionFacts } from '../domain/access.ts';
 import type { WorkingDayCalendar } from '../domain/calendar.ts';
 import { addDays } from '../domain/dates.ts';
-import { chineseMonthDay as cn } from '../domain/format.ts';
+import { chineseMonthDay as cn, clipText as clip } from '../domain/format.ts';
 import { OFFICE_TITLES, officeAbove, officeWords, type Office } from '../domain/offices.ts';
 import {
   officeOfAddressee,
@@ -24,6 +24,7 @@ import {
   SUGGESTION_ADDRESSEE_LABEL,
   SUGGESTION_STATE_LABEL,
   type SuggestionAddressee,
+  type SuggestionDates,
 } from '../domain/voice.ts';
 import { buttonCard, cardKey } from '../notices/cards.ts';
 import { MESSAGE_MAX_BYTES } from '../notices/message-limit.ts';
@@ -147,6 +148,16 @@ async function addressee(env: SuggestionEnv, writer: RosterIdentity, form: Sugge
 
 // ---- facts for the access rule ----
 
+/** The row's offices and dates as the domain (domain/voice.ts) reasons about them. */
+export const suggestionDatesOf = (row: SuggestionRow): SuggestionDates => ({
+  addresseeOffice: row.addressee_office,
+  generalBranchId: row.general_branch_id,
+  committeeId: row.committee_id,
+  filedOn: row.filed_on,
+  dueOn: row.due_on,
+  repliedOn: row.replied_on,
+});
+
 /** The access rule's facts of a suggestion today: its addressee, whoever stands in for a vacant office, its escalations. */
 export function factsOf(row: SuggestionRow, offices: OfficeDirectory, today: string, calendar: WorkingDayCalendar): SuggestionFacts {
   const office = officeOfAddressee(row.addressee_office, row.addressee_organisation_id);
@@ -158,12 +169,7 @@ export function factsOf(row: SuggestionRow, offices: OfficeDirectory, today: str
   // An addressed person who has left the roster (died, transferred out) cannot answer: the OD answers for them, as
   // for a vacant office, rather than the suggestion waiting for its escalation.
   if (!office && row.addressee_active === false) also.push({ role: 'od_staff', organisationId: row.committee_id });
-  const escalations = suggestionEscalations(
-    { addresseeOffice: row.addressee_office, generalBranchId: row.general_branch_id, committeeId: row.committee_id, filedOn: row.filed_on, dueOn: row.due_on, repliedOn: row.replied_on },
-    today,
-    calendar,
-  );
-  also.push(...escalations.map((e) => e.office));
+  also.push(...suggestionEscalations(suggestionDatesOf(row), today, calendar).map((e) => e.office));
   return {
     writerMemberId: row.writer_member_id,
     committeeId: row.committee_id,
@@ -187,8 +193,6 @@ export function addresseeLabel(row: SuggestionRow): string {
   if (row.addressee_office === 'od') return '党委组织部';
   return officeWords(row.addressee_organisation_name, row.addressee_office);
 }
-
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** The addressee's card: the text, the writer (or 一名党员), the due date, and 回复. */
 export function suggestionCard(p: { id: string; taskId: string; title: string; writer: string; dueOn: string; text: string; standIn?: string }): OutboundMessage {

@@ -655,7 +655,7 @@ describe('export CLI refuses bad assistance arguments with exit 2 and a clear me
     const text = errs.join('');
     expect(text).toContain(message);
     // The usage line names the new kinds.
-    expect(text).toContain('export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership>');
+    expect(text).toContain('export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership|announcements|suggestions|proposals>');
     expect(outs).toEqual([]);
   });
 });

@@ -1,20 +1,19 @@
 // Reminders and escalations of delegates' proposals (党代会代表提案, MECHANISM 3.1 and "Rules for every reminder"):
 // - a registered proposal not yet answered: the assignee — or the OD, for an office outside the roster, a member
 //   without a chat account, or a proposal not yet assigned — is reminded 2 days before and on the due day; the OD is
-//   told at +3 and +7 working days overdue (the OD is the level above every assignee, and nobody is above it here);
+//   told at +3 and +7 days overdue (the next working day) (the OD is the level above every assignee, and nobody is above it here);
 //   the delegate is told once, at +3, that the answer is overdue and the OD is following it up;
 // - a proposal filed but not yet registered: the OD gets its card again every PROPOSAL_REGISTER_REMIND_DAYS days.
 // Each notice once per (kind, person, proposal, step) through the sweep's UNIQUE notices; pushes at 09:00 on working
 // days (the step days are working days, and the sweep holds quiet hours).
 import { chineseMonthDay as cn } from '../../domain/format.ts';
 import { REMINDER_STEP_TITLES, reminderStepsOn, STEP_AUDIENCE } from '../../domain/obligations.ts';
-import { proposalTitle, registerReminderOn, PROPOSAL_REGISTER_REMIND_DAYS } from '../../domain/voice.ts';
+import { proposalTitle, registerReminderOn } from '../../domain/voice.ts';
 import { ProposalRepository, type OdHolder, type ProposalRow } from '../../db/proposal-repository.ts';
-import { buttonCard, cardKey } from '../cards.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
-import { assertRendered } from '../templates.ts';
-import { PROPOSAL_ACTION, assigneeWords } from '../../voice/proposals.ts';
+import { assertRendered, sweepNotice } from '../templates.ts';
+import { assigneeWords, registrationCard } from '../../voice/proposals.ts';
 
 export const proposalReminders: DailyPlanner = {
   family: 'proposals',
@@ -31,7 +30,6 @@ async function planProposals(db: PlanDb, { date, calendar, late }: PlanContext):
     if (!odOf.has(committeeId)) odOf.set(committeeId, await repo.odHolders(committeeId));
     return odOf.get(committeeId)!;
   };
-  const lateNote = late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '';
   const out: PlannedNotice[] = [];
   const push = (kind: string, to: { member_id: string; userid: string }, p: ProposalRow, period: string, message: PlannedNotice['message']) =>
     out.push({ kind, recipientMemberId: to.member_id, recipientUserid: to.userid, subject: `proposal-${p.id}`, period, message: assertRendered(message) });
@@ -42,21 +40,7 @@ async function planProposals(db: PlanDb, { date, calendar, late }: PlanContext):
       const k = registerReminderOn(p.filed_on, date, calendar);
       if (k === undefined) continue;
       for (const h of await od(p.committee_id)) {
-        push('proposal_unregistered', h, p, `unregistered-${k}@${p.filed_on}`, buttonCard({
-          taskId: `pr-${p.id}-rem${k}-${h.member_id}`,
-          title: `提案${p.id}待立案（已${k * PROPOSAL_REGISTER_REMIND_DAYS}天）`,
-          desc: proposalTitle(p.text, 30),
-          fields: [
-            ['提案人', p.delegate_name],
-            ['所在支部', `${p.gb_name}${p.branch_name}`],
-            ['提交日期', cn(p.filed_on)],
-          ],
-          note: `请审查立案；不予立案的，请点“不予立案”后回复理由。发送“提案${p.id}”查看全文。`,
-          buttons: [
-            { text: '立案', actionKey: cardKey(PROPOSAL_ACTION.register, p.id) },
-            { text: '不予立案', actionKey: cardKey(PROPOSAL_ACTION.decline, p.id), style: 'secondary' },
-          ],
-        }));
+        push('proposal_unregistered', h, p, `unregistered-${k}@${p.filed_on}`, registrationCard(p, h.member_id, k));
       }
       continue;
     }
@@ -74,21 +58,24 @@ async function planProposals(db: PlanDb, { date, calendar, late }: PlanContext):
             ? `由${esc(who)}办理，请督促其于${cn(p.due_on)}前答复，收到后发送“提案${p.id}答复：……”登记。`
             : `尚未交办，请发送“提案${p.id}交由××办理”交办，答复期限${cn(p.due_on)}。`;
         for (const r of owners) {
-          push(`proposal_${step}`, r, p, period, {
-            type: 'markdown',
-            content: `**提案答复提醒：${REMINDER_STEP_TITLES[step]}**\n党代会代表${esc(p.delegate_name)}的提案${p.id}（${title}）${what}${lateNote}`,
-          });
+          push(`proposal_${step}`, r, p, period, sweepNotice(`提案答复提醒：${REMINDER_STEP_TITLES[step]}`, `党代会代表${esc(p.delegate_name)}的提案${p.id}（${title}）${what}`, late));
         }
         continue;
       }
       // Overdue: the OD follows it up (+3 and +7); the delegate hears once that it is overdue and followed up.
       for (const h of await od(p.committee_id)) {
-        push(`proposal_${step}`, h, p, period, {
-          type: 'markdown',
-          content:
-            `**督办：提案答复${REMINDER_STEP_TITLES[step]}**\n党代会代表${esc(p.delegate_name)}（${esc(p.gb_name)}${esc(p.branch_name)}）的提案${p.id}（${title}）` +
-            `应于${cn(p.due_on)}前${who ? `由${esc(who)}` : ''}答复，目前尚未答复${who ? '' : '（尚未交办）'}，请督促落实。${lateNote}`,
-        });
+        push(
+          `proposal_${step}`,
+          h,
+          p,
+          period,
+          sweepNotice(
+            `督办：提案答复${REMINDER_STEP_TITLES[step]}`,
+            `党代会代表${esc(p.delegate_name)}（${esc(p.gb_name)}${esc(p.branch_name)}）的提案${p.id}（${title}）` +
+              `应于${cn(p.due_on)}前${who ? `由${esc(who)}` : ''}答复，目前尚未答复${who ? '' : '（尚未交办）'}，请督促落实。`,
+            late,
+          ),
+        );
       }
       if (step === 'overdue_3' && p.delegate_userid) {
         push('proposal_overdue_delegate', { member_id: p.delegate_member_id, userid: p.delegate_userid }, p, period, {

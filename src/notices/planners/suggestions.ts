@@ -1,21 +1,21 @@
 // Reminders and escalations of members' suggestions awaiting a reply (意见建议, MECHANISM 3.1 and "Rules for every
 // reminder"): the addressee is reminded 2 days before and on the due day with the card that replies; one level up
-// (a branch secretary's: the GB secretary; everyone else's: the OD) is told when 3 working days overdue, the OD when
-// 7 — each once per (suggestion, step) through the sweep's UNIQUE notices — and the writer is told once, with the
-// first escalation, that it is overdue and escalated. Pushes at 09:00 on working days, as every sweep notice. An
+// (a branch secretary's: the GB secretary; everyone else's: the OD) is told when 3 days overdue, the OD when 7 (on
+// the next working day: obligations.ts reminderDays) — each once per (suggestion, step) through the sweep's UNIQUE
+// notices — and the writer is told once, with the first escalation, that it is overdue and escalated. Pushes at 09:00 on working days, as every sweep notice. An
 // anonymous writer is 一名党员 in every one of them: the OD's own tools show the name, not its reminders.
 import { addDays } from '../../domain/dates.ts';
 import type { WorkingDayCalendar } from '../../domain/calendar.ts';
-import { chineseMonthDay as cn } from '../../domain/format.ts';
+import { chineseMonthDay as cn, clipText } from '../../domain/format.ts';
 import { REMINDER_STEP_TITLES, reminderStepsOn, STEP_AUDIENCE } from '../../domain/obligations.ts';
 import { OFFICE_TITLES, officeWords, type Answering, type OfficeRole } from '../../domain/offices.ts';
 import { officeOfAddressee, suggestionNumber, suggestionOneUp } from '../../domain/voice.ts';
 import { SuggestionRepository, type SuggestionRow } from '../../db/suggestion-repository.ts';
-import { addresseeLabel, addresseeMessages, writerLabel } from '../../voice/suggestions.ts';
+import { addresseeLabel, addresseeMessages, suggestionDatesOf, writerLabel } from '../../voice/suggestions.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import { OfficeDirectory, type Recipient } from '../offices.ts';
 import type { DailyPlanner, PlanContext, PlanDb, PlannedNotice } from '../planner.ts';
-import { assertRendered } from '../templates.ts';
+import { assertRendered, sweepNotice } from '../templates.ts';
 
 export const suggestions: DailyPlanner = {
   family: 'suggestions',
@@ -51,7 +51,6 @@ function addresseeRecipients(offices: SuggestionOffices, s: SuggestionRow): { to
 /** The notices of the day for the suggestions awaiting a reply. Pure over its arguments. */
 export function planSuggestionNotices(rows: readonly SuggestionRow[], offices: SuggestionOffices, ctx: Pick<PlanContext, 'date' | 'late'> & { calendar: WorkingDayCalendar }): PlannedNotice[] {
   const out: PlannedNotice[] = [];
-  const lateNote = ctx.late ? '\n> 系统维护期间延迟送达，敬请谅解。' : '';
   for (const s of rows) {
     const n = suggestionNumber(s.id);
     // Reminders and escalations never name an anonymous writer: the OD sees the name in its own tools.
@@ -68,14 +67,14 @@ export function planSuggestionNotices(rows: readonly SuggestionRow[], offices: S
         }
         continue;
       }
-      const office = audience === 'one_up' ? suggestionOneUp({ addresseeOffice: s.addressee_office, generalBranchId: s.general_branch_id, committeeId: s.committee_id }) : { role: 'od_staff' as const, organisationId: s.committee_id };
+      const office = audience === 'one_up' ? suggestionOneUp(suggestionDatesOf(s)) : { role: 'od_staff' as const, organisationId: s.committee_id };
       const up = offices.answering(office.role, office.organisationId);
-      const message = {
-        type: 'markdown' as const,
-        content:
-          `**督办：意见建议${REMINDER_STEP_TITLES[step]}（${n}）**\n${esc(writer)}于${cn(s.filed_on)}向${esc(addresseeLabel(s))}提出的意见建议应于${cn(s.due_on)}前答复，目前尚未答复，请督促落实。` +
-          `\n> ${esc(s.text.length > 200 ? `${s.text.slice(0, 199)}…` : s.text)}\n您也可以直接发送“回复${n}：……”答复。${lateNote}`,
-      };
+      const message = sweepNotice(
+        `督办：意见建议${REMINDER_STEP_TITLES[step]}（${n}）`,
+        `${esc(writer)}于${cn(s.filed_on)}向${esc(addresseeLabel(s))}提出的意见建议应于${cn(s.due_on)}前答复，目前尚未答复，请督促落实。` +
+          `\n> ${esc(clipText(s.text, 200))}\n您也可以直接发送“回复${n}：……”答复。`,
+        ctx.late,
+      );
       for (const r of up.holders) {
         if (r.member_id === s.writer_member_id) continue;
         out.push({ kind: `suggestion_${step}`, recipientMemberId: r.member_id, recipientUserid: r.userid, subject, period, message: assertRendered(message) });
