@@ -154,12 +154,21 @@ export class ProposalRepository {
 
   /** Active members of the committee with exactly this name, for 交由张三办理. */
   async membersNamed(committeeId: string, name: string): Promise<AssignableMember[]> {
+    return this.assignable(committeeId, sql`m.name = ${name}`);
+  }
+
+  /** The active member of the committee with this chat account, for 交由zhangwei01办理 (namesakes told apart). */
+  async membersWithAccount(committeeId: string, userid: string): Promise<AssignableMember[]> {
+    return this.assignable(committeeId, sql`m.userid = ${userid}`);
+  }
+
+  private async assignable(committeeId: string, which: ReturnType<typeof sql>): Promise<AssignableMember[]> {
     const r = await sql<AssignableMember>`
       select m.id::text as id, m.name, m.userid, b.name as branch_name, gb.name as gb_name
         from members m
         join organisations b on b.id = m.branch_id
         join organisations gb on gb.id = b.parent_id
-       where gb.parent_id = ${committeeId}::bigint and m.status = 'active' and m.name = ${name}
+       where gb.parent_id = ${committeeId}::bigint and m.status = 'active' and ${which}
        order by gb.name, b.name, m.id`.execute(this.db);
     return r.rows;
   }

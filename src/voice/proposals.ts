@@ -190,10 +190,14 @@ export async function mayDeclineNow(env: ProposalEnv, actor: ProposalActor, id: 
 }
 
 /**
- * 交由…办理: to a member of the committee named (张三, or 张三（教工第一党支部） among namesakes) — who answers in chat —
+ * 交由…办理: to a member of the committee named (张三, or 张三（教工第一党支部） or their account zhangwei01 among
+ * namesakes) — who answers in chat —
  * else to an office outside the roster by its name, whose answer the OD records. A second assignment replaces the
  * first (the earlier assignee is told they need not answer).
  */
+/** What a chat account looks like when written in place of a name (letters, digits, . _ - @). */
+const ACCOUNT = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
 export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id: string, to: string): Promise<ProposalOutcome> {
   const found = await forOdStep(env, actor, id, 'registered');
   if (isOutcome(found)) return found;
@@ -205,6 +209,8 @@ export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id:
   const place = all.length > 0 ? named![2]! : undefined;
   const name = place ? named![1]! : to;
   if (!place) all = await repo.membersNamed(found.committee_id, to);
+  // A chat account (zhangwei01) names one member among namesakes, as in the OD's other commands.
+  if (!place && all.length === 0 && ACCOUNT.test(to)) all = await repo.membersWithAccount(found.committee_id, to);
   const members = place ? all.filter((m) => m.branch_name === place || `${m.gb_name}${m.branch_name}` === place || m.gb_name === place) : all;
   if (members.length > 1) {
     // The example names what tells the first apart from every namesake in the committee: its branch, else its GB,

@@ -184,6 +184,8 @@ describe('issue 14 section 3: delegates’ proposals', () => {
     expect((await reply('zhaozuzhi', `提案${p3}交由郑老党员（教工党支部）办理`)).text).toContain('名册中没有教工党支部的郑老党员');
     const first = await reply('zhaozuzhi', `提案${p3}交由郑老党员（教工第一党支部）办理`, 3);
     expect(first.text).toContain(`已将提案${p3}交由郑老党员（计算机学院党总支教工第一党支部）办理`);
+    // Their chat account names the same member (not an office called "zhenglao"): already theirs, nothing changes.
+    expect((await reply('zhaozuzhi', `提案${p3}交由zhenglao办理`)).text).toBe(`提案${p3}已交由郑老党员办理，无需再交办。`);
     // Reassigned to an office: the member first assigned is told they need not answer.
     const office = await reply('zhaozuzhi', `提案${p3}交由后勤处办理`, 3);
     expect(texts(office.sent, 'zhenglao')).toEqual([`提案${p3}已改由后勤处办理，您无需再答复。`]);
