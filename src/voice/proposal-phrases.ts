@@ -30,7 +30,7 @@ const ASSIGN = new RegExp(`^${ID}\\s*(?:交由|交给|转交|转由|由)\\s*([^\
 const ANSWER = [new RegExp(`^${ID}\\s*(?:的)?答复\\s*[：:]([\\s\\S]*)$`), /^答复提案\s*(\d{1,9})\s*[：:]([\s\S]*)$/];
 const MINE = new RegExp(`^(?:查看|查询)?我的提案${ASK}`);
 const LIST = new RegExp(`^(?:查看|查询)?(?:全部|所有)?提案(?:列表|清单)${ASK}`);
-const TODO = new RegExp(`^(?:查看|查询)?(?:待办|待处理|待答复)提案${ASK}`);
+const OPEN_LIST = new RegExp(`^(?:查看|查询)?(?:待办|待处理|待答复)提案${ASK}`);
 
 /** The command the text is, or null. */
 export function matchProposalCommand(raw: string): ProposalCommand | null {
@@ -53,6 +53,6 @@ export function matchProposalCommand(raw: string): ProposalCommand | null {
   }
   if (MINE.test(t)) return { kind: 'mine' };
   if (LIST.test(t)) return { kind: 'list' };
-  if (TODO.test(t)) return { kind: 'todo' };
+  if (OPEN_LIST.test(t)) return { kind: 'todo' };
   return null;
 }
