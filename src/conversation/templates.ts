@@ -12,7 +12,7 @@ const LEADERS: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staf
 
 const CAPABILITIES: Capability[] = [
   // The pointer to the other helps, short: a branch secretary's 帮助 is within a few bytes of one message.
-  { line: '发送「考评帮助」「权利帮助」：查看考评、通报、建议等说明' },
+  { line: '发送「考评帮助」「权利帮助」：查看其他说明' },
   { line: '发送「我的待办」或点菜单：查看需要您完成的谈心、走访', roles: LEADERS },
   { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心' },
   { line: '发送“报告：张三住院了”：报告所负责党员的情况，系统将通知负责同志走访或谈心', roles: LEADERS },

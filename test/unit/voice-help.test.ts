@@ -40,6 +40,8 @@ describe('权利帮助', () => {
     expect(voiceHelpFor('孙总支', ['gb_secretary', 'member'])).toContain('向各支部书记通报：');
     expect(voiceHelpFor('赵组织', ['od_staff', 'member'])).toContain('党务公开：');
     expect(helpFor('吴党员', ['member'])).toContain('「权利帮助」');
+    // A branch secretary's 帮助 stays one message even with a four-character name: two parts may arrive in either order.
+    expect(Buffer.byteLength(helpFor('欧阳晓明', ['branch_secretary', 'member']), 'utf8')).toBeLessThanOrEqual(MESSAGE_MAX_BYTES);
     // Suggestions and proposals are every member's; handling proposals is the OD's.
     expect(plain).toContain('意见建议：');
     expect(plain).toContain('提案：');
