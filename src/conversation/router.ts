@@ -1,7 +1,7 @@
 // Decides the bot's answer to one inbound event. Pure: no I/O, the caller looks up who is writing,
 // persists and sends the replies.
 import type { RoleCode } from '../domain/roster.ts';
-import type { InboundEvent, OutboundMessage } from '../platforms/types.ts';
+import { GROUP_RECIPIENT_PREFIX, type InboundEvent, type OutboundMessage } from '../platforms/types.ts';
 import { MENU } from './menu-keys.ts';
 import { compactMessage, normalizeMessage } from './interpret/interpret.ts';
 import { smallTalkOf, type SmallTalk } from './interpret/small-talk.ts';
@@ -48,12 +48,15 @@ const text = (content: string): OutboundMessage => ({ type: 'text', content });
 
 /** Events that say something to the bot; the rest (subscribe, location reports, view clicks) need no answer. */
 function expectsAnswer(event: InboundEvent): boolean {
+  if (event.kind === 'directory') return false;
   if (event.kind !== 'other') return true;
   return ['image', 'voice', 'video', 'file', 'location', 'link'].includes(event.msgType);
 }
 
 export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
   if (!expectsAnswer(event)) return [];
+  // In a group everyone reads the answer: only the way to the private chat, whoever asks and whatever they ask.
+  if (event.kind === 'group_mention') return [{ recipient: `${GROUP_RECIPIENT_PREFIX}${event.groupId}`, message: text(T.groupMention) }];
   const sender = ctx.sender;
   if (!sender) {
     // Not in the roster: a polite answer and nothing else; at most once a day for entering the app.
@@ -83,5 +86,7 @@ export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
       return [{ message: text(T.staleCard) }];
     case 'other':
       return [{ message: text(T.nonText) }];
+    case 'directory':
+      return [];
   }
 }

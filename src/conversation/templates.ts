@@ -116,6 +116,7 @@ export const T = {
   greeting: (name: string) => `${name}同志，您好！我是党员关怀助手。发送「帮助」可以查看我能做什么。`,
   thanks: '不客气。如需帮助，请随时发送「帮助」。',
   acknowledgement: '好的。如需帮助，请随时发送「帮助」。',
+  groupMention: '您好，我是党内激励关怀帮扶助手。谈心谈话、走访、帮扶等事项涉及个人情况，请私聊我办理；私聊发送「帮助」查看可以办理的事项。',
   nonText: '目前我只能理解文字消息，请用文字告诉我。发送「帮助」查看我能做什么。',
   welcome: (name: string) => `${name}同志，您好！欢迎使用党员关怀助手。发送「帮助」或点击下方菜单，查看我能为您做什么。`,
   unknownUser: (userId: string) =>

@@ -3,6 +3,9 @@
 
 export type PlatformName = 'wecom' | 'dingtalk' | 'local';
 
+/** A delivery's recipient that is a group chat, not a person: `group:<the platform's conversation id>`. */
+export const GROUP_RECIPIENT_PREFIX = 'group:';
+
 /** What a user did, normalised across platforms. Stored in inbound_events.payload. */
 export type InboundEvent =
   | { kind: 'text'; userId: string; text: string; msgId: string; createTime: number }
@@ -17,6 +20,13 @@ export type InboundEvent =
       selected: Record<string, string[]>;
       createTime: number;
     }
+  /**
+   * A message in a group chat that @-mentions the bot (DingTalk): answered in the group, and only with what
+   * anyone in the group may read (help, "请私聊我"). groupId is the platform's conversation id.
+   */
+  | { kind: 'group_mention'; userId: string; groupId: string; text: string; createTime: number }
+  /** The platform's address book says a user left the organisation (DingTalk user_leave_org): the OD confirms. */
+  | { kind: 'directory'; userId: string; change: 'left_org'; createTime: number }
   /** Anything else we received (image, location, subscribe…): recorded, answered with a hint or ignored. */
   | { kind: 'other'; userId: string; msgType: string; event?: string; createTime: number };
 
@@ -76,6 +86,12 @@ export interface SendOptions {
    * such a check ignore it.
    */
   duplicateCheckSeconds?: number;
+  /**
+   * Names what is sent (the delivery's or the batch's id): the same ref is the same message. A platform that
+   * silently drops identical content to the same person on the same day (DingTalk's work notifications) makes
+   * messages with different refs differ, and leaves a re-send of the same ref identical (so it is dropped).
+   */
+  deliveryRef?: string;
 }
 
 /** What one call to many recipients did: sent to all but `invalidUserIds` (as given, whatever case the platform answers in). */
