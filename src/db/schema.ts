@@ -677,3 +677,9 @@ export interface AnnouncementRecipientsTable {
   has_account: boolean;
   read_at: Date | null;
 }
+// DingTalk accounts (migrations/2026120600_dingtalk_accounts.ts, issue 15): 钉钉账号, and whether the member's
+// userid is only their DingTalk account (then WeCom does not know them).
+export interface MembersTable {
+  dingtalk_userid: Generated<string | null>;
+  userid_from_dingtalk: Generated<boolean>;
+}
