@@ -22,6 +22,7 @@ import { DEFAULT_SCHEDULE_SETTINGS, noticesDueOn } from '../src/domain/schedule.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Outbox } from '../src/services/outbox.ts';
+import { DeliveryRouter } from '../src/services/delivery-router.ts';
 import { cleanRedisPrefix, prepareDatabase } from './lib/infra.ts';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '1000000' }, date: { type: 'string' }, keep: { type: 'boolean' } } });
@@ -95,7 +96,8 @@ try {
 
   // The sweep, as the worker runs it; the notices of this run are removed afterwards so --keep can repeat it.
   const log = createLogger('warn');
-  const outbox = new Outbox(new DeliveryRepository(handle.db), queue, log, 'bench');
+  // Routed as in production (one roster lookup per chunk of notices).
+  const outbox = new Outbox(new DeliveryRepository(handle.db), queue, log, 'bench', () => new Date(), {}, new DeliveryRouter(handle.db, ['wecom']));
   const rssBefore = process.memoryUsage().rss;
   const t = performance.now();
   const result = await runSweep({ db: handle.db, outbox, log, timezone: TZ, platform: 'wecom', clock: () => new Date() }, date);

@@ -50,6 +50,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       database: dbOk ? 'ok' : 'unreachable',
       redis: redisOk ? 'ok' : 'unreachable',
       platform: deps.platform.name,
+      platforms: [...deps.platforms.keys()],
       ...(backlog ? { deliveries: Object.fromEntries(backlog.map((b) => [b.platform, { unfinished: b.unfinished, overdue: b.overdue }])) } : {}),
       ...(backlog ? { overduePlatforms: backlog.filter((b) => b.overdue > 0).map((b) => b.platform) } : {}),
     });
@@ -71,7 +72,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // Admin endpoints (roster import/export): bearer ADMIN_TOKEN; absent without a token. Own scope: its file
   // parsers and larger body limit apply to it alone.
   await app.register(adminRoutes, { deps });
-  // The platform's receive routes (platforms/<name>/callback.ts), in a scope of their own.
-  await app.register(deps.platform.routes, { deps });
+  // Each platform's receive routes (platforms/<name>/callback.ts), each in a scope of its own.
+  for (const platform of deps.platforms.values()) await app.register(platform.routes, { deps });
   return app as unknown as FastifyInstance;
 }

@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { PlatformSendError, UsageError } from './errors.ts';
 import { platformAdapter } from './platforms/index.ts';
+import { qualifiedUser, type PlatformName } from './platforms/types.ts';
 import { ROSTER_COMMANDS } from './cli/roster-commands.ts';
 import { INTERPRET_COMMANDS } from './cli/interpret-command.ts';
 import { CARE_COMMANDS } from './cli/care-commands.ts';
@@ -47,33 +48,49 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'menu-sync': {
-    usage: 'menu-sync                     create the app menu on the chat platform (WeCom: menu/create)',
+    usage: 'menu-sync                     create the app menu on each chat platform served (WeCom: menu/create)',
     async run(_args, out) {
       const config = loadConfig();
-      const { menu } = platformAdapter(config.platform);
-      if (menu.withoutInstall !== undefined) {
+      const installable = config.platforms.filter((name) => {
+        const { menu } = platformAdapter(name);
+        if (menu.withoutInstall === undefined) return true;
         out(JSON.stringify(menu.render(), null, 2));
         out(menu.withoutInstall);
-        return;
-      }
+        return false;
+      });
+      if (installable.length === 0) return;
       await withDeps(async (deps) => {
-        out((await deps.platform.installMenu?.()) ?? `${deps.platform.name}: no menu to install`);
+        for (const name of installable) {
+          const platform = deps.platforms.get(name)!;
+          out((await platform.installMenu?.()) ?? `${name}: no menu to install`);
+        }
       });
     },
   },
   'send-test': {
-    usage: 'send-test <userid> <text>     send a text message now and report the outcome',
+    usage: 'send-test [--platform P] <userid> <text>  send a text now to a user id of platform P (default: the first served) and report the outcome',
     async run(args, out) {
-      const [userId, ...words] = args;
+      const rest = [...args];
+      let named: string | undefined;
+      if (rest[0] === '--platform') {
+        rest.shift();
+        named = rest.shift();
+        if (!named) throw new UsageError('send-test --platform needs a platform name');
+      }
+      const [userId, ...words] = rest;
       const text = words.join(' ');
       if (!userId || !text) throw new UsageError('send-test needs <userid> and <text>');
       await withDeps(async (deps) => {
-        const [id] = await deps.outbox.record([{ idempotencyKey: `send-test-${randomUUID()}`, platform: deps.platform.name, recipient: userId, message: { type: 'text', content: text } }]);
-        const row = await deps.repos.deliveries.claim(id!, deps.leaseSeconds, [deps.platform.name]);
+        const platform = named === undefined ? deps.platform : deps.platforms.get(named as PlatformName);
+        if (!platform) throw new UsageError(`send-test: ${named} is not served here (PLATFORM serves ${[...deps.platforms.keys()].join(', ')})`);
+        const name = platform.name;
+        // The platform's own id, as given: recorded qualified so that it is sent there and nowhere else.
+        const [id] = await deps.outbox.record([{ idempotencyKey: `send-test-${randomUUID()}`, platform: name, recipient: qualifiedUser(name, userId), message: { type: 'text', content: text } }]);
+        const row = await deps.repos.deliveries.claim(id!, deps.leaseSeconds, [name]);
         try {
-          const result = await deps.platform.sender.send(userId, { type: 'text', content: text });
+          const result = await platform.sender.send(userId, { type: 'text', content: text }, { deliveryRef: `d${id}` });
           await deps.repos.deliveries.markSent(id!, result);
-          out(`sent to ${userId} via ${deps.platform.name}${result.platformMsgId ? ` (msgid ${result.platformMsgId})` : ''}; delivery ${row?.id}`);
+          out(`sent to ${userId} via ${name}${result.platformMsgId ? ` (msgid ${result.platformMsgId})` : ''}; delivery ${row?.id}`);
         } catch (err) {
           const e = err as PlatformSendError;
           await deps.repos.deliveries.markFailed(id!, { code: String(e.platformCode ?? e.kind ?? 'error'), message: e.message });

@@ -15,6 +15,11 @@ export interface Config {
    * one whose variables are set (WeCom), else the local web chat.
    */
   platform: PlatformName;
+  /**
+   * Every platform this deployment serves, in preference order (platform first): a member with accounts on
+   * two of them gets each push once, on the first they have. PLATFORM=wecom,dingtalk (or dingtalk,wecom).
+   */
+  platforms: PlatformName[];
   /** Each configured platform's settings, as its adapter read them (readConfig). */
   platformSettings: Partial<Record<PlatformName, object>>;
   /** PLATFORM was set: local mode on a production database is then deliberate (see platformRefusal). */
@@ -85,8 +90,13 @@ export function loadConfig(env: Env = process.env): Config {
 
   const platformNames = Object.keys(PLATFORMS) as PlatformName[];
   const platformText = get('PLATFORM');
-  if (platformText !== undefined && !(platformNames as string[]).includes(platformText)) {
-    problems.push(`PLATFORM must be ${platformNames.join(' or ')} (got "${platformText}")`);
+  // PLATFORM names one platform, or several in preference order (wecom,dingtalk); the local web chat alone.
+  const named = platformText === undefined ? undefined : platformText.split(',').map((x) => x.trim().toLowerCase());
+  if (named !== undefined) {
+    const unknown = named.filter((n) => !(platformNames as string[]).includes(n));
+    if (unknown.length > 0 || named.length === 0) problems.push(`PLATFORM must be ${platformNames.join(', ')} or a list such as wecom,dingtalk (got "${platformText}")`);
+    else if (new Set(named).size !== named.length) problems.push(`PLATFORM names a platform twice (got "${platformText}")`);
+    else if (named.length > 1 && named.includes(DEFAULT_PLATFORM)) problems.push(`PLATFORM=${DEFAULT_PLATFORM} serves the local web chat alone; it cannot be combined (got "${platformText}")`);
   }
   const portText = get('PORT') ?? '3000';
   const port = Number(portText);
@@ -106,16 +116,19 @@ export function loadConfig(env: Env = process.env): Config {
     if (settings !== undefined) platformSettings[name] = settings;
   }
   const configured = platformNames.filter((n) => platformSettings[n] !== undefined);
-  const chosen = (platformNames as string[]).includes(platformText ?? '') ? (platformText as PlatformName) : undefined;
-  const setup = chosen ? PLATFORMS[chosen]?.setup : undefined;
-  if (chosen && setup && platformSettings[chosen] === undefined && problems.length === problemsBefore) {
-    problems.push(`PLATFORM=${chosen} needs ${setup.variables.join(', ')}`);
+  const chosen = named !== undefined && named.every((n) => (platformNames as string[]).includes(n)) ? (named as PlatformName[]) : undefined;
+  for (const name of chosen ?? []) {
+    const setup = PLATFORMS[name]?.setup;
+    if (setup && platformSettings[name] === undefined && problems.length === problemsBefore) problems.push(`PLATFORM=${platformText} needs ${setup.variables.join(', ')}`);
   }
-  for (const other of configured.filter((n) => chosen && n !== chosen)) {
-    problems.push(`PLATFORM=${chosen} but the ${PLATFORMS[other]!.setup?.label ?? other} variables are set: unset them or PLATFORM`);
+  for (const other of configured.filter((n) => chosen && !chosen.includes(n))) {
+    problems.push(`PLATFORM=${platformText} but the ${PLATFORMS[other]!.setup?.label ?? other} variables are set: unset them or add ${other} to PLATFORM`);
   }
-  if (!chosen && configured.length > 1) problems.push(`${configured.join(' and ')} are both configured: set PLATFORM to choose one`);
-  const platform: PlatformName = chosen ?? configured[0] ?? DEFAULT_PLATFORM;
+  if (!chosen && configured.length > 1) {
+    problems.push(`${configured.join(' and ')} are both configured: set PLATFORM to the one to serve, or to both in preference order (PLATFORM=${configured.join(',')})`);
+  }
+  const platforms: PlatformName[] = chosen ?? (configured.length > 0 ? [configured[0]!] : [DEFAULT_PLATFORM]);
+  const platform: PlatformName = platforms[0]!;
   const wecom = platformSettings.wecom as WecomConfig | undefined;
 
   // The local web chat lets whoever reaches it act as anyone: loopback only, unless deliberately exposed.
@@ -159,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     platform,
+    platforms,
     platformSettings,
     platformExplicit: platformText !== undefined,
     production: get('NODE_ENV') === 'production',

@@ -12,7 +12,8 @@ import { QUEUE, type InboundJob, type OutboundJob } from './jobs/queues.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createRedis, waitUntilReady, type Redis } from './redis.ts';
 import { Outbox } from './services/outbox.ts';
-import type { MessageSender } from './platforms/types.ts';
+import type { MessageSender, PlatformName } from './platforms/types.ts';
+import { DeliveryRouter } from './services/delivery-router.ts';
 import type { Platform, RecipientLimiter } from './platforms/platform.ts';
 import { createPlatform } from './platforms/index.ts';
 
@@ -29,8 +30,11 @@ export interface Deps {
   queues: { inbound: Queue<InboundJob>; outbound: Queue<OutboundJob>; sweep: Queue };
   /** A fresh connection for a BullMQ Worker (workers block on Redis and need their own). */
   workerConnection(): Redis;
-  /** The chat platform this process serves (config.platform), from the registry in platforms/index.ts. */
+  /** The deployment's first chat platform (config.platform), from the registry in platforms/index.ts. */
   platform: Platform;
+  /** Every platform served (config.platforms), in preference order; `platform` is the first. */
+  platforms: ReadonlyMap<PlatformName, Platform>;
+  /** The first platform's per-recipient limit (tests replace it); the others' are their own. */
   rateLimiter: RecipientLimiter | undefined;
   /** Caps how long a platform rate-limit answer (45009, HTTP 429) parks a delivery; tests shorten it. */
   maxRateLimitWaitMs: number;
@@ -76,8 +80,15 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
   queues.outbound.on('error', () => {});
   queues.sweep.on('error', () => {});
 
-  const adapter = createPlatform(config.platform, { config, redis, sharedKeyPrefix: sharedPrefix });
-  const platform: Platform = overrides.sender ? { ...adapter, sender: overrides.sender } : adapter;
+  // A test's sender replaces the sender of its platform (the first one when it names none served).
+  const replaced = overrides.sender && config.platforms.includes(overrides.sender.platform) ? overrides.sender.platform : config.platform;
+  const platforms = new Map<PlatformName, Platform>(
+    config.platforms.map((name) => {
+      const adapter = createPlatform(name, { config, redis, sharedKeyPrefix: sharedPrefix });
+      return [name, overrides.sender && name === replaced ? { ...adapter, sender: overrides.sender } : adapter];
+    }),
+  );
+  const platform = platforms.get(config.platform)!;
   const rateLimiter = platform.rateLimiter;
 
   const clock = overrides.clock ?? (() => new Date());
@@ -98,11 +109,12 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
       return c;
     },
     platform,
+    platforms,
     rateLimiter,
     maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? 60 * 60_000,
     leaseSeconds: overrides.leaseSeconds ?? config.leaseSeconds,
     ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId, clock),
-    outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId, clock, recipientsPerSend(platform.sender)),
+    outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId, clock, recipientsPerSend([...platforms.values()].map((p) => p.sender)), new DeliveryRouter(db.db, config.platforms, log)),
     async close() {
       await Promise.allSettled([queues.inbound.close(), queues.outbound.close(), queues.sweep.close()]);
       for (const c of workerConnections) c.disconnect();
@@ -113,9 +125,16 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
   return deps;
 }
 
-/** The serving sender's recipients per call, for recording broadcasts in batches of that size. */
-function recipientsPerSend(sender: MessageSender): Partial<Record<MessageSender['platform'], number>> {
-  return sender.maxRecipientsPerSend === undefined ? {} : { [sender.platform]: sender.maxRecipientsPerSend };
+/** Each serving sender's recipients per call, for recording broadcasts in batches of that size. */
+function recipientsPerSend(senders: readonly MessageSender[]): Partial<Record<PlatformName, number>> {
+  return Object.fromEntries(senders.filter((s) => s.maxRecipientsPerSend !== undefined).map((s) => [s.platform, s.maxRecipientsPerSend!]));
+}
+
+/** The platform that sends what is addressed to `name`, and its per-recipient limit; undefined when not served. */
+export function servingPlatform(deps: Pick<Deps, 'platform' | 'platforms' | 'rateLimiter'>, name: string): { platform: Platform; limiter: RecipientLimiter | undefined } | undefined {
+  const platform = deps.platforms.get(name as PlatformName);
+  if (!platform) return undefined;
+  return { platform, limiter: platform === deps.platform ? deps.rateLimiter : platform.rateLimiter };
 }
 
 /** A random id created once per database (settings.instance_id); every process on that database agrees on it. */

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const workers = mode === 'server' ? undefined : await startWorkers(deps);
   if (!app) deps.log.info('worker running');
   // Where the platform can be reached, when it has something to say (the local web chat: its address).
-  if (app) deps.platform.announce?.(deps);
+  if (app) for (const platform of deps.platforms.values()) platform.announce?.(deps);
 
   let stopping = false;
   const stop = async (signal: string) => {

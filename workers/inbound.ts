@@ -7,7 +7,8 @@ import type { ConversationContext } from '../src/conversation/context.ts';
 import { answer, conversationHandlers } from '../src/conversation/handle-event.ts';
 import { localDate } from '../src/domain/dates.ts';
 import { replyDelivery } from '../src/domain/quiet-hours.ts';
-import type { InboundEvent, PlatformName } from '../src/platforms/types.ts';
+import { GROUP_RECIPIENT_PREFIX, qualifiedUser, type InboundEvent, type PlatformName } from '../src/platforms/types.ts';
+import { MemberAddressRepository } from '../src/db/member-address-repository.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
 import { waitOutDatabaseOutage } from './database-outage.ts';
@@ -29,11 +30,15 @@ export function createInboundProcessor(deps: Deps) {
       (err) => log.warn({ eventId, err: { message: err.message } }, 'inbound lease renewal failed'),
     );
     try {
-      const event = row.payload as InboundEvent;
-      const found = await findMemberByUserid(deps.db.db, event.userId);
+      const platform = row.platform as PlatformName;
+      // The conversation knows people by their account (members.userid) whatever platform they write from; a
+      // stranger keeps their platform's id, qualified so that it never passes for an account.
+      const received = row.payload as InboundEvent;
+      const account = await new MemberAddressRepository(deps.db.db).accountOf(platform, received.userId);
+      const event: InboundEvent = { ...received, userId: account ?? qualifiedUser(platform, received.userId) };
+      const found = account === undefined ? undefined : await findMemberByUserid(deps.db.db, account);
       const identity = found && found.status === 'active' ? found : undefined;
       const now = deps.clock();
-      const platform = row.platform as PlatformName;
       const broadcasts: RecordedBroadcast[] = [];
       const ids = await deps.db.db.transaction().execute(async (trx) => {
         const broadcast = async (input: Omit<BroadcastInput, 'platform'>) => {
@@ -57,6 +62,8 @@ export function createInboundProcessor(deps: Deps) {
           replies.map((r, i) => ({
             idempotencyKey: r.onceKey ? `${platform}-${r.onceKey}` : `reply-${eventId}-${i}`,
             platform,
+            // The answer to the writer goes back where they wrote; cards to others where those are (preference order).
+            sticky: r.recipient === undefined || r.recipient === event.userId || r.recipient.startsWith(GROUP_RECIPIENT_PREFIX),
             recipient: r.recipient ?? event.userId,
             message: r.message,
             // Only the answer to the writer goes at once; a card to someone else waits out quiet hours.

@@ -6,10 +6,11 @@
 // recording is the identical request that the platform's duplicate check drops.
 import { createHash } from 'node:crypto';
 import { DelayedError, type Job } from 'bullmq';
-import type { Deps } from '../src/deps.ts';
+import { servingPlatform, type Deps } from '../src/deps.ts';
+import type { RecipientLimiter } from '../src/platforms/platform.ts';
 import { PlatformSendError } from '../src/errors.ts';
 import { outboundJobs, type OutboundJob } from '../src/jobs/queues.ts';
-import type { OutboundMessage, SendOptions } from '../src/platforms/types.ts';
+import type { MessageSender, OutboundMessage, SendOptions } from '../src/platforms/types.ts';
 import { LeaseHeartbeat } from '../src/db/lease.ts';
 import type { BatchMember } from '../src/db/delivery-batch-repository.ts';
 import type { DeliveryBatchRow } from '../src/db/schema.ts';
@@ -21,8 +22,7 @@ import { logFinalFailure, sendFailure } from './send-failure.ts';
 export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) {
   const { repos, log } = deps;
   const batches = repos.deliveries.batches;
-  const sender = deps.platform.sender;
-  const served = [sender.platform];
+  const served = [...deps.platforms.keys()];
 
   async function processBatch(job: Job<OutboundJob>, token: string | undefined, batchId: string): Promise<string> {
     const batch = await batches.claim(batchId, deps.leaseSeconds, served);
@@ -55,20 +55,23 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     const waitUntil = holdUntil(batch, nowDate, deps.config.timezone, deps.config.quietHours);
     if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
 
+    // Claimed only for a platform served: it is there.
+    const { platform, limiter } = servingPlatform(deps, batch.platform)!;
+    const sender = platform.sender;
     const message = batch.message as OutboundMessage;
     let members = await batches.pendingMembers(batch.id);
     let frozen: DeliveryBatchRow | undefined = batch;
     if (batch.frozen_at === null) {
-      members = await splitOffLimited(batch, members);
+      members = await splitOffLimited(batch, members, platform.appKey, limiter);
       const recipientsDigest = createHash('sha256').update(members.map((m) => m.recipient).join('\n')).digest('hex');
       const duplicateCheck = !(await hasTwin(batch, members, message, recipientsDigest));
       frozen = await batches.freeze(batch.id, lease, { recipientsDigest, duplicateCheck });
       if (!frozen) return 'skipped'; // taken over meanwhile: the other run sends
     }
-    const options: SendOptions = frozen.duplicate_check ? { duplicateCheckSeconds } : {};
+    const options: SendOptions = { deliveryRef: `b${batch.id}`, ...(frozen.duplicate_check ? { duplicateCheckSeconds } : {}) };
     try {
-      if (sender.sendMany && message.type !== 'card_update') await sendInCalls(batch, members, message, options);
-      else await sendOneByOne(batch, members, message);
+      if (sender.sendMany && message.type !== 'card_update') await sendInCalls(sender, batch, members, message, options);
+      else await sendOneByOne(sender, batch, members, message);
       await batches.finish(batch.id, lease);
       return 'sent';
     } catch (err) {
@@ -94,10 +97,9 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
    * Recipients over the platform's per-member limit would have the message dropped silently: before the
    * first send they leave the batch and wait for their slot as ordinary deliveries, each with its own job.
    */
-  async function splitOffLimited(batch: DeliveryBatchRow, members: BatchMember[]): Promise<BatchMember[]> {
-    const limiter = deps.rateLimiter;
-    if (!limiter || batch.platform !== sender.platform || members.length === 0) return members;
-    const slots = await Promise.all(members.map((m) => limiter.acquire(deps.platform.appKey, m.recipient)));
+  async function splitOffLimited(batch: DeliveryBatchRow, members: BatchMember[], appKey: string, limiter: RecipientLimiter | undefined): Promise<BatchMember[]> {
+    if (!limiter || members.length === 0) return members;
+    const slots = await Promise.all(members.map((m) => limiter.acquire(appKey, m.recipient)));
     const waits = new Map<string, number>();
     members.forEach((m, i) => {
       const slot = slots[i]!;
@@ -127,7 +129,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     return members.length === 1 && repos.deliveries.hasTwinSince({ id: only!.id, platform: batch.platform, recipient: only!.recipient, message }, since);
   }
 
-  async function sendInCalls(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage, options: SendOptions): Promise<void> {
+  async function sendInCalls(sender: MessageSender, batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage, options: SendOptions): Promise<void> {
     const sendMany = sender.sendMany!.bind(sender);
     // A batch recorded for a larger call than this sender takes goes in several calls; each call's rows are
     // recorded together, so a re-run cuts the rest the same way.
@@ -146,12 +148,12 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
    * A sender without sendMany: the rows one by one, each recorded as it goes (still exactly once per row), each
    * request as a single delivery's (with the duplicate check unless a twin went to the same person).
    */
-  async function sendOneByOne(batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<void> {
+  async function sendOneByOne(sender: MessageSender, batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<void> {
     const since = new Date(deps.clock().getTime() - duplicateCheckSeconds * 1_000);
     for (const m of members) {
       try {
         const twin = await repos.deliveries.hasTwinSince({ id: m.id, platform: batch.platform, recipient: m.recipient, message }, since);
-        const result = await sender.send(m.recipient, message, twin ? {} : { duplicateCheckSeconds });
+        const result = await sender.send(m.recipient, message, { deliveryRef: `d${m.id}`, ...(twin ? {} : { duplicateCheckSeconds }) });
         await recordThroughOutage(() => batches.markSent(batch.id, [m.id], [], result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
       } catch (err) {
         // One recipient refused fails only that row; anything else is the batch's to retry.

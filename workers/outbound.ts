@@ -4,7 +4,7 @@
 // WeCom drops an identical request within the interval, and the request of a delivery is the same bytes on
 // every attempt. A process claims only deliveries of the platforms it can send.
 import { DelayedError, Worker, type Job } from 'bullmq';
-import type { Deps } from '../src/deps.ts';
+import { servingPlatform, type Deps } from '../src/deps.ts';
 import { QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
 import type { OutboundMessage } from '../src/platforms/types.ts';
 import { skipOrWaitForLease } from './lease.ts';
@@ -20,8 +20,7 @@ export const DUPLICATE_CHECK_SECONDS = 1_800;
 
 export function createOutboundProcessor(deps: Deps) {
   const { repos, log } = deps;
-  const sender = deps.platform.sender;
-  const served = [sender.platform];
+  const served = [...deps.platforms.keys()];
   const processBatch = createBatchProcessor(deps, DUPLICATE_CHECK_SECONDS);
 
   async function processOutbound(job: Job<OutboundJob>, token?: string): Promise<string> {
@@ -58,8 +57,11 @@ export function createOutboundProcessor(deps: Deps) {
     const waitUntil = holdUntil(row, nowDate, deps.config.timezone, deps.config.quietHours);
     if (waitUntil) return waitWithoutAttempt(waitUntil.getTime() - nowDate.getTime(), 'waiting for its hour', true);
 
-    if (deps.rateLimiter && row.platform === sender.platform) {
-      const slot = await deps.rateLimiter.acquire(deps.platform.appKey, row.recipient);
+    // Claimed only for a platform served: it is there.
+    const { platform, limiter } = servingPlatform(deps, row.platform)!;
+    const sender = platform.sender;
+    if (limiter) {
+      const slot = await limiter.acquire(platform.appKey, row.recipient);
       if (!slot.ok) return waitWithoutAttempt(slot.retryInMs, 'per-recipient frequency limit');
     }
 
@@ -67,7 +69,10 @@ export function createOutboundProcessor(deps: Deps) {
       // A twin (the same message to the same person moments ago, a legitimate second reply) would make the
       // platform drop this one as a duplicate: send it without the check.
       const twin = await repos.deliveries.hasTwinSince(row, new Date(deps.clock().getTime() - DUPLICATE_CHECK_SECONDS * 1_000));
-      const result = await sender.send(row.recipient, row.message as OutboundMessage, twin ? {} : { duplicateCheckSeconds: DUPLICATE_CHECK_SECONDS });
+      const result = await sender.send(row.recipient, row.message as OutboundMessage, {
+        deliveryRef: `d${deliveryId}`,
+        ...(twin ? {} : { duplicateCheckSeconds: DUPLICATE_CHECK_SECONDS }),
+      });
       await recordThroughOutage(() => repos.deliveries.markSent(deliveryId, result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
       return 'sent';
     } catch (err) {

@@ -21,7 +21,7 @@ export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ 
   // Scheduled pushes come due in bulk (a morning's greetings): drain a few batches per pass.
   let outbound = 0;
   for (let round = 0; round < 5; round++) {
-    const outboundIds = await deps.repos.deliveries.findUnfinished(batch, grace, deps.clock(), [deps.platform.name]);
+    const outboundIds = await deps.repos.deliveries.findUnfinished(batch, grace, deps.clock(), [...deps.platforms.keys()]);
     if (outboundIds.length === 0) break;
     await deps.queues.outbound.addBulk(outboundJobs(deps.instanceId, outboundIds));
     outbound += outboundIds.length;
@@ -29,7 +29,7 @@ export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ 
   }
   // Batches: one job per batch, never one per row (their rows are theirs to send).
   for (let round = 0; round < 5; round++) {
-    const batchIds = await deps.repos.deliveries.batches.findUnfinished(batch, grace, deps.clock(), [deps.platform.name]);
+    const batchIds = await deps.repos.deliveries.batches.findUnfinished(batch, grace, deps.clock(), [...deps.platforms.keys()]);
     if (batchIds.length === 0) break;
     await deps.queues.outbound.addBulk(batchJobs(deps.instanceId, batchIds));
     outbound += batchIds.length;

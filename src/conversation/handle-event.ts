@@ -5,6 +5,7 @@ import type { ConversationContext, ConversationHandler } from './context.ts';
 import { cardActions } from './card-actions.ts';
 import { careConversation } from './care-conversation.ts';
 import { deathConfirmation } from './death-confirmation.ts';
+import { directoryChanges } from './directory-changes.ts';
 import { RosterIndexCache } from './roster-cache.ts';
 import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
@@ -35,6 +36,8 @@ export function conversationHandlers(): ConversationHandler[] {
   return [
     cardActions,
     deathConfirmation,
+    // The address book's departures (DingTalk user_leave_org) and the OD's 确认转出.
+    directoryChanges,
     secretaryCommands,
     odCommands,
     // "本支部2027年目标：…", "亮岗承诺：…" record goals and commitments (a colon is required), never care records.

@@ -1,7 +1,7 @@
 // Decides the bot's answer to one inbound event. Pure: no I/O, the caller looks up who is writing,
 // persists and sends the replies.
 import type { RoleCode } from '../domain/roster.ts';
-import { GROUP_RECIPIENT_PREFIX, type InboundEvent, type OutboundMessage } from '../platforms/types.ts';
+import { GROUP_RECIPIENT_PREFIX, parseQualifiedUser, type InboundEvent, type OutboundMessage } from '../platforms/types.ts';
 import { MENU } from './menu-keys.ts';
 import { compactMessage, normalizeMessage } from './interpret/interpret.ts';
 import { smallTalkOf, type SmallTalk } from './interpret/small-talk.ts';
@@ -61,7 +61,7 @@ export function routeInbound(event: InboundEvent, ctx: RouteContext): Reply[] {
   if (!sender) {
     // Not in the roster: a polite answer and nothing else; at most once a day for entering the app.
     const onceKey = event.kind === 'enter_agent' ? `unknown-${event.userId}-${ctx.localDate}` : undefined;
-    return [{ message: text(T.unknownUser(event.userId)), ...(onceKey ? { onceKey } : {}) }];
+    return [{ message: text(T.unknownUser(parseQualifiedUser(event.userId)?.userId ?? event.userId)), ...(onceKey ? { onceKey } : {}) }];
   }
   // Help grows with the roles held (the OD's is over 2,048 bytes): split at line breaks, never cut by the platform.
   const help = (content: string): Reply[] => withinLimit(text(content)).map((message) => ({ message }));

@@ -16,6 +16,8 @@ export interface NewDeliveryInput {
   /** An automatic push (held in quiet hours) rather than a reply. */
   push?: boolean;
   notBefore?: Date;
+  /** Send on `platform` when the recipient is on it (a reply goes back where the question came from). */
+  sticky?: boolean;
 }
 
 export class DeliveryRepository {

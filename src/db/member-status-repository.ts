@@ -33,6 +33,21 @@ export class MemberStatusRepository {
     return r !== undefined;
   }
 
+  /**
+   * Records an active member as transferred out (转出) on the local day `on`, as the roster's 状态 column does.
+   * Returns false when the member is not active any more (already confirmed, or deceased).
+   */
+  async confirmTransferOut(memberId: string, on: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('members')
+      .set({ status: 'transferred_out', status_changed_on: on, updated_at: sql`now()` })
+      .where('id', '=', memberId)
+      .where('status', '=', 'active')
+      .returning('id')
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   /** A report of a member's own death (a care event with reason `death`): whom it is about. */
   async deathReport(eventId: string): Promise<{ memberId: string; memberName: string } | undefined> {
     const r = await this.db

@@ -355,7 +355,9 @@ export type Approval =
   | 'subsidy'
   | 'pairing'
   | 'cadre_exemption'
-  | 'death_confirmation';
+  | 'death_confirmation'
+  /** A member the platform's address book says has left the organisation, confirmed as transferred out (转出). */
+  | 'departure_confirmation';
 
 /** Who decides each kind of request about a member, besides the OD (which acts for the committee, and for a vacant office). */
 const DECIDED_BY: Readonly<Record<Approval, readonly ('gb_secretary' | 'branch_secretary')[]>> = {
@@ -373,6 +375,8 @@ const DECIDED_BY: Readonly<Record<Approval, readonly ('gb_secretary' | 'branch_s
   pairing: ['gb_secretary'],
   cadre_exemption: [],
   death_confirmation: ['branch_secretary', 'gb_secretary'],
+  // The roster is the OD's: it records a transfer out, as it does in the roster file's 状态 column.
+  departure_confirmation: [],
 };
 
 /**

@@ -41,14 +41,21 @@ export class SweepRepository {
    * statement whose rows travel as arrays (seven parameters whatever the size); returns the new deliveries.
    * `notBefore[j]` is when the j-th notice's delivery may go.
    */
-  async insertNotices(chunk: readonly PlannedNotice[], notBefore: readonly Date[], day: NoticeDay): Promise<Array<{ id: string; notBefore: Date }>> {
+  async insertNotices(
+    chunk: readonly PlannedNotice[],
+    notBefore: readonly Date[],
+    day: NoticeDay,
+    /** Where each notice goes (the delivery router's answer); undefined: the notice is recorded, nothing is sent. */
+    routes?: ReadonlyArray<{ platform: PlatformName; recipient: string } | undefined>,
+  ): Promise<Array<{ id: string; notBefore: Date }>> {
     const col = <T>(f: (n: PlannedNotice, j: number) => T) => chunk.map((n, j) => f(n, j));
+    const route = (j: number, n: PlannedNotice) => (routes ? routes[j] : { platform: day.platform, recipient: n.recipientUserid });
     const r = await sql<{ id: string; not_before: Date }>`
         with v as (
           select * from unnest(${col((n) => n.kind)}::text[], ${col((n) => n.recipientMemberId)}::bigint[], ${col((n) => n.subject)}::text[],
-                               ${col((n) => n.period)}::text[], ${col((n) => n.recipientUserid)}::text[], ${col((n) => JSON.stringify(n.message))}::jsonb[],
-                               ${col((_n, j) => notBefore[j]!.toISOString())}::timestamptz[])
-            as v(kind, member_id, subject, period, recipient, message, not_before)
+                               ${col((n) => n.period)}::text[], ${col((n, j) => route(j, n)?.recipient ?? null)}::text[], ${col((n) => JSON.stringify(n.message))}::jsonb[],
+                               ${col((_n, j) => notBefore[j]!.toISOString())}::timestamptz[], ${col((n, j) => route(j, n)?.platform ?? null)}::text[])
+            as v(kind, member_id, subject, period, recipient, message, not_before, platform)
         ), n as (
           insert into notices (kind, recipient_member_id, subject, period, due_on, late)
           select kind, member_id, subject, period, ${day.date}::date, ${day.late} from v
@@ -56,8 +63,9 @@ export class SweepRepository {
           returning id, kind, recipient_member_id, subject, period
         )
         insert into deliveries (idempotency_key, platform, recipient, message, push, not_before)
-        select 'notice-' || n.id, ${day.platform}, v.recipient, v.message, true, v.not_before
+        select 'notice-' || n.id, v.platform, v.recipient, v.message, true, v.not_before
           from n join v on v.kind = n.kind and v.member_id = n.recipient_member_id and v.subject = n.subject and v.period = n.period
+         where v.recipient is not null
         on conflict (idempotency_key) do nothing
         returning id::text as id, not_before`.execute(this.db);
     return r.rows.map((x) => ({ id: x.id, notBefore: new Date(x.not_before) }));

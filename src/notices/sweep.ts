@@ -177,7 +177,9 @@ async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notic
     const ids: Array<{ id: string; notBefore: Date }> = [];
     for (let i = 0; i < notices.length; i += WRITE_CHUNK) {
       const chunk = notices.slice(i, i + WRITE_CHUNK);
-      ids.push(...(await repo.insertNotices(chunk, chunk.map((_n, j) => notBefore(i + j)), { date, late, platform: deps.platform })));
+      // Each member's notice goes to the platform they are on (a deployment may serve WeCom and DingTalk).
+      const routes = await deps.outbox.route(chunk.map((n) => ({ platform: deps.platform, recipient: n.recipientUserid })));
+      ids.push(...(await repo.insertNotices(chunk, chunk.map((_n, j) => notBefore(i + j)), { date, late, platform: deps.platform }, routes)));
       // What the bot asked each owner about (a reminder), so that a short reply can refer to it. Once per
       // (person, topic, ref): an upsert may not touch one row twice in one statement.
       const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();

@@ -6,6 +6,23 @@ export type PlatformName = 'wecom' | 'dingtalk' | 'local';
 /** A delivery's recipient that is a group chat, not a person: `group:<the platform's conversation id>`. */
 export const GROUP_RECIPIENT_PREFIX = 'group:';
 
+/**
+ * Someone the roster does not know, named with their platform (`dingtalk:<userid>`): their messages are
+ * answered on that platform, and their id never passes for a member's account on another platform. A colon is
+ * in no platform's userid.
+ */
+const QUALIFIED = /^(wecom|dingtalk|local):(.+)$/s;
+
+export function qualifiedUser(platform: PlatformName, userId: string): string {
+  return `${platform}:${userId}`;
+}
+
+/** The platform and id of a qualified user id; undefined for an account or anything else. */
+export function parseQualifiedUser(id: string): { platform: PlatformName; userId: string } | undefined {
+  const m = QUALIFIED.exec(id);
+  return m ? { platform: m[1] as PlatformName, userId: m[2]! } : undefined;
+}
+
 /** What a user did, normalised across platforms. Stored in inbound_events.payload. */
 export type InboundEvent =
   | { kind: 'text'; userId: string; text: string; msgId: string; createTime: number }

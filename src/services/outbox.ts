@@ -9,6 +9,8 @@ import type { Database } from '../db/schema.ts';
 import { batchJobs, outboundJobs, type OutboundJob } from '../jobs/queues.ts';
 import { withTimeout } from '../redis.ts';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
+import type { Route, RouteRequest } from '../domain/delivery-route.ts';
+import type { DeliveryRouter } from './delivery-router.ts';
 
 /**
  * Identical content to many people (an announcement to a whole committee): one delivery per recipient — each
@@ -51,11 +53,28 @@ export class Outbox {
     private readonly clock: () => Date = () => new Date(),
     /** Recipients per platform call, per platform (the serving sender's maxRecipientsPerSend). */
     private readonly recipientsPerSend: Partial<Record<PlatformName, number>> = {},
+    /** Sends each recipient's message to the platform they are on; absent, as addressed. */
+    private readonly router?: DeliveryRouter,
   ) {}
 
-  /** Records deliveries; returns the ids that are new. Call `enqueue` with them after the transaction commits. */
+  /** Where each request goes (the router's answer); as addressed without a router. */
+  async route(requests: readonly RouteRequest[], db?: Kysely<Database> | Transaction<Database>): Promise<Array<Route | undefined>> {
+    if (!this.router) return requests.map((r) => ({ platform: r.platform, recipient: r.recipient }));
+    return this.router.routes(requests, db);
+  }
+
+  /**
+   * Records deliveries, each routed to the platform its recipient is on (one addressed to nobody is left out);
+   * returns the ids that are new. Call `enqueue` with them after the transaction commits.
+   */
   async record(items: NewDeliveryInput[], db?: Kysely<Database> | Transaction<Database>): Promise<string[]> {
-    return this.deliveries.insertNew(items, db);
+    const wanted = items.filter((d) => d.recipient.trim() !== '');
+    const routes = await this.route(wanted, db);
+    const routed = wanted.flatMap((d, i) => {
+      const r = routes[i];
+      return r ? [{ ...d, platform: r.platform, recipient: r.recipient }] : [];
+    });
+    return this.deliveries.insertNew(routed, db);
   }
 
   /** Hands deliveries to the outbound queue. Never throws: a failure leaves them to the relay. */
@@ -84,21 +103,39 @@ export class Outbox {
    * Enqueue them with enqueueBroadcast after the commit.
    */
   async recordBroadcast(input: BroadcastInput, db?: Kysely<Database> | Transaction<Database>): Promise<RecordedBroadcast> {
-    const size = Math.max(1, Math.floor(this.recipientsPerSend[input.platform] ?? DEFAULT_RECIPIENTS_PER_SEND));
     // Addressed to nobody (a member without a chat account) is not a delivery, as in insertNew.
-    const recipients = input.recipients
-      .filter((r) => r.recipient.trim() !== '')
-      .sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
+    const wanted = input.recipients.filter((r) => r.recipient.trim() !== '');
+    const routes = await this.route(
+      wanted.map((r) => ({ platform: input.platform, recipient: r.recipient })),
+      db,
+    );
+    // One platform call sends to one platform: the recipients are grouped by the platform they are on, the
+    // broadcast's own platform first (its parts keep the keys `<key>#<part>`; others `<key>@<platform>#<part>`).
+    const byPlatform = new Map<PlatformName, Array<{ idempotencyKey: string; recipient: string }>>([[input.platform, []]]);
+    wanted.forEach((r, i) => {
+      const route = routes[i];
+      if (!route) return;
+      const list = byPlatform.get(route.platform) ?? [];
+      list.push({ idempotencyKey: r.idempotencyKey, recipient: route.recipient });
+      byPlatform.set(route.platform, list);
+    });
     const parts: NewBatchPart[] = [];
-    for (let i = 0, part = 0; i < recipients.length; i += size, part++) {
-      parts.push({
-        key: `${input.key}#${part}`,
-        platform: input.platform,
-        message: input.message(part),
-        push: input.push ?? false,
-        notBefore: input.notBefore,
-        rows: recipients.slice(i, i + size),
-      });
+    let part = 0;
+    for (const [platform, list] of byPlatform) {
+      const size = Math.max(1, Math.floor(this.recipientsPerSend[platform] ?? DEFAULT_RECIPIENTS_PER_SEND));
+      const recipients = list.sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
+      const prefix = platform === input.platform ? input.key : `${input.key}@${platform}`;
+      for (let i = 0, own = 0; i < recipients.length; i += size, own++, part++) {
+        parts.push({
+          key: `${prefix}#${own}`,
+          platform,
+          // Numbered across platforms: a card's task id differs per part.
+          message: input.message(part),
+          push: input.push ?? false,
+          notBefore: input.notBefore,
+          rows: recipients.slice(i, i + size),
+        });
+      }
     }
     const inserted = await this.deliveries.batches.insertParts(parts, db);
     return { ...inserted, notBefore: input.notBefore };

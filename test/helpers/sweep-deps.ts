@@ -5,11 +5,17 @@ import type { Database } from '../../src/db/schema.ts';
 import type { SweepDeps } from '../../src/notices/sweep.ts';
 import type { Outbox } from '../../src/services/outbox.ts';
 import { memoryLogger } from './stack.ts';
+import { DeliveryRouter } from '../../src/services/delivery-router.ts';
+import type { RouteRequest } from '../../src/domain/delivery-route.ts';
 
 export function sweepTestDeps(db: Kysely<Database>, clock: () => Date, enqueued: string[][] = []): SweepDeps {
   return {
     db,
-    outbox: { enqueue: async (ids: string[]) => (enqueued.push(ids), true) } as unknown as Outbox,
+    // Routed by the real router (a WeCom deployment); enqueueing only recorded.
+    outbox: {
+      enqueue: async (ids: string[]) => (enqueued.push(ids), true),
+      route: (requests: RouteRequest[]) => new DeliveryRouter(db, ['wecom']).routes(requests),
+    } as unknown as Outbox,
     log: memoryLogger('silent').log,
     timezone: 'Asia/Shanghai',
     platform: 'wecom',
