@@ -138,10 +138,11 @@ describe.each(DB_KINDS)('DingTalk receive routes on %s', (dbKind) => {
       expect(lines.join('')).toContain(`"dedupeKey":"dt-msg:${msgId}"`);
     });
 
-    it('a group @-mention is stored as group_mention; a timestamp just inside the hour passes', async () => {
+    it('a group @-mention is stored as group_mention; a timestamp just inside the hour and a charset pass', async () => {
       const msgId = nextMsgId();
       const body = robotMessage({ msgId, staffId: 'dtuser2', content: ' 帮助', conversationType: '2', conversationId: 'cidDtrecvGroup==' });
-      expect((await sendRobot(body, signed(NOW - 3_600_000))).status).toBe(200);
+      const headers = signed(NOW - 3_600_000).map(([k, v]): [string, string] => (k === 'content-type' ? [k, 'application/json; charset=utf-8'] : [k, v]));
+      expect((await sendRobot(body, headers)).status).toBe(200);
       const stored = (await rows()).find((r) => r.dedupe_key === `dt-msg:${msgId}`)!;
       expect(stored.payload).toMatchObject({ kind: 'group_mention', userId: 'dtuser2', groupId: 'cidDtrecvGroup==', text: '帮助' });
     });
