@@ -2,6 +2,9 @@
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '../../errors.ts';
 import type { InboundEvent } from '../types.ts';
+import { checkLength } from '../shared/field-limits.ts';
+
+export { FieldTooLongError } from '../shared/field-limits.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -27,22 +30,6 @@ export const FIELD_LIMITS: Readonly<Record<string, number>> = {
 };
 /** A QuestionKey or OptionId of a card's SelectedItems. */
 const SELECTED_ITEM_LIMIT = 128;
-
-/** A field longer than WeCom ever sends: refused with 400, the field named in the log, never its content. */
-export class FieldTooLongError extends BadRequestError {
-  constructor(readonly field: string) {
-    super('field_too_long', `${field} too long`);
-  }
-
-  override get logFields() {
-    return { field: this.field };
-  }
-}
-
-function checkLength(field: string, value: string, limit: number): void {
-  // value.length ≤ limit/3 is certainly short enough: skip counting bytes for the usual short field.
-  if (value.length * 3 > limit && Buffer.byteLength(value, 'utf8') > limit) throw new FieldTooLongError(field);
-}
 
 function selectedItems(v: unknown): Record<string, string[]> {
   // <SelectedItems><SelectedItem><QuestionKey/><OptionIds><OptionId/>…</OptionIds></SelectedItem>…</SelectedItems>
