@@ -110,6 +110,14 @@ describe('DingTalk tokens', () => {
     expect(ttl).toBeLessThanOrEqual(6900);
   });
 
+  it('two clients in two processes sending at once fetch each token once', async () => {
+    const a = client('robot', { redis: redisA });
+    const b = client('robot', { redis: redisB });
+    await Promise.all([a.send('zhangsan', text), b.send('lisi', text), a.send('lisi', markdown), b.send('zhangsan', markdown)]);
+    expect(fake.calls['oauth2/accessToken']).toBe(1);
+    expect(fake.sent).toHaveLength(4);
+  });
+
   it('a token DingTalk stopped accepting is refreshed once and the message still goes, in both modes', async () => {
     const robot = client('robot');
     const notify = client('work_notification');
@@ -252,6 +260,19 @@ describe('DingtalkClient: work notifications (asyncsend_v2)', () => {
     expect(m!.raw.msg).toMatchObject({ msgtype: 'markdown', markdown: { title: '本月待办' } });
     expect(c!.raw.msg).toMatchObject({ msgtype: 'action_card', action_card: { title: '谈心谈话提醒', btn_orientation: '1' } });
     expect(c!.buttons.map((b) => decodeCardAction(APP_SECRET, b.content)?.actionKey)).toEqual(['obdone-42', 'obdefer-42']);
+  });
+
+  it('six buttons with long task ids: as many as btn_json_list\'s 1,000 characters allow, the rest as links; all decode', async () => {
+    const notify = client('work_notification');
+    const six = Array.from({ length: 6 }, (_, i) => ({ text: `候选人员${i + 1}`, actionKey: `pick-${1000 + i}-${20261130}`, style: 'primary' as const }));
+    const long: Card = { ...card, taskId: `pick-${'9'.repeat(60)}`, buttons: six };
+    await notify.send('zhangsan', { type: 'card', card: long }, { deliveryRef: 'six' });
+    const [m] = fake.sent;
+    const listed = m!.raw.msg.action_card.btn_json_list as unknown[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThan(6);
+    expect(JSON.stringify(listed).length).toBeLessThanOrEqual(1_000);
+    expect(m!.buttons.map((b) => decodeCardAction(APP_SECRET, b.content))).toEqual(six.map((b) => ({ taskId: long.taskId, actionKey: b.actionKey, text: b.text })));
   });
 
   it('deliveryRef: two deliveries of the same words both arrive; a re-send of one is dropped as its duplicate', async () => {

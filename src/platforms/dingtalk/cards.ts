@@ -51,15 +51,28 @@ export function robotActionCard(appSecret: string, card: Card, text = cardMarkdo
   return { msgKey: `sampleActionCard${shown.length}`, msgParam };
 }
 
-/** The work notification's action_card: every button in btn_json_list, side by side (btn_orientation "1"). */
+/** btn_json_list may be at most 1,000 characters long (as SDKs document asyncsend_v2's action_card). */
+const WORK_NOTIFICATION_BUTTONS_MAX_CHARS = 1_000;
+
+/**
+ * The work notification's action_card: buttons side by side (btn_orientation "1") in btn_json_list, as many as
+ * its length allows; any left over (six buttons with long task ids) become link lines in the markdown.
+ */
 export function workNotificationActionCard(appSecret: string, card: Card, markdown = cardMarkdown(card)): Record<string, unknown> {
+  const buttons = cardButtons(appSecret, card).map((b) => ({ title: b.title, action_url: b.url }));
+  const listed: typeof buttons = [];
+  for (const b of buttons) {
+    if (listed.length > 0 && JSON.stringify([...listed, b]).length > WORK_NOTIFICATION_BUTTONS_MAX_CHARS) break;
+    listed.push(b);
+  }
+  const links = buttons.slice(listed.length).map((b) => `[${b.title}](${b.action_url})`);
   return {
     msgtype: 'action_card',
     action_card: {
       title: card.title,
-      markdown,
+      markdown: links.length > 0 ? `${markdown}\n\n${links.join('  \n')}` : markdown,
       btn_orientation: '1',
-      btn_json_list: cardButtons(appSecret, card).map((b) => ({ title: b.title, action_url: b.url })),
+      btn_json_list: listed,
     },
   };
 }
