@@ -300,7 +300,7 @@ describe('DingtalkClient: work notifications (asyncsend_v2)', () => {
 
   it('a text that no longer fits with its tag goes in two parts, each within 2,048 bytes, nothing lost', async () => {
     const notify = client('work_notification');
-    const lines = Array.from({ length: 68 }, (_, i) => `第${String(i + 1).padStart(2, '0')}行：党员姓名占位`); // 68 × 30 bytes
+    const lines = Array.from({ length: 68 }, (_, i) => `第${String(i + 1).padStart(2, '0')}行：党员姓名示例`); // 68 × 30 bytes
     const content = lines.join('\n');
     expect(Buffer.byteLength(content)).toBeLessThanOrEqual(2_048);
     await notify.send('zhangsan', { type: 'text', content }, { deliveryRef: 'long' });
