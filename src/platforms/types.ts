@@ -111,10 +111,18 @@ export interface SendOptions {
   deliveryRef?: string;
 }
 
-/** What one call to many recipients did: sent to all but `invalidUserIds` (as given, whatever case the platform answers in). */
+/**
+ * What one call to many recipients did: sent to all but `invalidUserIds` (as given, whatever case the platform
+ * answers in) and `deferredUserIds`.
+ */
 export interface SendManyResult {
   result: SendResult;
   invalidUserIds: string[];
+  /**
+   * Recipients the platform did not send to for now (DingTalk's per-user flow control): not sent, to be sent
+   * again later like a rate-limited delivery. Absent or empty: none.
+   */
+  deferredUserIds?: string[];
 }
 
 /** Sends one message to one user. Throws a PlatformSendError (see errors.ts) on failure. */

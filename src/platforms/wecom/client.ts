@@ -4,16 +4,14 @@
 // nor raw transport errors ever reach a message: only the API path does.
 
 import { ConfigError, PlatformSendError, type SendFailureKind } from '../../errors.ts';
+import { redact, requestPlatform, type PlatformHttpReply } from '../shared/http.ts';
+import type { AccessTokenSource } from '../shared/token-cache.ts';
 import type { MessageSender, OutboundMessage, SendManyResult, SendOptions, SendResult } from '../types.ts';
 import { templateCard } from './cards.ts';
 import { classifyWecomError, describeWecomErrcode, rateLimitDelayMs } from './errors.ts';
 
 /** Where the client gets its access token (token-cache.ts's WecomTokenCache, shared through Redis). */
-export interface AccessTokenSource {
-  get(): Promise<string>;
-  /** Drops a token WeCom refused, so the next get() fetches a new one. */
-  invalidate(badToken: string): Promise<void>;
-}
+export type { AccessTokenSource };
 
 export interface WecomClientOptions {
   tokens: AccessTokenSource;
@@ -214,46 +212,17 @@ function messageBody(message: Exclude<OutboundMessage | WecomNativeMessage, { ty
 
 // ---- HTTP plumbing shared with token-cache.ts -------------------------------------------------
 
-export interface WecomHttpReply {
-  httpStatus: number;
-  /** The parsed body when it is a JSON object; undefined for HTML error pages, truncated bodies… */
-  body: Record<string, unknown> | undefined;
-}
+export type WecomHttpReply = PlatformHttpReply;
 
-/**
- * One HTTP request with a hard timeout covering headers and body. Transport failures (reset,
- * refused, timeout) become PlatformSendError('retry'). `label` (the API path) is the only thing
- * about the request that can appear in a message; `secret` (token or corpsecret) is redacted from
- * anything quoted from the error.
- */
-export async function requestWecom(
+/** One request (platforms/shared/http.ts); `secret` (token or corpsecret) is redacted from any message. */
+export function requestWecom(
   url: URL,
   init: { method: 'GET' | 'POST'; body?: unknown },
   timeoutMs: number,
   label: string,
   secret: string,
 ): Promise<WecomHttpReply> {
-  let httpStatus: number;
-  let text: string;
-  try {
-    const res = await fetch(url, {
-      method: init.method,
-      headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    httpStatus = res.status;
-    text = await res.text();
-  } catch (err) {
-    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-      throw new PlatformSendError('retry', `${label}: no response within ${timeoutMs} ms`, 'timeout');
-    }
-    // undici wraps the socket error in `cause`; its code (ECONNRESET, UND_ERR_SOCKET…) is safe to show.
-    const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-    const code = typeof cause?.code === 'string' ? cause.code : err instanceof Error ? err.name : 'unknown';
-    throw new PlatformSendError('retry', `${label}: network error (${redact(code, secret)})`, 'network');
-  }
-  return { httpStatus, body: parseJsonObject(text) };
+  return requestPlatform(url, init, timeoutMs, label, [secret]);
 }
 
 /**
@@ -281,7 +250,7 @@ export function assertWecomOk(
   if (errcode === 0) return body;
 
   const kind = classify(errcode);
-  const errmsg = typeof body.errmsg === 'string' ? ` - ${redact(body.errmsg, secret).slice(0, 200)}` : '';
+  const errmsg = typeof body.errmsg === 'string' ? ` - ${redact(body.errmsg, [secret]).slice(0, 200)}` : '';
   throw new PlatformSendError(
     kind,
     // errmsg is kept: for 60020 it names the egress IP the operator must allow-list.
@@ -289,17 +258,4 @@ export function assertWecomOk(
     errcode,
     kind === 'rate_limited' ? rateLimitDelayMs(errcode) : undefined,
   );
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function redact(text: string, secret: string): string {
-  return (secret === '' ? text : text.split(secret).join('[redacted]')).replace(/(access_token|corpsecret)=[^&\s"]*/g, '$1=[redacted]');
 }
