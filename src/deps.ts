@@ -84,7 +84,7 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
   const replaced = overrides.sender && config.platforms.includes(overrides.sender.platform) ? overrides.sender.platform : config.platform;
   const platforms = new Map<PlatformName, Platform>(
     config.platforms.map((name) => {
-      const adapter = createPlatform(name, { config, redis, sharedKeyPrefix: sharedPrefix });
+      const adapter = createPlatform(name, { config, redis, sharedKeyPrefix: sharedPrefix, log });
       return [name, overrides.sender && name === replaced ? { ...adapter, sender: overrides.sender } : adapter];
     }),
   );

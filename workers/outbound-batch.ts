@@ -19,6 +19,9 @@ import { skipOrWaitForLease } from './lease.ts';
 import { recordThroughOutage } from './database-outage.ts';
 import { logFinalFailure, sendFailure } from './send-failure.ts';
 
+/** When a recipient the platform's flow control deferred is tried again. */
+const DEFERRED_RETRY_MS = 60_000;
+
 export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) {
   const { repos, log } = deps;
   const batches = repos.deliveries.batches;
@@ -136,12 +139,30 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     const per = Math.max(1, sender.maxRecipientsPerSend ?? members.length);
     for (let i = 0; i < members.length; i += per) {
       const call = members.slice(i, i + per);
-      const { result, invalidUserIds } = await sendMany(call.map((m) => m.recipient), message, options);
+      const { result, invalidUserIds, deferredUserIds = [] } = await sendMany(call.map((m) => m.recipient), message, options);
       const refused = new Set(invalidUserIds);
       const invalidIds = call.filter((m) => refused.has(m.recipient)).map((m) => m.id);
       if (invalidIds.length > 0) log.warn({ batchId: batch.id, invalid: invalidIds.length }, 'recipients refused by the platform (invaliduser)');
-      await recordThroughOutage(() => batches.markSent(batch.id, call.map((m) => m.id), invalidIds, result), log, 'a sent batch', deps.leaseSeconds * 1_000);
+      // Left unsent by the platform's flow control: each goes again on its own, later, without spending an attempt.
+      const deferred = new Set(deferredUserIds);
+      const later = call.filter((m) => deferred.has(m.recipient)).map((m) => m.id);
+      if (later.length > 0) await sendLater(batch, later);
+      const done = call.filter((m) => !deferred.has(m.recipient)).map((m) => m.id);
+      await recordThroughOutage(() => batches.markSent(batch.id, done, invalidIds, result), log, 'a sent batch', deps.leaseSeconds * 1_000);
     }
+  }
+
+  /** Recipients the platform deferred: ordinary deliveries, each with a job a minute from now. */
+  async function sendLater(batch: DeliveryBatchRow, ids: readonly string[]): Promise<void> {
+    const detached = await batches.detachDeferred(batch.id, ids);
+    const nowMs = Date.now();
+    const at = new Map(detached.map((id) => [id, new Date(nowMs + DEFERRED_RETRY_MS)]));
+    try {
+      await deps.queues.outbound.addBulk(outboundJobs(deps.instanceId, detached, at, nowMs));
+    } catch (err) {
+      log.warn({ err: { message: (err as Error).message }, count: detached.length }, 'redis unavailable: deferred deliveries left for the relay');
+    }
+    log.info({ batchId: batch.id, deferred: detached.length }, 'recipients deferred by the platform sent again on their own');
   }
 
   /**

@@ -23,5 +23,5 @@ export function sendFailure(err: unknown, job: Job): SendFailure {
 
 export function logFinalFailure(log: Logger, f: SendFailure, fields: Record<string, unknown>, what: string): void {
   const ipRefused = f.error.platformCode === 60020;
-  log[ipRefused ? 'error' : 'warn']({ ...fields, code: f.code, kind: f.error.kind }, ipRefused ? 'WeCom refuses this server IP (60020): add it to the app trusted IPs' : what);
+  log[ipRefused ? 'error' : 'warn']({ ...fields, code: f.code, kind: f.error.kind }, ipRefused ? 'the platform refuses this server IP (60020): add it to the app\'s trusted IPs (WeCom 企业可信IP, DingTalk 服务器出口IP)' : what);
 }

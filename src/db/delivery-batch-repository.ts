@@ -108,6 +108,20 @@ export class DeliveryBatchRepository {
   }
 
   /**
+   * Splits off recipients a platform call left unsent for now (DingTalk's per-user flow control): they become
+   * ordinary deliveries with jobs of their own. Unlike detach this is after the call: the rows of the calls not
+   * yet made stay, so a re-run cuts them as before.
+   */
+  async detachDeferred(batchId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const r = await sql<{ id: string }>`
+      update deliveries set batch_id = null, error_code = 'rate_limited', error = 'deferred by the platform''s flow control'
+       where batch_id = ${batchId}::bigint and id = any(${[...ids]}::bigint[]) and status = 'pending'
+      returning id::text as id`.execute(this.db);
+    return r.rows.map((x) => x.id);
+  }
+
+  /**
    * From the first send attempt on, the batch's recipients and request are fixed. Returns the batch as frozen
    * (the first freeze wins); undefined when the lease is no longer ours.
    */

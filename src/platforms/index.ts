@@ -5,9 +5,11 @@ import type { Platform, PlatformAdapter, PlatformContext } from './platform.ts';
 import type { PlatformName } from './types.ts';
 import { localPlatform } from './local/index.ts';
 import { wecomPlatform } from './wecom/index.ts';
+import { dingtalkPlatform } from './dingtalk/index.ts';
 
 export const PLATFORMS: Readonly<Partial<Record<PlatformName, PlatformAdapter>>> = {
   wecom: wecomPlatform,
+  dingtalk: dingtalkPlatform,
   local: localPlatform,
 };
 

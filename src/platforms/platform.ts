@@ -85,6 +85,8 @@ export interface PlatformContext {
   redis: Redis;
   /** Prefix of keys shared by every database on this Redis (tokens and rate limits are per app). */
   sharedKeyPrefix: string;
+  /** Where an adapter reports what an operator must act on (a server IP the platform refuses). */
+  log?: Logger;
 }
 
 /** An environment variable, trimmed; undefined when unset or blank. */
