@@ -41,6 +41,8 @@ export function createInboundProcessor(deps: Deps) {
       const now = deps.clock();
       const broadcasts: RecordedBroadcast[] = [];
       const ids = await deps.db.db.transaction().execute(async (trx) => {
+        // A member's events are theirs by account (a question on DingTalk, its answer on WeCom); strangers ask nothing.
+        if (account !== undefined) await repos.inbound.attribute(eventId, account, trx);
         const broadcast = async (input: Omit<BroadcastInput, 'platform'>) => {
           const recorded = await outbox.recordBroadcast({ ...input, platform }, trx);
           broadcasts.push(recorded);

@@ -90,6 +90,14 @@ export class InboundRepository {
   }
 
   /**
+   * Names the event's writer as the conversation knows them (their account, or a stranger's qualified id)
+   * rather than by the platform's id: a question and its answer then match whatever platform each came from.
+   */
+  async attribute(id: string, userId: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    await sql`update inbound_events set user_id = ${userId} where id = ${id}::bigint and user_id <> ${userId}`.execute(db);
+  }
+
+  /**
    * The text of `userId`'s event `id` received after `since` (a question asked with buttons is answered only
    * within a window, measured on the injected clock that stamped received_at); undefined when there is none.
    */

@@ -15,6 +15,23 @@ import { importRosterFile } from '../../src/roster/import.ts';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { TEST_REDIS_URL } from './env.ts';
 import { startFakeWecom, type FakeWecom } from './fake-wecom.ts';
+import { startFakeDingtalk, type FakeDingtalk } from './fake-dingtalk.ts';
+import { DINGTALK } from './dingtalk-signer.ts';
+
+/** The DINGTALK_* variables of the test app (HTTP mode), pointed at a fake DingTalk API. */
+export function dingtalkEnv(apiBase: string, sendVia: 'robot' | 'work_notification' = 'robot'): Record<string, string> {
+  return {
+    DINGTALK_APP_KEY: DINGTALK.appKey,
+    DINGTALK_APP_SECRET: DINGTALK.appSecret,
+    DINGTALK_AGENT_ID: DINGTALK_AGENT_ID,
+    DINGTALK_AES_KEY: DINGTALK.aesKey,
+    DINGTALK_TOKEN: DINGTALK.token,
+    DINGTALK_SEND: sendVia,
+    DINGTALK_API_BASE: apiBase,
+    DINGTALK_OAPI_BASE: apiBase,
+  };
+}
+export const DINGTALK_AGENT_ID = '3000001';
 
 export const WECOM = {
   corpId: 'wwtestcorp000001',
@@ -42,6 +59,8 @@ export interface Stack {
   baseUrl: string;
   db: TestDb;
   fake: FakeWecom | undefined;
+  /** The fake DingTalk API, when the stack serves DingTalk. */
+  dingtalk: FakeDingtalk | undefined;
   workers: RunningWorkers | undefined;
   logs: string[];
   startWorkers(opts?: { sweep?: boolean }): Promise<RunningWorkers>;
@@ -51,6 +70,10 @@ export interface Stack {
 export interface StackOptions {
   dbKind?: DbKind;
   wecom?: boolean;
+  /** Serve DingTalk against a fake DingTalk API (with `wecom` too: both, PLATFORM in the order `platforms` says). */
+  dingtalk?: boolean | { sendVia: 'robot' | 'work_notification' };
+  /** PLATFORM, when both are served (default wecom,dingtalk). */
+  platforms?: string;
   workers?: boolean;
   env?: Record<string, string>;
   poolSize?: number;
@@ -77,6 +100,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // No quiet hours by default: CI may run at any hour; tests of quiet hours set QUIET_HOURS themselves.
   const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', QUIET_HOURS: '', ...(opts.env ?? {}) };
   if (fake) Object.assign(env, wecomEnv(fake.baseUrl));
+  const dingtalk = opts.dingtalk
+    ? await startFakeDingtalk({ appKey: DINGTALK.appKey, appSecret: DINGTALK.appSecret, robotCode: DINGTALK.appKey, agentId: DINGTALK_AGENT_ID })
+    : undefined;
+  if (dingtalk) Object.assign(env, dingtalkEnv(dingtalk.baseUrl, typeof opts.dingtalk === 'object' ? opts.dingtalk.sendVia : 'robot'));
+  if (fake && dingtalk) env['PLATFORM'] = opts.platforms ?? 'wecom,dingtalk';
   const config: Config = { ...loadConfig(env), host: '127.0.0.1', port: 0 };
   const { log, lines } = memoryLogger();
   const queuePrefix = `pct${randomBytes(5).toString('hex')}`;
@@ -92,6 +120,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     baseUrl: `http://127.0.0.1:${port}`,
     db,
     fake,
+    dingtalk,
     workers: undefined,
     logs: lines,
     async startWorkers(o = {}) {
@@ -104,6 +133,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await cleanRedisPrefix(queuePrefix);
       await deps.close().catch(() => {});
       await fake?.close().catch(() => {});
+      await dingtalk?.close().catch(() => {});
       await db.drop().catch(() => {});
     },
   };
