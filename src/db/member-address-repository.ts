@@ -1,7 +1,7 @@
 // Members' chat addresses (issue 15): what the delivery router and the inbound side need to know of the roster
 // — a member's account (userid), their DingTalk account, and whether the userid is only the latter.
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { MemberAddresses } from '../domain/delivery-route.ts';
+import type { MemberAddresses } from '../services/delivery-route.ts';
 import type { Database } from './schema.ts';
 import type { PlatformName } from '../platforms/types.ts';
 

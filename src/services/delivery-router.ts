@@ -1,7 +1,7 @@
-// Routes deliveries to the platform each recipient is on (domain/delivery-route.ts), for the outbox and the
+// Routes deliveries to the platform each recipient is on (services/delivery-route.ts), for the outbox and the
 // sweep: one query per batch of recipients, none when the deployment serves only the local web chat.
 import type { Kysely, Transaction } from 'kysely';
-import { chooseRoute, type Route, type RouteRequest } from '../domain/delivery-route.ts';
+import { chooseRoute, type Route, type RouteRequest } from './delivery-route.ts';
 import type { Database } from '../db/schema.ts';
 import { MemberAddressRepository } from '../db/member-address-repository.ts';
 import { GROUP_RECIPIENT_PREFIX, type PlatformName } from '../platforms/types.ts';

@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.ts';
 import { batchJobs, outboundJobs, type OutboundJob } from '../jobs/queues.ts';
 import { withTimeout } from '../redis.ts';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
-import type { Route, RouteRequest } from '../domain/delivery-route.ts';
+import type { Route, RouteRequest } from './delivery-route.ts';
 import type { DeliveryRouter } from './delivery-router.ts';
 
 /**

@@ -1,6 +1,6 @@
 // Issue 15 end to end: the same bot on DingTalk. Signed robot messages in, the fake DingTalk API out; a card
 // button tapped (its dtmd link sends the member's own message) does what a WeCom click does; a duplicated msgId
-// is answered once; a throttled send (143103) still delivers exactly once; a group @-mention is answered in the
+// is answered once; a throttled send still delivers exactly once; a group @-mention is answered in the
 // group with nothing personal; an address-book departure reaches the OD, who confirms 转出. Then a deployment
 // serving WeCom and DingTalk: each push once, on the preferred platform the member is on; replies go back where
 // the question came from; a DingTalk-only member's account never passes for a WeCom user.

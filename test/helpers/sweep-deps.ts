@@ -6,7 +6,7 @@ import type { SweepDeps } from '../../src/notices/sweep.ts';
 import type { Outbox } from '../../src/services/outbox.ts';
 import { memoryLogger } from './stack.ts';
 import { DeliveryRouter } from '../../src/services/delivery-router.ts';
-import type { RouteRequest } from '../../src/domain/delivery-route.ts';
+import type { RouteRequest } from '../../src/services/delivery-route.ts';
 
 export function sweepTestDeps(db: Kysely<Database>, clock: () => Date, enqueued: string[][] = []): SweepDeps {
   return {

@@ -1,7 +1,7 @@
 // Where a message goes when a deployment serves several platforms (issue 15): once, on the preferred platform
 // the member is on; a reply back where the question came from; strangers and groups where they wrote from.
 import { describe, expect, it } from 'vitest';
-import { addressOn, chooseRoute, type MemberAddresses } from '../../src/domain/delivery-route.ts';
+import { addressOn, chooseRoute, type MemberAddresses } from '../../src/services/delivery-route.ts';
 
 const both: MemberAddresses = { userid: 'wangfang01', dingtalkUserid: 'dt-wangfang', useridFromDingtalk: false };
 const wecomOnly: MemberAddresses = { userid: 'zhangwei01', dingtalkUserid: null, useridFromDingtalk: false };
