@@ -194,6 +194,8 @@ export interface FakeDingtalkGateway {
   openCalls(n: number): Promise<void>;
   /** The next `times` connections/open calls answer this HTTP status. */
   failOpen(times: number, status?: number): void;
+  /** The next `times` upgrades are refused with 401 although their ticket is good (the ticket is spent). */
+  refuseUpgrades(times: number): void;
   /** connections/open calls hang until the gateway closes. */
   hangOpen(on: boolean): void;
   close(): Promise<void>;
@@ -212,6 +214,7 @@ export async function startFakeDingtalkGateway(opts: FakeDingtalkGatewayOptions)
   let refusedUpgrades = 0;
   let failures: { times: number; status: number } | undefined;
   let hang = false;
+  let refuseNext = 0;
   let port = 0;
 
   const settle = <T>(set: Set<Waiter<T>>) => {
@@ -276,7 +279,12 @@ export async function startFakeDingtalkGateway(opts: FakeDingtalkGatewayOptions)
     const url = new URL(req.url ?? '/', 'http://fake');
     const ticket = url.searchParams.get('ticket') ?? '';
     const t = tickets.get(ticket);
-    if (url.pathname !== '/connect' || t === undefined || t.used || t.expiresAt < Date.now()) {
+    const forced = t !== undefined && refuseNext > 0;
+    if (forced) {
+      refuseNext -= 1;
+      t.used = true;
+    }
+    if (forced || url.pathname !== '/connect' || t === undefined || t.used || t.expiresAt < Date.now()) {
       refusedUpgrades += 1;
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -318,6 +326,9 @@ export async function startFakeDingtalkGateway(opts: FakeDingtalkGatewayOptions)
     },
     failOpen(times: number, status = 503) {
       failures = { times, status };
+    },
+    refuseUpgrades(times: number) {
+      refuseNext = times;
     },
     hangOpen(on: boolean) {
       hang = on;

@@ -212,6 +212,53 @@ describe('DingtalkStream against a fake gateway', () => {
     expect(reconnectDelays(lines)).toEqual([30, 60, 75, 75, 30]);
   });
 
+  it('asks for a new ticket when the gateway refuses the upgrade, and when connections/open does not answer in time', async () => {
+    const { stream, lines } = startStream({}, { openTimeoutMs: 500 });
+    const n = gateway.connections.length + 1;
+    const refused = gateway.refusedUpgrades;
+    gateway.refuseUpgrades(1);
+    // The first attempt fails at the upgrade: start() resolves all the same, and the stream keeps trying.
+    await stream.start();
+    const conn = await gateway.connection(n);
+    expect(gateway.refusedUpgrades).toBe(refused + 1);
+    expect(gateway.ticketsIssued.at(-1)).toBe(conn.ticket);
+    expect(gateway.ticketsIssued.at(-2)).not.toBe(conn.ticket);
+    expect(parsedLines(lines).some((l) => l.msg === 'dingtalk stream: reconnecting' && l.reason === 'handshake_failed')).toBe(true);
+
+    gateway.hangOpen(true);
+    const opens = gateway.openRequests.length;
+    await conn.drop();
+    // A second call while the gateway still hangs means the first one was given up (timeout, then backoff).
+    await gateway.openCalls(opens + 2);
+    gateway.hangOpen(false);
+    await gateway.connection(n + 1);
+    expect(parsedLines(lines).filter((l) => l.msg === 'dingtalk stream: connections/open failed').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('closes the connection itself when the gateway announced a disconnect but never closed', async () => {
+    const { stream, lines } = startStream({}, { disconnectGraceMs: 50 });
+    const n = gateway.connections.length + 1;
+    await stream.start();
+    const conn = await gateway.connection(n);
+    conn.announceDisconnect();
+    await gateway.connection(n + 1);
+    expect(await conn.closed).toBe(1006);
+    expect(reconnectDelays(lines)).toEqual([15]);
+  });
+
+  it('close() waits for a running handler only up to its grace, and leaves that frame unacked', async () => {
+    const { stream, lines } = startStream({ onEvent: () => new Promise<void>(() => {}) }, { handlerGraceMs: 50 });
+    const n = gateway.connections.length + 1;
+    await stream.start();
+    const conn = await gateway.connection(n);
+    const pushed = conn.pushEvent({ eventId: 'evt-hung', data: {} });
+    await conn.ping();
+    await stream.close();
+    expect(stream.state).toBe('closed');
+    expect(conn.hasAck(pushed.messageId)).toBe(false);
+    expect(parsedLines(lines).some((l) => l.msg === 'dingtalk stream closed with handlers still running' && l.handlers === 1)).toBe(true);
+  });
+
   it('ends a connection whose gateway stopped answering (no pong) and opens another', async () => {
     const { stream, lines } = startStream({}, { keepAliveMs: 50 });
     const n = gateway.connections.length + 1;

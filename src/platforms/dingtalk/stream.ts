@@ -67,6 +67,8 @@ export interface DingtalkStreamOptions {
   openTimeoutMs?: number;
   /** After the gateway's `disconnect` it closes within ~10 s (§5.2 point 3); past this we close ourselves. Default 15,000 ms. */
   disconnectGraceMs?: number;
+  /** close() waits this long for handlers still storing a frame. Default 10,000 ms. */
+  handlerGraceMs?: number;
   /** The largest frame accepted. Default 4 MiB (robot messages and events are a few KiB). */
   maxFrameBytes?: number;
   /** The `localIp` reported to the gateway. Default the first non-internal IPv4 address. */
@@ -167,6 +169,7 @@ export class DingtalkStream {
   private readonly openTimeoutMs: number;
   private readonly disconnectGraceMs: number;
   private readonly maxFrameBytes: number;
+  private readonly handlerGraceMs: number;
   private readonly localIp: string;
   private readonly log: Logger;
 
@@ -193,6 +196,7 @@ export class DingtalkStream {
     this.openTimeoutMs = opts.openTimeoutMs ?? 10_000;
     this.disconnectGraceMs = opts.disconnectGraceMs ?? 15_000;
     this.maxFrameBytes = opts.maxFrameBytes ?? 4 * 1024 * 1024;
+    this.handlerGraceMs = opts.handlerGraceMs ?? 10_000;
     this.localIp = opts.localIp ?? firstLocalIpv4();
     this.log = opts.log;
   }
@@ -236,8 +240,19 @@ export class DingtalkStream {
         }
       });
     }
-    // Handlers that are storing an event finish before the caller closes the database under them.
-    await Promise.allSettled([...this.inFlight]);
+    // Handlers that are storing an event finish before the caller closes the database under them; a hung one
+    // does not hold up shutdown past the grace (its frame was not acked, so DingTalk pushes it again).
+    if (this.inFlight.size > 0) {
+      let grace: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.allSettled([...this.inFlight]).then(() => true),
+        new Promise<false>((resolve) => {
+          grace = setTimeout(() => resolve(false), this.handlerGraceMs);
+        }),
+      ]);
+      clearTimeout(grace);
+      if (!finished) this.log.warn({ handlers: this.inFlight.size }, 'dingtalk stream closed with handlers still running');
+    }
     this.log.info('dingtalk stream closed');
   }
 
