@@ -74,5 +74,13 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(adminRoutes, { deps });
   // Each platform's receive routes (platforms/<name>/callback.ts), each in a scope of its own.
   for (const platform of deps.platforms.values()) await app.register(platform.routes, { deps });
+  // Connections a platform keeps open to push to us (DingTalk Stream mode): opened with the server, closed with it.
+  const receivers: Array<{ close(): Promise<void> }> = [];
+  app.addHook('onReady', async () => {
+    for (const platform of deps.platforms.values()) if (platform.receive) receivers.push(await platform.receive(deps));
+  });
+  app.addHook('onClose', async () => {
+    await Promise.allSettled(receivers.map((r) => r.close()));
+  });
   return app as unknown as FastifyInstance;
 }

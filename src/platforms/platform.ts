@@ -62,6 +62,11 @@ export interface Platform {
   menu: PlatformMenu;
   /** Installs the app menu on the platform (menu-sync) and says what it did; absent where the menu shows without it. */
   installMenu?(): Promise<string>;
+  /**
+   * A connection the platform keeps open to push to us instead of calling our routes (DingTalk's Stream mode),
+   * started with the server and closed before the database; absent where everything arrives on the routes.
+   */
+  receive?(deps: PlatformDeps): Promise<{ close(): Promise<void> }>;
   /** Said once the server listens, where the platform has something to say about it (the local web chat). */
   announce?(deps: PlatformDeps): void;
   /** How the platform names a user: the id it gives, which members.userid holds. */

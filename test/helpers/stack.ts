@@ -19,15 +19,15 @@ import { startFakeDingtalk, type FakeDingtalk } from './fake-dingtalk.ts';
 import { DINGTALK } from './dingtalk-signer.ts';
 
 /** The DINGTALK_* variables of the test app (HTTP mode), pointed at a fake DingTalk API. */
-export function dingtalkEnv(apiBase: string, sendVia: 'robot' | 'work_notification' = 'robot'): Record<string, string> {
+export function dingtalkEnv(apiBase: string, sendVia: 'robot' | 'work_notification' = 'robot', stream?: { gatewayBase: string }): Record<string, string> {
   return {
+    ...(stream ? { DINGTALK_MODE: 'stream', DINGTALK_API_BASE: stream.gatewayBase } : { DINGTALK_API_BASE: apiBase }),
     DINGTALK_APP_KEY: DINGTALK.appKey,
     DINGTALK_APP_SECRET: DINGTALK.appSecret,
     DINGTALK_AGENT_ID: DINGTALK_AGENT_ID,
     DINGTALK_AES_KEY: DINGTALK.aesKey,
     DINGTALK_TOKEN: DINGTALK.token,
     DINGTALK_SEND: sendVia,
-    DINGTALK_API_BASE: apiBase,
     DINGTALK_OAPI_BASE: apiBase,
   };
 }
@@ -71,7 +71,7 @@ export interface StackOptions {
   dbKind?: DbKind;
   wecom?: boolean;
   /** Serve DingTalk against a fake DingTalk API (with `wecom` too: both, PLATFORM in the order `platforms` says). */
-  dingtalk?: boolean | { sendVia: 'robot' | 'work_notification' };
+  dingtalk?: boolean | { sendVia: 'robot' | 'work_notification'; stream?: { gatewayBase: string } };
   /** PLATFORM, when both are served (default wecom,dingtalk). */
   platforms?: string;
   workers?: boolean;
@@ -103,7 +103,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dingtalk = opts.dingtalk
     ? await startFakeDingtalk({ appKey: DINGTALK.appKey, appSecret: DINGTALK.appSecret, robotCode: DINGTALK.appKey, agentId: DINGTALK_AGENT_ID })
     : undefined;
-  if (dingtalk) Object.assign(env, dingtalkEnv(dingtalk.baseUrl, typeof opts.dingtalk === 'object' ? opts.dingtalk.sendVia : 'robot'));
+  if (dingtalk) {
+    const o = typeof opts.dingtalk === 'object' ? opts.dingtalk : undefined;
+    Object.assign(env, dingtalkEnv(dingtalk.baseUrl, o?.sendVia ?? 'robot', o?.stream));
+  }
   if (fake && dingtalk) env['PLATFORM'] = opts.platforms ?? 'wecom,dingtalk';
   const config: Config = { ...loadConfig(env), host: '127.0.0.1', port: 0 };
   const { log, lines } = memoryLogger();

@@ -49,6 +49,17 @@ describe('platform port', () => {
     expect(loadConfig({}).platform).toBe('local');
     const wecom = { WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) };
     expect(loadConfig(wecom)).toMatchObject({ platform: 'wecom', platformSettings: { wecom: { corpId: 'ww1' } } });
-    expect(() => loadConfig({ PLATFORM: 'dingtalk' })).toThrow(`PLATFORM must be ${Object.keys(PLATFORMS).join(' or ')}`);
+    expect(() => loadConfig({ PLATFORM: 'telegram' })).toThrow(`PLATFORM must be ${Object.keys(PLATFORMS).join(', ')} or a list such as wecom,dingtalk`);
+    expect(() => loadConfig({ PLATFORM: 'dingtalk' })).toThrow('PLATFORM=dingtalk needs DINGTALK_APP_KEY, DINGTALK_APP_SECRET');
+    const dingtalk = { DINGTALK_APP_KEY: 'dingapp', DINGTALK_APP_SECRET: 'secret', DINGTALK_MODE: 'stream' };
+    expect(loadConfig(dingtalk)).toMatchObject({ platform: 'dingtalk', platforms: ['dingtalk'], platformSettings: { dingtalk: { appKey: 'dingapp', robotCode: 'dingapp', sendVia: 'robot' } } });
+    // Both configured: PLATFORM says which, or both in preference order; never the local chat with another.
+    expect(() => loadConfig({ ...wecom, ...dingtalk })).toThrow('set PLATFORM to the one to serve, or to both in preference order (PLATFORM=wecom,dingtalk)');
+    expect(loadConfig({ ...wecom, ...dingtalk, PLATFORM: 'dingtalk,wecom' })).toMatchObject({ platform: 'dingtalk', platforms: ['dingtalk', 'wecom'] });
+    expect(() => loadConfig({ ...wecom, ...dingtalk, PLATFORM: 'wecom' })).toThrow('add dingtalk to PLATFORM');
+    expect(() => loadConfig({ ...wecom, PLATFORM: 'wecom,local' })).toThrow('cannot be combined');
+    expect(() => loadConfig({ ...wecom, PLATFORM: 'wecom,wecom' })).toThrow('names a platform twice');
+    expect(() => loadConfig({ DINGTALK_APP_KEY: 'dingapp', DINGTALK_APP_SECRET: 'secret' })).toThrow('DINGTALK_MODE=http needs DINGTALK_AES_KEY and DINGTALK_TOKEN');
+    expect(() => loadConfig({ ...dingtalk, DINGTALK_SEND: 'work_notification' })).toThrow('DINGTALK_SEND=work_notification needs DINGTALK_AGENT_ID');
   });
 });

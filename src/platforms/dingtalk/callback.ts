@@ -9,6 +9,7 @@ import type { DingtalkCrypto } from './crypto.ts';
 import { AppError, BadRequestError } from '../../errors.ts';
 import { checkRobotTimestamp, verifyRobotSign } from './signature.ts';
 import { eventToInbound, robotMessageToInbound, type MappedInbound } from './inbound.ts';
+import { DingtalkStream } from './stream.ts';
 
 export const CALLBACK_BODY_LIMIT = 64 * 1024;
 
@@ -109,3 +110,42 @@ export const dingtalkCallbackRoutes = (opts: DingtalkCallbackOptions): FastifyPl
     return reply.code(200).send(crypto.successReply(deps.clock().getTime()));
   });
 };
+
+/**
+ * Stream mode (§5.2): the same conversion and the same durable path as the HTTP routes, over the connection —
+ * an event is stored (UNIQUE dedupe key: a repeated eventId stores nothing) before its frame is acked; if the
+ * database is away the handler throws and the ack says LATER, so DingTalk pushes it again. A payload that can
+ * never be read is logged (no content) and acked: pushing it again would not help.
+ */
+export function dingtalkStreamReceiver(config: DingtalkConfig, deps: PlatformDeps): DingtalkStream {
+  const store = async (mapped: MappedInbound) => {
+    const { event, dedupeKey } = mapped;
+    const outcome = await deps.ingest.record({ platform: 'dingtalk', dedupeKey, userId: event.userId, kind: event.kind, payload: event });
+    if (outcome.status === 'duplicate') deps.log.debug({ dedupeKey }, 'duplicate dingtalk stream frame dropped');
+  };
+  const readable = <T>(what: string, convert: () => T): T | undefined => {
+    try {
+      return convert();
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'bad_body';
+      deps.log.warn({ code, what }, 'dingtalk stream frame refused');
+      return undefined;
+    }
+  };
+  return new DingtalkStream({
+    apiBase: config.apiBase,
+    appKey: config.appKey,
+    appSecret: config.appSecret,
+    log: deps.log,
+    handlers: {
+      async onRobotMessage(data) {
+        const mapped = readable('robot message', () => robotMessageToInbound(JSON.parse(data), config.appSecret));
+        if (mapped) await store(mapped);
+      },
+      async onEvent(data, headers) {
+        const events = readable('event', () => eventToInbound(JSON.parse(data), { eventId: headers.eventId, eventType: headers.eventType }));
+        for (const mapped of events ?? []) await store(mapped);
+      },
+    },
+  });
+}

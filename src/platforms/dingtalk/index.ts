@@ -3,7 +3,7 @@
 // buttons as links that send the member's answer back (card-action.ts), no app menu.
 import { ConfigError } from '../../errors.ts';
 import type { PlatformAdapter } from '../platform.ts';
-import { dingtalkCallbackRoutes } from './callback.ts';
+import { dingtalkCallbackRoutes, dingtalkStreamReceiver } from './callback.ts';
 import { DingtalkClient } from './client.ts';
 import { DINGTALK_VARS, readDingtalkConfig, type DingtalkConfig } from './config.ts';
 import { DingtalkCrypto } from './crypto.ts';
@@ -29,6 +29,15 @@ export const dingtalkPlatform: PlatformAdapter = {
       appKey: d.appKey,
       sender: client,
       routes: dingtalkCallbackRoutes({ config: d, crypto }),
+      ...(d.mode === 'stream'
+        ? {
+            async receive(deps) {
+              const stream = dingtalkStreamReceiver(d, deps);
+              await stream.start();
+              return stream;
+            },
+          }
+        : {}),
       menu: dingtalkMenu,
       identity: { userIdPattern: DINGTALK_USER_ID },
     };
