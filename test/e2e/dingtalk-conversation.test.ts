@@ -113,7 +113,7 @@ describe('a DingTalk-only deployment', () => {
 
   it('user_leave_org: the OD is asked to confirm 转出; the first confirmation records it, nothing before', async () => {
     const push = eventPush({ plaintext: JSON.stringify({ EventType: 'user_leave_org', TimeStamp: String(time.clock().getTime()), UserId: ['dt_zhenglao'], CorpId: 'dingcorptest' }), timestamp: String(time.clock().getTime()) });
-    const res = await fetch(`${stack.baseUrl}/dingtalk/events?${new URLSearchParams(push.query as Record<string, string>)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(push.body) });
+    const res = await fetch(`${stack.baseUrl}/dingtalk/events?${new URLSearchParams(push.query as Record<string, string>).toString()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(push.body) });
     expect(res.status).toBe(200);
     const [card] = await settle(1, 'the OD card');
     expect(card!.userIds).toEqual(['dt_zhaozuzhi']);
