@@ -170,6 +170,8 @@ async function applyPlan(trx: Kysely<Database>, repo: RosterRepository, plan: Im
     id,
     name: p.desired.name,
     userid: p.desired.userid,
+    dingtalkUserid: p.desired.dingtalkUserid,
+    useridFromDingtalk: p.desired.useridFromDingtalk,
     gender: p.desired.gender,
     birthDate: p.desired.birthDate,
     joinDate: p.desired.joinDate,

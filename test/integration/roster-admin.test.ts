@@ -142,7 +142,8 @@ describe.each(DB_KINDS)('admin roster routes on %s', (kind) => {
     const res = await app.inject({ method: 'GET', url: '/admin/roster/export', headers: auth });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
-    expect(res.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(`${HEADER},突出贡献,党代会代表`); // the export adds 突出贡献 (issue 11 point 5) and 党代会代表 (issue 14)
+    // The export adds 钉钉账号 (issue 15), 突出贡献 (issue 11 point 5) and 党代会代表 (issue 14).
+    expect(res.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(`${HEADER.replace('账号,', '账号,钉钉账号,')},突出贡献,党代会代表`);
     const x = await app.inject({ method: 'GET', url: '/admin/roster/export?format=xlsx', headers: auth });
     expect(x.headers['content-type']).toBe(XLSX_MIME);
     expect(x.rawPayload.subarray(0, 2).toString()).toBe('PK');
