@@ -75,7 +75,7 @@ describe('roster CLI as a process (postgres)', () => {
 
     const exported = await spawnCli('export-roster');
     expect(exported.code).toBe(0);
-    expect(exported.stdout.startsWith('\uFEFF姓名,账号,性别')).toBe(true);
+    expect(exported.stdout.startsWith('\uFEFF姓名,账号,钉钉账号,性别')).toBe(true);
     expect(exported.stdout.trim().split('\r\n')).toHaveLength(10);
     expect(exported.stderr).toContain('9 members');
   });
