@@ -175,6 +175,18 @@ export class RosterRepository {
     return n;
   }
 
+  /**
+   * Clears the accounts (账号 and 钉钉账号) of members whose accounts the import is about to change. PostgreSQL
+   * checks a unique index row by row, so one UPDATE that moves an account from one member to another, or swaps
+   * two, may meet the old holder still holding it; released first, the accounts are then written in one pass.
+   */
+  async releaseAccounts(memberIds: readonly string[]): Promise<void> {
+    for (const part of chunks(memberIds)) {
+      await sql`update members set userid = null, dingtalk_userid = null, userid_from_dingtalk = false
+        where id = any(${part}::bigint[])`.execute(this.db);
+    }
+  }
+
   async insertRoles(rows: readonly RoleRow[]): Promise<void> {
     for (const part of chunks(rows)) {
       await sql`insert into member_roles (member_id, role, organisation_id)

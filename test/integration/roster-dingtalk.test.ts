@@ -104,6 +104,19 @@ describe.each(DB_KINDS)('the roster\'s 钉钉账号 on %s', (kind) => {
     ]);
   });
 
+  it('moves a 钉钉账号 from one member to another, and swaps two, in one import', async () => {
+    // Written to the wrong person at first: 丙's, not 甲's. And 乙's DingTalk account changes to 甲's old one.
+    report(await run(t, csv(['甲,jia01,,2012-05-20,G,B,支部书记', '乙,,yiding,2013-05-20,G,B,', '丙,bing01,JiaDing,2014-05-20,G,B,', ROWS[3]!], H)));
+    expect((await stored()).map((m) => [m.name, m.dingtalk])).toEqual([['丁', null], ['丙', 'JiaDing'], ['乙', 'yiding'], ['甲', null]]);
+    report(await run(t, csv(['甲,jia01,,2012-05-20,G,B,支部书记', '乙,yiding,JiaDing,2013-05-20,G,B,', '丙,bing01,yiding,2014-05-20,G,B,', ROWS[3]!], H)));
+    expect(await stored()).toEqual([
+      { name: '丁', userid: null, dingtalk: null, fromDt: false },
+      { name: '丙', userid: 'bing01', dingtalk: 'yiding', fromDt: false },
+      { name: '乙', userid: 'yiding', dingtalk: 'JiaDing', fromDt: false },
+      { name: '甲', userid: 'jia01', dingtalk: null, fromDt: false },
+    ]);
+  });
+
   it('refuses a DingTalk-only row whose 钉钉账号 is another member\'s 账号, and writes nothing', async () => {
     const before = await lastWrite();
     const o = await run(t, csv(['戊,,BING01,2016-05-20,G,B,'], H));
