@@ -21,7 +21,8 @@ describe('a process sends only its own platform', () => {
     let now = new Date();
     stack = await startStack({ overrides: { clock: () => now } });
     expect(stack.deps.platform.name).toBe('local');
-    const [wecomId, localId] = await stack.deps.outbox.record([
+    // As a WeCom process on the same database would have recorded it (this one's outbox routes to what it serves).
+    const [wecomId, localId] = await stack.deps.repos.deliveries.insertNew([
       { idempotencyKey: 'k-wecom', platform: 'wecom', recipient: 'zhangsan', message: { type: 'text', content: '您有一项待办' } },
       { idempotencyKey: 'k-local', platform: 'local', recipient: 'zhangsan', message: { type: 'text', content: '您好' } },
     ]);
@@ -47,7 +48,7 @@ describe('a process sends only its own platform', () => {
 
   it('a WeCom process leaves local deliveries alone', async () => {
     stack = await startStack({ wecom: true });
-    const [id] = await stack.deps.outbox.record([{ idempotencyKey: 'k-l', platform: 'local', recipient: 'zhangsan', message: { type: 'text', content: '您好' } }]);
+    const [id] = await stack.deps.repos.deliveries.insertNew([{ idempotencyKey: 'k-l', platform: 'local', recipient: 'zhangsan', message: { type: 'text', content: '您好' } }]);
     expect(await createOutboundProcessor(stack.deps)(fakeJob(id!))).toBe('skipped');
     expect(stack.fake!.sent).toHaveLength(0);
     expect((await stack.deps.repos.deliveries.get(id!))!.status).toBe('pending');

@@ -29,7 +29,7 @@ describe('configuration', () => {
     expect(platformRefusal(loadConfig({ ...url, PLATFORM: 'local' }))).toBeUndefined();
     expect(platformRefusal(loadConfig({ ...url, ...WECOM_ENV }))).toBeUndefined();
     expect(platformRefusal(loadConfig({}))).toBeUndefined();
-    expect(() => loadConfig({ PLATFORM: 'wechat' })).toThrow(/PLATFORM must be wecom or local/);
+    expect(() => loadConfig({ PLATFORM: 'wechat' })).toThrow(/PLATFORM must be wecom, dingtalk, local or a list/);
     expect(() => loadConfig({ PLATFORM: 'wecom' })).toThrow(/PLATFORM=wecom needs WECOM_CORP_ID/);
     expect(() => loadConfig({ PLATFORM: 'local', ...WECOM_ENV })).toThrow(/PLATFORM=local but the WECOM_\* variables are set/);
   });
