@@ -4,6 +4,7 @@
 export type RosterField =
   | 'name'
   | 'userid'
+  | 'dingtalk_userid'
   | 'gender'
   | 'birth_date'
   | 'join_date'
@@ -31,6 +32,9 @@ export interface RosterColumn {
 export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { field: 'name', header: '姓名', aliases: ['name'] },
   { field: 'userid', header: '账号', aliases: ['userid', 'user_id', '帐号', '企业微信账号', '企业微信帐号'] },
+  // 钉钉账号 (issue 15): the member's DingTalk userid. 账号 stays the account the product knows them by; a row
+  // with only a 钉钉账号 is known by it (parse.ts, plan.ts).
+  { field: 'dingtalk_userid', header: '钉钉账号', aliases: ['dingtalk_userid', 'dingtalk', '钉钉帐号', '钉钉userid', '钉钉ID'] },
   { field: 'gender', header: '性别', aliases: ['gender', 'sex'] },
   { field: 'birth_date', header: '出生日期', aliases: ['birth_date', 'birthday', 'date_of_birth'], date: true },
   { field: 'join_date', header: '入党日期', aliases: ['join_date', '入党时间'], date: true },

@@ -6,6 +6,10 @@ import type { Database, Gender } from '../db/schema.ts';
 export interface RosterExportRow {
   name: string;
   userid: string | null;
+  /** 钉钉账号 (issue 15). */
+  dingtalkUserid: string | null;
+  /** userid is only the DingTalk account: the export's 账号 is blank. */
+  useridFromDingtalk: boolean;
   gender: Gender | null;
   birthDate: string | null;
   joinDate: string;
@@ -29,7 +33,7 @@ export class RosterExportRepository {
   async activeMembers(listSeparator: string): Promise<RosterExportRow[]> {
     // collate "C": the same order on every server whatever its locale, so exports compare byte for byte.
     const r = await sql<RosterExportRow>`
-    select m.name, m.userid, m.gender,
+    select m.name, m.userid, m.dingtalk_userid as "dingtalkUserid", m.userid_from_dingtalk as "useridFromDingtalk", m.gender,
       to_char(m.birth_date, 'YYYY-MM-DD') as "birthDate", to_char(m.join_date, 'YYYY-MM-DD') as "joinDate",
       to_char(m.full_member_date, 'YYYY-MM-DD') as "fullMemberDate",
       gb.name as "generalBranch", b.name as branch, m.cadre_level as "cadreLevel", m.phone,

@@ -15,11 +15,15 @@ const LIST = '、';
 
 const yesNo = (v: boolean | null): string | null => (v === null ? null : v ? '是' : '否');
 
-function cells(row: Omit<RosterExportRow, 'outstanding' | 'delegate'> & { outstanding: boolean | null; delegate: boolean | null }): (string | null)[] {
+type CellRow = Omit<RosterExportRow, 'outstanding' | 'delegate' | 'useridFromDingtalk'> & { outstanding: boolean | null; delegate: boolean | null };
+
+/** `row.userid` is 账号 as the file shows it (blank for a member known only by their DingTalk account). */
+function cells(row: CellRow): (string | null)[] {
   const roles = row.roles ? sortRoles(row.roles.split(',') as StoredRole[]).map((r) => ROLE_LABELS[r]).join(LIST) : null;
   return [
     row.name,
     row.userid,
+    row.dingtalkUserid,
     row.gender ? GENDER_LABEL[row.gender] : null,
     row.birthDate,
     row.joinDate,
@@ -36,7 +40,8 @@ function cells(row: Omit<RosterExportRow, 'outstanding' | 'delegate'> & { outsta
 }
 
 export async function exportRoster(db: Kysely<Database>, format: RosterFormat): Promise<{ bytes: Buffer; members: number }> {
-  const rows = (await new RosterExportRepository(db).activeMembers(LIST)).map(cells);
+  // A DingTalk-only member's userid is their 钉钉账号: 账号 stays blank, so re-importing the export changes nothing.
+  const rows = (await new RosterExportRepository(db).activeMembers(LIST)).map(({ useridFromDingtalk, ...row }) => cells({ ...row, userid: useridFromDingtalk ? null : row.userid }));
   if (format === 'csv') {
     const header = EXPORT_COLUMNS.map((c) => c.header);
     return { bytes: writeCsv([header, ...rows]), members: rows.length };

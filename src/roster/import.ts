@@ -170,6 +170,8 @@ async function applyPlan(trx: Kysely<Database>, repo: RosterRepository, plan: Im
     id,
     name: p.desired.name,
     userid: p.desired.userid,
+    dingtalkUserid: p.desired.dingtalkUserid,
+    useridFromDingtalk: p.desired.useridFromDingtalk,
     gender: p.desired.gender,
     birthDate: p.desired.birthDate,
     joinDate: p.desired.joinDate,
@@ -180,7 +182,13 @@ async function applyPlan(trx: Kysely<Database>, repo: RosterRepository, plan: Im
     status: p.desired.status,
     statusChangedOn: p.desired.statusChangedOn,
   });
-  // Updates before inserts: an account released by one member (set to empty) may be taken by a new one.
+  // Updates before inserts: an account released by one member (set to empty) may be taken by a new one. And
+  // accounts that change are released before any is written, so one may pass from a member to another.
+  await repo.releaseAccounts(
+    plan.members
+      .filter((p) => p.existing && (p.desired.userid !== p.existing.userid || p.desired.dingtalkUserid !== p.existing.dingtalkUserid))
+      .map((p) => p.existing!.id),
+  );
   await repo.updateMembers(plan.members.filter((p) => p.existing && p.memberFieldsChange).map((p) => toRow(p, p.existing!.id)));
   const creates = plan.members.filter((p) => !p.existing);
   const newIds = await repo.insertMembers(creates.map((p) => toRow(p, '')));

@@ -19,7 +19,13 @@ export interface SheetRow {
 export interface RosterEntry {
   row: number;
   name: string;
+  /** 账号 as the file writes it: the WeCom account (or the local chat's id); null when the cell is empty. */
   userid: string | null;
+  /**
+   * 钉钉账号: the member's DingTalk userid, null when the cell is empty. A row with it and no 账号 is a member
+   * known by their DingTalk account (the plan makes it their userid, flagged userid_from_dingtalk).
+   */
+  dingtalkUserid: string | null;
   gender: Gender | null;
   birthDate: string | null;
   joinDate: string;
@@ -61,7 +67,8 @@ export interface ParseContext {
   today?: string;
 }
 
-// WeCom userid: 1–64 bytes of letters, digits and _ . @ - (WeCom API "读取成员").
+// WeCom userid: 1–64 bytes of letters, digits and _ . @ - (WeCom API "读取成员"). 钉钉账号 follows the same
+// rule: a DingTalk-only member's 钉钉账号 becomes their userid, so it must be a valid one.
 const USERID = /^[A-Za-z0-9_.@-]{1,64}$/;
 const LIST_SEPARATORS = /[;；、,，]+/;
 const HAN_AND_SPACES = /^[\p{Script=Han}\s\u3000]+$/u;
@@ -165,16 +172,21 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
     return i === undefined ? null : r.cells[i];
   };
 
-  // General branches a 挂联 may name: those of this file and those already known.
+  // General branches a 挂联 may name: those of this file and those already known. And the first row of each
+  // 账号, whatever its case: a row with only a 钉钉账号 is known by it, so it may not be another row's 账号.
   const generalBranches = new Set<string>(ctx.knownGeneralBranches ?? []);
+  const rowOfAccount = new Map<string, number>();
   for (const r of dataRows) {
     const gb = cellText(get(r, 'general_branch'));
     if (gb) generalBranches.add(gb);
+    const account = cellText(get(r, 'userid')).toLowerCase();
+    if (account !== '' && !rowOfAccount.has(account)) rowOfAccount.set(account, r.rowNumber);
   }
 
   const errors: RowError[] = [];
   const entries: RosterEntry[] = [];
   const firstRowOfUserid = new Map<string, number>();
+  const firstRowOfDingtalk = new Map<string, number>();
   const firstRowOfUnnamed = new Map<string, number>();
   let committeeSecretaryRow: number | undefined;
 
@@ -204,6 +216,23 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
       const first = firstRowOfUserid.get(key);
       if (first !== undefined) fail('userid', `账号「${userid}」与第 ${first} 行重复`);
       else firstRowOfUserid.set(key, r.rowNumber);
+    }
+
+    const dingtalkText = text('dingtalk_userid');
+    const dingtalkUserid = dingtalkText === '' ? null : dingtalkText;
+    if (dingtalkUserid !== null && !USERID.test(dingtalkUserid)) {
+      fail('dingtalk_userid', `钉钉账号「${dingtalkUserid}」格式不正确：只能包含字母、数字和 _ . @ -，最长64位`);
+    } else if (dingtalkUserid !== null) {
+      // DingTalk userids compare without case, as the database's unique index on lower(dingtalk_userid) does.
+      const key = dingtalkUserid.toLowerCase();
+      const first = firstRowOfDingtalk.get(key);
+      if (first !== undefined) fail('dingtalk_userid', `钉钉账号「${dingtalkUserid}」与第 ${first} 行重复`);
+      else firstRowOfDingtalk.set(key, r.rowNumber);
+      // Without a 账号 the member is known by the 钉钉账号: it would be the userid of two people.
+      const accountRow = userid === null ? rowOfAccount.get(key) : undefined;
+      if (accountRow !== undefined) {
+        fail('dingtalk_userid', `钉钉账号「${dingtalkUserid}」与第 ${accountRow} 行的账号相同：没有账号的党员以钉钉账号作为账号，两人不能共用；如是同一人，请合并为一行`);
+      }
     }
 
     const gender = parseGender(text('gender'));
@@ -258,8 +287,8 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
       fail('linked_general_branches', '只有党委书记、党委委员可以挂联党总支，请在职务中填写');
     }
 
-    if (userid === null && name !== '' && generalBranch !== '' && branch !== '') {
-      // Without an account, name + branch is the only way to recognise the member next time.
+    if (userid === null && dingtalkUserid === null && name !== '' && generalBranch !== '' && branch !== '') {
+      // Without an account (账号 or 钉钉账号), name + branch is the only way to recognise the member next time.
       const key = `${generalBranch}\u0000${branch}\u0000${name}`;
       const first = firstRowOfUnnamed.get(key);
       if (first !== undefined) fail('userid', `与第 ${first} 行同一党支部、同名且都没有账号，无法区分，请填写账号`);
@@ -289,6 +318,7 @@ export function* parseRosterSteps(rows: SheetRow[], ctx: ParseContext = {}): Ste
         row: r.rowNumber,
         name,
         userid,
+        dingtalkUserid,
         gender: gender ?? null,
         birthDate,
         joinDate: joinDate!,

@@ -59,7 +59,10 @@ export function scopeOf(role: StoredRole, entry: Pick<RosterEntry, 'generalBranc
 /** A member as the plan wants them, with the branch still as a key. */
 export interface DesiredMember {
   name: string;
+  /** 账号, or the 钉钉账号 of a member who has only that (see accountOf). */
   userid: string | null;
+  dingtalkUserid: string | null;
+  useridFromDingtalk: boolean;
   gender: MemberRow['gender'];
   birthDate: string | null;
   joinDate: string;
@@ -110,6 +113,24 @@ export type PlanResult = { ok: true; plan: ImportPlan } | { ok: false; errors: R
 
 const FIELD_LABEL = (f: RosterField) => columnOf(f).header;
 
+/**
+ * 账号 as the roster shows it: the userid, except for a member known only by their DingTalk account, whose
+ * 账号 is blank (the export writes it so, and the change report compares it so).
+ */
+export function accountOf(m: Pick<DesiredMember, 'userid' | 'useridFromDingtalk'>): string | null {
+  return m.useridFromDingtalk ? null : m.userid;
+}
+
+/**
+ * The key rule of issue 15: 账号 stays the account the product knows a member by (WeCom, or the local chat's
+ * id). A member with no 账号 but a 钉钉账号 is known by their DingTalk account: userid = 钉钉账号, flagged
+ * userid_from_dingtalk so that WeCom never gets it as an address.
+ */
+export function keyOf(account: string | null, dingtalkUserid: string | null): Pick<DesiredMember, 'userid' | 'useridFromDingtalk'> {
+  if (account !== null) return { userid: account, useridFromDingtalk: false };
+  return dingtalkUserid !== null ? { userid: dingtalkUserid, useridFromDingtalk: true } : { userid: null, useridFromDingtalk: false };
+}
+
 export interface PlanOptions {
   /** Create organisations whose names are one character off existing ones (refused as typos otherwise). */
   allowNewOrganisations?: boolean;
@@ -139,12 +160,14 @@ export function* planImportSteps(
     return true;
   });
   const byUserid = new Map<string, MemberRow>();
+  const byDingtalk = new Map<string, MemberRow>();
   const byNameBranch = new Map<string, MemberRow[]>();
   let seen = 0;
   const pause = () => ++seen % STEP_ROWS === 0;
   for (const m of members) {
     if (pause()) yield;
     if (m.userid) byUserid.set(m.userid.toLowerCase(), m);
+    if (m.dingtalkUserid) byDingtalk.set(m.dingtalkUserid.toLowerCase(), m);
     const key = `${branchKeyOf.get(m.id)}\u0000${m.name}`;
     const list = byNameBranch.get(key);
     if (list) list.push(m);
@@ -167,8 +190,9 @@ export function* planImportSteps(
     linksOf.set(l.memberId, list);
   }
 
-  // Match: by account first (all of them, so an account always finds its owner), then by name + branch
-  // among members nobody claimed yet.
+  // Match: by account first (all of them, so an account always finds its owner; a DingTalk-only member's
+  // userid is their 钉钉账号, so a 账号 equal to it is theirs), then by 钉钉账号 among members nobody claimed yet,
+  // then by name + branch among those still unclaimed.
   const errors: RowError[] = [];
   const claimed = new Set<string>();
   const matchOf = new Map<RosterEntry, MemberRow>();
@@ -182,12 +206,27 @@ export function* planImportSteps(
       }
     }
   }
+  const fileDingtalk = (e: RosterEntry) => (has.has('dingtalk_userid') ? e.dingtalkUserid : null);
+  if (has.has('dingtalk_userid')) {
+    for (const e of entries) {
+      if (pause()) yield;
+      const m = e.dingtalkUserid && !matchOf.has(e) ? byDingtalk.get(e.dingtalkUserid.toLowerCase()) : undefined;
+      if (m && !claimed.has(m.id)) {
+        matchOf.set(e, m);
+        claimed.add(m.id);
+      }
+    }
+  }
   for (const e of entries) {
     if (pause()) yield;
     if (matchOf.has(e)) continue;
     const key = `${branchScope(e.generalBranch, e.branch)}\u0000${e.name}`;
-    // A row with an account only adopts a member who has none yet; otherwise it is someone else.
-    let candidates = (byNameBranch.get(key) ?? []).filter((m) => !claimed.has(m.id) && (!e.userid || m.userid === null));
+    // A row with an account only adopts a member who has none yet; otherwise it is someone else. Likewise for
+    // a 钉钉账号 (a DingTalk-only member's userid is not a 账号: a row with one may adopt them).
+    const dingtalk = fileDingtalk(e);
+    let candidates = (byNameBranch.get(key) ?? []).filter(
+      (m) => !claimed.has(m.id) && (!e.userid || accountOf(m) === null) && (!dingtalk || m.dingtalkUserid === null),
+    );
     if (candidates.length > 1) candidates = candidates.filter((m) => m.status === 'active');
     if (candidates.length > 1) {
       errors.push({
@@ -228,9 +267,14 @@ export function* planImportSteps(
         warnings.push(`第 ${e.row} 行：${e.name} 已登记为去世，名册中仍有此人，未改变其状态`);
       }
     }
+    // Without a 钉钉账号 column the member keeps theirs; with it, an empty cell removes it. 账号 likewise, as
+    // the roster shows it (blank for a DingTalk-only member); the userid follows from the two (keyOf).
+    const dingtalkUserid = keep('dingtalk_userid', e.dingtalkUserid, m?.dingtalkUserid, null);
+    const account = keep('userid', e.userid, m ? accountOf(m) : undefined, null);
     const desired: DesiredMember = {
       name: e.name,
-      userid: keep('userid', e.userid, m?.userid, null),
+      ...keyOf(account, dingtalkUserid),
+      dingtalkUserid,
       gender: keep('gender', e.gender, m?.gender, null),
       birthDate: keep('birth_date', e.birthDate, m?.birthDate, null),
       joinDate: e.joinDate,
@@ -247,7 +291,8 @@ export function* planImportSteps(
     if (m) {
       const diff = (label: string, a: unknown, b: unknown) => a !== b && changedFields.push(label);
       diff(FIELD_LABEL('name'), desired.name, m.name);
-      diff(FIELD_LABEL('userid'), desired.userid, m.userid);
+      diff(FIELD_LABEL('userid'), accountOf(desired), accountOf(m));
+      diff(FIELD_LABEL('dingtalk_userid'), desired.dingtalkUserid, m.dingtalkUserid);
       diff(FIELD_LABEL('gender'), desired.gender, m.gender);
       diff(FIELD_LABEL('birth_date'), desired.birthDate, m.birthDate);
       diff(FIELD_LABEL('join_date'), desired.joinDate, m.joinDate);
@@ -259,7 +304,8 @@ export function* planImportSteps(
       diff(FIELD_LABEL('outstanding_contributor'), desired.outstanding, m.outstanding ?? false);
       diff(FIELD_LABEL('party_congress_delegate'), desired.delegate, m.delegate ?? false);
     }
-    const memberFieldsChange = changedFields.length > 0;
+    // The userid follows 账号 and 钉钉账号, so a change of it shows as theirs; compared anyway, as it is written.
+    const memberFieldsChange = changedFields.length > 0 || (m !== undefined && (desired.userid !== m.userid || desired.useridFromDingtalk !== m.useridFromDingtalk));
 
     let rolesAdd: RoleAt[] = [];
     let rolesRemove: RoleAt[] = [];
@@ -287,6 +333,29 @@ export function* planImportSteps(
     }
     planned.push({ entry: e, existing: m, desired, changedFields, memberFieldsChange, rolesAdd, rolesRemove, linksAdd, linksRemove });
   }
+
+  // A member known by their 钉钉账号 takes it as their userid: it may not be anyone else's 账号 (two people
+  // cannot share the key). Other rows are checked by parse; here the members the file does not name, who keep
+  // their 账号, and a file without a 账号 column, where members keep theirs.
+  const keyHolder = new Map<string, string>();
+  for (const m of members) {
+    if (pause()) yield;
+    if (m.userid && !claimed.has(m.id)) keyHolder.set(m.userid.toLowerCase(), `党员“${m.name}”`);
+  }
+  for (const p of planned) {
+    if (p.desired.userid && !p.desired.useridFromDingtalk) keyHolder.set(p.desired.userid.toLowerCase(), `第 ${p.entry.row} 行“${p.entry.name}”`);
+  }
+  for (const p of planned) {
+    const holder = p.desired.useridFromDingtalk ? keyHolder.get(p.desired.userid!.toLowerCase()) : undefined;
+    if (holder !== undefined) {
+      errors.push({
+        row: p.entry.row,
+        column: FIELD_LABEL('dingtalk_userid'),
+        reason: `钉钉账号「${p.desired.dingtalkUserid}」与${holder}的账号相同：没有账号的党员以钉钉账号作为账号，两人不能共用；如是同一人，请在本行填写其账号`,
+      });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
 
   const missing: MissingMember[] = members
     .filter((m) => m.status === 'active' && !claimed.has(m.id))

@@ -19,7 +19,12 @@ export interface OrganisationRow {
 
 export interface MemberFields {
   name: string;
+  /** The account the product knows the member by: 账号, or their 钉钉账号 when they have only that. */
   userid: string | null;
+  /** 钉钉账号 (issue 15). */
+  dingtalkUserid: string | null;
+  /** userid is only the member's DingTalk account: WeCom never gets it as an address. */
+  useridFromDingtalk: boolean;
   gender: Gender | null;
   birthDate: string | null;
   joinDate: string;
@@ -67,7 +72,8 @@ const MEMBER_COLUMNS = sql`id::text as id, name, userid, gender,
   to_char(birth_date, 'YYYY-MM-DD') as "birthDate", to_char(join_date, 'YYYY-MM-DD') as "joinDate",
   to_char(full_member_date, 'YYYY-MM-DD') as "fullMemberDate", branch_id::text as "branchId",
   cadre_level as "cadreLevel", phone, status, to_char(status_changed_on, 'YYYY-MM-DD') as "statusChangedOn",
-  outstanding_contributor as outstanding, party_congress_delegate as delegate`;
+  outstanding_contributor as outstanding, party_congress_delegate as delegate,
+  dingtalk_userid as "dingtalkUserid", userid_from_dingtalk as "useridFromDingtalk"`;
 
 export class RosterRepository {
   constructor(private readonly db: Db) {}
@@ -122,7 +128,8 @@ export class RosterRepository {
       ${rows.map((m) => m.name)}::text[], ${rows.map((m) => m.userid)}::text[], ${rows.map((m) => m.gender)}::text[],
       ${rows.map((m) => m.birthDate)}::date[], ${rows.map((m) => m.joinDate)}::date[], ${rows.map((m) => m.fullMemberDate)}::date[],
       ${rows.map((m) => m.branchId)}::bigint[], ${rows.map((m) => m.cadreLevel)}::text[], ${rows.map((m) => m.phone)}::text[],
-      ${rows.map((m) => m.status)}::text[], ${rows.map((m) => m.statusChangedOn)}::date[])`;
+      ${rows.map((m) => m.status)}::text[], ${rows.map((m) => m.statusChangedOn)}::date[],
+      ${rows.map((m) => m.dingtalkUserid)}::text[], ${rows.map((m) => m.useridFromDingtalk)}::boolean[])`;
   }
 
   /** Inserts members; returns their ids in the order given. */
@@ -134,11 +141,11 @@ export class RosterRepository {
       const drawn = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('members', 'id'))::text as id
         from generate_series(1, ${part.length}::int)`.execute(this.db);
       const partIds = drawn.rows.map((r) => r.id);
-      await sql`insert into members (id, name, userid, gender, birth_date, join_date, full_member_date, branch_id, cadre_level, phone, status, status_changed_on)
+      await sql`insert into members (id, name, userid, gender, birth_date, join_date, full_member_date, branch_id, cadre_level, phone, status, status_changed_on, dingtalk_userid, userid_from_dingtalk)
         overriding system value
-        select i.id, t.name, t.userid, t.gender, t.birth_date, t.join_date, t.full_member_date, t.branch_id, t.cadre_level, t.phone, t.status, t.status_changed_on
+        select i.id, t.name, t.userid, t.gender, t.birth_date, t.join_date, t.full_member_date, t.branch_id, t.cadre_level, t.phone, t.status, t.status_changed_on, t.dingtalk_userid, t.userid_from_dingtalk
         from ${this.memberArrays(part)} with ordinality
-          as t(name, userid, gender, birth_date, join_date, full_member_date, branch_id, cadre_level, phone, status, status_changed_on, ord)
+          as t(name, userid, gender, birth_date, join_date, full_member_date, branch_id, cadre_level, phone, status, status_changed_on, dingtalk_userid, userid_from_dingtalk, ord)
         join unnest(${partIds}::bigint[]) with ordinality as i(id, ord) using (ord)`.execute(this.db);
       ids.push(...partIds);
     }
@@ -153,19 +160,31 @@ export class RosterRepository {
         update members m set name = v.name, userid = v.userid, gender = v.gender, birth_date = v.birth_date,
           join_date = v.join_date, full_member_date = v.full_member_date, branch_id = v.branch_id,
           cadre_level = v.cadre_level, phone = v.phone, status = v.status, status_changed_on = v.status_changed_on,
-          updated_at = now()
+          dingtalk_userid = v.dingtalk_userid, userid_from_dingtalk = v.userid_from_dingtalk, updated_at = now()
         from (select * from ${this.memberArrays(part)} with ordinality
-                as t(name, userid, gender, birth_date, join_date, full_member_date, branch_id, cadre_level, phone, status, status_changed_on, ord)
+                as t(name, userid, gender, birth_date, join_date, full_member_date, branch_id, cadre_level, phone, status, status_changed_on, dingtalk_userid, userid_from_dingtalk, ord)
               join unnest(${part.map((m) => m.id)}::bigint[]) with ordinality as i(id, ord) using (ord)) v
         where m.id = v.id
-          and (m.name, m.userid, m.gender, m.birth_date, m.join_date, m.full_member_date, m.branch_id, m.cadre_level, m.phone, m.status, m.status_changed_on)
+          and (m.name, m.userid, m.gender, m.birth_date, m.join_date, m.full_member_date, m.branch_id, m.cadre_level, m.phone, m.status, m.status_changed_on, m.dingtalk_userid, m.userid_from_dingtalk)
             is distinct from
-              (v.name, v.userid, v.gender, v.birth_date, v.join_date, v.full_member_date, v.branch_id, v.cadre_level, v.phone, v.status, v.status_changed_on)`.execute(
+              (v.name, v.userid, v.gender, v.birth_date, v.join_date, v.full_member_date, v.branch_id, v.cadre_level, v.phone, v.status, v.status_changed_on, v.dingtalk_userid, v.userid_from_dingtalk)`.execute(
         this.db,
       );
       n += Number(r.numAffectedRows ?? 0);
     }
     return n;
+  }
+
+  /**
+   * Clears the accounts (账号 and 钉钉账号) of members whose accounts the import is about to change. PostgreSQL
+   * checks a unique index row by row, so one UPDATE that moves an account from one member to another, or swaps
+   * two, may meet the old holder still holding it; released first, the accounts are then written in one pass.
+   */
+  async releaseAccounts(memberIds: readonly string[]): Promise<void> {
+    for (const part of chunks(memberIds)) {
+      await sql`update members set userid = null, dingtalk_userid = null, userid_from_dingtalk = false
+        where id = any(${part}::bigint[])`.execute(this.db);
+    }
   }
 
   async insertRoles(rows: readonly RoleRow[]): Promise<void> {

@@ -68,6 +68,14 @@ export class ResponsibilityRepository {
     return this.placeWhere(sql`lower(m.userid) = lower(${userid})`);
   }
 
+  /**
+   * The member with this DingTalk account (钉钉账号), compared case-insensitively: the unique index on
+   * lower(dingtalk_userid), whose predicate the not-null test repeats so the planner may use it.
+   */
+  placeByDingtalkUserid(dingtalkUserid: string): Promise<MemberPlaceRow | undefined> {
+    return this.placeWhere(sql`m.dingtalk_userid is not null and lower(m.dingtalk_userid) = lower(${dingtalkUserid})`);
+  }
+
   /** The active holders of every duty over a member at this place, by duty, name and id. */
   async dutyHolders(m: Pick<MemberPlaceRow, 'branchId' | 'gbId' | 'committeeId'>): Promise<DutyHolderRow[]> {
     const r = await sql<DutyHolderRow>`

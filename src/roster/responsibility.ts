@@ -89,6 +89,18 @@ export async function findMemberByUserid(db: Kysely<Database>, userid: string): 
   return m ? identityOf(repo, m, userid) : undefined;
 }
 
+/**
+ * Who is writing on DingTalk: the roster entry of a DingTalk account (钉钉账号, issue 15), with roles; undefined
+ * for an unknown account. The same shape as findMemberByUserid, whose `userid` stays the account the product
+ * knows the member by (their 账号, or this DingTalk account for a member who has only that). Compared
+ * case-insensitively, as the roster import and the unique index on lower(dingtalk_userid) compare them.
+ */
+export async function findMemberByDingtalkUserid(db: Kysely<Database>, dingtalkUserid: string): Promise<RosterIdentity | undefined> {
+  const repo = new ResponsibilityRepository(db);
+  const m = await repo.placeByDingtalkUserid(dingtalkUserid);
+  return m ? identityOf(repo, m, dingtalkUserid) : undefined;
+}
+
 /** The roster entry of a member by id, whatever their status or account; undefined when there is none. */
 export async function findMemberById(db: Kysely<Database>, memberId: string): Promise<RosterIdentity | undefined> {
   if (!/^\d{1,19}$/.test(memberId)) return undefined;

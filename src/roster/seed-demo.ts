@@ -265,6 +265,8 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
       row: i + 2,
       name,
       userid,
+      // Set once the README's people have their accounts (below): the demo's 钉钉账号 is the 账号.
+      dingtalkUserid: null,
       gender,
       birthDate,
       joinDate,
@@ -285,6 +287,9 @@ export function generateDemoRoster(opts: DemoOptions): DemoRoster {
   const readmePeople = placeReadmePeople(entries, units, branches, useridCount, new Set(hardNameOf.keys()), outstandingContributors);
   // Two of the README's members are Party congress delegates (党代会代表), so its proposal examples run.
   for (const e of entries) if (e.userid !== null && README_DELEGATES.includes(e.userid)) e.delegate = true;
+  // A university where everyone with an account has both: the staff or student number is the userid on WeCom
+  // and on DingTalk alike, so 钉钉账号 = 账号.
+  for (const e of entries) e.dingtalkUserid = e.userid;
 
   // A few who died or moved away: never role holders (they would leave gaps in who answers for whom), nor
   // the hard names, which demo users will want to talk as.

@@ -142,10 +142,24 @@ describe.each(DB_KINDS)('admin roster routes on %s', (kind) => {
     const res = await app.inject({ method: 'GET', url: '/admin/roster/export', headers: auth });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
-    expect(res.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(`${HEADER},突出贡献,党代会代表`); // the export adds 突出贡献 (issue 11 point 5) and 党代会代表 (issue 14)
+    // The export adds 钉钉账号 (issue 15), 突出贡献 (issue 11 point 5) and 党代会代表 (issue 14).
+    expect(res.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(`${HEADER.replace('账号,', '账号,钉钉账号,')},突出贡献,党代会代表`);
     const x = await app.inject({ method: 'GET', url: '/admin/roster/export?format=xlsx', headers: auth });
     expect(x.headers['content-type']).toBe(XLSX_MIME);
     expect(x.rawPayload.subarray(0, 2).toString()).toBe('PK');
     expect((await app.inject({ method: 'GET', url: '/admin/roster/export?format=pdf', headers: auth })).statusCode).toBe(400);
+  });
+
+  it('imports and exports 钉钉账号 (issue 15); a member with only a DingTalk account exports with an empty 账号', async () => {
+    const rows = ['王芳,wangfang01,wfding,女,,1992-07-01,,数学学院党总支,教工党支部', '钉钉新,,dingxin01,男,,2020-01-01,,数学学院党总支,教工党支部'];
+    const file = csv(rows, '姓名,账号,钉钉账号,性别,出生日期,入党日期,转正日期,党总支,党支部');
+    const res = await app.inject({ method: 'POST', url: '/admin/roster/import', headers: { ...auth, 'content-type': 'text/csv' }, payload: file });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ members: { created: 2 } });
+    const stored = await sql<{ userid: string; fromDt: boolean }>`select userid, userid_from_dingtalk as "fromDt" from members where name = '钉钉新'`.execute(t.db);
+    expect(stored.rows).toEqual([{ userid: 'dingxin01', fromDt: true }]);
+    const lines = (await app.inject({ method: 'GET', url: '/admin/roster/export', headers: auth })).body.split('\r\n');
+    expect(lines).toContain('钉钉新,,dingxin01,男,,2020-01-01,,数学学院党总支,教工党支部,,,,,否,否');
+    expect(lines).toContain('王芳,wangfang01,wfding,女,,1992-07-01,,数学学院党总支,教工党支部,,,,,否,否');
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { createTestDatabase, DB_KINDS, type DbKind, type TestDb } from '../helpers/db.ts';
 import { farRightCellXlsx, zipBombXlsx } from '../helpers/hostile-xlsx.ts';
-import { csv, FIXTURE_ROWS } from '../helpers/roster-fixture.ts';
+import { csv, FIXTURE_ROWS, HEADER } from '../helpers/roster-fixture.ts';
 import { runEntryToExit } from '../helpers/processes.ts';
 
 const BAD_ROW = '坏,,男,,2020-01-01,2019-01-01,G,B,,,,';
@@ -75,7 +75,7 @@ describe('roster CLI as a process (postgres)', () => {
 
     const exported = await spawnCli('export-roster');
     expect(exported.code).toBe(0);
-    expect(exported.stdout.startsWith('\uFEFF姓名,账号,性别')).toBe(true);
+    expect(exported.stdout.startsWith('\uFEFF姓名,账号,钉钉账号,性别')).toBe(true);
     expect(exported.stdout.trim().split('\r\n')).toHaveLength(10);
     expect(exported.stderr).toContain('9 members');
   });
@@ -126,6 +126,19 @@ describe.each(DB_KINDS)('roster CLI commands on %s', (kind) => {
     expect(x.code).toBe(0);
     expect(x.stdout).toContain('已导出 9 名党员');
     expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('import-roster reads 钉钉账号 (issue 15): the dry run names its changes, export-roster writes it after 账号', async () => {
+    const rows = [...FIXTURE_ROWS.map((r) => `${r},${r.startsWith('王芳,') ? 'WangFangDing' : ''}`), '钉钉新,,男,,2020-01-01,,数学学院党总支,教工党支部,,,,,dingxin01'];
+    const withDingtalk = file('dingtalk.csv', csv(rows, `${HEADER},钉钉账号`));
+    const dry = await cli('import-roster', withDingtalk, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('第 9 行 王芳：更新 钉钉账号');
+    expect(dry.stdout).toContain('第 11 行 钉钉新：新增');
+    expect((await cli('import-roster', withDingtalk)).code).toBe(0);
+    const lines = (await cli('export-roster')).stdout.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines).toContain('王芳,wangfang01,WangFangDing,女,1968-04-01,1992-07-01,1993-07-01,数学学院党总支,教工党支部,党总支书记、支部书记,,,,否,否');
+    expect(lines).toContain('钉钉新,,dingxin01,男,,2020-01-01,,数学学院党总支,教工党支部,,,,,否,否');
   });
 
   it('fails non-zero on usage errors (2), unreadable files and a non-empty seed target (1)', async () => {

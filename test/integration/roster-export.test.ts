@@ -21,11 +21,12 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
     expect(o.ok).toBe(true);
     const text = (await exportRoster(a.db, 'csv')).bytes.toString('utf8');
     const lines = text.replace(/^\uFEFF/, '').split('\r\n');
-    // 突出贡献 (issue 11 point 5) and 党代会代表 (issue 14) are written as 是/否 after the import's other columns.
-    expect(lines[0]).toBe(`${HEADER},突出贡献,党代会代表`);
-    expect(lines).toContain('王芳,wangfang01,女,1968-04-01,1992-07-01,1993-07-01,数学学院党总支,教工党支部,党总支书记、支部书记,,,,否,否');
-    expect(lines).toContain('钱委员,qianweiyuan,男,1970-08-08,1995-05-04,1996-05-04,机关党总支,党政办公室党支部,党委委员,副厅级,数学学院党总支、计算机学院党总支,,否,否');
-    expect(lines).toContain('郑预备,,女,2004-09-09,2026-05-01,,计算机学院党总支,本科生第一党支部,,,,,否,否');
+    // 钉钉账号 (issue 15) right after 账号; 突出贡献 (issue 11 point 5) and 党代会代表 (issue 14) as 是/否 after the
+    // import's other columns.
+    expect(lines[0]).toBe(`${HEADER.replace('账号,', '账号,钉钉账号,')},突出贡献,党代会代表`);
+    expect(lines).toContain('王芳,wangfang01,,女,1968-04-01,1992-07-01,1993-07-01,数学学院党总支,教工党支部,党总支书记、支部书记,,,,否,否');
+    expect(lines).toContain('钱委员,qianweiyuan,,男,1970-08-08,1995-05-04,1996-05-04,机关党总支,党政办公室党支部,党委委员,副厅级,数学学院党总支、计算机学院党总支,,否,否');
+    expect(lines).toContain('郑预备,,,女,2004-09-09,2026-05-01,,计算机学院党总支,本科生第一党支部,,,,,否,否');
     await sql`truncate members, organisations cascade`.execute(a.db);
   });
 
@@ -43,7 +44,7 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
 
     // The same through xlsx, whose dates are real date cells.
     const xlsxRows = await readXlsx(firstXlsx.bytes);
-    expect(xlsxRows[1]!.cells[4]).toBeInstanceOf(Date);
+    expect(xlsxRows[1]!.cells[5]).toBeInstanceOf(Date);
     await sql`truncate members, organisations cascade`.execute(b.db);
     const viaXlsx = await importRosterFile(b.db, firstXlsx.bytes, { today: TODAY });
     expect(viaXlsx.ok).toBe(true);
@@ -61,8 +62,8 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
     if (!o.ok) throw new Error(JSON.stringify(o.errors));
     const first = await exportRoster(a.db, 'csv');
     const lines = first.bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines).toContain(`"'=HYPERLINK(""http://evil.example/x"",""点此"")",'@evil,男,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613800000000,否,否`);
-    expect(lines).toContain(`'@王芳,'-wang,女,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613900000000,否,否`);
+    expect(lines).toContain(`"'=HYPERLINK(""http://evil.example/x"",""点此"")",'@evil,,男,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613800000000,否,否`);
+    expect(lines).toContain(`'@王芳,'-wang,,女,1990-01-01,2012-05-20,,'+机关党总支,'-党政办公室党支部,,,,'+8613900000000,否,否`);
     // No line of the export holds a cell that starts a formula.
     for (const line of lines) for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+\-@]/);
 
@@ -80,11 +81,11 @@ describe.each(DB_KINDS)('export-roster on %s', (kind) => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await exportRoster(a.db, 'xlsx')).bytes as unknown as ExcelJS.Buffer);
     const ws = wb.worksheets[0]!;
-    for (const address of ['A2', 'B2', 'G2', 'H2', 'L2', 'A3', 'L3']) {
+    for (const address of ['A2', 'B2', 'H2', 'I2', 'M2', 'A3', 'M3']) {
       const cell = ws.getCell(address);
       expect(cell.type).toBe(ExcelJS.ValueType.String);
       expect(cell.numFmt).toBe('@');
     }
-    expect(ws.getCell('L3').value).toBe('+8613900000000');
+    expect(ws.getCell('M3').value).toBe('+8613900000000');
   });
 });

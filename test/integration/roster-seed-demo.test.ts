@@ -28,6 +28,11 @@ describe.each(DB_KINDS)('seed-demo on %s', (kind) => {
     expect(Number(leap.rows[0]!.n)).toBeGreaterThanOrEqual(1);
     const zhangwei = await sql<{ n: string }>`select count(distinct b.parent_id)::text as n from members m join organisations b on b.id = m.branch_id where m.name = '张伟'`.execute(t.db);
     expect(Number(zhangwei.rows[0]!.n)).toBeGreaterThanOrEqual(2);
+    // Issue 15: every member with a 账号 has it as their 钉钉账号 too; none is known by DingTalk alone.
+    const accounts = await sql<{ n: string; same: string; dt: string }>`select count(userid)::text as n,
+      count(*) filter (where dingtalk_userid = userid)::text as same, count(*) filter (where userid_from_dingtalk)::text as dt from members`.execute(t.db);
+    expect(accounts.rows[0]).toEqual({ n: accounts.rows[0]!.same, same: accounts.rows[0]!.n, dt: '0' });
+    expect(Number(accounts.rows[0]!.n)).toBeGreaterThan(200);
     const probationary = await sql<{ n: string }>`select count(*)::text as n from members where full_member_date is null`.execute(t.db);
     expect(Number(probationary.rows[0]!.n)).toBe(r.probationary);
 

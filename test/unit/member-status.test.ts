@@ -61,6 +61,8 @@ describe('planning a status change', () => {
         id: '10',
         name: '吴党员',
         userid: 'wudangyuan',
+        dingtalkUserid: null,
+        useridFromDingtalk: false,
         gender: 'male',
         birthDate: '1990-05-05',
         joinDate: '2012-05-20',

@@ -119,3 +119,51 @@ describe('parseRoster: bad rows, each listed with its spreadsheet row number', (
     expect(errs).toEqual([expect.objectContaining({ row: 4, reason: '缺少入党日期' })]);
   });
 });
+
+describe('parseRoster: 钉钉账号 (issue 15)', () => {
+  const H = '姓名,账号,钉钉账号,入党日期,党总支,党支部';
+
+  it('reads the column and its aliases; an empty cell is null, and a file without it has no such field', () => {
+    const r = parse(['甲,jia01,JiaDing,2012-05-20,G,B', '乙,,yiding,2012-05-20,G,B', '丙,bing01,,2012-05-20,G,B'], H);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.fields).toContain('dingtalk_userid');
+    expect(r.entries.map((e) => [e.userid, e.dingtalkUserid])).toEqual([['jia01', 'JiaDing'], [null, 'yiding'], ['bing01', null]]);
+    for (const alias of ['dingtalk_userid', 'dingtalk', 'DingTalk', '钉钉帐号', '钉钉userid', '钉钉ID', '钉钉账号（工号）']) {
+      const a = parse(['甲,jia01,jd,2012-05-20,G,B'], H.replace('钉钉账号', alias));
+      expect(a.ok && a.entries[0]!.dingtalkUserid, alias).toBe('jd');
+    }
+    const without = parse(['甲,jia01,2012-05-20,G,B'], '姓名,账号,入党日期,党总支,党支部');
+    expect(without.ok && without.fields.includes('dingtalk_userid')).toBe(false);
+    expect(without.ok && without.entries[0]!.dingtalkUserid).toBeNull();
+  });
+
+  it('refuses a 钉钉账号 that is no userid (the 账号 rule: letters, digits, _ . @ -, at most 64)', () => {
+    expect(errors(parse(['甲,jia01,zhang wei,2012-05-20,G,B'], H))).toEqual([
+      { row: 2, column: '钉钉账号', reason: '钉钉账号「zhang wei」格式不正确：只能包含字母、数字和 _ . @ -，最长64位' },
+    ]);
+    expect(errors(parse([`甲,,${'a'.repeat(65)},2012-05-20,G,B`], H))[0]).toMatchObject({ row: 2, column: '钉钉账号' });
+    expect(entries(parse([`甲,,${'a'.repeat(64)},2012-05-20,G,B`], H))[0]!.dingtalkUserid).toHaveLength(64);
+  });
+
+  it('refuses a 钉钉账号 twice in the file, whatever its case, naming both rows', () => {
+    expect(errors(parse(['甲,jia01,ding01,2012-05-20,G,B', '乙,yi01,x,2012-05-20,G,B', '丙,bing01,DING01,2012-05-20,G,B'], H))).toEqual([
+      { row: 4, column: '钉钉账号', reason: '钉钉账号「DING01」与第 2 行重复' },
+    ]);
+  });
+
+  it('refuses a row without 账号 whose 钉钉账号 is another row\'s 账号 (it would be their key), before or after it', () => {
+    const clash = '钉钉账号「JIA01」与第 2 行的账号相同：没有账号的党员以钉钉账号作为账号，两人不能共用；如是同一人，请合并为一行';
+    expect(errors(parse(['甲,jia01,,2012-05-20,G,B', '乙,,JIA01,2012-05-20,G,B'], H))).toEqual([{ row: 3, column: '钉钉账号', reason: clash }]);
+    expect(errors(parse(['乙,,jia01,2012-05-20,G,B', '甲,JIA01,,2012-05-20,G,B'], H))).toEqual([
+      { row: 2, column: '钉钉账号', reason: clash.replace('JIA01', 'jia01').replace('第 2 行', '第 3 行') },
+    ]);
+    // With a 账号 of its own the row is known by that: its 钉钉账号 may be anything not taken as a 钉钉账号.
+    expect(entries(parse(['甲,jia01,yi01,2012-05-20,G,B', '乙,yi01,jia01,2012-05-20,G,B'], H))).toHaveLength(2);
+    // One person's own 账号 and 钉钉账号 may be the same (the demo university's staff numbers).
+    expect(entries(parse(['甲,jia01,JIA01,2012-05-20,G,B'], H))[0]).toMatchObject({ userid: 'jia01', dingtalkUserid: 'JIA01' });
+  });
+
+  it('a 钉钉账号 tells apart two namesakes of one branch without 账号', () => {
+    expect(entries(parse(['甲,,ding01,2012-05-20,G,B', '甲,,ding02,2013-05-20,G,B'], H))).toHaveLength(2);
+  });
+});

@@ -16,6 +16,12 @@ describe('generateDemoRoster', () => {
     expect(generateDemoRoster({ members: 400, seed: 8, today: TODAY }).entries).not.toEqual(e);
   });
 
+  it('gives everyone with a 账号 the same 钉钉账号 (issue 15: a university where everyone has both)', () => {
+    expect(e.filter((x) => x.userid !== null).length).toBeGreaterThan(350);
+    for (const x of e) expect(x.dingtalkUserid, x.name).toBe(x.userid);
+    expect(e.find((x) => x.userid === 'huanglihua01')?.dingtalkUserid).toBe('huanglihua01');
+  });
+
   it('refuses a roster too small to staff every branch', () => {
     expect(() => generateDemoRoster({ members: 20, seed: 1, today: TODAY })).toThrow(RangeError);
   });
