@@ -172,14 +172,18 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
  */
 async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notices: PlannedNotice[], notBefore: (j: number) => Date): Promise<Array<{ id: string; notBefore: Date }>> {
   if (notices.length === 0) return [];
+  // Each member's notice goes to the platform they are on (a deployment may serve WeCom and DingTalk): looked up
+  // before the lock's transaction, which holds the embedded database's only connection.
+  const routes: Awaited<ReturnType<Outbox['route']>> = [];
+  for (let i = 0; i < notices.length; i += WRITE_CHUNK) {
+    routes.push(...(await deps.outbox.route(notices.slice(i, i + WRITE_CHUNK).map((n) => ({ platform: deps.platform, recipient: n.recipientUserid })))));
+  }
   // Two sweeps of one day (two workers at boot, a catch-up meeting the scheduler) take turns.
   return new SweepRepository(deps.db).inSweepLock(async (repo) => {
     const ids: Array<{ id: string; notBefore: Date }> = [];
     for (let i = 0; i < notices.length; i += WRITE_CHUNK) {
       const chunk = notices.slice(i, i + WRITE_CHUNK);
-      // Each member's notice goes to the platform they are on (a deployment may serve WeCom and DingTalk).
-      const routes = await deps.outbox.route(chunk.map((n) => ({ platform: deps.platform, recipient: n.recipientUserid })));
-      ids.push(...(await repo.insertNotices(chunk, chunk.map((_n, j) => notBefore(i + j)), { date, late, platform: deps.platform }, routes)));
+      ids.push(...(await repo.insertNotices(chunk, chunk.map((_n, j) => notBefore(i + j)), { date, late, platform: deps.platform }, routes.slice(i, i + WRITE_CHUNK))));
       // What the bot asked each owner about (a reminder), so that a short reply can refer to it. Once per
       // (person, topic, ref): an upsert may not touch one row twice in one statement.
       const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();

@@ -17,6 +17,8 @@ import { TEST_REDIS_URL } from './env.ts';
 import { startFakeWecom, type FakeWecom } from './fake-wecom.ts';
 import { startFakeDingtalk, type FakeDingtalk } from './fake-dingtalk.ts';
 import { DINGTALK } from './dingtalk-signer.ts';
+import { TEST_PLATFORM, wecomView } from './dingtalk-as-wecom.ts';
+import { sql } from 'kysely';
 
 /** The DINGTALK_* variables of the test app (HTTP mode), pointed at a fake DingTalk API. */
 export function dingtalkEnv(apiBase: string, sendVia: 'robot' | 'work_notification' = 'robot', stream?: { gatewayBase: string }): Record<string, string> {
@@ -96,6 +98,9 @@ export function memoryLogger(level = 'debug') {
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase(opts.dbKind ?? 'postgres', { poolSize: opts.poolSize });
+  // TEST_PLATFORM=dingtalk: a WeCom stack of the conversation suite serves DingTalk instead (dingtalk-as-wecom.ts).
+  const asDingtalk = opts.wecom === true && !opts.dingtalk && TEST_PLATFORM === 'dingtalk';
+  if (asDingtalk) opts = { ...opts, wecom: false, dingtalk: true };
   const fake = opts.wecom ? await startFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId }) : undefined;
   // No quiet hours by default: CI may run at any hour; tests of quiet hours set QUIET_HOURS themselves.
   const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', QUIET_HOURS: '', ...(opts.env ?? {}) };
@@ -112,6 +117,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const { log, lines } = memoryLogger();
   const queuePrefix = `pct${randomBytes(5).toString('hex')}`;
   const deps = await buildDeps(config, { log, db, queuePrefix, ...(opts.overrides ?? {}) });
+  // Everyone's 钉钉账号 is their 账号 unless the roster says otherwise (the staff number on both platforms).
+  if (asDingtalk) await sameDingtalkAccounts(db);
   if (opts.members?.length) await addMembers(db, opts.members);
   const app = await buildApp(deps);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -122,7 +129,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     app,
     baseUrl: `http://127.0.0.1:${port}`,
     db,
-    fake,
+    fake: asDingtalk && dingtalk ? (wecomView(dingtalk) as unknown as FakeWecom) : fake,
     dingtalk,
     workers: undefined,
     logs: lines,
@@ -231,4 +238,14 @@ export function runningClock(startIso: string): { clock: () => Date; set(iso: st
       t0 = Date.now();
     },
   };
+}
+
+/** A trigger giving each member written without a 钉钉账号 their 账号 as one (TEST_PLATFORM=dingtalk). */
+async function sameDingtalkAccounts(db: DbHandle): Promise<void> {
+  await sql`create or replace function test_same_dingtalk_account() returns trigger language plpgsql as $$
+    begin
+      if new.dingtalk_userid is null and new.userid is not null then new.dingtalk_userid := new.userid; end if;
+      return new;
+    end $$`.execute(db.db);
+  await sql`create trigger test_same_dingtalk_account before insert or update on members for each row execute function test_same_dingtalk_account()`.execute(db.db);
 }

@@ -5,6 +5,9 @@ import { expect } from 'vitest';
 import { waitFor, waitForQuiet, WECOM, type Stack } from './stack.ts';
 import { eventXml, makeCallback, textMessageXml, toQueryString } from './wecom-signer.ts';
 import type { SentMessage } from './fake-wecom.ts';
+import { TEST_PLATFORM } from './dingtalk-as-wecom.ts';
+import { DINGTALK, robotHeaders, robotMessage } from './dingtalk-signer.ts';
+import { APP_MENU } from '../../src/conversation/menu-keys.ts';
 
 export interface WecomChat {
   /** Posts one plaintext callback, signed at the stack's (test) clock. */
@@ -14,6 +17,7 @@ export interface WecomChat {
 }
 
 export function wecomChat(stack: () => Stack, clock: () => Date, firstMsgId: bigint): WecomChat {
+  if (TEST_PLATFORM === 'dingtalk') return dingtalkChatAsWecom(stack, clock, firstMsgId);
   let msgId = firstMsgId;
   let seen = 0;
   const ts = () => String(Math.floor(clock().getTime() / 1000));
@@ -47,3 +51,76 @@ export function wecomChat(stack: () => Stack, clock: () => Date, firstMsgId: big
 
 export const textOf = (m: SentMessage): string =>
   m.msgtype === 'text' ? m.body.text.content : m.msgtype === 'markdown' ? m.body.markdown.content : JSON.stringify(m.body.template_card);
+
+/** A WeCom element's text in a plaintext callback (CDATA or bare). */
+function xmlField(xml: string, name: string): string | undefined {
+  const m = new RegExp(`<${name}>(?:<!\\[CDATA\\[([\\s\\S]*?)\\]\\]>|([^<]*))</${name}>`).exec(xml);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** The menu item a WeCom menu key stands for: on DingTalk (no app menu) the member types its words. */
+function menuWords(key: string): string | undefined {
+  for (const item of APP_MENU) {
+    if (item.key === key) return item.name;
+    const sub = item.sub?.find((x) => x.key === key);
+    if (sub) return sub.name;
+  }
+  return undefined;
+}
+
+/**
+ * wecomChat's DingTalk twin (TEST_PLATFORM=dingtalk): the same calls, made as DingTalk robot messages; a card
+ * click taps the button (its link sends the button's message); a WeCom callback given to post() is sent as what
+ * the member would do on DingTalk (a text, a tap, a menu item's words).
+ */
+function dingtalkChatAsWecom(stack: () => Stack, clock: () => Date, firstMsgId: bigint): WecomChat {
+  let msgId = firstMsgId;
+  let seen = 0;
+  const send = async (from: string, content: string) => {
+    const body = robotMessage({ msgId: `msg${++msgId}`, staffId: from, content, createAt: clock().getTime() });
+    const res = await fetch(`${stack().baseUrl}/dingtalk/robot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...robotHeaders(DINGTALK.appSecret, clock().getTime()) },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+  };
+  const buttonContent = (taskId: string, key: string): string => {
+    const card = stack().fake!.sent.find((m) => m.msgtype === 'template_card' && m.body.template_card.task_id === taskId);
+    const button = card?.body.template_card.button_list.find((b: { key: string }) => b.key === key);
+    if (!button) throw new Error(`no button ${key} on a card ${taskId} the member received`);
+    return button.content as string;
+  };
+  const post = async (xml: string) => {
+    const from = xmlField(xml, 'FromUserName') ?? '';
+    const type = xmlField(xml, 'MsgType');
+    if (type === 'text') return send(from, xmlField(xml, 'Content') ?? '');
+    const event = xmlField(xml, 'Event');
+    if (event === 'template_card_event') return send(from, buttonContent(xmlField(xml, 'TaskId') ?? '', xmlField(xml, 'EventKey') ?? ''));
+    const words = event === 'click' ? menuWords(xmlField(xml, 'EventKey') ?? '') : undefined;
+    if (words) return send(from, words);
+    throw new Error(`no DingTalk counterpart for this WeCom callback (${type}/${event})`);
+  };
+  const settle = async (start: number, expectAtLeast: number, what: string): Promise<SentMessage[]> => {
+    const s = stack();
+    await waitFor(() => s.dingtalk!.sent.length >= start + expectAtLeast, 60_000, what);
+    await waitForQuiet(s);
+    seen = s.dingtalk!.sent.length;
+    return s.fake!.sent.slice(start);
+  };
+  return {
+    post,
+    async say(from, content, expectAtLeast = 1) {
+      const start = seen;
+      await send(from, content);
+      return settle(start, expectAtLeast, `answer to ${content}`);
+    },
+    async click(from, card, text, expectAtLeast = 1) {
+      const start = seen;
+      const button = card.button_list.find((b) => b.text === text) as { content?: string } | undefined;
+      if (!button?.content) throw new Error(`no button ${text} on the card`);
+      await send(from, button.content);
+      return settle(start, expectAtLeast, `answer to click ${text}`);
+    },
+  };
+}
