@@ -16,6 +16,7 @@ import { sweepDeps } from '../../workers/sweep.ts';
 import { collectVoice } from '../../src/voice/export.ts';
 import { loadAccessPerson } from '../../src/roster/responsibility.ts';
 import { viewerOf } from '../../src/domain/access.ts';
+import { TEST_PLATFORM } from '../helpers/dingtalk-as-wecom.ts';
 
 const TOKEN = 'announce-e2e-admin-token-0123456789abcdef';
 type Card = { task_id: string; button_list: Array<{ key: string; text: string }>; main_title: { title: string }; horizontal_content_list?: Array<{ keyname: string; value: string }> };
@@ -161,7 +162,8 @@ describe('issue 14 section 1: reporting work and open Party affairs', () => {
     // Each counted click greys the clicker's card with 已阅 (the other clicker's card is not touched).
     const updates = await stack.deps.db.db.selectFrom('deliveries').select(['recipient', 'message']).where('recipient', 'in', ['wushengri', 'zhenglao', 'chenbiezhi']).execute();
     const greyed = updates.filter((d) => (d.message as { type: string }).type === 'card_update').map((d) => [d.recipient, (d.message as { replaceName: string }).replaceName]);
-    expect(greyed.sort()).toEqual([['wushengri', '已阅'], ['wushengri', '已阅'], ['zhenglao', '已阅']]);
+    // DingTalk's action cards cannot be updated: nothing to grey there.
+    expect(greyed.sort()).toEqual(TEST_PLATFORM === 'wecom' ? [['wushengri', '已阅'], ['wushengri', '已阅'], ['zhenglao', '已阅']] : []);
   });
 
   it('通报阅读情况 and 未读名单: the figures and names for the sender and the OD, nobody else', async () => {

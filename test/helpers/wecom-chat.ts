@@ -85,18 +85,26 @@ function dingtalkChatAsWecom(stack: () => Stack, clock: () => Date, firstMsgId: 
     });
     expect(res.status).toBe(200);
   };
-  const buttonContent = (taskId: string, key: string): string => {
-    const card = stack().fake!.sent.find((m) => m.msgtype === 'template_card' && m.body.template_card.task_id === taskId);
-    const button = card?.body.template_card.button_list.find((b: { key: string }) => b.key === key);
-    if (!button) throw new Error(`no button ${key} on a card ${taskId} the member received`);
-    return button.content as string;
+  /**
+   * What tapping the button sends: the link's message of the card as `from` received it (or a card of theirs
+   * with this action: a test may rebuild a card by hand), else of the card as someone else received it (a
+   * forwarded card); for a card nobody received, what a member would have to type to forge it — the action with
+   * a tag they cannot compute, which the bot reads as plain text.
+   */
+  const buttonContent = (from: string, taskId: string, key: string, text: string): string => {
+    const cards = stack().fake!.sent.filter((m) => m.msgtype === 'template_card');
+    const mine = cards.filter((m) => m.touser.split('|').includes(from));
+    const content = (m: SentMessage) => m.body.template_card.button_list.find((b: { key: string; content: string }) => b.key === key)?.content as string | undefined;
+    const ofTask = (list: SentMessage[]) => list.filter((m) => m.body.template_card.task_id === taskId).map(content).find(Boolean);
+    const received = ofTask(mine) ?? mine.map(content).find(Boolean) ?? ofTask(cards);
+    return received ?? `${text} #${Buffer.from(`${taskId}\u001f${key}`, 'utf8').toString('base64url')}.AAAAAAAAAAAA`;
   };
   const post = async (xml: string) => {
     const from = xmlField(xml, 'FromUserName') ?? '';
     const type = xmlField(xml, 'MsgType');
     if (type === 'text') return send(from, xmlField(xml, 'Content') ?? '');
     const event = xmlField(xml, 'Event');
-    if (event === 'template_card_event') return send(from, buttonContent(xmlField(xml, 'TaskId') ?? '', xmlField(xml, 'EventKey') ?? ''));
+    if (event === 'template_card_event') return send(from, buttonContent(from, xmlField(xml, 'TaskId') ?? '', xmlField(xml, 'EventKey') ?? '', '按钮'));
     const words = event === 'click' ? menuWords(xmlField(xml, 'EventKey') ?? '') : undefined;
     if (words) return send(from, words);
     throw new Error(`no DingTalk counterpart for this WeCom callback (${type}/${event})`);
@@ -117,9 +125,9 @@ function dingtalkChatAsWecom(stack: () => Stack, clock: () => Date, firstMsgId: 
     },
     async click(from, card, text, expectAtLeast = 1) {
       const start = seen;
-      const button = card.button_list.find((b) => b.text === text) as { content?: string } | undefined;
-      if (!button?.content) throw new Error(`no button ${text} on the card`);
-      await send(from, button.content);
+      const button = card.button_list.find((b) => b.text === text) as { key: string; content?: string } | undefined;
+      if (!button) throw new Error(`no button ${text} on the card`);
+      await send(from, button.content ?? buttonContent(from, card.task_id, button.key, text));
       return settle(start, expectAtLeast, `answer to click ${text}`);
     },
   };
