@@ -21,10 +21,9 @@ export class DeliveryRouter {
     if (this.served.length === 1 && this.served[0] === 'local') return requests.map((r) => ({ platform: 'local', recipient: r.recipient }));
     const accounts = requests.filter((r) => !r.recipient.startsWith(GROUP_RECIPIENT_PREFIX)).map((r) => r.recipient);
     const book = await new MemberAddressRepository(db).byAccounts(accounts);
-    return requests.map((r) => {
-      const route = chooseRoute(r, book.get(r.recipient.toLowerCase()), this.served);
-      if (!route) this.log?.info({ platforms: this.served }, 'recipient has no account on the platforms served: not sent');
-      return route;
-    });
+    const routes = requests.map((r) => chooseRoute(r, book.get(r.recipient.toLowerCase()), this.served));
+    const unroutable = routes.filter((r) => r === undefined).length;
+    if (unroutable > 0) this.log?.info({ platforms: this.served, unroutable }, 'recipients with no account on the platforms served: not sent');
+    return routes;
   }
 }
