@@ -184,7 +184,7 @@ export async function checkApplication(
     return {
       ok: false,
       code: 'needs_consent',
-      reply: `${member.name}同志没有企业微信账号，无法向本人发送确认，本次未提交。请当面征得本人同意后，在申请中注明“本人已同意”，例如“为${member.name}申请突发困难补助：……，申请2000元，本人已同意”。`,
+      reply: `${member.name}同志没有企业微信/钉钉账号，无法向本人发送确认，本次未提交。请当面征得本人同意后，在申请中注明“本人已同意”，例如“为${member.name}申请突发困难补助：……，申请2000元，本人已同意”。`,
     };
   }
   return { ok: true, member, self, hasAccount };
@@ -225,7 +225,7 @@ export async function applyForAid(env: AidEnv, actor: AidActor, req: AidApplicat
     const dueOn = addDays(env.today, s.gbDays);
     await new AssistanceTaskRepository(env.trx).open({ kind: 'aid_consent', subjectId: aid.id, memberId: aid.member_id, ownerMemberId: aid.member_id, openedOn: env.today, dueOn, createdAt: env.now });
     const card = consentCard({ aid, taskId: `aid-${aid.id}-consent-${aid.member_id}`, dueOn, today: env.today, clock: clockOf(aid, env.today, env.calendar, dueOn) });
-    const attestedNote = req.attested ? `${member.name}同志有企业微信账号，仍须本人在卡片上确认同意。` : '';
+    const attestedNote = req.attested ? `${member.name}同志有企业微信/钉钉账号，仍须本人在卡片上确认同意。` : '';
     return {
       ok: true,
       aid,

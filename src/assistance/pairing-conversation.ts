@@ -150,8 +150,8 @@ async function pair(ctx: ConversationContext, me: AccessPerson, cmd: Extract<Pai
         const told = [...(out.started.some((s) => !s.unreachable) ? ['帮扶人（仅告知困难类型，不含补助金额）'] : []), ...(out.memberReachable ? [`${out.member}同志本人`] : [])];
         lines.push(
           (told.length > 0 ? `已告知${told.join('和')}。` : '') +
-            (unreachable.length > 0 ? `${unreachable.join('、')}无法通过企业微信通知，请线下告知。` : '') +
-            (out.memberReachable ? '' : `${out.member}同志无企业微信账号，请党支部当面告知。`),
+            (unreachable.length > 0 ? `${unreachable.join('、')}无法通过企业微信/钉钉通知，请线下告知。` : '') +
+            (out.memberReachable ? '' : `${out.member}同志无企业微信/钉钉账号，请党支部当面告知。`),
         );
       }
       return say(lines.join('\n'), ...out.notices);

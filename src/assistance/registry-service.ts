@@ -95,7 +95,7 @@ async function branchSecretaries(db: Kysely<Database>, e: HardshipEntry, actorId
 }
 
 const toldWords = (told: { member: boolean; branch: boolean }) =>
-  told.member && told.branch ? '已告知本人和所在党支部。' : told.member ? '已告知本人。' : told.branch ? '已告知所在党支部（本人无企业微信账号，请当面告知）。' : '本人无企业微信账号，请当面告知。';
+  told.member && told.branch ? '已告知本人和所在党支部。' : told.member ? '已告知本人。' : told.branch ? '已告知所在党支部（本人无企业微信/钉钉账号，请当面告知）。' : '本人无企业微信/钉钉账号，请当面告知。';
 
 /**
  * An entry goes to the GB (applied): the review task opens, due in hardship_review_days, and whoever answers for
@@ -307,7 +307,7 @@ export async function archiveHardship(a: RegistryActing, p: { memberId?: string;
   for (const h of helpers) for (const [to, org] of await helperRecipients(a.db, h, archived.member_id)) once(to, NOTICE_TEXT.pairingEndedToHelper(archived, org), `pairing${h.pairing_id}`);
   // Says whom it told: the helpers only where pairings ended.
   const helped = done.endedPairings.length > 0 ? '和帮扶人' : '';
-  const told = archived.member_userid ? `已告知本人、所在党支部${helped}。` : `已告知所在党支部${helped}（本人无企业微信账号，请当面告知）。`;
+  const told = archived.member_userid ? `已告知本人、所在党支部${helped}。` : `已告知所在党支部${helped}（本人无企业微信/钉钉账号，请当面告知）。`;
   return { ok: true, zh: T.archivedAck(archived, reason, done.endedPairings.length, done.endedSubsidies.length, told), notices, entry: archived };
 }
 

@@ -99,7 +99,7 @@ export const REGISTRY_TEXT = {
   attestedSent: (e: HardshipEntry, dueOn: IsoDate, today: IsoDate) =>
     `已推荐${e.member_name}同志为生活困难党员（困难类型：${causeWords(e.causes)}），并记录本人同意由您代为确认。已报${e.general_branch}，将于${chineseDate(dueOn, today)}前审核，结果将告知您。`,
   consentRequired: (name: string, causes: string) =>
-    `${name}同志没有企业微信账号，无法在线确认是否同意推荐，本次未作登记。请当面征得本人同意后发送“推荐${name}为生活困难党员，${causes}，本人已同意”，系统将记录由您代为确认。`,
+    `${name}同志没有企业微信/钉钉账号，无法在线确认是否同意推荐，本次未作登记。请当面征得本人同意后发送“推荐${name}为生活困难党员，${causes}，本人已同意”，系统将记录由您代为确认。`,
   noCauseInRecommendation: (name: string) => `请写明困难类型（老、弱、病、残、重大变故、自然灾害或其他），例如“推荐${name}为生活困难党员，因病”。本次未作登记。`,
   recommendNotAllowed: '推荐生活困难党员由党员所在党支部书记（经本人同意后）办理。如您本人生活困难，可发送“申请困难帮扶：……”；如身边党员有困难，请告知其所在党支部书记。',
   recommendSelf: '不能推荐本人。如您本人生活困难，请发送“申请困难帮扶：……”，由党总支审核。',

@@ -275,7 +275,7 @@ export async function confirmSubsidy(trx: Trx, d: Decision): Promise<Outcome<Sub
   return {
     ok: true,
     value: row,
-    zh: `已确认发放：${row.member_name}同志定额补助每月${formatYuan(row.amount_fen)}，${chineseTerm(termOf(row))}。每月第一个工作日将列入发放名单${row.member_userid ? '；已告知本人' : '；本人没有企业微信，已请所在党支部书记转告'}。`,
+    zh: `已确认发放：${row.member_name}同志定额补助每月${formatYuan(row.amount_fen)}，${chineseTerm(termOf(row))}。每月第一个工作日将列入发放名单${row.member_userid ? '；已告知本人' : '；本人没有企业微信/钉钉，已请所在党支部书记转告'}。`,
     notices: await tellMember(trx, row, `subsidy-started-${row.id}`, MEMBER_TEXT.started({ ...termOf(row), amountFen: row.amount_fen })),
     warnings: [],
   };
@@ -322,7 +322,7 @@ export async function renewSubsidy(trx: Trx, d: Decision): Promise<Outcome<Subsi
   return {
     ok: true,
     value: row,
-    zh: `已续期：${row.member_name}同志定额补助每月${formatYuan(row.amount_fen)}，${chineseTerm(term)}${row.member_userid ? '；已告知本人' : '；本人没有企业微信，已请所在党支部书记转告'}。`,
+    zh: `已续期：${row.member_name}同志定额补助每月${formatYuan(row.amount_fen)}，${chineseTerm(term)}${row.member_userid ? '；已告知本人' : '；本人没有企业微信/钉钉，已请所在党支部书记转告'}。`,
     notices: await tellMember(trx, row, `subsidy-renewed-${row.id}`, MEMBER_TEXT.renewed({ ...term, amountFen: row.amount_fen })),
     warnings,
   };

@@ -119,7 +119,7 @@ export const MEMBER_TEXT = {
 };
 
 /** The same for the branch secretary of a member without a chat account: whom it is about, and to pass it on. */
-export const forSecretary = (memberName: string, text: string): string => `${memberName}同志没有企业微信，以下消息请转告本人：\n${text.replace(/^党员同志您好：/u, '')}`;
+export const forSecretary = (memberName: string, text: string): string => `${memberName}同志没有企业微信/钉钉，以下消息请转告本人：\n${text.replace(/^党员同志您好：/u, '')}`;
 
 /** 2026年12月1日 */
 export const paidOn = (date: IsoDate): string => chineseFullDate(date);

@@ -656,7 +656,7 @@ function unknownName(ctx: ConversationContext, d: InterpretationDetail, index: R
         title: missing,
         note: `您说的是不是下面${near.matches.length > 1 ? '其中一位' : '这位'}？请点选；都不是请核对姓名后重新发送。`,
         buttons: near.matches.map((m) => ({
-          text: names.filter((n) => n === m.name).length > 1 ? `${m.name}·${m.userid ?? '无企业微信'}` : m.name,
+          text: names.filter((n) => n === m.name).length > 1 ? `${m.name}·${m.userid ?? '无企业微信/钉钉'}` : m.name,
           actionKey: cardKey(PICK_NEAR, ctx.eventId, m.memberId),
         })),
       }),

@@ -41,7 +41,7 @@ export function partyAgeWords(fullMemberOn: IsoDate, today: IsoDate): string {
 }
 
 const lineOf = (m: CertificateLine, today: IsoDate, withGb: boolean) =>
-  `- ${esc(m.name)}（${withGb ? `${esc(m.generalBranch)}` : ''}${esc(m.branch)}；${partyAgeWords(m.fullMemberOn, today)}${m.userid ? '' : '；无企业微信'}${m.confirmedAt ? '；已确认符合条件' : ''}）`;
+  `- ${esc(m.name)}（${withGb ? `${esc(m.generalBranch)}` : ''}${esc(m.branch)}；${partyAgeWords(m.fullMemberOn, today)}${m.userid ? '' : '；无企业微信/钉钉'}${m.confirmedAt ? '；已确认符合条件' : ''}）`;
 
 /**
  * The list of members due a certificate: this year's and the backlog, with their Party age; the members whose
@@ -95,7 +95,7 @@ export function certificateCard(p: { taskId: string; member: CertificateLine; to
       ['姓名', m.name],
       ['党龄', partyAgeWords(m.fullMemberOn, p.today)],
       ['条件', m.confirmedAt ? `已确认${m.confirmedBy ? `（${m.confirmedBy}）` : ''}` : '待确认'],
-      ['账号', m.userid ?? '无企业微信'],
+      ['账号', m.userid ?? '无企业微信/钉钉'],
     ],
     note: '请确认该同志一贯表现良好、为党勤恳奉献后点“确认符合条件”；证书颁发后点“登记颁发”，再回复颁发日期和编号。',
     buttons,
@@ -138,7 +138,7 @@ export function presentationNotice(p: { name: string; branch: string; fullMember
       `【光荣在党50年】党委组织部已登记${p.branch}${p.name}同志（${partyAgeWords(p.fullMemberOn, p.today)}）的“光荣在党50年”纪念证书` +
       `（颁发日期${chineseFullDate(p.issuedOn)}${p.certificateNo ? `，编号${p.certificateNo}` : ''}）。` +
       `请支部妥善安排颁发：可结合“七一”等时间节点举行颁发仪式，由党组织负责同志当面颁发；老同志年事已高、行动不便的，请登门送证，转达党组织的关怀和敬意。` +
-      (p.hasAccount ? '' : `${p.name}同志没有企业微信账号，请当面告知。`),
+      (p.hasAccount ? '' : `${p.name}同志没有企业微信/钉钉账号，请当面告知。`),
   };
 }
 

@@ -99,7 +99,7 @@ async function tellMember(db: Db, m: { id: string; name: string; userid: string 
     to: s.userid,
     memberId: s.member_id,
     onceKey: `${onceKey}-via-${s.member_id}`,
-    message: text(`${s.name}同志：${m.name}同志没有企业微信账号，请转告本人——${words}`),
+    message: text(`${s.name}同志：${m.name}同志没有企业微信/钉钉账号，请转告本人——${words}`),
   }));
 }
 

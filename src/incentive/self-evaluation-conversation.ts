@@ -59,7 +59,7 @@ async function submitFor(ctx: ConversationContext, cmd: Extract<SelfEvaluationCo
   const person = accessPersonOf(me);
   const offices = selfEvaluationStandInOffices(person);
   if (offices.branchIds.length === 0 && offices.generalBranchIds.length === 0 && !offices.committee) {
-    return [text('代为提交季度自评由支部书记为本支部没有企业微信账号的党员办理。您本人的自评请发送“季度自评：……”。')];
+    return [text('代为提交季度自评由支部书记为本支部没有企业微信/钉钉账号的党员办理。您本人的自评请发送“季度自评：……”。')];
   }
   if (!cmd.text) return [text(EMPTY)];
   const w = windowProblem(ctx.today);
@@ -78,7 +78,7 @@ async function submitFor(ctx: ConversationContext, cmd: Extract<SelfEvaluationCo
   // A namesake with an account writes their own. The roster refuses two members of one branch with one name and no
   // account; across the branches a GB secretary or the OD stands in for, two are asked apart (nothing recorded).
   const withoutAccount = allowed.filter((m) => !m.userid);
-  if (withoutAccount.length === 0) return [text(`未作登记：${allowed[0]!.name}同志有企业微信账号，请其本人发送“季度自评：……”提交。代为提交仅适用于没有账号的党员。`)];
+  if (withoutAccount.length === 0) return [text(`未作登记：${allowed[0]!.name}同志有企业微信/钉钉账号，请其本人发送“季度自评：……”提交。代为提交仅适用于没有账号的党员。`)];
   if (withoutAccount.length > 1) {
     return [text(`未作登记：${withoutAccount.map((m) => `${m.branch}`).join('、')}各有一名没有账号的“${cmd.name}”，请由所在支部书记代为提交，或由党委组织部通过管理接口按党员编号登记。`)];
   }

@@ -48,7 +48,7 @@ export const belatedNote = (late: boolean) => (late ? '\n> 系统维护期间延
 export const sweepNotice = (heading: string, body: string, late: boolean): OutboundMessage => md(`**${heading}**\n${body}${belatedNote(late)}`);
 
 /** How a month's birthday list marks a member without a chat account (MECHANISM 2.3): no greeting reaches them. */
-export const NO_ACCOUNT_MARK = '无企业微信：请寄送入党纪念贺信或短信';
+export const NO_ACCOUNT_MARK = '无企业微信/钉钉：请寄送入党纪念贺信或短信';
 /**
  * What the political birthday counts from, in the greeting's words (setting political_birthday_basis): the join
  * date is 入党, the full-membership date 转正 — "转正20周年的政治生日（2006年5月8日转正）".
@@ -77,7 +77,7 @@ export const NOTICE_TEMPLATES = {
 
   /** `withoutAccount`: how many listed members have no chat account (their lines say so: a letter or text instead). */
   birthdayMonthList(p: { branch: string; year: number; month: number; members: PersonLine[]; withoutAccount?: number; late: boolean }): OutboundMessage {
-    const letters = p.withoutAccount ? `标注“无企业微信”的同志收不到系统祝福，寄送后请回复“已寄贺信：姓名”或“已发短信：姓名”登记。` : '';
+    const letters = p.withoutAccount ? `标注“无企业微信/钉钉”的同志收不到系统祝福，寄送后请回复“已寄贺信：姓名”或“已发短信：姓名”登记。` : '';
     return md(
       fitList(
         `**${p.month}月政治生日名单**\n${esc(p.branch)}本月有 ${p.members.length} 名党员过政治生日，请安排集体过政治生日、重温入党誓词或寄送入党纪念贺信：`,
@@ -222,7 +222,7 @@ export const NOTICE_TEMPLATES = {
   selfEvalBranchCount(p: { branch: string; year: number; quarter: number; windowEnd: string; active: number; submitted: number; late: boolean }): OutboundMessage {
     const left = p.active - p.submitted;
     return md(
-      `**${p.year}年第${p.quarter}季度党员自评进度**\n${esc(p.branch)}在册${p.active}人，已提交${p.submitted}人，尚有${left}人未提交，发送“本季度未自评名单”查看。自评于${cn(p.windowEnd)}截止；没有企业微信账号的党员，请发送“代××提交季度自评：……”代为提交。${belatedNote(p.late)}`,
+      `**${p.year}年第${p.quarter}季度党员自评进度**\n${esc(p.branch)}在册${p.active}人，已提交${p.submitted}人，尚有${left}人未提交，发送“本季度未自评名单”查看。自评于${cn(p.windowEnd)}截止；没有企业微信/钉钉账号的党员，请发送“代××提交季度自评：……”代为提交。${belatedNote(p.late)}`,
     );
   },
 

@@ -49,10 +49,10 @@ export interface AudienceSummary {
   withoutAccount: Array<{ name: string }>;
 }
 
-/** "本支部党员6人，其中1人无企业微信账号，需另行告知". */
+/** "本支部党员6人，其中1人无企业微信/钉钉账号，需另行告知". */
 export function audienceLine(s: AudienceSummary): string {
   const total = s.withAccount + s.withoutAccount.length;
-  const apart = s.withoutAccount.length > 0 ? `，其中${s.withoutAccount.length}人无企业微信账号，需另行告知` : '';
+  const apart = s.withoutAccount.length > 0 ? `，其中${s.withoutAccount.length}人无企业微信/钉钉账号，需另行告知` : '';
   return `${ANNOUNCEMENT_AUDIENCE_LABEL[s.audience]}${total}人${apart}`;
 }
 
@@ -98,7 +98,7 @@ export const ANNOUNCEMENT_TEXT = {
     [
       `通报${p.id}预览（尚未发送）：${p.title}`,
       `发送对象：${p.audience}。`,
-      ...(p.withoutAccount.length > 0 ? [`无企业微信账号（请另行告知）：${names(p.withoutAccount)}。`] : []),
+      ...(p.withoutAccount.length > 0 ? [`无企业微信/钉钉账号（请另行告知）：${names(p.withoutAccount)}。`] : []),
       ...(p.goesAt ? [`现在是休息时间（21:00—8:00），确认后将于${p.goesAt}发出。`] : []),
       '',
       paragraphs(p.body),
@@ -106,7 +106,7 @@ export const ANNOUNCEMENT_TEXT = {
       '请核对后点击卡片上的「发送」；点击「取消」则不发送。预览24小时内有效。',
     ].join('\n'),
   sent: (p: { id: string; count: number; withoutAccount: number; goesAt: string | null }) =>
-    `通报${p.id}已${p.goesAt ? `确认，将于${p.goesAt}发给` : '发给'}${p.count}人${p.withoutAccount > 0 ? `（另有${p.withoutAccount}人无企业微信账号，请另行告知）` : ''}。发送「通报阅读情况${p.id}」查看阅读情况。`,
+    `通报${p.id}已${p.goesAt ? `确认，将于${p.goesAt}发给` : '发给'}${p.count}人${p.withoutAccount > 0 ? `（另有${p.withoutAccount}人无企业微信/钉钉账号，请另行告知）` : ''}。发送「通报阅读情况${p.id}」查看阅读情况。`,
   alreadySent: (id: string) => `通报${id}已发送，不会重复发送。发送「通报阅读情况${id}」查看阅读情况。`,
   cancelled: (id: string) => `已取消，通报${id}未发送。`,
   alreadyCancelled: (id: string) => `通报${id}已取消，未发送。如需通报，请重新编写。`,
@@ -121,13 +121,13 @@ export const ANNOUNCEMENT_TEXT = {
     [
       `通报${p.id}（${p.sentOn}，${p.title}，发给${p.audience}）阅读情况：`,
       `应发${p.withAccount}人，已送达${p.received}人，已阅${p.read}人，未阅${p.withAccount - p.read}人${p.pending ? '（尚未到发出时间）' : ''}。`,
-      ...(p.noAccount > 0 ? [`另有${p.noAccount}人无企业微信账号，需另行告知。`] : []),
+      ...(p.noAccount > 0 ? [`另有${p.noAccount}人无企业微信/钉钉账号，需另行告知。`] : []),
       `发送「通报${p.id}未读名单」查看未阅人员。`,
     ].join('\n'),
   unread: (p: { id: string; unread: Array<{ name: string; branch: string }>; noAccount: Array<{ name: string; branch: string }> }) =>
     [
       p.unread.length === 0 ? `通报${p.id}：发给的人均已阅读。` : `通报${p.id}未阅${p.unread.length}人：${names(p.unread, 100)}。`,
-      ...(p.noAccount.length > 0 ? [`无企业微信账号${p.noAccount.length}人（请另行告知）：${names(p.noAccount, 100)}。`] : []),
+      ...(p.noAccount.length > 0 ? [`无企业微信/钉钉账号${p.noAccount.length}人（请另行告知）：${names(p.noAccount, 100)}。`] : []),
     ].join('\n'),
   mine: (lines: string[]) => [`您发出的通报（最近${lines.length}条）：`, ...lines, '发送「通报阅读情况12」查看某条的阅读情况。'].join('\n'),
   mineLine: (p: { id: string; sentOn: string; audience: string; read: number; withAccount: number; body: string }) => `${p.id}. ${p.sentOn} 发给${p.audience}，已阅${p.read}/${p.withAccount}：${opening(p.body, 20)}`,

@@ -243,8 +243,8 @@ export async function assignProposal(env: ProposalEnv, actor: ProposalActor, id:
   ];
   const how = member
     ? member.userid
-      ? '已通知本人在企业微信中答复。'
-      : `${member.name}没有企业微信账号，请线下转交；收到答复后请发送“提案${id}答复：……”登记。`
+      ? '已通知本人在企业微信/钉钉中答复。'
+      : `${member.name}没有企业微信/钉钉账号，请线下转交；收到答复后请发送“提案${id}答复：……”登记。`
     : `“${to}”不在党员名册中，按部门交办：请线下转交；收到答复后请发送“提案${id}答复：……”登记。`;
   return { ok: true, proposal: p, notices, reply: `已将提案${id}交由${who}办理，答复期限${cn(p.due_on!)}。${how}已告知提案人。` };
 }

@@ -98,7 +98,7 @@ describe('issue 14 section 1: reporting work and open Party affairs', () => {
     const od = await compose('zhaozuzhi', '向各支部通报：请各支部做好年终考评');
     expect(od.text).toContain('发送对象：各党总支、党支部书记3人。');
     const all = await compose('zhaozuzhi', '党务公开（表彰公示）：拟表彰优秀共产党员名单公示');
-    expect(all.text).toContain('发送对象：全体党员10人，其中1人无企业微信账号，需另行告知。');
+    expect(all.text).toContain('发送对象：全体党员10人，其中1人无企业微信/钉钉账号，需另行告知。');
     expect(all.text).toContain('通报');
     // The OD's newer preview superseded the older: its 发送 is refused and nothing goes.
     const stale = await clickEvent('zhaozuzhi', od.card, '发送');
@@ -122,12 +122,12 @@ describe('issue 14 section 1: reporting work and open Party affairs', () => {
     const p = await compose('zhouzhishu', `向本支部党员通报：${BODY}`);
     branchId = p.id;
     expect(p.text).toContain(`通报${p.id}预览（尚未发送）：教工第一党支部通报`);
-    expect(p.text).toContain('发送对象：本支部党员5人，其中1人无企业微信账号，需另行告知。');
-    expect(p.text).toContain('无企业微信账号（请另行告知）：冯无号。');
+    expect(p.text).toContain('发送对象：本支部党员5人，其中1人无企业微信/钉钉账号，需另行告知。');
+    expect(p.text).toContain('无企业微信/钉钉账号（请另行告知）：冯无号。');
     expect(p.text).toContain(BODY);
     expect(p.card.button_list.map((b) => b.text)).toEqual(['发送', '取消']);
     const first = await clickEvent('zhouzhishu', p.card, '发送');
-    expect(textsOf(first.sent, 'zhouzhishu')[0]).toBe(`通报${p.id}已发给4人（另有1人无企业微信账号，请另行告知）。发送「通报阅读情况${p.id}」查看阅读情况。`);
+    expect(textsOf(first.sent, 'zhouzhishu')[0]).toBe(`通报${p.id}已发给4人（另有1人无企业微信/钉钉账号，请另行告知）。发送「通报阅读情况${p.id}」查看阅读情况。`);
     // The same callback again (WeCom retries) and a second tap.
     await chat.post(first.xml);
     await waitForQuiet(stack);
@@ -170,10 +170,10 @@ describe('issue 14 section 1: reporting work and open Party affairs', () => {
     const reads = await reply('zhouzhishu', '通报阅读情况');
     expect(reads).toContain(`通报${branchId}（12月1日，教工第一党支部通报，发给本支部党员）阅读情况：`);
     expect(reads).toContain('应发4人，已送达4人，已阅2人，未阅2人。');
-    expect(reads).toContain('另有1人无企业微信账号，需另行告知。');
+    expect(reads).toContain('另有1人无企业微信/钉钉账号，需另行告知。');
     const unread = await reply('zhouzhishu', '未读名单');
     expect(unread).toContain(`通报${branchId}未阅2人：孙总支、王今年。`);
-    expect(unread).toContain('无企业微信账号1人（请另行告知）：冯无号。');
+    expect(unread).toContain('无企业微信/钉钉账号1人（请另行告知）：冯无号。');
     expect(await reply('zhaozuzhi', `通报${branchId}未读名单`)).toContain('孙总支、王今年');
     expect(await reply('zhaozuzhi', `通报阅读情况${branchId}`)).toContain('已阅2人');
     // A recipient, the GB secretary above, another GB's: the same answer as an unknown one (one command each: WeCom
@@ -224,7 +224,7 @@ describe('issue 14 section 1: reporting work and open Party affairs', () => {
     const ids: string[] = [];
     for (let i = 1; i <= 11; i++) {
       const p = await compose('zhaozuzhi', `党务公开：第${i}号公开事项，请全体党员知悉。`);
-      expect(textsOf((await clickEvent('zhaozuzhi', p.card, '发送')).sent, 'zhaozuzhi')[0]).toContain(`通报${p.id}已发给9人（另有1人无企业微信账号`);
+      expect(textsOf((await clickEvent('zhaozuzhi', p.card, '发送')).sent, 'zhaozuzhi')[0]).toContain(`通报${p.id}已发给9人（另有1人无企业微信/钉钉账号`);
       ids.push(p.id);
     }
     await waitForAllDelivered(stack);
@@ -316,7 +316,7 @@ describe('issue 14 section 1: a 通报 confirmed in quiet hours goes at 08:00', 
     expect(preview).toContain('现在是休息时间（21:00—8:00），确认后将于12月2日08:00发出。');
     const id = idOf(preview);
     const confirmed = await click('zhouzhishu', cardsOf(sent, 'zhouzhishu')[0]!, '发送');
-    expect(textsOf(confirmed, 'zhouzhishu')[0]).toBe(`通报${id}已确认，将于12月2日08:00发给4人（另有1人无企业微信账号，请另行告知）。发送「通报阅读情况${id}」查看阅读情况。`);
+    expect(textsOf(confirmed, 'zhouzhishu')[0]).toBe(`通报${id}已确认，将于12月2日08:00发给4人（另有1人无企业微信/钉钉账号，请另行告知）。发送「通报阅读情况${id}」查看阅读情况。`);
     const rows = await stack.deps.db.db.selectFrom('deliveries').select(['status', 'push', 'not_before']).where('idempotency_key', 'like', `announcement:${id}:%`).execute();
     expect(rows).toHaveLength(4);
     for (const r of rows) expect(r).toEqual({ status: 'pending', push: true, not_before: new Date('2026-12-02T00:00:00Z') });

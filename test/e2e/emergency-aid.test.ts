@@ -128,7 +128,7 @@ describe('issue 12: emergency aid, end to end', () => {
 
   it('a branch secretary applies for a member without an account: only with 本人已同意, recorded as attested by them', async () => {
     const refused = await say('zhouzhishu', '为冯无号申请突发困难补助：家中遭火灾，申请5000元');
-    expect(textOf(refused[0]!)).toContain('冯无号同志没有企业微信账号，无法向本人发送确认');
+    expect(textOf(refused[0]!)).toContain('冯无号同志没有企业微信/钉钉账号，无法向本人发送确认');
     const sent = await say('zhouzhishu', '为冯无号申请突发困难补助：家中遭火灾，申请5000元，本人已同意', 2);
     expect(texts(sent, 'zhouzhishu')).toEqual(['已为冯无号同志提交突发困难补助申请（自然灾害，5,000元；本人同意由您代为确认），已报计算机学院党总支提出意见，经党委组织部审批后发放，应于12月11日前发放到位。']);
     expect(card(sent, 'sunzongzhi', '突发困难补助申请：冯无号')).toBeDefined();

@@ -166,7 +166,7 @@ describe('issue 12 §1: the hardship registry in chat', () => {
   describe('a member without a chat account', () => {
     it('without the attestation nothing is recorded, and the secretary is told how', async () => {
       const sent = await say('zhouzhishu', '推荐冯无号为生活困难党员，因病');
-      expect(textTo(sent, 'zhouzhishu')).toContain('冯无号同志没有企业微信账号，无法在线确认是否同意推荐，本次未作登记。请当面征得本人同意后发送');
+      expect(textTo(sent, 'zhouzhishu')).toContain('冯无号同志没有企业微信/钉钉账号，无法在线确认是否同意推荐，本次未作登记。请当面征得本人同意后发送');
       expect(await db().selectFrom('hardship_registry').select('id').where('member_id', '=', await idByName('冯无号')).execute()).toEqual([]);
     });
 

@@ -74,7 +74,7 @@ describe('issue 13 sections 4–5: excellent members and commendations in chat',
     expect(ok).toContain('冯无号：计算机学院党总支〔2026〕第3号');
     expect(textsTo(sent, 'wushengri').join()).toContain('吴生日同志：祝贺您被计算机学院党总支评为2026年度优秀党员！党总支将为您颁发荣誉证书（计算机学院党总支〔2026〕第2号）');
     expect(textsTo(sent, 'zhangwei1').join()).toContain('第1号');
-    expect(textsTo(sent, 'zhouzhishu').join()).toContain('冯无号同志没有企业微信账号，请转告本人');
+    expect(textsTo(sent, 'zhouzhishu').join()).toContain('冯无号同志没有企业微信/钉钉账号，请转告本人');
     // Replaced: 张伟 dropped, 郑老党员 added with the next number; the others keep theirs.
     const again = await reply('sunzongzhi', '评选优秀党员：吴生日、冯无号、郑老党员', 2);
     expect(again.answer).toContain('原名单已替换（移出1人，新增1人');
@@ -112,7 +112,7 @@ describe('issue 13 sections 4–5: excellent members and commendations in chat',
   it('the OD records commendations: a special one for an accountless member, an advanced organisation', async () => {
     const special = await reply('zhaozuzhi', '表彰：冯无号 专项表彰 抢险抗灾 2026年 校党委 证书编号QZ2026-001', 2);
     expect(special.answer).toBe('已登记表彰：冯无号，党委2026年度专项表彰（抢险抗灾），校党委级，证书编号QZ2026-001。已通知获表彰的同志。');
-    expect(textsTo(special.sent, 'zhouzhishu').join()).toContain('冯无号同志没有企业微信账号，请转告本人——祝贺您获得党委2026年度专项表彰（抢险抗灾）');
+    expect(textsTo(special.sent, 'zhouzhishu').join()).toContain('冯无号同志没有企业微信/钉钉账号，请转告本人——祝贺您获得党委2026年度专项表彰（抢险抗灾）');
     const org = await reply('zhaozuzhi', '表彰：教工第一党支部 先进基层党组织 2026年', 2);
     expect(org.answer).toContain('证书编号党委〔2026〕第3号');
     expect(textsTo(org.sent, 'zhouzhishu').join()).toContain('祝贺教工第一党支部获得党委2026年度先进基层党组织');

@@ -49,7 +49,7 @@ describe('issue 13 access: offices without a holder pass up, and nobody else act
     expect(other).toBe(await reply('chuzhishu', '代无此人甲提交季度自评：代写').then((t) => t.replace('无此人甲', '蒋空缺')));
     expect(other).not.toContain('教工第二党支部');
     const linked = await reply('qianweiyuan', '代蒋空缺提交季度自评：代写');
-    expect(linked).toContain('由支部书记为本支部没有企业微信账号的党员办理');
+    expect(linked).toContain('由支部书记为本支部没有企业微信/钉钉账号的党员办理');
     expect(await recorded()).toEqual([]);
   });
 
@@ -87,7 +87,7 @@ describe('issue 13 access: offices without a holder pass up, and nobody else act
   it('a member without an account in a branch without a secretary is told through the GB secretary it passes up to', async () => {
     const answer = await reply('sunzongzhi', '评选优秀党员：蒋空缺');
     expect(answer).toContain('已登记计算机学院党总支2026年度优秀党员1人');
-    expect(answer).toContain('孙总支同志：蒋空缺同志没有企业微信账号，请转告本人——祝贺您被计算机学院党总支评为2026年度优秀党员');
+    expect(answer).toContain('孙总支同志：蒋空缺同志没有企业微信/钉钉账号，请转告本人——祝贺您被计算机学院党总支评为2026年度优秀党员');
   });
 
   it("a commendation of a branch without a secretary is announced to whoever answers for the office", async () => {

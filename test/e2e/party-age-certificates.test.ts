@@ -56,7 +56,7 @@ describe('issue 13 section 6: 光荣在党50年 to the certificate', () => {
     expect(list).toContain('钱满年（计算机学院党总支教工第一党支部；1977年6月转正，今年党龄满50年）');
     expect(list).toContain('往年已满50年、尚未登记颁发（5 名）');
     expect(list).toContain('郑老党员（计算机学院党总支教工第一党支部；1967年11月转正，党龄59年）');
-    expect(list).toContain('冯老（计算机学院党总支教工第一党支部；1976年2月转正，党龄50年；无企业微信）');
+    expect(list).toContain('冯老（计算机学院党总支教工第一党支部；1976年2月转正，党龄50年；无企业微信/钉钉）');
     expect(list).toContain('韩无转正（教工第一党支部，1970年1月入党）');
     for (const absent of ['卫去世', '蒋转出', '许明年']) expect(list, absent).not.toContain(absent);
     expect(list).not.toContain('颁发后请逐一登记');
@@ -165,7 +165,7 @@ describe('issue 13 section 6: 光荣在党50年 to the certificate', () => {
   it('a member without an account, by sentence: the branch secretary is told to tell him in person; the OD confirms another by sentence', async () => {
     const sent = await say('zhaozuzhi', '已颁发纪念证书：冯老，2026-07-01', 2);
     expect(textsTo(sent, 'zhaozuzhi')[0]).toBe('已登记：冯老同志“光荣在党50年”纪念证书，颁发日期2026年7月1日，未填编号。登记颁发即视为已确认符合条件。已通知周支书安排颁发仪式或送证上门。');
-    expect(textsTo(sent, 'zhouzhishu')[0]).toContain('冯老同志没有企业微信账号，请当面告知。');
+    expect(textsTo(sent, 'zhouzhishu')[0]).toContain('冯老同志没有企业微信/钉钉账号，请当面告知。');
     expect(await reply('zhaozuzhi', '纪念证书符合条件：wangtongming2、杨数学')).toBe(
       [
         '已确认：王同名同志（1970年1月转正，党龄57年）符合“光荣在党50年”纪念证书颁发条件（一贯表现良好、为党勤恳奉献）。证书颁发后，请发送“已颁发纪念证书：王同名，日期”或在卡片上点“登记颁发”。',

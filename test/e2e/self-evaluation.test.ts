@@ -81,7 +81,7 @@ describe('issue 13 section 2: quarterly self-evaluation in chat', () => {
   });
 
   it('nobody else submits for 冯无号: a member, a secretary of another college (the same answer as an unknown name)', async () => {
-    expect(await reply('wushengri', '代冯无号提交季度自评：代写')).toContain('由支部书记为本支部没有企业微信账号的党员办理');
+    expect(await reply('wushengri', '代冯无号提交季度自评：代写')).toContain('由支部书记为本支部没有企业微信/钉钉账号的党员办理');
     const other = await reply('chuzhishu', '代冯无号提交季度自评：代写');
     expect(other).toBe('未作登记：您负责的支部中没有“冯无号”，请核对姓名。');
     expect(await reply('chuzhishu', '代无此人提交季度自评：代写')).toBe('未作登记：您负责的支部中没有“无此人”，请核对姓名。');

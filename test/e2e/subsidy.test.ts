@@ -89,7 +89,7 @@ describe('issue 12: a fixed monthly subsidy, set, paid, overdue and renewed in c
     expect(textOf(clash!)).toContain('吴生日同志已有待确认的定额补助（2026年10月至2027年1月，每月300元）');
     // Confirmed at once (冯无号 has no chat account: his branch secretary is asked to tell him).
     const confirmed = await click('zhaozuzhi', card, '确认发放', 2);
-    expect(texts(confirmed, 'zhouzhishu')[0]).toContain('冯无号同志没有企业微信，以下消息请转告本人');
+    expect(texts(confirmed, 'zhouzhishu')[0]).toContain('冯无号同志没有企业微信/钉钉，以下消息请转告本人');
     expect(texts(confirmed, 'zhouzhishu')[0]).toContain('每月为您发放生活补助200元');
   });
 

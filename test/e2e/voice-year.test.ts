@@ -96,10 +96,10 @@ describe('issue 14: members’ voice through a year’s steps', () => {
     const od = await announce('zhaozuzhi', '向各支部通报：请各支部于12月20日前完成年度组织生活会', '发送对象：各党总支、党支部书记3人。');
     ids.od = od.id;
     expect(od.to).toEqual(['chuzhishu', 'sunzongzhi', 'zhouzhishu']);
-    const gb = await announce('sunzongzhi', '向本总支党员通报：学院党总支下周三开展主题党日活动', '发送对象：本总支党员5人，其中1人无企业微信账号，需另行告知。');
+    const gb = await announce('sunzongzhi', '向本总支党员通报：学院党总支下周三开展主题党日活动', '发送对象：本总支党员5人，其中1人无企业微信/钉钉账号，需另行告知。');
     ids.gb = gb.id;
     expect(gb.to).toEqual(['wangjinnian', 'wushengri', 'zhenglao', 'zhouzhishu']);
-    const branch = await announce('zhouzhishu', '向本支部党员通报典型事迹：郑老党员坚持义务辅导学生三十年', '发送对象：本支部党员5人，其中1人无企业微信账号，需另行告知。');
+    const branch = await announce('zhouzhishu', '向本支部党员通报典型事迹：郑老党员坚持义务辅导学生三十年', '发送对象：本支部党员5人，其中1人无企业微信/钉钉账号，需另行告知。');
     ids.branch = branch.id;
     expect(branch.to).toEqual(['sunzongzhi', 'wangjinnian', 'wushengri', 'zhenglao']);
 
@@ -120,7 +120,7 @@ describe('issue 14: members’ voice through a year’s steps', () => {
     expect((await reply('zhaozuzhi', `通报${ids.od}未读名单`)).text).toContain('未阅1人：孙总支。');
     const gbReads = (await reply('sunzongzhi', '通报阅读情况')).text;
     expect(gbReads).toContain('应发4人，已送达4人，已阅2人，未阅2人。');
-    expect(gbReads).toContain('另有1人无企业微信账号，需另行告知。');
+    expect(gbReads).toContain('另有1人无企业微信/钉钉账号，需另行告知。');
     expect((await reply('zhouzhishu', '通报阅读情况')).text).toContain('应发4人，已送达4人，已阅3人，未阅1人。');
     // The GB secretary above the branch does not see the branch's figures.
     expect((await reply('sunzongzhi', `通报${ids.branch}未读名单`)).text).toBe(`没有找到通报${ids.branch}，或它不在您可查看的范围内。`);

@@ -112,7 +112,7 @@ describe.each(DB_KINDS)('fixed monthly subsidies on %s (issue 12, relief)', (kin
     // Someone not entitled cannot confirm with a forged key.
     expect(await decide(confirmSubsidy, feng, '孙总支')).toMatchObject({ ok: false, code: 'not_allowed' });
     const f = await decide(confirmSubsidy, feng);
-    expect(f.ok && f.notices.map((n) => [n.recipient, n.message.type === 'text' && n.message.content.startsWith('冯无号同志没有企业微信')])).toEqual([['zhouzhishu', true]]);
+    expect(f.ok && f.notices.map((n) => [n.recipient, n.message.type === 'text' && n.message.content.startsWith('冯无号同志没有企业微信/钉钉')])).toEqual([['zhouzhishu', true]]);
     expect(await decide(confirmSubsidy, '999999')).toMatchObject({ ok: false, code: 'not_found' });
   });
 

@@ -18,7 +18,7 @@ export const vacantOffices: DailyPlanner = {
     const latest = vacancies.reduce((d, v) => (v.since > d ? v.since : d), vacancies[0]!.since);
     const lines = vacancies.map((v) => ({
       name: v.role === 'branch_secretary' && v.parent_name ? `${v.parent_name}${v.name}` : v.name,
-      detail: `${v.unreachable_holder ? `${OFFICE_TITLES[v.role]}${v.unreachable_holder}未绑定企业微信` : `暂无${OFFICE_TITLES[v.role]}`}，${v.since === latest ? '新发现' : `自${chineseFullDate(v.since)}起`}`,
+      detail: `${v.unreachable_holder ? `${OFFICE_TITLES[v.role]}${v.unreachable_holder}未绑定企业微信/钉钉` : `暂无${OFFICE_TITLES[v.role]}`}，${v.since === latest ? '新发现' : `自${chineseFullDate(v.since)}起`}`,
     }));
     const od = await new NoticePlanRepository(db).holders('od_staff');
     const message = T.vacantOffices({ offices: lines, late: ctx.late });
