@@ -1,15 +1,20 @@
-// npm run bench:webhook [-- --duration 10 --warmup 3 --connections 100 --rounds 1 --targets bare,minimal,durable]
+// npm run bench:webhook [-- --platform wecom|dingtalk --duration 10 --warmup 3 --connections 100 --rounds 1
+//                         --targets bare,minimal,durable]
 //
-// Load-tests POST /wecom/callback with distinct, valid, encrypted messages, against three servers measured
+// Load-tests POST /wecom/callback with distinct, valid, encrypted messages (or, with --platform dingtalk,
+// POST /dingtalk/robot with distinct, validly signed robot messages), against three servers measured
 // in the same run on the same machine, each in its own child process (the load generator, autocannon, runs
 // here and never shares a server's event loop):
 //   bare     — a bare fastify route taking the same body (the ceiling);
 //   minimal  — verify, decrypt, parse, BullMQ add, no database (the receive path without durability);
+//              DingTalk: check timestamp and sign, parse the JSON, robotMessageToInbound, BullMQ add;
 //   durable  — the real app: verify, decrypt, parse, record in PostgreSQL, dedupe, enqueue.
 // Prints req/s, p50, p99, errors for each, the ratios, and PASS/FAIL against the targets
-// (durable ≥ 0.6 × minimal, durable p99 < 25 ms, zero errors). Exits 0 either way: it reports, it is not a
-// test; exit 1 means the bench itself broke. With --rounds N the three targets are measured N times,
-// interleaved, and the verdict uses the medians (a shared two-core machine varies by ±20% run to run).
+// (WeCom: durable ≥ 0.6 × minimal, durable p99 < 25 ms, zero errors; DingTalk: durable p99 < 150 ms, a
+// tenth of DingTalk's 1,500 ms deadline, zero errors, the ratio to minimal reported, not judged). Exits 0
+// either way: it reports, it is not a test; exit 1 means the bench itself broke. With --rounds N the three
+// targets are measured N times, interleaved, and the verdict uses the medians (a shared two-core machine
+// varies by ±20% run to run).
 //
 // Uses a fresh PostgreSQL database pc_bench_<random> (dropped at the end) unless DATABASE_URL is set, and a
 // unique BullMQ prefix on REDIS_URL (its keys deleted at the end). No workers run: jobs stay queued.
@@ -26,16 +31,28 @@ import { cpuShare, processesCpu, SERVICES, systemCpu, waitForQuiet, type CpuShar
 import { cleanRedisPrefix, countInboundRows, countWaitingJobs, prepareDatabase, safeUrl, type BenchDatabase } from './lib/infra.ts';
 import { summarise } from './lib/profile-summary.ts';
 import { packPool, poolSource, requestBytes, runLoad, type AutocannonResult, type PackedPool } from './lib/load.ts';
-import { CallbackGenerator, wecomEnv } from './lib/messages.ts';
-import type { BatchStats, ServerStats, Target } from './lib/server.ts';
+import { CallbackGenerator, wecomEnv, type Callback } from './lib/messages.ts';
+import { dingtalkEnv, RobotMessageGenerator } from './lib/dingtalk-messages.ts';
+import type { BatchStats, BenchPlatform, ServerStats, Target } from './lib/server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVER = fileURLToPath(new URL('./lib/server.ts', import.meta.url));
 const TARGETS: Target[] = ['bare', 'minimal', 'durable'];
-const GOAL = { ratio: 0.6, p99Ms: 25 };
+const PLATFORMS: BenchPlatform[] = ['wecom', 'dingtalk'];
+/**
+ * WeCom: durable keeps ≥ 0.6 of minimal's rate with p99 under 25 ms. DingTalk: its robot callback must be
+ * answered within 1,500 ms (wecom-protocol.md §5.1); p99 on this machine gets a tenth of that, the rest
+ * being for the network between DingTalk and us, a TLS proxy and the tail beyond p99. The ratio to minimal
+ * is reported for DingTalk, not judged.
+ */
+const GOALS: Record<BenchPlatform, { ratio: number | undefined; p99Ms: number; deadlineMs?: number }> = {
+  wecom: { ratio: 0.6, p99Ms: 25 },
+  dingtalk: { ratio: undefined, p99Ms: 150, deadlineMs: 1500 },
+};
 
 const { values: args } = parseArgs({
   options: {
+    platform: { type: 'string', default: 'wecom' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '100' },
@@ -52,8 +69,10 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log(`usage: npm run bench:webhook -- [--duration SEC] [--warmup SEC] [--connections N] [--pool N]
-                                [--targets bare,minimal,durable] [--rounds N] [--profile] [--quiet-wait SEC]
+  console.log(`usage: npm run bench:webhook -- [--platform wecom|dingtalk] [--duration SEC] [--warmup SEC] [--connections N]
+                                [--pool N] [--targets bare,minimal,durable] [--rounds N] [--profile] [--quiet-wait SEC]
+  --platform    wecom (default): POST /wecom/callback; dingtalk: POST /dingtalk/robot (robot messages, signed
+                per second of generation: the sign covers only the timestamp)
   --duration    measured seconds per target and round (default 10), after --warmup seconds (default 3)
   --rounds N    measure every target N times, interleaved; report each run and judge on the medians
   --pool N      at least N pre-generated messages per target (default 20000; more when the rate needs it)
@@ -69,6 +88,10 @@ if (args.help) {
   process.exit(0);
 }
 
+const platform = args.platform as BenchPlatform;
+if (!PLATFORMS.includes(platform)) fail(`unknown platform "${args.platform}" (known: ${PLATFORMS.join(', ')})`);
+const GOAL = GOALS[platform];
+const ROUTE = platform === 'dingtalk' ? '/dingtalk/robot' : '/wecom/callback';
 const durationSec = positive('duration');
 const warmupSec = Number(args.warmup);
 const connections = positive('connections');
@@ -84,9 +107,12 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const adminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const runId = randomBytes(4).toString('hex');
 const prefixes: Record<Target, string> = { bare: `pcbench${runId}b`, minimal: `pcbench${runId}m`, durable: `pcbench${runId}d` };
-// MsgIds like real ones (digits, 16 long): a run prefix of 7 digits + a 9-digit counter.
+// MsgIds like real ones (WeCom: digits, 16 long: a run prefix of 7 digits + a 9-digit counter; DingTalk:
+// msg + the run prefix + a counter + ==).
 const msgIdPrefix = String(1_000_000 + randomInt(8_999_999));
-const generator = new CallbackGenerator(msgIdPrefix);
+const generator: { next(nowMs?: number): Callback } = platform === 'dingtalk' ? new RobotMessageGenerator(msgIdPrefix) : new CallbackGenerator(msgIdPrefix);
+/** What this run's messages' rows in inbound_events start with. */
+const dedupeKeyPrefix = platform === 'dingtalk' ? `dt-msg:msg${msgIdPrefix}` : `wecom-msg-${msgIdPrefix}`;
 
 interface TargetRun {
   target: Target;
@@ -171,9 +197,12 @@ async function startServer(target: Target, env: Record<string, string>): Promise
     mkdirSync(dir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
+  // Either platform's variables from the caller's shell would make the server refuse its configuration
+  // (two platforms configured): the server gets only those of the platform measured.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(WECOM_|DINGTALK_|PLATFORM$)/.test(k)));
   const child = spawn(process.execPath, [...nodeArgs, SERVER, target], {
     cwd: ROOT,
-    env: { ...process.env, ...env, BENCH_MAX_LIFETIME_MS: String((warmupSec + durationSec + quietWaitSec + 120) * 1000) },
+    env: { ...inherited, ...env, BENCH_PLATFORM: platform, BENCH_MAX_LIFETIME_MS: String((warmupSec + durationSec + quietWaitSec + 120) * 1000) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   children.add(child);
@@ -265,7 +294,7 @@ const counted = { rows: 0, jobs: { bare: 0, minimal: 0, durable: 0 } as Record<T
 async function runTarget(target: Target, round: number): Promise<TargetRun> {
   const label = rounds > 1 ? `${target} #${round}` : target;
   const env: Record<string, string> = {
-    ...wecomEnv(),
+    ...(platform === 'dingtalk' ? dingtalkEnv() : wecomEnv()),
     REDIS_URL: redisUrl,
     LOG_LEVEL: 'warn',
     BENCH_QUEUE_PREFIX: prefixes[target],
@@ -333,7 +362,7 @@ async function runTarget(target: Target, round: number): Promise<TargetRun> {
     await server.stop();
     // Counted per run: the database and the queue keep what earlier rounds stored.
     if (target === 'durable') {
-      const rows = await countInboundRows(database!.url, msgIdPrefix);
+      const rows = await countInboundRows(database!.url, dedupeKeyPrefix);
       run.rows = rows - counted.rows;
       counted.rows = rows;
     }
@@ -410,7 +439,7 @@ function served2xx(r: TargetRun): number {
 function report(runs: TargetRun[]): void {
   console.log('');
   console.log(
-    `POST /wecom/callback — ${connections} connections, ${warmupSec} s warm-up + ${durationSec} s measured per target${rounds > 1 ? `, ${rounds} rounds` : ''}, 127.0.0.1, ${nodeCores()} cores`,
+    `POST ${ROUTE} — ${connections} connections, ${warmupSec} s warm-up + ${durationSec} s measured per target${rounds > 1 ? `, ${rounds} rounds` : ''}, 127.0.0.1, ${nodeCores()} cores`,
   );
   console.log('Each server runs in its own process; autocannon runs in this one. No workers run: jobs stay queued.');
   const variant = [args['node-flags'] && `node flags ${args['node-flags']}`, process.env.BENCH_EXPERIMENT && `BENCH_EXPERIMENT=${process.env.BENCH_EXPERIMENT}`].filter(Boolean);
@@ -487,8 +516,12 @@ function report(runs: TargetRun[]): void {
   const checks: Array<[string, boolean | undefined]> = [];
   const d = med.durable;
   if (d) {
-    checks.push([`durable ≥ ${GOAL.ratio} × minimal req/s${dm !== undefined ? ` (${dm.toFixed(3)})` : ''}`, dm === undefined ? undefined : dm >= GOAL.ratio]);
-    checks.push([`durable p99 < ${GOAL.p99Ms} ms (${rounds > 1 ? 'median ' : ''}${d.p99} ms)`, d.p99 < GOAL.p99Ms]);
+    const goalRatio = GOAL.ratio;
+    if (goalRatio !== undefined) {
+      checks.push([`durable ≥ ${goalRatio} × minimal req/s${dm !== undefined ? ` (${dm.toFixed(3)})` : ''}`, dm === undefined ? undefined : dm >= goalRatio]);
+    }
+    const deadline = GOAL.deadlineMs !== undefined ? `, DingTalk's deadline ${GOAL.deadlineMs.toLocaleString('en')} ms` : '';
+    checks.push([`durable p99 < ${GOAL.p99Ms} ms (${rounds > 1 ? 'median ' : ''}${d.p99} ms${deadline})`, d.p99 < GOAL.p99Ms]);
     const errs = sum((r) => errorsOf(r.result) + (r.warmup ? errorsOf(r.warmup) : 0));
     checks.push([`durable: zero errors, timeouts and non-2xx (${errs})`, errs === 0]);
     checks.push([
@@ -505,6 +538,11 @@ function report(runs: TargetRun[]): void {
     checks.push([`${t}: zero errors (${errs})`, errs === 0]);
   }
   for (const [label, ok] of checks) console.log(`${ok === undefined ? 'SKIP' : ok ? 'PASS' : 'FAIL'}  ${label}`);
+  if (d && GOAL.ratio === undefined) {
+    // Reported, not judged: what durability costs against the same path without a database.
+    const slowest = Math.max(...durable.map((r) => r.result.latency.max), ...durable.flatMap((r) => (r.warmup ? [r.warmup.latency.max] : [])));
+    console.log(`INFO  durable / minimal req/s = ${dm !== undefined ? dm.toFixed(3) : 'not measured'}${of}; slowest durable reply ${slowest} ms (warm-ups included)`);
+  }
   const failed = checks.filter(([, ok]) => ok === false).length;
   console.log('');
   console.log(failed === 0 ? 'All targets met.' : `${failed} target(s) missed.`);
@@ -546,7 +584,7 @@ async function main(): Promise<void> {
       rows: r.rows,
       waitingJobs: r.waitingJobs,
     }));
-    writeFileSync(args.json, `${JSON.stringify({ connections, durationSec, warmupSec, rounds, medians: medians(runs), nodeFlags: args['node-flags'], experiments: process.env.BENCH_EXPERIMENT ?? '', figures }, null, 2)}\n`);
+    writeFileSync(args.json, `${JSON.stringify({ ...(platform === 'wecom' ? {} : { platform }), connections, durationSec, warmupSec, rounds, medians: medians(runs), nodeFlags: args['node-flags'], experiments: process.env.BENCH_EXPERIMENT ?? '', figures }, null, 2)}\n`);
   }
   if (args.profile) {
     for (const t of targets) {

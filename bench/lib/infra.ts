@@ -62,12 +62,13 @@ async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<
   }
 }
 
-/** inbound_events rows whose dedupe key carries this run's MsgId prefix. */
-export async function countInboundRows(url: string, msgIdPrefix: string): Promise<number> {
+/** inbound_events rows whose dedupe key starts with this run's prefix (letters, digits, '-' and ':' only). */
+export async function countInboundRows(url: string, dedupeKeyPrefix: string): Promise<number> {
+  if (!/^[A-Za-z0-9:-]+$/.test(dedupeKeyPrefix)) throw new Error(`refusing a dedupe key prefix with LIKE wildcards: ${dedupeKeyPrefix}`);
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await c.connect();
   try {
-    const r = await c.query<{ n: string }>(`select count(*)::text as n from inbound_events where dedupe_key like $1`, [`wecom-msg-${msgIdPrefix}%`]);
+    const r = await c.query<{ n: string }>(`select count(*)::text as n from inbound_events where dedupe_key like $1`, [`${dedupeKeyPrefix}%`]);
     return Number(r.rows[0]?.n ?? 0);
   } finally {
     await c.end();

@@ -1,4 +1,4 @@
-// autocannon, driven from a pool of distinct callbacks: one shared cursor for all connections, so every
+// autocannon, driven from a pool of distinct callbacks (WeCom or DingTalk): one shared cursor for all connections, so every
 // request sent is a different message. When the pool runs out, `next` decides: a new message made on the
 // spot (durable and minimal: no repeats ever) or a wrap-around (bare: repeats do not matter there).
 // A request whose connection times out is not re-sent: the connection takes the next message.
@@ -108,9 +108,11 @@ export function poolSource(pool: PackedPool, onEmpty: 'generate' | 'wrap', gener
 /** The exact bytes autocannon would send for this callback (its request builder's format). */
 export function requestBytes(port: number, cb: Callback): Buffer {
   const body = Buffer.from(cb.body, 'utf8');
+  let extra = '';
+  for (const [name, value] of Object.entries(cb.headers ?? {})) extra += `${name}: ${value}\r\n`;
   const head =
     `POST ${cb.path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: keep-alive\r\n` +
-    `content-type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n`;
+    `content-type: ${cb.contentType ?? 'text/xml'}\r\n${extra}Content-Length: ${body.length}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 

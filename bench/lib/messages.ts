@@ -38,6 +38,10 @@ export interface Callback {
   /** Path with the signed query string. */
   path: string;
   body: string;
+  /** text/xml when absent (WeCom). */
+  contentType?: string;
+  /** Extra request headers (DingTalk signs in headers, not in the query). */
+  headers?: Record<string, string>;
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

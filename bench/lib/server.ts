@@ -1,9 +1,15 @@
 // One server under test, in its own process (started by bench/webhook.ts with an IPC channel), so the load
-// generator never shares its event loop. Targets:
+// generator never shares its event loop. Targets, for WeCom (POST /wecom/callback, the default):
 //   bare     — a bare fastify route taking the same XML body, answering an empty 200;
 //   minimal  — verify, decrypt, parse (the same src modules as the real route), then BullMQ queue.add, no DB;
 //   durable  — the real app (buildDeps + buildApp): verify, decrypt, parse, record in PostgreSQL, dedupe,
 //              enqueue (batched), exactly as production runs it.
+// For DingTalk (BENCH_PLATFORM=dingtalk, POST /dingtalk/robot):
+//   bare     — a bare fastify route taking the same JSON body (fastify's own JSON parser), answering {};
+//   minimal  — check the timestamp and sign headers before the body is read, parse the JSON, convert with
+//              robotMessageToInbound (the same src modules as the real route), BullMQ queue.add, no DB;
+//   durable  — the real app configured for DingTalk (DINGTALK_MODE=http): the same checks, record in
+//              PostgreSQL, dedupe on dt-msg:<msgId>, enqueue.
 // No workers run in any target: the jobs stay queued. Logging is at 'warn' so it cannot dominate.
 //
 // Protocol (process.send): child → {type:'ready', port} | {type:'stats', stats}; parent → {type:'stats', mark?}
@@ -11,7 +17,7 @@
 // parent goes away, or after BENCH_MAX_LIFETIME_MS.
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import { Queue } from 'bullmq';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -20,6 +26,10 @@ import { createLogger } from '../../src/logger.ts';
 import { createRedis } from '../../src/redis.ts';
 import { AppError, BadRequestError } from '../../src/errors.ts';
 import { CALLBACK_BODY_LIMIT } from '../../src/platforms/wecom/callback.ts';
+import { CALLBACK_BODY_LIMIT as DINGTALK_BODY_LIMIT } from '../../src/platforms/dingtalk/callback.ts';
+import { checkRobotTimestamp, verifyRobotSign } from '../../src/platforms/dingtalk/signature.ts';
+import { robotMessageToInbound } from '../../src/platforms/dingtalk/inbound.ts';
+import type { DingtalkConfig } from '../../src/platforms/dingtalk/config.ts';
 import { WecomCrypto } from '../../src/platforms/wecom/crypto.ts';
 import { checkTimestamp, verifySignature } from '../../src/platforms/wecom/signature.ts';
 import { parseEnvelope, parseMessage } from '../../src/platforms/wecom/xml.ts';
@@ -27,6 +37,7 @@ import { toInboundEvent } from '../../src/platforms/wecom/inbound.ts';
 import { inboundJobs, QUEUE } from '../../src/jobs/queues.ts';
 
 export type Target = 'bare' | 'minimal' | 'durable';
+export type BenchPlatform = 'wecom' | 'dingtalk';
 
 export interface BatchStats {
   count: number;
@@ -79,6 +90,12 @@ if (!['bare', 'minimal', 'durable'].includes(target)) {
   process.exit(2);
 }
 
+const platform = (process.env.BENCH_PLATFORM ?? 'wecom') as BenchPlatform;
+if (platform !== 'wecom' && platform !== 'dingtalk') {
+  console.error(`bench server: unknown platform ${String(platform)}`);
+  process.exit(2);
+}
+
 const stats: ServerStats = {
   replies: {},
   recordedNew: 0,
@@ -105,7 +122,7 @@ function fastifyOptions() {
   return {
     loggerInstance: log,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: CALLBACK_BODY_LIMIT,
+    bodyLimit: platform === 'dingtalk' ? DINGTALK_BODY_LIMIT : CALLBACK_BODY_LIMIT,
     requestTimeout: 10_000,
     connectionTimeout: 15_000,
     return503OnClosing: true,
@@ -178,6 +195,70 @@ async function startMinimal(config: Config, queuePrefix: string) {
   };
 }
 
+async function startBareDingtalk(): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const app = Fastify(fastifyOptions()) as unknown as FastifyInstance;
+  countReplies(app);
+  app.post('/dingtalk/robot', async (req, reply) => {
+    if (req.body === null || typeof req.body !== 'object') return reply.code(400).send({});
+    return reply.code(200).send({});
+  });
+  return { app, close: async () => {} };
+}
+
+async function startMinimalDingtalk(config: Config, queuePrefix: string) {
+  const d = config.platformSettings.dingtalk as DingtalkConfig | undefined;
+  if (!d) throw new Error('DingTalk is not configured (DINGTALK_* variables)');
+  const redis = createRedis(config.redisUrl, 'producer');
+  const queue = new Queue(QUEUE.inbound, { connection: redis, prefix: queuePrefix });
+  queue.on('error', () => {});
+  const app = Fastify(fastifyOptions()) as unknown as FastifyInstance;
+  countReplies(app);
+  // As the real route: the body as a string, JSON.parse, a malformed body a 400 of ours.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new BadRequestError('bad_body', 'body is not JSON'));
+    }
+  });
+  const refuse = (err: unknown, reply: FastifyReply) => {
+    if (err instanceof AppError && err.httpStatus < 500) return reply.code(err.httpStatus).send({ error: err.code });
+    throw err;
+  };
+  app.post('/dingtalk/robot', {
+    // Before the body is read, as the real route.
+    onRequest: async (req, reply) => {
+      try {
+        const { timestamp, sign } = req.headers;
+        if (typeof timestamp !== 'string' || typeof sign !== 'string') throw new BadRequestError('bad_headers', 'bad headers');
+        if (!checkRobotTimestamp(timestamp, Date.now())) throw new AppError('stale_timestamp', 'stale', 401);
+        if (!verifyRobotSign(d.appSecret, timestamp, sign)) throw new AppError('bad_signature', 'signature', 401);
+      } catch (err) {
+        return refuse(err, reply);
+      }
+    },
+  }, async (req, reply) => {
+    try {
+      const { dedupeKey } = robotMessageToInbound(req.body, d.appSecret);
+      // The same job the durable path adds, with the dedupe key standing in for the event id (see WeCom's).
+      const job = inboundJobs('bench', [dedupeKey.replaceAll(':', '-')])[0]!;
+      await queue.add(job.name, job.data, job.opts);
+      stats.added++;
+      return reply.code(200).send({});
+    } catch (err) {
+      return refuse(err, reply);
+    }
+  });
+  return {
+    app,
+    close: async () => {
+      await queue.close().catch(() => {});
+      redis.disconnect();
+    },
+  };
+}
+
 async function startDurable(config: Config, queuePrefix: string) {
   const deps: Deps = await buildDeps(config, { log, queuePrefix });
   timeBatches(deps.repos.inbound, 'insertMany', stats.batches.insert);
@@ -218,7 +299,15 @@ async function main(): Promise<void> {
   const config: Config = { ...loadConfig(env), host: '127.0.0.1', port: 0 };
   const queuePrefix = process.env.BENCH_QUEUE_PREFIX ?? `pcbench${randomBytes(4).toString('hex')}`;
   const started =
-    target === 'bare' ? await startBare() : target === 'minimal' ? await startMinimal(config, queuePrefix) : await startDurable(config, queuePrefix);
+    target === 'durable'
+      ? await startDurable(config, queuePrefix)
+      : platform === 'dingtalk'
+        ? target === 'bare'
+          ? await startBareDingtalk()
+          : await startMinimalDingtalk(config, queuePrefix)
+        : target === 'bare'
+          ? await startBare()
+          : await startMinimal(config, queuePrefix);
   const { app } = started;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
