@@ -62,7 +62,8 @@ export function createInboundProcessor(deps: Deps) {
         const replies = await answer(handlers, ctx);
         const inserted = await outbox.record(
           replies.map((r, i) => ({
-            idempotencyKey: r.onceKey ? `${platform}-${r.onceKey}` : `reply-${eventId}-${i}`,
+            // Once per deployment, whichever platform the event came from (the admin API and the CLI use the first).
+            idempotencyKey: r.onceKey ? `${deps.platform.name}-${r.onceKey}` : `reply-${eventId}-${i}`,
             platform,
             // The answer to the writer goes back where they wrote; cards to others where those are (preference order).
             sticky: r.recipient === undefined || r.recipient === event.userId || r.recipient.startsWith(GROUP_RECIPIENT_PREFIX),

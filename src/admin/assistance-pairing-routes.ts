@@ -28,6 +28,8 @@ import { ActionRefusedError } from '../errors.ts';
 import { accessPersonOf, findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
 import { ADMIN_ACTOR, auditActor, auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
+import { recordRouted } from '../services/outbox.ts';
+import { DeliveryRouter } from '../services/delivery-router.ts';
 
 const NOT_ALLOWED = () => new ActionRefusedError('not_allowed', 'The actor may not do this for that member (or there is no such member).', 403);
 
@@ -88,7 +90,7 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
         message: r.message,
         ...replyDelivery(r.recipient!, '', now, deps.config.timezone, deps.config.quietHours),
       }));
-      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await new DeliveryRepository(deps.db.db).insertNew(items, trx);
+      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await recordRouted(new DeliveryRepository(trx), new DeliveryRouter(deps.db.db, deps.config.platforms), items, trx);
       return { result, ids };
     });
     await deps.outbox?.enqueue(ids);

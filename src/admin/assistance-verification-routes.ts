@@ -25,6 +25,8 @@ import { BadRequestError } from '../errors.ts';
 import type { Reply } from '../conversation/router.ts';
 import { ADMIN_ACTOR, auditActor } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
+import { recordRouted } from '../services/outbox.ts';
+import { DeliveryRouter } from '../services/delivery-router.ts';
 
 type Body = Record<string, unknown>;
 
@@ -170,7 +172,9 @@ export const assistanceVerificationRoutes: FastifyPluginAsync<{ deps: AdminDeps 
           submitted = await submitVerification({ trx, ...c }, { gbId, period, verifier, note });
           if (submitted.ok) notices.push(...submitted.notices);
         }
-        const deliveries = await new DeliveryRepository(trx).insertNew(
+        const deliveries = await recordRouted(
+          new DeliveryRepository(trx),
+          new DeliveryRouter(deps.db.db, deps.config.platforms),
           noticeDeliveries(notices, { platform: deps.config.platform, now, timeZone: deps.config.timezone, quietHours: deps.config.quietHours }),
           trx,
         );

@@ -11,6 +11,8 @@ import { withinLimit } from '../notices/message-limit.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import { findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
 import type { AdminDeps } from './deps.ts';
+import { recordRouted } from '../services/outbox.ts';
+import { DeliveryRouter } from '../services/delivery-router.ts';
 
 /** A refusal of an incentive route: 4xx with {error, code}. */
 export class IncentiveRequestError extends BadRequestError {
@@ -56,7 +58,7 @@ export async function recordMessages(deps: AdminDeps, trx: Transaction<Database>
       ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
     })),
   );
-  return deps.outbox ? deps.outbox.record(items, trx) : new DeliveryRepository(trx).insertNew(items);
+  return deps.outbox ? deps.outbox.record(items, trx) : recordRouted(new DeliveryRepository(trx), new DeliveryRouter(deps.db.db, deps.config.platforms), items, trx);
 }
 
 /** After the transaction has committed: hands the recorded deliveries to the outbox, when the app has one. */

@@ -34,6 +34,8 @@ import {
 } from '../assistance/subsidies.ts';
 import { ADMIN_ACTOR, auditActor, auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
+import { recordRouted } from '../services/outbox.ts';
+import { DeliveryRouter } from '../services/delivery-router.ts';
 
 /** A step refused: its code, the English message and the Chinese one the chat gives. */
 class SubsidyRefusedError extends BadRequestError {
@@ -132,7 +134,10 @@ export const subsidyRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app
 
   async function record(trx: Transaction<Database>, notices: readonly SubsidyNotice[], now: Date): Promise<string[]> {
     const platform = deps.config.platform;
-    return new DeliveryRepository(deps.db.db).insertNew(
+    // Routed to the platform each member is on, in the step's transaction.
+    return recordRouted(
+      new DeliveryRepository(trx),
+      new DeliveryRouter(deps.db.db, deps.config.platforms),
       notices.map((n) => ({
         idempotencyKey: `${platform}-${n.onceKey}`,
         platform,

@@ -13,6 +13,8 @@ import { DeliveryRepository } from '../db/delivery-repository.ts';
 import { noticeDeliveries, submitVerification, verifierNamed } from '../assistance/verification.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
 import { SweepRepository } from '../notices/sweep-repository.ts';
+import { recordRouted } from '../services/outbox.ts';
+import { DeliveryRouter } from '../services/delivery-router.ts';
 
 interface Command {
   usage: string;
@@ -126,7 +128,9 @@ export const CARE_COMMANDS: Record<string, Command> = {
             out(`${gb.path} ${p} 此前已上报${r.submitted.by ? `（${r.submitted.by}）` : ''}`);
             return 0;
           }
-          const ids = await new DeliveryRepository(trx).insertNew(
+          const ids = await recordRouted(
+            new DeliveryRepository(trx),
+            new DeliveryRouter(db, config.platforms),
             noticeDeliveries(r.notices, { platform: config.platform, now, timeZone: config.timezone, quietHours: config.quietHours }),
             trx,
           );

@@ -15,6 +15,7 @@ import { CARD_ACTION, parseCardKey } from '../notices/cards.ts';
 import type { ConversationContext, ConversationHandler } from './context.ts';
 import { withCardUpdate } from './replies.ts';
 import { guarded } from './reply-guard.ts';
+import { InboundRepository } from '../db/inbound-repository.ts';
 
 const KIND = { talk: '谈心', visit: '走访' } as const;
 
@@ -53,6 +54,11 @@ export const cardActions: ConversationHandler = guarded(async (ctx) => {
   if (!mayActOn(ctx, ob)) return withCardUpdate(ctx, '这个事项不由您负责，无法操作。');
   if (ob.status !== 'open') return withCardUpdate(ctx, `${ob.kind === 'visit' ? `${KIND.visit}${ob.member_name}` : `与${ob.member_name}${KIND.talk}`}的事项已${ob.status === 'done' ? '完成' : '取消'}，无需再操作。`, '已处理');
 
+  // A card answers once: where the platform cannot grey it (DingTalk's links stay live) a second tap of 延期 on
+  // the same card must not postpone again (and then escalate).
+  if (ctx.event.kind === 'card_click' && (await new InboundRepository(ctx.trx).cardAnswered(ctx.event.userId, ctx.event.taskId, ctx.eventId))) {
+    return withCardUpdate(ctx, `这张卡片已经处理过了。${action === CARD_ACTION.obligationDefer ? '如需再次延期，请在下次提醒的卡片上操作。' : ''}`, '已处理');
+  }
   if (action === CARD_ACTION.obligationDefer) return withCardUpdate(ctx, ...(await postponeObligation(ctx, ob)));
 
   return withCardUpdate(ctx, await completeObligation(ctx, ob), '已完成');

@@ -355,6 +355,22 @@ export function* planImportSteps(
       });
     }
   }
+  // A 钉钉账号 is one person's: a member the file does not name keeps theirs, so a row may not take it.
+  const dingtalkHolder = new Map<string, string>();
+  for (const m of members) {
+    if (pause()) yield;
+    if (m.dingtalkUserid && !claimed.has(m.id)) dingtalkHolder.set(m.dingtalkUserid.toLowerCase(), m.name);
+  }
+  for (const p of planned) {
+    const holder = p.desired.dingtalkUserid ? dingtalkHolder.get(p.desired.dingtalkUserid.toLowerCase()) : undefined;
+    if (holder !== undefined) {
+      errors.push({
+        row: p.entry.row,
+        column: FIELD_LABEL('dingtalk_userid'),
+        reason: `钉钉账号「${p.desired.dingtalkUserid}」已是党员“${holder}”的钉钉账号（本名册未列此人，其账号保留），两人不能共用；如${holder}已不用此账号，请在名册中列上${holder}并改正其钉钉账号`,
+      });
+    }
+  }
   if (errors.length > 0) return { ok: false, errors };
 
   const missing: MissingMember[] = members

@@ -68,13 +68,7 @@ export class Outbox {
    * returns the ids that are new. Call `enqueue` with them after the transaction commits.
    */
   async record(items: NewDeliveryInput[], db?: Kysely<Database> | Transaction<Database>): Promise<string[]> {
-    const wanted = items.filter((d) => d.recipient.trim() !== '');
-    const routes = await this.route(wanted, db);
-    const routed = wanted.flatMap((d, i) => {
-      const r = routes[i];
-      return r ? [{ ...d, platform: r.platform, recipient: r.recipient }] : [];
-    });
-    return this.deliveries.insertNew(routed, db);
+    return recordRouted(this.deliveries, this.router, items, db);
   }
 
   /** Hands deliveries to the outbound queue. Never throws: a failure leaves them to the relay. */
@@ -166,4 +160,23 @@ export class Outbox {
     await this.enqueue(ids);
     return ids;
   }
+}
+
+/**
+ * Records deliveries routed to the platform each recipient is on (one addressed to nobody is left out); returns
+ * the new ids. The outbox's way, and that of a process without a queue (the CLI: the service's relay sends them).
+ */
+export async function recordRouted(
+  deliveries: DeliveryRepository,
+  router: DeliveryRouter | undefined,
+  items: NewDeliveryInput[],
+  db?: Kysely<Database> | Transaction<Database>,
+): Promise<string[]> {
+  const wanted = items.filter((d) => d.recipient.trim() !== '');
+  const routes = router ? await router.routes(wanted, db) : wanted.map((d) => ({ platform: d.platform, recipient: d.recipient }));
+  const routed = wanted.flatMap((d, i) => {
+    const r = routes[i];
+    return r ? [{ ...d, platform: r.platform, recipient: r.recipient }] : [];
+  });
+  return deliveries.insertNew(routed, db);
 }

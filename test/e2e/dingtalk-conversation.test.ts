@@ -96,6 +96,20 @@ describe('a DingTalk-only deployment', () => {
     expect(stack.dingtalk!.calls['oToMessages/batchSend']).toBe(calls + 2);
   });
 
+  it('a card’s 延期 tapped twice (a DingTalk card cannot be greyed) postpones once', async () => {
+    const out = await say('dt_zhenglao', '报告：本人住院了，骨折', 2);
+    const card = to(out, 'dt_zhouzhishu')[0]!;
+    expect(card.buttons.map((b) => b.title)).toEqual(['已完成', '延期']);
+    const [first] = await tap('dt_zhouzhishu', card, '延期');
+    expect(first!.text).toContain('延期至');
+    const [second] = await tap('dt_zhouzhishu', card, '延期');
+    expect(second!.text).toContain('这张卡片已经处理过了');
+    const [third] = await tap('dt_zhouzhishu', card, '已完成');
+    expect(third!.text).toContain('这张卡片已经处理过了');
+    const ob = await db().selectFrom('care_obligations').innerJoin('members', 'members.id', 'care_obligations.member_id').select(['care_obligations.deferrals', 'care_obligations.escalated_on', 'care_obligations.status']).where('members.userid', '=', 'zhenglao').where('care_obligations.source', '=', 'trigger').executeTakeFirstOrThrow();
+    expect(ob).toMatchObject({ deferrals: 1, escalated_on: null, status: 'open' });
+  });
+
   it('an @-mention in a group is answered in the group, with the way to the private chat and nothing personal', async () => {
     const [a] = await inGroup('dt_zhouzhishu', 'cidGroupOne==', '我的待办');
     expect(a!.api).toBe('group');

@@ -108,8 +108,10 @@ describe('reminder cards', () => {
     const textsToZhou = () => stack.fake!.sent.filter((m) => m.touser === 'zhouzhishu' && m.msgtype === 'text').map((m) => String(m.body.text.content));
     const state = () => db.selectFrom('care_obligations').select(['due_on', 'deferrals', 'escalated_on', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
     const before = textsToZhou().length;
+    // A card answers once (on DingTalk, where it cannot be greyed, a second tap is refused): each later press is
+    // on the next reminder's card.
     const press = async (n: number) => {
-      await click('zhouzhishu', card, 1, 1_795_100_000 + n);
+      await click('zhouzhishu', n === 1 ? card : { ...card, task_id: `${card.task_id}-r${n}` }, 1, 1_795_100_000 + n);
       return waitFor(() => textsToZhou()[before + n - 1], 60_000, `answer to press ${n}`);
     };
 

@@ -125,6 +125,18 @@ describe.each(DB_KINDS)('the roster\'s 钉钉账号 on %s', (kind) => {
     expect(await stored()).toHaveLength(4);
   });
 
+  it('refuses a row taking the 钉钉账号 of a member the file leaves out (who keeps it), in the dry run too, and writes nothing', async () => {
+    const before = await lastWrite();
+    // 乙 (钉钉账号 yiding) is not in the file and keeps their account; 丙 may not take it.
+    const rows = ['甲,jia01,JiaDing,2012-05-20,G,B,支部书记', '丙,bing01,YIDING,2014-05-20,G,B,', '丁,,,2015-05-20,G,B,'];
+    for (const dryRun of [true, false]) {
+      const o = await run(t, csv(rows, H), dryRun);
+      expect(o).toEqual({ ok: false, errors: [expect.objectContaining({ row: 3, column: '钉钉账号', reason: expect.stringContaining('已是党员“乙”的钉钉账号') })] });
+    }
+    expect(await lastWrite()).toBe(before);
+    expect((await stored()).find((m) => m.name === '丙')!.dingtalk).toBeNull();
+  });
+
   it('findMemberByDingtalkUserid finds the member by their DingTalk account, whatever its case, as findMemberByUserid does', async () => {
     const jia = await findMemberByDingtalkUserid(t.db, 'jiading');
     expect(jia).toMatchObject({ name: '甲', userid: 'jia01', status: 'active', roleCodes: ['branch_secretary', 'member'] });

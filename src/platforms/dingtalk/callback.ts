@@ -143,7 +143,7 @@ export function dingtalkStreamReceiver(config: DingtalkConfig, deps: PlatformDep
         if (mapped) await store(mapped);
       },
       async onEvent(data, headers) {
-        const events = readable('event', () => eventToInbound(JSON.parse(data), { eventId: headers.eventId, eventType: headers.eventType }));
+        const events = readable('event', () => eventToInbound(JSON.parse(data), { eventId: headers.eventId, eventType: headers.eventType, bornAt: headers.eventBornTime, receivedAtMs: deps.clock().getTime() }));
         for (const mapped of events ?? []) await store(mapped);
       },
     },

@@ -79,8 +79,8 @@ export class DingtalkClient implements MessageSender {
 
     if (this.config.sendVia === 'robot') {
       const reply = await this.robotBatchSend([userId], message);
-      if (reply.invalid.has(userId)) throw new PlatformSendError('fatal', 'oToMessages/batchSend: invalid user (not a member or outside the robot\'s range)', 'invalid_user');
-      if (reply.flowControlled.has(userId)) {
+      if (reply.invalid.has(userId.toLowerCase())) throw new PlatformSendError('fatal', 'oToMessages/batchSend: invalid user (not a member or outside the robot\'s range)', 'invalid_user');
+      if (reply.flowControlled.has(userId.toLowerCase())) {
         throw new PlatformSendError('rate_limited', 'oToMessages/batchSend: the recipient is flow-controlled, not sent', 'flow_controlled', rateLimitDelayMs('flow_controlled'));
       }
       return { platformMsgId: reply.processQueryKey };
@@ -112,8 +112,8 @@ export class DingtalkClient implements MessageSender {
 
     if (this.config.sendVia === 'robot') {
       const reply = await this.robotBatchSend(userIds, message);
-      const invalidUserIds = userIds.filter((u) => reply.invalid.has(u));
-      const deferredUserIds = userIds.filter((u) => reply.flowControlled.has(u) && !reply.invalid.has(u));
+      const invalidUserIds = userIds.filter((u) => reply.invalid.has(u.toLowerCase()));
+      const deferredUserIds = userIds.filter((u) => reply.flowControlled.has(u.toLowerCase()) && !reply.invalid.has(u.toLowerCase()));
       if (deferredUserIds.length > 0 && invalidUserIds.length + deferredUserIds.length === userIds.length) {
         throw new PlatformSendError('rate_limited', 'oToMessages/batchSend: every valid recipient is flow-controlled, none sent', 'flow_controlled', rateLimitDelayMs('flow_controlled'));
       }
@@ -282,8 +282,9 @@ export function markdownTitle(markdown: string): string {
   return line === undefined ? '通知' : [...line].slice(0, 20).join('');
 }
 
+/** The ids DingTalk names, lower-cased: userids are compared without case (the roster may spell one otherwise). */
 function idSet(value: unknown): Set<string> {
-  return new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  return new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase()) : []);
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

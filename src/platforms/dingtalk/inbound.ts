@@ -98,6 +98,10 @@ export interface EventContext {
   eventId?: string;
   /** The Stream frame's headers.eventType, where the data does not name it (an HTTP push's plaintext does). */
   eventType?: string;
+  /** The Stream frame's headers.eventBornTime (ms): when the event happened, where the data has no TimeStamp. */
+  bornAt?: string;
+  /** When it reached us (ms, the injected clock): the last resort for the event's time. */
+  receivedAtMs?: number;
 }
 
 /**
@@ -119,7 +123,13 @@ export function eventToInbound(plain: unknown, opts: EventContext = {}): MappedI
   const stamp = plain['TimeStamp'];
   // Without an eventId the push's own TimeStamp names it: a re-sent push repeats it, another departure does not.
   if (opts.eventId === undefined && stamp === undefined) throw new BadRequestError('bad_event', 'TimeStamp missing');
-  const createTime = stamp === undefined ? 0 : msToSeconds(stamp, 'TimeStamp', 'bad_event');
+  // Never 1970: a departure's day names the OD's card (and makes it once a day).
+  const createTime =
+    stamp !== undefined
+      ? msToSeconds(stamp, 'TimeStamp', 'bad_event')
+      : opts.bornAt !== undefined && /^\d{1,16}$/.test(opts.bornAt)
+        ? msToSeconds(opts.bornAt, 'eventBornTime', 'bad_event')
+        : Math.floor((opts.receivedAtMs ?? 0) / 1000);
   if (opts.eventId !== undefined) checkLength('eventId', opts.eventId, LIMITS.eventId);
   const prefix = opts.eventId !== undefined ? `dt-event:${opts.eventId}` : `dt-event:user_leave_org:${String(stamp)}`;
 
