@@ -165,7 +165,7 @@ export const aidRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { 
         // Nobody here wrote to the bot: every message is a push, held through quiet hours.
         ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
       }));
-      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await recordRouted(new DeliveryRepository(trx), new DeliveryRouter(deps.db.db, deps.config.platforms), items, trx);
+      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await recordRouted(new DeliveryRepository(trx), new DeliveryRouter(trx, deps.config.platforms), items, trx);
       return { outcome, ids };
     });
     if (!outcome.ok) throw fail(outcome.code, `${ENGLISH[outcome.code]} (${outcome.reply})`);

@@ -90,7 +90,7 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
         message: r.message,
         ...replyDelivery(r.recipient!, '', now, deps.config.timezone, deps.config.quietHours),
       }));
-      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await recordRouted(new DeliveryRepository(trx), new DeliveryRouter(deps.db.db, deps.config.platforms), items, trx);
+      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await recordRouted(new DeliveryRepository(trx), new DeliveryRouter(trx, deps.config.platforms), items, trx);
       return { result, ids };
     });
     await deps.outbox?.enqueue(ids);

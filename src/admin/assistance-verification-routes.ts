@@ -174,7 +174,7 @@ export const assistanceVerificationRoutes: FastifyPluginAsync<{ deps: AdminDeps 
         }
         const deliveries = await recordRouted(
           new DeliveryRepository(trx),
-          new DeliveryRouter(deps.db.db, deps.config.platforms),
+          new DeliveryRouter(trx, deps.config.platforms),
           noticeDeliveries(notices, { platform: deps.config.platform, now, timeZone: deps.config.timezone, quietHours: deps.config.quietHours }),
           trx,
         );

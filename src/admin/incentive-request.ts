@@ -58,7 +58,7 @@ export async function recordMessages(deps: AdminDeps, trx: Transaction<Database>
       ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
     })),
   );
-  return deps.outbox ? deps.outbox.record(items, trx) : recordRouted(new DeliveryRepository(trx), new DeliveryRouter(deps.db.db, deps.config.platforms), items, trx);
+  return deps.outbox ? deps.outbox.record(items, trx) : recordRouted(new DeliveryRepository(trx), new DeliveryRouter(trx, deps.config.platforms), items, trx);
 }
 
 /** After the transaction has committed: hands the recorded deliveries to the outbox, when the app has one. */

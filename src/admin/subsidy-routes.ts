@@ -137,7 +137,7 @@ export const subsidyRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app
     // Routed to the platform each member is on, in the step's transaction.
     return recordRouted(
       new DeliveryRepository(trx),
-      new DeliveryRouter(deps.db.db, deps.config.platforms),
+      new DeliveryRouter(trx, deps.config.platforms),
       notices.map((n) => ({
         idempotencyKey: `${platform}-${n.onceKey}`,
         platform,

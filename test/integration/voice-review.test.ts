@@ -123,7 +123,7 @@ describe.each(DB_KINDS)('members’ voice review on %s', (kind) => {
       wholeIn(answered.notices, 'wushengri', answer);
 
       // The admin API records the same messages without the chat's guard: split there too, each part once.
-      const deps = { config: { platform: 'wecom', timezone: 'Asia/Shanghai', quietHours: null } } as never;
+      const deps = { config: { platform: 'wecom', platforms: ['wecom'], timezone: 'Asia/Shanghai', quietHours: null } } as never;
       const ids = await recordMessages(deps, trx, NOW, answered.notices.filter((n) => n.recipient === 'wushengri'));
       expect(ids.length).toBeGreaterThan(1);
       const rows = await trx.selectFrom('deliveries').select(['idempotency_key', 'message']).where('id', 'in', ids).orderBy('id').execute();
