@@ -26,7 +26,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createRedis } from '../../src/redis.ts';
 import { AppError, BadRequestError } from '../../src/errors.ts';
 import { CALLBACK_BODY_LIMIT } from '../../src/platforms/wecom/callback.ts';
-import { CALLBACK_BODY_LIMIT as DINGTALK_BODY_LIMIT } from '../../src/platforms/dingtalk/callback.ts';
+import { CALLBACK_BODY_LIMIT as DINGTALK_BODY_LIMIT, onlyJsonBodies } from '../../src/platforms/dingtalk/callback.ts';
 import { checkRobotTimestamp, verifyRobotSign } from '../../src/platforms/dingtalk/signature.ts';
 import { robotMessageToInbound } from '../../src/platforms/dingtalk/inbound.ts';
 import type { DingtalkConfig } from '../../src/platforms/dingtalk/config.ts';
@@ -214,14 +214,7 @@ async function startMinimalDingtalk(config: Config, queuePrefix: string) {
   const app = Fastify(fastifyOptions()) as unknown as FastifyInstance;
   countReplies(app);
   // As the real route: the body as a string, JSON.parse, a malformed body a 400 of ours.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new BadRequestError('bad_body', 'body is not JSON'));
-    }
-  });
+  onlyJsonBodies(app);
   const refuse = (err: unknown, reply: FastifyReply) => {
     if (err instanceof AppError && err.httpStatus < 500) return reply.code(err.httpStatus).send({ error: err.code });
     throw err;

@@ -17,7 +17,6 @@ import { chineseWorkingDayCalendar } from '../domain/calendar.ts';
 import { localDate } from '../domain/dates.ts';
 import { aidCauseOf } from '../domain/emergency-aid.ts';
 import { replyDelivery } from '../domain/quiet-hours.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
 import { EmergencyAidRepository, type EmergencyAid } from '../db/emergency-aid-repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { Transaction } from 'kysely';
@@ -36,8 +35,7 @@ import {
   type AidRefusal,
 } from '../assistance/emergency-aid.ts';
 import type { AdminDeps } from './deps.ts';
-import { recordRouted } from '../services/outbox.ts';
-import { DeliveryRouter } from '../services/delivery-router.ts';
+import { recordNotices } from '../services/outbox.ts';
 
 const STATES: readonly EmergencyAidState[] = ['awaiting_consent', 'applied', 'gb_reviewed', 'approved', 'rejected', 'paid', 'withdrawn'];
 
@@ -165,7 +163,7 @@ export const aidRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { 
         // Nobody here wrote to the bot: every message is a push, held through quiet hours.
         ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
       }));
-      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await recordRouted(new DeliveryRepository(trx), new DeliveryRouter(trx, deps.config.platforms), items, trx);
+      const ids = await recordNotices(deps.outbox, deps.config.platforms, items, trx);
       return { outcome, ids };
     });
     if (!outcome.ok) throw fail(outcome.code, `${ENGLISH[outcome.code]} (${outcome.reply})`);

@@ -17,7 +17,6 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { endPairingById, exemptCadre, revokeExemption, startPairing, type PairingNotice } from '../assistance/pairing.ts';
 import { guardReplies } from '../conversation/reply-guard.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
 import { PairingRepository, type HelperRef, type PairingRow } from '../db/pairing-repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { AccessPerson } from '../domain/access.ts';
@@ -28,8 +27,7 @@ import { ActionRefusedError } from '../errors.ts';
 import { accessPersonOf, findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
 import { ADMIN_ACTOR, auditActor, auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
-import { recordRouted } from '../services/outbox.ts';
-import { DeliveryRouter } from '../services/delivery-router.ts';
+import { recordNotices } from '../services/outbox.ts';
 
 const NOT_ALLOWED = () => new ActionRefusedError('not_allowed', 'The actor may not do this for that member (or there is no such member).', 403);
 
@@ -90,7 +88,7 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
         message: r.message,
         ...replyDelivery(r.recipient!, '', now, deps.config.timezone, deps.config.quietHours),
       }));
-      const ids = deps.outbox ? await deps.outbox.record(items, trx) : await recordRouted(new DeliveryRepository(trx), new DeliveryRouter(trx, deps.config.platforms), items, trx);
+      const ids = await recordNotices(deps.outbox, deps.config.platforms, items, trx);
       return { result, ids };
     });
     await deps.outbox?.enqueue(ids);

@@ -14,7 +14,6 @@ import { isHardshipCause } from '../domain/assistance.ts';
 import { mayVerifyGeneralBranch } from '../domain/access.ts';
 import { localDate } from '../domain/dates.ts';
 import { changesFrom, isVerificationPeriod, summariseVerification } from '../domain/hardship-verification.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
 import { HardshipVerificationRepository, type GeneralBranchReport } from '../db/hardship-verification-repository.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
 import type { Database } from '../db/schema.ts';
@@ -25,8 +24,7 @@ import { BadRequestError } from '../errors.ts';
 import type { Reply } from '../conversation/router.ts';
 import { ADMIN_ACTOR, auditActor } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
-import { recordRouted } from '../services/outbox.ts';
-import { DeliveryRouter } from '../services/delivery-router.ts';
+import { recordNotices } from '../services/outbox.ts';
 
 type Body = Record<string, unknown>;
 
@@ -172,9 +170,9 @@ export const assistanceVerificationRoutes: FastifyPluginAsync<{ deps: AdminDeps 
           submitted = await submitVerification({ trx, ...c }, { gbId, period, verifier, note });
           if (submitted.ok) notices.push(...submitted.notices);
         }
-        const deliveries = await recordRouted(
-          new DeliveryRepository(trx),
-          new DeliveryRouter(trx, deps.config.platforms),
+        const deliveries = await recordNotices(
+          deps.outbox,
+          deps.config.platforms,
           noticeDeliveries(notices, { platform: deps.config.platform, now, timeZone: deps.config.timezone, quietHours: deps.config.quietHours }),
           trx,
         );

@@ -4,15 +4,13 @@
 // the outbox once it has committed.
 import type { Kysely, Transaction } from 'kysely';
 import { BadRequestError } from '../errors.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { replyDelivery } from '../domain/quiet-hours.ts';
 import { withinLimit } from '../notices/message-limit.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
 import { findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
 import type { AdminDeps } from './deps.ts';
-import { recordRouted } from '../services/outbox.ts';
-import { DeliveryRouter } from '../services/delivery-router.ts';
+import { recordNotices } from '../services/outbox.ts';
 
 /** A refusal of an incentive route: 4xx with {error, code}. */
 export class IncentiveRequestError extends BadRequestError {
@@ -58,7 +56,7 @@ export async function recordMessages(deps: AdminDeps, trx: Transaction<Database>
       ...replyDelivery(n.recipient, '', now, deps.config.timezone, deps.config.quietHours),
     })),
   );
-  return deps.outbox ? deps.outbox.record(items, trx) : recordRouted(new DeliveryRepository(trx), new DeliveryRouter(trx, deps.config.platforms), items, trx);
+  return recordNotices(deps.outbox, deps.config.platforms, items, trx);
 }
 
 /** After the transaction has committed: hands the recorded deliveries to the outbox, when the app has one. */

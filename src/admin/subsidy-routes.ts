@@ -15,7 +15,6 @@ import { localDate } from '../domain/dates.ts';
 import { parseYuan, yuanString } from '../domain/assistance.ts';
 import { isYearMonth, monthOf, parseYearMonth, resolveTerm, type MonthRef, type YearMonth } from '../domain/subsidy.ts';
 import { replyDelivery } from '../domain/quiet-hours.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { SubsidyRow } from '../db/subsidy-repository.ts';
 import {
@@ -34,8 +33,7 @@ import {
 } from '../assistance/subsidies.ts';
 import { ADMIN_ACTOR, auditActor, auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
-import { recordRouted } from '../services/outbox.ts';
-import { DeliveryRouter } from '../services/delivery-router.ts';
+import { recordNotices } from '../services/outbox.ts';
 
 /** A step refused: its code, the English message and the Chinese one the chat gives. */
 class SubsidyRefusedError extends BadRequestError {
@@ -135,9 +133,9 @@ export const subsidyRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app
   async function record(trx: Transaction<Database>, notices: readonly SubsidyNotice[], now: Date): Promise<string[]> {
     const platform = deps.config.platform;
     // Routed to the platform each member is on, in the step's transaction.
-    return recordRouted(
-      new DeliveryRepository(trx),
-      new DeliveryRouter(trx, deps.config.platforms),
+    return recordNotices(
+      deps.outbox,
+      deps.config.platforms,
       notices.map((n) => ({
         idempotencyKey: `${platform}-${n.onceKey}`,
         platform,

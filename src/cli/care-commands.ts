@@ -9,12 +9,10 @@ import { sweepDeps } from '../../workers/sweep.ts';
 import { withDatabase } from './database.ts';
 import type { DbHandle } from '../db/connect.ts';
 import { BranchReportRepository } from '../db/branch-report-repository.ts';
-import { DeliveryRepository } from '../db/delivery-repository.ts';
 import { noticeDeliveries, submitVerification, verifierNamed } from '../assistance/verification.ts';
 import { OrganisationRepository } from '../db/organisation-repository.ts';
 import { SweepRepository } from '../notices/sweep-repository.ts';
-import { recordRouted } from '../services/outbox.ts';
-import { DeliveryRouter } from '../services/delivery-router.ts';
+import { recordNotices } from '../services/outbox.ts';
 
 interface Command {
   usage: string;
@@ -128,9 +126,9 @@ export const CARE_COMMANDS: Record<string, Command> = {
             out(`${gb.path} ${p} 此前已上报${r.submitted.by ? `（${r.submitted.by}）` : ''}`);
             return 0;
           }
-          const ids = await recordRouted(
-            new DeliveryRepository(trx),
-            new DeliveryRouter(db, config.platforms),
+          const ids = await recordNotices(
+            undefined,
+            config.platforms,
             noticeDeliveries(r.notices, { platform: config.platform, now, timeZone: config.timezone, quietHours: config.quietHours }),
             trx,
           );

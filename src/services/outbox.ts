@@ -3,14 +3,14 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Kysely, Transaction } from 'kysely';
-import type { DeliveryRepository, NewDeliveryInput } from '../db/delivery-repository.ts';
+import { DeliveryRepository, type NewDeliveryInput } from '../db/delivery-repository.ts';
 import type { NewBatchPart } from '../db/delivery-batch-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { batchJobs, outboundJobs, type OutboundJob } from '../jobs/queues.ts';
 import { withTimeout } from '../redis.ts';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
 import type { Route, RouteRequest } from './delivery-route.ts';
-import type { DeliveryRouter } from './delivery-router.ts';
+import { DeliveryRouter } from './delivery-router.ts';
 
 /**
  * Identical content to many people (an announcement to a whole committee): one delivery per recipient — each
@@ -179,4 +179,17 @@ export async function recordRouted(
     return r ? [{ ...d, platform: r.platform, recipient: r.recipient }] : [];
   });
   return deliveries.insertNew(routed, db);
+}
+
+/**
+ * Records notices in the caller's transaction: through the outbox where the process has one, else routed straight
+ * into the table (a process without a queue, such as the CLI: the service's relay sends them).
+ */
+export function recordNotices(
+  outbox: Pick<Outbox, 'record'> | undefined,
+  platforms: readonly PlatformName[],
+  items: NewDeliveryInput[],
+  trx: Transaction<Database>,
+): Promise<string[]> {
+  return outbox ? outbox.record(items, trx) : recordRouted(new DeliveryRepository(trx), new DeliveryRouter(trx, platforms), items, trx);
 }

@@ -2,7 +2,7 @@
 // event subscription, §5.1). Cheap checks first: the robot's timestamp and HMAC sign before the body is even
 // read, the event push's sha1 signature before it is decrypted. Processing never happens here: what arrives is
 // stored (deduped) through the ingest and acknowledged.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { PlatformDeps } from '../platform.ts';
 import type { DingtalkConfig } from './config.ts';
 import type { DingtalkCrypto } from './crypto.ts';
@@ -46,11 +46,8 @@ const TIMESTAMP = /^[0-9]{1,16}$/;
  * The receive routes as a fastify plugin. Refusals are thrown (AppErrors) and answered by the app's one error
  * handler as JSON (DingTalk reads JSON, unlike WeCom).
  */
-export const dingtalkCallbackRoutes = (opts: DingtalkCallbackOptions): FastifyPluginAsync<{ deps: PlatformDeps }> => async (app, { deps }) => {
-  const { config, crypto } = opts;
-
-  // DingTalk posts JSON; in this scope nothing else is parsed, so forms, XML and the rest get 415 before any
-  // work. Parsed here so a malformed body is our bad_body, not the framework's error.
+/** JSON only, as a string parsed here: a malformed body is our bad_body, anything else 415 before any work. */
+export function onlyJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -59,6 +56,14 @@ export const dingtalkCallbackRoutes = (opts: DingtalkCallbackOptions): FastifyPl
       done(new BadRequestError('bad_body', 'body is not JSON'));
     }
   });
+}
+
+export const dingtalkCallbackRoutes = (opts: DingtalkCallbackOptions): FastifyPluginAsync<{ deps: PlatformDeps }> => async (app, { deps }) => {
+  const { config, crypto } = opts;
+
+  // DingTalk posts JSON; in this scope nothing else is parsed, so forms, XML and the rest get 415 before any
+  // work. Parsed here so a malformed body is our bad_body, not the framework's error.
+  onlyJsonBodies(app);
 
   const store = async (req: FastifyRequest, mapped: MappedInbound) => {
     const { event, dedupeKey } = mapped;
