@@ -5,6 +5,7 @@ import type { Deps } from './deps.ts';
 import { HealthRepository } from './db/health-repository.ts';
 import { answerError } from './error-handler.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
 import { withTimeout } from './redis.ts';
 
 /** The largest request body outside routes that set their own (the admin file uploads). */
@@ -72,6 +73,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // Admin endpoints (roster import/export): bearer ADMIN_TOKEN; absent without a token. Own scope: its file
   // parsers and larger body limit apply to it alone.
   await app.register(adminRoutes, { deps });
+  // The dashboard for people (signed in from chat; never with ADMIN_TOKEN), in a scope of its own.
+  await app.register(dashboardRoutes, { deps });
   // Each platform's receive routes (platforms/<name>/callback.ts), each in a scope of its own.
   for (const platform of deps.platforms.values()) await app.register(platform.routes, { deps });
   // Connections a platform keeps open to push to us (DingTalk Stream mode): opened with the server, closed with it.

@@ -43,8 +43,10 @@ export interface Config {
   /** platformSettings.wecom, typed. */
   wecom: WecomConfig | undefined;
   adminToken: string | undefined;
-  /** Public base URL of this server, used in links inside cards (optional). */
+  /** Public base URL of this server, used in links inside cards and the dashboard's sign-in links (optional). */
   publicUrl: string | undefined;
+  /** SESSION_SECRET: signs the dashboard's session cookie; unset, a key kept in the database is used. */
+  sessionSecret: string | undefined;
   /** A request whose body has not arrived by then is answered 408 (slow clients hold no connection). */
   requestTimeoutMs: number;
   /** Automatic pushes wait outside this local window; null = no quiet hours. */
@@ -148,6 +150,11 @@ export function loadConfig(env: Env = process.env): Config {
   const publicUrl = get('PUBLIC_URL')?.replace(/\/+$/, '');
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push('PUBLIC_URL must be an http(s) URL');
 
+  const sessionSecret = get('SESSION_SECRET');
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    problems.push(`SESSION_SECRET must be at least 32 characters (got ${sessionSecret.length}); for example: openssl rand -hex 32`);
+  }
+
   const timeoutText = get('HTTP_REQUEST_TIMEOUT_MS') ?? '10000';
   const requestTimeoutMs = Number(timeoutText);
   if (!/^\d+$/.test(timeoutText) || requestTimeoutMs < 100) problems.push(`HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds ≥ 100 (got "${timeoutText}")`);
@@ -189,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     wecom,
     adminToken,
     publicUrl,
+    sessionSecret,
     requestTimeoutMs,
     quietHours,
     settingDefaults: { time_zone: timezone, quiet_hours: quietHours?.text ?? '' },

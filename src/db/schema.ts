@@ -683,3 +683,36 @@ export interface MembersTable {
   dingtalk_userid: Generated<string | null>;
   userid_from_dingtalk: Generated<boolean>;
 }
+// The dashboard's sign-in (migrations/2026120700_dashboard.ts, issue 16 section 1): one-time links, sessions and
+// the cookie signing key. Tokens are stored as SHA-256 hashes only.
+export interface Database {
+  dashboard_links: DashboardLinksTable;
+  dashboard_sessions: DashboardSessionsTable;
+  dashboard_keys: DashboardKeysTable;
+}
+
+export interface DashboardLinksTable {
+  token_hash: string;
+  member_id: string;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export type DashboardSignInVia = 'link' | 'wecom_oauth' | 'wecom_qr' | 'dingtalk_oauth';
+
+export interface DashboardSessionsTable {
+  token_hash: string;
+  member_id: string;
+  via: DashboardSignInVia;
+  csrf_token: string;
+  created_at: Date;
+  expires_at: Date;
+  ended_at: Date | null;
+}
+
+export interface DashboardKeysTable {
+  name: string;
+  secret: string;
+  created_at: Date;
+}

@@ -830,3 +830,37 @@ export function maySeeAnnouncementRow(viewer: Viewer, row: { senderMemberId: str
   if (viewer.memberId === row.senderMemberId) return true;
   return viewer.roles.some((r) => officeCovers(r, row));
 }
+
+// ---- the dashboard (issue 16) ----
+
+/**
+ * What a person's dashboard opens on, and the organisations whose pages they may open: the committee for the OD
+ * and the committee secretary; the linked general branches for a committee member; their general branch for its
+ * leaders; their branch for a branch secretary. Everyone has their own page besides. Every organisation listed
+ * passes maySeeOrganisation, which stays the check for any page asked for by id.
+ */
+export function dashboardViewsOf(person: AccessPerson): { committee: boolean; generalBranchIds: string[]; branchIds: string[] } {
+  const committee = person.roles.some((r) => (r.role === 'od_staff' || r.role === 'committee_secretary') && r.organisationId === person.committeeId);
+  const gbs = new Set(officeLists(person).generalBranchIds);
+  if (person.roles.some((r) => r.role === 'committee_member' && r.organisationId === person.committeeId)) for (const id of person.linkedGeneralBranchIds) gbs.add(id);
+  return { committee, generalBranchIds: [...gbs], branchIds: officeLists(person).branchIds };
+}
+
+/**
+ * May this person open a member's own page on the dashboard (their obligations, the care they received, their
+ * greetings)? Themself, and whoever sees the lists of the member's branch (maySeeOrganisation). Sensitive fields
+ * on it are still each canSeeSensitive's.
+ */
+export function mayOpenMemberPage(person: AccessPerson, member: Required<MemberPlace>): boolean {
+  if (person.memberId === member.memberId) return true;
+  return maySeeOrganisation(person, { id: member.branchId, kind: 'branch', generalBranchId: member.generalBranchId, committeeId: member.committeeId });
+}
+
+/**
+ * The dashboard's sensitive figures of an organisation — counts of members in hardship and of relief — are
+ * shown to those who see its hardship list (the OD, the GB's leaders, the branch secretary), not to the
+ * committee secretary or committee members: in a small branch a count can name a person.
+ */
+export function maySeeSensitiveFigures(person: Pick<AccessPerson, 'roles'>, org: OrganisationPlace): boolean {
+  return maySeeHardshipList(person, org);
+}

@@ -1,0 +1,154 @@
+// The dashboard's figures (issue 16 section 2): what is counted for every branch, how a general branch's and the
+// committee's figures are made from their branches' (sums), and what each figure means — stated as a count of
+// rows of an export, so the page, the digest, the chat's answer and the CSV download always agree. Pure: the
+// rows come from FigureSource (src/dashboard/source.ts).
+
+/** The organisation's date and the periods the figures are counted over. */
+export interface FigurePeriod {
+  /** YYYY-MM-DD in APP_TIMEZONE. */
+  today: string;
+  /** The calendar year of today: talk quotas, trigger obligations (by due date), greetings, excellent members. */
+  year: number;
+  /** YYYY-MM of today: relief due and paid this month. */
+  month: string;
+  /** 1–4: the quarter whose self-evaluations are counted (the current one). */
+  quarter: number;
+}
+
+export function periodOf(today: string): FigurePeriod {
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  return { today, year: y, month: today.slice(0, 7), quarter: Math.floor((m - 1) / 3) + 1 };
+}
+
+/**
+ * Every figure counted per branch, in display order. Each is a count of export rows in the scope (see
+ * FIGURE_DEFINITIONS), so sums over branches are the general branch's and the committee's figures.
+ */
+export const FIGURE_KEYS = [
+  // the roster
+  'members',
+  'withoutAccount',
+  // care (export: obligations, and greetings)
+  'talkQuotaDone',
+  'talkQuotaOwed',
+  'triggerOpen',
+  'triggerOverdue',
+  'triggerDoneInTime',
+  'triggerDoneLate',
+  'holidayVisited',
+  'holidayOwed',
+  'greetingsSent',
+  'greetingsFailed',
+  'greetingsNoAccount',
+  // assistance (sensitive: export hardship, relief)
+  'hardshipRegistered',
+  'hardshipVerified',
+  'hardshipAwaitingVerification',
+  'reliefDue',
+  'reliefPaid',
+  // incentive (export: evaluations, excellent)
+  'selfEvaluationsSubmitted',
+  'selfEvaluationsExpected',
+  'excellentCount',
+  // members' voice (export: announcements, suggestions)
+  'announcementRecipients',
+  'announcementReads',
+  'suggestionsAwaiting',
+  'suggestionsOverdue',
+] as const;
+
+export type FigureKey = (typeof FIGURE_KEYS)[number];
+export type Figures = Record<FigureKey, number>;
+
+/** Figures only those who see the organisation's hardship list are shown (access.ts maySeeSensitiveFigures). */
+export const SENSITIVE_FIGURES: readonly FigureKey[] = ['hardshipRegistered', 'hardshipVerified', 'hardshipAwaitingVerification', 'reliefDue', 'reliefPaid'];
+
+/** What each figure counts, for the README, the page's notes and the tests that compare with the exports. */
+export const FIGURE_DEFINITIONS: Readonly<Record<FigureKey, { zh: string; en: string }>> = {
+  members: { zh: '在册党员', en: 'active members of the branch (roster)' },
+  withoutAccount: { zh: '无企业微信/钉钉', en: 'active members with no chat account on any platform' },
+  talkQuotaDone: { zh: '年度谈心已完成', en: 'obligations export rows, source quota, period = year, state done' },
+  talkQuotaOwed: { zh: '年度谈心应完成', en: 'obligations export rows, source quota, period = year, state not cancelled' },
+  triggerOpen: { zh: '事由待办（未逾期）', en: 'obligations export rows, source trigger, due in the year, state open' },
+  triggerOverdue: { zh: '事由逾期', en: 'obligations export rows, source trigger, due in the year, state overdue' },
+  triggerDoneInTime: { zh: '事由按时完成', en: 'obligations export rows, source trigger, due in the year, state done, closed on or before the due date' },
+  triggerDoneLate: { zh: '事由逾期完成', en: 'obligations export rows, source trigger, due in the year, state done, closed after the due date' },
+  holidayVisited: { zh: '节日走访已走访', en: "obligations export rows, source holiday, the latest campaign's period, state done" },
+  holidayOwed: { zh: '节日走访应走访', en: "obligations export rows, source holiday, the latest campaign's period, state not cancelled" },
+  greetingsSent: { zh: '政治生日祝福已发送', en: 'greetings export rows of the year, state sent' },
+  greetingsFailed: { zh: '政治生日祝福发送失败', en: 'greetings export rows of the year, state failed' },
+  greetingsNoAccount: { zh: '政治生日祝福无账号', en: 'greetings export rows of the year, state no_account' },
+  hardshipRegistered: { zh: '困难党员在册', en: 'hardship export rows in the registry (not closed)' },
+  hardshipVerified: { zh: '本轮已核实', en: "hardship export rows in the registry verified in the current round (May/November)" },
+  hardshipAwaitingVerification: { zh: '本轮待核实', en: 'hardship export rows in the registry not yet verified in the current round' },
+  reliefDue: { zh: '本月应发放', en: 'relief export rows due this month' },
+  reliefPaid: { zh: '本月已发放', en: 'relief export rows due this month and paid' },
+  selfEvaluationsSubmitted: { zh: '本季度已自评', en: "evaluations export rows of the quarter's self-evaluations, submitted" },
+  selfEvaluationsExpected: { zh: '本季度应自评', en: 'active members expected to self-evaluate this quarter' },
+  excellentCount: { zh: '年度优秀党员', en: 'excellent export rows of the year' },
+  announcementRecipients: { zh: '通报应阅人次', en: 'announcements sent this year: recipients (per member and announcement)' },
+  announcementReads: { zh: '通报已阅人次', en: 'announcements sent this year: recipients who read it' },
+  suggestionsAwaiting: { zh: '意见建议待答复', en: 'suggestions export rows, state awaiting_reply' },
+  suggestionsOverdue: { zh: '意见建议逾期未答复', en: 'suggestions export rows, state awaiting_reply, due before today' },
+};
+
+/** A branch's figures, as FigureSource reads them. */
+export interface BranchFigures {
+  branchId: string;
+  branchName: string;
+  generalBranchId: string;
+  generalBranchName: string;
+  figures: Figures;
+}
+
+export const zeroFigures = (): Figures => Object.fromEntries(FIGURE_KEYS.map((k) => [k, 0])) as Figures;
+
+/** The sum of figures (a general branch's from its branches, the committee's from all). */
+export function sumFigures(rows: Iterable<Figures>): Figures {
+  const out = zeroFigures();
+  for (const r of rows) for (const k of FIGURE_KEYS) out[k] += r[k];
+  return out;
+}
+
+/** A general branch with its branches, and its figures summed. */
+export interface GeneralBranchFigures {
+  generalBranchId: string;
+  generalBranchName: string;
+  figures: Figures;
+  branches: BranchFigures[];
+}
+
+/** Groups branches under their general branches (in the order first seen) and sums each. */
+export function rollUp(branches: readonly BranchFigures[]): GeneralBranchFigures[] {
+  const byGb = new Map<string, GeneralBranchFigures>();
+  for (const b of branches) {
+    let gb = byGb.get(b.generalBranchId);
+    if (!gb) byGb.set(b.generalBranchId, (gb = { generalBranchId: b.generalBranchId, generalBranchName: b.generalBranchName, figures: zeroFigures(), branches: [] }));
+    gb.branches.push(b);
+    for (const k of FIGURE_KEYS) gb.figures[k] += b.figures[k];
+  }
+  return [...byGb.values()];
+}
+
+/**
+ * The most excellent members a general branch may name in a year: ⌊percent × active members⌋ (MECHANISM:
+ * 15%, setting excellent_member_cap_percent). The committee's is the sum of its general branches' caps.
+ */
+export function excellentCapOf(activeMembers: number, percent: number): number {
+  return Math.floor((activeMembers * percent) / 100 + 1e-9);
+}
+
+/** done of owed as a whole percentage, or null when nothing is owed. */
+export function percentOf(done: number, owed: number): number | null {
+  return owed > 0 ? Math.round((done / owed) * 100) : null;
+}
+
+/** Open and overdue items in a scope, for digests and the chat's "逾期事项": what someone answers for now. */
+export function openItemsOf(f: Figures): { open: number; overdue: number } {
+  const quotaLeft = Math.max(0, f.talkQuotaOwed - f.talkQuotaDone);
+  const holidayLeft = Math.max(0, f.holidayOwed - f.holidayVisited);
+  return {
+    open: f.triggerOpen + f.triggerOverdue + quotaLeft + holidayLeft + f.hardshipAwaitingVerification + Math.max(0, f.reliefDue - f.reliefPaid) + f.suggestionsAwaiting,
+    overdue: f.triggerOverdue + f.suggestionsOverdue,
+  };
+}

@@ -1,0 +1,81 @@
+// The dashboard's HTTP side (issue 16): signing in with a one-time link, the session cookie, CSRF on every
+// change, and the signed-in area where the pages live (src/dashboard/pages.ts). People only: ADMIN_TOKEN opens
+// nothing here, and nothing here opens the admin API.
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { messagePage } from './html.ts';
+import { dashboardPages } from './pages.ts';
+import { viewerOfRequest, type DashboardDeps } from './request.ts';
+import { DASHBOARD_PATH, DashboardSignIn, SESSION_COOKIE, SESSION_HOURS, type LinkRefusal } from './sign-in.ts';
+
+
+const REFUSED_LINK: Record<LinkRefusal | 'not_member', string> = {
+  unknown: '登录链接无效。',
+  used: '该登录链接已经使用过，每个链接只能使用一次。',
+  expired: '该登录链接已过期（有效期10分钟）。',
+  not_member: '该链接对应的党员已不在册，无法登录。',
+};
+const ASK_AGAIN = '请在企业微信或钉钉中向机器人发送"后台"，获取新的登录链接。';
+
+function sendPage(reply: FastifyReply, status: number, body: string) {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+}
+
+export async function dashboardRoutes(app: FastifyInstance, opts: { deps: DashboardDeps }): Promise<void> {
+  const { deps } = opts;
+  const signIn = new DashboardSignIn(deps.db.db, deps.clock);
+  const secure = deps.config.publicUrl?.startsWith('https://') === true;
+  await app.register(cookie, { secret: await signIn.cookieSecret(deps.config) });
+  // Forms post url-encoded bodies (sign out, settings): small, parsed here only.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4_096 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  const startSession = async (reply: FastifyReply, memberId: string, via: Parameters<DashboardSignIn['startSession']>[1]) => {
+    const session = await signIn.startSession(memberId, via);
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      path: DASHBOARD_PATH,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      signed: true,
+      maxAge: SESSION_HOURS * 3_600,
+    });
+  };
+
+  app.get(`${DASHBOARD_PATH}/login`, async (req, reply) => {
+    const token = (req.query as Record<string, unknown>)['t'];
+    const used = typeof token === 'string' ? await signIn.useLink(token) : ({ refused: 'unknown' } as const);
+    if ('refused' in used) {
+      req.log.info({ dashboard: 'link_refused', reason: used.refused }, 'dashboard link refused');
+      return sendPage(reply, 403, messagePage('无法登录', [REFUSED_LINK[used.refused], ASK_AGAIN]));
+    }
+    await startSession(reply, used.memberId, 'link');
+    req.log.info({ dashboard: 'signed_in', via: 'link', memberId: used.memberId }, 'dashboard sign-in');
+    // 303: the link leaves the address bar (and the history) at once.
+    return reply.code(303).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 303);
+  });
+
+  // The signed-in area: a session or nothing; a change must carry the session's CSRF token.
+  await app.register(async (area) => {
+    area.addHook('preHandler', async (req, reply) => {
+      const raw = req.cookies[SESSION_COOKIE];
+      const unsigned = raw ? req.unsignCookie(raw) : undefined;
+      const viewer = unsigned?.valid && unsigned.value ? await signIn.viewerOf(unsigned.value) : undefined;
+      if (!viewer) return sendPage(reply, 401, messagePage('请先登录', ['登录已失效或尚未登录。', ASK_AGAIN]));
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        const sent = (req.body as Record<string, unknown> | undefined)?.['_csrf'] ?? req.headers['x-csrf-token'];
+        if (sent !== viewer.csrfToken) return sendPage(reply, 403, messagePage('操作未执行', ['页面已过期，请刷新后重试。']));
+      }
+      req.dashboardViewer = viewer;
+    });
+
+    area.post(`${DASHBOARD_PATH}/logout`, async (req, reply) => {
+      await signIn.endSession(viewerOfRequest(req).sessionHash);
+      reply.clearCookie(SESSION_COOKIE, { path: DASHBOARD_PATH });
+      return sendPage(reply, 200, messagePage('已退出', ['您已退出工作台。', '如需再次查看，请在企业微信或钉钉中向机器人发送"后台"。']));
+    });
+
+    await area.register(dashboardPages, { deps });
+  });
+}
