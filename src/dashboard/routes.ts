@@ -23,9 +23,10 @@ function sendPage(reply: FastifyReply, status: number, body: string) {
 
 export async function dashboardRoutes(app: FastifyInstance, opts: { deps: DashboardDeps }): Promise<void> {
   const { deps } = opts;
-  const signIn = new DashboardSignIn(deps.db.db, deps.clock);
+  const signIn = new DashboardSignIn(deps.db.db, deps.clock, deps.config.sessionSecret);
   const secure = deps.config.publicUrl?.startsWith('https://') === true;
-  await app.register(cookie, { secret: await signIn.cookieSecret(deps.config) });
+  // Cookies parsed and written by @fastify/cookie; signed by DashboardSignIn (its key may live in the database).
+  await app.register(cookie);
   // Forms post url-encoded bodies (sign out, settings): small, parsed here only.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4_096 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -33,12 +34,11 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
 
   const startSession = async (reply: FastifyReply, memberId: string, via: Parameters<DashboardSignIn['startSession']>[1]) => {
     const session = await signIn.startSession(memberId, via);
-    reply.setCookie(SESSION_COOKIE, session.token, {
+    reply.setCookie(SESSION_COOKIE, await signIn.signCookie(session.token), {
       path: DASHBOARD_PATH,
       httpOnly: true,
       sameSite: 'lax',
       secure,
-      signed: true,
       maxAge: SESSION_HOURS * 3_600,
     });
   };
@@ -60,8 +60,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
   await app.register(async (area) => {
     area.addHook('preHandler', async (req, reply) => {
       const raw = req.cookies[SESSION_COOKIE];
-      const unsigned = raw ? req.unsignCookie(raw) : undefined;
-      const viewer = unsigned?.valid && unsigned.value ? await signIn.viewerOf(unsigned.value) : undefined;
+      const token = raw ? await signIn.unsignCookie(raw) : undefined;
+      const viewer = token ? await signIn.viewerOf(token) : undefined;
       if (!viewer) return sendPage(reply, 401, messagePage('请先登录', ['登录已失效或尚未登录。', ASK_AGAIN]));
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         const sent = (req.body as Record<string, unknown> | undefined)?.['_csrf'] ?? req.headers['x-csrf-token'];

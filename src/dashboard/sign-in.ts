@@ -3,7 +3,7 @@
 // signed HttpOnly cookie, with a CSRF token for every change. Tokens are random (32 bytes) and only their
 // SHA-256 hashes are stored. Who the session is, and what they may see, is read from the roster on every
 // request: a member who left or lost a role sees the change at once.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database, DashboardSignInVia } from '../db/schema.ts';
@@ -42,12 +42,39 @@ export function dashboardBaseUrl(config: Pick<Config, 'publicUrl' | 'host' | 'po
 
 export class DashboardSignIn {
   private readonly repo: DashboardSessionRepository;
+  private key: Promise<string> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date,
+    private readonly sessionSecret: string | undefined = undefined,
   ) {
     this.repo = new DashboardSessionRepository(db);
+  }
+
+  /** The cookie signing key: SESSION_SECRET, else the one kept in the database for every process (read once). */
+  private signingKey(): Promise<string> {
+    if (this.sessionSecret) return Promise.resolve(this.sessionSecret);
+    this.key ??= this.repo.key('session_cookie', this.clock()).catch((err: unknown) => {
+      this.key = undefined;
+      throw err;
+    });
+    return this.key;
+  }
+
+  /** The cookie's value for a session token: the token and its HMAC-SHA256 under the signing key. */
+  async signCookie(token: string): Promise<string> {
+    return `${token}.${createHmac('sha256', await this.signingKey()).update(token).digest('base64url')}`;
+  }
+
+  /** The session token of a cookie whose signature holds; undefined otherwise. */
+  async unsignCookie(value: string): Promise<string | undefined> {
+    const dot = value.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const token = value.slice(0, dot);
+    const given = Buffer.from(value.slice(dot + 1));
+    const expected = Buffer.from(createHmac('sha256', await this.signingKey()).update(token).digest('base64url'));
+    return given.length === expected.length && timingSafeEqual(given, expected) ? token : undefined;
   }
 
   /** A one-time link for this member: the token to put in the URL (only its hash is kept). */
@@ -90,10 +117,5 @@ export class DashboardSignIn {
 
   async endSession(sessionHash: string): Promise<void> {
     await this.repo.endSession(sessionHash, this.clock());
-  }
-
-  /** The cookie signing key: SESSION_SECRET, else the one kept in the database for every process. */
-  async cookieSecret(config: Pick<Config, 'sessionSecret'>): Promise<string> {
-    return config.sessionSecret ?? this.repo.key('session_cookie', this.clock());
   }
 }
