@@ -4,6 +4,7 @@
 // Ids are text (bigint, exact), dates YYYY-MM-DD.
 import { sql, type Kysely } from 'kysely';
 import type { CareKind, Database, ObligationStatus } from '../db/schema.ts';
+import { SettingsRepository } from '../db/settings-repository.ts';
 
 /** Inclusive bounds as YYYY-MM-DD: talks and visits by happened_on, obligations by due_on. */
 export interface ExportRange {
@@ -190,6 +191,12 @@ export interface GreetingQuery {
  * Columns: member_id, branch_id, year, birthday_on (date), state, sent_at. Shared by the export and the
  * dashboard's figures so both count the same rows.
  */
+/** The greeting rule as the settings say (political_birthday_basis, leap_day_rule): the sweep reads the same. */
+export async function loadGreetingRule(db: Kysely<Database>): Promise<GreetingRule> {
+  const s = await new SettingsRepository(db).read(['political_birthday_basis', 'leap_day_rule']);
+  return { basis: s.political_birthday_basis, leapDayRule: s.leap_day_rule };
+}
+
 export function greetingsOwed(rule: GreetingRule, q: GreetingQuery) {
   const col = sql.ref(`m.${rule.basis}`);
   const fromYear = Number(q.from.slice(0, 4));

@@ -16,10 +16,10 @@ import { csvRowChunks, isoAt, jsonLineChunks as jsonLines } from '../export/rows
 import { viewerOf } from '../domain/access.ts';
 import { loadAccessPerson } from '../roster/responsibility.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
-import { loadCalendarSettings } from '../notices/settings.ts';
 import {
   CareExportRepository,
   GreetingExportRepository,
+  loadGreetingRule,
   type CareRecordPageRow,
   type GreetingPageRow,
   type GreetingState,
@@ -231,8 +231,7 @@ async function* greetings(db: Kysely<Database>, opts: CareExportOptions): AsyncG
   const { timeZone, today, chunkSize } = normalise('greetings', opts);
   const { from, to } = greetingRange(opts.from, opts.to, today);
   // The settings the sweep greets by: which date is the political birthday, and where 29 February falls.
-  const settings = await loadCalendarSettings(db);
-  const rule = { basis: settings.birthdayBasis, leapDayRule: settings.schedule.leapDayRule };
+  const rule = await loadGreetingRule(db);
   const repo = new GreetingExportRepository(db);
   let after: { memberId: string; year: number } | undefined;
   for (;;) {

@@ -8,8 +8,7 @@
 // greetingsOwed) so the two cannot drift apart.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { greetingsOwed, inBranches } from '../care/export-repository.ts';
-import { loadCalendarSettings } from '../notices/settings.ts';
+import { greetingsOwed, inBranches, loadGreetingRule } from '../care/export-repository.ts';
 import { monthEndsOf } from './care-periods.ts';
 import type { FigureKey, FigurePeriod, Figures } from './figures.ts';
 import type { BranchSet, CareFigureReader } from './figure-repository.ts';
@@ -114,8 +113,7 @@ export class CareFigures implements CareFigureReader {
 
   /** The greetings export's rows of the year to date (1 January – today). */
   private async greetings(ids: readonly string[] | undefined, p: FigurePeriod): Promise<Counts[]> {
-    const s = await loadCalendarSettings(this.db);
-    const owed = greetingsOwed({ basis: s.birthdayBasis, leapDayRule: s.schedule.leapDayRule }, { from: `${p.year}-01-01`, to: p.today, branchIds: ids });
+    const owed = greetingsOwed(await loadGreetingRule(this.db), { from: `${p.year}-01-01`, to: p.today, branchIds: ids });
     const r = await sql<Counts>`
       select g.branch_id::text as branch_id,
              count(*) filter (where g.state = 'sent')::int as "greetingsSent",
