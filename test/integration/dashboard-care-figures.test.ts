@@ -90,9 +90,10 @@ async function seed(db: Kysely<Database>): Promise<Fixture> {
     });
   };
   await record('visit', 'zhouzhishu', 'zhenglao', '2026-02-05', 'bereavement', '2026-02-05T03:00:00Z'); // late (due 01-17)
-  await record('visit', 'zhouzhishu', 'wushengri', '2026-09-20', 'hospitalised', '2026-09-20T03:00:00Z'); // late
+  // Late by the organisation's date (9 September 01:30 in Shanghai), though still 8 September — the due date — in UTC.
+  await record('visit', 'zhouzhishu', 'wushengri', '2026-09-09', 'hospitalised', '2026-09-08T17:30:00Z');
   await record('visit', 'zhouzhishu', 'zhenglao', '2026-09-30', 'holiday', '2026-09-30T03:00:00Z'); // holiday visit
-  await record('visit', 'zhouzhishu', 'zhenglao', '2026-10-03', 'hospitalised', '2026-10-02T17:30:00Z'); // in time: 10-03 01:30 local
+  await record('visit', 'zhouzhishu', 'zhenglao', '2026-10-08', 'hospitalised', '2026-10-08T09:00:00Z'); // in time: on the due date
   await record('talk', 'zhouzhishu', 'wushengri', '2026-11-02', 'routine', '2026-11-02T03:00:00Z'); // the quota's talk
   await record('talk', 'sunzongzhi', 'zhouzhishu', '2026-11-25', 'routine', '2026-11-25T03:00:00Z');
   // An undone visit is no visit.
