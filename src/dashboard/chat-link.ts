@@ -15,9 +15,12 @@ export function asksForDashboard(text: string): boolean {
   return ASKS.has(compactMessage(normalizeMessage(text)));
 }
 
-/** The reply's text: the link and what to know of it. */
-export function dashboardLinkText(url: string): string {
-  return `工作台登录链接（${LINK_MINUTES}分钟内有效，仅可使用一次，请勿转发）：\n${url}\n在手机或电脑浏览器中打开即可查看本人职责范围内的工作情况。`;
+/**
+ * The reply: the link and what to know of it, in markdown so that every chat shows a link to tap (WeCom and
+ * DingTalk render it; the local web chat shows the address beside it).
+ */
+export function dashboardLinkMarkdown(url: string): string {
+  return `**工作台登录链接**（${LINK_MINUTES}分钟内有效，仅可使用一次，请勿转发）：\n[点击打开工作台](${url})\n在手机或电脑上打开，即可查看本人职责范围内的工作情况。`;
 }
 
 /** The handler, for links to the dashboard at `baseUrl` (dashboardBaseUrl of the configuration). */
@@ -29,6 +32,6 @@ export function dashboardLinkConversation(baseUrl: string): ConversationHandler 
     if (!asked || !ctx.identity) return undefined;
     const { token } = await new DashboardSignIn(ctx.trx, () => ctx.now).issueLink(ctx.identity.memberId);
     const url = `${baseUrl.replace(/\/+$/, '')}${DASHBOARD_PATH}/login?t=${token}`;
-    return [{ message: { type: 'text', content: dashboardLinkText(url) } }];
+    return [{ message: { type: 'markdown', content: dashboardLinkMarkdown(url) } }];
   };
 }

@@ -209,7 +209,8 @@ describe.each(DB_KINDS)('dashboard web sign-in on %s', (kind) => {
   });
 
   it('ADMIN_TOKEN opens nothing under /dashboard: not as a bearer, not as a cookie', async () => {
-    for (const headers of [{ authorization: `Bearer ${ADMIN_TOKEN}` }, { cookie: `pc_session=${ADMIN_TOKEN}` }, { cookie: `admin_token=${ADMIN_TOKEN}` }]) {
+    const tries: Array<Record<string, string>> = [{ authorization: `Bearer ${ADMIN_TOKEN}` }, { cookie: `pc_session=${ADMIN_TOKEN}` }, { cookie: `admin_token=${ADMIN_TOKEN}` }];
+    for (const headers of tries) {
       const res = await get('/dashboard/', { ...headers, 'user-agent': DESKTOP_UA });
       expect(res.status).toBe(401);
       expect(cookieOf(res, 'pc_session')).toBeUndefined();
