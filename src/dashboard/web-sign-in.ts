@@ -133,7 +133,8 @@ export class WebSignInFlow {
     const db = this.deps.db.db;
     const account = await new MemberAddressRepository(db).accountOf(platform, who.userId);
     const member = account === undefined ? undefined : await findMemberByUserid(db, account);
-    if (!member) return refuse('unknown_user');
+    // The platform's id is no secret, and the operator needs it to mend the roster's 账号 / 钉钉账号.
+    if (!member) return refuse('unknown_user', `platform user ${who.userId} not in the roster`);
     if (member.status !== 'active') return refuse('left');
     const via: DashboardSignInVia = platform === 'dingtalk' ? 'dingtalk_oauth' : cookie.m === 'qr' ? 'wecom_qr' : 'wecom_oauth';
     await startSession(member.memberId, via);

@@ -5,6 +5,7 @@
 //   cards.ts     the neutral card in the platform's card format
 //   menu.ts      the app menu (conversation/menu-keys.ts) in the platform's format
 //   crypto.ts, signature.ts, errors.ts  where the platform has them
+//   oauth.ts     the dashboard's web sign-in (Platform.webSignIn), where the platform has one
 //   index.ts     the factory: builds the Platform below from the configuration
 // and one line in the registry (index.ts). Nothing outside src/platforms/<name>/ knows a wire format.
 // Adapters see the app only through the narrow types below (PlatformSettings, PlatformDeps), never the
