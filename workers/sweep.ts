@@ -3,7 +3,9 @@
 // job then purges inbound text past its retention.
 import { Worker, type Queue } from 'bullmq';
 import type { Deps } from '../src/deps.ts';
-import { DAILY_SWEEP_SCHEDULER, QUEUE } from '../src/jobs/queues.ts';
+import { DAILY_SWEEP_SCHEDULER, DASHBOARD_REFRESH_SCHEDULER, QUEUE } from '../src/jobs/queues.ts';
+import { refreshDashboardSnapshots } from '../src/dashboard/refresh.ts';
+import { SNAPSHOT_EVERY_MINUTES } from '../src/dashboard/snapshot-source.ts';
 import { runDueSweeps, SweepIncompleteError, SWEEP_AT, type SweepDeps } from '../src/notices/sweep.ts';
 import { purgeInboundText } from '../src/ingest/retention.ts';
 import { waitOutDatabaseOutage } from './database-outage.ts';
@@ -43,13 +45,25 @@ export async function runDailyJob(deps: Deps): Promise<string> {
   return summary;
 }
 
+/** The dashboard's snapshot, every few minutes (upserted by id like the daily sweep: one scheduler). */
+export async function upsertDashboardRefresh(queue: Queue): Promise<void> {
+  await queue.upsertJobScheduler(
+    DASHBOARD_REFRESH_SCHEDULER,
+    { every: SNAPSHOT_EVERY_MINUTES * 60_000 },
+    { name: DASHBOARD_REFRESH_SCHEDULER, data: {}, opts: { removeOnComplete: true, removeOnFail: { age: 86_400 }, attempts: 1 } },
+  );
+}
+
 export async function startSweepWorker(deps: Deps): Promise<Worker> {
   await upsertDailySweep(deps.queues.sweep, deps.config.timezone);
+  await upsertDashboardRefresh(deps.queues.sweep);
   // The same id while one is waiting: several workers booting at once queue one catch-up.
   await deps.queues.sweep.add('catch-up', {}, { jobId: 'catch-up', removeOnComplete: true, removeOnFail: true });
   const worker = new Worker(
     QUEUE.sweep,
-    waitOutDatabaseOutage(deps.log, QUEUE.sweep, async () => runDailyJob(deps)),
+    waitOutDatabaseOutage(deps.log, QUEUE.sweep, async (job) =>
+      job.name === DASHBOARD_REFRESH_SCHEDULER ? refreshDashboardSnapshots({ db: deps.db.db, clock: deps.clock, timezone: deps.config.timezone, log: deps.log }) : runDailyJob(deps),
+    ),
     { connection: deps.workerConnection(), prefix: deps.queuePrefix, concurrency: 1, lockDuration: 120_000 },
   );
   worker.on('error', (err) => deps.log.warn({ err: { message: err.message } }, 'sweep worker error'));

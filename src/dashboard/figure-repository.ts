@@ -5,8 +5,8 @@
 // never a query per branch.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { FIGURE_KEYS, zeroFigures, type BranchFigures, type FigureKey, type FigurePeriod, type Figures } from './figures.ts';
-import type { DayCount, FigureScope, FigureSource, MonthPoint } from './source.ts';
+import { FIGURE_KEYS, rollUp, sumFigures, zeroFigures, type BranchFigures, type FigureKey, type FigurePeriod, type Figures } from './figures.ts';
+import type { DayCount, FigureScope, FigureSource, GeneralBranchTotals, MonthPoint } from './source.ts';
 
 /** The branches a reader counts: all of the committee's (`all`, so a reader may skip the filter), or these. */
 export interface BranchSet {
@@ -72,6 +72,14 @@ export class FigureRepository implements FigureSource {
       }
       return { ...b, figures };
     });
+  }
+
+  async generalBranchTotals(scope: FigureScope, period: FigurePeriod): Promise<GeneralBranchTotals[]> {
+    return rollUp(await this.branchFigures(scope, period)).map(({ generalBranchId, generalBranchName, figures }) => ({ generalBranchId, generalBranchName, figures }));
+  }
+
+  async totals(scope: FigureScope, period: FigurePeriod): Promise<Figures> {
+    return sumFigures((await this.branchFigures(scope, period)).map((b) => b.figures));
   }
 
   async months(scope: FigureScope, period: FigurePeriod): Promise<MonthPoint[]> {

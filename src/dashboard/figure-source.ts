@@ -4,8 +4,14 @@ import type { Database } from '../db/schema.ts';
 import { CareFigures } from './care-figures-repository.ts';
 import { FigureRepository } from './figure-repository.ts';
 import { OtherFigures } from './other-figures-repository.ts';
+import { DashboardFigures, LIVE_MEMBERS_MAX } from './snapshot-source.ts';
 
 /** `timeZone`: the organisation's (config.timezone): the local day an obligation was closed on, the local month and year the other figures count in. */
-export function figureSourceOf(db: Kysely<Database>, timeZone?: string): FigureRepository {
+export function figureSourceOf(db: Kysely<Database>, timeZone?: string, liveMembersMax = LIVE_MEMBERS_MAX): DashboardFigures {
+  return new DashboardFigures(db, liveFiguresOf(db, timeZone), liveMembersMax);
+}
+
+/** Counted live, always (the snapshot's own counting, tests and the bench's comparison). */
+export function liveFiguresOf(db: Kysely<Database>, timeZone?: string): FigureRepository {
   return new FigureRepository(db, new CareFigures(db, timeZone), [new OtherFigures(db, timeZone)]);
 }

@@ -2,7 +2,7 @@
 // on-demand answers all read, so they show the same numbers. Implemented over PostgreSQL by
 // src/dashboard/figure-repository.ts (care figures: care-figures-repository.ts; the rest:
 // other-figures-repository.ts).
-import type { BranchFigures, FigurePeriod } from './figures.ts';
+import type { BranchFigures, FigurePeriod, Figures } from './figures.ts';
 
 /**
  * Which branches to count: everything under the committee, under some general branches, or some branches (a
@@ -37,6 +37,13 @@ export interface DayCount {
   count: number;
 }
 
+/** A general branch's sums (the committee page's rows). */
+export interface GeneralBranchTotals {
+  generalBranchId: string;
+  generalBranchName: string;
+  figures: Figures;
+}
+
 export interface FigureSource {
   /** Every branch in the scope with its figures (branches with no members included, with zeros). */
   branchFigures(scope: FigureScope, period: FigurePeriod): Promise<BranchFigures[]>;
@@ -44,4 +51,10 @@ export interface FigureSource {
   months(scope: FigureScope, period: FigurePeriod): Promise<MonthPoint[]>;
   /** Visits per day of the year up to today. */
   visitDays(scope: FigureScope, period: FigurePeriod): Promise<DayCount[]>;
+  /** The general branches of the scope with their sums (without reading every branch where a snapshot has them). */
+  generalBranchTotals?(scope: FigureScope, period: FigurePeriod): Promise<GeneralBranchTotals[]>;
+  /** The scope's sums. */
+  totals?(scope: FigureScope, period: FigurePeriod): Promise<Figures>;
+  /** When the figures were counted, where they come from a snapshot (src/dashboard/snapshot-source.ts); undefined: live. */
+  asOf?(scope: FigureScope, period: FigurePeriod): Promise<Date | undefined>;
 }

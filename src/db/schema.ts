@@ -716,3 +716,29 @@ export interface DashboardKeysTable {
   secret: string;
   created_at: Date;
 }
+// The dashboard's snapshot for very large scopes (migrations/2026120770_dashboard_snapshots.ts, issue 16 section 5).
+export interface Database {
+  dashboard_snapshots: DashboardSnapshotsTable;
+  dashboard_snapshot_branches: DashboardSnapshotBranchesTable;
+  dashboard_snapshot_scopes: DashboardSnapshotScopesTable;
+}
+
+export interface DashboardSnapshotsTable {
+  committee_id: string;
+  on_date: SqlDate;
+  computed_at: Date;
+}
+
+export interface DashboardSnapshotBranchesTable {
+  committee_id: string;
+  branch_id: string;
+  figures: Json;
+}
+
+export interface DashboardSnapshotScopesTable {
+  committee_id: string;
+  scope_key: string;
+  figures: Json;
+  months: Json;
+  visit_days: Json;
+}

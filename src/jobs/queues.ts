@@ -9,6 +9,8 @@ export const QUEUE = {
 
 /** The daily sweep's job scheduler id: upserted by id, so restarts and many workers never make a second one. */
 export const DAILY_SWEEP_SCHEDULER = 'daily-sweep';
+/** Refreshes the dashboard's snapshot of a very large committee (src/dashboard/snapshot-source.ts). */
+export const DASHBOARD_REFRESH_SCHEDULER = 'dashboard-refresh';
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
