@@ -96,6 +96,9 @@ function figureTable(d: OrgPageData, columns: ReadonlyArray<{ head: string; cell
   )}<tr class="total" data-org="total"><td><b>合计</b></td>${columns.map((c) => html`<td${c.key ? html` data-k="${c.key}"` : ''}><b>${c.cell(d.figures)}</b></td>`)}</tr></tbody></table></div>`;
 }
 
+/** A branch page's figures (no children table): each number tagged with its key. */
+const figLine = (f: Figures, keys: readonly FigureKey[]) => html`<p>${keys.map((k, i) => html`${i > 0 ? ' · ' : ''}${label(k)} <b data-k="${k}">${f[k]}</b>`)}</p>`;
+
 const num = (k: FigureKey) => ({ head: label(k), key: k, cell: (f: Figures) => f[k] });
 
 /** The page of the committee, a general branch or a branch. */
@@ -117,7 +120,7 @@ export function orgPage(d: OrgPageData): Html {
   const quota = html`<section id="quota"><h2>年度谈心谈话进度</h2>
     ${quotaBars.length > 1 ? html`<div class="chart">${new Html(quotaBarsSvg(quotaBars))}</div>` : ''}
     ${figureTable(d, [num('talkQuotaDone'), num('talkQuotaOwed'), { head: '完成率', cell: (x) => (percentOf(x.talkQuotaDone, x.talkQuotaOwed) ?? '—') + (x.talkQuotaOwed > 0 ? '%' : '') }], 'quota')}
-    ${d.children.length === 0 ? html`<p data-k="talkQuotaDone">${label('talkQuotaDone')}：${f.talkQuotaDone} / ${label('talkQuotaOwed')}：${f.talkQuotaOwed}</p>` : ''}
+    ${d.children.length === 0 ? figLine(f, ['talkQuotaDone', 'talkQuotaOwed']) : ''}
     ${downloadLinks(d, ['obligations', 'talks'])}</section>`;
 
   const months = html`<section id="months"><h2>事由应办与逾期（按月）</h2>
@@ -126,7 +129,7 @@ export function orgPage(d: OrgPageData): Html {
       (m) => html`<tr><td>${m.month}</td><td>${m.talks}</td><td>${m.visits}</td><td>${m.overdueAtEnd}</td></tr>`,
     )}</tbody></table></div></div>
     ${figureTable(d, [num('triggerOpen'), num('triggerOverdue'), num('triggerDoneInTime'), num('triggerDoneLate')], 'triggers')}
-    ${d.children.length === 0 ? html`<p>${label('triggerOpen')} <b data-k="triggerOpen">${f.triggerOpen}</b> · ${label('triggerOverdue')} <b data-k="triggerOverdue">${f.triggerOverdue}</b> · ${label('triggerDoneInTime')} ${f.triggerDoneInTime} · ${label('triggerDoneLate')} ${f.triggerDoneLate}</p>` : ''}
+    ${d.children.length === 0 ? figLine(f, ['triggerOpen', 'triggerOverdue', 'triggerDoneInTime', 'triggerDoneLate']) : ''}
     ${downloadLinks(d, ['obligations'])}</section>`;
 
   const visitTotal = d.visitDays.reduce((n, x) => n + x.count, 0);
@@ -135,31 +138,31 @@ export function orgPage(d: OrgPageData): Html {
     <div class="chart">${new Html(visitCalendarSvg(d.visitDays, d.year, d.today))}</div>
     <p>今年走访 <b data-k="visitsYear">${visitTotal}</b> 次，涉及 ${d.visitDays.length} 天。${busiest.length > 0 ? html`走访最多的日子：${busiest.map((b, i) => html`${i > 0 ? '、' : ''}${b.date}（${b.count}次）`)}` : ''}</p>
     ${figureTable(d, [num('holidayVisited'), num('holidayOwed'), { head: '走访率', cell: (x) => (percentOf(x.holidayVisited, x.holidayOwed) ?? '—') + (x.holidayOwed > 0 ? '%' : '') }], 'holiday')}
-    ${d.children.length === 0 ? html`<p>${label('holidayVisited')} <b data-k="holidayVisited">${f.holidayVisited}</b> / ${label('holidayOwed')} <b data-k="holidayOwed">${f.holidayOwed}</b></p>` : ''}
+    ${d.children.length === 0 ? figLine(f, ['holidayVisited', 'holidayOwed']) : ''}
     ${downloadLinks(d, ['visits', 'obligations'])}</section>`;
 
   const greetings = html`<section id="greetings"><h2>政治生日</h2>
     ${figureTable(d, [num('greetingsSent'), num('greetingsFailed'), num('greetingsNoAccount'), num('withoutAccount')], 'greetings')}
-    ${d.children.length === 0 ? html`<p>${label('greetingsSent')} <b data-k="greetingsSent">${f.greetingsSent}</b> · ${label('greetingsFailed')} <b data-k="greetingsFailed">${f.greetingsFailed}</b> · ${label('greetingsNoAccount')} <b data-k="greetingsNoAccount">${f.greetingsNoAccount}</b> · ${label('withoutAccount')} ${f.withoutAccount}</p>` : ''}
+    ${d.children.length === 0 ? figLine(f, ['greetingsSent', 'greetingsFailed', 'greetingsNoAccount', 'withoutAccount']) : ''}
     ${downloadLinks(d, ['greetings'])}</section>`;
 
   const assistance = d.sensitive
     ? html`<section id="assistance"><h2>困难帮扶</h2>
     ${figureTable(d, [num('hardshipRegistered'), num('hardshipVerified'), num('hardshipAwaitingVerification'), num('reliefDue'), num('reliefPaid')], 'assistance')}
-    ${d.children.length === 0 ? html`<p>${label('hardshipRegistered')} <b data-k="hardshipRegistered">${f.hardshipRegistered}</b> · ${label('hardshipVerified')} ${f.hardshipVerified} · ${label('hardshipAwaitingVerification')} ${f.hardshipAwaitingVerification} · ${label('reliefDue')} <b data-k="reliefDue">${f.reliefDue}</b> · ${label('reliefPaid')} ${f.reliefPaid}</p>` : ''}
+    ${d.children.length === 0 ? figLine(f, ['hardshipRegistered', 'hardshipVerified', 'hardshipAwaitingVerification', 'reliefDue', 'reliefPaid']) : ''}
     ${downloadLinks(d, ['hardship', 'relief'])}</section>`
     : html``;
 
   const capColumn = { head: '优秀党员限额', cell: (_x: Figures, row?: ChildRow) => (row ? (row.excellentCap ?? '—') : (excellentCap ?? '—')) };
   const incentive = html`<section id="incentive"><h2>评议与表彰</h2>
     ${figureTable(d, [num('selfEvaluationsSubmitted'), num('selfEvaluationsExpected'), num('excellentCount'), ...(d.kind === 'committee' ? [capColumn] : [])], 'incentive')}
-    ${d.children.length === 0 ? html`<p>${label('selfEvaluationsSubmitted')} ${f.selfEvaluationsSubmitted} / ${label('selfEvaluationsExpected')} ${f.selfEvaluationsExpected} · ${label('excellentCount')} <b data-k="excellentCount">${f.excellentCount}</b></p>` : ''}
+    ${d.children.length === 0 ? figLine(f, ['selfEvaluationsSubmitted', 'selfEvaluationsExpected', 'excellentCount']) : ''}
     ${excellentCap !== undefined ? html`<p>优秀党员 <b data-k="excellentCount">${f.excellentCount}</b>，限额 <b data-k="excellentCap">${excellentCap}</b>${f.excellentCount > excellentCap ? html` <span class="warn">已超出限额</span>` : ''}</p>` : html`<p class="muted">优秀党员限额按党总支计算。</p>`}
     ${downloadLinks(d, ['evaluations', 'excellent'])}</section>`;
 
   const voice = html`<section id="voice"><h2>通报与意见建议</h2>
     ${figureTable(d, [num('announcementReads'), num('announcementRecipients'), { head: '阅读率', cell: (x) => (percentOf(x.announcementReads, x.announcementRecipients) ?? '—') + (x.announcementRecipients > 0 ? '%' : '') }, num('suggestionsAwaiting'), num('suggestionsOverdue')], 'voice')}
-    ${d.children.length === 0 ? html`<p>${label('announcementReads')} ${f.announcementReads} / ${label('announcementRecipients')} ${f.announcementRecipients} · ${label('suggestionsAwaiting')} <b data-k="suggestionsAwaiting">${f.suggestionsAwaiting}</b> · ${label('suggestionsOverdue')} ${f.suggestionsOverdue}</p>` : ''}
+    ${d.children.length === 0 ? figLine(f, ['announcementReads', 'announcementRecipients', 'suggestionsAwaiting', 'suggestionsOverdue']) : ''}
     ${downloadLinks(d, ['announcements', 'suggestions'])}</section>`;
 
   const members = d.members ? memberTable(d.members) : html``;
