@@ -87,7 +87,7 @@ function sendHtml(reply: FastifyReply, status: number, title: string, body: Html
 export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesOptions): Promise<void> {
   const { deps } = opts;
   const db = deps.db.db;
-  const figures = opts.figures ?? figureSourceOf(db);
+  const figures = opts.figures ?? figureSourceOf(db, deps.config.timezone);
   const rows = new MemberRowsRepository(db);
   const periodNow = () => periodOf(localDate(deps.clock(), deps.config.timezone));
 
