@@ -22,7 +22,7 @@ import { chineseWorkingDayCalendar } from '../domain/calendar.ts';
 import { localDate } from '../domain/dates.ts';
 import { OfficeDirectory } from '../notices/offices.ts';
 import { exportBytes, exportChunks, type ExportOptions } from '../export/exports.ts';
-import { EXPORT_CONTENT_TYPE, exportFileName, type ExportKind } from '../export/request.ts';
+import { EXPORT_CONTENT_TYPE, exportFileName } from '../export/request.ts';
 import { findMemberById, loadOrganisationPlace } from '../roster/responsibility.ts';
 import { addresseeLabel, factsOf } from '../voice/suggestions.ts';
 import { figureSourceOf } from './figure-source.ts';
@@ -261,13 +261,13 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
       viewer: viewerOf(person),
       branchIds,
     };
-    const chunks = exportChunks(db, kind as ExportKind, options satisfies ExportOptions);
+    const chunks = exportChunks(db, kind, options satisfies ExportOptions);
     req.log.info({ dashboard: 'download', what: kind, org: org.id, memberId: viewer.memberId }, 'dashboard download');
     return reply
       .header('content-type', EXPORT_CONTENT_TYPE.csv)
-      .header('content-disposition', `attachment; filename="${exportFileName(kind as ExportKind, 'csv', period.today)}"`)
+      .header('content-disposition', `attachment; filename="${exportFileName(kind, 'csv', period.today)}"`)
       .header('cache-control', 'no-store')
-      .send(Readable.from(exportBytes(kind as ExportKind, 'csv', chunks), { objectMode: false }));
+      .send(Readable.from(exportBytes(kind, 'csv', chunks), { objectMode: false }));
   });
 }
 
