@@ -33,7 +33,7 @@ section{background:#fff;border-radius:8px;padding:12px 14px;margin:0 0 12px;box-
 section h2{font-size:16px;margin:0 0 8px;border-left:4px solid #b71c1c;padding-left:8px}
 .grid{display:grid;grid-template-columns:1fr;gap:12px}@media(min-width:900px){.grid{grid-template-columns:1fr 1fr}}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{padding:5px 6px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left;white-space:normal}th{background:#fafafa;font-weight:600}
+th:first-child,td:first-child{text-align:left;white-space:normal;min-width:7em}th{background:#fafafa;font-weight:600}
 .scroll{overflow-x:auto}.muted{color:#888;font-size:13px}.warn{color:#c62828;font-weight:600}
 .cards{display:grid;grid-template-columns:repeat(2,1fr);gap:8px}@media(min-width:700px){.cards{grid-template-columns:repeat(4,1fr)}}
 .card{background:#fff7f7;border-radius:6px;padding:8px 10px}.card b{display:block;font-size:20px;color:#b71c1c}

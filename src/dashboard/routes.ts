@@ -7,6 +7,7 @@ import { messagePage } from './html.ts';
 import { dashboardPages } from './pages.ts';
 import { viewerOfRequest, type DashboardDeps } from './request.ts';
 import { DASHBOARD_PATH, DashboardSignIn, SESSION_COOKIE, SESSION_HOURS, type LinkRefusal } from './sign-in.ts';
+import type { FigureSource } from './source.ts';
 import { registerWebSignIn, WebSignInFlow } from './web-sign-in.ts';
 
 const REFUSED_LINK: Record<LinkRefusal | 'not_member', string> = {
@@ -21,7 +22,7 @@ function sendPage(reply: FastifyReply, status: number, body: string) {
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 }
 
-export async function dashboardRoutes(app: FastifyInstance, opts: { deps: DashboardDeps }): Promise<void> {
+export async function dashboardRoutes(app: FastifyInstance, opts: { deps: DashboardDeps; figures?: FigureSource | undefined }): Promise<void> {
   const { deps } = opts;
   const signIn = new DashboardSignIn(deps.db.db, deps.clock, deps.config.sessionSecret);
   const secure = deps.config.publicUrl?.startsWith('https://') === true;
@@ -85,6 +86,6 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
       return sendPage(reply, 200, messagePage('已退出', ['您已退出工作台。', '如需再次查看，请在企业微信或钉钉中向机器人发送"后台"。']));
     });
 
-    await area.register(dashboardPages, { deps });
+    await area.register(dashboardPages, { deps, figures: opts.figures });
   });
 }

@@ -48,8 +48,11 @@ describe.each(DB_KINDS)('dashboard sign-in on %s', (kind) => {
     expect(setCookie).toContain('Max-Age=28800');
     expect(setCookie).toContain('Path=/dashboard');
     const home = await app.inject({ method: 'GET', url: '/dashboard/', headers: { cookie: cookieOf(first) } });
-    expect(home.statusCode).toBe(200);
-    expect(home.body).toContain('孙总支');
+    // The GB secretary's home leads to their GB's page (src/dashboard/pages.ts); their own page names them.
+    expect(home.statusCode).toBe(303);
+    const own = await app.inject({ method: 'GET', url: `/dashboard/member/${memberId}`, headers: { cookie: cookieOf(first) } });
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain('孙总支');
 
     const again = await app.inject({ method: 'GET', url: `/dashboard/login?t=${token}` });
     expect(again.statusCode).toBe(403);
@@ -72,7 +75,7 @@ describe.each(DB_KINDS)('dashboard sign-in on %s', (kind) => {
     const cookie = cookieOf(opened);
     const altered = cookie.replace(/=(.)/, (_m, c: string) => `=${c === 'A' ? 'B' : 'A'}`);
     expect((await app.inject({ method: 'GET', url: '/dashboard/', headers: { cookie: altered } })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/dashboard/', headers: { cookie } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: `/dashboard/member/${memberId}`, headers: { cookie } })).statusCode).toBe(200);
     clock.now = new Date(clock.now.getTime() + 8 * 3_600_000 + 1);
     expect((await app.inject({ method: 'GET', url: '/dashboard/', headers: { cookie } })).statusCode).toBe(401);
   });
@@ -80,11 +83,11 @@ describe.each(DB_KINDS)('dashboard sign-in on %s', (kind) => {
   it('signing out needs the CSRF token and ends the session', async () => {
     const { token } = await signIn.issueLink(memberId);
     const cookie = cookieOf(await app.inject({ method: 'GET', url: `/dashboard/login?t=${token}` }));
-    const page = await app.inject({ method: 'GET', url: '/dashboard/', headers: { cookie } });
+    const page = await app.inject({ method: 'GET', url: `/dashboard/member/${memberId}`, headers: { cookie } });
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
     const form = { 'content-type': 'application/x-www-form-urlencoded', cookie };
     expect((await app.inject({ method: 'POST', url: '/dashboard/logout', headers: form, payload: '_csrf=wrong' })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'GET', url: '/dashboard/', headers: { cookie } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: `/dashboard/member/${memberId}`, headers: { cookie } })).statusCode).toBe(200);
     const out = await app.inject({ method: 'POST', url: '/dashboard/logout', headers: form, payload: `_csrf=${encodeURIComponent(csrf)}` });
     expect(out.statusCode).toBe(200);
     expect(out.body).toContain('已退出');

@@ -74,9 +74,12 @@ describe.each(DB_KINDS)('dashboard web sign-in on %s', (kind) => {
     expect(res.headers.get('location')).toBe('/dashboard/?tab=care');
     const session = cookieOf(res, 'pc_session')!;
     expect(res.headers.getSetCookie().find((c) => c.startsWith('pc_oauth='))).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
+    // The home leads the GB secretary on to their GB's page (src/dashboard/pages.ts), which names them.
     const home = await get('/dashboard/', { cookie: session, 'user-agent': WXWORK_UA });
-    expect(home.status).toBe(200);
-    expect(await home.text()).toContain('孙总支');
+    expect(home.status).toBe(303);
+    const gbPage = await get(home.headers.get('location')!, { cookie: session, 'user-agent': WXWORK_UA });
+    expect(gbPage.status).toBe(200);
+    expect(await gbPage.text()).toContain('孙总支');
     expect((await sessions()).at(-1)).toEqual({ via: 'wecom_oauth', userid: 'sunzongzhi' });
     // The code is used: the same way back again opens nothing (the cookie is gone, and so is the code).
     expect((await get(back, { cookie: stateCookie })).status).toBe(403);
