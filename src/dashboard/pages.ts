@@ -19,7 +19,7 @@ import {
   type OrganisationPlace,
 } from '../domain/access.ts';
 import { chineseWorkingDayCalendar } from '../domain/calendar.ts';
-import { localDate } from '../domain/dates.ts';
+import { localDate, localTime } from '../domain/dates.ts';
 import { OfficeDirectory } from '../notices/offices.ts';
 import { exportBytes, exportChunks, type ExportOptions } from '../export/exports.ts';
 import { EXPORT_CONTENT_TYPE, exportFileName } from '../export/request.ts';
@@ -131,15 +131,20 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
     if (!org) return notFound(reply, viewer);
     const period = periodNow();
     const scope = scopeOfOrganisation(org);
-    const [branches, months, visitDays, names, settings] = await Promise.all([
-      figures.branchFigures(scope, period),
+    // The committee's page reads a row per general branch (from the snapshot of a very large committee), never
+    // every branch; the other pages read their branches.
+    const byGb = org.kind === 'committee' && figures.generalBranchTotals !== undefined;
+    const [branches, gbTotals, months, visitDays, asOf, names, settings] = await Promise.all([
+      byGb ? Promise.resolve([]) : figures.branchFigures(scope, period),
+      byGb ? figures.generalBranchTotals!(scope, period) : Promise.resolve(undefined),
       figures.months(scope, period),
       figures.visitDays(scope, period),
+      figures.asOf ? figures.asOf(scope, period) : Promise.resolve(undefined),
       rows.organisations([org.id]),
       new SettingsRepository(db).read(['excellent_member_cap_percent']),
     ]);
     const percent = settings.excellent_member_cap_percent;
-    const gbs = rollUp(branches);
+    const gbs = gbTotals ?? rollUp(branches);
     const sensitive = maySeeSensitiveFigures(person, org);
     let children: ChildRow[];
     let excellentCap: number | undefined;
@@ -158,7 +163,7 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
     } else {
       children = [];
     }
-    const total = branches.length > 0 ? sumFigures(branches.map((b) => b.figures)) : zeroFigures();
+    const total = gbTotals ? sumFigures(gbTotals.map((g) => g.figures)) : branches.length > 0 ? sumFigures(branches.map((b) => b.figures)) : zeroFigures();
     const viewerAccess = viewerOf(person);
     const members =
       org.kind === 'branch'
@@ -182,6 +187,7 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
       visitDays,
       year: period.year,
       today: period.today,
+      countedAt: asOf ? localTime(asOf, deps.config.timezone) : undefined,
       sensitive,
       downloads,
     });

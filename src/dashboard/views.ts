@@ -1,6 +1,7 @@
 // The dashboard's pages as HTML (issue 16 sections 2 and 3): pure functions from what the page read and what the
 // access rule allowed to markup. The routes (pages.ts) load the data and ask the access rule; nothing here decides
 // who sees what — a figure or a link is drawn only when the route says `sensitive`, `canOpen` or `shown`.
+import { SNAPSHOT_EVERY_MINUTES } from './snapshot-source.ts';
 import { REASON_LABELS } from '../domain/obligations.ts';
 import { monthsSvg, quotaBarsSvg, visitCalendarSvg } from './charts.ts';
 import { FIGURE_DEFINITIONS, percentOf, type FigureKey, type Figures } from './figures.ts';
@@ -40,6 +41,8 @@ export interface OrgPageData {
   visitDays: DayCount[];
   year: number;
   today: string;
+  /** HH:mm when the figures come from the snapshot of a very large scope (snapshot-source.ts); undefined: counted now. */
+  countedAt?: string | undefined;
   sensitive: boolean;
   /** Download links per export kind (only the kinds the viewer may download). */
   downloads: Partial<Record<DownloadKind, string>>;
@@ -115,7 +118,7 @@ export function orgPage(d: OrgPageData): Html {
     ${card('意见建议待答复', f.suggestionsAwaiting, `逾期 ${f.suggestionsOverdue}`)}
     ${card('本季度自评', progressText(f.selfEvaluationsSubmitted, f.selfEvaluationsExpected))}
     ${d.sensitive ? card('困难党员在册', f.hardshipRegistered, `待核实 ${f.hardshipAwaitingVerification}`) : ''}
-  </div><p class="muted">统计截至 ${d.today}。</p></section>`;
+  </div><p class="muted">${d.countedAt ? `统计于 ${d.today} ${d.countedAt}（范围较大，每${SNAPSHOT_EVERY_MINUTES}分钟更新一次；下载的明细为当前数据）。` : `统计截至 ${d.today}。`}</p></section>`;
 
   const quota = html`<section id="quota"><h2>年度谈心谈话进度</h2>
     ${quotaBars.length > 1 ? html`<div class="chart">${new Html(quotaBarsSvg(quotaBars))}</div>` : ''}
