@@ -100,6 +100,8 @@ export async function generateYearOfRecords(db: Kysely<Database>, opts: YearOfRe
     // Times of day written as date + time are the organisation's local times; dates read back likewise.
     await sql`select set_config('TimeZone', ${opts.timezone}, false)`.execute(c);
     try {
+      // Fresh statistics first (a roster just imported has none): the joins below are planned on them.
+      await sql`analyze`.execute(c);
       // ---- care: the quota talks, then the quota obligations the app opens from them ----
       await step(
         'quota talks',
@@ -117,6 +119,7 @@ export async function generateYearOfRecords(db: Kysely<Database>, opts: YearOfRe
       await step(
         'quota obligations',
         async (c) => {
+          await sql`analyze care_records`.execute(c);
           await ensureQuotaObligations(c, year, now);
           // seed-demo may have opened them before the talks existed: close each pair's obligation by its talk, as
           // recording the talk would have.
@@ -187,6 +190,7 @@ export async function generateYearOfRecords(db: Kysely<Database>, opts: YearOfRe
           ),
         c,
       );
+      await sql`analyze care_obligations`.execute(c);
       await step(
         'records of done obligations',
         async (c) => {
@@ -354,6 +358,7 @@ export async function generateYearOfRecords(db: Kysely<Database>, opts: YearOfRe
         c,
       );
 
+      await sql`analyze`.execute(c);
       // ---- announcements: the OD's to every member, each GB's to its members; reads by those with an account ----
       await step(
         'announcements',
