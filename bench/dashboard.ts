@@ -4,7 +4,7 @@
 // times, in the same run:
 //   (a) the OD's committee page and (b) the largest GB's page — the figures the page draws (FigureSource:
 //       branchFigures, months and visitDays of the scope, read concurrently as the page reads them), server
-//       side, p50/p95 over --runs runs after two warm-ups;
+//       side, p50/p95 over --runs runs after a warm-up of each;
 //   (c) the baseline: the same figures by one plain query per GB per figure family (bench/lib/dashboard-baseline.ts),
 //       GB after GB for the committee — medians of --baseline-runs runs.
 // It checks that both give the same figures for every GB (and the same months and visit days), prints the
@@ -16,7 +16,6 @@ import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../src/db/schema.ts';
-import { connectDatabase } from '../src/db/connect.ts';
 import { localDate } from '../src/domain/dates.ts';
 import { figureSourceOf } from '../src/dashboard/figure-source.ts';
 import { FIGURE_KEYS, periodOf, rollUp, sumFigures, type Figures } from '../src/dashboard/figures.ts';
@@ -59,8 +58,12 @@ const quantile = (xs: number[], q: number) => {
 const median = (xs: number[]) => quantile(xs, 0.5);
 
 const bench = await prepareDatabase(process.env.DATABASE_URL, ADMIN);
-const handle = await connectDatabase({ databaseUrl: bench.url, poolSize: 8 });
-const db = handle.db;
+// The app's pool (connectDatabase) fails a query after 10 s (query_timeout); the bench measures past that, and
+// says so, rather than stop: at a million members a reader may need longer.
+const APP_QUERY_TIMEOUT_MS = 10_000;
+const pool = new pg.Pool({ connectionString: bench.url, max: 8 });
+const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+const handle = { close: () => db.destroy() };
 let exitCode = 0;
 try {
   const existing = Number((await db.selectFrom('members').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
@@ -128,7 +131,6 @@ try {
     throw new Error(`the dashboard's figure readers failed: ${(err as Error).message}`);
   }
   await page(gbScope);
-  await page(committeeScope);
   const committeeMs: number[] = [];
   const gbMs: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -205,6 +207,8 @@ try {
     for (const d of differences.slice(0, 20)) console.log(`    ${d}`);
     exitCode = 1;
   } else console.log(`  figures   equal to the baseline for every GB, every month and every visit day`);
+  const slowest = Math.max(...committeeMs, ...gbMs);
+  if (slowest > APP_QUERY_TIMEOUT_MS) console.log(`  note      the slowest page took ${ms(slowest)}: past the app's query_timeout (${APP_QUERY_TIMEOUT_MS} ms), the server would fail it`);
   console.log(`  verdict   ${p95 <= 300 ? 'PASS' : 'MISS'} (p95 ${ms(p95)}; target ≤ 300 ms at 1,000,000 members)`);
 } catch (err) {
   console.error(`bench:dashboard failed: ${(err as Error).message}`);
