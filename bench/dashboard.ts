@@ -114,7 +114,7 @@ try {
   const pgVersion = (await sql<{ server_version: string }>`show server_version`.execute(db)).rows[0]!.server_version;
 
   // (a), (b): what a page reads, as the page reads it.
-  const source = figureSourceOf(db);
+  const source = figureSourceOf(db, TZ);
   const committeeScope: FigureScope = { committeeId, committee: true };
   const gbScope: FigureScope = { committeeId, generalBranchIds: [largest.id] };
   const page = (scope: FigureScope) => Promise.all([source.branchFigures(scope, period), source.months(scope, period), source.visitDays(scope, period)]);

@@ -23,7 +23,7 @@ describe('npm run bench:dashboard', () => {
     const out = p.stdout();
     expect(Number(/^bench:dashboard {2}(\d+) members, (\d+) general branches/m.exec(out)?.[1])).toBe(400);
     // The year was generated: every family has rows.
-    for (const table of ['care_records', 'care_obligations', 'notices', 'self_evaluations', 'announcement_recipients']) {
+    for (const table of ['care_records', 'care_obligations', 'notices', 'deliveries', 'self-evaluations', 'announcement recipients', 'suggestions']) {
       expect(Number(new RegExp(`${table} (\\d+)`).exec(out)?.[1]), table).toBeGreaterThan(0);
     }
     expect(out).toMatch(/committee page \(a\) {2}figures of \d+ branches \+ 11 months \+ \d+ visit days: p50 [\d.]+ ms, p95 [\d.]+ ms \(3 runs\)/);
