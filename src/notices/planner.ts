@@ -31,6 +31,8 @@ export interface PlanContext {
   /** Days before a holiday the visit list goes out: bounds the window in which a visit counts for it. */
   holidayListDaysBefore: number;
   calendar: WorkingDayCalendar;
+  /** The dashboard's address (…/dashboard/) for digests; absent where the server's address is unknown (a dry run). */
+  dashboardUrl?: string | undefined;
 }
 
 export type NoticeOf<K extends NoticeKind> = Extract<Notice, { kind: K }>;
