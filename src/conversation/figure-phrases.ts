@@ -57,5 +57,5 @@ export function matchFigureQuery(message: string): FigureQuery | undefined {
  * scope. A name without such an ending is answered only when it is one of the writer's organisations' names.
  */
 export function looksLikeOrganisation(name: string): boolean {
-  return /(?:学院|学部|系|部|党委|总支|支部|中心|处|所|馆|院|室|队|站|机关|委员会)$/u.test(name);
+  return /(?:学院|学部|系|部|委|总支|支部|中心|处|所|馆|院|室|队|站|机关|委员会)$/u.test(name);
 }
