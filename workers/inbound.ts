@@ -14,11 +14,12 @@ import { LeaseHeartbeat } from '../src/db/lease.ts';
 import { waitOutDatabaseOutage } from './database-outage.ts';
 import { isDatabaseUnavailable } from '../src/db/unavailable.ts';
 import { findMemberByUserid } from '../src/roster/responsibility.ts';
+import { dashboardBaseUrl } from '../src/dashboard/sign-in.ts';
 import type { BroadcastInput, RecordedBroadcast } from '../src/services/outbox.ts';
 
 export function createInboundProcessor(deps: Deps) {
   const { repos, outbox, log } = deps;
-  const handlers = conversationHandlers();
+  const handlers = conversationHandlers({ dashboardBaseUrl: dashboardBaseUrl(deps.config) });
   return async function processInbound(job: Job<InboundJob>, token?: string): Promise<string> {
     const { eventId } = job.data;
     const row = await repos.inbound.claim(eventId, deps.leaseSeconds);

@@ -1,5 +1,5 @@
-// GET /admin/export/:what?format=csv|json&from=YYYY-MM-DD&to=YYYY-MM-DD[&today=YYYY-MM-DD] — talks, visits or
-// obligations (src/care/export.ts), or the hardship registry, relief or pairings (src/assistance/export.ts),
+// GET /admin/export/:what?format=csv|json&from=YYYY-MM-DD&to=YYYY-MM-DD[&today=YYYY-MM-DD] — talks, visits,
+// obligations or greetings (src/care/export.ts), or the hardship registry, relief or pairings (src/assistance/export.ts),
 // streamed as the body: CSV with a BOM, or JSON lines. A fastify plugin
 // registered from adminRoutes, inside its scope, so the same bearer check (and the 404 when ADMIN_TOKEN is
 // unset) applies; bad requests are thrown and answered by the app's one error handler.

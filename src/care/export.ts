@@ -16,7 +16,16 @@ import { csvRowChunks, isoAt, jsonLineChunks as jsonLines } from '../export/rows
 import { viewerOf } from '../domain/access.ts';
 import { loadAccessPerson } from '../roster/responsibility.ts';
 import { OD_VIEWER, redactFor, type MemberPlace, type Viewer } from './visibility.ts';
-import { CareExportRepository, type CareRecordPageRow, type ObligationPageRow, type PlaceColumns } from './export-repository.ts';
+import {
+  CareExportRepository,
+  GreetingExportRepository,
+  loadGreetingRule,
+  type CareRecordPageRow,
+  type GreetingPageRow,
+  type GreetingState,
+  type ObligationPageRow,
+  type PlaceColumns,
+} from './export-repository.ts';
 
 // The kinds, formats and the request check are shared with the assistance exports (src/export/request.ts).
 export { CARE_EXPORT_KINDS, checkExportRequest, isoAt, type CareExportKind };
@@ -29,10 +38,15 @@ export type ObligationState = 'open' | 'done' | 'cancelled' | 'overdue';
 export const DEFAULT_CHUNK_SIZE = 5_000;
 
 export interface CareExportOptions {
-  /** Inclusive; talks and visits by happened_on, obligations by due_on. */
+  /** Inclusive; talks and visits by happened_on, obligations by due_on, greetings by birthday_on (default: 1 January of today's year). */
   from?: string | undefined;
-  /** Inclusive. */
+  /** Inclusive (greetings: default today). */
   to?: string | undefined;
+  /**
+   * Only rows about members whose current branch (members.branch_id, the branch member_branch names) is one of
+   * these: the dashboard's downloads of a scope. Undefined: every branch.
+   */
+  branchIds?: readonly string[] | undefined;
   /** Who is looking; default the OD (full detail). */
   viewer?: Viewer | undefined;
   /** The viewer's today in the organisation's time zone: an open obligation due before it is 'overdue'. */
@@ -59,7 +73,14 @@ export type ObligationExportRow = Omit<ObligationPageRow, keyof PlaceColumns | '
   closed_at: string | null;
 };
 
-export type CareExportRow = CareRecordExportRow | ObligationExportRow;
+/** A political-birthday greeting as exported (one per member and birthday in the range). */
+export type GreetingExportRow = Omit<GreetingPageRow, keyof PlaceColumns | 'member_id' | 'year' | 'sent_at'> & {
+  sent_at: string | null;
+};
+
+export type { GreetingState };
+
+export type CareExportRow = CareRecordExportRow | ObligationExportRow | GreetingExportRow;
 
 export const RECORD_COLUMNS: readonly (keyof CareRecordExportRow)[] = [
   'id',
@@ -103,8 +124,19 @@ export const OBLIGATION_COLUMNS: readonly (keyof ObligationExportRow)[] = [
   'cancelled_reason',
 ];
 
+export const GREETING_COLUMNS: readonly (keyof GreetingExportRow)[] = [
+  'member_userid',
+  'member_name',
+  'member_branch',
+  'member_general_branch',
+  'birthday_on',
+  'party_years',
+  'state',
+  'sent_at',
+];
+
 export function columnsOf(what: CareExportKind): readonly string[] {
-  return what === 'obligations' ? OBLIGATION_COLUMNS : RECORD_COLUMNS;
+  return what === 'obligations' ? OBLIGATION_COLUMNS : what === 'greetings' ? GREETING_COLUMNS : RECORD_COLUMNS;
 }
 
 export class CareExportError extends Error {}
@@ -195,6 +227,43 @@ async function* obligations(db: Kysely<Database>, opts: CareExportOptions): Asyn
   }
 }
 
+async function* greetings(db: Kysely<Database>, opts: CareExportOptions): AsyncGenerator<GreetingExportRow[]> {
+  const { timeZone, today, chunkSize } = normalise('greetings', opts);
+  const { from, to } = greetingRange(opts.from, opts.to, today);
+  // The settings the sweep greets by: which date is the political birthday, and where 29 February falls.
+  const rule = await loadGreetingRule(db);
+  const repo = new GreetingExportRepository(db);
+  let after: { memberId: string; year: number } | undefined;
+  for (;;) {
+    const rows = await repo.greetingPage(rule, { from, to, branchIds: opts.branchIds, after }, chunkSize);
+    if (rows.length === 0) return;
+    // Nothing in a greeting row is sensitive (a name, a branch, a date, a delivery's state): no redaction.
+    yield rows.map((r) => ({
+      member_userid: r.member_userid,
+      member_name: r.member_name,
+      member_branch: r.member_branch,
+      member_general_branch: r.member_general_branch,
+      birthday_on: r.birthday_on,
+      party_years: r.party_years,
+      state: r.state,
+      sent_at: isoAt(r.sent_at, timeZone),
+    }));
+    if (rows.length < chunkSize) return;
+    const last = rows[rows.length - 1]!;
+    after = { memberId: last.member_id, year: last.year };
+  }
+}
+
+/**
+ * The greetings export's range: from/to as given, by default the year to date (1 January of today's year to
+ * today). A `from` alone runs to today — or to itself's year end when it is after today.
+ */
+export function greetingRange(from: string | undefined, to: string | undefined, today: string): { from: string; to: string } {
+  const start = from ?? (to !== undefined && to < `${today.slice(0, 4)}-01-01` ? `${to.slice(0, 4)}-01-01` : `${today.slice(0, 4)}-01-01`);
+  const end = to ?? (start > today ? `${start.slice(0, 4)}-12-31` : today);
+  return { from: start, to: end };
+}
+
 /** Stored status → canonical state: an open obligation due before `today` is overdue (due today is not). */
 export function obligationState(status: 'open' | 'done' | 'cancelled', dueOn: string, today: string): ObligationState {
   return status === 'open' && dueOn < today ? 'overdue' : status;
@@ -206,17 +275,20 @@ export function obligationState(status: 'open' | 'done' | 'cancelled', dueOn: st
  */
 export function exportCareChunks(db: Kysely<Database>, what: 'talks' | 'visits', opts?: CareExportOptions): AsyncGenerator<CareRecordExportRow[]>;
 export function exportCareChunks(db: Kysely<Database>, what: 'obligations', opts?: CareExportOptions): AsyncGenerator<ObligationExportRow[]>;
+export function exportCareChunks(db: Kysely<Database>, what: 'greetings', opts?: CareExportOptions): AsyncGenerator<GreetingExportRow[]>;
 export function exportCareChunks(db: Kysely<Database>, what: CareExportKind, opts?: CareExportOptions): AsyncGenerator<CareExportRow[]>;
 export function exportCareChunks(db: Kysely<Database>, what: CareExportKind, opts: CareExportOptions = {}): AsyncGenerator<CareExportRow[]> {
   // Validate eagerly (a generator body would only run on the first read).
   normalise(what, opts);
   if (what === 'obligations') return obligations(db, opts);
+  if (what === 'greetings') return greetings(db, opts);
   return records(db, what === 'talks' ? 'talk' : 'visit', opts);
 }
 
 /** The rows of an export, streamed one by one (read in chunks underneath). */
 export function exportCare(db: Kysely<Database>, what: 'talks' | 'visits', opts?: CareExportOptions): AsyncGenerator<CareRecordExportRow>;
 export function exportCare(db: Kysely<Database>, what: 'obligations', opts?: CareExportOptions): AsyncGenerator<ObligationExportRow>;
+export function exportCare(db: Kysely<Database>, what: 'greetings', opts?: CareExportOptions): AsyncGenerator<GreetingExportRow>;
 export function exportCare(db: Kysely<Database>, what: CareExportKind, opts?: CareExportOptions): AsyncGenerator<CareExportRow>;
 export function exportCare(db: Kysely<Database>, what: CareExportKind, opts: CareExportOptions = {}): AsyncGenerator<CareExportRow> {
   const chunks = exportCareChunks(db, what, opts);

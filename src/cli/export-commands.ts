@@ -1,5 +1,5 @@
-// `export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership|
-// announcements|suggestions|proposals>`: care records and obligations (src/care/export.ts), assistance data — the
+// `export <talks|visits|obligations|greetings|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership|
+// announcements|suggestions|proposals>`: care records, obligations and birthday greetings (src/care/export.ts), assistance data — the
 // hardship registry, relief, pairings (src/assistance/export.ts) —, the incentive records (src/incentive/export.ts)
 // and the members' voice (src/voice/export.ts) as CSV or JSON lines, on standard output (or --out FILE), logs on standard error. This is the Organisation Department's tool:
 // it exports with the OD's viewer, i.e. full detail, sensitive reasons, notes, causes and amounts included (the

@@ -26,9 +26,10 @@ import { selfEvaluationConversation } from '../incentive/self-evaluation-convers
 import { suggestionConversation } from '../voice/suggestion-conversation.ts';
 import { proposalConversation } from '../voice/proposal-conversation.ts';
 import { announcementConversation } from '../voice/announcement-conversation.ts';
+import { dashboardLinkConversation } from '../dashboard/chat-link.ts';
 
 /** The handler chain, with its own roster index cache (one per worker process). */
-export function conversationHandlers(): ConversationHandler[] {
+export function conversationHandlers(opts: { dashboardBaseUrl?: string } = {}): ConversationHandler[] {
   const rosterIndex = new RosterIndexCache();
   // Assistance before care: "申请困难帮扶：母亲重病", "申请突发困难补助：母亲住院…", "结对：…" and "张伟本月补助已发放"
   // are applications, arrangements and payments, "王芳 已好转" in May a verification line — never care records or reports. The verification comes
@@ -36,6 +37,8 @@ export function conversationHandlers(): ConversationHandler[] {
   // 党员" is the registry's archiving, which asks for the reason.
   return [
     cardActions,
+    // "后台" / the menu's 工作台: the dashboard's one-time link (issue 16), before anything reads the word as a record.
+    ...(opts.dashboardBaseUrl ? [dashboardLinkConversation(opts.dashboardBaseUrl)] : []),
     deathConfirmation,
     // The address book's departures (DingTalk user_leave_org) and the OD's 确认转出.
     directoryChanges,

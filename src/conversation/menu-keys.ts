@@ -7,6 +7,8 @@ export const MENU = {
   help: 'help',
   hardshipApply: 'hardship_apply',
   myAssistance: 'my_assistance',
+  /** The dashboard's one-time sign-in link (issue 16). */
+  dashboard: 'dashboard',
 } as const;
 
 export type MenuKey = (typeof MENU)[keyof typeof MENU];
@@ -21,6 +23,8 @@ export const APP_MENU: Array<{ name: string; key?: MenuKey; sub?: Array<{ name: 
       { name: '本月政治生日', key: MENU.birthdays },
       { name: '谈心进度', key: MENU.progress },
       { name: '帮助', key: MENU.help },
+      // The dashboard (issue 16): WeCom allows five sub-buttons, this is the fifth.
+      { name: '工作台', key: MENU.dashboard },
     ],
   },
   // Assistance (帮扶, MECHANISM 1): WeCom allows three top-level buttons, so 帮助 moved under 记录.

@@ -5,6 +5,7 @@ import { CareFigures } from './care-figures-repository.ts';
 import { FigureRepository } from './figure-repository.ts';
 import { OtherFigures } from './other-figures-repository.ts';
 
-export function figureSourceOf(db: Kysely<Database>): FigureRepository {
-  return new FigureRepository(db, new CareFigures(db), [new OtherFigures(db)]);
+/** `timeZone`: the organisation's (config.timezone): the local day an obligation was closed on. */
+export function figureSourceOf(db: Kysely<Database>, timeZone?: string): FigureRepository {
+  return new FigureRepository(db, new CareFigures(db, timeZone), [new OtherFigures(db)]);
 }

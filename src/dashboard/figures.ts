@@ -65,19 +65,26 @@ export const SENSITIVE_FIGURES: readonly FigureKey[] = ['hardshipRegistered', 'h
 
 /** What each figure counts, for the README, the page's notes and the tests that compare with the exports. */
 export const FIGURE_DEFINITIONS: Readonly<Record<FigureKey, { zh: string; en: string }>> = {
-  members: { zh: '在册党员', en: 'active members of the branch (roster)' },
-  withoutAccount: { zh: '无企业微信/钉钉', en: 'active members with no chat account on any platform' },
-  talkQuotaDone: { zh: '年度谈心已完成', en: 'obligations export rows, source quota, period = year, state done' },
-  talkQuotaOwed: { zh: '年度谈心应完成', en: 'obligations export rows, source quota, period = year, state not cancelled' },
+  // Care figures count each row in the member's CURRENT branch (members.branch_id), as the exports' member_branch.
+  members: { zh: '在册党员', en: 'active members whose current branch is the branch (roster)' },
+  withoutAccount: { zh: '无企业微信/钉钉', en: 'active members with no chat account (no userid: neither WeCom nor DingTalk)' },
+  talkQuotaDone: { zh: '年度谈心已完成', en: 'obligations export rows, source quota, period = the year (due 31 December), state done' },
+  talkQuotaOwed: { zh: '年度谈心应完成', en: 'obligations export rows, source quota, period = the year (due 31 December), state not cancelled' },
   triggerOpen: { zh: '事由待办（未逾期）', en: 'obligations export rows, source trigger, due in the year, state open' },
   triggerOverdue: { zh: '事由逾期', en: 'obligations export rows, source trigger, due in the year, state overdue' },
-  triggerDoneInTime: { zh: '事由按时完成', en: 'obligations export rows, source trigger, due in the year, state done, closed on or before the due date' },
-  triggerDoneLate: { zh: '事由逾期完成', en: 'obligations export rows, source trigger, due in the year, state done, closed after the due date' },
-  holidayVisited: { zh: '节日走访已走访', en: "obligations export rows, source holiday, the latest campaign's period, state done" },
-  holidayOwed: { zh: '节日走访应走访', en: "obligations export rows, source holiday, the latest campaign's period, state not cancelled" },
-  greetingsSent: { zh: '政治生日祝福已发送', en: 'greetings export rows of the year, state sent' },
-  greetingsFailed: { zh: '政治生日祝福发送失败', en: 'greetings export rows of the year, state failed' },
-  greetingsNoAccount: { zh: '政治生日祝福无账号', en: 'greetings export rows of the year, state no_account' },
+  triggerDoneInTime: { zh: '事由按时完成', en: 'obligations export rows, source trigger, due in the year, state done, closed (local date of closed_at) on or before the due date' },
+  triggerDoneLate: { zh: '事由逾期完成', en: 'obligations export rows, source trigger, due in the year, state done, closed (local date of closed_at) after the due date' },
+  holidayVisited: {
+    zh: '最近一次节日走访已走访',
+    en: 'obligations export rows, source holiday, period = the latest campaign (of the holiday visit obligations opened on or before today, the period with the latest holiday; one for the whole committee), state done',
+  },
+  holidayOwed: {
+    zh: '最近一次节日走访应走访',
+    en: 'obligations export rows, source holiday, period = the latest campaign (as holidayVisited), state not cancelled',
+  },
+  greetingsSent: { zh: '今年政治生日祝福已发送', en: 'greetings export rows of the year to date (birthday_on from 1 January to today), state sent' },
+  greetingsFailed: { zh: '今年政治生日祝福发送失败', en: 'greetings export rows of the year to date, state failed' },
+  greetingsNoAccount: { zh: '今年政治生日无账号（需寄贺信或短信）', en: 'greetings export rows of the year to date, state no_account' },
   hardshipRegistered: { zh: '困难党员在册', en: 'hardship export rows in the registry (not closed)' },
   hardshipVerified: { zh: '本轮已核实', en: "hardship export rows in the registry verified in the current round (May/November)" },
   hardshipAwaitingVerification: { zh: '本轮待核实', en: 'hardship export rows in the registry not yet verified in the current round' },

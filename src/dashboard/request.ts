@@ -9,7 +9,8 @@ declare module 'fastify' {
   }
 }
 
-export type DashboardDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log'>;
+/** The platforms are optional: their web sign-in (web-sign-in.ts) is offered only where they are given. */
+export type DashboardDeps = Pick<Deps, 'config' | 'db' | 'clock' | 'log'> & Partial<Pick<Deps, 'platforms'>>;
 
 /** The viewer of a request in the signed-in area (set by the preHandler; pages never run without one). */
 export function viewerOfRequest(req: FastifyRequest): DashboardViewer {

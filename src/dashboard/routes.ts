@@ -7,7 +7,7 @@ import { messagePage } from './html.ts';
 import { dashboardPages } from './pages.ts';
 import { viewerOfRequest, type DashboardDeps } from './request.ts';
 import { DASHBOARD_PATH, DashboardSignIn, SESSION_COOKIE, SESSION_HOURS, type LinkRefusal } from './sign-in.ts';
-
+import { registerWebSignIn, WebSignInFlow } from './web-sign-in.ts';
 
 const REFUSED_LINK: Record<LinkRefusal | 'not_member', string> = {
   unknown: '登录链接无效。',
@@ -43,6 +43,10 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
     });
   };
 
+  // The platforms' own web sign-in (WeCom, DingTalk): its start and way back, outside the signed-in area.
+  const webSignIn = new WebSignInFlow(deps, signIn);
+  registerWebSignIn(app, webSignIn, startSession);
+
   app.get(`${DASHBOARD_PATH}/login`, async (req, reply) => {
     const token = (req.query as Record<string, unknown>)['t'];
     const used = typeof token === 'string' ? await signIn.useLink(token) : ({ refused: 'unknown' } as const);
@@ -62,7 +66,12 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
       const raw = req.cookies[SESSION_COOKIE];
       const token = raw ? await signIn.unsignCookie(raw) : undefined;
       const viewer = token ? await signIn.viewerOf(token) : undefined;
-      if (!viewer) return sendPage(reply, 401, messagePage('请先登录', ['登录已失效或尚未登录。', ASK_AGAIN]));
+      if (!viewer) {
+        // Inside the WeCom or DingTalk client the platform says who this is: no link needed.
+        const inApp = webSignIn.inAppFor(req);
+        if (inApp) return webSignIn.start(reply, inApp, 'in_app', req.url);
+        return webSignIn.signInPage(reply, req.method === 'GET' ? req.url : `${DASHBOARD_PATH}/`);
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         const sent = (req.body as Record<string, unknown> | undefined)?.['_csrf'] ?? req.headers['x-csrf-token'];
         if (sent !== viewer.csrfToken) return sendPage(reply, 403, messagePage('操作未执行', ['页面已过期，请刷新后重试。']));

@@ -3,8 +3,8 @@
 // bad request is refused with the same words everywhere. Pure.
 import { isIsoDate } from '../domain/dates.ts';
 
-/** Care (issue 5): talks, visits and obligations — src/care/export.ts. */
-export const CARE_EXPORT_KINDS = ['talks', 'visits', 'obligations'] as const;
+/** Care (issue 5): talks, visits and obligations, and the political-birthday greetings (issue 16) — src/care/export.ts. */
+export const CARE_EXPORT_KINDS = ['talks', 'visits', 'obligations', 'greetings'] as const;
 /** Assistance (issue 12): the hardship registry, relief, pairings — src/assistance/export.ts. */
 export const ASSISTANCE_EXPORT_KINDS = ['hardship', 'relief', 'pairings'] as const;
 /** Incentive (issue 13): evaluations, excellent members, commendations, 50-year certificates, the leadership review's totals — src/incentive/export.ts. */

@@ -5,6 +5,7 @@
 //   cards.ts     the neutral card in the platform's card format
 //   menu.ts      the app menu (conversation/menu-keys.ts) in the platform's format
 //   crypto.ts, signature.ts, errors.ts  where the platform has them
+//   oauth.ts     the dashboard's web sign-in (Platform.webSignIn), where the platform has one
 //   index.ts     the factory: builds the Platform below from the configuration
 // and one line in the registry (index.ts). Nothing outside src/platforms/<name>/ knows a wire format.
 // Adapters see the app only through the narrow types below (PlatformSettings, PlatformDeps), never the
@@ -69,6 +70,11 @@ export interface Platform {
   receive?(deps: PlatformDeps): Promise<{ close(): Promise<void> }>;
   /** Said once the server listens, where the platform has something to say about it (the local web chat). */
   announce?(deps: PlatformDeps): void;
+  /**
+   * Signing people in to the dashboard with the platform's own web authorisation (OAuth2 code flow), where the
+   * adapter has it and it is configured; absent otherwise. The dashboard knows nothing of the wire format.
+   */
+  webSignIn?: WebSignIn;
   /** How the platform names a user: the id it gives, which members.userid holds. */
   identity: {
     /** A user id as the platform gives it; anything else is refused where it comes in. */
@@ -108,4 +114,32 @@ export interface PlatformAdapter {
   setup?: { variables: readonly string[]; label: string; serves: string };
   create(ctx: PlatformContext): Platform;
   menu: PlatformMenu;
+}
+
+/** How a browser proves who it is: inside the platform's own client, or by scanning a QR code on a desktop. */
+export type WebSignInMode = 'in_app' | 'qr';
+
+/** Why a code named nobody (a reason code for the log; the person sees a page in Chinese). */
+export type WebSignInRefusal =
+  /** Unknown, used or expired code (WeCom 40029, DingTalk invalidAuthCode…). */
+  | 'bad_code'
+  /** The code is someone outside the organisation (a WeChat user, an external contact). */
+  | 'not_in_org'
+  /** The platform refused the call for a reason of its own (errcode in the log). */
+  | 'platform_error'
+  /** The platform could not be reached, or answered with something that is not its API. */
+  | 'unavailable';
+
+/** A platform's web authorisation (platform.ts Platform.webSignIn). */
+export interface WebSignIn {
+  /** The modes configured: in_app when the app's web authorisation is set up, qr when the QR login is. */
+  readonly modes: readonly WebSignInMode[];
+  /** The query parameter the platform returns the code in (WeCom `code`, DingTalk `authCode`). */
+  readonly codeParam: string;
+  /** Whether a User-Agent is the platform's own client, where in_app sign-in needs no click. */
+  isOwnClient(userAgent: string): boolean;
+  /** Where to send the browser; it comes back to redirectUri with the code and `state`. */
+  authorizeUrl(mode: WebSignInMode, redirectUri: string, state: string): string;
+  /** The platform's user id of the person a code was given to, or why there is none. The code is used once. */
+  userOfCode(code: string): Promise<{ userId: string } | { refused: WebSignInRefusal; detail: string }>;
 }

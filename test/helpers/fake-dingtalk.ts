@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FakeDingtalkPath = 'gettoken' | 'oauth2/accessToken' | 'asyncsend_v2' | 'oToMessages/batchSend' | 'groupMessages/send';
+export type FakeDingtalkPath =
+  | 'gettoken'
+  | 'oauth2/accessToken'
+  | 'asyncsend_v2'
+  | 'oToMessages/batchSend'
+  | 'groupMessages/send'
+  | 'oauth2/userAccessToken'
+  | 'contact/users/me'
+  | 'user/getbyunionid';
 
 const PATHS: Readonly<Record<string, FakeDingtalkPath>> = {
   '/gettoken': 'gettoken',
@@ -16,8 +24,12 @@ const PATHS: Readonly<Record<string, FakeDingtalkPath>> = {
   '/topapi/message/corpconversation/asyncsend_v2': 'asyncsend_v2',
   '/v1.0/robot/oToMessages/batchSend': 'oToMessages/batchSend',
   '/v1.0/robot/groupMessages/send': 'groupMessages/send',
+  '/v1.0/oauth2/userAccessToken': 'oauth2/userAccessToken',
+  '/v1.0/contact/users/me': 'contact/users/me',
+  '/topapi/user/getbyunionid': 'user/getbyunionid',
 };
-const OAPI_PATHS = new Set<FakeDingtalkPath>(['gettoken', 'asyncsend_v2']);
+const OAPI_PATHS = new Set<FakeDingtalkPath>(['gettoken', 'asyncsend_v2', 'user/getbyunionid']);
+const GET_PATHS = new Set<FakeDingtalkPath>(['gettoken', 'contact/users/me']);
 
 export interface FakeDingtalkFault {
   /** oapi paths: reply HTTP 200 (or `httpStatus`) with this errcode. */
@@ -82,6 +94,15 @@ export interface FakeDingtalk {
   expireTokens(): void;
   /** Messages that reached this user. */
   receivedBy(userId: string): number;
+  /**
+   * Who the sign-in page (login.dingtalk.com /oauth2/auth) signs in: a DingTalk userid, `unionid:<id>` for someone
+   * outside the organisation, or undefined for a person who declines (no authCode comes back).
+   */
+  oauthUser: string | undefined;
+  /** An authCode for this user as the sign-in page gives (single use, 5 minutes). */
+  issueCode(userId: string): string;
+  /** Every sign-in page request, its query as received. */
+  readonly authorizeRequests: Array<Record<string, string>>;
 }
 
 type Json = Record<string, any>;
@@ -192,6 +213,29 @@ export async function startFakeDingtalk(opts: FakeDingtalkOptions): Promise<Fake
   const deliveredToday = new Set<string>(); // `${day}|${userId}|${msg JSON}`
   let latencyMs = opts.latencyMs ?? 0;
   let seq = 0;
+  let oauthUser: string | undefined;
+  const codes = new Map<string, { userId: string; expires: number; used: boolean }>();
+  const userTokens = new Map<string, string>(); // user access token → userId
+  const authorizeRequests: Array<Record<string, string>> = [];
+  const issueCode = (userId: string): string => {
+    const code = randomBytes(16).toString('hex');
+    codes.set(code, { userId, expires: Date.now() + 5 * 60_000, used: false });
+    return code;
+  };
+  const unionOf = (userId: string): string => (userId.startsWith('unionid:') ? userId.slice('unionid:'.length) : `union-${userId}`);
+  const authorizePage = (url: URL): { status: number; location?: string; text?: string } => {
+    const q = Object.fromEntries(url.searchParams);
+    authorizeRequests.push(q);
+    const bad = (why: string) => ({ status: 200, text: `<html><body>参数错误 (${why})</body></html>` });
+    if (q.client_id !== opts.appKey) return bad('client_id');
+    if (q.response_type !== 'code' || !(q.scope ?? '').split(' ').includes('openid') || q.prompt !== 'consent') return bad('response_type/scope/prompt');
+    if (!q.redirect_uri || !/^https?:\/\//.test(q.redirect_uri)) return bad('redirect_uri');
+    const back = new URL(q.redirect_uri);
+    if (oauthUser !== undefined) back.searchParams.set('authCode', issueCode(oauthUser));
+    else back.searchParams.set('error', 'access_denied');
+    if (q.state !== undefined) back.searchParams.set('state', q.state);
+    return { status: 302, location: back.toString() };
+  };
 
   const takeFault = (path: FakeDingtalkPath, n: number): FakeDingtalkFault | undefined => {
     const queue = faults.get(path);
@@ -279,6 +323,30 @@ export async function startFakeDingtalk(opts: FakeDingtalkOptions): Promise<Fake
       return { status: 200, body: { processQueryKey: `pqk-${++seq}`, invalidStaffIdList: invalid, flowControlledStaffIdList: limited } };
     },
 
+    'oauth2/userAccessToken'(_url, body) {
+      if (body?.clientId !== opts.appKey || body?.clientSecret !== opts.appSecret) return apiFail(400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret');
+      if (body?.grantType !== 'authorization_code') return apiFail(400, 'invalidParameter.grantType', 'grantType 无效');
+      const known = codes.get(typeof body?.code === 'string' ? body.code : '');
+      if (!known || known.used || known.expires <= Date.now()) return apiFail(400, 'invalidAuthCode', '不合法的临时授权码');
+      known.used = true;
+      const token = randomBytes(16).toString('hex');
+      userTokens.set(token, known.userId);
+      return { status: 200, body: { accessToken: token, refreshToken: randomBytes(16).toString('hex'), expireIn: 7200, corpId: 'dingcorp' } };
+    },
+
+    'contact/users/me'(_url, _body, req) {
+      const userId = userTokens.get(String(req.headers['x-acs-dingtalk-access-token'] ?? ''));
+      if (userId === undefined) return apiFail(401, 'InvalidAuthentication', '不合法的access_token');
+      return { status: 200, body: { nick: userId, unionId: unionOf(userId), openId: `open-${userId}` } };
+    },
+
+    'user/getbyunionid'(url, body) {
+      if (!valid(oapiTokens, url.searchParams.get('access_token'))) return oapiFail(40014, '不合法的access_token');
+      const unionid = typeof body?.unionid === 'string' ? body.unionid : '';
+      if (!unionid.startsWith('union-')) return oapiFail(60121, '找不到该用户');
+      return oapiOk({ result: { contact_type: 0, userid: unionid.slice('union-'.length) }, request_id: randomBytes(8).toString('hex') });
+    },
+
     'groupMessages/send'(_url, body, req) {
       if (!valid(apiTokens, req.headers['x-acs-dingtalk-access-token'] as string | undefined)) return apiFail(401, 'InvalidAuthentication', '不合法的access_token');
       if (body === undefined) return apiFail(400, 'MissingParameter', 'body required');
@@ -302,9 +370,15 @@ export async function startFakeDingtalk(opts: FakeDingtalkOptions): Promise<Fake
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    if (url.pathname === '/oauth2/auth') {
+      const page = authorizePage(url);
+      res.writeHead(page.status, page.location ? { location: page.location } : { 'content-type': 'text/html' });
+      res.end(page.text ?? '');
+      return;
+    }
     const path = PATHS[url.pathname];
     if (!path) return respond(res, 404, '<html><body>404 Not Found</body></html>');
-    const expectedMethod = path === 'gettoken' ? 'GET' : 'POST';
+    const expectedMethod = GET_PATHS.has(path) ? 'GET' : 'POST';
     const callNo = (calls[path] = (calls[path] ?? 0) + 1);
     if (latencyMs > 0) {
       await wait(latencyMs);
@@ -379,6 +453,14 @@ export async function startFakeDingtalk(opts: FakeDingtalkOptions): Promise<Fake
     receivedBy(userId) {
       return received.get(userId) ?? 0;
     },
+    get oauthUser() {
+      return oauthUser;
+    },
+    set oauthUser(userId: string | undefined) {
+      oauthUser = userId;
+    },
+    issueCode,
+    authorizeRequests,
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

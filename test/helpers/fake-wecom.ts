@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FakeWecomPath = 'gettoken' | 'message/send' | 'message/update_template_card' | 'menu/create' | 'getcallbackip';
+export type FakeWecomPath = 'gettoken' | 'message/send' | 'message/update_template_card' | 'menu/create' | 'getcallbackip' | 'auth/getuserinfo';
 
 export interface FakeWecomFault {
   /** Reply HTTP 200 (or `httpStatus`) with this errcode. */
@@ -76,6 +76,15 @@ export interface FakeWecom {
   expireTokens(): void;
   /** Resolves once `n` messages have been accepted, rejects after `timeoutMs`. */
   waitForSent(n: number, timeoutMs?: number): Promise<SentMessage[]>;
+  /**
+   * Who the OAuth2 page (/connect/oauth2/authorize) and the QR login page (/wwlogin/sso/login) sign in: a userid,
+   * `openid:<id>` for someone outside the corp, or undefined for a person who declines (no code comes back).
+   */
+  oauthUser: string | undefined;
+  /** A code for this user as the authorisation pages give (single use, 5 minutes). */
+  issueCode(userId: string): string;
+  /** Every authorisation page request, its query as received. */
+  readonly authorizeRequests: Array<{ page: 'oauth2' | 'sso'; query: Record<string, string> }>;
 }
 
 const MSG_TYPES = new Set([
@@ -111,6 +120,29 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
   const received = new Map<string, number>();
   let latencyMs = opts.latencyMs ?? 0;
   let tokenCalls = 0;
+  let oauthUser: string | undefined;
+  const codes = new Map<string, { userId: string; expires: number; used: boolean }>();
+  const authorizeRequests: Array<{ page: 'oauth2' | 'sso'; query: Record<string, string> }> = [];
+  const issueCode = (userId: string): string => {
+    const code = randomBytes(24).toString('base64url');
+    codes.set(code, { userId, expires: Date.now() + 5 * 60_000, used: false });
+    return code;
+  };
+  /** The authorisation pages: checked as WeCom checks them, then back to redirect_uri with a code (or without, declined). */
+  const authorizePage = (url: URL, page: 'oauth2' | 'sso'): { status: number; location?: string; text?: string } => {
+    const q = Object.fromEntries(url.searchParams);
+    authorizeRequests.push({ page, query: q });
+    const bad = (why: string) => ({ status: 200, text: `<html><body>该链接无法访问 (${why})</body></html>` });
+    if (q.appid !== opts.corpId) return bad('appid');
+    if (q.agentid !== opts.agentId) return bad('agentid');
+    if (page === 'oauth2' && (q.response_type !== 'code' || q.scope !== 'snsapi_base')) return bad('response_type/scope');
+    if (page === 'sso' && q.login_type !== 'CorpApp') return bad('login_type');
+    if (!q.redirect_uri || !/^https?:\/\//.test(q.redirect_uri)) return bad('redirect_uri');
+    const back = new URL(q.redirect_uri);
+    if (oauthUser !== undefined) back.searchParams.set('code', issueCode(oauthUser));
+    if (q.state !== undefined) back.searchParams.set('state', q.state);
+    return { status: 302, location: back.toString() };
+  };
   let msgSeq = 0;
 
   /** The fault for call number `n` of the path (counted on arrival, before any latency). */
@@ -233,6 +265,18 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     getcallbackip(url) {
       return checkToken(url) ?? ok({ ip_list: ['127.0.0.1', '203.0.113.7'] });
     },
+
+    // 获取访问用户身份: a code is used once and lives 5 minutes; a corp member has a userid, anyone else an openid.
+    'auth/getuserinfo'(url) {
+      const tokenError = checkToken(url);
+      if (tokenError) return tokenError;
+      const code = url.searchParams.get('code') ?? '';
+      const known = codes.get(code);
+      if (!known || known.used || known.expires <= Date.now()) return fail(40029, 'invalid code');
+      known.used = true;
+      if (known.userId.startsWith('openid:')) return ok({ openid: known.userId.slice('openid:'.length) });
+      return ok({ userid: known.userId });
+    },
   };
 
   const respond = (res: ServerResponse, status: number, payload: Json | string): void => {
@@ -247,6 +291,12 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
 
+    if (url.pathname === '/connect/oauth2/authorize' || url.pathname === '/wwlogin/sso/login') {
+      const page = authorizePage(url, url.pathname === '/wwlogin/sso/login' ? 'sso' : 'oauth2');
+      res.writeHead(page.status, page.location ? { location: page.location } : { 'content-type': 'text/html' });
+      res.end(page.text ?? '');
+      return;
+    }
     const path = url.pathname.replace(/^\/cgi-bin\//, '');
     const handler = (handlers as Record<string, (typeof handlers)[FakeWecomPath] | undefined>)[path];
     if (!handler) return respond(res, 404, '<html><body>404 Not Found</body></html>');
@@ -335,6 +385,14 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     receivedBy(userId) {
       return received.get(userId) ?? 0;
     },
+    get oauthUser() {
+      return oauthUser;
+    },
+    set oauthUser(userId: string | undefined) {
+      oauthUser = userId;
+    },
+    issueCode,
+    authorizeRequests,
     get tokenCalls() {
       return tokenCalls;
     },

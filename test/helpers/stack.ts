@@ -31,6 +31,8 @@ export function dingtalkEnv(apiBase: string, sendVia: 'robot' | 'work_notificati
     DINGTALK_TOKEN: DINGTALK.token,
     DINGTALK_SEND: sendVia,
     DINGTALK_OAPI_BASE: apiBase,
+    // The sign-in page of the dashboard's DingTalk login: the fake's too.
+    DINGTALK_LOGIN_BASE: apiBase,
   };
 }
 export const DINGTALK_AGENT_ID = '3000001';
@@ -52,6 +54,9 @@ export function wecomEnv(apiBase: string): Record<string, string> {
     WECOM_TOKEN: WECOM.token,
     WECOM_ENCODING_AES_KEY: WECOM.encodingAESKey,
     WECOM_API_BASE: apiBase,
+    // The authorisation pages of the dashboard's WeCom sign-in: the fake's too (never the real WeCom in a test).
+    WECOM_OAUTH_BASE: apiBase,
+    WECOM_SSO_BASE: apiBase,
   };
 }
 

@@ -624,8 +624,8 @@ describe.each(DB_KINDS)('export CLI for assistance as a process on %s', (kind) =
 // No database is touched: the arguments are checked first (an unreachable URL proves it).
 const NO_DB = 'postgres://nobody@127.0.0.1:1/none';
 const BAD_ARGS: Array<[string[], string]> = [
-  [['export'], 'exactly one of: talks, visits, obligations, hardship, relief, pairings'],
-  [['export', 'hardships'], 'unknown export "hardships": choose talks, visits, obligations, hardship, relief, pairings'],
+  [['export'], 'exactly one of: talks, visits, obligations, greetings, hardship, relief, pairings'],
+  [['export', 'hardships'], 'unknown export "hardships": choose talks, visits, obligations, greetings, hardship, relief, pairings'],
   [['export', 'relief', '--format', 'xlsx'], 'format must be csv or json'],
   [['export', 'pairings', '--from', '2026-02-30'], 'from must be a real date as YYYY-MM-DD'],
   [['export', 'hardship', '--from', '2026-11-27', '--to', '2026-11-26'], 'from (2026-11-27) is after to (2026-11-26)'],
@@ -655,7 +655,7 @@ describe('export CLI refuses bad assistance arguments with exit 2 and a clear me
     const text = errs.join('');
     expect(text).toContain(message);
     // The usage line names the new kinds.
-    expect(text).toContain('export <talks|visits|obligations|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership|announcements|suggestions|proposals>');
+    expect(text).toContain('export <talks|visits|obligations|greetings|hardship|relief|pairings|evaluations|excellent|commendations|certificates|leadership|announcements|suggestions|proposals>');
     expect(outs).toEqual([]);
   });
 });
@@ -732,7 +732,7 @@ describe.each(DB_KINDS)('GET /admin/export/:what for assistance on %s', (kind) =
 
   it('answers 400 with a clear reason for a bad kind, format or date', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['/admin/export/hardships', /unknown export "hardships": choose talks, visits, obligations, hardship, relief, pairings/],
+      ['/admin/export/hardships', /unknown export "hardships": choose talks, visits, obligations, greetings, hardship, relief, pairings/],
       ['/admin/export/aid', /unknown export "aid"/],
       ['/admin/export/relief?format=xlsx', /format must be csv or json \(got "xlsx"\)/],
       ['/admin/export/hardship?from=2026-13-01', /from must be a real date as YYYY-MM-DD/],

@@ -12,10 +12,12 @@ import {
   collectCare,
   exportCare,
   exportCareChunks,
+  GREETING_COLUMNS,
   OBLIGATION_COLUMNS,
   RECORD_COLUMNS,
   viewerForMember,
   type CareRecordExportRow,
+  type GreetingExportRow,
   type ObligationExportRow,
 } from '../../src/care/export.ts';
 import { runCli } from '../../src/cli.ts';
@@ -404,6 +406,14 @@ describe.each(DB_KINDS)('export CLI as a process on %s', (kind) => {
     const written = readFileSync(file, 'utf8');
     expect(written.startsWith('\uFEFF')).toBe(true);
     expect(written).toContain('送慰问金500元');
+
+    // The political-birthday greetings (issue 16): nothing swept here, so pending, or no_account without one.
+    const greetings = await spawnCli(env, ['export', 'greetings', '--format', 'json', '--today', TODAY]);
+    expect(greetings.code).toBe(0);
+    expect(greetings.stderr).toContain('export greetings:');
+    const g = greetings.stdout.trim().split('\n').map((l) => JSON.parse(l) as GreetingExportRow);
+    expect(g.find((r) => r.member_name === '冯无号')).toMatchObject({ state: 'no_account', birthday_on: TODAY, member_userid: null });
+    expect(g.find((r) => r.member_name === '吴生日')).toMatchObject({ state: 'pending', birthday_on: TODAY, party_years: 14 });
   });
 });
 
@@ -495,6 +505,13 @@ describe.each(DB_KINDS)('GET /admin/export/:what on %s', (kind) => {
       [s.obligations.overdue]: 'overdue',
       [s.obligations.dueToday]: 'open',
     });
+
+    const greetings = await get(`/admin/export/greetings?today=${TODAY}&from=${TODAY}`);
+    expect(greetings.status).toBe(200);
+    expect(greetings.headers.get('content-disposition')).toBe(`attachment; filename="care-greetings-${TODAY}.csv"`);
+    const g = parseCsv(await greetings.text());
+    expect(g[0]!.cells).toEqual([...GREETING_COLUMNS]);
+    expect(g.slice(1).map((r) => r.cells[1]).sort()).toEqual(['冯无号', '吴生日', '郑老党员', '陈别支'].sort());
 
     // csv is the default format.
     const talks = await get('/admin/export/talks');

@@ -8,9 +8,9 @@ import { checkExportRequest, exportFileName, EXPORT_KINDS } from '../../src/expo
 
 describe('the one export request check', () => {
   it('knows the care and the assistance kinds and names them all when refusing', () => {
-    expect(EXPORT_KINDS).toEqual(['talks', 'visits', 'obligations', 'hardship', 'relief', 'pairings', 'evaluations', 'excellent', 'commendations', 'certificates', 'leadership', 'announcements', 'suggestions', 'proposals']);
+    expect(EXPORT_KINDS).toEqual(['talks', 'visits', 'obligations', 'greetings', 'hardship', 'relief', 'pairings', 'evaluations', 'excellent', 'commendations', 'certificates', 'leadership', 'announcements', 'suggestions', 'proposals']);
     for (const what of EXPORT_KINDS) expect(checkExportRequest({ what, format: 'csv' })).toBeNull();
-    expect(checkExportRequest({ what: 'aid' })).toBe('unknown export "aid": choose talks, visits, obligations, hardship, relief, pairings, evaluations, excellent, commendations, certificates, leadership, announcements, suggestions, proposals');
+    expect(checkExportRequest({ what: 'aid' })).toBe('unknown export "aid": choose talks, visits, obligations, greetings, hardship, relief, pairings, evaluations, excellent, commendations, certificates, leadership, announcements, suggestions, proposals');
     // An exporter checks against its own kinds.
     expect(checkExportRequest({ what: 'talks' }, ['hardship', 'relief', 'pairings'])).toBe('unknown export "talks": choose hardship, relief, pairings');
     expect(checkExportRequest({ what: 'relief', format: 'xlsx' })).toBe('format must be csv or json (got "xlsx")');

@@ -26,6 +26,10 @@ export interface DingtalkConfig {
   apiBase: string;
   /** https://oapi.dingtalk.com (old API: gettoken, work notifications). */
   oapiBase: string;
+  /** The dashboard's sign-in with DingTalk (DINGTALK_WEB_SIGN_IN=on|off, default on): needs the redirect URL registered. */
+  webSignIn?: boolean;
+  /** https://login.dingtalk.com (DINGTALK_LOGIN_BASE; tests point it at a fake). */
+  loginBase?: string;
 }
 
 export const DINGTALK_REQUIRED_VARS = ['DINGTALK_APP_KEY', 'DINGTALK_APP_SECRET'] as const;
@@ -79,6 +83,9 @@ export function readDingtalkConfig(get: EnvReader, problems: string[]): Dingtalk
   }
   const apiBase = base(get, 'DINGTALK_API_BASE', 'https://api.dingtalk.com', problems);
   const oapiBase = base(get, 'DINGTALK_OAPI_BASE', 'https://oapi.dingtalk.com', problems);
+  const webSignInText = (get('DINGTALK_WEB_SIGN_IN') ?? 'on').toLowerCase();
+  if (webSignInText !== 'on' && webSignInText !== 'off') problems.push(`DINGTALK_WEB_SIGN_IN must be on or off (got "${webSignInText}")`);
+  const loginBase = base(get, 'DINGTALK_LOGIN_BASE', 'https://login.dingtalk.com', problems);
   if (problems.length > before) return undefined;
   const appKey = get('DINGTALK_APP_KEY')!;
   return {
@@ -92,5 +99,7 @@ export function readDingtalkConfig(get: EnvReader, problems: string[]): Dingtalk
     sendVia,
     apiBase,
     oapiBase,
+    webSignIn: webSignInText === 'on',
+    loginBase,
   };
 }

@@ -9,6 +9,7 @@ import { DINGTALK_VARS, readDingtalkConfig, type DingtalkConfig } from './config
 import { DingtalkCrypto } from './crypto.ts';
 import { dingtalkMenu } from './menu.ts';
 import { dingtalkTokens } from './token-cache.ts';
+import { dingtalkWebSignIn } from './oauth.ts';
 
 /** A DingTalk userid: letters, digits and _-@. up to 64 (the roster's rule for 钉钉账号). */
 export const DINGTALK_USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -39,6 +40,9 @@ export const dingtalkPlatform: PlatformAdapter = {
           }
         : {}),
       menu: dingtalkMenu,
+      ...(d.webSignIn && d.loginBase
+        ? { webSignIn: dingtalkWebSignIn({ appKey: d.appKey, appSecret: d.appSecret, apiBase: d.apiBase, oapiBase: d.oapiBase, loginBase: d.loginBase, oapiToken: tokens.oapi }) }
+        : {}),
       identity: { userIdPattern: DINGTALK_USER_ID },
     };
   },

@@ -9,6 +9,11 @@ export interface WecomConfig {
   token: string;
   encodingAESKey: string;
   apiBase: string;
+  /** The dashboard's sign-in with WeCom (WECOM_WEB_SIGN_IN): in the client (app), by QR on a desktop (qr). */
+  webSignIn: Array<'in_app' | 'qr'>;
+  /** The OAuth2 page's base (WECOM_OAUTH_BASE) and the QR login page's (WECOM_SSO_BASE); tests point them at a fake. */
+  oauthBase: string;
+  ssoBase: string;
 }
 
 export const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
@@ -30,5 +35,25 @@ export function readWecomConfig(get: EnvReader, problems: string[]): WecomConfig
   if (!/^\d{1,16}$/.test(agentId)) problems.push('WECOM_AGENT_ID must be the numeric AgentId of the app');
   const apiBase = (get('WECOM_API_BASE') ?? 'https://qyapi.weixin.qq.com').replace(/\/+$/, '');
   if (!/^https?:\/\//.test(apiBase)) problems.push('WECOM_API_BASE must be an http(s) URL');
-  return { corpId: get('WECOM_CORP_ID')!, agentId, secret: get('WECOM_SECRET')!, token: get('WECOM_TOKEN')!, encodingAESKey: key, apiBase };
+  const webSignIn = readWebSignIn(get('WECOM_WEB_SIGN_IN'), problems);
+  const oauthBase = (get('WECOM_OAUTH_BASE') ?? 'https://open.weixin.qq.com').replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(oauthBase)) problems.push('WECOM_OAUTH_BASE must be an http(s) URL');
+  const ssoBase = (get('WECOM_SSO_BASE') ?? 'https://login.work.weixin.qq.com').replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(ssoBase)) problems.push('WECOM_SSO_BASE must be an http(s) URL');
+  return { corpId: get('WECOM_CORP_ID')!, agentId, secret: get('WECOM_SECRET')!, token: get('WECOM_TOKEN')!, encodingAESKey: key, apiBase, webSignIn, oauthBase, ssoBase };
+}
+
+/**
+ * WECOM_WEB_SIGN_IN: "app" (default: the web authorisation inside the WeCom client, which needs the app's
+ * 网页授权及JS-SDK trusted domain), "app,qr" (and the QR login, which needs 企业微信授权登录), "qr", or "off".
+ */
+function readWebSignIn(value: string | undefined, problems: string[]): Array<'in_app' | 'qr'> {
+  const words = (value ?? 'app').split(',').map((w) => w.trim().toLowerCase()).filter((w) => w !== '');
+  if (words.length === 1 && words[0] === 'off') return [];
+  const bad = words.filter((w) => w !== 'app' && w !== 'qr');
+  if (bad.length > 0 || words.length === 0) {
+    problems.push(`WECOM_WEB_SIGN_IN must be app, qr, app,qr or off (got "${value}")`);
+    return [];
+  }
+  return [...new Set(words)].map((w) => (w === 'app' ? 'in_app' : 'qr'));
 }

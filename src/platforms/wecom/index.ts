@@ -9,6 +9,7 @@ import { WecomCrypto } from './crypto.ts';
 import { buildWecomMenu, wecomMenu } from './menu.ts';
 import { RecipientRateLimiter } from './rate-limit.ts';
 import { WecomTokenCache } from './token-cache.ts';
+import { wecomWebSignIn } from './oauth.ts';
 
 /** A WeCom userid: 1–64 of letters, digits and _-@. (the directory's own rule). */
 export const WECOM_USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -35,6 +36,9 @@ export const wecomPlatform: PlatformAdapter = {
         await client.createMenu(menu as unknown as { button: Array<Record<string, unknown>> });
         return `menu created for agent ${w.agentId}: ${menu.button.map((b) => b.name).join(' | ')}`;
       },
+      ...(w.webSignIn.length > 0
+        ? { webSignIn: wecomWebSignIn({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase, oauthBase: w.oauthBase, ssoBase: w.ssoBase, modes: w.webSignIn, tokens }) }
+        : {}),
       identity: { userIdPattern: WECOM_USER_ID },
     };
   },
