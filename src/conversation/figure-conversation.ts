@@ -160,7 +160,7 @@ async function answer(ctx: ConversationContext, source: FigureSource, topic: Fig
 }
 
 /** The handler over a FigureSource (the database's by default; tests give their own). */
-export function figureConversation(sourceOf: (ctx: ConversationContext) => FigureSource = (ctx) => figureSourceOf(ctx.trx)): ConversationHandler {
+export function figureConversation(sourceOf: (ctx: ConversationContext) => FigureSource = (ctx) => figureSourceOf(ctx.trx, ctx.timeZone)): ConversationHandler {
   return guarded(async (ctx) => {
     if (ctx.event.kind !== 'text' || !ctx.identity) return undefined;
     const query = matchFigureQuery(ctx.event.text);

@@ -33,6 +33,8 @@ export interface PlanContext {
   calendar: WorkingDayCalendar;
   /** The dashboard's address (…/dashboard/) for digests; absent where the server's address is unknown (a dry run). */
   dashboardUrl?: string | undefined;
+  /** The organisation's time zone (APP_TIMEZONE), where the sweep knows it: the dashboard's figures count local days. */
+  timeZone?: string | undefined;
 }
 
 export type NoticeOf<K extends NoticeKind> = Extract<Notice, { kind: K }>;

@@ -25,14 +25,14 @@ const KIND_OF: Record<DigestNoticeKind, DigestKind> = {
 export const DIGEST_SUBJECT = 'dashboard';
 
 /** The planner over a FigureSource (the database's by default; tests give their own). */
-export function dashboardDigestPlanner(sourceOf: (db: PlanDb) => FigureSource = figureSourceOf) {
+export function dashboardDigestPlanner(sourceOf: (db: PlanDb, timeZone: string | undefined) => FigureSource = figureSourceOf) {
   return calendarPlanner({
     kinds: {
       dashboard_digest_weekly: '每周工作提示',
       dashboard_digest_monthly: '每月工作提示',
       dashboard_digest_quarterly: '每季度工作提示',
     },
-    plan: (db, notice, ctx) => planDigests(db, sourceOf(db), notice, ctx),
+    plan: (db, notice, ctx) => planDigests(db, sourceOf(db, ctx.timeZone), notice, ctx),
   });
 }
 
