@@ -1,6 +1,7 @@
 // Issue 16 section 1, signing in to the dashboard without passwords: a one-time link asked for in chat ("后台"),
 // valid 10 minutes and used once, opens a session of 8 hours held in an HttpOnly cookie. Only hashes of the link
-// and session tokens are stored, so a copy of the database opens nothing. The cookie signing key is kept here so
+// and session tokens are kept in these tables (the chat reply that carries a link stays in deliveries like every
+// reply, which is why a link lives 10 minutes and opens once). The cookie signing key is kept here so
 // every server process signs and checks with the same one (unless SESSION_SECRET is configured).
 import { sql, type Kysely } from 'kysely';
 

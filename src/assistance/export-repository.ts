@@ -17,11 +17,18 @@ export interface InstantRange {
   fromAt?: Date | undefined;
   /** The first instant excluded (the organisation's midnight after `to`). */
   toBefore?: Date | undefined;
+  /** Only rows about members now in these branches (the dashboard's scope); undefined: every branch. */
+  branchIds?: readonly string[] | undefined;
 }
 export interface DateRange {
   from?: string | undefined;
   to?: string | undefined;
+  /** As InstantRange.branchIds. */
+  branchIds?: readonly string[] | undefined;
 }
+
+/** The member's current branch among `branchIds` (an empty list matches nothing). */
+const memberInBranches = (branchIds: readonly string[]) => sql<boolean>`m.branch_id = any(${[...branchIds]}::bigint[])`;
 
 export interface HardshipPageRow extends PlaceColumns {
   id: string;
@@ -48,6 +55,7 @@ export interface HardshipPageRow extends PlaceColumns {
   archived_by: string | null;
   archived_by_name: string | null;
   archive_reason: string;
+  verified_in: string | null;
 }
 
 export interface SubsidyPageRow extends PlaceColumns {
@@ -181,11 +189,16 @@ export class AssistanceExportRepository {
         'rb.userid as archived_by',
         'rb.name as archived_by_name',
         'h.archive_reason',
+        // The latest May/November round whose submitted GB report confirmed or added the entry.
+        sql<string | null>`(select max(i.period) from hardship_review_items i
+                            join hardship_reviews rv on rv.general_branch_id = i.general_branch_id and rv.period = i.period
+                           where i.entry_id = h.id and i.action in ('confirmed', 'added'))`.as('verified_in'),
         ...place('m', 'b', 'gb'),
       ])
       .where(sql<boolean>`h.id > ${after}::bigint`);
     if (range.fromAt) q = q.where('h.created_at', '>=', range.fromAt);
     if (range.toBefore) q = q.where('h.created_at', '<', range.toBefore);
+    if (range.branchIds) q = q.where(memberInBranches(range.branchIds));
     return q.orderBy('h.id').limit(limit).execute();
   }
 
@@ -223,6 +236,7 @@ export class AssistanceExportRepository {
     // 'YYYY-MM' compares as text; the subsidy begins on the 1st of its start month.
     if (range.from) q = q.where(sql<boolean>`(s.start_month || '-01') >= ${range.from}`);
     if (range.to) q = q.where(sql<boolean>`(s.start_month || '-01') <= ${range.to}`);
+    if (range.branchIds) q = q.where(memberInBranches(range.branchIds));
     return q.orderBy('s.id').limit(limit).execute();
   }
 
@@ -284,6 +298,7 @@ export class AssistanceExportRepository {
       .where(sql<boolean>`a.id > ${after}::bigint`);
     if (range.from) q = q.where(sql<boolean>`a.applied_on >= ${range.from}::date`);
     if (range.to) q = q.where(sql<boolean>`a.applied_on <= ${range.to}::date`);
+    if (range.branchIds) q = q.where(memberInBranches(range.branchIds));
     return q.orderBy('a.id').limit(limit).execute();
   }
 
@@ -341,6 +356,7 @@ export class AssistanceExportRepository {
       .where(sql<boolean>`p.id > ${after}::bigint`);
     if (range.from) q = q.where(sql<boolean>`p.started_on >= ${range.from}::date`);
     if (range.to) q = q.where(sql<boolean>`p.started_on <= ${range.to}::date`);
+    if (range.branchIds) q = q.where(memberInBranches(range.branchIds));
     return q.orderBy('p.id').limit(limit).execute();
   }
 

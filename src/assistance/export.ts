@@ -38,7 +38,7 @@ import {
   type ReliefKind,
 } from '../domain/assistance.ts';
 import { localDate, localDayRange } from '../domain/dates.ts';
-import { ASSISTANCE_EXPORT_KINDS, checkExportRequest, EXPORT_FORMATS, type AssistanceExportKind, type ExportFormat } from '../export/request.ts';
+import { ASSISTANCE_EXPORT_KINDS, checkBranchIds, checkExportRequest, EXPORT_FORMATS, type AssistanceExportKind, type ExportFormat } from '../export/request.ts';
 import { csvRowChunks, isoAt, jsonLineChunks, keysetPages, plainCsvCell, type CsvCellOf } from '../export/rows.ts';
 import { AssistanceExportRepository, type AidPageRow, type PlaceColumns, type SubsidyPageRow, type SubsidyPaymentRow } from './export-repository.ts';
 
@@ -57,6 +57,11 @@ export interface AssistanceExportOptions {
   timeZone?: string | undefined;
   /** Rows per read (keyset page). */
   chunkSize?: number | undefined;
+  /**
+   * Only rows about members now in these branches (the dashboard's download of a scope; the same branch rule as
+   * its figures). Undefined: every branch.
+   */
+  branchIds?: readonly string[] | undefined;
 }
 
 export class AssistanceExportError extends Error {}
@@ -95,6 +100,12 @@ export interface HardshipExportRow {
   archived_by: string | null;
   archived_by_name: string | null;
   archive_reason: string;
+  /**
+   * The latest May/November verification round (YYYY-05 / YYYY-11) in which the entry was confirmed or added by a
+   * GB report that was submitted; null if never. The dashboard's 本轮已核实 counts approved rows whose value is the
+   * current round.
+   */
+  verified_in: string | null;
 }
 
 /** A payment of relief: a subsidy's month, or an emergency aid's one payment (month = the month it was paid). */
@@ -204,6 +215,7 @@ export const HARDSHIP_COLUMNS: readonly (keyof HardshipExportRow)[] = [
   'archived_by',
   'archived_by_name',
   'archive_reason',
+  'verified_in',
 ];
 
 export const RELIEF_COLUMNS: readonly (keyof ReliefExportRow)[] = [
@@ -285,6 +297,8 @@ const placeOf = (r: PlaceColumns): MemberPlace => ({
 function normalise(what: AssistanceExportKind, opts: AssistanceExportOptions) {
   const problem = checkExportRequest({ what, from: opts.from, to: opts.to }, ASSISTANCE_EXPORT_KINDS);
   if (problem) throw new AssistanceExportError(problem);
+  const branchProblem = checkBranchIds(opts.branchIds);
+  if (branchProblem) throw new AssistanceExportError(branchProblem);
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new AssistanceExportError(`chunkSize must be a positive integer (got ${chunkSize})`);
   return { viewer: opts.viewer ?? OD_VIEWER, timeZone: opts.timeZone ?? 'Asia/Shanghai', chunkSize };
@@ -293,7 +307,7 @@ function normalise(what: AssistanceExportKind, opts: AssistanceExportOptions) {
 async function* hardship(db: Kysely<Database>, opts: AssistanceExportOptions): AsyncGenerator<HardshipExportRow[]> {
   const { viewer, timeZone, chunkSize } = normalise('hardship', opts);
   const repo = new AssistanceExportRepository(db);
-  const range = localDayRange(opts.from, opts.to, timeZone);
+  const range = { ...localDayRange(opts.from, opts.to, timeZone), branchIds: opts.branchIds };
   for await (const rows of keysetPages((after) => repo.hardshipPage(range, after, chunkSize), chunkSize)) {
     yield rows
       .filter((r) => canSeeSensitive(viewer, placeOf(r)))
@@ -322,6 +336,7 @@ async function* hardship(db: Kysely<Database>, opts: AssistanceExportOptions): A
         archived_by: r.archived_by,
         archived_by_name: r.archived_by_name,
         archive_reason: r.archive_reason,
+        verified_in: r.verified_in,
       }));
   }
 }
@@ -429,7 +444,7 @@ function aidRow(r: AidPageRow, timeZone: string): ReliefExportRow {
 async function* relief(db: Kysely<Database>, opts: AssistanceExportOptions): AsyncGenerator<ReliefExportRow[]> {
   const { viewer, timeZone, chunkSize } = normalise('relief', opts);
   const repo = new AssistanceExportRepository(db);
-  const range = { from: opts.from, to: opts.to };
+  const range = { from: opts.from, to: opts.to, branchIds: opts.branchIds };
   for await (const rows of keysetPages((after) => repo.subsidyPage(range, after, chunkSize), chunkSize)) {
     const visible = rows.filter((r) => canSeeReliefAmounts(viewer, placeOf(r)));
     const payments = new Map<string, SubsidyPaymentRow[]>();
@@ -450,7 +465,7 @@ async function* pairings(db: Kysely<Database>, opts: AssistanceExportOptions): A
   const repo = new AssistanceExportRepository(db);
   // The members the viewer helps now: a live helper sees the member's pairings (its fellow helpers' too).
   const helped = new Set(viewer.kind === 'member' ? await repo.liveHelpedMembers(viewer.memberId, helperOrganisationsOf(viewer)) : []);
-  const range = { from: opts.from, to: opts.to };
+  const range = { from: opts.from, to: opts.to, branchIds: opts.branchIds };
   for await (const rows of keysetPages((after) => repo.pairingPage(range, after, chunkSize), chunkSize)) {
     yield rows
       .filter((r) => {

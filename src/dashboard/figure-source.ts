@@ -5,7 +5,7 @@ import { CareFigures } from './care-figures-repository.ts';
 import { FigureRepository } from './figure-repository.ts';
 import { OtherFigures } from './other-figures-repository.ts';
 
-/** `timeZone`: the organisation's (config.timezone): the local day an obligation was closed on. */
+/** `timeZone`: the organisation's (config.timezone): the local day an obligation was closed on, the local month and year the other figures count in. */
 export function figureSourceOf(db: Kysely<Database>, timeZone?: string): FigureRepository {
-  return new FigureRepository(db, new CareFigures(db, timeZone), [new OtherFigures(db)]);
+  return new FigureRepository(db, new CareFigures(db, timeZone), [new OtherFigures(db, timeZone)]);
 }

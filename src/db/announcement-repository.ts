@@ -313,7 +313,7 @@ export class AnnouncementRepository {
   }
 
   /** The export's rows: sent announcements after `afterId` (a page of `limit` announcements), one row per branch. */
-  async exportChunk(p: { afterId: string; limit: number; fromAt?: Date | undefined; toBefore?: Date | undefined }): Promise<{ lastId: string | undefined; rows: AnnouncementBranchRow[] }> {
+  async exportChunk(p: { afterId: string; limit: number; fromAt?: Date | undefined; toBefore?: Date | undefined; branchIds?: readonly string[] | undefined }): Promise<{ lastId: string | undefined; rows: AnnouncementBranchRow[] }> {
     let q = this.announcementQuery().where('a.state', '=', 'sent').where('a.id', '>', p.afterId);
     if (p.fromAt) q = q.where('a.sent_at', '>=', p.fromAt);
     if (p.toBefore) q = q.where('a.sent_at', '<', p.toBefore);
@@ -328,6 +328,7 @@ export class AnnouncementRepository {
         join organisations g on g.id = r.general_branch_id
         ${RECIPIENT_DELIVERY}
        where r.announcement_id = any(${ids}::bigint[])
+         ${p.branchIds ? sql`and r.branch_id = any(${[...p.branchIds]}::bigint[])` : sql``}
        group by r.announcement_id, r.branch_id, b.name, r.general_branch_id, g.name
        order by r.announcement_id, g.name, b.name`.execute(this.db);
     const byId = new Map(page.map((a) => [a.id, a]));

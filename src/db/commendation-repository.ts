@@ -278,7 +278,16 @@ export class CommendationRepository {
    * Export rows after `afterId` (keyset), at most `limit`, optionally only the excellent-member lists and picks;
    * `from`/`to` bound the local day recorded.
    */
-  async exportChunk(opts: { afterId: string; limit: number; excellentOnly: boolean; from?: string | undefined; to?: string | undefined; timeZone: string }): Promise<CommendationExportRow[]> {
+  async exportChunk(opts: {
+    afterId: string;
+    limit: number;
+    excellentOnly: boolean;
+    from?: string | undefined;
+    to?: string | undefined;
+    timeZone: string;
+    /** Only a member's commendations by their current branch, or a branch's own; undefined: all. */
+    branchIds?: readonly string[] | undefined;
+  }): Promise<CommendationExportRow[]> {
     const day = sql`(c.recorded_at at time zone ${opts.timeZone})::date`;
     const r = await sql<CommendationExportRow>`
       select c.id::text as id, c.year, c.kind, c.level, c.cause,
@@ -305,6 +314,7 @@ export class CommendationRepository {
          ${opts.excellentOnly ? sql`and c.kind in ('excellent_member', 'excellent_worker') and c.member_id is not null` : sql``}
          ${opts.from ? sql`and ${day} >= ${opts.from}::date` : sql``}
          ${opts.to ? sql`and ${day} <= ${opts.to}::date` : sql``}
+         ${opts.branchIds ? sql`and coalesce(mb.id, case o.kind when 'branch' then o.id end) = any(${[...opts.branchIds]}::bigint[])` : sql``}
        order by c.id
        limit ${opts.limit}`.execute(this.db);
     return r.rows;

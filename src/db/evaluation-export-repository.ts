@@ -11,7 +11,13 @@ type Db = Kysely<Database> | Transaction<Database>;
 export interface RecordedRange {
   fromAt: Date | undefined;
   toBefore: Date | undefined;
+  /** Only rows counted in these branches (a member's current branch; a branch's goals); undefined: all. */
+  branchIds?: readonly string[] | undefined;
 }
+
+/** `and <branch> = any(branchIds)`, or nothing without a branch filter. */
+const inBranches = (range: RecordedRange, branch: ReturnType<typeof sql>) =>
+  range.branchIds === undefined ? sql`` : sql`and ${branch} = any(${[...range.branchIds]}::bigint[])`;
 
 /** Who recorded a text, and the member a row is about (null for an organisation's goals). */
 interface PersonColumns {
@@ -75,6 +81,7 @@ export class EvaluationExportRepository {
       left join organisations mg on mg.id = mb.parent_id
       left join members rb on rb.id = g.recorded_by_member_id
      where g.id > ${after}::bigint and ${inRange(range, 'g.updated_at')}
+       ${inBranches(range, sql`coalesce(mb.id, case when o.kind = 'branch' then o.id end)`)}
      order by g.id
      limit ${limit}`.execute(this.db);
     return r.rows;
@@ -91,7 +98,7 @@ export class EvaluationExportRepository {
       join organisations b on b.id = m.branch_id
       join organisations g on g.id = b.parent_id
       join members rb on rb.id = s.recorded_by_member_id
-     where s.id > ${after}::bigint and ${inRange(range, 's.updated_at')}
+     where s.id > ${after}::bigint and ${inRange(range, 's.updated_at')} ${inBranches(range, sql`m.branch_id`)}
      order by s.id
      limit ${limit}`.execute(this.db);
     return r.rows;

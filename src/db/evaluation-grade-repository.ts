@@ -252,7 +252,7 @@ export class EvaluationGradeRepository {
   }
 
   /** Grades after `afterId` in id order, at most `limit`, recorded in [fromInstant, toInstant) when given. */
-  async exportChunk(afterId: string, limit: number, fromInstant: Date | undefined, toInstant: Date | undefined): Promise<GradeExportRecord[]> {
+  async exportChunk(afterId: string, limit: number, fromInstant: Date | undefined, toInstant: Date | undefined, branchIds?: readonly string[]): Promise<GradeExportRecord[]> {
     let q = this.db
       .selectFrom('member_evaluation_grades as e')
       .innerJoin('members as m', 'm.id', 'e.member_id')
@@ -281,6 +281,8 @@ export class EvaluationGradeRepository {
       .limit(limit);
     if (fromInstant) q = q.where('e.recorded_at', '>=', fromInstant);
     if (toInstant) q = q.where('e.recorded_at', '<', toInstant);
+    // The member's current branch, as the row reports it.
+    if (branchIds) q = q.where(sql<boolean>`m.branch_id = any(${[...branchIds]}::bigint[])`);
     return q.execute();
   }
 }

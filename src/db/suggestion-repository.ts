@@ -170,7 +170,7 @@ export class SuggestionRepository {
   }
 
   /** A chunk of the export (keyset on id; `onlyId`: that one row) — the day of a row is the local day it was filed. */
-  async exportChunk(opts: { afterId: string; limit: number; from?: string | undefined; to?: string | undefined; onlyId?: string }): Promise<SuggestionExportRow[]> {
+  async exportChunk(opts: { afterId: string; limit: number; from?: string | undefined; to?: string | undefined; onlyId?: string; branchIds?: readonly string[] | undefined }): Promise<SuggestionExportRow[]> {
     const r = await sql<SuggestionExportRow>`${SELECT},
            coalesce(a.userid, (select string_agg(coalesce(h.userid, ''), ';' order by h.id) from member_roles hr join members h on h.id = hr.member_id
              where hr.role = ${ROLE_OF_OFFICE} and hr.organisation_id = s.addressee_organisation_id and h.status = 'active'), '') as addressee_accounts,
@@ -181,6 +181,7 @@ export class SuggestionRepository {
        ${opts.onlyId ? sql`and s.id = ${opts.onlyId}::bigint` : sql``}
        ${opts.from ? sql`and s.filed_on >= ${opts.from}::date` : sql``}
        ${opts.to ? sql`and s.filed_on <= ${opts.to}::date` : sql``}
+       ${opts.branchIds ? sql`and s.branch_id = any(${[...opts.branchIds]}::bigint[])` : sql``}
      order by s.id
      limit ${opts.limit}`.execute(this.db);
     return r.rows;

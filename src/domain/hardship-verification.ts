@@ -25,6 +25,19 @@ export function verificationPeriodOn(today: IsoDate): string | undefined {
   return VERIFICATION_MONTHS.includes(month) ? today.slice(0, 7) : undefined;
 }
 
+/**
+ * The verification round a day belongs to for the dashboard (本轮): the latest May or November on or before its
+ * month — in June–October the May round, in December–April the November round (January–April: the previous
+ * year's). An entry approved after a round waits for the next one.
+ */
+export function currentVerificationRound(today: IsoDate): string {
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  if (month >= 11) return `${year}-11`;
+  if (month >= 5) return `${year}-05`;
+  return `${year - 1}-11`;
+}
+
 /** A period the verification has: 'YYYY-05' or 'YYYY-11'. */
 export const isVerificationPeriod = (period: string): boolean => /^\d{4}-(05|11)$/.test(period);
 

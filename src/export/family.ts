@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { OD_VIEWER, type Viewer } from '../domain/access.ts';
-import { checkExportRequest, EXPORT_FORMATS, type ExportFormat } from './request.ts';
+import { checkBranchIds, checkExportRequest, EXPORT_FORMATS, type ExportFormat } from './request.ts';
 import { csvRowChunks, jsonLineChunks, plainCsvCell, type CsvCellOf } from './rows.ts';
 
 export const DEFAULT_CHUNK_SIZE = 5_000;
@@ -18,6 +18,8 @@ export interface FamilyExportSettings {
   viewer: Viewer;
   timeZone: string;
   chunkSize: number;
+  /** Only rows counted in these branches (the dashboard's scope, by the dashboard figures' branch rule); undefined: all. */
+  branchIds?: readonly string[] | undefined;
 }
 
 /** A row of a family's export: a flat record whose keys are the kind's columns. */
@@ -26,6 +28,8 @@ export type FamilyExportRow = Readonly<Record<string, unknown>>;
 /** One kind: its columns in order, its CSV cells and its rows chunk by chunk. */
 export interface FamilyExporter {
   columns: readonly string[];
+  /** The kind applies settings.branchIds; a kind without it refuses a branch filter rather than ignore it. */
+  branchFilter?: boolean;
   csvCell?: CsvCellOf;
   chunks(db: Kysely<Database>, settings: FamilyExportSettings): AsyncGenerator<FamilyExportRow[]>;
 }
@@ -40,6 +44,11 @@ export interface FamilyExportOptions {
   viewer?: Viewer | undefined;
   timeZone?: string | undefined;
   chunkSize?: number | undefined;
+  /**
+   * Only the rows counted in these branches (the dashboard's download of a scope; the same branch rule as its
+   * figures, README). Undefined: every branch. Kinds that cannot be filtered so refuse it.
+   */
+  branchIds?: readonly string[] | undefined;
 }
 
 /** CSV cells: arrays joined with ';', the rest as text (or the kind's own cell writer). */
@@ -57,7 +66,18 @@ export function exportFamily<K extends string>(kinds: readonly K[], exporters: P
     if (problem) throw fail(problem);
     const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isInteger(chunkSize) || chunkSize < 1) throw fail(`chunkSize must be a positive integer (got ${chunkSize})`);
-    return { from: opts.from, to: opts.to, today: opts.today, viewer: opts.viewer ?? OD_VIEWER, timeZone: opts.timeZone ?? 'Asia/Shanghai', chunkSize };
+    const branchProblem = checkBranchIds(opts.branchIds);
+    if (branchProblem) throw fail(branchProblem);
+    if (opts.branchIds !== undefined && exporterOf(what).branchFilter !== true) throw fail(`export "${what}" cannot be filtered by branch`);
+    return {
+      from: opts.from,
+      to: opts.to,
+      today: opts.today,
+      viewer: opts.viewer ?? OD_VIEWER,
+      timeZone: opts.timeZone ?? 'Asia/Shanghai',
+      chunkSize,
+      branchIds: opts.branchIds,
+    };
   };
   const chunks = (db: Kysely<Database>, what: K, opts: FamilyExportOptions = {}): AsyncGenerator<FamilyExportRow[]> => exporterOf(what).chunks(db, normalise(what, opts));
   const csvChunks = (what: K, rows: AsyncIterable<readonly FamilyExportRow[]>): AsyncGenerator<Buffer> => {

@@ -60,3 +60,11 @@ const familyOf = (what: ExportKind): string =>
 
 /** care-talks-2026-11-26.csv, assistance-relief-2026-11-26.jsonl, incentive-excellent-2027-01-05.csv, voice-suggestions-2027-03-01.csv. */
 export const exportFileName = (what: ExportKind, format: ExportFormat, today: string) => `${familyOf(what)}-${what}-${today}.${format === 'csv' ? 'csv' : 'jsonl'}`;
+
+/** The reason a branch filter (the dashboard's scope: organisation ids) is refused, or null. Undefined: no filter. */
+export function checkBranchIds(branchIds: unknown): string | null {
+  if (branchIds === undefined) return null;
+  if (!Array.isArray(branchIds)) return 'branchIds must be a list of branch ids';
+  const bad: unknown = (branchIds as unknown[]).find((id) => typeof id !== 'string' || !/^\d{1,18}$/.test(id));
+  return bad === undefined ? null : `branchIds must be branch ids (digits), got ${JSON.stringify(bad)}`;
+}

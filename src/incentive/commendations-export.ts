@@ -13,7 +13,7 @@ import type { IncentiveExporter, IncentiveExportRow, IncentiveExportSettings } f
 /** The rows of the committee the viewer may see, chunk by chunk (keyset on id). */
 export async function* visibleCommendationChunks(db: Kysely<Database>, s: IncentiveExportSettings, excellentOnly: boolean): AsyncGenerator<CommendationExportRow[]> {
   const repo = new CommendationRepository(db);
-  for await (const rows of keysetPages((afterId) => repo.exportChunk({ afterId, limit: s.chunkSize, excellentOnly, from: s.from, to: s.to, timeZone: s.timeZone }), s.chunkSize)) {
+  for await (const rows of keysetPages((afterId) => repo.exportChunk({ afterId, limit: s.chunkSize, excellentOnly, from: s.from, to: s.to, timeZone: s.timeZone, branchIds: s.branchIds }), s.chunkSize)) {
     const visible = rows.filter((r) => maySeeCommendations(s.viewer, { memberId: r.member_id ?? '', branchId: r.branch_id, generalBranchId: r.gb_id, committeeId: r.committee_id }));
     if (visible.length > 0) yield visible;
   }
@@ -37,6 +37,7 @@ export const COMMENDATION_COLUMNS = [
 
 export const commendationsExporter: IncentiveExporter = {
   columns: COMMENDATION_COLUMNS,
+  branchFilter: true,
   async *chunks(db: Kysely<Database>, s: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
     for await (const rows of visibleCommendationChunks(db, s, false)) {
       yield rows.map(

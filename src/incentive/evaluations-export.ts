@@ -121,8 +121,9 @@ export const EVALUATION_SOURCES: EvaluationSource[] = [goalStatements, quarterly
 
 export const evaluationsExporter = {
   columns: EVALUATION_COLUMNS,
+  branchFilter: true,
   async *chunks(db: Kysely<Database>, settings: EvaluationExportSettings): AsyncGenerator<EvaluationExportRow[]> {
-    const range: RecordedRange = localDayRange(settings.from, settings.to, settings.timeZone);
+    const range: RecordedRange = { ...localDayRange(settings.from, settings.to, settings.timeZone), branchIds: settings.branchIds };
     const viewerPlace = settings.viewer.kind === 'member' ? await new EvaluationExportRepository(db).memberPlace(settings.viewer.memberId) : undefined;
     for (const source of EVALUATION_SOURCES) {
       for await (const chunk of source(db, { settings, range, viewerPlace })) if (chunk.length > 0) yield chunk;

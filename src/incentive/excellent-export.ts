@@ -26,6 +26,7 @@ export const EXCELLENT_COLUMNS = [
 
 export const excellentExporter: IncentiveExporter = {
   columns: EXCELLENT_COLUMNS,
+  branchFilter: true,
   async *chunks(db: Kysely<Database>, s: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
     for await (const rows of visibleCommendationChunks(db, s, true)) {
       yield rows.map(

@@ -51,7 +51,7 @@ function rowOf(r: GradeExportRecord, timeZone: string): IncentiveExportRow {
 export async function* gradeExportChunks(db: Kysely<Database>, settings: IncentiveExportSettings): AsyncGenerator<IncentiveExportRow[]> {
   const repo = new EvaluationGradeRepository(db);
   const { fromAt, toBefore } = localDayRange(settings.from, settings.to, settings.timeZone);
-  for await (const records of keysetPages((after) => repo.exportChunk(after, settings.chunkSize, fromAt, toBefore), settings.chunkSize)) {
+  for await (const records of keysetPages((after) => repo.exportChunk(after, settings.chunkSize, fromAt, toBefore, settings.branchIds), settings.chunkSize)) {
     const visible = records.filter((r) => canSeeSensitive(settings.viewer, { memberId: r.member_id, branchId: r.branch_id, generalBranchId: r.gb_id, committeeId: r.committee_id }));
     if (visible.length > 0) yield visible.map((r) => rowOf(r, settings.timeZone));
   }

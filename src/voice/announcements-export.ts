@@ -32,13 +32,16 @@ export const ANNOUNCEMENT_COLUMNS = [
 
 export const announcementsExporter: FamilyExporter = {
   columns: ANNOUNCEMENT_COLUMNS,
+  // A branch filter keeps the rows of those branches (recipients by the branch recorded when it was sent): an
+  // announcement that reached none of them has no row.
+  branchFilter: true,
   async *chunks(db: Kysely<Database>, s: FamilyExportSettings): AsyncGenerator<FamilyExportRow[]> {
     const repo = new AnnouncementRepository(db);
     const { fromAt, toBefore } = localDayRange(s.from, s.to, s.timeZone);
     let afterId = '0';
     for (;;) {
       // A chunk of announcements (each a few rows, one per branch).
-      const { lastId, rows } = await repo.exportChunk({ afterId, limit: Math.max(1, Math.ceil(s.chunkSize / 10)), fromAt, toBefore });
+      const { lastId, rows } = await repo.exportChunk({ afterId, limit: Math.max(1, Math.ceil(s.chunkSize / 10)), fromAt, toBefore, branchIds: s.branchIds });
       if (lastId === undefined) return;
       const visible = rows.filter((r) => maySeeAnnouncementRow(s.viewer, { senderMemberId: r.sender_member_id, branchId: r.branch_id, generalBranchId: r.gb_id, committeeId: r.committee_id }));
       if (visible.length > 0)

@@ -41,6 +41,7 @@ const escalationCode = (role: string): string => (role === 'od_staff' ? 'od' : r
 
 export const suggestionsExporter: FamilyExporter = {
   columns: SUGGESTION_COLUMNS,
+  branchFilter: true,
   async *chunks(db: Kysely<Database>, s: FamilyExportSettings): AsyncGenerator<FamilyExportRow[]> {
     const repo = new SuggestionRepository(db);
     const offices = await OfficeDirectory.load(db);
@@ -48,7 +49,7 @@ export const suggestionsExporter: FamilyExporter = {
     // The state (overdue) and the escalations are of the export's day, which the CLI and the admin route always give.
     if (!s.today) throw new Error('the suggestions export needs the organisation’s date (today)');
     const today = s.today;
-    for await (const rows of keysetPages((afterId) => repo.exportChunk({ afterId, limit: s.chunkSize, from: s.from, to: s.to }), s.chunkSize)) {
+    for await (const rows of keysetPages((afterId) => repo.exportChunk({ afterId, limit: s.chunkSize, from: s.from, to: s.to, branchIds: s.branchIds }), s.chunkSize)) {
       const out: FamilyExportRow[] = [];
       for (const r of rows) {
         const facts = factsOf(r, offices, today, calendar);

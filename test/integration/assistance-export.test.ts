@@ -319,6 +319,8 @@ describe.each(DB_KINDS)('assistance export on %s', (kind) => {
       archived_by: null,
       archived_by_name: null,
       archive_reason: '',
+      // No GB report has verified it yet (the dashboard's 本轮已核实 reads this column).
+      verified_in: null,
     });
     // A member without a chat account: by name, an empty account; the secretary attested the consent.
     expect(rows[1]).toMatchObject({ member: null, member_name: '冯无号', source: 'branch', state: 'applied', consent_by: 'zhouzhishu', consent_by_name: '周支书', consent_attested: true, applied_by: 'zhouzhishu', note: FORMULA_NOTE });
