@@ -9,9 +9,18 @@ import { SNAPSHOT_EVERY_MINUTES } from '../src/dashboard/snapshot-source.ts';
 import { runDueSweeps, SweepIncompleteError, SWEEP_AT, type SweepDeps } from '../src/notices/sweep.ts';
 import { purgeInboundText } from '../src/ingest/retention.ts';
 import { waitOutDatabaseOutage } from './database-outage.ts';
+import { dashboardHomeUrl } from '../src/dashboard/digests.ts';
 
 export function sweepDeps(deps: Deps): SweepDeps {
-  return { db: deps.db.db, outbox: deps.outbox, log: deps.log, timezone: deps.config.timezone, platform: deps.platform.name, clock: deps.clock };
+  return {
+    db: deps.db.db,
+    outbox: deps.outbox,
+    log: deps.log,
+    timezone: deps.config.timezone,
+    platform: deps.platform.name,
+    clock: deps.clock,
+    dashboardUrl: dashboardHomeUrl(deps.config),
+  };
 }
 
 /** Upserted by id: three processes booting together still leave one scheduler (RELIABILITY.md). */

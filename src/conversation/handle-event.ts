@@ -10,6 +10,7 @@ import { RosterIndexCache } from './roster-cache.ts';
 import { routeInbound, type Reply } from './router.ts';
 import { secretaryCommands } from './secretary-commands.ts';
 import { odCommands } from './od-commands.ts';
+import { figureConversation } from './figure-conversation.ts';
 import { registryConversation } from '../assistance/registry-conversation.ts';
 import { pairingConversation } from '../assistance/pairing-conversation.ts';
 import { verificationConversation } from '../assistance/verification-conversation.ts';
@@ -43,6 +44,8 @@ export function conversationHandlers(opts: { dashboardBaseUrl?: string } = {}): 
     directoryChanges,
     secretaryCommands,
     odCommands,
+    // "本总支谈心进度", "本支部逾期事项", "计算机学院走访情况", "统计帮助": the dashboard's figures, never care records.
+    figureConversation(),
     // "本支部2027年目标：…", "亮岗承诺：…" record goals and commitments (a colon is required), never care records.
     goalsConversation,
     // "开启领导班子评议", rating-card clicks, "评议意见：…": the leadership review (anonymous; nothing else reads them).

@@ -12,7 +12,7 @@ const LEADERS: RoleCode[] = ['committee_secretary', 'committee_member', 'od_staf
 
 const CAPABILITIES: Capability[] = [
   // The pointer to the other helps, short: a branch secretary's 帮助 is within a few bytes of one message.
-  { line: '发送「考评帮助」「权利帮助」：查看其他说明' },
+  { line: '发送「考评帮助」「权利帮助」「统计帮助」：查看其他说明' },
   { line: '发送「我的待办」或点菜单：查看需要您完成的谈心、走访', roles: LEADERS },
   { line: '发送“报告：本人住院了”等：向组织报告本人遇到的困难或变故，组织会安排走访或谈心' },
   { line: '发送“报告：张三住院了”：报告所负责党员的情况，系统将通知负责同志走访或谈心', roles: LEADERS },
@@ -109,6 +109,24 @@ export function voiceHelpFor(name: string, roles: readonly RoleCode[]): string {
 /** 考评帮助: the incentive sentences the person's roles may use (组织目标、亮岗承诺、季度自评、考评、表彰、评议). */
 export function incentiveHelpFor(name: string, roles: readonly RoleCode[]): string {
   return [`【考评帮助】${greetingOf(name, roles)}组织目标、亮岗承诺、季度自评、考评、表彰、领导班子评议可以这样办理：`, ...linesFor(INCENTIVE_CAPABILITIES, roles), '年份可不写，默认为今年；到时我会提醒您登记和提交。'].join('\n');
+}
+
+/** The dashboard's figures in chat (统计帮助, issue 16 section 4), apart from 帮助 so that each reply stays one message. */
+const FIGURE_CAPABILITIES: Capability[] = [
+  { line: '发送「本支部谈心进度」「本支部逾期事项」「本支部走访情况」：查看本支部年度谈心、逾期事项（含党员姓名和应完成日期）和走访情况', roles: ['branch_secretary'] },
+  { line: '发送「本总支谈心进度」「本总支逾期事项」「本总支走访情况」：查看本总支各支部的情况；写支部名称可查看该支部，如“教工第一党支部逾期事项”', roles: GB_LEADERS },
+  { line: '发送「全校谈心进度」「全校逾期事项」「全校走访情况」：查看各党总支的情况；写党总支名称可查看该党总支，如“计算机学院走访情况”', roles: ['od_staff', 'committee_secretary'] },
+  { line: '发送「全校谈心进度」「逾期事项」：查看您联系的党总支的情况；写党总支名称可查看该党总支，如“计算机学院走访情况”', roles: ['committee_member'] },
+  { line: '每周首个工作日，党总支书记、支部书记收到本周工作提示（待办和逾期事项）；党委组织部每月、党委书记每季度收到一次；没有待办事项的不发送', roles: ['od_staff', 'committee_secretary', 'gb_secretary', 'branch_secretary'] },
+  { line: '发送「后台」获取工作台登录链接，查看图表、明细并下载数据' },
+];
+
+/** 统计帮助: the figures the person's roles may ask for, and the digests they get. */
+export function figureHelpFor(name: string, roles: readonly RoleCode[]): string {
+  const lines = linesFor(FIGURE_CAPABILITIES, roles);
+  // A plain member sees no organisation's figures: only the way to their own page.
+  const intro = lines.length > 1 ? '谈心、走访和逾期事项的统计可以这样查看（数字与工作台一致）：' : '各党组织的统计由支部书记、党总支负责同志、党委组织部和党委书记查看。您可以：';
+  return [`【统计帮助】${greetingOf(name, roles)}${intro}`, ...lines].join('\n');
 }
 
 export const T = {

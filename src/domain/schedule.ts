@@ -29,6 +29,9 @@
 // - Pairing (1.2): the OD's monthly list of leading cadres without a pairing and members in hardship without a
 //   helper goes on each month's first working day.
 // - A year without official holiday data: the OD is told on every working day of it; the UNIQUE key delivers it once.
+// - Dashboard digests (issue 16 section 4): weekly on the first working day of the ISO week (Monday, or the next
+//   working day of that week; a week without one has none), monthly and quarterly on the first working day of the
+//   month and of the quarter. Each is one period (2026-W50, 2026-12, 2026-Q4): sent once however often it is swept.
 
 import {
   type BirthdayMonthKeys,
@@ -41,7 +44,7 @@ import {
   monthDayKeysFor,
 } from './anniversaries.ts';
 import { lunarMonthLength, lunarToSolar, type WorkingDayCalendar } from './calendar.ts';
-import { addDays, daysInMonth, isoDate, type IsoDate, parseIsoDate } from './dates.ts';
+import { addDays, dayOfWeek, daysInMonth, isoDate, type IsoDate, parseIsoDate, toDayNumber } from './dates.ts';
 import { selfEvaluationWindow } from './incentive.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -87,7 +90,7 @@ export interface ScheduleContext {
 // ---------------------------------------------------------------------------------------------------------------
 // Descriptors.
 
-export type Audience = 'member' | 'branch_secretary' | 'gb_secretary' | 'talk_owner' | 'od';
+export type Audience = 'member' | 'branch_secretary' | 'gb_secretary' | 'talk_owner' | 'od' | 'secretaries' | 'committee_secretary';
 
 export interface HolidayOccurrence {
   id: string;
@@ -131,7 +134,10 @@ export type Notice =
   | N<'holiday_data_missing', 'od', { year: number; source: string }>
   | N<'pairing_monthly_list', 'od', { year: number; month: number }>
   | N<'excellent_members_nudge' | 'excellent_members_reminder', 'gb_secretary', { evaluatedYear: number }>
-  | N<'leadership_review_nudge', 'od', { year: number }>;
+  | N<'leadership_review_nudge', 'od', { year: number }>
+  | N<'dashboard_digest_weekly', 'secretaries', { year: number; week: number; monday: IsoDate }>
+  | N<'dashboard_digest_monthly', 'od', { year: number; month: number }>
+  | N<'dashboard_digest_quarterly', 'committee_secretary', { year: number; quarter: number }>;
 
 export type NoticeKind = Notice['kind'];
 
@@ -162,6 +168,9 @@ const KINDS: Record<NoticeKind, true> = {
   leadership_review_nudge: true,
   excellent_members_nudge: true,
   excellent_members_reminder: true,
+  dashboard_digest_weekly: true,
+  dashboard_digest_monthly: true,
+  dashboard_digest_quarterly: true,
 };
 
 /** Every kind of notice the calendar can describe (each needs a planner: notices/planners/index.ts). */
@@ -393,7 +402,39 @@ export function noticesDueOn(localDate: IsoDate, ctx: ScheduleContext): Notice[]
   // 2.1 Holiday visits.
   out.push(...holidayNotices(localDate, ctx));
 
+  // Issue 16: the dashboard's digests.
+  out.push(...digestNotices(localDate, first, ctx));
+
   return sortNotices(out);
+}
+
+/** The ISO week (Monday to Sunday) `date` falls in: its Monday, and the ISO week-numbering year and week. */
+export function isoWeekOf(date: IsoDate): { monday: IsoDate; year: number; week: number } {
+  const monday = addDays(date, -((dayOfWeek(date) + 6) % 7));
+  // The ISO week belongs to the year its Thursday is in; week 1 holds the year's first Thursday.
+  const thursday = addDays(monday, 3);
+  const year = parseIsoDate(thursday).year;
+  const week = Math.floor((toDayNumber(thursday) - toDayNumber(isoDate(year, 1, 1))) / 7) + 1;
+  return { monday, year, week };
+}
+
+/** The digests due on a working day: the week's, the month's and the quarter's first working day. */
+function digestNotices(localDate: IsoDate, firstOfMonth: IsoDate, ctx: ScheduleContext): Notice[] {
+  const { year, month } = parseIsoDate(localDate);
+  const out: Notice[] = [];
+  const w = isoWeekOf(localDate);
+  // The week's first working day: Monday, or the next working day if it is still in the same week.
+  if (localDate === ctx.calendar.nextWorkingDay(w.monday)) {
+    out.push({ kind: 'dashboard_digest_weekly', audience: 'secretaries', period: `${w.year}-W${mm(w.week)}`, params: { year: w.year, week: w.week, monday: w.monday } });
+  }
+  if (localDate === firstOfMonth) {
+    out.push({ kind: 'dashboard_digest_monthly', audience: 'od', period: `${year}-${mm(month)}`, params: { year, month } });
+    if (month % 3 === 1) {
+      const quarter = (month - 1) / 3 + 1;
+      out.push({ kind: 'dashboard_digest_quarterly', audience: 'committee_secretary', period: `${year}-Q${quarter}`, params: { year, quarter } });
+    }
+  }
+  return out;
 }
 
 function sortNotices(notices: Notice[]): Notice[] {

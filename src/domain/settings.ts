@@ -27,6 +27,10 @@ export interface SettingDefinition<T> {
 
 const def = <T>(d: SettingDefinition<T>): SettingDefinition<T> => d;
 
+/** A switch: "on" or "off" (text, as every other coded setting). */
+export type OnOff = 'on' | 'off';
+const ON_OFF: Record<OnOff, string> = { on: '开启', off: '关闭' };
+
 function wholeNumber(min: number, max: number, unit: { en: string; zh: string }) {
   return {
     accepts: { en: `a whole number of ${unit.en} from ${min} to ${max}`, zh: `${min}至${max}之间的整数（${unit.zh}）` },
@@ -303,6 +307,28 @@ export const SETTINGS = {
     descriptionZh: '党总支评选优秀党员的比例上限（按在册党员数，向下取整）',
     status: 'in_use',
     ...wholeNumber(1, 100, { en: 'percent', zh: '%' }),
+  }),
+  // The dashboard's digests (issue 16 section 4): each can be switched off.
+  dashboard_digest_weekly: def<OnOff>({
+    default: 'on',
+    description: 'Weekly digest of open and overdue items to GB and branch secretaries (first working day of the week)',
+    descriptionZh: '每周工作提示（每周首个工作日发给党总支书记、支部书记）',
+    status: 'in_use',
+    ...oneOf(ON_OFF),
+  }),
+  dashboard_digest_monthly: def<OnOff>({
+    default: 'on',
+    description: 'Monthly digest of the committee’s open and overdue items to the OD (first working day of the month)',
+    descriptionZh: '每月工作提示（每月首个工作日发给党委组织部）',
+    status: 'in_use',
+    ...oneOf(ON_OFF),
+  }),
+  dashboard_digest_quarterly: def<OnOff>({
+    default: 'on',
+    description: 'Quarterly digest to the committee secretary (first working day of the quarter)',
+    descriptionZh: '每季度工作提示（每季度首个工作日发给党委书记）',
+    status: 'in_use',
+    ...oneOf(ON_OFF),
   }),
 } satisfies Record<string, SettingDefinition<unknown>>;
 

@@ -31,6 +31,10 @@ export interface PlanContext {
   /** Days before a holiday the visit list goes out: bounds the window in which a visit counts for it. */
   holidayListDaysBefore: number;
   calendar: WorkingDayCalendar;
+  /** The dashboard's address (…/dashboard/) for digests; absent where the server's address is unknown (a dry run). */
+  dashboardUrl?: string | undefined;
+  /** The organisation's time zone (APP_TIMEZONE), where the sweep knows it: the dashboard's figures count local days. */
+  timeZone?: string | undefined;
 }
 
 export type NoticeOf<K extends NoticeKind> = Extract<Notice, { kind: K }>;

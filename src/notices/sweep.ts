@@ -41,6 +41,8 @@ export interface SweepDeps {
   platform: PlatformName;
   clock: () => Date;
   calendar?: WorkingDayCalendar;
+  /** The dashboard's address the digests link to (dashboardBaseUrl(config)/dashboard/). */
+  dashboardUrl?: string | undefined;
 }
 
 export interface SweepResult {
@@ -56,6 +58,9 @@ export interface SweepResult {
   timings?: { decideMs: number; writeMs: number; enqueueMs: number };
 }
 
+/** What planning reads besides the date: the organisation's time zone where known (a dry run may not give it). */
+type PlanDeps = Pick<SweepDeps, 'db' | 'calendar' | 'dashboardUrl'> & { timezone?: string };
+
 /** One family of the day's notices (a calendar kind, or a daily planner's): planned and written alone. */
 interface NoticeFamily {
   name: string;
@@ -67,10 +72,10 @@ interface PlannedFamilies {
   failures: Array<{ name: string; error: Error }>;
 }
 
-async function familiesDue(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate, late: boolean): Promise<NoticeFamily[]> {
+async function familiesDue(deps: PlanDeps, date: IsoDate, late: boolean): Promise<NoticeFamily[]> {
   const settings = await loadCalendarSettings(deps.db);
   const calendar = deps.calendar ?? chineseWorkingDayCalendar();
-  const ctx: PlanContext = { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore, calendar };
+  const ctx: PlanContext = { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore, calendar, dashboardUrl: deps.dashboardUrl, timeZone: deps.timezone };
   return [
     // A kind without a planner throws inside plan(): that family fails and is reported, the others go out.
     ...noticesDueOn(date, { calendar, settings: settings.schedule }).map((notice) => ({ name: notice.kind, plan: () => plannerFor(notice.kind).plan(deps.db, notice, ctx) })),
@@ -83,7 +88,7 @@ async function familiesDue(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDa
  * subject and period) is kept once: the UNIQUE key would refuse the second anyway, and one statement must
  * never carry both.
  */
-async function planFamilies(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate, late: boolean): Promise<PlannedFamilies> {
+async function planFamilies(deps: PlanDeps, date: IsoDate, late: boolean): Promise<PlannedFamilies> {
   const out: PlannedFamilies = { families: [], failures: [] };
   const seen = new Set<string>();
   for (const family of await familiesDue(deps, date, late)) {
@@ -107,7 +112,7 @@ async function planFamilies(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoD
 }
 
 /** Decides the day's notices without writing anything; throws if a family cannot be planned. */
-export async function decideNotices(deps: Pick<SweepDeps, 'db' | 'calendar'>, date: IsoDate, late: boolean): Promise<PlannedNotice[]> {
+export async function decideNotices(deps: PlanDeps, date: IsoDate, late: boolean): Promise<PlannedNotice[]> {
   const { families, failures } = await planFamilies(deps, date, late);
   if (failures.length > 0) throw new Error(`notices of ${failures.map((f) => f.name).join(', ')} could not be planned: ${failures[0]!.error.message}`);
   return families.flatMap((f) => f.notices);

@@ -22,8 +22,14 @@ describe('reminder cards', () => {
 
   async function click(from: string, card: { task_id: string; button_list: Array<{ key: string }> }, button: number, createTime: number) {
     // WeCom's callback carries a response code for the card; the fake issued it when the card was sent.
-    const sent = await stack.deps.db.db.selectFrom('deliveries').select(['response_code', 'message']).where('platform_msgid', 'is not', null).execute();
-    const responseCode = sent.find((d) => (d.message as { card?: { taskId?: string } }).card?.taskId === card.task_id)?.response_code ?? 'none';
+    // The fake may have a card it sent before its delivery row records the code: wait for the row (a busy sweep
+    // day sends other notices with it). A card the test made up has none.
+    const sentCard = stack.fake!.sent.some((m) => m.msgtype === 'template_card' && m.body.template_card.task_id === card.task_id);
+    const codeOf = async () => {
+      const sent = await stack.deps.db.db.selectFrom('deliveries').select(['response_code', 'message']).where('platform_msgid', 'is not', null).execute();
+      return sent.find((d) => (d.message as { card?: { taskId?: string } }).card?.taskId === card.task_id)?.response_code ?? undefined;
+    };
+    const responseCode = sentCard ? await waitFor(codeOf, 10_000, 'the card delivery\'s response code') : 'none';
     const xml = eventXml({ from, event: 'template_card_event', eventKey: card.button_list[button]!.key, createTime, corpId: WECOM.corpId, TaskId: card.task_id, CardType: 'button_interaction', ResponseCode: responseCode });
     // Signed at the stack's (test) time: the server checks the timestamp against its own clock.
     const cb = makeCallback({ ...WECOM, plaintextXml: xml, timestamp: String(Math.floor(time.clock().getTime() / 1000)) });

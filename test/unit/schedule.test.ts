@@ -313,6 +313,9 @@ describe('every rule together', () => {
       'leadership_review_nudge@2025',
       'pairing_monthly_list@2025-12',
       'subsidy_payment_list@2025-12',
+      // Issue 16: a Monday and the month's first working day.
+      'dashboard_digest_weekly@2025-W49',
+      'dashboard_digest_monthly@2025-12',
     ].sort());
   });
 });

@@ -21,6 +21,7 @@ import { subsidyPayments } from './subsidy-payments.ts';
 import { suggestions } from './suggestions.ts';
 import { subsidyTerms } from './subsidy-terms.ts';
 import { talkQuotas } from './talk-quotas.ts';
+import { dashboardDigests } from './dashboard-digests.ts';
 import { vacantOffices } from './vacant-offices.ts';
 
 export const PLANNERS: readonly NoticePlanner[] = [
@@ -44,6 +45,7 @@ export const PLANNERS: readonly NoticePlanner[] = [
   suggestions,
   proposalReminders,
   announcementReminders,
+  dashboardDigests,
 ];
 
 const isCalendar = (p: NoticePlanner): p is CalendarPlanner => 'kinds' in p;
