@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { QUEUE, DAILY_SWEEP_SCHEDULER } from '../../src/jobs/queues.ts';
-import { upsertDailySweep } from '../../workers/sweep.ts';
+import { QUEUE, DAILY_SWEEP_SCHEDULER, DASHBOARD_REFRESH_SCHEDULER } from '../../src/jobs/queues.ts';
+import { upsertDailySweep, upsertDashboardRefresh } from '../../workers/sweep.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
 import { cleanRedisPrefix } from '../helpers/stack.ts';
 
@@ -27,6 +27,20 @@ describe('daily sweep scheduler', () => {
       expect(next.getUTCHours() * 60 + next.getUTCMinutes()).toBe(50);
     } finally {
       await Promise.all(queues.map(async (q) => { await q.close(); }));
+    }
+  });
+
+  it('the dashboard snapshot refresh is one scheduler too, every 10 minutes, beside the daily sweep', async () => {
+    const queues = [1, 2, 3].map(() => new Queue(QUEUE.sweep, { connection: new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null }), prefix: `${prefix}r` }));
+    try {
+      await Promise.all(queues.map(async (q) => { await upsertDailySweep(q, 'Asia/Shanghai'); await upsertDashboardRefresh(q); }));
+      await Promise.all(queues.map((q) => upsertDashboardRefresh(q)));
+      const schedulers = await queues[0]!.getJobSchedulers();
+      expect(schedulers.map((s) => s.key).sort()).toEqual([DAILY_SWEEP_SCHEDULER, DASHBOARD_REFRESH_SCHEDULER].sort());
+      expect(schedulers.find((s) => s.key === DASHBOARD_REFRESH_SCHEDULER)).toMatchObject({ every: 600_000 });
+    } finally {
+      await Promise.all(queues.map(async (q) => { await q.close(); }));
+      await cleanRedisPrefix(`${prefix}r`);
     }
   });
 });
