@@ -118,7 +118,7 @@ function targetsOf(s: Subject, branches: readonly BranchFigures[]): FigureTarget
 
 /** The overdue trigger obligations of a branch, each reason shown only where the writer may see it (canSeeSensitive). */
 async function overdueLines(ctx: ConversationContext, me: AccessPerson, branchId: string, period: FigurePeriod): Promise<OverdueLine[]> {
-  const rows = await new ChatFiguresRepository(ctx.trx).overdueTriggers([branchId], period.year, period.today);
+  const rows = await new ChatFiguresRepository(ctx.trx).overdueTriggers([branchId], period.today);
   const viewer = viewerOf(me);
   return rows.map((r) => {
     const { reason } = redactFor(viewer, { memberId: r.memberId, branchId: r.branchId, generalBranchId: r.generalBranchId, committeeId: r.committeeId }, r.reason, '');

@@ -97,15 +97,15 @@ export class CareFigures implements CareFigureReader {
              count(*) filter (where o.source = 'quota' and o.status <> 'cancelled')::int as "talkQuotaOwed",
              count(*) filter (where o.source = 'trigger' and o.status = 'open' and o.due_on >= ${p.today}::date)::int as "triggerOpen",
              count(*) filter (where o.source = 'trigger' and o.status = 'open' and o.due_on < ${p.today}::date)::int as "triggerOverdue",
-             count(*) filter (where o.source = 'trigger' and o.status = 'done' and ${closedOn} <= o.due_on)::int as "triggerDoneInTime",
-             count(*) filter (where o.source = 'trigger' and o.status = 'done' and ${closedOn} > o.due_on)::int as "triggerDoneLate",
+             count(*) filter (where o.source = 'trigger' and o.status = 'done' and o.due_on between ${yearStart}::date and ${yearEnd}::date and ${closedOn} <= o.due_on)::int as "triggerDoneInTime",
+             count(*) filter (where o.source = 'trigger' and o.status = 'done' and o.due_on between ${yearStart}::date and ${yearEnd}::date and ${closedOn} > o.due_on)::int as "triggerDoneLate",
              count(*) filter (where o.source = 'holiday' and o.status = 'done')::int as "holidayVisited",
              count(*) filter (where o.source = 'holiday' and o.status <> 'cancelled')::int as "holidayOwed"
         from care_obligations o
         join members m on m.id = o.member_id
        where ${inBranches('m', ids)}
          and ((o.source = 'quota' and o.period = ${String(p.year)})
-           or (o.source = 'trigger' and o.due_on between ${yearStart}::date and ${yearEnd}::date)
+           or (o.source = 'trigger' and (o.status = 'open' or o.due_on between ${yearStart}::date and ${yearEnd}::date))
            or (o.source = 'holiday' and o.period = ${campaign?.period ?? null}))
        group by m.branch_id`.execute(this.db);
     return r.rows;
@@ -139,12 +139,12 @@ export class CareFigures implements CareFigureReader {
          where r.undone_at is null and r.happened_on between ${`${period.year}-01-01`}::date and ${period.today}::date
            and ${inBranches('m', ids)}
          group by 1`.execute(this.db),
-      // Trigger obligations due in the year (as triggerOverdue counts them), due before the day and not closed by
-      // its end: still open, or closed (done or cancelled) after it.
+      // Trigger obligations due before the day and not closed by its end (still open, or closed — done or
+      // cancelled — after it), whatever year they were due in: as triggerOverdue counts them on the last point.
       sql<{ day: string; n: number }>`
         select to_char(d.day, 'YYYY-MM-DD') as day, count(o.id)::int as n
           from unnest(${ends.map((e) => e.day)}::date[]) as d(day)
-          join care_obligations o on o.source = 'trigger' and o.due_on >= ${`${period.year}-01-01`}::date and o.due_on < d.day
+          join care_obligations o on o.source = 'trigger' and o.due_on < d.day
                                  and (o.status = 'open' or ${closedOn} > d.day)
           join members m on m.id = o.member_id
          where ${inBranches('m', ids)}

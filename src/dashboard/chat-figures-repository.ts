@@ -1,6 +1,6 @@
 // What the chat's answers about figures read besides FigureSource (issue 16 section 4): the committee's
 // organisations, to find the one a message names (计算机学院走访情况), and a branch's overdue trigger obligations by
-// member — the rows behind the figure triggerOverdue (source trigger, due in the year, open and due before today).
+// member — the rows behind the figure triggerOverdue (source trigger, open and due before today, whatever year).
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CareKind, Database } from '../db/schema.ts';
 
@@ -42,10 +42,10 @@ export class ChatFiguresRepository {
   }
 
   /**
-   * The trigger obligations about members of these branches that are overdue today and due in `year` (as the figure
-   * counts them), earliest due first.
+   * The trigger obligations about members of these branches that are overdue today, whatever year they were due
+   * in (as the figure counts them), earliest due first.
    */
-  async overdueTriggers(branchIds: readonly string[], year: number, today: string): Promise<OverdueObligationRow[]> {
+  async overdueTriggers(branchIds: readonly string[], today: string): Promise<OverdueObligationRow[]> {
     if (branchIds.length === 0) return [];
     const r = await sql<OverdueObligationRow>`
       select o.id::text as id, o.kind, o.reason, to_char(o.due_on, 'YYYY-MM-DD') as "dueOn",
@@ -56,7 +56,7 @@ export class ChatFiguresRepository {
         join organisations g on g.id = b.parent_id
        where m.branch_id::text = any(${[...branchIds]}::text[])
          and o.source = 'trigger' and o.status = 'open'
-         and o.due_on >= ${`${year}-01-01`}::date and o.due_on <= ${`${year}-12-31`}::date and o.due_on < ${today}::date
+         and o.due_on < ${today}::date
        order by o.due_on, o.id`.execute(this.db);
     return r.rows;
   }

@@ -1,7 +1,7 @@
 // The dashboard's figures in chat words (issue 16 section 4): the digests and the on-demand answers (本总支谈心进度,
 // 本支部逾期事项, 计算机学院走访情况). Pure: figures in, markdown out. Names come from the roster and are escaped, so
 // none can become a link or markup; the numbers are FigureSource's, the same as the dashboard's.
-import { chineseMonthDay } from '../domain/format.ts';
+import { chineseDate, chineseMonthDay } from '../domain/format.ts';
 import { escapeMarkdown as esc } from '../notices/markdown.ts';
 import { fitList, MESSAGE_MAX_BYTES } from '../notices/message-limit.ts';
 import { belatedNote } from '../notices/templates.ts';
@@ -118,7 +118,7 @@ export function overdueAnswer(t: FigureTarget, p: { today: string; obligations?:
   const lines: string[] = [];
   if (p.obligations) {
     if (f.triggerOverdue > 0) lines.push(`五必访、五必谈逾期 ${f.triggerOverdue} 项：`);
-    for (const o of p.obligations) lines.push(`- ${KIND_WORD[o.kind]} ${esc(o.memberName)}${o.reason ? `（${o.reason}）` : ''}，应于${chineseMonthDay(o.dueOn)}前完成`);
+    for (const o of p.obligations) lines.push(`- ${KIND_WORD[o.kind]} ${esc(o.memberName)}${o.reason ? `（${o.reason}）` : ''}，应于${chineseDate(o.dueOn, p.today)}前完成`);
     if (f.suggestionsOverdue > 0) lines.push(`意见建议逾期未答复 ${f.suggestionsOverdue} 件（答复人发送「待回复的建议」查看）`);
     return finish(header, lines, open);
   }

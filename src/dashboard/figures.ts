@@ -70,8 +70,8 @@ export const FIGURE_DEFINITIONS: Readonly<Record<FigureKey, { zh: string; en: st
   withoutAccount: { zh: '无企业微信/钉钉', en: 'active members with no chat account (no userid: neither WeCom nor DingTalk)' },
   talkQuotaDone: { zh: '年度谈心已完成', en: 'obligations export rows, source quota, period = the year (due 31 December), state done' },
   talkQuotaOwed: { zh: '年度谈心应完成', en: 'obligations export rows, source quota, period = the year (due 31 December), state not cancelled' },
-  triggerOpen: { zh: '事由待办（未逾期）', en: 'obligations export rows, source trigger, due in the year, state open' },
-  triggerOverdue: { zh: '事由逾期', en: 'obligations export rows, source trigger, due in the year, state overdue' },
+  triggerOpen: { zh: '事由待办（未逾期）', en: 'obligations export rows, source trigger, state open (not yet due), whatever year they are due in' },
+  triggerOverdue: { zh: '事由逾期', en: 'obligations export rows, source trigger, state overdue, whatever year they were due in (a backlog from last year stays until done)' },
   triggerDoneInTime: { zh: '事由按时完成', en: 'obligations export rows, source trigger, due in the year, state done, closed (local date of closed_at) on or before the due date' },
   triggerDoneLate: { zh: '事由逾期完成', en: 'obligations export rows, source trigger, due in the year, state done, closed (local date of closed_at) after the due date' },
   holidayVisited: {

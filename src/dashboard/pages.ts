@@ -73,6 +73,8 @@ export function homeTargets(views: { committee: boolean; generalBranchIds: reado
 export function downloadRange(what: DownloadKind, period: FigurePeriod): { from?: string; to?: string } {
   if (what === 'hardship' || what === 'relief' || what === 'suggestions') return {};
   if (what === 'greetings' || what === 'talks' || what === 'visits') return { from: `${period.year}-01-01`, to: period.today };
+  // Obligations: this year's, and the backlog of earlier years (an overdue one counts until it is done).
+  if (what === 'obligations') return { to: `${period.year}-12-31` };
   return { from: `${period.year}-01-01`, to: `${period.year}-12-31` };
 }
 

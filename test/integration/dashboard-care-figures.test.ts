@@ -73,6 +73,8 @@ async function seed(db: Kysely<Database>): Promise<Fixture> {
   // Trigger reports, each on its day.
   const report = (member: string, reason: Trigger, on: string, by = 'zhouzhishu') =>
     db.transaction().execute((trx) => reportTrigger(trx, { memberId: ids[member]!, reason, occurredOn: on, note: '', reportedBy: ids[by]!, today: on, reportedAt: new Date(`${on}T02:00:00Z`) }));
+  // Last December's setback talk about 吴生日, never held: a backlog that stays overdue this year.
+  await report('wushengri', 'setback', '2025-12-01');
   await report('zhenglao', 'bereavement', '2026-01-10');
   await report('wushengri', 'hospitalised', '2026-09-01');
   await report('zhenglao', 'hospitalised', '2026-10-01');
@@ -122,15 +124,16 @@ function figuresFromExports(e: Exported, latestCampaign: string): Partial<Record
   const count = <T>(rows: T[], p: (r: T) => boolean) => rows.filter(p).length;
   const inYear = (r: ObligationExportRow) => r.due_on >= '2026-01-01' && r.due_on <= '2026-12-31';
   const quota = e.obligations.filter((r) => r.source === 'quota' && r.period === '2026');
-  const trigger = e.obligations.filter((r) => r.source === 'trigger' && inYear(r));
+  // Open and overdue: whatever year they are due in (the backlog); done in time or late: due in the year.
+  const trigger = e.obligations.filter((r) => r.source === 'trigger');
   const holiday = e.obligations.filter((r) => r.source === 'holiday' && r.period === latestCampaign);
   return {
     talkQuotaDone: count(quota, (r) => r.state === 'done'),
     talkQuotaOwed: count(quota, (r) => r.state !== 'cancelled'),
     triggerOpen: count(trigger, (r) => r.state === 'open'),
     triggerOverdue: count(trigger, (r) => r.state === 'overdue'),
-    triggerDoneInTime: count(trigger, (r) => r.state === 'done' && r.closed_at!.slice(0, 10) <= r.due_on),
-    triggerDoneLate: count(trigger, (r) => r.state === 'done' && r.closed_at!.slice(0, 10) > r.due_on),
+    triggerDoneInTime: count(trigger, (r) => inYear(r) && r.state === 'done' && r.closed_at!.slice(0, 10) <= r.due_on),
+    triggerDoneLate: count(trigger, (r) => inYear(r) && r.state === 'done' && r.closed_at!.slice(0, 10) > r.due_on),
     holidayVisited: count(holiday, (r) => r.state === 'done'),
     holidayOwed: count(holiday, (r) => r.state !== 'cancelled'),
     greetingsSent: count(e.greetings, (r) => r.state === 'sent'),
@@ -188,8 +191,9 @@ describe.each(DB_KINDS)('dashboard care figures = care exports (%s)', (kind: DbK
     // 孙总支, 周支书, 吴生日, 郑老党员, 王今年 (冯无号 moved to 数学学院's branch).
     expect([first.members, first.withoutAccount]).toEqual([5, 0]);
     expect([maths.members, maths.withoutAccount]).toEqual([3, 1]);
-    // Triggers of the year: 郑老党员's bereavement visit late, 吴生日's visit late, 郑老党员's hospital visit in time.
-    expect([first.triggerOpen, first.triggerOverdue, first.triggerDoneInTime, first.triggerDoneLate]).toEqual([0, 0, 1, 2]);
+    // Triggers of the year: 郑老党员's bereavement visit late, 吴生日's visit late, 郑老党员's hospital visit in time;
+    // and last December's talk about 吴生日, still overdue.
+    expect([first.triggerOpen, first.triggerOverdue, first.triggerDoneInTime, first.triggerDoneLate]).toEqual([0, 1, 1, 2]);
     // 陈别支's setback talk (due after today) open; 冯无号's visit, reported in his old branch, overdue in his new one.
     expect([maths.triggerOpen, maths.triggerOverdue, maths.triggerDoneInTime, maths.triggerDoneLate]).toEqual([1, 1, 0, 0]);
     // National day: 郑老党员 owed and visited (30 September, after the list went out).
@@ -226,7 +230,7 @@ describe.each(DB_KINDS)('dashboard care figures = care exports (%s)', (kind: DbK
       for (const m of months) {
         const day = m.month === '2026-11' ? TODAY : new Date(Date.UTC(2026, Number(m.month.slice(5)), 0)).toISOString().slice(0, 10);
         const overdue = e.obligations.filter(
-          (r) => r.source === 'trigger' && r.due_on >= '2026-01-01' && r.due_on < day && (r.state === 'open' || r.state === 'overdue' || (r.closed_at !== null && r.closed_at.slice(0, 10) > day)),
+          (r) => r.source === 'trigger' && r.due_on < day && (r.state === 'open' || r.state === 'overdue' || (r.closed_at !== null && r.closed_at.slice(0, 10) > day)),
         ).length;
         expect(m).toEqual({
           month: m.month,
@@ -240,9 +244,10 @@ describe.each(DB_KINDS)('dashboard care figures = care exports (%s)', (kind: DbK
       for (const r of e.visits) if (!r.undone) expected.set(r.happened_on, (expected.get(r.happened_on) ?? 0) + 1);
       expect(days).toEqual([...expected.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, count]) => ({ date, count })));
     }
-    // January's bereavement visit was late: overdue at the end of January, closed in February.
+    // January's bereavement visit was late: overdue at the end of January, closed in February; last December's
+    // talk stays overdue all year.
     const first = await care.months({ committeeId: f.committeeId, all: false, branchIds: [f.branches['教工第一党支部']!] }, PERIOD);
-    expect(first.map((m) => m.overdueAtEnd).slice(0, 3)).toEqual([1, 0, 0]);
+    expect(first.map((m) => m.overdueAtEnd).slice(0, 3)).toEqual([2, 1, 1]);
     expect(first.find((m) => m.month === '2026-10')!.visits).toBe(1);
     expect(branchNames.size).toBeGreaterThan(3);
   });

@@ -175,10 +175,16 @@ describe.each(DB_KINDS)('dashboard digests and figures in chat on %s', (kind) =>
       opened_on: '2026-11-20',
       status,
     });
-    // Overdue, due in the year: listed. Due today, done, or due last year: not.
+    // Overdue: listed, last year's backlog first (with its year). Due today or done: not.
     await db.db.insertInto('care_obligations').values([ob('2026-11-30', 'hospitalised'), ob('2026-12-07', 'hospitalised'), ob('2026-11-29', 'hospitalised', 'done'), ob('2025-12-30', 'setback')]).execute();
     const [answer] = (await ask('zhouzhishu', '本支部逾期事项'))!;
-    expect(answer!.split('\n').slice(0, 3)).toEqual(['**教工第一党支部逾期事项（截至12月7日）**', '五必访、五必谈逾期 1 项：', '- 走访 吴生日（患病住院），应于11月30日前完成']);
+    expect(answer!.split('\n').slice(0, 4)).toEqual([
+      '**教工第一党支部逾期事项（截至12月7日）**',
+      // The count is the test's FigureSource's (FakeFigures); the lines are the database's.
+      '五必访、五必谈逾期 1 项：',
+      '- 走访 吴生日（遇到困难挫折），应于2025年12月30日前完成',
+      '- 走访 吴生日（患病住院），应于11月30日前完成',
+    ]);
     // The GB secretary asks for the branch by name: the same list (he sees its members' sensitive data too).
     expect((await ask('sunzongzhi', '教工第一党支部逾期事项'))![0]).toContain('- 走访 吴生日（患病住院），应于11月30日前完成');
     // The committee member linked to the GB sees the list, not the reason (not sensitive data of theirs).
