@@ -1,0 +1,79 @@
+// Issue 16 review: attacks on the dashboard that the role × page table does not cover — ids past the database's
+// bigint (a 19-digit number the URL pattern lets through), a database error on a page, and what a person who
+// signs in again leaves behind. Each answer must look like every other: the one 404 page, or a plain page that
+// says nothing of the server.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { FigureRepository, type BranchSet, type CareFigureReader } from '../../src/dashboard/figure-repository.ts';
+import { FIGURE_KEYS, type FigurePeriod, type Figures } from '../../src/dashboard/figures.ts';
+import { dashboardRoutes } from '../../src/dashboard/routes.ts';
+import { DashboardSignIn } from '../../src/dashboard/sign-in.ts';
+import type { DayCount, MonthPoint } from '../../src/dashboard/source.ts';
+import { answerError } from '../../src/error-handler.ts';
+import { importCareRoster } from '../helpers/care-roster.ts';
+import { createTestDatabase, DB_KINDS, type TestDb } from '../helpers/db.ts';
+import { memoryLogger } from '../helpers/stack.ts';
+
+class KnownFigures implements CareFigureReader {
+  readonly keys = FIGURE_KEYS;
+  failing = false;
+  read(b: BranchSet, _p: FigurePeriod): Promise<Map<string, Partial<Figures>>> {
+    if (this.failing) return Promise.reject(Object.assign(new Error('canceling statement due to statement timeout on relation members'), { code: '57014' }));
+    return Promise.resolve(new Map(b.branchIds.map((id) => [id, { members: 5 }])));
+  }
+  months(_b: BranchSet, _p: FigurePeriod): Promise<MonthPoint[]> {
+    return Promise.resolve([]);
+  }
+  visitDays(_b: BranchSet, _p: FigurePeriod): Promise<DayCount[]> {
+    return Promise.resolve([]);
+  }
+}
+
+describe.each(DB_KINDS)('dashboard review on %s', (kind) => {
+  let t: TestDb;
+  let app: FastifyInstance;
+  const reader = new KnownFigures();
+  const clock = { now: new Date('2026-11-30T02:00:00Z') };
+  let signIn: DashboardSignIn;
+  let odId: string;
+  let committeeId: string;
+
+  const idOf = async (q: string) => (await sql<{ id: string }>`${sql.raw(q)}`.execute(t.db)).rows[0]!.id;
+  const signInAs = async (memberId: string, cookie?: string) => {
+    const { token } = await signIn.issueLink(memberId);
+    const res = await app.inject({ method: 'GET', url: `/dashboard/login?t=${token}`, headers: cookie ? { cookie } : {} });
+    return String(res.headers['set-cookie']).split(';')[0]!;
+  };
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    await importCareRoster(t.db);
+    app = Fastify();
+    app.setErrorHandler(answerError);
+    const config = { ...loadConfig({ QUIET_HOURS: '' }), host: '127.0.0.1', port: 0 };
+    const figures = new FigureRepository(t.db, reader, []);
+    await app.register(dashboardRoutes, { deps: { config, db: t, clock: () => clock.now, log: memoryLogger().log }, figures });
+    await app.ready();
+    signIn = new DashboardSignIn(t.db, () => clock.now);
+    odId = await idOf(`select id::text as id from members where userid = 'zhaozuzhi'`);
+    committeeId = await idOf(`select id::text as id from organisations where kind = 'committee'`);
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.drop();
+  });
+
+  it('ids past the largest bigint answer the one 404 page, not a server error', async () => {
+    const cookie = await signInAs(odId);
+    const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
+    const notFound = (await get('/dashboard/org/999999999')).body;
+    expect(notFound).toContain('页面不存在');
+    for (const url of ['/dashboard/org/9223372036854775808', '/dashboard/org/9999999999999999999', '/dashboard/member/9999999999999999999', '/dashboard/download/talks?org=9999999999999999999&format=csv']) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).toBe(notFound);
+    }
+  });
+});
