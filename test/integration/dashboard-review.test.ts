@@ -76,4 +76,19 @@ describe.each(DB_KINDS)('dashboard review on %s', (kind) => {
       expect(res.body, url).toBe(notFound);
     }
   });
+
+  it('a database error on a page answers a plain Chinese page that says nothing of the server (not the JSON of the API)', async () => {
+    const cookie = await signInAs(odId);
+    reader.failing = true;
+    try {
+      const res = await app.inject({ method: 'GET', url: `/dashboard/org/${committeeId}`, headers: { cookie } });
+      expect(res.statusCode).toBe(500);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toContain('暂时无法显示');
+      expect(res.body).not.toMatch(/statement timeout|members|57014|internal error/);
+    } finally {
+      reader.failing = false;
+    }
+  });
 });
