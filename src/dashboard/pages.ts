@@ -277,5 +277,7 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
       .header('cache-control', 'no-store')
       .send(Readable.from(exportBytes(kind, 'csv', chunks), { objectMode: false }));
   });
-}
 
+  // Any other path below /dashboard/ (signed in): the same 404 page as an id out of scope, not the framework's JSON.
+  app.get(`${DASHBOARD_PATH}/*`, async (req, reply) => notFound(reply, viewerOfRequest(req)));
+}

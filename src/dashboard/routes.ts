@@ -58,6 +58,9 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
   const webSignIn = new WebSignInFlow(deps, signIn);
   registerWebSignIn(app, webSignIn, startSession);
 
+  // The address as people type it, without the slash (the cookie's path and every page are below /dashboard/).
+  app.get(DASHBOARD_PATH, async (_req, reply) => reply.code(308).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 308));
+
   app.get(`${DASHBOARD_PATH}/login`, async (req, reply) => {
     const token = (req.query as Record<string, unknown>)['t'];
     const used = typeof token === 'string' ? await signIn.useLink(token) : ({ refused: 'unknown' } as const);

@@ -91,4 +91,20 @@ describe.each(DB_KINDS)('dashboard review on %s', (kind) => {
       reader.failing = false;
     }
   });
+
+  it('the address without its slash leads to the dashboard; an unknown path answers the one 404 page (signed in) or the sign-in page', async () => {
+    const cookie = await signInAs(odId);
+    const bare = await app.inject({ method: 'GET', url: '/dashboard' });
+    expect(bare.statusCode).toBe(308);
+    expect(bare.headers.location).toBe('/dashboard/');
+    const notFound = (await app.inject({ method: 'GET', url: '/dashboard/org/999999999', headers: { cookie } })).body;
+    for (const url of ['/dashboard/nonsense', '/dashboard/logout', '/dashboard/org/1/extra', '/dashboard/%E5%90%8E%E5%8F%B0']) {
+      const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).toBe(notFound);
+      const anonymous = await app.inject({ method: 'GET', url });
+      expect(anonymous.statusCode, url).toBe(401);
+      expect(anonymous.body, url).toContain('请先登录');
+    }
+  });
 });
