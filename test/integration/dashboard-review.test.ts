@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { FigureRepository, type BranchSet, type CareFigureReader } from '../../src/dashboard/figure-repository.ts';
 import { FIGURE_KEYS, type FigurePeriod, type Figures } from '../../src/dashboard/figures.ts';
+import { refreshDashboardSnapshots } from '../../src/dashboard/refresh.ts';
 import { dashboardRoutes } from '../../src/dashboard/routes.ts';
 import { DashboardSignIn } from '../../src/dashboard/sign-in.ts';
 import type { DayCount, MonthPoint } from '../../src/dashboard/source.ts';
@@ -106,5 +107,19 @@ describe.each(DB_KINDS)('dashboard review on %s', (kind) => {
       expect(anonymous.statusCode, url).toBe(401);
       expect(anonymous.body, url).toContain('请先登录');
     }
+  });
+
+  it('links and sessions are forgotten 30 days after they expired (the refresh job purges them); younger ones are kept', async () => {
+    const at = (days: number) => new Date(clock.now.getTime() - days * 86_400_000);
+    await new DashboardSignIn(t.db, () => at(40)).issueLink(odId);
+    await new DashboardSignIn(t.db, () => at(5)).issueLink(odId);
+    await new DashboardSignIn(t.db, () => at(40)).startSession(odId, 'link');
+    await new DashboardSignIn(t.db, () => at(5)).startSession(odId, 'link');
+    const count = async (table: 'dashboard_links' | 'dashboard_sessions', before: Date) =>
+      Number((await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)} where created_at = ${before}`.execute(t.db)).rows[0]!.n);
+    expect([await count('dashboard_links', at(40)), await count('dashboard_sessions', at(40))]).toEqual([1, 1]);
+    await refreshDashboardSnapshots({ db: t.db, clock: () => clock.now, timezone: 'Asia/Shanghai', log: memoryLogger().log });
+    expect([await count('dashboard_links', at(40)), await count('dashboard_sessions', at(40))]).toEqual([0, 0]);
+    expect([await count('dashboard_links', at(5)), await count('dashboard_sessions', at(5))]).toEqual([1, 1]);
   });
 });
