@@ -122,4 +122,28 @@ describe.each(DB_KINDS)('dashboard review on %s', (kind) => {
     expect([await count('dashboard_links', at(40)), await count('dashboard_sessions', at(40))]).toEqual([0, 0]);
     expect([await count('dashboard_links', at(5)), await count('dashboard_sessions', at(5))]).toEqual([1, 1]);
   });
+
+  it('one link opened twice at once opens one session; the other is refused as used', async () => {
+    const { token } = await signIn.issueLink(odId);
+    const before = Number((await sql<{ n: string }>`select count(*)::text as n from dashboard_sessions`.execute(t.db)).rows[0]!.n);
+    const answers = await Promise.all([1, 2, 3].map(() => app.inject({ method: 'GET', url: `/dashboard/login?t=${token}` })));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([303, 403, 403]);
+    const after = Number((await sql<{ n: string }>`select count(*)::text as n from dashboard_sessions`.execute(t.db)).rows[0]!.n);
+    expect(after - before).toBe(1);
+  });
+
+  it('with an https PUBLIC_URL the session cookie is Secure (and HttpOnly, SameSite=Lax, below /dashboard)', async () => {
+    const secureApp = Fastify();
+    try {
+      const config = { ...loadConfig({ QUIET_HOURS: '', PUBLIC_URL: 'https://dangjian.example.edu.cn' }), host: '127.0.0.1', port: 0 };
+      await secureApp.register(dashboardRoutes, { deps: { config, db: t, clock: () => clock.now, log: memoryLogger().log }, figures: new FigureRepository(t.db, reader, []) });
+      const { token } = await signIn.issueLink(odId);
+      const res = await secureApp.inject({ method: 'GET', url: `/dashboard/login?t=${token}` });
+      expect(res.statusCode).toBe(303);
+      const set = String(res.headers['set-cookie']);
+      for (const flag of ['Secure', 'HttpOnly', 'SameSite=Lax', 'Path=/dashboard']) expect(set).toContain(flag);
+    } finally {
+      await secureApp.close();
+    }
+  });
 });
