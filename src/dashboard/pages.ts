@@ -41,6 +41,8 @@ export interface DashboardPagesOptions {
 }
 
 const ID = /^\d{1,19}$/;
+/** A URL's id as the database's bigint can hold it: 19 digits may still be past its largest (a 500, not a 404). */
+const isId = (id: unknown): id is string => typeof id === 'string' && ID.test(id) && BigInt(id) <= 9_223_372_036_854_775_807n;
 const NOT_FOUND_LINES = ['您要查看的页面不存在，或不在您的查看范围内。'];
 
 export const orgHref = (id: string) => `${DASHBOARD_PATH}/org/${id}`;
@@ -98,7 +100,7 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
 
   /** The organisation of a URL's id when the viewer may see it; undefined for anything else (→ 404). */
   const visibleOrganisation = async (person: AccessPerson, id: unknown): Promise<OrganisationPlace | undefined> => {
-    if (typeof id !== 'string' || !ID.test(id)) return undefined;
+    if (!isId(id)) return undefined;
     const org = await loadOrganisationPlace(db, id);
     return org && org.committeeId === person.committeeId && maySeeOrganisation(person, org) ? org : undefined;
   };
@@ -200,7 +202,7 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
     const viewer = viewerOfRequest(req);
     const person = viewer.person;
     const id = (req.params as { id?: unknown }).id;
-    if (typeof id !== 'string' || !ID.test(id)) return notFound(reply, viewer);
+    if (!isId(id)) return notFound(reply, viewer);
     const who = await findMemberById(db, id);
     if (!who || who.committeeId !== person.committeeId) return notFound(reply, viewer);
     const place = { memberId: who.memberId, branchId: who.branch.id, generalBranchId: who.generalBranch.id, committeeId: who.committeeId };
@@ -277,5 +279,7 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
       .header('cache-control', 'no-store')
       .send(Readable.from(exportBytes(kind, 'csv', chunks), { objectMode: false }));
   });
-}
 
+  // Any other path below /dashboard/ (signed in): the same 404 page as an id out of scope, not the framework's JSON.
+  app.get(`${DASHBOARD_PATH}/*`, async (req, reply) => notFound(reply, viewerOfRequest(req)));
+}

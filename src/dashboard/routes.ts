@@ -3,6 +3,8 @@
 // nothing here, and nothing here opens the admin API.
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { answerError } from '../error-handler.ts';
 import { messagePage } from './html.ts';
 import { dashboardPages } from './pages.ts';
 import { viewerOfRequest, type DashboardDeps } from './request.ts';
@@ -26,6 +28,14 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
   const { deps } = opts;
   const signIn = new DashboardSignIn(deps.db.db, deps.clock, deps.config.sessionSecret);
   const secure = deps.config.publicUrl?.startsWith('https://') === true;
+  // A person's browser gets a page, not the API's JSON: a failure says only to try again (the log has the rest).
+  app.setErrorHandler((err: Error, req, reply) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status < 500) return answerError(err, req, reply);
+    const away = isDatabaseUnavailable(err);
+    req.log[away ? 'warn' : 'error']({ err: { message: err.message, code: (err as { code?: string }).code } }, 'dashboard page failed');
+    return sendPage(reply, away ? 503 : 500, messagePage('暂时无法显示', ['页面暂时无法显示，请稍后刷新重试。', '如多次出现，请联系党委组织部。']));
+  });
   // Cookies parsed and written by @fastify/cookie; signed by DashboardSignIn (its key may live in the database).
   await app.register(cookie);
   // Forms post url-encoded bodies (sign out, settings): small, parsed here only.
@@ -47,6 +57,9 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
   // The platforms' own web sign-in (WeCom, DingTalk): its start and way back, outside the signed-in area.
   const webSignIn = new WebSignInFlow(deps, signIn);
   registerWebSignIn(app, webSignIn, startSession);
+
+  // The address as people type it, without the slash (the cookie's path and every page are below /dashboard/).
+  app.get(DASHBOARD_PATH, async (_req, reply) => reply.code(308).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 308));
 
   app.get(`${DASHBOARD_PATH}/login`, async (req, reply) => {
     const token = (req.query as Record<string, unknown>)['t'];
