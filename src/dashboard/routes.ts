@@ -61,7 +61,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
   // The address as people type it, without the slash (the cookie's path and every page are below /dashboard/).
   app.get(DASHBOARD_PATH, async (_req, reply) => reply.code(308).header('cache-control', 'no-store').redirect(`${DASHBOARD_PATH}/`, 308));
 
-  app.get(`${DASHBOARD_PATH}/login`, async (req, reply) => {
+  // GET only: a HEAD (a link checker, a preview) must not use the link up.
+  app.get(`${DASHBOARD_PATH}/login`, { exposeHeadRoute: false }, async (req, reply) => {
     const token = (req.query as Record<string, unknown>)['t'];
     const used = typeof token === 'string' ? await signIn.useLink(token) : ({ refused: 'unknown' } as const);
     if ('refused' in used) {

@@ -60,6 +60,13 @@ describe.each(DB_KINDS)('dashboard sign-in on %s', (kind) => {
     expect(again.headers['set-cookie']).toBeUndefined();
   });
 
+  it('a HEAD request (a link checker) does not use the link up', async () => {
+    const { token } = await signIn.issueLink(memberId);
+    const head = await app.inject({ method: 'HEAD', url: `/dashboard/login?t=${token}` });
+    expect(head.headers['set-cookie']).toBeUndefined();
+    expect((await app.inject({ method: 'GET', url: `/dashboard/login?t=${token}` })).statusCode).toBe(303);
+  });
+
   it('an expired or unknown link, a missing or altered cookie, and an expired session are refused', async () => {
     const { token } = await signIn.issueLink(memberId);
     clock.now = new Date(clock.now.getTime() + 10 * 60_000 + 1);
