@@ -790,3 +790,86 @@ describe('the README\'s members\' voice examples, all of them', () => {
     expect(missing).toEqual([]);
   });
 });
+
+// Issue 16: every chat example of the README's "Figures in chat" (in "The dashboard") — the table's first column and
+// the examples after it — as written, on the demo roster (seed-demo), each by a writer the README names who may ask
+// it (黄丽华 the branch secretary, 孙建国 the GB secretary, 赵志刚 the OD, 王芳 a member), on Thursday 26 November
+// 2026 at 10:00 (no Monday digest in the way). Each answers with figures (the closing line pointing to 后台), never
+// with "not found"; the table's examples are all said.
+describe('the README\'s dashboard figures in chat on the demo roster', () => {
+  let stack: Stack;
+  const time = runningClock('2026-11-26T02:00:00Z');
+  const said: string[] = [];
+  const writer: Record<string, string> = {
+    本支部谈心进度: 'huanglihua01',
+    本支部逾期事项: 'huanglihua01',
+    本支部走访情况: 'huanglihua01',
+    本总支谈心进度: 'sunjianguo01',
+    本总支逾期事项: 'sunjianguo01',
+    本总支走访情况: 'sunjianguo01',
+    逾期事项: 'sunjianguo01',
+    教工第一党支部逾期事项: 'sunjianguo01',
+    全校谈心进度: 'zhaozhigang01',
+    全委谈心进度: 'zhaozhigang01',
+    全校逾期事项: 'zhaozhigang01',
+    全校走访情况: 'zhaozhigang01',
+    计算机学院走访情况: 'zhaozhigang01',
+    文学院谈心进度: 'zhaozhigang01',
+    统计帮助: 'wangfang01',
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ wecom: true, workers: true, overrides: { clock: time.clock } });
+    stack.deps.rateLimiter = undefined;
+    await seedDemo(stack.deps.db.db, { members: 300, seed: '1', today: '2026-11-26' });
+  });
+  afterAll(() => stack.close());
+
+  const chat = wecomChat(() => stack, time.clock, 9_900_000_000n);
+  /** The answer `from` got (text and markdown) to `text`. */
+  const answer = async (from: string, text: string) => {
+    said.push(text);
+    const start = stack.fake!.sent.length;
+    await chat.say(from, text, 0);
+    await waitForQuiet(stack);
+    await waitForAllDelivered(stack);
+    return stack.fake!.sent.slice(start).filter((m) => m.touser.split('|').includes(from) && m.msgtype !== 'template_card').map(textOf).join('\n');
+  };
+  const readmeExamples = () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const at = readme.indexOf('### Figures in chat');
+    expect(at).toBeGreaterThan(0);
+    const section = readme.slice(at, readme.indexOf('\n## ', at));
+    const rows = section.split('\n').filter((l) => l.startsWith('|'));
+    expect(rows[0]).toMatch(/^\| message \|/u);
+    const table = rows.slice(2).flatMap((row) => [...row.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    const prose = section.split('\n').filter((l) => !l.startsWith('|')).join('\n');
+    const more = [...prose.matchAll(/`([^`]+)`/g)].map((m) => m[1]!).filter((e) => /(?:进度|事项|情况|帮助)$/u.test(e));
+    return { table, more };
+  };
+
+  it('answers every example with the figures of the asker\'s scope', async () => {
+    const { table, more } = readmeExamples();
+    expect(table.length).toBeGreaterThan(12);
+    for (const example of [...table, ...more]) {
+      const from = writer[example];
+      expect(from, `a writer for ${example}`).toBeDefined();
+      const a = await answer(from!, example);
+      expect(a, example).not.toContain('没有找到');
+      expect(a, example).not.toBe('');
+      if (example === '统计帮助') expect(a).toContain('【统计帮助】');
+      else expect(a, example).toContain('查看图表和明细');
+    }
+    expect(await answer('sunjianguo01', '本总支谈心进度')).toContain('计算机科学与技术学院党总支');
+    expect(await answer('zhaozhigang01', '计算机学院走访情况')).toContain('计算机科学与技术学院党总支');
+  });
+
+  it('gives 王芳 a sign-in link for her own page', async () => {
+    expect(await answer('wangfang01', '后台')).toContain('**工作台登录链接**（10分钟内有效，仅可使用一次，请勿转发）');
+  });
+
+  it('said every example of the table', () => {
+    const { table } = readmeExamples();
+    expect(table.filter((e) => !said.includes(e))).toEqual([]);
+  });
+});
