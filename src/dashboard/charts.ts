@@ -42,7 +42,27 @@ const slim = (svg: string) =>
     .replace(/<style[^>]*>[\s\S]*?<\/style>/g, '')
     .replace(/ stroke="[^"]*" stroke-width="0"/g, '');
 
+// A chart is a pure function of its option (plain data, no callbacks), and drawing one takes ECharts 20–150 ms:
+// the pages of a snapshot-read scope draw the same charts for every viewer until the next refresh, so the last
+// CHART_CACHE_MAX drawings are kept by their option's JSON (oldest dropped first).
+const CHART_CACHE_MAX = 64;
+const drawn = new Map<string, string>();
+
 function render(width: number, height: number, option: EChartsOption): string {
+  const key = JSON.stringify([width, height, option]);
+  const hit = drawn.get(key);
+  if (hit !== undefined) {
+    drawn.delete(key);
+    drawn.set(key, hit);
+    return hit;
+  }
+  const svg = draw(width, height, option);
+  drawn.set(key, svg);
+  if (drawn.size > CHART_CACHE_MAX) drawn.delete(drawn.keys().next().value!);
+  return svg;
+}
+
+function draw(width: number, height: number, option: EChartsOption): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, aria: { enabled: false }, textStyle: FONT, ...option });

@@ -32,12 +32,14 @@ import { MemberRowsRepository } from './member-rows-repository.ts';
 import { viewerOfRequest, type DashboardDeps } from './request.ts';
 import { DASHBOARD_PATH } from './sign-in.ts';
 import type { FigureScope, FigureSource } from './source.ts';
-import { DOWNLOAD_KINDS, homePage, memberPage, orgPage, SENSITIVE_DOWNLOADS, type ChildRow, type Crumb, type DownloadKind, type OrgPageData } from './views.ts';
+import { CHILD_ROWS_PER_PAGE, DOWNLOAD_KINDS, homePage, memberPage, orgPage, SENSITIVE_DOWNLOADS, type ChildRow, type Crumb, type DownloadKind, type OrgPageData } from './views.ts';
 
 export interface DashboardPagesOptions {
   deps: DashboardDeps;
   /** Where the figures come from; default the database's (figureSourceOf). Tests may inject another. */
   figures?: FigureSource | undefined;
+  /** Children per page of an organisation's tables; default CHILD_ROWS_PER_PAGE (tests page a small roster). */
+  childRowsPerPage?: number | undefined;
 }
 
 const ID = /^\d{1,19}$/;
@@ -92,6 +94,7 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
   const { deps } = opts;
   const db = deps.db.db;
   const figures = opts.figures ?? figureSourceOf(db, deps.config.timezone);
+  const perPage = opts.childRowsPerPage ?? CHILD_ROWS_PER_PAGE;
   const rows = new MemberRowsRepository(db);
   const periodNow = () => periodOf(localDate(deps.clock(), deps.config.timezone));
 
@@ -133,6 +136,10 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
     const person = viewer.person;
     const org = await visibleOrganisation(person, (req.params as { id?: unknown }).id);
     if (!org) return notFound(reply, viewer);
+    // ?p=N: which perPage children the tables show (a malformed or out-of-range page → 404).
+    const pageParam = (req.query as Record<string, unknown> | undefined)?.['p'];
+    if (pageParam !== undefined && (typeof pageParam !== 'string' || !/^[1-9]\d{0,5}$/.test(pageParam))) return notFound(reply, viewer);
+    const childPage = pageParam === undefined ? 1 : Number(pageParam);
     const period = periodNow();
     const scope = scopeOfOrganisation(org);
     // The committee's page reads a row per general branch (from the snapshot of a very large committee), never
@@ -167,6 +174,12 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
     } else {
       children = [];
     }
+    // A GB of the million-member demo has 3,265 branches: all of them would make a 7.6 MB page that takes a second
+    // to render. The tables show perPage (CHILD_ROWS_PER_PAGE) at a time; the cards and the total rows stay the whole scope's.
+    const pages = Math.max(1, Math.ceil(children.length / perPage));
+    if (childPage > pages) return notFound(reply, viewer);
+    const childPager = pages > 1 ? { page: childPage, pages, total: children.length, from: (childPage - 1) * perPage + 1, href: (p: number) => `${orgHref(org.id)}?p=${p}` } : undefined;
+    children = children.slice((childPage - 1) * perPage, childPage * perPage);
     const total = gbTotals ? sumFigures(gbTotals.map((g) => g.figures)) : branches.length > 0 ? sumFigures(branches.map((b) => b.figures)) : zeroFigures();
     const viewerAccess = viewerOf(person);
     const members =
@@ -186,6 +199,7 @@ export async function dashboardPages(app: FastifyInstance, opts: DashboardPagesO
       figures: total,
       excellentCap,
       children,
+      childPager,
       members,
       months,
       visitDays,

@@ -24,7 +24,7 @@ function sendPage(reply: FastifyReply, status: number, body: string) {
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 }
 
-export async function dashboardRoutes(app: FastifyInstance, opts: { deps: DashboardDeps; figures?: FigureSource | undefined }): Promise<void> {
+export async function dashboardRoutes(app: FastifyInstance, opts: { deps: DashboardDeps; figures?: FigureSource | undefined; childRowsPerPage?: number | undefined }): Promise<void> {
   const { deps } = opts;
   const signIn = new DashboardSignIn(deps.db.db, deps.clock, deps.config.sessionSecret);
   const secure = deps.config.publicUrl?.startsWith('https://') === true;
@@ -100,6 +100,6 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
       return sendPage(reply, 200, messagePage('已退出', ['您已退出工作台。', '如需再次查看，请在企业微信或钉钉中向机器人发送"后台"。']));
     });
 
-    await area.register(dashboardPages, { deps, figures: opts.figures });
+    await area.register(dashboardPages, { deps, figures: opts.figures, childRowsPerPage: opts.childRowsPerPage });
   });
 }

@@ -70,7 +70,8 @@ export class SnapshotRepository {
       .selectFrom('dashboard_snapshot_branches')
       .select([sql<string>`branch_id::text`.as('branch_id'), 'figures'])
       .where('committee_id', '=', committeeId)
-      .where(sql<boolean>`branch_id::text = any(${[...branchIds]}::text[])`)
+      // Compared as bigint, so the primary key finds them (a text cast would read every branch of the committee).
+      .where(sql<boolean>`branch_id = any(${[...branchIds]}::bigint[])`)
       .execute();
     return new Map(rows.map((r) => [r.branch_id, r.figures as Figures]));
   }

@@ -35,6 +35,8 @@ export interface OrgPageData {
   /** The cap of excellent members: a GB's, the committee's (sum of its GBs'); undefined on a branch page. */
   excellentCap?: number | undefined;
   children: ChildRow[];
+  /** Where the children are shown a page at a time (more than CHILD_ROWS_PER_PAGE): this page of them. */
+  childPager?: { page: number; pages: number; total: number; from: number; href: (page: number) => string } | undefined;
   /** A branch page's members (names link where the viewer may open the member's page). */
   members?: Array<BranchMemberRow & { href?: string | undefined; reasonsShown: boolean }>;
   months: MonthPoint[];
@@ -47,6 +49,9 @@ export interface OrgPageData {
   /** Download links per export kind (only the kinds the viewer may download). */
   downloads: Partial<Record<DownloadKind, string>>;
 }
+
+/** The children a page's tables show at once: 50 rows keep a GB page of thousands of branches under 200 KB. */
+export const CHILD_ROWS_PER_PAGE = 50;
 
 export const DOWNLOAD_KINDS = ['talks', 'visits', 'obligations', 'greetings', 'hardship', 'relief', 'evaluations', 'excellent', 'announcements', 'suggestions'] as const;
 export type DownloadKind = (typeof DOWNLOAD_KINDS)[number];
@@ -169,7 +174,19 @@ export function orgPage(d: OrgPageData): Html {
     ${downloadLinks(d, ['announcements', 'suggestions'])}</section>`;
 
   const members = d.members ? memberTable(d.members) : html``;
-  return html`${crumbs(d.crumbs)}${cards}${members}${quota}${months}${visits}${greetings}${assistance}${incentive}${voice}`;
+  const pager = childPager(d);
+  return html`${crumbs(d.crumbs)}${cards}${pager}${members}${quota}${months}${visits}${greetings}${assistance}${incentive}${voice}`;
+}
+
+/** "党支部 第 51–100 个，共 3265 个 · 上一页 · 下一页": the tables below show this page of the children. */
+function childPager(d: OrgPageData): Html {
+  const p = d.childPager;
+  if (!p) return html``;
+  const word = d.kind === 'committee' ? '党总支' : '党支部';
+  const to = p.from + d.children.length - 1;
+  const prev = p.page > 1 ? html` · <a href="${p.href(p.page - 1)}" rel="prev">‹ 上一页</a>` : '';
+  const next = p.page < p.pages ? html` · <a href="${p.href(p.page + 1)}" rel="next">下一页 ›</a>` : '';
+  return html`<nav class="pager muted" data-pager="${p.page}/${p.pages}">下列各表为${word}第 ${p.from}–${to} 个，共 ${p.total} 个（第 ${p.page}/${p.pages} 页；合计行为全部${word}）${prev}${next}</nav>`;
 }
 
 const GREETING_WORDS: Record<GreetingState, string> = { sent: '已发送', failed: '发送失败', no_account: '无账号', pending: '待发送' };
