@@ -72,7 +72,9 @@ describe('dashboard page helpers', () => {
     expect(scopeOfOrganisation({ id: '5', kind: 'general_branch', generalBranchId: '5', committeeId: '1' })).toEqual({ committeeId: '1', generalBranchIds: ['5'] });
     expect(scopeOfOrganisation({ id: '9', kind: 'branch', generalBranchId: '5', committeeId: '1' })).toEqual({ committeeId: '1', branchIds: ['9'] });
     const p = periodOf('2026-11-30');
-    expect(downloadRange('obligations', p)).toEqual({ from: '2026-01-01', to: '2026-12-31' });
+    // Obligations: the backlog of earlier years (overdue until done) and this year's.
+    expect(downloadRange('obligations', p)).toEqual({ to: '2026-12-31' });
+    expect(downloadRange('evaluations', p)).toEqual({ from: '2026-01-01', to: '2026-12-31' });
     expect(downloadRange('talks', p)).toEqual({ from: '2026-01-01', to: '2026-11-30' });
     expect(downloadRange('hardship', p)).toEqual({});
   });
