@@ -60,6 +60,10 @@ export interface Config {
   leaseSeconds: number;
   /** Prefix of every Redis key (queues, token cache, rate limits): deployments sharing a Redis use different ones. */
   queuePrefix: string;
+  /** METRICS_PORT: a separate listener for /metrics in any process (a worker has no other); unset = none. */
+  metricsPort: number | undefined;
+  /** METRICS_HOST: that listener's address, 127.0.0.1 unless set; beyond loopback only with ADMIN_TOKEN. */
+  metricsHost: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -166,6 +170,15 @@ export function loadConfig(env: Env = process.env): Config {
   const queuePrefix = get('QUEUE_PREFIX') ?? 'partycare';
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(queuePrefix)) problems.push('QUEUE_PREFIX must be 1–32 letters, digits, _ or -');
 
+  const metricsPortText = get('METRICS_PORT');
+  const metricsPort = metricsPortText === undefined ? undefined : Number(metricsPortText);
+  if (metricsPortText !== undefined && (!/^\d+$/.test(metricsPortText) || metricsPort! > 65535)) problems.push(`METRICS_PORT must be an integer from 0 to 65535 (got "${metricsPortText}")`);
+  const metricsHost = get('METRICS_HOST') ?? '127.0.0.1';
+  // Metrics name no member, but queue depths and error codes are still the operator's: open only on loopback.
+  if (metricsPortText !== undefined && !isLoopbackHost(metricsHost) && adminToken === undefined) {
+    problems.push(`METRICS_HOST=${metricsHost} is beyond loopback: set ADMIN_TOKEN too (the metrics listener then asks for it), or leave METRICS_HOST unset`);
+  }
+
   let quietHours: QuietHours | null = null;
   const quietText = env['QUIET_HOURS'] === undefined ? '21:00-08:00' : env['QUIET_HOURS'].trim();
   try {
@@ -202,6 +215,8 @@ export function loadConfig(env: Env = process.env): Config {
     settingDefaults: { time_zone: timezone, quiet_hours: quietHours?.text ?? '' },
     leaseSeconds,
     queuePrefix,
+    metricsPort,
+    metricsHost,
   };
 }
 
