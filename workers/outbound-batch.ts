@@ -82,15 +82,20 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
       const f = sendFailure(err, job);
       const { error: e, code } = f;
       // The platform's frequency limit (45009): the whole batch waits, its attempt given back.
-      if (f.next === 'wait') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      if (f.next === 'wait') {
+        deps.metrics.deliveryParked(batch.platform, 'platform_limit');
+        return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      }
       if (f.next === 'fail') {
         const left = await batches.pendingMembers(batch.id);
         await batches.markFailed(batch.id, left.map((m) => m.id), { code, message: e.message });
+        deps.metrics.deliveryFailed(batch.platform, code, left.length);
         await batches.finish(batch.id, lease, { code, message: e.message });
         logFinalFailure(log, f, { batchId: batch.id, recipients: left.length }, 'batch failed');
         return 'failed';
       }
       await batches.release(batch.id, lease, { code, message: e.message });
+      deps.metrics.deliveryAttemptFailed(batch.platform, code);
       log.warn({ batchId: batch.id, code, attempt: job.attemptsMade + 1 }, 'batch attempt failed, will retry');
       throw e;
     }
@@ -117,6 +122,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     } catch (err) {
       log.warn({ err: { message: (err as Error).message }, count: detached.size }, 'redis unavailable: split-off deliveries left for the relay');
     }
+    deps.metrics.deliveryParked(batch.platform, 'recipient_limit', detached.size);
     log.info({ batchId: batch.id, splitOff: detached.size }, 'recipients over the per-member limit sent on their own');
     return members.filter((m) => !detached.has(m.id));
   }
@@ -149,6 +155,8 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
       if (later.length > 0) await sendLater(batch, later);
       const done = call.filter((m) => !deferred.has(m.recipient)).map((m) => m.id);
       await recordThroughOutage(() => batches.markSent(batch.id, done, invalidIds, result), log, 'a sent batch', deps.leaseSeconds * 1_000);
+      deps.metrics.deliverySent(batch.platform, done.length - invalidIds.length);
+      deps.metrics.deliveryFailed(batch.platform, 'invaliduser', invalidIds.length);
     }
   }
 
@@ -176,10 +184,13 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
         const twin = await repos.deliveries.hasTwinSince({ id: m.id, platform: batch.platform, recipient: m.recipient, message }, since);
         const result = await sender.send(m.recipient, message, { deliveryRef: `d${m.id}`, ...(twin ? {} : { duplicateCheckSeconds }) });
         await recordThroughOutage(() => batches.markSent(batch.id, [m.id], [], result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
+        deps.metrics.deliverySent(batch.platform);
       } catch (err) {
         // One recipient refused fails only that row; anything else is the batch's to retry.
         if (!(err instanceof PlatformSendError) || err.kind !== 'fatal') throw err;
-        await batches.markFailed(batch.id, [m.id], { code: err.platformCode === undefined ? err.kind : String(err.platformCode), message: err.message });
+        const code = err.platformCode === undefined ? err.kind : String(err.platformCode);
+        await batches.markFailed(batch.id, [m.id], { code, message: err.message });
+        deps.metrics.deliveryFailed(batch.platform, code);
       }
     }
   }

@@ -62,7 +62,10 @@ export function createOutboundProcessor(deps: Deps) {
     const sender = platform.sender;
     if (limiter) {
       const slot = await limiter.acquire(platform.appKey, row.recipient);
-      if (!slot.ok) return waitWithoutAttempt(slot.retryInMs, 'per-recipient frequency limit');
+      if (!slot.ok) {
+        deps.metrics.deliveryParked(row.platform, 'recipient_limit');
+        return waitWithoutAttempt(slot.retryInMs, 'per-recipient frequency limit');
+      }
     }
 
     try {
@@ -74,18 +77,24 @@ export function createOutboundProcessor(deps: Deps) {
         ...(twin ? {} : { duplicateCheckSeconds: DUPLICATE_CHECK_SECONDS }),
       });
       await recordThroughOutage(() => repos.deliveries.markSent(deliveryId, result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
+      deps.metrics.deliverySent(row.platform);
       return 'sent';
     } catch (err) {
       if (err instanceof DelayedError) throw err;
       const f = sendFailure(err, job);
       const { error: e, code } = f;
-      if (f.next === 'wait') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      if (f.next === 'wait') {
+        deps.metrics.deliveryParked(row.platform, 'platform_limit');
+        return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      }
       if (f.next === 'fail') {
         await repos.deliveries.markFailed(deliveryId, { code, message: e.message });
+        deps.metrics.deliveryFailed(row.platform, code);
         logFinalFailure(log, f, { deliveryId, recipient: row.recipient }, 'delivery failed');
         return 'failed';
       }
       await repos.deliveries.release(deliveryId, { code, message: e.message });
+      deps.metrics.deliveryAttemptFailed(row.platform, code);
       log.warn({ deliveryId, code, attempt: job.attemptsMade + 1 }, 'delivery attempt failed, will retry');
       throw e;
     }

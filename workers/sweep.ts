@@ -10,6 +10,7 @@ import { runDueSweeps, SweepIncompleteError, SWEEP_AT, type SweepDeps } from '..
 import { purgeInboundText } from '../src/ingest/retention.ts';
 import { waitOutDatabaseOutage } from './database-outage.ts';
 import { dashboardHomeUrl } from '../src/dashboard/digests.ts';
+import { OpsRepository } from '../src/ops/ops-repository.ts';
 
 export function sweepDeps(deps: Deps): SweepDeps {
   return {
@@ -35,7 +36,23 @@ export async function upsertDailySweep(queue: Queue, timezone: string): Promise<
 
 /** The daily job: the due sweeps, then the inbound-text purge. Returns a one-line summary for the job's result. */
 export async function runDailyJob(deps: Deps): Promise<string> {
+  const started = performance.now();
+  try {
+    return await dailyJob(deps);
+  } finally {
+    deps.metrics.sweepRan((performance.now() - started) / 1_000);
+  }
+}
+
+async function dailyJob(deps: Deps): Promise<string> {
   const results = await runDueSweeps(sweepDeps(deps));
+  const lastDay = results.at(-1)?.date;
+  if (lastDay) {
+    await new OpsRepository(deps.db.db).noticesByKind(lastDay).then(
+      (byKind) => deps.metrics.sweptDay(byKind),
+      (err: Error) => deps.log.warn({ err: { message: err.message } }, 'metrics: could not count the day\'s notices'),
+    );
+  }
   const swept = results.map((r) => `${r.date}${r.late ? ' (late)' : ''}: ${r.recorded}`).join(', ') || 'nothing due';
   let summary: string;
   try {

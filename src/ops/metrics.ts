@@ -42,7 +42,7 @@ export class Metrics implements PlatformMetrics {
   private readonly apiLatency: Histogram<'platform' | 'api' | 'outcome'>;
   private readonly tokenRefreshes: Counter<'platform' | 'api'>;
   private readonly sweepDuration: Histogram<never>;
-  private readonly sweepNotices: Counter<'kind'>;
+  private readonly sweepNotices: Gauge<'kind'>;
   private readonly relayReenqueues: Counter<'queue'>;
   private queues: Record<string, Queue> = {};
   private backlog: (() => Promise<BacklogRow[]>) | undefined;
@@ -58,38 +58,37 @@ export class Metrics implements PlatformMetrics {
     this.apiLatency = new Histogram({ name: 'partycare_platform_api_seconds', help: 'Platform API calls: seconds until the answer (or the failure), by platform, API and outcome.', labelNames: ['platform', 'api', 'outcome'], buckets: API_BUCKETS, registers });
     this.tokenRefreshes = new Counter({ name: 'partycare_access_token_refreshes_total', help: 'Access tokens fetched from the platform (the shared cache had none), by platform and API.', labelNames: ['platform', 'api'], registers });
     this.sweepDuration = new Histogram({ name: 'partycare_sweep_duration_seconds', help: 'The daily sweep job (every due day, then the inbound-text purge), seconds.', buckets: SWEEP_BUCKETS, registers });
-    this.sweepNotices = new Counter({ name: 'partycare_sweep_notices_total', help: 'Notices the sweep decided, by kind.', labelNames: ['kind'], registers });
+    this.sweepNotices = new Gauge({ name: 'partycare_sweep_day_notices', help: 'Notices recorded for the day the sweep last swept (all its runs together), by kind.', labelNames: ['kind'], registers });
     this.relayReenqueues = new Counter({ name: 'partycare_relay_reenqueued_total', help: 'Jobs the relay enqueued again from PostgreSQL (unfinished work, scheduled pushes come due), by queue.', labelNames: ['queue'], registers });
 
     // Read at scrape time; a queue that does not answer in time is left out of this scrape (and logged).
-    const self = this;
-    new Gauge({
+    const depth: Gauge<'queue' | 'state'> = new Gauge({
       name: 'partycare_queue_depth',
       help: 'Jobs in a queue: waiting, delayed and active, by queue and state.',
       labelNames: ['queue', 'state'],
       registers,
-      async collect() {
-        this.reset();
+      collect: async () => {
+        depth.reset();
         await Promise.all(
-          Object.entries(self.queues).map(async ([name, queue]) => {
-            const counts = await self.read(`queue ${name} counts`, queue.getJobCounts('waiting', 'delayed', 'active'));
-            if (counts) for (const state of ['waiting', 'delayed', 'active']) this.set({ queue: name, state }, counts[state] ?? 0);
+          Object.entries(this.queues).map(async ([name, queue]) => {
+            const counts = await this.read(`queue ${name} counts`, queue.getJobCounts('waiting', 'delayed', 'active'));
+            if (counts) for (const state of ['waiting', 'delayed', 'active']) depth.set({ queue: name, state }, counts[state] ?? 0);
           }),
         );
       },
     });
-    new Gauge({
+    const oldest: Gauge<'queue'> = new Gauge({
       name: 'partycare_queue_oldest_waiting_seconds',
       help: 'Age of the oldest job waiting in a queue (0 when none waits), by queue.',
       labelNames: ['queue'],
       registers,
-      async collect() {
-        this.reset();
+      collect: async () => {
+        oldest.reset();
         await Promise.all(
-          Object.entries(self.queues).map(async ([name, queue]) => {
+          Object.entries(this.queues).map(async ([name, queue]) => {
             // asc: the waiting list's oldest end. Job timestamps are Redis-side wall time, so this is too.
-            const jobs = await self.read(`queue ${name} oldest`, queue.getJobs(['waiting'], 0, 0, true));
-            if (jobs) this.set({ queue: name }, jobs[0] ? Math.max(0, (Date.now() - jobs[0].timestamp) / 1_000) : 0);
+            const jobs = await this.read(`queue ${name} oldest`, queue.getJobs(['waiting'], 0, 0, true));
+            if (jobs) oldest.set({ queue: name }, jobs[0] ? Math.max(0, (Date.now() - jobs[0].timestamp) / 1_000) : 0);
           }),
         );
       },
@@ -97,7 +96,7 @@ export class Metrics implements PlatformMetrics {
     // The delivery backlog (PostgreSQL, all processes): one query feeds both gauges of a scrape.
     let pending: Promise<BacklogRow[] | undefined> | undefined;
     const backlogOnce = () => {
-      pending ??= (self.backlog ? self.read('delivery backlog', self.backlog()) : Promise.resolve(undefined)).finally(() => {
+      pending ??= (this.backlog ? this.read('delivery backlog', this.backlog()) : Promise.resolve(undefined)).finally(() => {
         setImmediate(() => (pending = undefined));
       });
       return pending;
@@ -106,14 +105,14 @@ export class Metrics implements PlatformMetrics {
       ['unfinished', 'Deliveries pending or being sent, by platform.'],
       ['overdue', `Deliveries due for over ${OVERDUE_SECONDS} s and not sent (e.g. no process serves the platform), by platform.`],
     ] as const) {
-      new Gauge({
+      const gauge: Gauge<'platform'> = new Gauge({
         name: `partycare_deliveries_${field}`,
         help,
         labelNames: ['platform'],
         registers,
-        async collect() {
-          this.reset();
-          for (const row of (await backlogOnce()) ?? []) this.set({ platform: row.platform }, row[field]);
+        collect: async () => {
+          gauge.reset();
+          for (const row of (await backlogOnce()) ?? []) gauge.set({ platform: row.platform }, row[field]);
         },
       });
     }
@@ -166,9 +165,14 @@ export class Metrics implements PlatformMetrics {
     this.tokenRefreshes.inc({ platform, api });
   }
 
-  sweepRan(seconds: number, noticesByKind: Readonly<Record<string, number>>): void {
+  sweepRan(seconds: number): void {
     this.sweepDuration.observe(seconds);
-    for (const [kind, n] of Object.entries(noticesByKind)) if (n > 0) this.sweepNotices.inc({ kind }, n);
+  }
+
+  /** The day last swept, its notices by kind (a gauge: a re-run of the day sets the same figures again). */
+  sweptDay(noticesByKind: Readonly<Record<string, number>>): void {
+    this.sweepNotices.reset();
+    for (const [kind, n] of Object.entries(noticesByKind)) this.sweepNotices.set({ kind }, n);
   }
 
   relayReenqueued(queue: string, count: number): void {
