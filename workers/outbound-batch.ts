@@ -18,6 +18,7 @@ import { holdUntil } from '../src/domain/quiet-hours.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { recordThroughOutage } from './database-outage.ts';
 import { logFinalFailure, sendFailure } from './send-failure.ts';
+import type { Logger } from '../src/logger.ts';
 
 /** When a recipient the platform's flow control deferred is tried again. */
 const DEFERRED_RETRY_MS = 60_000;
@@ -31,20 +32,22 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     const batch = await batches.claim(batchId, deps.leaseSeconds, served);
     // Not ours to send (another platform), finished, or held by another worker.
     if (!batch) return skipOrWaitForLease(job, token, await batches.heldUntil(batchId));
+    // What caused it (an OD's announcement: the inbound event's dedupe key; the sweep: `sweep-<date>`).
+    const cidLog = batch.correlation_id === null ? log : log.child({ cid: batch.correlation_id });
     const heartbeat = new LeaseHeartbeat(
       () => batches.renew(batchId, batch.lease_token, deps.leaseSeconds),
       deps.leaseSeconds,
-      () => log.warn({ batchId }, 'batch lease lost to another worker while sending'),
-      (err) => log.warn({ batchId, err: { message: err.message } }, 'batch lease renewal failed'),
+      () => cidLog.warn({ batchId }, 'batch lease lost to another worker while sending'),
+      (err) => cidLog.warn({ batchId, err: { message: err.message } }, 'batch lease renewal failed'),
     );
     try {
-      return await sendClaimed(job, token, batch);
+      return await sendClaimed(job, token, batch, cidLog);
     } finally {
       heartbeat.stop();
     }
   }
 
-  async function sendClaimed(job: Job<OutboundJob>, token: string | undefined, batch: DeliveryBatchRow & { lease_token: string }): Promise<string> {
+  async function sendClaimed(job: Job<OutboundJob>, token: string | undefined, batch: DeliveryBatchRow & { lease_token: string }, log: Logger): Promise<string> {
     const lease = batch.lease_token;
     const waitWithoutAttempt = async (ms: number, reason: string, scheduled = false): Promise<never> => {
       await batches.release(batch.id, lease, scheduled ? undefined : { code: 'rate_limited', message: reason }, true);
@@ -76,6 +79,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
       if (sender.sendMany && message.type !== 'card_update') await sendInCalls(sender, batch, members, message, options);
       else await sendOneByOne(sender, batch, members, message);
       await batches.finish(batch.id, lease);
+      log.info({ batchId: batch.id, platform: batch.platform, recipients: members.length }, 'batch sent');
       return 'sent';
     } catch (err) {
       if (err instanceof DelayedError) throw err;

@@ -28,6 +28,8 @@ export interface BroadcastInput {
   /** An automatic push: held in quiet hours. */
   push?: boolean;
   notBefore?: Date;
+  /** What caused it (the inbound event's dedupe key): the log's correlation id. */
+  correlationId?: string;
 }
 
 /** What recordBroadcast stored, to hand to enqueueBroadcast after the transaction commits. */
@@ -128,6 +130,7 @@ export class Outbox {
           push: input.push ?? false,
           notBefore: input.notBefore,
           rows: recipients.slice(i, i + size),
+          correlationId: input.correlationId,
         });
       }
     }

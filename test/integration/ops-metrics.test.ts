@@ -112,6 +112,24 @@ describe('metrics and the queue board', () => {
     expect(sample(refused, 'partycare_callbacks_received_total', route) - sample(after, 'partycare_callbacks_received_total', route)).toBe(1);
   });
 
+  it('a correlation id (the message id) is in the log lines of the callback, the inbound job and the delivery, and on the delivery row', async () => {
+    const chat = wecomChat(() => stack, clock, 7_200_000_000n);
+    const from = stack.logs.length;
+    // A second chat counts the fake's messages from the start: only that an answer came is asked of it here.
+    expect((await chat.say('wushengri', '帮助')).length).toBeGreaterThan(0);
+    await waitForQuiet(stack);
+    const cid = 'wecom-msg-7200000001';
+    const rows = await stack.db.db.selectFrom('deliveries').select('correlation_id').where('correlation_id', '=', cid).execute();
+    expect(rows.length).toBeGreaterThan(0);
+    const lines = stack.logs.slice(from).map((l) => JSON.parse(l) as { cid?: string; msg: string });
+    const about = lines.filter((l) => l.cid === cid).map((l) => l.msg);
+    expect(about).toContain('inbound event received');
+    expect(about).toContain('inbound event handled');
+    expect(about.filter((m) => m === 'delivery sent')).toHaveLength(rows.length);
+    // Nothing else this message caused was logged without it.
+    expect(lines.filter((l) => ['inbound event received', 'inbound event handled', 'delivery sent'].includes(l.msg) && l.cid !== cid)).toEqual([]);
+  });
+
   describe('the queue board', () => {
     const signIn = () => new DashboardSignIn(stack.deps.db.db, stack.deps.clock, stack.deps.config.sessionSecret);
     const sessionCookieOf = async (userid: string) => {
