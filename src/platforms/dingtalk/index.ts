@@ -42,7 +42,7 @@ export const dingtalkPlatform: PlatformAdapter = {
         : {}),
       menu: dingtalkMenu,
       ...(d.webSignIn && d.loginBase
-        ? { webSignIn: dingtalkWebSignIn({ appKey: d.appKey, appSecret: d.appSecret, apiBase: d.apiBase, oapiBase: d.oapiBase, loginBase: d.loginBase, oapiToken: tokens.oapi }) }
+        ? { webSignIn: dingtalkWebSignIn({ appKey: d.appKey, appSecret: d.appSecret, apiBase: d.apiBase, oapiBase: d.oapiBase, loginBase: d.loginBase, oapiToken: tokens.oapi, observe: observers.observe }) }
         : {}),
       identity: { userIdPattern: DINGTALK_USER_ID },
     };

@@ -38,7 +38,7 @@ export const wecomPlatform: PlatformAdapter = {
         return `menu created for agent ${w.agentId}: ${menu.button.map((b) => b.name).join(' | ')}`;
       },
       ...(w.webSignIn.length > 0
-        ? { webSignIn: wecomWebSignIn({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase, oauthBase: w.oauthBase, ssoBase: w.ssoBase, modes: w.webSignIn, tokens }) }
+        ? { webSignIn: wecomWebSignIn({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase, oauthBase: w.oauthBase, ssoBase: w.ssoBase, modes: w.webSignIn, tokens, observe }) }
         : {}),
       identity: { userIdPattern: WECOM_USER_ID },
     };
