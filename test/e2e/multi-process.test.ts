@@ -93,8 +93,14 @@ describe('two servers and two workers on one PostgreSQL and one Redis', () => {
     });
     expect((await Promise.all(posts)).map((r) => r.status)).toEqual(posts.map(() => 200));
 
-    // The day's greetings are spread over the next minute (250 ms apart): kill one worker once some are out.
+    // The day's greetings are spread over the next minute (250 ms apart). Once some are out, the next six sends
+    // reach their members but their answers hang, as when a worker dies mid-call: then one worker is killed.
+    // Its hanging rows are taken over after their lease, the survivor's are retried after its fetch timeout;
+    // either way the very same request goes again, and WeCom's duplicate check drops it.
     await waitFor(() => BIRTHDAYS.filter((u) => fake!.receivedBy(u) > 0).length >= 20, 120_000, 'the first greetings sent');
+    const callsBefore = fake.calls['message/send'] ?? 0;
+    fake.inject('message/send', { handleThenHangMs: 120_000, times: 6 });
+    await waitFor(() => (fake!.calls['message/send'] ?? 0) >= callsBefore + 6, 60_000, 'six sends in flight');
     w1.kill('SIGKILL');
     expect(await w1.exited).toBe(-1);
     expect(w1.signal()).toBe('SIGKILL');
@@ -136,6 +142,8 @@ describe('two servers and two workers on one PostgreSQL and one Redis', () => {
         perRecipient.set(user, (perRecipient.get(user) ?? 0) + 1);
       }
       for (const [user, n] of perRecipient) expect(fake.receivedBy(user), user).toBe(n);
+      // The six whose answers never came were sent again (by the survivor or the new worker), and dropped.
+      expect(fake.duplicatesDropped.length).toBeGreaterThanOrEqual(6);
       const notices = await db.db.selectFrom('notices').select(['kind', 'subject', 'period']).execute();
       expect(new Set(notices.map((n) => `${n.kind}|${n.subject}|${n.period}`)).size).toBe(notices.length);
 
