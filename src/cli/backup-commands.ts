@@ -24,7 +24,7 @@ function embeddedDataDir(command: string): string {
   const config = loadConfig();
   if (config.databaseUrl) {
     throw new Error(
-      `${command} is for the embedded database; DATABASE_URL is set, so back up PostgreSQL with pg_dump -Fc and restore with pg_restore (docs/deploy.md, "Backups")`,
+      `${command} is for the embedded database; DATABASE_URL is set, so back up PostgreSQL with pg_dump -Fc and restore with pg_restore (docs/deploy.md, "PostgreSQL backups")`,
     );
   }
   return config.dataDir;
