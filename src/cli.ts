@@ -17,6 +17,7 @@ import { CARE_COMMANDS } from './cli/care-commands.ts';
 import { EXPORT_COMMANDS } from './cli/export-commands.ts';
 import { INBOUND_COMMANDS } from './cli/inbound-commands.ts';
 import { SETTINGS_COMMANDS } from './cli/settings-commands.ts';
+import { BACKUP_COMMANDS } from './cli/backup-commands.ts';
 
 export { UsageError };
 
@@ -107,6 +108,7 @@ export const COMMANDS: Record<string, Command> = {
   ...EXPORT_COMMANDS,
   ...INBOUND_COMMANDS,
   ...SETTINGS_COMMANDS,
+  ...BACKUP_COMMANDS,
 };
 
 export function usage(): string {
