@@ -32,6 +32,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     http: { connectionsCheckingInterval: Math.min(1_000, deps.config.requestTimeoutMs), headersTimeout: deps.config.requestTimeoutMs },
     connectionTimeout: deps.config.requestTimeoutMs + 5_000,
     return503OnClosing: true,
+    // Behind nginx (docs/deploy.md) the client's address comes from X-Forwarded-For, believed only from TRUST_PROXY.
+    trustProxy: deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false,
   });
 
   app.setErrorHandler(answerError);

@@ -1,4 +1,5 @@
 // One schema for the environment, parsed once at boot. Every bad or missing value is named in one message.
+import { isIP } from 'node:net';
 import { ConfigError } from './errors.ts';
 import { parseQuietHours, type QuietHours } from './domain/quiet-hours.ts';
 import { PLATFORMS, DEFAULT_PLATFORM } from './platforms/index.ts';
@@ -49,6 +50,11 @@ export interface Config {
   sessionSecret: string | undefined;
   /** A request whose body has not arrived by then is answered 408 (slow clients hold no connection). */
   requestTimeoutMs: number;
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses, CIDRs, or loopback /
+   * linklocal / uniquelocal); empty: none, and every request comes from the address that connected.
+   */
+  trustProxy: string[];
   /** Automatic pushes wait outside this local window; null = no quiet hours. */
   quietHours: QuietHours | null;
   /**
@@ -163,6 +169,8 @@ export function loadConfig(env: Env = process.env): Config {
   const requestTimeoutMs = Number(timeoutText);
   if (!/^\d+$/.test(timeoutText) || requestTimeoutMs < 100) problems.push(`HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds ≥ 100 (got "${timeoutText}")`);
 
+  const trustProxy = parseTrustProxy(get('TRUST_PROXY'), problems);
+
   const leaseText = get('JOB_LEASE_SECONDS') ?? '30';
   const leaseSeconds = Number(leaseText);
   if (!/^\d+$/.test(leaseText) || leaseSeconds < 1 || leaseSeconds > 3_600) problems.push(`JOB_LEASE_SECONDS must be whole seconds from 1 to 3600 (got "${leaseText}")`);
@@ -211,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     sessionSecret,
     requestTimeoutMs,
+    trustProxy,
     quietHours,
     settingDefaults: { time_zone: timezone, quiet_hours: quietHours?.text ?? '' },
     leaseSeconds,
@@ -218,6 +227,29 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort,
     metricsHost,
   };
+}
+
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: the proxies in front (the address a request connects from must be one of them for its
+ * X-Forwarded-For to count). Never "everyone": any client could then claim any address and walk past the
+ * per-address admin throttle.
+ */
+function parseTrustProxy(text: string | undefined, problems: string[]): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  const items = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const bad = items.filter((item) => {
+    if (PROXY_RANGES.has(item)) return false;
+    const [address, bits, ...rest] = item.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return true;
+    return bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length > 0) {
+    problems.push(`TRUST_PROXY must list the reverse proxies' addresses or CIDRs (or loopback, linklocal, uniquelocal), comma-separated (got ${bad.map((b) => `"${b}"`).join(', ')})`);
+  }
+  return items;
 }
 
 /**
