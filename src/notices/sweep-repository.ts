@@ -101,13 +101,13 @@ export class SweepRepository {
         select part, min(id) as first, min(platform) as platform, min(text) as text, min(not_before) as not_before
           from nv where part is not null group by part having count(*) > 1
       ), b as (
-        insert into delivery_batches (key, platform, message, push, not_before)
-        select 'notices:' || p.first, p.platform, t.message, true, p.not_before from p join t on t.n = p.text + 1
+        insert into delivery_batches (key, platform, message, push, not_before, correlation_id)
+        select 'notices:' || p.first, p.platform, t.message, true, p.not_before, ${`sweep-${day.date}`}::text from p join t on t.n = p.text + 1
         on conflict (key) do nothing
         returning id, key, not_before
       ), d as (
-        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id)
-        select 'notice-' || nv.id, nv.platform, nv.recipient, t.message, true, nv.not_before, b.id
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id, correlation_id)
+        select 'notice-' || nv.id, nv.platform, nv.recipient, t.message, true, nv.not_before, b.id, ${`sweep-${day.date}`}::text
           from nv join t on t.n = nv.text + 1 left join p on p.part = nv.part left join b on b.key = 'notices:' || p.first
         on conflict (idempotency_key) do nothing
         returning id, not_before, batch_id
