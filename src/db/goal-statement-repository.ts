@@ -133,11 +133,14 @@ export class GoalStatementRepository {
   }
 
   /** The same members page by page, by id (keyset): the January nudge reads every member without holding them all. */
-  async *reachableMemberPages(withoutCommitmentFor?: number, pageSize = 10_000): AsyncGenerator<Array<{ member_id: string; userid: string; name: string }>> {
+  async *reachableMemberPages(
+    withoutCommitmentFor?: number,
+    pageSize = 10_000,
+  ): AsyncGenerator<Array<{ member_id: string; userid: string; name: string; dingtalk_userid: string | null; userid_from_dingtalk: boolean }>> {
     let after = '0';
     for (;;) {
-      const r = await sql<{ member_id: string; userid: string; name: string }>`
-      select m.id::text as member_id, m.userid, m.name from members m
+      const r = await sql<{ member_id: string; userid: string; name: string; dingtalk_userid: string | null; userid_from_dingtalk: boolean }>`
+      select m.id::text as member_id, m.userid, m.name, m.dingtalk_userid, m.userid_from_dingtalk from members m
        where m.id > ${after}::bigint and m.status = 'active' and m.userid is not null ${this.withoutCommitment(withoutCommitmentFor)}
        order by m.id limit ${pageSize}`.execute(this.db);
       if (r.rows.length > 0) yield r.rows;

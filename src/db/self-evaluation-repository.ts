@@ -50,6 +50,9 @@ export interface ReachableMember {
   member_id: string;
   userid: string;
   name: string;
+  /** Read with the pages, so the sweep routes each notice without another lookup. */
+  dingtalk_userid?: string | null;
+  userid_from_dingtalk?: boolean;
 }
 
 export class SelfEvaluationRepository {
@@ -122,7 +125,7 @@ export class SelfEvaluationRepository {
     let after = '0';
     for (;;) {
       const r = await sql<ReachableMember>`
-      select m.id::text as member_id, m.userid, m.name from members m
+      select m.id::text as member_id, m.userid, m.name, m.dingtalk_userid, m.userid_from_dingtalk from members m
        where m.id > ${after}::bigint and m.status = 'active' and m.userid is not null
          ${q === undefined ? sql`` : sql`and not exists (select 1 from self_evaluations s where s.member_id = m.id and s.year = ${q.year} and s.quarter = ${q.quarter})`}
        order by m.id limit ${pageSize}`.execute(this.db);

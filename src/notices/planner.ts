@@ -7,6 +7,7 @@ import type { WorkingDayCalendar } from '../domain/calendar.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Notice, NoticeKind } from '../domain/schedule.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
+import type { MemberAddresses } from '../services/delivery-route.ts';
 import type { BirthdayBasis } from './settings.ts';
 import { assertRendered } from './templates.ts';
 
@@ -20,6 +21,8 @@ export interface PlannedNotice {
   subject: string;
   period: string;
   message: OutboundMessage;
+  /** The recipient's addresses, where the planner read them with the member: the sweep routes without a lookup. */
+  addresses?: MemberAddresses;
   /** Remember that this person was asked about these (a reply like “已谈” or “已完成” refers to them). */
   remember?: ReadonlyArray<{ topic: string; ref: string }>;
 }
@@ -113,8 +116,16 @@ export function byKey<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
  * The same message to each member of a page (a text without per-person fields): one object for all, checked once,
  * so that a page of ten thousand costs ten thousand small records and one text.
  */
-export function toSameNotices(kind: string, period: string, members: ReadonlyArray<{ member_id: string; userid: string }>, message: OutboundMessage): PlannedNotice[] {
-  return members.map((m) => ({ kind, period, recipientMemberId: m.member_id, recipientUserid: m.userid, subject: `member-${m.member_id}`, message }));
+export function toSameNotices(kind: string, period: string, members: ReadonlyArray<{ member_id: string; userid: string; dingtalk_userid?: string | null; userid_from_dingtalk?: boolean }>, message: OutboundMessage): PlannedNotice[] {
+  return members.map((m) => ({
+    kind,
+    period,
+    recipientMemberId: m.member_id,
+    recipientUserid: m.userid,
+    subject: `member-${m.member_id}`,
+    message,
+    ...(m.userid_from_dingtalk === undefined ? {} : { addresses: { userid: m.userid, dingtalkUserid: m.dingtalk_userid ?? null, useridFromDingtalk: m.userid_from_dingtalk } }),
+  }));
 }
 
 export function toNotices(kind: string, period: string, list: Array<{ to: { member_id: string; userid: string }; subject: string; message: OutboundMessage }>): PlannedNotice[] {

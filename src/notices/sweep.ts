@@ -259,7 +259,7 @@ async function writeChunk(deps: SweepDeps, db: Kysely<Database>, day: NoticeDay,
   if (notices.length === 0) return { notices: 0, deliveries: 0, dueSingles: [], dueBatches: [] };
   // Each member's notice goes to the platform they are on (a deployment may serve WeCom and DingTalk).
   const routes = await deps.outbox.route(
-    notices.map((n) => ({ platform: deps.platform, recipient: n.recipientUserid })),
+    notices.map((n) => ({ platform: deps.platform, recipient: n.recipientUserid, ...(n.addresses ? { addresses: n.addresses } : {}) })),
     db,
   );
   // Texts by identity first: a planner gives every member of a page the one message object.
