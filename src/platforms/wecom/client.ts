@@ -196,7 +196,8 @@ export class WecomClient implements MessageSender {
   }
 }
 
-function messageBody(message: Exclude<OutboundMessage | WecomNativeMessage, { type: 'card_update' }>): Record<string, unknown> {
+/** The msgtype and content part of a message/send body (exported for bench:deliver's check against the fake's log). */
+export function messageBody(message: Exclude<OutboundMessage | WecomNativeMessage, { type: 'card_update' }>): Record<string, unknown> {
   switch (message.type) {
     case 'text':
       return { msgtype: 'text', text: { content: message.content } };
