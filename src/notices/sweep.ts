@@ -45,6 +45,12 @@ export interface SweepDeps {
   dashboardUrl?: string | undefined;
   /** Notices a statement (and members a page of the families planned in chunks); default 10,000. */
   chunkSize?: number | undefined;
+  /**
+   * Chunks written at once, each in its own transaction on a connection of `db`'s pool, while the next page is
+   * read on the sweep's own connection; default 1 (everything on the sweep's connection). Only for a pooled
+   * PostgreSQL: the embedded database has a single connection, which the sweep's session already holds.
+   */
+  writers?: number | undefined;
 }
 
 export interface SweepResult {
@@ -185,11 +191,13 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
     // What is due now goes to the queue now, chunk by chunk; the rest stays in the table and the relay enqueues
     // it as its time comes — no thousands of delayed jobs parked in Redis, and the sending spreads by itself.
     const dueBy = () => new Date(deps.clock().getTime() + ENQUEUE_AHEAD_MS);
+    // Chunks go to another pooled connection when several writers are allowed (the lock stays with `db`, which
+    // reads the pages meanwhile); the wall time of writing is counted once however many run at once.
+    const writers = new BoundedWriters(Math.max(1, Math.floor(deps.writers ?? 1)), clock);
+    const writeDb = writers.limit > 1 ? deps.db : db;
     const write = async (notices: PlannedNotice[]) => {
-      const w0 = clock();
-      const written = await writeChunk(deps, db, day, notices, spread, dueBy());
+      const written = await writeChunk(deps, writeDb, day, notices, spread, dueBy());
       const w1 = clock();
-      timings.writeMs += w1 - w0;
       recorded += written.deliveries;
       enqueued = (await deps.outbox.enqueue(written.dueSingles.map((d) => d.id), new Map(written.dueSingles.map((d) => [d.id, d.notBefore])))) && enqueued;
       enqueued = (await deps.outbox.enqueueBatches(written.dueBatches)) && enqueued;
@@ -202,19 +210,26 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
       const chunks = family.stream.chunks()[Symbol.asyncIterator]();
       try {
         for (;;) {
+          // A chunk of this family that failed: stop reading it (the others already in flight finish).
+          writers.rethrow();
           t = clock();
           const next = await chunks.next();
           timings.decideMs += clock() - t;
           if (next.done) break;
           for (const slice of slices(receivable(next.value), deps.chunkSize)) {
+            writers.rethrow();
             decided += slice.length;
-            await write(slice);
+            await writers.add(() => write(slice));
           }
         }
+        const failure = await writers.drain();
+        if (failure) throw failure;
       } catch (err) {
+        await writers.drain();
         failures.push({ name: family.name, error: err as Error });
         await chunks.return?.().catch(() => undefined);
       }
+      timings.writeMs = writers.busyMs;
     }
     const failed = [...new Set(failures.map((f) => f.name))];
     for (const f of failures) deps.log.error({ date, family: f.name, err: { message: f.error.message } }, 'sweep: a notice family failed; the day will be swept again');
@@ -231,6 +246,50 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
     deps.log.info({ date, late, decided, recorded, failed, ...ms }, 'sweep done');
     return { date, late, decided, recorded, enqueued, failed, timings: ms };
   });
+}
+
+/**
+ * At most `limit` writes in flight: add() waits for a free slot. The first failure is kept (and returned by
+ * drain(), which also clears it for the next family); busyMs is the wall time during which any write ran.
+ */
+class BoundedWriters {
+  private readonly running = new Set<Promise<void>>();
+  failure: Error | undefined;
+  busyMs = 0;
+  private busySince = 0;
+
+  constructor(
+    readonly limit: number,
+    private readonly now: () => number,
+  ) {}
+
+  async add(fn: () => Promise<void>): Promise<void> {
+    while (this.running.size >= this.limit) await Promise.race(this.running);
+    if (this.running.size === 0) this.busySince = this.now();
+    const p: Promise<void> = fn()
+      .catch((err: unknown) => {
+        this.failure ??= err as Error;
+      })
+      .finally(() => {
+        this.running.delete(p);
+        if (this.running.size === 0) this.busyMs += this.now() - this.busySince;
+      });
+    this.running.add(p);
+    // One writer: nothing overlaps, and a failure surfaces before the next page is read.
+    if (this.limit === 1) await p;
+  }
+
+  /** Throws the failure of a write so far, if any. */
+  rethrow(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  async drain(): Promise<Error | undefined> {
+    while (this.running.size > 0) await Promise.race(this.running);
+    const failure = this.failure;
+    this.failure = undefined;
+    return failure;
+  }
 }
 
 /**

@@ -158,3 +158,54 @@ describe.each(DB_KINDS)('the self-evaluation nudge in batches on %s', (kind) => 
     expect(rows.every((r) => r.batch_id !== null)).toBe(true);
   });
 });
+
+describe('two chunks written at once on PostgreSQL (the worker\'s setting there)', () => {
+  let db: TestDb;
+  beforeEach(async () => {
+    db = await createTestDatabase('postgres');
+    await importCareRoster(db.db);
+    await addMembers(db.db);
+  });
+  afterEach(() => db.drop());
+
+  const countReachable = async () => Number((await sql<{ n: string }>`select count(*) as n from members where status = 'active' and userid is not null`.execute(db.db)).rows[0]!.n);
+
+  it('writes the same day as one writer does: each person once, parts of at most 1,000; the re-run inserts nothing', async () => {
+    const reachable = await countReachable();
+    const deps = (): SweepDeps => ({ ...sweepTestDeps(db.db, () => AT_0850), chunkSize: 500, writers: 2 });
+    const first = await runSweep(deps(), NUDGE_DAY);
+    expect(first.failed).toEqual([]);
+    const rows = await nudges(db.db);
+    expect(rows).toHaveLength(reachable);
+    expect(new Set(rows.map((r) => r.recipient)).size).toBe(reachable);
+    expect(rows.every((r) => r.batch_id !== null)).toBe(true);
+    // Chunks of 500 finish out of order, so parts may be smaller; never larger, and every one holds its rows.
+    const parts = await batches(db.db);
+    expect(parts.every((b) => b.members >= 1 && b.members <= 1_000)).toBe(true);
+    expect(parts.reduce((sum, b) => sum + b.members, 0)).toBe(reachable);
+    const again = await runSweep(deps(), NUDGE_DAY);
+    expect(again.recorded).toBe(0);
+    expect(await batches(db.db)).toEqual(parts);
+  });
+
+  it('a chunk that fails stops the family; what was in flight finishes; the re-run completes without doubles', async () => {
+    const reachable = await countReachable();
+    await sql`create function refuse_one() returns trigger language plpgsql as $$
+      begin if new.recipient = 'wx2100' then raise exception 'cut off for the test'; end if; return new; end $$`.execute(db.db);
+    await sql`create trigger refuse_one before insert on deliveries for each row execute function refuse_one()`.execute(db.db);
+    const deps = (): SweepDeps => ({ ...sweepTestDeps(db.db, () => AT_0850), chunkSize: 500, writers: 2 });
+    const first = await runSweep(deps(), NUDGE_DAY);
+    expect(first.failed).toEqual(['self_eval_nudge']);
+    const written = (await nudges(db.db)).length;
+    expect(written).toBeLessThan(reachable);
+    expect(written).toBeGreaterThanOrEqual(2_000);
+
+    await sql`drop trigger refuse_one on deliveries`.execute(db.db);
+    const again = await runSweep(deps(), NUDGE_DAY);
+    expect(again.failed).toEqual([]);
+    const rows = await nudges(db.db);
+    expect(rows).toHaveLength(reachable);
+    expect(new Set(rows.map((r) => r.recipient)).size).toBe(reachable);
+    expect(rows.every((r) => r.batch_id !== null)).toBe(true);
+  });
+});
