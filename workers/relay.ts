@@ -11,31 +11,51 @@ export interface RelayOptions {
   batch?: number;
 }
 
-export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ inbound: number; outbound: number }> {
+export async function relayOnce(deps: Deps, opts: RelayOptions = {}): Promise<{ inbound: number; outbound: number; failed: string[] }> {
   const grace = opts.graceSeconds ?? 10;
   const batch = opts.batch ?? 1_000;
-  const inboundIds = await deps.repos.inbound.findUnfinished(batch, grace, deps.clock());
-  if (inboundIds.length > 0) {
-    await deps.queues.inbound.addBulk(inboundJobs(deps.instanceId, inboundIds));
-  }
+  // Each kind of work on its own: one that fails (a slow query past its timeout on the heaviest day) must not
+  // keep the others from being enqueued; it is tried again on the next pass.
+  const failed: string[] = [];
+  const part = async (name: string, fn: () => Promise<number>): Promise<number> => {
+    try {
+      return await fn();
+    } catch (err) {
+      failed.push(name);
+      deps.log.warn({ part: name, err: { message: (err as Error).message } }, 'relay: this part of the pass failed; will try again');
+      return 0;
+    }
+  };
+  const inbound = await part('inbound', async () => {
+    const inboundIds = await deps.repos.inbound.findUnfinished(batch, grace, deps.clock());
+    if (inboundIds.length > 0) await deps.queues.inbound.addBulk(inboundJobs(deps.instanceId, inboundIds));
+    return inboundIds.length;
+  });
   // Scheduled pushes come due in bulk (a morning's greetings): drain a few batches per pass.
-  let outbound = 0;
-  for (let round = 0; round < 5; round++) {
-    const outboundIds = await deps.repos.deliveries.findUnfinished(batch, grace, deps.clock(), [...deps.platforms.keys()]);
-    if (outboundIds.length === 0) break;
-    await deps.queues.outbound.addBulk(outboundJobs(deps.instanceId, outboundIds));
-    outbound += outboundIds.length;
-    if (outboundIds.length < batch) break;
-  }
+  const singles = await part('deliveries', async () => {
+    let n = 0;
+    for (let round = 0; round < 5; round++) {
+      const outboundIds = await deps.repos.deliveries.findUnfinished(batch, grace, deps.clock(), [...deps.platforms.keys()]);
+      if (outboundIds.length === 0) break;
+      await deps.queues.outbound.addBulk(outboundJobs(deps.instanceId, outboundIds));
+      n += outboundIds.length;
+      if (outboundIds.length < batch) break;
+    }
+    return n;
+  });
   // Batches: one job per batch, never one per row (their rows are theirs to send).
-  for (let round = 0; round < 5; round++) {
-    const batchIds = await deps.repos.deliveries.batches.findUnfinished(batch, grace, deps.clock(), [...deps.platforms.keys()]);
-    if (batchIds.length === 0) break;
-    await deps.queues.outbound.addBulk(batchJobs(deps.instanceId, batchIds));
-    outbound += batchIds.length;
-    if (batchIds.length < batch) break;
-  }
-  return { inbound: inboundIds.length, outbound };
+  const batches = await part('batches', async () => {
+    let n = 0;
+    for (let round = 0; round < 5; round++) {
+      const batchIds = await deps.repos.deliveries.batches.findUnfinished(batch, grace, deps.clock(), [...deps.platforms.keys()]);
+      if (batchIds.length === 0) break;
+      await deps.queues.outbound.addBulk(batchJobs(deps.instanceId, batchIds));
+      n += batchIds.length;
+      if (batchIds.length < batch) break;
+    }
+    return n;
+  });
+  return { inbound, outbound: singles + batches, failed };
 }
 
 export function startRelay(deps: Deps, opts: RelayOptions = {}): { stop(): Promise<void> } {
@@ -48,7 +68,7 @@ export function startRelay(deps: Deps, opts: RelayOptions = {}): { stop(): Promi
       .then((n) => {
         deps.metrics.relayReenqueued('inbound', n.inbound);
         deps.metrics.relayReenqueued('outbound', n.outbound);
-        if (n.inbound + n.outbound > 0) deps.log.info(n, 'relay re-enqueued unfinished work');
+        if (n.inbound + n.outbound > 0) deps.log.info({ inbound: n.inbound, outbound: n.outbound }, 'relay re-enqueued unfinished work');
       })
       .catch((err) => deps.log.warn({ err: { message: (err as Error).message } }, 'relay pass failed; will try again'))
       .finally(() => {

@@ -89,6 +89,22 @@ describe('a broadcast in batches', () => {
     for (const id of recorded.batchIds!) expect(await batchRow(stack, id)).toMatchObject({ status: 'done', attempts: 1 });
   });
 
+  it('a relay pass whose look for single deliveries fails still hands out the batches (and says which part failed)', async () => {
+    stack = await startStack({ wecom: true });
+    const recorded = await stack.deps.outbox.recordBroadcast(broadcast(users(1_500)));
+    const deliveries = stack.deps.repos.deliveries;
+    const findSingles = deliveries.findUnfinished.bind(deliveries);
+    // As on the heaviest day, when the query ran past its timeout.
+    deliveries.findUnfinished = async () => {
+      throw new Error('canceling statement due to statement timeout');
+    };
+    const pass = await relayOnce(stack.deps, { graceSeconds: 0 });
+    deliveries.findUnfinished = findSingles;
+    expect(pass).toEqual({ inbound: 0, outbound: 2, failed: ['deliveries'] });
+    const queued = await stack.deps.queues.outbound.getJobs(['waiting']);
+    expect(queued.map((j) => j.data.batchId).sort()).toEqual([...recorded.batchIds!].sort());
+  });
+
   it('the same text to the same people again under another key goes without the duplicate check, and arrives', async () => {
     stack = await startStack({ wecom: true });
     const first = await stack.deps.outbox.recordBroadcast(broadcast(['p1', 'p2']));
