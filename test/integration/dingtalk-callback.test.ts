@@ -237,7 +237,9 @@ describe.each(DB_KINDS)('DingTalk receive routes on %s', (dbKind) => {
         ['timestamp not digits', () => ({ p: push({ timestamp: 'yesterday' }) }), 400, 'bad_query'],
         ['wrong owner key (another app\'s subscription)', () => ({ p: push({ ownerKey: 'dingotherapp' }) }), 400, 'bad_receive_id'],
         ['bad padding', () => ({ p: push({ encrypt: encryptBlock(DINGTALK.aesKey, plainBlock(leave(), DINGTALK.appKey, { pad: (n) => Buffer.alloc(n, 0) })) }) }), 400, 'bad_padding'],
-        ['encrypted with another aes key', () => ({ p: push({ aesKey: 'otherAesKey0123456789abcdefghijklmnopqrstuv' }) }), 400, 'bad_padding'],
+        // With the wrong key the random IV decrypts to noise: now and then its last byte passes the padding check,
+        // and the length field fails instead — either way it is refused before anything is stored.
+        ['encrypted with another aes key', () => ({ p: push({ aesKey: 'otherAesKey0123456789abcdefghijklmnopqrstuv' }) }), 400, 'bad_padding|bad_msg_len'],
         ['decrypts to something not JSON', () => ({ p: push({ plaintext: 'not json' }) }), 400, 'bad_event'],
         ['a departure without users', () => ({ p: push({ plaintext: '{"EventType":"user_leave_org","TimeStamp":"1"}' }) }), 400, 'bad_event'],
         ['body without encrypt', () => { const p = push(); return { p: { ...p, body: {} as EventPush['body'] } }; }, 400, 'bad_body'],
@@ -250,7 +252,7 @@ describe.each(DB_KINDS)('DingTalk receive routes on %s', (dbKind) => {
         const res = await sendEvent(p, q ?? p.query, contentType);
         expect(res.status).toBe(status);
         expect(res.json()).toHaveProperty('error');
-        expect(lines.slice(logged).join('')).toContain(`"code":"${code}"`);
+        expect(lines.slice(logged).join('')).toMatch(new RegExp(`"code":"(${code})"`));
         expect((await rows()).length).toBe(before);
       });
     });
