@@ -3,7 +3,9 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.ts';
 import { HealthRepository } from './db/health-repository.ts';
-import { answerError } from './error-handler.ts';
+import { answerError, answerNotFound } from './error-handler.ts';
+import swagger from '@fastify/swagger';
+import { OPENAPI_OPTIONS } from './admin/openapi.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { withTimeout } from './redis.ts';
@@ -36,6 +38,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(answerError);
+  app.setNotFoundHandler(answerNotFound);
+  // Before any route: it collects the admin routes' schemas into /admin/openapi.json as they are added.
+  await app.register(swagger, OPENAPI_OPTIONS);
 
   // Adapters first, then routes: the order here is the architecture.
   app.get('/healthz', async () => ({ ok: true }));
