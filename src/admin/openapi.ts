@@ -42,10 +42,10 @@ export const OPENAPI_OPTIONS: FastifyDynamicSwaggerOptions = {
   // Shared schemas keep their $id as their name in components.schemas.
   refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   transform: ({ schema, url, route }) => {
-    const listed = listedInOpenApi({ url, schema: schema as { hide?: boolean } | undefined, config: route.config as { openapi?: boolean } | undefined });
-    const raw = (route.config as { rawBody?: { contentTypes: string[] } } | undefined)?.rawBody;
+    const listed = listedInOpenApi({ url, schema: schema, config: route.config });
+    const raw = (route.config)?.rawBody;
     // A raw upload (CSV/XLSX) is not validated by schema; the document still says what it takes.
     const documented = raw ? { ...schema, consumes: raw.contentTypes, body: { type: 'string', format: 'binary' } } : schema;
-    return { schema: { ...(documented ?? {}), hide: !listed } as typeof schema, url };
+    return { schema: { ...(documented ?? {}), hide: !listed }, url };
   },
 };

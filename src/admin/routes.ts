@@ -29,7 +29,7 @@ import { proposalRoutes } from './proposal-routes.ts';
 import { announcementRoutes } from './announcement-routes.ts';
 import { INTERNAL_FAILURE_MESSAGE, RosterImportJobs, type ImportJobTimings } from './import-jobs.ts';
 import { OPENAPI_PATH } from './openapi.ts';
-import { ADMIN_ERROR_SCHEMA, answer, any, idString, list, object, oneOf, queryFlag, responses } from './schemas.ts';
+import { ADMIN_ERROR_SCHEMA, answer, any, list, object, oneOf, queryFlag, responses } from './schemas.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A 100,000-member xlsx is about 6 MB, the CSV about 12 MB; 50 MB leaves room without inviting abuse. */
