@@ -83,6 +83,8 @@ export interface StackOptions {
   platforms?: string;
   workers?: boolean;
   env?: Record<string, string>;
+  /** Told of every route the app adds (buildApp's onRoute). */
+  onRoute?: (route: { url: string; method: string | string[]; schema?: unknown; config?: unknown }) => void;
   poolSize?: number;
   overrides?: DepsOverrides;
   /** Chat accounts to put in the roster as plain members, so the bot knows them (the rest are unknown). */
@@ -125,7 +127,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // Everyone's 钉钉账号 is their 账号 unless the roster says otherwise (the staff number on both platforms).
   if (asDingtalk) await sameDingtalkAccounts(db);
   if (opts.members?.length) await addMembers(db, opts.members);
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, opts.onRoute ? { onRoute: opts.onRoute } : {});
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
