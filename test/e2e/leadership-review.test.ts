@@ -185,7 +185,7 @@ describe('issue 13 section 7: members evaluate their leadership', () => {
     expect(((await held.json()) as { code: string }).code).toBe('already_held');
     const badYear = await post({ year: 2025 });
     expect(badYear.status).toBe(400);
-    expect(((await badYear.json()) as { error: string }).error).toBe('未开启：年份2025年有误。评议年度为今年（2027年）或刚结束的2026年，也可不写年份。');
+    expect(((await badYear.json()) as { error: { message: string } }).error.message).toBe('未开启：年份2025年有误。评议年度为今年（2027年）或刚结束的2026年，也可不写年份。');
     expect((await post({ year: 2027, days: 0 })).status).toBe(400);
     expect((await post({ year: 2027, days: '5' })).status).toBe(400);
     const start = stack.fake!.sent.length;
