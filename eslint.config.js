@@ -8,8 +8,8 @@ import tseslint from 'typescript-eslint';
 const NODE_GLOBALS = { process: 'readonly', console: 'readonly', URL: 'readonly', module: 'writable', require: 'readonly' };
 
 export default tseslint.config(
-  // What git ignores (installed packages, the embedded database, coverage) and the shell scripts.
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'docs/', 'scripts/'] },
+  // What git ignores (installed packages, the compiled output, the embedded database, coverage) and the scripts.
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'docs/', 'scripts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -2,19 +2,21 @@
 // Seeds a demo organisation of that size in a fresh PostgreSQL database (or DATABASE_URL), then times one
 // day's sweep — decide + write notices and deliveries + enqueue to BullMQ — against, in the same run, an
 // index-only count of the members table (the baseline of record) and a scan that reads every row. Prints
-// them, the ratios, and the process memory. Targets (issue 4): the sweep within 5x the baseline and under
-// 3 s, memory under 300 MB. `--date heaviest` sweeps the heaviest day of the year: the next quarterly
-// self-evaluation nudge, which goes to every member.
+// them, the ratios, and the process memory. Targets: on an ordinary day (issue 4) the sweep within 5x the
+// baseline and under 3 s, memory under 300 MB; on a day that messages every member (issue 17 §5) — `--date
+// heaviest`, the next quarterly self-evaluation nudge — every notice and delivery decided and written in chunks
+// within 20 s, peak RSS at most 512 MB.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { connectDatabase } from '../src/db/connect.ts';
 import { DeliveryRepository } from '../src/db/delivery-repository.ts';
 import { chineseWorkingDayCalendar } from '../src/domain/calendar.ts';
 import { localDate } from '../src/domain/dates.ts';
-import { outboundJobs, QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
+import { batchJobs, outboundJobs, QUEUE, type OutboundJob } from '../src/jobs/queues.ts';
 import { createLogger } from '../src/logger.ts';
 import { ensureQuotaObligations, runSweep } from '../src/notices/sweep.ts';
 import { addDays } from '../src/domain/dates.ts';
@@ -64,7 +66,10 @@ try {
     });
     if (seed.status !== 0) throw new Error('seed-demo failed');
   }
-  await sql`vacuum analyze`.execute(handle.db);
+  // On its own connection: at a million members on a loaded machine it outlasts the pool's 10 s query timeout.
+  const vacuum = new pg.Client({ connectionString: bench.url });
+  await vacuum.connect();
+  await vacuum.query('vacuum analyze').finally(() => vacuum.end());
   const count = Number((await handle.db.selectFrom('members').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
 
   // Baselines, best of 3: an index-only count of the members table (the baseline of record: the least any
@@ -103,26 +108,39 @@ try {
   const result = await runSweep({ db: handle.db, outbox, log, timezone: TZ, platform: 'wecom', clock: () => new Date() }, date);
   const sweepMs = performance.now() - t;
   const jobs = await queue.count();
-  // For the record: the rest is enqueued by the relay as it comes due, in batches of 1,000 — timed here.
-  const rest = await sql<{ id: string }>`select id::text as id from deliveries where push and idempotency_key like 'notice-%' order by id`.execute(handle.db);
-  const restIds = rest.rows.map((r) => r.id).slice(jobs);
+  // For the record: the rest is enqueued by the relay as it comes due, 1,000 jobs a round — one per single
+  // delivery, one per batch — timed here.
+  const rest = await sql<{ id: string; batch: boolean }>`
+    select id::text as id, false as batch from deliveries where push and batch_id is null and idempotency_key like 'notice-%'
+    union all select id::text, true from delivery_batches where key like 'notices:%' order by 2, 1`.execute(handle.db);
+  const batches = rest.rows.filter((r) => r.batch).length;
+  const restIds = rest.rows.slice(jobs);
   const tr = performance.now();
-  for (let i = 0; i < restIds.length; i += 1_000) await queue.addBulk(outboundJobs('bench', restIds.slice(i, i + 1_000)));
+  for (let i = 0; i < restIds.length; i += 1_000) {
+    const round = restIds.slice(i, i + 1_000);
+    await queue.addBulk([...outboundJobs('bench', round.filter((r) => !r.batch).map((r) => r.id)), ...batchJobs('bench', round.filter((r) => r.batch).map((r) => r.id))]);
+  }
   const relayMs = performance.now() - tr;
+  const heaviest = noticesDueOn(date, { calendar: chineseWorkingDayCalendar(), settings: DEFAULT_SCHEDULE_SETTINGS }).some((n) => n.kind === 'self_eval_nudge' || n.kind === 'goals_nudge');
+  const target = heaviest
+    ? { ms: 20_000, rssMb: 512, ratio: Infinity, text: '≤ 20000 ms, peak RSS ≤ 512 MB: a day that messages every member' }
+    : { ms: 3_000, rssMb: 300, ratio: 5, text: '≤ 5x the baseline and under 3000 ms, RSS < 300 MB' };
+  const pass = sweepMs <= target.ms && peakRss <= target.rssMb * 1024 * 1024 && sweepMs / countOnly <= target.ratio;
 
   console.log(`bench:sweep  ${count} members, date ${date}, PostgreSQL ${bench.describe}`);
   console.log(`  baseline  index-only count of members     ${ms(countOnly)}   (baseline of record)`);
   console.log(`            index scan reading every row    ${ms(scan)}`);
-  console.log(`  sweep     decide+write+enqueue            ${ms(sweepMs)}   (${result.decided} notices, ${result.recorded} deliveries, ${jobs} due now queued)`);
-  console.log(`  relay     the other ${restIds.length} deliveries, enqueued as they come due over the next minutes: ${ms(relayMs)} of addBulk in all (not in the sweep figure)`);
+  console.log(`  sweep     decide+write+enqueue            ${ms(sweepMs)}   (${result.decided} notices, ${result.recorded} deliveries, ${batches} batches, ${jobs} jobs due now queued)`);
+  console.log(`  relay     the other ${restIds.length} jobs (single deliveries and batches), enqueued as they come due over the next minutes: ${ms(relayMs)} of addBulk in all (not in the sweep figure)`);
   console.log(`            decide ${result.timings?.decideMs} ms, write ${result.timings?.writeMs} ms, enqueue ${result.timings?.enqueueMs} ms`);
-  console.log(`  ratio     sweep / index-only count        ${(sweepMs / countOnly).toFixed(2)}x   (target ≤ 5x, and under 3000 ms)`);
+  console.log(`  ratio     sweep / index-only count        ${(sweepMs / countOnly).toFixed(2)}x`);
   console.log(`            sweep / row-reading scan        ${(sweepMs / scan).toFixed(2)}x`);
   console.log(`  yearly    opening the year's quota obligations (once a year, not in the daily figure): ${ms(quotaMs)}`);
-  console.log(`  memory    peak RSS ${mb(peakRss)} (before sweep ${mb(rssBefore)})   (target < 300 MB)`);
-  console.log(`  verdict   ${sweepMs / countOnly <= 5 && sweepMs < 3000 && peakRss < 300 * 1024 * 1024 ? 'PASS' : 'MISS'}`);
+  console.log(`  memory    peak RSS ${mb(peakRss)} (before sweep ${mb(rssBefore)})`);
+  console.log(`  verdict   ${pass ? 'PASS' : 'MISS'}   (target ${target.text})`);
 
   await sql`delete from deliveries where idempotency_key like 'notice-%'`.execute(handle.db);
+  await sql`delete from delivery_batches where key like 'notices:%'`.execute(handle.db);
   await sql`delete from notices`.execute(handle.db);
   await sql`delete from sweep_days`.execute(handle.db);
 } finally {

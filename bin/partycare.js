@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// The installed `partycare` command: runs the TypeScript CLI through tsx.
-import { spawnSync } from 'node:child_process';
+// The installed `partycare` command: the compiled CLI (npm run build) in this very process, with plain node —
+// no TypeScript loader and no child process, so a signal to this pid reaches the CLI itself.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx/cli');
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const r = spawnSync(process.execPath, [tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const cli = new URL('../dist/src/cli.js', import.meta.url);
+if (!existsSync(fileURLToPath(cli))) {
+  process.stderr.write(`partycare: the compiled CLI (${fileURLToPath(cli)}) is missing: run npm run build first\n`);
+  process.exit(1);
+}
+// Stack traces name the TypeScript lines (what `node --enable-source-maps` does for npm start).
+process.setSourceMapsEnabled(true);
+const { main } = await import(cli.href);
+main(process.argv.slice(2));

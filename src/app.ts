@@ -9,15 +9,14 @@ import { OPENAPI_OPTIONS } from './admin/openapi.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { withTimeout } from './redis.ts';
+import { readDeliveryBacklog } from './ops/backlog.ts';
+import { opsRoutes } from './ops/routes.ts';
 
 /** The largest request body outside routes that set their own (the admin file uploads). */
 const BODY_LIMIT = 64 * 1024;
 
-/** A delivery due this long and not sent counts as overdue. */
-const OVERDUE_SECONDS = 300;
-
 async function deliveryBacklog(deps: Deps) {
-  return withTimeout(deps.repos.deliveries.backlog(deps.clock(), OVERDUE_SECONDS), 2_000, 'db timeout').catch(() => undefined);
+  return readDeliveryBacklog(deps.repos.deliveries, deps.clock()).catch(() => undefined);
 }
 
 /** `onRoute`: told of every route as it is added (a test compares the admin routes with the OpenAPI document). */
@@ -36,6 +35,8 @@ export async function buildApp(deps: Deps, opts: { onRoute?: (route: RouteOption
     http: { connectionsCheckingInterval: Math.min(1_000, deps.config.requestTimeoutMs), headersTimeout: deps.config.requestTimeoutMs },
     connectionTimeout: deps.config.requestTimeoutMs + 5_000,
     return503OnClosing: true,
+    // Behind nginx (docs/deploy.md) the client's address comes from X-Forwarded-For, believed only from TRUST_PROXY.
+    trustProxy: deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false,
   });
 
   app.setErrorHandler(answerError);
@@ -63,19 +64,8 @@ export async function buildApp(deps: Deps, opts: { onRoute?: (route: RouteOption
       ...(backlog ? { overduePlatforms: backlog.filter((b) => b.overdue > 0).map((b) => b.platform) } : {}),
     });
   });
-  // Prometheus text format: counts only, no member data.
-  app.get('/metrics', async (_req, reply) => {
-    const backlog = (await deliveryBacklog(deps)) ?? [];
-    const lines = [
-      '# HELP partycare_deliveries_unfinished Deliveries pending or being sent, by platform.',
-      '# TYPE partycare_deliveries_unfinished gauge',
-      ...backlog.map((b) => `partycare_deliveries_unfinished{platform="${b.platform}"} ${b.unfinished}`),
-      `# HELP partycare_deliveries_overdue Deliveries due for over ${OVERDUE_SECONDS} s and not sent (e.g. no process serves the platform).`,
-      '# TYPE partycare_deliveries_overdue gauge',
-      ...backlog.map((b) => `partycare_deliveries_overdue{platform="${b.platform}"} ${b.overdue}`),
-    ];
-    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
-  });
+  // /metrics (ADMIN_TOKEN), the callback counters and the queue board (/admin/queues): src/ops/.
+  await app.register(opsRoutes, { deps });
 
   // Admin endpoints (roster import/export): bearer ADMIN_TOKEN; absent without a token. Own scope: its file
   // parsers and larger body limit apply to it alone.

@@ -1,6 +1,8 @@
 // One CLI: `npm run -s cli -- <command>`. Results go to standard output, logs to standard error, and a failure
 // exits non-zero, so scripts can rely on it. Later features add their commands to COMMANDS.
 import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { boot, BootError } from './boot.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
@@ -15,6 +17,7 @@ import { CARE_COMMANDS } from './cli/care-commands.ts';
 import { EXPORT_COMMANDS } from './cli/export-commands.ts';
 import { INBOUND_COMMANDS } from './cli/inbound-commands.ts';
 import { SETTINGS_COMMANDS } from './cli/settings-commands.ts';
+import { BACKUP_COMMANDS } from './cli/backup-commands.ts';
 
 export { UsageError };
 
@@ -105,6 +108,7 @@ export const COMMANDS: Record<string, Command> = {
   ...EXPORT_COMMANDS,
   ...INBOUND_COMMANDS,
   ...SETTINGS_COMMANDS,
+  ...BACKUP_COMMANDS,
 };
 
 export function usage(): string {
@@ -135,7 +139,18 @@ export async function runCli(argv: string[], out = (l: string) => process.stdout
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** The command line's entry: runs argv's command and exits with its code (the `partycare` bin calls this). */
+export function main(argv = process.argv.slice(2)): void {
   // runCli answers every failure with an exit code; anything else is a crash Node reports as such.
-  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  void runCli(argv).then((code) => process.exit(code));
 }
+
+// Run directly (`node dist/src/cli.js`, `tsx src/cli.ts`)? argv[1] may be a symlink or a relative path.
+function runDirectly(): boolean {
+  try {
+    return !!process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false; // argv[1] is no file (node -e, a REPL)
+  }
+}
+if (runDirectly()) main();

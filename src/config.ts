@@ -1,4 +1,5 @@
 // One schema for the environment, parsed once at boot. Every bad or missing value is named in one message.
+import { isIP } from 'node:net';
 import { ConfigError } from './errors.ts';
 import { parseQuietHours, type QuietHours } from './domain/quiet-hours.ts';
 import { PLATFORMS, DEFAULT_PLATFORM } from './platforms/index.ts';
@@ -51,6 +52,11 @@ export interface Config {
   sessionSecret: string | undefined;
   /** A request whose body has not arrived by then is answered 408 (slow clients hold no connection). */
   requestTimeoutMs: number;
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses, CIDRs, or loopback /
+   * linklocal / uniquelocal); empty: none, and every request comes from the address that connected.
+   */
+  trustProxy: string[];
   /** Automatic pushes wait outside this local window; null = no quiet hours. */
   quietHours: QuietHours | null;
   /**
@@ -62,6 +68,10 @@ export interface Config {
   leaseSeconds: number;
   /** Prefix of every Redis key (queues, token cache, rate limits): deployments sharing a Redis use different ones. */
   queuePrefix: string;
+  /** METRICS_PORT: a separate listener for /metrics in any process (a worker has no other); unset = none. */
+  metricsPort: number | undefined;
+  /** METRICS_HOST: that listener's address, 127.0.0.1 unless set; beyond loopback only with ADMIN_TOKEN. */
+  metricsHost: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -165,12 +175,23 @@ export function loadConfig(env: Env = process.env): Config {
   const requestTimeoutMs = Number(timeoutText);
   if (!/^\d+$/.test(timeoutText) || requestTimeoutMs < 100) problems.push(`HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds ≥ 100 (got "${timeoutText}")`);
 
+  const trustProxy = parseTrustProxy(get('TRUST_PROXY'), problems);
+
   const leaseText = get('JOB_LEASE_SECONDS') ?? '30';
   const leaseSeconds = Number(leaseText);
   if (!/^\d+$/.test(leaseText) || leaseSeconds < 1 || leaseSeconds > 3_600) problems.push(`JOB_LEASE_SECONDS must be whole seconds from 1 to 3600 (got "${leaseText}")`);
 
   const queuePrefix = get('QUEUE_PREFIX') ?? 'partycare';
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(queuePrefix)) problems.push('QUEUE_PREFIX must be 1–32 letters, digits, _ or -');
+
+  const metricsPortText = get('METRICS_PORT');
+  const metricsPort = metricsPortText === undefined ? undefined : Number(metricsPortText);
+  if (metricsPortText !== undefined && (!/^\d+$/.test(metricsPortText) || metricsPort! > 65535)) problems.push(`METRICS_PORT must be an integer from 0 to 65535 (got "${metricsPortText}")`);
+  const metricsHost = get('METRICS_HOST') ?? '127.0.0.1';
+  // Metrics name no member, but queue depths and error codes are still the operator's: open only on loopback.
+  if (metricsPortText !== undefined && !isLoopbackHost(metricsHost) && adminToken === undefined) {
+    problems.push(`METRICS_HOST=${metricsHost} is beyond loopback: set ADMIN_TOKEN too (the metrics listener then asks for it), or leave METRICS_HOST unset`);
+  }
 
   let quietHours: QuietHours | null = null;
   const quietText = env['QUIET_HOURS'] === undefined ? '21:00-08:00' : env['QUIET_HOURS'].trim();
@@ -205,11 +226,37 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     sessionSecret,
     requestTimeoutMs,
+    trustProxy,
     quietHours,
     settingDefaults: { time_zone: timezone, quiet_hours: quietHours?.text ?? '' },
     leaseSeconds,
     queuePrefix,
+    metricsPort,
+    metricsHost,
   };
+}
+
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: the proxies in front (the address a request connects from must be one of them for its
+ * X-Forwarded-For to count). Never "everyone": any client could then claim any address and walk past the
+ * per-address admin throttle.
+ */
+function parseTrustProxy(text: string | undefined, problems: string[]): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  const items = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const bad = items.filter((item) => {
+    if (PROXY_RANGES.has(item)) return false;
+    const [address, bits, ...rest] = item.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return true;
+    return bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length > 0) {
+    problems.push(`TRUST_PROXY must list the reverse proxies' addresses or CIDRs (or loopback, linklocal, uniquelocal), comma-separated (got ${bad.map((b) => `"${b}"`).join(', ')})`);
+  }
+  return items;
 }
 
 /**

@@ -16,6 +16,8 @@ import type { MessageSender, PlatformName } from './platforms/types.ts';
 import { DeliveryRouter } from './services/delivery-router.ts';
 import type { Platform, RecipientLimiter } from './platforms/platform.ts';
 import { createPlatform } from './platforms/index.ts';
+import { Metrics } from './ops/metrics.ts';
+import { readDeliveryBacklog } from './ops/backlog.ts';
 
 export interface Deps {
   config: Config;
@@ -42,6 +44,8 @@ export interface Deps {
   leaseSeconds: number;
   ingest: InboundIngest;
   outbox: Outbox;
+  /** This process's metrics (ops/metrics.ts): its own registry, moved by whoever holds deps. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -65,6 +69,7 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
   // CLI command uses it at once). If Redis is down, callers see the failure and fall back as designed.
   await waitUntilReady(redis, 3_000).catch((err: Error) => log.warn({ err: { message: err.message } }, 'redis not ready yet'));
   const workerConnections: Redis[] = [];
+  const metrics = new Metrics(log);
   const instanceId = await loadInstanceId(db);
   // Queues belong to one database: two deployments (or a reset dev database) sharing a Redis must never
   // take each other's jobs. The WeCom token and rate limits are per app, so they stay shared.
@@ -84,7 +89,7 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
   const replaced = overrides.sender && config.platforms.includes(overrides.sender.platform) ? overrides.sender.platform : config.platform;
   const platforms = new Map<PlatformName, Platform>(
     config.platforms.map((name) => {
-      const adapter = createPlatform(name, { config, redis, sharedKeyPrefix: sharedPrefix, log });
+      const adapter = createPlatform(name, { config, redis, sharedKeyPrefix: sharedPrefix, log, metrics });
       return [name, overrides.sender && name === replaced ? { ...adapter, sender: overrides.sender } : adapter];
     }),
   );
@@ -93,6 +98,8 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
 
   const clock = overrides.clock ?? (() => new Date());
   const repos = { inbound: new InboundRepository(db.db), deliveries: new DeliveryRepository(db.db) };
+  metrics.watchQueues({ inbound: queues.inbound, outbound: queues.outbound });
+  metrics.watchBacklog(() => readDeliveryBacklog(repos.deliveries, clock()));
   const deps: Deps = {
     config,
     log,
@@ -114,6 +121,7 @@ export async function buildDeps(environmentConfig: Config, overrides: DepsOverri
     maxRateLimitWaitMs: overrides.maxRateLimitWaitMs ?? 60 * 60_000,
     leaseSeconds: overrides.leaseSeconds ?? config.leaseSeconds,
     ingest: new InboundIngest(repos.inbound, queues.inbound, log, instanceId, clock),
+    metrics,
     outbox: new Outbox(repos.deliveries, queues.outbound, log, instanceId, clock, recipientsPerSend([...platforms.values()].map((p) => p.sender)), new DeliveryRouter(db.db, config.platforms, log)),
     async close() {
       await Promise.allSettled([queues.inbound.close(), queues.outbound.close(), queues.sweep.close()]);

@@ -4,6 +4,7 @@
 import { boot, BootError } from './boot.ts';
 import { startServer } from './server.ts';
 import { startWorkers } from '../workers/index.ts';
+import { startMetricsListener } from './ops/metrics-listener.ts';
 
 const mode = process.argv[2] ?? 'all';
 
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   }
   const app = mode === 'worker' ? undefined : await startServer(deps);
   const workers = mode === 'server' ? undefined : await startWorkers(deps);
+  // Each process's own metrics on METRICS_PORT (ops/metrics-listener.ts): how a worker is scraped.
+  const metricsListener = deps.config.metricsPort === undefined ? undefined : await startMetricsListener(deps);
   if (!app) deps.log.info('worker running');
   // Where the platform can be reached, when it has something to say (the local web chat: its address).
   if (app) for (const platform of deps.platforms.values()) platform.announce?.(deps);
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
     deps.log.info({ signal }, 'shutting down');
     try {
       await app?.close();
+      await metricsListener?.close();
       await workers?.close();
       await deps.close();
       process.exit(0);

@@ -18,12 +18,15 @@ import { dashboardBaseUrl } from '../src/dashboard/sign-in.ts';
 import type { BroadcastInput, RecordedBroadcast } from '../src/services/outbox.ts';
 
 export function createInboundProcessor(deps: Deps) {
-  const { repos, outbox, log } = deps;
+  const { repos, outbox } = deps;
   const handlers = conversationHandlers({ dashboardBaseUrl: dashboardBaseUrl(deps.config) });
   return async function processInbound(job: Job<InboundJob>, token?: string): Promise<string> {
     const { eventId } = job.data;
     const row = await repos.inbound.claim(eventId, deps.leaseSeconds);
     if (!row) return skipOrWaitForLease(job, token, await repos.inbound.heldUntil(eventId));
+    // Every line about this event carries its correlation id (the dedupe key), as do the deliveries it makes.
+    const cid = row.dedupe_key;
+    const log = deps.log.child({ cid });
     const heartbeat = new LeaseHeartbeat(
       () => repos.inbound.renew(eventId, row.lease_token, deps.leaseSeconds),
       deps.leaseSeconds,
@@ -45,7 +48,7 @@ export function createInboundProcessor(deps: Deps) {
         // A member's events are theirs by account (a question on DingTalk, its answer on WeCom); strangers ask nothing.
         if (account !== undefined) await repos.inbound.attribute(eventId, account, trx);
         const broadcast = async (input: Omit<BroadcastInput, 'platform'>) => {
-          const recorded = await outbox.recordBroadcast({ ...input, platform }, trx);
+          const recorded = await outbox.recordBroadcast({ ...input, platform, correlationId: cid }, trx);
           broadcasts.push(recorded);
           return recorded.deliveryIds.length;
         };
@@ -72,6 +75,7 @@ export function createInboundProcessor(deps: Deps) {
             message: r.message,
             // Only the answer to the writer goes at once; a card to someone else waits out quiet hours.
             ...replyDelivery(r.recipient ?? event.userId, event.userId, now, deps.config.timezone, deps.config.quietHours),
+            correlationId: cid,
           })),
           trx,
         );
@@ -81,6 +85,7 @@ export function createInboundProcessor(deps: Deps) {
       });
       await outbox.enqueue(ids);
       for (const recorded of broadcasts) await outbox.enqueueBroadcast(recorded);
+      log.info({ eventId, attempt: job.attemptsMade + 1, replies: ids.length, broadcastDeliveries: broadcasts.reduce((n, b) => n + b.deliveryIds.length, 0) }, 'inbound event handled');
       return `replied ${ids.length}`;
     } catch (err) {
       if (err instanceof DelayedError) throw err;

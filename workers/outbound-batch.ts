@@ -18,6 +18,7 @@ import { holdUntil } from '../src/domain/quiet-hours.ts';
 import { skipOrWaitForLease } from './lease.ts';
 import { recordThroughOutage } from './database-outage.ts';
 import { logFinalFailure, sendFailure } from './send-failure.ts';
+import type { Logger } from '../src/logger.ts';
 
 /** When a recipient the platform's flow control deferred is tried again. */
 const DEFERRED_RETRY_MS = 60_000;
@@ -31,20 +32,22 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     const batch = await batches.claim(batchId, deps.leaseSeconds, served);
     // Not ours to send (another platform), finished, or held by another worker.
     if (!batch) return skipOrWaitForLease(job, token, await batches.heldUntil(batchId));
+    // What caused it (an OD's announcement: the inbound event's dedupe key; the sweep: `sweep-<date>`).
+    const cidLog = batch.correlation_id === null ? log : log.child({ cid: batch.correlation_id });
     const heartbeat = new LeaseHeartbeat(
       () => batches.renew(batchId, batch.lease_token, deps.leaseSeconds),
       deps.leaseSeconds,
-      () => log.warn({ batchId }, 'batch lease lost to another worker while sending'),
-      (err) => log.warn({ batchId, err: { message: err.message } }, 'batch lease renewal failed'),
+      () => cidLog.warn({ batchId }, 'batch lease lost to another worker while sending'),
+      (err) => cidLog.warn({ batchId, err: { message: err.message } }, 'batch lease renewal failed'),
     );
     try {
-      return await sendClaimed(job, token, batch);
+      return await sendClaimed(job, token, batch, cidLog);
     } finally {
       heartbeat.stop();
     }
   }
 
-  async function sendClaimed(job: Job<OutboundJob>, token: string | undefined, batch: DeliveryBatchRow & { lease_token: string }): Promise<string> {
+  async function sendClaimed(job: Job<OutboundJob>, token: string | undefined, batch: DeliveryBatchRow & { lease_token: string }, log: Logger): Promise<string> {
     const lease = batch.lease_token;
     const waitWithoutAttempt = async (ms: number, reason: string, scheduled = false): Promise<never> => {
       await batches.release(batch.id, lease, scheduled ? undefined : { code: 'rate_limited', message: reason }, true);
@@ -76,21 +79,27 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
       if (sender.sendMany && message.type !== 'card_update') await sendInCalls(sender, batch, members, message, options);
       else await sendOneByOne(sender, batch, members, message);
       await batches.finish(batch.id, lease);
+      log.info({ batchId: batch.id, platform: batch.platform, recipients: members.length }, 'batch sent');
       return 'sent';
     } catch (err) {
       if (err instanceof DelayedError) throw err;
       const f = sendFailure(err, job);
       const { error: e, code } = f;
       // The platform's frequency limit (45009): the whole batch waits, its attempt given back.
-      if (f.next === 'wait') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      if (f.next === 'wait') {
+        deps.metrics.deliveryParked(batch.platform, 'platform_limit');
+        return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      }
       if (f.next === 'fail') {
         const left = await batches.pendingMembers(batch.id);
         await batches.markFailed(batch.id, left.map((m) => m.id), { code, message: e.message });
+        deps.metrics.deliveryFailed(batch.platform, code, left.length);
         await batches.finish(batch.id, lease, { code, message: e.message });
         logFinalFailure(log, f, { batchId: batch.id, recipients: left.length }, 'batch failed');
         return 'failed';
       }
       await batches.release(batch.id, lease, { code, message: e.message });
+      deps.metrics.deliveryAttemptFailed(batch.platform, code);
       log.warn({ batchId: batch.id, code, attempt: job.attemptsMade + 1 }, 'batch attempt failed, will retry');
       throw e;
     }
@@ -117,6 +126,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     } catch (err) {
       log.warn({ err: { message: (err as Error).message }, count: detached.size }, 'redis unavailable: split-off deliveries left for the relay');
     }
+    deps.metrics.deliveryParked(batch.platform, 'recipient_limit', detached.size);
     log.info({ batchId: batch.id, splitOff: detached.size }, 'recipients over the per-member limit sent on their own');
     return members.filter((m) => !detached.has(m.id));
   }
@@ -149,6 +159,8 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
       if (later.length > 0) await sendLater(batch, later);
       const done = call.filter((m) => !deferred.has(m.recipient)).map((m) => m.id);
       await recordThroughOutage(() => batches.markSent(batch.id, done, invalidIds, result), log, 'a sent batch', deps.leaseSeconds * 1_000);
+      deps.metrics.deliverySent(batch.platform, done.length - invalidIds.length);
+      deps.metrics.deliveryFailed(batch.platform, 'invaliduser', invalidIds.length);
     }
   }
 
@@ -176,10 +188,13 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
         const twin = await repos.deliveries.hasTwinSince({ id: m.id, platform: batch.platform, recipient: m.recipient, message }, since);
         const result = await sender.send(m.recipient, message, { deliveryRef: `d${m.id}`, ...(twin ? {} : { duplicateCheckSeconds }) });
         await recordThroughOutage(() => batches.markSent(batch.id, [m.id], [], result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
+        deps.metrics.deliverySent(batch.platform);
       } catch (err) {
         // One recipient refused fails only that row; anything else is the batch's to retry.
         if (!(err instanceof PlatformSendError) || err.kind !== 'fatal') throw err;
-        await batches.markFailed(batch.id, [m.id], { code: err.platformCode === undefined ? err.kind : String(err.platformCode), message: err.message });
+        const code = err.platformCode === undefined ? err.kind : String(err.platformCode);
+        await batches.markFailed(batch.id, [m.id], { code, message: err.message });
+        deps.metrics.deliveryFailed(batch.platform, code);
       }
     }
   }

@@ -14,12 +14,13 @@ import { recordThroughOutage, waitOutDatabaseOutage } from './database-outage.ts
 import { logFinalFailure, sendFailure } from './send-failure.ts';
 import { holdUntil } from '../src/domain/quiet-hours.ts';
 import { createBatchProcessor } from './outbound-batch.ts';
+import type { Logger } from '../src/logger.ts';
 
 /** WeCom's default interval; far longer than a lease plus every retry backoff, so a re-send falls inside it. */
 export const DUPLICATE_CHECK_SECONDS = 1_800;
 
 export function createOutboundProcessor(deps: Deps) {
-  const { repos, log } = deps;
+  const { repos } = deps;
   const served = [...deps.platforms.keys()];
   const processBatch = createBatchProcessor(deps, DUPLICATE_CHECK_SECONDS);
 
@@ -30,6 +31,8 @@ export function createOutboundProcessor(deps: Deps) {
     // Not ours to send (another platform: the relay of a process that serves it enqueues it), finished, or
     // held by another worker.
     if (!row) return skipOrWaitForLease(job, token, await repos.deliveries.heldUntil(deliveryId));
+    // What caused it (the inbound event's dedupe key, `sweep-<date>`) is in every line about its sending.
+    const log = row.correlation_id === null ? deps.log : deps.log.child({ cid: row.correlation_id });
     const heartbeat = new LeaseHeartbeat(
       () => repos.deliveries.renew(deliveryId, row.lease_token, deps.leaseSeconds),
       deps.leaseSeconds,
@@ -37,13 +40,13 @@ export function createOutboundProcessor(deps: Deps) {
       (err) => log.warn({ deliveryId, err: { message: err.message } }, 'delivery lease renewal failed'),
     );
     try {
-      return await sendClaimed(job, token, row, deliveryId);
+      return await sendClaimed(job, token, row, deliveryId, log);
     } finally {
       heartbeat.stop();
     }
   }
 
-  async function sendClaimed(job: Job<OutboundJob>, token: string | undefined, row: DeliveryRow, deliveryId: string): Promise<string> {
+  async function sendClaimed(job: Job<OutboundJob>, token: string | undefined, row: DeliveryRow, deliveryId: string, log: Logger): Promise<string> {
 
     const waitWithoutAttempt = async (ms: number, reason: string, scheduled = false): Promise<never> => {
       await repos.deliveries.release(deliveryId, scheduled ? undefined : { code: 'rate_limited', message: reason }, true);
@@ -62,7 +65,10 @@ export function createOutboundProcessor(deps: Deps) {
     const sender = platform.sender;
     if (limiter) {
       const slot = await limiter.acquire(platform.appKey, row.recipient);
-      if (!slot.ok) return waitWithoutAttempt(slot.retryInMs, 'per-recipient frequency limit');
+      if (!slot.ok) {
+        deps.metrics.deliveryParked(row.platform, 'recipient_limit');
+        return waitWithoutAttempt(slot.retryInMs, 'per-recipient frequency limit');
+      }
     }
 
     try {
@@ -74,18 +80,25 @@ export function createOutboundProcessor(deps: Deps) {
         ...(twin ? {} : { duplicateCheckSeconds: DUPLICATE_CHECK_SECONDS }),
       });
       await recordThroughOutage(() => repos.deliveries.markSent(deliveryId, result), log, 'a sent delivery', deps.leaseSeconds * 1_000);
+      deps.metrics.deliverySent(row.platform);
+      log.info({ deliveryId, platform: row.platform, attempt: job.attemptsMade + 1 }, 'delivery sent');
       return 'sent';
     } catch (err) {
       if (err instanceof DelayedError) throw err;
       const f = sendFailure(err, job);
       const { error: e, code } = f;
-      if (f.next === 'wait') return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      if (f.next === 'wait') {
+        deps.metrics.deliveryParked(row.platform, 'platform_limit');
+        return waitWithoutAttempt(e.delayMs ?? 60_000, e.message);
+      }
       if (f.next === 'fail') {
         await repos.deliveries.markFailed(deliveryId, { code, message: e.message });
+        deps.metrics.deliveryFailed(row.platform, code);
         logFinalFailure(log, f, { deliveryId, recipient: row.recipient }, 'delivery failed');
         return 'failed';
       }
       await repos.deliveries.release(deliveryId, { code, message: e.message });
+      deps.metrics.deliveryAttemptFailed(row.platform, code);
       log.warn({ deliveryId, code, attempt: job.attemptsMade + 1 }, 'delivery attempt failed, will retry');
       throw e;
     }

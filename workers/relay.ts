@@ -46,6 +46,8 @@ export function startRelay(deps: Deps, opts: RelayOptions = {}): { stop(): Promi
     if (running || stopped) return;
     running = relayOnce(deps, opts)
       .then((n) => {
+        deps.metrics.relayReenqueued('inbound', n.inbound);
+        deps.metrics.relayReenqueued('outbound', n.outbound);
         if (n.inbound + n.outbound > 0) deps.log.info(n, 'relay re-enqueued unfinished work');
       })
       .catch((err) => deps.log.warn({ err: { message: (err as Error).message } }, 'relay pass failed; will try again'))

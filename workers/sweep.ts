@@ -10,6 +10,8 @@ import { runDueSweeps, SweepIncompleteError, SWEEP_AT, type SweepDeps } from '..
 import { purgeInboundText } from '../src/ingest/retention.ts';
 import { waitOutDatabaseOutage } from './database-outage.ts';
 import { dashboardHomeUrl } from '../src/dashboard/digests.ts';
+import { OpsRepository } from '../src/ops/ops-repository.ts';
+import { localDate } from '../src/domain/dates.ts';
 
 export function sweepDeps(deps: Deps): SweepDeps {
   return {
@@ -35,17 +37,35 @@ export async function upsertDailySweep(queue: Queue, timezone: string): Promise<
 
 /** The daily job: the due sweeps, then the inbound-text purge. Returns a one-line summary for the job's result. */
 export async function runDailyJob(deps: Deps): Promise<string> {
-  const results = await runDueSweeps(sweepDeps(deps));
+  const started = performance.now();
+  try {
+    return await dailyJob(deps);
+  } finally {
+    deps.metrics.sweepRan((performance.now() - started) / 1_000);
+  }
+}
+
+async function dailyJob(deps: Deps): Promise<string> {
+  // The sweep's lines carry `sweep-<today>` as their correlation id (issue 17 §3).
+  const log = deps.log.child({ cid: `sweep-${localDate(deps.clock(), deps.config.timezone)}` });
+  const results = await runDueSweeps({ ...sweepDeps(deps), log });
+  const lastDay = results.at(-1)?.date;
+  if (lastDay) {
+    await new OpsRepository(deps.db.db).noticesByKind(lastDay).then(
+      (byKind) => deps.metrics.sweptDay(byKind),
+      (err: Error) => log.warn({ err: { message: err.message } }, 'metrics: could not count the day\'s notices'),
+    );
+  }
   const swept = results.map((r) => `${r.date}${r.late ? ' (late)' : ''}: ${r.recorded}`).join(', ') || 'nothing due';
   let summary: string;
   try {
     const purge = await purgeInboundText({ db: deps.db.db, inbound: deps.repos.inbound, clock: deps.clock });
-    deps.log.info({ purged: purge.purged, retentionDays: purge.retentionDays, before: purge.before.toISOString() }, 'inbound text purged past retention');
+    log.info({ purged: purge.purged, retentionDays: purge.retentionDays, before: purge.before.toISOString() }, 'inbound text purged past retention');
     summary = `${swept}; inbound text purged: ${purge.purged}`;
   } catch (err) {
     // The notices are out: a purge that failed (a bad setting, the database away) is retried tomorrow,
     // never a reason to run the sweep job again.
-    deps.log.error({ err: { message: (err as Error).message } }, 'inbound text purge failed');
+    log.error({ err: { message: (err as Error).message } }, 'inbound text purge failed');
     summary = `${swept}; inbound text purge failed`;
   }
   // A family that failed: the job fails too, and BullMQ runs it again after its backoff (a re-run sends

@@ -16,6 +16,8 @@ export interface NewBatchPart {
   push: boolean;
   notBefore: Date | undefined;
   rows: ReadonlyArray<{ idempotencyKey: string; recipient: string }>;
+  /** What caused it, kept on the batch and each of its rows (the log's correlation id). */
+  correlationId?: string | undefined;
 }
 
 export interface InsertedParts {
@@ -46,15 +48,15 @@ export class DeliveryBatchRepository {
       if (part.rows.length === 0) continue;
       const message = JSON.stringify(part.message);
       const batch = await sql<{ id: string }>`
-        insert into delivery_batches (key, platform, message, push, not_before)
-        values (${part.key}, ${part.platform}, ${message}::jsonb, ${part.push}, ${part.notBefore ?? null})
+        insert into delivery_batches (key, platform, message, push, not_before, correlation_id)
+        values (${part.key}, ${part.platform}, ${message}::jsonb, ${part.push}, ${part.notBefore ?? null}, ${part.correlationId ?? null})
         on conflict (key) do nothing returning id::text as id`.execute(db);
       const batchId = batch.rows[0]?.id ?? null;
       // One statement per part (unnest), whatever its size: a thousand rows of bind parameters each would
       // run into PostgreSQL's 65,535-parameter limit at a few thousand recipients.
       const rows = await sql<{ id: string }>`
-        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id)
-        select t.k, ${part.platform}, t.r, ${message}::jsonb, ${part.push}, ${part.notBefore ?? null}::timestamptz, ${batchId}::bigint
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id, correlation_id)
+        select t.k, ${part.platform}, t.r, ${message}::jsonb, ${part.push}, ${part.notBefore ?? null}::timestamptz, ${batchId}::bigint, ${part.correlationId ?? null}::text
           from unnest(${part.rows.map((r) => r.idempotencyKey)}::text[], ${part.rows.map((r) => r.recipient)}::text[]) with ordinality as t(k, r, n)
          order by t.n
         on conflict (idempotency_key) do nothing

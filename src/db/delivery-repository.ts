@@ -18,6 +18,8 @@ export interface NewDeliveryInput {
   notBefore?: Date;
   /** Send on `platform` when the recipient is on it (a reply goes back where the question came from). */
   sticky?: boolean;
+  /** What caused it (the inbound event's dedupe key), carried into every log line about its sending. */
+  correlationId?: string;
 }
 
 export class DeliveryRepository {
@@ -45,6 +47,7 @@ export class DeliveryRepository {
           message: JSON.stringify(d.message),
           push: d.push ?? false,
           not_before: d.notBefore ?? null,
+          correlation_id: d.correlationId ?? null,
           locked_until: null,
           platform_msgid: null,
           response_code: null,

@@ -127,17 +127,37 @@ export class GoalStatementRepository {
 
   /** Active members who can receive messages; with `withoutCommitmentFor`, only those with no commitment for that year. */
   async reachableMembers(withoutCommitmentFor?: number): Promise<Array<{ member_id: string; userid: string; name: string }>> {
-    let q = this.db
-      .selectFrom('members as m')
-      .select(['m.id as member_id', 'm.userid', 'm.name'])
-      .where('m.status', '=', 'active')
-      .where('m.userid', 'is not', null);
-    if (withoutCommitmentFor !== undefined) {
-      q = q.where((eb) =>
-        eb.not(eb.exists(eb.selectFrom('goal_statements as g').select('g.id').whereRef('g.member_id', '=', 'm.id').where('g.kind', '=', 'commitment').where('g.year', '=', withoutCommitmentFor))),
-      );
+    const out: Array<{ member_id: string; userid: string; name: string }> = [];
+    for await (const page of this.reachableMemberPages(withoutCommitmentFor)) out.push(...page);
+    return out;
+  }
+
+  /** The same members page by page, by id (keyset): the January nudge reads every member without holding them all. */
+  async *reachableMemberPages(
+    withoutCommitmentFor?: number,
+    pageSize = 10_000,
+  ): AsyncGenerator<Array<{ member_id: string; userid: string; name: string; dingtalk_userid: string | null; userid_from_dingtalk: boolean }>> {
+    let after = '0';
+    for (;;) {
+      const r = await sql<{ member_id: string; userid: string; name: string; dingtalk_userid: string | null; userid_from_dingtalk: boolean }>`
+      select m.id::text as member_id, m.userid, m.name, m.dingtalk_userid, m.userid_from_dingtalk from members m
+       where m.id > ${after}::bigint and m.status = 'active' and m.userid is not null ${this.withoutCommitment(withoutCommitmentFor)}
+       order by m.id limit ${pageSize}`.execute(this.db);
+      if (r.rows.length > 0) yield r.rows;
+      if (r.rows.length < pageSize) return;
+      after = r.rows.at(-1)!.member_id;
     }
-    const rows = await q.orderBy('m.id').execute();
-    return rows.map((r) => ({ member_id: String(r.member_id), userid: r.userid!, name: r.name }));
+  }
+
+  /** How many reachableMembers there are (one count, before the pages are read). */
+  async countReachable(withoutCommitmentFor?: number): Promise<number> {
+    const r = await sql<{ n: number }>`
+      select count(*)::int as n from members m
+       where m.status = 'active' and m.userid is not null ${this.withoutCommitment(withoutCommitmentFor)}`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
+  }
+
+  private withoutCommitment(year: number | undefined) {
+    return year === undefined ? sql`` : sql`and not exists (select 1 from goal_statements g where g.member_id = m.id and g.kind = 'commitment' and g.year = ${year})`;
   }
 }

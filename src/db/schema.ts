@@ -742,3 +742,13 @@ export interface DashboardSnapshotScopesTable {
   months: Json;
   visit_days: Json;
 }
+
+// Correlation ids (migrations/2026120800_correlation_ids.ts, issue 17 §3): what caused a delivery or a batch, for the log.
+export interface DeliveriesTable {
+  /** The inbound event's dedupe key (the platform's message id), `sweep-<date>`, or null. */
+  correlation_id: Generated<string | null>;
+}
+
+export interface DeliveryBatchesTable {
+  correlation_id: Generated<string | null>;
+}

@@ -50,6 +50,9 @@ export interface ReachableMember {
   member_id: string;
   userid: string;
   name: string;
+  /** Read with the pages, so the sweep routes each notice without another lookup. */
+  dingtalk_userid?: string | null;
+  userid_from_dingtalk?: boolean;
 }
 
 export class SelfEvaluationRepository {
@@ -108,13 +111,38 @@ export class SelfEvaluationRepository {
 
   /** Active members who can receive messages; with `withoutSubmissionFor`, only those who have not submitted for that quarter. */
   async reachableMembers(withoutSubmissionFor?: { year: number; quarter: number }): Promise<ReachableMember[]> {
+    const out: ReachableMember[] = [];
+    for await (const page of this.reachableMemberPages(withoutSubmissionFor)) out.push(...page);
+    return out;
+  }
+
+  /**
+   * The same members page by page, by id (keyset: each page one index range scan, however far in): the sweep
+   * reads a million of them without holding them all.
+   */
+  async *reachableMemberPages(withoutSubmissionFor?: { year: number; quarter: number }, pageSize = 10_000): AsyncGenerator<ReachableMember[]> {
     const q = withoutSubmissionFor;
-    const r = await sql<ReachableMember>`
-    select m.id::text as member_id, m.userid, m.name from members m
+    let after = '0';
+    for (;;) {
+      const r = await sql<ReachableMember>`
+      select m.id::text as member_id, m.userid, m.name, m.dingtalk_userid, m.userid_from_dingtalk from members m
+       where m.id > ${after}::bigint and m.status = 'active' and m.userid is not null
+         ${q === undefined ? sql`` : sql`and not exists (select 1 from self_evaluations s where s.member_id = m.id and s.year = ${q.year} and s.quarter = ${q.quarter})`}
+       order by m.id limit ${pageSize}`.execute(this.db);
+      if (r.rows.length > 0) yield r.rows;
+      if (r.rows.length < pageSize) return;
+      after = r.rows.at(-1)!.member_id;
+    }
+  }
+
+  /** How many reachableMembers there are (one count, before the pages are read). */
+  async countReachable(withoutSubmissionFor?: { year: number; quarter: number }): Promise<number> {
+    const q = withoutSubmissionFor;
+    const r = await sql<{ n: number }>`
+    select count(*)::int as n from members m
      where m.status = 'active' and m.userid is not null
-       ${q === undefined ? sql`` : sql`and not exists (select 1 from self_evaluations s where s.member_id = m.id and s.year = ${q.year} and s.quarter = ${q.quarter})`}
-     order by m.id`.execute(this.db);
-    return r.rows;
+       ${q === undefined ? sql`` : sql`and not exists (select 1 from self_evaluations s where s.member_id = m.id and s.year = ${q.year} and s.quarter = ${q.quarter})`}`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
   }
 
   /** Active members of the branch named so (or with that chat account), by id. */

@@ -864,3 +864,10 @@ export function mayOpenMemberPage(person: AccessPerson, member: Required<MemberP
 export function maySeeSensitiveFigures(person: Pick<AccessPerson, 'roles'>, org: OrganisationPlace): boolean {
   return maySeeHardshipList(person, org);
 }
+
+// ---- operating the service (issue 17 §3) ----
+
+/** The queue board (/admin/queues) is the OD's: a member holding od_staff. Others use the dashboard. */
+export function mayWatchQueues(person: Pick<AccessPerson, 'roles'>): boolean {
+  return person.roles.some((r) => r.role === 'od_staff');
+}

@@ -90,10 +90,13 @@ export class InboundIngest {
   private async recordBatch(items: NewInboundEvent[]): Promise<Array<PromiseSettledResult<IngestOutcome>>> {
     const ids = await this.insertBatch(items);
     const fresh = ids.flatMap((r) => (r.status === 'fulfilled' && r.value !== undefined ? [r.value] : []));
-    const enqueued = fresh.length > 0 && (await this.enqueueBatch(fresh));
-    return ids.map((r): PromiseSettledResult<IngestOutcome> => {
+    // The correlation id of an event is its dedupe key: the platform's message id or event key.
+    const cids = new Map(ids.flatMap((r, i) => (r.status === 'fulfilled' && r.value !== undefined ? [[r.value, items[i]!.dedupeKey] as const] : [])));
+    const enqueued = fresh.length > 0 && (await this.enqueueBatch(fresh, cids));
+    return ids.map((r, i): PromiseSettledResult<IngestOutcome> => {
       if (r.status === 'rejected') return r;
       const eventId = r.value;
+      if (eventId !== undefined) this.log.child({ cid: items[i]!.dedupeKey }).info({ eventId, platform: items[i]!.platform, kind: items[i]!.kind, enqueued }, 'inbound event received');
       return { status: 'fulfilled', value: eventId === undefined ? { status: 'duplicate' } : { status: 'new', eventId, enqueued } };
     });
   }
@@ -145,10 +148,10 @@ export class InboundIngest {
   }
 
   /** True when the whole batch was added (addBulk is one MULTI: all or nothing). */
-  private async enqueueBatch(ids: string[]): Promise<boolean> {
+  private async enqueueBatch(ids: string[], cids: ReadonlyMap<string, string>): Promise<boolean> {
     try {
       await withTimeout(
-        this.queue.addBulk(inboundJobs(this.instanceId, ids)),
+        this.queue.addBulk(inboundJobs(this.instanceId, ids, cids)),
         this.enqueueTimeoutMs,
         'enqueue timed out',
       );

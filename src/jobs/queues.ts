@@ -16,6 +16,8 @@ export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
 export interface InboundJob {
   eventId: string;
+  /** The event's correlation id (its dedupe key), for the queue board; the worker reads it from the row. */
+  cid?: string;
 }
 
 /** One delivery, or one batch of deliveries with identical content (sent in as few platform calls as allowed). */
@@ -42,8 +44,11 @@ export const REMOVE_ON_FAIL = { age: 7 * 24 * 3_600 } as const;
 const JOB_OPTS = { attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL };
 
 /** The addBulk entries for stored inbound events. */
-export function inboundJobs(instance: string, eventIds: string[]) {
-  return eventIds.map((id) => ({ name: QUEUE.inbound, data: { eventId: id }, opts: { ...JOB_OPTS, jobId: jobId.inbound(instance, id) } }));
+export function inboundJobs(instance: string, eventIds: string[], cids?: ReadonlyMap<string, string>) {
+  return eventIds.map((id) => {
+    const cid = cids?.get(id);
+    return { name: QUEUE.inbound, data: cid === undefined ? { eventId: id } : { eventId: id, cid }, opts: { ...JOB_OPTS, jobId: jobId.inbound(instance, id) } };
+  });
 }
 
 /** The addBulk entries for recorded deliveries; a delivery with a not-before time waits as a delayed job. */

@@ -7,6 +7,7 @@ import type { WorkingDayCalendar } from '../domain/calendar.ts';
 import type { IsoDate } from '../domain/dates.ts';
 import type { Notice, NoticeKind } from '../domain/schedule.ts';
 import type { OutboundMessage } from '../platforms/types.ts';
+import type { MemberAddresses } from '../services/delivery-route.ts';
 import type { BirthdayBasis } from './settings.ts';
 import { assertRendered } from './templates.ts';
 
@@ -20,6 +21,8 @@ export interface PlannedNotice {
   subject: string;
   period: string;
   message: OutboundMessage;
+  /** The recipient's addresses, where the planner read them with the member: the sweep routes without a lookup. */
+  addresses?: MemberAddresses;
   /** Remember that this person was asked about these (a reply like “已谈” or “已完成” refers to them). */
   remember?: ReadonlyArray<{ topic: string; ref: string }>;
 }
@@ -35,15 +38,49 @@ export interface PlanContext {
   dashboardUrl?: string | undefined;
   /** The organisation's time zone (APP_TIMEZONE), where the sweep knows it: the dashboard's figures count local days. */
   timeZone?: string | undefined;
+  /** Members a page, for the families planned in chunks (default 10,000). */
+  pageSize?: number | undefined;
 }
 
 export type NoticeOf<K extends NoticeKind> = Extract<Notice, { kind: K }>;
+
+/**
+ * A family planned in chunks: one whose audience is every member (a million, at the largest) is read page by page
+ * and never held whole. Its size comes first, so that the sweep can spread the sending times over the whole day's.
+ */
+export interface NoticeStream {
+  /** How many notices it will yield: a count taken before the chunks are read (the roster may move meanwhile). */
+  size(): Promise<number>;
+  chunks(): AsyncIterable<PlannedNotice[]>;
+  /** The notices themselves, where the family was planned whole (a small one). */
+  readonly whole?: readonly PlannedNotice[];
+}
 
 /** Plans the calendar's notices of some kinds; each kind is a family of its own (planned and written alone). */
 export interface CalendarPlanner<K extends NoticeKind = NoticeKind> {
   /** The kinds it plans, each with its family's Chinese name (the OD reads it if the family fails). */
   readonly kinds: { readonly [P in K]: string };
   plan(db: PlanDb, notice: NoticeOf<K>, ctx: PlanContext): Promise<PlannedNotice[]>;
+  /** The kinds whose audience is every member: planned in chunks (plan() collects the same chunks). */
+  stream?(db: PlanDb, notice: NoticeOf<K>, ctx: PlanContext): NoticeStream | undefined;
+}
+
+/** Every notice of a stream, in one array: for a dry run and tests, never for the sweep's writing. */
+export async function collect(stream: NoticeStream): Promise<PlannedNotice[]> {
+  const out: PlannedNotice[] = [];
+  for await (const chunk of stream.chunks()) for (const n of chunk) out.push(n);
+  return out;
+}
+
+/** A planned array as a stream of one chunk (the families that are small). */
+export function arrayStream(notices: PlannedNotice[]): NoticeStream {
+  return {
+    whole: notices,
+    size: async () => notices.length,
+    async *chunks() {
+      if (notices.length > 0) yield notices;
+    },
+  };
 }
 
 /** Plans notices the calendar does not describe (obligation reminders): every day, as one family. */
@@ -73,6 +110,22 @@ export function byKey<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
     else m.set(k, [r]);
   }
   return m;
+}
+
+/**
+ * The same message to each member of a page (a text without per-person fields): one object for all, checked once,
+ * so that a page of ten thousand costs ten thousand small records and one text.
+ */
+export function toSameNotices(kind: string, period: string, members: ReadonlyArray<{ member_id: string; userid: string; dingtalk_userid?: string | null; userid_from_dingtalk?: boolean }>, message: OutboundMessage): PlannedNotice[] {
+  return members.map((m) => ({
+    kind,
+    period,
+    recipientMemberId: m.member_id,
+    recipientUserid: m.userid,
+    subject: `member-${m.member_id}`,
+    message,
+    ...(m.userid_from_dingtalk === undefined ? {} : { addresses: { userid: m.userid, dingtalkUserid: m.dingtalk_userid ?? null, useridFromDingtalk: m.userid_from_dingtalk } }),
+  }));
 }
 
 export function toNotices(kind: string, period: string, list: Array<{ to: { member_id: string; userid: string }; subject: string; message: OutboundMessage }>): PlannedNotice[] {

@@ -15,6 +15,30 @@ export interface NoticeDay {
   platform: PlatformName;
 }
 
+/** A chunk of notices as the sweep writes them: where each goes, its text (an index into `texts`), its part. */
+export interface NoticeChunk {
+  notices: readonly PlannedNotice[];
+  /** Where each notice goes (the delivery router's answer); undefined: the notice is recorded, nothing is sent. */
+  routes: ReadonlyArray<{ platform: PlatformName; recipient: string } | undefined>;
+  /** The chunk's distinct messages, as JSON. */
+  texts: readonly string[];
+  /** Each notice's message: an index into `texts`. */
+  textOf: readonly number[];
+  /** Each notice's batch part within the chunk; null: sent on its own. */
+  part: ReadonlyArray<number | null>;
+  /** When each notice's delivery may go (a part's notices share their part's). */
+  notBefore: readonly Date[];
+}
+
+export interface WrittenChunk {
+  notices: number;
+  deliveries: number;
+  /** New deliveries sent on their own, due by the time asked. */
+  dueSingles: Array<{ id: string; notBefore: Date }>;
+  /** New batches due by the time asked. */
+  dueBatches: Array<{ id: string; notBefore: Date }>;
+}
+
 export interface SweptDay {
   date: IsoDate;
   notices: number;
@@ -26,49 +50,74 @@ export class SweepRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Runs `fn` in one transaction holding the sweep's lock: two sweeps of one day (two workers at boot, a
-   * catch-up meeting the scheduler) take turns.
+   * Runs `fn` on one connection holding the sweep's session lock: two sweeps (two workers at boot, a catch-up
+   * meeting the scheduler) take turns, whole sweep after whole sweep, while each chunk commits in its own
+   * transaction on that connection. Everything inside goes through the connection `fn` is given (the embedded
+   * database has only the one).
    */
-  async inSweepLock<T>(fn: (repo: SweepRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('partycare-sweep'))`.execute(trx);
-      return fn(new SweepRepository(trx));
+  async inSweepSession<T>(fn: (db: Kysely<Database>) => Promise<T>, opts: { pollMs?: number } = {}): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      // Polled, not a blocking pg_advisory_lock: a sweep of a million members outlasts the pool's query timeout.
+      while (!(await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtext('partycare-sweep')) as ok`.execute(conn)).rows[0]?.ok) {
+        await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? 250));
+      }
+      try {
+        return await fn(conn);
+      } finally {
+        // A connection that broke meanwhile took its lock with it.
+        await sql`select pg_advisory_unlock(hashtext('partycare-sweep'))`.execute(conn).catch(() => undefined);
+      }
     });
   }
 
   /**
-   * Records the notices that are new (UNIQUE (kind, recipient, subject, period)) with a delivery each, in one
-   * statement whose rows travel as arrays (seven parameters whatever the size); returns the new deliveries.
-   * `notBefore[j]` is when the j-th notice's delivery may go.
+   * Records the notices of a chunk that are new (UNIQUE (kind, recipient, subject, period)) with a delivery each,
+   * in one statement whose rows travel as arrays; the parts (rows with the same `part`: one text to one platform,
+   * at most one call's recipients) with at least two new deliveries become a delivery batch each, keyed by their
+   * first notice — so a re-run, which inserts no notice, inserts no batch. Returns the counts and what of it is
+   * due by `dueBy` (to enqueue now; the relay enqueues the rest as it comes due).
    */
-  async insertNotices(
-    chunk: readonly PlannedNotice[],
-    notBefore: readonly Date[],
-    day: NoticeDay,
-    /** Where each notice goes (the delivery router's answer); undefined: the notice is recorded, nothing is sent. */
-    routes?: ReadonlyArray<{ platform: PlatformName; recipient: string } | undefined>,
-  ): Promise<Array<{ id: string; notBefore: Date }>> {
-    const col = <T>(f: (n: PlannedNotice, j: number) => T) => chunk.map((n, j) => f(n, j));
-    const route = (j: number, n: PlannedNotice) => (routes ? routes[j] : { platform: day.platform, recipient: n.recipientUserid });
-    const r = await sql<{ id: string; not_before: Date }>`
-        with v as (
-          select * from unnest(${col((n) => n.kind)}::text[], ${col((n) => n.recipientMemberId)}::bigint[], ${col((n) => n.subject)}::text[],
-                               ${col((n) => n.period)}::text[], ${col((n, j) => route(j, n)?.recipient ?? null)}::text[], ${col((n) => JSON.stringify(n.message))}::jsonb[],
-                               ${col((_n, j) => notBefore[j]!.toISOString())}::timestamptz[], ${col((n, j) => route(j, n)?.platform ?? null)}::text[])
-            as v(kind, member_id, subject, period, recipient, message, not_before, platform)
-        ), n as (
-          insert into notices (kind, recipient_member_id, subject, period, due_on, late)
-          select kind, member_id, subject, period, ${day.date}::date, ${day.late} from v
-          on conflict on constraint notices_once do nothing
-          returning id, kind, recipient_member_id, subject, period
-        )
-        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before)
-        select 'notice-' || n.id, v.platform, v.recipient, v.message, true, v.not_before
+  async insertNotices(chunk: NoticeChunk, day: NoticeDay, dueBy: Date): Promise<WrittenChunk> {
+    const n = chunk.notices;
+    const col = <T>(f: (x: PlannedNotice, j: number) => T) => n.map((x, j) => f(x, j));
+    const r = await sql<{ notices: number; deliveries: number; singles: Array<{ id: string; at: string }> | null; batches: Array<{ id: string; at: string }> | null }>`
+      with v as (
+        select * from unnest(${col((x) => x.kind)}::text[], ${col((x) => x.recipientMemberId)}::bigint[], ${col((x) => x.subject)}::text[], ${col((x) => x.period)}::text[],
+                             ${col((_x, j) => chunk.routes[j]?.recipient ?? null)}::text[], ${col((_x, j) => chunk.routes[j]?.platform ?? null)}::text[],
+                             ${chunk.textOf}::int[], ${chunk.notBefore.map((d) => d.toISOString())}::timestamptz[], ${chunk.part}::int[])
+          as v(kind, member_id, subject, period, recipient, platform, text, not_before, part)
+      ), t as (
+        select * from unnest(${chunk.texts}::jsonb[]) with ordinality as t(message, n)
+      ), n as (
+        insert into notices (kind, recipient_member_id, subject, period, due_on, late)
+        select kind, member_id, subject, period, ${day.date}::date, ${day.late} from v
+        on conflict on constraint notices_once do nothing
+        returning id, kind, recipient_member_id, subject, period
+      ), nv as (
+        select n.id, v.recipient, v.platform, v.text, v.not_before, v.part
           from n join v on v.kind = n.kind and v.member_id = n.recipient_member_id and v.subject = n.subject and v.period = n.period
          where v.recipient is not null
+      ), p as (
+        select part, min(id) as first, min(platform) as platform, min(text) as text, min(not_before) as not_before
+          from nv where part is not null group by part having count(*) > 1
+      ), b as (
+        insert into delivery_batches (key, platform, message, push, not_before, correlation_id)
+        select 'notices:' || p.first, p.platform, t.message, true, p.not_before, ${`sweep-${day.date}`}::text from p join t on t.n = p.text + 1
+        on conflict (key) do nothing
+        returning id, key, not_before
+      ), d as (
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id, correlation_id)
+        select 'notice-' || nv.id, nv.platform, nv.recipient, t.message, true, nv.not_before, b.id, ${`sweep-${day.date}`}::text
+          from nv join t on t.n = nv.text + 1 left join p on p.part = nv.part left join b on b.key = 'notices:' || p.first
         on conflict (idempotency_key) do nothing
-        returning id::text as id, not_before`.execute(this.db);
-    return r.rows.map((x) => ({ id: x.id, notBefore: new Date(x.not_before) }));
+        returning id, not_before, batch_id
+      )
+      select (select count(*) from n)::int as notices, (select count(*) from d)::int as deliveries,
+             (select json_agg(json_build_object('id', id::text, 'at', not_before)) from d where batch_id is null and not_before <= ${dueBy}::timestamptz) as singles,
+             (select json_agg(json_build_object('id', id::text, 'at', not_before)) from b where not_before <= ${dueBy}::timestamptz) as batches`.execute(this.db);
+    const row = r.rows[0]!;
+    const due = (list: Array<{ id: string; at: string }> | null) => (list ?? []).map((x) => ({ id: x.id, notBefore: new Date(x.at) }));
+    return { notices: row.notices, deliveries: row.deliveries, dueSingles: due(row.singles), dueBatches: due(row.batches) };
   }
 
   /**

@@ -9,9 +9,9 @@ import { chineseWorkingDayCalendar, type WorkingDayCalendar } from '../domain/ca
 import { addDays as addLocalDays, type IsoDate, localDate, localInstant, localTime } from '../domain/dates.ts';
 import { chineseMonthDay } from '../domain/format.ts';
 import { noticesDueOn } from '../domain/schedule.ts';
-import type { PlatformName } from '../platforms/types.ts';
+import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
 import type { Outbox } from '../services/outbox.ts';
-import type { PlanContext, PlannedNotice } from './planner.ts';
+import { arrayStream, collect, type NoticeStream, type PlanContext, type PlanDb, type PlannedNotice } from './planner.ts';
 import { dailyPlanners, familyLabel, plannerFor } from './planners/index.ts';
 import { openQuotaObligations } from '../care/obligations.ts';
 import { loadCalendarSettings } from './settings.ts';
@@ -20,7 +20,7 @@ import { catchUpPlan, dayRanges, type CatchUpPlan } from '../domain/catch-up.ts'
 import { assertRendered, NOTICE_TEMPLATES } from './templates.ts';
 import { ObligationRepository } from '../db/obligation-repository.ts';
 import { OfficeRepository } from '../db/office-repository.ts';
-import { SweepRepository } from './sweep-repository.ts';
+import { SweepRepository, type NoticeDay, type WrittenChunk } from './sweep-repository.ts';
 import { subsidyUpkeep } from '../assistance/subsidy-upkeep.ts';
 
 /** Notices start at 09:00 and spread over the following minutes, not all on the :00 mark (wecom-protocol §3.2). */
@@ -43,6 +43,8 @@ export interface SweepDeps {
   calendar?: WorkingDayCalendar;
   /** The dashboard's address the digests link to (dashboardBaseUrl(config)/dashboard/). */
   dashboardUrl?: string | undefined;
+  /** Notices a statement (and members a page of the families planned in chunks); default 10,000. */
+  chunkSize?: number | undefined;
 }
 
 export interface SweepResult {
@@ -59,143 +61,250 @@ export interface SweepResult {
 }
 
 /** What planning reads besides the date: the organisation's time zone where known (a dry run may not give it). */
-type PlanDeps = Pick<SweepDeps, 'db' | 'calendar' | 'dashboardUrl'> & { timezone?: string };
+type PlanDeps = Pick<SweepDeps, 'db' | 'calendar' | 'dashboardUrl' | 'chunkSize'> & { timezone?: string };
 
 /** One family of the day's notices (a calendar kind, or a daily planner's): planned and written alone. */
 interface NoticeFamily {
   name: string;
-  plan(): Promise<PlannedNotice[]>;
+  /** Plans a small family whole; a large one (every member) is only counted here and read chunk by chunk. */
+  open(): Promise<NoticeStream>;
 }
 
-interface PlannedFamilies {
-  families: Array<{ name: string; notices: PlannedNotice[] }>;
-  failures: Array<{ name: string; error: Error }>;
-}
-
-async function familiesDue(deps: PlanDeps, date: IsoDate, late: boolean): Promise<NoticeFamily[]> {
-  const settings = await loadCalendarSettings(deps.db);
+/** The families due on the day, planned on `db` (inside the sweep: its one connection). */
+async function familiesDue(deps: PlanDeps, db: PlanDb, date: IsoDate, late: boolean): Promise<NoticeFamily[]> {
+  const settings = await loadCalendarSettings(db);
   const calendar = deps.calendar ?? chineseWorkingDayCalendar();
-  const ctx: PlanContext = { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore, calendar, dashboardUrl: deps.dashboardUrl, timeZone: deps.timezone };
+  const ctx: PlanContext = { date, late, birthdayBasis: settings.birthdayBasis, holidayListDaysBefore: settings.schedule.holidayListDaysBefore, calendar, dashboardUrl: deps.dashboardUrl, timeZone: deps.timezone, pageSize: deps.chunkSize };
   return [
-    // A kind without a planner throws inside plan(): that family fails and is reported, the others go out.
-    ...noticesDueOn(date, { calendar, settings: settings.schedule }).map((notice) => ({ name: notice.kind, plan: () => plannerFor(notice.kind).plan(deps.db, notice, ctx) })),
-    ...dailyPlanners().map((planner) => ({ name: planner.family, plan: () => planner.plan(deps.db, ctx) })),
+    // A kind without a planner throws inside open(): that family fails and is reported, the others go out.
+    ...noticesDueOn(date, { calendar, settings: settings.schedule }).map((notice) => ({
+      name: notice.kind,
+      async open() {
+        const planner = plannerFor(notice.kind);
+        return planner.stream?.(db, notice, ctx) ?? arrayStream(await planner.plan(db, notice, ctx));
+      },
+    })),
+    ...dailyPlanners().map((planner) => ({ name: planner.family, open: async () => arrayStream(await planner.plan(db, ctx)) })),
   ];
 }
 
 /**
- * Plans every family; one that throws is reported, not fatal. A notice planned twice (the same kind, person,
- * subject and period) is kept once: the UNIQUE key would refuse the second anyway, and one statement must
- * never carry both.
+ * The notices of a chunk that can be sent, each key once. A member without a chat account has nowhere to receive
+ * a push: nothing is addressed to an empty userid. A notice planned twice (the same kind, person, subject and
+ * period) is kept once: one statement must never carry a key twice; across chunks the UNIQUE key keeps one.
  */
-async function planFamilies(deps: PlanDeps, date: IsoDate, late: boolean): Promise<PlannedFamilies> {
-  const out: PlannedFamilies = { families: [], failures: [] };
+function receivable(chunk: readonly PlannedNotice[]): PlannedNotice[] {
   const seen = new Set<string>();
-  for (const family of await familiesDue(deps, date, late)) {
+  return chunk.filter((n) => {
+    if (!n.recipientUserid?.trim()) return false;
+    const key = `${n.kind}|${n.recipientMemberId}|${n.subject}|${n.period}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Statement-sized slices: a family's chunk may be larger (a list to every branch secretary of a large committee). */
+function* slices<T>(list: readonly T[], size = WRITE_CHUNK): Generator<T[]> {
+  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+}
+
+/** Decides the day's notices without writing anything; throws if a family cannot be planned. */
+export async function decideNotices(deps: PlanDeps, date: IsoDate, late: boolean): Promise<PlannedNotice[]> {
+  const out: PlannedNotice[] = [];
+  for (const family of await familiesDue(deps, deps.db, date, late)) {
     try {
-      const notices = (await family.plan()).filter((n) => {
-        // A member without a chat account has nowhere to receive a push: nothing is addressed to an empty userid.
-        if (!n.recipientUserid?.trim()) return false;
-        const key = `${n.kind}|${n.recipientMemberId}|${n.subject}|${n.period}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
-      const same = out.families.find((f) => f.name === family.name);
-      if (same) same.notices.push(...notices);
-      else out.families.push({ name: family.name, notices });
+      out.push(...receivable(await collect(await family.open())));
     } catch (err) {
-      out.failures.push({ name: family.name, error: err as Error });
+      throw new Error(`notices of ${family.name} could not be planned: ${(err as Error).message}`);
     }
   }
   return out;
 }
 
-/** Decides the day's notices without writing anything; throws if a family cannot be planned. */
-export async function decideNotices(deps: PlanDeps, date: IsoDate, late: boolean): Promise<PlannedNotice[]> {
-  const { families, failures } = await planFamilies(deps, date, late);
-  if (failures.length > 0) throw new Error(`notices of ${failures.map((f) => f.name).join(', ')} could not be planned: ${failures[0]!.error.message}`);
-  return families.flatMap((f) => f.notices);
+/** Where the sending times are: one platform call after another from the start, `step` apart (a part is one call). */
+interface Spread {
+  next(): Date;
+  partSize(platform: PlatformName): number;
 }
 
 export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: boolean; late?: boolean } = {}): Promise<SweepResult> {
   const now = deps.clock();
   const late = opts.late ?? date < localDate(now, deps.timezone);
   const t0 = performance.now();
-  // The year's talk quotas are obligations: opened by the first sweep of the year (imports add to them).
-  if (!opts.dryRun) await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)), now);
-  // Which offices are vacant on this day, and since when: the OD is told of each vacancy once.
-  if (!opts.dryRun) await new OfficeRepository(deps.db).syncVacancies(date);
-  if (!opts.dryRun) await openHolidayVisitObligations(deps, date);
-  // Fixed monthly subsidies: terms past their end month end, renewal questions due are opened (assistance tasks).
-  if (!opts.dryRun) await subsidyUpkeep(deps.db, date, deps.calendar ?? chineseWorkingDayCalendar(), now);
-  const { families, failures } = await planFamilies(deps, date, late);
-  const planned = families.flatMap((f) => f.notices);
-  const t1 = performance.now();
-  if (opts.dryRun) return { date, late, decided: planned.length, recorded: 0, enqueued: false, failed: failures.map((f) => f.name), notices: planned };
-
-  // Deliveries start at 09:00 local on the day (now, for a late or a re-run sweep) and spread out from there.
-  const start = Math.max(localInstant(date, SEND_FROM, deps.timezone).getTime(), now.getTime());
-  const step = planned.length > 0 ? Math.min(STEP_MS, MAX_SPREAD_MS / planned.length) : 0;
-
-  // Each family in its own transaction: one that fails (a bug, a bad row) leaves the others written.
-  const deliveryIds: Array<{ id: string; notBefore: Date }> = [];
-  let offset = 0;
-  for (const family of families) {
-    const first = offset;
-    offset += family.notices.length;
-    try {
-      deliveryIds.push(...(await writeNotices(deps, date, late, family.notices, (j) => new Date(start + Math.round((first + j) * step)))));
-    } catch (err) {
-      failures.push({ name: family.name, error: err as Error });
+  if (opts.dryRun) {
+    const failed: string[] = [];
+    const notices: PlannedNotice[] = [];
+    for (const family of await familiesDue(deps, deps.db, date, late)) {
+      try {
+        notices.push(...receivable(await collect(await family.open())));
+      } catch {
+        failed.push(family.name);
+      }
     }
+    return { date, late, decided: notices.length, recorded: 0, enqueued: false, failed: [...new Set(failed)], notices };
   }
-  const failed = [...new Set(failures.map((f) => f.name))];
-  for (const f of failures) deps.log.error({ date, family: f.name, err: { message: f.error.message } }, 'sweep: a notice family failed; the day will be swept again');
-  if (failed.length > 0) {
-    // The OD hears of it once per family and day; the day is retried (the job, and every catch-up).
-    deliveryIds.push(...(await writeNotices(deps, date, late, await sweepFailureNotices(deps.db, date, failed), () => now).catch(() => [])));
-  }
-  await new SweepRepository(deps.db).recordDay({ date, notices: planned.length, late, failedFamilies: failed, at: deps.clock() });
-  const t2 = performance.now();
-  // What is due now goes to the queue now; the rest stays in the table and the relay enqueues it as its
-  // time comes — no thousands of delayed jobs parked in Redis, and the sending spreads by itself.
-  const dueBy = deps.clock().getTime() + ENQUEUE_AHEAD_MS;
-  const dueNow = deliveryIds.filter((d) => d.notBefore.getTime() <= dueBy);
-  const enqueued = await deps.outbox.enqueue(
-    dueNow.map((d) => d.id),
-    new Map(dueNow.map((d) => [d.id, d.notBefore])),
-  );
-  const timings = { decideMs: Math.round(t1 - t0), writeMs: Math.round(t2 - t1), enqueueMs: Math.round(performance.now() - t2) };
-  deps.log.info({ date, late, decided: planned.length, recorded: deliveryIds.length, failed, ...timings }, 'sweep done');
-  return { date, late, decided: planned.length, recorded: deliveryIds.length, enqueued, failed, timings };
+  // The year's talk quotas are obligations: opened by the first sweep of the year (imports add to them).
+  await ensureQuotaObligations(deps.db, Number(date.slice(0, 4)), now);
+  // Which offices are vacant on this day, and since when: the OD is told of each vacancy once.
+  await new OfficeRepository(deps.db).syncVacancies(date);
+  await openHolidayVisitObligations(deps, date);
+  // Fixed monthly subsidies: terms past their end month end, renewal questions due are opened (assistance tasks).
+  await subsidyUpkeep(deps.db, date, deps.calendar ?? chineseWorkingDayCalendar(), now);
+  const upkeepMs = performance.now() - t0;
+
+  // Two sweeps (two workers at boot, a catch-up meeting the scheduler) take turns, whole sweep after whole sweep.
+  return new SweepRepository(deps.db).inSweepSession(async (db) => {
+    const timings = { decideMs: upkeepMs, writeMs: 0, enqueueMs: 0 };
+    const failures: Array<{ name: string; error: Error }> = [];
+    const clock = () => performance.now();
+    let t = clock();
+    // Small families are planned whole, large ones only counted: the spread of sending times needs the day's total.
+    const opened: Array<{ name: string; stream: NoticeStream; calls: number }> = [];
+    for (const family of await familiesDue(deps, db, date, late)) {
+      try {
+        const stream = await family.open();
+        opened.push({ name: family.name, stream, calls: await callsOf(stream, deps) });
+      } catch (err) {
+        failures.push({ name: family.name, error: err as Error });
+      }
+    }
+    timings.decideMs += clock() - t;
+
+    // Deliveries start at 09:00 local on the day (now, for a late or a re-run sweep) and spread out from there,
+    // one platform call (a single delivery, or a batch's part) after another — never all on the :00 mark.
+    const start = Math.max(localInstant(date, SEND_FROM, deps.timezone).getTime(), now.getTime());
+    const calls = opened.reduce((sum, f) => sum + f.calls, 0);
+    const step = calls > 0 ? Math.min(STEP_MS, MAX_SPREAD_MS / calls) : 0;
+    let call = 0;
+    const spread: Spread = { next: () => new Date(start + Math.round(call++ * step)), partSize: (platform) => deps.outbox.recipientsPerCall(platform) };
+    const day = { date, late, platform: deps.platform };
+    let decided = 0;
+    let recorded = 0;
+    let enqueued = true;
+    // What is due now goes to the queue now, chunk by chunk; the rest stays in the table and the relay enqueues
+    // it as its time comes — no thousands of delayed jobs parked in Redis, and the sending spreads by itself.
+    const dueBy = () => new Date(deps.clock().getTime() + ENQUEUE_AHEAD_MS);
+    const write = async (notices: PlannedNotice[]) => {
+      const w0 = clock();
+      const written = await writeChunk(deps, db, day, notices, spread, dueBy());
+      const w1 = clock();
+      timings.writeMs += w1 - w0;
+      recorded += written.deliveries;
+      enqueued = (await deps.outbox.enqueue(written.dueSingles.map((d) => d.id), new Map(written.dueSingles.map((d) => [d.id, d.notBefore])))) && enqueued;
+      enqueued = (await deps.outbox.enqueueBatches(written.dueBatches)) && enqueued;
+      timings.enqueueMs += clock() - w1;
+    };
+
+    // Each chunk in its own transaction: a family that fails (a bug, a bad row) leaves the others written, and
+    // its own chunks written so far; the day is swept again and the UNIQUE key lets only the rest in.
+    for (const family of opened) {
+      const chunks = family.stream.chunks()[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          t = clock();
+          const next = await chunks.next();
+          timings.decideMs += clock() - t;
+          if (next.done) break;
+          for (const slice of slices(receivable(next.value), deps.chunkSize)) {
+            decided += slice.length;
+            await write(slice);
+          }
+        }
+      } catch (err) {
+        failures.push({ name: family.name, error: err as Error });
+        await chunks.return?.().catch(() => undefined);
+      }
+    }
+    const failed = [...new Set(failures.map((f) => f.name))];
+    for (const f of failures) deps.log.error({ date, family: f.name, err: { message: f.error.message } }, 'sweep: a notice family failed; the day will be swept again');
+    if (failed.length > 0) {
+      // The OD hears of it once per family and day; the day is retried (the job, and every catch-up).
+      const told = await sweepFailureNotices(db, date, failed);
+      const toldSpread: Spread = { next: () => now, partSize: (platform) => spread.partSize(platform) };
+      await writeChunk(deps, db, day, told, toldSpread, dueBy())
+        .then((w) => Promise.all([deps.outbox.enqueue(w.dueSingles.map((d) => d.id)), deps.outbox.enqueueBatches(w.dueBatches)]))
+        .catch(() => undefined);
+    }
+    await new SweepRepository(db).recordDay({ date, notices: decided, late, failedFamilies: failed, at: deps.clock() });
+    const ms = { decideMs: Math.round(timings.decideMs), writeMs: Math.round(timings.writeMs), enqueueMs: Math.round(timings.enqueueMs) };
+    deps.log.info({ date, late, decided, recorded, failed, ...ms }, 'sweep done');
+    return { date, late, decided, recorded, enqueued, failed, timings: ms };
+  });
 }
 
 /**
- * Records notices (UNIQUE: new ones only) with a delivery each, in one transaction; returns the new deliveries.
- * One statement a chunk, its rows passed as arrays (seven parameters whatever the size).
+ * About how many platform calls a family makes: a small family's exactly (its identical texts in parts), a large
+ * one's from its count — every member the same text, in parts of the deployment's platform.
  */
-async function writeNotices(deps: SweepDeps, date: IsoDate, late: boolean, notices: PlannedNotice[], notBefore: (j: number) => Date): Promise<Array<{ id: string; notBefore: Date }>> {
-  if (notices.length === 0) return [];
-  // Each member's notice goes to the platform they are on (a deployment may serve WeCom and DingTalk): looked up
-  // before the lock's transaction, which holds the embedded database's only connection.
-  const routes: Awaited<ReturnType<Outbox['route']>> = [];
-  for (let i = 0; i < notices.length; i += WRITE_CHUNK) {
-    routes.push(...(await deps.outbox.route(notices.slice(i, i + WRITE_CHUNK).map((n) => ({ platform: deps.platform, recipient: n.recipientUserid })))));
+async function callsOf(stream: NoticeStream, deps: Pick<SweepDeps, 'outbox' | 'platform'>): Promise<number> {
+  const perCall = deps.outbox.recipientsPerCall(deps.platform);
+  if (!stream.whole) return Math.ceil((await stream.size()) / perCall);
+  const texts = new Map<string, number>();
+  for (const n of stream.whole) {
+    const text = JSON.stringify(n.message);
+    texts.set(text, (texts.get(text) ?? 0) + 1);
   }
-  // Two sweeps of one day (two workers at boot, a catch-up meeting the scheduler) take turns.
-  return new SweepRepository(deps.db).inSweepLock(async (repo) => {
-    const ids: Array<{ id: string; notBefore: Date }> = [];
-    for (let i = 0; i < notices.length; i += WRITE_CHUNK) {
-      const chunk = notices.slice(i, i + WRITE_CHUNK);
-      ids.push(...(await repo.insertNotices(chunk, chunk.map((_n, j) => notBefore(i + j)), { date, late, platform: deps.platform }, routes.slice(i, i + WRITE_CHUNK))));
-      // What the bot asked each owner about (a reminder), so that a short reply can refer to it. Once per
-      // (person, topic, ref): an upsert may not touch one row twice in one statement.
-      const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();
-      for (const n of chunk) for (const r of n.remember ?? []) remembered.set(`${n.recipientMemberId}|${r.topic}|${r.ref}`, { member_id: n.recipientMemberId, topic: r.topic, ref: r.ref });
-      await repo.remember([...remembered.values()], deps.clock());
+  let calls = 0;
+  for (const count of texts.values()) calls += count > 1 ? Math.ceil(count / perCall) : 1;
+  return calls;
+}
+
+/**
+ * Writes one chunk in one transaction: its notices (UNIQUE: new ones only) with a delivery each; the notices of
+ * one text to one platform, two or more, as batches of at most one platform call's recipients (cards carry
+ * per-person task ids, so only texts identical byte for byte batch). Each part is one call in the spread.
+ */
+async function writeChunk(deps: SweepDeps, db: Kysely<Database>, day: NoticeDay, notices: PlannedNotice[], spread: Spread, dueBy: Date): Promise<WrittenChunk> {
+  if (notices.length === 0) return { notices: 0, deliveries: 0, dueSingles: [], dueBatches: [] };
+  // Each member's notice goes to the platform they are on (a deployment may serve WeCom and DingTalk).
+  const routes = await deps.outbox.route(
+    notices.map((n) => ({ platform: deps.platform, recipient: n.recipientUserid, ...(n.addresses ? { addresses: n.addresses } : {}) })),
+    db,
+  );
+  // Texts by identity first: a planner gives every member of a page the one message object.
+  const texts = new Map<string, number>();
+  const ofMessage = new Map<OutboundMessage, number>();
+  const textOf = notices.map((n) => {
+    let i = ofMessage.get(n.message);
+    if (i === undefined) {
+      const json = JSON.stringify(n.message);
+      i = texts.get(json);
+      if (i === undefined) texts.set(json, (i = texts.size));
+      ofMessage.set(n.message, i);
     }
-    return ids;
+    return i;
+  });
+  const groupOf = (j: number) => `${routes[j]!.platform}|${textOf[j]}`;
+  const groupSize = new Map<string, number>();
+  routes.forEach((r, j) => r && groupSize.set(groupOf(j), (groupSize.get(groupOf(j)) ?? 0) + 1));
+  const open = new Map<string, { part: number; filled: number; at: Date }>();
+  let parts = 0;
+  const part: Array<number | null> = [];
+  const notBefore: Date[] = [];
+  notices.forEach((_n, j) => {
+    const route = routes[j];
+    if (!route || groupSize.get(groupOf(j))! < 2) {
+      part.push(null);
+      notBefore.push(spread.next());
+      return;
+    }
+    let p = open.get(groupOf(j));
+    if (!p || p.filled >= spread.partSize(route.platform)) open.set(groupOf(j), (p = { part: parts++, filled: 0, at: spread.next() }));
+    p.filled++;
+    part.push(p.part);
+    notBefore.push(p.at);
+  });
+  return db.transaction().execute(async (trx) => {
+    const repo = new SweepRepository(trx);
+    const written = await repo.insertNotices({ notices, routes, texts: [...texts.keys()], textOf, part, notBefore }, day, dueBy);
+    // What the bot asked each owner about (a reminder), so that a short reply can refer to it. Once per
+    // (person, topic, ref): an upsert may not touch one row twice in one statement. Texts that ask nothing
+    // (the nudges to every member) remember nothing.
+    const remembered = new Map<string, { member_id: string; topic: string; ref: string }>();
+    for (const n of notices) for (const r of n.remember ?? []) remembered.set(`${n.recipientMemberId}|${r.topic}|${r.ref}`, { member_id: n.recipientMemberId, topic: r.topic, ref: r.ref });
+    if (remembered.size > 0) await repo.remember([...remembered.values()], deps.clock());
+    return written;
   });
 }
 
@@ -271,10 +380,11 @@ async function tellSkippedDays(deps: SweepDeps, skipped: IsoDate[], windowDays: 
     message,
   }));
   const notBefore = new Date(Math.max(localInstant(today, SEND_FROM, deps.timezone).getTime(), now.getTime()));
-  const ids = await writeNotices(deps, today, false, notices, () => notBefore);
-  deps.log.warn({ skipped: skipped.length, from: skipped[0], to: skipped.at(-1), told: ids.length }, 'sweep: days beyond the catch-up window skipped; the OD is told');
-  const dueNow = ids.filter((d) => d.notBefore.getTime() <= now.getTime() + ENQUEUE_AHEAD_MS);
-  await deps.outbox.enqueue(dueNow.map((d) => d.id), new Map(dueNow.map((d) => [d.id, d.notBefore])));
+  const spread: Spread = { next: () => notBefore, partSize: (platform) => deps.outbox.recipientsPerCall(platform) };
+  const written = await new SweepRepository(deps.db).inSweepSession((db) => writeChunk(deps, db, { date: today, late: false, platform: deps.platform }, notices, spread, new Date(now.getTime() + ENQUEUE_AHEAD_MS)));
+  deps.log.warn({ skipped: skipped.length, from: skipped[0], to: skipped.at(-1), told: written.deliveries }, 'sweep: days beyond the catch-up window skipped; the OD is told');
+  await deps.outbox.enqueue(written.dueSingles.map((d) => d.id), new Map(written.dueSingles.map((d) => [d.id, d.notBefore])));
+  await deps.outbox.enqueueBatches(written.dueBatches);
 }
 
 /** A day left incomplete: the sweep job fails so that BullMQ tries again after its backoff. */

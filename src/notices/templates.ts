@@ -158,9 +158,14 @@ export const NOTICE_TEMPLATES = {
     );
   },
 
-  selfEvalNudge(p: { name: string; year: number; quarter: number; windowEnd: string; reminder: boolean; late: boolean }): OutboundMessage {
+  /**
+   * The same text to every member (no name in it): identical messages go out in batches of one platform call's
+   * recipients (wecom-protocol.md §3.2), which at a million members is the difference between a thousand calls
+   * and a million.
+   */
+  selfEvalNudge(p: { year: number; quarter: number; windowEnd: string; reminder: boolean; late: boolean }): OutboundMessage {
     return md(
-      `**${p.reminder ? '提醒：' : ''}${p.year}年第${p.quarter}季度党员自评**\n${esc(p.name)}同志，${p.reminder ? '您尚未提交本季度自评，' : ''}请于${cn(p.windowEnd)}前完成本季度自评，对照“个人亮岗履职”目标总结本季度思想、工作和作风情况。直接发送“季度自评：本季度……”即可提交（可分多行），截止前重新发送可修改。${belatedNote(p.late)}`,
+      `**${p.reminder ? '提醒：' : ''}${p.year}年第${p.quarter}季度党员自评**\n${p.reminder ? '您尚未提交本季度自评，' : '各位党员同志：'}请于${cn(p.windowEnd)}前完成本季度自评，对照“个人亮岗履职”目标总结本季度思想、工作和作风情况。直接发送“季度自评：本季度……”即可提交（可分多行），截止前重新发送可修改。${belatedNote(p.late)}`,
     );
   },
 
@@ -233,9 +238,10 @@ export const NOTICE_TEMPLATES = {
     );
   },
 
-  commitmentNudge(p: { name: string; year: number; reminder: boolean; late: boolean }): OutboundMessage {
+  /** The same text to every member, like the self-evaluation nudge: batched. */
+  commitmentNudge(p: { year: number; reminder: boolean; late: boolean }): OutboundMessage {
     return md(
-      `**${p.reminder ? '提醒：' : ''}${p.year}年个人亮岗履职承诺**\n${esc(p.name)}同志，${p.reminder ? '您尚未登记今年的亮岗承诺，' : ''}请立足本职岗位作出${p.year}年亮岗承诺，发送“亮岗承诺：……”登记。${belatedNote(p.late)}`,
+      `**${p.reminder ? '提醒：' : ''}${p.year}年个人亮岗履职承诺**\n${p.reminder ? '您尚未登记今年的亮岗承诺，' : '各位党员同志：'}请立足本职岗位作出${p.year}年亮岗承诺，发送“亮岗承诺：……”登记。${belatedNote(p.late)}`,
     );
   },
 

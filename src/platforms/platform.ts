@@ -98,6 +98,23 @@ export interface PlatformContext {
   sharedKeyPrefix: string;
   /** Where an adapter reports what an operator must act on (a server IP the platform refuses). */
   log?: Logger;
+  /** Where an adapter reports its API calls' latency and token refreshes (ops/metrics.ts). */
+  metrics?: PlatformMetrics;
+}
+
+/** The part of the process's metrics (ops/metrics.ts) an adapter moves. */
+export interface PlatformMetrics {
+  apiCall(platform: string, api: string, seconds: number, outcome: 'answered' | 'timeout' | 'network'): void;
+  tokenRefreshed(platform: string, api: string): void;
+}
+
+/** The context's metrics as the shared HTTP helper and token cache take them, for one platform. */
+export function platformObservers(metrics: PlatformMetrics | undefined, platform: string) {
+  if (!metrics) return {};
+  return {
+    observe: (api: string, seconds: number, outcome: 'answered' | 'timeout' | 'network') => metrics.apiCall(platform, api, seconds, outcome),
+    refreshed: (api: string) => () => metrics.tokenRefreshed(platform, api),
+  };
 }
 
 /** An environment variable, trimmed; undefined when unset or blank. */

@@ -17,6 +17,8 @@ export interface RouteRequest {
   recipient: string;
   /** Send on `platform` when the recipient has an account there (a reply goes back where the question came from). */
   sticky?: boolean;
+  /** The member's addresses where the caller read them with the member (the sweep's pages): nothing to look up. */
+  addresses?: MemberAddresses;
 }
 
 export interface Route {

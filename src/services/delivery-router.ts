@@ -19,9 +19,9 @@ export class DeliveryRouter {
   async routes(requests: readonly RouteRequest[], db: Kysely<Database> | Transaction<Database> = this.db): Promise<Array<Route | undefined>> {
     // The local web chat addresses everyone by their account: nothing to look up.
     if (this.served.length === 1 && this.served[0] === 'local') return requests.map((r) => ({ platform: 'local', recipient: r.recipient }));
-    const accounts = requests.filter((r) => !r.recipient.startsWith(GROUP_RECIPIENT_PREFIX)).map((r) => r.recipient);
+    const accounts = requests.filter((r) => !r.addresses && !r.recipient.startsWith(GROUP_RECIPIENT_PREFIX)).map((r) => r.recipient);
     const book = await new MemberAddressRepository(db).byAccounts(accounts);
-    const routes = requests.map((r) => chooseRoute(r, book.get(r.recipient.toLowerCase()), this.served));
+    const routes = requests.map((r) => chooseRoute(r, r.addresses ?? book.get(r.recipient.toLowerCase()), this.served));
     const unroutable = routes.filter((r) => r === undefined).length;
     if (unroutable > 0) this.log?.info({ platforms: this.served, unroutable }, 'recipients with no account on the platforms served: not sent');
     return routes;

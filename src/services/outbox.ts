@@ -28,6 +28,8 @@ export interface BroadcastInput {
   /** An automatic push: held in quiet hours. */
   push?: boolean;
   notBefore?: Date;
+  /** What caused it (the inbound event's dedupe key): the log's correlation id. */
+  correlationId?: string;
 }
 
 /** What recordBroadcast stored, to hand to enqueueBroadcast after the transaction commits. */
@@ -56,6 +58,11 @@ export class Outbox {
     /** Sends each recipient's message to the platform they are on; absent, as addressed. */
     private readonly router?: DeliveryRouter,
   ) {}
+
+  /** Recipients of one platform call on `platform`: the size of a batch's part. */
+  recipientsPerCall(platform: PlatformName): number {
+    return Math.max(1, Math.floor(this.recipientsPerSend[platform] ?? DEFAULT_RECIPIENTS_PER_SEND));
+  }
 
   /** Where each request goes (the router's answer); as addressed without a router. */
   async route(requests: readonly RouteRequest[], db?: Kysely<Database> | Transaction<Database>): Promise<Array<Route | undefined>> {
@@ -116,7 +123,7 @@ export class Outbox {
     const parts: NewBatchPart[] = [];
     let part = 0;
     for (const [platform, list] of byPlatform) {
-      const size = Math.max(1, Math.floor(this.recipientsPerSend[platform] ?? DEFAULT_RECIPIENTS_PER_SEND));
+      const size = this.recipientsPerCall(platform);
       const recipients = list.sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
       const prefix = platform === input.platform ? input.key : `${input.key}@${platform}`;
       for (let i = 0, own = 0; i < recipients.length; i += size, own++, part++) {
@@ -128,6 +135,7 @@ export class Outbox {
           push: input.push ?? false,
           notBefore: input.notBefore,
           rows: recipients.slice(i, i + size),
+          correlationId: input.correlationId,
         });
       }
     }
@@ -152,6 +160,19 @@ export class Outbox {
     }
     const singlesOk = await this.enqueue(singles, at ? new Map(singles.map((id) => [id, at])) : undefined);
     return ok && singlesOk;
+  }
+
+  /** Hands batches to the outbound queue (one job each), each at its own time. Never throws: a failure leaves them to the relay. */
+  async enqueueBatches(batches: ReadonlyArray<{ id: string; notBefore: Date }>): Promise<boolean> {
+    if (batches.length === 0) return true;
+    try {
+      const nowMs = this.clock().getTime();
+      await withTimeout(this.queue.addBulk(batches.flatMap((b) => batchJobs(this.instanceId, [b.id], b.notBefore, nowMs))), 15_000, 'enqueue timed out');
+      return true;
+    } catch (err) {
+      this.log.warn({ err: { message: (err as Error).message }, batches: batches.length }, 'redis unavailable: batches stored, left for the relay');
+      return false;
+    }
   }
 
   /** Record and enqueue in one go, outside any transaction. */

@@ -32,7 +32,7 @@ describe('issue 13 section 1: the January goals and commitment nudge', () => {
     await waitForAllDelivered(stack);
     return stack.fake!.sent.slice(start);
   };
-  const about = (sent: Awaited<ReturnType<typeof sweep>>, who: string, words: string) => sent.filter((m) => m.touser === who).map(textOf).filter((t) => t.includes(words));
+  const about = (sent: Awaited<ReturnType<typeof sweep>>, who: string, words: string) => sent.filter((m) => m.touser.split('|').includes(who)).map(textOf).filter((t) => t.includes(words));
 
   it('the nudge: secretaries for their organisation\'s goals, every member for their commitment', async () => {
     const sent = await sweep(first);

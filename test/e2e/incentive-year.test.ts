@@ -51,14 +51,14 @@ describe('issue 13: a whole year of the "168" cycle in chat and exports', () => 
     await waitForAllDelivered(stack);
     return stack.fake!.sent.slice(start);
   };
-  const textsTo = (sent: SentMessage[], who: string) => sent.filter((m) => m.touser === who && m.msgtype !== 'template_card').map(textOf);
-  const cardsTo = (sent: SentMessage[], who: string): Card[] => sent.filter((m) => m.touser === who && m.msgtype === 'template_card').map((m) => m.body.template_card as Card);
+  const textsTo = (sent: SentMessage[], who: string) => sent.filter((m) => m.touser.split('|').includes(who) && m.msgtype !== 'template_card').map(textOf);
+  const cardsTo = (sent: SentMessage[], who: string): Card[] => sent.filter((m) => m.touser.split('|').includes(who) && m.msgtype === 'template_card').map((m) => m.body.template_card as Card);
   /** The writer's one text answer (notices of a sweep are markdown and were waited for before). */
   const reply = async (who: string, content: string, expectAtLeast = 1) => {
     const start = stack.fake!.sent.length;
     await say(who, content, expectAtLeast);
     const sent = stack.fake!.sent.slice(start);
-    const mine = sent.filter((m) => m.touser === who && m.msgtype === 'text').map(textOf);
+    const mine = sent.filter((m) => m.touser.split('|').includes(who) && m.msgtype === 'text').map(textOf);
     expect(mine.length, `${content}: ${mine.join(' / ')}`).toBe(1);
     return { answer: mine[0]!, sent };
   };
@@ -66,7 +66,7 @@ describe('issue 13: a whole year of the "168" cycle in chat and exports', () => 
   const clickAnswer = async (who: string, card: Card, button: string) => {
     const start = stack.fake!.sent.length;
     await click(who, card, button);
-    const mine = stack.fake!.sent.slice(start).filter((m) => m.touser === who && m.msgtype === 'text');
+    const mine = stack.fake!.sent.slice(start).filter((m) => m.touser.split('|').includes(who) && m.msgtype === 'text');
     expect(mine.length, button).toBe(1);
     return textOf(mine[0]!);
   };

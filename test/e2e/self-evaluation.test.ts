@@ -31,7 +31,7 @@ describe('issue 13 section 2: quarterly self-evaluation in chat', () => {
   const { say } = wecomChat(() => stack, time.clock, 9_400_000_000n);
   const reply = async (who: string, content: string) => {
     const sent = await say(who, content);
-    const mine = sent.filter((m) => m.touser === who && m.msgtype === 'text');
+    const mine = sent.filter((m) => m.touser.split('|').includes(who) && m.msgtype === 'text');
     expect(mine.length, content).toBe(1);
     return textOf(mine[0]!);
   };
@@ -112,7 +112,7 @@ describe('issue 13 section 2: quarterly self-evaluation in chat', () => {
     await runSweep(sweepDeps(stack.deps), '2026-12-25');
     await waitForAllDelivered(stack);
     const sent = stack.fake!.sent.slice(start);
-    const to = (who: string) => sent.filter((m) => m.touser === who).map(textOf).filter((t) => t.includes('季度党员自评'));
+    const to = (who: string) => sent.filter((m) => m.touser.split('|').includes(who)).map(textOf).filter((t) => t.includes('季度党员自评'));
     expect(to('wushengri')).toEqual([]);
     expect(to('zhenglao').length).toBe(1);
     expect(to('zhenglao')[0]).toContain('您尚未提交本季度自评');

@@ -44,6 +44,11 @@ export interface FakeWecomOptions {
   invalidUsers?: string[];
   /** Every call takes this long before it is handled (a distant API). Default 0. */
   latencyMs?: number;
+  /**
+   * WeCom's per-app per-member limits on app messages (§3.7: 30/min, 1000/h): a message beyond them reaches
+   * nobody — dropped silently, as WeCom does — and is counted in `limitViolations`. Off by default.
+   */
+  memberLimits?: { perMinute: number; perHour: number };
 }
 
 export interface SentMessage {
@@ -51,6 +56,8 @@ export interface SentMessage {
   msgtype: string;
   body: any;
   at: number;
+  /** The msgid answered for it (the fake WeCom's own messages carry one). */
+  msgid?: string;
 }
 
 export interface FakeWecom {
@@ -72,6 +79,8 @@ export interface FakeWecom {
   latencyMs: number;
   /** How many delivered messages reached this user (a message to many counts for each of them). */
   receivedBy(userId: string): number;
+  /** Person-sends dropped for exceeding `memberLimits` (each recipient over the limit counts once). */
+  readonly limitViolations: number;
   /** Every token issued so far now answers 42001, as when WeCom expires a token early. */
   expireTokens(): void;
   /** Resolves once `n` messages have been accepted, rejects after `timeoutMs`. */
@@ -118,6 +127,24 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
   const invalidUsers = new Set(opts.invalidUsers ?? []);
   const knownUsers = opts.knownUsers ? new Set(opts.knownUsers) : undefined;
   const received = new Map<string, number>();
+  // Per member, the times (ms) of the messages that reached them within the last hour (memberLimits only).
+  const reachedAt = new Map<string, number[]>();
+  let limitViolations = 0;
+  /** Whether a message to `u` now is within the member's limits (then it counts toward them). */
+  const withinMemberLimits = (u: string, now: number): boolean => {
+    const limits = opts.memberLimits;
+    if (!limits) return true;
+    const times = (reachedAt.get(u) ?? []).filter((t) => t > now - 3_600_000);
+    const inMinute = times.filter((t) => t > now - 60_000).length;
+    if (inMinute >= limits.perMinute || times.length >= limits.perHour) {
+      limitViolations++;
+      reachedAt.set(u, times);
+      return false;
+    }
+    times.push(now);
+    reachedAt.set(u, times);
+    return true;
+  };
   let latencyMs = opts.latencyMs ?? 0;
   let tokenCalls = 0;
   let oauthUser: string | undefined;
@@ -230,8 +257,9 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
         responseCodes.set(responseCode, false);
         extra.response_code = responseCode;
       }
-      sent.push({ touser, msgtype: body.msgtype, body, at: Date.now() });
-      for (const u of valid) received.set(u, (received.get(u) ?? 0) + 1);
+      sent.push({ touser, msgtype: body.msgtype, body, at: Date.now(), msgid: extra.msgid as string });
+      const now = Date.now();
+      for (const u of valid) if (withinMemberLimits(u, now)) received.set(u, (received.get(u) ?? 0) + 1);
       for (const wake of sentWaiters) wake();
       return ok(extra);
     },
@@ -384,6 +412,9 @@ export async function startFakeWecom(opts: FakeWecomOptions): Promise<FakeWecom>
     },
     receivedBy(userId) {
       return received.get(userId) ?? 0;
+    },
+    get limitViolations() {
+      return limitViolations;
     },
     get oauthUser() {
       return oauthUser;

@@ -47,11 +47,12 @@ afterAll(async () => {
 });
 
 /** Starts `command` in its own process group with only `env` (and PATH); killed when the test file ends. */
-export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, opts: { stdio?: 'pipe' | 'ignore' } = {}): RunningEntry {
+export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, opts: { stdio?: 'pipe' | 'ignore'; stdin?: 'pipe' } = {}): RunningEntry {
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: opts.stdio === 'ignore' ? 'ignore' : ['ignore', 'pipe', 'pipe'],
+    // stdin: 'pipe' for a command that reads its input (child.stdin; end it to finish).
+    stdio: opts.stdio === 'ignore' ? 'ignore' : [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
     detached: true,
   });
   if (child.pid !== undefined) recordProcess(child.pid, [command, ...args].join(' '), true);

@@ -283,3 +283,29 @@ describe.each(DB_KINDS)('recording a broadcast on %s', (dbKind) => {
     expect((await stack.deps.queues.outbound.getJobs(['waiting'])).map((j) => j.data.deliveryId)).toEqual(later.looseIds);
   });
 });
+
+describe('a broadcast on DingTalk (work notifications)', () => {
+  it('250 recipients: parts of at most 100 userids, three asyncsend_v2 calls, everyone once; the jobs again send nothing', async () => {
+    const all = users(250, 'dt');
+    stack = await startStack({ dingtalk: { sendVia: 'work_notification' }, members: all });
+    await stack.deps.db.db.updateTable('members').set((eb) => ({ dingtalk_userid: eb.ref('userid') })).execute();
+    const recorded = await stack.deps.outbox.recordBroadcast(broadcast(all, { platform: 'dingtalk' }));
+    expect(recorded.deliveryIds).toHaveLength(250);
+    expect(recorded.batchIds).toHaveLength(3);
+    expect(await runJobs(stack, recorded.batchIds!)).toEqual(['sent', 'sent', 'sent']);
+    const dingtalk = stack.dingtalk!;
+    expect(dingtalk.calls['asyncsend_v2']).toBe(3);
+    expect(dingtalk.sent.map((m) => [m.api, m.userIds.length])).toEqual([
+      ['work_notification', 100],
+      ['work_notification', 100],
+      ['work_notification', 50],
+    ]);
+    const reached = dingtalk.sent.flatMap((m) => m.userIds);
+    expect(new Set(reached).size).toBe(250);
+    expect(reached).toHaveLength(250);
+    expect(dingtalk.dropped).toHaveLength(0);
+    expect((await rows(stack)).every((r) => r.status === 'sent')).toBe(true);
+    expect(await runJobs(stack, recorded.batchIds!)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(dingtalk.calls['asyncsend_v2']).toBe(3);
+  });
+});

@@ -19,7 +19,8 @@ const fakeJob = (deliveryId: string) =>
 describe('a process sends only its own platform', () => {
   it('a local-mode process leaves WeCom deliveries pending and shows them in /readyz and /metrics', async () => {
     let now = new Date();
-    stack = await startStack({ overrides: { clock: () => now } });
+    const adminToken = 'hardening-test-admin-token-0123456789';
+    stack = await startStack({ overrides: { clock: () => now }, env: { ADMIN_TOKEN: adminToken } });
     expect(stack.deps.platform.name).toBe('local');
     // As a WeCom process on the same database would have recorded it (this one's outbox routes to what it serves).
     const [wecomId, localId] = await stack.deps.repos.deliveries.insertNew([
@@ -41,7 +42,7 @@ describe('a process sends only its own platform', () => {
     now = new Date(Date.now() + 600_000);
     const later = await (await fetch(`${stack.baseUrl}/readyz`)).json();
     expect(later).toMatchObject({ deliveries: { wecom: { unfinished: 1, overdue: 1 } }, overduePlatforms: ['wecom'] });
-    const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.baseUrl}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).text();
     expect(metrics).toContain('partycare_deliveries_overdue{platform="wecom"} 1');
     expect(metrics).toContain('partycare_deliveries_unfinished{platform="wecom"} 1');
   });

@@ -77,7 +77,6 @@ describe('markdown escaping', () => {
       NOTICE_TEMPLATES.birthdayMonthList({ branch: evil, year: 2026, month: 11, members: [{ name: evil, detail: evil }], late: false }),
       NOTICE_TEMPLATES.holidayVisitList({ branch: evil, holiday: '春节', date: '2027-02-06', members: [{ name: evil }], reminder: false, late: false }),
       NOTICE_TEMPLATES.hardshipReviewNudge({ generalBranch: evil, year: 2026, month: 11, entries: [{ name: evil, detail: evil }], late: false }),
-      NOTICE_TEMPLATES.selfEvalNudge({ name: evil, year: 2026, quarter: 4, windowEnd: '2026-12-31', reminder: false, late: false }),
     ];
     for (const m of messages) {
       expect(m.type).toBe('markdown');

@@ -5,7 +5,8 @@ import { EvaluationGradeRepository } from '../../db/evaluation-grade-repository.
 import { SelfEvaluationRepository } from '../../db/self-evaluation-repository.ts';
 import { OfficeDirectory } from '../offices.ts';
 import { NoticePlanRepository } from '../plan-repository.ts';
-import { calendarPlanner, toNotices, type NoticeOf, type PlanContext, type PlannedNotice } from '../planner.ts';
+import { assertRendered } from '../templates.ts';
+import { calendarPlanner, collect, toNotices, toSameNotices, type NoticeOf, type NoticeStream, type PlanContext, type PlanDb, type PlannedNotice } from '../planner.ts';
 import { NOTICE_TEMPLATES as T } from '../templates.ts';
 
 export const evaluations = calendarPlanner({
@@ -21,43 +22,47 @@ export const evaluations = calendarPlanner({
     switch (notice.kind) {
       case 'self_eval_nudge':
       case 'self_eval_reminder':
-        return selfEvaluation(repo, notice, ctx);
+        return collect(selfEvaluation(db, notice, ctx));
       case 'half_year_eval_nudge':
       case 'year_end_eval_nudge':
       case 'year_end_eval_reminder':
         return branchEvaluation(repo, notice, ctx);
     }
   },
+  // The self-evaluation nudge goes to every member on one day: the heaviest day of the year, read in pages.
+  stream(db, notice, ctx) {
+    return notice.kind === 'self_eval_nudge' || notice.kind === 'self_eval_reminder' ? selfEvaluation(db, notice, ctx) : undefined;
+  },
 });
 
-async function selfEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'self_eval_nudge' | 'self_eval_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {
+function selfEvaluation(db: PlanDb, notice: NoticeOf<'self_eval_nudge' | 'self_eval_reminder'>, ctx: PlanContext): NoticeStream {
   // The nudge to every reachable active member; the reminder a week later only to those who have not submitted
   // for the quarter, and to each branch's secretary the branch's count (members without an account included:
   // nobody messages them, their secretary submits for them). A branch without a secretary passes it up.
   const p = notice.params;
   const reminder = notice.kind === 'self_eval_reminder';
-  const selfEvaluations = new SelfEvaluationRepository(repo.db);
-  const members = await selfEvaluations.reachableMembers(reminder ? { year: p.year, quarter: p.quarter } : undefined);
-  const out = toNotices(
-    notice.kind,
-    notice.period,
-    members.map((r) => ({ to: r, subject: `member-${r.member_id}`, message: T.selfEvalNudge({ name: r.name, year: p.year, quarter: p.quarter, windowEnd: p.windowEnd, reminder, late: ctx.late }) })),
-  );
-  if (!reminder) return out;
-  const offices = await OfficeDirectory.load(repo.db);
-  const counts = await selfEvaluations.branchCounts(p.year, p.quarter);
-  return [
-    ...out,
-    ...counts.flatMap((c) =>
-      toNotices(
-        notice.kind,
-        notice.period,
-        offices
-          .addressed('branch_secretary', c.branch_id, T.selfEvalBranchCount({ branch: c.branch, year: p.year, quarter: p.quarter, windowEnd: p.windowEnd, active: c.active, submitted: c.submitted, late: ctx.late }))
-          .map((n) => ({ ...n, subject: `branch-${c.branch_id}` })),
-      ),
-    ),
-  ];
+  const selfEvaluations = new SelfEvaluationRepository(db);
+  const unsubmitted = reminder ? { year: p.year, quarter: p.quarter } : undefined;
+  // One text for everyone (no name in it): the sweep sends it in batches.
+  const message = assertRendered(T.selfEvalNudge({ year: p.year, quarter: p.quarter, windowEnd: p.windowEnd, reminder, late: ctx.late }));
+  return {
+    size: () => selfEvaluations.countReachable(unsubmitted),
+    async *chunks() {
+      for await (const page of selfEvaluations.reachableMemberPages(unsubmitted, ctx.pageSize)) yield toSameNotices(notice.kind, notice.period, page, message);
+      if (!reminder) return;
+      const offices = await OfficeDirectory.load(db);
+      const counts = await selfEvaluations.branchCounts(p.year, p.quarter);
+      yield counts.flatMap((c) =>
+        toNotices(
+          notice.kind,
+          notice.period,
+          offices
+            .addressed('branch_secretary', c.branch_id, T.selfEvalBranchCount({ branch: c.branch, year: p.year, quarter: p.quarter, windowEnd: p.windowEnd, active: c.active, submitted: c.submitted, late: ctx.late }))
+            .map((n) => ({ ...n, subject: `branch-${c.branch_id}` })),
+        ),
+      );
+    },
+  };
 }
 
 async function branchEvaluation(repo: NoticePlanRepository, notice: NoticeOf<'half_year_eval_nudge' | 'year_end_eval_nudge' | 'year_end_eval_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, PlatformSendError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { splitLines, MESSAGE_MAX_BYTES } from '../../notices/message-limit.ts';
-import { requestPlatform } from '../shared/http.ts';
+import { requestPlatform, type ApiObserver } from '../shared/http.ts';
 import type { AccessTokenSource } from '../shared/token-cache.ts';
 import { GROUP_RECIPIENT_PREFIX, type MessageSender, type OutboundMessage, type SendManyResult, type SendOptions, type SendResult } from '../types.ts';
 import { cardMarkdown, robotActionCard, workNotificationActionCard } from './cards.ts';
@@ -21,6 +21,8 @@ export interface DingtalkClientOptions {
   tokens: DingtalkTokens;
   /** Where a refused server IP is reported: nothing will send until an operator acts. */
   log?: Pick<Logger, 'error'>;
+  /** Told of every API call (latency metric). */
+  observe?: ApiObserver;
   /** Timeout of one HTTP request, body included. Default 10000 ms. */
   fetchTimeoutMs?: number;
 }
@@ -50,6 +52,7 @@ export class DingtalkClient implements MessageSender {
   private readonly config: DingtalkClientOptions['config'];
   private readonly tokens: DingtalkTokens;
   private readonly log: Pick<Logger, 'error'> | undefined;
+  private readonly observe: ApiObserver | undefined;
   private readonly apiBase: string;
   private readonly oapiBase: string;
   private readonly agentId: number | undefined;
@@ -59,6 +62,7 @@ export class DingtalkClient implements MessageSender {
     this.config = opts.config;
     this.tokens = opts.tokens;
     this.log = opts.log;
+    this.observe = opts.observe;
     this.apiBase = opts.config.apiBase.replace(/\/+$/, '');
     this.oapiBase = opts.config.oapiBase.replace(/\/+$/, '');
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 10_000;
@@ -187,6 +191,7 @@ export class DingtalkClient implements MessageSender {
         this.fetchTimeoutMs,
         label,
         [token, this.config.appSecret],
+        this.observe,
       );
       return assertApiOk(reply, label, [token, this.config.appSecret]);
     });
@@ -196,7 +201,7 @@ export class DingtalkClient implements MessageSender {
     return this.withToken(this.tokens.oapi, label, async (token) => {
       const url = new URL(`${this.oapiBase}${path}`);
       url.searchParams.set('access_token', token);
-      const reply = await requestPlatform(url, { method: 'POST', body }, this.fetchTimeoutMs, label, [token, this.config.appSecret]);
+      const reply = await requestPlatform(url, { method: 'POST', body }, this.fetchTimeoutMs, label, [token, this.config.appSecret], this.observe);
       return assertOapiOk(reply, label, classifyOapiError, [token, this.config.appSecret]);
     });
   }

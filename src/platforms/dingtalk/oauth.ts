@@ -4,7 +4,7 @@
 // (GET /v1.0/contact/users/me), and the unionId the organisation's userid with the app's own token
 // (POST oapi /topapi/user/getbyunionid). The code and both tokens are never logged nor put in a message.
 import { PlatformSendError } from '../../errors.ts';
-import { redact, requestPlatform, type PlatformHttpReply } from '../shared/http.ts';
+import { redact, requestPlatform, type ApiObserver, type PlatformHttpReply } from '../shared/http.ts';
 import type { AccessTokenSource } from '../shared/token-cache.ts';
 import type { WebSignIn, WebSignInRefusal } from '../platform.ts';
 
@@ -18,6 +18,8 @@ export interface DingtalkOAuthOptions {
   /** The app's oapi token (token-cache.ts), for getbyunionid. */
   oapiToken: AccessTokenSource;
   fetchTimeoutMs?: number;
+  /** Told of every API call (latency metric). */
+  observe?: ApiObserver | undefined;
 }
 
 type Refused = { refused: WebSignInRefusal; detail: string };
@@ -35,7 +37,7 @@ export function dingtalkWebSignIn(opts: DingtalkOAuthOptions): WebSignIn {
 
   const request = async (url: URL, init: { method: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> }, label: string, secrets: string[]): Promise<PlatformHttpReply | Refused> => {
     try {
-      return await requestPlatform(url, init, timeout, label, secrets);
+      return await requestPlatform(url, init, timeout, label, secrets, opts.observe);
     } catch (err) {
       return refused('unavailable', err instanceof PlatformSendError ? err.message : `${label}: request failed`);
     }

@@ -3,7 +3,7 @@
 // notifications (?access_token=), the new one from api oauth2/accessToken for robot messages (a header).
 import type { Redis } from 'ioredis';
 import { PlatformSendError } from '../../errors.ts';
-import { requestPlatform } from '../shared/http.ts';
+import { requestPlatform, type ApiObserver } from '../shared/http.ts';
 import { SharedTokenCache, type AccessTokenSource } from '../shared/token-cache.ts';
 import { assertApiOk, assertOapiOk, classifyGettokenError } from './errors.ts';
 
@@ -20,6 +20,9 @@ export interface DingtalkTokensOptions {
   keyPrefix?: string;
   /** Timeout of one token request. Default 5000 ms. */
   fetchTimeoutMs?: number;
+  /** Told of each token call and each token fetched (metrics). */
+  observe?: ApiObserver;
+  refreshed?: (api: string) => () => void;
 }
 
 export interface DingtalkTokens {
@@ -42,12 +45,13 @@ export function dingtalkTokens(opts: DingtalkTokensOptions): DingtalkTokens {
     secret: opts.appSecret,
     label: 'gettoken',
     fetchTimeoutMs,
+    onRefreshed: opts.refreshed?.('gettoken'),
     isBadCredentials: (err) => OAPI_BAD_CREDENTIALS.has(err.platformCode),
     fetchToken: async () => {
       const url = new URL(`${opts.oapiBase.replace(/\/+$/, '')}/gettoken`);
       url.searchParams.set('appkey', opts.appKey);
       url.searchParams.set('appsecret', opts.appSecret);
-      const reply = await requestPlatform(url, { method: 'GET' }, fetchTimeoutMs, 'gettoken', secrets);
+      const reply = await requestPlatform(url, { method: 'GET' }, fetchTimeoutMs, 'gettoken', secrets, opts.observe);
       const body = assertOapiOk(reply, 'gettoken', classifyGettokenError, secrets);
       const { access_token: token, expires_in: expiresIn } = body;
       if (typeof token !== 'string' || typeof expiresIn !== 'number') {
@@ -62,11 +66,12 @@ export function dingtalkTokens(opts: DingtalkTokensOptions): DingtalkTokens {
     secret: opts.appSecret,
     label: 'oauth2/accessToken',
     fetchTimeoutMs,
+    onRefreshed: opts.refreshed?.('oauth2/accessToken'),
     // A 4xx other than a throttle from the token endpoint is about the app's key or secret.
     isBadCredentials: (err) => err.kind === 'fatal',
     fetchToken: async () => {
       const url = new URL(`${opts.apiBase.replace(/\/+$/, '')}/v1.0/oauth2/accessToken`);
-      const reply = await requestPlatform(url, { method: 'POST', body: { appKey: opts.appKey, appSecret: opts.appSecret } }, fetchTimeoutMs, 'oauth2/accessToken', secrets);
+      const reply = await requestPlatform(url, { method: 'POST', body: { appKey: opts.appKey, appSecret: opts.appSecret } }, fetchTimeoutMs, 'oauth2/accessToken', secrets, opts.observe);
       let body: Record<string, unknown>;
       try {
         body = assertApiOk(reply, 'oauth2/accessToken', secrets);

@@ -9,6 +9,9 @@ export interface PlatformHttpReply {
   body: Record<string, unknown> | undefined;
 }
 
+/** Told of every call (the platform API latency metric): the caller's label, seconds taken, how it ended. */
+export type ApiObserver = (api: string, seconds: number, outcome: 'answered' | 'timeout' | 'network') => void;
+
 export interface PlatformHttpRequest {
   method: 'GET' | 'POST';
   /** Sent as JSON. */
@@ -27,9 +30,12 @@ export async function requestPlatform(
   timeoutMs: number,
   label: string,
   secrets: readonly string[],
+  observe?: ApiObserver,
 ): Promise<PlatformHttpReply> {
   let httpStatus: number;
   let text: string;
+  const started = performance.now();
+  const observed = (outcome: Parameters<ApiObserver>[2]) => observe?.(label, (performance.now() - started) / 1_000, outcome);
   try {
     const headers: Record<string, string> = { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers };
     const res = await fetch(url, {
@@ -40,13 +46,16 @@ export async function requestPlatform(
     });
     httpStatus = res.status;
     text = await res.text();
+    observed('answered');
   } catch (err) {
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+      observed('timeout');
       throw new PlatformSendError('retry', `${label}: no response within ${timeoutMs} ms`, 'timeout');
     }
     // undici wraps the socket error in `cause`; its code (ECONNRESET, UND_ERR_SOCKET…) is safe to show.
     const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
     const code = typeof cause?.code === 'string' ? cause.code : err instanceof Error ? err.name : 'unknown';
+    observed('network');
     throw new PlatformSendError('retry', `${label}: network error (${redact(code, secrets)})`, 'network');
   }
   return { httpStatus, body: parseJsonObject(text) };

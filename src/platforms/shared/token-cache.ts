@@ -37,6 +37,8 @@ export interface SharedTokenCacheOptions {
   fetchTimeoutMs?: number;
   /** Refresh this long before the platform's expiry (§3.1 advises ~5 min). Default 300 s. */
   refreshMarginSec?: number;
+  /** Told of each token fetched from the platform (the token refresh metric). */
+  onRefreshed?: () => void;
 }
 
 // Compare-and-delete: only remove the value we expect, so that a late caller can't remove a
@@ -135,6 +137,7 @@ export class SharedTokenCache implements AccessTokenSource {
       throw new PlatformSendError('retry', `${this.opts.label}: success but no token or lifetime in the reply`, 'bad_reply');
     }
     await this.redis.set(this.tokenKey, token, 'EX', this.ttlSec(expiresInSec));
+    this.opts.onRefreshed?.();
     return token;
   }
 

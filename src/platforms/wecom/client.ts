@@ -4,7 +4,7 @@
 // nor raw transport errors ever reach a message: only the API path does.
 
 import { ConfigError, PlatformSendError, type SendFailureKind } from '../../errors.ts';
-import { redact, requestPlatform, type PlatformHttpReply } from '../shared/http.ts';
+import { redact, requestPlatform, type ApiObserver, type PlatformHttpReply } from '../shared/http.ts';
 import type { AccessTokenSource } from '../shared/token-cache.ts';
 import type { MessageSender, OutboundMessage, SendManyResult, SendOptions, SendResult } from '../types.ts';
 import { templateCard } from './cards.ts';
@@ -21,6 +21,8 @@ export interface WecomClientOptions {
   agentId: string;
   /** Timeout of one HTTP request, body included. Default 10000 ms. */
   fetchTimeoutMs?: number;
+  /** Told of every API call (latency metric). */
+  observe?: ApiObserver;
 }
 
 /** §3.4: either grey out the clicked button with a new label, or replace the whole card. */
@@ -66,6 +68,7 @@ export class WecomClient implements MessageSender {
   private readonly apiBase: string;
   private readonly agentId: number;
   private readonly fetchTimeoutMs: number;
+  private readonly observe: ApiObserver | undefined;
 
   constructor(opts: WecomClientOptions) {
     this.tokens = opts.tokens;
@@ -77,6 +80,7 @@ export class WecomClient implements MessageSender {
     }
     this.agentId = agentId;
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 10_000;
+    this.observe = opts.observe;
   }
 
   /** message/send to one member (§3.2, §3.3). */
@@ -179,7 +183,7 @@ export class WecomClient implements MessageSender {
       for (const [name, value] of Object.entries(opts.query ?? {})) url.searchParams.set(name, value);
       url.searchParams.set('access_token', token);
       try {
-        const reply = await requestWecom(url, { method: opts.method, body: opts.body }, this.fetchTimeoutMs, path, token);
+        const reply = await requestWecom(url, { method: opts.method, body: opts.body }, this.fetchTimeoutMs, path, token, this.observe);
         return assertWecomOk(reply, path, classifyWecomError, token);
       } catch (err) {
         if (!(err instanceof PlatformSendError) || err.kind !== 'token_invalid') throw err;
@@ -192,7 +196,8 @@ export class WecomClient implements MessageSender {
   }
 }
 
-function messageBody(message: Exclude<OutboundMessage | WecomNativeMessage, { type: 'card_update' }>): Record<string, unknown> {
+/** The msgtype and content part of a message/send body (exported for bench:deliver's check against the fake's log). */
+export function messageBody(message: Exclude<OutboundMessage | WecomNativeMessage, { type: 'card_update' }>): Record<string, unknown> {
   switch (message.type) {
     case 'text':
       return { msgtype: 'text', text: { content: message.content } };
@@ -221,8 +226,9 @@ export function requestWecom(
   timeoutMs: number,
   label: string,
   secret: string,
+  observe?: ApiObserver,
 ): Promise<WecomHttpReply> {
-  return requestPlatform(url, init, timeoutMs, label, [secret]);
+  return requestPlatform(url, init, timeoutMs, label, [secret], observe);
 }
 
 /**

@@ -1,7 +1,7 @@
 // WeCom (企业微信) as a platform adapter: callback routes, the message/send client with its token cache and
 // per-recipient rate limit, template cards, the app menu (wecom-protocol.md).
 import { ConfigError } from '../../errors.ts';
-import type { PlatformAdapter } from '../platform.ts';
+import { platformObservers, type PlatformAdapter } from '../platform.ts';
 import { wecomCallbackRoutes } from './callback.ts';
 import { WecomClient } from './client.ts';
 import { readWecomConfig, WECOM_VARS, type WecomConfig } from './config.ts';
@@ -18,11 +18,12 @@ export const wecomPlatform: PlatformAdapter = {
   readConfig: readWecomConfig,
   setup: { variables: WECOM_VARS, label: 'WECOM_*', serves: 'WeCom' },
   menu: wecomMenu,
-  create({ config, redis, sharedKeyPrefix }) {
+  create({ config, redis, sharedKeyPrefix, metrics }) {
     const w = config.platformSettings.wecom as WecomConfig | undefined;
     if (!w) throw new ConfigError(`the WeCom platform needs ${WECOM_VARS.join(', ')}`);
-    const tokens = new WecomTokenCache({ redis, corpId: w.corpId, agentId: w.agentId, secret: w.secret, apiBase: w.apiBase, keyPrefix: `${sharedKeyPrefix}:` });
-    const client = new WecomClient({ tokens, apiBase: w.apiBase, agentId: w.agentId });
+    const { observe, refreshed } = platformObservers(metrics, 'wecom');
+    const tokens = new WecomTokenCache({ redis, corpId: w.corpId, agentId: w.agentId, secret: w.secret, apiBase: w.apiBase, keyPrefix: `${sharedKeyPrefix}:`, observe, onRefreshed: refreshed?.('gettoken') });
+    const client = new WecomClient({ tokens, apiBase: w.apiBase, agentId: w.agentId, observe });
     const crypto = new WecomCrypto(w.encodingAESKey);
     return {
       name: 'wecom',
@@ -37,7 +38,7 @@ export const wecomPlatform: PlatformAdapter = {
         return `menu created for agent ${w.agentId}: ${menu.button.map((b) => b.name).join(' | ')}`;
       },
       ...(w.webSignIn.length > 0
-        ? { webSignIn: wecomWebSignIn({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase, oauthBase: w.oauthBase, ssoBase: w.ssoBase, modes: w.webSignIn, tokens }) }
+        ? { webSignIn: wecomWebSignIn({ corpId: w.corpId, agentId: w.agentId, apiBase: w.apiBase, oauthBase: w.oauthBase, ssoBase: w.ssoBase, modes: w.webSignIn, tokens, observe }) }
         : {}),
       identity: { userIdPattern: WECOM_USER_ID },
     };

@@ -6,7 +6,7 @@
 // its older qrConnect form). The code and the token are never logged
 // nor put in a message: only the API path and the errcode are.
 import { PlatformSendError } from '../../errors.ts';
-import { redact, requestPlatform } from '../shared/http.ts';
+import { redact, requestPlatform, type ApiObserver } from '../shared/http.ts';
 import type { AccessTokenSource } from '../shared/token-cache.ts';
 import type { WebSignIn, WebSignInMode, WebSignInRefusal } from '../platform.ts';
 import { describeWecomErrcode } from './errors.ts';
@@ -22,6 +22,8 @@ export interface WecomOAuthOptions {
   modes: readonly WebSignInMode[];
   tokens: AccessTokenSource;
   fetchTimeoutMs?: number;
+  /** Told of every API call (latency metric). */
+  observe?: ApiObserver | undefined;
 }
 
 /** errcodes of getuserinfo that say the code is no good: invalid (40029), used or expired (40163 etc.). */
@@ -61,7 +63,7 @@ export function wecomWebSignIn(opts: WecomOAuthOptions): WebSignIn {
         url.searchParams.set('code', code);
         let reply;
         try {
-          reply = await requestPlatform(url, { method: 'GET' }, timeout, 'auth/getuserinfo', [token, code]);
+          reply = await requestPlatform(url, { method: 'GET' }, timeout, 'auth/getuserinfo', [token, code], opts.observe);
         } catch (err) {
           return refused('unavailable', err instanceof PlatformSendError ? err.message : 'auth/getuserinfo: request failed');
         }

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { PlatformSendError } from '../../errors.ts';
 import { SharedTokenCache } from '../shared/token-cache.ts';
+import type { ApiObserver } from '../shared/http.ts';
 import { assertWecomOk, requestWecom } from './client.ts';
 import { classifyGettokenError, isBadCredentials } from './errors.ts';
 
@@ -22,6 +23,9 @@ export interface WecomTokenCacheOptions {
   fetchTimeoutMs?: number;
   /** Refresh this long before WeCom's expiry (§3.1 advises ~5 min). Default 300 s. */
   refreshMarginSec?: number;
+  /** Told of the gettoken call and of each token fetched (metrics). */
+  observe?: ApiObserver;
+  onRefreshed?: () => void;
 }
 
 export class WecomTokenCache extends SharedTokenCache {
@@ -34,13 +38,14 @@ export class WecomTokenCache extends SharedTokenCache {
       label: 'gettoken',
       fetchTimeoutMs,
       refreshMarginSec: opts.refreshMarginSec,
+      onRefreshed: opts.onRefreshed,
       // A wrong corpid/secret must not be retried in a loop: repeated attempts can block the IP for an hour.
       isBadCredentials: (err) => typeof err.platformCode === 'number' && isBadCredentials(err.platformCode),
       fetchToken: async () => {
         const url = new URL(`${opts.apiBase.replace(/\/+$/, '')}/cgi-bin/gettoken`);
         url.searchParams.set('corpid', opts.corpId);
         url.searchParams.set('corpsecret', opts.secret);
-        const reply = await requestWecom(url, { method: 'GET' }, fetchTimeoutMs, 'gettoken', opts.secret);
+        const reply = await requestWecom(url, { method: 'GET' }, fetchTimeoutMs, 'gettoken', opts.secret, opts.observe);
         const body = assertWecomOk(reply, 'gettoken', classifyGettokenError, opts.secret);
         const { access_token: token, expires_in: expiresIn } = body;
         if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
