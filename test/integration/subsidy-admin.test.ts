@@ -42,14 +42,14 @@ describe.each(DB_KINDS)('the subsidy admin routes on %s', (kind) => {
   it('creates a proposed subsidy for the OD; refuses a GB secretary (403) and an overlap (409), with the chat’s words', async () => {
     expect(await post('/admin/assistance/subsidies', { actor: 'sunzongzhi', member: 'wushengri', amountYuan: 300 })).toMatchObject({
       status: 403,
-      body: { code: 'not_allowed', message_zh: '定额补助由党委组织部办理，您无法操作。' },
+      body: { error: { code: 'not_allowed', details: { message_zh: '定额补助由党委组织部办理，您无法操作。' } } },
     });
     const created = await post('/admin/assistance/subsidies', { actor: 'zhaozuzhi', member: 'wushengri', amountYuan: '300.50', startMonth: '2026-12', endMonth: '2027-11' });
     expect(created).toMatchObject({ status: 201, body: { subsidy: { status: 'proposed', amount_yuan: '300.50', amount_fen: 30_050, start_month: '2026-12', end_month: '2027-11', member: { account: 'wushengri', name: '吴生日' } }, budget_warnings: [] } });
     subsidyId = created.body.subsidy.id as string;
     const clash = await post('/admin/assistance/subsidies', { actor: 'zhaozuzhi', member: 'wushengri', amountYuan: 100, startMonth: '2027-06' });
     expect(clash).toMatchObject({ status: 409, body: { error: { code: 'overlap' } } });
-    expect(clash.body.message_zh).toContain('已有待确认的定额补助');
+    expect(clash.body.error.details.message_zh).toContain('已有待确认的定额补助');
   });
 
   it('confirm: active once, the member told; the second answers 409', async () => {
