@@ -1,9 +1,11 @@
 // buildApp(deps): the HTTP application — routes and ONE error handler. It never listens (server.ts does),
 // so tests build the very same app and drive it with inject() or a real socket.
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Deps } from './deps.ts';
 import { HealthRepository } from './db/health-repository.ts';
-import { answerError } from './error-handler.ts';
+import { answerError, answerNotFound } from './error-handler.ts';
+import swagger from '@fastify/swagger';
+import { OPENAPI_OPTIONS } from './admin/openapi.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { withTimeout } from './redis.ts';
@@ -17,7 +19,8 @@ async function deliveryBacklog(deps: Deps) {
   return readDeliveryBacklog(deps.repos.deliveries, deps.clock()).catch(() => undefined);
 }
 
-export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+/** `onRoute`: told of every route as it is added (a test compares the admin routes with the OpenAPI document). */
+export async function buildApp(deps: Deps, opts: { onRoute?: (route: RouteOptions) => void } = {}): Promise<FastifyInstance> {
   // Fastify's own logger type is narrower than pino's; they are the same object at run time.
   const app = Fastify({
     loggerInstance: deps.log,
@@ -37,6 +40,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(answerError);
+  app.setNotFoundHandler(answerNotFound);
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
+  // Before any route: it collects the admin routes' schemas into /admin/openapi.json as they are added.
+  await app.register(swagger, OPENAPI_OPTIONS);
 
   // Adapters first, then routes: the order here is the architecture.
   app.get('/healthz', async () => ({ ok: true }));

@@ -44,6 +44,8 @@ export interface Config {
   /** platformSettings.wecom, typed. */
   wecom: WecomConfig | undefined;
   adminToken: string | undefined;
+  /** ADMIN_RATE_LIMIT: admin requests per minute from one address (admin/routes.ts has the default). */
+  adminRateLimit?: number | undefined;
   /** Public base URL of this server, used in links inside cards and the dashboard's sign-in links (optional). */
   publicUrl: string | undefined;
   /** SESSION_SECRET: signs the dashboard's session cookie; unset, a key kept in the database is used. */
@@ -157,6 +159,10 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN} characters (got ${adminToken.length}); for example: openssl rand -hex 24`);
   }
 
+  const rateText = get('ADMIN_RATE_LIMIT');
+  const adminRateLimit = rateText === undefined ? undefined : Number(rateText);
+  if (rateText !== undefined && (!/^\d+$/.test(rateText) || adminRateLimit! < 1)) problems.push(`ADMIN_RATE_LIMIT must be a whole number of requests per minute ≥ 1 (got "${rateText}")`);
+
   const publicUrl = get('PUBLIC_URL')?.replace(/\/+$/, '');
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push('PUBLIC_URL must be an http(s) URL');
 
@@ -216,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     wecom,
     adminToken,
+    adminRateLimit,
     publicUrl,
     sessionSecret,
     requestTimeoutMs,

@@ -1,4 +1,6 @@
-// Error classes with stable codes, mapped once to HTTP statuses (app.ts) and to job behaviour (workers).
+// Error classes with stable codes, mapped once to HTTP statuses (app.ts) and to job behaviour (workers). Every
+// code is snake_case and stable: clients branch on it, never on the message. The HTTP answer is always
+// { error: { code, message, details? } } (error-handler.ts).
 
 export class AppError extends Error {
   constructor(
@@ -15,9 +17,9 @@ export class AppError extends Error {
     return {};
   }
 
-  /** Fields beside `error` in the JSON body (a job id, a location, row errors). */
-  get fields(): Readonly<Record<string, unknown>> {
-    return {};
+  /** What the client needs beyond code and message (a job id and location, row errors): `error.details`. */
+  get details(): Readonly<Record<string, unknown>> | undefined {
+    return undefined;
   }
 
   /** Fields for the log line of a refusal: names, never content. */
@@ -57,8 +59,9 @@ export class TooManyRequestsError extends AppError {
   constructor(
     message: string,
     readonly retryAfterMs: number,
+    code = 'too_many_requests',
   ) {
-    super('too_many_requests', message, 429);
+    super(code, message, 429);
   }
 
   override get headers() {
@@ -81,7 +84,7 @@ export class ConflictError extends AppError {
     super('conflict', message, 409);
   }
 
-  override get fields() {
+  override get details() {
     return this.extra;
   }
 }
@@ -96,7 +99,7 @@ export class InvalidInputError extends BadRequestError {
     super(code, message);
   }
 
-  override get fields() {
+  override get details() {
     return this.extra;
   }
 }
@@ -156,17 +159,13 @@ export class SettingError extends BadRequestError {
     super(code, message, code === 'unknown_setting' ? 404 : 400);
   }
 
-  override get fields() {
-    return { code: this.code, key: this.key };
+  override get details() {
+    return { key: this.key };
   }
 }
 
 /**
  * An action the admin API refuses — the access rule, or the state of what it acts on (no approved entry, ended
- * already) — with its stable code in the body beside the English message: {"error": "…", "code": "not_allowed"}.
+ * already) — with its stable code: {"error": {"code": "not_allowed", "message": "…"}}.
  */
-export class ActionRefusedError extends BadRequestError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
+export class ActionRefusedError extends BadRequestError {}

@@ -40,11 +40,7 @@ import { recordNotices } from '../services/outbox.ts';
 const STATES: readonly EmergencyAidState[] = ['awaiting_consent', 'applied', 'gb_reviewed', 'approved', 'rejected', 'paid', 'withdrawn'];
 
 /** A refusal with its stable code in the body. */
-class AidRequestError extends BadRequestError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
+class AidRequestError extends BadRequestError {}
 
 const STATUS: Record<AidRefusal | 'bad_request' | 'unknown_actor', number> = {
   not_found: 404,

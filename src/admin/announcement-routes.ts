@@ -18,8 +18,27 @@ import { accessPersonOf } from '../roster/responsibility.ts';
 import { announcementForReads } from '../voice/announcements.ts';
 import { activeMemberOf, IncentiveRequestError } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
+import { answer, list, object, responses, text as textField } from './schemas.ts';
 
-const fail = (code: 'bad_request' | 'unknown_actor' | 'not_found', message: string) => new IncentiveRequestError(code, message, code === 'not_found' ? 404 : 400);
+// `actor` may be empty: the OD's view, as without it.
+const VIEWER = { actor: textField(100, "read as this member may (a member id or chat account; default: the OD's view)") };
+const FIGURES = { addressed: { type: 'integer' }, with_account: { type: 'integer' }, no_account: { type: 'integer' }, received: { type: 'integer' }, read: { type: 'integer' } };
+const ANNOUNCEMENT = answer({ id: { type: 'string' }, kind: { type: 'string' }, category: { type: 'string' }, audience: { type: 'string' }, sent_at: { type: ['string', 'null'] }, ...FIGURES });
+const LIST = {
+  summary: 'Announcements sent, newest first, with their figures (addressed, received, read)',
+  tags: ['voice'],
+  querystring: object({ ...VIEWER, limit: { type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'how many (1-500)' } }),
+  response: responses({ 200: answer({ announcements: list(ANNOUNCEMENT) }) }, 400),
+};
+const ONE = {
+  summary: 'One announcement with its figures, its text, and who has not read it or has no account',
+  tags: ['voice'],
+  params: object({ id: textField(20, 'the announcement id') }, ['id']),
+  querystring: object(VIEWER),
+  response: responses({ 200: answer({ text: { type: 'string' }, unread_members: list(answer({})), no_account_members: list(answer({})), ...FIGURES }) }, 400, 404),
+};
+
+const fail = (code: 'unknown_actor' | 'not_found', message: string) => new IncentiveRequestError(code, message, code === 'not_found' ? 404 : 400);
 
 const view = (a: Announcement, f: AnnouncementFigures, timeZone: string) => ({
   id: a.id,
@@ -34,18 +53,16 @@ const view = (a: Announcement, f: AnnouncementFigures, timeZone: string) => ({
 });
 
 export const announcementRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
-  const viewerFor = async (q: Record<string, unknown>): Promise<Viewer> => {
-    if (q.actor === undefined || q.actor === '') return OD_VIEWER;
-    if (typeof q.actor !== 'string') throw fail('bad_request', 'actor must be a member id or chat account');
+  const viewerFor = async (q: { actor?: string }): Promise<Viewer> => {
+    if (q.actor === undefined || q.actor.trim() === '') return OD_VIEWER;
     const actor = await activeMemberOf(deps.db.db, q.actor.trim());
     if (!actor) throw fail('unknown_actor', `actor ${JSON.stringify(q.actor)} is not an active member (a member id or chat account)`);
     return viewerOf(accessPersonOf(actor));
   };
 
-  app.get('/admin/voice/announcements', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const limit = q.limit === undefined ? 50 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw fail('bad_request', 'limit must be a whole number from 1 to 500');
+  app.get('/admin/voice/announcements', { schema: LIST }, async (req, reply) => {
+    const q = req.query as { actor?: string; limit: number };
+    const limit = q.limit;
     const viewer = await viewerFor(q);
     const repo = new AnnouncementRepository(deps.db.db);
     // The OD sees all; anyone else at most those they sent (the rule is still asked of each).
@@ -57,8 +74,8 @@ export const announcementRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async
     return { announcements: out };
   });
 
-  app.get('/admin/voice/announcements/:id', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
+  app.get('/admin/voice/announcements/:id', { schema: ONE }, async (req, reply) => {
+    const q = req.query as { actor?: string };
     const { id } = req.params as { id: string };
     const viewer = await viewerFor(q);
     const repo = new AnnouncementRepository(deps.db.db);

@@ -35,12 +35,8 @@ import {
 import { auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
 
-/** A step the access rule or the entry's state refuses: its status, and `code` beside `error` in the body. */
-export class AssistanceRefusal extends AppError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
+/** A step the access rule or the entry's state refuses: its status and stable code. */
+export class AssistanceRefusal extends AppError {}
 
 const HARDSHIP_STATES: readonly HardshipState[] = ['awaiting_consent', 'applied', 'approved', 'rejected', 'archived'];
 

@@ -197,12 +197,8 @@ export const assistanceVerificationRoutes: FastifyPluginAsync<{ deps: AdminDeps 
   app.post('/admin/assistance/verification/submit', async (req, reply) => reply.send(await act(bodyOf(req.body), true, (a) => auditActor(req, a))));
 };
 
-/** A refusal whose body carries its stable code beside the message: { error, code }. */
-class Refusal extends BadRequestError {
-  override get fields(): Readonly<Record<string, unknown>> {
-    return { code: this.code };
-  }
-}
+/** A refusal with its stable code: { error: { code, message } }. */
+class Refusal extends BadRequestError {}
 
 /** Lines that cannot be applied: 400, each with why (nothing was written). */
 class UnclearChanges extends Refusal {
@@ -210,7 +206,7 @@ class UnclearChanges extends Refusal {
     super('unclear_changes', 'Some changes cannot be applied; nothing was written. 以下变化需要核对，未作修改。');
   }
 
-  override get fields() {
-    return { code: this.code, problems: this.problems };
+  override get details() {
+    return { problems: this.problems };
   }
 }

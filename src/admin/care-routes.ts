@@ -10,7 +10,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError } from '../errors.ts';
 import { localDate } from '../domain/dates.ts';
 import { exportBytes, exportChunks, type ExportRow } from '../export/exports.ts';
-import { checkExportRequest, EXPORT_CONTENT_TYPE, exportFileName, type ExportFormat, type ExportKind } from '../export/request.ts';
+import { checkExportRequest, EXPORT_CONTENT_TYPE, EXPORT_FORMATS, EXPORT_KINDS, exportFileName, type ExportFormat, type ExportKind } from '../export/request.ts';
+import { object, oneOf, responses } from './schemas.ts';
 import { OD_VIEWER } from '../domain/access.ts';
 import { auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
@@ -26,25 +27,31 @@ async function* counting<T>(chunks: AsyncIterable<readonly T[]>, counted: (rows:
   }
 }
 
-/** A query value: absent and empty mean "not given"; a repeated parameter is refused. */
-function single(q: Record<string, unknown>, name: string): string | undefined | { repeated: true } {
-  const v = q[name];
-  if (Array.isArray(v)) return { repeated: true };
-  if (v === undefined || v === null || v === '') return undefined;
-  return String(v);
-}
+/** An empty query value means "not given". */
+const given = (v: string | undefined) => (v === '' ? undefined : v);
+// The shape here; whether the date exists is checkExportRequest's (shared with the CLI, same words).
+const date = (description: string) => ({ type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$', description });
+
+// A repeated parameter is refused by the schema (a list where one string is expected).
+const EXPORT_SCHEMA = {
+  summary: 'Export care, assistance, incentive or voice records (CSV with a BOM, or JSON lines)',
+  tags: ['exports'],
+  params: object({ what: oneOf(EXPORT_KINDS, 'what to export') }, ['what']),
+  querystring: object({
+    format: oneOf(['', ...EXPORT_FORMATS], 'csv (default) or json (JSON lines)'),
+    from: date('first day, YYYY-MM-DD'),
+    to: date('last day, YYYY-MM-DD'),
+    today: date('the organisation date to count from (default: today)'),
+  }),
+  response: responses({ 200: { type: 'string', format: 'binary', description: 'the file, streamed' } }, 400),
+};
 
 export const careExportRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
-  app.get('/admin/export/:what', async (req, reply) => {
+  app.get('/admin/export/:what', { schema: EXPORT_SCHEMA }, async (req, reply) => {
     const what = (req.params as { what: string }).what;
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const values: Record<string, string | undefined> = {};
-    for (const name of ['format', 'from', 'to', 'today']) {
-      const v = single(q, name);
-      if (typeof v === 'object') throw new BadRequestError('repeated_parameter', `${name} given more than once`);
-      values[name] = v;
-    }
-    const format = values.format ?? 'csv';
+    const q = req.query as Record<'format' | 'from' | 'to' | 'today', string | undefined>;
+    const values = { from: given(q.from), to: given(q.to), today: given(q.today) };
+    const format = given(q.format) ?? 'csv';
     const problem = checkExportRequest({ what, format, from: values.from, to: values.to, today: values.today });
     if (problem) throw new BadRequestError('bad_export_request', problem);
     const today = values.today ?? localDate(deps.clock(), deps.config.timezone);

@@ -7,7 +7,8 @@
 //   POST /admin/certificates/eligibility            {actor, member}  confirm eligibility (一贯表现良好、为党勤恳奉献)
 // `member`: a member id or chat account (or a name, resolved as in chat: several bearers are refused as ambiguous).
 // A fastify plugin registered from adminRoutes, inside its scope (bearer token, throttle, audit). Refusals answer
-// 4xx with {error, code}: an English sentence with the chat's Chinese one, and a stable code.
+// 4xx with {error: {code, message}}: an English sentence with the chat's Chinese one, and a stable code. The JSON
+// schemas below refuse a missing actor or member, a malformed date and an unknown state before the handler runs.
 import type { FastifyPluginAsync } from 'fastify';
 import { OD_VIEWER, recordsCertificates } from '../domain/access.ts';
 import { yearPartyAgeReaches } from '../domain/anniversaries.ts';
@@ -17,6 +18,29 @@ import { confirmEligibility, dueFor, findMember, recordIssued, type CertificateA
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { activeMemberOf, enqueueMessages, IncentiveRequestError, jsonObject, recordMessages, type Body } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
+import { answer, isoDate, list, memberRef, object, oneOf, responses, text as textField } from './schemas.ts';
+
+const CERTIFICATE = answer({ member_id: { type: 'string' }, state: { type: 'string', enum: ['due', 'confirmed', 'issued'] }, party_age_year: { type: ['integer', 'null'] }, issued_on: { type: ['string', 'null'] }, certificate_no: { type: ['string', 'null'] } });
+const STEP_ANSWER = answer({ certificate: CERTIFICATE, message: { type: 'string', description: "the chat's answer" } });
+const MEMBER = textField(100, 'a member id or chat account (or a name, as in chat)');
+const RECORD = {
+  summary: 'Record a certificate issued (the OD)',
+  tags: ['incentive'],
+  body: object({ actor: memberRef('the member acting'), member: MEMBER, issued_on: isoDate('the issue date (default today)'), certificate_no: textField(100) }, ['actor', 'member']),
+  response: responses({ 201: STEP_ANSWER }, 400, 403, 404, 409),
+};
+const CONFIRM = {
+  summary: 'Confirm eligibility (一贯表现良好、为党勤恳奉献)',
+  tags: ['incentive'],
+  body: object({ actor: memberRef('the member acting'), member: MEMBER }, ['actor', 'member']),
+  response: responses({ 200: STEP_ANSWER }, 400, 403, 404, 409),
+};
+const LIST = {
+  summary: 'Certificates due (confirmed or not, oldest first) or issued (newest first)',
+  tags: ['incentive'],
+  querystring: object({ state: { ...oneOf(['due', 'issued']), default: 'due' } }),
+  response: responses({ 200: answer({ state: { type: 'string' }, certificates: list(CERTIFICATE) }) }, 400),
+};
 
 const STATUS: Record<CertificateRefusal | 'bad_request' | 'unknown_actor', number> = {
   not_allowed: 403,
@@ -108,7 +132,7 @@ export const certificateRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async 
     return { certificate: certificateView(outcome.member), message: outcome.reply };
   }
 
-  app.post('/admin/certificates', async (req, reply) => {
+  app.post('/admin/certificates', { schema: RECORD }, async (req, reply) => {
     const result = await act(req.body, (env, actor, memberId, body) => {
       const issuedOn = text(body, 'issued_on', false);
       if (issuedOn !== '' && !isIsoDate(issuedOn)) throw fail('bad_date', `${ENGLISH.bad_date} (got ${JSON.stringify(issuedOn)})`);
@@ -117,12 +141,10 @@ export const certificateRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async 
     return reply.code(201).send(result);
   });
 
-  app.post('/admin/certificates/eligibility', async (req) => act(req.body, (env, actor, memberId) => confirmEligibility(env, actor, memberId)));
+  app.post('/admin/certificates/eligibility', { schema: CONFIRM }, async (req) => act(req.body, (env, actor, memberId) => confirmEligibility(env, actor, memberId)));
 
-  app.get('/admin/certificates', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const state = q.state ?? 'due';
-    if (state !== 'due' && state !== 'issued') throw fail('bad_request', 'state must be due or issued');
+  app.get('/admin/certificates', { schema: LIST }, async (req, reply) => {
+    const { state } = req.query as { state: 'due' | 'issued' };
     const today = localDate(deps.clock(), deps.config.timezone);
     const rows = state === 'due' ? (await dueFor({ db: deps.db.db, today }, OD_VIEWER, undefined)).rows : await new PartyAgeCertificateRepository(deps.db.db).issued();
     return reply.header('cache-control', 'no-store').send({ state, certificates: rows.map(certificateView) });

@@ -6,18 +6,45 @@
 //        name; certificate_no: none → generated in the issuer's name. A committee excellent member or worker who is
 //        on no GB list of the year needs `reason` (400 needs_reason otherwise, nothing recorded).
 //   GET  /admin/commendations?member=<id or account>  that person's commendations, newest year first.
-// Recorded by the OD's tools: recorded_by is empty. Refusals answer 4xx with {error, code} (English, with the
-// chat's Chinese sentence).
+// Recorded by the OD's tools: recorded_by is empty. Refusals answer 4xx with {error: {code, message}} (English, with
+// the chat's Chinese sentence); the JSON schemas below refuse a missing or unknown year, kind or level first.
 import type { FastifyPluginAsync } from 'fastify';
 import { CommendationRepository, type CommendationView } from '../db/commendation-repository.ts';
 import { localDate } from '../domain/dates.ts';
-import { isCommendationKind, isCommendationLevel, COMMENDATION_KINDS } from '../domain/incentive.ts';
+import { COMMENDATION_KINDS, COMMENDATION_LEVELS, type CommendationKind, type CommendationLevel } from '../domain/incentive.ts';
 import { recordCommendation, recordCommitteePicks, type HonourOutcome, type HonourRefusal, type ResolvedMember } from '../incentive/honours.ts';
 import { findMemberById, findMemberByUserid } from '../roster/responsibility.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { activeMemberOf, enqueueMessages, IncentiveRequestError, jsonObject, recordMessages, type Body } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
+import { answer, list, object, oneOf, responses, text as textField } from './schemas.ts';
+
+const COMMENDATION = answer({ id: { type: 'string' }, year: { type: 'integer' }, kind: { type: 'string' }, level: { type: 'string' }, certificate_no: { type: ['string', 'null'] } });
+const RECORD = {
+  summary: 'Record a commendation (the OD): a member or an organisation, with the chat’s rules and messages',
+  tags: ['incentive'],
+  body: object(
+    {
+      year: { type: 'integer', description: 'e.g. 2026' },
+      kind: oneOf(COMMENDATION_KINDS),
+      level: { ...oneOf(COMMENDATION_LEVELS), default: 'committee' },
+      cause: textField(500),
+      member: textField(500, 'a member id or chat account (active); or give organisation'),
+      organisation: textField(500, 'an organisation id or exact name; or give member'),
+      certificate_no: textField(500, 'none: generated in the issuer’s name'),
+      reason: textField(500, 'needed for a committee excellent member or worker on no GB list of the year'),
+    },
+    ['year', 'kind'],
+  ),
+  response: responses({ 201: answer({ commendations: list(COMMENDATION), message: { type: 'string' } }) }, 400, 403, 404, 409),
+};
+const OF_MEMBER = {
+  summary: "A member's commendations, newest year first",
+  tags: ['incentive'],
+  querystring: object({ member: { type: 'string', minLength: 1, maxLength: 100, description: 'a member id or chat account' } }, ['member']),
+  response: responses({ 200: answer({ member: answer({}), commendations: list(COMMENDATION) }) }, 400, 404),
+};
 
 const STATUS: Record<HonourRefusal | 'unknown_member', number> = {
   not_allowed: 403,
@@ -76,14 +103,9 @@ export function commendationView(v: CommendationView) {
 }
 
 export const commendationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
-  app.post('/admin/commendations', async (req, reply) => {
+  app.post('/admin/commendations', { schema: RECORD }, async (req, reply) => {
     const body = jsonObject(req.body);
-    const kind = field(body, 'kind');
-    if (!isCommendationKind(kind)) throw fail('bad_request', `kind must be one of ${COMMENDATION_KINDS.join(', ')}`);
-    const level = field(body, 'level') || 'committee';
-    if (!isCommendationLevel(level)) throw fail('bad_request', 'level must be committee or general_branch');
-    const year = Number(field(body, 'year'));
-    if (!Number.isInteger(year)) throw fail('bad_request', 'year is required (e.g. 2026)');
+    const { kind, level, year } = req.body as { kind: CommendationKind; level: CommendationLevel; year: number };
     const memberWritten = field(body, 'member');
     const orgWritten = field(body, 'organisation');
     if ((memberWritten === '') === (orgWritten === '')) throw fail('bad_request', 'give exactly one of member and organisation');
@@ -119,9 +141,8 @@ export const commendationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async
     return reply.code(201).send({ commendations: views.map(commendationView), message: outcome.zh });
   });
 
-  app.get('/admin/commendations', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const written = typeof q.member === 'string' ? q.member.trim() : '';
+  app.get('/admin/commendations', { schema: OF_MEMBER }, async (req, reply) => {
+    const written = (req.query as { member: string }).member.trim();
     if (written === '') throw fail('bad_request', 'member is required (a member id or chat account)');
     const who = /^\d{1,18}$/.test(written) ? await findMemberById(deps.db.db, written) : await findMemberByUserid(deps.db.db, written);
     if (!who) throw fail('unknown_member', `no member ${JSON.stringify(written)}`);

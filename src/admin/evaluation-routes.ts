@@ -15,31 +15,36 @@ import { mayRecordSelfEvaluationFor } from '../domain/access.ts';
 import { localDate } from '../domain/dates.ts';
 import { reportingQuarter, selfEvaluationWindow, selfEvaluationWindowOn } from '../domain/incentive.ts';
 import { accessPersonOf, findMemberById } from '../roster/responsibility.ts';
-import { activeMemberOf, IncentiveRequestError, jsonObject, type Body } from './incentive-request.ts';
+import { activeMemberOf, IncentiveRequestError } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
+import { answer, list, memberRef, object, responses, text as textField } from './schemas.ts';
+
+const SELF_LIST = {
+  summary: "Each branch's self-evaluations of a quarter: submitted and missing",
+  tags: ['incentive'],
+  querystring: object({ year: { type: 'integer', minimum: 2000, maximum: 2100 }, quarter: { type: 'integer', minimum: 1, maximum: 4 } }),
+  response: responses({ 200: answer({ year: { type: 'integer' }, quarter: { type: 'integer' }, window: answer({ start: { type: 'string' }, end: { type: 'string' } }), open: { type: 'boolean' }, branches: list(answer({ branch: { type: 'string' }, active: { type: 'integer' }, submitted: { type: 'integer' }, missing: list(answer({})) })) }) }, 400),
+};
+const SELF_RECORD = {
+  summary: 'Record a self-evaluation for a member without a chat account (as 代…提交季度自评)',
+  tags: ['incentive'],
+  body: object({ actor: memberRef('the member acting: id or chat account'), member: memberRef('the member: a member id'), text: textField(10_000, 'the self-evaluation') }, ['actor', 'member', 'text']),
+  response: responses({ 200: answer({ replaced: { type: 'boolean' } }, 'replaced an earlier one'), 201: answer({ year: { type: 'integer' }, quarter: { type: 'integer' }, member: answer({}), recorded_by: answer({}), replaced: { type: 'boolean' } }) }, 400, 404, 409),
+};
 
 const fail = (code: string, message: string, status = 400) => new IncentiveRequestError(code, message, status);
 
-function stringField(body: Body, key: string): string {
-  const v = body[key];
-  if (typeof v !== 'string' && typeof v !== 'number') throw fail('bad_request', `${key} is required (a string)`);
-  return String(v).trim();
-}
-
-function quarterOfQuery(q: Record<string, unknown>, today: string): { year: number; quarter: number } {
+/** The query's quarter (its schema has checked each number), or the one "本季度未自评名单" reads. */
+function quarterOfQuery(q: { year?: number; quarter?: number }, today: string): { year: number; quarter: number } {
   if (q.year === undefined && q.quarter === undefined) return reportingQuarter(today);
-  const year = Number(q.year);
-  const quarter = Number(q.quarter);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100 || !Number.isInteger(quarter) || quarter < 1 || quarter > 4) {
-    throw fail('bad_request', 'give year (e.g. 2027) and quarter (1-4) together, or neither');
-  }
-  return { year, quarter };
+  if (q.year === undefined || q.quarter === undefined) throw fail('bad_request', 'give year (e.g. 2027) and quarter (1-4) together, or neither');
+  return { year: q.year, quarter: q.quarter };
 }
 
 export const evaluationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
-  app.get('/admin/evaluations/self', async (req) => {
+  app.get('/admin/evaluations/self', { schema: SELF_LIST }, async (req) => {
     const today = localDate(deps.clock(), deps.config.timezone);
-    const { year, quarter } = quarterOfQuery(req.query as Record<string, unknown>, today);
+    const { year, quarter } = quarterOfQuery(req.query as { year?: number; quarter?: number }, today);
     const window = selfEvaluationWindow(year, quarter);
     const repo = new SelfEvaluationRepository(deps.db.db);
     const counts = await repo.branchCounts(year, quarter);
@@ -57,11 +62,11 @@ export const evaluationRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     return { year, quarter, window: { start: window.start, end: window.end }, open: today >= window.start && today <= window.end, branches };
   });
 
-  app.post('/admin/evaluations/self', async (req, reply) => {
-    const body = jsonObject(req.body);
-    const actorWritten = stringField(body, 'actor');
-    const memberWritten = stringField(body, 'member');
-    const text = stringField(body, 'text');
+  app.post('/admin/evaluations/self', { schema: SELF_RECORD }, async (req, reply) => {
+    const body = req.body as { actor: string; member: string; text: string };
+    const actorWritten = body.actor.trim();
+    const memberWritten = body.member;
+    const text = body.text.trim();
     if (text === '') throw fail('empty_text', 'text is empty (自评内容为空)');
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);

@@ -18,18 +18,35 @@ import { mayRecordGoalsFor } from '../incentive/goals-conversation.ts';
 import { localDate } from '../domain/dates.ts';
 import { isGoalYear } from '../domain/incentive.ts';
 import { accessPersonOf, loadOrganisationPlace } from '../roster/responsibility.ts';
-import { activeMemberOf, IncentiveRequestError, jsonObject, type Body } from './incentive-request.ts';
+import { activeMemberOf, IncentiveRequestError } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
+import { answer, list, memberRef, object, responses, text as textField } from './schemas.ts';
+
+const GOALS_LIST = {
+  summary: "Every branch and general branch with its goals for the year; with organisation, one (and a branch's commitments)",
+  tags: ['incentive'],
+  querystring: object({ year: { type: 'integer', description: 'last, this (default) or next year' }, organisation: { type: 'string', maxLength: 20, description: 'a branch or general branch id' } }),
+  response: responses({ 200: answer({ year: { type: 'integer' }, organisations: list(answer({})), organisation: answer({}), commitments: list(answer({})) }) }, 400, 404),
+};
+const GOALS_RECORD = {
+  summary: "Record (or replace) an organisation's goals, or a member's commitment for a member without a chat account",
+  tags: ['incentive'],
+  body: object(
+    {
+      actor: memberRef('the member acting'),
+      organisation: textField(20, 'a branch or general branch id (its goals)'),
+      member: textField(100, 'a member id or chat account (their commitment)'),
+      year: { type: 'integer', description: 'last, this (default) or next year' },
+      text: { type: 'string', maxLength: 10_000, description: 'not empty' },
+    },
+    ['actor', 'text'],
+  ),
+  response: responses({ 200: answer({ replaced: { type: 'boolean' } }, 'replaced'), 201: answer({ kind: { type: 'string' }, year: { type: 'integer' }, text: { type: 'string' }, replaced: { type: 'boolean' } }) }, 400, 404, 409),
+};
 
 const STATUS = { bad_request: 400, bad_year: 400, empty_text: 400, unknown_actor: 400, not_found: 404, has_account: 409 } as const;
 const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 
-function stringOf(body: Body, key: string): string | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' && typeof v !== 'number') throw fail('bad_request', `${key} must be a string`);
-  return String(v).trim();
-}
 
 /** The year asked for (default the current one): last, this or next year, as in chat. */
 function goalYear(v: unknown, today: string): number {
@@ -48,27 +65,26 @@ const goalsView = (g: OrganisationGoals) => ({
 });
 
 export const goalRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
-  app.get('/admin/incentive/goals', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
+  app.get('/admin/incentive/goals', { schema: GOALS_LIST }, async (req, reply) => {
+    const q = req.query as { year?: number; organisation?: string };
     const year = goalYear(q.year, localDate(deps.clock(), deps.config.timezone));
     const repo = new GoalStatementRepository(deps.db.db);
     reply.header('cache-control', 'no-store');
     if (q.organisation === undefined) return { year, organisations: (await repo.organisationGoals(year)).map(goalsView) };
-    const id = typeof q.organisation === 'string' && /^\d{1,18}$/.test(q.organisation) ? q.organisation : undefined;
+    const id = /^\d{1,18}$/.test(q.organisation) ? q.organisation : undefined;
     const [org] = id ? await repo.organisationGoals(year, id) : [];
     if (!org) throw fail('not_found', 'no such branch or general branch (organisation: its id)');
     const commitments = org.kind === 'branch' ? (await repo.commitmentsInBranch(org.organisation_id, year)).map((c) => ({ member_id: c.member_id, account: c.userid ?? '', name: c.name, text: c.text })) : undefined;
     return { year, organisation: goalsView(org), ...(commitments ? { commitments } : {}) };
   });
 
-  app.post('/admin/incentive/goals', async (req, reply) => {
-    const body = jsonObject(req.body);
-    const actorWritten = stringOf(body, 'actor');
-    if (!actorWritten) throw fail('bad_request', 'actor is required (a member id or chat account)');
-    const orgWritten = stringOf(body, 'organisation');
-    const memberWritten = stringOf(body, 'member');
+  app.post('/admin/incentive/goals', { schema: GOALS_RECORD }, async (req, reply) => {
+    const body = req.body as { actor: string; organisation?: string; member?: string; year?: number; text: string };
+    const actorWritten = body.actor.trim();
+    const orgWritten = body.organisation?.trim();
+    const memberWritten = body.member?.trim();
     if (!orgWritten === !memberWritten) throw fail('bad_request', 'give exactly one of organisation (its goals) or member (their commitment)');
-    const text = stringOf(body, 'text') ?? '';
+    const text = body.text.trim();
     if (text === '') throw fail('empty_text', 'text is empty (内容为空)');
     const now = deps.clock();
     const year = goalYear(body.year, localDate(now, deps.config.timezone));

@@ -11,11 +11,38 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EvaluationGradeRepository, type BranchEvaluationStatus } from '../db/evaluation-grade-repository.ts';
 import { localDate } from '../domain/dates.ts';
-import { evaluationReadYear, GRADED_EVALUATION_KINDS, isEvaluationGrade, isGradedEvaluationKind, type EvaluationGrade } from '../domain/incentive.ts';
+import { evaluationReadYear, GRADED_EVALUATION_KINDS, type EvaluationGrade, type GradedEvaluationKind } from '../domain/incentive.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { branchStatuses, recordBranchGrades, type GradeRefusal } from '../incentive/grades.ts';
-import { activeMemberOf, IncentiveRequestError, jsonObject, type Body } from './incentive-request.ts';
+import { activeMemberOf, IncentiveRequestError } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
+import { answer, list, memberRef, object, oneOf, responses, text as textField } from './schemas.ts';
+
+const GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent'] as const;
+const YEAR = { type: 'integer', minimum: 2000, maximum: 2100, description: 'a year such as 2026' };
+const EVALUATION = answer({ held: { type: 'boolean' }, held_on: { type: ['string', 'null'] }, members: list(answer({ account: { type: 'string' }, name: { type: 'string' }, grade: { type: ['string', 'null'] } })) });
+const RECORD = {
+  summary: "Record a branch's half-year or year-end evaluation, acting as the branch secretary",
+  tags: ['incentive'],
+  body: object(
+    {
+      actor: memberRef('the member acting'),
+      kind: oneOf(['half_year', 'year_end']),
+      branch: textField(20, 'the branch id (default: the branch the actor leads)'),
+      year: YEAR,
+      all: oneOf(GRADES, 'the grade of every active member not listed'),
+      grades: list(object({ member: memberRef('a member id, chat account or name within the branch'), grade: oneOf(GRADES) }, ['member', 'grade'])),
+    },
+    ['actor', 'kind'],
+  ),
+  response: responses({ 201: answer({ branch: answer({}), kind: { type: 'string' }, year: { type: 'integer' }, evaluation: EVALUATION, message: { type: 'string' } }) }, 400, 403, 409),
+};
+const READ = {
+  summary: "A branch's evaluations with each member's grade, or a general branch's per-branch counts",
+  tags: ['incentive'],
+  querystring: object({ branch: textField(20, 'a branch id'), general_branch: textField(20, 'a general branch id'), year: YEAR }),
+  response: responses({ 200: answer({ year: { type: 'integer' }, branch: answer({}), general_branch: answer({}), evaluations: answer({}), branches: list(answer({})) }) }, 400, 404),
+};
 
 const STATUS: Record<GradeRefusal | 'bad_request' | 'unknown_actor' | 'not_found', number> = {
   not_allowed: 403,
@@ -44,24 +71,6 @@ const ENGLISH: Record<GradeRefusal, string> = {
 
 const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 
-function stringOf(body: Body, key: string): string | undefined {
-  const v = body[key];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string' && typeof v !== 'number') throw fail('bad_request', `${key} must be a string`);
-  return String(v).trim();
-}
-
-function gradeOf(v: unknown, key: string): EvaluationGrade {
-  if (typeof v !== 'string' || !isEvaluationGrade(v)) throw fail('bad_request', `${key} must be one of excellent, competent, basically_competent, incompetent`);
-  return v;
-}
-
-function yearOf(v: unknown): number | null {
-  if (v === undefined || v === null || v === '') return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw fail('bad_request', 'year must be a year such as 2026');
-  return n;
-}
 
 /** A branch's evaluation of a kind as the API shows it: canonical codes, members by account and name. */
 function statusView(s: BranchEvaluationStatus) {
@@ -69,23 +78,14 @@ function statusView(s: BranchEvaluationStatus) {
 }
 
 export const gradeRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
-  app.post('/admin/incentive/evaluations', async (req, reply) => {
-    const body = jsonObject(req.body);
-    const actorWritten = stringOf(body, 'actor');
-    if (!actorWritten) throw fail('bad_request', 'actor is required');
-    const kind = stringOf(body, 'kind');
-    if (!kind || !isGradedEvaluationKind(kind)) throw fail('bad_request', 'kind must be half_year or year_end');
-    const rest = body.all === undefined || body.all === null ? null : gradeOf(body.all, 'all');
-    const list = body.grades ?? [];
-    if (!Array.isArray(list)) throw fail('bad_request', 'grades must be a list of {member, grade}');
-    const named = list.map((g: unknown, i) => {
-      if (typeof g !== 'object' || g === null) throw fail('bad_request', `grades[${i}] must be {member, grade}`);
-      const member = stringOf(g as Body, 'member');
-      if (!member) throw fail('bad_request', `grades[${i}].member is required`);
-      return { name: member, grade: gradeOf((g as Body).grade, `grades[${i}].grade`) };
-    });
-    const branch = stringOf(body, 'branch');
-    const year = yearOf(body.year);
+  app.post('/admin/incentive/evaluations', { schema: RECORD }, async (req, reply) => {
+    const body = req.body as { actor: string; kind: GradedEvaluationKind; branch?: string; year?: number; all?: EvaluationGrade; grades?: Array<{ member: string; grade: EvaluationGrade }> };
+    const actorWritten = body.actor.trim();
+    const kind = body.kind;
+    const rest = body.all ?? null;
+    const named = (body.grades ?? []).map((g) => ({ name: g.member.trim(), grade: g.grade }));
+    const branch = body.branch?.trim() || undefined;
+    const year = body.year ?? null;
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);
     const out = await deps.db.db.transaction().execute(async (trx) => {
@@ -97,12 +97,12 @@ export const gradeRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, 
     return reply.code(201).send({ branch: out.branch, kind: out.kind, year: out.year, evaluation: statusView(out.status), message: out.reply });
   });
 
-  app.get('/admin/incentive/evaluations', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const year = yearOf(q.year) ?? evaluationReadYear(localDate(deps.clock(), deps.config.timezone));
+  app.get('/admin/incentive/evaluations', { schema: READ }, async (req, reply) => {
+    const q = req.query as { branch?: string; general_branch?: string; year?: number };
+    const year = q.year ?? evaluationReadYear(localDate(deps.clock(), deps.config.timezone));
     const repo = new EvaluationGradeRepository(deps.db.db);
-    const branchId = typeof q.branch === 'string' ? q.branch : undefined;
-    const gbId = typeof q.general_branch === 'string' ? q.general_branch : undefined;
+    const branchId = q.branch;
+    const gbId = q.general_branch;
     if ((branchId === undefined) === (gbId === undefined)) throw fail('bad_request', 'give exactly one of branch or general_branch (an organisation id)');
     const org = await repo.organisation((branchId ?? gbId)!);
     if (!org || org.kind !== (branchId ? 'branch' : 'general_branch')) throw fail('not_found', `no such ${branchId ? 'branch' : 'general branch'}`);

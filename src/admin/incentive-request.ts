@@ -12,12 +12,8 @@ import { findMemberById, findMemberByUserid, type RosterIdentity } from '../rost
 import type { AdminDeps } from './deps.ts';
 import { recordNotices } from '../services/outbox.ts';
 
-/** A refusal of an incentive route: 4xx with {error, code}. */
-export class IncentiveRequestError extends BadRequestError {
-  override get fields() {
-    return { code: this.code };
-  }
-}
+/** A refusal of an incentive route: 4xx with its stable code. */
+export class IncentiveRequestError extends BadRequestError {}
 
 export type Body = Record<string, unknown>;
 

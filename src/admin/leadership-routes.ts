@@ -12,6 +12,24 @@ import { localDate } from '../domain/dates.ts';
 import { leadershipResults, openLeadershipReview, totalFields, type OpenRefusal } from '../incentive/leadership-review.ts';
 import { enqueueMessages, IncentiveRequestError, jsonObject, recordMessages } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
+import { answer, object, oneOf, responses } from './schemas.ts';
+
+const REVIEW = answer({ year: { type: 'integer' }, opened_on: { type: 'string' }, last_day: { type: 'string' }, state: oneOf(['open', 'closed']) });
+const S = {
+  open: {
+    summary: "Open the year's leadership review (as 开启领导班子评议): cards every member with a chat account",
+    tags: ['incentive'],
+    body: { properties: { days: { type: 'integer', description: 'how long it stays open' }, year: { type: 'integer' } } },
+    response: responses({ 201: answer({ review: REVIEW, carded: { type: 'integer' }, without_account: { type: 'integer' }, message: { type: 'string' } }) }, 400, 409),
+  },
+  read: {
+    summary: 'The review: progress while open; totals and comments once closed (never who answered what)',
+    tags: ['incentive'],
+    querystring: object({ year: { type: 'string', pattern: '^\\d{4}$' } }),
+    response: responses({ 200: answer({ review: REVIEW, progress: { type: ['array', 'null'] }, totals: { type: ['array', 'null'] }, comments: { type: ['array', 'null'] } }) }, 400, 404),
+  },
+};
+
 
 const STATUS: Record<OpenRefusal | 'bad_request', number> = { bad_year: 400, bad_days: 400, already_open: 409, already_held: 409, bad_request: 400 };
 const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
@@ -31,7 +49,7 @@ const reviewView = (r: { year: number; opened_on: string; last_day: string }, to
 });
 
 export const leadershipRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
-  app.post('/admin/incentive/leadership-review', async (req, reply) => {
+  app.post('/admin/incentive/leadership-review', { schema: S.open }, async (req, reply) => {
     const body = jsonObject(req.body ?? {});
     const days = wholeNumber(body, 'days');
     const year = wholeNumber(body, 'year');
@@ -47,7 +65,7 @@ export const leadershipRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     return reply.code(201).send({ review: reviewView(outcome.review, today), carded: outcome.carded, without_account: outcome.withoutAccount, message: outcome.reply });
   });
 
-  app.get('/admin/incentive/leadership-review', async (req, reply) => {
+  app.get('/admin/incentive/leadership-review', { schema: S.read }, async (req, reply) => {
     const q = (req.query ?? {}) as Record<string, unknown>;
     let year: number | null = null;
     if (q.year !== undefined) {

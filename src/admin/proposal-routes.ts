@@ -19,6 +19,19 @@ import { accessPersonOf } from '../roster/responsibility.ts';
 import { answerProposal, assignProposal, declineProposal, registerProposal, type ProposalEnv, type ProposalOutcome, type ProposalRefusal } from '../voice/proposals.ts';
 import type { AdminDeps } from './deps.ts';
 import { activeMemberOf, enqueueMessages, IncentiveRequestError, jsonObject, recordMessages } from './incentive-request.ts';
+import { answer, list, memberRef, object, responses, text as textField } from './schemas.ts';
+
+const PROPOSAL = answer({ id: { type: 'string' }, title: { type: 'string' }, text: { type: 'string' }, state: { type: 'string' }, overdue: { type: 'boolean' }, due_on: { type: ['string', 'null'] } });
+const VIEWER = object({ actor: memberRef('read as this member would be answered (default: the OD)') });
+const ID = object({ id: textField(20, 'the proposal id') }, ['id']);
+const stepSchema = (summary: string, body?: Record<string, unknown>) => ({
+  summary,
+  tags: ['voice'],
+  params: ID,
+  ...(body ? { body } : {}),
+  response: responses({ 200: answer({ proposal: PROPOSAL, message: { type: 'string' } }) }, 400, 404, 409),
+});
+
 
 const STATUS: Record<ProposalRefusal | 'bad_request' | 'unknown_actor', number> = {
   bad_request: 400,
@@ -65,7 +78,7 @@ export const proposalRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (ap
   };
   const today = () => localDate(deps.clock(), deps.config.timezone);
 
-  app.get('/admin/voice/proposals', async (req, reply) => {
+  app.get('/admin/voice/proposals', { schema: { summary: "Delegates' proposals, newest first (at most 500)", tags: ['voice'], querystring: VIEWER, response: responses({ 200: answer({ proposals: list(PROPOSAL) }) }, 400) } }, async (req, reply) => {
     const viewer = await viewerFrom((req.query ?? {}) as Record<string, unknown>);
     const rows = await new ProposalRepository(deps.db.db).exportChunk({ afterId: '0', limit: 100_000 });
     const visible = rows.filter((p) => maySeeProposal(viewer, { delegateMemberId: p.delegate_member_id, committeeId: p.committee_id, assigneeMemberId: p.assignee_member_id }));
@@ -73,7 +86,7 @@ export const proposalRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (ap
     return { proposals: visible.reverse().slice(0, LIST_LIMIT).map((p) => view(p, today(), deps.config.timezone)) };
   });
 
-  app.get<{ Params: { id: string } }>('/admin/voice/proposals/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/admin/voice/proposals/:id', { schema: { summary: 'One proposal', tags: ['voice'], params: ID, querystring: VIEWER, response: responses({ 200: answer({ proposal: PROPOSAL }) }, 400, 404) } }, async (req, reply) => {
     const viewer = await viewerFrom((req.query ?? {}) as Record<string, unknown>);
     const p = await new ProposalRepository(deps.db.db).byId(req.params.id);
     if (!p || !maySeeProposal(viewer, { delegateMemberId: p.delegate_member_id, committeeId: p.committee_id, assigneeMemberId: p.assignee_member_id })) throw fail('not_found', `no proposal ${req.params.id}`);
@@ -82,8 +95,8 @@ export const proposalRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (ap
   });
 
   /** One OD step in a transaction; its messages recorded there and handed to the outbox after the commit. */
-  const step = (path: string, run: (env: ProposalEnv, id: string, body: Record<string, unknown>) => Promise<ProposalOutcome>) =>
-    app.post<{ Params: { id: string } }>(`/admin/voice/proposals/:id/${path}`, async (req) => {
+  const step = (path: string, schema: Record<string, unknown>, run: (env: ProposalEnv, id: string, body: Record<string, unknown>) => Promise<ProposalOutcome>) =>
+    app.post<{ Params: { id: string } }>(`/admin/voice/proposals/:id/${path}`, { schema }, async (req) => {
       const body = jsonObject(req.body ?? {});
       const now = deps.clock();
       const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {
@@ -100,8 +113,8 @@ export const proposalRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (ap
     return v.trim();
   };
 
-  step('register', (env, id) => registerProposal(env, { kind: 'od_tool' }, id));
-  step('decline', (env, id, body) => declineProposal(env, { kind: 'od_tool' }, id, text(body, 'reason')));
-  step('assign', (env, id, body) => assignProposal(env, { kind: 'od_tool' }, id, text(body, 'to')));
-  step('answer', (env, id, body) => answerProposal(env, { kind: 'od_tool' }, id, text(body, 'text')));
+  step('register', stepSchema('Register the proposal (立案)'), (env, id) => registerProposal(env, { kind: 'od_tool' }, id));
+  step('decline', stepSchema('Decline it (不予立案) with the reason', object({ reason: textField(2_000) }, ['reason'])), (env, id, body) => declineProposal(env, { kind: 'od_tool' }, id, text(body, 'reason')));
+  step('assign', stepSchema('Assign it (交由…办理): a member (张三 or 张三（支部）) or an office', object({ to: textField(200) }, ['to'])), (env, id, body) => assignProposal(env, { kind: 'od_tool' }, id, text(body, 'to')));
+  step('answer', stepSchema('Record the answer', object({ text: textField(10_000) }, ['text'])), (env, id, body) => answerProposal(env, { kind: 'od_tool' }, id, text(body, 'text')));
 };

@@ -46,8 +46,8 @@ class SubsidyRefusedError extends BadRequestError {
     super(code, message, httpStatus);
   }
 
-  override get fields() {
-    return { code: this.code, message_zh: this.zh };
+  override get details() {
+    return { message_zh: this.zh };
   }
 }
 

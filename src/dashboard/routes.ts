@@ -2,9 +2,11 @@
 // change, and the signed-in area where the pages live (src/dashboard/pages.ts). People only: ADMIN_TOKEN opens
 // nothing here, and nothing here opens the admin API.
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { answerError } from '../error-handler.ts';
+import { securityHeaders } from '../security-headers.ts';
 import { messagePage } from './html.ts';
 import { dashboardPages } from './pages.ts';
 import { viewerOfRequest, type DashboardDeps } from './request.ts';
@@ -36,6 +38,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { deps: Dashbo
     req.log[away ? 'warn' : 'error']({ err: { message: err.message, code: (err as { code?: string }).code } }, 'dashboard page failed');
     return sendPage(reply, away ? 503 : 500, messagePage('暂时无法显示', ['页面暂时无法显示，请稍后刷新重试。', '如多次出现，请联系党委组织部。']));
   });
+  // Security headers on every page of this scope, error pages included (security-headers.ts).
+  await app.register(helmet, securityHeaders(deps.config.publicUrl));
   // Cookies parsed and written by @fastify/cookie; signed by DashboardSignIn (its key may live in the database).
   await app.register(cookie);
   // Forms post url-encoded bodies (sign out, settings): small, parsed here only.

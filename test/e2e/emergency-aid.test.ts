@@ -179,12 +179,12 @@ describe('issue 12: emergency aid, end to end', () => {
     const id = (await aidOf('郑老党员')).id;
     const forged = await admin('POST', `/admin/assistance/aid/${id}/opinion`, { actor: 'chenbiezhi', agree: true });
     expect(forged.status).toBe(404);
-    expect(await forged.json()).toMatchObject({ code: 'not_found' });
+    expect(await forged.json()).toMatchObject({ error: { code: 'not_found' } });
     const unknown = await admin('POST', `/admin/assistance/aid/${id}/opinion`, { actor: 'nobody', agree: true });
     expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toMatchObject({ code: 'unknown_actor' });
+    expect(await unknown.json()).toMatchObject({ error: { code: 'unknown_actor' } });
     const noReason = await admin('POST', `/admin/assistance/aid/${id}/opinion`, { actor: 'sunzongzhi', agree: false });
-    expect(await noReason.json()).toMatchObject({ code: 'needs_reason' });
+    expect(await noReason.json()).toMatchObject({ error: { code: 'needs_reason' } });
     const ok = await admin('POST', `/admin/assistance/aid/${id}/opinion`, { actor: 'sunzongzhi', agree: true, note: '属实' });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ aid: { state: 'gb_reviewed', gb_opinion: { agrees: true, note: '属实', by: { account: 'sunzongzhi', name: '孙总支' } } } });

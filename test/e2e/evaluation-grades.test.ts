@@ -206,10 +206,10 @@ describe('issue 13 section 3: half-year and year-end evaluations in chat', () =>
     const before = await grades();
     const other = await post({ actor: 'chuzhishu', kind: 'half_year', branch: first, all: 'competent' });
     expect(other.status).toBe(403);
-    expect(await other.json()).toMatchObject({ code: 'not_allowed' });
+    expect(await other.json()).toMatchObject({ error: { code: 'not_allowed' } });
     const unknown = await post({ actor: 'zhouzhishu', kind: 'half_year', all: 'competent', grades: [{ member: '陈别支', grade: 'excellent' }] });
     expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toMatchObject({ code: 'unknown_member' });
+    expect(await unknown.json()).toMatchObject({ error: { code: 'unknown_member' } });
     expect((await post({ actor: 'zhouzhishu', kind: 'half_year', grades: [{ member: 'wangfang', grade: 'good' }] })).status).toBe(400);
     expect((await post({ actor: 'zhouzhishu', kind: 'half_year', all: 'competent' }, 'wrong-token-0123456789abcdef0123')).status).toBe(401);
     expect(await grades()).toEqual(before);

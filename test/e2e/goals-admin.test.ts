@@ -53,7 +53,7 @@ describe('issue 13 section 1: goals and commitments through the admin API', () =
     for (const [actor, organisation] of [['chuzhishu', branch], ['sunzongzhi', branch], ['wushengri', branch], ['zhouzhishu', '999999'], ['zhouzhishu', 'abc']] as const) {
       const refused = await admin('POST', '/admin/incentive/goals', { actor, organisation, text: '代写目标' });
       expect(refused.status, `${actor} ${organisation}`).toBe(404);
-      expect(await refused.json()).toMatchObject({ code: 'not_found' });
+      expect(await refused.json()).toMatchObject({ error: { code: 'not_found' } });
     }
     expect((await admin('POST', '/admin/incentive/goals', { actor: 'nobody', organisation: branch, text: 'x' })).status).toBe(400);
     expect((await admin('POST', '/admin/incentive/goals', { actor: 'zhouzhishu', organisation: branch, text: '  ' })).status).toBe(400);
@@ -77,7 +77,7 @@ describe('issue 13 section 1: goals and commitments through the admin API', () =
     expect((await admin('POST', '/admin/incentive/goals', { actor: 'wushengri', member: feng, text: '代写' })).status).toBe(404);
     const withAccount = await admin('POST', '/admin/incentive/goals', { actor: 'zhouzhishu', member: 'zhenglao', text: '代写' });
     expect(withAccount.status).toBe(409);
-    expect(await withAccount.json()).toMatchObject({ code: 'has_account' });
+    expect(await withAccount.json()).toMatchObject({ error: { code: 'has_account' } });
     const ok = await admin('POST', '/admin/incentive/goals', { actor: 'zhouzhishu', member: feng, text: '立足岗位，服务群众' });
     expect(ok.status).toBe(201);
     expect(await ok.json()).toMatchObject({ kind: 'commitment', year: 2026, member: { member_id: feng, name: '冯无号' }, recorded_by: { account: 'zhouzhishu' } });

@@ -43,17 +43,17 @@ describe('issue 12 §1: the registry\'s admin routes', () => {
     const card = await waitFor(() => sentTo('sunzongzhi').find((m) => m.msgtype === 'template_card'), 30_000, 'the review card');
     expect(card.body.template_card.main_title.title).toBe('请审核：吴生日生活困难党员申报');
     const again = await post('apply', { actor: await idOf('wushengri'), causes: 'illness' });
-    expect(again).toMatchObject({ status: 409, body: { code: 'live_entry' } });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'live_entry' } } });
   });
 
   it('refusals: bad body, unknown cause, unknown actor, someone who may not decide, a rejection without reason, no token', async () => {
-    expect(await post('apply', { actor: 'wangjinnian', causes: ['poverty'] })).toMatchObject({ status: 400, body: { code: 'bad_field' } });
-    expect(await post('apply', { actor: 'wangjinnian' })).toMatchObject({ status: 400, body: { code: 'missing_field' } });
-    expect(await post('apply', { actor: 'nobody-here', causes: ['illness'] })).toMatchObject({ status: 400, body: { code: 'unknown_actor' } });
-    expect(await post('decide', { actor: 'zhouzhishu', entry: wuEntry, outcome: 'approved' })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
-    expect(await post('decide', { actor: 'chuzhishu', entry: wuEntry, outcome: 'approved' })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
-    expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'rejected' })).toMatchObject({ status: 400, body: { code: 'reason_required' } });
-    expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'maybe' })).toMatchObject({ status: 400, body: { code: 'bad_field' } });
+    expect(await post('apply', { actor: 'wangjinnian', causes: ['poverty'] })).toMatchObject({ status: 400, body: { error: { code: 'bad_field' } } });
+    expect(await post('apply', { actor: 'wangjinnian' })).toMatchObject({ status: 400, body: { error: { code: 'missing_field' } } });
+    expect(await post('apply', { actor: 'nobody-here', causes: ['illness'] })).toMatchObject({ status: 400, body: { error: { code: 'unknown_actor' } } });
+    expect(await post('decide', { actor: 'zhouzhishu', entry: wuEntry, outcome: 'approved' })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
+    expect(await post('decide', { actor: 'chuzhishu', entry: wuEntry, outcome: 'approved' })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
+    expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'rejected' })).toMatchObject({ status: 400, body: { error: { code: 'reason_required' } } });
+    expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'maybe' })).toMatchObject({ status: 400, body: { error: { code: 'bad_field' } } });
     expect((await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'approved' }, 'wrong-token-0000000000000000000000')).status).toBe(401);
     expect((await db().selectFrom('hardship_registry').select('status').where('id', '=', wuEntry).executeTakeFirstOrThrow()).status).toBe('applied');
   });
@@ -62,19 +62,19 @@ describe('issue 12 §1: the registry\'s admin routes', () => {
     const r = await post('decide', { actor: await idOf('sunzongzhi'), entry: wuEntry, outcome: 'approved' });
     expect(r).toMatchObject({ status: 200, body: { entry: { state: 'approved', decided_by: await idOf('sunzongzhi') }, notified: 2 } });
     await waitFor(() => sentTo('wushengri').some((m) => textOf(m).includes('审核通过')) && sentTo('zhouzhishu').some((m) => textOf(m).includes('吴生日')), 30_000, 'the decision told');
-    expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'approved' })).toMatchObject({ status: 409, body: { code: 'already_decided' } });
+    expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'approved' })).toMatchObject({ status: 409, body: { error: { code: 'already_decided' } } });
   });
 
   it('recommend: a member without an account needs consentAttested; one with an account gets the consent card, and consent answers it', async () => {
     const fen = await idByName('冯无号');
-    expect(await post('recommend', { actor: 'zhouzhishu', member: fen, causes: ['illness'] })).toMatchObject({ status: 400, body: { code: 'consent_required' } });
+    expect(await post('recommend', { actor: 'zhouzhishu', member: fen, causes: ['illness'] })).toMatchObject({ status: 400, body: { error: { code: 'consent_required' } } });
     const attested = await post('recommend', { actor: 'zhouzhishu', member: fen, causes: ['illness'], consentAttested: true });
     expect(attested).toMatchObject({ status: 200, body: { entry: { state: 'applied', consent_attested: true, consent_by: await idOf('zhouzhishu'), member: { account: '' } } } });
-    expect(await post('recommend', { actor: 'chuzhishu', member: await idOf('zhenglao'), causes: ['illness'] })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
+    expect(await post('recommend', { actor: 'chuzhishu', member: await idOf('zhenglao'), causes: ['illness'] })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
     const rec = await post('recommend', { actor: 'zhouzhishu', member: await idOf('zhenglao'), causes: ['old_age'] });
     expect(rec).toMatchObject({ status: 200, body: { entry: { state: 'awaiting_consent' } } });
     await waitFor(() => sentTo('zhenglao').find((m) => m.msgtype === 'template_card'), 30_000, 'the consent card');
-    expect(await post('consent', { actor: 'zhouzhishu', entry: rec.body.entry.id, agree: true })).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    expect(await post('consent', { actor: 'zhouzhishu', entry: rec.body.entry.id, agree: true })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     const declined = await post('consent', { actor: 'zhenglao', entry: rec.body.entry.id, agree: false });
     expect(declined).toMatchObject({ status: 200, body: { entry: { state: 'rejected', reason: '本人不同意' } } });
   });
@@ -87,15 +87,15 @@ describe('issue 12 §1: the registry\'s admin routes', () => {
       ['冯无号', 'applied'],
       ['吴生日', 'approved'],
     ]);
-    for (const actor of ['wangjinnian', 'chuzhishu']) expect(await list(`org=${gb}&actor=${actor}`), actor).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
-    expect(await list(`org=999999&actor=sunzongzhi`)).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
-    expect(await list(`org=${gb}&actor=sunzongzhi&state=gone`)).toMatchObject({ status: 400, body: { code: 'bad_field' } });
+    for (const actor of ['wangjinnian', 'chuzhishu']) expect(await list(`org=${gb}&actor=${actor}`), actor).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
+    expect(await list(`org=999999&actor=sunzongzhi`)).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
+    expect(await list(`org=${gb}&actor=sunzongzhi&state=gone`)).toMatchObject({ status: 400, body: { error: { code: 'bad_field' } } });
   });
 
   it('archive: a reason is required; the entry leaves the list and the member is told', async () => {
     const wu = await idOf('wushengri');
-    expect(await post('archive', { actor: 'sunzongzhi', member: wu })).toMatchObject({ status: 400, body: { code: 'reason_required' } });
-    expect(await post('archive', { actor: 'zhouzhishu', member: wu, reason: '好转' })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
+    expect(await post('archive', { actor: 'sunzongzhi', member: wu })).toMatchObject({ status: 400, body: { error: { code: 'reason_required' } } });
+    expect(await post('archive', { actor: 'zhouzhishu', member: wu, reason: '好转' })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
     const r = await post('archive', { actor: 'sunzongzhi', entry: wuEntry, reason: '家庭收入已恢复' });
     expect(r).toMatchObject({ status: 200, body: { entry: { state: 'archived', archive_reason: '家庭收入已恢复' } } });
     await waitFor(() => sentTo('wushengri').some((m) => textOf(m).includes('生活困难党员信息已归档')), 30_000, 'the member told');

@@ -164,7 +164,7 @@ describe('issue 12, section 2: the May/November verification in chat', () => {
     // An actor who may not verify that GB is refused, with a code.
     const refused = await post('/admin/assistance/verification/submit', { generalBranch: '数学学院党总支', period: '2026-11', actor: 'sunzongzhi' });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ code: 'not_allowed' });
+    expect(await refused.json()).toMatchObject({ error: { code: 'not_allowed' } });
     const res = await post('/admin/assistance/verification/submit', { generalBranch: '数学学院党总支', period: '2026-11', actor: 'chuzhishu', changes: '陈别支 仍困难' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ submitted: true, verifiedCount: 1, confirmedByDefault: 0, applied: [{ member: '陈别支', what: '仍困难' }], told: 1 });

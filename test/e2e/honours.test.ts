@@ -140,7 +140,7 @@ describe('issue 13 sections 4–5: excellent members and commendations in chat',
   it('the admin API records a commendation (a reason required off-list) and lists a person’s; the export serves them', async () => {
     const refused = await admin('POST', '/admin/commendations', { year: 2026, kind: 'excellent_worker', member: 'zhouzhishu' });
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { code: string }).code).toBe('needs_reason');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('needs_reason');
     const created = await admin('POST', '/admin/commendations', { year: 2026, kind: 'excellent_worker', member: 'zhouzhishu', reason: '长期从事党务工作，成绩突出' });
     expect(created.status).toBe(201);
     const body = (await created.json()) as { commendations: Array<{ kind: string; level: string; reason: string; certificate_no: string }> };

@@ -173,7 +173,7 @@ describe('issue 13 section 7: members evaluate their leadership', () => {
     expect(body.comments.map((c) => c.text).sort()).toEqual([...COMMENTS].sort());
     const again = await admin('/admin/incentive/leadership-review', { method: 'POST', body: JSON.stringify({ days: 7 }) });
     expect(again.status).toBe(409);
-    expect(((await again.json()) as { code: string }).code).toBe('already_held');
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('already_held');
     expect((await admin('/admin/incentive/leadership-review?year=2019')).status).toBe(404);
   });
 
@@ -182,12 +182,12 @@ describe('issue 13 section 7: members evaluate their leadership', () => {
     const post = (body: unknown) => admin('/admin/incentive/leadership-review', { method: 'POST', body: JSON.stringify(body) });
     const held = await post({});
     expect(held.status).toBe(409);
-    expect(((await held.json()) as { code: string }).code).toBe('already_held');
+    expect(((await held.json()) as { error: { code: string } }).error.code).toBe('already_held');
     const badYear = await post({ year: 2025 });
     expect(badYear.status).toBe(400);
-    expect(((await badYear.json()) as { error: string }).error).toBe('未开启：年份2025年有误。评议年度为今年（2027年）或刚结束的2026年，也可不写年份。');
+    expect(((await badYear.json()) as { error: { message: string } }).error.message).toBe('未开启：年份2025年有误。评议年度为今年（2027年）或刚结束的2026年，也可不写年份。');
     expect((await post({ year: 2027, days: 0 })).status).toBe(400);
-    expect((await post({ year: 2027, days: '5' })).status).toBe(400);
+    expect((await post({ year: 2027, days: 'five' })).status).toBe(400); // '5' is coerced to 5 (the schema's Ajv coerces types)
     const start = stack.fake!.sent.length;
     const opened = await post({ year: 2027, days: 5 });
     expect(opened.status).toBe(201);

@@ -169,10 +169,10 @@ describe('issue 12 section 4: pairing in chat', () => {
       ['数学学院党总支教工党支部', 'many_to_one', '2026-11-25', '2027-02-24', ['illness']],
     ]);
     // Refusals: a GB secretary of another college (as for a member who does not exist), an unknown actor, no entry.
-    expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'wangfang', actor: 'chuzhishu' })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
-    expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'nobody-at-all', actor: 'chuzhishu' })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
-    expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'wangfang', actor: 'ghost' })).toMatchObject({ status: 400, body: { code: 'unknown_actor' } });
-    expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'wushengri', actor: 'zhaozuzhi' })).toMatchObject({ status: 409, body: { code: 'no_approved_entry' } });
+    expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'wangfang', actor: 'chuzhishu' })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
+    expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'nobody-at-all', actor: 'chuzhishu' })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
+    expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'wangfang', actor: 'ghost' })).toMatchObject({ status: 400, body: { error: { code: 'unknown_actor' } } });
+    expect(await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'wushengri', actor: 'zhaozuzhi' })).toMatchObject({ status: 409, body: { error: { code: 'no_approved_entry' } } });
     // Her GB secretary adds 周支书: 201, and 周支书 is told.
     const start = stack.fake!.sent.length;
     const added = await api('POST', '/admin/assistance/pairings', { helper: 'zhouzhishu', member: 'wangfang', actor: 'sunzongzhi' });
@@ -180,15 +180,15 @@ describe('issue 12 section 4: pairing in chat', () => {
     await waitForAllDelivered(stack);
     expect(to(stack.fake!.sent.slice(start), 'zhouzhishu')[0]).toContain('经计算机学院党总支安排，您与生活困难党员王芳同志');
     const pairingId = (added.body.started as Array<{ pairingId: string }>)[0]!.pairingId;
-    expect(await api('POST', `/admin/assistance/pairings/${pairingId}/end`, { actor: 'chuzhishu' })).toMatchObject({ status: 403, body: { code: 'not_allowed' } });
+    expect(await api('POST', `/admin/assistance/pairings/${pairingId}/end`, { actor: 'chuzhishu' })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
     expect(await api('POST', `/admin/assistance/pairings/${pairingId}/end`, { actor: 'sunzongzhi' })).toMatchObject({ status: 200, body: { pairing: { endedOn: '2027-02-24', endedReason: 'ended' } } });
-    expect(await api('POST', `/admin/assistance/pairings/${pairingId}/end`, { actor: 'sunzongzhi' })).toMatchObject({ status: 409, body: { code: 'already_ended' } });
+    expect(await api('POST', `/admin/assistance/pairings/${pairingId}/end`, { actor: 'sunzongzhi' })).toMatchObject({ status: 409, body: { error: { code: 'already_ended' } } });
     // Exemptions: the OD only, with a reason.
-    expect(await api('POST', '/admin/assistance/cadre-exemptions', { member: 'lishuji', reason: '', actor: 'zhaozuzhi' })).toMatchObject({ status: 400, body: { code: 'reason_required' } });
+    expect(await api('POST', '/admin/assistance/cadre-exemptions', { member: 'lishuji', reason: '', actor: 'zhaozuzhi' })).toMatchObject({ status: 400, body: { error: { code: 'reason_required' } } });
     expect(await api('POST', '/admin/assistance/cadre-exemptions', { member: 'lishuji', reason: '工作需要', actor: 'sunzongzhi' })).toMatchObject({ status: 403 });
-    expect(await api('POST', '/admin/assistance/cadre-exemptions', { member: 'wushengri', reason: '无', actor: 'zhaozuzhi' })).toMatchObject({ status: 409, body: { code: 'not_leading_cadre' } });
+    expect(await api('POST', '/admin/assistance/cadre-exemptions', { member: 'wushengri', reason: '无', actor: 'zhaozuzhi' })).toMatchObject({ status: 409, body: { error: { code: 'not_leading_cadre' } } });
     expect(await api('POST', '/admin/assistance/cadre-exemptions', { member: 'lishuji', reason: '工作需要', actor: 'zhaozuzhi' })).toMatchObject({ status: 201, body: { name: '李书记', reason: '工作需要' } });
     expect(await api('DELETE', '/admin/assistance/cadre-exemptions/lishuji?actor=zhaozuzhi')).toMatchObject({ status: 200, body: { revoked: true } });
-    expect(await api('DELETE', '/admin/assistance/cadre-exemptions/lishuji?actor=zhaozuzhi')).toMatchObject({ status: 404, body: { code: 'not_exempt' } });
+    expect(await api('DELETE', '/admin/assistance/cadre-exemptions/lishuji?actor=zhaozuzhi')).toMatchObject({ status: 404, body: { error: { code: 'not_exempt' } } });
   });
 });

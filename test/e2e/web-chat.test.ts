@@ -276,7 +276,7 @@ describe('the local web chat in a browser (issue 9.17)', () => {
     expect(atLimit.status).toBe(202);
     const refused = await post('党'.repeat(683)); // 2,049 bytes
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: string }).error).toBe('消息过长：共 2049 字节，超过 2048 字节的上限（约 680 个汉字），请删减后再发送。');
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('消息过长：共 2049 字节，超过 2048 字节的上限（约 680 个汉字），请删减后再发送。');
 
     // Clicks as the browser tests left them: labelled by the menu's name and by the card button's text.
     const msgs = (await get('/local/messages?userId=sunzongzhi')).body as Array<{ dir: string; label?: string }>;

@@ -83,6 +83,8 @@ export interface StackOptions {
   platforms?: string;
   workers?: boolean;
   env?: Record<string, string>;
+  /** Told of every route the app adds (buildApp's onRoute). */
+  onRoute?: (route: { url: string; method: string | string[]; schema?: unknown; config?: unknown }) => void;
   poolSize?: number;
   overrides?: DepsOverrides;
   /** Chat accounts to put in the roster as plain members, so the bot knows them (the rest are unknown). */
@@ -108,7 +110,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   if (asDingtalk) opts = { ...opts, wecom: false, dingtalk: true };
   const fake = opts.wecom ? await startFakeWecom({ corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId }) : undefined;
   // No quiet hours by default: CI may run at any hour; tests of quiet hours set QUIET_HOURS themselves.
-  const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', QUIET_HOURS: '', ...(opts.env ?? {}) };
+  // A test makes hundreds of admin requests a minute from 127.0.0.1, more the faster the machine: the admin rate
+  // limit would refuse them. admin-api.test.ts sets its own ADMIN_RATE_LIMIT to test the limit itself.
+  const env: Record<string, string> = { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'debug', QUIET_HOURS: '', ADMIN_RATE_LIMIT: '1000000', ...(opts.env ?? {}) };
   if (fake) Object.assign(env, wecomEnv(fake.baseUrl));
   const dingtalk = opts.dingtalk
     ? await startFakeDingtalk({ appKey: DINGTALK.appKey, appSecret: DINGTALK.appSecret, robotCode: DINGTALK.appKey, agentId: DINGTALK_AGENT_ID })
@@ -125,7 +129,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // Everyone's 钉钉账号 is their 账号 unless the roster says otherwise (the staff number on both platforms).
   if (asDingtalk) await sameDingtalkAccounts(db);
   if (opts.members?.length) await addMembers(db, opts.members);
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, opts.onRoute ? { onRoute: opts.onRoute } : {});
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -734,19 +734,19 @@ describe.each(DB_KINDS)('GET /admin/export/:what for assistance on %s', (kind) =
 
   it('answers 400 with a clear reason for a bad kind, format or date', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['/admin/export/hardships', /unknown export "hardships": choose talks, visits, obligations, greetings, hardship, relief, pairings/],
-      ['/admin/export/aid', /unknown export "aid"/],
-      ['/admin/export/relief?format=xlsx', /format must be csv or json \(got "xlsx"\)/],
+      ['/admin/export/hardships', /params\/what must be equal to one of the allowed values/],
+      ['/admin/export/aid', /params\/what must be equal to one of the allowed values/],
+      ['/admin/export/relief?format=xlsx', /querystring\/format must be equal to one of the allowed values/],
       ['/admin/export/hardship?from=2026-13-01', /from must be a real date as YYYY-MM-DD/],
-      ['/admin/export/pairings?to=yesterday', /to must be a real date/],
+      ['/admin/export/pairings?to=yesterday', /querystring\/to must match pattern/],
       ['/admin/export/relief?from=2026-11-27&to=2026-11-26', /from \(2026-11-27\) is after to \(2026-11-26\)/],
-      ['/admin/export/hardship?format=csv&format=json', /format given more than once/],
+      ['/admin/export/hardship?format=csv&format=json', /querystring\/format must be/],
     ];
     for (const [url, reason] of cases) {
       const res = await get(url);
       expect(res.status, url).toBe(400);
-      const body = (await res.json()) as { error: string };
-      expect(body.error, url).toMatch(reason);
+      const body = (await res.json()) as { error: { message: string } };
+      expect(body.error.message, url).toMatch(reason);
       expect(JSON.stringify(body), url).not.toContain('郑老党员');
     }
   });

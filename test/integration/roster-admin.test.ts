@@ -68,7 +68,7 @@ describe.each(DB_KINDS)('admin roster routes on %s', (kind) => {
     const off = await buildApp(t, undefined);
     const res = await off.inject({ method: 'POST', url: '/admin/roster/import', headers: { ...auth, 'content-type': 'text/csv' }, payload: csv() });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: 'admin endpoints disabled' });
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'admin endpoints disabled' } });
     await off.close();
     expect(await members()).toBe(0);
   });
@@ -115,7 +115,9 @@ describe.each(DB_KINDS)('admin roster routes on %s', (kind) => {
       payload: csv([...FIXTURE_ROWS, '坏,,男,,2020-02-30,,G,B,,,,']),
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: '名册有误，未写入任何数据', errors: [{ row: 11, column: '入党日期', reason: '入党日期「2020-02-30」不是存在的日期' }] });
+    expect(res.json()).toEqual({
+      error: { code: 'roster_rows', message: '名册有误，未写入任何数据', details: { errors: [{ row: 11, column: '入党日期', reason: '入党日期「2020-02-30」不是存在的日期' }] } },
+    });
     expect(await members()).toBe(0);
   });
 
@@ -134,7 +136,7 @@ describe.each(DB_KINDS)('admin roster routes on %s', (kind) => {
     expect(empty.statusCode).toBe(400);
     const corrupt = await app.inject({ method: 'POST', url: '/admin/roster/import', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Buffer.from('PK\u0003\u0004garbage') });
     expect(corrupt.statusCode).toBe(400);
-    expect(corrupt.json().error).toContain('无法读取名册文件');
+    expect(corrupt.json().error.message).toContain('无法读取名册文件');
   });
 
   it('exports the roster as CSV or XLSX', async () => {

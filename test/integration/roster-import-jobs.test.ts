@@ -60,7 +60,7 @@ describe.each(DB_KINDS)('roster import jobs on %s', (kind) => {
     // A second upload while it runs: 409 naming the running job.
     const second = await post('/admin/roster/import?async=1', bigRoster(10));
     expect(second.status).toBe(409);
-    expect(await second.json()).toMatchObject({ jobId: accepted.id });
+    expect(await second.json()).toMatchObject({ error: { code: 'conflict', details: { jobId: accepted.id } } });
 
     const done = await finished(accepted.id);
     expect(done).toMatchObject({ status: 'done', dryRun: false, report: { dryRun: false, rows: 50_000, members: { created: 50_000, updated: 0 } } });

@@ -208,15 +208,15 @@ describe.each(DB_KINDS)('GET/PUT /admin/settings on %s', (kind) => {
   it('refuses a bad value (400) and an unknown key (404) naming the key; a body without value (400)', async () => {
     const bad = await app.inject({ method: 'PUT', url: '/admin/settings/political_birthday_basis', payload: { value: '转正' }, headers: auth });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ code: 'invalid_setting', key: 'political_birthday_basis' });
-    expect(bad.json().error).toContain('设置项“political_birthday_basis”的值无效：应为"join_date"（入党日期）或"full_member_date"（转正日期）');
-    expect(bad.json().error).toContain('accepts one of "join_date", "full_member_date"');
+    expect(bad.json()).toMatchObject({ error: { code: 'invalid_setting', details: { key: 'political_birthday_basis' } } });
+    expect(bad.json().error.message).toContain('设置项“political_birthday_basis”的值无效：应为"join_date"（入党日期）或"full_member_date"（转正日期）');
+    expect(bad.json().error.message).toContain('accepts one of "join_date", "full_member_date"');
     const unknown = await app.inject({ method: 'GET', url: '/admin/settings/schedule', headers: auth });
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toMatchObject({ code: 'unknown_setting', key: 'schedule' });
+    expect(unknown.json()).toMatchObject({ error: { code: 'unknown_setting', details: { key: 'schedule' } } });
     const noValue = await app.inject({ method: 'PUT', url: '/admin/settings/defer_days', payload: { days: 4 }, headers: auth });
     expect(noValue.statusCode).toBe(400);
-    expect(noValue.json().error).toContain('{"value": 新的值}');
+    expect(noValue.json().error).toMatchObject({ code: 'invalid_request', details: { field: 'body.value' } });
     expect((await loadObligationSettings(t.db)).visitDueDays).toBe(7);
   });
 

@@ -70,9 +70,9 @@ describe.each(DB_KINDS)('/admin/assistance/verification on %s', (kind) => {
     ];
     for (const [body, status, code] of cases) {
       const r = await post('/admin/assistance/verification/submit', body);
-      expect([r.statusCode, r.json().code], JSON.stringify(body)).toEqual([status, code]);
+      expect([r.statusCode, r.json().error.code], JSON.stringify(body)).toEqual([status, code]);
     }
-    expect((await post('/admin/assistance/verification/changes', base)).json().code).toBe('no_changes');
+    expect((await post('/admin/assistance/verification/changes', base)).json().error.code).toBe('no_changes');
     expect(await t.db.selectFrom('hardship_reviews').selectAll().execute()).toEqual([]);
     expect((await app.inject({ method: 'POST', url: '/admin/assistance/verification/submit', payload: base })).statusCode).toBe(401);
   });
@@ -85,7 +85,7 @@ describe.each(DB_KINDS)('/admin/assistance/verification on %s', (kind) => {
       changes: '郑老党员 已好转；王芳 已好转；新增 李白 病',
     });
     expect(r.statusCode).toBe(400);
-    expect(r.json().problems.map((p: { line: number }) => p.line)).toEqual([2, 3]);
+    expect(r.json().error.details.problems.map((p: { line: number }) => p.line)).toEqual([2, 3]);
     const zheng = await t.db.selectFrom('hardship_registry').innerJoin('members', 'members.id', 'hardship_registry.member_id').select('hardship_registry.status').where('members.userid', '=', 'zhenglao').executeTakeFirstOrThrow();
     expect(zheng.status).toBe('approved');
   });
@@ -112,7 +112,7 @@ describe.each(DB_KINDS)('/admin/assistance/verification on %s', (kind) => {
     expect(od[0]!.push).toBe(true);
     expect(JSON.stringify(od[0]!.message)).toContain('核实后生活困难党员 3 名（其中 1 名未逐一标记，按无变化上报）');
     const again = await post('/admin/assistance/verification/submit', { generalBranch: '计算机学院党总支', period: '2026-11', actor: 'zhaozuzhi' });
-    expect([again.statusCode, again.json().code]).toEqual([409, 'already_submitted']);
+    expect([again.statusCode, again.json().error.code]).toEqual([409, 'already_submitted']);
   });
 
   it('GET shows every GB expected to verify, the report as sent and each entry with its mark', async () => {
@@ -131,7 +131,7 @@ describe.each(DB_KINDS)('/admin/assistance/verification on %s', (kind) => {
     expect(byAccount['wangfang2']).toMatchObject({ action: 'archived', state: 'archived', archiveReason: '已再就业' });
     expect(byAccount['冯无号']).toMatchObject({ action: 'added', causes: ['disability'] });
     expect(byAccount['zhenglao']).toMatchObject({ action: 'confirmed', byDefault: true });
-    expect((await app.inject({ method: 'GET', url: '/admin/assistance/verification?period=2026-12', headers: auth })).json().code).toBe('bad_period');
+    expect((await app.inject({ method: 'GET', url: '/admin/assistance/verification?period=2026-12', headers: auth })).json().error.code).toBe('bad_period');
   });
 });
 

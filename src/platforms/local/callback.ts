@@ -3,8 +3,10 @@
 // and every delivery to the local platform — replies and scheduled pushes — shows in the chat.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import helmet from '@fastify/helmet';
 import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError } from '../../errors.ts';
+import { securityHeaders } from '../../security-headers.ts';
 import { isLoopbackHost } from './config.ts';
 import type { Card, InboundEvent } from '../types.ts';
 import type { PlatformDeps } from '../platform.ts';
@@ -16,6 +18,8 @@ import { MESSAGE_MAX_BYTES } from '../../notices/message-limit.ts';
 
 const PAGE = readFileSync(new URL('./chat.html', import.meta.url), 'utf8');
 const MARKDOWN_VIEW = readFileSync(new URL('./markdown-view.js', import.meta.url), 'utf8');
+// The page's script, a file of its own: the CSP (security-headers.ts) admits no inline script.
+const CHAT_SCRIPT = readFileSync(new URL('./chat.js', import.meta.url), 'utf8');
 /** A user id as the web chat accepts it: letters, digits and _.@-, as the roster holds them (1–64). */
 export const LOCAL_USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
 
@@ -77,10 +81,14 @@ export const localChatRoutes: FastifyPluginAsync<{ deps: PlatformDeps }> = async
     }
   });
 
+  // The page's security headers (security-headers.ts), on everything this scope answers; plain http (no HSTS).
+  await app.register(helmet, securityHeaders(undefined));
+
   const chat = new LocalChatRepository(deps.db.db);
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
   app.get('/local/markdown-view.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(MARKDOWN_VIEW));
+  app.get('/local/chat.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(CHAT_SCRIPT));
 
   app.get('/local/menu', async () => APP_MENU);
 
