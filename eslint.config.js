@@ -7,6 +7,11 @@ import tseslint from 'typescript-eslint';
 // The few globals plain JavaScript files use (no `globals` package for four names).
 const NODE_GLOBALS = { process: 'readonly', console: 'readonly', URL: 'readonly', module: 'writable', require: 'readonly' };
 
+// What the web chat's page script uses of the browser.
+const BROWSER_GLOBALS = Object.fromEntries(
+  ['document', 'window', 'Node', 'TextEncoder', 'localStorage', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'console', 'URL', 'URLSearchParams'].map((name) => [name, 'readonly']),
+);
+
 export default tseslint.config(
   // What git ignores (installed packages, the compiled output, the embedded database, coverage) and the scripts.
   { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'docs/', 'scripts/'] },
@@ -71,5 +76,11 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: NODE_GLOBALS },
+  },
+  {
+    // The local web chat's page script runs in the browser (served as /local/chat.js, a file of its own so the
+    // page's Content-Security-Policy allows no inline script).
+    files: ['src/platforms/local/chat.js'],
+    languageOptions: { globals: BROWSER_GLOBALS },
   },
 );
