@@ -84,6 +84,33 @@ export class DeliveryBatchRepository {
     return leaseHeldUntil(this.db, BATCH_LEASE, id);
   }
 
+  /**
+   * Writes the deliveries rows of a batch the sweep recorded with its recipients only (NoticeChunk): one row per
+   * recipient, in the recorded order, and clears the lists in the same statement, so two workers racing for it
+   * write them once. Called under the batch's lease before anything reads its rows; a batch already written
+   * (an announcement's, or one claimed before) writes nothing. Returns the rows written.
+   */
+  async materialize(batchId: string): Promise<number> {
+    const r = await sql<{ n: number }>`
+      with old as (
+        select id, platform, message, push, not_before, correlation_id, recipient_keys, recipients
+          from delivery_batches where id = ${batchId}::bigint and recipients is not null
+           for update
+      ), b as (
+        -- RETURNING sees the row as updated: the lists come from the locked row as it was.
+        update delivery_batches x set recipient_keys = null, recipients = null from old where x.id = old.id
+        returning old.id, old.platform, old.message, old.push, old.not_before, old.correlation_id, old.recipient_keys as keys, old.recipients
+      ), d as (
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id, correlation_id)
+        select t.k, b.platform, t.r, b.message, b.push, b.not_before, b.id, b.correlation_id
+          from b cross join lateral unnest(b.keys, b.recipients) with ordinality as t(k, r, n)
+         order by t.n
+        on conflict (idempotency_key) do nothing
+        returning 1
+      ) select count(*)::int as n from d`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
+  }
+
   /** The batch's deliveries still to send, in a fixed order (the order of the platform call's recipients). */
   async pendingMembers(batchId: string): Promise<BatchMember[]> {
     return this.db

@@ -160,12 +160,17 @@ export class DeliveryRepository {
    * still not sent, as when no running process serves their platform.
    */
   async backlog(now: Date, overdueSeconds: number): Promise<Array<{ platform: string; unfinished: number; overdue: number }>> {
+    const late = sql`coalesce(not_before, created_at) < ${now}::timestamptz - make_interval(secs => ${overdueSeconds})
+                     and created_at < now() - make_interval(secs => ${overdueSeconds})`;
+    // The recipients of a sweep's batch not yet claimed have no rows yet (DeliveryBatchRepository.materialize).
     const r = await sql<{ platform: string; unfinished: string; overdue: string }>`
-      select platform, count(*)::text as unfinished,
-             count(*) filter (where coalesce(not_before, created_at) < ${now}::timestamptz - make_interval(secs => ${overdueSeconds})
-                                and created_at < now() - make_interval(secs => ${overdueSeconds}))::text as overdue
-        from deliveries where status in ('pending', 'sending')
-       group by platform order by platform`.execute(this.db);
+      select platform, sum(unfinished)::text as unfinished, sum(overdue)::text as overdue from (
+        select platform, count(*) as unfinished, count(*) filter (where ${late}) as overdue
+          from deliveries where status in ('pending', 'sending') group by platform
+        union all
+        select platform, sum(cardinality(recipients)), coalesce(sum(cardinality(recipients)) filter (where ${late}), 0)
+          from delivery_batches where recipients is not null group by platform
+      ) x group by platform order by platform`.execute(this.db);
     return r.rows.map((x) => ({ platform: x.platform, unfinished: Number(x.unfinished), overdue: Number(x.overdue) }));
   }
 

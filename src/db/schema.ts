@@ -568,6 +568,12 @@ export interface DeliveryBatchesTable {
   recipients_digest: Generated<string | null>;
   /** Whether the batch's calls ask for the platform's duplicate check; fixed at the freeze. */
   duplicate_check: Generated<boolean | null>;
+  /**
+   * A sweep's batch until its job first claims it: its recipients' idempotency keys and chat ids, in sending
+   * order, whose deliveries rows are written then (DeliveryBatchRepository.materialize). Null once written.
+   */
+  recipient_keys: Generated<string[] | null>;
+  recipients: Generated<string[] | null>;
   error_code: Generated<string | null>;
   error: Generated<string | null>;
   created_at: Generated<Date>;

@@ -1,4 +1,4 @@
-// The sweep's writes and its record of days: notices with their deliveries (set-based, one statement a chunk),
+// The sweep's writes and its record of days: notices with their deliveries or batches (set-based, one statement a chunk),
 // what the bot asked each owner about, the OD staff who hear of a failed family, and sweep_days.
 import { sql, type Kysely } from 'kysely';
 import { ConversationMemoryRepository, type Remembered } from '../db/conversation-memory-repository.ts';
@@ -73,9 +73,12 @@ export class SweepRepository {
   /**
    * Records the notices of a chunk that are new (UNIQUE (kind, recipient, subject, period)) with a delivery each,
    * in one statement whose rows travel as arrays; the parts (rows with the same `part`: one text to one platform,
-   * at most one call's recipients) with at least two new deliveries become a delivery batch each, keyed by their
-   * first notice — so a re-run, which inserts no notice, inserts no batch. Returns the counts and what of it is
-   * due by `dueBy` (to enqueue now; the relay enqueues the rest as it comes due).
+   * at most one call's recipients) with at least two new notices become a delivery batch each, keyed by their
+   * first notice — so a re-run, which inserts no notice, inserts no batch. A batch carries its recipients and
+   * their delivery keys ('notice-<id>'); their rows are written when its job first claims it
+   * (DeliveryBatchRepository.materialize) — on the heaviest day that is a million rows not written by the sweep.
+   * Returns the counts (a batch's recipients count as deliveries) and what of it is due by `dueBy` (to enqueue
+   * now; the relay enqueues the rest as it comes due).
    */
   async insertNotices(chunk: NoticeChunk, day: NoticeDay, dueBy: Date): Promise<WrittenChunk> {
     const n = chunk.notices;
@@ -98,22 +101,27 @@ export class SweepRepository {
           from n join v on v.kind = n.kind and v.member_id = n.recipient_member_id and v.subject = n.subject and v.period = n.period
          where v.recipient is not null
       ), p as (
-        select part, min(id) as first, min(platform) as platform, min(text) as text, min(not_before) as not_before
+        select part, min(id) as first, min(platform) as platform, min(text) as text, min(not_before) as not_before,
+               array_agg('notice-' || id order by id) as keys, array_agg(recipient order by id) as recipients
           from nv where part is not null group by part having count(*) > 1
       ), b as (
-        insert into delivery_batches (key, platform, message, push, not_before, correlation_id)
-        select 'notices:' || p.first, p.platform, t.message, true, p.not_before, ${`sweep-${day.date}`}::text from p join t on t.n = p.text + 1
+        insert into delivery_batches (key, platform, message, push, not_before, correlation_id, recipient_keys, recipients)
+        select 'notices:' || p.first, p.platform, t.message, true, p.not_before, ${`sweep-${day.date}`}::text, p.keys, p.recipients
+          from p join t on t.n = p.text + 1
         on conflict (key) do nothing
-        returning id, key, not_before
+        returning id, key, not_before, cardinality(recipients) as size
       ), d as (
-        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id, correlation_id)
-        select 'notice-' || nv.id, nv.platform, nv.recipient, t.message, true, nv.not_before, b.id, ${`sweep-${day.date}`}::text
-          from nv join t on t.n = nv.text + 1 left join p on p.part = nv.part left join b on b.key = 'notices:' || p.first
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, correlation_id)
+        select 'notice-' || nv.id, nv.platform, nv.recipient, t.message, true, nv.not_before, ${`sweep-${day.date}`}::text
+          from nv join t on t.n = nv.text + 1
+         -- Not in a batch written now (one evaluation of the few parts, not a join per row: the planner cannot
+         -- size a CTE, and its nested loop took most of a 10,000-row chunk's time).
+         where nv.part is null or not nv.part = any(coalesce((select array_agg(p.part) from p join b on b.key = 'notices:' || p.first), '{}')::int[])
         on conflict (idempotency_key) do nothing
-        returning id, not_before, batch_id
+        returning id, not_before
       )
-      select (select count(*) from n)::int as notices, (select count(*) from d)::int as deliveries,
-             (select json_agg(json_build_object('id', id::text, 'at', not_before)) from d where batch_id is null and not_before <= ${dueBy}::timestamptz) as singles,
+      select (select count(*) from n)::int as notices, ((select count(*) from d) + (select coalesce(sum(size), 0) from b))::int as deliveries,
+             (select json_agg(json_build_object('id', id::text, 'at', not_before)) from d where not_before <= ${dueBy}::timestamptz) as singles,
              (select json_agg(json_build_object('id', id::text, 'at', not_before)) from b where not_before <= ${dueBy}::timestamptz) as batches`.execute(this.db);
     const row = r.rows[0]!;
     const due = (list: Array<{ id: string; at: string }> | null) => (list ?? []).map((x) => ({ id: x.id, notBefore: new Date(x.at) }));

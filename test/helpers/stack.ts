@@ -221,6 +221,10 @@ async function isSettled(db: DbHandle, queues: Queue[], now?: () => Date): Promi
     open = open.where((eb) => eb.or([eb('status', '=', 'sending'), eb('not_before', 'is', null), eb('not_before', '<=', at)]));
   }
   if (await open.executeTakeFirst()) return false;
+  // A sweep's batch not yet claimed carries its recipients, with no deliveries rows yet.
+  let unwritten = db.db.selectFrom('delivery_batches').select('id').where('recipients', 'is not', null);
+  if (now) unwritten = unwritten.where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now())]));
+  if (await unwritten.executeTakeFirst()) return false;
   for (const q of queues) {
     const counts = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', ...(now ? [] : (['delayed'] as const)));
     if (Object.values(counts).some((n) => n > 0)) return false;

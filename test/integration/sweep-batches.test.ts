@@ -1,6 +1,6 @@
 // The heaviest day, small: the quarterly self-evaluation nudge to every member goes as one text, so the sweep
-// writes it as delivery batches of at most one platform call's recipients (WeCom 1,000, DingTalk 100), one
-// deliveries row per person; a re-run adds nothing, and a family cut off halfway is completed by the re-run
+// writes it as delivery batches of at most one platform call's recipients (WeCom 1,000, DingTalk 100), each
+// person once — in a batch's recipients, whose deliveries rows its job writes when it first claims it; a re-run adds nothing, and a family cut off halfway is completed by the re-run
 // without doubles (issue 17 §5). PostgreSQL and PGlite.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -9,6 +9,7 @@ import { importCareRoster } from '../helpers/care-roster.ts';
 import { sweepTestDeps } from '../helpers/sweep-deps.ts';
 import { runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { DeliveryRouter } from '../../src/services/delivery-router.ts';
+import { DeliveryRepository } from '../../src/db/delivery-repository.ts';
 import type { RouteRequest } from '../../src/services/delivery-route.ts';
 import type { Outbox } from '../../src/services/outbox.ts';
 import type { Database } from '../../src/db/schema.ts';
@@ -35,19 +36,35 @@ interface NudgeRow {
   batch_id: string | null;
 }
 
+/**
+ * Every nudge to a member as the sweep recorded it: a delivery row, or a place in a batch's recipients (whose rows
+ * the batch's job writes when it first claims the batch), in the notices' order.
+ */
 const nudges = async (db: Kysely<Database>) =>
   (
     await sql<NudgeRow>`
-      select d.recipient, d.platform, d.batch_id::text as batch_id from notices n join deliveries d on d.idempotency_key = 'notice-' || n.id
-       where n.kind = 'self_eval_nudge' and n.subject like 'member-%' order by d.id`.execute(db)
+      select x.recipient, x.platform, x.batch_id from notices n join (
+        select d.idempotency_key as key, d.recipient, d.platform, d.batch_id::text as batch_id from deliveries d
+        union all
+        select t.k, t.r, b.platform, b.id::text from delivery_batches b cross join lateral unnest(b.recipient_keys, b.recipients) as t(k, r)
+      ) x on x.key = 'notice-' || n.id
+       where n.kind = 'self_eval_nudge' and n.subject like 'member-%' order by n.id`.execute(db)
   ).rows;
 
 const batches = async (db: Kysely<Database>) =>
   (
     await sql<{ id: string; platform: string; members: number; not_before: Date }>`
-      select b.id::text as id, b.platform, (select count(*) from deliveries d where d.batch_id = b.id)::int as members, b.not_before
+      select b.id::text as id, b.platform,
+             ((select count(*) from deliveries d where d.batch_id = b.id) + coalesce(cardinality(b.recipients), 0))::int as members, b.not_before
         from delivery_batches b order by b.id`.execute(db)
   ).rows;
+
+/** A trigger that fails the chunk holding chat id wx2100, as a crash in the middle of the family would. */
+async function refuseOne(db: Kysely<Database>): Promise<void> {
+  await sql`create function refuse_one() returns trigger language plpgsql as $$
+    begin if 'wx2100' = any(new.recipients) then raise exception 'cut off for the test'; end if; return new; end $$`.execute(db);
+  await sql`create trigger refuse_one before insert on delivery_batches for each row execute function refuse_one()`.execute(db);
+}
 
 describe.each(DB_KINDS)('the self-evaluation nudge in batches on %s', (kind) => {
   let db: TestDb;
@@ -83,6 +100,8 @@ describe.each(DB_KINDS)('the self-evaluation nudge in batches on %s', (kind) => 
     expect(parts[2]!.not_before.getTime()).toBeLessThan(Date.parse('2026-12-18T01:01:00Z'));
     expect(new Set(parts.map((b) => b.not_before.getTime())).size).toBe(3);
     expect(enqueuedBatches.flat()).toEqual([]);
+    // The sweep wrote no delivery row for a batch's recipients: the batch carries them (notice order).
+    expect(await db.db.selectFrom('deliveries').select('id').where('batch_id', 'is not', null).execute()).toEqual([]);
 
     // Late in the morning everything is due: the re-run inserts nothing, creates no (empty) batch, enqueues nothing.
     const second = await runSweep(sweepTestDeps(db.db, () => new Date('2026-12-18T03:00:00Z'), enqueued, enqueuedBatches), NUDGE_DAY);
@@ -91,6 +110,23 @@ describe.each(DB_KINDS)('the self-evaluation nudge in batches on %s', (kind) => 
     expect(await batches(db.db)).toEqual(parts);
     expect(enqueued.flat()).toEqual([]);
     expect(enqueuedBatches.flat()).toEqual([]);
+
+    // The batch's job writes its rows when it first claims it: once, however many try at once, in the recorded
+    // order; the backlog (/readyz, /metrics) counts the recipients the same before and after.
+    const deliveries = new DeliveryRepository(db.db);
+    const backlogBefore = await deliveries.backlog(AT_0850, 300);
+    const recorded = await nudges(db.db);
+    for (const part of parts) {
+      const written = await Promise.all([deliveries.batches.materialize(part.id), deliveries.batches.materialize(part.id)]);
+      expect(written.sort((a, b) => a - b)).toEqual([0, part.members]);
+      const members = await deliveries.batches.pendingMembers(part.id);
+      expect(members.map((m) => m.recipient)).toEqual(recorded.filter((r) => r.batch_id === part.id).map((r) => r.recipient));
+    }
+    expect(await deliveries.backlog(AT_0850, 300)).toEqual(backlogBefore);
+    expect(await nudges(db.db)).toEqual(recorded);
+    expect(await batches(db.db)).toEqual(parts);
+    const lists = await db.db.selectFrom('delivery_batches').select(['recipients', 'recipient_keys']).execute();
+    expect(lists.every((b) => b.recipients === null && b.recipient_keys === null)).toBe(true);
   });
 
   it('a sweep after 09:00 enqueues the parts due now, one job per batch', async () => {
@@ -136,9 +172,7 @@ describe.each(DB_KINDS)('the self-evaluation nudge in batches on %s', (kind) => 
     await addMembers(db.db);
     reachable = await countReachable();
     // The chunk holding member wx2100 fails, as a crash in the middle of the family would leave it.
-    await sql`create function refuse_one() returns trigger language plpgsql as $$
-      begin if new.recipient = 'wx2100' then raise exception 'cut off for the test'; end if; return new; end $$`.execute(db.db);
-    await sql`create trigger refuse_one before insert on deliveries for each row execute function refuse_one()`.execute(db.db);
+    await refuseOne(db.db);
     const deps = (): SweepDeps => ({ ...sweepTestDeps(db.db, () => AT_0850), chunkSize: 1_000 });
     const first = await runSweep(deps(), NUDGE_DAY);
     expect(first.failed).toEqual(['self_eval_nudge']);
@@ -146,7 +180,7 @@ describe.each(DB_KINDS)('the self-evaluation nudge in batches on %s', (kind) => 
     expect(written).toBe(2_000);
     expect((await batches(db.db)).map((b) => b.members)).toEqual([1_000, 1_000]);
 
-    await sql`drop trigger refuse_one on deliveries`.execute(db.db);
+    await sql`drop trigger refuse_one on delivery_batches`.execute(db.db);
     const again = await runSweep(deps(), NUDGE_DAY);
     expect(again.failed).toEqual([]);
     expect(again.recorded).toBe(reachable - 2_000);
@@ -190,9 +224,7 @@ describe('two chunks written at once on PostgreSQL (the worker\'s setting there)
 
   it('a chunk that fails stops the family; what was in flight finishes; the re-run completes without doubles', async () => {
     const reachable = await countReachable();
-    await sql`create function refuse_one() returns trigger language plpgsql as $$
-      begin if new.recipient = 'wx2100' then raise exception 'cut off for the test'; end if; return new; end $$`.execute(db.db);
-    await sql`create trigger refuse_one before insert on deliveries for each row execute function refuse_one()`.execute(db.db);
+    await refuseOne(db.db);
     const deps = (): SweepDeps => ({ ...sweepTestDeps(db.db, () => AT_0850), chunkSize: 500, writers: 2 });
     const first = await runSweep(deps(), NUDGE_DAY);
     expect(first.failed).toEqual(['self_eval_nudge']);
@@ -200,7 +232,7 @@ describe('two chunks written at once on PostgreSQL (the worker\'s setting there)
     expect(written).toBeLessThan(reachable);
     expect(written).toBeGreaterThanOrEqual(2_000);
 
-    await sql`drop trigger refuse_one on deliveries`.execute(db.db);
+    await sql`drop trigger refuse_one on delivery_batches`.execute(db.db);
     const again = await runSweep(deps(), NUDGE_DAY);
     expect(again.failed).toEqual([]);
     const rows = await nudges(db.db);
