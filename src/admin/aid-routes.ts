@@ -9,7 +9,9 @@
 //   POST /admin/assistance/aid/:id/paid           {actor}
 //   GET  /admin/assistance/aid?state=<code>       the aids, newest first, with the payment clock
 // A fastify plugin registered from adminRoutes, inside its scope (bearer token, throttle, audit). Refusals answer
-// 4xx with {error, code}: an English sentence with the chat's Chinese one, and a stable code.
+// 4xx with {error: {code, message}}: an English sentence with the chat's Chinese one, and a stable code. The JSON
+// schemas below refuse a missing actor, member or flag, an amount not written as yuan, an unknown cause or state and
+// an id that is not digits before the handler runs (400 invalid_request).
 import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError } from '../errors.ts';
 import { EMERGENCY_AID_CAUSES, parseYuan, yuanString, type EmergencyAidCause, type EmergencyAidState } from '../domain/assistance.ts';
@@ -36,13 +38,48 @@ import {
 } from '../assistance/emergency-aid.ts';
 import type { AdminDeps } from './deps.ts';
 import { recordNotices } from '../services/outbox.ts';
+import { answer, idString, list, memberRef, object, oneOf, responses, text as textField } from './schemas.ts';
 
 const STATES: readonly EmergencyAidState[] = ['awaiting_consent', 'applied', 'gb_reviewed', 'approved', 'rejected', 'paid', 'withdrawn'];
+
+const AID = answer({ id: { type: 'string' }, state: oneOf(STATES), cause: { type: 'string' }, requested_yuan: { type: 'string' }, approved_yuan: { type: ['string', 'null'] }, pay_by: { type: ['string', 'null'] } });
+const STEP_ANSWER = answer({ aid: AID, message: { type: 'string', description: "the chat's answer" } });
+const ACTOR = memberRef('the member acting');
+const YUAN = { type: 'string', pattern: '^\\d{1,9}(\\.\\d{1,2})?$', description: 'yuan, at most two decimals: "2000" or "2000.50" (a JSON number is taken too)' };
+const NOTE = textField(500);
+const ID = object({ id: idString('the aid id') }, ['id']);
+const stepSchema = (summary: string, body: Record<string, unknown>) => ({ summary, tags: ['assistance'], params: ID, body, response: responses({ 200: STEP_ANSWER }, 400, 403, 404, 409) });
+const APPLY = {
+  summary: 'Apply for emergency aid for a member (突发困难补助)',
+  tags: ['assistance'],
+  body: object(
+    {
+      actor: ACTOR,
+      member: memberRef('the member in difficulty'),
+      cause: oneOf(EMERGENCY_AID_CAUSES, 'none: read from the note'),
+      note: NOTE,
+      amount_yuan: YUAN,
+      attested: { type: 'boolean', description: "a member without a chat account: their consent attested by the applicant" },
+    },
+    ['actor', 'member', 'amount_yuan'],
+  ),
+  response: responses({ 201: STEP_ANSWER }, 400, 403, 404, 409),
+};
+const CONSENT = stepSchema("The member's consent (同意 / 不同意)", object({ actor: ACTOR, agree: { type: 'boolean' } }, ['actor', 'agree']));
+const OPINION = stepSchema("The general branch's opinion (note required when agree is false)", object({ actor: ACTOR, agree: { type: 'boolean' }, note: NOTE }, ['actor', 'agree']));
+const DECISION = stepSchema("The OD's decision (no amount: the one asked; note required when approve is false)", object({ actor: ACTOR, approve: { type: 'boolean' }, amount_yuan: YUAN, note: NOTE }, ['actor', 'approve']));
+const PAID = stepSchema('Record the aid paid', object({ actor: ACTOR }, ['actor']));
+const LIST = {
+  summary: 'The emergency aids, newest first, with the payment clock',
+  tags: ['assistance'],
+  querystring: object({ state: oneOf(STATES) }),
+  response: responses({ 200: answer({ aids: list(AID) }) }, 400),
+};
 
 /** A refusal with its stable code in the body. */
 class AidRequestError extends BadRequestError {}
 
-const STATUS: Record<AidRefusal | 'bad_request' | 'unknown_actor', number> = {
+const STATUS: Record<AidRefusal | 'unknown_actor', number> = {
   not_found: 404,
   not_allowed: 403,
   wrong_state: 409,
@@ -50,7 +87,6 @@ const STATUS: Record<AidRefusal | 'bad_request' | 'unknown_actor', number> = {
   needs_consent: 400,
   needs_reason: 400,
   bad_amount: 400,
-  bad_request: 400,
   unknown_actor: 400,
 };
 
@@ -66,35 +102,24 @@ const ENGLISH: Record<AidRefusal, string> = {
 
 const fail = (code: keyof typeof STATUS, message: string) => new AidRequestError(code, message, STATUS[code]);
 
-type Body = Record<string, unknown>;
-
-function bodyOf(raw: unknown): Body {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('bad_request', 'send a JSON object body');
-  return raw as Body;
+/** A body as the schemas let it through: strings (numbers coerced), booleans. */
+interface Body {
+  actor: string;
+  member?: string;
+  cause?: EmergencyAidCause;
+  note?: string;
+  amount_yuan?: string;
+  attested?: boolean;
+  agree?: boolean;
+  approve?: boolean;
 }
 
-function text(body: Body, key: string, required: boolean): string {
-  const v = body[key];
-  if (v === undefined || v === null) {
-    if (required) throw fail('bad_request', `${key} is required`);
-    return '';
-  }
-  if (typeof v !== 'string' && typeof v !== 'number') throw fail('bad_request', `${key} must be a string`);
-  return String(v).trim().slice(0, 500);
-}
+const trimmed = (v: string | undefined): string => (v ?? '').trim();
 
-function flag(body: Body, key: string, required: boolean): boolean {
-  const v = body[key];
-  if (v === undefined && !required) return false;
-  if (typeof v !== 'boolean') throw fail('bad_request', `${key} must be true or false`);
-  return v;
-}
-
-/** "2000", "2000.50", 2000: yuan, exactly, into fen (never through a float's arithmetic). */
-function amountOf(body: Body, required: boolean): number | undefined {
-  const written = text(body, 'amount_yuan', required);
-  if (written === '') return undefined;
-  const fen = /^\d{1,9}(?:\.\d{1,2})?$/.test(written) ? parseYuan(`${written}元`) : undefined;
+/** "2000", "2000.50" (the schema's pattern): yuan, exactly, into fen; zero is refused here. */
+function amountOf(written: string | undefined): number | undefined {
+  if (written === undefined) return undefined;
+  const fen = parseYuan(`${written}元`);
   if (fen === undefined) throw fail('bad_amount', `${ENGLISH.bad_amount} (amount_yuan: "2000" or "2000.50")`);
   return fen;
 }
@@ -142,8 +167,8 @@ export const aidRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { 
 
   /** Runs one step as `actor` in a transaction; the notices become deliveries in it (sent after it commits). */
   async function act(rawBody: unknown, step: (env: AidEnv, actor: AidActor, body: Body) => Promise<AidOutcome>) {
-    const body = bodyOf(rawBody);
-    const written = text(body, 'actor', true);
+    const body = rawBody as Body;
+    const written = body.actor.trim();
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);
     const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {
@@ -167,53 +192,49 @@ export const aidRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { 
     return { aid: aidView(outcome.aid, today), message: outcome.reply };
   }
 
-  app.post('/admin/assistance/aid', async (req, reply) => {
+  app.post('/admin/assistance/aid', { schema: APPLY }, async (req, reply) => {
     const result = await act(req.body, async (env, actor, body) => {
-      const member = await person(env.trx, text(body, 'member', true));
-      const note = text(body, 'note', false);
-      const causeWritten = text(body, 'cause', false);
-      if (causeWritten !== '' && !(EMERGENCY_AID_CAUSES as readonly string[]).includes(causeWritten)) throw fail('bad_request', `cause must be one of ${EMERGENCY_AID_CAUSES.join(', ')}`);
-      const cause = (causeWritten || aidCauseOf(note)) as EmergencyAidCause;
-      const requestedFen = amountOf(body, true)!;
+      const member = await person(env.trx, trimmed(body.member));
+      const note = trimmed(body.note);
+      const cause = body.cause ?? aidCauseOf(note);
+      const requestedFen = amountOf(body.amount_yuan)!;
       // A member not found reads like one the actor may not apply for (applyForAid answers both the same).
-      return applyForAid(env, actor, { memberId: member?.memberId ?? '0', cause, note, requestedFen, attested: flag(body, 'attested', false) });
+      return applyForAid(env, actor, { memberId: member?.memberId ?? '0', cause, note, requestedFen, attested: body.attested ?? false });
     });
     return reply.code(201).send(result);
   });
 
-  app.post('/admin/assistance/aid/:id/consent', async (req) => {
+  app.post('/admin/assistance/aid/:id/consent', { schema: CONSENT }, async (req) => {
     const { id } = req.params as { id: string };
-    return act(req.body, (env, actor, body) => answerConsent(env, actor, id, flag(body, 'agree', true)));
+    return act(req.body, (env, actor, body) => answerConsent(env, actor, id, body.agree!));
   });
 
-  app.post('/admin/assistance/aid/:id/opinion', async (req) => {
+  app.post('/admin/assistance/aid/:id/opinion', { schema: OPINION }, async (req) => {
     const { id } = req.params as { id: string };
-    return act(req.body, (env, actor, body) => giveOpinion(env, actor, id, flag(body, 'agree', true), text(body, 'note', false)));
+    return act(req.body, (env, actor, body) => giveOpinion(env, actor, id, body.agree!, trimmed(body.note)));
   });
 
-  app.post('/admin/assistance/aid/:id/decision', async (req) => {
+  app.post('/admin/assistance/aid/:id/decision', { schema: DECISION }, async (req) => {
     const { id } = req.params as { id: string };
     return act(req.body, async (env, actor, body) => {
-      const approve = flag(body, 'approve', true);
-      const amount = amountOf(body, false);
-      if (!approve) return decideAid(env, actor, id, null, text(body, 'note', false));
-      if (amount !== undefined) return decideAid(env, actor, id, amount, text(body, 'note', false));
+      const amount = amountOf(body.amount_yuan);
+      const note = trimmed(body.note);
+      if (!body.approve) return decideAid(env, actor, id, null, note);
+      if (amount !== undefined) return decideAid(env, actor, id, amount, note);
       const found = await aidForStep(env, actor, id, 'decision');
-      return found.ok ? decideAid(env, actor, id, found.aid.requested_fen, text(body, 'note', false)) : found;
+      return found.ok ? decideAid(env, actor, id, found.aid.requested_fen, note) : found;
     });
   });
 
-  app.post('/admin/assistance/aid/:id/paid', async (req) => {
+  app.post('/admin/assistance/aid/:id/paid', { schema: PAID }, async (req) => {
     const { id } = req.params as { id: string };
     return act(req.body, (env, actor) => recordAidPaid(env, actor, id));
   });
 
-  app.get('/admin/assistance/aid', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const state = q.state;
-    if (state !== undefined && (typeof state !== 'string' || !(STATES as readonly string[]).includes(state))) throw fail('bad_request', `state must be one of ${STATES.join(', ')}`);
+  app.get('/admin/assistance/aid', { schema: LIST }, async (req, reply) => {
+    const { state } = req.query as { state?: EmergencyAidState };
     const today = localDate(deps.clock(), deps.config.timezone);
-    const aids = await new EmergencyAidRepository(deps.db.db).list(state ? { state: state as EmergencyAidState } : {});
+    const aids = await new EmergencyAidRepository(deps.db.db).list(state ? { state } : {});
     return reply.header('cache-control', 'no-store').send({ aids: aids.map((a) => aidView(a, today)) });
   });
 };

@@ -11,8 +11,9 @@
 //   DELETE /admin/assistance/cadre-exemptions/:memberId     {actor} (or ?actor=)
 //
 // A member is named by id, by chat account, or as member:<id>; a helping organisation (a branch or a general
-// branch) as organisation:<id>. A refusal answers {"error": <English>, "code": <stable code>}; it never tells "no
-// such member" from "not yours": both are 403 not_allowed.
+// branch) as organisation:<id>. A refusal answers {"error": {"code", "message"}}; it never tells "no such member"
+// from "not yours": both are 403 not_allowed. The JSON schemas below refuse a missing actor, member or helper and a
+// pairing id not digits (400 invalid_request) before the handler runs.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { endPairingById, exemptCadre, revokeExemption, startPairing, type PairingNotice } from '../assistance/pairing.ts';
@@ -28,30 +29,77 @@ import { accessPersonOf, findMemberById, findMemberByUserid, type RosterIdentity
 import { ADMIN_ACTOR, auditActor, auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
 import { recordNotices } from '../services/outbox.ts';
+import { answer, idString, list, memberRef, object, oneOf, queryFlag, responses, text as textField } from './schemas.ts';
+
+const ACTOR = memberRef('the member acting: a member id, member:<id> or chat account');
+const MEMBER = memberRef('a member id, member:<id> or chat account');
+const PAIRING = answer({ id: { type: 'string' }, helper: answer({ kind: oneOf(['member', 'organisation']) }), member: answer({}), mode: { type: 'string' }, startedOn: { type: 'string' }, endedOn: { type: ['string', 'null'] }, lastContactOn: { type: ['string', 'null'] } });
+const LIST = {
+  summary: 'Live pairings (all: ended ones too), with the last contact',
+  tags: ['assistance'],
+  querystring: object({ all: queryFlag('1: ended pairings too'), member: MEMBER }),
+  response: responses({ 200: answer({ pairings: list(PAIRING) }) }, 400),
+};
+const START = {
+  summary: 'Pair helpers with a member in hardship (201; 200 when nothing is new)',
+  tags: ['assistance'],
+  body: object(
+    {
+      helper: { type: 'array', items: memberRef('a member (id, member:<id> or chat account) or organisation:<id>'), minItems: 1, maxItems: 20, description: 'one helper, or a list' },
+      member: MEMBER,
+      actor: ACTOR,
+    },
+    ['helper', 'member', 'actor'],
+  ),
+  response: responses({ 200: answer({ mode: { type: 'string' }, started: list(answer({})), existing: list(answer({})), memberTold: { type: 'boolean' } }), 201: answer({}) }, 400, 403, 404, 409),
+};
+const END = {
+  summary: 'End a pairing',
+  tags: ['assistance'],
+  params: object({ id: idString('the pairing id') }, ['id']),
+  body: object({ actor: ACTOR }, ['actor']),
+  response: responses({ 200: answer({ pairing: PAIRING }) }, 400, 403, 409),
+};
+const EXEMPT = {
+  summary: 'Exempt a leading cadre from pairing, with the reason (201; 200 when already exempt)',
+  tags: ['assistance'],
+  body: object({ member: MEMBER, reason: textField(500, 'needed (原则上)'), actor: ACTOR }, ['member', 'actor']),
+  response: responses({ 200: answer({ name: { type: 'string' }, reason: { type: 'string' }, already: { type: 'boolean' } }), 201: answer({}) }, 400, 403, 409),
+};
+// A DELETE takes the actor in the query (a body, when sent, is read too: no body schema, so none is required).
+const REVOKE = {
+  summary: "Revoke a cadre's exemption (actor in the query or the body)",
+  tags: ['assistance'],
+  params: object({ memberId: MEMBER }, ['memberId']),
+  querystring: object({ actor: ACTOR }),
+  response: responses({ 200: answer({ name: { type: 'string' }, revoked: { type: 'boolean' } }) }, 400, 403, 404),
+};
 
 const NOT_ALLOWED = () => new ActionRefusedError('not_allowed', 'The actor may not do this for that member (or there is no such member).', 403);
 
 /** An active member by id, `member:<id>` or chat account; undefined when there is none. */
-async function memberByRef(db: Transaction<Database>, ref: unknown): Promise<RosterIdentity | undefined> {
-  if (typeof ref !== 'string' && typeof ref !== 'number') return undefined;
-  const text = String(ref).trim();
+async function memberByRef(db: Transaction<Database>, ref: string): Promise<RosterIdentity | undefined> {
+  const text = ref.trim();
   const id = /^member:(\d{1,18})$/.exec(text)?.[1] ?? (/^\d{1,18}$/.test(text) ? text : undefined);
   const found = (id ? await findMemberById(db, id) : undefined) ?? (text !== '' && !text.startsWith('member:') ? await findMemberByUserid(db, text) : undefined);
   return found?.status === 'active' ? found : undefined;
 }
 
-async function actorOf(db: Transaction<Database>, req: FastifyRequest, ref: unknown): Promise<AccessPerson> {
-  if (ref === undefined || ref === null || ref === '') throw new ActionRefusedError('no_actor', 'Name the member acting: "actor" (member id or chat account).');
+async function actorOf(db: Transaction<Database>, req: FastifyRequest, ref: string | undefined): Promise<AccessPerson> {
+  if (ref === undefined || ref === '') throw new ActionRefusedError('no_actor', 'Name the member acting: "actor" (member id or chat account).');
   const who = await memberByRef(db, ref);
   if (!who) throw new ActionRefusedError('unknown_actor', 'The actor is not an active member of the roster (member id or chat account).');
   auditActor(req, `${ADMIN_ACTOR} (actor member ${who.memberId})`);
   return accessPersonOf(who);
 }
 
-const bodyOf = (req: FastifyRequest): Record<string, unknown> => {
-  const b = req.body;
-  return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
-};
+/** A body as the schemas let it through (numbers coerced to strings, one helper to a list of one). */
+interface Body {
+  actor: string;
+  member: string;
+  helper: string[];
+  reason?: string;
+}
 
 /** The API's view of a pairing: canonical codes, people by account and name (empty account for none). */
 function pairingView(p: PairingRow) {
@@ -95,37 +143,34 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
     return result;
   }
 
-  app.get('/admin/assistance/pairings', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
+  app.get('/admin/assistance/pairings', { schema: LIST }, async (req, reply) => {
+    const q = req.query as { all?: string; member?: string };
     const rows = await deps.db.db.transaction().execute(async (trx) => {
       const member = q.member !== undefined ? await memberByRef(trx, q.member) : undefined;
       if (q.member !== undefined && !member) return [];
-      return new PairingRepository(trx).list({ all: q.all === '1' || q.all === 'true', ...(member ? { memberId: member.memberId } : {}) });
+      return new PairingRepository(trx).list({ all: q.all === '1' || q.all === 'true' || q.all === 'yes', ...(member ? { memberId: member.memberId } : {}) });
     });
     auditRows(req, rows.length);
     return reply.header('cache-control', 'no-store').send({ pairings: rows.map(pairingView) });
   });
 
-  app.post('/admin/assistance/pairings', async (req, reply) => {
-    const body = bodyOf(req);
-    const helpersWritten = Array.isArray(body.helper) ? body.helper : [body.helper];
-    if (helpersWritten.length === 0 || helpersWritten.some((h) => h === undefined || h === null || h === '') || body.member === undefined) {
-      throw new ActionRefusedError('bad_pairing_request', 'Send {"helper": <member or organisation:<id>, or a list>, "member": <member>, "actor": <member>}.');
-    }
+  app.post('/admin/assistance/pairings', { schema: START }, async (req, reply) => {
+    const body = req.body as Body;
+    const helpersWritten = body.helper;
     const out = await acting(async (trx) => {
       const actor = await actorOf(trx, req, body.actor);
       const member = await memberByRef(trx, body.member);
       if (!member) throw NOT_ALLOWED();
       const helpers: Array<HelperRef & { name: string }> = [];
       for (const h of helpersWritten) {
-        const org = /^organisation:(\d{1,18})$/.exec(String(h).trim())?.[1];
+        const org = /^organisation:(\d{1,18})$/.exec(h.trim())?.[1];
         if (org) {
           const o = await new PairingRepository(trx).organisation(org);
-          if (!o || (o.kind !== 'branch' && o.kind !== 'general_branch') || o.committee_id !== actor.committeeId) throw new ActionRefusedError('unknown_helper', `No branch or general branch ${String(h)} in the actor's committee.`, 404);
+          if (!o || (o.kind !== 'branch' && o.kind !== 'general_branch') || o.committee_id !== actor.committeeId) throw new ActionRefusedError('unknown_helper', `No branch or general branch ${h} in the actor's committee.`, 404);
           helpers.push({ kind: 'organisation', organisationId: o.id, name: o.name });
         } else {
           const m = await memberByRef(trx, h);
-          if (!m || m.committeeId !== actor.committeeId) throw new ActionRefusedError('unknown_helper', `No active member ${String(h)} in the actor's committee.`, 404);
+          if (!m || m.committeeId !== actor.committeeId) throw new ActionRefusedError('unknown_helper', `No active member ${h} in the actor's committee.`, 404);
           helpers.push({ kind: 'member', memberId: m.memberId, name: `${m.name}同志` });
         }
       }
@@ -139,10 +184,10 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
     return reply.code(out.started.length > 0 ? 201 : 200).send({ mode: out.mode, started: out.started.map(view), existing: out.existing.map(view), memberTold: out.memberReachable && out.started.length > 0 });
   });
 
-  app.post('/admin/assistance/pairings/:id/end', async (req, reply) => {
+  app.post('/admin/assistance/pairings/:id/end', { schema: END }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
     const out = await acting(async (trx) => {
-      const actor = await actorOf(trx, req, bodyOf(req).actor);
+      const actor = await actorOf(trx, req, (req.body as Body).actor);
       const ended = await endPairingById(trx, { actor, pairingId: id, today: today() });
       return { result: ended, notices: ended.status === 'done' ? ended.notices : [] };
     });
@@ -151,13 +196,13 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
     return reply.send({ pairing: pairingView(out.pairing) });
   });
 
-  app.post('/admin/assistance/cadre-exemptions', async (req, reply) => {
-    const body = bodyOf(req);
+  app.post('/admin/assistance/cadre-exemptions', { schema: EXEMPT }, async (req, reply) => {
+    const body = req.body as Body;
     const out = await acting(async (trx) => {
       const actor = await actorOf(trx, req, body.actor);
       const member = await memberByRef(trx, body.member);
       if (!member) throw NOT_ALLOWED();
-      const reason = typeof body.reason === 'string' ? body.reason : '';
+      const reason = body.reason ?? '';
       return { result: await exemptCadre(trx, { actor, memberId: member.memberId, reason, now: deps.clock() }), notices: [] };
     });
     if (out.status === 'not_allowed') throw NOT_ALLOWED();
@@ -166,12 +211,13 @@ export const assistancePairingRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = 
     return reply.code(out.status === 'done' ? 201 : 200).send({ name: out.name, reason: out.reason, already: out.status === 'already' });
   });
 
-  app.delete('/admin/assistance/cadre-exemptions/:memberId', async (req, reply) => {
-    const memberRef = (req.params as { memberId: string }).memberId;
-    const actorRef = bodyOf(req).actor ?? (req.query as Record<string, unknown> | undefined)?.actor;
+  app.delete('/admin/assistance/cadre-exemptions/:memberId', { schema: REVOKE }, async (req, reply) => {
+    const memberWritten = (req.params as { memberId: string }).memberId;
+    const sent = req.body as { actor?: unknown } | undefined;
+    const actorRef = (typeof sent?.actor === 'string' || typeof sent?.actor === 'number' ? String(sent.actor) : undefined) ?? (req.query as { actor?: string }).actor;
     const out = await acting(async (trx) => {
       const actor = await actorOf(trx, req, actorRef);
-      const member = await memberByRef(trx, memberRef);
+      const member = await memberByRef(trx, memberWritten);
       if (!member) throw NOT_ALLOWED();
       return { result: await revokeExemption(trx, { actor, memberId: member.memberId, now: deps.clock() }), notices: [] };
     });

@@ -9,16 +9,17 @@
 // A fastify plugin registered from adminRoutes (bearer ADMIN_TOKEN, audit). The notices a step sends (the GB's
 // card, the member's consent card, a decision) are recorded as deliveries in the step's transaction, with the
 // same once-keys as in chat, and go out through the outbox; like any automatic message they wait out quiet hours.
-// Refusals: 400 (bad body, reason required…), 403 not_allowed (also for a member or entry the actor may not
-// reach: the answer never tells the two apart), 404 an unknown entry for the member's own steps, 409 a state
-// that does not allow the step; the body is {error, code}.
+// Refusals: 400 (reason required…; a body or query the JSON schemas below refuse — a missing field, an unknown
+// cause, outcome or state, an id not digits — is 400 invalid_request before the handler runs), 403 not_allowed
+// (also for a member or entry the actor may not reach: the answer never tells the two apart), 404 an unknown entry
+// for the member's own steps, 409 a state that does not allow the step; the body is {error: {code, message}}.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
-import { isHardshipCause, type HardshipCause, type HardshipState } from '../domain/assistance.ts';
+import { HARDSHIP_CAUSES, type HardshipCause, type HardshipState } from '../domain/assistance.ts';
 import { maySeeHardshipList } from '../domain/access.ts';
 import { localDate } from '../domain/dates.ts';
 import { replyDelivery } from '../domain/quiet-hours.ts';
-import { AppError, BadRequestError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { HardshipRegistryRepository, type HardshipEntry } from '../db/hardship-registry-repository.ts';
 import type { Database } from '../db/schema.ts';
 import type { NewDeliveryInput } from '../db/delivery-repository.ts';
@@ -34,56 +35,53 @@ import {
 } from '../assistance/registry-service.ts';
 import { auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
+import { answer, idString, list, memberRef, object, oneOf, responses, text as textField } from './schemas.ts';
 
 /** A step the access rule or the entry's state refuses: its status and stable code. */
 export class AssistanceRefusal extends AppError {}
 
 const HARDSHIP_STATES: readonly HardshipState[] = ['awaiting_consent', 'applied', 'approved', 'rejected', 'archived'];
 
-type Body = Record<string, unknown>;
-
-function bodyOf(raw: unknown): Body {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new AssistanceRefusal('bad_body', 'send a JSON object', 400);
-  return raw as Body;
-}
-
-function text(b: Body, name: string, required: boolean): string {
-  const v = b[name];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw new AssistanceRefusal('missing_field', `${name} is required`, 400);
-    return '';
-  }
-  if (typeof v !== 'string' && typeof v !== 'number') throw new AssistanceRefusal('bad_field', `${name} must be a string`, 400);
-  const s = String(v).trim();
-  if (s.length > 500) throw new AssistanceRefusal('bad_field', `${name} is too long (500 characters at most)`, 400);
-  return s;
-}
-
-const id = (b: Body, name: string): string => {
-  const v = text(b, name, true);
-  if (!/^\d{1,18}$/.test(v)) throw new AssistanceRefusal('bad_field', `${name} must be an id (digits)`, 400);
-  return v;
+const ACTOR = memberRef('the member acting');
+const CAUSES = { type: 'array', items: oneOf(HARDSHIP_CAUSES), minItems: 1, maxItems: HARDSHIP_CAUSES.length * 2, description: 'one or more causes (one given alone is taken as a list of one)' };
+const NOTE = textField(500);
+const ENTRY = answer({ id: { type: 'string' }, state: oneOf(HARDSHIP_STATES), causes: list({ type: 'string' }) });
+const STEP_ANSWER = answer({ entry: ENTRY, notified: { type: 'integer' }, message: { type: 'string', description: "the chat's answer" } });
+const stepSchema = (summary: string, body: Record<string, unknown>) => ({ summary, tags: ['assistance'], body, response: responses({ 200: STEP_ANSWER }, 400, 403, 404, 409) });
+const APPLY = stepSchema("The actor's own application to the hardship registry", object({ actor: ACTOR, causes: CAUSES, note: NOTE }, ['actor', 'causes']));
+const RECOMMEND = stepSchema("A branch's recommendation of a member", object({ actor: ACTOR, member: idString('the member id'), causes: CAUSES, note: NOTE, consentAttested: { type: 'boolean', description: "the member's consent attested (a member without a chat account)" } }, ['actor', 'member', 'causes']));
+const CONSENT = stepSchema("The member's 同意 / 不同意", object({ actor: ACTOR, entry: idString('the entry id'), agree: { type: 'boolean' } }, ['actor', 'entry', 'agree']));
+const DECIDE = stepSchema("The general branch's 通过 / 不通过 (a reason when rejected)", object({ actor: ACTOR, entry: idString('the entry id'), outcome: oneOf(['approved', 'rejected']), reason: NOTE }, ['actor', 'entry', 'outcome']));
+const ARCHIVE = stepSchema('The general branch archives an entry (give member or entry)', object({ actor: ACTOR, member: idString('the member id'), entry: idString('the entry id'), reason: NOTE }, ['actor']));
+const STATE_LIST = `^\\s*(${HARDSHIP_STATES.join('|')})\\s*(,\\s*(${HARDSHIP_STATES.join('|')})\\s*)*$`;
+const LIST = {
+  summary: "An organisation's hardship list, as the actor may see it",
+  tags: ['assistance'],
+  querystring: object(
+    {
+      org: idString('a branch, general branch or committee id'),
+      actor: ACTOR,
+      state: { type: 'string', pattern: STATE_LIST, default: 'approved', description: `states, comma-separated: ${HARDSHIP_STATES.join(', ')}` },
+    },
+    ['org', 'actor'],
+  ),
+  response: responses({ 200: answer({ organisation: { type: 'string' }, entries: list(ENTRY) }) }, 400, 403),
 };
 
-function causes(b: Body): HardshipCause[] {
-  const v = b['causes'];
-  const list = typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v : undefined;
-  if (!list || list.length === 0) throw new AssistanceRefusal('missing_field', `causes is required: one or more of old_age, frailty, illness, disability, misfortune, disaster, other`, 400);
-  const out: HardshipCause[] = [];
-  for (const c of list) {
-    const code = String(c).trim();
-    if (!isHardshipCause(code)) throw new AssistanceRefusal('bad_field', `unknown cause "${code.slice(0, 40)}"`, 400);
-    if (!out.includes(code)) out.push(code);
-  }
-  return out;
+/** A body as the schemas let it through (numbers coerced to strings, a single cause to a list of one). */
+interface Body {
+  actor: string;
+  causes?: HardshipCause[];
+  note?: string;
+  member?: string;
+  entry?: string;
+  consentAttested?: boolean;
+  agree?: boolean;
+  outcome?: 'approved' | 'rejected';
+  reason?: string;
 }
 
-function flag(b: Body, name: string): boolean | undefined {
-  const v = b[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new AssistanceRefusal('bad_field', `${name} must be true or false`, 400);
-  return v;
-}
+const trimmed = (v: string | undefined): string => (v ?? '').trim();
 
 /** The actor: an active member, by id or chat account. */
 async function actorOf(db: Kysely<Database>, written: string): Promise<RosterIdentity> {
@@ -118,8 +116,8 @@ export function entryJson(e: HardshipEntry) {
 export const assistanceRoutes: FastifyPluginAsync<{ deps: Required<AdminDeps> }> = async (app, { deps }) => {
   /** Runs a step for the body's actor in one transaction with its notices; refusals roll it back. */
   async function step(rawBody: unknown, run: (a: RegistryActing, body: Body) => Promise<RegistryOutcome>) {
-    const body = bodyOf(rawBody);
-    const actorWritten = text(body, 'actor', true);
+    const body = rawBody as Body;
+    const actorWritten = body.actor.trim();
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);
     const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {
@@ -142,49 +140,32 @@ export const assistanceRoutes: FastifyPluginAsync<{ deps: Required<AdminDeps> }>
     return { entry: entryJson(outcome.entry), notified: outcome.notices.length, message: outcome.zh };
   }
 
-  app.post('/admin/assistance/hardship/apply', async (req) => step(req.body, (a, b) => applyForHardship(a, { causes: causes(b), note: text(b, 'note', false) })));
+  app.post('/admin/assistance/hardship/apply', { schema: APPLY }, async (req) => step(req.body, (a, b) => applyForHardship(a, { causes: [...new Set(b.causes)], note: trimmed(b.note) })));
 
-  app.post('/admin/assistance/hardship/recommend', async (req) =>
-    step(req.body, (a, b) => recommendForHardship(a, { memberId: id(b, 'member'), causes: causes(b), note: text(b, 'note', false), attested: flag(b, 'consentAttested') ?? false })),
+  app.post('/admin/assistance/hardship/recommend', { schema: RECOMMEND }, async (req) =>
+    step(req.body, (a, b) => recommendForHardship(a, { memberId: b.member!, causes: [...new Set(b.causes)], note: trimmed(b.note), attested: b.consentAttested ?? false })),
   );
 
-  app.post('/admin/assistance/hardship/consent', async (req) =>
+  app.post('/admin/assistance/hardship/consent', { schema: CONSENT }, async (req) => step(req.body, (a, b) => answerConsent(a, { entryId: b.entry!, agree: b.agree! })));
+
+  app.post('/admin/assistance/hardship/decide', { schema: DECIDE }, async (req) =>
+    step(req.body, (a, b) => decideHardship(a, { entryId: b.entry!, outcome: b.outcome!, reason: trimmed(b.reason) })),
+  );
+
+  app.post('/admin/assistance/hardship/archive', { schema: ARCHIVE }, async (req) =>
     step(req.body, (a, b) => {
-      const agree = flag(b, 'agree');
-      if (agree === undefined) throw new AssistanceRefusal('missing_field', 'agree is required (true or false)', 400);
-      return answerConsent(a, { entryId: id(b, 'entry'), agree });
+      if ((b.entry === undefined) === (b.member === undefined)) throw new AssistanceRefusal('bad_field', 'give either member or entry', 400);
+      return archiveHardship(a, { ...(b.entry !== undefined ? { entryId: b.entry } : { memberId: b.member! }), reason: trimmed(b.reason) });
     }),
   );
 
-  app.post('/admin/assistance/hardship/decide', async (req) =>
-    step(req.body, (a, b) => {
-      const outcome = text(b, 'outcome', true);
-      if (outcome !== 'approved' && outcome !== 'rejected') throw new AssistanceRefusal('bad_field', 'outcome must be approved or rejected', 400);
-      return decideHardship(a, { entryId: id(b, 'entry'), outcome, reason: text(b, 'reason', false) });
-    }),
-  );
-
-  app.post('/admin/assistance/hardship/archive', async (req) =>
-    step(req.body, (a, b) => {
-      const entry = text(b, 'entry', false);
-      const member = text(b, 'member', false);
-      if ((entry === '') === (member === '')) throw new AssistanceRefusal('bad_field', 'give either member or entry', 400);
-      if (!/^\d{1,18}$/.test(entry || member)) throw new AssistanceRefusal('bad_field', `${entry ? 'entry' : 'member'} must be an id (digits)`, 400);
-      return archiveHardship(a, { ...(entry ? { entryId: entry } : { memberId: member }), reason: text(b, 'reason', false) });
-    }),
-  );
-
-  app.get('/admin/assistance/hardship', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    for (const name of ['org', 'actor', 'state']) if (Array.isArray(q[name])) throw new BadRequestError('repeated_parameter', `${name} given more than once`);
-    const actor = await actorOf(deps.db.db, text(q, 'actor', true));
-    const orgId = text(q, 'org', true);
-    const org = /^\d{1,18}$/.test(orgId) ? await loadOrganisationPlace(deps.db.db, orgId) : undefined;
+  app.get('/admin/assistance/hardship', { schema: LIST }, async (req, reply) => {
+    const q = req.query as { org: string; actor: string; state: string };
+    const actor = await actorOf(deps.db.db, q.actor.trim());
+    const org = await loadOrganisationPlace(deps.db.db, q.org);
     // An organisation that does not exist and one the actor may not see get the same answer.
     if (!org || !maySeeHardshipList(accessPersonOf(actor), org)) throw new AssistanceRefusal('not_allowed', 'the actor may not see this organisation\'s hardship list', 403);
-    const states = (text(q, 'state', false) || 'approved').split(',').map((s) => s.trim());
-    const unknown = states.filter((s) => !(HARDSHIP_STATES as readonly string[]).includes(s));
-    if (unknown.length > 0) throw new AssistanceRefusal('bad_field', `unknown state ${unknown[0]!.slice(0, 40)}; use ${HARDSHIP_STATES.join(', ')}`, 400);
+    const states = q.state.split(',').map((s) => s.trim());
     const entries = await new HardshipRegistryRepository(deps.db.db).listIn({ kind: org.kind, id: org.id }, states as HardshipState[]);
     auditRows(req, entries.length);
     return reply.header('cache-control', 'no-store').send({ organisation: org.id, entries: entries.map(entryJson) });

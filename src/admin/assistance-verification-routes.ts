@@ -7,10 +7,13 @@
 // list of {action: confirm|archive|add, member: id|account|name, branch?, causes?: [codes], reason?}. All or
 // nothing: a change that cannot be applied is a 400 naming it, and nothing is written. A period is May or
 // November of this year or before (a late submission is the OD's to record). A fastify plugin registered from
-// adminRoutes, inside its scope: the bearer check and the audit apply.
+// adminRoutes, inside its scope: the bearer check and the audit apply. The JSON schemas below refuse a missing
+// generalBranch, period or actor, a period not YYYY-MM, changes neither text nor a list, and a listed change
+// without action or member or with an unknown cause (400 invalid_request) before the handler runs; a month other
+// than May or November stays bad_period, with the chat's words.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Transaction } from 'kysely';
-import { isHardshipCause } from '../domain/assistance.ts';
+import { HARDSHIP_CAUSES, type HardshipCause } from '../domain/assistance.ts';
 import { mayVerifyGeneralBranch } from '../domain/access.ts';
 import { localDate } from '../domain/dates.ts';
 import { changesFrom, isVerificationPeriod, summariseVerification } from '../domain/hardship-verification.ts';
@@ -25,24 +28,77 @@ import type { Reply } from '../conversation/router.ts';
 import { ADMIN_ACTOR, auditActor } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
 import { recordNotices } from '../services/outbox.ts';
+import { answer, list, memberRef, object, oneOf, responses, text as textField, yearMonth } from './schemas.ts';
 
-type Body = Record<string, unknown>;
+const ACTOR = memberRef('the member acting');
+const GENERAL_BRANCH = { type: 'string', minLength: 1, maxLength: 100, description: 'a general branch: its id or exact name' };
+const PERIOD = yearMonth('May or November: YYYY-05 or YYYY-11');
+const CHANGE = object(
+  {
+    action: oneOf(['confirm', 'archive', 'add']),
+    member: { type: 'string', minLength: 1, maxLength: 100, description: 'a member id, chat account or name' },
+    branch: textField(100, 'the branch, when the name is borne by several'),
+    causes: { type: 'array', items: oneOf(HARDSHIP_CAUSES), maxItems: HARDSHIP_CAUSES.length * 2, description: 'confirm: the causes now (none: unchanged); add: needed' },
+    reason: textField(500, 'archive: why'),
+  },
+  ['action', 'member'],
+);
+// The list first: Ajv coerces ('array' mode) a list of one into its item when a string is tried first.
+const CHANGES = {
+  anyOf: [
+    { type: 'array', items: CHANGE, maxItems: 1_000 },
+    { type: 'string', maxLength: 10_000, description: 'the chat\'s own message: "王芳 已好转；张伟 仍困难 病；新增 冯无号 残"' },
+  ],
+};
+const STEP_ANSWER = answer({ generalBranch: answer({}), period: { type: 'string' }, applied: list(answer({})), submitted: { type: 'boolean' }, verifiedCount: { type: 'integer' }, unmarked: { type: 'integer' }, told: { type: 'integer' } });
+const LIST = {
+  summary: "Each general branch's verification for the period: marks, report, entries",
+  tags: ['assistance'],
+  querystring: object({ period: PERIOD, generalBranch: GENERAL_BRANCH }, ['period']),
+  response: responses({ 200: answer({ period: { type: 'string' }, generalBranches: list(answer({})) }) }, 400, 404),
+};
+const CHANGES_STEP = {
+  summary: 'Apply changes (mark, archive, add), all or nothing',
+  tags: ['assistance'],
+  body: object({ generalBranch: GENERAL_BRANCH, period: PERIOD, actor: ACTOR, changes: CHANGES }, ['generalBranch', 'period', 'actor', 'changes']),
+  response: responses({ 200: STEP_ANSWER }, 400, 403, 404, 409),
+};
+const SUBMIT = {
+  summary: "Apply the changes given, then submit the general branch's verification to the OD",
+  tags: ['assistance'],
+  body: object({ generalBranch: GENERAL_BRANCH, period: PERIOD, actor: ACTOR, changes: CHANGES, note: textField(500) }, ['generalBranch', 'period', 'actor']),
+  response: responses({ 200: STEP_ANSWER }, 400, 403, 404, 409),
+};
 
-function bodyOf(raw: unknown): Body {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Refusal('bad_body', 'Send a JSON object. 请以 JSON 对象提交。');
-  return raw as Body;
+/** A change as the schema lets it through. */
+interface Change {
+  action: 'confirm' | 'archive' | 'add';
+  member: string;
+  branch?: string;
+  causes?: HardshipCause[];
+  reason?: string;
 }
 
-function periodIn(value: unknown, today: string): string {
-  if (typeof value !== 'string' || !isVerificationPeriod(value)) throw new Refusal('bad_period', 'period must be YYYY-05 or YYYY-11. 核实在每年5月和11月进行。');
+/** A body as the schemas let it through. */
+interface Body {
+  generalBranch: string;
+  period: string;
+  actor: string;
+  changes?: string | Change[];
+  note?: string;
+}
+
+/** The period: May or November (the schema has checked YYYY-MM), not after this month. */
+function periodIn(value: string, today: string): string {
+  if (!isVerificationPeriod(value)) throw new Refusal('bad_period', 'period must be YYYY-05 or YYYY-11. 核实在每年5月和11月进行。');
   if (value > today.slice(0, 7)) throw new Refusal('future_period', `period ${value} has not begun. 该核实期尚未开始。`);
   return value;
 }
 
 /** The general branch by id or exact name (a unique one). */
-async function generalBranchIn(db: AdminDeps['db']['db'], value: unknown): Promise<string> {
-  if (typeof value !== 'string' || value.trim() === '') throw new Refusal('bad_general_branch', 'generalBranch (an id or a name) is required. 请写明党总支。');
+async function generalBranchIn(db: AdminDeps['db']['db'], value: string): Promise<string> {
   const written = value.trim();
+  if (written === '') throw new Refusal('bad_general_branch', 'generalBranch (an id or a name) is required. 请写明党总支。');
   if (/^\d{1,18}$/.test(written)) {
     const place = await loadOrganisationPlace(db, written);
     if (place?.kind === 'general_branch') return written;
@@ -54,32 +110,27 @@ async function generalBranchIn(db: AdminDeps['db']['db'], value: unknown): Promi
 }
 
 /** The changes as verification lines: the chat's message, or a list of objects with canonical codes. */
-function linesIn(value: unknown): VerificationLine[] {
-  if (value === undefined || value === null) return [];
+function linesIn(value: string | Change[] | undefined): VerificationLine[] {
+  if (value === undefined) return [];
   if (typeof value === 'string') {
     const read = matchVerification(value);
     if (!read || read.kind !== 'batch') throw new Refusal('bad_changes', 'changes: write lines such as "王芳 已好转；张伟 仍困难 病；新增 冯无号 残". 看不懂这些变化。');
     return read.lines;
   }
-  if (!Array.isArray(value)) throw new Refusal('bad_changes', 'changes must be a string or a list of {action, member, causes?, reason?}.');
-  return value.map((c: unknown, i): VerificationLine => {
-    const o = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>;
+  return value.map((c, i): VerificationLine => {
     const line = i + 1;
-    const member = typeof o.member === 'string' ? o.member.trim() : '';
-    const branch = typeof o.branch === 'string' && o.branch.trim() !== '' ? { branch: o.branch.trim() } : {};
-    const causes = o.causes === undefined ? [] : Array.isArray(o.causes) && o.causes.every((x) => typeof x === 'string' && isHardshipCause(x)) ? (o.causes) : undefined;
-    const text = JSON.stringify(c);
-    if (member === '') return { kind: 'unclear', line, text, why: 'member (id, account or name) is required' };
-    if (causes === undefined) return { kind: 'unclear', line, text, why: 'causes must be codes: old_age, frailty, illness, disability, misfortune, disaster, other' };
-    switch (o.action) {
+    const member = c.member.trim();
+    const branch = c.branch !== undefined && c.branch.trim() !== '' ? { branch: c.branch.trim() } : {};
+    const causes = c.causes ?? [];
+    // A name of blanks is the one thing the schema lets through that names nobody: answered per line, as in chat.
+    if (member === '') return { kind: 'unclear', line, text: JSON.stringify(c), why: 'member (id, account or name) is required' };
+    switch (c.action) {
       case 'confirm':
         return { kind: 'confirm', line, name: member, ...branch, causes };
       case 'archive':
-        return { kind: 'archive', line, name: member, ...branch, reason: typeof o.reason === 'string' ? o.reason.trim() : '' };
+        return { kind: 'archive', line, name: member, ...branch, reason: (c.reason ?? '').trim() };
       case 'add':
-        return causes.length > 0 ? { kind: 'add', line, name: member, ...branch, causes } : { kind: 'unclear', line, text, why: 'an added entry needs its causes' };
-      default:
-        return { kind: 'unclear', line, text, why: 'action must be confirm, archive or add' };
+        return causes.length > 0 ? { kind: 'add', line, name: member, ...branch, causes } : { kind: 'unclear', line, text: JSON.stringify(c), why: 'an added entry needs its causes' };
     }
   });
 }
@@ -94,8 +145,8 @@ export const assistanceVerificationRoutes: FastifyPluginAsync<{ deps: AdminDeps 
   const db = () => deps.db.db;
   const today = () => localDate(deps.clock(), deps.config.timezone);
 
-  app.get('/admin/assistance/verification', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
+  app.get('/admin/assistance/verification', { schema: LIST }, async (req, reply) => {
+    const q = req.query as { period: string; generalBranch?: string };
     const period = periodIn(q.period, today());
     const only = q.generalBranch === undefined ? undefined : await generalBranchIn(db(), q.generalBranch);
     const repo = new HardshipVerificationRepository(db());
@@ -134,16 +185,15 @@ export const assistanceVerificationRoutes: FastifyPluginAsync<{ deps: AdminDeps 
   async function act(body: Body, submit: boolean, audit: (actor: string) => void) {
     const period = periodIn(body.period, today());
     const gbId = await generalBranchIn(db(), body.generalBranch);
-    if (typeof body.actor !== 'string' || body.actor.trim() === '') throw new Refusal('no_actor', 'actor (the member id or chat account acting) is required. 请写明办理人。');
     const lines = linesIn(body.changes);
     if (!submit && lines.length === 0) throw new Refusal('no_changes', 'changes are required. 请写明变化。');
-    const note = typeof body.note === 'string' ? body.note.slice(0, 500) : '';
+    const note = body.note ?? '';
     const now = deps.clock();
     const c = { now, today: today(), timeZone: deps.config.timezone };
     const result = await db()
       .transaction()
       .execute(async (trx: Transaction<Database>) => {
-        const verifier: Verifier | undefined = await verifierNamed(trx, body.actor as string);
+        const verifier: Verifier | undefined = await verifierNamed(trx, body.actor);
         if (!verifier) throw new Refusal('unknown_actor', 'actor is not an active member (member id or chat account). 办理人不在党员名册中。');
         audit(`${ADMIN_ACTOR} for member ${verifier.person.memberId}`);
         const place = (await loadOrganisationPlace(trx, gbId))!;
@@ -193,8 +243,8 @@ export const assistanceVerificationRoutes: FastifyPluginAsync<{ deps: AdminDeps 
     };
   }
 
-  app.post('/admin/assistance/verification/changes', async (req, reply) => reply.send(await act(bodyOf(req.body), false, (a) => auditActor(req, a))));
-  app.post('/admin/assistance/verification/submit', async (req, reply) => reply.send(await act(bodyOf(req.body), true, (a) => auditActor(req, a))));
+  app.post('/admin/assistance/verification/changes', { schema: CHANGES_STEP }, async (req, reply) => reply.send(await act(req.body as Body, false, (a) => auditActor(req, a))));
+  app.post('/admin/assistance/verification/submit', { schema: SUBMIT }, async (req, reply) => reply.send(await act(req.body as Body, true, (a) => auditActor(req, a))));
 };
 
 /** A refusal with its stable code: { error: { code, message } }. */

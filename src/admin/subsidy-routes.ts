@@ -5,15 +5,17 @@
 //   GET  /admin/assistance/subsidies?month=YYYY-MM        the month's payment list (every committee)
 // A fastify plugin inside adminRoutes' scope (bearer ADMIN_TOKEN, audit). Every POST names its `actor` — the
 // member id or chat account of the OD officer acting — and the same access rule as the chat decides (mayApprove
-// 'subsidy'); a refusal is a 4xx with a stable `code`, the English `error` and the chat's Chinese words. What the
-// member is told is recorded as deliveries in the step's transaction (quiet hours respected) and enqueued after.
+// 'subsidy'); a refusal is a 4xx with a stable `code`, the English `message` and the chat's Chinese words
+// (details.message_zh). The JSON schemas below refuse a missing actor or member, a month not YYYY-MM, months not a
+// whole number from 1, subsidy ids not digits (400 invalid_request) before the handler runs. What the member is
+// told is recorded as deliveries in the step's transaction (quiet hours respected) and enqueued after.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { BadRequestError } from '../errors.ts';
 import { accessPersonOf, findMemberById, findMemberByUserid, type RosterIdentity } from '../roster/responsibility.ts';
 import { localDate } from '../domain/dates.ts';
 import { parseYuan, yuanString } from '../domain/assistance.ts';
-import { isYearMonth, monthOf, parseYearMonth, resolveTerm, type MonthRef, type YearMonth } from '../domain/subsidy.ts';
+import { monthOf, parseYearMonth, resolveTerm, type MonthRef, type YearMonth } from '../domain/subsidy.ts';
 import { replyDelivery } from '../domain/quiet-hours.ts';
 import type { Database } from '../db/schema.ts';
 import type { SubsidyRow } from '../db/subsidy-repository.ts';
@@ -34,6 +36,7 @@ import {
 import { ADMIN_ACTOR, auditActor, auditRows } from './audit.ts';
 import type { AdminDeps } from './deps.ts';
 import { recordNotices } from '../services/outbox.ts';
+import { answer, any, idString, list, memberRef, object, responses, yearMonth } from './schemas.ts';
 
 /** A step refused: its code, the English message and the Chinese one the chat gives. */
 class SubsidyRefusedError extends BadRequestError {
@@ -67,31 +70,74 @@ const STATUS: Record<RefusalCode, number> = {
 
 const bad = (code: string, message: string) => new SubsidyRefusedError(code, message, 400, '');
 
-function body(req: FastifyRequest): Record<string, unknown> {
-  const b = req.body;
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw bad('no_body', 'send a JSON object body');
-  return b as Record<string, unknown>;
+const ACTOR = memberRef('the OD officer acting');
+const SUBSIDY = answer({ id: { type: 'string' }, amount_yuan: { type: 'string' }, start_month: { type: 'string' }, end_month: { type: 'string' }, status: { type: 'string' } });
+const STEP_ANSWER = answer({ subsidy: SUBSIDY, budget_warnings: list(any('a commitment past subsidy_budget_yuan: warned, not refused')) });
+const PROPOSE = {
+  summary: 'Propose a fixed monthly subsidy (定额补助) for a member in the registry',
+  tags: ['assistance'],
+  body: object(
+    {
+      actor: ACTOR,
+      member: memberRef('the member: a member id or chat account'),
+      amountYuan: { type: 'string', minLength: 1, maxLength: 30, description: 'the monthly amount in yuan, at most two decimals ("300", "300.50"; a JSON number is taken too)' },
+      amount: { type: 'string', minLength: 1, maxLength: 30, description: 'the same as amountYuan (an older name)' },
+      startMonth: yearMonth('default: as the term setting says'),
+      endMonth: yearMonth(),
+      months: { type: 'integer', minimum: 1, maximum: 1200, description: 'the term in months' },
+    },
+    ['actor', 'member'],
+  ),
+  response: responses({ 201: STEP_ANSWER }, 400, 403, 404, 409),
+};
+const STEP_PARAMS = object({ id: idString('the subsidy id') }, ['id']);
+const PAYMENTS = {
+  summary: "Record a month's payments: every subsidy due (all) or those listed",
+  tags: ['assistance'],
+  body: object(
+    {
+      actor: ACTOR,
+      month: yearMonth('default: this month'),
+      subsidyIds: { type: 'array', items: idString('a subsidy id'), minItems: 1, maxItems: 10_000 },
+      all: { type: 'boolean', description: 'true: every subsidy due this month' },
+    },
+    ['actor'],
+  ),
+  response: responses({ 200: answer({ month: { type: 'string' }, recorded: list(answer({})), already_recorded: list(answer({})), not_covered: list(answer({})) }) }, 400, 403, 404, 409),
+};
+const LIST = {
+  summary: "The month's payment list (every committee, amounts included)",
+  tags: ['assistance'],
+  querystring: object({ month: yearMonth('default: this month') }),
+  response: responses({ 200: answer({ month: { type: 'string' }, total_yuan: { type: 'string' }, subsidies: list(SUBSIDY) }) }, 400),
+};
+
+/** A POST body as the schemas let it through (numbers coerced to strings). */
+interface Body {
+  actor: string;
+  member?: string;
+  amountYuan?: string;
+  amount?: string;
+  startMonth?: YearMonth;
+  endMonth?: YearMonth;
+  months?: number;
+  month?: YearMonth;
+  subsidyIds?: string[];
+  all?: boolean;
 }
 
 /** A member by id (digits) or chat account; undefined when there is none (or they are not active). */
-async function member(deps: AdminDeps, written: unknown): Promise<RosterIdentity | undefined> {
-  if (typeof written !== 'string' && typeof written !== 'number') return undefined;
-  const s = String(written).trim();
+async function member(deps: AdminDeps, written: string): Promise<RosterIdentity | undefined> {
+  const s = written.trim();
   const found = /^\d{1,18}$/.test(s) ? await findMemberById(deps.db.db, s) : s ? await findMemberByUserid(deps.db.db, s) : undefined;
   return found?.status === 'active' ? found : undefined;
 }
 
-async function actorOf(deps: AdminDeps, req: FastifyRequest, b: Record<string, unknown>): Promise<RosterIdentity> {
-  if (b.actor === undefined) throw bad('no_actor', 'actor (the acting member id or chat account) is required');
+async function actorOf(deps: AdminDeps, req: FastifyRequest, b: Body): Promise<RosterIdentity> {
   const who = await member(deps, b.actor);
   if (!who) throw bad('unknown_actor', 'actor is not an active member (give a member id or chat account)');
   auditActor(req, `${ADMIN_ACTOR} acting as member ${who.memberId}`);
   return who;
-}
-
-function month(v: unknown, name: string): YearMonth {
-  if (typeof v !== 'string' || !isYearMonth(v)) throw bad('bad_month', `${name} must be a month YYYY-MM`);
-  return v;
 }
 
 const ref = (ym: YearMonth): MonthRef => parseYearMonth(ym);
@@ -147,18 +193,18 @@ export const subsidyRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app
     );
   }
 
-  app.post('/admin/assistance/subsidies', async (req, reply) => {
-    const b = body(req);
+  app.post('/admin/assistance/subsidies', { schema: PROPOSE }, async (req, reply) => {
+    const b = req.body as Body;
     const actor = await actorOf(deps, req, b);
-    const who = await member(deps, b.member);
+    const who = await member(deps, b.member!);
     if (!who) throw new SubsidyRefusedError('not_found', 'member is not an active member (give a member id or chat account)', 404, '名册中没有该党员。');
     const written = b.amountYuan ?? b.amount;
-    const amountFen = typeof written === 'number' || typeof written === 'string' ? parseYuan(`${String(written).replace(/元$/u, '')}元`) : undefined;
+    // The amount is read as the chat reads it ("300", "300.50", "1,200元"): a zero or what is no amount is bad_amount.
+    const amountFen = written !== undefined ? parseYuan(`${written.replace(/元$/u, '')}元`) : undefined;
     if (amountFen === undefined) throw bad('bad_amount', 'amountYuan must be a positive amount in yuan, at most two decimals');
-    const start = b.startMonth === undefined ? null : ref(month(b.startMonth, 'startMonth'));
-    const end = b.endMonth === undefined ? null : ref(month(b.endMonth, 'endMonth'));
-    const months = b.months === undefined ? null : Number(b.months);
-    if (months !== null && (!Number.isInteger(months) || months < 1)) throw bad('bad_term', 'months must be a whole number of months, at least 1');
+    const start = b.startMonth === undefined ? null : ref(b.startMonth);
+    const end = b.endMonth === undefined ? null : ref(b.endMonth);
+    const months = b.months ?? null;
     const { value, warnings } = await run(async (trx) => {
       const { termMonths } = await subsidySettings(trx);
       const term = resolveTerm({ start, end, months }, today(), termMonths);
@@ -177,31 +223,37 @@ export const subsidyRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app
   });
 
   const steps = { confirm: confirmSubsidy, withdraw: withdrawSubsidy, renew: renewSubsidy, end: endSubsidyAtTerm } as const;
-  app.post('/admin/assistance/subsidies/:id/:step', async (req, reply) => {
-    const { id, step } = req.params as { id: string; step: string };
-    if (!Object.hasOwn(steps, step)) throw new SubsidyRefusedError('not_found', 'step must be confirm, withdraw, renew or end', 404, '');
-    const actor = await actorOf(deps, req, body(req));
-    const { value, warnings } = await run((trx) => steps[step as keyof typeof steps](trx, { actor: accessPersonOf(actor), subsidyId: id, now: deps.clock(), today: today() }));
-    return reply.send({ subsidy: subsidyView(value), budget_warnings: warnings });
-  });
+  const stepSummaries: Record<keyof typeof steps, string> = {
+    confirm: 'Confirm a proposed subsidy (the OD)',
+    withdraw: 'Withdraw a proposed subsidy',
+    renew: 'Renew a subsidy for another term',
+    end: 'End a subsidy at the end of its term',
+  };
+  // One route a step (an unknown step is 404, no such route), each in the OpenAPI document.
+  for (const step of Object.keys(steps) as Array<keyof typeof steps>) {
+    const schema = { summary: stepSummaries[step], tags: ['assistance'], params: STEP_PARAMS, body: object({ actor: ACTOR }, ['actor']), response: responses({ 200: STEP_ANSWER }, 400, 403, 404, 409) };
+    app.post(`/admin/assistance/subsidies/:id/${step}`, { schema }, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const actor = await actorOf(deps, req, req.body as Body);
+      const { value, warnings } = await run((trx) => steps[step](trx, { actor: accessPersonOf(actor), subsidyId: id, now: deps.clock(), today: today() }));
+      return reply.send({ subsidy: subsidyView(value), budget_warnings: warnings });
+    });
+  }
 
-  app.post('/admin/assistance/subsidies/payments', async (req, reply) => {
-    const b = body(req);
+  app.post('/admin/assistance/subsidies/payments', { schema: PAYMENTS }, async (req, reply) => {
+    const b = req.body as Body;
     const actor = await actorOf(deps, req, b);
-    const m = b.month === undefined ? monthOf(today()) : month(b.month, 'month');
+    const m = b.month ?? monthOf(today());
     const ids = b.subsidyIds;
     const all = b.all === true;
     if (all === (ids !== undefined)) throw bad('bad_selection', 'give either "all": true or "subsidyIds": [...]');
-    if (ids !== undefined && (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string' || typeof x === 'number'))) {
-      throw bad('bad_selection', 'subsidyIds must be a non-empty list of subsidy ids');
-    }
     const od = actor.roles.find((r) => r.role === 'od_staff');
     if (!od) throw new SubsidyRefusedError('not_allowed', 'only the Organisation Department records subsidy payments', 403, '定额补助的发放由党委组织部登记。');
     const { value } = await run((trx) =>
       recordPayments(trx, {
         actor: accessPersonOf(actor),
         committeeId: od.organisation.id,
-        which: all ? { all: true } : { subsidyIds: (ids as Array<string | number>).map(String) },
+        which: all ? { all: true } : { subsidyIds: ids! },
         months: [m],
         now: deps.clock(),
         today: today(),
@@ -223,9 +275,9 @@ export const subsidyRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app
     });
   });
 
-  app.get('/admin/assistance/subsidies', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const m = q.month === undefined || q.month === '' ? monthOf(today()) : month(q.month, 'month');
+  app.get('/admin/assistance/subsidies', { schema: LIST }, async (req, reply) => {
+    const q = req.query as { month?: YearMonth };
+    const m = q.month ?? monthOf(today());
     // The OD's API (the holder of ADMIN_TOKEN): every committee's list, amounts included.
     const entries = await paymentList(deps.db.db, m, { timeZone: deps.config.timezone });
     auditRows(req, entries.length);

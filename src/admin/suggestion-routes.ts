@@ -9,6 +9,8 @@
 //        the actor replies, as "回复建议12：…" in chat — only the addressee, a stand-in or those it was escalated to
 //        (mayAnswerSuggestion); the reply reaches the writer (a push, held through quiet hours) and closes it.
 // A suggestion that does not exist and one the viewer may not see (or the actor may not answer) get the same 404.
+// The JSON schemas below refuse an id or `after` not digits, a limit outside 1-500 and a reply without actor or
+// text (400 invalid_request) before the handler runs.
 // A fastify plugin registered from adminRoutes, inside its scope (bearer token, throttle, audit).
 import type { FastifyPluginAsync } from 'fastify';
 import { SuggestionRepository, type SuggestionExportRow } from '../db/suggestion-repository.ts';
@@ -19,19 +21,37 @@ import { suggestionState } from '../domain/voice.ts';
 import { OfficeDirectory } from '../notices/offices.ts';
 import { accessPersonOf } from '../roster/responsibility.ts';
 import { factsOf, replyToSuggestion, SUGGESTION_MAX_BYTES, tooLongForSuggestion } from '../voice/suggestions.ts';
-import { activeMemberOf, enqueueMessages, IncentiveRequestError, jsonObject, recordMessages } from './incentive-request.ts';
+import { activeMemberOf, enqueueMessages, IncentiveRequestError, recordMessages } from './incentive-request.ts';
 import type { AdminDeps } from './deps.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { answer, idString, list, memberRef, object, responses, text as textField } from './schemas.ts';
 
-const STATUS = { bad_request: 400, empty_text: 400, too_long: 400, unknown_actor: 400, not_found: 404, already_replied: 409 } as const;
+const SUGGESTION = answer({ id: { type: 'string' }, anonymous: { type: 'boolean' }, text: { type: 'string' }, state: { type: 'string' }, due_on: { type: ['string', 'null'] }, reply: { type: ['string', 'null'] }, may_reply: { type: 'boolean' } });
+const ACTOR = memberRef('read as this member would be answered (default: the OD)');
+const ID = object({ id: idString('the suggestion id') }, ['id']);
+const LIST = {
+  summary: 'The suggestions the viewer may see, oldest first (keyset: after the last id seen)',
+  tags: ['voice'],
+  querystring: object({ actor: ACTOR, after: { ...idString('the last id seen'), default: '0' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } }),
+  response: responses({ 200: answer({ suggestions: list(SUGGESTION), next_after: { type: ['string', 'null'] } }) }, 400),
+};
+const ONE = { summary: 'One suggestion, for the same viewer', tags: ['voice'], params: ID, querystring: object({ actor: ACTOR }), response: responses({ 200: answer({ suggestion: SUGGESTION }) }, 400, 404) };
+const REPLY = {
+  summary: 'Reply to a suggestion, as 回复建议12：… in chat (the addressee, a stand-in or those it was escalated to)',
+  tags: ['voice'],
+  params: ID,
+  body: object({ actor: memberRef('the member replying'), text: textField(10_000, `not empty; at most ${SUGGESTION_MAX_BYTES} bytes`) }, ['actor', 'text']),
+  response: responses({ 200: answer({ id: { type: 'string' }, state: { type: 'string' }, message: { type: 'string' } }) }, 400, 404, 409),
+};
+
+const STATUS = { empty_text: 400, too_long: 400, unknown_actor: 400, not_found: 404, already_replied: 409 } as const;
 const fail = (code: keyof typeof STATUS, message: string) => new IncentiveRequestError(code, message, STATUS[code]);
 const NOT_FOUND = 'no such suggestion (or not visible to this viewer)';
 
 /** The viewer a request names: the OD without `actor`, else that active member. */
-async function viewerFrom(db: Kysely<Database> | Transaction<Database>, actor: unknown): Promise<Viewer> {
-  if (actor === undefined || actor === '') return OD_VIEWER;
-  if (typeof actor !== 'string') throw fail('bad_request', 'actor must be a member id or chat account');
+async function viewerFrom(db: Kysely<Database> | Transaction<Database>, actor: string | undefined): Promise<Viewer> {
+  if (actor === undefined) return OD_VIEWER;
   const found = await activeMemberOf(db, actor.trim());
   if (!found) throw fail('unknown_actor', `actor ${JSON.stringify(actor)} is not an active member (a member id or chat account)`);
   return viewerOf(accessPersonOf(found));
@@ -68,12 +88,9 @@ export const suggestionRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     });
   }
 
-  app.get('/admin/voice/suggestions', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const after = q.after === undefined ? '0' : String(q.after);
-    const limit = q.limit === undefined ? 100 : Number(q.limit);
-    if (!/^\d{1,18}$/.test(after)) throw fail('bad_request', 'after must be a suggestion id');
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw fail('bad_request', 'limit must be 1 to 500');
+  app.get('/admin/voice/suggestions', { schema: LIST }, async (req, reply) => {
+    const q = req.query as { actor?: string; after: string; limit: number };
+    const { after, limit } = q;
     const db = deps.db.db;
     const viewer = await viewerFrom(db, q.actor);
     const today = localDate(deps.clock(), deps.config.timezone);
@@ -82,12 +99,11 @@ export const suggestionRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     return { suggestions: await visible(db, viewer, rows, today), next_after: rows.length === limit ? rows[rows.length - 1]!.id : null };
   });
 
-  app.get('/admin/voice/suggestions/:id', async (req, reply) => {
+  app.get('/admin/voice/suggestions/:id', { schema: ONE }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
-    const q = (req.query ?? {}) as Record<string, unknown>;
+    const q = req.query as { actor?: string };
     const db = deps.db.db;
     const viewer = await viewerFrom(db, q.actor);
-    if (!/^\d{1,18}$/.test(id)) throw fail('not_found', NOT_FOUND);
     const rows = await new SuggestionRepository(db).exportChunk({ afterId: '0', limit: 1, onlyId: id });
     const [shown] = await visible(db, viewer, rows, localDate(deps.clock(), deps.config.timezone));
     if (!shown) throw fail('not_found', NOT_FOUND);
@@ -95,20 +111,19 @@ export const suggestionRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (
     return { suggestion: shown };
   });
 
-  app.post('/admin/voice/suggestions/:id/reply', async (req) => {
+  app.post('/admin/voice/suggestions/:id/reply', { schema: REPLY }, async (req) => {
     const id = (req.params as { id: string }).id;
-    const body = jsonObject(req.body);
-    if (typeof body.actor !== 'string' && typeof body.actor !== 'number') throw fail('bad_request', 'actor is required (a member id or chat account)');
-    const text = typeof body.text === 'string' ? body.text.trim() : '';
+    const body = req.body as { actor: string; text: string };
+    const text = body.text.trim();
     if (text === '') throw fail('empty_text', 'text is empty (答复内容为空)');
     if (tooLongForSuggestion(text)) throw fail('too_long', `text is longer than ${SUGGESTION_MAX_BYTES} bytes (答复过长，请精简)`);
     const now = deps.clock();
     const today = localDate(now, deps.config.timezone);
     const { outcome, ids } = await deps.db.db.transaction().execute(async (trx) => {
-      const actor = await activeMemberOf(trx, String(body.actor).trim());
+      const actor = await activeMemberOf(trx, body.actor.trim());
       if (!actor) throw fail('unknown_actor', `actor ${JSON.stringify(body.actor)} is not an active member (a member id or chat account)`);
       const env = { trx, now, today, calendar };
-      const before = /^\d{1,18}$/.test(id) ? await new SuggestionRepository(trx).byId(id, true) : undefined;
+      const before = await new SuggestionRepository(trx).byId(id, true);
       if (!before || !mayAnswerSuggestion(viewerOf(accessPersonOf(actor)), factsOf(before, await OfficeDirectory.load(trx), today, calendar))) throw fail('not_found', NOT_FOUND);
       if (before.state === 'replied') throw fail('already_replied', `suggestion ${id} was replied to on ${before.replied_on}`);
       const outcome = await replyToSuggestion(env, actor, id, text);

@@ -47,13 +47,13 @@ describe('issue 12 §1: the registry\'s admin routes', () => {
   });
 
   it('refusals: bad body, unknown cause, unknown actor, someone who may not decide, a rejection without reason, no token', async () => {
-    expect(await post('apply', { actor: 'wangjinnian', causes: ['poverty'] })).toMatchObject({ status: 400, body: { error: { code: 'bad_field' } } });
-    expect(await post('apply', { actor: 'wangjinnian' })).toMatchObject({ status: 400, body: { error: { code: 'missing_field' } } });
+    expect(await post('apply', { actor: 'wangjinnian', causes: ['poverty'] })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: { field: 'body.causes.0' } } } });
+    expect(await post('apply', { actor: 'wangjinnian' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: { field: 'body.causes' } } } });
     expect(await post('apply', { actor: 'nobody-here', causes: ['illness'] })).toMatchObject({ status: 400, body: { error: { code: 'unknown_actor' } } });
     expect(await post('decide', { actor: 'zhouzhishu', entry: wuEntry, outcome: 'approved' })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
     expect(await post('decide', { actor: 'chuzhishu', entry: wuEntry, outcome: 'approved' })).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
     expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'rejected' })).toMatchObject({ status: 400, body: { error: { code: 'reason_required' } } });
-    expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'maybe' })).toMatchObject({ status: 400, body: { error: { code: 'bad_field' } } });
+    expect(await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'maybe' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: { field: 'body.outcome' } } } });
     expect((await post('decide', { actor: 'sunzongzhi', entry: wuEntry, outcome: 'approved' }, 'wrong-token-0000000000000000000000')).status).toBe(401);
     expect((await db().selectFrom('hardship_registry').select('status').where('id', '=', wuEntry).executeTakeFirstOrThrow()).status).toBe('applied');
   });
@@ -89,7 +89,7 @@ describe('issue 12 §1: the registry\'s admin routes', () => {
     ]);
     for (const actor of ['wangjinnian', 'chuzhishu']) expect(await list(`org=${gb}&actor=${actor}`), actor).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
     expect(await list(`org=999999&actor=sunzongzhi`)).toMatchObject({ status: 403, body: { error: { code: 'not_allowed' } } });
-    expect(await list(`org=${gb}&actor=sunzongzhi&state=gone`)).toMatchObject({ status: 400, body: { error: { code: 'bad_field' } } });
+    expect(await list(`org=${gb}&actor=sunzongzhi&state=gone`)).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: { field: 'querystring.state' } } } });
   });
 
   it('archive: a reason is required; the entry leaves the list and the member is told', async () => {

@@ -33,7 +33,7 @@ describe.each(DB_KINDS)('the subsidy admin routes on %s', (kind) => {
 
   it('needs the token, an actor and a known member', async () => {
     expect((await post('/admin/assistance/subsidies', { actor: 'zhaozuzhi' }, 'wrong-token-wrong-token-wrong-token')).status).toBe(401);
-    expect(await post('/admin/assistance/subsidies', { member: 'wushengri', amountYuan: 300 })).toMatchObject({ status: 400, body: { error: { code: 'no_actor' } } });
+    expect(await post('/admin/assistance/subsidies', { member: 'wushengri', amountYuan: 300 })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: { field: 'body.actor' } } } });
     expect(await post('/admin/assistance/subsidies', { actor: 'nobody', member: 'wushengri', amountYuan: 300 })).toMatchObject({ status: 400, body: { error: { code: 'unknown_actor' } } });
     expect(await post('/admin/assistance/subsidies', { actor: 'zhaozuzhi', member: 'nobody', amountYuan: 300 })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect(await post('/admin/assistance/subsidies', { actor: 'zhaozuzhi', member: 'wushengri', amountYuan: 'abc' })).toMatchObject({ status: 400, body: { error: { code: 'bad_amount' } } });
@@ -68,7 +68,7 @@ describe.each(DB_KINDS)('the subsidy admin routes on %s', (kind) => {
   it('the month’s list, and payments recorded once', async () => {
     const list = await get('/admin/assistance/subsidies?month=2026-12');
     expect(list).toMatchObject({ status: 200, body: { month: '2026-12', total_yuan: '300.50', subsidies: [{ id: subsidyId, due_this_month: true, overdue_months: [], due_yuan: '300.50' }] } });
-    expect(await get('/admin/assistance/subsidies?month=2026-13')).toMatchObject({ status: 400, body: { error: { code: 'bad_month' } } });
+    expect(await get('/admin/assistance/subsidies?month=2026-13')).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', details: { field: 'querystring.month' } } } });
     expect(await post('/admin/assistance/subsidies/payments', { actor: 'sunzongzhi', month: '2026-11', all: true })).toMatchObject({ status: 403 });
     expect(await post('/admin/assistance/subsidies/payments', { actor: 'zhaozuzhi', month: '2026-11' })).toMatchObject({ status: 400, body: { error: { code: 'bad_selection' } } });
     // December has not come yet (today is 25 November): nothing to record.

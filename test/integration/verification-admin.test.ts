@@ -62,17 +62,22 @@ describe.each(DB_KINDS)('/admin/assistance/verification on %s', (kind) => {
       [{ ...base, period: '2027-05' }, 400, 'future_period'],
       [{ ...base, generalBranch: '文学院党总支' }, 404, 'unknown_general_branch'],
       [{ ...base, actor: 'nobody' }, 400, 'unknown_actor'],
-      [{ ...base, actor: undefined }, 400, 'no_actor'],
+      [{ ...base, actor: undefined }, 400, 'invalid_request'], // the schema's: body.actor required
       [{ ...base, actor: 'chuzhishu' }, 403, 'not_allowed'],
       [{ ...base, actor: 'zhouzhishu' }, 403, 'not_allowed'], // a GB committee member and branch secretary
-      [{ ...base, changes: [{ action: 'confirm', member: '郑老党员', causes: ['poverty'] }] }, 400, 'unclear_changes'],
-      [{ ...base, changes: 42 }, 400, 'bad_changes'],
+      [{ ...base, changes: [{ action: 'add', member: '郑老党员' }] }, 400, 'unclear_changes'], // an added entry needs its causes
+      [{ ...base, changes: 42 }, 400, 'bad_changes'], // taken as the text "42", which says nothing
+      // What the schema refuses before the handler: an unknown cause code, a period not YYYY-MM, changes neither text nor a list.
+      [{ ...base, changes: [{ action: 'confirm', member: '郑老党员', causes: ['poverty'] }] }, 400, 'invalid_request'],
+      [{ ...base, period: '2026-5' }, 400, 'invalid_request'],
+      [{ ...base, changes: { 王芳: '已好转' } }, 400, 'invalid_request'],
     ];
     for (const [body, status, code] of cases) {
       const r = await post('/admin/assistance/verification/submit', body);
       expect([r.statusCode, r.json().error.code], JSON.stringify(body)).toEqual([status, code]);
     }
-    expect((await post('/admin/assistance/verification/changes', base)).json().error.code).toBe('no_changes');
+    expect((await post('/admin/assistance/verification/changes', base)).json().error).toMatchObject({ code: 'invalid_request', details: { field: 'body.changes' } });
+    expect((await post('/admin/assistance/verification/changes', { ...base, changes: [] })).json().error.code).toBe('no_changes');
     expect(await t.db.selectFrom('hardship_reviews').selectAll().execute()).toEqual([]);
     expect((await app.inject({ method: 'POST', url: '/admin/assistance/verification/submit', payload: base })).statusCode).toBe(401);
   });
