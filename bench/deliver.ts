@@ -164,10 +164,17 @@ try {
 
   const day = (
     await sql<{ deliveries: string; batched: string; batches: string; first: Date | null; last: Date | null; kinds: string }>`
-      select count(*)::text as deliveries, count(d.batch_id)::text as batched, count(distinct d.batch_id)::text as batches,
-             min(d.not_before) as first, max(d.not_before) as last,
+      select sum(n)::text as deliveries, sum(batched)::text as batched, sum(batches)::text as batches,
+             min(first) as first, max(last) as last,
              (select string_agg(kind || ' ' || n, ', ' order by n desc) from (select kind, count(*) as n from notices group by kind) k) as kinds
-        from deliveries d where d.idempotency_key like 'notice-%'`.execute(db)
+        from (
+          select count(*) as n, count(d.batch_id) as batched, count(distinct d.batch_id) as batches, min(d.not_before) as first, max(d.not_before) as last
+            from deliveries d where d.idempotency_key like 'notice-%'
+          union all
+          -- A batch the sweep wrote carries its recipients until its job first claims it.
+          select coalesce(sum(cardinality(b.recipients)), 0), coalesce(sum(cardinality(b.recipients)), 0), count(*), min(b.not_before), max(b.not_before)
+            from delivery_batches b where b.recipients is not null
+        ) x`.execute(db)
   ).rows[0]!;
   const total = Number(day.deliveries);
   if (total === 0) throw new Error(`the sweep of ${date} recorded no deliveries`);
@@ -181,7 +188,14 @@ try {
   const monitor = new pg.Client({ connectionString: bench.url });
   await monitor.connect();
   closeMonitor = () => monitor.end();
-  const unfinished = async () => Number((await monitor.query<{ n: string }>(`select count(*)::text as n from deliveries where status in ('pending', 'sending')`)).rows[0]!.n);
+  const unfinished = async () =>
+    Number(
+      (
+        await monitor.query<{ n: string }>(
+          `select ((select count(*) from deliveries where status in ('pending', 'sending')) + (select coalesce(sum(cardinality(recipients)), 0) from delivery_batches where recipients is not null))::text as n`,
+        )
+      ).rows[0]!.n,
+    );
   const start = (n: number): WorkerProcess => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/deliver-worker.ts'], {
       cwd: ROOT,

@@ -70,7 +70,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     let members = await batches.pendingMembers(batch.id);
     let frozen: DeliveryBatchRow | undefined = batch;
     if (batch.frozen_at === null) {
-      members = await splitOffLimited(batch, members, platform.appKey, limiter);
+      members = await splitOffLimited(batch, members, platform.appKey, limiter, log);
       const recipientsDigest = createHash('sha256').update(members.map((m) => m.recipient).join('\n')).digest('hex');
       const duplicateCheck = !(await hasTwin(batch, members, message, recipientsDigest));
       frozen = await batches.freeze(batch.id, lease, { recipientsDigest, duplicateCheck });
@@ -78,8 +78,8 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     }
     const options: SendOptions = { deliveryRef: `b${batch.id}`, ...(frozen.duplicate_check ? { duplicateCheckSeconds } : {}) };
     try {
-      if (sender.sendMany && message.type !== 'card_update') await sendInCalls(sender, batch, members, message, options);
-      else await sendOneByOne(sender, batch, members, message);
+      if (sender.sendMany && message.type !== 'card_update') await sendInCalls(sender, batch, members, message, options, log);
+      else await sendOneByOne(sender, batch, members, message, log);
       await batches.finish(batch.id, lease);
       log.info({ batchId: batch.id, platform: batch.platform, recipients: members.length }, 'batch sent');
       return 'sent';
@@ -111,7 +111,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
    * Recipients over the platform's per-member limit would have the message dropped silently: before the
    * first send they leave the batch and wait for their slot as ordinary deliveries, each with its own job.
    */
-  async function splitOffLimited(batch: DeliveryBatchRow, members: BatchMember[], appKey: string, limiter: RecipientLimiter | undefined): Promise<BatchMember[]> {
+  async function splitOffLimited(batch: DeliveryBatchRow, members: BatchMember[], appKey: string, limiter: RecipientLimiter | undefined, log: Logger): Promise<BatchMember[]> {
     if (!limiter || members.length === 0) return members;
     const slots = await Promise.all(members.map((m) => limiter.acquire(appKey, m.recipient)));
     const waits = new Map<string, number>();
@@ -144,7 +144,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     return members.length === 1 && repos.deliveries.hasTwinSince({ id: only!.id, platform: batch.platform, recipient: only!.recipient, message }, since);
   }
 
-  async function sendInCalls(sender: MessageSender, batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage, options: SendOptions): Promise<void> {
+  async function sendInCalls(sender: MessageSender, batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage, options: SendOptions, log: Logger): Promise<void> {
     const sendMany = sender.sendMany!.bind(sender);
     // A batch recorded for a larger call than this sender takes goes in several calls; each call's rows are
     // recorded together, so a re-run cuts the rest the same way.
@@ -158,7 +158,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
       // Left unsent by the platform's flow control: each goes again on its own, later, without spending an attempt.
       const deferred = new Set(deferredUserIds);
       const later = call.filter((m) => deferred.has(m.recipient)).map((m) => m.id);
-      if (later.length > 0) await sendLater(batch, later);
+      if (later.length > 0) await sendLater(batch, later, log);
       const done = call.filter((m) => !deferred.has(m.recipient)).map((m) => m.id);
       await recordThroughOutage(() => batches.markSent(batch.id, done, invalidIds, result), log, 'a sent batch', deps.leaseSeconds * 1_000);
       deps.metrics.deliverySent(batch.platform, done.length - invalidIds.length);
@@ -167,7 +167,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
   }
 
   /** Recipients the platform deferred: ordinary deliveries, each with a job a minute from now. */
-  async function sendLater(batch: DeliveryBatchRow, ids: readonly string[]): Promise<void> {
+  async function sendLater(batch: DeliveryBatchRow, ids: readonly string[], log: Logger): Promise<void> {
     const detached = await batches.detachDeferred(batch.id, ids);
     const nowMs = Date.now();
     const at = new Map(detached.map((id) => [id, new Date(nowMs + DEFERRED_RETRY_MS)]));
@@ -183,7 +183,7 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
    * A sender without sendMany: the rows one by one, each recorded as it goes (still exactly once per row), each
    * request as a single delivery's (with the duplicate check unless a twin went to the same person).
    */
-  async function sendOneByOne(sender: MessageSender, batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage): Promise<void> {
+  async function sendOneByOne(sender: MessageSender, batch: DeliveryBatchRow, members: BatchMember[], message: OutboundMessage, log: Logger): Promise<void> {
     const since = new Date(deps.clock().getTime() - duplicateCheckSeconds * 1_000);
     for (const m of members) {
       try {

@@ -41,6 +41,14 @@ export interface PlatformDeps {
   db: { db: Kysely<Database> };
   /** Stores what arrives as inbound events and queues them. */
   ingest: Pick<InboundIngest, 'record'>;
+  /**
+   * Counts what arrives outside the HTTP routes (DingTalk's Stream frames), under the metrics of callbacks
+   * received and refused; the HTTP routes are counted where they are served (ops/routes.ts).
+   */
+  metrics?: {
+    callbackReceived(platform: string, route: string): void;
+    callbackRefused(platform: string, route: string, code: string): void;
+  };
 }
 
 /** A per-recipient send limit the platform enforces silently; the outbound worker waits for a slot. */

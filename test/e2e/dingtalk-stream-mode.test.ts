@@ -53,5 +53,11 @@ describe('DingTalk over a Stream connection', () => {
     const cards = stack.dingtalk!.sent.slice(before);
     expect(cards.map((c) => c.userIds)).toEqual([['dt_zhaozuzhi']]);
     expect(cards[0]!.text).toContain('郑老党员已离开本单位');
+    // Frames count as callbacks do, under a route name of their own; an unreadable one as refused.
+    const refusedAck = await conn.pushEvent({ eventId: 'evStream2', data: 'not an event' }).ack;
+    expect(JSON.parse(refusedAck.data).status).toBe('SUCCESS');
+    const metrics = (await stack.deps.metrics.scrape()).body;
+    expect(metrics).toMatch(/partycare_callbacks_received_total\{platform="dingtalk",route="stream:event"\} 3/);
+    expect(metrics).toMatch(/partycare_callbacks_refused_total\{platform="dingtalk",route="stream:event",code="[a-z_]+"\} 1/);
   });
 });

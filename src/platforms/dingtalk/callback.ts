@@ -128,12 +128,15 @@ export function dingtalkStreamReceiver(config: DingtalkConfig, deps: PlatformDep
     const outcome = await deps.ingest.record({ platform: 'dingtalk', dedupeKey, userId: event.userId, kind: event.kind, payload: event });
     if (outcome.status === 'duplicate') deps.log.debug({ dedupeKey }, 'duplicate dingtalk stream frame dropped');
   };
-  const readable = <T>(what: string, convert: () => T): T | undefined => {
+  // Counted as callbacks are, under a route name of their own (a frame has no URL).
+  const readable = <T>(what: string, route: string, convert: () => T): T | undefined => {
+    deps.metrics?.callbackReceived('dingtalk', route);
     try {
       return convert();
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'bad_body';
       deps.log.warn({ code, what }, 'dingtalk stream frame refused');
+      deps.metrics?.callbackRefused('dingtalk', route, code);
       return undefined;
     }
   };
@@ -144,11 +147,11 @@ export function dingtalkStreamReceiver(config: DingtalkConfig, deps: PlatformDep
     log: deps.log,
     handlers: {
       async onRobotMessage(data) {
-        const mapped = readable('robot message', () => robotMessageToInbound(JSON.parse(data), config.appSecret));
+        const mapped = readable('robot message', 'stream:robot', () => robotMessageToInbound(JSON.parse(data), config.appSecret));
         if (mapped) await store(mapped);
       },
       async onEvent(data, headers) {
-        const events = readable('event', () => eventToInbound(JSON.parse(data), { eventId: headers.eventId, eventType: headers.eventType, bornAt: headers.eventBornTime, receivedAtMs: deps.clock().getTime() }));
+        const events = readable('event', 'stream:event', () => eventToInbound(JSON.parse(data), { eventId: headers.eventId, eventType: headers.eventType, bornAt: headers.eventBornTime, receivedAtMs: deps.clock().getTime() }));
         for (const mapped of events ?? []) await store(mapped);
       },
     },
