@@ -48,3 +48,14 @@ export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean
     },
   };
 }
+
+/** Whether a database of that name exists on the test server (a benchmark must leave none behind). */
+export async function databaseExists(name: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+  await c.connect();
+  try {
+    return (await c.query(`select 1 from pg_database where datname = $1`, [name])).rowCount === 1;
+  } finally {
+    await c.end();
+  }
+}

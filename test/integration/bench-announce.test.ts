@@ -1,19 +1,9 @@
 // bench:announce (issue 14 §1) at a small size: it runs to the end by itself, says what it measured and how
 // the baseline was obtained, and leaves no database behind.
 import { describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { runEntry } from '../helpers/processes.ts';
+import { databaseExists } from '../helpers/db.ts';
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../helpers/env.ts';
-
-async function databaseExists(name: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-  await c.connect();
-  try {
-    return (await c.query(`select 1 from pg_database where datname = $1`, [name])).rowCount === 1;
-  } finally {
-    await c.end();
-  }
-}
 
 describe('npm run bench:announce', () => {
   it('300 members: batched calls against an extrapolated one-call-per-recipient baseline, medians and ratios', async () => {

@@ -3,19 +3,9 @@
 // lowered to 10 members so 400 members exercise it), the same figures counted live and the one-query-per-GB
 // baseline, finds the same figures every way, and leaves no database behind.
 import { describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { runEntry } from '../helpers/processes.ts';
+import { databaseExists } from '../helpers/db.ts';
 import { TEST_PG_ADMIN_URL } from '../helpers/env.ts';
-
-async function databaseExists(name: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-  await c.connect();
-  try {
-    return (await c.query(`select 1 from pg_database where datname = $1`, [name])).rowCount === 1;
-  } finally {
-    await c.end();
-  }
-}
 
 describe('npm run bench:dashboard', () => {
   it('400 members and their year: page timings, the baseline in the same run, equal figures', async () => {

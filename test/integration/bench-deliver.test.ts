@@ -2,19 +2,9 @@
 // SIGKILLed and replaced — says what it measured, checks exactly-once against the fake's log, and leaves no
 // database behind.
 import { describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { runEntry } from '../helpers/processes.ts';
+import { databaseExists } from '../helpers/db.ts';
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../helpers/env.ts';
-
-async function databaseExists(name: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
-  await c.connect();
-  try {
-    return (await c.query(`select 1 from pg_database where datname = $1`, [name])).rowCount === 1;
-  } finally {
-    await c.end();
-  }
-}
 
 describe('npm run bench:deliver', () => {
   it('300 members on the heaviest day: every delivery once, no limit breached, a worker killed and replaced, the baseline extrapolated', async () => {
