@@ -19,6 +19,7 @@ import { createLogger } from '../src/logger.ts';
 import { startOutboundWorker } from '../workers/outbound.ts';
 import { startFakeWecom } from '../test/helpers/fake-wecom.ts';
 import { cleanRedisPrefix, prepareDatabase } from './lib/infra.ts';
+import { benchWecomApp, benchWecomEnv } from './lib/fake-wecom-app.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,7 +38,7 @@ const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.met
 const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TIMEOUT_MS = 30 * 60_000;
-const WECOM = { corpId: 'wwbenchcorp00001', agentId: '1000002', secret: `bench-${randomBytes(8).toString('hex')}` };
+const WECOM = benchWecomApp();
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -70,12 +71,7 @@ try {
     REDIS_URL: REDIS,
     QUIET_HOURS: '',
     LOG_LEVEL: 'warn',
-    WECOM_CORP_ID: WECOM.corpId,
-    WECOM_AGENT_ID: WECOM.agentId,
-    WECOM_SECRET: WECOM.secret,
-    WECOM_TOKEN: 'benchToken',
-    WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-    WECOM_API_BASE: fake.baseUrl,
+    ...benchWecomEnv(WECOM, fake.baseUrl),
   });
   const deps = await buildDeps(config, { log: createLogger('warn'), queuePrefix: prefix });
   const worker = startOutboundWorker(deps);

@@ -34,6 +34,7 @@ import { messageBody } from '../src/platforms/wecom/client.ts';
 import { runSweep, SWEEP_AT } from '../src/notices/sweep.ts';
 import { startFakeWecom, type SentMessage } from '../test/helpers/fake-wecom.ts';
 import { cleanRedisPrefix, prepareDatabase } from './lib/infra.ts';
+import { benchWecomApp, benchWecomEnv } from './lib/fake-wecom-app.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,7 +62,7 @@ const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.met
 const ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TIMEOUT_MS = Number(process.env.BENCH_DELIVER_TIMEOUT_MS ?? 60 * 60_000);
-const WECOM = { corpId: 'wwbenchcorp00001', agentId: '1000002', secret: `bench-${randomBytes(8).toString('hex')}` };
+const WECOM = benchWecomApp();
 /** wecom-protocol.md §3.7: per app per member. */
 const MEMBER_LIMITS = { perMinute: 30, perHour: 1_000 };
 
@@ -137,12 +138,7 @@ try {
     // Off: the day's pushes go whatever the hour the bench runs at (the workers' clock says 09:xx anyway).
     QUIET_HOURS: '',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    WECOM_CORP_ID: WECOM.corpId,
-    WECOM_AGENT_ID: WECOM.agentId,
-    WECOM_SECRET: WECOM.secret,
-    WECOM_TOKEN: 'benchToken',
-    WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-    WECOM_API_BASE: fake.baseUrl,
+    ...benchWecomEnv(WECOM, fake.baseUrl),
   };
   // The sweep, as the 08:50 job runs it on the day (nothing is due yet: every delivery is left to the relay).
   const sweepClock = localInstant(date, SWEEP_AT, TZ);

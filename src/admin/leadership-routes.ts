@@ -19,7 +19,7 @@ const S = {
   open: {
     summary: "Open the year's leadership review (as 开启领导班子评议): cards every member with a chat account",
     tags: ['incentive'],
-    body: { properties: { days: { type: 'integer', description: 'how long it stays open' }, year: { type: 'integer' } } },
+    body: { type: 'object', properties: { days: { type: 'integer', description: 'how long it stays open' }, year: { type: 'integer' } } },
     response: responses({ 201: answer({ review: REVIEW, carded: { type: 'integer' }, without_account: { type: 'integer' }, message: { type: 'string' } }) }, 400, 409),
   },
   read: {

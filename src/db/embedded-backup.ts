@@ -38,7 +38,8 @@ export async function backupEmbedded(dataDir: string, outFile: string, opts: { f
     // Written beside the target and renamed: an interrupted backup never leaves a truncated file under the name.
     const partial = `${file}.partial-${process.pid}`;
     try {
-      writeFileSync(partial, bytes, { flag: 'wx' });
+      // Owner-only: a backup holds the members' personal data.
+      writeFileSync(partial, bytes, { flag: 'wx', mode: 0o600 });
       renameSync(partial, file);
     } catch (err) {
       rmSync(partial, { force: true });
@@ -66,8 +67,10 @@ export async function restoreEmbedded(
   if (!isEmptyDir(target) && !opts.force) {
     throw new BackupRefusedError(`${target} already holds a database: pass --force to replace it (it is kept, renamed, not deleted)`);
   }
+  const rootExisted = existsSync(root);
   mkdirSync(root, { recursive: true });
   const lock = lockDataDir(root);
+  let restored = false;
   let keptAs: string | undefined;
   try {
     if (!isEmptyDir(target)) {
@@ -91,8 +94,11 @@ export async function restoreEmbedded(
       if (keptAs) renameSync(keptAs, target);
       throw new BackupRefusedError(`${file} could not be restored (${(err as Error).message}); ${keptAs ? `${target} is as it was` : 'nothing was changed'}`);
     }
+    restored = true;
     return { target, keptAs };
   } finally {
     lock.release();
+    // "Nothing was changed" includes not leaving behind a DATA_DIR this restore made.
+    if (!restored && !rootExisted && isEmptyDir(root)) rmSync(root, { recursive: true, force: true });
   }
 }

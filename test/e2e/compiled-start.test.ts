@@ -191,6 +191,10 @@ describe('compiled start', () => {
     const code = await Promise.race([p.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
     expect(code, p.output()).toBe(0);
     expectGroupGone(p);
+    // Log shipping (docs/deploy.md) reads stderr as pino JSON, one object per line: nothing else may write there
+    // (a library's console.warn once did, and broke the documented jq pipeline).
+    const notJson = p.stderr().split('\n').filter((line) => line.trim() !== '' && !isJsonObject(line));
+    expect(notJson).toEqual([]);
   }, 300_000);
 
   it('the partycare bin (a symlink, as npm installs it) runs the compiled CLI with plain node in its own process', async () => {
@@ -228,3 +232,12 @@ describe('compiled start', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+function isJsonObject(line: string): boolean {
+  try {
+    const v: unknown = JSON.parse(line);
+    return typeof v === 'object' && v !== null;
+  } catch {
+    return false;
+  }
+}

@@ -69,6 +69,8 @@ describe('backup and restore of the embedded database', () => {
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout).toContain(`backup written: ${backup}`);
     expect(statSync(backup).size).toBeGreaterThan(0);
+    // The members' personal data: readable by its owner only.
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
     // No stray partial file beside it, and the source directory is free again.
     expect(readdirSync(work)).toEqual(['partycare.tar.gz']);
     expect(existsSync(path.join(source, 'partycare.lock'))).toBe(false);
@@ -148,6 +150,12 @@ describe('backup and restore of the embedded database', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/could not be restored/);
     expect(readdirSync(target).filter((n) => n.startsWith('pglite'))).toEqual(['pglite']);
+    // Into a DATA_DIR that did not exist: refused, and no directory is left behind.
+    const fresh = path.join(tempDir(), 'not-yet');
+    const badFresh = await cli(['restore', garbage], fresh);
+    expect(badFresh.code).toBe(1);
+    expect(badFresh.stderr).toMatch(/nothing was changed/);
+    expect(existsSync(fresh)).toBe(false);
     const stillOld = await withEmbedded(target, (db) => db.db.selectFrom('inbound_events').select('dedupe_key').execute());
     expect(stillOld.map((r) => r.dedupe_key)).toEqual(['the-old-one']);
 
