@@ -65,8 +65,6 @@ export function createBatchProcessor(deps: Deps, duplicateCheckSeconds: number) 
     const { platform, limiter } = servingPlatform(deps, batch.platform)!;
     const sender = platform.sender;
     const message = batch.message as OutboundMessage;
-    // A sweep's batch carries its recipients until now: their rows are written before anything reads them.
-    if (batch.recipients !== null) await batches.materialize(batch.id);
     let members = await batches.pendingMembers(batch.id);
     let frozen: DeliveryBatchRow | undefined = batch;
     if (batch.frozen_at === null) {

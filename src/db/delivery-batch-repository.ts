@@ -71,9 +71,18 @@ export class DeliveryBatchRepository {
     return out;
   }
 
-  /** Takes the batch for sending, if it is for one of `platforms`. */
+  /**
+   * Takes the batch for sending, if it is for one of `platforms`. A sweep's batch taken for the first time has its
+   * delivery rows written in the same transaction (materialize): a batch is never 'sending' without its rows, so
+   * a worker that dies in between leaves it 'unwritten' for the next one.
+   */
   async claim(id: string, leaseSeconds: number, platforms: readonly PlatformName[]): Promise<(DeliveryBatchRow & { lease_token: string }) | undefined> {
-    return claimLease<DeliveryBatchRow>(this.db, BATCH_LEASE, id, leaseSeconds, sql`platform = any(${[...platforms]}::text[])`);
+    return this.db.transaction().execute(async (trx) => {
+      const batch = await claimLease<DeliveryBatchRow>(trx, BATCH_LEASE, id, leaseSeconds, sql`platform = any(${[...platforms]}::text[])`);
+      if (!batch || batch.recipients === null) return batch;
+      await new DeliveryBatchRepository(trx).materialize(batch.id);
+      return { ...batch, recipients: null, recipient_keys: null };
+    });
   }
 
   async renew(id: string, token: string, leaseSeconds: number): Promise<boolean> {
@@ -87,22 +96,23 @@ export class DeliveryBatchRepository {
   /**
    * Writes the deliveries rows of a batch the sweep recorded with its recipients only (NoticeChunk): one row per
    * recipient, in the recorded order, and clears the lists in the same statement, so two workers racing for it
-   * write them once. Called under the batch's lease before anything reads its rows; a batch already written
-   * (an announcement's, or one claimed before) writes nothing. Returns the rows written.
+   * write them once. Called by claim, before anything reads its rows; a batch already written (an
+   * announcement's, or one claimed before) writes nothing. Returns the rows written.
    */
   async materialize(batchId: string): Promise<number> {
     const r = await sql<{ n: number }>`
       with old as (
-        select id, platform, message, push, not_before, correlation_id, recipient_keys, recipients
+        select id, platform, message, push, not_before, correlation_id, created_at, recipient_keys, recipients
           from delivery_batches where id = ${batchId}::bigint and recipients is not null
            for update
       ), b as (
         -- RETURNING sees the row as updated: the lists come from the locked row as it was.
         update delivery_batches x set recipient_keys = null, recipients = null from old where x.id = old.id
-        returning old.id, old.platform, old.message, old.push, old.not_before, old.correlation_id, old.recipient_keys as keys, old.recipients
+        returning old.id, old.platform, old.message, old.push, old.not_before, old.correlation_id, old.created_at, old.recipient_keys as keys, old.recipients
       ), d as (
-        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id, correlation_id)
-        select t.k, b.platform, t.r, b.message, b.push, b.not_before, b.id, b.correlation_id
+        -- Recorded when the batch was (the backlog's overdue count looks at when a delivery was recorded).
+        insert into deliveries (idempotency_key, platform, recipient, message, push, not_before, batch_id, correlation_id, created_at)
+        select t.k, b.platform, t.r, b.message, b.push, b.not_before, b.id, b.correlation_id, b.created_at
           from b cross join lateral unnest(b.keys, b.recipients) with ordinality as t(k, r, n)
          order by t.n
         on conflict (idempotency_key) do nothing
@@ -237,7 +247,7 @@ export class DeliveryBatchRepository {
       .selectFrom('delivery_batches')
       .select('id')
       .where('platform', 'in', [...platforms])
-      .where(unfinishedSending(graceSeconds, now))
+      .where(unfinishedSending(BATCH_LEASE, graceSeconds, now))
       .orderBy('id')
       .limit(limit)
       .execute();

@@ -148,7 +148,7 @@ export class DeliveryRepository {
       .select('id')
       .where('platform', 'in', [...platforms])
       .where('batch_id', 'is', null)
-      .where(unfinishedSending(graceSeconds, now))
+      .where(unfinishedSending(DELIVERY_LEASE, graceSeconds, now))
       .orderBy('id')
       .limit(limit)
       .execute();

@@ -10,22 +10,31 @@ export interface LeasedTable {
   table: 'inbound_events' | 'deliveries' | 'delivery_batches';
   /** The status of a row being worked on. */
   working: 'processing' | 'sending';
+  /** The statuses of a row waiting to be taken (besides a lapsed lease). */
+  waiting: readonly string[];
 }
 
-export const INBOUND_LEASE: LeasedTable = { table: 'inbound_events', working: 'processing' };
-export const DELIVERY_LEASE: LeasedTable = { table: 'deliveries', working: 'sending' };
-export const BATCH_LEASE: LeasedTable = { table: 'delivery_batches', working: 'sending' };
+export const INBOUND_LEASE: LeasedTable = { table: 'inbound_events', working: 'processing', waiting: ['pending'] };
+export const DELIVERY_LEASE: LeasedTable = { table: 'deliveries', working: 'sending', waiting: ['pending'] };
+/**
+ * A sweep's batch waits as 'unwritten' until its first claim writes its delivery rows: a worker of an older
+ * release, which knows only 'pending', never takes it (it would find no rows and close the batch unsent).
+ */
+export const BATCH_LEASE: LeasedTable = { table: 'delivery_batches', working: 'sending', waiting: ['pending', 'unwritten'] };
+
+/** `status in (…)` with the statuses as literals, so that a partial index on them can be used. */
+const waitingStatus = (t: LeasedTable): RawBuilder<SqlBool> => sql<SqlBool>`status in (${sql.join(t.waiting.map((s) => sql.lit(s)))})`;
 
 /**
  * The rows of an outbound table (deliveries, delivery_batches) to (re-)enqueue: pending for longer than the grace
  * and due (a scheduled push whose hour has not come stays in the table until it does), or leased by a worker that
  * died. One predicate, so a delivery and a batch are picked up alike.
  */
-export const unfinishedSending = (graceSeconds: number, now: Date): RawBuilder<SqlBool> => sql<SqlBool>`(
-  (status = 'pending' and created_at < now() - make_interval(secs => ${graceSeconds}) and (not_before is null or not_before <= ${now}))
-  or (status = ${DELIVERY_LEASE.working} and locked_until < now()))`;
+export const unfinishedSending = (t: LeasedTable, graceSeconds: number, now: Date): RawBuilder<SqlBool> => sql<SqlBool>`(
+  (${waitingStatus(t)} and created_at < now() - make_interval(secs => ${graceSeconds}) and (not_before is null or not_before <= ${now}))
+  or (status = ${t.working} and locked_until < now()))`;
 
-/** Takes a pending row, or one whose lease lapsed, for `leaseSeconds`; undefined when it is not free. */
+/** Takes a waiting row, or one whose lease lapsed, for `leaseSeconds`; undefined when it is not free. */
 export async function claimLease<Row>(
   db: Kysely<Database>,
   t: LeasedTable,
@@ -39,7 +48,7 @@ export async function claimLease<Row>(
        set status = ${t.working}, attempts = attempts + 1, lease_token = ${token},
            locked_until = now() + make_interval(secs => ${leaseSeconds})
      where id = ${id}::bigint
-       and (status = 'pending' or (status = ${t.working} and locked_until < now()))
+       and (${waitingStatus(t)} or (status = ${t.working} and locked_until < now()))
        and ${alsoWhere}
      returning *`.execute(db);
   return r.rows[0];

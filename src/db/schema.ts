@@ -548,7 +548,8 @@ export interface LeadershipReviewCommentsTable {
 
 // Batches of identical content (migrations/2026120500_delivery_batches.ts): one platform call for up to
 // maxRecipientsPerSend deliveries; each recipient keeps a deliveries row of its own.
-export type DeliveryBatchStatus = 'pending' | 'sending' | 'done';
+// 'unwritten': a sweep's batch whose delivery rows its first claim writes (migrations/2026120900_batch_recipients.ts).
+export type DeliveryBatchStatus = 'unwritten' | 'pending' | 'sending' | 'done';
 
 export interface DeliveryBatchesTable {
   id: Generated<string>;

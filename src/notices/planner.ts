@@ -25,6 +25,12 @@ export interface PlannedNotice {
   addresses?: MemberAddresses;
   /** Remember that this person was asked about these (a reply like “已谈” or “已完成” refers to them). */
   remember?: ReadonlyArray<{ topic: string; ref: string }>;
+  /**
+   * A personal text (a greeting): sent on its own even when another's is the same word for word (namesakes of one
+   * branch who joined on one day), so that its delivery row — whose state the dashboard and exports show — exists
+   * from the sweep on, as a batch's rows do not until it is claimed.
+   */
+  alone?: boolean;
 }
 
 export interface PlanContext {

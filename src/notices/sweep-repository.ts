@@ -105,8 +105,8 @@ export class SweepRepository {
                array_agg('notice-' || id order by id) as keys, array_agg(recipient order by id) as recipients
           from nv where part is not null group by part having count(*) > 1
       ), b as (
-        insert into delivery_batches (key, platform, message, push, not_before, correlation_id, recipient_keys, recipients)
-        select 'notices:' || p.first, p.platform, t.message, true, p.not_before, ${`sweep-${day.date}`}::text, p.keys, p.recipients
+        insert into delivery_batches (key, platform, message, push, not_before, correlation_id, recipient_keys, recipients, status)
+        select 'notices:' || p.first, p.platform, t.message, true, p.not_before, ${`sweep-${day.date}`}::text, p.keys, p.recipients, 'unwritten'
           from p join t on t.n = p.text + 1
         on conflict (key) do nothing
         returning id, key, not_before, cardinality(recipients) as size

@@ -336,14 +336,15 @@ async function writeChunk(deps: SweepDeps, db: Kysely<Database>, day: NoticeDay,
   });
   const groupOf = (j: number) => `${routes[j]!.platform}|${textOf[j]}`;
   const groupSize = new Map<string, number>();
-  routes.forEach((r, j) => r && groupSize.set(groupOf(j), (groupSize.get(groupOf(j)) ?? 0) + 1));
+  const batchable = (j: number) => routes[j] !== undefined && notices[j]!.alone !== true;
+  notices.forEach((_n, j) => batchable(j) && groupSize.set(groupOf(j), (groupSize.get(groupOf(j)) ?? 0) + 1));
   const open = new Map<string, { part: number; filled: number; at: Date }>();
   let parts = 0;
   const part: Array<number | null> = [];
   const notBefore: Date[] = [];
   notices.forEach((_n, j) => {
     const route = routes[j];
-    if (!route || groupSize.get(groupOf(j))! < 2) {
+    if (!route || !batchable(j) || groupSize.get(groupOf(j))! < 2) {
       part.push(null);
       notBefore.push(spread.next());
       return;

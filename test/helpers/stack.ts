@@ -215,16 +215,17 @@ export async function waitForAllDelivered(stack: Stack, timeoutMs = 120_000): Pr
 async function isSettled(db: DbHandle, queues: Queue[], now?: () => Date): Promise<boolean> {
   const busyEvent = await db.db.selectFrom('inbound_events').select('id').where('status', 'in', ['pending', 'processing']).executeTakeFirst();
   if (busyEvent) return false;
+  // A sweep's batch not yet claimed carries its recipients, with no deliveries rows yet. Looked at before the
+  // rows: a claim in between writes them (atomically), and the rows are then seen below.
+  let unwritten = db.db.selectFrom('delivery_batches').select('id').where('recipients', 'is not', null);
+  if (now) unwritten = unwritten.where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now())]));
+  if (await unwritten.executeTakeFirst()) return false;
   let open = db.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'sending']);
   if (now) {
     const at = now();
     open = open.where((eb) => eb.or([eb('status', '=', 'sending'), eb('not_before', 'is', null), eb('not_before', '<=', at)]));
   }
   if (await open.executeTakeFirst()) return false;
-  // A sweep's batch not yet claimed carries its recipients, with no deliveries rows yet.
-  let unwritten = db.db.selectFrom('delivery_batches').select('id').where('recipients', 'is not', null);
-  if (now) unwritten = unwritten.where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', now())]));
-  if (await unwritten.executeTakeFirst()) return false;
   for (const q of queues) {
     const counts = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', ...(now ? [] : (['delayed'] as const)));
     if (Object.values(counts).some((n) => n > 0)) return false;

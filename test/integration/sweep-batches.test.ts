@@ -129,6 +129,36 @@ describe.each(DB_KINDS)('the self-evaluation nudge in batches on %s', (kind) => 
     expect(lists.every((b) => b.recipients === null && b.recipient_keys === null)).toBe(true);
   });
 
+  it('a batch waits as unwritten (no older worker takes it); the relay finds it; its first claim writes its rows with it', async () => {
+    await addMembers(db.db);
+    // Namesakes of one branch who joined on one day get greetings word for word alike: still each on its own.
+    const branch = await db.db.selectFrom('organisations').select('id').where('name', '=', '教工第一党支部').executeTakeFirstOrThrow();
+    await sql`insert into members (name, userid, join_date, branch_id) values ('同名', 'twin1', date '2010-12-18', ${branch.id}::bigint), ('同名', 'twin2', date '2010-12-18', ${branch.id}::bigint)`.execute(db.db);
+    await runSweep(sweepTestDeps(db.db, () => AT_0850), NUDGE_DAY);
+    const greetings = await sql<{ recipient: string; batch_id: string | null }>`
+      select d.recipient, d.batch_id::text as batch_id from notices n join deliveries d on d.idempotency_key = 'notice-' || n.id
+       where n.kind = 'birthday_greeting' and d.recipient in ('twin1', 'twin2') order by 1`.execute(db.db);
+    expect(greetings.rows).toEqual([{ recipient: 'twin1', batch_id: null }, { recipient: 'twin2', batch_id: null }]);
+
+    const parts = await batches(db.db);
+    const statuses = await db.db.selectFrom('delivery_batches').select('status').execute();
+    expect(statuses.every((b) => b.status === 'unwritten')).toBe(true);
+    const repo = new DeliveryRepository(db.db).batches;
+    // The relay hands them out as they come due, as it does pending ones.
+    expect(await repo.findUnfinished(100, 0, new Date('2026-12-18T02:00:00Z'), ['wecom'])).toEqual(parts.map((b) => b.id));
+    // An older release's claim (status 'pending' only) does not take it.
+    const old = await sql`update delivery_batches set status = 'sending' where id = ${parts[0]!.id}::bigint and status = 'pending' returning id`.execute(db.db);
+    expect(old.rows).toEqual([]);
+    const claimed = await repo.claim(parts[0]!.id, 30, ['wecom']);
+    expect(claimed?.status).toBe('sending');
+    expect(claimed?.recipients).toBeNull();
+    expect((await repo.pendingMembers(parts[0]!.id)).length).toBe(parts[0]!.members);
+    // Held: nobody else takes it, and nothing is written twice.
+    expect(await repo.claim(parts[0]!.id, 30, ['wecom'])).toBeUndefined();
+    expect(await repo.materialize(parts[0]!.id)).toBe(0);
+    expect(await batches(db.db)).toEqual(parts);
+  });
+
   it('a sweep after 09:00 enqueues the parts due now, one job per batch', async () => {
     await addMembers(db.db);
     const enqueuedBatches: string[][] = [];

@@ -28,7 +28,7 @@ export const birthdays = calendarPlanner({
 
 async function greetings(repo: NoticePlanRepository, notice: NoticeOf<'birthday_greeting'>, ctx: PlanContext): Promise<PlannedNotice[]> {
   const rows = await repo.birthdayGreetees(ctx.birthdayBasis, notice.params.monthDays, notice.params.year);
-  return toNotices(
+  const planned = toNotices(
     notice.kind,
     notice.period,
     rows.map((r) => ({
@@ -45,6 +45,7 @@ async function greetings(repo: NoticePlanRepository, notice: NoticeOf<'birthday_
       }),
     })),
   );
+  return planned.map((n) => ({ ...n, alone: true }));
 }
 
 async function monthLists(repo: NoticePlanRepository, notice: NoticeOf<'birthday_month_list' | 'birthday_activity_reminder'>, ctx: PlanContext): Promise<PlannedNotice[]> {
