@@ -9,6 +9,7 @@ import { SNAPSHOT_EVERY_MINUTES } from '../src/dashboard/snapshot-source.ts';
 import { runDueSweeps, SweepIncompleteError, SWEEP_AT, type SweepDeps } from '../src/notices/sweep.ts';
 import { purgeInboundText } from '../src/ingest/retention.ts';
 import { waitOutDatabaseOutage } from './database-outage.ts';
+import { isDatabaseUnavailable } from '../src/db/unavailable.ts';
 import { dashboardHomeUrl } from '../src/dashboard/digests.ts';
 import { OpsRepository } from '../src/ops/ops-repository.ts';
 import { localDate } from '../src/domain/dates.ts';
@@ -67,7 +68,9 @@ async function dailyJob(deps: Deps): Promise<string> {
   } catch (err) {
     // The notices are out: a purge that failed (a bad setting, the database away) is retried tomorrow,
     // never a reason to run the sweep job again.
-    log.error({ err: { message: (err as Error).message } }, 'inbound text purge failed');
+    const fields = { err: { message: (err as Error).message } };
+    if (isDatabaseUnavailable(err)) log.warn(fields, 'inbound text purge failed: database unavailable');
+    else log.error(fields, 'inbound text purge failed');
     summary = `${swept}; inbound text purge failed`;
   }
   // A family that failed: the job fails too, and BullMQ runs it again after its backoff (a re-run sends

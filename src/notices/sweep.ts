@@ -20,6 +20,7 @@ import { catchUpPlan, dayRanges, type CatchUpPlan } from '../domain/catch-up.ts'
 import { assertRendered, NOTICE_TEMPLATES } from './templates.ts';
 import { ObligationRepository } from '../db/obligation-repository.ts';
 import { OfficeRepository } from '../db/office-repository.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { SweepRepository, type NoticeDay, type WrittenChunk } from './sweep-repository.ts';
 import { subsidyUpkeep } from '../assistance/subsidy-upkeep.ts';
 
@@ -230,6 +231,14 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
         await chunks.return?.().catch(() => undefined);
       }
       timings.writeMs = writers.busyMs;
+    }
+    // The database went away meanwhile: no family is at fault and nothing can be recorded. The sweep fails as a
+    // whole, the job waits the outage out (workers/database-outage.ts) and runs again; what was written stays
+    // written and the UNIQUE key lets only the rest in. No error line and no word to the OD for an outage.
+    const away = failures.find((f) => isDatabaseUnavailable(f.error));
+    if (away) {
+      deps.log.warn({ date, families: [...new Set(failures.map((f) => f.name))], err: { message: away.error.message } }, 'sweep: database unavailable; the day will be swept again');
+      throw away.error;
     }
     const failed = [...new Set(failures.map((f) => f.name))];
     for (const f of failures) deps.log.error({ date, family: f.name, err: { message: f.error.message } }, 'sweep: a notice family failed; the day will be swept again');

@@ -4,7 +4,11 @@
 // hang), and once PostgreSQL is back answer every callback that got a 200 — and every 503 that WeCom
 // retried — exactly once.
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE } from '../../src/jobs/queues.ts';
+import { SettingsRepository } from '../../src/db/settings-repository.ts';
 import { connectDatabase, type DbHandle } from '../../src/db/connect.ts';
 import { TEST_REDIS_URL } from '../helpers/env.ts';
 import { startFakeWecom, type FakeWecom } from '../helpers/fake-wecom.ts';
@@ -25,6 +29,8 @@ let baseUrl = '';
 const exits: string[] = [];
 const output = () => app?.output() ?? '';
 const queuePrefix = `pcpgr${randomBytes(4).toString('hex')}`;
+const sweepRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+let sweepQueue: Queue;
 
 beforeAll(async () => {
   pg = await startOwnPostgres();
@@ -38,7 +44,7 @@ beforeAll(async () => {
     QUEUE_PREFIX: queuePrefix,
     HOST: '127.0.0.1',
     PORT: String(port),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.PGR_LOG_LEVEL ?? 'warn',
     QUIET_HOURS: '',
     HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
     // A row a worker held when the database vanished is taken again when its lease ends.
@@ -49,6 +55,9 @@ beforeAll(async () => {
   void started.exited.then((code) => exits.push(`code ${code} signal ${started.signal()}`));
   await waitWhileAlive(() => fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false), 60_000, 'the app to be ready');
   db = await connectDatabase({ databaseUrl: pg.url, poolSize: 2 });
+  // The app's queues are under QUEUE_PREFIX and its database's instance id (src/deps.ts).
+  const instance = await new SettingsRepository(db.db).value('instance_id');
+  sweepQueue = new Queue(QUEUE.sweep, { connection: sweepRedis, prefix: `${queuePrefix}-${String(instance)}` });
 }, 120_000);
 
 afterAll(async () => {
@@ -57,6 +66,8 @@ afterAll(async () => {
   await db?.close().catch(() => {});
   await pg?.destroy();
   await fake?.close().catch(() => {});
+  await sweepQueue?.close().catch(() => {});
+  sweepRedis.disconnect();
   await cleanRedisPrefix(queuePrefix).catch(() => {});
 });
 
@@ -184,6 +195,8 @@ describe('PostgreSQL restarted under a callback load (issue 8.3)', () => {
       await waitWhileAlive(() => load.refused.length >= 20, 60_000, 'callbacks refused with 503 while the database is away');
       expect(await readiness()).toMatchObject({ status: 503, body: { database: 'unreachable', redis: 'ok' } });
       expect(alive()).toBe(true);
+      // A sweep asked for while the database is away waits for it (its attempts unspent) and then runs.
+      await sweepQueue.add('catch-up', {}, { jobId: 'catch-up-during-outage', removeOnComplete: false, removeOnFail: false });
       const acknowledgedBeforeReturn = load.acknowledged.length;
       await pg!.start();
       await waitWhileAlive(() => load.acknowledged.length >= acknowledgedBeforeReturn + 100, 60_000, '100 callbacks stored after the return');
@@ -196,6 +209,12 @@ describe('PostgreSQL restarted under a callback load (issue 8.3)', () => {
     expect((await readiness()).status).toBe(200);
     const users = [...load.acknowledged, ...load.refused].map((cb) => cb.user);
     await expectEachRepliedOnce(users, 0);
+    await waitWhileAlive(async () => (await sweepQueue.getJobState('catch-up-during-outage')) === 'completed', 120_000, 'the sweep asked for during the outage to complete').catch(async (err) => {
+      const job = await sweepQueue.getJob('catch-up-during-outage');
+      const active = await sweepQueue.getJobs(['active', 'delayed', 'waiting', 'failed', 'completed']);
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(await Promise.all(active.map(async (j) => [j.id, j.name, await j.getState(), j.attemptsMade, j.failedReason, j.processedOn])))} ${await job?.getState()} ${job?.failedReason ?? ''} attempts ${job?.attemptsMade}\n${output().split('\n').filter((l) => l.includes('sweep')).slice(-30).join('\n')}`);
+    });
+    expect(output().split('\n').some((l) => l.includes('"queue":"sweep"') && l.includes('job waits for it'))).toBe(true);
     expect(alive()).toBe(true);
     expect(output()).not.toMatch(/uncaught|unhandled/i);
     // The lost connections were noticed and logged as warnings; nothing was logged as an error.

@@ -8,6 +8,8 @@ import { CARE_ROWS, importCareRoster } from '../helpers/care-roster.ts';
 import { daysToSweep, decideNotices, runSweep, type SweepDeps } from '../../src/notices/sweep.ts';
 import { reportTrigger } from '../../src/care/obligations.ts';
 import { sweepTestDeps } from '../helpers/sweep-deps.ts';
+import { memoryLogger } from '../helpers/stack.ts';
+import { isDatabaseUnavailable } from '../../src/db/unavailable.ts';
 
 const TZ = 'Asia/Shanghai';
 // A member whose political birthday is Monday 7 December.
@@ -71,5 +73,29 @@ describe.each(DB_KINDS)('sweep families on %s', (kind) => {
     expect(await notices('birthday_greeting')).toHaveLength(1);
     expect(await notices('sweep_incomplete')).toHaveLength(1);
     expect(await daysToSweep(db.db, new Date('2026-12-08T01:00:00Z'), TZ, 7)).toEqual(['2026-12-08']);
+  });
+
+  it('the database going away mid-sweep is an outage, not a failed family: warned, thrown for the job to wait out, swept again', async () => {
+    // The reminders' writes meet "terminating connection due to administrator command" (57P01, a restart).
+    await sql`create function restart_on_reminders() returns trigger language plpgsql as $$
+      begin if new.kind like 'obligation_%' then raise exception 'terminating connection due to administrator command' using errcode = 'admin_shutdown'; end if; return new; end $$`.execute(db.db);
+    await sql`create trigger restart_on_reminders before insert on notices for each row execute function restart_on_reminders()`.execute(db.db);
+    now = new Date('2026-12-07T00:50:00Z');
+    const logged = memoryLogger('debug');
+    const error = await runSweep({ ...deps(), log: logged.log }, '2026-12-07').then(() => undefined, (err: unknown) => err);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    const levels = logged.lines.map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(levels.filter((l) => l.level >= 50)).toEqual([]);
+    expect(levels.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['sweep: database unavailable; the day will be swept again']);
+    // Nobody is told a family failed, and the day is not recorded as swept: the job's next run sweeps it.
+    expect(await notices('sweep_incomplete')).toEqual([]);
+    expect(await db.db.selectFrom('sweep_days').select('on_date').where('on_date', '=', '2026-12-07').execute()).toEqual([]);
+    expect(await notices('birthday_greeting')).toHaveLength(1);
+
+    await sql`drop trigger restart_on_reminders on notices`.execute(db.db);
+    const again = await runSweep(deps(), '2026-12-07');
+    expect(again.failed).toEqual([]);
+    expect((await notices('obligation_%')).map((n) => n.kind)).toEqual(['obligation_due_today']);
+    expect(await notices('birthday_greeting')).toHaveLength(1);
   });
 });
