@@ -2,7 +2,10 @@
 // wrapper hiding the real child), started in its own process group, so a test's SIGKILL hits the process it
 // means and cleanup can end the whole group. Every process started here is killed when the test file ends,
 // and every one is recorded for the global teardown, which fails the run if any of them is still alive.
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { TEST_REDIS_URL } from './env.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -37,6 +40,12 @@ export interface Finished {
 
 const started: RunningEntry[] = [];
 const running = new Set<RunningEntry>();
+/**
+ * The queue prefix of this test file's processes that name none: never the default `partycare` (the keys of a
+ * developer's own bot), and removed from Redis when the file ends — a started process leaves its schedulers there.
+ */
+const FILE_QUEUE_PREFIX = `pcproc${randomBytes(4).toString('hex')}`;
+let filePrefixUsed = false;
 
 // Registered when a test file imports this module (while vitest collects the file): a hook registered from
 // inside a running test would be lost, and the processes of a failed test left running.
@@ -44,10 +53,30 @@ afterAll(async () => {
   // Every group, finished leaders included: a grandchild a leader left behind is still in its group.
   for (const r of started) r.kill('SIGKILL');
   await Promise.all([...running].map((r) => r.exited));
+  if (filePrefixUsed) await removeRedisKeys(FILE_QUEUE_PREFIX).catch(() => {});
 });
+
+async function removeRedisKeys(prefix: string): Promise<void> {
+  const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await r.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}
 
 /** Starts `command` in its own process group with only `env` (and PATH); killed when the test file ends. */
 export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, opts: { stdio?: 'pipe' | 'ignore'; stdin?: 'pipe' } = {}): RunningEntry {
+  if (env.QUEUE_PREFIX === undefined) {
+    env = { ...env, QUEUE_PREFIX: FILE_QUEUE_PREFIX };
+    filePrefixUsed = true;
+  }
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },

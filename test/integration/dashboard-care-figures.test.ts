@@ -154,7 +154,7 @@ describe.each(DB_KINDS)('dashboard care figures = care exports (%s)', (kind: DbK
     branchNames = new Map(Object.entries(f.branches).map(([name, id]) => [id, name]));
   }, 120_000);
   afterAll(async () => {
-    await t?.close();
+    await t?.drop();
   });
 
   const all = (): BranchSet => ({ committeeId: f.committeeId, all: true, branchIds: Object.values(f.branches) });
