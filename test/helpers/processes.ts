@@ -4,8 +4,7 @@
 // and every one is recorded for the global teardown, which fails the run if any of them is still alive.
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
-import { TEST_REDIS_URL } from './env.ts';
+import { cleanRedisPrefix } from './redis-keys.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -53,23 +52,8 @@ afterAll(async () => {
   // Every group, finished leaders included: a grandchild a leader left behind is still in its group.
   for (const r of started) r.kill('SIGKILL');
   await Promise.all([...running].map((r) => r.exited));
-  if (filePrefixUsed) await removeRedisKeys(FILE_QUEUE_PREFIX).catch(() => {});
+  if (filePrefixUsed) await cleanRedisPrefix(FILE_QUEUE_PREFIX).catch(() => {});
 });
-
-async function removeRedisKeys(prefix: string): Promise<void> {
-  const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await r.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
-}
 
 /** Starts `command` in its own process group with only `env` (and PATH); killed when the test file ends. */
 export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, opts: { stdio?: 'pipe' | 'ignore'; stdin?: 'pipe' } = {}): RunningEntry {

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { buildDeps, type Deps, type DepsOverrides } from '../../src/deps.ts';
@@ -14,6 +13,9 @@ import { createTestDatabase, type DbKind, type TestDb } from './db.ts';
 import { importRosterFile } from '../../src/roster/import.ts';
 import type { DbHandle } from '../../src/db/connect.ts';
 import { TEST_REDIS_URL } from './env.ts';
+import { cleanRedisPrefix } from './redis-keys.ts';
+
+export { cleanRedisPrefix };
 import { startFakeWecom, type FakeWecom } from './fake-wecom.ts';
 import { startFakeDingtalk, type FakeDingtalk } from './fake-dingtalk.ts';
 import { DINGTALK } from './dingtalk-signer.ts';
@@ -158,20 +160,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   if (opts.workers) await stack.startWorkers();
   return stack;
-}
-
-export async function cleanRedisPrefix(prefix: string): Promise<void> {
-  const r = new Redis(TEST_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
 }
 
 export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, what = 'condition'): Promise<T> {
