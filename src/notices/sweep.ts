@@ -235,12 +235,12 @@ export async function runSweep(deps: SweepDeps, date: IsoDate, opts: { dryRun?: 
     // The database went away meanwhile: no family is at fault and nothing can be recorded. The sweep fails as a
     // whole, the job waits the outage out (workers/database-outage.ts) and runs again; what was written stays
     // written and the UNIQUE key lets only the rest in. No error line and no word to the OD for an outage.
+    const failed = [...new Set(failures.map((f) => f.name))];
     const away = failures.find((f) => isDatabaseUnavailable(f.error));
     if (away) {
-      deps.log.warn({ date, families: [...new Set(failures.map((f) => f.name))], err: { message: away.error.message } }, 'sweep: database unavailable; the day will be swept again');
+      deps.log.warn({ date, families: failed, err: { message: away.error.message } }, 'sweep: database unavailable; the day will be swept again');
       throw away.error;
     }
-    const failed = [...new Set(failures.map((f) => f.name))];
     for (const f of failures) deps.log.error({ date, family: f.name, err: { message: f.error.message } }, 'sweep: a notice family failed; the day will be swept again');
     if (failed.length > 0) {
       // The OD hears of it once per family and day; the day is retried (the job, and every catch-up).
